@@ -1,0 +1,99 @@
+//! Command-line interface (clap): the commands and the flags they share.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A static-site generator for corporate newsrooms.
+#[derive(Debug, Parser)]
+#[command(name = "pressroom", version, about)]
+pub(crate) struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the site into public/ (or --output DIR).
+    Build {
+        /// Shared flags.
+        #[command(flatten)]
+        global: Global,
+        /// Where to write the site.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Fail if published.lock would change (for CI).
+        #[arg(long)]
+        locked: bool,
+    },
+    /// Build in memory and serve with live reload.
+    Serve {
+        /// Shared flags.
+        #[command(flatten)]
+        global: Global,
+        /// Address to bind (loopback unless told otherwise).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Do not preview drafts, embargoed and standby items.
+        #[arg(long)]
+        no_drafts: bool,
+    },
+    /// Check everything build checks, plus links, ledger, embargo audit and release lint; writes nothing.
+    Check {
+        /// Shared flags.
+        #[command(flatten)]
+        global: Global,
+    },
+    /// Write a new content file with complete front matter.
+    New {
+        /// Shared flags.
+        #[command(flatten)]
+        global: Global,
+        /// post, release, statement or factsheet.
+        kind: String,
+        /// The title.
+        title: String,
+    },
+    /// Write a new site with the default theme and sample content.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// `path:line:col: error: message`.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Flags every site command takes.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Global {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// Include drafts, embargoed and standby items, with banners (never in CI output).
+    #[arg(long)]
+    pub(crate) drafts: bool,
+    /// The clock for embargoes and the ledger, as RFC 3339 (default: now).
+    #[arg(long)]
+    pub(crate) now: Option<String>,
+    /// Override base_url.
+    #[arg(long)]
+    pub(crate) base_url: Option<String>,
+    /// Print only errors and warnings.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    /// human or json.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) message_format: Format,
+}

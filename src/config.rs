@@ -1,0 +1,362 @@
+//! `site.toml`: read into the raw [`SiteToml`] (serde, unknown keys refused), then validated
+//! and resolved into the [`Config`] every later phase uses.
+
+use crate::diag::LineIndex;
+use crate::error::{Error, Result};
+use indexmap::IndexMap;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Keys allowed at the top of `site.toml`.
+pub const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "default_language",
+    "timezone",
+    "theme",
+    "boilerplate",
+    "paginate_by",
+    "feed_limit",
+    "feed_content",
+    "languages",
+    "extra",
+];
+const LANGUAGE_KEYS: &[&str] = &["name", "title", "description"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    title: String,
+    base_url: String,
+    description: Option<String>,
+    default_language: Option<String>,
+    timezone: Option<String>,
+    theme: Option<String>,
+    boilerplate: Option<String>,
+    paginate_by: Option<usize>,
+    feed_limit: Option<usize>,
+    feed_content: Option<FeedContent>,
+    #[serde(default)]
+    languages: IndexMap<String, LanguageToml>,
+    #[serde(default)]
+    extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageToml {
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+}
+
+/// Whether feeds carry whole items or only their summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The full rendered body (the default: journalists read releases in their readers).
+    #[default]
+    Full,
+    /// The summary only.
+    Summary,
+}
+
+/// One language of the site.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// Code such as `en`, `fr`, `ko`.
+    pub code: String,
+    /// Its own name for itself ("Français").
+    pub name: String,
+    /// Site title in this language.
+    pub title: String,
+    /// Site description in this language.
+    pub description: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root (folder of `site.toml`).
+    pub root: PathBuf,
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Absolute base URL without trailing slash, e.g. `https://news.example.com/newsroom`.
+    pub base_url: String,
+    /// The path part of `base_url` (`""` or `/newsroom`), prefixed to every root-relative URL.
+    pub base_path: String,
+    /// Default language code.
+    pub default_language: String,
+    /// Site time zone name.
+    pub timezone_name: String,
+    /// Site time zone.
+    pub timezone: TimeZone,
+    /// Theme name.
+    pub theme: String,
+    /// The company boilerplate (Markdown).
+    pub boilerplate: Option<String>,
+    /// Items per list page.
+    pub paginate_by: usize,
+    /// Entries per feed.
+    pub feed_limit: usize,
+    /// Full content or summaries in feeds.
+    pub feed_content: FeedContent,
+    /// Every language, the default first.
+    pub languages: Vec<Language>,
+    /// Free-form `[extra]`, passed to templates.
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Reads `site.toml` in `root`. `base_url` overrides the configured base URL.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
+        let path = root.join("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Usage(format!(
+                "no `site.toml` in `{}`: run pressroom in a site folder, pass `--root DIR`, or create one with `pressroom init DIR`",
+                root.display()
+            )),
+            _ => Error::io("cannot read", &path, e),
+        })?;
+        Config::parse(root, &text, base_url)
+    }
+
+    /// Parses and validates the text of `site.toml`.
+    pub fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<Config> {
+        let lines = LineIndex::new(text);
+        let at = |offset: usize, message: String| {
+            let (line, col) = lines.position(offset);
+            Error::Config {
+                path: "site.toml".into(),
+                line,
+                col,
+                message,
+            }
+        };
+        let raw: SiteToml = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let known = if e.message().contains("expected one of `name`") {
+                LANGUAGE_KEYS
+            } else {
+                SITE_KEYS
+            };
+            at(
+                offset,
+                crate::content::frontmatter::humanize(e.message(), known, "site.toml"),
+            )
+        })?;
+        let key_at = |key: &str| find_key_offset(text, key);
+
+        let base_url = base_url
+            .unwrap_or(&raw.base_url)
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(at(
+                key_at("base_url"),
+                format!("`base_url` must start with http:// or https://, not `{base_url}`"),
+            ));
+        }
+        let base_path = base_url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{}", p.trim_matches('/')))
+            .filter(|p| p != "/")
+            .unwrap_or_default();
+        let default_language = raw.default_language.unwrap_or_else(|| "en".into());
+        let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".into());
+        let timezone =
+            crate::dates::time_zone(&timezone_name).map_err(|m| at(key_at("timezone"), m))?;
+        let description = raw.description.unwrap_or_default();
+        let mut languages = vec![Language {
+            name: language_name(&default_language),
+            code: default_language.clone(),
+            title: raw.title.clone(),
+            description: description.clone(),
+        }];
+        for (code, lang) in raw.languages {
+            if !valid_language_code(&code) {
+                return Err(at(
+                    key_at(&format!("languages.{code}")),
+                    format!(
+                        "`{code}` is not a language code; use a code such as `fr`, `ko` or `pt-BR`"
+                    ),
+                ));
+            }
+            if code == default_language {
+                // Overrides for the default language itself.
+                let first = &mut languages[0];
+                first.name = lang.name.unwrap_or(first.name.clone());
+                first.title = lang.title.unwrap_or(first.title.clone());
+                first.description = lang.description.unwrap_or(first.description.clone());
+                continue;
+            }
+            languages.push(Language {
+                name: lang.name.unwrap_or_else(|| language_name(&code)),
+                title: lang.title.unwrap_or_else(|| raw.title.clone()),
+                description: lang.description.unwrap_or_else(|| description.clone()),
+                code,
+            });
+        }
+        let paginate_by = raw.paginate_by.unwrap_or(10);
+        if paginate_by == 0 {
+            return Err(at(
+                key_at("paginate_by"),
+                "`paginate_by` must be at least 1".into(),
+            ));
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            description,
+            base_url,
+            base_path,
+            default_language,
+            timezone_name,
+            timezone,
+            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            boilerplate: raw.boilerplate,
+            paginate_by,
+            feed_limit: raw.feed_limit.unwrap_or(20),
+            feed_content: raw.feed_content.unwrap_or_default(),
+            languages,
+            extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
+        })
+    }
+
+    /// Whether `code` is one of the site's languages.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|l| l.code == code)
+    }
+
+    /// The language record for `code` (the default one when unknown).
+    pub fn language(&self, code: &str) -> &Language {
+        self.languages
+            .iter()
+            .find(|l| l.code == code)
+            .unwrap_or(&self.languages[0])
+    }
+
+    /// The URL prefix of a language: `""` for the default, `/fr` for the others.
+    pub fn lang_prefix(&self, code: &str) -> String {
+        if code == self.default_language {
+            String::new()
+        } else {
+            format!("/{code}")
+        }
+    }
+
+    /// Root-relative URL (with base path) for a site path such as `/press/x/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// Absolute URL for a root-relative URL that already carries the base path.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin_end = self.base_url.len() - self.base_path.len();
+        format!("{}{url}", &self.base_url[..origin_end])
+    }
+}
+
+fn valid_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A language's name for itself, for the languages pressroom knows.
+fn language_name(code: &str) -> String {
+    match code {
+        "en" => "English",
+        "fr" => "Français",
+        "ko" => "한국어",
+        "sv" => "Svenska",
+        "ja" => "日本語",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "zh" => "中文",
+        _ => code,
+    }
+    .to_string()
+}
+
+/// Byte offset of the line that sets `key` (dotted for tables: `languages.fr`), or 0.
+pub(crate) fn find_key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let is_key = trimmed.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':')
+        });
+        let is_table = trimmed
+            .trim_start_matches('[')
+            .trim_start()
+            .starts_with(key)
+            && trimmed.starts_with('[')
+            && trimmed.trim_start_matches('[')[key.len()..]
+                .trim_start()
+                .starts_with(']');
+        if is_key || is_table {
+            return offset + indent;
+        }
+        offset += line.len();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("/site"), text, None)
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse("title = \"N\"\nbase_url = \"https://n.example/news/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://n.example/news");
+        assert_eq!(c.base_path, "/news");
+        assert_eq!(c.default_language, "en");
+        assert_eq!(c.paginate_by, 10);
+        assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.url("/a/"), "/news/a/");
+        assert_eq!(c.permalink("/news/a/"), "https://n.example/news/a/");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion_and_position() {
+        let err = parse("title = \"N\"\nbase_url = \"https://n.example\"\ntimezon = \"UTC\"\n")
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("site.toml:3:1: error:"), "{text}");
+        assert!(
+            text.contains("timezon") && text.contains("did you mean `timezone`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bad_time_zone_points_at_the_key() {
+        let err =
+            parse("title = \"N\"\nbase_url = \"https://n.example\"\ntimezone = \"Mars/Olympus\"\n")
+                .unwrap_err();
+        assert!(err.to_string().starts_with("site.toml:3:1:"), "{err}");
+    }
+
+    #[test]
+    fn languages_keep_their_order_after_the_default() {
+        let c = parse("title = \"N\"\nbase_url = \"https://n.example\"\n[languages.ko]\n[languages.fr]\ntitle = \"Salle\"\n").unwrap();
+        let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "ko", "fr"]);
+        assert_eq!(c.language("fr").title, "Salle");
+        assert_eq!(c.language("ko").name, "한국어");
+    }
+}

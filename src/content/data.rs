@@ -1,0 +1,132 @@
+//! Site-wide data: `data/authors.toml`, `data/contacts.toml` and `data/sources.toml`.
+
+use super::frontmatter::{SourceRaw, humanize};
+use crate::diag::{Diagnostic, LineIndex};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::path::Path;
+
+/// A person in `data/authors.toml` or `data/contacts.toml`.
+#[derive(Debug, Clone, Deserialize, Default, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// Job title.
+    pub role: Option<String>,
+    /// Short biography (Markdown).
+    pub bio: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Portrait URL.
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    #[serde(default)]
+    sources: Vec<SourceRaw>,
+}
+
+/// Everything under `data/`.
+#[derive(Debug, Default, Clone)]
+pub struct SiteData {
+    /// Authors by id, in file order.
+    pub authors: IndexMap<String, Person>,
+    /// Media contacts by id, in file order.
+    pub contacts: IndexMap<String, Person>,
+    /// Site-wide sources, in file order.
+    pub sources: Vec<SourceRaw>,
+    /// Line of each site-wide source's `id =` (for diagnostics), by id.
+    pub source_lines: IndexMap<String, usize>,
+}
+
+const PERSON_KEYS: &[&str] = &["name", "role", "bio", "email", "phone", "image"];
+
+/// Reads the data files that exist; missing files are empty.
+pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
+    let mut data = SiteData {
+        authors: read(root, "data/authors.toml", PERSON_KEYS, diags).unwrap_or_default(),
+        contacts: read(root, "data/contacts.toml", PERSON_KEYS, diags).unwrap_or_default(),
+        ..SiteData::default()
+    };
+    if let Some((file, text)) = read_text(root, "data/sources.toml", diags) {
+        if let Some(parsed) =
+            parse_toml::<SourcesFile>("data/sources.toml", &text, &["sources"], diags)
+        {
+            let mut seen = IndexMap::new();
+            let lines = LineIndex::new(&text);
+            let mut search_from = 0;
+            for s in &parsed.sources {
+                // Find this source's `id = "..."` line for later messages.
+                let needle = format!("\"{}\"", s.id);
+                let at = text[search_from..]
+                    .find(&needle)
+                    .map(|i| i + search_from)
+                    .unwrap_or(0);
+                search_from = at;
+                let line = lines.position(at).0;
+                if seen.insert(s.id.clone(), line).is_some() {
+                    diags.push(Diagnostic::error(
+                        file,
+                        line,
+                        1,
+                        format!("source id `{}` is declared twice", s.id),
+                    ));
+                }
+            }
+            data.sources = parsed.sources;
+            data.source_lines = seen;
+        }
+    }
+    data
+}
+
+fn read_text(
+    root: &Path,
+    file: &'static str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'static str, String)> {
+    match std::fs::read_to_string(root.join(file)) {
+        Ok(t) => Some((file, t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            diags.push(Diagnostic::error(file, 1, 1, format!("cannot read: {e}")));
+            None
+        }
+    }
+}
+
+fn read(
+    root: &Path,
+    file: &'static str,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<IndexMap<String, Person>> {
+    let (file, text) = read_text(root, file, diags)?;
+    parse_toml(file, &text, known, diags)
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    known: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match toml::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (line, col) = LineIndex::new(text).position(e.span().map(|s| s.start).unwrap_or(0));
+            diags.push(Diagnostic::error(
+                file,
+                line,
+                col,
+                humanize(e.message(), known, file),
+            ));
+            None
+        }
+    }
+}

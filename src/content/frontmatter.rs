@@ -1,0 +1,483 @@
+//! Front matter: split a content file into its `+++` TOML or `---` YAML block and its Markdown
+//! body, and deserialize the block into typed [`FrontMatter`] / [`SectionFront`], reporting
+//! unknown keys (with the nearest known key) and type errors at their line and column.
+
+use crate::dates::DateText;
+use crate::diag::{Diagnostic, LineIndex, did_you_mean};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// Keys an item's front matter may have.
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "kind",
+    "slug",
+    "aliases",
+    "summary",
+    "draft",
+    "status",
+    "embargo",
+    "tags",
+    "categories",
+    "authors",
+    "lang",
+    "dateline",
+    "contacts",
+    "boilerplate",
+    "image",
+    "timezone",
+    "weight",
+    "sources",
+    "corrections",
+    "updates",
+    "withdrawn",
+    "facts",
+    "extra",
+];
+
+/// Keys a section's `_index.md` may have.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "kind",
+    "sort_by",
+    "paginate_by",
+    "feed",
+    "lang",
+    "extra",
+];
+
+/// The kinds of item.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A blog post.
+    #[default]
+    Post,
+    /// A press release.
+    Release,
+    /// An official statement.
+    Statement,
+    /// A fact sheet.
+    Factsheet,
+    /// A plain page.
+    Page,
+}
+
+impl Kind {
+    /// The lowercase name, which is also the template's stem.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Post => "post",
+            Kind::Release => "release",
+            Kind::Statement => "statement",
+            Kind::Factsheet => "factsheet",
+            Kind::Page => "page",
+        }
+    }
+
+    /// Whether front matter must give a date.
+    pub fn needs_date(self) -> bool {
+        matches!(self, Kind::Post | Kind::Release | Kind::Statement)
+    }
+}
+
+/// Publication status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Public and listed.
+    #[default]
+    Published,
+    /// Built, but in no list, feed, sitemap or search index.
+    Unlisted,
+    /// A pre-approved crisis page: rendered and checked, never published until switched.
+    Standby,
+}
+
+/// A source as written in front matter or `data/sources.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRaw {
+    /// Stable id, used in `[^id]` and `#source-id`.
+    pub id: String,
+    /// Title of the document.
+    pub title: String,
+    /// Where it is.
+    pub url: Option<String>,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// When it was published.
+    pub date: Option<DateText>,
+    /// An archived copy.
+    pub archived: Option<String>,
+    /// A note for readers.
+    pub note: Option<String>,
+}
+
+/// The kinds of notice in `[[corrections]]`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum NoticeKind {
+    /// A factual correction, shown at the top of the page.
+    Correction,
+    /// A clarification, shown at the top of the page.
+    Clarification,
+    /// An editorial change (typo, formatting), shown only in the revision history.
+    Editorial,
+}
+
+/// One `[[corrections]]` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRaw {
+    /// When it was made.
+    pub date: DateText,
+    /// What kind of notice.
+    pub kind: NoticeKind,
+    /// What changed (Markdown).
+    pub note: String,
+}
+
+/// One `[[updates]]` entry.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRaw {
+    /// When it was posted.
+    pub date: DateText,
+    /// The update (Markdown).
+    pub body: String,
+}
+
+/// The `[withdrawn]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawnRaw {
+    /// When it was withdrawn.
+    pub date: DateText,
+    /// Why (Markdown).
+    pub reason: String,
+}
+
+/// An item's front matter, typed; see SPEC's front-matter table.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<DateText>,
+    pub updated: Option<DateText>,
+    pub kind: Option<Kind>,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub status: Option<Status>,
+    pub embargo: Option<DateText>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub lang: Option<String>,
+    pub dateline: Option<String>,
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    pub boilerplate: Option<String>,
+    pub image: Option<String>,
+    pub timezone: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub sources: Vec<SourceRaw>,
+    #[serde(default)]
+    pub corrections: Vec<CorrectionRaw>,
+    #[serde(default)]
+    pub updates: Vec<UpdateRaw>,
+    pub withdrawn: Option<WithdrawnRaw>,
+    pub facts: Option<IndexMap<String, String>>,
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// How a section sorts its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Alphabetically, in the language's collation.
+    Title,
+    /// By `weight`, lightest first.
+    Weight,
+}
+
+/// A section's `_index.md` front matter.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SectionFront {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<Kind>,
+    pub sort_by: Option<SortBy>,
+    pub paginate_by: Option<usize>,
+    pub feed: Option<bool>,
+    pub lang: Option<String>,
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Which syntax the front matter was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `+++` TOML.
+    Toml,
+    /// `---` YAML.
+    Yaml,
+}
+
+/// A content file split into front matter and body, with byte offsets into the file text.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    /// The syntax of the block.
+    pub syntax: Syntax,
+    /// The front-matter text (between the fences).
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `text` at its front-matter fences. Errors carry a byte offset into `text`.
+pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let (fence, syntax) = if rest.starts_with("+++") {
+        ("+++", Syntax::Toml)
+    } else if rest.starts_with("---") {
+        ("---", Syntax::Yaml)
+    } else {
+        return Err((start, "missing front matter: start the file with a `+++` line, then `title = \"...\"`, then `+++`".into()));
+    };
+    let first_line_end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+    if rest[..first_line_end].trim() != fence {
+        return Err((
+            start,
+            format!("the opening `{fence}` must stand alone on the first line"),
+        ));
+    }
+    let front_offset = start + first_line_end;
+    let mut offset = front_offset;
+    for line in text[front_offset..].split_inclusive('\n') {
+        if line.trim_end() == fence {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                syntax,
+                front: &text[front_offset..offset],
+                front_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err((
+        start,
+        format!("front matter is not closed: add a line with `{fence}` after it"),
+    ))
+}
+
+/// Turns serde's messages into pressroom's voice: an unknown key gets the nearest known key.
+pub fn humanize(message: &str, known: &[&str], place: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        // serde lists what it expected; prefer that list (it is the right one for nested tables).
+        let expected: Vec<&str> = rest
+            .split("expected one of ")
+            .nth(1)
+            .map(|l| l.split(", ").map(|k| k.trim_matches('`')).collect())
+            .unwrap_or_default();
+        let list = if expected.is_empty() {
+            known
+        } else {
+            &expected[..]
+        };
+        return match did_you_mean(key, list) {
+            Some(k) => format!("unknown key `{key}` in {place}; did you mean `{k}`?"),
+            None if place == "front matter" => format!(
+                "unknown key `{key}` in {place}; put free-form data under `[extra]` (known keys: {})",
+                list.join(", ")
+            ),
+            None => format!(
+                "unknown key `{key}` in {place} (known keys: {})",
+                list.join(", ")
+            ),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or("");
+        let expected = rest
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| rest.split("expected ").nth(1))
+            .unwrap_or("");
+        return format!("`{value}` is not allowed here; expected one of {expected}");
+    }
+    if let Some(field) = message.strip_prefix("missing field `") {
+        return format!("missing key `{}`", field.trim_end_matches('`'));
+    }
+    message
+        .replace("invalid type: ", "wrong type: ")
+        .to_string()
+}
+
+/// Deserializes a front-matter block, reporting every unknown top-level key at once, then the
+/// first type error (serde stops there) at its position. `path` names the file in diagnostics.
+pub fn parse<T: DeserializeOwned>(
+    file_text: &str,
+    split: &Split<'_>,
+    known: &[&str],
+    path: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let lines = LineIndex::new(file_text);
+    let diag_at = |offset: usize, message: String| {
+        let (line, col) = lines.position(split.front_offset + offset);
+        Diagnostic::error(path, line, col, message)
+    };
+    let unknown = unknown_top_level_keys(split, known);
+    if !unknown.is_empty() {
+        return Err(unknown
+            .into_iter()
+            .map(|key| {
+                diag_at(
+                    crate::config::find_key_offset(split.front, &key),
+                    humanize(&format!("unknown field `{key}`"), known, "front matter"),
+                )
+            })
+            .collect());
+    }
+    match split.syntax {
+        Syntax::Toml => toml::from_str(split.front).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            vec![diag_at(
+                offset,
+                humanize(e.message(), known, "front matter"),
+            )]
+        }),
+        Syntax::Yaml => {
+            // An empty YAML block is an empty mapping, not null.
+            let front = if split.front.trim().is_empty() {
+                "{}"
+            } else {
+                split.front
+            };
+            serde_yaml_ng::from_str(front).map_err(|e| {
+                let offset = e.location().map(|l| l.index()).unwrap_or(0);
+                let message = e.to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                vec![diag_at(offset, humanize(message, known, "front matter"))]
+            })
+        }
+    }
+}
+
+/// Top-level keys of the block that are not in `known` (empty when the block does not parse:
+/// the typed pass then reports the syntax error with its position).
+fn unknown_top_level_keys(split: &Split<'_>, known: &[&str]) -> Vec<String> {
+    let keys: Vec<String> = match split.syntax {
+        Syntax::Toml => match split.front.parse::<toml::Table>() {
+            Ok(t) => t.keys().cloned().collect(),
+            Err(_) => return vec![],
+        },
+        Syntax::Yaml => match serde_yaml_ng::from_str::<serde_yaml_ng::Mapping>(split.front) {
+            Ok(m) => m
+                .keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect(),
+            Err(_) => return vec![],
+        },
+    };
+    keys.into_iter()
+        .filter(|k| !known.contains(&k.as_str()))
+        .collect()
+}
+
+/// Byte offset in the file of the line that sets `key` in the front matter (for diagnostics
+/// about a value found wrong after parsing), or of the front matter's start.
+pub fn key_offset(split: &Split<'_>, key: &str) -> usize {
+    split.front_offset + crate::config::find_key_offset(split.front, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_yaml() {
+        let s = split("+++\ntitle = \"A\"\n+++\nBody\n").unwrap();
+        assert_eq!(s.syntax, Syntax::Toml);
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(s.body, "Body\n");
+        let s = split("---\ntitle: A\n---\n\nBody").unwrap();
+        assert_eq!(s.syntax, Syntax::Yaml);
+        assert_eq!(s.body, "\nBody");
+        assert!(split("title = 1").is_err());
+        assert!(split("+++\ntitle = 1\n").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_all_reported_at_their_lines() {
+        let text = "+++\ntitle = \"A\"\ntittle = \"B\"\ndat = 2026-01-01\n+++\n";
+        let s = split(text).unwrap();
+        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!((errs[0].line, errs[0].col), (3, 1));
+        assert!(
+            errs[0].message.contains("did you mean `title`"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!(errs[1].line, 4);
+        assert!(
+            errs[1].message.contains("did you mean `date`"),
+            "{}",
+            errs[1].message
+        );
+    }
+
+    #[test]
+    fn type_errors_have_positions() {
+        let text = "+++\ntitle = \"A\"\ndraft = \"yes\"\n+++\n";
+        let s = split(text).unwrap();
+        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        assert_eq!(errs[0].line, 3, "{errs:?}");
+        let text = "---\ntitle: A\ndraft: [1]\n---\n";
+        let s = split(text).unwrap();
+        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        assert_eq!(errs[0].line, 3, "{errs:?}");
+    }
+
+    #[test]
+    fn toml_and_yaml_give_the_same_front_matter() {
+        let t = "+++\ntitle = \"A\"\ndate = 2026-11-18\ntags = [\"x\"]\n[[sources]]\nid = \"s\"\ntitle = \"S\"\n[facts]\nb = \"1\"\na = \"2\"\n+++\n";
+        let y = "---\ntitle: A\ndate: 2026-11-18\ntags: [x]\nsources:\n  - id: s\n    title: S\nfacts:\n  b: \"1\"\n  a: \"2\"\n---\n";
+        let ft: FrontMatter = parse(t, &split(t).unwrap(), PAGE_KEYS, "t").unwrap();
+        let fy: FrontMatter = parse(y, &split(y).unwrap(), PAGE_KEYS, "y").unwrap();
+        assert_eq!(ft, fy);
+        let keys: Vec<_> = ft.facts.unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["b", "a"], "fact order is kept");
+    }
+}

@@ -1,0 +1,150 @@
+//! Loading content from disk: walk `content/`, read and split every Markdown file and parse its
+//! front matter (in parallel), and read `data/`. Produces [`Content`] and diagnostics.
+
+pub mod data;
+pub mod frontmatter;
+pub mod walk;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, LineIndex};
+use frontmatter::{FrontMatter, SectionFront, Syntax};
+use rayon::prelude::*;
+pub use walk::SourceFile;
+
+/// A parsed content file: its text, where its parts start, and its typed front matter.
+#[derive(Debug, Clone)]
+pub struct Parsed<F> {
+    /// Where it came from.
+    pub src: SourceFile,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the front matter in `text`.
+    pub front_offset: usize,
+    /// Byte offset of the body in `text`.
+    pub body_offset: usize,
+    /// The front-matter syntax.
+    pub syntax: Syntax,
+    /// The typed front matter.
+    pub front: F,
+}
+
+impl<F> Parsed<F> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The front-matter text.
+    pub fn front_text(&self) -> &str {
+        let end = self.text[..self.body_offset]
+            .trim_end_matches(['+', '-', '\n', '\r'])
+            .len();
+        &self.text[self.front_offset..end.max(self.front_offset)]
+    }
+
+    /// An error at the line that sets `key` in the front matter.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let offset = self.front_offset + crate::config::find_key_offset(self.front_text(), key);
+        let (line, col) = LineIndex::new(&self.text).position(offset);
+        Diagnostic::error(&self.src.rel, line, col, message)
+    }
+
+    /// A diagnostic at a byte offset into the body.
+    pub fn at_body_offset(&self, offset: usize) -> (usize, usize) {
+        LineIndex::new(&self.text).position(self.body_offset + offset)
+    }
+}
+
+/// An item file, parsed.
+pub type ParsedItem = Parsed<FrontMatter>;
+/// A section's `_index.md`, parsed.
+pub type ParsedSection = Parsed<SectionFront>;
+
+/// Everything under `content/` and `data/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Items, sorted by path.
+    pub items: Vec<ParsedItem>,
+    /// Section indexes, sorted by path.
+    pub sections: Vec<ParsedSection>,
+    /// Non-Markdown files: (path relative to `content/`, absolute path).
+    pub assets: Vec<(String, std::path::PathBuf)>,
+    /// `data/*.toml`.
+    pub data: data::SiteData,
+}
+
+enum One {
+    Item(Box<ParsedItem>),
+    Section(Box<ParsedSection>),
+}
+
+/// Reads and parses the whole content tree. Files with errors are left out and reported.
+pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Content {
+    let walked = walk::walk(config, diags);
+    let results: Vec<Result<One, Vec<Diagnostic>>> =
+        walked.markdown.into_par_iter().map(parse_file).collect();
+    let mut content = Content {
+        assets: walked.assets,
+        data: data::load(&config.root, diags),
+        ..Content::default()
+    };
+    for r in results {
+        match r {
+            Ok(One::Item(p)) => content.items.push(*p),
+            Ok(One::Section(s)) => content.sections.push(*s),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    content
+}
+
+/// Reads one Markdown file; used by [`load`] and by serve's incremental reload.
+fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
+    let bytes = std::fs::read(&src.abs).map_err(|e| {
+        vec![Diagnostic::error(
+            &src.rel,
+            1,
+            1,
+            format!("cannot read: {e}"),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let (line, col) = LineIndex::new(&lossy).position(offset);
+        vec![Diagnostic::error(
+            &src.rel,
+            line,
+            col,
+            "the file is not valid UTF-8; save it as UTF-8",
+        )]
+    })?;
+    let split = frontmatter::split(&text).map_err(|(offset, message)| {
+        let (line, col) = LineIndex::new(&text).position(offset);
+        vec![Diagnostic::error(&src.rel, line, col, message)]
+    })?;
+    let (front_offset, body_offset, syntax) = (split.front_offset, split.body_offset, split.syntax);
+    if src.is_section_index() {
+        let front: SectionFront =
+            frontmatter::parse(&text, &split, frontmatter::SECTION_KEYS, &src.rel)?;
+        Ok(One::Section(Box::new(Parsed {
+            src,
+            text,
+            front_offset,
+            body_offset,
+            syntax,
+            front,
+        })))
+    } else {
+        let front: FrontMatter =
+            frontmatter::parse(&text, &split, frontmatter::PAGE_KEYS, &src.rel)?;
+        Ok(One::Item(Box::new(Parsed {
+            src,
+            text,
+            front_offset,
+            body_offset,
+            syntax,
+            front,
+        })))
+    }
+}

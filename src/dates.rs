@@ -1,0 +1,291 @@
+//! Dates and times: parsing front-matter dates in an item's time zone, and formatting them
+//! for each language ("13 December 2010", "2010년 12월 13일", ...).
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, Zoned};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+/// A date as written in front matter or data, before it is read in a time zone.
+/// Accepts TOML date/date-time literals and strings (TOML, YAML).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateText(pub String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date (2026-11-18) or date-time (2026-11-18T10:00:00+01:00)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.trim().to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+                // toml hands date-time literals over as a one-entry map with a private key.
+                let value: Option<(String, String)> = map.next_entry()?;
+                match value {
+                    Some((_, text)) => Ok(DateText(text)),
+                    None => Err(de::Error::custom("expected a date")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads a date or date-time: with an offset it is an instant; without one it is read in `tz`;
+/// a date alone is midnight in `tz`.
+pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    let text = text.trim();
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let normalized = text.replacen(' ', "T", 1);
+    if let Ok(ts) = normalized.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let local = if let Ok(dt) = normalized.parse::<DateTime>() {
+        dt
+    } else if let Ok(d) = text.parse::<Date>() {
+        d.to_datetime(jiff::civil::Time::midnight())
+    } else {
+        return Err(format!(
+            "`{text}` is not a date; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`"
+        ));
+    };
+    tz.to_ambiguous_zoned(local)
+        .compatible()
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("`{text}` does not exist in the time zone: {e}"))
+}
+
+/// Looks up an IANA time-zone name in the bundled database.
+pub fn time_zone(name: &str) -> Result<TimeZone, String> {
+    if name.eq_ignore_ascii_case("utc") {
+        return Ok(TimeZone::UTC);
+    }
+    TimeZone::get(name).map_err(|_| format!("unknown time zone `{name}`; use an IANA name such as `Europe/Stockholm` or `Asia/Seoul`"))
+}
+
+/// RFC 3339 with the local offset of `tz`, e.g. `2026-11-18T10:00:00+09:00`.
+pub fn rfc3339(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// RFC 3339 in UTC with `Z`, for machine-readable outputs where the zone does not matter.
+pub fn rfc3339_utc(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// RFC 2822, for RSS.
+pub fn rfc2822(ts: Timestamp) -> String {
+    ts.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_SV: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The date formats templates can ask for by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFormat {
+    /// "13 December 2010", "2010년 12월 13일".
+    Long,
+    /// Numeric: "13/12/2010", "2010. 12. 13.", "2010/12/13".
+    Short,
+    /// Long date plus time and zone.
+    DateTime,
+    /// `2010-12-13`.
+    Iso,
+}
+
+impl DateFormat {
+    /// Parses a format name used in templates.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "long" => DateFormat::Long,
+            "short" => DateFormat::Short,
+            "datetime" => DateFormat::DateTime,
+            "iso" => DateFormat::Iso,
+            _ => return None,
+        })
+    }
+}
+
+/// Parses a date as templates receive it (RFC 3339, or a plain date) keeping its own offset.
+pub fn parse_view_date(text: &str) -> Option<Zoned> {
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        // Keep the written offset so the local date is the one the author meant.
+        let rest = text
+            .get(19..)
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+        let offset = parse_offset(rest);
+        let tz = offset.map(TimeZone::fixed).unwrap_or(TimeZone::UTC);
+        return Some(ts.to_zoned(tz));
+    }
+    let date = text.parse::<Date>().ok()?;
+    date.to_zoned(TimeZone::UTC).ok()
+}
+
+/// Parses `Z`, `+09:00` or `-05:30` into an offset.
+fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
+    if text.eq_ignore_ascii_case("z") {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let sign = match text.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = text[1..].split_once(':')?;
+    let seconds = sign * (h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60);
+    jiff::tz::Offset::from_seconds(seconds).ok()
+}
+
+/// Formats a zoned time for a language.
+pub fn format(z: &Zoned, fmt: DateFormat, lang: &str) -> String {
+    let (y, m, d) = (z.year(), z.month() as usize, z.day());
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    let long = match base {
+        "fr" => format!(
+            "{} {} {y}",
+            if d == 1 {
+                "1er".to_string()
+            } else {
+                d.to_string()
+            },
+            MONTHS_FR[m - 1]
+        ),
+        "sv" => format!("{d} {} {y}", MONTHS_SV[m - 1]),
+        "ko" => format!("{y}년 {m}월 {d}일"),
+        "ja" | "zh" => format!("{y}年{m}月{d}日"),
+        _ => format!("{d} {} {y}", MONTHS_EN[m - 1]),
+    };
+    match fmt {
+        DateFormat::Long => long,
+        DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
+        DateFormat::Short => match base {
+            "ko" => format!("{y}. {m}. {d}."),
+            "ja" | "zh" => format!("{y}/{m:02}/{d:02}"),
+            "sv" => format!("{y:04}-{m:02}-{d:02}"),
+            "en" => format!("{d:02}/{m:02}/{y}"),
+            _ => format!("{d:02}/{m:02}/{y}"),
+        },
+        DateFormat::DateTime => {
+            let time = format!("{:02}:{:02}", z.hour(), z.minute());
+            let zone = zone_label(z);
+            match base {
+                "ko" => format!("{long} {time} ({zone})"),
+                "ja" | "zh" => format!("{long} {time}（{zone}）"),
+                "fr" => format!("{long} à {time} ({zone})"),
+                "sv" => format!("{long} kl. {time} ({zone})"),
+                _ => format!("{long}, {time} {zone}"),
+            }
+        }
+    }
+}
+
+/// A readable zone label: the abbreviation when the zone has a well-known one, else `UTC+09:00`.
+fn zone_label(z: &Zoned) -> String {
+    let info = z.time_zone().to_offset_info(z.timestamp());
+    let abbr = info.abbreviation();
+    if abbr.chars().all(|c| c.is_ascii_alphabetic()) && !abbr.is_empty() {
+        abbr.to_string()
+    } else {
+        let off = z.offset();
+        if off.seconds() == 0 {
+            "UTC".to_string()
+        } else {
+            let s = off.seconds();
+            let sign = if s < 0 { '-' } else { '+' };
+            format!(
+                "UTC{sign}{:02}:{:02}",
+                s.abs() / 3600,
+                (s.abs() % 3600) / 60
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_date_is_read_in_the_zone() {
+        let seoul = time_zone("Asia/Seoul").unwrap();
+        let ts = parse_in("2026-11-20", &seoul).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-11-19T15:00:00Z");
+        let ts = parse_in("2026-11-20T09:00:00", &seoul).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-11-20T00:00:00Z");
+        let ts = parse_in("2026-11-20T09:00:00Z", &seoul).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-11-20T09:00:00Z");
+        let ts = parse_in("2026-11-20 09:00:00", &TimeZone::UTC).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-11-20T09:00:00Z");
+        assert!(parse_in("20 Nov", &TimeZone::UTC).is_err());
+    }
+
+    #[test]
+    fn long_dates_per_language() {
+        let z = parse_view_date("2010-12-13T10:00:00+09:00").unwrap();
+        assert_eq!(format(&z, DateFormat::Long, "en"), "13 December 2010");
+        assert_eq!(format(&z, DateFormat::Long, "fr"), "13 décembre 2010");
+        assert_eq!(format(&z, DateFormat::Long, "ko"), "2010년 12월 13일");
+        assert_eq!(format(&z, DateFormat::Long, "sv"), "13 december 2010");
+        assert_eq!(format(&z, DateFormat::Long, "ja"), "2010年12月13日");
+    }
+
+    #[test]
+    fn view_dates_keep_their_offset() {
+        // 23:30 in Seoul is still the 13th there, though it is the 13th 14:30 UTC.
+        let z = parse_view_date("2010-12-13T23:30:00+09:00").unwrap();
+        assert_eq!(format(&z, DateFormat::Iso, "en"), "2010-12-13");
+        assert!(format(&z, DateFormat::DateTime, "en").contains("23:30"));
+    }
+}

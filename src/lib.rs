@@ -1,0 +1,127 @@
+//! pressroom: a static-site generator for corporate newsrooms.
+//!
+//! The pipeline is a chain of functions over values, in one direction:
+//! `config::Config::load` → `content::load` → `model::assemble` → `markdown::render_all` →
+//! `render::render_site` → `output::commit`. [`build`] is that chain; [`render_in_memory`] stops
+//! before the disk (serve uses it).
+
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diag;
+pub mod error;
+pub mod markdown;
+pub mod model;
+pub mod options;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod serve;
+
+use diag::Diagnostic;
+pub use error::{Error, Result};
+use jiff::Timestamp;
+pub use options::{BuildOptions, MessageFormat};
+use render::Output;
+use render::theme::{StaticSource, Theme};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A run that stopped, with every diagnostic found before it stopped.
+#[derive(Debug)]
+pub struct Failure {
+    /// Why it stopped.
+    pub error: Error,
+    /// What was found (errors and warnings), sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure {
+            error,
+            diagnostics: vec![],
+        }
+    }
+}
+
+/// A site rendered in memory: every file the output will contain.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Generated files.
+    pub outputs: Vec<Output>,
+    /// Theme and site static files by output path.
+    pub statics: BTreeMap<String, StaticSource>,
+    /// Content assets: (output path, source file).
+    pub assets: Vec<(String, PathBuf)>,
+    /// Warnings (a built site has no errors).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Item pages written.
+    pub items: usize,
+    /// Embargoed items held back.
+    pub withheld: usize,
+    /// The next embargo-lift time.
+    pub next_embargo: Option<Timestamp>,
+}
+
+/// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
+pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
+    let mut diags = Vec::new();
+    let content = content::load(&config, &mut diags);
+    let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
+    markdown::render_all(&mut site, &config, &mut diags);
+    let fail = |error: Error, diags: Vec<Diagnostic>| {
+        let mut d = diag::Diagnostics::default();
+        d.extend(diags);
+        Failure {
+            error,
+            diagnostics: d.into_sorted(),
+        }
+    };
+    let theme = match Theme::load(&config, &mut diags) {
+        Ok(t) => t,
+        Err(e) => return Err(fail(e, diags)),
+    };
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(fail(Error::Content(errors), diags));
+    }
+    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
+    let outputs = render::render_site(&ctx, &mut diags);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(fail(Error::Content(errors), diags));
+    }
+    let mut sorted = diag::Diagnostics::default();
+    sorted.extend(diags);
+    Ok(Built {
+        items: (0..site.items.len())
+            .filter(|&i| site.is_written(i))
+            .count(),
+        withheld: site.withheld.len(),
+        next_embargo: site.next_embargo_lift(),
+        outputs,
+        statics: theme.statics,
+        assets: site.assets,
+        diagnostics: sorted.into_sorted(),
+    })
+}
+
+/// Builds the site into `opts.output`, atomically.
+pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    output::check_output_dir(&opts.root, &opts.output)?;
+    let built = render_in_memory(opts)?;
+    let plan = output::Plan {
+        outputs: &built.outputs,
+        statics: &built.statics,
+        assets: &built.assets,
+    };
+    if let Err(error) = output::commit(&plan, &opts.output) {
+        return Err(Failure {
+            error,
+            diagnostics: built.diagnostics,
+        });
+    }
+    Ok(built)
+}

@@ -1,0 +1,154 @@
+//! The `pressroom` binary: parses the command line, runs the library, prints diagnostics and a
+//! summary, and maps the outcome to an exit code (0 ok, 1 content errors, 2 usage or config).
+
+use clap::Parser;
+use pressroom::diag::Diagnostic;
+use pressroom::{BuildOptions, Error, Failure};
+use std::process::ExitCode;
+
+mod cli;
+use cli::{Cli, Command, Format, Global};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let format = match &cli.command {
+        Command::Build { global, .. }
+        | Command::Serve { global, .. }
+        | Command::Check { global }
+        | Command::New { global, .. } => global.message_format,
+        Command::Init { .. } => Format::Human,
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            print_diagnostics(&failure.diagnostics, format);
+            if !matches!(failure.error, Error::Content(_)) || format == Format::Human {
+                match format {
+                    Format::Human => eprintln!("error: {}", failure.error),
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::json!({"type": "error", "message": failure.error.to_string(), "exit_code": failure.error.exit_code()})
+                    ),
+                }
+            }
+            ExitCode::from(failure.error.exit_code() as u8)
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic], format: Format) {
+    for d in diags {
+        match format {
+            Format::Human => eprintln!("{d}"),
+            Format::Json => println!("{}", d.to_json()),
+        }
+    }
+}
+
+fn options(global: &Global) -> Result<BuildOptions, Error> {
+    let now = match &global.now {
+        Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
+            Error::Usage(format!(
+                "--now `{text}` is not an RFC 3339 time such as 2026-11-20T09:00:00Z: {e}"
+            ))
+        })?,
+        None => jiff::Timestamp::now(),
+    };
+    let mut opts = BuildOptions::new(&global.root, now);
+    opts.drafts = global.drafts;
+    opts.base_url = global.base_url.clone();
+    Ok(opts)
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Build {
+            global,
+            output,
+            locked,
+        } => {
+            let mut opts = options(&global)?;
+            if let Some(out) = output {
+                opts.output = out;
+            }
+            opts.locked = locked;
+            let started = std::time::Instant::now();
+            let built = pressroom::build(&opts)?;
+            print_diagnostics(&built.diagnostics, global.message_format);
+            let next = built.next_embargo.map(pressroom::dates::rfc3339_utc);
+            let files = built.outputs.len() + built.statics.len() + built.assets.len();
+            match global.message_format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "output": opts.output.display().to_string()})
+                ),
+                Format::Human if !global.quiet => {
+                    println!(
+                        "built {} items ({files} files) into {} in {:.2}s",
+                        built.items,
+                        opts.output.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    if let Some(next) = next {
+                        println!(
+                            "{} item(s) under embargo; next embargo lift: {next} (schedule a rebuild then)",
+                            built.withheld
+                        );
+                    }
+                }
+                Format::Human => {}
+            }
+            Ok(())
+        }
+        Command::Serve {
+            global,
+            bind,
+            port,
+            no_drafts,
+        } => {
+            let mut opts = options(&global)?;
+            opts.drafts = !no_drafts;
+            opts.preview = true;
+            Err(Error::Usage(format!(
+                "serve is not available yet (would bind {bind}:{port} for {})",
+                opts.root.display()
+            ))
+            .into())
+        }
+        Command::Check { global } => {
+            let opts = options(&global)?;
+            let built = pressroom::render_in_memory(&opts)?;
+            print_diagnostics(&built.diagnostics, global.message_format);
+            if !global.quiet && global.message_format == Format::Human {
+                println!("checked {} items: no errors", built.items);
+            }
+            Ok(())
+        }
+        Command::New {
+            global,
+            kind,
+            title,
+        } => {
+            let opts = options(&global)?;
+            let config = pressroom::config::Config::load(&opts.root, None)?;
+            let path = pressroom::scaffold::new_item(
+                &opts.root,
+                &kind,
+                &title,
+                opts.now,
+                &config.timezone,
+            )?;
+            println!("{}", path.display());
+            Ok(())
+        }
+        Command::Init { dir } => {
+            pressroom::scaffold::init(&dir)?;
+            println!(
+                "created a new site in {}; run `pressroom serve --root {}`",
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
+    }
+}

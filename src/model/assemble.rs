@@ -1,0 +1,732 @@
+//! Assembly: parsed content + data + options → the [`Site`] graph. Resolves languages, kinds,
+//! dates in their time zones, visibility (drafts, embargo, standby), slugs and URLs, sections,
+//! taxonomies and translations, and reports what is inconsistent.
+
+use super::slug::{collation_key, slugify, strip_date_prefix};
+use super::{
+    Item, Notice, Preview, Section, Site, Taxonomy, Term, Update, Visibility, Withdrawal, Withheld,
+};
+use crate::config::Config;
+use crate::content::frontmatter::{Kind, SectionFront, SortBy, Status};
+use crate::content::{Content, ParsedItem, ParsedSection};
+use crate::dates::{parse_in, time_zone};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::options::BuildOptions;
+use indexmap::IndexMap;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Builds the site graph. Items with errors are left out and the errors reported.
+pub fn assemble(
+    config: &Config,
+    opts: &BuildOptions,
+    content: Content,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
+    let Content {
+        items: parsed_items,
+        sections: parsed_sections,
+        assets,
+        data,
+    } = content;
+    let section_fronts = index_section_fronts(config, &parsed_sections, diags);
+    let mut site = Site {
+        authors: data.authors,
+        contacts: data.contacts,
+        sources: data.sources,
+        ..Site::default()
+    };
+    let mut bundle_dirs_withheld = BTreeSet::new();
+    for parsed in parsed_items {
+        match resolve_item(config, opts, &section_fronts, &site, parsed) {
+            Ok(Resolved::Item(item, standby)) => {
+                if standby {
+                    site.standby.push(site.items.len());
+                }
+                site.items.push(*item);
+            }
+            Ok(Resolved::Withheld(w, bundle_dir)) => {
+                if let Some(dir) = bundle_dir {
+                    bundle_dirs_withheld.insert(dir);
+                }
+                site.withheld.push(w);
+            }
+            Ok(Resolved::Skipped(bundle_dir)) => {
+                if let Some(dir) = bundle_dir {
+                    bundle_dirs_withheld.insert(dir);
+                }
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    check_collisions(config, &site, diags);
+    site.assets = assets
+        .into_iter()
+        .filter(|(rel, _)| {
+            !bundle_dirs_withheld
+                .iter()
+                .any(|d: &String| rel.starts_with(&format!("{d}/")))
+        })
+        .map(|(rel, abs)| (format!("/{rel}"), abs))
+        .collect();
+    build_sections(config, &section_fronts, &mut site, parsed_sections);
+    build_taxonomies(config, &mut site);
+    for (id, item) in site.items.iter().enumerate() {
+        if site.standby.contains(&id) {
+            continue;
+        }
+        site.translations
+            .entry(item.translation_key.clone())
+            .or_default()
+            .push(id);
+    }
+    let order: HashMap<&str, usize> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
+    for ids in site.translations.values_mut() {
+        ids.sort_by_key(|&id| {
+            order
+                .get(site.items[id].lang.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
+    }
+    site
+}
+
+/// Section front matter by (dir, lang).
+type SectionFronts = BTreeMap<(String, String), SectionFront>;
+
+fn index_section_fronts(
+    config: &Config,
+    parsed: &[ParsedSection],
+    diags: &mut Vec<Diagnostic>,
+) -> SectionFronts {
+    let mut out = SectionFronts::new();
+    for s in parsed {
+        let lang = s
+            .src
+            .lang
+            .clone()
+            .or_else(|| s.front.lang.clone())
+            .unwrap_or_else(|| config.default_language.clone());
+        if !config.has_language(&lang) {
+            diags.push(s.error_at_key(
+                "lang",
+                format!("language `{lang}` is not declared in site.toml"),
+            ));
+            continue;
+        }
+        out.insert((s.src.dir.clone(), lang), s.front.clone());
+    }
+    out
+}
+
+/// The setting of the nearest section (this folder, then its parents), in `lang` or else the
+/// default language.
+fn inherited<T>(
+    config: &Config,
+    fronts: &SectionFronts,
+    dir: &str,
+    lang: &str,
+    get: impl Fn(&SectionFront) -> Option<T>,
+) -> Option<T> {
+    let mut dir = dir.to_string();
+    loop {
+        for l in [lang, config.default_language.as_str()] {
+            if let Some(v) = fronts.get(&(dir.clone(), l.to_string())).and_then(&get) {
+                return Some(v);
+            }
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+    }
+}
+
+enum Resolved {
+    Item(Box<Item>, bool),
+    Withheld(Withheld, Option<String>),
+    Skipped(Option<String>),
+}
+
+fn resolve_item(
+    config: &Config,
+    opts: &BuildOptions,
+    fronts: &SectionFronts,
+    site: &Site,
+    p: ParsedItem,
+) -> Result<Resolved, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let f = &p.front;
+    let lang = p
+        .src
+        .lang
+        .clone()
+        .or_else(|| f.lang.clone())
+        .unwrap_or_else(|| config.default_language.clone());
+    if !config.has_language(&lang) {
+        errors.push(
+            p.error_at_key(
+                "lang",
+                format!("language `{lang}` is not declared in site.toml"),
+            )
+            .with_help(format!("add `[languages.{lang}]` to site.toml")),
+        );
+    }
+    let (tz, tz_name) = match &f.timezone {
+        Some(name) => match time_zone(name) {
+            Ok(tz) => (tz, name.clone()),
+            Err(m) => {
+                errors.push(p.error_at_key("timezone", m));
+                (config.timezone.clone(), config.timezone_name.clone())
+            }
+        },
+        None => (config.timezone.clone(), config.timezone_name.clone()),
+    };
+    let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, &tz) {
+        Ok(ts) => Some(ts),
+        Err(m) => {
+            errors.push(p.error_at_key(key, m));
+            None
+        }
+    };
+    let date = f.date.as_ref().and_then(|d| date_of("date", d));
+    let updated_explicit = f.updated.as_ref().and_then(|d| date_of("updated", d));
+    let embargo = f.embargo.as_ref().and_then(|d| date_of("embargo", d));
+    let mut notices: Vec<Notice> = f
+        .corrections
+        .iter()
+        .filter_map(|c| {
+            Some(Notice {
+                id: String::new(),
+                date: date_of("corrections", &c.date)?,
+                kind: c.kind,
+                note: c.note.clone(),
+            })
+        })
+        .collect();
+    let mut updates: Vec<Update> = f
+        .updates
+        .iter()
+        .filter_map(|u| {
+            Some(Update {
+                id: String::new(),
+                date: date_of("updates", &u.date)?,
+                body: u.body.clone(),
+            })
+        })
+        .collect();
+    let withdrawn = f.withdrawn.as_ref().and_then(|w| {
+        Some(Withdrawal {
+            date: date_of("withdrawn", &w.date)?,
+            reason: w.reason.clone(),
+        })
+    });
+
+    // A bundle (`x/index.md`) belongs to its parent folder's section.
+    let section_dir = if p.src.is_bundle() {
+        p.src
+            .dir
+            .rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    } else {
+        p.src.dir.clone()
+    };
+    let kind = f
+        .kind
+        .or_else(|| inherited(config, fronts, &section_dir, &lang, |s| s.kind))
+        .unwrap_or_default();
+    let title = match f.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errors.push(
+                Diagnostic::error(&p.src.rel, 1, 1, "missing `title` in front matter")
+                    .with_help("add `title = \"...\"`"),
+            );
+            String::new()
+        }
+    };
+    if kind.needs_date() && f.date.is_none() {
+        errors.push(
+            Diagnostic::error(
+                &p.src.rel,
+                1,
+                1,
+                format!("a {} needs a `date`", kind.as_str()),
+            )
+            .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
+        );
+    }
+    for (key, ids, known) in [
+        ("authors", &f.authors, &site.authors),
+        ("contacts", &f.contacts, &site.contacts),
+    ] {
+        for id in ids {
+            if !known.contains_key(id) {
+                let names: Vec<&str> = known.keys().map(String::as_str).collect();
+                let mut d = p.error_at_key(
+                    key,
+                    format!(
+                        "unknown {} id `{id}`: it is not in data/{key}.toml",
+                        &key[..key.len() - 1]
+                    ),
+                );
+                if let Some(s) = did_you_mean(id, &names) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                errors.push(d);
+            }
+        }
+    }
+    let mut seen_sources = BTreeSet::new();
+    for s in &f.sources {
+        if !seen_sources.insert(&s.id) {
+            errors.push(p.error_at_key(
+                "sources",
+                format!("source id `{}` is declared twice on this page", s.id),
+            ));
+        }
+        if s.id.is_empty() || s.id.contains(char::is_whitespace) {
+            errors.push(p.error_at_key(
+                "sources",
+                format!(
+                    "source id `{}` must be a non-empty word without spaces",
+                    s.id
+                ),
+            ));
+        }
+    }
+    if let Some(slug) = &f.slug {
+        if slugify(slug).is_empty() {
+            errors.push(p.error_at_key("slug", "`slug` has no letters or digits"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let bundle_dir = p.src.is_bundle().then(|| p.src.dir.clone());
+    let status = f.status.unwrap_or_default();
+    let slug = f
+        .slug
+        .as_deref()
+        .map(slugify)
+        .or_else(|| {
+            let from_file = if p.src.is_bundle() {
+                p.src.dir.rsplit('/').next().unwrap_or("")
+            } else {
+                p.src.stem.as_str()
+            };
+            Some(slugify(strip_date_prefix(from_file))).filter(|s| !s.is_empty())
+        })
+        .or_else(|| Some(slugify(&title)).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "item".into());
+    let dir_part = if section_dir.is_empty() {
+        String::new()
+    } else {
+        format!("/{section_dir}")
+    };
+    let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(&lang));
+
+    if f.draft && !opts.drafts {
+        return Ok(Resolved::Skipped(bundle_dir));
+    }
+    if let Some(until) = embargo.filter(|&t| t > opts.now) {
+        if !opts.drafts {
+            return Ok(Resolved::Withheld(
+                Withheld {
+                    rel: p.src.rel.clone(),
+                    title,
+                    slug,
+                    path,
+                    until,
+                },
+                bundle_dir,
+            ));
+        }
+    }
+    let standby = status == Status::Standby && !opts.drafts;
+    let visibility = match (status, &withdrawn) {
+        (Status::Unlisted | Status::Standby, _) => Visibility::Unlisted,
+        (_, Some(_)) => Visibility::Withdrawn,
+        _ => Visibility::Listed,
+    };
+    assign_ids(
+        &mut notices,
+        |n| (n.kind.as_str_for_id(), n.date),
+        |n, id| n.id = id,
+    );
+    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    assign_ids(&mut updates, |u| ("update", u.date), |u, id| u.id = id);
+    updates.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    let boilerplate = match kind {
+        Kind::Release => f.boilerplate.clone().or_else(|| config.boilerplate.clone()),
+        _ => f.boilerplate.clone(),
+    };
+    let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
+    let aliases = f.aliases.iter().map(|a| normalize_alias(a)).collect();
+    let item = Item {
+        lang,
+        kind,
+        title,
+        slug,
+        path,
+        section: 0,
+        date,
+        updated_explicit,
+        tz,
+        tz_name,
+        summary: f.summary.clone(),
+        visibility,
+        preview: Preview {
+            draft: f.draft,
+            embargo: embargo.filter(|&t| t > opts.now),
+            standby: status == Status::Standby,
+        },
+        tags: dedup(&f.tags),
+        categories: dedup(&f.categories),
+        authors: f.authors.clone(),
+        contacts: f.contacts.clone(),
+        dateline: f.dateline.clone(),
+        boilerplate,
+        image: f.image.clone(),
+        weight: f.weight.unwrap_or(0),
+        sources: f.sources.clone(),
+        notices,
+        updates,
+        withdrawn,
+        facts: f
+            .facts
+            .clone()
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default(),
+        extra: serde_json::Value::Object(f.extra.clone().unwrap_or_default()),
+        aliases,
+        translation_key,
+        rendered: Default::default(),
+        body_offset: p.body_offset,
+        text: p.text,
+        src: p.src,
+    };
+    Ok(Resolved::Item(Box::new(item), standby))
+}
+
+impl crate::content::frontmatter::NoticeKind {
+    fn as_str_for_id(self) -> &'static str {
+        match self {
+            Self::Correction => "correction",
+            Self::Clarification => "clarification",
+            Self::Editorial => "editorial",
+        }
+    }
+}
+
+/// Gives each entry a stable id from its kind and minute (`correction-2026-11-19t10-00`), with a
+/// counter only when two share a minute: inserting an older entry never renames a newer one.
+fn assign_ids<T>(
+    entries: &mut [T],
+    key: impl Fn(&T) -> (&'static str, Timestamp),
+    set: impl Fn(&mut T, String),
+) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for e in entries.iter_mut() {
+        let (kind, ts) = key(e);
+        let base = format!("{kind}-{}", ts.strftime("%Y-%m-%dt%H-%M"));
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let id = if *n == 1 { base } else { format!("{base}-{n}") };
+        set(e, id);
+    }
+}
+
+fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim().trim_matches('/');
+    if trimmed.ends_with(".html") {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn dedup(list: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    list.iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && seen.insert(slugify(s)))
+        .collect()
+}
+
+/// Two items (or an item and an alias) that would write the same URL are an error naming both.
+fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    let reserved = [
+        "/tags/",
+        "/categories/",
+        "/authors/",
+        "/sources/",
+        "/corrections/",
+        "/search/",
+    ];
+    for item in &site.items {
+        let rel = item.src.rel.as_str();
+        let lang_free = item
+            .path
+            .strip_prefix(&config.lang_prefix(&item.lang))
+            .unwrap_or(&item.path);
+        if reserved.contains(&lang_free) {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    1,
+                    1,
+                    format!(
+                        "URL `{}` is reserved for a page pressroom generates",
+                        item.path
+                    ),
+                )
+                .with_help("set a different `slug`"),
+            );
+        }
+        for path in std::iter::once(&item.path).chain(&item.aliases) {
+            if let Some(other) = owners.insert(path.clone(), rel) {
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        1,
+                        1,
+                        format!("URL `{path}` is also produced by `{other}`"),
+                    )
+                    .with_help(
+                        "give one of them a different `slug` or file name, or remove the alias",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn build_sections(
+    config: &Config,
+    fronts: &SectionFronts,
+    site: &mut Site,
+    parsed: Vec<ParsedSection>,
+) {
+    // Which (dir, lang) pairs need a section: every language's home, every folder with items
+    // or an `_index.md`, and their ancestors.
+    let mut keys: BTreeSet<(String, String)> = config
+        .languages
+        .iter()
+        .map(|l| (String::new(), l.code.clone()))
+        .collect();
+    let item_dirs: Vec<(String, String)> = site
+        .items
+        .iter()
+        .map(|i| (section_dir_of(i), i.lang.clone()))
+        .collect();
+    for (dir, lang) in item_dirs.iter().cloned().chain(fronts.keys().cloned()) {
+        let mut d = dir;
+        loop {
+            keys.insert((d.clone(), lang.clone()));
+            match d.rsplit_once('/') {
+                Some((parent, _)) => d = parent.to_string(),
+                None if !d.is_empty() => d = String::new(),
+                None => break,
+            }
+        }
+    }
+    let mut bodies: HashMap<(String, String), (crate::content::SourceFile, String)> =
+        HashMap::new();
+    for s in parsed {
+        let lang = s
+            .src
+            .lang
+            .clone()
+            .or_else(|| s.front.lang.clone())
+            .unwrap_or_else(|| config.default_language.clone());
+        let body = s.body().to_string();
+        bodies.insert((s.src.dir.clone(), lang), (s.src, body));
+    }
+    // Default language first, then the others in site order; within a language, by folder.
+    let lang_order: HashMap<&str, usize> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
+    let mut keys: Vec<(String, String)> = keys.into_iter().collect();
+    keys.sort_by_key(|(dir, lang)| {
+        (
+            lang_order.get(lang.as_str()).copied().unwrap_or(usize::MAX),
+            dir.clone(),
+        )
+    });
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for (dir, lang) in keys {
+        let own = fronts.get(&(dir.clone(), lang.clone()));
+        let fallback = fronts.get(&(dir.clone(), config.default_language.clone()));
+        let pick = |get: &dyn Fn(&SectionFront) -> Option<String>| {
+            own.and_then(get).or_else(|| fallback.and_then(get))
+        };
+        let title = pick(&|f| f.title.clone()).unwrap_or_else(|| {
+            if dir.is_empty() {
+                config.language(&lang).title.clone()
+            } else {
+                title_case(dir.rsplit('/').next().unwrap_or(&dir))
+            }
+        });
+        let path = if dir.is_empty() {
+            format!("{}/", config.lang_prefix(&lang))
+        } else {
+            format!("{}/{dir}/", config.lang_prefix(&lang))
+        };
+        index.insert((dir.clone(), lang.clone()), site.sections.len());
+        site.sections.push(Section {
+            description: pick(&|f| f.description.clone()),
+            body: bodies.remove(&(dir.clone(), lang.clone())),
+            content_html: String::new(),
+            sort_by: inherited(config, fronts, &dir, &lang, |f| f.sort_by).unwrap_or_default(),
+            paginate_by: inherited(config, fronts, &dir, &lang, |f| f.paginate_by)
+                .filter(|&n| n > 0)
+                .unwrap_or(config.paginate_by),
+            feed: inherited(config, fronts, &dir, &lang, |f| f.feed).unwrap_or(true),
+            items: Vec::new(),
+            children: Vec::new(),
+            extra: serde_json::Value::Object(own.and_then(|f| f.extra.clone()).unwrap_or_default()),
+            dir,
+            lang,
+            title,
+            path,
+        });
+    }
+    for (id, item) in site.items.iter_mut().enumerate() {
+        let key = (section_dir_of(item), item.lang.clone());
+        item.section = index[&key];
+        let _ = id;
+    }
+    // A section lists the listed items of its folder and of every folder below it.
+    for (id, item) in site.items.iter().enumerate() {
+        if !item.is_listed() {
+            continue;
+        }
+        let mut dir = section_dir_of(item);
+        loop {
+            if let Some(&s) = index.get(&(dir.clone(), item.lang.clone())) {
+                site.sections[s].items.push(id);
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = dir
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+        }
+    }
+    for s in 0..site.sections.len() {
+        let (dir, lang) = (site.sections[s].dir.clone(), site.sections[s].lang.clone());
+        if !dir.is_empty() {
+            let parent = dir
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+            if let Some(&p) = index.get(&(parent, lang.clone())) {
+                site.sections[p].children.push(s);
+            }
+        }
+        let sort_by = site.sections[s].sort_by;
+        let items = &site.items;
+        site.sections[s]
+            .items
+            .sort_by(|&a, &b| compare_items(&items[a], &items[b], sort_by, &lang));
+    }
+}
+
+/// The section folder an item is listed in (a bundle's parent folder).
+fn section_dir_of(item: &Item) -> String {
+    if item.src.is_bundle() {
+        item.src
+            .dir
+            .rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    } else {
+        item.src.dir.clone()
+    }
+}
+
+/// Newest first by default; ties broken by title then path so order never depends on the walk.
+pub fn compare_items(a: &Item, b: &Item, sort_by: SortBy, lang: &str) -> std::cmp::Ordering {
+    let by_title = || collation_key(&a.title, lang).cmp(&collation_key(&b.title, lang));
+    let by_date = || b.date.cmp(&a.date);
+    match sort_by {
+        SortBy::Date => by_date().then_with(by_title),
+        SortBy::Title => by_title().then_with(by_date),
+        SortBy::Weight => a.weight.cmp(&b.weight).then_with(by_date),
+    }
+    .then_with(|| a.path.cmp(&b.path))
+}
+
+fn title_case(dir: &str) -> String {
+    let mut c = dir.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn build_taxonomies(config: &Config, site: &mut Site) {
+    for lang in config.languages.iter().map(|l| &l.code) {
+        for name in ["tags", "categories"] {
+            let mut terms: IndexMap<String, Term> = IndexMap::new();
+            for (id, item) in site.items.iter().enumerate() {
+                if &item.lang != lang || !item.is_listed() {
+                    continue;
+                }
+                let values = if name == "tags" {
+                    &item.tags
+                } else {
+                    &item.categories
+                };
+                for v in values {
+                    let slug = slugify(v);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    terms
+                        .entry(slug.clone())
+                        .or_insert_with(|| Term {
+                            name: v.clone(),
+                            slug,
+                            items: vec![],
+                        })
+                        .items
+                        .push(id);
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for t in &mut terms {
+                t.items.sort_by(|&a, &b| {
+                    compare_items(&site.items[a], &site.items[b], SortBy::Date, lang)
+                });
+            }
+            terms.sort_by(|a, b| {
+                collation_key(&a.name, lang)
+                    .cmp(&collation_key(&b.name, lang))
+                    .then(a.slug.cmp(&b.slug))
+            });
+            site.taxonomies.push(Taxonomy {
+                name,
+                lang: lang.clone(),
+                terms,
+            });
+        }
+    }
+}

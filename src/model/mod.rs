@@ -1,0 +1,282 @@
+//! The site model: the immutable content graph that assembly builds from parsed content and
+//! that rendering only reads. Items, sections, taxonomies, people and sources, with URLs resolved.
+
+pub mod assemble;
+pub mod slug;
+
+use crate::content::SourceFile;
+use crate::content::data::Person;
+use crate::content::frontmatter::{Kind, NoticeKind, SortBy, SourceRaw};
+use crate::markdown::Rendered;
+use indexmap::IndexMap;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// Index of an item in [`Site::items`]; valid only inside one `Site`.
+pub type ItemId = usize;
+
+/// Where an item may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everywhere: its page, lists, feeds, sitemap, search, taxonomies.
+    Listed,
+    /// Withdrawn: its page (with the notice), feeds and sitemap; not lists.
+    Withdrawn,
+    /// Only its own page.
+    Unlisted,
+}
+
+/// Why a listed item carries a preview banner (only in `--drafts` builds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Preview {
+    /// A draft.
+    pub draft: bool,
+    /// Embargoed until this time.
+    pub embargo: Option<Timestamp>,
+    /// A standby page.
+    pub standby: bool,
+}
+
+/// A dated notice on an item: correction, clarification, editorial note.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Stable id, also the anchor on the page (`correction-2026-11-19t10-00`).
+    pub id: String,
+    /// When.
+    pub date: Timestamp,
+    /// What kind.
+    pub kind: NoticeKind,
+    /// The note (Markdown).
+    pub note: String,
+}
+
+/// One entry of a developing story's timeline.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Stable id and anchor (`update-2026-11-19t10-00`).
+    pub id: String,
+    /// When.
+    pub date: Timestamp,
+    /// Markdown.
+    pub body: String,
+}
+
+/// A withdrawal.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    /// When.
+    pub date: Timestamp,
+    /// Why (Markdown).
+    pub reason: String,
+}
+
+/// One content item (post, release, statement, fact sheet or page) in one language.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Where it came from.
+    pub src: SourceFile,
+    /// The whole source text (front matter and body).
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// Language code.
+    pub lang: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Title.
+    pub title: String,
+    /// URL slug.
+    pub slug: String,
+    /// Site path of its page, without base path: `/fr/press/launch/`.
+    pub path: String,
+    /// Index in [`Site::sections`].
+    pub section: usize,
+    /// Publication time.
+    pub date: Option<Timestamp>,
+    /// Explicit `updated` from front matter.
+    pub updated_explicit: Option<Timestamp>,
+    /// Its time zone and the zone's name.
+    pub tz: TimeZone,
+    /// IANA name of `tz`.
+    pub tz_name: String,
+    /// Summary from front matter (Markdown).
+    pub summary: Option<String>,
+    /// Where it may appear.
+    pub visibility: Visibility,
+    /// Preview banners.
+    pub preview: Preview,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Author ids (validated).
+    pub authors: Vec<String>,
+    /// Contact ids (validated).
+    pub contacts: Vec<String>,
+    /// Dateline, e.g. `SAN DIEGO`.
+    pub dateline: Option<String>,
+    /// The About paragraph (Markdown), releases only, from the item or the site.
+    pub boilerplate: Option<String>,
+    /// Image URL.
+    pub image: Option<String>,
+    /// Sort weight.
+    pub weight: i64,
+    /// Page-level sources.
+    pub sources: Vec<SourceRaw>,
+    /// Corrections, clarifications and editorial notes, newest first.
+    pub notices: Vec<Notice>,
+    /// Updates, newest first.
+    pub updates: Vec<Update>,
+    /// The withdrawal, if any.
+    pub withdrawn: Option<Withdrawal>,
+    /// Fact sheet rows, in order.
+    pub facts: Vec<(String, String)>,
+    /// `[extra]`.
+    pub extra: serde_json::Value,
+    /// Redirect paths (without base path), e.g. `/news/old/`.
+    pub aliases: Vec<String>,
+    /// Items that are translations of each other share this key.
+    pub translation_key: String,
+    /// Rendered Markdown; filled by [`crate::markdown::render_all`].
+    pub rendered: Rendered,
+}
+
+impl Item {
+    /// The modified time: the latest correction, update, withdrawal or explicit `updated`.
+    pub fn modified(&self) -> Option<Timestamp> {
+        let notices = self.notices.iter().map(|n| n.date);
+        let updates = self.updates.iter().map(|u| u.date);
+        let withdrawn = self.withdrawn.iter().map(|w| w.date);
+        notices
+            .chain(updates)
+            .chain(withdrawn)
+            .chain(self.updated_explicit)
+            .max()
+    }
+
+    /// Whether it appears in lists, taxonomies and author pages.
+    pub fn is_listed(&self) -> bool {
+        self.visibility == Visibility::Listed
+    }
+
+    /// Whether it appears in feeds and the sitemap (listed or withdrawn).
+    pub fn in_feeds(&self) -> bool {
+        matches!(self.visibility, Visibility::Listed | Visibility::Withdrawn)
+    }
+}
+
+/// A folder of content in one language.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to `content/` (`""` for the home page).
+    pub dir: String,
+    /// Language.
+    pub lang: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Site path: `/`, `/press/`, `/fr/press/`.
+    pub path: String,
+    /// The `_index.md` body (Markdown) and its file, if there is one.
+    pub body: Option<(SourceFile, String)>,
+    /// Rendered body.
+    pub content_html: String,
+    /// Sort order.
+    pub sort_by: SortBy,
+    /// Items per page.
+    pub paginate_by: usize,
+    /// Whether the section has feeds.
+    pub feed: bool,
+    /// Listed items, in sort order.
+    pub items: Vec<ItemId>,
+    /// Child sections (indexes into [`Site::sections`]), sorted by path.
+    pub children: Vec<usize>,
+    /// `[extra]`.
+    pub extra: serde_json::Value,
+}
+
+/// A taxonomy in one language: `tags` or `categories`.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `tags` or `categories`.
+    pub name: &'static str,
+    /// Language.
+    pub lang: String,
+    /// Terms in the language's alphabetical order.
+    pub terms: Vec<Term>,
+}
+
+/// One term of a taxonomy.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As written (the first spelling seen).
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Listed items, newest first.
+    pub items: Vec<ItemId>,
+}
+
+/// An item that is embargoed at this build's time: kept only for the embargo audit and the
+/// next-lift report, never rendered.
+#[derive(Debug, Clone)]
+pub struct Withheld {
+    /// Source file.
+    pub rel: String,
+    /// Title.
+    pub title: String,
+    /// Slug.
+    pub slug: String,
+    /// Site path it will have.
+    pub path: String,
+    /// When it may be published.
+    pub until: Timestamp,
+}
+
+/// The whole site, assembled.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Every item that this build renders, sorted by source path.
+    pub items: Vec<Item>,
+    /// Every section in every language; the default language's home first.
+    pub sections: Vec<Section>,
+    /// Taxonomies per language.
+    pub taxonomies: Vec<Taxonomy>,
+    /// `data/authors.toml`.
+    pub authors: IndexMap<String, Person>,
+    /// `data/contacts.toml`.
+    pub contacts: IndexMap<String, Person>,
+    /// `data/sources.toml`.
+    pub sources: Vec<SourceRaw>,
+    /// Content assets to copy: (site path, absolute source path).
+    pub assets: Vec<(String, std::path::PathBuf)>,
+    /// Embargoed items (not rendered).
+    pub withheld: Vec<Withheld>,
+    /// Standby items that were checked but are not written (not rendered as pages).
+    pub standby: Vec<ItemId>,
+    /// Items by translation key, for the language switcher.
+    pub translations: IndexMap<String, Vec<ItemId>>,
+}
+
+impl Site {
+    /// The next time an embargo lifts, for scheduling the rebuild that publishes it.
+    pub fn next_embargo_lift(&self) -> Option<Timestamp> {
+        self.withheld.iter().map(|w| w.until).min()
+    }
+
+    /// The items that are translations of `id` (not including itself), in site language order.
+    pub fn translations_of(&self, id: ItemId) -> impl Iterator<Item = ItemId> + '_ {
+        self.translations
+            .get(&self.items[id].translation_key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&other| other != id)
+    }
+
+    /// Whether the item is written as a page (standby items are checked but not written).
+    pub fn is_written(&self, id: ItemId) -> bool {
+        !self.standby.contains(&id)
+    }
+}

@@ -1,0 +1,114 @@
+//! Slugs that stay readable in every script, and sort keys that follow each language's
+//! alphabet (Swedish å, ä, ö after z).
+
+/// Lower-cases and keeps letters and digits of any script, joining the rest with `-`.
+/// A Korean or Japanese title keeps its characters: "서울 공장" → "서울-공장".
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    // Keep URLs and file names within common file-system limits (255 bytes a name).
+    if out.len() > 120 {
+        let mut end = 120;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out = out.trim_end_matches('-').to_string();
+    }
+    out
+}
+
+/// Strips a `YYYY-MM-DD-` prefix from a file stem.
+pub fn strip_date_prefix(stem: &str) -> &str {
+    let b = stem.as_bytes();
+    let is_date = b.len() > 11
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+        && (b[10] == b'-' || b[10] == b'_');
+    if is_date { &stem[11..] } else { stem }
+}
+
+/// A key that sorts strings in the alphabetical order of `lang`.
+pub fn collation_key(text: &str, lang: &str) -> String {
+    let swedish = matches!(lang, "sv" | "fi");
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let mapped = match c {
+            // Swedish and Finnish put these three after z.
+            'å' if swedish => '{',
+            'ä' | 'æ' if swedish => '|',
+            'ö' | 'ø' if swedish => '}',
+            'ü' if swedish => 'y',
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ÿ' | 'ý' => 'y',
+            'œ' => {
+                key.push('o');
+                'e'
+            }
+            'æ' => {
+                key.push('a');
+                'e'
+            }
+            other => other,
+        };
+        key.push(mapped);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_every_script_readable() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("서울 배터리 공장 착공"), "서울-배터리-공장-착공");
+        assert_eq!(slugify("大阪工場の稼働開始"), "大阪工場の稼働開始");
+        assert_eq!(slugify("Été à Lyon"), "été-à-lyon");
+        assert_eq!(slugify("Q3 2026: results"), "q3-2026-results");
+        assert_eq!(slugify("It’s here"), "its-here");
+        assert_eq!(slugify("---"), "");
+        assert!(slugify(&"가".repeat(200)).len() <= 120);
+    }
+
+    #[test]
+    fn date_prefixes_are_stripped() {
+        assert_eq!(strip_date_prefix("2026-11-20-hello"), "hello");
+        assert_eq!(strip_date_prefix("2026-11-20"), "2026-11-20");
+        assert_eq!(strip_date_prefix("hello"), "hello");
+    }
+
+    #[test]
+    fn swedish_sorts_a_ring_a_umlaut_o_umlaut_after_z() {
+        let mut words = vec!["ägande", "zink", "återvinning", "öppenhet", "batteri"];
+        words.sort_by_key(|w| collation_key(w, "sv"));
+        assert_eq!(
+            words,
+            ["batteri", "zink", "återvinning", "ägande", "öppenhet"]
+        );
+        let mut fr = vec!["zèbre", "école", "eau"];
+        fr.sort_by_key(|w| collation_key(w, "fr"));
+        assert_eq!(fr, ["eau", "école", "zèbre"]);
+    }
+}

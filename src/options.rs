@@ -1,0 +1,50 @@
+//! What a run was asked to do: the options every command shares, resolved once (the clock is
+//! read here and nowhere else).
+
+use jiff::Timestamp;
+use std::path::PathBuf;
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MessageFormat {
+    /// `path:line:col: error: message` lines.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Options for building a site.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Where the output goes (default `ROOT/public`).
+    pub output: PathBuf,
+    /// The build clock: embargoes, the ledger's first-publication times, the news sitemap.
+    pub now: Timestamp,
+    /// Include drafts, embargoed and standby items, with banners.
+    pub drafts: bool,
+    /// Override `base_url`.
+    pub base_url: Option<String>,
+    /// Refuse any change to `published.lock`.
+    pub locked: bool,
+    /// Whether this build is a preview (serve): the ledger is read but never written.
+    pub preview: bool,
+}
+
+impl BuildOptions {
+    /// Options for building `root` into `root/public` at time `now`.
+    pub fn new(root: impl Into<PathBuf>, now: Timestamp) -> Self {
+        let root = root.into();
+        BuildOptions {
+            output: root.join("public"),
+            root,
+            now,
+            drafts: false,
+            base_url: None,
+            locked: false,
+            preview: false,
+        }
+    }
+}

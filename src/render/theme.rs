@@ -1,0 +1,304 @@
+//! The theme: templates (built-in default ← site's theme folder ← site's `templates/`, file by
+//! file), i18n strings per language, static files; and the Tera instances with pressroom's
+//! functions and filters (`trans`, `date`, `get_url`).
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use tera::{Tera, Value};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
+}
+
+/// Files of the built-in default theme: (path inside the theme, bytes).
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FILES
+}
+
+/// Where a static file comes from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// On disk.
+    File(PathBuf),
+}
+
+/// A loaded theme: one Tera per language (so `trans(key=...)` knows its language), and the
+/// static files to copy.
+pub struct Theme {
+    teras: HashMap<String, Tera>,
+    /// Static files by output path (`/style.css`), site files over theme files.
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+impl Theme {
+    /// Loads templates, strings and static files. Template syntax errors and missing strings
+    /// are diagnostics (exit 1); a theme that does not exist is a config error.
+    pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Theme> {
+        let theme_dir = config.root.join("themes").join(&config.theme);
+        if config.theme != "default" && !theme_dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "theme `{}` not found: expected the folder `themes/{}/` (set `theme` in site.toml)",
+                config.theme, config.theme
+            )));
+        }
+        // (name, source text, file for messages); later entries override earlier ones.
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        for (path, bytes) in embedded_files() {
+            let shown = format!("(built-in default theme)/{path}");
+            if let Some(name) = path.strip_prefix("templates/") {
+                templates.insert(
+                    name.to_string(),
+                    (String::from_utf8_lossy(bytes).into_owned(), shown),
+                );
+            } else if let Some(file) = path.strip_prefix("i18n/") {
+                merge_strings(
+                    &mut strings,
+                    file,
+                    &String::from_utf8_lossy(bytes),
+                    &shown,
+                    diags,
+                );
+            } else if let Some(file) = path.strip_prefix("static/") {
+                statics.insert(format!("/{file}"), StaticSource::Embedded(bytes));
+            }
+        }
+        for (dir, prefix) in [
+            (
+                theme_dir.join("templates"),
+                format!("themes/{}/templates", config.theme),
+            ),
+            (config.root.join("templates"), "templates".to_string()),
+        ] {
+            for (name, abs) in list_files(&dir) {
+                match std::fs::read_to_string(&abs) {
+                    Ok(text) => {
+                        templates.insert(name.clone(), (text, format!("{prefix}/{name}")));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(
+                        format!("{prefix}/{name}"),
+                        1,
+                        1,
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+        }
+        for (file, abs) in list_files(&theme_dir.join("i18n")) {
+            let shown = format!("themes/{}/i18n/{file}", config.theme);
+            match std::fs::read_to_string(&abs) {
+                Ok(text) => merge_strings(&mut strings, &file, &text, &shown, diags),
+                Err(e) => diags.push(Diagnostic::error(shown, 1, 1, format!("cannot read: {e}"))),
+            }
+        }
+        for (dir, _) in [
+            (theme_dir.join("static"), ()),
+            (config.root.join("static"), ()),
+        ] {
+            for (file, abs) in list_files(&dir) {
+                statics.insert(format!("/{file}"), StaticSource::File(abs));
+            }
+        }
+
+        let mut base = Tera::default();
+        base.autoescape_on(vec![".html", ".xml"]);
+        let mut ok = true;
+        for (name, (text, shown)) in &templates {
+            // Add one by one first, to report every broken template with its own file name.
+            if let Err(e) = tera::Template::new(name, None, text) {
+                ok = false;
+                let (line, col) = tera_position(&e);
+                diags.push(Diagnostic::error(
+                    shown,
+                    line,
+                    col,
+                    format!("template does not parse: {}", error_chain(&e)),
+                ));
+            }
+        }
+        if !ok {
+            return Err(Error::Content(
+                diags.iter().filter(|d| d.is_error()).count(),
+            ));
+        }
+        if let Err(e) =
+            base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+        {
+            diags.push(Diagnostic::error(
+                "templates",
+                1,
+                1,
+                format!("templates do not load: {}", error_chain(&e)),
+            ));
+            return Err(Error::Content(1));
+        }
+        base.register_filter("date", date_filter);
+        let base_path = config.base_path.clone();
+        base.register_function("get_url", move |args: &HashMap<String, Value>| {
+            let path = args
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| tera::Error::msg("get_url needs `path`"))?;
+            let path = if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("/{path}")
+            };
+            Ok(Value::String(format!("{base_path}{path}")))
+        });
+        let strings = std::sync::Arc::new(strings);
+        let mut teras = HashMap::new();
+        for lang in &config.languages {
+            let mut tera = base.clone();
+            let strings = strings.clone();
+            let code = lang.code.clone();
+            let fallback = config.default_language.clone();
+            tera.register_function("trans", move |args: &HashMap<String, Value>| {
+                let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
+                let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
+                let base = lang.split('-').next().unwrap_or(lang);
+                let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
+                match found {
+                    Some(s) => Ok(Value::String(s.clone())),
+                    None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
+                        .get(&fallback)
+                        .and_then(|t| t.get(key))
+                        .map(|s| Value::String(s.clone()))
+                        .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
+                    None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
+                }
+            });
+            teras.insert(lang.code.clone(), tera);
+        }
+        Ok(Theme { teras, statics })
+    }
+
+    /// Whether a template exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.teras
+            .values()
+            .next()
+            .is_some_and(|t| t.get_template_names().any(|n| n == name))
+    }
+
+    /// Renders `template` for `lang`.
+    pub fn render(
+        &self,
+        template: &str,
+        lang: &str,
+        ctx: &tera::Context,
+    ) -> std::result::Result<String, String> {
+        let tera = self
+            .teras
+            .get(lang)
+            .or_else(|| self.teras.values().next())
+            .ok_or("no languages")?;
+        tera.render(template, ctx).map_err(|e| error_chain(&e))
+    }
+}
+
+fn merge_strings(
+    into: &mut BTreeMap<String, BTreeMap<String, String>>,
+    file: &str,
+    text: &str,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(lang) = file.strip_suffix(".toml") else {
+        return;
+    };
+    match toml::from_str::<BTreeMap<String, String>>(text) {
+        Ok(map) => into.entry(lang.to_string()).or_default().extend(map),
+        Err(e) => {
+            let (line, col) =
+                crate::diag::LineIndex::new(text).position(e.span().map(|s| s.start).unwrap_or(0));
+            diags.push(Diagnostic::error(
+                shown,
+                line,
+                col,
+                format!("i18n file: {}", e.message()),
+            ));
+        }
+    }
+}
+
+/// Files below `dir`, sorted, as (`/`-separated path inside `dir`, absolute path).
+fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return vec![];
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+/// Tera's error and all its causes on one line (Tera puts the useful part in `source()`).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts
+        .join(": ")
+        .replace('\n', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Tera's parse errors contain `--> LINE:COL`; use it when present.
+fn tera_position(e: &tera::Error) -> (usize, usize) {
+    let text = error_chain(e);
+    text.split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or((1, 1))
+}
+
+fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let Some(text) = value.as_str() else {
+        return Ok(Value::String(String::new()));
+    };
+    let format_name = args.get("format").and_then(Value::as_str).unwrap_or("long");
+    let format = crate::dates::DateFormat::parse(format_name).ok_or_else(|| {
+        tera::Error::msg(format!(
+            "date format `{format_name}` is not one of long, short, datetime, iso"
+        ))
+    })?;
+    let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
+    let mut zoned = crate::dates::parse_view_date(text)
+        .ok_or_else(|| tera::Error::msg(format!("`{text}` is not a date")))?;
+    if let Some(tz) = args
+        .get("tz")
+        .and_then(Value::as_str)
+        .and_then(|n| crate::dates::time_zone(n).ok())
+    {
+        zoned = zoned.with_time_zone(tz);
+    }
+    Ok(Value::String(crate::dates::format(&zoned, format, lang)))
+}

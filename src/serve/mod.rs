@@ -1,0 +1,3 @@
+//! `pressroom serve`: build in memory, serve on loopback, rebuild on change, live reload.
+
+pub mod http;
