@@ -45,6 +45,39 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     }
 }
 
+fn report_serve(event: pressroom::serve::Event, quiet: bool, format: Format) {
+    use pressroom::serve::Event;
+    match event {
+        Event::Listening(url) => println!(
+            "serving at {url} (drafts and embargoed items are previewed with banners; Ctrl-C stops)"
+        ),
+        Event::PublicBind(addr) => eprintln!(
+            "warning: listening on {addr}, which is not loopback: other machines can see unpublished items"
+        ),
+        Event::Built {
+            id,
+            items,
+            warnings,
+            millis,
+        } => {
+            print_diagnostics(&warnings, format);
+            if !quiet {
+                println!("build {id}: {items} items in {millis} ms");
+            }
+        }
+        Event::Failed {
+            id,
+            diagnostics,
+            message,
+        } => {
+            print_diagnostics(&diagnostics, format);
+            eprintln!(
+                "build {id} failed: {message}; the browser shows the errors until the files are fixed"
+            );
+        }
+    }
+}
+
 fn options(global: &Global) -> Result<BuildOptions, Error> {
     let now = match &global.now {
         Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
@@ -108,12 +141,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut opts = options(&global)?;
             opts.drafts = !no_drafts;
-            opts.preview = true;
-            Err(Error::Usage(format!(
-                "serve is not available yet (would bind {bind}:{port} for {})",
-                opts.root.display()
-            ))
-            .into())
+            let quiet = global.quiet;
+            let format = global.message_format;
+            pressroom::serve::run(
+                pressroom::serve::ServeOptions {
+                    build: opts,
+                    bind,
+                    port,
+                },
+                move |event| report_serve(event, quiet, format),
+            )?;
+            Ok(())
         }
         Command::Check { global } => {
             let opts = options(&global)?;

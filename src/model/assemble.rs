@@ -532,7 +532,20 @@ fn build_sections(
         .iter()
         .map(|i| (section_dir_of(i), i.lang.clone()))
         .collect();
-    for (dir, lang) in item_dirs.iter().cloned().chain(fronts.keys().cloned()) {
+    // Every folder exists in every language, so navigation and language switchers never
+    // point at a missing list (an empty list says so).
+    let all_dirs: BTreeSet<String> = item_dirs
+        .iter()
+        .map(|(d, _)| d.clone())
+        .chain(fronts.keys().map(|(d, _)| d.clone()))
+        .collect();
+    let every_lang = all_dirs.iter().flat_map(|d| {
+        config
+            .languages
+            .iter()
+            .map(move |l| (d.clone(), l.code.clone()))
+    });
+    for (dir, lang) in every_lang {
         let mut d = dir;
         loop {
             keys.insert((d.clone(), lang.clone()));

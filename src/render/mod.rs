@@ -185,7 +185,10 @@ fn lang_alternates(
         .languages
         .iter()
         .filter(|l| l.code != lang)
-        .map(|l| json!({"lang": l.code, "name": l.name, "url": config.url(&path_in_lang(&l.code)), "title": l.title}))
+        .map(|l| {
+            let url = config.url(&path_in_lang(&l.code));
+            json!({"lang": l.code, "name": l.name, "permalink": config.permalink(&url), "url": url, "title": l.title})
+        })
         .collect()
 }
 

@@ -73,12 +73,26 @@ fn person_view(site: &Site, urls: &Urls<'_>, id: &str, author: bool) -> Value {
     v
 }
 
-fn term_views(urls: &Urls<'_>, item: &Item, taxonomy: &str, names: &[String]) -> Vec<Value> {
+/// Terms of an item; `url` is null when the term has no page (only unlisted or withdrawn items
+/// carry it), so themes never link to a missing page.
+fn term_views(
+    site: &Site,
+    urls: &Urls<'_>,
+    item: &Item,
+    taxonomy: &str,
+    names: &[String],
+) -> Vec<Value> {
+    let terms = site
+        .taxonomies
+        .iter()
+        .find(|t| t.name == taxonomy && t.lang == item.lang);
     names
         .iter()
         .map(|name| {
             let slug = crate::model::slug::slugify(name);
-            json!({"name": name, "slug": slug, "url": urls.url(&urls.term_path(&item.lang, taxonomy, &slug))})
+            let exists = terms.is_some_and(|t| t.terms.iter().any(|term| term.slug == slug));
+            let url = exists.then(|| urls.url(&urls.term_path(&item.lang, taxonomy, &slug)));
+            json!({"name": name, "slug": slug, "url": url})
         })
         .collect()
 }
@@ -88,7 +102,7 @@ pub fn item_translations(site: &Site, config: &Config, id: ItemId) -> Vec<Value>
     site.translations_of(id)
         .map(|t| {
             let other = &site.items[t];
-            json!({"lang": other.lang, "name": config.language(&other.lang).name, "url": config.url(&other.path), "title": other.title})
+            json!({"lang": other.lang, "name": config.language(&other.lang).name, "url": config.url(&other.path), "permalink": config.permalink(&config.url(&other.path)), "title": other.title})
         })
         .collect()
 }
@@ -115,8 +129,8 @@ pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
         "embargo": item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
         "unlisted": item.visibility == Visibility::Unlisted,
         "withdrawn": item.withdrawn.as_ref().map(|w| json!({"date": rfc3339(w.date, &item.tz), "reason": r.withdrawn})),
-        "tags": term_views(&urls, item, "tags", &item.tags),
-        "categories": term_views(&urls, item, "categories", &item.categories),
+        "tags": term_views(site, &urls, item, "tags", &item.tags),
+        "categories": term_views(site, &urls, item, "categories", &item.categories),
         "authors": item.authors.iter().map(|a| person_view(site, &urls, a, true)).collect::<Vec<_>>(),
         "dateline": item.dateline,
         "image": item.image,

@@ -37,7 +37,7 @@ pub fn site_path(raw: &str) -> Option<String> {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
             let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
             decoded.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
@@ -59,7 +59,7 @@ pub fn site_path(raw: &str) -> Option<String> {
         }
     }
     let mut out = format!("/{}", parts.join("/"));
-    if (decoded.ends_with('/') && out != "/") || (out != "/" && decoded.ends_with("/.")) {
+    if out != "/" && (decoded.ends_with('/') || decoded.ends_with("/.")) {
         out.push('/');
     }
     Some(out)

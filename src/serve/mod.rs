@@ -1,3 +1,392 @@
-//! `pressroom serve`: build in memory, serve on loopback, rebuild on change, live reload.
+//! `pressroom serve`: builds the site in memory (never into `public/`), serves it on loopback,
+//! watches the site's folders, rebuilds on change and pushes a reload to open pages over
+//! server-sent events. A failed rebuild keeps serving the last good site, with an overlay
+//! listing the errors, until the files are fixed.
 
 pub mod http;
+mod watch;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::options::BuildOptions;
+use crate::render::theme::StaticSource;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Where the preview server listens and what it previews.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The build options (drafts on unless `--no-drafts`).
+    pub build: BuildOptions,
+    /// Address to bind.
+    pub bind: String,
+    /// Port (0 picks a free one).
+    pub port: u16,
+}
+
+/// What the server reports to whoever runs it (the binary prints these).
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Listening at this URL.
+    Listening(String),
+    /// A build finished: its id, the item count, its warnings, and how long it took.
+    Built {
+        /// Build number, starting at 1.
+        id: u64,
+        /// Item pages.
+        items: usize,
+        /// Warnings.
+        warnings: Vec<Diagnostic>,
+        /// Duration.
+        millis: u128,
+    },
+    /// A build failed; the last good site stays up with an overlay.
+    Failed {
+        /// Build number.
+        id: u64,
+        /// Everything found.
+        diagnostics: Vec<Diagnostic>,
+        /// The summary.
+        message: String,
+    },
+    /// Bound to a non-loopback address.
+    PublicBind(String),
+}
+
+/// A file the server can send.
+#[derive(Debug, Clone)]
+enum Body {
+    Bytes(Arc<Vec<u8>>),
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+/// One complete state of the served site; swapped whole after each build.
+#[derive(Debug, Default)]
+struct Snapshot {
+    id: u64,
+    files: HashMap<String, Body>,
+    /// Set when the latest build failed: the overlay shows these.
+    failure: Option<(Vec<Diagnostic>, String)>,
+}
+
+/// The shared state: the current snapshot and the live-reload listeners.
+#[derive(Default)]
+struct Shared {
+    current: Mutex<Arc<Snapshot>>,
+    listeners: Mutex<Vec<Sender<u64>>>,
+}
+
+impl Shared {
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn publish(&self, next: Snapshot) {
+        let id = next.id;
+        if let Ok(mut cur) = self.current.lock() {
+            *cur = Arc::new(next);
+        }
+        if let Ok(mut ls) = self.listeners.lock() {
+            ls.retain(|tx| tx.send(id).is_ok());
+        }
+    }
+}
+
+/// A running preview server (tests use this to stop it).
+pub struct Server {
+    /// The URL it serves at.
+    pub url: String,
+    stop: Sender<()>,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// The id of the build being served.
+    pub fn build_id(&self) -> u64 {
+        self.shared.snapshot().id
+    }
+
+    /// Stops watching (the HTTP threads end with the process).
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+    }
+}
+
+/// Starts the server in background threads and returns once it listens and the first build
+/// is done. `report` receives events from the watcher thread.
+pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<Server> {
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = tiny_http::Server::http(&addr).map_err(|e| {
+        Error::Usage(format!("cannot listen on {addr}: {e}; is another server running there? choose another port with `--port`"))
+    })?;
+    let local = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.to_string())
+        .unwrap_or(addr);
+    let url = format!("http://{local}/");
+    let loopback = server
+        .server_addr()
+        .to_ip()
+        .is_some_and(|a| a.ip().is_loopback());
+    if !loopback {
+        report(Event::PublicBind(local.clone()));
+    }
+    let mut build_opts = opts.build.clone();
+    build_opts.preview = true;
+    if build_opts.base_url.is_none() {
+        build_opts.base_url = Some(url.trim_end_matches('/').to_string());
+    }
+    let shared = Arc::new(Shared::default());
+    let report = Arc::new(report);
+    rebuild(&build_opts, &shared, 1, report.as_ref());
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let (server, shared) = (server.clone(), shared.clone());
+        std::thread::spawn(move || {
+            while let Ok(req) = server.recv() {
+                handle(req, &shared);
+            }
+        });
+    }
+    let (stop_tx, stop_rx) = channel();
+    let changes = watch::watch(&build_opts.root)?;
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let _keep = &changes.watcher;
+            let mut id = 1;
+            loop {
+                if stop_rx.try_recv().is_ok() {
+                    break;
+                }
+                match changes.next_batch(Duration::from_millis(200)) {
+                    Some(_paths) => {
+                        id += 1;
+                        rebuild(&build_opts, &shared, id, report.as_ref());
+                    }
+                    None if changes.closed() => break,
+                    None => {}
+                }
+            }
+        });
+    }
+    Ok(Server {
+        url,
+        stop: stop_tx,
+        shared,
+    })
+}
+
+/// Runs the server until the process ends.
+pub fn run(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<()> {
+    let report = Arc::new(report);
+    let r = report.clone();
+    let server = start(opts, move |e| r(e))?;
+    report(Event::Listening(server.url.clone()));
+    loop {
+        std::thread::park();
+    }
+}
+
+fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event) + Send + Sync)) {
+    let started = std::time::Instant::now();
+    match crate::render_in_memory(opts) {
+        Ok(built) => {
+            let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
+            for (path, src) in built.statics {
+                files.insert(
+                    path,
+                    match src {
+                        StaticSource::Embedded(b) => Body::Embedded(b),
+                        StaticSource::File(p) => Body::File(p),
+                    },
+                );
+            }
+            for (path, src) in built.assets {
+                files.insert(path, Body::File(src));
+            }
+            for o in built.outputs {
+                files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
+            }
+            shared.publish(Snapshot {
+                id,
+                files,
+                failure: None,
+            });
+            report(Event::Built {
+                id,
+                items: built.items,
+                warnings: built.diagnostics,
+                millis: started.elapsed().as_millis(),
+            });
+        }
+        Err(failure) => {
+            let previous = shared.snapshot();
+            let message = failure.error.to_string();
+            let next = Snapshot {
+                id,
+                files: previous.files.clone(),
+                failure: Some((failure.diagnostics.clone(), message.clone())),
+            };
+            shared.publish(next);
+            report(Event::Failed {
+                id,
+                diagnostics: failure.diagnostics,
+                message,
+            });
+        }
+    }
+}
+
+const EVENTS_PATH: &str = "/__pressroom/events";
+
+/// The live-reload client: reloads when the build id changes. Same origin, no hard-coded host.
+const LIVE_RELOAD: &str = r#"<script>(function(){var first=null;var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(first===null){first=e.data;return;}if(e.data!==first){location.reload();}};})();</script>"#;
+
+fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
+    let Some(path) = http::site_path(req.url()) else {
+        let _ = req.respond(tiny_http::Response::from_string("bad request").with_status_code(400));
+        return;
+    };
+    if path == EVENTS_PATH {
+        let shared = shared.clone();
+        // Each listener holds its connection open: give it its own thread, not a worker.
+        std::thread::spawn(move || serve_events(req, &shared));
+        return;
+    }
+    let snap = shared.snapshot();
+    let (status, key) = match lookup(&snap, &path) {
+        Some(key) => (200, key),
+        None if !path.ends_with('/') && snap.files.contains_key(&format!("{path}/index.html")) => {
+            let location = format!("{path}/");
+            let header = tiny_http::Header::from_bytes("Location", location.as_bytes()).ok();
+            let mut resp = tiny_http::Response::empty(301);
+            if let Some(h) = header {
+                resp.add_header(h);
+            }
+            let _ = req.respond(resp);
+            return;
+        }
+        None => (404, "/404.html".to_string()),
+    };
+    let is_html = key.ends_with(".html");
+    if is_html {
+        if let Some((diags, message)) = &snap.failure {
+            respond_bytes(
+                req,
+                500,
+                "text/html; charset=utf-8",
+                overlay(diags, message).into_bytes(),
+            );
+            return;
+        }
+    }
+    let bytes = match snap.files.get(&key) {
+        Some(Body::Bytes(b)) => b.as_ref().clone(),
+        Some(Body::Embedded(b)) => b.to_vec(),
+        Some(Body::File(p)) => std::fs::read(p).unwrap_or_default(),
+        None => b"Not found".to_vec(),
+    };
+    let bytes = if is_html { inject(bytes) } else { bytes };
+    let ctype = if snap.files.contains_key(&key) {
+        http::content_type(&key)
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    respond_bytes(req, status, ctype, bytes);
+}
+
+/// The file key for a request path: exact file, or `index.html` of a folder.
+fn lookup(snap: &Snapshot, path: &str) -> Option<String> {
+    if path.ends_with('/') {
+        let key = format!("{path}index.html");
+        return snap.files.contains_key(&key).then_some(key);
+    }
+    snap.files.contains_key(path).then(|| path.to_string())
+}
+
+fn respond_bytes(req: tiny_http::Request, status: u16, ctype: &str, bytes: Vec<u8>) {
+    let mut resp = tiny_http::Response::from_data(bytes).with_status_code(status);
+    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", ctype.as_bytes()) {
+        resp.add_header(h);
+    }
+    if let Ok(h) = tiny_http::Header::from_bytes("Cache-Control", "no-store") {
+        resp.add_header(h);
+    }
+    let _ = req.respond(resp);
+}
+
+fn inject(html: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{LIVE_RELOAD}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{LIVE_RELOAD}").into_bytes(),
+    }
+}
+
+/// The error page shown instead of every HTML page while the latest build fails.
+fn overlay(diags: &[Diagnostic], message: &str) -> String {
+    let esc = crate::markdown::escape_html;
+    let items: String = diags
+        .iter()
+        .map(|d| {
+            let help = d
+                .help
+                .as_deref()
+                .map(|h| format!("<br><small>help: {}</small>", esc(h)))
+                .unwrap_or_default();
+            format!(
+                "<li><code>{}:{}:{}</code> {}: {}{help}</li>",
+                esc(&d.path),
+                d.line,
+                d.col,
+                if d.is_error() { "error" } else { "warning" },
+                esc(&d.message)
+            )
+        })
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{LIVE_RELOAD}</body></html>",
+        esc(message)
+    )
+}
+
+/// Streams server-sent events on the raw connection (tiny_http's chunked encoder buffers,
+/// which would hold events back): the current build id first, then each new one, and a
+/// comment every 15 s so a closed tab is noticed and its thread ends.
+fn serve_events(req: tiny_http::Request, shared: &Shared) {
+    use std::io::Write;
+    let (tx, rx) = channel();
+    let _ = tx.send(shared.snapshot().id);
+    if let Ok(mut ls) = shared.listeners.lock() {
+        ls.push(tx);
+    }
+    let mut out = req.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(id) => format!("data: {id}\n\n"),
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}

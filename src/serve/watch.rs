@@ -1,0 +1,98 @@
+//! Watching the site for changes with notify: the folders a build reads, debounced into
+//! batches, with editor temp and swap files ignored.
+
+use crate::error::{Error, Result};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+/// A live watcher and the stream of changed paths it produces.
+pub(super) struct Changes {
+    /// Kept alive for as long as changes are wanted.
+    pub(super) watcher: notify::RecommendedWatcher,
+    rx: Receiver<notify::Result<notify::Event>>,
+    closed: std::cell::Cell<bool>,
+}
+
+/// Starts watching `content/`, `data/`, `static/`, `themes/`, `templates/` and the root
+/// folder itself (for `site.toml`; editors replace files, so the file alone is not enough).
+pub(super) fn watch(root: &Path) -> Result<Changes> {
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
+    for dir in ["content", "data", "static", "themes", "templates"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::Other(format!("cannot watch `{}`: {e}", path.display())))?;
+        }
+    }
+    watcher
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Other(format!("cannot watch `{}`: {e}", root.display())))?;
+    Ok(Changes {
+        watcher,
+        rx,
+        closed: std::cell::Cell::new(false),
+    })
+}
+
+impl Changes {
+    /// Waits up to `wait` for a change, then collects what follows within 30 ms (an editor's
+    /// save is several events). Returns the relevant changed paths, or None.
+    pub(super) fn next_batch(&self, wait: Duration) -> Option<Vec<PathBuf>> {
+        let first = match self.rx.recv_timeout(wait) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => return None,
+            Err(RecvTimeoutError::Disconnected) => {
+                self.closed.set(true);
+                return None;
+            }
+        };
+        let mut paths = Vec::new();
+        let mut take = |e: notify::Result<notify::Event>| {
+            if let Ok(e) = e {
+                if matches!(e.kind, notify::EventKind::Access(_)) {
+                    return;
+                }
+                paths.extend(e.paths.into_iter().filter(|p| is_relevant(p)));
+            }
+        };
+        take(first);
+        while let Ok(e) = self.rx.recv_timeout(Duration::from_millis(30)) {
+            take(e);
+        }
+        paths.sort();
+        paths.dedup();
+        (!paths.is_empty()).then_some(paths)
+    }
+
+    /// Whether the watcher has stopped.
+    pub(super) fn closed(&self) -> bool {
+        self.closed.get()
+    }
+}
+
+/// Editor temp and swap files, and the root's unrelated files, do not trigger builds.
+fn is_relevant(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let temp = name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913";
+    if temp {
+        return false;
+    }
+    let in_watched_dir = path.components().any(|c| {
+        matches!(
+            c.as_os_str().to_str(),
+            Some("content" | "data" | "static" | "themes" | "templates")
+        )
+    });
+    in_watched_dir || name == "site.toml" || name == "published.lock"
+}
