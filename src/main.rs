@@ -23,9 +23,23 @@ fn main() -> ExitCode {
         Err(failure) => {
             print_diagnostics(&failure.diagnostics, format);
             if !matches!(failure.error, Error::Content(_)) || format == Format::Human {
-                match format {
-                    Format::Human => eprintln!("error: {}", failure.error),
-                    Format::Json => println!(
+                match (&failure.error, format) {
+                    // Config errors already read `site.toml:line:col: error: ...`.
+                    (Error::Config { .. }, Format::Human) => eprintln!("{}", failure.error),
+                    (
+                        Error::Config {
+                            path,
+                            line,
+                            col,
+                            message,
+                        },
+                        Format::Json,
+                    ) => println!(
+                        "{}",
+                        serde_json::json!({"type": "diagnostic", "path": path, "line": line, "col": col, "severity": "error", "message": message, "exit_code": 2})
+                    ),
+                    (_, Format::Human) => eprintln!("error: {}", failure.error),
+                    (_, Format::Json) => println!(
                         "{}",
                         serde_json::json!({"type": "error", "message": failure.error.to_string(), "exit_code": failure.error.exit_code()})
                     ),

@@ -373,7 +373,23 @@ fn resolve_item(
         _ => f.boilerplate.clone(),
     };
     let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
-    let aliases = f.aliases.iter().map(|a| normalize_alias(a)).collect();
+    let mut aliases = Vec::new();
+    for a in &f.aliases {
+        match normalize_alias(a) {
+            Some(path) => aliases.push(path),
+            None => {
+                return Err(vec![
+                    p.error_at_key(
+                        "aliases",
+                        format!("alias `{a}` is not a path inside the site"),
+                    )
+                    .with_help(
+                        "write aliases as site paths such as `/news/old-title/`, without `..`",
+                    ),
+                ]);
+            }
+        }
+    }
     let item = Item {
         lang,
         kind,
@@ -448,13 +464,20 @@ fn assign_ids<T>(
     }
 }
 
-fn normalize_alias(alias: &str) -> String {
+/// `news/old` → `/news/old/`; None for the site root and paths that leave the site.
+fn normalize_alias(alias: &str) -> Option<String> {
     let trimmed = alias.trim().trim_matches('/');
-    if trimmed.ends_with(".html") {
+    let bad_segment = trimmed
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+    if trimmed.is_empty() || bad_segment || trimmed.contains(['\\', '?', '#']) {
+        return None;
+    }
+    Some(if trimmed.ends_with(".html") {
         format!("/{trimmed}")
     } else {
         format!("/{trimmed}/")
-    }
+    })
 }
 
 fn dedup(list: &[String]) -> Vec<String> {
@@ -475,26 +498,65 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
         "/sources/",
         "/corrections/",
         "/search/",
+        "/404.html",
     ];
+    // Pages pressroom generates: every language's home and section lists (and their pages),
+    // and the reserved lists. Neither an item nor an alias may take their place.
+    let mut section_paths = BTreeSet::new();
+    for item in &site.items {
+        let mut dir = section_dir_of(item);
+        loop {
+            for l in &config.languages {
+                let prefix = config.lang_prefix(&l.code);
+                section_paths.insert(if dir.is_empty() {
+                    format!("{prefix}/")
+                } else {
+                    format!("{prefix}/{dir}/")
+                });
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = dir
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+        }
+    }
+    let generated = |path: &str| {
+        let without_lang = config
+            .languages
+            .iter()
+            .find_map(|l| {
+                path.strip_prefix(&format!("/{}/", l.code))
+                    .map(|r| format!("/{r}"))
+            })
+            .unwrap_or_else(|| path.to_string());
+        section_paths.contains(path)
+            || section_paths
+                .iter()
+                .any(|s| path.starts_with(&format!("{s}page/")))
+            || reserved.iter().any(|r| without_lang.starts_with(r))
+    };
     for item in &site.items {
         let rel = item.src.rel.as_str();
-        let lang_free = item
-            .path
-            .strip_prefix(&config.lang_prefix(&item.lang))
-            .unwrap_or(&item.path);
-        if reserved.contains(&lang_free) {
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    1,
-                    1,
-                    format!(
-                        "URL `{}` is reserved for a page pressroom generates",
-                        item.path
-                    ),
-                )
-                .with_help("set a different `slug`"),
-            );
+        for path in std::iter::once(&item.path).chain(&item.aliases) {
+            if generated(path) {
+                let what = if *path == item.path {
+                    "its URL"
+                } else {
+                    "the alias"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        1,
+                        1,
+                        format!("{what} `{path}` is taken by a page pressroom generates"),
+                    )
+                    .with_help("choose another `slug` or alias"),
+                );
+            }
         }
         for path in std::iter::once(&item.path).chain(&item.aliases) {
             if let Some(other) = owners.insert(path.clone(), rel) {

@@ -32,6 +32,16 @@ pub fn slugify(text: &str) -> String {
 /// Strips a `YYYY-MM-DD-` prefix from a file stem.
 pub fn strip_date_prefix(stem: &str) -> &str {
     let b = stem.as_bytes();
+    let starts_with_date = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit);
+    // A name that is only a date says nothing about the item: the slug then comes from the title.
+    if starts_with_date && (b.len() == 10 || (b.len() == 11 && matches!(b[10], b'-' | b'_'))) {
+        return "";
+    }
     let is_date = b.len() > 11
         && b[..4].iter().all(u8::is_ascii_digit)
         && b[4] == b'-'
@@ -95,7 +105,9 @@ mod tests {
     #[test]
     fn date_prefixes_are_stripped() {
         assert_eq!(strip_date_prefix("2026-11-20-hello"), "hello");
-        assert_eq!(strip_date_prefix("2026-11-20"), "2026-11-20");
+        assert_eq!(strip_date_prefix("2026-11-20"), "");
+        assert_eq!(strip_date_prefix("2026-11-20-"), "");
+        assert_eq!(strip_date_prefix("2026-11"), "2026-11");
         assert_eq!(strip_date_prefix("hello"), "hello");
     }
 

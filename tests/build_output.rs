@@ -1,0 +1,766 @@
+//! What a successful build writes: item pages, lists and pagination, taxonomies, authors,
+//! aliases, languages, drafts, unlisted and embargoed items, determinism, and the example site.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+
+fn set(urls: &[&str]) -> BTreeSet<String> {
+    urls.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_minimal_site_has_its_fixed_pages() {
+    let site = SiteTest::new();
+    let b = site.build_ok();
+    for rel in [
+        "index.html",
+        "404.html",
+        "corrections/index.html",
+        "search/index.html",
+        "sources/index.html",
+        "highlight.css",
+    ] {
+        assert!(b.exists(rel), "{rel} missing; files: {:?}", b.files());
+    }
+    let home = b.html("/");
+    assert_eq!(html_lang(&home).as_deref(), Some("en"));
+    assert_eq!(h1s(&home).len(), 1, "home has one <h1>");
+}
+
+#[test]
+fn every_item_page_exists_with_its_title() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/2026-11-18-big-launch.md",
+        &item("Big Launch", "2026-11-18T10:00:00+01:00", "", "Body."),
+    )
+    .file(
+        "content/blog/2026-11-19-hello-world.md",
+        &item("Hello, World & Friends", "2026-11-19", "", "Hi."),
+    )
+    .file(
+        "content/blog/2026-11-20-custom.md",
+        &item("Custom slug", "2026-11-20", "slug = \"My Own Slug\"\n", "x"),
+    )
+    .file(
+        "content/facts/company.md",
+        "+++\ntitle = \"Company facts\"\nkind = \"factsheet\"\n+++\nFacts.\n",
+    )
+    .file(
+        "content/about.md",
+        "+++\ntitle = \"About us\"\nkind = \"page\"\n+++\nAbout.\n",
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/press/big-launch/", "Big Launch");
+    assert_item_page(&b, "/blog/hello-world/", "Hello, World & Friends");
+    assert_item_page(&b, "/blog/my-own-slug/", "Custom slug");
+    assert_item_page(&b, "/facts/company/", "Company facts");
+    assert_item_page(&b, "/about/", "About us");
+    // The date prefix never leaks into a URL.
+    assert!(
+        !b.files().iter().any(|f| f.contains("2026-11-")),
+        "a date prefix is in an output path: {:?}",
+        b.files()
+    );
+}
+
+#[test]
+fn pagination_pages_link_to_each_other() {
+    let site = SiteTest::new();
+    let mut all = BTreeSet::new();
+    for i in 1..=25 {
+        site.file(
+            &format!("content/blog/2026-10-{i:02}-post-{i:02}.md"),
+            &item(&format!("Post {i:02}"), &format!("2026-10-{i:02}"), "", "x"),
+        );
+        all.insert(format!("/blog/post-{i:02}/"));
+    }
+    let b = site.build_ok();
+    let pages = ["/blog/", "/blog/page/2/", "/blog/page/3/"];
+    for p in pages {
+        assert!(b.exists(p), "{p} missing");
+    }
+    assert!(!b.exists("/blog/page/4/"), "a fourth page was written");
+    assert!(
+        !b.exists("/blog/page/1/"),
+        "page 1 must live at the section URL only"
+    );
+
+    // next / prev chains, each target an existing file.
+    let next: Vec<Option<String>> = pages.iter().map(|p| rel_link(&b.html(p), "next")).collect();
+    let prev: Vec<Option<String>> = pages.iter().map(|p| rel_link(&b.html(p), "prev")).collect();
+    assert_eq!(
+        next,
+        vec![
+            Some("/blog/page/2/".to_string()),
+            Some("/blog/page/3/".to_string()),
+            None
+        ]
+    );
+    assert_eq!(
+        prev,
+        vec![
+            None,
+            Some("/blog/".to_string()),
+            Some("/blog/page/2/".to_string())
+        ]
+    );
+    for target in next.iter().chain(&prev).flatten() {
+        assert!(b.exists(target), "pagination link {target} goes nowhere");
+    }
+    // Every page links to every other page.
+    for p in pages {
+        let links: BTreeSet<String> = main_links(&b.html(p)).into_iter().collect();
+        for q in pages.iter().filter(|q| **q != p) {
+            assert!(links.contains(*q), "{p} does not link to {q}");
+        }
+    }
+    // 10 + 10 + 5 items, newest first, each exactly once.
+    let per_page: Vec<Vec<String>> = pages.iter().map(|p| item_links(&b.html(p), &all)).collect();
+    assert_eq!(
+        per_page.iter().map(Vec::len).collect::<Vec<_>>(),
+        [10, 10, 5]
+    );
+    let flat: Vec<String> = per_page.concat();
+    let expected: Vec<String> = (1..=25)
+        .rev()
+        .map(|i| format!("/blog/post-{i:02}/"))
+        .collect();
+    assert_eq!(flat, expected);
+}
+
+#[test]
+fn paginate_by_in_the_section_index_wins() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\npaginate_by = 10\n"),
+    )
+    .file(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\npaginate_by = 4\n+++\n",
+    );
+    let mut all = BTreeSet::new();
+    for i in 1..=9 {
+        site.file(
+            &format!("content/blog/p{i}.md"),
+            &item(&format!("P{i}"), &format!("2026-10-0{i}"), "", "x"),
+        );
+        all.insert(format!("/blog/p{i}/"));
+    }
+    let b = site.build_ok();
+    assert!(b.exists("/blog/page/3/"));
+    assert!(!b.exists("/blog/page/4/"));
+    let links = paginated_item_links(&b, "/blog/", &all);
+    assert_eq!(links.len(), 9);
+    assert_eq!(links.iter().cloned().collect::<BTreeSet<_>>(), all);
+}
+
+/// A blog of 12 posts: odd ones tagged `Odd`, even ones `Even`, every third by `ann`, the rest
+/// by `bob`; plus one unlisted post tagged `Odd`.
+fn tagged_site() -> (SiteTest, BTreeSet<String>) {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[ann]\nname = \"Ann Andersson\"\n\n[bob]\nname = \"Bob Berg\"\n\n[cy]\nname = \"Cy Nobody\"\n",
+    );
+    let mut all = BTreeSet::new();
+    for i in 1..=12 {
+        let tag = if i % 2 == 1 { "Odd" } else { "Even" };
+        let author = if i % 3 == 0 { "ann" } else { "bob" };
+        site.file(
+            &format!("content/blog/2026-10-{i:02}-post-{i:02}.md"),
+            &item(
+                &format!("Post {i:02}"),
+                &format!("2026-10-{i:02}"),
+                &format!("tags = [\"{tag}\", \"All Posts\"]\nauthors = [\"{author}\"]\n"),
+                "x",
+            ),
+        );
+        all.insert(format!("/blog/post-{i:02}/"));
+    }
+    site.file(
+        "content/blog/hidden.md",
+        &item(
+            "Hidden Unlisted Post",
+            "2026-10-30",
+            "status = \"unlisted\"\ntags = [\"Odd\", \"Only Unlisted\"]\nauthors = [\"ann\"]\n",
+            "x",
+        ),
+    );
+    all.insert("/blog/hidden/".to_string());
+    (site, all)
+}
+
+#[test]
+fn tag_pages_list_exactly_the_right_items() {
+    let (site, all) = tagged_site();
+    let b = site.build_ok();
+    let odd: BTreeSet<String> = (1..=12)
+        .filter(|i| i % 2 == 1)
+        .map(|i| format!("/blog/post-{i:02}/"))
+        .collect();
+    let even: BTreeSet<String> = (1..=12)
+        .filter(|i| i % 2 == 0)
+        .map(|i| format!("/blog/post-{i:02}/"))
+        .collect();
+    let listed: BTreeSet<String> = odd.union(&even).cloned().collect();
+    for (url, want) in [
+        ("/tags/odd/", &odd),
+        ("/tags/even/", &even),
+        ("/tags/all-posts/", &listed),
+    ] {
+        let links = paginated_item_links(&b, url, &all);
+        assert_eq!(
+            links.len(),
+            want.len(),
+            "{url} lists an item twice: {links:?}"
+        );
+        assert_eq!(&links.into_iter().collect::<BTreeSet<_>>(), want, "{url}");
+        assert_eq!(h1s(&b.html(url)).len(), 1, "{url} has one <h1>");
+    }
+    // The tag list links every term page.
+    let tags = main_links(&b.html("/tags/"));
+    for t in ["/tags/odd/", "/tags/even/", "/tags/all-posts/"] {
+        assert!(tags.contains(&t.to_string()), "/tags/ does not link {t}");
+    }
+    // A term used only by an unlisted item has no page and is not listed.
+    assert!(!b.exists("/tags/only-unlisted/"));
+    assert!(!tags.iter().any(|t| t.contains("only-unlisted")));
+}
+
+#[test]
+fn author_pages_list_exactly_the_right_items() {
+    let (site, all) = tagged_site();
+    let b = site.build_ok();
+    let ann: BTreeSet<String> = (1..=12)
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("/blog/post-{i:02}/"))
+        .collect();
+    let bob: BTreeSet<String> = (1..=12)
+        .filter(|i| i % 3 != 0)
+        .map(|i| format!("/blog/post-{i:02}/"))
+        .collect();
+    for (url, name, want) in [
+        ("/authors/ann/", "Ann Andersson", &ann),
+        ("/authors/bob/", "Bob Berg", &bob),
+        ("/authors/cy/", "Cy Nobody", &BTreeSet::new()),
+    ] {
+        let links = paginated_item_links(&b, url, &all);
+        assert_eq!(links.len(), want.len(), "{url}: {links:?}");
+        assert_eq!(&links.into_iter().collect::<BTreeSet<_>>(), want, "{url}");
+        assert_eq!(h1s(&b.html(url)), vec![name.to_string()], "{url}");
+    }
+    let authors = main_links(&b.html("/authors/"));
+    for a in ["/authors/ann/", "/authors/bob/", "/authors/cy/"] {
+        assert!(authors.contains(&a.to_string()), "/authors/ misses {a}");
+    }
+    // The byline links the author page.
+    let post = b.html("/blog/post-03/");
+    assert!(main_links(&post).contains(&"/authors/ann/".to_string()));
+}
+
+#[test]
+fn unlisted_items_are_built_but_in_no_list() {
+    let (site, all) = tagged_site();
+    let b = site.build_ok();
+    assert_item_page(&b, "/blog/hidden/", "Hidden Unlisted Post");
+    let hidden = "/blog/hidden/".to_string();
+    for list in ["/blog/", "/tags/odd/", "/authors/ann/"] {
+        let links = paginated_item_links(&b, list, &all);
+        assert!(!links.contains(&hidden), "{list} lists the unlisted item");
+    }
+    assert!(!item_links(&b.html("/"), &all).contains(&hidden));
+    assert!(!main_links(&b.html("/")).contains(&hidden));
+}
+
+#[test]
+fn an_alias_redirects_to_the_permalink() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/2026-11-18-launch.md",
+        &item(
+            "Launch",
+            "2026-11-18",
+            "aliases = [\"/old/launch-page/\", \"legacy/launch.html\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build_ok();
+    let permalink = format!("{BASE_URL}/press/launch/");
+    for alias in ["/old/launch-page/", "/legacy/launch.html"] {
+        assert!(
+            b.exists(alias),
+            "no redirect page at {alias}: {:?}",
+            b.files()
+        );
+        let html = b.html(alias);
+        let refresh = attrs(&html, "meta[http-equiv=\"refresh\" i]", "content");
+        assert_eq!(refresh.len(), 1, "{alias}: one meta refresh");
+        let target = refresh[0]
+            .split_once(';')
+            .map(|(_, t)| t.trim())
+            .and_then(|t| t.strip_prefix("url=").or_else(|| t.strip_prefix("URL=")))
+            .unwrap_or_else(|| panic!("refresh content `{}` has no url", refresh[0]));
+        assert_eq!(target, permalink, "{alias}: refresh target");
+        assert_eq!(
+            attrs(&html, "link[rel=\"canonical\"]", "href"),
+            vec![permalink.clone()],
+            "{alias}: canonical"
+        );
+        assert!(b.exists(target), "the target page exists");
+    }
+}
+
+#[test]
+fn an_alias_cannot_replace_a_generated_page() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        &item(
+            "A",
+            "2026-11-18",
+            "aliases = [\"/blog/\", \"/tags/\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build();
+    assert_eq!(b.code, 1, "expected a content error; stderr:\n{}", b.stderr);
+    assert!(
+        !b.errors_in("content/blog/a.md").is_empty(),
+        "the error names the file: {}",
+        b.stderr
+    );
+}
+
+#[test]
+fn an_alias_to_the_home_page_is_an_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        &item("A", "2026-11-18", "aliases = [\"/\"]\n", "x"),
+    );
+    let b = site.build();
+    assert_eq!(b.code, 1, "expected a content error; stderr:\n{}", b.stderr);
+    assert!(!b.errors_in("content/blog/a.md").is_empty(), "{}", b.stderr);
+}
+
+#[test]
+fn an_alias_leaving_the_site_is_a_content_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        &item("A", "2026-11-18", "aliases = [\"../../escape\"]\n", "x"),
+    );
+    let b = site.build();
+    assert_eq!(b.code, 1, "stderr:\n{}", b.stderr);
+    let errs = b.errors_in("content/blog/a.md");
+    assert_eq!(errs.first().map(|d| d.line), Some(4), "{}", b.stderr);
+    assert!(!site.tmp().join("escape").exists());
+}
+
+#[test]
+fn a_korean_file_name_gives_a_readable_slug() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/서울-공장.md",
+        &item("서울 공장 착공", "2026-11-18", "", "본문입니다."),
+    )
+    .file(
+        "content/press/2026-11-17-부산 연구소.md",
+        &item("부산 연구소 개소", "2026-11-17", "", "본문."),
+    );
+    let b = site.build_ok();
+    assert!(b.out.join("press/서울-공장/index.html").is_file());
+    assert_item_page(&b, "/press/서울-공장/", "서울 공장 착공");
+    assert_item_page(&b, "/press/부산-연구소/", "부산 연구소 개소");
+    let list = main_links(&b.html("/press/"));
+    assert!(list.contains(&"/press/서울-공장/".to_string()), "{list:?}");
+}
+
+#[test]
+fn a_korean_title_gives_the_slug_when_the_file_name_has_no_letters() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/2026-11-21-!!.md",
+        &item("광주 공장 가동", "2026-11-21", "", "본문."),
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/press/광주-공장-가동/", "광주 공장 가동");
+}
+
+#[test]
+fn a_date_only_file_name_takes_its_slug_from_the_title() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/2026-11-19.md",
+        &item("부산 연구소", "2026-11-19", "", "본문."),
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/press/부산-연구소/", "부산 연구소");
+}
+
+/// The `<article>` of a page, as HTML.
+fn article_html(run: &Run, url: &str) -> String {
+    let html = run.html(url);
+    let articles: Vec<String> = html.select(&sel("article")).map(|a| a.html()).collect();
+    assert!(!articles.is_empty(), "{url} has no <article>");
+    articles.join("\n")
+}
+
+#[test]
+fn yaml_and_toml_front_matter_render_the_same_article() {
+    let body = "Stockholm opens a plant.[^report]\n\n## Details\n\n- one\n- two\n\n<!-- more -->\n\nMore *text*.\n";
+    let toml = format!(
+        "+++\ntitle = \"Same: a launch\"\ndate = 2026-11-18T10:00:00+01:00\nkind = \"release\"\ntags = [\"Energy\", \"Grid\"]\ncategories = [\"News\"]\nsummary = \"A summary.\"\ndateline = \"STOCKHOLM\"\nauthors = [\"ann\"]\n\n[[sources]]\nid = \"report\"\ntitle = \"Annual report\"\nurl = \"https://example.org/report.pdf\"\npublisher = \"Example AB\"\n\n[[corrections]]\ndate = 2026-11-19T09:00:00+01:00\nkind = \"correction\"\nnote = \"Fixed a number.\"\n\n[extra]\nfoo = \"bar\"\n+++\n\n{body}"
+    );
+    let yaml = format!(
+        "---\ntitle: \"Same: a launch\"\ndate: 2026-11-18T10:00:00+01:00\nkind: release\ntags: [Energy, Grid]\ncategories:\n  - News\nsummary: A summary.\ndateline: STOCKHOLM\nauthors: [ann]\nsources:\n  - id: report\n    title: Annual report\n    url: https://example.org/report.pdf\n    publisher: Example AB\ncorrections:\n  - date: \"2026-11-19T09:00:00+01:00\"\n    kind: correction\n    note: Fixed a number.\nextra:\n  foo: bar\n---\n\n{body}"
+    );
+    let build = |front: &str| {
+        let site = SiteTest::new();
+        site.file("data/authors.toml", "[ann]\nname = \"Ann\"\n")
+            .file("content/press/2026-11-18-same.md", front);
+        let b = site.build_ok();
+        (article_html(&b, "/press/same/"), site)
+    };
+    let (t, _t_site) = build(&toml);
+    let (y, _y_site) = build(&yaml);
+    assert!(t.contains("Same: a launch"));
+    assert_eq!(t, y, "TOML and YAML front matter render differently");
+}
+
+#[test]
+fn languages_get_their_own_tree() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\n\n[languages.fr]\ntitle = \"Salle de presse\"\n\n[languages.ko]\ntitle = \"뉴스룸\"\n"
+        ),
+    )
+    .file(
+        "content/press/2026-11-18-plant.md",
+        &item("Plant opens", "2026-11-18", "", "x"),
+    )
+    .file(
+        "content/press/2026-11-18-plant.fr.md",
+        &item("L'usine ouvre", "2026-11-18", "", "x"),
+    )
+    .file(
+        "content/press/2026-11-18-plant.ko.md",
+        &item("공장 개장", "2026-11-18", "", "x"),
+    );
+    let b = site.build_ok();
+    for (url, title, lang) in [
+        ("/press/plant/", "Plant opens", "en"),
+        ("/fr/press/plant/", "L'usine ouvre", "fr"),
+        ("/ko/press/plant/", "공장 개장", "ko"),
+    ] {
+        assert_item_page(&b, url, title);
+        assert_eq!(html_lang(&b.html(url)).as_deref(), Some(lang), "{url}");
+    }
+    assert_eq!(html_lang(&b.html("/fr/")).as_deref(), Some("fr"));
+    // Each version points at the others (hreflang alternates).
+    let alts = attrs(
+        &b.html("/press/plant/"),
+        "link[rel=\"alternate\"][hreflang]",
+        "href",
+    );
+    for other in ["/fr/press/plant/", "/ko/press/plant/"] {
+        assert!(
+            alts.iter().any(|a| a.ends_with(other)),
+            "no hreflang alternate {other}: {alts:?}"
+        );
+    }
+}
+
+#[test]
+fn drafts_are_built_only_with_drafts() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-zebra-draft.md",
+        &item(
+            "Zebra Draft Title",
+            "2026-11-18",
+            "draft = true\ntags = [\"zebratag\"]\n",
+            "x",
+        ),
+    )
+    .file(
+        "content/blog/2026-11-17-other.md",
+        &item("Other", "2026-11-17", "", "x"),
+    );
+    let b = site.build_ok();
+    assert!(!b.exists("/blog/zebra-draft/"));
+    assert_absent_everywhere(&b.out, &["Zebra Draft Title", "zebra-draft", "zebratag"]);
+
+    let out2 = site.tmp().join("preview");
+    let p = site.build_args(&["--drafts", "--output", out2.to_str().unwrap()]);
+    p.assert_ok();
+    assert_item_page(&p, "/blog/zebra-draft/", "Zebra Draft Title");
+    // A preview is never indexed.
+    let robots = attrs(
+        &p.html("/blog/zebra-draft/"),
+        "meta[name=\"robots\"]",
+        "content",
+    );
+    assert!(robots.iter().any(|r| r.contains("noindex")), "{robots:?}");
+}
+
+/// A site with one embargoed release (lifting at 2028-01-15T07:00:00Z), which has a unique tag,
+/// an alias and an author, beside one public release.
+fn embargo_site(embargo_line: &str) -> SiteTest {
+    let site = SiteTest::new();
+    site.file("data/authors.toml", "[ann]\nname = \"Ann\"\n")
+        .file(
+            "content/press/_index.md",
+            "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+        )
+        .file(
+            "content/press/2026-11-18-public-news.md",
+            &item("Public news", "2026-11-18", "tags = [\"Launches\"]\n", "x"),
+        )
+        .file(
+            "content/press/2028-01-15-quokka-reveal.md",
+            &format!(
+                "+++\ntitle = \"Quokka Reveal Extravaganza\"\ndate = 2028-01-15T08:00:00+01:00\n{embargo_line}\ntags = [\"Launches\", \"quokkatag\"]\nauthors = [\"ann\"]\naliases = [\"/quokka-old/\"]\n+++\n\nThe quokkas are coming.\n"
+            ),
+        );
+    site
+}
+
+#[test]
+fn an_embargoed_item_is_absent_before_its_time() {
+    for line in [
+        "embargo = 2028-01-15T08:00:00+01:00",
+        "embargo = \"2028-01-15T07:00:00Z\"",
+    ] {
+        let site = embargo_site(line);
+        let b = site.build_args(&["--now", "2028-01-15T06:59:59Z", "--message-format", "json"]);
+        b.assert_ok();
+        assert!(!b.exists("/press/quokka-reveal/"));
+        assert!(!b.exists("/quokka-old/"));
+        assert!(!b.exists("/tags/quokkatag/"));
+        assert_absent_everywhere(
+            &b.out,
+            &[
+                "Quokka Reveal Extravaganza",
+                "quokka-reveal",
+                "quokka-old",
+                "quokkatag",
+                "quokkas are coming",
+            ],
+        );
+        let s = b.json_summary();
+        assert_eq!(s["withheld"], 1, "{s}");
+        assert_eq!(s["items"], 1, "{s}");
+        assert_eq!(s["next_embargo_lift"], "2028-01-15T07:00:00Z", "{s}");
+    }
+}
+
+#[test]
+fn an_embargoed_item_is_present_from_its_time() {
+    let all = set(&["/press/quokka-reveal/", "/press/public-news/"]);
+    for now in ["2028-01-15T07:00:00Z", "2028-02-01T00:00:00Z"] {
+        let site = embargo_site("embargo = 2028-01-15T08:00:00+01:00");
+        let b = site.build_args(&["--now", now, "--message-format", "json"]);
+        b.assert_ok();
+        assert_item_page(&b, "/press/quokka-reveal/", "Quokka Reveal Extravaganza");
+        assert!(b.exists("/quokka-old/"), "the alias appears with the item");
+        assert_eq!(
+            paginated_item_links(&b, "/tags/quokkatag/", &all),
+            vec!["/press/quokka-reveal/"]
+        );
+        assert!(item_links(&b.html("/press/"), &all).contains(&"/press/quokka-reveal/".into()));
+        assert!(
+            paginated_item_links(&b, "/authors/ann/", &all)
+                .contains(&"/press/quokka-reveal/".into())
+        );
+        let s = b.json_summary();
+        assert_eq!(s["withheld"], 0, "{s}");
+        assert_eq!(s["next_embargo_lift"], serde_json::Value::Null, "{s}");
+    }
+}
+
+#[test]
+fn an_embargo_without_offset_is_read_in_the_site_time_zone() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\ntimezone = \"Asia/Seoul\"\n"),
+    )
+    .file(
+        "content/press/seoul-launch.md",
+        "+++\ntitle = \"Seoul Launch\"\ndate = 2028-01-15\nkind = \"release\"\nembargo = 2028-01-15T08:00:00\n+++\nx\n",
+    );
+    // 08:00 KST is 23:00 UTC the day before.
+    let before = site.build_args(&["--now", "2028-01-14T22:59:59Z", "--message-format", "json"]);
+    before.assert_ok();
+    assert!(!before.exists("/press/seoul-launch/"));
+    assert_eq!(
+        before.json_summary()["next_embargo_lift"],
+        "2028-01-14T23:00:00Z"
+    );
+    let after = site.build_args(&["--now", "2028-01-14T23:00:00Z"]);
+    after.assert_ok();
+    assert_item_page(&after, "/press/seoul-launch/", "Seoul Launch");
+}
+
+/// A site exercising many outputs: languages, tags, authors, aliases, Korean, pagination.
+fn rich_site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\npaginate_by = 3\ntimezone = \"Europe/Stockholm\"\n\n[languages.ko]\ntitle = \"뉴스룸\"\n"
+        ),
+    )
+    .file("data/authors.toml", "[ann]\nname = \"Ann\"\n[bob]\nname = \"Bob\"\n")
+    .file(
+        "data/sources.toml",
+        "[[sources]]\nid = \"census\"\ntitle = \"Census\"\nurl = \"https://example.org/census\"\n",
+    );
+    for i in 1..=8 {
+        site.file(
+            &format!("content/blog/2026-10-{i:02}-p{i}.md"),
+            &item(
+                &format!("Post {i}"),
+                &format!("2026-10-{i:02}"),
+                &format!(
+                    "tags = [\"t{}\", \"Ålands\"]\nauthors = [\"{}\"]\naliases = [\"/old/{i}/\"]\n",
+                    i % 3,
+                    if i % 2 == 0 { "ann" } else { "bob" }
+                ),
+                "Text citing the census.[^census]\n\n```rust\nfn main() {}\n```\n",
+            ),
+        );
+    }
+    site.file(
+        "content/press/서울-공장.ko.md",
+        &item("서울 공장", "2026-11-01", "kind = \"release\"\n", "본문"),
+    );
+    site
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = rich_site();
+    let a = site.build_ok();
+    let first = a.hashes();
+    assert!(
+        first.len() > 20,
+        "the rich site wrote {} files",
+        first.len()
+    );
+    // Into another folder, and again into the same one.
+    let other = site.tmp().join("public-2");
+    let b = site.build_args(&["--output", other.to_str().unwrap()]);
+    b.assert_ok();
+    assert_same_tree(&first, &b.hashes(), "two builds into two folders");
+    let c = site.build_ok();
+    assert_same_tree(&first, &c.hashes(), "a rebuild into the same folder");
+}
+
+#[test]
+fn the_example_newsroom_builds_with_lang_and_one_h1_on_every_item_page() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let out_s = out.to_str().unwrap();
+    let b = run(
+        &[
+            "build",
+            "--root",
+            root,
+            "--output",
+            out_s,
+            "--now",
+            NOW,
+            "--message-format",
+            "json",
+        ],
+        &out,
+    );
+    b.assert_ok();
+    let summary = b.json_summary();
+    let items = summary["items"].as_u64().expect("items") as usize;
+    assert!(items > 10, "{summary}");
+    assert_eq!(
+        summary["files"].as_u64().unwrap() as usize,
+        b.files().len(),
+        "summary `files` counts what was written"
+    );
+    let mut item_pages = 0;
+    let mut problems = Vec::new();
+    for rel in b.files().iter().filter(|f| f.ends_with(".html")) {
+        let html = b.html(rel);
+        if html.select(&sel("body.item-page")).next().is_none() {
+            continue;
+        }
+        item_pages += 1;
+        match html_lang(&html) {
+            Some(l) if !l.trim().is_empty() => {
+                // The language tree and the lang attribute agree.
+                let first = rel.split('/').next().unwrap_or("");
+                if ["fr", "ko", "sv", "ja"].contains(&first) && l != first {
+                    problems.push(format!("{rel}: lang `{l}` under /{first}/"));
+                }
+            }
+            other => problems.push(format!("{rel}: <html lang> is {other:?}")),
+        }
+        let n = h1s(&html).len();
+        if n != 1 {
+            problems.push(format!("{rel}: {n} <h1> elements"));
+        }
+    }
+    assert_eq!(item_pages, items, "item pages found vs summary `items`");
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The embargoed launch of the example is not out yet.
+    assert!(summary["withheld"].as_u64().unwrap() >= 1, "{summary}");
+    assert!(!b.exists("/press/fjord-6-launch/"));
+}
+
+#[test]
+fn the_example_newsroom_builds_byte_identically() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut trees = Vec::new();
+    for name in ["a", "b"] {
+        let out = tmp.path().join(name);
+        let b = run(
+            &[
+                "build",
+                "--root",
+                root,
+                "--output",
+                out.to_str().unwrap(),
+                "--now",
+                NOW,
+                "-q",
+            ],
+            &out,
+        );
+        b.assert_ok();
+        trees.push(b.hashes());
+    }
+    assert_same_tree(&trees[0], &trees[1], "two builds of the example newsroom");
+}

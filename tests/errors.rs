@@ -1,0 +1,320 @@
+//! Content errors: exit 1, every error reported as `path:line:col: error: message`, and the
+//! previous output left as it was.
+
+mod common;
+
+use common::*;
+
+/// The `help:` line printed right after the diagnostic line for `path`, if any.
+fn help_after(stderr: &str, path: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| HumanDiag::parse(l).is_some_and(|d| d.path == path))?;
+    lines
+        .get(i + 1)
+        .and_then(|l| l.trim_start().strip_prefix("help:"))
+        .map(|h| h.trim().to_string())
+}
+
+#[test]
+fn an_unknown_key_is_reported_at_its_line_with_a_suggestion() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/x.md",
+        "+++\ntitle = \"X\"\ntittle = \"Y\"\ndate = 2026-11-18\n+++\nBody\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/x.md");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    let e = &errs[0];
+    assert_eq!((e.line, e.col), (3, 1), "{}", b.stderr);
+    assert!(e.message.contains("unknown key `tittle`"), "{}", e.message);
+    assert!(e.message.contains("did you mean `title`"), "{}", e.message);
+    assert!(!site.out().exists(), "a failed first build writes nothing");
+}
+
+#[test]
+fn an_unknown_key_in_yaml_is_reported_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/y.md",
+        "---\ntitle: X\ndate: 2026-11-18\ntags: [a]\ndaft: true\n---\nBody\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/y.md");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!((errs[0].line, errs[0].col), (5, 1), "{}", b.stderr);
+    assert!(errs[0].message.contains("unknown key `daft`"));
+    assert!(errs[0].message.contains("did you mean `draft`"));
+}
+
+#[test]
+fn an_unknown_key_in_a_source_table_points_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/s.md",
+        "+++\ntitle = \"S\"\ndate = 2026-11-18\n\n[[sources]]\nid = \"r\"\ntitle = \"R\"\nurll = \"https://example.org\"\n+++\nText.[^r]\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/s.md");
+    assert_eq!(errs.first().map(|e| e.line), Some(8), "{}", b.stderr);
+    assert!(
+        errs[0].message.contains("did you mean `url`"),
+        "{}",
+        b.stderr
+    );
+}
+
+#[test]
+fn unknown_keys_are_reported_as_json_diagnostics() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/x.md",
+        "+++\ntitle = \"X\"\ntittle = \"Y\"\ndate = 2026-11-18\n+++\nBody\n",
+    );
+    let b = site.build_args(&["--message-format", "json"]);
+    b.assert_code(1);
+    let diags = b.json_diagnostics();
+    assert_eq!(diags.len(), 1, "{}", b.stdout);
+    let d = &diags[0];
+    assert_eq!(d["path"], "content/blog/x.md");
+    assert_eq!(d["line"], 3);
+    assert_eq!(d["col"], 1);
+    assert_eq!(d["severity"], "error");
+    let m = d["message"].as_str().unwrap();
+    assert!(m.contains("unknown key `tittle`") && m.contains("did you mean `title`"));
+    assert!(
+        !b.json_lines().iter().any(|v| v["type"] == "summary"),
+        "a failed build has no summary"
+    );
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_run() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-11-18\ntittle = \"B\"\n+++\n",
+    )
+    .file(
+        "content/blog/b.md",
+        "+++\ndate = 2026-11-18\n+++\nNo title.\n",
+    )
+    .file("content/press/c.md", "+++\ntitle = \"C\"\n+++\nNo date.\n")
+    .file(
+        "content/blog/ok.md",
+        &item("Fine", "2026-11-18", "", "A good one."),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    for (path, line) in [
+        ("content/blog/a.md", Some(4)),
+        ("content/blog/b.md", None),
+        ("content/press/c.md", None),
+    ] {
+        let errs = b.errors_in(path);
+        assert_eq!(errs.len(), 1, "{path}: {}", b.stderr);
+        if let Some(l) = line {
+            assert_eq!(errs[0].line, l, "{path}");
+        }
+    }
+    assert!(b.errors_in("content/blog/ok.md").is_empty());
+    // The same in JSON.
+    let j = site.build_args(&["--message-format", "json"]);
+    j.assert_code(1);
+    let mut paths: Vec<String> = j
+        .json_diagnostics()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "content/blog/a.md",
+            "content/blog/b.md",
+            "content/press/c.md"
+        ]
+    );
+}
+
+#[test]
+fn a_missing_or_empty_title_is_an_error() {
+    for front in [
+        "+++\ndate = 2026-11-18\n+++\nBody\n",
+        "+++\ntitle = \"\"\ndate = 2026-11-18\n+++\nBody\n",
+        "+++\ntitle = \"   \"\ndate = 2026-11-18\n+++\nBody\n",
+        "---\ndate: 2026-11-18\n---\nBody\n",
+    ] {
+        let site = SiteTest::new();
+        site.file("content/blog/untitled.md", front);
+        let b = site.build();
+        b.assert_code(1);
+        let errs = b.errors_in("content/blog/untitled.md");
+        assert_eq!(errs.len(), 1, "{front:?}: {}", b.stderr);
+        assert!(errs[0].message.contains("title"), "{}", errs[0].message);
+        assert!(
+            help_after(&b.stderr, "content/blog/untitled.md").is_some(),
+            "a help line follows: {}",
+            b.stderr
+        );
+    }
+}
+
+#[test]
+fn a_release_without_a_date_is_an_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/undated.md",
+        "+++\ntitle = \"Undated\"\n+++\nx\n",
+    )
+    .file(
+        "content/statements/undated.md",
+        "+++\ntitle = \"Undated statement\"\nkind = \"statement\"\n+++\nx\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    for path in ["content/press/undated.md", "content/statements/undated.md"] {
+        let errs = b.errors_in(path);
+        assert_eq!(errs.len(), 1, "{path}: {}", b.stderr);
+        assert!(errs[0].message.contains("date"), "{}", errs[0].message);
+        assert!(help_after(&b.stderr, path).is_some(), "{}", b.stderr);
+    }
+}
+
+#[test]
+fn pages_and_fact_sheets_need_no_date() {
+    let site = SiteTest::new();
+    site.file(
+        "content/about.md",
+        "+++\ntitle = \"About\"\nkind = \"page\"\n+++\nx\n",
+    )
+    .file(
+        "content/facts/plant.md",
+        "+++\ntitle = \"Plant\"\nkind = \"factsheet\"\n+++\nx\n",
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/about/", "About");
+    assert_item_page(&b, "/facts/plant/", "Plant");
+}
+
+#[test]
+fn a_bad_date_is_reported_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/d.md",
+        "+++\ntitle = \"D\"\ndate = \"2026-13-45\"\n+++\nx\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/d.md");
+    assert_eq!(errs.first().map(|e| e.line), Some(3), "{}", b.stderr);
+}
+
+#[test]
+fn an_unknown_author_is_an_error_with_a_suggestion() {
+    let site = SiteTest::new();
+    site.file("data/authors.toml", "[maria-lindqvist]\nname = \"Maria\"\n")
+        .file(
+            "content/blog/a.md",
+            &item("A", "2026-11-18", "authors = [\"maria-lindquist\"]\n", "x"),
+        );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/a.md");
+    assert_eq!(errs.first().map(|e| e.line), Some(4), "{}", b.stderr);
+    assert!(errs[0].message.contains("maria-lindquist"));
+    let help = help_after(&b.stderr, "content/blog/a.md").unwrap_or_default();
+    assert!(help.contains("maria-lindqvist"), "{}", b.stderr);
+}
+
+#[test]
+fn two_items_with_the_same_url_are_an_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-01-01-same.md",
+        &item("One", "2026-01-01", "", "x"),
+    )
+    .file(
+        "content/blog/2026-02-02-same.md",
+        &item("Two", "2026-02-02", "", "x"),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let all: Vec<HumanDiag> = b
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .collect();
+    assert!(!all.is_empty(), "{}", b.stderr);
+    let mentions_both = all.iter().any(|d| {
+        let text = format!("{} {}", d.path, d.message);
+        text.contains("2026-01-01-same.md") && text.contains("2026-02-02-same.md")
+    });
+    assert!(mentions_both, "the error names both files: {}", b.stderr);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_unchanged() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-first.md",
+        &item("First", "2026-11-18", "tags = [\"a\"]\n", "x"),
+    );
+    let ok = site.build_ok();
+    let before = ok.hashes();
+    assert!(!before.is_empty());
+
+    // A new good item and a broken one: neither may reach the output.
+    site.file(
+        "content/blog/2026-11-19-second.md",
+        &item("Second", "2026-11-19", "", "x"),
+    )
+    .file(
+        "content/blog/2026-11-20-broken.md",
+        "+++\ntitle = \"Broken\"\ndate = 2026-11-20\ntittle = \"x\"\n+++\n",
+    );
+    let failed = site.build();
+    failed.assert_code(1);
+    assert_same_tree(&before, &failed.hashes(), "output after a failed build");
+
+    // No staging or backup folders are left beside the output.
+    let mut beside: Vec<String> = std::fs::read_dir(site.tmp())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["public", "site"]);
+
+    // Fixing it builds both.
+    site.remove("content/blog/2026-11-20-broken.md");
+    let fixed = site.build_ok();
+    assert_item_page(&fixed, "/blog/second/", "Second");
+}
+
+#[test]
+fn a_config_error_also_leaves_the_previous_output_unchanged() {
+    let site = SiteTest::new();
+    site.file("content/blog/a.md", &item("A", "2026-11-18", "", "x"));
+    let before = site.build_ok().hashes();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\ntheme = \"default\"\ntimezone = \"Mars/Olympus\"\n"),
+    );
+    let b = site.build();
+    b.assert_code(2);
+    assert_same_tree(&before, &b.hashes(), "output after a config error");
+}
