@@ -1,6 +1,8 @@
 //! Rendering: the assembled [`Site`] → every output file as bytes (pages through Tera, redirect
 //! pages, the highlight stylesheet). Pages render in parallel; nothing here touches the disk.
 
+pub mod feeds;
+pub mod sitemap;
 pub mod theme;
 pub mod views;
 
@@ -48,6 +50,8 @@ pub struct RenderCtx<'a> {
     /// Summary views, one per item, built once and shared by every list.
     pub summaries: Vec<Value>,
     config_value: Value,
+    /// Pages that have feeds (site path of the list's first page) and the feed's title.
+    feed_titles: std::collections::HashMap<String, String>,
 }
 
 impl<'a> RenderCtx<'a> {
@@ -62,6 +66,10 @@ impl<'a> RenderCtx<'a> {
             .into_par_iter()
             .map(|id| item_summary_view(site, config, id))
             .collect();
+        let feed_titles = feed_plan(site, config)
+            .into_iter()
+            .map(|(base, title, _)| (base, title))
+            .collect();
         RenderCtx {
             site,
             config,
@@ -69,6 +77,7 @@ impl<'a> RenderCtx<'a> {
             opts,
             summaries,
             config_value: config_view(config),
+            feed_titles,
         }
     }
 
@@ -98,6 +107,8 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Outp
         }
     }
     outputs.extend(alias_outputs(ctx));
+    outputs.extend(feed_outputs(ctx));
+    outputs.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
     outputs.push(Output {
         path: "/highlight.css".into(),
         bytes: crate::markdown::highlight::stylesheet().into_bytes(),
@@ -116,7 +127,7 @@ fn render_job(ctx: &RenderCtx<'_>, job: Job) -> Result<Output, Diagnostic> {
         &ctx.config.permalink(&ctx.config.url(&job.path)),
     );
     tctx.insert("preview", &ctx.opts.drafts);
-    tctx.insert("feeds", &Vec::<Value>::new());
+    tctx.insert("feeds", &feed_links_for(ctx, &job.path, &job.lang));
     tctx.insert("translations", &job.translations);
     tctx.insert("jsonld", &Value::Null);
     for (k, v) in job.vars {
@@ -527,6 +538,186 @@ fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
                 bytes: html.into_bytes(),
             });
         }
+    }
+    out
+}
+
+/// Every feed of the site: (folder, title, items), for each language's home, each section
+/// with feeds, each taxonomy term and each author. The corrections feeds are separate.
+fn feed_plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<ItemId>)> {
+    let urls = Urls { config };
+    let mut plan = Vec::new();
+    for lang in &config.languages {
+        let ids = (0..site.items.len())
+            .filter(|&i| site.items[i].lang == lang.code)
+            .collect();
+        plan.push((
+            format!("{}/", config.lang_prefix(&lang.code)),
+            lang.title.clone(),
+            ids,
+        ));
+    }
+    for section in site.sections.iter().filter(|s| !s.dir.is_empty() && s.feed) {
+        let prefix = format!("/{}/", section.dir);
+        let lang_prefix = config.lang_prefix(&section.lang);
+        let ids = (0..site.items.len())
+            .filter(|&i| {
+                let item = &site.items[i];
+                item.lang == section.lang
+                    && item
+                        .path
+                        .strip_prefix(&lang_prefix)
+                        .is_some_and(|p| p.starts_with(&prefix))
+            })
+            .collect();
+        plan.push((
+            section.path.clone(),
+            format!(
+                "{} — {}",
+                section.title,
+                config.language(&section.lang).title
+            ),
+            ids,
+        ));
+    }
+    for tax in &site.taxonomies {
+        for term in &tax.terms {
+            plan.push((
+                urls.term_path(&tax.lang, tax.name, &term.slug),
+                format!("{} — {}", term.name, config.language(&tax.lang).title),
+                term.items.clone(),
+            ));
+        }
+    }
+    for (id, person) in &site.authors {
+        let ids = (0..site.items.len())
+            .filter(|&i| site.items[i].authors.contains(id))
+            .collect();
+        plan.push((
+            format!("/authors/{id}/"),
+            format!("{} — {}", person.name, config.title),
+            ids,
+        ));
+    }
+    plan
+}
+
+/// The `feeds` a page links to: its own list's feed, and its language's site feed.
+fn feed_links_for(ctx: &RenderCtx<'_>, path: &str, lang: &str) -> Value {
+    let base = match path.find("page/") {
+        Some(i) if path.ends_with('/') => &path[..i],
+        _ => path,
+    };
+    let mut links = Vec::new();
+    let corrections = format!("{}/corrections/", ctx.config.lang_prefix(lang));
+    if base == corrections {
+        links.extend(
+            feeds::links(
+                ctx.config,
+                base,
+                &format!("Corrections — {}", ctx.config.language(lang).title),
+            )
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+        );
+    } else if let Some(title) = ctx.feed_titles.get(base) {
+        links.extend(
+            feeds::links(ctx.config, base, title)
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+    }
+    let home = format!("{}/", ctx.config.lang_prefix(lang));
+    if base != home {
+        if let Some(title) = ctx.feed_titles.get(&home) {
+            links.extend(
+                feeds::links(ctx.config, &home, title)
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    Value::Array(links)
+}
+
+fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
+    let (site, config) = (ctx.site, ctx.config);
+    let plan = feed_plan(site, config);
+    let mut out: Vec<Output> = plan
+        .par_iter()
+        .flat_map_iter(|(base, title, ids)| {
+            let lang = site
+                .sections
+                .iter()
+                .find(|s| &s.path == base)
+                .map(|s| s.lang.clone())
+                .unwrap_or_else(|| {
+                    config
+                        .languages
+                        .iter()
+                        .find(|l| base.starts_with(&format!("/{}/", l.code)))
+                        .map(|l| l.code.clone())
+                        .unwrap_or(config.default_language.clone())
+                });
+            let feed = feeds::Feed {
+                base: base.clone(),
+                title: title.clone(),
+                home: config.permalink(&config.url(base)),
+                lang,
+                entries: feeds::item_entries(site, config, ids, config.feed_limit),
+            };
+            feeds::write(config, &feed)
+        })
+        .collect();
+    for lang in &config.languages {
+        let base = format!("{}/corrections/", config.lang_prefix(&lang.code));
+        let host = config
+            .base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let entries = corrections_list(site, config, Some(&lang.code))
+            .into_iter()
+            .take(config.feed_limit.max(50))
+            .map(|v| {
+                let date = v["date"]
+                    .as_str()
+                    .and_then(crate::dates::parse_view_date)
+                    .map(|z| z.timestamp())
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+                let kind = v["kind"].as_str().unwrap_or("").to_string();
+                feeds::Entry {
+                    id: format!(
+                        "tag:{host},{}:corrections{}",
+                        date.strftime("%Y-%m-%d"),
+                        v["id"].as_str().unwrap_or("")
+                    ),
+                    title: format!("{}: {}", kind, v["item_title"].as_str().unwrap_or("")),
+                    link: config.permalink(v["url"].as_str().unwrap_or("/")),
+                    published: Some(date),
+                    updated: date,
+                    html: v["note"].as_str().unwrap_or("").to_string(),
+                    summary: String::new(),
+                    authors: vec![],
+                    categories: vec![kind],
+                }
+            })
+            .collect();
+        let feed = feeds::Feed {
+            title: format!("Corrections — {}", lang.title),
+            home: config.permalink(&config.url(&base)),
+            lang: lang.code.clone(),
+            entries,
+            base,
+        };
+        out.extend(feeds::write(config, &feed));
     }
     out
 }

@@ -1,0 +1,271 @@
+//! Feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for each language's site, each section, taxonomy
+//! term, author and the corrections list. Entry ids are tag URIs fixed at first publication
+//! (not the permalink), so moving an item does not re-announce it; corrections move `updated`.
+
+use super::Output;
+use super::views::Urls;
+use crate::config::{Config, FeedContent};
+use crate::dates::{rfc2822, rfc3339_utc};
+use crate::markdown::escape_html as esc;
+use crate::model::{ItemId, Site};
+use jiff::Timestamp;
+use serde_json::json;
+
+/// One entry of a feed, format-independent.
+pub struct Entry {
+    /// Stable id (tag URI).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Absolute link.
+    pub link: String,
+    /// First publication.
+    pub published: Option<Timestamp>,
+    /// Last modification (corrections, updates, withdrawal).
+    pub updated: Timestamp,
+    /// HTML content.
+    pub html: String,
+    /// Plain-text summary.
+    pub summary: String,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Tags and categories.
+    pub categories: Vec<String>,
+}
+
+/// A feed to write at `base` (a site path ending in `/`): `atom.xml`, `rss.xml`, `feed.json`.
+pub struct Feed {
+    /// Folder of the three files.
+    pub base: String,
+    /// Feed title.
+    pub title: String,
+    /// The page the feed belongs to (absolute).
+    pub home: String,
+    /// Language.
+    pub lang: String,
+    /// Entries, newest first.
+    pub entries: Vec<Entry>,
+}
+
+/// The `{type, title, url}` records templates put in `<link rel="alternate">`.
+pub fn links(config: &Config, base: &str, title: &str) -> serde_json::Value {
+    json!([
+        {"type": "application/atom+xml", "title": format!("{title} (Atom)"), "url": config.url(&format!("{base}atom.xml"))},
+        {"type": "application/rss+xml", "title": format!("{title} (RSS)"), "url": config.url(&format!("{base}rss.xml"))},
+        {"type": "application/feed+json", "title": format!("{title} (JSON Feed)"), "url": config.url(&format!("{base}feed.json"))},
+    ])
+}
+
+fn host(config: &Config) -> String {
+    config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost")
+        .to_string()
+}
+
+/// The stable id of an item: its site, first-publication day and source file, which survive
+/// title corrections and URL changes.
+pub fn item_tag(config: &Config, site: &Site, id: ItemId) -> String {
+    let item = &site.items[id];
+    let day = item
+        .date
+        .map(|d| d.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "2000-01-01".into());
+    format!(
+        "tag:{},{day}:{}",
+        host(config),
+        item.src
+            .rel
+            .trim_start_matches("content/")
+            .trim_end_matches(".md")
+    )
+}
+
+/// Feed entries for items: those that are in feeds and written, newest first, at most `limit`.
+pub fn item_entries(site: &Site, config: &Config, ids: &[ItemId], limit: usize) -> Vec<Entry> {
+    let urls = Urls { config };
+    let mut ids: Vec<ItemId> = ids
+        .iter()
+        .copied()
+        .filter(|&i| site.items[i].in_feeds() && site.is_written(i))
+        .collect();
+    ids.sort_by(|&a, &b| {
+        site.items[b]
+            .date
+            .cmp(&site.items[a].date)
+            .then(site.items[a].path.cmp(&site.items[b].path))
+    });
+    ids.truncate(limit);
+    ids.into_iter()
+        .map(|i| {
+            let item = &site.items[i];
+            let r = &item.rendered;
+            let notice = item
+                .withdrawn
+                .as_ref()
+                .map(|_| {
+                    format!(
+                        "<p><strong>Withdrawn.</strong></p>{}",
+                        r.withdrawn.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            let html = match config.feed_content {
+                FeedContent::Full => format!("{notice}{}", r.html),
+                FeedContent::Summary => format!("{notice}{}", r.summary_html),
+            };
+            Entry {
+                id: item_tag(config, site, i),
+                title: item.title.clone(),
+                link: urls.permalink(&item.path),
+                published: item.date,
+                updated: item
+                    .modified()
+                    .or(item.date)
+                    .unwrap_or(Timestamp::UNIX_EPOCH),
+                html,
+                summary: r.summary_text.clone(),
+                authors: item
+                    .authors
+                    .iter()
+                    .filter_map(|a| site.authors.get(a).map(|p| p.name.clone()))
+                    .collect(),
+                categories: item.tags.iter().chain(&item.categories).cloned().collect(),
+            }
+        })
+        .collect()
+}
+
+/// Writes the three files of a feed.
+pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
+    vec![
+        Output {
+            path: format!("{}atom.xml", feed.base),
+            bytes: atom(config, feed).into_bytes(),
+        },
+        Output {
+            path: format!("{}rss.xml", feed.base),
+            bytes: rss(config, feed).into_bytes(),
+        },
+        Output {
+            path: format!("{}feed.json", feed.base),
+            bytes: json_feed(config, feed).into_bytes(),
+        },
+    ]
+}
+
+fn feed_updated(feed: &Feed) -> Timestamp {
+    feed.entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn atom(config: &Config, feed: &Feed) -> String {
+    let self_url = config.permalink(&config.url(&format!("{}atom.xml", feed.base)));
+    let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        esc(&feed.lang)
+    ));
+    out.push_str(&format!(
+        "<title>{}</title>\n<id>{}</id>\n",
+        esc(&feed.title),
+        esc(&feed.home)
+    ));
+    out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", esc(&feed.home), esc(&self_url)));
+    out.push_str(&format!(
+        "<updated>{}</updated>\n<generator>pressroom</generator>\n",
+        rfc3339_utc(feed_updated(feed))
+    ));
+    out.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        esc(&config.title)
+    ));
+    for e in &feed.entries {
+        out.push_str("<entry>\n");
+        out.push_str(&format!("<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", esc(&e.title), esc(&e.id), esc(&e.link)));
+        if let Some(p) = e.published {
+            out.push_str(&format!("<published>{}</published>\n", rfc3339_utc(p)));
+        }
+        out.push_str(&format!("<updated>{}</updated>\n", rfc3339_utc(e.updated)));
+        for a in &e.authors {
+            out.push_str(&format!("<author><name>{}</name></author>\n", esc(a)));
+        }
+        for c in &e.categories {
+            out.push_str(&format!("<category term=\"{}\"/>\n", esc(c)));
+        }
+        if !e.summary.is_empty() {
+            out.push_str(&format!("<summary>{}</summary>\n", esc(&e.summary)));
+        }
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n</entry>\n",
+            esc(&e.html)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+fn rss(config: &Config, feed: &Feed) -> String {
+    let self_url = config.permalink(&config.url(&format!("{}rss.xml", feed.base)));
+    let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+    out.push_str(&format!("<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n", esc(&feed.title), esc(&feed.home), esc(&config.language(&feed.lang).description), esc(&feed.lang)));
+    out.push_str(&format!("<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n<lastBuildDate>{}</lastBuildDate>\n<generator>pressroom</generator>\n", esc(&self_url), rfc2822(feed_updated(feed))));
+    for e in &feed.entries {
+        out.push_str("<item>\n");
+        out.push_str(&format!(
+            "<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"false\">{}</guid>\n",
+            esc(&e.title),
+            esc(&e.link),
+            esc(&e.id)
+        ));
+        if let Some(p) = e.published {
+            out.push_str(&format!("<pubDate>{}</pubDate>\n", rfc2822(p)));
+        }
+        for a in &e.authors {
+            out.push_str(&format!("<dc:creator>{}</dc:creator>\n", esc(a)));
+        }
+        for c in &e.categories {
+            out.push_str(&format!("<category>{}</category>\n", esc(c)));
+        }
+        out.push_str(&format!(
+            "<description>{}</description>\n</item>\n",
+            esc(&e.html)
+        ));
+    }
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
+
+fn json_feed(config: &Config, feed: &Feed) -> String {
+    let items: Vec<serde_json::Value> = feed
+        .entries
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id, "url": e.link, "title": e.title, "content_html": e.html, "summary": e.summary,
+                "date_published": e.published.map(rfc3339_utc), "date_modified": rfc3339_utc(e.updated),
+                "authors": e.authors.iter().map(|a| json!({"name": a})).collect::<Vec<_>>(),
+                "tags": e.categories,
+            })
+        })
+        .collect();
+    let value = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.home,
+        "feed_url": config.permalink(&config.url(&format!("{}feed.json", feed.base))),
+        "language": feed.lang,
+        "items": items,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
