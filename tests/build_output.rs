@@ -764,3 +764,39 @@ fn the_example_newsroom_builds_byte_identically() {
     }
     assert_same_tree(&trees[0], &trees[1], "two builds of the example newsroom");
 }
+
+/// Each page of a paginated list carries only its own items: giving every page the whole list
+/// made memory grow with the square of the site (10,000 items ran out of memory).
+#[test]
+fn paginated_lists_carry_only_their_own_items() {
+    let site = SiteTest::new();
+    site.file("site.toml", "title = \"T\"\nbase_url = \"https://example.com\"\npaginate_by = 5\n")
+        .file(
+            "templates/section.html",
+            "<!DOCTYPE html><html lang=\"en\"><head><title>s</title></head><body><p id=\"n\">{{ section.pages | length }}/{{ paginator.pages | length }}</p></body></html>",
+        )
+        .file(
+            "templates/taxonomy_term.html",
+            "<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body><p id=\"n\">{{ term.pages | length }}/{{ paginator.pages | length }}</p></body></html>",
+        );
+    for i in 1..=12 {
+        site.file(
+            &format!("content/blog/2026-01-{i:02}-post-{i}.md"),
+            &format!(
+                "+++\ntitle = \"Post {i}\"\ndate = 2026-01-{i:02}\ntags = [\"t\"]\n+++\n\nBody.\n"
+            ),
+        );
+    }
+    let b = site.build_ok();
+    let counts = |url: &str| {
+        let doc = b.html(url);
+        let sel = scraper::Selector::parse("#n").unwrap();
+        doc.select(&sel)
+            .next()
+            .map(|e| e.text().collect::<String>())
+            .unwrap_or_default()
+    };
+    assert_eq!(counts("/blog/"), "5/5");
+    assert_eq!(counts("/blog/page/3/"), "2/2");
+    assert_eq!(counts("/tags/t/page/2/"), "5/5");
+}

@@ -117,22 +117,30 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Outp
 }
 
 fn render_job(ctx: &RenderCtx<'_>, job: Job) -> Result<Output, Diagnostic> {
-    let mut tctx = tera::Context::new();
-    tctx.insert("config", &ctx.config_value);
-    tctx.insert("lang", &job.lang);
-    tctx.insert("now", &crate::dates::rfc3339_utc(ctx.opts.now));
-    tctx.insert("current_url", &ctx.config.url(&job.path));
-    tctx.insert(
-        "permalink",
-        &ctx.config.permalink(&ctx.config.url(&job.path)),
+    // One map moved into the context: `Context::insert` would serialize (copy) every value.
+    let mut vars = serde_json::Map::new();
+    vars.insert("config".into(), ctx.config_value.clone());
+    vars.insert("lang".into(), Value::String(job.lang.clone()));
+    vars.insert(
+        "now".into(),
+        Value::String(crate::dates::rfc3339_utc(ctx.opts.now)),
     );
-    tctx.insert("preview", &ctx.opts.drafts);
-    tctx.insert("feeds", &feed_links_for(ctx, &job.path, &job.lang));
-    tctx.insert("translations", &job.translations);
-    tctx.insert("jsonld", &Value::Null);
+    vars.insert(
+        "current_url".into(),
+        Value::String(ctx.config.url(&job.path)),
+    );
+    vars.insert(
+        "permalink".into(),
+        Value::String(ctx.config.permalink(&ctx.config.url(&job.path))),
+    );
+    vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
+    vars.insert("feeds".into(), feed_links_for(ctx, &job.path, &job.lang));
+    vars.insert("translations".into(), Value::Array(job.translations));
+    vars.insert("jsonld".into(), Value::Null);
     for (k, v) in job.vars {
-        tctx.insert(k, &v);
+        vars.insert(k.into(), v);
     }
+    let tctx = tera::Context::from_value(Value::Object(vars)).unwrap_or_default();
     let html = ctx
         .theme
         .render(&job.template, &job.lang, &tctx)
@@ -255,7 +263,6 @@ fn section_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
             "url": config.url(&section.path),
             "permalink": config.permalink(&config.url(&section.path)),
             "lang": section.lang,
-            "pages": ctx.summaries_of(&section.items),
             "subsections": section.children.iter().map(|&c| {
                 let s = &ctx.site.sections[c];
                 json!({"title": s.title, "url": config.url(&s.path)})
@@ -282,12 +289,21 @@ fn section_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
                     .collect();
                 ctx.summaries_of(&ids)
             };
+            let home_items: Vec<ItemId> = section
+                .items
+                .iter()
+                .copied()
+                .take(section.paginate_by)
+                .collect();
             let latest = json!({"press": pick(&["release", "statement"]), "posts": pick(&["post"]), "factsheets": pick(&["factsheet"])});
             jobs.push(Job {
                 template: "index.html".into(),
                 lang: section.lang.clone(),
                 path: section.path.clone(),
-                vars: vec![("section", view), ("latest", latest)],
+                vars: vec![
+                    ("section", with_pages(&view, ctx.summaries_of(&home_items))),
+                    ("latest", latest),
+                ],
                 translations,
                 owner: owner_of(section),
             });
@@ -298,12 +314,23 @@ fn section_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
                 template: "section.html".into(),
                 lang: section.lang.clone(),
                 path,
-                vars: vec![("section", view.clone()), ("paginator", paginator)],
+                vars: vec![
+                    ("section", with_pages(&view, paginator["pages"].clone())),
+                    ("paginator", paginator),
+                ],
                 translations: translations.clone(),
                 owner: owner_of(section),
             });
         }
     }
+}
+
+/// A list view with `pages` set to the items shown on this page. Giving every page of a
+/// paginated list the whole list made memory grow with the square of the site.
+fn with_pages(view: &Value, pages: impl Into<Value>) -> Value {
+    let mut v = view.clone();
+    v["pages"] = pages.into();
+    v
 }
 
 fn owner_of(section: &crate::model::Section) -> String {
@@ -340,7 +367,7 @@ fn taxonomy_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
             for (path, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
                 let mut term_view = term.clone();
-                term_view["pages"] = Value::Array(ctx.summaries_of(&t.items));
+                term_view["pages"] = paginator["pages"].clone();
                 jobs.push(Job {
                     template: "taxonomy_term.html".into(),
                     lang: tax.lang.clone(),
@@ -370,7 +397,7 @@ fn people_and_sources_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
         for (path, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
-            view["pages"] = Value::Array(ctx.summaries_of(&items));
+            view["pages"] = paginator["pages"].clone();
             jobs.push(Job {
                 template: "author.html".into(),
                 lang: lang.clone(),
