@@ -62,6 +62,73 @@ pub struct Built {
     pub withheld: usize,
     /// The next embargo-lift time.
     pub next_embargo: Option<Timestamp>,
+    /// The publication ledger to write after the output, when this build changes it.
+    pub ledger: Option<String>,
+    /// What changes in the ledger (new items, recorded notices).
+    pub ledger_changes: Vec<String>,
+}
+
+/// Checks the site against `published.lock` (see [`model::ledger`]). Returns the new ledger
+/// text when the build should write it. Previews report problems as warnings and never write.
+fn check_ledger(
+    opts: &BuildOptions,
+    site: &model::Site,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<String>, Vec<String>) {
+    use model::ledger::{self, Ledger};
+    let path = opts.root.join(ledger::FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                ledger::FILE,
+                1,
+                1,
+                format!("cannot read: {e}"),
+            ));
+            return (None, vec![]);
+        }
+    };
+    let soften = |d: Diagnostic| {
+        if opts.preview {
+            Diagnostic {
+                severity: diag::Severity::Warning,
+                ..d
+            }
+        } else {
+            d
+        }
+    };
+    let recorded = match Ledger::parse(&text) {
+        Ok(l) => l,
+        Err(d) => {
+            diags.push(soften(d));
+            return (None, vec![]);
+        }
+    };
+    let outcome = ledger::check(site, &recorded, &text, opts.now, &opts.root);
+    let failed = !outcome.diagnostics.is_empty();
+    diags.extend(outcome.diagnostics.into_iter().map(soften));
+    if outcome.changes.is_empty() || failed || opts.preview || opts.drafts {
+        return (None, outcome.changes);
+    }
+    if opts.locked {
+        let list = outcome.changes.join("; ");
+        diags.push(
+            Diagnostic::error(
+                ledger::FILE,
+                1,
+                1,
+                format!("published.lock would change ({list}), and --locked forbids it"),
+            )
+            .with_help(
+                "run `pressroom build` without --locked and commit published.lock with the content",
+            ),
+        );
+        return (None, outcome.changes);
+    }
+    (Some(outcome.next.to_text()), outcome.changes)
 }
 
 /// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
@@ -71,6 +138,7 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
     let content = content::load(&config, &mut diags);
     let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
     markdown::render_all(&mut site, &config, &mut diags);
+    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags);
     let fail = |error: Error, diags: Vec<Diagnostic>| {
         let mut d = diag::Diagnostics::default();
         d.extend(diags);
@@ -105,6 +173,8 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
         statics: theme.statics,
         assets: site.assets,
         diagnostics: sorted.into_sorted(),
+        ledger,
+        ledger_changes,
     })
 }
 
@@ -122,6 +192,21 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
             error,
             diagnostics: built.diagnostics,
         });
+    }
+    if let Some(text) = &built.ledger {
+        // Written after the output, like a commit record: a build that failed records nothing.
+        let path = opts.root.join(model::ledger::FILE);
+        let tmp = opts
+            .root
+            .join(format!(".{}.pressroom-tmp", model::ledger::FILE));
+        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Failure {
+                error: Error::io("cannot write", path, e),
+                diagnostics: built.diagnostics,
+            });
+        }
     }
     Ok(built)
 }

@@ -127,7 +127,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             match global.message_format {
                 Format::Json => println!(
                     "{}",
-                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "output": opts.output.display().to_string()})
+                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.ledger_changes, "output": opts.output.display().to_string()})
                 ),
                 Format::Human if !global.quiet => {
                     println!(
@@ -136,6 +136,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         opts.output.display(),
                         started.elapsed().as_secs_f64()
                     );
+                    if built.ledger.is_some() {
+                        println!("published.lock: {}", built.ledger_changes.join("; "));
+                    }
                     if let Some(next) = next {
                         println!(
                             "{} item(s) under embargo; next embargo lift: {next} (schedule a rebuild then)",

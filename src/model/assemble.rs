@@ -51,7 +51,8 @@ pub fn assemble(
                 }
                 site.withheld.push(w);
             }
-            Ok(Resolved::Skipped(bundle_dir)) => {
+            Ok(Resolved::Skipped(rel, bundle_dir)) => {
+                site.drafts.push(rel);
                 if let Some(dir) = bundle_dir {
                     bundle_dirs_withheld.insert(dir);
                 }
@@ -154,7 +155,7 @@ fn inherited<T>(
 enum Resolved {
     Item(Box<Item>, bool),
     Withheld(Withheld, Option<String>),
-    Skipped(Option<String>),
+    Skipped(String, Option<String>),
 }
 
 fn resolve_item(
@@ -338,7 +339,7 @@ fn resolve_item(
     let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(&lang));
 
     if f.draft && !opts.drafts {
-        return Ok(Resolved::Skipped(bundle_dir));
+        return Ok(Resolved::Skipped(p.src.rel.clone(), bundle_dir));
     }
     if let Some(until) = embargo.filter(|&t| t > opts.now) {
         if !opts.drafts {

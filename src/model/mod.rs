@@ -2,6 +2,7 @@
 //! that rendering only reads. Items, sections, taxonomies, people and sources, with URLs resolved.
 
 pub mod assemble;
+pub mod ledger;
 pub mod slug;
 
 use crate::content::SourceFile;
@@ -253,6 +254,8 @@ pub struct Site {
     pub assets: Vec<(String, std::path::PathBuf)>,
     /// Embargoed items (not rendered).
     pub withheld: Vec<Withheld>,
+    /// Drafts left out of this build (source paths).
+    pub drafts: Vec<String>,
     /// Standby items that were checked but are not written (not rendered as pages).
     pub standby: Vec<ItemId>,
     /// Items by translation key, for the language switcher.
