@@ -35,9 +35,9 @@ pub(crate) enum Command {
         /// Address to bind (loopback unless told otherwise).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Port to listen on.
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
+        /// Port to listen on (default 1111, or the next free one; 0 picks any free port).
+        #[arg(long)]
+        port: Option<u16>,
         /// Do not preview drafts, embargoed and standby items.
         #[arg(long)]
         no_drafts: bool,

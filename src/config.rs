@@ -20,6 +20,7 @@ pub const SITE_KEYS: &[&str] = &[
     "paginate_by",
     "feed_limit",
     "feed_content",
+    "prefix_default_language",
     "languages",
     "extra",
 ];
@@ -38,6 +39,7 @@ struct SiteToml {
     paginate_by: Option<usize>,
     feed_limit: Option<usize>,
     feed_content: Option<FeedContent>,
+    prefix_default_language: Option<bool>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -107,6 +109,8 @@ pub struct Config {
     pub feed_content: FeedContent,
     /// Every language, the default first.
     pub languages: Vec<Language>,
+    /// Whether the default language also lives under its prefix (`/en/`), with `/` redirecting.
+    pub prefix_default_language: bool,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -224,6 +228,7 @@ impl Config {
             feed_limit: raw.feed_limit.unwrap_or(20),
             feed_content: raw.feed_content.unwrap_or_default(),
             languages,
+            prefix_default_language: raw.prefix_default_language.unwrap_or(false),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }
@@ -241,9 +246,10 @@ impl Config {
             .unwrap_or(&self.languages[0])
     }
 
-    /// The URL prefix of a language: `""` for the default, `/fr` for the others.
+    /// The URL prefix of a language: `""` for the default (unless `prefix_default_language`),
+    /// `/fr` for the others.
     pub fn lang_prefix(&self, code: &str) -> String {
-        if code == self.default_language {
+        if code == self.default_language && !self.prefix_default_language {
             String::new()
         } else {
             format!("/{code}")

@@ -5,6 +5,8 @@
 //! `render::render_site` → `output::commit`. [`build`] is that chain; [`render_in_memory`] stops
 //! before the disk (serve uses it).
 
+pub mod cache;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -23,7 +25,7 @@ pub use error::{Error, Result};
 use jiff::Timestamp;
 pub use options::{BuildOptions, MessageFormat};
 use render::Output;
-use render::theme::{StaticSource, Theme};
+use render::theme::StaticSource;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -133,11 +135,20 @@ fn check_ledger(
 
 /// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
 pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    render_in_memory_cached(opts, &mut cache::BuildCache::off())
+}
+
+/// [`render_in_memory`], reusing what `cache` kept from earlier builds of the same site
+/// (serve's incremental rebuilds; see [`cache`]).
+pub fn render_in_memory_cached(
+    opts: &BuildOptions,
+    cache: &mut cache::BuildCache,
+) -> std::result::Result<Built, Failure> {
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
-    let content = content::load(&config, &mut diags);
+    let content = cache.load_content(&config, opts, &mut diags);
     let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
-    markdown::render_all(&mut site, &config, &mut diags);
+    cache.render_markdown(&mut site, &config, &mut diags);
     let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags);
     let fail = |error: Error, diags: Vec<Diagnostic>| {
         let mut d = diag::Diagnostics::default();
@@ -147,7 +158,7 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
             diagnostics: d.into_sorted(),
         }
     };
-    let theme = match Theme::load(&config, &mut diags) {
+    let theme = match cache.theme(&config, &mut diags) {
         Ok(t) => t,
         Err(e) => return Err(fail(e, diags)),
     };
@@ -156,7 +167,11 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
         return Err(fail(Error::Content(errors), diags));
     }
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
-    let outputs = render::render_site(&ctx, &mut diags);
+    let outputs = cache.render_pages(&ctx, &mut diags);
+    if opts.audit {
+        let extra = theme.statics.keys().cloned().chain(site.assets.iter().map(|(p, _)| p.clone())).collect();
+        diags.extend(check::audit(&site, &config, &outputs, &extra));
+    }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         return Err(fail(Error::Content(errors), diags));
@@ -170,7 +185,7 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
         withheld: site.withheld.len(),
         next_embargo: site.next_embargo_lift(),
         outputs,
-        statics: theme.statics,
+        statics: theme.statics.clone(),
         assets: site.assets,
         diagnostics: sorted.into_sorted(),
         ledger,

@@ -68,15 +68,34 @@ fn report_serve(event: pressroom::serve::Event, quiet: bool, format: Format) {
         Event::PublicBind(addr) => eprintln!(
             "warning: listening on {addr}, which is not loopback: other machines can see unpublished items"
         ),
+        Event::PortInUse { requested, using } => {
+            eprintln!("port {requested} is in use; serving on port {using} instead");
+        }
+        Event::Css(paths) => {
+            if !quiet {
+                println!("stylesheet changed: {}", paths.join(", "));
+            }
+        }
         Event::Built {
             id,
             items,
             warnings,
             millis,
+            fresh,
         } => {
             print_diagnostics(&warnings, format);
             if !quiet {
-                println!("build {id}: {items} items in {millis} ms");
+                if id == 1 {
+                    println!("build {id}: {items} items in {millis} ms");
+                } else {
+                    println!(
+                        "build {id}: {items} items in {millis} ms ({} files re-read, {} items re-rendered, {} of {} pages re-rendered)",
+                        fresh.files_parsed,
+                        fresh.items_rendered,
+                        fresh.pages_rendered,
+                        fresh.pages_rendered + fresh.pages_reused
+                    );
+                }
             }
         }
         Event::Failed {
@@ -164,14 +183,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 pressroom::serve::ServeOptions {
                     build: opts,
                     bind,
-                    port,
+                    port: port.unwrap_or(1111),
+                    port_fallback: port.is_none(),
                 },
                 move |event| report_serve(event, quiet, format),
             )?;
             Ok(())
         }
         Command::Check { global } => {
-            let opts = options(&global)?;
+            let mut opts = options(&global)?;
+            opts.audit = true;
             let built = pressroom::render_in_memory(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);
             if !global.quiet && global.message_format == Format::Human {

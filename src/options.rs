@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub locked: bool,
     /// Whether this build is a preview (serve): the ledger is read but never written.
     pub preview: bool,
+    /// Run `check`'s audits on the finished site (links, embargo leaks, lint, parity).
+    pub audit: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +47,7 @@ impl BuildOptions {
             base_url: None,
             locked: false,
             preview: false,
+            audit: false,
         }
     }
 }

@@ -73,16 +73,30 @@ pub struct Content {
     pub data: data::SiteData,
 }
 
-enum One {
+/// One parsed Markdown file: an item or a section index.
+#[derive(Debug, Clone)]
+pub enum One {
+    /// An item.
     Item(Box<ParsedItem>),
+    /// A section's `_index.md`.
     Section(Box<ParsedSection>),
 }
 
 /// Reads and parses the whole content tree. Files with errors are left out and reported.
 pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Content {
+    load_with(config, diags, parse_file)
+}
+
+/// [`load`] with the parsing of each file left to `parse` (serve reuses files that did not
+/// change since its last build; see [`crate::cache`]).
+pub fn load_with(
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+    parse: impl Fn(SourceFile) -> Result<One, Vec<Diagnostic>> + Sync + Send,
+) -> Content {
     let walked = walk::walk(config, diags);
     let results: Vec<Result<One, Vec<Diagnostic>>> =
-        walked.markdown.into_par_iter().map(parse_file).collect();
+        walked.markdown.into_par_iter().map(parse).collect();
     let mut content = Content {
         assets: walked.assets,
         data: data::load(&config.root, diags),
@@ -99,7 +113,7 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Content {
 }
 
 /// Reads one Markdown file; used by [`load`] and by serve's incremental reload.
-fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
+pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
     let bytes = std::fs::read(&src.abs).map_err(|e| {
         vec![Diagnostic::error(
             &src.rel,

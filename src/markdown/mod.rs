@@ -101,12 +101,23 @@ fn options() -> Options {
 
 /// Renders every item's Markdown in parallel, and every section's body.
 pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut Vec<Diagnostic>) {
+    render_all_with(site, config, diags, render_item);
+}
+
+/// [`render_all`] with each item's rendering left to `render` (serve reuses the output of
+/// items whose inputs did not change; see [`crate::cache`]).
+pub fn render_all_with(
+    site: &mut Site,
+    config: &crate::config::Config,
+    diags: &mut Vec<Diagnostic>,
+    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>) -> (Rendered, Vec<Diagnostic>) + Sync + Send,
+) {
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| render_item(item, &site_sources))
+        .map(|item| render(item, &site_sources))
         .collect();
     for (item, (rendered, ds)) in site.items.iter_mut().zip(results) {
         item.rendered = rendered;
@@ -168,7 +179,13 @@ impl<'a> PageCtx<'a> {
         }
     }
 
-    fn error(&mut self, place: &Place, offset: usize, message: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        place: &Place,
+        (offset, needle): (usize, Option<&str>),
+        message: String,
+        help: Option<String>,
+    ) {
         let Some(item) = self.item else { return };
         let d = match place {
             Place::Body => {
@@ -177,9 +194,13 @@ impl<'a> PageCtx<'a> {
                 Diagnostic::error(&item.src.rel, line, col, message)
             }
             Place::Front(key) => {
+                // Point at the citation itself when it can be found after the key.
                 let front = &item.text[..item.body_offset];
-                let (line, col) = crate::diag::LineIndex::new(&item.text)
-                    .position(crate::config::find_key_offset(front, key));
+                let key_at = crate::config::find_key_offset(front, key);
+                let at = needle
+                    .and_then(|n| front[key_at..].find(n).map(|i| key_at + i))
+                    .unwrap_or(key_at);
+                let (line, col) = crate::diag::LineIndex::new(&item.text).position(at);
                 Diagnostic::error(&item.src.rel, line, col, message)
             }
         };
@@ -276,9 +297,10 @@ impl<'a> PageCtx<'a> {
                     let html = match self.cite(&label) {
                         Some(html) => html,
                         None => {
+                            let needle = format!("[^{label}]");
                             self.error(
                                 &place,
-                                range.start,
+                                (range.start, Some(needle.as_str())),
                                 format!("`[^{label}]` cites no source: there is no source `{label}` on this page or in data/sources.toml, and no footnote `[^{label}]:`"),
                                 Some(format!("declare it under `[[sources]]` with `id = \"{label}\"`, or add a footnote definition `[^{label}]: ...`")),
                             );
@@ -411,38 +433,27 @@ pub fn render_item(
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut ctx = PageCtx::new(site_sources, &item.sources);
     ctx.item = Some(item);
+    // Render in the order a reader meets the parts, so citation numbers rise down the page:
+    // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes
+    // (only in the collapsed revision history at the end) last.
     let mut out = Rendered {
-        notices: item
-            .notices
-            .iter()
-            .map(|n| {
-                unwrap_paragraph(&ctx.render(&n.note, Place::Front("corrections".into())).html)
-            })
-            .collect(),
-        updates: item
-            .updates
-            .iter()
-            .map(|u| ctx.render(&u.body, Place::Front("updates".into())).html)
-            .collect(),
         withdrawn: item
             .withdrawn
             .as_ref()
             .map(|w| ctx.render(&w.reason, Place::Front("withdrawn".into())).html),
-        boilerplate: item
-            .boilerplate
-            .as_ref()
-            .map(|b| ctx.render(b, Place::Front("boilerplate".into())).html),
+        notices: vec![String::new(); item.notices.len()],
         ..Rendered::default()
     };
+    let editorial = |i: &usize| item.notices[*i].kind == crate::content::frontmatter::NoticeKind::Editorial;
+    let (late, early): (Vec<usize>, Vec<usize>) = (0..item.notices.len()).partition(editorial);
+    for i in early {
+        out.notices[i] = unwrap_paragraph(&ctx.render(&item.notices[i].note, Place::Front("corrections".into())).html);
+    }
+    out.updates = item.updates.iter().map(|u| ctx.render(&u.body, Place::Front("updates".into())).html).collect();
     out.facts = item
         .facts
         .iter()
-        .map(|(label, value)| {
-            (
-                label.clone(),
-                unwrap_paragraph(&ctx.render(value, Place::Front("facts".into())).html),
-            )
-        })
+        .map(|(label, value)| (label.clone(), unwrap_paragraph(&ctx.render(value, Place::Front("facts".into())).html)))
         .collect();
     if item.kind == Kind::Release {
         if let Some(dateline) = &item.dateline {
@@ -468,6 +479,10 @@ pub fn render_item(
     }
     let body = &item.text[item.body_offset..];
     let fragment = ctx.render(body, Place::Body);
+    for i in late {
+        out.notices[i] = unwrap_paragraph(&ctx.render(&item.notices[i].note, Place::Front("corrections".into())).html);
+    }
+    out.boilerplate = item.boilerplate.as_ref().map(|b| ctx.render(b, Place::Front("boilerplate".into())).html);
     out.html = fragment.html;
     out.words = text::word_count(&fragment.text);
     out.reading_time = text::reading_time(out.words, &item.lang);
@@ -523,6 +538,27 @@ pub fn render_item(
     (out, ctx.diags)
 }
 
+/// Removes `[^label]` citation marks from plain text (summaries cut from the body).
+fn strip_citation_labels(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[^") {
+        let after = &rest[start + 2..];
+        match after.find(']') {
+            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                out.push_str(&rest[..start]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..start + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The plain text of the body's opening paragraphs (not headings, code or lists), for summaries.
 fn first_paragraphs_text(body: &str) -> String {
     let mut out = String::new();
@@ -552,11 +588,28 @@ fn first_paragraphs_text(body: &str) -> String {
             _ => {}
         }
     }
+    strip_citation_labels(&out)
+}
+
+/// The same HTML without the citation anchors' ids, for a second rendering of a note on the
+/// same page (the revision history repeats the corrections shown at the top).
+pub fn without_citation_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a id=\"cite-") {
+        out.push_str(&rest[..start + 2]);
+        let after = &rest[start + 7..];
+        match after.find('"') {
+            Some(end) => rest = &after[end + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
     out
 }
 
 /// Citations link to the page's source list, which a summary shown elsewhere does not have.
-fn strip_citations(html: &str) -> String {
+pub fn strip_citations(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find("<sup class=\"citation\">") {

@@ -3,6 +3,7 @@
 
 pub mod feeds;
 pub mod sitemap;
+pub mod structured;
 pub mod theme;
 pub mod views;
 
@@ -52,6 +53,8 @@ pub struct RenderCtx<'a> {
     config_value: Value,
     /// Pages that have feeds (site path of the list's first page) and the feed's title.
     feed_titles: std::collections::HashMap<String, String>,
+    /// Top-level sections per language, for navigation: `[{dir, title, url}]`.
+    sections: std::collections::HashMap<String, Value>,
 }
 
 impl<'a> RenderCtx<'a> {
@@ -70,7 +73,15 @@ impl<'a> RenderCtx<'a> {
             .into_iter()
             .map(|(base, title, _)| (base, title))
             .collect();
+        let mut sections: std::collections::HashMap<String, Value> = std::collections::HashMap::new();
+        for s in site.sections.iter().filter(|s| !s.dir.is_empty() && !s.dir.contains('/')) {
+            let list = sections.entry(s.lang.clone()).or_insert_with(|| Value::Array(vec![]));
+            if let Value::Array(a) = list {
+                a.push(json!({"dir": s.dir, "title": s.title, "url": config.url(&s.path)}));
+            }
+        }
         RenderCtx {
+            sections,
             site,
             config,
             theme,
@@ -89,15 +100,33 @@ impl<'a> RenderCtx<'a> {
 /// Renders every page of the site. Template errors become diagnostics naming the template
 /// and the item being rendered.
 pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
+    render_site_with(ctx, diags, None)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect()
+}
+
+/// Asked for the bytes of a page rendered earlier, by output path and a hash of everything
+/// its rendering reads (template name, language, context); None renders it anew.
+pub type Reuse<'r> = &'r (dyn Fn(&str, u64) -> Option<Vec<u8>> + Sync);
+
+/// [`render_site`], asking `reuse` (serve's page cache, [`crate::cache`]) before rendering
+/// each templated page. Returns each output with its hash (None for pages not from a template,
+/// or when `reuse` is None).
+pub fn render_site_with(
+    ctx: &RenderCtx<'_>,
+    diags: &mut Vec<Diagnostic>,
+    reuse: Option<Reuse<'_>>,
+) -> Vec<(Output, Option<u64>)> {
     let mut jobs = Vec::new();
     item_jobs(ctx, &mut jobs);
     section_jobs(ctx, &mut jobs);
     taxonomy_jobs(ctx, &mut jobs);
     people_and_sources_jobs(ctx, &mut jobs);
     site_page_jobs(ctx, &mut jobs);
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    let results: Vec<Result<(Output, Option<u64>), Diagnostic>> = jobs
         .into_par_iter()
-        .map(|job| render_job(ctx, job))
+        .map(|job| render_job(ctx, job, reuse))
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + 8);
     for r in results {
@@ -106,17 +135,22 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Outp
             Err(d) => diags.push(d),
         }
     }
-    outputs.extend(alias_outputs(ctx));
-    outputs.extend(feed_outputs(ctx));
-    outputs.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
-    outputs.push(Output {
+    let mut rest = alias_outputs(ctx);
+    rest.extend(feed_outputs(ctx));
+    rest.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
+    rest.push(Output {
         path: "/highlight.css".into(),
         bytes: crate::markdown::highlight::stylesheet().into_bytes(),
     });
+    outputs.extend(rest.into_iter().map(|o| (o, None)));
     outputs
 }
 
-fn render_job(ctx: &RenderCtx<'_>, job: Job) -> Result<Output, Diagnostic> {
+fn render_job(
+    ctx: &RenderCtx<'_>,
+    job: Job,
+    reuse: Option<Reuse<'_>>,
+) -> Result<(Output, Option<u64>), Diagnostic> {
     // One map moved into the context: `Context::insert` would serialize (copy) every value.
     let mut vars = serde_json::Map::new();
     vars.insert("config".into(), ctx.config_value.clone());
@@ -137,8 +171,25 @@ fn render_job(ctx: &RenderCtx<'_>, job: Job) -> Result<Output, Diagnostic> {
     vars.insert("feeds".into(), feed_links_for(ctx, &job.path, &job.lang));
     vars.insert("translations".into(), Value::Array(job.translations));
     vars.insert("jsonld".into(), Value::Null);
+    vars.insert("sections".into(), ctx.sections.get(&job.lang).cloned().unwrap_or(Value::Array(vec![])));
     for (k, v) in job.vars {
         vars.insert(k.into(), v);
+    }
+    let file = if job.path.ends_with('/') {
+        format!("{}index.html", job.path)
+    } else {
+        job.path.clone()
+    };
+    let key = reuse.map(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (&job.template, &job.lang, &vars).hash(&mut h);
+        h.finish()
+    });
+    if let (Some(reuse), Some(key)) = (reuse, key) {
+        if let Some(bytes) = reuse(&file, key) {
+            return Ok((Output { path: file, bytes }, Some(key)));
+        }
     }
     let tctx = tera::Context::from_value(Value::Object(vars)).unwrap_or_default();
     let html = ctx
@@ -155,15 +206,13 @@ fn render_job(ctx: &RenderCtx<'_>, job: Job) -> Result<Output, Diagnostic> {
                 ),
             )
         })?;
-    let file = if job.path.ends_with('/') {
-        format!("{}index.html", job.path)
-    } else {
-        job.path
-    };
-    Ok(Output {
-        path: file,
-        bytes: html.into_bytes(),
-    })
+    Ok((
+        Output {
+            path: file,
+            bytes: html.into_bytes(),
+        },
+        key,
+    ))
 }
 
 fn item_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
@@ -187,6 +236,7 @@ fn item_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
             vars: vec![
                 ("page", page),
                 ("section", json!({"title": section.title, "url": ctx.config.url(&section.path), "lang": section.lang})),
+                ("jsonld", Value::String(structured::item_jsonld(ctx.site, ctx.config, id))),
             ],
             translations,
             owner: item.src.rel.clone(),
@@ -475,7 +525,8 @@ pub fn corrections_list(site: &Site, config: &Config, lang: Option<&str>) -> Vec
         let mut push = |anchor: &str, kind: &str, date: jiff::Timestamp, note: Option<&String>| {
             let entry_id = format!("{}#{anchor}", item.path);
             entries.push((date, entry_id.clone(), json!({
-                "id": entry_id, "kind": kind, "date": rfc3339(date, &item.tz), "note": note,
+                // Off the item's page its source list is not there: drop the citation links.
+                "id": entry_id, "kind": kind, "date": rfc3339(date, &item.tz), "note": note.map(|n| crate::markdown::strip_citations(n)),
                 "item_title": item.title, "item_url": url, "url": format!("{url}#{anchor}"), "lang": item.lang,
             })));
         };
@@ -542,6 +593,16 @@ fn site_page_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
 }
 
 /// A redirect page for each alias: meta refresh, canonical link, and a plain link.
+/// A redirect page: meta refresh, canonical link, and a plain link for people.
+fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
+    let t = crate::markdown::escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{t}</a></p>\n</body>\n</html>\n"
+    )
+    .into_bytes()
+}
+
+/// A redirect page for each alias, and `/` → `/LANG/` when the default language has a prefix.
 fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let mut out = Vec::new();
     for (id, item) in ctx.site.items.iter().enumerate() {
@@ -549,22 +610,15 @@ fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
             continue;
         }
         let target = ctx.config.permalink(&ctx.config.url(&item.path));
-        let t = crate::markdown::escape_html(&target);
         for alias in &item.aliases {
-            let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{t}</a></p>\n</body>\n</html>\n",
-                lang = item.lang
-            );
-            let path = if alias.ends_with('/') {
-                format!("{alias}index.html")
-            } else {
-                alias.clone()
-            };
-            out.push(Output {
-                path,
-                bytes: html.into_bytes(),
-            });
+            let path = if alias.ends_with('/') { format!("{alias}index.html") } else { alias.clone() };
+            out.push(Output { path, bytes: redirect_page(&item.lang, &target) });
         }
+    }
+    let config = ctx.config;
+    if config.prefix_default_language {
+        let home = config.permalink(&config.url(&format!("{}/", config.lang_prefix(&config.default_language))));
+        out.push(Output { path: "/index.html".into(), bytes: redirect_page(&config.default_language, &home) });
     }
     out
 }

@@ -174,7 +174,14 @@ pub fn item_page_view(site: &Site, config: &Config, id: ItemId) -> Value {
         "boilerplate": r.boilerplate,
         "sources": sources,
         "corrections": (0..item.notices.len()).filter(|&i| item.notices[i].kind != NoticeKind::Editorial).map(notice).collect::<Vec<_>>(),
-        "revisions": (0..item.notices.len()).map(notice).collect::<Vec<_>>(),
+        // Corrections also stand at the top of the page: repeat them without anchor ids.
+        "revisions": (0..item.notices.len()).map(|i| {
+            let mut v = notice(i);
+            if item.notices[i].kind != NoticeKind::Editorial {
+                v["note"] = crate::markdown::without_citation_ids(v["note"].as_str().unwrap_or("")).into();
+            }
+            v
+        }).collect::<Vec<_>>(),
         "updates": item.updates.iter().enumerate().map(|(i, u)| json!({"id": u.id, "anchor": u.id, "date": rfc3339(u.date, &item.tz), "body": r.updates.get(i)})).collect::<Vec<_>>(),
         "facts": r.facts.iter().map(|(label, value)| json!({"label": label, "value": value})).collect::<Vec<_>>(),
         "toc": r.toc,

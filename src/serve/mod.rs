@@ -6,6 +6,7 @@
 pub mod http;
 mod watch;
 
+use crate::cache::{BuildCache, CacheStats};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::options::BuildOptions;
@@ -25,6 +26,8 @@ pub struct ServeOptions {
     pub bind: String,
     /// Port (0 picks a free one).
     pub port: u16,
+    /// When `port` is busy, try the next nine ports (the default port; not an explicit `--port`).
+    pub port_fallback: bool,
 }
 
 /// What the server reports to whoever runs it (the binary prints these).
@@ -42,6 +45,8 @@ pub enum Event {
         warnings: Vec<Diagnostic>,
         /// Duration.
         millis: u128,
+        /// What was done anew rather than reused from the previous build.
+        fresh: CacheStats,
     },
     /// A build failed; the last good site stays up with an overlay.
     Failed {
@@ -54,6 +59,15 @@ pub enum Event {
     },
     /// Bound to a non-loopback address.
     PublicBind(String),
+    /// The requested port was busy; serving on another.
+    PortInUse {
+        /// The port asked for.
+        requested: u16,
+        /// The port used instead.
+        using: u16,
+    },
+    /// Only stylesheets changed: open pages swap them without reloading.
+    Css(Vec<String>),
 }
 
 /// A file the server can send.
@@ -69,6 +83,9 @@ enum Body {
 struct Snapshot {
     id: u64,
     files: HashMap<String, Body>,
+    /// The site root as given and canonical: files on disk are served only from inside it.
+    root: PathBuf,
+    canonical_root: PathBuf,
     /// Set when the latest build failed: the overlay shows these.
     failure: Option<(Vec<Diagnostic>, String)>,
 }
@@ -77,7 +94,8 @@ struct Snapshot {
 #[derive(Default)]
 struct Shared {
     current: Mutex<Arc<Snapshot>>,
-    listeners: Mutex<Vec<Sender<u64>>>,
+    /// Each open event stream, sent the text of each event.
+    listeners: Mutex<Vec<Sender<String>>>,
 }
 
 impl Shared {
@@ -87,11 +105,19 @@ impl Shared {
 
     fn publish(&self, next: Snapshot) {
         let id = next.id;
-        if let Ok(mut cur) = self.current.lock() {
-            *cur = Arc::new(next);
-        }
+        // The old snapshot is dropped after the listeners hear of the new one: freeing a large
+        // site takes a while and should not delay the reload.
+        let _old = self
+            .current
+            .lock()
+            .map(|mut cur| std::mem::replace(&mut *cur, Arc::new(next)));
+        self.send(&format!("data: {id}\n\n"));
+    }
+
+    /// Sends one server-sent event to every open stream, forgetting closed ones.
+    fn send(&self, event: &str) {
         if let Ok(mut ls) = self.listeners.lock() {
-            ls.retain(|tx| tx.send(id).is_ok());
+            ls.retain(|tx| tx.send(event.to_string()).is_ok());
         }
     }
 }
@@ -119,15 +145,12 @@ impl Server {
 /// Starts the server in background threads and returns once it listens and the first build
 /// is done. `report` receives events from the watcher thread.
 pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<Server> {
-    let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| {
-        Error::Usage(format!("cannot listen on {addr}: {e}; is another server running there? choose another port with `--port`"))
-    })?;
+    let server = listen(&opts, report_ref(&report))?;
     let local = server
         .server_addr()
         .to_ip()
         .map(|a| a.to_string())
-        .unwrap_or(addr);
+        .unwrap_or_else(|| format!("{}:{}", opts.bind, opts.port));
     let url = format!("http://{local}/");
     let loopback = server
         .server_addr()
@@ -143,7 +166,8 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
     }
     let shared = Arc::new(Shared::default());
     let report = Arc::new(report);
-    rebuild(&build_opts, &shared, 1, report.as_ref());
+    let mut cache = BuildCache::default();
+    rebuild(&build_opts, &shared, 1, report.as_ref(), &mut cache);
     let server = Arc::new(server);
     for _ in 0..4 {
         let (server, shared) = (server.clone(), shared.clone());
@@ -165,9 +189,21 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
                     break;
                 }
                 match changes.next_batch(Duration::from_millis(200)) {
-                    Some(_paths) => {
-                        id += 1;
-                        rebuild(&build_opts, &shared, id, report.as_ref());
+                    Some(paths) => {
+                        let css = css_only(&build_opts.root, &paths);
+                        let snap = shared.snapshot();
+                        let known = css.iter().all(|p| snap.files.contains_key(p));
+                        drop(snap);
+                        if css.is_empty() || !known {
+                            id += 1;
+                            cache.invalidate(paths.iter().map(PathBuf::as_path));
+                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache);
+                        }
+                        if !css.is_empty() {
+                            // Served straight from disk: no rebuild, the pages swap stylesheets.
+                            shared.send(&format!("event: css\ndata: {}\n\n", css.join(" ")));
+                            report(Event::Css(css));
+                        }
                     }
                     None if changes.closed() => break,
                     None => {}
@@ -193,9 +229,96 @@ pub fn run(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -
     }
 }
 
-fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event) + Send + Sync)) {
+/// Binds `bind:port`; when the port is busy and `port_fallback` is set, the next free one of
+/// the nine after it (and says so).
+fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<tiny_http::Server> {
+    let tries = if opts.port_fallback && opts.port != 0 {
+        10
+    } else {
+        1
+    };
+    let mut last = String::new();
+    for port in (opts.port..=u16::MAX).take(tries) {
+        // A tuple, not "bind:port": `::1:1111` is no socket address, `[::1]:1111` is.
+        match tiny_http::Server::http((opts.bind.as_str(), port)) {
+            Ok(server) => {
+                if port != opts.port {
+                    report(Event::PortInUse {
+                        requested: opts.port,
+                        using: port,
+                    });
+                }
+                return Ok(server);
+            }
+            Err(e) => {
+                let busy = e
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
+                last = e.to_string();
+                if !busy {
+                    break;
+                }
+            }
+        }
+    }
+    let ports = if tries > 1 {
+        format!(
+            "ports {}-{}",
+            opts.port,
+            opts.port.saturating_add(tries as u16 - 1)
+        )
+    } else {
+        format!("port {}", opts.port)
+    };
+    Err(Error::Usage(format!(
+        "cannot listen on {} {ports}: {last}; is another server running there? choose another port with `--port`",
+        opts.bind
+    )))
+}
+
+fn report_ref<F: Fn(Event)>(f: &F) -> &dyn Fn(Event) {
+    f
+}
+
+/// The output paths of the stylesheets in `paths` when every changed file is a stylesheet
+/// under `static/` or a theme's `static/`; empty otherwise.
+fn css_only(root: &std::path::Path, paths: &[PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let canonical = root.canonicalize().ok();
+        let rel = p
+            .strip_prefix(root)
+            .ok()
+            .or_else(|| p.strip_prefix(canonical.as_ref()?).ok())
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace('\\', "/"));
+        let Some(rel) = rel else { return vec![] };
+        let rel = rel.as_str();
+        let under = match rel.split_once('/') {
+            Some(("static", rest)) => rest,
+            Some(("themes", rest)) => match rest.split_once("/static/") {
+                Some((name, rest)) if !name.contains('/') => rest,
+                _ => return vec![],
+            },
+            _ => return vec![],
+        };
+        if !under.ends_with(".css") {
+            return vec![];
+        }
+        out.push(format!("/{under}"));
+    }
+    out
+}
+
+fn rebuild(
+    opts: &BuildOptions,
+    shared: &Shared,
+    id: u64,
+    report: &(dyn Fn(Event) + Send + Sync),
+    cache: &mut BuildCache,
+) {
     let started = std::time::Instant::now();
-    match crate::render_in_memory(opts) {
+    match crate::render_in_memory_cached(opts, cache) {
         Ok(built) => {
             let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
             for (path, src) in built.statics {
@@ -213,9 +336,13 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event
             for o in built.outputs {
                 files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
             }
+            let root = opts.root.clone();
+            let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
             shared.publish(Snapshot {
                 id,
                 files,
+                root,
+                canonical_root,
                 failure: None,
             });
             report(Event::Built {
@@ -223,6 +350,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event
                 items: built.items,
                 warnings: built.diagnostics,
                 millis: started.elapsed().as_millis(),
+                fresh: cache.stats(),
             });
         }
         Err(failure) => {
@@ -231,6 +359,8 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event
             let next = Snapshot {
                 id,
                 files: previous.files.clone(),
+                root: previous.root.clone(),
+                canonical_root: previous.canonical_root.clone(),
                 failure: Some((failure.diagnostics.clone(), message.clone())),
             };
             shared.publish(next);
@@ -245,8 +375,11 @@ fn rebuild(opts: &BuildOptions, shared: &Shared, id: u64, report: &(dyn Fn(Event
 
 const EVENTS_PATH: &str = "/__pressroom/events";
 
-/// The live-reload client: reloads when the build id changes. Same origin, no hard-coded host.
-const LIVE_RELOAD: &str = r#"<script>(function(){var first=null;var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(first===null){first=e.data;return;}if(e.data!==first){location.reload();}};})();</script>"#;
+/// The live-reload client: reloads when the build id changes; on a `css` event, loads each
+/// stylesheet again under a new query string and drops the old one once the new one is in,
+/// without reloading the page. Same origin (a relative URL): works over IPv4, IPv6 and behind
+/// another host name.
+const LIVE_RELOAD: &str = r#"<script>(function(){var first=null;var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(first===null){first=e.data;return;}if(e.data!==first){location.reload();}};es.addEventListener("css",function(){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href,location.href);u.searchParams.set("pressroom-reload",Date.now());var n=l.cloneNode(false);n.href=u.href;n.onload=function(){l.remove();};l.parentNode.insertBefore(n,l.nextSibling);});});})();</script>"#;
 
 fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
     let Some(path) = http::site_path(req.url()) else {
@@ -289,7 +422,13 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
     let bytes = match snap.files.get(&key) {
         Some(Body::Bytes(b)) => b.as_ref().clone(),
         Some(Body::Embedded(b)) => b.to_vec(),
-        Some(Body::File(p)) => std::fs::read(p).unwrap_or_default(),
+        Some(Body::File(p)) => match read_inside(&snap, p) {
+            Some(bytes) => bytes,
+            None => {
+                respond_bytes(req, 404, "text/plain; charset=utf-8", b"Not found".to_vec());
+                return;
+            }
+        },
         None => b"Not found".to_vec(),
     };
     let bytes = if is_html { inject(bytes) } else { bytes };
@@ -299,6 +438,17 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         "text/plain; charset=utf-8"
     };
     respond_bytes(req, status, ctype, bytes);
+}
+
+/// Reads a static file or asset, but only when neither it nor any folder above it inside the
+/// site is a symbolic link: a link could point anywhere on the machine.
+fn read_inside(snap: &Snapshot, path: &std::path::Path) -> Option<Vec<u8>> {
+    let rel = path.strip_prefix(&snap.root).ok()?;
+    let real = path.canonicalize().ok()?;
+    if real != snap.canonical_root.join(rel) {
+        return None;
+    }
+    std::fs::read(real).ok()
 }
 
 /// The file key for a request path: exact file, or `index.html` of a folder.
@@ -362,7 +512,7 @@ fn overlay(diags: &[Diagnostic], message: &str) -> String {
 fn serve_events(req: tiny_http::Request, shared: &Shared) {
     use std::io::Write;
     let (tx, rx) = channel();
-    let _ = tx.send(shared.snapshot().id);
+    let _ = tx.send(format!("data: {}\n\n", shared.snapshot().id));
     if let Ok(mut ls) = shared.listeners.lock() {
         ls.push(tx);
     }
@@ -377,7 +527,7 @@ fn serve_events(req: tiny_http::Request, shared: &Shared) {
     }
     loop {
         let message = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(id) => format!("data: {id}\n\n"),
+            Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
         };

@@ -40,8 +40,10 @@ pub(super) fn watch(root: &Path) -> Result<Changes> {
 }
 
 impl Changes {
-    /// Waits up to `wait` for a change, then collects what follows within 30 ms (an editor's
-    /// save is several events). Returns the relevant changed paths, or None.
+    /// Waits up to `wait` for a change, then collects what follows until 15 ms pass without an
+    /// event (an editor's save is several events, microseconds to a few milliseconds apart;
+    /// every millisecond waited here is a millisecond of edit-to-reload latency). Returns the
+    /// relevant changed paths, or None.
     pub(super) fn next_batch(&self, wait: Duration) -> Option<Vec<PathBuf>> {
         let first = match self.rx.recv_timeout(wait) {
             Ok(e) => e,
@@ -61,7 +63,7 @@ impl Changes {
             }
         };
         take(first);
-        while let Ok(e) = self.rx.recv_timeout(Duration::from_millis(30)) {
+        while let Ok(e) = self.rx.recv_timeout(Duration::from_millis(15)) {
             take(e);
         }
         paths.sort();

@@ -1,0 +1,358 @@
+//! schema.org JSON-LD for item pages, built with serde_json and made safe to drop into a
+//! `<script type="application/ld+json">` element.
+//!
+//! Types: `NewsArticle` for releases and statements, `BlogPosting` for posts, `Article` for fact
+//! sheets, `WebPage` for plain pages. A statement or post with updates (a developing story) is a
+//! `LiveBlogPosting` whose updates are `liveBlogUpdate` entries. Corrections and clarifications
+//! (not editorial notes) are `correction` entries of type `CorrectionComment`; sources are
+//! `citation` entries of type `CreativeWork`.
+
+use super::views::Urls;
+use crate::config::Config;
+use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
+use crate::dates::rfc3339;
+use crate::model::{ItemId, Site};
+use serde_json::{Map, Value, json};
+
+/// The schema.org type of an item's page.
+pub fn schema_type(site: &Site, id: ItemId) -> &'static str {
+    let item = &site.items[id];
+    match item.kind {
+        Kind::Statement | Kind::Post if !item.updates.is_empty() => "LiveBlogPosting",
+        Kind::Release | Kind::Statement => "NewsArticle",
+        Kind::Post => "BlogPosting",
+        Kind::Factsheet => "Article",
+        Kind::Page => "WebPage",
+    }
+}
+
+/// The JSON-LD of an item's page as a string ready for a `<script>` element: `<`, `>` and `&`
+/// are written as `\u003c`, `\u003e` and `\u0026`, so `</script>` or `<!--` can never occur.
+pub fn item_jsonld(site: &Site, config: &Config, id: ItemId) -> String {
+    script_safe(&item_value(site, config, id))
+}
+
+/// Serializes JSON for a `<script>` element. The three characters can only occur inside JSON
+/// strings (no JSON token contains them), where the `\u` escapes mean the same.
+pub fn script_safe(value: &Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An absolute URL for an image or link given as `https://…`, a site path (`/img/x.jpg`) or a
+/// path relative to the page at `page_path`.
+fn absolute(config: &Config, page_path: &str, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
+        url.to_string()
+    } else if url.starts_with('/') {
+        config.permalink(&config.url(url))
+    } else {
+        let dir = &page_path[..page_path.rfind('/').map_or(0, |i| i + 1)];
+        config.permalink(&config.url(&format!("{dir}{url}")))
+    }
+}
+
+/// Plain text of a Markdown fragment (notes, update bodies), whitespace collapsed.
+fn markdown_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut text = String::new();
+    for event in Parser::new_ext(md, Options::ENABLE_FOOTNOTES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A short headline for an update: its text, cut at a word (any character for CJK languages).
+fn update_headline(text: &str, lang: &str) -> String {
+    const MAX: usize = 110;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let cjk = matches!(lang.split('-').next(), Some("ja" | "zh"));
+    let end = text
+        .char_indices()
+        .nth(MAX - 1)
+        .map_or(text.len(), |(i, _)| i);
+    // The first sentence, when it fits.
+    let sentence = text[..end].char_indices().find_map(|(i, c)| {
+        let after = i + c.len_utf8();
+        let ends = matches!(c, '。' | '！' | '？')
+            || (matches!(c, '.' | '!' | '?') && text[after..].starts_with(' '));
+        ends.then_some(after)
+    });
+    if let Some(after) = sentence {
+        return text[..after].to_string();
+    }
+    let cut = if cjk {
+        &text[..end]
+    } else {
+        text[..end].rfind(' ').map_or(&text[..end], |i| &text[..i])
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
+}
+
+/// The publishing organization: `config.extra.company` (else the site title), the home page
+/// and `config.extra.logo` when set.
+fn publisher(config: &Config) -> Value {
+    let name = config
+        .extra
+        .get("company")
+        .and_then(Value::as_str)
+        .unwrap_or(&config.title);
+    let mut org = json!({
+        "@type": "Organization",
+        "name": name,
+        "url": config.permalink(&config.url("/")),
+    });
+    if let Some(logo) = config.extra.get("logo").and_then(Value::as_str) {
+        org["logo"] = json!({"@type": "ImageObject", "url": absolute(config, "/", logo)});
+    }
+    org
+}
+
+fn citation(s: &SourceRaw, tz: &jiff::tz::TimeZone) -> Value {
+    let mut work = Map::new();
+    work.insert("@type".into(), "CreativeWork".into());
+    work.insert("name".into(), s.title.clone().into());
+    if let Some(url) = &s.url {
+        work.insert("url".into(), url.clone().into());
+    }
+    if let Some(p) = &s.publisher {
+        work.insert(
+            "publisher".into(),
+            json!({"@type": "Organization", "name": p}),
+        );
+    }
+    if let Some(d) = &s.date {
+        // A date stays a date; a time is given with its offset.
+        let date = if d.0.len() == 10 {
+            Some(d.0.clone())
+        } else {
+            crate::dates::parse_in(&d.0, tz)
+                .ok()
+                .map(|t| rfc3339(t, tz))
+        };
+        if let Some(date) = date {
+            work.insert("datePublished".into(), date.into());
+        }
+    }
+    if let Some(a) = &s.archived {
+        work.insert("archivedAt".into(), a.clone().into());
+    }
+    Value::Object(work)
+}
+
+/// The JSON-LD object of an item's page.
+pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
+    let urls = Urls { config };
+    let item = &site.items[id];
+    let r = &item.rendered;
+    let ty = schema_type(site, id);
+    let permalink = urls.permalink(&item.path);
+    let is_article = ty != "WebPage";
+    let mut v = Map::new();
+    v.insert("@context".into(), "https://schema.org".into());
+    v.insert("@type".into(), ty.into());
+    // The page is the `WebPage` at the permalink; an article is its main entity.
+    let node_id = if is_article {
+        format!("{permalink}#article")
+    } else {
+        permalink.clone()
+    };
+    v.insert("@id".into(), node_id.into());
+    v.insert("headline".into(), item.title.clone().into());
+    v.insert("name".into(), item.title.clone().into());
+    v.insert("url".into(), permalink.clone().into());
+    if is_article {
+        v.insert(
+            "mainEntityOfPage".into(),
+            json!({"@type": "WebPage", "@id": permalink}),
+        );
+    }
+    if !r.summary_text.is_empty() {
+        v.insert("description".into(), r.summary_text.clone().into());
+    }
+    v.insert("inLanguage".into(), item.lang.clone().into());
+    if let Some(d) = item.date {
+        v.insert("datePublished".into(), rfc3339(d, &item.tz).into());
+    }
+    if let Some(d) = item.modified().or(item.date) {
+        v.insert("dateModified".into(), rfc3339(d, &item.tz).into());
+    }
+    let org = publisher(config);
+    let authors: Vec<Value> = item
+        .authors
+        .iter()
+        .filter_map(|a| {
+            let p = site.authors.get(a)?;
+            let mut person = json!({
+                "@type": "Person",
+                "name": p.name,
+                "url": urls.permalink(&format!("/authors/{a}/")),
+            });
+            if let Some(role) = &p.role {
+                person["jobTitle"] = role.clone().into();
+            }
+            Some(person)
+        })
+        .collect();
+    v.insert(
+        "author".into(),
+        if authors.is_empty() {
+            Value::Array(vec![org.clone()])
+        } else {
+            Value::Array(authors)
+        },
+    );
+    v.insert("publisher".into(), org);
+    if let Some(image) = &item.image {
+        v.insert(
+            "image".into(),
+            Value::Array(vec![absolute(config, &item.path, image).into()]),
+        );
+    }
+    if is_article {
+        let section = &site.sections[item.section];
+        if !section.dir.is_empty() {
+            v.insert("articleSection".into(), section.title.clone().into());
+        }
+        v.insert("wordCount".into(), r.words.into());
+    }
+    if ty == "NewsArticle" {
+        if let Some(d) = &item.dateline {
+            v.insert("dateline".into(), d.clone().into());
+        }
+    }
+    if !item.tags.is_empty() {
+        v.insert("keywords".into(), item.tags.join(", ").into());
+    }
+
+    let site_sources: std::collections::HashMap<&str, &SourceRaw> =
+        site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let citations: Vec<Value> = r
+        .sources
+        .iter()
+        .filter_map(|c| {
+            item.sources
+                .iter()
+                .find(|s| s.id == c.id)
+                .or_else(|| site_sources.get(c.id.as_str()).copied())
+        })
+        .map(|s| citation(s, &item.tz))
+        .collect();
+    if !citations.is_empty() {
+        v.insert("citation".into(), Value::Array(citations));
+    }
+
+    let corrections: Vec<Value> = item
+        .notices
+        .iter()
+        .filter(|n| n.kind != NoticeKind::Editorial)
+        .map(|n| {
+            json!({
+                "@type": "CorrectionComment",
+                "text": markdown_text(&n.note),
+                "datePublished": rfc3339(n.date, &item.tz),
+                "url": format!("{permalink}#{}", n.id),
+            })
+        })
+        .collect();
+    if !corrections.is_empty() {
+        v.insert("correction".into(), Value::Array(corrections));
+    }
+
+    if let Some(w) = &item.withdrawn {
+        v.insert("creativeWorkStatus".into(), "Withdrawn".into());
+        if ty == "LiveBlogPosting" {
+            v.insert("coverageEndTime".into(), rfc3339(w.date, &item.tz).into());
+        }
+    }
+    if ty == "LiveBlogPosting" {
+        if let Some(d) = item.date {
+            v.insert("coverageStartTime".into(), rfc3339(d, &item.tz).into());
+        }
+        let updates: Vec<Value> = item
+            .updates
+            .iter()
+            .map(|u| {
+                let text = markdown_text(&u.body);
+                let url = format!("{permalink}#{}", u.id);
+                json!({
+                    "@type": "BlogPosting",
+                    "@id": url,
+                    "url": url,
+                    "headline": update_headline(&text, &item.lang),
+                    "articleBody": text,
+                    "datePublished": rfc3339(u.date, &item.tz),
+                    "inLanguage": item.lang,
+                })
+            })
+            .collect();
+        v.insert("liveBlogUpdate".into(), Value::Array(updates));
+    }
+    Value::Object(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_safe_escapes_markup_characters() {
+        let v = json!({"headline": "</script><!-- a & b >"});
+        let s = script_safe(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn markdown_text_is_plain() {
+        assert_eq!(
+            markdown_text("The **fire** was `out`.\nAll [safe](https://x.example)."),
+            "The fire was out. All safe."
+        );
+        assert_eq!(
+            markdown_text("Done, **really**, done."),
+            "Done, really, done."
+        );
+        assert_eq!(markdown_text("- a\n- b"), "a b");
+    }
+
+    #[test]
+    fn update_headlines_are_cut_at_a_word() {
+        let long = "word ".repeat(40);
+        let h = update_headline(long.trim(), "en");
+        assert!(h.chars().count() <= 111, "{h}");
+        assert!(h.ends_with("word…"), "{h}");
+        let two = format!("First one. {}", "more ".repeat(40));
+        assert_eq!(update_headline(&two, "en"), "First one.");
+        let ja = "あ".repeat(200);
+        assert_eq!(update_headline(&ja, "ja").chars().count(), 110);
+        assert_eq!(update_headline("Short.", "en"), "Short.");
+    }
+}

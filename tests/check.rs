@@ -1,0 +1,67 @@
+//! `pressroom check`: everything build checks, plus links, fragments, embargo leaks, release
+//! lint and translation parity; it writes nothing.
+
+mod common;
+use common::{run, SiteTest};
+
+fn check(t: &SiteTest) -> common::Run {
+    let root = t.root();
+    let root = root.to_str().unwrap();
+    run(&["check", "--root", root, "--now", "2026-11-23T08:00:00Z"], &t.out())
+}
+
+fn base() -> SiteTest {
+    let t = SiteTest::new();
+    t.file("content/blog/2026-11-01-a.md", "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\n## Results\n\nSee [b](/blog/b/) and [results](#results).\n")
+        .file("content/blog/2026-11-02-b.md", "+++\ntitle = \"B\"\ndate = 2026-11-02\n+++\n\nBack to [a](/blog/a/#results).\n");
+    t
+}
+
+#[test]
+fn a_clean_site_checks_and_nothing_is_written() {
+    let t = base();
+    let c = check(&t);
+    c.assert_ok();
+    assert!(!t.out().exists(), "check writes no output");
+    assert!(!t.root().join("published.lock").exists(), "check writes no ledger");
+}
+
+#[test]
+fn broken_links_and_fragments_are_errors_at_their_line() {
+    let t = base();
+    t.file("content/blog/2026-11-03-c.md", "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nA [missing page](/blog/nope/).\n\nA [missing anchor](/blog/a/#nowhere).\n");
+    let c = check(&t);
+    c.assert_code(1);
+    assert!(c.stderr.contains("content/blog/2026-11-03-c.md:6:") && c.stderr.contains("/blog/nope/"), "{}", c.stderr);
+    assert!(c.stderr.contains("no element with id `nowhere`"), "{}", c.stderr);
+    // build does not audit links: the same site builds.
+    t.build_ok();
+}
+
+#[test]
+fn an_embargo_leak_is_found() {
+    let t = base();
+    t.file("content/press/2027-01-01-secret.md", "+++\ntitle = \"Secret merger\"\ndate = 2027-01-01\nkind = \"release\"\nembargo = 2027-01-01T08:00:00Z\n+++\n\nHidden.\n")
+        .file("content/blog/2026-11-04-leak.md", "+++\ntitle = \"Leak\"\ndate = 2026-11-04\n+++\n\nSoon: the Secret merger.\n");
+    let c = check(&t);
+    c.assert_code(1);
+    assert!(c.stderr.contains("embargo leak") && c.stderr.contains("/blog/leak/index.html"), "{}", c.stderr);
+}
+
+#[test]
+fn release_lint_statement_sources_and_translation_parity_are_warnings() {
+    let t = base();
+    t.file("site.toml", "title = \"T\"\nbase_url = \"https://example.com\"\n[languages.fr]\n")
+        .file("content/press/2026-11-01-r.md", "+++\ntitle = \"R\"\ndate = 2026-11-01\nkind = \"release\"\n+++\n\nText.\n")
+        .file("content/statements/2026-11-01-s.md", "+++\ntitle = \"S\"\ndate = 2026-11-01\nkind = \"statement\"\n+++\n\nText.\n")
+        .file(
+            "content/blog/2026-11-05-t.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-05\n[[corrections]]\ndate = 2026-11-06\nkind = \"correction\"\nnote = \"Fixed.\"\n+++\n\nText.\n",
+        )
+        .file("content/blog/2026-11-05-t.fr.md", "+++\ntitle = \"T fr\"\ndate = 2026-11-05\n+++\n\nTexte.\n");
+    let c = check(&t);
+    c.assert_ok();
+    for expected in ["release has no `dateline`", "release has no media contact", "release has no boilerplate", "statement cites no source", "translation is older"] {
+        assert!(c.stderr.contains(expected), "missing `{expected}` in {}", c.stderr);
+    }
+}

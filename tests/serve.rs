@@ -1,0 +1,452 @@
+//! `pressroom serve` through the library API (`pressroom::serve::start`): a temp site served on
+//! a free loopback port, fetched with hand-written HTTP/1.1 over `TcpStream` (no HTTP client
+//! dependency), the live-reload stream read the same way. Every wait is bounded.
+
+use pressroom::BuildOptions;
+use pressroom::serve::{Event, ServeOptions, Server};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long any one wait may take before the test fails.
+const WAIT: Duration = Duration::from_secs(15);
+/// A comment in site.toml (never rendered), so a leak of the file is easy to spot.
+const SECRET: &str = "pressroom-site-config-marker";
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::Builder::new()
+            .prefix("pressroom-serve-")
+            .tempdir()
+            .expect("temp dir");
+        let root = dir.path().join("site");
+        let site = Site { _dir: dir, root };
+        site.write(
+            "site.toml",
+            &format!("# {SECRET}\ntitle = \"Serve Test\"\nbase_url = \"https://example.com\"\n"),
+        );
+        site.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+        site.write("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n");
+        site.write(
+            "content/blog/hello.md",
+            &hello("First version of the text."),
+        );
+        site.write("static/site.css", "body { color: black }\n");
+        site
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn start(&self) -> (Server, Arc<Mutex<Vec<Event>>>) {
+        self.start_on("127.0.0.1", 0, false)
+            .expect("the server starts")
+    }
+
+    fn start_on(
+        &self,
+        bind: &str,
+        port: u16,
+        port_fallback: bool,
+    ) -> pressroom::Result<(Server, Arc<Mutex<Vec<Event>>>)> {
+        let now = "2026-11-23T08:00:00Z".parse().expect("time");
+        let mut build = BuildOptions::new(&self.root, now);
+        build.drafts = true;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = events.clone();
+        let server = pressroom::serve::start(
+            ServeOptions {
+                build,
+                bind: bind.into(),
+                port,
+                port_fallback,
+            },
+            move |e| sink.lock().expect("events").push(e),
+        )?;
+        Ok((server, events))
+    }
+}
+
+fn hello(body: &str) -> String {
+    format!("+++\ntitle = \"Hello\"\ndate = 2026-01-05\n+++\n{body}\n")
+}
+
+/// `host:port` of a server URL such as `http://127.0.0.1:4000/` or `http://[::1]:4000/`.
+fn addr(server: &Server) -> String {
+    server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Sends `GET raw_path` exactly as given (no normalising) and returns status and body.
+fn get(addr: &str, raw_path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(
+        s,
+        "GET {raw_path} HTTP/1.1\r\nHost: preview.example.test\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read the response");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The live-reload stream, read by hand.
+struct Events {
+    stream: TcpStream,
+    buf: String,
+}
+
+impl Events {
+    fn open(addr: &str) -> Events {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        write!(
+            stream,
+            "GET /__pressroom/events HTTP/1.1\r\nHost: preview.example.test\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("timeout");
+        let mut events = Events {
+            stream,
+            buf: String::new(),
+        };
+        let deadline = Instant::now() + WAIT;
+        while !events.buf.contains("\r\n\r\n") {
+            assert!(Instant::now() < deadline, "no event-stream headers");
+            events.fill();
+        }
+        assert!(
+            events.buf.starts_with("HTTP/1.1 200") && events.buf.contains("text/event-stream"),
+            "{}",
+            events.buf
+        );
+        events.buf = events
+            .buf
+            .split_once("\r\n\r\n")
+            .expect("headers")
+            .1
+            .to_string();
+        events
+    }
+
+    fn fill(&mut self) {
+        let mut chunk = [0u8; 4096];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => panic!("event stream closed"),
+            Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("event stream: {e}"),
+        }
+    }
+
+    /// The next event as (name, data), waiting at most [`WAIT`].
+    fn next(&mut self) -> (String, String) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some((raw, rest)) = self.buf.split_once("\n\n") {
+                let (raw, rest) = (raw.to_string(), rest.to_string());
+                self.buf = rest;
+                if raw.starts_with(':') {
+                    continue;
+                }
+                let mut name = "message".to_string();
+                let mut data = String::new();
+                for line in raw.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = v.trim().to_string();
+                    }
+                }
+                return (name, data);
+            }
+            assert!(Instant::now() < deadline, "no event within {WAIT:?}");
+            self.fill();
+        }
+    }
+
+    /// Waits for a build event (`data: ID`) newer than `after`, skipping other events.
+    fn build_after(&mut self, after: u64) -> u64 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            assert!(Instant::now() < deadline, "no new build within {WAIT:?}");
+            let (name, data) = self.next();
+            if name == "message" {
+                let id: u64 = data.parse().expect("a build id");
+                if id > after {
+                    return id;
+                }
+            }
+        }
+    }
+}
+
+/// Waits until `f` holds, re-checking every 50 ms, for at most [`WAIT`].
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_edit_reloads_open_pages_and_changes_the_page() {
+    let site = Site::new();
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("First version of the text."), "{page}");
+    assert!(
+        page.contains("new EventSource(\"/__pressroom/events\")"),
+        "live reload uses a relative URL: {page}"
+    );
+    let mut events = Events::open(&addr);
+    let (name, first) = events.next();
+    assert_eq!(name, "message");
+    let first: u64 = first.parse().expect("build id");
+
+    site.write("content/blog/hello.md", &hello("Second version, edited."));
+    let id = events.build_after(first);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Second version, edited."),
+        "build {id}: {page}"
+    );
+    assert!(!page.contains("First version"), "{page}");
+
+    // A new page appears, a deleted one disappears.
+    site.write("content/blog/other.md", &hello("Another page."));
+    eventually("the new page is served", || {
+        get(&addr, "/blog/other/").0 == 200
+    });
+    std::fs::remove_file(site.root.join("content/blog/other.md")).expect("remove");
+    eventually("the deleted page is gone", || {
+        get(&addr, "/blog/other/").0 == 404
+    });
+
+    server.stop();
+    assert!(
+        !site.root.join("public").exists(),
+        "serve never writes public/"
+    );
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_a_rebuild() {
+    let site = Site::new();
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let mut events = Events::open(&addr);
+    let (_, first) = events.next();
+    site.write("static/site.css", "body { color: navy }\n");
+    let (name, data) = events.next();
+    assert_eq!((name.as_str(), data.as_str()), ("css", "/site.css"));
+    assert_eq!(server.build_id().to_string(), first, "no rebuild for CSS");
+    let (status, css) = get(&addr, "/site.css?pressroom-reload=1");
+    assert_eq!(status, 200);
+    assert!(css.contains("navy"), "{css}");
+    server.stop();
+}
+
+#[test]
+fn a_broken_file_shows_the_overlay_and_fixing_it_recovers() {
+    let site = Site::new();
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let mut events = Events::open(&addr);
+    let (_, first) = events.next();
+    let first: u64 = first.parse().expect("id");
+
+    // Line 3 of the file has a key no page may have.
+    site.write(
+        "content/blog/hello.md",
+        "+++\ntitle = \"Hello\"\ntitel = \"typo\"\ndate = 2026-01-05\n+++\nBroken.\n",
+    );
+    let broken = events.build_after(first);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 500, "{page}");
+    assert!(page.contains("pressroom-error-overlay"), "{page}");
+    assert!(
+        page.contains("content/blog/hello.md:3:1"),
+        "the overlay names the file with path:line:col: {page}"
+    );
+    let (status, page) = get(&addr, "/no/such/page/");
+    assert!(
+        status >= 400 && page.contains("content/blog/hello.md:3:1"),
+        "{status} {page}"
+    );
+    // The server keeps answering, and non-HTML files are still served.
+    let (status, css) = get(&addr, "/site.css");
+    assert_eq!(status, 200);
+    assert!(css.contains("color"));
+
+    site.write("content/blog/hello.md", &hello("Fixed at last."));
+    events.build_after(broken);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Fixed at last."), "{page}");
+    assert!(!page.contains("pressroom-error-overlay"));
+    server.stop();
+}
+
+#[test]
+fn traversal_and_symlinks_never_leave_the_output() {
+    let site = Site::new();
+    let outside = site.root.parent().expect("tmp").join("outside-secret.txt");
+    std::fs::write(&outside, "outside-secret-marker").expect("write");
+    site.write("static/swapped.txt", "harmless");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, site.root.join("static/linked.txt")).expect("symlink");
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    for raw in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "//etc/passwd",
+        "/..%2fsite.toml",
+        "/blog/../../site.toml",
+        "/static/..%5c..%5csite.toml",
+        "/site.toml",
+        "/content/blog/hello.md",
+        "/linked.txt",
+        "/static/linked.txt",
+    ] {
+        let (status, body) = get(&addr, raw);
+        assert!(
+            !body.contains(SECRET)
+                && !body.contains("root:x:0:0")
+                && !body.contains("outside-secret-marker"),
+            "{raw} leaked: {status} {body}"
+        );
+        assert_ne!(status, 200, "{raw}");
+    }
+    // A file served from disk that becomes a link to outside the site is refused.
+    assert_eq!(get(&addr, "/swapped.txt"), (200, "harmless".to_string()));
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(site.root.join("static/swapped.txt")).expect("rm");
+        std::os::unix::fs::symlink(&outside, site.root.join("static/swapped.txt"))
+            .expect("symlink");
+        let (status, body) = get(&addr, "/swapped.txt");
+        assert!(!body.contains("outside-secret-marker"), "{status} {body}");
+        assert_eq!(status, 404);
+    }
+    server.stop();
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
+fn live_reload_works_over_ipv6_loopback() {
+    let site = Site::new();
+    let Ok((server, _)) = site.start_on("::1", 0, false) else {
+        eprintln!("no IPv6 loopback here; skipped");
+        return;
+    };
+    assert!(server.url.starts_with("http://[::1]:"), "{}", server.url);
+    let addr = addr(&server);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200);
+    assert!(page.contains("/__pressroom/events"));
+    let mut events = Events::open(&addr);
+    let (_, first) = events.next();
+    site.write("content/blog/hello.md", &hello("Over IPv6."));
+    events.build_after(first.parse().expect("id"));
+    assert!(get(&addr, "/blog/hello/").1.contains("Over IPv6."));
+    server.stop();
+}
+
+#[test]
+fn a_busy_default_port_moves_to_the_next_but_an_explicit_one_fails() {
+    let site = Site::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    assert!(
+        site.start_on("127.0.0.1", port, false).is_err(),
+        "explicit --port"
+    );
+    let (server, events) = site.start_on("127.0.0.1", port, true).expect("fallback");
+    assert!(
+        !server.url.ends_with(&format!(":{port}/")),
+        "{}",
+        server.url
+    );
+    let moved = events
+        .lock()
+        .expect("events")
+        .iter()
+        .any(|e| matches!(e, Event::PortInUse { requested, using } if *requested == port && *using != port));
+    assert!(moved, "the move is reported");
+    server.stop();
+}
+
+#[test]
+fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
+    let site = Site::new();
+    site.write("content/blog/other.md", &hello("Another page."));
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&site.root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let mut cache = pressroom::cache::BuildCache::default();
+    pressroom::render_in_memory_cached(&opts, &mut cache).expect("first build");
+    // A different length: the cache sees the change by its stamp alone.
+    site.write(
+        "content/blog/hello.md",
+        &hello("Edited, and longer than before."),
+    );
+    let cached = pressroom::render_in_memory_cached(&opts, &mut cache).expect("rebuild");
+    let stats = cache.stats();
+    assert_eq!(
+        (stats.files_parsed, stats.items_rendered),
+        (1, 1),
+        "{stats:?}"
+    );
+    assert!(stats.pages_reused > 0, "{stats:?}");
+    let full = pressroom::render_in_memory(&opts).expect("full build");
+    let sorted = |b: &pressroom::Built| {
+        let mut v: Vec<_> = b
+            .outputs
+            .iter()
+            .map(|o| (o.path.clone(), o.bytes.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(
+        sorted(&cached) == sorted(&full),
+        "cached and full builds differ"
+    );
+}
