@@ -98,7 +98,7 @@ pub fn content_hash(item: &Item) -> String {
 
 /// Whether an item counts as published by this build (not a draft, not embargoed, not standby).
 pub fn is_published(item: &Item) -> bool {
-    !item.preview.draft && item.preview.embargo.is_none() && !item.preview.standby
+    item.is_public()
 }
 
 /// What checking the site against the ledger found.

@@ -160,9 +160,16 @@ impl Item {
         self.visibility == Visibility::Listed
     }
 
-    /// Whether it appears in feeds and the sitemap (listed or withdrawn).
+    /// Whether it appears in feeds, sitemaps and the corrections list: listed or withdrawn,
+    /// and public (a `--drafts` preview shows drafts and embargoed items on pages and in
+    /// lists, but never announces them to feed readers or search engines).
     pub fn in_feeds(&self) -> bool {
-        matches!(self.visibility, Visibility::Listed | Visibility::Withdrawn)
+        matches!(self.visibility, Visibility::Listed | Visibility::Withdrawn) && self.is_public()
+    }
+
+    /// Not a draft, not under embargo, not on standby.
+    pub fn is_public(&self) -> bool {
+        !self.preview.draft && self.preview.embargo.is_none() && !self.preview.standby
     }
 }
 
