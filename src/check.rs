@@ -10,7 +10,12 @@ use crate::render::Output;
 use std::collections::{HashMap, HashSet};
 
 /// Runs every audit. `extra_files` are the output paths not in `outputs` (static files, assets).
-pub fn audit(site: &Site, config: &Config, outputs: &[Output], extra_files: &HashSet<String>) -> Vec<Diagnostic> {
+pub fn audit(
+    site: &Site,
+    config: &Config,
+    outputs: &[Output],
+    extra_files: &HashSet<String>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     links(site, config, outputs, extra_files, &mut diags);
     embargo(site, outputs, &mut diags);
@@ -21,13 +26,20 @@ pub fn audit(site: &Site, config: &Config, outputs: &[Output], extra_files: &Has
 
 /// Decodes the few entities and percent-escapes that appear in generated URLs.
 fn decode(url: &str) -> String {
-    let url = url.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#39;", "'").replace("&quot;", "\"");
+    let url = url
+        .replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
     let bytes = url.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -67,7 +79,13 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
     let path = path.split('?').next().unwrap_or("").to_string();
     let local = if let Some(rest) = path.strip_prefix(&config.base_url) {
         format!("/{}", rest.trim_start_matches('/'))
-    } else if path.starts_with("//") || path.contains("://") || path.starts_with("mailto:") || path.starts_with("tel:") || path.starts_with("data:") || path.starts_with("javascript:") {
+    } else if path.starts_with("//")
+        || path.contains("://")
+        || path.starts_with("mailto:")
+        || path.starts_with("tel:")
+        || path.starts_with("data:")
+        || path.starts_with("javascript:")
+    {
         return None;
     } else if path.is_empty() {
         page.to_string()
@@ -95,16 +113,38 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
         }
         joined
     };
-    let file = if local.ends_with('/') { format!("{local}index.html") } else { local };
+    let file = if local.ends_with('/') {
+        format!("{local}index.html")
+    } else {
+        local
+    };
     Some((file, fragment))
 }
 
-fn links(site: &Site, config: &Config, outputs: &[Output], extra: &HashSet<String>, diags: &mut Vec<Diagnostic>) {
-    let owner: HashMap<String, &Item> = site.items.iter().map(|i| (format!("{}index.html", i.path), i)).collect();
+fn links(
+    site: &Site,
+    config: &Config,
+    outputs: &[Output],
+    extra: &HashSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let owner: HashMap<String, &Item> = site
+        .items
+        .iter()
+        .map(|i| (format!("{}index.html", i.path), i))
+        .collect();
     let ids: HashMap<&str, HashSet<String>> = outputs
         .iter()
         .filter(|o| o.path.ends_with(".html"))
-        .map(|o| (o.path.as_str(), attr_values(&String::from_utf8_lossy(&o.bytes), "id").into_iter().map(str::to_string).collect()))
+        .map(|o| {
+            (
+                o.path.as_str(),
+                attr_values(&String::from_utf8_lossy(&o.bytes), "id")
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        })
         .collect();
     let files: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     for o in outputs {
@@ -114,33 +154,58 @@ fn links(site: &Site, config: &Config, outputs: &[Output], extra: &HashSet<Strin
         }
         let text = String::from_utf8_lossy(&o.bytes);
         let mut reported = HashSet::new();
-        for href in attr_values(&text, "href").into_iter().chain(attr_values(&text, "src")) {
-            let Some((file, fragment)) = target_of(href, &o.path, config) else { continue };
+        for href in attr_values(&text, "href")
+            .into_iter()
+            .chain(attr_values(&text, "src"))
+        {
+            let Some((file, fragment)) = target_of(href, &o.path, config) else {
+                continue;
+            };
             if !is_html && !href.starts_with(&config.base_url) {
                 continue;
             }
             let exists = files.contains(file.as_str()) || extra.contains(&file);
             let problem = if !exists {
-                Some(format!("broken link `{href}` on `{}`: no such page or file", o.path))
+                Some(format!(
+                    "broken link `{href}` on `{}`: no such page or file",
+                    o.path
+                ))
             } else {
-                fragment.filter(|f| !f.is_empty()).and_then(|f| match ids.get(file.as_str()) {
-                    Some(set) if !set.contains(&f) => Some(format!("broken link `{href}` on `{}`: `{file}` has no element with id `{f}`", o.path)),
-                    _ => None,
-                })
+                fragment
+                    .filter(|f| !f.is_empty())
+                    .and_then(|f| match ids.get(file.as_str()) {
+                        Some(set) if !set.contains(&f) => Some(format!(
+                            "broken link `{href}` on `{}`: `{file}` has no element with id `{f}`",
+                            o.path
+                        )),
+                        _ => None,
+                    })
             };
             if let Some(message) = problem {
                 if !reported.insert(message.clone()) {
                     continue;
                 }
-                let path = owner.get(&o.path).map(|i| i.src.rel.clone()).unwrap_or_else(|| format!("(output){}", o.path));
+                let path = owner
+                    .get(&o.path)
+                    .map(|i| i.src.rel.clone())
+                    .unwrap_or_else(|| format!("(output){}", o.path));
                 let (line, col) = owner
                     .get(&o.path)
                     .and_then(|i| {
-                        let needle = href.split('#').next().filter(|p| !p.is_empty()).unwrap_or(href);
-                        i.text.find(needle).map(|at| crate::diag::LineIndex::new(&i.text).position(at))
+                        let needle = href
+                            .split('#')
+                            .next()
+                            .filter(|p| !p.is_empty())
+                            .unwrap_or(href);
+                        i.text
+                            .find(needle)
+                            .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
                     })
                     .unwrap_or((1, 1));
-                diags.push(Diagnostic::error(path, line, col, message).with_help("fix the link, or add the page or anchor it points to"));
+                diags.push(
+                    Diagnostic::error(path, line, col, message)
+                        .with_help("fix the link, or add the page or anchor it points to"),
+                );
             }
         }
     }
@@ -156,7 +221,10 @@ fn embargo(site: &Site, outputs: &[Output], diags: &mut Vec<Diagnostic>) {
         }
         for o in outputs {
             let text = String::from_utf8_lossy(&o.bytes);
-            if let Some(n) = needles.iter().find(|n| o.path.contains(n.as_str()) || text.contains(n.as_str())) {
+            if let Some(n) = needles
+                .iter()
+                .find(|n| o.path.contains(n.as_str()) || text.contains(n.as_str()))
+            {
                 diags.push(
                     Diagnostic::error(&w.rel, 1, 1, format!("embargo leak: `{}` contains `{n}` from an item embargoed until {}", o.path, crate::dates::rfc3339_utc(w.until)))
                         .with_help("remove the mention (a link, the title) from the other page until the embargo lifts"),
@@ -172,13 +240,22 @@ fn lint(site: &Site, diags: &mut Vec<Diagnostic>) {
         match item.kind {
             Kind::Release => {
                 if item.dateline.is_none() {
-                    diags.push(Diagnostic::warning(rel, 1, 1, "release has no `dateline`").with_help("add `dateline = \"CITY\"`: releases open with it"));
+                    diags.push(
+                        Diagnostic::warning(rel, 1, 1, "release has no `dateline`")
+                            .with_help("add `dateline = \"CITY\"`: releases open with it"),
+                    );
                 }
                 if !item.contacts.iter().any(|c| site.contacts.contains_key(c)) {
-                    diags.push(Diagnostic::warning(rel, 1, 1, "release has no media contact").with_help("add `contacts = [\"id\"]` from data/contacts.toml"));
+                    diags.push(
+                        Diagnostic::warning(rel, 1, 1, "release has no media contact")
+                            .with_help("add `contacts = [\"id\"]` from data/contacts.toml"),
+                    );
                 }
                 if item.boilerplate.is_none() {
-                    diags.push(Diagnostic::warning(rel, 1, 1, "release has no boilerplate").with_help("set `boilerplate` in site.toml or on the release"));
+                    diags.push(
+                        Diagnostic::warning(rel, 1, 1, "release has no boilerplate")
+                            .with_help("set `boilerplate` in site.toml or on the release"),
+                    );
                 }
             }
             Kind::Statement if item.rendered.sources.iter().all(|s| s.backrefs.is_empty()) => {
@@ -192,8 +269,16 @@ fn lint(site: &Site, diags: &mut Vec<Diagnostic>) {
 fn parity(site: &Site, diags: &mut Vec<Diagnostic>) {
     for ids in site.translations.values() {
         // The original is the one in the file without a language suffix.
-        let Some(&original) = ids.iter().find(|&&i| site.items[i].src.lang.is_none()) else { continue };
-        let newest = site.items[original].notices.iter().filter(|n| n.kind != NoticeKind::Editorial).map(|n| n.date).chain(site.items[original].updates.iter().map(|u| u.date)).max();
+        let Some(&original) = ids.iter().find(|&&i| site.items[i].src.lang.is_none()) else {
+            continue;
+        };
+        let newest = site.items[original]
+            .notices
+            .iter()
+            .filter(|n| n.kind != NoticeKind::Editorial)
+            .map(|n| n.date)
+            .chain(site.items[original].updates.iter().map(|u| u.date))
+            .max();
         let Some(newest) = newest else { continue };
         for &t in ids.iter().filter(|&&i| i != original) {
             let translated = site.items[t].modified().or(site.items[t].date);
@@ -213,14 +298,28 @@ mod tests {
 
     #[test]
     fn urls_resolve_to_output_files() {
-        let config = Config::parse(std::path::Path::new("/s"), "title = \"T\"\nbase_url = \"https://n.example\"\n", None).unwrap();
+        let config = Config::parse(
+            std::path::Path::new("/s"),
+            "title = \"T\"\nbase_url = \"https://n.example\"\n",
+            None,
+        )
+        .unwrap();
         let t = |u: &str| target_of(u, "/press/x/index.html", &config);
         assert_eq!(t("/blog/"), Some(("/blog/index.html".into(), None)));
-        assert_eq!(t("#source-a"), Some(("/press/x/index.html".into(), Some("source-a".into()))));
+        assert_eq!(
+            t("#source-a"),
+            Some(("/press/x/index.html".into(), Some("source-a".into())))
+        );
         assert_eq!(t("../y/"), Some(("/press/y/index.html".into(), None)));
-        assert_eq!(t("https://n.example/a/#b"), Some(("/a/index.html".into(), Some("b".into()))));
+        assert_eq!(
+            t("https://n.example/a/#b"),
+            Some(("/a/index.html".into(), Some("b".into())))
+        );
         assert_eq!(t("https://other.example/"), None);
-        assert_eq!(t("/ko/press/%EB%B6%80/"), Some(("/ko/press/부/index.html".into(), None)));
+        assert_eq!(
+            t("/ko/press/%EB%B6%80/"),
+            Some(("/ko/press/부/index.html".into(), None))
+        );
         assert_eq!(t("mailto:x@y"), None);
     }
 }

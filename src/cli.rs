@@ -47,6 +47,9 @@ pub(crate) enum Command {
         /// Shared flags.
         #[command(flatten)]
         global: Global,
+        /// Also fetch external links and source URLs (warnings only; 8 at a time, 10 s each).
+        #[arg(long)]
+        external: bool,
     },
     /// Write a new content file with complete front matter.
     New {

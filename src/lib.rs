@@ -12,6 +12,7 @@ pub mod content;
 pub mod dates;
 pub mod diag;
 pub mod error;
+pub mod external;
 pub mod markdown;
 pub mod model;
 pub mod options;
@@ -171,6 +172,9 @@ pub fn render_in_memory_cached(
     if opts.audit {
         let extra = theme.statics.keys().cloned().chain(site.assets.iter().map(|(p, _)| p.clone())).collect();
         diags.extend(check::audit(&site, &config, &outputs, &extra));
+        if opts.external {
+            diags.extend(external::check(&site, external::Limits::default()));
+        }
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     let format = match &cli.command {
         Command::Build { global, .. }
         | Command::Serve { global, .. }
-        | Command::Check { global }
+        | Command::Check { global, .. }
         | Command::New { global, .. } => global.message_format,
         Command::Init { .. } => Format::Human,
     };
@@ -190,9 +190,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )?;
             Ok(())
         }
-        Command::Check { global } => {
+        Command::Check { global, external } => {
             let mut opts = options(&global)?;
             opts.audit = true;
+            opts.external = external;
             let built = pressroom::render_in_memory(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);
             if !global.quiet && global.message_format == Format::Human {

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// Run `check`'s audits on the finished site (links, embargo leaks, lint, parity).
     pub audit: bool,
+    /// With `audit`: also fetch external links and source URLs (`check --external`).
+    pub external: bool,
 }
 
 impl BuildOptions {
@@ -48,6 +50,7 @@ impl BuildOptions {
             locked: false,
             preview: false,
             audit: false,
+            external: false,
         }
     }
 }

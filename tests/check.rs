@@ -2,12 +2,15 @@
 //! lint and translation parity; it writes nothing.
 
 mod common;
-use common::{run, SiteTest};
+use common::{SiteTest, run};
 
 fn check(t: &SiteTest) -> common::Run {
     let root = t.root();
     let root = root.to_str().unwrap();
-    run(&["check", "--root", root, "--now", "2026-11-23T08:00:00Z"], &t.out())
+    run(
+        &["check", "--root", root, "--now", "2026-11-23T08:00:00Z"],
+        &t.out(),
+    )
 }
 
 fn base() -> SiteTest {
@@ -23,7 +26,10 @@ fn a_clean_site_checks_and_nothing_is_written() {
     let c = check(&t);
     c.assert_ok();
     assert!(!t.out().exists(), "check writes no output");
-    assert!(!t.root().join("published.lock").exists(), "check writes no ledger");
+    assert!(
+        !t.root().join("published.lock").exists(),
+        "check writes no ledger"
+    );
 }
 
 #[test]
@@ -32,8 +38,16 @@ fn broken_links_and_fragments_are_errors_at_their_line() {
     t.file("content/blog/2026-11-03-c.md", "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nA [missing page](/blog/nope/).\n\nA [missing anchor](/blog/a/#nowhere).\n");
     let c = check(&t);
     c.assert_code(1);
-    assert!(c.stderr.contains("content/blog/2026-11-03-c.md:6:") && c.stderr.contains("/blog/nope/"), "{}", c.stderr);
-    assert!(c.stderr.contains("no element with id `nowhere`"), "{}", c.stderr);
+    assert!(
+        c.stderr.contains("content/blog/2026-11-03-c.md:6:") && c.stderr.contains("/blog/nope/"),
+        "{}",
+        c.stderr
+    );
+    assert!(
+        c.stderr.contains("no element with id `nowhere`"),
+        "{}",
+        c.stderr
+    );
     // build does not audit links: the same site builds.
     t.build_ok();
 }
@@ -45,7 +59,11 @@ fn an_embargo_leak_is_found() {
         .file("content/blog/2026-11-04-leak.md", "+++\ntitle = \"Leak\"\ndate = 2026-11-04\n+++\n\nSoon: the Secret merger.\n");
     let c = check(&t);
     c.assert_code(1);
-    assert!(c.stderr.contains("embargo leak") && c.stderr.contains("/blog/leak/index.html"), "{}", c.stderr);
+    assert!(
+        c.stderr.contains("embargo leak") && c.stderr.contains("/blog/leak/index.html"),
+        "{}",
+        c.stderr
+    );
 }
 
 #[test]
@@ -61,7 +79,17 @@ fn release_lint_statement_sources_and_translation_parity_are_warnings() {
         .file("content/blog/2026-11-05-t.fr.md", "+++\ntitle = \"T fr\"\ndate = 2026-11-05\n+++\n\nTexte.\n");
     let c = check(&t);
     c.assert_ok();
-    for expected in ["release has no `dateline`", "release has no media contact", "release has no boilerplate", "statement cites no source", "translation is older"] {
-        assert!(c.stderr.contains(expected), "missing `{expected}` in {}", c.stderr);
+    for expected in [
+        "release has no `dateline`",
+        "release has no media contact",
+        "release has no boilerplate",
+        "statement cites no source",
+        "translation is older",
+    ] {
+        assert!(
+            c.stderr.contains(expected),
+            "missing `{expected}` in {}",
+            c.stderr
+        );
     }
 }

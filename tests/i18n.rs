@@ -23,13 +23,22 @@ fn site() -> SiteTest {
 fn translations_live_under_their_prefix_with_their_lang_and_link_to_each_other() {
     let t = site();
     let b = t.build_ok();
-    let pages = [("en", "/press/plant/"), ("fr", "/fr/press/plant/"), ("ko", "/ko/press/plant/"), ("sv", "/sv/press/plant/"), ("ja", "/ja/press/plant/")];
+    let pages = [
+        ("en", "/press/plant/"),
+        ("fr", "/fr/press/plant/"),
+        ("ko", "/ko/press/plant/"),
+        ("sv", "/sv/press/plant/"),
+        ("ja", "/ja/press/plant/"),
+    ];
     for (lang, url) in pages {
         let html = b.html(url);
         assert_eq!(html_lang(&html).as_deref(), Some(lang), "{url}");
         let hreflangs = attrs(&html, "link[rel=alternate][hreflang]", "hreflang");
         for (other, _) in pages {
-            assert!(hreflangs.iter().any(|h| h == other), "{url} lacks hreflang {other}: {hreflangs:?}");
+            assert!(
+                hreflangs.iter().any(|h| h == other),
+                "{url} lacks hreflang {other}: {hreflangs:?}"
+            );
         }
     }
 }
@@ -60,8 +69,14 @@ fn korean_and_japanese_summaries_are_non_empty_and_cut_at_a_character() {
         assert_eq!(summaries.len(), 1, "{url}: {summaries:?}");
         let s = summaries[0].trim();
         let n = s.chars().count();
-        assert!(n > 10 && n <= 170 && n < full, "{url}: summary of {n} characters: {s}");
-        assert!(s.ends_with('…') || s.ends_with('.') || s.ends_with('す'), "{url}: cut mid-word: {s}");
+        assert!(
+            n > 10 && n <= 170 && n < full,
+            "{url}: summary of {n} characters: {s}"
+        );
+        assert!(
+            s.ends_with('…') || s.ends_with('.') || s.ends_with('す'),
+            "{url}: cut mid-word: {s}"
+        );
     }
 }
 
@@ -70,9 +85,15 @@ fn swedish_tags_sort_a_ring_a_umlaut_o_umlaut_after_z() {
     let t = site();
     let b = t.build_ok();
     let html = b.html("/sv/tags/");
-    let names: Vec<String> = texts(&html, "main a[href*='/sv/tags/']").into_iter().map(|s| s.split_whitespace().next().unwrap_or("").to_string()).collect();
+    let names: Vec<String> = texts(&html, "main a[href*='/sv/tags/']")
+        .into_iter()
+        .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
+        .collect();
     let wanted = ["batteri", "zink", "återvinning", "ägande", "öppenhet"];
-    let order: Vec<&String> = names.iter().filter(|n| wanted.contains(&n.as_str())).collect();
+    let order: Vec<&String> = names
+        .iter()
+        .filter(|n| wanted.contains(&n.as_str()))
+        .collect();
     assert_eq!(order, wanted.iter().collect::<Vec<_>>(), "{names:?}");
 }
 
@@ -82,7 +103,12 @@ fn a_missing_theme_string_fails_naming_the_key_and_language() {
     t.file("templates/404.html", "<!DOCTYPE html><html lang=\"{{ lang }}\"><head><title>x</title></head><body>{{ trans(key=\"no_such_key\") }}</body></html>");
     let b = t.build();
     b.assert_code(1);
-    assert!(b.stderr.contains("missing i18n key `no_such_key` for language `en`"), "{}", b.stderr);
+    assert!(
+        b.stderr
+            .contains("missing i18n key `no_such_key` for language `en`"),
+        "{}",
+        b.stderr
+    );
 }
 
 #[test]
