@@ -450,3 +450,33 @@ fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
         "cached and full builds differ"
     );
 }
+
+#[test]
+fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
+    let site = Site::new();
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&site.root, now);
+    opts.output = site.root.parent().expect("parent").join("out");
+    pressroom::build(&opts).expect("first build publishes and records hello");
+    let ledger = std::fs::read_to_string(site.root.join("published.lock")).expect("ledger");
+
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let mut events = Events::open(&addr);
+    let (_, first) = events.next();
+    let first: u64 = first.parse().expect("id");
+    site.write("content/blog/hello.md", &hello("A silently edited text."));
+    events.build_after(first);
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200, "the preview keeps rendering: {page}");
+    assert!(page.contains("A silently edited text."), "{page}");
+    assert!(
+        page.contains("pressroom-warnings") && page.contains("no new correction"),
+        "{page}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root.join("published.lock")).expect("ledger"),
+        ledger
+    );
+    server.stop();
+}

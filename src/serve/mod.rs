@@ -88,6 +88,9 @@ struct Snapshot {
     canonical_root: PathBuf,
     /// Set when the latest build failed: the overlay shows these.
     failure: Option<(Vec<Diagnostic>, String)>,
+    /// The latest good build's warnings (ledger problems among them), shown in a bar on
+    /// every page: an author fixing a typo sees that a correction notice is needed.
+    warnings: Vec<Diagnostic>,
 }
 
 /// The shared state: the current snapshot and the live-reload listeners.
@@ -344,6 +347,7 @@ fn rebuild(
                 root,
                 canonical_root,
                 failure: None,
+                warnings: built.diagnostics.clone(),
             });
             report(Event::Built {
                 id,
@@ -362,6 +366,7 @@ fn rebuild(
                 root: previous.root.clone(),
                 canonical_root: previous.canonical_root.clone(),
                 failure: Some((failure.diagnostics.clone(), message.clone())),
+                warnings: previous.warnings.clone(),
             };
             shared.publish(next);
             report(Event::Failed {
@@ -431,7 +436,11 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         },
         None => b"Not found".to_vec(),
     };
-    let bytes = if is_html { inject(bytes) } else { bytes };
+    let bytes = if is_html {
+        inject(bytes, &snap.warnings)
+    } else {
+        bytes
+    };
     let ctype = if snap.files.contains_key(&key) {
         http::content_type(&key)
     } else {
@@ -471,12 +480,42 @@ fn respond_bytes(req: tiny_http::Request, status: u16, ctype: &str, bytes: Vec<u
     let _ = req.respond(resp);
 }
 
-fn inject(html: Vec<u8>) -> Vec<u8> {
+fn inject(html: Vec<u8>, warnings: &[Diagnostic]) -> Vec<u8> {
     let text = String::from_utf8_lossy(&html);
+    let bar = warning_bar(warnings);
     match text.rfind("</body>") {
-        Some(i) => format!("{}{LIVE_RELOAD}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{LIVE_RELOAD}").into_bytes(),
+        Some(i) => format!("{}{bar}{LIVE_RELOAD}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{bar}{LIVE_RELOAD}").into_bytes(),
     }
+}
+
+/// A collapsed bar at the foot of the preview listing the build's warnings.
+fn warning_bar(warnings: &[Diagnostic]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let esc = crate::markdown::escape_html;
+    let items: String = warnings
+        .iter()
+        .map(|d| {
+            let help = d
+                .help
+                .as_deref()
+                .map(|h| format!(" <small>({})</small>", esc(h)))
+                .unwrap_or_default();
+            format!(
+                "<li><code>{}:{}:{}</code> {}{help}</li>",
+                esc(&d.path),
+                d.line,
+                d.col,
+                esc(&d.message)
+            )
+        })
+        .collect();
+    format!(
+        "<details id=\"pressroom-warnings\" style=\"position:fixed;bottom:0;left:0;right:0;z-index:2147483647;max-height:40vh;overflow:auto;background:#fff8e1;color:#3d2c00;border-top:2px solid #b58100;font:14px/1.4 system-ui,sans-serif;padding:.4rem 1rem\"><summary>pressroom preview: {} warning(s)</summary><ul>{items}</ul></details>",
+        warnings.len()
+    )
 }
 
 /// The error page shown instead of every HTML page while the latest build fails.
