@@ -2,6 +2,7 @@
 //! pages, the highlight stylesheet). Pages render in parallel; nothing here touches the disk.
 
 pub mod feeds;
+pub mod search;
 pub mod sitemap;
 pub mod structured;
 pub mod theme;
@@ -138,6 +139,7 @@ pub fn render_site_with(
     let mut rest = alias_outputs(ctx);
     rest.extend(feed_outputs(ctx));
     rest.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
+    rest.extend(search::outputs(ctx.site, ctx.config));
     rest.push(Output {
         path: "/highlight.css".into(),
         bytes: crate::markdown::highlight::stylesheet().into_bytes(),

@@ -1,0 +1,633 @@
+//! The static search index: an inverted index split into shards that the default theme's
+//! `search.js` loads on demand, so a reader downloads only what a query needs.
+//!
+//! # Why not pagefind
+//! The `pagefind` crate was evaluated as a library: it pulls in a large dependency tree (its
+//! own HTML parser, async runtime, compression, a bundled WASM search client and UI assets),
+//! indexes the rendered HTML in a second pass over every page, and segments CJK text with its
+//! own dictionaries. That is more code and build time than the whole of pressroom for a feature
+//! that fits in this module: a compact index of our own, built from the model we already have,
+//! with a tokenizer small enough to write twice (here and in `search.js`).
+//!
+//! # Files (all under `/search/`)
+//! - `meta.json`: `version`, `docs` (count), `chunk_size` and `chunks` (record files),
+//!   `shards` (count) and `shard_hash` (`"fnv1a32"`), `fields` (the field codes), `kinds`,
+//!   `languages` (`[{code, name}]`) and `years` (newest first).
+//! - `docs.json`: one column per filter, `{"kind": [...], "lang": [...], "year": [...]}`, each
+//!   entry an index into meta's `kinds`, `languages`, `years` (`-1`: undated). Documents are
+//!   numbered newest first, so a smaller id is a more recent item.
+//! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
+//!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), year, tags, summary}`; loaded only for
+//!   the results shown.
+//! - `index-N.json`: `{token: postings}` for the tokens whose FNV-1a 32-bit hash of their UTF-8
+//!   bytes, modulo `shards`, is `N`. Postings are document ids in ascending order, each entry
+//!   `(id - previous id) * 4 + field` (the first entry's previous id is 0), where field is the
+//!   best place the token occurs: 3 title, 2 tag, 1 summary, 0 body. The shard count grows
+//!   with the index (a power of two, about 64 KiB of JSON per shard).
+//!
+//! # The tokenizer contract (kept identical in `themes/default/static/search.js`)
+//! 1. Each character is lowercased on its own (`char::to_lowercase`, not `str::to_lowercase`);
+//!    full-width ASCII (U+FF01–U+FF5E) becomes ASCII; combining marks U+0300–U+036F are
+//!    dropped; Latin letters with diacritics fold by the [`FOLD`] table (é→e, å→a, ö→o, ß→ss).
+//! 2. Characters are classed as CJK (Han, kana, 々: [`is_cjk`]), Hangul ([`is_hangul`]), word
+//!    (any other alphabetic or numeric character) or separator. A `,` `.` `'` U+00A0 U+2009 or
+//!    U+202F between two ASCII digits is dropped, so `4,200` and `4 200` are both `4200`.
+//! 3. Runs of one class make tokens: a word run is a token if it has 2 to 32 characters; a CJK
+//!    run gives its character bigrams (a lone character, itself); a Hangul run gives its bigrams
+//!    and the whole word (a run of one or two syllables, just itself).
+//! 4. A query is tokenized the same way; a document matches when it has every token, except
+//!    that a whole Hangul word of three or more syllables is optional (its bigrams are
+//!    required), so `연구소` finds `연구소는`. Score: the sum over matched tokens of 8 (title),
+//!    4 (tag), 2 (summary), 1 (body); ties go to the newer document.
+
+use super::Output;
+use crate::config::Config;
+use crate::model::{ItemId, Site};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+/// Format version of the index files (meta.json `version`).
+pub const VERSION: u32 = 1;
+/// Records per `docs-N.json` file.
+pub const CHUNK_SIZE: usize = 100;
+/// About how many bytes of JSON one shard should hold.
+const TARGET_SHARD_BYTES: usize = 64 * 1024;
+/// The most shards an index is split into.
+const MAX_SHARDS: usize = 1024;
+/// The longest word token, in characters; longer runs (hashes, URLs) are not indexed.
+const MAX_WORD_CHARS: usize = 32;
+
+/// The Latin fold table: `base=letters` groups separated by spaces; each letter folds to base.
+/// `search.js` carries the same string (a unit test checks it).
+pub const FOLD: &str = "a=àáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặ ae=æ b=ḃḅḇ c=çćĉċčḉ d=ðďđḋḍḏḑḓ dz=ǆǳ e=èéêëēĕėęěȅȇȩḕḗḙḛḝẹẻẽếềểễệ f=ḟ g=ĝğġģǧǵḡ h=ĥħȟḣḥḧḩḫẖ i=ìíîïĩīĭįıǐȉȋḭḯỉị ij=ĳ j=ĵǰ k=ķĸǩḱḳḵ l=ĺļľŀłḷḹḻḽ lj=ǉ m=ḿṁṃ n=ñńņňŋǹṅṇṉṋ nj=ǌ o=òóôõöøōŏőơǒǫǭȍȏȫȭȯȱṍṏṑṓọỏốồổỗộớờởỡợ oe=œ p=ṕṗ r=ŕŗřȑȓṙṛṝṟ s=śŝşšſșṡṣṥṧṩ ss=ß t=ţťŧțṫṭṯṱẗ th=þ u=ùúûüũūŭůűųưǔǖǘǚǜȕȗṳṵṷṹṻụủứừửữự v=ṽṿ w=ŵẁẃẅẇẉẘ x=ẋẍ y=ýÿŷȳẏẙỳỵỷỹ z=źżžẑẓẕ σ=ς";
+
+/// Where in a document a token occurs (the best place wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Field {
+    /// Body text, facts, updates, notices.
+    Body = 0,
+    /// The summary.
+    Summary = 1,
+    /// A tag or category.
+    Tag = 2,
+    /// The title.
+    Title = 3,
+}
+
+fn fold_table() -> &'static HashMap<char, &'static str> {
+    static TABLE: OnceLock<HashMap<char, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for group in FOLD.split(' ') {
+            if let Some((base, letters)) = group.split_once('=') {
+                for c in letters.chars() {
+                    map.insert(c, base);
+                }
+            }
+        }
+        map
+    })
+}
+
+/// Han and kana (written without spaces): indexed as character bigrams.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007       // 々 〆 〇
+        | 0x3040..=0x30FF     // Hiragana, Katakana
+        | 0x31F0..=0x31FF     // Katakana phonetic extensions
+        | 0x3400..=0x4DBF     // CJK Extension A
+        | 0x4E00..=0x9FFF     // CJK Unified Ideographs
+        | 0xF900..=0xFAFF     // Compatibility Ideographs
+        | 0xFF66..=0xFF9F     // Half-width Katakana
+        | 0x20000..=0x2FA1F)
+}
+
+/// Hangul syllables and jamo: indexed as bigrams and whole words.
+pub fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7A3)
+}
+
+/// Step 1 of the contract: lowercase, full-width to ASCII, drop combining marks, fold.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for l in c.to_lowercase() {
+            let l = match l as u32 {
+                0xFF01..=0xFF5E => char::from_u32(l as u32 - 0xFEE0).unwrap_or(l),
+                0x0300..=0x036F => continue,
+                _ => l,
+            };
+            // Every letter of the table is in one of these ranges.
+            let foldable = matches!(l as u32, 0xC0..=0x24F | 0x3C2 | 0x1E00..=0x1EFF);
+            match foldable.then(|| fold_table().get(&l)).flatten() {
+                Some(s) => out.push_str(s),
+                None => out.push(l),
+            }
+        }
+    }
+    out
+}
+
+/// FNV-1a (64 bits) as a `Hasher` for the index's own maps: tokens are short, and SipHash
+/// showed up in profiles of a 10,000-item build.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    Cjk,
+    Hangul,
+    Sep,
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else {
+            Class::Sep
+        }
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else if is_hangul(c) {
+        Class::Hangul
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Sep
+    }
+}
+
+fn is_digit_joiner(c: char) -> bool {
+    matches!(c, ',' | '.' | '\'' | '\u{a0}' | '\u{2009}' | '\u{202f}')
+}
+
+/// Steps 2 and 3: calls `emit(token, required)` for each token of `text`; `required` is false
+/// only for the whole-word form of a Hangul word of three or more syllables.
+fn each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
+    let chars: Vec<char> = normalize(text).chars().collect();
+    let mut run = String::new();
+    let mut run_chars: Vec<char> = Vec::new();
+    let mut run_class = Class::Sep;
+    let mut flush = |class: Class, run: &mut String, chars: &mut Vec<char>| {
+        match class {
+            Class::Word if (2..=MAX_WORD_CHARS).contains(&chars.len()) => emit(run, true),
+            Class::Cjk | Class::Hangul if chars.len() == 1 => emit(run, true),
+            Class::Hangul if chars.len() == 2 => emit(run, true),
+            Class::Cjk | Class::Hangul => {
+                let mut pair = String::with_capacity(8);
+                for w in chars.windows(2) {
+                    pair.clear();
+                    pair.push(w[0]);
+                    pair.push(w[1]);
+                    emit(&pair, true);
+                }
+                if class == Class::Hangul && chars.len() <= MAX_WORD_CHARS {
+                    emit(run, false);
+                }
+            }
+            _ => {}
+        }
+        run.clear();
+        chars.clear();
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let cl = class(c);
+        if cl == Class::Sep
+            && run_class == Class::Word
+            && is_digit_joiner(c)
+            && run_chars.last().is_some_and(|p| p.is_ascii_digit())
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+        {
+            continue;
+        }
+        if cl != run_class {
+            flush(run_class, &mut run, &mut run_chars);
+            run_class = cl;
+        }
+        if cl == Class::Sep {
+            continue;
+        }
+        run.push(c);
+        run_chars.push(c);
+    }
+    flush(run_class, &mut run, &mut run_chars);
+}
+
+/// Every token of `text` as the index stores it (in order, with repeats).
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_token(text, |t, _| out.push(t.to_string()));
+    out
+}
+
+/// A query's tokens: those a document must have, and those that only add to its score.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Every one must match (deduplicated, in order).
+    pub required: Vec<String>,
+    /// Optional (whole Hangul words whose bigrams are required).
+    pub optional: Vec<String>,
+}
+
+/// Tokenizes a query (step 4 of the contract).
+pub fn query(text: &str) -> Query {
+    let mut q = Query::default();
+    each_token(text, |t, required| {
+        let list = if required {
+            &mut q.required
+        } else {
+            &mut q.optional
+        };
+        if !list.iter().any(|x| x == t) {
+            list.push(t.to_string());
+        }
+    });
+    let required = q.required.clone();
+    q.optional.retain(|t| !required.contains(t));
+    q
+}
+
+/// FNV-1a, 32 bits, over the token's UTF-8 bytes.
+pub fn fnv1a32(token: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in token.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Which shard of `count` holds `token`.
+pub fn shard_of(token: &str, count: usize) -> usize {
+    fnv1a32(token) as usize % count.max(1)
+}
+
+/// The plain text of Markdown (no code blocks, no HTML, no `[^id]` citations), blocks
+/// separated by spaces.
+pub fn markdown_text(md: &str, out: &mut String) {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let start = out.len();
+    let mut in_code = false;
+    for event in Parser::new_ext(md, opts) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) if !in_code => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::HtmlBlock,
+            ) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.push(' ');
+    // Citations of undeclared footnotes arrive as text: `[^workforce-census]`.
+    if out[start..].contains("[^") {
+        let text = out.split_off(start);
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("[^") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            match after.find(']') {
+                Some(end) if !after[..end].contains(char::is_whitespace) => {
+                    out.push(' ');
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    out.push_str("[^");
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+}
+
+/// Whether an item belongs in the index: listed, written, and not a draft, embargoed or
+/// standby item shown by a preview build.
+pub fn is_indexed(site: &Site, id: ItemId) -> bool {
+    let item = &site.items[id];
+    item.is_listed()
+        && site.is_written(id)
+        && !item.preview.draft
+        && !item.preview.standby
+        && item.preview.embargo.is_none()
+}
+
+/// The tokens of one item with the best field each (in no particular order).
+fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
+    let item = &site.items[id];
+    let mut best: FastMap<String, Field> = FastMap::default();
+    let mut add = |text: &str, field: Field| {
+        each_token(text, |t, _| match best.get_mut(t) {
+            Some(f) => *f = (*f).max(field),
+            None => {
+                best.insert(t.to_string(), field);
+            }
+        });
+    };
+    add(&item.title, Field::Title);
+    for tag in item.tags.iter().chain(&item.categories) {
+        add(tag, Field::Tag);
+    }
+    add(&item.rendered.summary_text, Field::Summary);
+    let mut body = String::new();
+    markdown_text(&item.text[item.body_offset..], &mut body);
+    for (label, value) in &item.facts {
+        body.push_str(label);
+        body.push(' ');
+        markdown_text(value, &mut body);
+    }
+    for u in &item.updates {
+        markdown_text(&u.body, &mut body);
+    }
+    for n in &item.notices {
+        markdown_text(&n.note, &mut body);
+    }
+    add(&body, Field::Body);
+    best.into_iter().collect()
+}
+
+/// The search index files for the items of `site` that [`is_indexed`].
+pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
+    // Newest first, so a document's id is its recency rank; undated items last.
+    let mut ids: Vec<ItemId> = (0..site.items.len())
+        .filter(|&id| is_indexed(site, id))
+        .collect();
+    ids.sort_by(|&a, &b| {
+        let (x, y) = (&site.items[a], &site.items[b]);
+        y.date
+            .is_some()
+            .cmp(&x.date.is_some())
+            .then(y.date.cmp(&x.date))
+            .then(x.path.cmp(&y.path))
+    });
+
+    // Tokenize in parallel a block of documents at a time (to bound memory), merging each
+    // block in document order so every posting list comes out sorted.
+    let mut postings: FastMap<String, Vec<u32>> = FastMap::default();
+    for (block_no, block) in ids.chunks(1024).enumerate() {
+        let per_doc: Vec<Vec<(String, Field)>> =
+            block.par_iter().map(|&id| item_tokens(site, id)).collect();
+        for (i, toks) in per_doc.into_iter().enumerate() {
+            let doc = (block_no * 1024 + i) as u32;
+            for (t, f) in toks {
+                postings.entry(t).or_default().push((doc << 2) | f as u32);
+            }
+        }
+    }
+    // Encode each token's postings, then size the shards from the total.
+    let mut encoded: Vec<(String, String)> = postings
+        .into_par_iter()
+        .map(|(token, list)| {
+            let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
+            s.push_str(&serde_json::to_string(&token).unwrap_or_default());
+            s.push_str(":[");
+            let mut prev = 0u32;
+            for (i, p) in list.iter().enumerate() {
+                let doc = p >> 2;
+                if i > 0 {
+                    s.push(',');
+                }
+                let _ = write!(s, "{}", ((doc - prev) << 2) | (p & 3));
+                prev = doc;
+            }
+            s.push(']');
+            (token, s)
+        })
+        .collect();
+    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let total: usize = encoded.iter().map(|(_, s)| s.len() + 1).sum();
+    let shards = total
+        .div_ceil(TARGET_SHARD_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .min(MAX_SHARDS);
+    let mut buckets: Vec<String> = vec![String::from("{"); shards];
+    for (token, entry) in &encoded {
+        let b = &mut buckets[shard_of(token, shards)];
+        if b.len() > 1 {
+            b.push(',');
+        }
+        b.push_str(entry);
+    }
+
+    // Filters and records.
+    let mut kinds: BTreeSet<&str> = BTreeSet::new();
+    let mut years: BTreeSet<i16> = BTreeSet::new();
+    let mut records = Vec::with_capacity(ids.len());
+    for &id in &ids {
+        let item = &site.items[id];
+        kinds.insert(item.kind.as_str());
+        let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
+        if let Some(z) = &zoned {
+            years.insert(z.year());
+        }
+        records.push(json!({
+            "url": config.url(&item.path),
+            "title": item.title,
+            "kind": item.kind.as_str(),
+            "lang": item.lang,
+            "date": zoned.as_ref().map(|z| z.strftime("%Y-%m-%d").to_string()).unwrap_or_default(),
+            "year": zoned.as_ref().map(|z| z.year()),
+            "tags": item.tags,
+            "summary": item.rendered.summary_text,
+        }));
+    }
+    let kinds: Vec<&str> = kinds.into_iter().collect();
+    let years: Vec<i16> = years.into_iter().rev().collect();
+    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let index_of =
+        |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(-1, |i| i as i64);
+    let mut col_kind = Vec::with_capacity(ids.len());
+    let mut col_lang = Vec::with_capacity(ids.len());
+    let mut col_year = Vec::with_capacity(ids.len());
+    for r in &records {
+        col_kind.push(index_of(&kinds, r["kind"].as_str().unwrap_or("")));
+        col_lang.push(index_of(&langs, r["lang"].as_str().unwrap_or("")));
+        col_year.push(
+            r["year"]
+                .as_i64()
+                .and_then(|y| years.iter().position(|&x| i64::from(x) == y))
+                .map_or(-1, |i| i as i64),
+        );
+    }
+    let chunks = records.len().div_ceil(CHUNK_SIZE);
+    let meta = json!({
+        "version": VERSION,
+        "docs": ids.len(),
+        "chunk_size": CHUNK_SIZE,
+        "chunks": chunks,
+        "shards": shards,
+        "shard_hash": "fnv1a32",
+        "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json"},
+        "fields": ["body", "summary", "tag", "title"],
+        "kinds": kinds,
+        "languages": config.languages.iter().map(|l| json!({"code": l.code, "name": l.name})).collect::<Vec<_>>(),
+        "years": years,
+    });
+
+    let mut out = Vec::with_capacity(shards + chunks + 2);
+    let json_bytes = |v: &Value| {
+        let mut b = serde_json::to_vec(v).unwrap_or_default();
+        b.push(b'\n');
+        b
+    };
+    out.push(Output {
+        path: "/search/meta.json".into(),
+        bytes: json_bytes(&meta),
+    });
+    let mut columns = BTreeMap::new();
+    columns.insert("kind", col_kind);
+    columns.insert("lang", col_lang);
+    columns.insert("year", col_year);
+    out.push(Output {
+        path: "/search/docs.json".into(),
+        bytes: json_bytes(&json!(columns)),
+    });
+    for (n, chunk) in records.chunks(CHUNK_SIZE).enumerate() {
+        out.push(Output {
+            path: format!("/search/docs-{n}.json"),
+            bytes: json_bytes(&Value::Array(chunk.to_vec())),
+        });
+    }
+    for (n, mut b) in buckets.into_iter().enumerate() {
+        b.push_str("}\n");
+        out.push(Output {
+            path: format!("/search/index-{n}.json"),
+            bytes: b.into_bytes(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_latin_diacritics_and_case() {
+        assert_eq!(normalize("Écologie"), "ecologie");
+        assert_eq!(normalize("Förändring på Åland"), "forandring pa aland");
+        assert_eq!(normalize("Straße Œuvre Ærø"), "strasse oeuvre aero");
+        // Decomposed input (e + combining acute) folds the same way.
+        assert_eq!(normalize("e\u{301}cologie"), "ecologie");
+        assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
+        assert_eq!(tokens("L'ÉCOLOGIE, écologie; ecologie"), ["ecologie"; 3]);
+    }
+
+    #[test]
+    fn words_numbers_and_short_tokens() {
+        assert_eq!(
+            tokens("a Q3 report: 4,200 staff, 3.5 % or 4\u{202f}200, not 4 200"),
+            [
+                "q3", "report", "4200", "staff", "35", "or", "4200", "not", "200"
+            ]
+        );
+        assert_eq!(tokens("COVID-19"), ["covid", "19"]);
+        let long = "x".repeat(40);
+        assert!(tokens(&long).is_empty());
+    }
+
+    #[test]
+    fn cjk_is_indexed_as_bigrams() {
+        assert_eq!(
+            tokens("研究所を開設"),
+            ["研究", "究所", "所を", "を開", "開設"]
+        );
+        assert_eq!(tokens("株 AI研究"), ["株", "ai", "研究"]);
+        assert_eq!(tokens("東京 2026年"), ["東京", "2026", "年"]);
+    }
+
+    #[test]
+    fn hangul_gives_bigrams_and_whole_words() {
+        assert_eq!(
+            tokens("연구소는 서울"),
+            ["연구", "구소", "소는", "연구소는", "서울"]
+        );
+        let q = query("연구소");
+        assert_eq!(q.required, ["연구", "구소"]);
+        assert_eq!(q.optional, ["연구소"]);
+        // Every required token of the query is a token of the longer word.
+        let doc = tokens("연구소는");
+        assert!(q.required.iter().all(|t| doc.contains(t)));
+    }
+
+    #[test]
+    fn query_dedups() {
+        let q = query("Écologie ecologie ECOLOGIE");
+        assert_eq!(q.required, ["ecologie"]);
+        assert!(q.optional.is_empty());
+    }
+
+    #[test]
+    fn markdown_text_skips_code_and_citations() {
+        let mut s = String::new();
+        markdown_text(
+            "# Title\n\nSome *text*[^src] here.\n\n```\ncode_here()\n```\n\n- item\n",
+            &mut s,
+        );
+        assert!(s.contains("Title"), "{s}");
+        assert!(s.contains("Some text  here."), "{s}");
+        assert!(!s.contains("src"), "{s}");
+        assert!(!s.contains("code_here"), "{s}");
+        assert!(s.contains("item"), "{s}");
+    }
+
+    #[test]
+    fn fnv_matches_reference_values() {
+        assert_eq!(fnv1a32(""), 0x811c_9dc5);
+        assert_eq!(fnv1a32("a"), 0xe40c_292c);
+        assert_eq!(fnv1a32("foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
+    fn search_js_carries_the_same_fold_table() {
+        let js = include_str!("../../themes/default/static/search.js");
+        assert!(
+            js.contains(&format!("\"{FOLD}\"")),
+            "themes/default/static/search.js must carry the FOLD table of src/render/search.rs"
+        );
+    }
+}

@@ -1,0 +1,488 @@
+//! The static search index (/search/): its files parse, a lookup done here from meta.json and
+//! the shards (the procedure search.js follows) finds French queries with and without accents,
+//! Korean and Japanese queries; drafts, unlisted, standby and embargoed items are never indexed;
+//! the search page is an accessible GET form; search.js tokenizes like the Rust side.
+
+mod common;
+
+use common::*;
+use pressroom::render::search;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn read_json(out: &Path, rel: &str) -> Value {
+    let path = out.join(rel);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("`{rel}` is not JSON: {e}"))
+}
+
+/// FNV-1a 32 over UTF-8, written again here so the test checks the documented format rather
+/// than calling the code under test.
+fn fnv1a32(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The index of one output folder, read as search.js reads it.
+struct Index<'a> {
+    out: &'a Path,
+    meta: Value,
+    docs: Value,
+}
+
+impl<'a> Index<'a> {
+    fn open(out: &'a Path) -> Self {
+        Index {
+            out,
+            meta: read_json(out, "search/meta.json"),
+            docs: read_json(out, "search/docs.json"),
+        }
+    }
+
+    /// The postings of a token: document id → field code.
+    fn postings(&self, token: &str) -> BTreeMap<u64, u64> {
+        let shards = self.meta["shards"].as_u64().expect("shards") as u32;
+        let name = self.meta["files"]["shard"]
+            .as_str()
+            .expect("shard file pattern")
+            .replace("{n}", &(fnv1a32(token) % shards).to_string());
+        let shard = read_json(self.out, &format!("search/{name}"));
+        let mut map = BTreeMap::new();
+        let mut doc = 0;
+        for v in shard[token].as_array().into_iter().flatten() {
+            let v = v.as_u64().expect("posting is a number");
+            doc += v >> 2;
+            map.insert(doc, v & 3);
+        }
+        map
+    }
+
+    /// The record of a document.
+    fn record(&self, doc: u64) -> Value {
+        let size = self.meta["chunk_size"].as_u64().expect("chunk_size");
+        let name = self.meta["files"]["chunk"]
+            .as_str()
+            .expect("chunk pattern")
+            .replace("{n}", &(doc / size).to_string());
+        read_json(self.out, &format!("search/{name}"))[(doc % size) as usize].clone()
+    }
+
+    /// The URLs matching `q` (optionally in one language), best first.
+    fn search(&self, q: &str, lang: Option<&str>) -> Vec<String> {
+        let query = search::query(q);
+        assert!(!query.required.is_empty(), "query `{q}` has no tokens");
+        let weights = [1u64, 2, 4, 8];
+        let required: Vec<_> = query.required.iter().map(|t| self.postings(t)).collect();
+        let optional: Vec<_> = query.optional.iter().map(|t| self.postings(t)).collect();
+        let lang_index = lang.map(|l| {
+            self.meta["languages"]
+                .as_array()
+                .expect("languages")
+                .iter()
+                .position(|x| x["code"] == l)
+                .expect("a known language") as i64
+        });
+        let mut hits: Vec<(u64, u64)> = required[0]
+            .keys()
+            .filter(|d| required.iter().all(|m| m.contains_key(d)))
+            .filter(|&&d| lang_index.is_none_or(|l| self.docs["lang"][d as usize] == l))
+            .map(|&d| {
+                let score = required
+                    .iter()
+                    .chain(&optional)
+                    .filter_map(|m| m.get(&d))
+                    .map(|&f| weights[f as usize])
+                    .sum();
+                (d, score)
+            })
+            .collect();
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits.into_iter()
+            .map(|(d, _)| self.record(d)["url"].as_str().expect("url").to_string())
+            .collect()
+    }
+}
+
+fn multilingual_site() -> SiteTest {
+    let site = SiteTest::empty();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\n\n[languages.fr]\nname = \"Français\"\ntitle = \"Salle de presse\"\n\n[languages.ko]\nname = \"한국어\"\ntitle = \"뉴스룸\"\n\n[languages.ja]\nname = \"日本語\"\ntitle = \"ニュースルーム\"\n"
+        ),
+    );
+    site.file("content/_index.md", "+++\ntitle = \"T\"\n+++\n");
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    );
+    site.file(
+        "content/press/2026-11-10-ecology.fr.md",
+        &item(
+            "Une nouvelle usine à Lyon",
+            "2026-11-10",
+            "tags = [\"Industrie\"]\n",
+            "Notre engagement pour l'écologie industrielle se renforce avec 4\u{202f}200 emplois.",
+        ),
+    );
+    site.file(
+        "content/press/2026-11-09-ecology-title.fr.md",
+        &item(
+            "Écologie : notre rapport annuel",
+            "2026-11-09",
+            "",
+            "Le rapport présente nos résultats.",
+        ),
+    );
+    site.file(
+        "content/press/2026-11-12-plant.md",
+        &item(
+            "A new plant in Lyon",
+            "2026-11-12",
+            "",
+            "Our commitment to industrial ecology grows, with 4,200 jobs.",
+        ),
+    );
+    site.file(
+        "content/press/2026-10-02-busan.ko.md",
+        &item(
+            "부산 연구소 개소",
+            "2026-10-02",
+            "",
+            "새 연구소는 차세대 배터리를 개발합니다. 부산에서 200명이 일합니다.",
+        ),
+    );
+    site.file(
+        "content/press/2026-10-03-osaka.ja.md",
+        &item(
+            "大阪に研究所を開設",
+            "2026-10-03",
+            "",
+            "新しい研究所では次世代電池を開発します。",
+        ),
+    );
+    site
+}
+
+#[test]
+fn the_index_files_exist_and_parse() {
+    let site = multilingual_site();
+    site.build_ok();
+    let out = site.out();
+    let files: Vec<String> = site
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("search/") && f.ends_with(".json"))
+        .collect();
+    for f in &files {
+        read_json(&out, f);
+    }
+    let meta = read_json(&out, "search/meta.json");
+    assert_eq!(meta["version"], 1, "{meta}");
+    assert_eq!(meta["docs"], 5, "{meta}");
+    assert_eq!(meta["shard_hash"], "fnv1a32");
+    let shards = meta["shards"].as_u64().expect("shards");
+    assert!(shards >= 1);
+    for n in 0..shards {
+        assert!(
+            files.contains(&format!("search/index-{n}.json")),
+            "{files:?}"
+        );
+    }
+    for n in 0..meta["chunks"].as_u64().expect("chunks") {
+        assert!(
+            files.contains(&format!("search/docs-{n}.json")),
+            "{files:?}"
+        );
+    }
+    let codes: Vec<&str> = meta["languages"]
+        .as_array()
+        .expect("languages")
+        .iter()
+        .map(|l| l["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes, ["en", "fr", "ko", "ja"]);
+    assert_eq!(meta["kinds"], serde_json::json!(["release"]));
+    assert_eq!(meta["years"], serde_json::json!([2026]));
+    let docs = read_json(&out, "search/docs.json");
+    for col in ["kind", "lang", "year"] {
+        assert_eq!(docs[col].as_array().map(Vec::len), Some(5), "{col}: {docs}");
+    }
+    // Records: newest first, with every field.
+    let index = Index::open(&out);
+    let first = index.record(0);
+    assert_eq!(first["url"], "/press/plant/", "{first}");
+    assert_eq!(first["date"], "2026-11-12");
+    assert_eq!(first["year"], 2026);
+    assert_eq!(first["kind"], "release");
+    assert_eq!(first["lang"], "en");
+    assert!(
+        first["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("4,200")),
+        "{first}"
+    );
+    assert!(first["tags"].is_array() && first["title"].is_string());
+    assert_eq!(index.record(4)["lang"], "ko");
+
+    // Two builds are byte-identical.
+    let again = site.build_args(&[
+        "--output",
+        site.tmp().join("again").to_str().expect("utf-8"),
+    ]);
+    again.assert_ok();
+    let a: BTreeMap<_, _> = site
+        .build_ok()
+        .hashes()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("search/"))
+        .collect();
+    let b: BTreeMap<_, _> = again
+        .hashes()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("search/"))
+        .collect();
+    assert_same_tree(&a, &b, "search index of two builds");
+}
+
+#[test]
+fn french_korean_and_japanese_queries_find_their_documents() {
+    let site = multilingual_site();
+    site.build_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    let fr_title = "/fr/press/ecology-title/";
+    let fr_body = "/fr/press/ecology/";
+    for q in ["écologie", "ecologie", "ÉCOLOGIE", "l'Écologie"] {
+        // The title match ranks first although the other item is newer.
+        assert_eq!(index.search(q, None), [fr_title, fr_body], "query {q}");
+        assert_eq!(
+            index.search(q, Some("fr")),
+            [fr_title, fr_body],
+            "query {q}"
+        );
+        assert!(index.search(q, Some("en")).is_empty(), "query {q}");
+    }
+    assert_eq!(index.search("ecology", None), ["/press/plant/"]);
+    // Figures written with a thousands separator match in either form.
+    assert_eq!(index.search("4200", None).len(), 2);
+    assert_eq!(index.search("4,200 emplois", None), [fr_body]);
+    assert_eq!(index.search("연구소", None), ["/ko/press/busan/"]);
+    assert_eq!(
+        index.search("부산 연구소", Some("ko")),
+        ["/ko/press/busan/"]
+    );
+    assert_eq!(index.search("研究所", None), ["/ja/press/osaka/"]);
+    assert_eq!(index.search("次世代電池", None), ["/ja/press/osaka/"]);
+    assert!(index.search("lyon bateau", None).is_empty());
+}
+
+const SECRET_TITLE: &str = "Zorblaxian Frobnication";
+const SECRET_WORD: &str = "glimmerquonk";
+
+/// Asserts that none of `words` occurs in any file under `out/search/`, in any case.
+fn assert_not_in_search(out: &Path, words: &[&str]) {
+    let files = list_files(&out.join("search"));
+    assert!(files.len() >= 4, "{files:?}");
+    for rel in files {
+        let text = std::fs::read_to_string(out.join("search").join(&rel))
+            .expect("read")
+            .to_lowercase();
+        for w in words {
+            assert!(
+                !text.contains(&w.to_lowercase()),
+                "search/{rel} contains `{w}`"
+            );
+        }
+    }
+}
+
+fn embargo_site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/2026-11-01-public.md",
+        &item("Public news", "2026-11-01", "", "Nothing secret here."),
+    );
+    site.file(
+        "content/press/2028-01-15-secret.md",
+        &item(
+            SECRET_TITLE,
+            "2028-01-15T08:00:00Z",
+            "embargo = 2028-01-15T07:00:00Z\n",
+            &format!("The {SECRET_WORD} ships in January."),
+        ),
+    );
+    site
+}
+
+#[test]
+fn an_embargoed_item_is_indexed_only_from_its_time() {
+    let site = embargo_site();
+    site.build_ok();
+    assert_not_in_search(
+        &site.out(),
+        &[SECRET_TITLE, SECRET_WORD, "zorblaxian", "/press/secret/"],
+    );
+    assert!(Index::open(&site.out()).search("public", None).len() == 1);
+
+    // A preview shows the embargoed page with its banner, but never indexes it.
+    let preview = site.build_args(&["--drafts"]);
+    preview.assert_ok();
+    assert!(preview.exists("/press/secret/"), "preview renders it");
+    assert_not_in_search(&site.out(), &[SECRET_TITLE, SECRET_WORD, "zorblaxian"]);
+
+    let after = site.build_args(&["--now", "2028-01-15T07:00:00Z"]);
+    after.assert_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    assert_eq!(index.search(SECRET_WORD, None), ["/press/secret/"]);
+    assert_eq!(index.search("zorblaxian", None), ["/press/secret/"]);
+}
+
+#[test]
+fn drafts_unlisted_and_standby_items_are_never_indexed() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/2026-11-01-public.md",
+        &item("Public news", "2026-11-01", "", "Nothing secret here."),
+    );
+    site.file(
+        "content/press/2026-11-02-draft.md",
+        &item(
+            "Draftwordalpha",
+            "2026-11-02",
+            "draft = true\n",
+            "bodydraftzeta",
+        ),
+    );
+    site.file(
+        "content/press/2026-11-03-unlisted.md",
+        &item(
+            "Unlistedwordbeta",
+            "2026-11-03",
+            "status = \"unlisted\"\n",
+            "bodyunlistedeta",
+        ),
+    );
+    site.file(
+        "content/statements/2026-11-04-standby.md",
+        &item(
+            "Standbywordgamma",
+            "2026-11-04",
+            "status = \"standby\"\nkind = \"statement\"\n",
+            "bodystandbytheta",
+        ),
+    );
+    let words = [
+        "draftwordalpha",
+        "bodydraftzeta",
+        "unlistedwordbeta",
+        "bodyunlistedeta",
+        "standbywordgamma",
+        "bodystandbytheta",
+    ];
+    let build = site.build_ok();
+    assert!(build.exists("/press/unlisted/"), "unlisted pages are built");
+    assert_not_in_search(&site.out(), &words);
+    assert_eq!(read_json(&site.out(), "search/meta.json")["docs"], 1);
+
+    let preview = site.build_args(&["--drafts"]);
+    preview.assert_ok();
+    assert!(preview.exists("/press/draft/"), "drafts are previewed");
+    assert_not_in_search(&site.out(), &words);
+    assert_eq!(read_json(&site.out(), "search/meta.json")["docs"], 1);
+}
+
+#[test]
+fn the_search_page_is_an_accessible_get_form_in_every_language() {
+    let site = multilingual_site();
+    let run = site.build_ok();
+    assert!(run.exists("/search.js"), "the theme ships search.js");
+    for (url, lang) in [
+        ("/search/", "en"),
+        ("/fr/search/", "fr"),
+        ("/ko/search/", "ko"),
+    ] {
+        let html = run.html(url);
+        let form = "form[role=search][method=get]";
+        assert_eq!(attrs(&html, form, "action"), [url.to_string()], "{url}");
+        for (id, name) in [
+            ("search-input", "q"),
+            ("search-kind", "kind"),
+            ("search-lang", "lang"),
+            ("search-year", "year"),
+        ] {
+            assert_eq!(
+                attrs(&html, &format!("{form} #{id}"), "name"),
+                [name],
+                "{url}"
+            );
+            assert_eq!(
+                texts(&html, &format!("label[for={id}]")).len(),
+                1,
+                "{url}: #{id} has a label"
+            );
+        }
+        // The language filter defaults to the page's language, with an "all" option.
+        assert_eq!(
+            attrs(&html, "#search-lang option[selected]", "value"),
+            [lang]
+        );
+        assert_eq!(attrs(&html, "#search-lang option", "value")[0], "");
+        assert_eq!(attrs(&html, "#search-status", "aria-live"), ["polite"]);
+        assert_eq!(html.select(&sel("ol#search-results")).count(), 1);
+        assert_eq!(html.select(&sel("noscript")).count(), 1, "{url}");
+        assert_eq!(attrs(&html, "script[src]", "src"), ["/search.js"]);
+        assert_eq!(attrs(&html, "#search", "data-index"), ["/search/"]);
+    }
+    let fr = run.html("/fr/search/");
+    assert_eq!(texts(&fr, "label[for=search-lang]"), ["Langue"]);
+}
+
+#[test]
+fn search_js_tokenizes_like_the_rust_side() {
+    let Ok(version) = std::process::Command::new("node").arg("--version").output() else {
+        eprintln!("node is not installed: skipping the search.js tokenizer comparison");
+        return;
+    };
+    assert!(version.status.success());
+    let samples = [
+        "L'ÉCOLOGIE industrielle, Förändring på Åland, Straße, Œuvre",
+        "e\u{301}cologie et ＡＢＣ１２３",
+        "4,200 jobs; 3.5 %; 4\u{202f}200; 4 200; COVID-19",
+        "研究所を開設 株 AI研究 東京2026年",
+        "부산 연구소는 차세대 배터리를 개발합니다 연구소",
+        "Σίσυφος ΣΑΣ Привет мир שלום עולם مرحبا",
+        "x",
+        "",
+    ];
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = format!(
+        "const s = require({js:?}); const samples = {samples}; \
+         console.log(JSON.stringify(samples.map(x => [s.tokens(x), s.query(x), s.fnv1a32(x)])));",
+        js = js.to_str().expect("utf-8 path"),
+        samples = serde_json::to_string(&samples).expect("json"),
+    );
+    let out = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<Value> = serde_json::from_slice(&out.stdout).expect("node printed JSON");
+    for (sample, js) in samples.iter().zip(&got) {
+        let q = search::query(sample);
+        let expected = serde_json::json!([
+            search::tokens(sample),
+            {"required": q.required, "optional": q.optional},
+            search::fnv1a32(sample),
+        ]);
+        assert_eq!(js, &expected, "sample `{sample}`");
+    }
+}
