@@ -170,7 +170,12 @@ pub fn render_in_memory_cached(
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let outputs = cache.render_pages(&ctx, &mut diags);
     if opts.audit {
-        let extra = theme.statics.keys().cloned().chain(site.assets.iter().map(|(p, _)| p.clone())).collect();
+        let extra = theme
+            .statics
+            .keys()
+            .cloned()
+            .chain(site.assets.iter().map(|(p, _)| p.clone()))
+            .collect();
         diags.extend(check::audit(&site, &config, &outputs, &extra));
         if opts.external {
             diags.extend(external::check(&site, external::Limits::default()));

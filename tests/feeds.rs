@@ -695,15 +695,24 @@ fn example_sitemap_lists_every_public_item_with_lastmod() {
 #[test]
 fn a_drafts_preview_never_announces_drafts_or_embargoed_items() {
     let t = site();
-    t.file("content/press/2026-11-03-draft.md", "+++\ntitle = \"Draft news\"\ndate = 2026-11-03T09:00:00Z\ndraft = true\n+++\n\nText.\n");
+    t.file(
+        "content/press/2026-11-03-draft.md",
+        "+++\ntitle = \"Draft news\"\ndate = 2026-11-03T09:00:00Z\ndraft = true\n+++\n\nText.\n",
+    );
     let b = t.build_args(&["--drafts"]);
     b.assert_ok();
-    assert!(b.exists("/press/draft/index.html"), "the preview shows the draft page");
+    assert!(
+        b.exists("/press/draft/index.html"),
+        "the preview shows the draft page"
+    );
     let out = t.out();
     for file in common::list_files(&out) {
         if file.ends_with(".xml") || file.ends_with(".json") {
             let text = std::fs::read_to_string(out.join(&file)).unwrap();
-            assert!(!text.contains("Draft news") && !text.contains("Secret launch"), "{file} announces a preview item");
+            assert!(
+                !text.contains("Draft news") && !text.contains("Secret launch"),
+                "{file} announces a preview item"
+            );
         }
     }
 }

@@ -444,16 +444,29 @@ pub fn render_item(
         notices: vec![String::new(); item.notices.len()],
         ..Rendered::default()
     };
-    let editorial = |i: &usize| item.notices[*i].kind == crate::content::frontmatter::NoticeKind::Editorial;
+    let editorial =
+        |i: &usize| item.notices[*i].kind == crate::content::frontmatter::NoticeKind::Editorial;
     let (late, early): (Vec<usize>, Vec<usize>) = (0..item.notices.len()).partition(editorial);
     for i in early {
-        out.notices[i] = unwrap_paragraph(&ctx.render(&item.notices[i].note, Place::Front("corrections".into())).html);
+        out.notices[i] = unwrap_paragraph(
+            &ctx.render(&item.notices[i].note, Place::Front("corrections".into()))
+                .html,
+        );
     }
-    out.updates = item.updates.iter().map(|u| ctx.render(&u.body, Place::Front("updates".into())).html).collect();
+    out.updates = item
+        .updates
+        .iter()
+        .map(|u| ctx.render(&u.body, Place::Front("updates".into())).html)
+        .collect();
     out.facts = item
         .facts
         .iter()
-        .map(|(label, value)| (label.clone(), unwrap_paragraph(&ctx.render(value, Place::Front("facts".into())).html)))
+        .map(|(label, value)| {
+            (
+                label.clone(),
+                unwrap_paragraph(&ctx.render(value, Place::Front("facts".into())).html),
+            )
+        })
         .collect();
     if item.kind == Kind::Release {
         if let Some(dateline) = &item.dateline {
@@ -480,9 +493,15 @@ pub fn render_item(
     let body = &item.text[item.body_offset..];
     let fragment = ctx.render(body, Place::Body);
     for i in late {
-        out.notices[i] = unwrap_paragraph(&ctx.render(&item.notices[i].note, Place::Front("corrections".into())).html);
+        out.notices[i] = unwrap_paragraph(
+            &ctx.render(&item.notices[i].note, Place::Front("corrections".into()))
+                .html,
+        );
     }
-    out.boilerplate = item.boilerplate.as_ref().map(|b| ctx.render(b, Place::Front("boilerplate".into())).html);
+    out.boilerplate = item
+        .boilerplate
+        .as_ref()
+        .map(|b| ctx.render(b, Place::Front("boilerplate".into())).html);
     out.html = fragment.html;
     out.words = text::word_count(&fragment.text);
     out.reading_time = text::reading_time(out.words, &item.lang);

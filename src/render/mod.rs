@@ -74,9 +74,16 @@ impl<'a> RenderCtx<'a> {
             .into_iter()
             .map(|(base, title, _)| (base, title))
             .collect();
-        let mut sections: std::collections::HashMap<String, Value> = std::collections::HashMap::new();
-        for s in site.sections.iter().filter(|s| !s.dir.is_empty() && !s.dir.contains('/')) {
-            let list = sections.entry(s.lang.clone()).or_insert_with(|| Value::Array(vec![]));
+        let mut sections: std::collections::HashMap<String, Value> =
+            std::collections::HashMap::new();
+        for s in site
+            .sections
+            .iter()
+            .filter(|s| !s.dir.is_empty() && !s.dir.contains('/'))
+        {
+            let list = sections
+                .entry(s.lang.clone())
+                .or_insert_with(|| Value::Array(vec![]));
             if let Value::Array(a) = list {
                 a.push(json!({"dir": s.dir, "title": s.title, "url": config.url(&s.path)}));
             }
@@ -173,7 +180,13 @@ fn render_job(
     vars.insert("feeds".into(), feed_links_for(ctx, &job.path, &job.lang));
     vars.insert("translations".into(), Value::Array(job.translations));
     vars.insert("jsonld".into(), Value::Null);
-    vars.insert("sections".into(), ctx.sections.get(&job.lang).cloned().unwrap_or(Value::Array(vec![])));
+    vars.insert(
+        "sections".into(),
+        ctx.sections
+            .get(&job.lang)
+            .cloned()
+            .unwrap_or(Value::Array(vec![])),
+    );
     for (k, v) in job.vars {
         vars.insert(k.into(), v);
     }
@@ -613,14 +626,27 @@ fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
         }
         let target = ctx.config.permalink(&ctx.config.url(&item.path));
         for alias in &item.aliases {
-            let path = if alias.ends_with('/') { format!("{alias}index.html") } else { alias.clone() };
-            out.push(Output { path, bytes: redirect_page(&item.lang, &target) });
+            let path = if alias.ends_with('/') {
+                format!("{alias}index.html")
+            } else {
+                alias.clone()
+            };
+            out.push(Output {
+                path,
+                bytes: redirect_page(&item.lang, &target),
+            });
         }
     }
     let config = ctx.config;
     if config.prefix_default_language {
-        let home = config.permalink(&config.url(&format!("{}/", config.lang_prefix(&config.default_language))));
-        out.push(Output { path: "/index.html".into(), bytes: redirect_page(&config.default_language, &home) });
+        let home = config.permalink(&config.url(&format!(
+            "{}/",
+            config.lang_prefix(&config.default_language)
+        )));
+        out.push(Output {
+            path: "/index.html".into(),
+            bytes: redirect_page(&config.default_language, &home),
+        });
     }
     out
 }

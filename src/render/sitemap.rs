@@ -171,7 +171,8 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     );
     let mut recent: Vec<usize> = (0..site.items.len())
         .filter(|&i| {
-            site.items[i].is_listed() && site.items[i].is_public()
+            site.items[i].is_listed()
+                && site.items[i].is_public()
                 && site.is_written(i)
                 && site.items[i].date.is_some_and(|d| d >= since && d <= now)
         })
