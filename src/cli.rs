@@ -26,6 +26,9 @@ pub(crate) enum Command {
         /// Fail if published.lock would change (for CI).
         #[arg(long)]
         locked: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Build in memory and serve with live reload.
     Serve {

@@ -69,6 +69,30 @@ pub struct Built {
     pub ledger: Option<String>,
     /// What changes in the ledger (new items, recorded notices).
     pub ledger_changes: Vec<String>,
+    /// How long each phase took, in order (`build --timings` prints them).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Measures consecutive phases of a run.
+struct Stopwatch {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    /// Ends the phase called `name`.
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Checks the site against `published.lock` (see [`model::ledger`]). Returns the new ledger
@@ -145,12 +169,17 @@ pub fn render_in_memory_cached(
     opts: &BuildOptions,
     cache: &mut cache::BuildCache,
 ) -> std::result::Result<Built, Failure> {
+    let mut watch = Stopwatch::start();
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
     let content = cache.load_content(&config, opts, &mut diags);
+    watch.lap("load content");
     let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
+    watch.lap("assemble");
     cache.render_markdown(&mut site, &config, &mut diags);
+    watch.lap("markdown");
     let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags);
+    watch.lap("ledger");
     let fail = |error: Error, diags: Vec<Diagnostic>| {
         let mut d = diag::Diagnostics::default();
         d.extend(diags);
@@ -167,8 +196,10 @@ pub fn render_in_memory_cached(
     if errors > 0 {
         return Err(fail(Error::Content(errors), diags));
     }
+    watch.lap("theme");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let outputs = cache.render_pages(&ctx, &mut diags);
+    watch.lap("render");
     if opts.audit {
         let extra = theme
             .statics
@@ -180,6 +211,7 @@ pub fn render_in_memory_cached(
         if opts.external {
             diags.extend(external::check(&site, external::Limits::default()));
         }
+        watch.lap("audit");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
@@ -199,13 +231,15 @@ pub fn render_in_memory_cached(
         diagnostics: sorted.into_sorted(),
         ledger,
         ledger_changes,
+        timings: watch.laps,
     })
 }
 
 /// Builds the site into `opts.output`, atomically.
 pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     output::check_output_dir(&opts.root, &opts.output)?;
-    let built = render_in_memory(opts)?;
+    let mut built = render_in_memory(opts)?;
+    let writing = std::time::Instant::now();
     let plan = output::Plan {
         outputs: &built.outputs,
         statics: &built.statics,
@@ -232,5 +266,6 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
             });
         }
     }
+    built.timings.push(("write", writing.elapsed()));
     Ok(built)
 }

@@ -50,6 +50,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// `build --timings`: one line per phase, or one JSON object.
+fn print_timings(timings: &[(&'static str, std::time::Duration)], format: Format) {
+    match format {
+        Format::Json => {
+            let phases: serde_json::Map<String, serde_json::Value> = timings
+                .iter()
+                .map(|(name, d)| (name.to_string(), (d.as_secs_f64() * 1000.0).into()))
+                .collect();
+            println!("{}", serde_json::json!({"type": "timings", "ms": phases}));
+        }
+        Format::Human => {
+            let total: std::time::Duration = timings.iter().map(|(_, d)| *d).sum();
+            for (name, d) in timings {
+                let ms = d.as_secs_f64() * 1000.0;
+                let share = if total.is_zero() {
+                    0.0
+                } else {
+                    d.as_secs_f64() / total.as_secs_f64() * 100.0
+                };
+                println!("  {name:<14} {ms:>9.1} ms  {share:>5.1}%");
+            }
+        }
+    }
+}
+
 fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     for d in diags {
         match format {
@@ -132,6 +157,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             global,
             output,
             locked,
+            timings,
         } => {
             let mut opts = options(&global)?;
             if let Some(out) = output {
@@ -156,7 +182,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         started.elapsed().as_secs_f64()
                     );
                     if built.ledger.is_some() {
-                        println!("published.lock: {}", built.ledger_changes.join("; "));
+                        let shown = built
+                            .ledger_changes
+                            .iter()
+                            .take(3)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        let more = built.ledger_changes.len().saturating_sub(3);
+                        let more = if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        };
+                        println!("published.lock updated: {shown}{more}");
                     }
                     if let Some(next) = next {
                         println!(
@@ -166,6 +205,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                 }
                 Format::Human => {}
+            }
+            if timings {
+                print_timings(&built.timings, global.message_format);
             }
             Ok(())
         }

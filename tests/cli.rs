@@ -376,3 +376,33 @@ fn the_output_folder_may_not_contain_the_site() {
     b.assert_code(2);
     assert!(root.join("site.toml").is_file(), "the site is untouched");
 }
+
+#[test]
+fn timings_name_every_phase() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-01-a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\nText.\n",
+    );
+    let b = site.build_args(&["--timings", "--message-format", "json"]);
+    b.assert_ok();
+    let timings = b
+        .json_lines()
+        .into_iter()
+        .find(|v| v["type"] == "timings")
+        .expect("a timings object");
+    for phase in [
+        "load content",
+        "assemble",
+        "markdown",
+        "ledger",
+        "theme",
+        "render",
+        "write",
+    ] {
+        assert!(
+            timings["ms"][phase].as_f64().is_some(),
+            "{phase} missing: {timings}"
+        );
+    }
+}
