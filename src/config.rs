@@ -21,6 +21,7 @@ pub const SITE_KEYS: &[&str] = &[
     "feed_limit",
     "feed_content",
     "prefix_default_language",
+    "translation_fallback",
     "languages",
     "extra",
 ];
@@ -40,6 +41,7 @@ struct SiteToml {
     feed_limit: Option<usize>,
     feed_content: Option<FeedContent>,
     prefix_default_language: Option<bool>,
+    translation_fallback: Option<bool>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -111,6 +113,9 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// Whether the default language also lives under its prefix (`/en/`), with `/` redirecting.
     pub prefix_default_language: bool,
+    /// Whether a language without its own translation of an item gets a stand-in page showing
+    /// the default-language original, marked as such.
+    pub translation_fallback: bool,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -229,6 +234,7 @@ impl Config {
             feed_content: raw.feed_content.unwrap_or_default(),
             languages,
             prefix_default_language: raw.prefix_default_language.unwrap_or(false),
+            translation_fallback: raw.translation_fallback.unwrap_or(false),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

@@ -478,7 +478,7 @@ pub fn render_item(
                         crate::dates::format(
                             &d.to_zoned(item.tz.clone()),
                             crate::dates::DateFormat::Long,
-                            &item.lang
+                            item.content_lang()
                         )
                     )
                 })
@@ -504,7 +504,7 @@ pub fn render_item(
         .map(|b| ctx.render(b, Place::Front("boilerplate".into())).html);
     out.html = fragment.html;
     out.words = text::word_count(&fragment.text);
-    out.reading_time = text::reading_time(out.words, &item.lang);
+    out.reading_time = text::reading_time(out.words, item.content_lang());
     out.toc = nest_toc(&fragment.toc);
     out.anchors = fragment.toc.iter().map(|(_, id, _)| id.clone()).collect();
     // Summary: front matter, else the text before `<!-- more -->`, else a language-aware cut.
@@ -515,11 +515,11 @@ pub fn render_item(
         out.summary_html = frag.html;
     } else if let Some(cut) = body.find(SUMMARY_MARKER) {
         let frag = summary_ctx.render(&body[..cut], Place::Body);
-        out.summary_text = text::cut_summary(&frag.text, &item.lang);
+        out.summary_text = text::cut_summary(&frag.text, item.content_lang());
         out.summary_html = strip_citations(&frag.html);
     } else {
         let first = first_paragraphs_text(body);
-        out.summary_text = text::cut_summary(&first, &item.lang);
+        out.summary_text = text::cut_summary(&first, item.content_lang());
         out.summary_html = format!("<p>{}</p>", escape_html(&out.summary_text));
     }
     // Sources: cited ones in citation order, then page sources never cited (with a warning).

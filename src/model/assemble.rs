@@ -70,6 +70,9 @@ pub fn assemble(
         })
         .map(|(rel, abs)| (format!("/{rel}"), abs))
         .collect();
+    if config.translation_fallback {
+        add_fallbacks(config, &mut site);
+    }
     build_sections(config, &section_fronts, &mut site, parsed_sections);
     build_taxonomies(config, &mut site);
     for (id, item) in site.items.iter().enumerate() {
@@ -429,6 +432,7 @@ fn resolve_item(
         extra: serde_json::Value::Object(f.extra.clone().unwrap_or_default()),
         aliases,
         translation_key,
+        fallback: None,
         rendered: Default::default(),
         body_offset: p.body_offset,
         text: p.text,
@@ -803,6 +807,40 @@ fn build_taxonomies(config: &Config, site: &mut Site) {
                 lang: lang.clone(),
                 terms,
             });
+        }
+    }
+}
+
+/// With `translation_fallback`: for every public default-language item that has no version in
+/// another language, a stand-in page at that language's URL showing the original, marked as
+/// such (and kept out of lists, feeds, search and the ledger: it is not a translation).
+fn add_fallbacks(config: &Config, site: &mut Site) {
+    let default = config.default_language.clone();
+    let mut have: BTreeSet<(String, String)> = site.items.iter().map(|i| (i.translation_key.clone(), i.lang.clone())).collect();
+    let mut taken: BTreeSet<String> = site.items.iter().flat_map(|i| std::iter::once(i.path.clone()).chain(i.aliases.iter().cloned())).collect();
+    let originals: Vec<usize> = (0..site.items.len())
+        .filter(|&id| {
+            let i = &site.items[id];
+            i.lang == default && i.is_listed() && i.is_public() && !site.standby.contains(&id)
+        })
+        .collect();
+    for id in originals {
+        for lang in config.languages.iter().filter(|l| l.code != default) {
+            let original = &site.items[id];
+            let rest = original.path.strip_prefix(&config.lang_prefix(&default)).unwrap_or(&original.path);
+            let path = format!("{}{rest}", config.lang_prefix(&lang.code));
+            if have.contains(&(original.translation_key.clone(), lang.code.clone())) || taken.contains(&path) {
+                continue;
+            }
+            let mut stand_in = original.clone();
+            stand_in.lang = lang.code.clone();
+            stand_in.path = path.clone();
+            stand_in.fallback = Some(default.clone());
+            stand_in.visibility = Visibility::Unlisted;
+            stand_in.aliases = Vec::new();
+            have.insert((stand_in.translation_key.clone(), lang.code.clone()));
+            taken.insert(path);
+            site.items.push(stand_in);
         }
     }
 }

@@ -155,6 +155,21 @@ pub fn check(
     now: Timestamp,
     root: &std::path::Path,
 ) -> Outcome {
+    check_with(site, ledger, ledger_text, now, root, &|id| {
+        content_hash(&site.items[id])
+    })
+}
+
+/// [`check`], with each published item's [`content_hash`] asked of `hash` (serve's cache
+/// computes it only for files that changed; see [`crate::cache`]).
+pub fn check_with(
+    site: &Site,
+    ledger: &Ledger,
+    ledger_text: &str,
+    now: Timestamp,
+    root: &std::path::Path,
+    hash: &dyn Fn(super::ItemId) -> String,
+) -> Outcome {
     let mut out = Outcome {
         next: Ledger {
             version: 1,
@@ -164,7 +179,7 @@ pub fn check(
     };
     let now_text = crate::dates::rfc3339_utc(now);
     let mut seen = std::collections::BTreeSet::new();
-    for item in &site.items {
+    for (id, item) in site.items.iter().enumerate().filter(|(_, i)| i.fallback.is_none()) {
         let source = item.src.rel.clone();
         seen.insert(source.clone());
         let recorded = ledger.items.get(&source);
@@ -185,7 +200,7 @@ pub fn check(
             }
             continue;
         }
-        let hash = content_hash(item);
+        let hash = hash(id);
         let (corrections, updates, editorial) = notice_counts(item);
         let withdrawn = item.withdrawn.is_some();
         let Some(r) = recorded else {

@@ -138,6 +138,9 @@ pub struct Item {
     pub aliases: Vec<String>,
     /// Items that are translations of each other share this key.
     pub translation_key: String,
+    /// For a stand-in page (a language without its own translation, with
+    /// `translation_fallback` on): the language the content is written in.
+    pub fallback: Option<String>,
     /// Rendered Markdown; filled by [`crate::markdown::render_all`].
     pub rendered: Rendered,
 }
@@ -165,6 +168,11 @@ impl Item {
     /// lists, but never announces them to feed readers or search engines).
     pub fn in_feeds(&self) -> bool {
         matches!(self.visibility, Visibility::Listed | Visibility::Withdrawn) && self.is_public()
+    }
+
+    /// The language the text is written in (differs from `lang` on fallback pages).
+    pub fn content_lang(&self) -> &str {
+        self.fallback.as_deref().unwrap_or(&self.lang)
     }
 
     /// Not a draft, not under embargo, not on standby.

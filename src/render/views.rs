@@ -102,7 +102,7 @@ pub fn item_translations(site: &Site, config: &Config, id: ItemId) -> Vec<Value>
     site.translations_of(id)
         .map(|t| {
             let other = &site.items[t];
-            json!({"lang": other.lang, "name": config.language(&other.lang).name, "url": config.url(&other.path), "permalink": config.permalink(&config.url(&other.path)), "title": other.title})
+            json!({"lang": other.lang, "name": config.language(&other.lang).name, "url": config.url(&other.path), "permalink": config.permalink(&config.url(&other.path)), "title": other.title, "fallback": other.fallback.is_some()})
         })
         .collect()
 }
@@ -137,6 +137,12 @@ pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
         "reading_time": r.reading_time,
         "word_count": r.words,
         "extra": item.extra,
+        "fallback": item.fallback.as_ref().map(|original| {
+            let source = site.translations_of(id).find(|&t| &site.items[t].lang == original);
+            let url = source.map(|t| config.url(&site.items[t].path));
+            let permalink = url.as_ref().map(|u| config.permalink(u));
+            json!({"lang": original, "name": config.language(original).name, "url": url, "permalink": permalink})
+        }),
     })
 }
 
