@@ -5,22 +5,28 @@ For each site (the example newsroom at the repository root, and a 10,000-item co
 shared/tools/gen_corpus.py), it starts `target/release/pressroom serve --port 0`, opens the
 live-reload event stream, then 20 times appends a line to one content file and measures the
 time from just before the write to the arrival of the next `data:` event (the new build is
-then being served). The file is restored at the end. Reports median and p95 per site.
+then being served). Each site is first copied into a temporary folder (the example newsroom's
+site files, or the whole corpus) and served from there, so the repository's `content/` and the
+corpus are never edited; `--in-place` serves and edits the sites where they are (the edited
+file is then restored at the end). Reports median and p95 per site.
 
 Standard library only. Usage:
     python3 benches/serve_latency.py                 # both sites, 20 edits each
     BENCH_EDITS=50 python3 benches/serve_latency.py
     python3 benches/serve_latency.py --no-build --sites example
+    python3 benches/serve_latency.py --in-place      # edit the sites themselves, not copies
 """
 
 import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -172,11 +178,29 @@ def measure(name: str, root: Path, edits: int):
     }
 
 
+# What a site is made of (the repository root holds the crate too: copy only these).
+SITE_ENTRIES = ["site.toml", "published.lock", "content", "data", "static", "themes", "templates"]
+
+
+def copy_site(root: Path, into: Path) -> Path:
+    """Copies the site at `root` into a new folder under `into` and returns it."""
+    dest = into / root.name
+    dest.mkdir(parents=True)
+    for entry in SITE_ENTRIES:
+        src = root / entry
+        if src.is_dir():
+            shutil.copytree(src, dest / entry, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, dest / entry)
+    return dest
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
     ap.add_argument("--sites", default="example,10000", help="comma-separated: example,10000")
     ap.add_argument("--edits", type=int, default=int(os.environ.get("BENCH_EDITS", "20")))
+    ap.add_argument("--in-place", action="store_true", help="serve and edit the sites themselves, not temporary copies")
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -192,7 +216,11 @@ def main():
                     [sys.executable, str(GEN), "--n", str(n), "--format", "pressroom", "--out", str(root)],
                     check=True,
                 )
-        results.append(measure(site, root, args.edits))
+        if args.in_place:
+            results.append(measure(site, root, args.edits))
+        else:
+            with tempfile.TemporaryDirectory(prefix="pressroom-serve-bench-") as tmp:
+                results.append(measure(site, copy_site(root, Path(tmp)), args.edits))
     print(f"{'site':<10} {'edits':>5} {'median ms':>10} {'p95 ms':>8} {'min':>7} {'max':>7}")
     for r in results:
         print(f"{r['site']:<10} {r['edits']:>5} {r['median_ms']:>10} {r['p95_ms']:>8} {r['min_ms']:>7} {r['max_ms']:>7}")

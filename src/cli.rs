@@ -69,6 +69,36 @@ pub(crate) enum Command {
         /// The folder to create.
         dir: PathBuf,
     },
+    /// Deploy the built output to a folder or S3-compatible storage, uploading only what changed.
+    Deploy {
+        /// Where to: file:///path/to/web-root or s3://bucket/prefix.
+        #[arg(long)]
+        target: String,
+        /// The site folder (the output defaults to ROOT/public).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The built output folder to deploy.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Print what would be uploaded and deleted; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse, changing nothing, a deploy that would delete more files than this.
+        #[arg(long, default_value_t = 256)]
+        max_deletes: usize,
+        /// S3 endpoint URL (default: AWS_ENDPOINT_URL, else AWS).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// S3 region (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        /// Print only the changed URLs.
+        #[arg(long, short)]
+        quiet: bool,
+        /// human or json.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        message_format: Format,
+    },
 }
 
 /// How diagnostics are printed.

@@ -307,14 +307,14 @@ pub(crate) fn find_key_offset(text: &str, key: &str) -> usize {
         let is_key = trimmed.strip_prefix(key).is_some_and(|rest| {
             rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':')
         });
-        let is_table = trimmed
-            .trim_start_matches('[')
-            .trim_start()
-            .starts_with(key)
-            && trimmed.starts_with('[')
-            && trimmed.trim_start_matches('[')[key.len()..]
+        // `[key]`, `[[key]]`, `[ key ]`. (Slicing the untrimmed line at `key.len()` panicked
+        // when wide spaces such as U+3000 stood before the key: a byte inside a character.)
+        let is_table = trimmed.starts_with('[')
+            && trimmed
+                .trim_start_matches('[')
                 .trim_start()
-                .starts_with(']');
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(']'));
         if is_key || is_table {
             return offset + indent;
         }

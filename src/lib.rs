@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod external;
@@ -69,6 +70,10 @@ pub struct Built {
     pub ledger: Option<String>,
     /// What changes in the ledger (new items, recorded notices).
     pub ledger_changes: Vec<String>,
+    /// The site's `base_url` (after `--base-url`).
+    pub base_url: String,
+    /// What [`build`] wrote: every file with its hash (written as `.pressroom-manifest.json`).
+    pub manifest: Option<deploy::manifest::Manifest>,
     /// How long each phase took, in order (`build --timings` prints them).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -101,6 +106,7 @@ fn check_ledger(
     opts: &BuildOptions,
     site: &model::Site,
     diags: &mut Vec<Diagnostic>,
+    hashes: Option<&[String]>,
 ) -> (Option<String>, Vec<String>) {
     use model::ledger::{self, Ledger};
     let path = opts.root.join(ledger::FILE);
@@ -134,7 +140,12 @@ fn check_ledger(
             return (None, vec![]);
         }
     };
-    let outcome = ledger::check(site, &recorded, &text, opts.now, &opts.root);
+    let outcome = match hashes {
+        Some(h) => ledger::check_with(site, &recorded, &text, opts.now, &opts.root, &|id| {
+            h[id].clone()
+        }),
+        None => ledger::check(site, &recorded, &text, opts.now, &opts.root),
+    };
     let failed = !outcome.diagnostics.is_empty();
     diags.extend(outcome.diagnostics.into_iter().map(soften));
     if outcome.changes.is_empty() || failed || opts.preview || opts.drafts {
@@ -178,7 +189,8 @@ pub fn render_in_memory_cached(
     watch.lap("assemble");
     cache.render_markdown(&mut site, &config, &mut diags);
     watch.lap("markdown");
-    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags);
+    let hashes = cache.content_hashes(&site);
+    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags, hashes.as_deref());
     watch.lap("ledger");
     let fail = |error: Error, diags: Vec<Diagnostic>| {
         let mut d = diag::Diagnostics::default();
@@ -225,6 +237,8 @@ pub fn render_in_memory_cached(
             .count(),
         withheld: site.withheld.len(),
         next_embargo: site.next_embargo_lift(),
+        base_url: config.base_url.clone(),
+        manifest: None,
         outputs,
         statics: theme.statics.clone(),
         assets: site.assets,
@@ -240,16 +254,24 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     output::check_output_dir(&opts.root, &opts.output)?;
     let mut built = render_in_memory(opts)?;
     let writing = std::time::Instant::now();
+    let header = deploy::manifest::Header {
+        base_url: built.base_url.clone(),
+        next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
+    };
     let plan = output::Plan {
         outputs: &built.outputs,
         statics: &built.statics,
         assets: &built.assets,
+        manifest: &header,
     };
-    if let Err(error) = output::commit(&plan, &opts.output) {
-        return Err(Failure {
-            error,
-            diagnostics: built.diagnostics,
-        });
+    match output::commit(&plan, &opts.output) {
+        Ok(manifest) => built.manifest = Some(manifest),
+        Err(error) => {
+            return Err(Failure {
+                error,
+                diagnostics: built.diagnostics,
+            });
+        }
     }
     if let Some(text) = &built.ledger {
         // Written after the output, like a commit record: a build that failed records nothing.

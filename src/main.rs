@@ -10,6 +10,7 @@ mod cli;
 use cli::{Cli, Command, Format, Global};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Build { global, .. }
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         | Command::Check { global, .. }
         | Command::New { global, .. } => global.message_format,
         Command::Init { .. } => Format::Human,
+        Command::Deploy { message_format, .. } => *message_format,
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,6 +74,74 @@ fn print_timings(timings: &[(&'static str, std::time::Duration)], format: Format
                 println!("  {name:<14} {ms:>9.1} ms  {share:>5.1}%");
             }
         }
+    }
+}
+
+/// `deploy`'s plan, outcome and the changed URLs (for a CDN purge).
+fn print_deploy(report: &pressroom::deploy::Report, quiet: bool, format: Format) {
+    let plan = &report.plan;
+    match format {
+        Format::Json => {
+            for u in &plan.uploads {
+                println!(
+                    "{}",
+                    serde_json::json!({"type": "upload", "path": u.path, "reason": u.reason, "size": u.entry.size})
+                );
+            }
+            for path in &plan.deletes {
+                println!("{}", serde_json::json!({"type": "delete", "path": path}));
+            }
+            println!(
+                "{}",
+                serde_json::json!({"type": "summary", "target": report.target, "dry_run": report.dry_run, "uploaded": plan.uploads.len(), "deleted": plan.deletes.len(), "unchanged": plan.unchanged, "changed_urls": report.changed_urls, "next_embargo_lift": report.next_embargo_lift})
+            );
+        }
+        Format::Human if quiet => {
+            for url in &report.changed_urls {
+                println!("{url}");
+            }
+        }
+        Format::Human => {
+            let verb = if report.dry_run { "would " } else { "" };
+            for u in &plan.uploads {
+                let reason = match u.reason {
+                    pressroom::deploy::Reason::New => "new",
+                    pressroom::deploy::Reason::Changed => "changed",
+                };
+                println!("{verb}upload {} ({reason})", u.path);
+            }
+            for path in &plan.deletes {
+                println!("{verb}delete {path}");
+            }
+            println!(
+                "{} {}: {} uploaded, {} deleted, {} unchanged",
+                if report.dry_run {
+                    "dry run, nothing changed at"
+                } else {
+                    "deployed to"
+                },
+                report.target,
+                plan.uploads.len(),
+                plan.deletes.len(),
+                plan.unchanged
+            );
+            if !report.changed_urls.is_empty() {
+                println!("changed URLs (purge them from a CDN):");
+                for url in &report.changed_urls {
+                    println!("{url}");
+                }
+            }
+        }
+    }
+}
+
+/// Rust ignores SIGPIPE, so `pressroom deploy -q | head` would panic writing to a closed pipe.
+/// Restore the default: the process ends quietly when its reader goes away, as Unix tools do.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -168,7 +238,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let built = pressroom::build(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);
             let next = built.next_embargo.map(pressroom::dates::rfc3339_utc);
-            let files = built.outputs.len() + built.statics.len() + built.assets.len();
+            // What was written: every file of the manifest, and the manifest.
+            let files = built.manifest.as_ref().map_or(0, |m| m.files.len() + 1);
             match global.message_format {
                 Format::Json => println!(
                     "{}",
@@ -258,6 +329,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &config.timezone,
             )?;
             println!("{}", path.display());
+            Ok(())
+        }
+        Command::Deploy {
+            target,
+            root,
+            output,
+            dry_run,
+            max_deletes,
+            endpoint,
+            region,
+            quiet,
+            message_format,
+        } => {
+            let opts = pressroom::deploy::DeployOptions {
+                target,
+                output: output.unwrap_or_else(|| root.join("public")),
+                dry_run,
+                max_deletes,
+                endpoint,
+                region,
+            };
+            let report = pressroom::deploy::deploy(&opts)?;
+            print_deploy(&report, quiet, message_format);
             Ok(())
         }
         Command::Init { dir } => {

@@ -2,6 +2,7 @@
 //! which replaces the output only once complete. A failed or killed build leaves the previous
 //! output as it was; stale staging folders from killed builds are cleared by the next build.
 
+use crate::deploy::manifest::{self, Entry, Manifest};
 use crate::error::{Error, Result};
 use crate::render::Output;
 use crate::render::theme::StaticSource;
@@ -17,6 +18,8 @@ pub struct Plan<'a> {
     pub statics: &'a std::collections::BTreeMap<String, StaticSource>,
     /// Content assets: (output path, source file).
     pub assets: &'a [(String, PathBuf)],
+    /// What the manifest of the written files says besides them (see [`manifest`]).
+    pub manifest: &'a manifest::Header,
 }
 
 /// Refuses output folders whose replacement would destroy the site itself.
@@ -75,22 +78,30 @@ fn clear_stale(out: &Path) {
     }
 }
 
-/// Writes the plan into a staging folder and swaps it in for `out`.
-pub fn commit(plan: &Plan<'_>, out: &Path) -> Result<()> {
+/// Writes the plan and its manifest into a staging folder and swaps it in for `out`.
+pub fn commit(plan: &Plan<'_>, out: &Path) -> Result<Manifest> {
     clear_stale(out);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
     }
     let staging = staging_name(out, "tmp");
-    let result = write_tree(plan, &staging).and_then(|()| swap(&staging, out));
+    let result = write_tree(plan, &staging).and_then(|files| {
+        // In the staging folder, so the manifest is swapped in with the files it describes.
+        let manifest = Manifest::new(plan.manifest, files.into_iter().collect());
+        let path = staging.join(manifest::FILE);
+        std::fs::write(&path, manifest.to_json())
+            .map_err(|e| Error::io("cannot write", path, e))?;
+        swap(&staging, out).map(|()| manifest)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
 }
 
-/// Writes the plan into `dir` (which is created), in parallel.
-pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<()> {
+/// Writes the plan into `dir` (which is created), in parallel; returns every file written with
+/// its hash, by site path.
+pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<Vec<(String, Entry)>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
     enum Src<'a> {
         Bytes(&'a [u8]),
@@ -124,18 +135,39 @@ pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<()> {
         if let Some(parent) = target.parent() {
             dirs.insert(parent.to_path_buf());
         }
-        targets.push((target, src));
+        targets.push((path, target, src));
     }
     for d in &dirs {
         std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
     }
-    targets.par_iter().try_for_each(|(target, src)| match src {
-        Src::Bytes(b) => {
-            std::fs::write(target, b).map_err(|e| Error::io("cannot write", target, e))
-        }
-        Src::File(p) => std::fs::copy(p, target)
-            .map(|_| ())
-            .map_err(|e| Error::io("cannot copy", p, e)),
+    targets
+        .par_iter()
+        .map(|(path, target, src)| {
+            let entry = match src {
+                Src::Bytes(b) => {
+                    std::fs::write(target, b).map_err(|e| Error::io("cannot write", target, e))?;
+                    Entry::of(b)
+                }
+                Src::File(p) => {
+                    std::fs::copy(p, target).map_err(|e| Error::io("cannot copy", p, e))?;
+                    hash_file(target)?
+                }
+            };
+            Ok((format!("/{}", path.trim_start_matches('/')), entry))
+        })
+        .collect()
+}
+
+/// The manifest entry of a file on disk, read in a stream.
+fn hash_file(path: &Path) -> Result<Entry> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+    let size =
+        std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io("cannot read", path, e))?;
+    Ok(Entry {
+        sha256: manifest::hex(&hasher.finalize()),
+        size,
     })
 }
 

@@ -82,6 +82,7 @@ pub fn init(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
+    let workflow = crate::deploy::github_workflow();
     let files: &[(&str, &str)] = &[
         (
             "site.toml",
@@ -129,6 +130,7 @@ pub fn init(dir: &Path) -> Result<()> {
         ),
         ("static/.gitkeep", ""),
         (".gitignore", "/public\n"),
+        (crate::deploy::WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {
         let path = dir.join(rel);

@@ -435,6 +435,10 @@ fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
         "{stats:?}"
     );
     assert!(stats.pages_reused > 0, "{stats:?}");
+    assert!(
+        stats.shape_unchanged,
+        "a body edit keeps the site's shape: {stats:?}"
+    );
     let full = pressroom::render_in_memory(&opts).expect("full build");
     let sorted = |b: &pressroom::Built| {
         let mut v: Vec<_> = b
@@ -448,6 +452,14 @@ fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
     assert!(
         sorted(&cached) == sorted(&full),
         "cached and full builds differ"
+    );
+    assert!(
+        full.outputs.iter().any(|o| o.path == "/search/meta.json")
+            && full
+                .outputs
+                .iter()
+                .any(|o| o.path.starts_with("/search/index-")),
+        "the comparison covers the search index"
     );
 }
 
@@ -479,4 +491,221 @@ fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
         ledger
     );
     server.stop();
+}
+
+/// A copy of the example newsroom (the repository root's site) in a temp dir.
+fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).expect("mkdir");
+            for e in std::fs::read_dir(from).expect("read dir") {
+                let e = e.expect("entry");
+                copy(&e.path(), &to.join(e.file_name()));
+            }
+        } else {
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(from, to).expect("copy");
+        }
+    }
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::Builder::new()
+        .prefix("pressroom-cache-")
+        .tempdir()
+        .expect("temp dir");
+    let root = dir.path().join("site");
+    for entry in [
+        "site.toml",
+        "published.lock",
+        "content",
+        "data",
+        "static",
+        "themes",
+    ] {
+        if repo.join(entry).exists() {
+            copy(&repo.join(entry), &root.join(entry));
+        }
+    }
+    (dir, root)
+}
+
+fn by_path(outputs: &[pressroom::render::Output]) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = outputs
+        .iter()
+        .map(|o| (o.path.clone(), o.bytes.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn first_difference(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> String {
+    let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    if paths(a) != paths(b) {
+        let (pa, pb) = (paths(a), paths(b));
+        let only_a: Vec<_> = pa.iter().filter(|p| !pb.contains(p)).collect();
+        let only_b: Vec<_> = pb.iter().filter(|p| !pa.contains(p)).collect();
+        return format!("only cached: {only_a:?}; only full: {only_b:?}");
+    }
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x.1 != y.1)
+        .map(|(x, _)| format!("{} differs", x.0))
+        .unwrap_or_default()
+}
+
+/// One random edit of the kind an author makes, on the site at `root`; returns the paths
+/// written or removed and what was done.
+fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>, String) {
+    let mut next = |m: usize| {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        (*rng % m as u64) as usize
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![root.join("content")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "md")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("_index"))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let file = files[next(files.len())].clone();
+    let text = std::fs::read_to_string(&file).expect("read");
+    let kind = next(10);
+    let set = |key: &str, value: &str| -> String {
+        let mut done = false;
+        let mut out: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with(&format!("{key} =")) {
+                    done = true;
+                    format!("{key} = {value}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        if !done {
+            out.insert(1, format!("{key} = {value}"));
+        }
+        out.join("\n") + "\n"
+    };
+    let (written, what) = match kind {
+        // The usual edit: the body only.
+        0..=3 => {
+            std::fs::write(
+                &file,
+                format!("{text}\nEdit number {n} of the body, with *emphasis*.\n"),
+            )
+            .expect("write");
+            (vec![file.clone()], "body")
+        }
+        4 => {
+            std::fs::write(&file, set("title", &format!("\"Retitled by edit {n}\"")))
+                .expect("write");
+            (vec![file.clone()], "title")
+        }
+        5 => {
+            std::fs::write(
+                &file,
+                set(
+                    "date",
+                    &format!("2025-0{}-1{}T09:00:00Z", 1 + next(9), next(10)),
+                ),
+            )
+            .expect("write");
+            (vec![file.clone()], "date")
+        }
+        6 => {
+            std::fs::write(
+                &file,
+                set("tags", &format!("[\"edited-{}\", \"fjord\"]", next(3))),
+            )
+            .expect("write");
+            (vec![file.clone()], "tags")
+        }
+        7 => {
+            std::fs::remove_file(&file).expect("remove");
+            (vec![file.clone()], "delete")
+        }
+        8 => {
+            let copy = file.with_file_name(format!("copy-{n}.md"));
+            std::fs::write(&copy, set("title", &format!("\"A copy made by edit {n}\"")))
+                .expect("write");
+            (vec![copy], "add")
+        }
+        _ => {
+            // Whitespace only: the output may not change at all.
+            std::fs::write(&file, format!("{text}\n")).expect("write");
+            (vec![file.clone()], "whitespace")
+        }
+    };
+    let rel = file
+        .strip_prefix(root)
+        .unwrap_or(&file)
+        .display()
+        .to_string();
+    (written, format!("edit {n}: {what} of {rel}"))
+}
+
+#[test]
+fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
+    let (_dir, root) = example_copy();
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let mut cache = pressroom::cache::BuildCache::default();
+    let mut shared = pressroom::cache::BuildCache::shared();
+    pressroom::render_in_memory_cached(&opts, &mut cache).expect("first build");
+    pressroom::render_in_memory_cached(&opts, &mut shared).expect("first build");
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut fast = 0;
+    for n in 0..24 {
+        let (paths, what) = random_edit(&root, &mut rng, n);
+        cache.invalidate(paths.iter().map(PathBuf::as_path));
+        shared.invalidate(paths.iter().map(PathBuf::as_path));
+        let full = pressroom::render_in_memory(&opts);
+        let cached = pressroom::render_in_memory_cached(&opts, &mut cache);
+        let in_shared = pressroom::render_in_memory_cached(&opts, &mut shared);
+        let (full, cached) = match (full, cached, in_shared) {
+            (Ok(f), Ok(c), Ok(_)) => (f, c),
+            (Err(_), Err(_), Err(_)) => continue,
+            (f, c, s) => panic!(
+                "{what}: the builds disagree on failing: full {:?}, cached {:?}, shared {:?}",
+                f.err().map(|e| e.error),
+                c.err().map(|e| e.error),
+                s.err().map(|e| e.error)
+            ),
+        };
+        if cache.stats().shape_unchanged {
+            fast += 1;
+        }
+        let (full, cached_outputs) = (by_path(&full.outputs), by_path(&cached.outputs));
+        assert!(
+            cached_outputs == full,
+            "{what}: cached and full builds differ: {}",
+            first_difference(&cached_outputs, &full)
+        );
+        let mut from_shared: Vec<(String, Vec<u8>)> = shared
+            .outputs()
+            .map(|(p, b)| (p.clone(), b.as_ref().clone()))
+            .collect();
+        from_shared.sort();
+        assert!(
+            from_shared == full,
+            "{what}: the shared cache's outputs differ: {}",
+            first_difference(&from_shared, &full)
+        );
+    }
+    assert!(fast > 0, "no edit took the fast path");
 }

@@ -264,35 +264,34 @@ impl<'a> PageCtx<'a> {
                 _ => rest = after,
             }
         }
-        let mut source = String::with_capacity(markdown.len() + labels.len() * 24);
-        source.push_str(markdown);
-        let real_end = markdown.len();
+        // The placeholders go before the text, closed by an HTML comment line, not after it: a
+        // text that ends inside an open code fence or HTML block would swallow them (the
+        // placeholder showed on the page and the unknown citation went unreported). Everything
+        // parsed from this prefix is dropped; offsets are shifted back into the text.
+        let mut source = String::with_capacity(markdown.len() + labels.len() * 24 + 12);
         for label in &labels {
-            source.push_str("\n\n[^");
+            source.push_str("[^");
             source.push_str(label);
-            source.push_str("]: placeholder\n");
+            source.push_str("]: placeholder\n\n");
         }
+        if !labels.is_empty() {
+            source.push_str("<!-- -->\n");
+        }
+        let prefix = source.len();
+        source.push_str(markdown);
 
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut text = String::new();
         let mut toc = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr<'_>>, Vec<Event<'_>>, String)> = None;
         let mut code: Option<(String, String)> = None;
-        let mut skip_depth = 0usize;
         let mut first_paragraph = true;
         for (event, range) in Parser::new_ext(&source, options()).into_offset_iter() {
-            if skip_depth > 0 {
-                match &event {
-                    Event::Start(Tag::FootnoteDefinition(_)) => skip_depth += 1,
-                    Event::End(TagEnd::FootnoteDefinition) => skip_depth -= 1,
-                    _ => {}
-                }
+            if range.start < prefix {
                 continue;
             }
+            let range = range.start - prefix..range.end - prefix;
             match event {
-                Event::Start(Tag::FootnoteDefinition(_)) if range.start >= real_end => {
-                    skip_depth = 1
-                }
                 Event::FootnoteReference(label) if !defined.contains(label.as_ref()) => {
                     let html = match self.cite(&label) {
                         Some(html) => html,

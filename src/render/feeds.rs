@@ -56,7 +56,8 @@ pub fn links(config: &Config, base: &str, title: &str) -> serde_json::Value {
     ])
 }
 
-fn host(config: &Config) -> String {
+/// The site's host name, for tag URIs.
+pub(crate) fn host(config: &Config) -> String {
     config
         .base_url
         .split("://")
@@ -251,12 +252,18 @@ fn json_feed(config: &Config, feed: &Feed) -> String {
         .entries
         .iter()
         .map(|e| {
-            json!({
+            let mut item = json!({
                 "id": e.id, "url": e.link, "title": e.title, "content_html": e.html, "summary": e.summary,
-                "date_published": e.published.map(rfc3339_utc), "date_modified": rfc3339_utc(e.updated),
+                "date_modified": rfc3339_utc(e.updated),
                 "authors": e.authors.iter().map(|a| json!({"name": a})).collect::<Vec<_>>(),
                 "tags": e.categories,
-            })
+            });
+            // JSON Feed 1.1: an optional field is a string when present, never null (an
+            // undated fact sheet has no `date_published`).
+            if let Some(p) = e.published {
+                item["date_published"] = rfc3339_utc(p).into();
+            }
+            item
         })
         .collect();
     let value = json!({

@@ -28,15 +28,65 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// A page to render: template, language, site path and the variables particular to it.
-struct Job {
+/// A page's own variables and its `translations`, built only when the page is rendered.
+type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
+
+/// A page to render: template, language, site path, the items it reads, and (lazily) the
+/// variables particular to it.
+struct Job<'a> {
     template: String,
     lang: String,
     path: String,
-    vars: Vec<(&'static str, Value)>,
-    translations: Vec<Value>,
     /// Which item the page belongs to, for error messages.
     owner: String,
+    /// The items whose content the page's context embeds (its own item, the items a list page
+    /// shows). Everything else it reads is the site's shape (see [`PageCache`]).
+    deps: Vec<ItemId>,
+    vars: Box<dyn FnOnce() -> Vars + Send + 'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(
+        template: impl Into<String>,
+        lang: impl Into<String>,
+        path: impl Into<String>,
+        owner: impl Into<String>,
+        deps: Vec<ItemId>,
+        vars: impl FnOnce() -> Vars + Send + 'a,
+    ) -> Self {
+        Job {
+            template: template.into(),
+            lang: lang.into(),
+            path: path.into(),
+            owner: owner.into(),
+            deps,
+            vars: Box::new(vars),
+        }
+    }
+}
+
+/// What serve's page cache ([`crate::cache`]) knows of the previous build.
+pub trait PageCache: Sync {
+    /// Whether the page at output path `file` can be taken from the previous build without
+    /// building its context: true only when the site's shape is unchanged and no item of
+    /// `deps` changed (see [`crate::cache`]).
+    fn unchanged(&self, file: &str, deps: &[ItemId]) -> bool;
+    /// Whether the previous build rendered `file` from a context with hash `key`.
+    fn has(&self, file: &str, key: u64) -> bool;
+}
+
+/// A templated page of [`render_pages`].
+#[derive(Debug)]
+pub struct Page {
+    /// Output path.
+    pub path: String,
+    /// The bytes; None: the previous build's bytes stand (the cache said so).
+    pub bytes: Option<Vec<u8>>,
+    /// Hash of everything its rendering read; None when the page was reused without
+    /// building its context (the previous key stands) or no cache was given.
+    pub key: Option<u64>,
+    /// The items whose content the page embeds.
+    pub deps: Vec<ItemId>,
 }
 
 /// Shared, read-only state for rendering one build.
@@ -49,8 +99,8 @@ pub struct RenderCtx<'a> {
     pub theme: &'a Theme,
     /// The options.
     pub opts: &'a BuildOptions,
-    /// Summary views, one per item, built once and shared by every list.
-    pub summaries: Vec<Value>,
+    /// Summary views, one per item, each built the first time a page needs it.
+    summaries: Vec<std::sync::OnceLock<Value>>,
     config_value: Value,
     /// Pages that have feeds (site path of the list's first page) and the feed's title.
     feed_titles: std::collections::HashMap<String, String>,
@@ -59,7 +109,8 @@ pub struct RenderCtx<'a> {
 }
 
 impl<'a> RenderCtx<'a> {
-    /// Prepares the shared values (item summaries in parallel, the config view).
+    /// Prepares the shared values (the config view, feeds, navigation); item summaries are
+    /// built on first use.
     pub fn new(
         site: &'a Site,
         config: &'a Config,
@@ -67,8 +118,7 @@ impl<'a> RenderCtx<'a> {
         opts: &'a BuildOptions,
     ) -> Self {
         let summaries = (0..site.items.len())
-            .into_par_iter()
-            .map(|id| item_summary_view(site, config, id))
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         let feed_titles = feed_plan(site, config)
             .into_iter()
@@ -100,66 +150,90 @@ impl<'a> RenderCtx<'a> {
         }
     }
 
+    fn summary(&self, id: ItemId) -> &Value {
+        self.summaries[id].get_or_init(|| item_summary_view(self.site, self.config, id))
+    }
+
     fn summaries_of(&self, ids: &[ItemId]) -> Vec<Value> {
-        ids.iter().map(|&id| self.summaries[id].clone()).collect()
+        ids.iter().map(|&id| self.summary(id).clone()).collect()
     }
 }
 
 /// Renders every page of the site. Template errors become diagnostics naming the template
 /// and the item being rendered.
 pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
-    render_site_with(ctx, diags, None)
+    let mut outputs: Vec<Output> = render_pages(ctx, diags, None)
         .into_iter()
-        .map(|(o, _)| o)
-        .collect()
+        .filter_map(|p| {
+            p.bytes.map(|bytes| Output {
+                path: p.path,
+                bytes,
+            })
+        })
+        .collect();
+    outputs.extend(alias_outputs(ctx));
+    outputs.extend(feed_outputs(ctx));
+    outputs.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
+    outputs.extend(search::outputs(ctx.site, ctx.config));
+    outputs.push(highlight_output());
+    outputs
 }
 
-/// Asked for the bytes of a page rendered earlier, by output path and a hash of everything
-/// its rendering reads (template name, language, context); None renders it anew.
-pub type Reuse<'r> = &'r (dyn Fn(&str, u64) -> Option<Vec<u8>> + Sync);
+/// The highlight stylesheet.
+pub fn highlight_output() -> Output {
+    Output {
+        path: "/highlight.css".into(),
+        bytes: crate::markdown::highlight::stylesheet().into_bytes(),
+    }
+}
 
-/// [`render_site`], asking `reuse` (serve's page cache, [`crate::cache`]) before rendering
-/// each templated page. Returns each output with its hash (None for pages not from a template,
-/// or when `reuse` is None).
-pub fn render_site_with(
+/// Every templated page. With `cache` (serve's, [`crate::cache`]), a page the cache calls
+/// unchanged is not built at all, and one whose context hashes as before is not rendered:
+/// both come back with `bytes: None`.
+pub fn render_pages(
     ctx: &RenderCtx<'_>,
     diags: &mut Vec<Diagnostic>,
-    reuse: Option<Reuse<'_>>,
-) -> Vec<(Output, Option<u64>)> {
+    cache: Option<&dyn PageCache>,
+) -> Vec<Page> {
     let mut jobs = Vec::new();
     item_jobs(ctx, &mut jobs);
     section_jobs(ctx, &mut jobs);
     taxonomy_jobs(ctx, &mut jobs);
     people_and_sources_jobs(ctx, &mut jobs);
     site_page_jobs(ctx, &mut jobs);
-    let results: Vec<Result<(Output, Option<u64>), Diagnostic>> = jobs
+    let results: Vec<Result<Page, Diagnostic>> = jobs
         .into_par_iter()
-        .map(|job| render_job(ctx, job, reuse))
+        .map(|job| render_job(ctx, job, cache))
         .collect();
-    let mut outputs = Vec::with_capacity(results.len() + 8);
+    let mut pages = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(o) => outputs.push(o),
+            Ok(p) => pages.push(p),
             Err(d) => diags.push(d),
         }
     }
-    let mut rest = alias_outputs(ctx);
-    rest.extend(feed_outputs(ctx));
-    rest.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
-    rest.extend(search::outputs(ctx.site, ctx.config));
-    rest.push(Output {
-        path: "/highlight.css".into(),
-        bytes: crate::markdown::highlight::stylesheet().into_bytes(),
-    });
-    outputs.extend(rest.into_iter().map(|o| (o, None)));
-    outputs
+    pages
 }
 
 fn render_job(
     ctx: &RenderCtx<'_>,
-    job: Job,
-    reuse: Option<Reuse<'_>>,
-) -> Result<(Output, Option<u64>), Diagnostic> {
+    job: Job<'_>,
+    cache: Option<&dyn PageCache>,
+) -> Result<Page, Diagnostic> {
+    let file = if job.path.ends_with('/') {
+        format!("{}index.html", job.path)
+    } else {
+        job.path.clone()
+    };
+    if cache.is_some_and(|c| c.unchanged(&file, &job.deps)) {
+        return Ok(Page {
+            path: file,
+            bytes: None,
+            key: None,
+            deps: job.deps,
+        });
+    }
+    let (own_vars, translations) = (job.vars)();
     // One map moved into the context: `Context::insert` would serialize (copy) every value.
     let mut vars = serde_json::Map::new();
     vars.insert("config".into(), ctx.config_value.clone());
@@ -178,7 +252,7 @@ fn render_job(
     );
     vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
     vars.insert("feeds".into(), feed_links_for(ctx, &job.path, &job.lang));
-    vars.insert("translations".into(), Value::Array(job.translations));
+    vars.insert("translations".into(), Value::Array(translations));
     vars.insert("jsonld".into(), Value::Null);
     vars.insert(
         "sections".into(),
@@ -187,23 +261,23 @@ fn render_job(
             .cloned()
             .unwrap_or(Value::Array(vec![])),
     );
-    for (k, v) in job.vars {
+    for (k, v) in own_vars {
         vars.insert(k.into(), v);
     }
-    let file = if job.path.ends_with('/') {
-        format!("{}index.html", job.path)
-    } else {
-        job.path.clone()
-    };
-    let key = reuse.map(|_| {
+    let key = cache.map(|_| {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         (&job.template, &job.lang, &vars).hash(&mut h);
         h.finish()
     });
-    if let (Some(reuse), Some(key)) = (reuse, key) {
-        if let Some(bytes) = reuse(&file, key) {
-            return Ok((Output { path: file, bytes }, Some(key)));
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if cache.has(&file, key) {
+            return Ok(Page {
+                path: file,
+                bytes: None,
+                key: Some(key),
+                deps: job.deps,
+            });
         }
     }
     let tctx = tera::Context::from_value(Value::Object(vars)).unwrap_or_default();
@@ -221,16 +295,15 @@ fn render_job(
                 ),
             )
         })?;
-    Ok((
-        Output {
-            path: file,
-            bytes: html.into_bytes(),
-        },
+    Ok(Page {
+        path: file,
+        bytes: Some(html.into_bytes()),
         key,
-    ))
+        deps: job.deps,
+    })
 }
 
-fn item_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
+fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
         if !ctx.site.is_written(id) {
             continue;
@@ -242,20 +315,18 @@ fn item_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
             "page.html".into()
         };
         let section = &ctx.site.sections[item.section];
-        let page = item_page_view(ctx.site, ctx.config, id);
-        let translations = page["translations"].as_array().cloned().unwrap_or_default();
-        jobs.push(Job {
-            template,
-            lang: item.lang.clone(),
-            path: item.path.clone(),
-            vars: vec![
-                ("page", page),
-                ("section", json!({"title": section.title, "url": ctx.config.url(&section.path), "lang": section.lang})),
-                ("jsonld", Value::String(structured::item_jsonld(ctx.site, ctx.config, id))),
-            ],
-            translations,
-            owner: item.src.rel.clone(),
-        });
+        jobs.push(Job::new(template, &item.lang, &item.path, &item.src.rel, vec![id], move || {
+            let page = item_page_view(ctx.site, ctx.config, id);
+            let translations = page["translations"].as_array().cloned().unwrap_or_default();
+            (
+                vec![
+                    ("page", page),
+                    ("section", json!({"title": section.title, "url": ctx.config.url(&section.path), "lang": section.lang})),
+                    ("jsonld", Value::String(structured::item_jsonld(ctx.site, ctx.config, id))),
+                ],
+                translations,
+            )
+        }));
     }
 }
 
@@ -285,12 +356,14 @@ fn page_path(base: &str, n: usize) -> String {
     }
 }
 
-fn paginate(
-    ctx: &RenderCtx<'_>,
+/// The pages of a paginated list at `base`: each page's path, and its items with a function
+/// that builds its paginator (the summaries of those items) when the page is rendered.
+fn paginate<'a>(
+    ctx: &'a RenderCtx<'a>,
     base: &str,
     ids: &[ItemId],
     per_page: usize,
-) -> Vec<(String, Value)> {
+) -> Vec<(String, Vec<ItemId>, impl FnOnce() -> Value + Send + 'a)> {
     let per_page = per_page.max(1);
     let total = ids.len().div_ceil(per_page).max(1);
     (1..=total)
@@ -301,58 +374,65 @@ fn paginate(
                 .take(per_page)
                 .copied()
                 .collect::<Vec<_>>();
-            let url = |k: usize| ctx.config.url(&page_path(base, k));
-            let paginator = json!({
-                "pages": ctx.summaries_of(&chunk),
-                "current_index": n,
-                "number_pagers": total,
-                "total_pages": total,
-                "paginate_by": per_page,
-                "first": url(1),
-                "last": url(total),
-                "previous": (n > 1).then(|| url(n - 1)),
-                "next": (n < total).then(|| url(n + 1)),
-            });
-            (page_path(base, n), paginator)
+            let list = base.to_string();
+            let deps = chunk.clone();
+            let paginator = move || {
+                let url = |k: usize| ctx.config.url(&page_path(&list, k));
+                json!({
+                    "pages": ctx.summaries_of(&chunk),
+                    "current_index": n,
+                    "number_pagers": total,
+                    "total_pages": total,
+                    "paginate_by": per_page,
+                    "first": url(1),
+                    "last": url(total),
+                    "previous": (n > 1).then(|| url(n - 1)),
+                    "next": (n < total).then(|| url(n + 1)),
+                })
+            };
+            (page_path(base, n), deps, paginator)
         })
         .collect()
 }
 
-fn section_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
+fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     let config = ctx.config;
     for section in &ctx.site.sections {
-        let view = json!({
-            "title": section.title,
-            "description": section.description,
-            "content": section.content_html,
-            "url": config.url(&section.path),
-            "permalink": config.permalink(&config.url(&section.path)),
-            "lang": section.lang,
-            "subsections": section.children.iter().map(|&c| {
-                let s = &ctx.site.sections[c];
-                json!({"title": s.title, "url": config.url(&s.path)})
-            }).collect::<Vec<_>>(),
-            "extra": section.extra,
-        });
-        let dir = section.dir.clone();
-        let translations = lang_alternates(config, &section.lang, |l| {
-            if dir.is_empty() {
-                format!("{}/", config.lang_prefix(l))
-            } else {
-                format!("{}/{dir}/", config.lang_prefix(l))
-            }
-        });
+        let view = move || {
+            json!({
+                "title": section.title,
+                "description": section.description,
+                "content": section.content_html,
+                "url": config.url(&section.path),
+                "permalink": config.permalink(&config.url(&section.path)),
+                "lang": section.lang,
+                "subsections": section.children.iter().map(|&c| {
+                    let s = &ctx.site.sections[c];
+                    json!({"title": s.title, "url": config.url(&s.path)})
+                }).collect::<Vec<_>>(),
+                "extra": section.extra,
+            })
+        };
+        let translations = move || {
+            let dir = section.dir.clone();
+            lang_alternates(config, &section.lang, |l| {
+                if dir.is_empty() {
+                    format!("{}/", config.lang_prefix(l))
+                } else {
+                    format!("{}/{dir}/", config.lang_prefix(l))
+                }
+            })
+        };
         if section.dir.is_empty() {
             let items = &ctx.site.items;
-            let pick = |kinds: &[&str]| {
-                let ids: Vec<ItemId> = section
+            let pick = |kinds: &[&str]| -> Vec<ItemId> {
+                section
                     .items
                     .iter()
                     .copied()
                     .filter(|&i| kinds.contains(&items[i].kind.as_str()))
                     .take(10)
-                    .collect();
-                ctx.summaries_of(&ids)
+                    .collect()
             };
             let home_items: Vec<ItemId> = section
                 .items
@@ -360,32 +440,52 @@ fn section_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
                 .copied()
                 .take(section.paginate_by)
                 .collect();
-            let latest = json!({"press": pick(&["release", "statement"]), "posts": pick(&["post"]), "factsheets": pick(&["factsheet"])});
-            jobs.push(Job {
-                template: "index.html".into(),
-                lang: section.lang.clone(),
-                path: section.path.clone(),
-                vars: vec![
-                    ("section", with_pages(&view, ctx.summaries_of(&home_items))),
-                    ("latest", latest),
-                ],
-                translations,
-                owner: owner_of(section),
-            });
+            let (press, posts, factsheets) = (
+                pick(&["release", "statement"]),
+                pick(&["post"]),
+                pick(&["factsheet"]),
+            );
+            let mut deps: Vec<ItemId> = home_items
+                .iter()
+                .chain(&press)
+                .chain(&posts)
+                .chain(&factsheets)
+                .copied()
+                .collect();
+            deps.sort_unstable();
+            deps.dedup();
+            jobs.push(Job::new("index.html", &section.lang, &section.path, owner_of(section), deps, move || {
+                let latest = json!({"press": ctx.summaries_of(&press), "posts": ctx.summaries_of(&posts), "factsheets": ctx.summaries_of(&factsheets)});
+                (
+                    vec![
+                        ("section", with_pages(&view(), ctx.summaries_of(&home_items))),
+                        ("latest", latest),
+                    ],
+                    translations(),
+                )
+            }));
             continue;
         }
-        for (path, paginator) in paginate(ctx, &section.path, &section.items, section.paginate_by) {
-            jobs.push(Job {
-                template: "section.html".into(),
-                lang: section.lang.clone(),
+        for (path, deps, paginator) in
+            paginate(ctx, &section.path, &section.items, section.paginate_by)
+        {
+            jobs.push(Job::new(
+                "section.html",
+                &section.lang,
                 path,
-                vars: vec![
-                    ("section", with_pages(&view, paginator["pages"].clone())),
-                    ("paginator", paginator),
-                ],
-                translations: translations.clone(),
-                owner: owner_of(section),
-            });
+                owner_of(section),
+                deps,
+                move || {
+                    let paginator = paginator();
+                    (
+                        vec![
+                            ("section", with_pages(&view(), paginator["pages"].clone())),
+                            ("paginator", paginator),
+                        ],
+                        translations(),
+                    )
+                },
+            ));
         }
     }
 }
@@ -406,7 +506,7 @@ fn owner_of(section: &crate::model::Section) -> String {
         .unwrap_or_else(|| format!("content/{}", section.dir))
 }
 
-fn taxonomy_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
+fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     let config = ctx.config;
     let urls = Urls { config };
     for tax in &ctx.site.taxonomies {
@@ -418,39 +518,51 @@ fn taxonomy_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
             .collect();
         let taxonomy = json!({"name": tax.name, "url": config.url(&base), "terms": terms});
         let name = tax.name;
-        jobs.push(Job {
-            template: "taxonomy_list.html".into(),
-            lang: tax.lang.clone(),
-            path: base.clone(),
-            vars: vec![("taxonomy", taxonomy.clone())],
-            translations: lang_alternates(config, &tax.lang, |l| {
-                format!("{}/{name}/", config.lang_prefix(l))
-            }),
-            owner: format!("(taxonomy {})", tax.name),
-        });
-        for (t, term) in tax.terms.iter().zip(&terms) {
+        let list = taxonomy.clone();
+        jobs.push(Job::new(
+            "taxonomy_list.html",
+            &tax.lang,
+            base.clone(),
+            format!("(taxonomy {})", tax.name),
+            vec![],
+            move || {
+                (
+                    vec![("taxonomy", list)],
+                    lang_alternates(config, &tax.lang, |l| {
+                        format!("{}/{name}/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
+        for (t, term) in tax.terms.iter().zip(terms) {
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
-            for (path, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
-                let mut term_view = term.clone();
-                term_view["pages"] = paginator["pages"].clone();
-                jobs.push(Job {
-                    template: "taxonomy_term.html".into(),
-                    lang: tax.lang.clone(),
+            for (path, deps, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
+                let (taxonomy, mut term_view) = (taxonomy.clone(), term.clone());
+                jobs.push(Job::new(
+                    "taxonomy_term.html",
+                    &tax.lang,
                     path,
-                    vars: vec![
-                        ("taxonomy", taxonomy.clone()),
-                        ("term", term_view),
-                        ("paginator", paginator),
-                    ],
-                    translations: vec![],
-                    owner: format!("(taxonomy {} term {})", tax.name, t.name),
-                });
+                    format!("(taxonomy {} term {})", tax.name, t.name),
+                    deps,
+                    move || {
+                        let paginator = paginator();
+                        term_view["pages"] = paginator["pages"].clone();
+                        (
+                            vec![
+                                ("taxonomy", taxonomy),
+                                ("term", term_view),
+                                ("paginator", paginator),
+                            ],
+                            vec![],
+                        )
+                    },
+                ));
             }
         }
     }
 }
 
-fn people_and_sources_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
+fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     let config = ctx.config;
     let site = ctx.site;
     let lang = config.default_language.clone();
@@ -458,29 +570,33 @@ fn people_and_sources_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
     let mut authors = Vec::new();
     for (id, person) in &site.authors {
         let items: Vec<ItemId> = listed_sorted(site, |i| site.items[i].authors.contains(id));
-        let mut view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
+        let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
-        for (path, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
-            view["pages"] = paginator["pages"].clone();
-            jobs.push(Job {
-                template: "author.html".into(),
-                lang: lang.clone(),
+        for (path, deps, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
+            let mut view = view.clone();
+            jobs.push(Job::new(
+                "author.html",
+                &lang,
                 path,
-                vars: vec![("author", view.clone()), ("paginator", paginator)],
-                translations: vec![],
-                owner: "data/authors.toml".into(),
-            });
+                "data/authors.toml",
+                deps,
+                move || {
+                    let paginator = paginator();
+                    view["pages"] = paginator["pages"].clone();
+                    (vec![("author", view), ("paginator", paginator)], vec![])
+                },
+            ));
         }
     }
-    jobs.push(Job {
-        template: "authors.html".into(),
-        lang: lang.clone(),
-        path: "/authors/".into(),
-        vars: vec![("authors", Value::Array(authors))],
-        translations: vec![],
-        owner: "data/authors.toml".into(),
-    });
+    jobs.push(Job::new(
+        "authors.html",
+        &lang,
+        "/authors/",
+        "data/authors.toml",
+        vec![],
+        move || (vec![("authors", Value::Array(authors))], vec![]),
+    ));
 
     let mut sources = Vec::new();
     for s in &site.sources {
@@ -494,24 +610,26 @@ fn people_and_sources_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
         let mut view = views::source_view(&urls, s, &config.timezone, true);
         view["count"] = citing.len().into();
         sources.push(view.clone());
-        view["citing"] = Value::Array(ctx.summaries_of(&citing));
-        jobs.push(Job {
-            template: "source.html".into(),
-            lang: lang.clone(),
-            path: format!("/sources/{}/", s.id),
-            vars: vec![("source", view)],
-            translations: vec![],
-            owner: "data/sources.toml".into(),
-        });
+        jobs.push(Job::new(
+            "source.html",
+            &lang,
+            format!("/sources/{}/", s.id),
+            "data/sources.toml",
+            citing.clone(),
+            move || {
+                view["citing"] = Value::Array(ctx.summaries_of(&citing));
+                (vec![("source", view)], vec![])
+            },
+        ));
     }
-    jobs.push(Job {
-        template: "sources.html".into(),
+    jobs.push(Job::new(
+        "sources.html",
         lang,
-        path: "/sources/".into(),
-        vars: vec![("sources", Value::Array(sources))],
-        translations: vec![],
-        owner: "data/sources.toml".into(),
-    });
+        "/sources/",
+        "data/sources.toml",
+        vec![],
+        move || (vec![("sources", Value::Array(sources))], vec![]),
+    ));
 }
 
 /// Listed items matching `keep`, newest first.
@@ -571,40 +689,51 @@ pub fn corrections_list(site: &Site, config: &Config, lang: Option<&str>) -> Vec
     entries.into_iter().map(|(_, _, v)| v).collect()
 }
 
-fn site_page_jobs(ctx: &RenderCtx<'_>, jobs: &mut Vec<Job>) {
+fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     let config = ctx.config;
     for lang in &config.languages {
         let prefix = config.lang_prefix(&lang.code);
-        let list = corrections_list(ctx.site, config, Some(&lang.code));
-        jobs.push(Job {
-            template: "corrections.html".into(),
-            lang: lang.code.clone(),
-            path: format!("{prefix}/corrections/"),
-            vars: vec![("corrections", Value::Array(list))],
-            translations: lang_alternates(config, &lang.code, |l| {
-                format!("{}/corrections/", config.lang_prefix(l))
-            }),
-            owner: "(corrections page)".into(),
-        });
-        jobs.push(Job {
-            template: "search.html".into(),
-            lang: lang.code.clone(),
-            path: format!("{prefix}/search/"),
-            vars: vec![],
-            translations: lang_alternates(config, &lang.code, |l| {
-                format!("{}/search/", config.lang_prefix(l))
-            }),
-            owner: "(search page)".into(),
-        });
+        // Reads the items' notices, which are part of the site's shape (see `crate::cache`).
+        jobs.push(Job::new(
+            "corrections.html",
+            &lang.code,
+            format!("{prefix}/corrections/"),
+            "(corrections page)",
+            vec![],
+            move || {
+                let list = corrections_list(ctx.site, config, Some(&lang.code));
+                (
+                    vec![("corrections", Value::Array(list))],
+                    lang_alternates(config, &lang.code, |l| {
+                        format!("{}/corrections/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
+        jobs.push(Job::new(
+            "search.html",
+            &lang.code,
+            format!("{prefix}/search/"),
+            "(search page)",
+            vec![],
+            move || {
+                (
+                    vec![],
+                    lang_alternates(config, &lang.code, |l| {
+                        format!("{}/search/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
     }
-    jobs.push(Job {
-        template: "404.html".into(),
-        lang: config.default_language.clone(),
-        path: "/404.html".into(),
-        vars: vec![],
-        translations: vec![],
-        owner: "(404 page)".into(),
-    });
+    jobs.push(Job::new(
+        "404.html",
+        &config.default_language,
+        "/404.html",
+        "(404 page)",
+        vec![],
+        || (vec![], vec![]),
+    ));
 }
 
 /// A redirect page for each alias: meta refresh, canonical link, and a plain link.
@@ -618,7 +747,7 @@ fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
 }
 
 /// A redirect page for each alias, and `/` → `/LANG/` when the default language has a prefix.
-fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
+pub fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let mut out = Vec::new();
     for (id, item) in ctx.site.items.iter().enumerate() {
         if !ctx.site.is_written(id) {
@@ -752,11 +881,23 @@ fn feed_links_for(ctx: &RenderCtx<'_>, path: &str, lang: &str) -> Value {
     Value::Array(links)
 }
 
+/// Every feed: those of [`feed_plan`] and the corrections feeds.
 fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
+    let mut out = list_feed_outputs(ctx, |_| true);
+    out.extend(corrections_feed_outputs(ctx));
+    out
+}
+
+/// The feeds of [`feed_plan`] (each home, section, term and author) whose item list passes
+/// `keep`: a feed reads the content of the items of its list, and the rest is the site's shape.
+pub fn list_feed_outputs(
+    ctx: &RenderCtx<'_>,
+    keep: impl Fn(&[ItemId]) -> bool + Sync,
+) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
     let plan = feed_plan(site, config);
-    let mut out: Vec<Output> = plan
-        .par_iter()
+    plan.par_iter()
+        .filter(|(_, _, ids)| keep(ids))
         .flat_map_iter(|(base, title, ids)| {
             let lang = site
                 .sections
@@ -780,18 +921,16 @@ fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
             };
             feeds::write(config, &feed)
         })
-        .collect();
+        .collect()
+}
+
+/// The corrections feeds, one per language (they read the items' notices: the site's shape).
+pub fn corrections_feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
+    let (site, config) = (ctx.site, ctx.config);
+    let mut out = Vec::new();
     for lang in &config.languages {
         let base = format!("{}/corrections/", config.lang_prefix(&lang.code));
-        let host = config
-            .base_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("")
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let host = feeds::host(config);
         let entries = corrections_list(site, config, Some(&lang.code))
             .into_iter()
             .take(config.feed_limit.max(50))

@@ -389,9 +389,9 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
     best.into_iter().collect()
 }
 
-/// The search index files for the items of `site` that [`is_indexed`].
-pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
-    // Newest first, so a document's id is its recency rank; undated items last.
+/// The indexed items in document order: newest first, so a document's id is its recency rank;
+/// undated items last.
+fn doc_ids(site: &Site) -> Vec<ItemId> {
     let mut ids: Vec<ItemId> = (0..site.items.len())
         .filter(|&id| is_indexed(site, id))
         .collect();
@@ -403,6 +403,77 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
             .then(y.date.cmp(&x.date))
             .then(x.path.cmp(&y.path))
     });
+    ids
+}
+
+/// One token's entry in its shard: `"token":[postings]`, delta-encoded.
+fn encode(token: &str, list: &[u32]) -> String {
+    let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
+    s.push_str(&serde_json::to_string(token).unwrap_or_default());
+    s.push_str(":[");
+    let mut prev = 0u32;
+    for (i, p) in list.iter().enumerate() {
+        let doc = p >> 2;
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{}", ((doc - prev) << 2) | (p & 3));
+        prev = doc;
+    }
+    s.push(']');
+    s
+}
+
+/// How many shards an index of `total` bytes of entries is split into.
+fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(TARGET_SHARD_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .min(MAX_SHARDS)
+}
+
+/// The shard files' texts (without the closing brace) from the entries in token order.
+fn shard_texts<'e>(
+    shards: usize,
+    entries: impl Iterator<Item = (&'e str, &'e str)>,
+) -> Vec<String> {
+    let mut buckets: Vec<String> = vec![String::from("{"); shards];
+    for (token, entry) in entries {
+        let b = &mut buckets[shard_of(token, shards)];
+        if b.len() > 1 {
+            b.push(',');
+        }
+        b.push_str(entry);
+    }
+    buckets
+}
+
+/// A document's record (what a result shows).
+fn record(site: &Site, config: &Config, id: ItemId) -> Value {
+    let item = &site.items[id];
+    let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
+    json!({
+        "url": config.url(&item.path),
+        "title": item.title,
+        "kind": item.kind.as_str(),
+        "lang": item.lang,
+        "date": zoned.as_ref().map(|z| z.strftime("%Y-%m-%d").to_string()).unwrap_or_default(),
+        "year": zoned.as_ref().map(|z| z.year()),
+        "tags": item.tags,
+        "summary": item.rendered.summary_text,
+    })
+}
+
+fn json_bytes(v: &Value) -> Vec<u8> {
+    let mut b = serde_json::to_vec(v).unwrap_or_default();
+    b.push(b'\n');
+    b
+}
+
+/// The search index files for the items of `site` that [`is_indexed`].
+pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
+    let ids = doc_ids(site);
 
     // Tokenize in parallel a block of documents at a time (to bound memory), merging each
     // block in document order so every posting list comes out sorted.
@@ -421,84 +492,66 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     let mut encoded: Vec<(String, String)> = postings
         .into_par_iter()
         .map(|(token, list)| {
-            let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
-            s.push_str(&serde_json::to_string(&token).unwrap_or_default());
-            s.push_str(":[");
-            let mut prev = 0u32;
-            for (i, p) in list.iter().enumerate() {
-                let doc = p >> 2;
-                if i > 0 {
-                    s.push(',');
-                }
-                let _ = write!(s, "{}", ((doc - prev) << 2) | (p & 3));
-                prev = doc;
-            }
-            s.push(']');
+            let s = encode(&token, &list);
             (token, s)
         })
         .collect();
     encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let total: usize = encoded.iter().map(|(_, s)| s.len() + 1).sum();
-    let shards = total
-        .div_ceil(TARGET_SHARD_BYTES)
-        .max(1)
-        .next_power_of_two()
-        .min(MAX_SHARDS);
-    let mut buckets: Vec<String> = vec![String::from("{"); shards];
-    for (token, entry) in &encoded {
-        let b = &mut buckets[shard_of(token, shards)];
-        if b.len() > 1 {
-            b.push(',');
-        }
-        b.push_str(entry);
-    }
+    let shards = shard_count(total);
+    let buckets = shard_texts(
+        shards,
+        encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
+    );
+    let records: Vec<Value> = ids.iter().map(|&id| record(site, config, id)).collect();
+    let chunks: Vec<Vec<u8>> = records
+        .chunks(CHUNK_SIZE)
+        .map(|chunk| json_bytes(&Value::Array(chunk.to_vec())))
+        .collect();
+    finish(config, &records.iter().collect::<Vec<_>>(), chunks, buckets)
+}
 
-    // Filters and records.
+/// The index files from the records (document order), the `docs-N.json` files' bytes and the
+/// shard texts.
+fn finish(
+    config: &Config,
+    records: &[&Value],
+    chunks: Vec<Vec<u8>>,
+    buckets: Vec<String>,
+) -> Vec<Output> {
+    let shards = buckets.len();
+    // Filters.
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
-    let mut years: BTreeSet<i16> = BTreeSet::new();
-    let mut records = Vec::with_capacity(ids.len());
-    for &id in &ids {
-        let item = &site.items[id];
-        kinds.insert(item.kind.as_str());
-        let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
-        if let Some(z) = &zoned {
-            years.insert(z.year());
+    let mut years: BTreeSet<i64> = BTreeSet::new();
+    for r in records {
+        kinds.insert(r["kind"].as_str().unwrap_or(""));
+        if let Some(y) = r["year"].as_i64() {
+            years.insert(y);
         }
-        records.push(json!({
-            "url": config.url(&item.path),
-            "title": item.title,
-            "kind": item.kind.as_str(),
-            "lang": item.lang,
-            "date": zoned.as_ref().map(|z| z.strftime("%Y-%m-%d").to_string()).unwrap_or_default(),
-            "year": zoned.as_ref().map(|z| z.year()),
-            "tags": item.tags,
-            "summary": item.rendered.summary_text,
-        }));
     }
     let kinds: Vec<&str> = kinds.into_iter().collect();
-    let years: Vec<i16> = years.into_iter().rev().collect();
+    let years: Vec<i64> = years.into_iter().rev().collect();
     let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     let index_of =
         |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(-1, |i| i as i64);
-    let mut col_kind = Vec::with_capacity(ids.len());
-    let mut col_lang = Vec::with_capacity(ids.len());
-    let mut col_year = Vec::with_capacity(ids.len());
-    for r in &records {
+    let mut col_kind = Vec::with_capacity(records.len());
+    let mut col_lang = Vec::with_capacity(records.len());
+    let mut col_year = Vec::with_capacity(records.len());
+    for r in records {
         col_kind.push(index_of(&kinds, r["kind"].as_str().unwrap_or("")));
         col_lang.push(index_of(&langs, r["lang"].as_str().unwrap_or("")));
         col_year.push(
             r["year"]
                 .as_i64()
-                .and_then(|y| years.iter().position(|&x| i64::from(x) == y))
+                .and_then(|y| years.iter().position(|&x| x == y))
                 .map_or(-1, |i| i as i64),
         );
     }
-    let chunks = records.len().div_ceil(CHUNK_SIZE);
     let meta = json!({
         "version": VERSION,
-        "docs": ids.len(),
+        "docs": records.len(),
         "chunk_size": CHUNK_SIZE,
-        "chunks": chunks,
+        "chunks": chunks.len(),
         "shards": shards,
         "shard_hash": "fnv1a32",
         "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json"},
@@ -508,12 +561,7 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         "years": years,
     });
 
-    let mut out = Vec::with_capacity(shards + chunks + 2);
-    let json_bytes = |v: &Value| {
-        let mut b = serde_json::to_vec(v).unwrap_or_default();
-        b.push(b'\n');
-        b
-    };
+    let mut out = Vec::with_capacity(shards + chunks.len() + 2);
     out.push(Output {
         path: "/search/meta.json".into(),
         bytes: json_bytes(&meta),
@@ -526,10 +574,10 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         path: "/search/docs.json".into(),
         bytes: json_bytes(&json!(columns)),
     });
-    for (n, chunk) in records.chunks(CHUNK_SIZE).enumerate() {
+    for (n, bytes) in chunks.into_iter().enumerate() {
         out.push(Output {
             path: format!("/search/docs-{n}.json"),
-            bytes: json_bytes(&Value::Array(chunk.to_vec())),
+            bytes,
         });
     }
     for (n, mut b) in buckets.into_iter().enumerate() {
@@ -540,6 +588,200 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         });
     }
     out
+}
+
+/// One document of an [`Incremental`] index: its item's path, the hash of everything its
+/// tokens and record are made of, its tokens (interned) and its record.
+struct Doc {
+    path: String,
+    key: u64,
+    tokens: Vec<(u32, Field)>,
+    record: Value,
+}
+
+/// The index kept from one build to the next by serve ([`crate::cache`]): an edit re-tokenizes
+/// the documents whose inputs changed and updates only their tokens' posting lists. The files
+/// it gives are those [`outputs`] gives for the same site, byte for byte.
+#[derive(Default)]
+pub struct Incremental {
+    docs: Vec<Doc>,
+    /// Token text by id, and id by text.
+    names: Vec<String>,
+    ids: FastMap<String, u32>,
+    /// Postings by token id, ascending by document.
+    postings: Vec<Vec<u32>>,
+    /// Each token's encoded entry, in token order, and their total size.
+    encoded: BTreeMap<String, String>,
+    total: usize,
+    /// The `docs-N.json` files.
+    chunks: Vec<Vec<u8>>,
+}
+
+impl Incremental {
+    fn intern(&mut self, token: String) -> u32 {
+        if let Some(&id) = self.ids.get(&token) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(token.clone());
+        self.ids.insert(token, id);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn set_entry(&mut self, tid: u32) {
+        let name = &self.names[tid as usize];
+        let list = &self.postings[tid as usize];
+        let old = if list.is_empty() {
+            self.encoded.remove(name)
+        } else {
+            self.encoded.insert(name.clone(), encode(name, list))
+        };
+        self.total -= old.map_or(0, |e| e.len() + 1);
+        if !list.is_empty() {
+            self.total += self.encoded.get(name).map_or(0, |e| e.len() + 1);
+        }
+    }
+
+    /// The index files for `site`. `key(id)` hashes everything the document of item `id` is
+    /// made of (its tokens' sources and its record's fields); a document whose key and place
+    /// are those of the last call is not looked at again.
+    pub fn update(
+        &mut self,
+        site: &Site,
+        config: &Config,
+        key: &(dyn Fn(ItemId) -> u64 + Sync),
+    ) -> Vec<Output> {
+        let ids = doc_ids(site);
+        let keys: Vec<u64> = ids.par_iter().map(|&id| key(id)).collect();
+        let same_order = ids.len() == self.docs.len()
+            && ids
+                .iter()
+                .zip(&self.docs)
+                .all(|(&id, d)| site.items[id].path == d.path);
+        let fresh: Vec<usize> = (0..ids.len())
+            .filter(|&n| !same_order || self.docs[n].key != keys[n])
+            .collect();
+        // Reuse the tokens of documents that only moved.
+        let mut by_path: HashMap<String, (u64, Vec<(u32, Field)>)> = HashMap::new();
+        if !same_order {
+            for d in std::mem::take(&mut self.docs) {
+                by_path.insert(d.path, (d.key, d.tokens));
+            }
+        }
+        let need: Vec<usize> = fresh
+            .iter()
+            .copied()
+            .filter(|&n| {
+                by_path
+                    .get(&site.items[ids[n]].path)
+                    .is_none_or(|(k, _)| *k != keys[n])
+            })
+            .collect();
+        let tokenized: Vec<(usize, Vec<(String, Field)>)> = need
+            .par_iter()
+            .map(|&n| (n, item_tokens(site, ids[n])))
+            .collect();
+        let mut new_tokens: HashMap<usize, Vec<(u32, Field)>> = HashMap::new();
+        for (n, toks) in tokenized {
+            let mut t: Vec<(u32, Field)> =
+                toks.into_iter().map(|(s, f)| (self.intern(s), f)).collect();
+            t.sort_unstable();
+            new_tokens.insert(n, t);
+        }
+        if same_order {
+            let mut touched: Vec<u32> = Vec::new();
+            for &n in &fresh {
+                let doc = n as u32;
+                let tokens = new_tokens.remove(&n).unwrap_or_default();
+                let d = &mut self.docs[n];
+                for &(tid, _) in &d.tokens {
+                    let list = &mut self.postings[tid as usize];
+                    if let Ok(i) = list.binary_search_by(|p| (p >> 2).cmp(&doc)) {
+                        list.remove(i);
+                    }
+                    touched.push(tid);
+                }
+                for &(tid, f) in &tokens {
+                    let list = &mut self.postings[tid as usize];
+                    let i = list.partition_point(|p| (p >> 2) < doc);
+                    list.insert(i, (doc << 2) | f as u32);
+                    touched.push(tid);
+                }
+                d.tokens = tokens;
+                d.key = keys[n];
+                d.record = record(site, config, ids[n]);
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for tid in touched {
+                self.set_entry(tid);
+            }
+            let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
+            chunks_touched.dedup();
+            for c in chunks_touched {
+                let records: Vec<Value> = self.docs[c * CHUNK_SIZE..]
+                    .iter()
+                    .take(CHUNK_SIZE)
+                    .map(|d| d.record.clone())
+                    .collect();
+                self.chunks[c] = json_bytes(&Value::Array(records));
+            }
+        } else {
+            self.docs = ids
+                .iter()
+                .enumerate()
+                .map(|(n, &id)| {
+                    let path = site.items[id].path.clone();
+                    let tokens = match new_tokens.remove(&n) {
+                        Some(t) => t,
+                        None => by_path.remove(&path).map(|(_, t)| t).unwrap_or_default(),
+                    };
+                    Doc {
+                        path,
+                        key: keys[n],
+                        tokens,
+                        record: Value::Null,
+                    }
+                })
+                .collect();
+            let records: Vec<Value> = ids.par_iter().map(|&id| record(site, config, id)).collect();
+            for (d, r) in self.docs.iter_mut().zip(records) {
+                d.record = r;
+            }
+            for list in &mut self.postings {
+                list.clear();
+            }
+            for (n, d) in self.docs.iter().enumerate() {
+                for &(tid, f) in &d.tokens {
+                    self.postings[tid as usize].push(((n as u32) << 2) | f as u32);
+                }
+            }
+            let entries: Vec<(String, String)> = self
+                .postings
+                .par_iter()
+                .enumerate()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(tid, list)| {
+                    let name = &self.names[tid];
+                    (name.clone(), encode(name, list))
+                })
+                .collect();
+            self.total = entries.iter().map(|(_, e)| e.len() + 1).sum();
+            self.encoded = entries.into_iter().collect();
+            self.chunks = self
+                .docs
+                .par_chunks(CHUNK_SIZE)
+                .map(|c| json_bytes(&Value::Array(c.iter().map(|d| d.record.clone()).collect())))
+                .collect();
+        }
+        let buckets = shard_texts(
+            shard_count(self.total),
+            self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
+        );
+        let records: Vec<&Value> = self.docs.iter().map(|d| &d.record).collect();
+        finish(config, &records, self.chunks.clone(), buckets)
+    }
 }
 
 #[cfg(test)]

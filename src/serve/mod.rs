@@ -169,8 +169,8 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
     }
     let shared = Arc::new(Shared::default());
     let report = Arc::new(report);
-    let mut cache = BuildCache::default();
-    rebuild(&build_opts, &shared, 1, report.as_ref(), &mut cache);
+    let mut cache = BuildCache::shared();
+    rebuild(&build_opts, &shared, 1, report.as_ref(), &mut cache, true);
     let server = Arc::new(server);
     for _ in 0..4 {
         let (server, shared) = (server.clone(), shared.clone());
@@ -200,7 +200,10 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
                         if css.is_empty() || !known {
                             id += 1;
                             cache.invalidate(paths.iter().map(PathBuf::as_path));
-                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache);
+                            // Files served from disk (static files, assets) may have changed
+                            // whatever the generated output says.
+                            let force = !paths.iter().all(|p| is_source(p));
+                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache, force);
                         }
                         if !css.is_empty() {
                             // Served straight from disk: no rebuild, the pages swap stylesheets.
@@ -319,10 +322,20 @@ fn rebuild(
     id: u64,
     report: &(dyn Fn(Event) + Send + Sync),
     cache: &mut BuildCache,
+    force: bool,
 ) {
     let started = std::time::Instant::now();
     match crate::render_in_memory_cached(opts, cache) {
         Ok(built) => {
+            if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_some() {
+                let laps: Vec<String> = built
+                    .timings
+                    .iter()
+                    .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!("build {id} phases: {}", laps.join(", "));
+            }
+            let previous = shared.snapshot();
             let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
             for (path, src) in built.statics {
                 files.insert(
@@ -336,19 +349,39 @@ fn rebuild(
             for (path, src) in built.assets {
                 files.insert(path, Body::File(src));
             }
+            for (path, bytes) in cache.outputs() {
+                files.insert(path.clone(), Body::Bytes(bytes.clone()));
+            }
             for o in built.outputs {
                 files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
             }
-            let root = opts.root.clone();
-            let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
-            shared.publish(Snapshot {
-                id,
-                files,
-                root,
-                canonical_root,
-                failure: None,
-                warnings: built.diagnostics.clone(),
-            });
+            // Nothing to reload when the site is what open pages already show.
+            let same = !force
+                && previous.failure.is_none()
+                && previous.id > 0
+                && !cache.stats().output_changed
+                && previous.warnings == built.diagnostics
+                && same_files(&previous.files, &files);
+            drop(previous);
+            let swap = std::time::Instant::now();
+            if !same {
+                let root = opts.root.clone();
+                let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+                shared.publish(Snapshot {
+                    id,
+                    files,
+                    root,
+                    canonical_root,
+                    failure: None,
+                    warnings: built.diagnostics.clone(),
+                });
+            }
+            if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_some() {
+                eprintln!(
+                    "build {id} snapshot {:.1} ms",
+                    swap.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             report(Event::Built {
                 id,
                 items: built.items,
@@ -376,6 +409,29 @@ fn rebuild(
             });
         }
     }
+}
+
+/// Whether a changed path is one a build reads (Markdown, TOML, templates, the ledger) rather
+/// than a file served as is.
+fn is_source(path: &std::path::Path) -> bool {
+    let templates = path.components().any(|c| c.as_os_str() == "templates");
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "md" | "toml" | "lock") || (e == "html" && templates))
+}
+
+/// Whether two snapshots serve the same files (generated files compared by identity: the
+/// cache hands the same buffer for an unchanged output).
+fn same_files(a: &HashMap<String, Body>, b: &HashMap<String, Body>) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|(path, x)| {
+            b.get(path).is_some_and(|y| match (x, y) {
+                (Body::Bytes(x), Body::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
+                (Body::Embedded(x), Body::Embedded(y)) => std::ptr::eq(*x, *y),
+                (Body::File(x), Body::File(y)) => x == y,
+                _ => false,
+            })
+        })
 }
 
 const EVENTS_PATH: &str = "/__pressroom/events";

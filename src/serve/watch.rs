@@ -40,7 +40,7 @@ pub(super) fn watch(root: &Path) -> Result<Changes> {
 }
 
 impl Changes {
-    /// Waits up to `wait` for a change, then collects what follows until 15 ms pass without an
+    /// Waits up to `wait` for a change, then collects what follows until 5 ms pass without an
     /// event (an editor's save is several events, microseconds to a few milliseconds apart;
     /// every millisecond waited here is a millisecond of edit-to-reload latency). Returns the
     /// relevant changed paths, or None.
@@ -63,8 +63,15 @@ impl Changes {
             }
         };
         take(first);
-        while let Ok(e) = self.rx.recv_timeout(Duration::from_millis(15)) {
-            take(e);
+        // Gather the rest of a burst, but for a bounded time: a steady trickle of events (the
+        // server's own reads of static files raise access events, many a second under load)
+        // kept this loop going forever, and no edit was rebuilt while pages were being fetched.
+        let until = std::time::Instant::now() + Duration::from_millis(250);
+        while std::time::Instant::now() < until {
+            match self.rx.recv_timeout(Duration::from_millis(5)) {
+                Ok(e) => take(e),
+                Err(_) => break,
+            }
         }
         paths.sort();
         paths.dedup();

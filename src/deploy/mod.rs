@@ -1,0 +1,480 @@
+//! `pressroom deploy`: puts a built output folder on a target, changing only what changed.
+//!
+//! The target is a directory (`file:///srv/www`) or S3-compatible object storage
+//! (`s3://bucket/prefix`). The build's manifest (see [`manifest`]) says what the output holds;
+//! the deployment's manifest, stored with it by the previous deploy, says what the target holds.
+//! Their difference is the plan: new and changed files to upload, gone files to delete. Only
+//! files a deploy put there are ever deleted; anything else at the target is left alone.
+//!
+//! Order makes an interrupted deploy safe to run again: first the target's manifest is read
+//! (bad credentials or an unreachable endpoint fail here, before anything changed), then every
+//! upload, then the deletes, and the target's manifest last. Until the manifest is written the
+//! target still describes the previous deploy, so a re-run plans the same uploads again
+//! (uploading is idempotent) and finishes the job.
+//!
+//! Every deploy error exits with status 2 (like configuration and usage errors; status 1 is for
+//! content errors, which a deploy cannot have), and its message says whether anything changed.
+
+pub mod file;
+pub mod manifest;
+pub mod s3;
+
+use crate::error::{Error, Result};
+use manifest::{Entry, Manifest};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// What `deploy` was asked to do.
+#[derive(Debug, Clone)]
+pub struct DeployOptions {
+    /// `file:///path` or `s3://bucket/prefix`.
+    pub target: String,
+    /// The built output folder.
+    pub output: PathBuf,
+    /// Read both manifests and report the plan; change nothing.
+    pub dry_run: bool,
+    /// Refuse (changing nothing) a deploy that would delete more files than this.
+    pub max_deletes: usize,
+    /// S3 endpoint URL (else `AWS_ENDPOINT_URL`, else AWS).
+    pub endpoint: Option<String>,
+    /// S3 region (else `AWS_REGION`, `AWS_DEFAULT_REGION`, `us-east-1`).
+    pub region: Option<String>,
+}
+
+/// Why a file is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Not at the target yet.
+    New,
+    /// At the target with other content.
+    Changed,
+}
+
+/// A file to upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// Site path, `/press/x/index.html`.
+    pub path: String,
+    /// New or changed.
+    pub reason: Reason,
+    /// Its hash and size in the build.
+    pub entry: Entry,
+}
+
+/// What a deploy does: the difference between the build and the deployment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeployPlan {
+    /// New and changed files, sorted by path.
+    pub uploads: Vec<Upload>,
+    /// Files of the previous deploy that the build no longer has, sorted.
+    pub deletes: Vec<String>,
+    /// Files already deployed with the same content.
+    pub unchanged: usize,
+}
+
+impl DeployPlan {
+    /// The plan that turns `deployed` into `built`.
+    pub fn between(built: &Manifest, deployed: &Manifest) -> Self {
+        let mut plan = DeployPlan::default();
+        for (path, entry) in &built.files {
+            match deployed.files.get(path) {
+                Some(old) if old == entry => plan.unchanged += 1,
+                old => plan.uploads.push(Upload {
+                    path: path.clone(),
+                    reason: if old.is_some() {
+                        Reason::Changed
+                    } else {
+                        Reason::New
+                    },
+                    entry: entry.clone(),
+                }),
+            }
+        }
+        plan.deletes = deployed
+            .files
+            .keys()
+            .filter(|p| !built.files.contains_key(*p))
+            .cloned()
+            .collect();
+        plan
+    }
+}
+
+/// What a deploy did (or, with `--dry-run`, would do).
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The target, as given.
+    pub target: String,
+    /// The plan carried out.
+    pub plan: DeployPlan,
+    /// Whether nothing was changed on purpose.
+    pub dry_run: bool,
+    /// Absolute URLs of every uploaded or deleted file, for a CDN purge, sorted.
+    pub changed_urls: Vec<String>,
+    /// The build's next embargo-lift time.
+    pub next_embargo_lift: Option<String>,
+}
+
+/// How an uploaded file is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// `Cache-Control`.
+    pub cache_control: &'static str,
+}
+
+/// `Cache-Control` for fingerprinted files (`name.<hex hash>.ext`): they never change.
+pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` for pages, feeds, sitemaps and JSON: corrections and new releases must show
+/// within minutes.
+pub const CACHE_SHORT: &str = "public, max-age=300";
+/// `Cache-Control` for stylesheets, scripts, images, fonts and documents.
+pub const CACHE_MEDIUM: &str = "public, max-age=3600";
+/// `Cache-Control` for the deployment's manifest (read by deploy, not by browsers).
+pub const CACHE_NONE: &str = "no-cache";
+
+/// Whether a file name carries a content hash (`app.3f2a9c1b.css`, Hugo's
+/// `main.min.<sha256>.css`): a `.`-separated part of at least 8 hex digits, letters and digits
+/// both, before the extension. Dates (`report.20261118.pdf`) are not hashes.
+pub fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut parts: Vec<&str> = name.split('.').collect();
+    if parts.len() < 3 {
+        return false;
+    }
+    parts.pop();
+    parts[1..].iter().any(|p| {
+        p.len() >= 8
+            && p.bytes().all(|b| b.is_ascii_hexdigit())
+            && p.bytes().any(|b| b.is_ascii_digit())
+            && p.bytes().any(|b| b.is_ascii_alphabetic())
+    })
+}
+
+/// How a site file is stored: its content type, and a cache lifetime by kind (see the
+/// `CACHE_*` constants).
+pub fn object_meta(path: &str) -> ObjectMeta {
+    let content_type = crate::serve::http::content_type(path);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let cache_control = if is_fingerprinted(path) {
+        CACHE_IMMUTABLE
+    } else if matches!(
+        ext.as_str(),
+        "html" | "htm" | "xml" | "json" | "txt" | "webmanifest" | ""
+    ) {
+        CACHE_SHORT
+    } else {
+        CACHE_MEDIUM
+    };
+    ObjectMeta {
+        content_type,
+        cache_control,
+    }
+}
+
+/// The absolute URLs a browser or CDN knows a site file by: `/x/index.html` is also `/x/`.
+pub fn urls_of(base_url: &str, path: &str) -> Vec<String> {
+    let base = base_url.trim_end_matches('/');
+    let encode = |p: &str| {
+        let raw = format!("{base}{p}");
+        // Url serialisation percent-encodes what needs it (non-ASCII slugs, spaces).
+        url::Url::parse(&raw).map(String::from).unwrap_or(raw)
+    };
+    let mut urls = Vec::with_capacity(2);
+    if let Some(dir) = path.strip_suffix("index.html").filter(|d| d.ends_with('/')) {
+        urls.push(encode(dir));
+    }
+    urls.push(encode(path));
+    urls
+}
+
+/// A place to deploy to.
+pub trait Target: Sync {
+    /// The deployment's manifest bytes, or None when nothing was deployed there yet.
+    fn read_manifest(&self) -> Result<Option<Vec<u8>>>;
+    /// Stores `body` at site path `path` (replacing it whole, never half-written).
+    fn put(&self, path: &str, body: &[u8], meta: ObjectMeta) -> Result<()>;
+    /// Removes site path `path`; removing what is already gone succeeds.
+    fn delete(&self, path: &str) -> Result<()>;
+    /// Called after the deletes (a directory prunes the folders they emptied).
+    fn after_deletes(&self, _deleted: &[String]) {}
+}
+
+/// Opens the target named by `opts.target`.
+pub fn open_target(opts: &DeployOptions) -> Result<Box<dyn Target>> {
+    let t = opts.target.as_str();
+    if let Some(rest) = t.strip_prefix("file://") {
+        Ok(Box::new(file::FileTarget::new(rest)?))
+    } else if let Some(rest) = t.strip_prefix("s3://") {
+        Ok(Box::new(s3::S3Target::from_env(
+            rest,
+            opts.endpoint.as_deref(),
+            opts.region.as_deref(),
+        )?))
+    } else {
+        Err(Error::Usage(format!(
+            "--target `{t}`: use file:///path/to/web-root or s3://bucket/prefix"
+        )))
+    }
+}
+
+/// Where `pressroom init` writes the GitHub Actions workflow.
+pub const WORKFLOW_PATH: &str = ".github/workflows/pressroom.yml";
+
+/// The GitHub Actions workflow `pressroom init` writes: build with `--locked`, `check`, deploy
+/// on main, and a schedule every 10 minutes so embargoed releases go out on time.
+pub fn github_workflow() -> String {
+    include_str!("github-workflow.yml").replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Files uploaded in parallel once the first upload succeeded.
+const PARALLEL_UPLOADS: usize = 8;
+
+/// Deploys `opts.output` to `opts.target`.
+pub fn deploy(opts: &DeployOptions) -> Result<Report> {
+    let built = Manifest::read(&opts.output)?;
+    check_output(&opts.output, &built)?;
+    let target = open_target(opts)?;
+    deploy_to(opts, &built, target.as_ref())
+}
+
+/// Checks that the output folder still holds what its manifest says (sizes only; contents are
+/// hashed again as they are uploaded).
+fn check_output(dir: &Path, built: &Manifest) -> Result<()> {
+    for (path, entry) in &built.files {
+        let file = dir.join(path.trim_start_matches('/'));
+        match std::fs::metadata(&file) {
+            Ok(m) if m.len() == entry.size => {}
+            Ok(_) => return Err(changed_since_build(dir, path)),
+            Err(e) => return Err(Error::io("cannot read", file, e)),
+        }
+    }
+    Ok(())
+}
+
+fn changed_since_build(dir: &Path, path: &str) -> Error {
+    Error::Other(format!(
+        "`{}{path}` changed after the build wrote its manifest; run `pressroom build` again and deploy what it writes",
+        dir.display()
+    ))
+}
+
+/// [`deploy`] to an opened target.
+pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) -> Result<Report> {
+    let nothing = "nothing was changed";
+    let deployed_bytes = target.read_manifest().map_err(|e| {
+        Error::Other(format!(
+            "cannot read the deployment's manifest at {}: {e}; {nothing}",
+            opts.target
+        ))
+    })?;
+    let deployed = match &deployed_bytes {
+        Some(bytes) => Manifest::parse(bytes, &format!("{} at {}", manifest::FILE, opts.target))
+            .map_err(|e| Error::Other(format!("{e}; {nothing}")))?,
+        None => Manifest::empty(),
+    };
+    let plan = DeployPlan::between(built, &deployed);
+    if plan.deletes.len() > opts.max_deletes {
+        let shown: Vec<&str> = plan.deletes.iter().take(5).map(String::as_str).collect();
+        return Err(Error::Other(format!(
+            "this deploy would delete {} files ({}{}), more than --max-deletes {}; {nothing}. If the build is right, deploy again with --max-deletes {}",
+            plan.deletes.len(),
+            shown.join(", "),
+            if plan.deletes.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            },
+            opts.max_deletes,
+            plan.deletes.len()
+        )));
+    }
+    let mut urls = BTreeSet::new();
+    for path in plan
+        .uploads
+        .iter()
+        .map(|u| &u.path)
+        .chain(plan.deletes.iter())
+    {
+        urls.extend(urls_of(&built.base_url, path));
+    }
+    let report = Report {
+        target: opts.target.clone(),
+        dry_run: opts.dry_run,
+        changed_urls: urls.into_iter().collect(),
+        next_embargo_lift: built.next_embargo_lift.clone(),
+        plan,
+    };
+    if opts.dry_run {
+        return Ok(report);
+    }
+
+    upload_all(&opts.output, &report.plan.uploads, target).map_err(|(done, e)| {
+        let state = if done == 0 {
+            nothing.to_string()
+        } else {
+            format!(
+                "{done} of {} files were uploaded before it, the old deployment's manifest is still in place, and the same deploy run again finishes the job",
+                report.plan.uploads.len()
+            )
+        };
+        Error::Other(format!("deploy to {} failed: {e}; {state}", opts.target))
+    })?;
+    for (i, path) in report.plan.deletes.iter().enumerate() {
+        target.delete(path).map_err(|e| {
+            Error::Other(format!(
+                "deploy to {} failed deleting {path}: {e}; every upload and {i} of {} deletes are done, and the same deploy run again finishes the job",
+                opts.target,
+                report.plan.deletes.len()
+            ))
+        })?;
+    }
+    target.after_deletes(&report.plan.deletes);
+    let next = built.for_deployment().to_json();
+    if deployed_bytes.as_deref() != Some(next.as_slice()) {
+        let meta = ObjectMeta {
+            content_type: "application/json",
+            cache_control: CACHE_NONE,
+        };
+        let path = format!("/{}", manifest::FILE);
+        target.put(&path, &next, meta).map_err(|e| {
+            Error::Other(format!(
+                "deploy to {} failed writing its manifest: {e}; every file is in place, and the same deploy run again records it",
+                opts.target
+            ))
+        })?;
+    }
+    Ok(report)
+}
+
+/// Uploads every file: the first alone (a refused upload then changes nothing), the rest
+/// [`PARALLEL_UPLOADS`] at a time. On failure, returns how many were uploaded and the error.
+fn upload_all(
+    dir: &Path,
+    uploads: &[Upload],
+    target: &dyn Target,
+) -> std::result::Result<(), (usize, Error)> {
+    let one = |u: &Upload| -> Result<()> {
+        let file = dir.join(u.path.trim_start_matches('/'));
+        let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
+        if Entry::of(&bytes) != u.entry {
+            return Err(changed_since_build(dir, &u.path));
+        }
+        target
+            .put(&u.path, &bytes, object_meta(&u.path))
+            .map_err(|e| Error::Other(format!("uploading {}: {e}", u.path)))
+    };
+    let Some((first, rest)) = uploads.split_first() else {
+        return Ok(());
+    };
+    one(first).map_err(|e| (0, e))?;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(1);
+    let failed = AtomicBool::new(false);
+    let error = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL_UPLOADS.min(rest.len()) {
+            scope.spawn(|| {
+                while !failed.load(Ordering::SeqCst) {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(u) = rest.get(i) else { break };
+                    match one(u) {
+                        Ok(()) => {
+                            done.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Err(e) => {
+                            failed.store(true, Ordering::SeqCst);
+                            error.lock().expect("no panics").get_or_insert(e);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match error.into_inner().expect("no panics") {
+        Some(e) => Err((done.into_inner(), e)),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn manifest(files: &[(&str, &[u8])]) -> Manifest {
+        let files: BTreeMap<String, Entry> = files
+            .iter()
+            .map(|(p, b)| (p.to_string(), Entry::of(b)))
+            .collect();
+        Manifest::new(
+            &manifest::Header {
+                base_url: "https://example.com/news".into(),
+                next_embargo_lift: None,
+            },
+            files,
+        )
+    }
+
+    #[test]
+    fn plan_uploads_new_and_changed_and_deletes_gone() {
+        let old = manifest(&[("/a.html", b"a"), ("/b.html", b"b"), ("/c.html", b"c")]);
+        let new = manifest(&[("/a.html", b"a"), ("/b.html", b"B"), ("/d.html", b"d")]);
+        let plan = DeployPlan::between(&new, &old);
+        let ups: Vec<_> = plan
+            .uploads
+            .iter()
+            .map(|u| (u.path.as_str(), u.reason))
+            .collect();
+        assert_eq!(
+            ups,
+            [("/b.html", Reason::Changed), ("/d.html", Reason::New)]
+        );
+        assert_eq!(plan.deletes, ["/c.html"]);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(DeployPlan::between(&new, &new).uploads, []);
+    }
+
+    #[test]
+    fn cache_lifetimes() {
+        assert_eq!(object_meta("/index.html").cache_control, CACHE_SHORT);
+        assert_eq!(object_meta("/press/atom.xml").cache_control, CACHE_SHORT);
+        assert_eq!(object_meta("/search/meta.json").cache_control, CACHE_SHORT);
+        assert_eq!(object_meta("/style.css").cache_control, CACHE_MEDIUM);
+        assert_eq!(object_meta("/photo.jpg").cache_control, CACHE_MEDIUM);
+        assert_eq!(
+            object_meta("/app.3f2a9c1b.css").cache_control,
+            CACHE_IMMUTABLE
+        );
+        assert!(!is_fingerprinted("/report.20261118.pdf"));
+        assert!(!is_fingerprinted("/a.deadbeef"));
+        assert_eq!(
+            object_meta("/x.html").content_type,
+            "text/html; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn urls_for_a_purge() {
+        assert_eq!(
+            urls_of("https://example.com/news/", "/index.html"),
+            [
+                "https://example.com/news/",
+                "https://example.com/news/index.html"
+            ]
+        );
+        assert_eq!(
+            urls_of("https://example.com", "/ko/press/서울/atom.xml"),
+            ["https://example.com/ko/press/%EC%84%9C%EC%9A%B8/atom.xml"]
+        );
+    }
+}
