@@ -709,3 +709,20 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
     }
     assert!(fast > 0, "no edit took the fast path");
 }
+
+/// A page knows which build served it, so an edit saved before its event stream connects
+/// still reloads it (the stream's first id then differs from the page's).
+#[test]
+fn pages_carry_the_id_of_the_build_that_served_them() {
+    let site = Site::new();
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let (_, page) = get(&addr, "/blog/hello/");
+    let mut events = Events::open(&addr);
+    let (_, current) = events.next();
+    assert!(page.contains(&format!("var first=\"{current}\"")), "{page}");
+    site.write("content/blog/hello.md", &hello("Changed before the tab listened."));
+    let newer = events.build_after(current.parse().expect("id"));
+    assert_ne!(newer.to_string(), current, "a stale page sees a different id and reloads");
+    server.stop();
+}

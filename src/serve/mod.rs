@@ -440,7 +440,9 @@ const EVENTS_PATH: &str = "/__pressroom/events";
 /// stylesheet again under a new query string and drops the old one once the new one is in,
 /// without reloading the page. Same origin (a relative URL): works over IPv4, IPv6 and behind
 /// another host name.
-const LIVE_RELOAD: &str = r#"<script>(function(){var first=null;var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(first===null){first=e.data;return;}if(e.data!==first){location.reload();}};es.addEventListener("css",function(){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href,location.href);u.searchParams.set("pressroom-reload",Date.now());var n=l.cloneNode(false);n.href=u.href;n.onload=function(){l.remove();};l.parentNode.insertBefore(n,l.nextSibling);});});})();</script>"#;
+/// The live-reload client. `BUILD_ID` is replaced by the id of the build that served the page,
+/// so an edit saved before the event stream connects still reloads the page.
+const LIVE_RELOAD: &str = r#"<script>(function(){var first="BUILD_ID";var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(e.data!==first){location.reload();}};es.addEventListener("css",function(){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href,location.href);u.searchParams.set("pressroom-reload",Date.now());var n=l.cloneNode(false);n.href=u.href;n.onload=function(){l.remove();};l.parentNode.insertBefore(n,l.nextSibling);});});})();</script>"#;
 
 fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
     let Some(path) = http::site_path(req.url()) else {
@@ -475,7 +477,7 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
                 req,
                 500,
                 "text/html; charset=utf-8",
-                overlay(diags, message).into_bytes(),
+                overlay(diags, message, snap.id).into_bytes(),
             );
             return;
         }
@@ -493,7 +495,7 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         None => b"Not found".to_vec(),
     };
     let bytes = if is_html {
-        inject(bytes, &snap.warnings)
+        inject(bytes, &snap.warnings, snap.id)
     } else {
         bytes
     };
@@ -536,12 +538,13 @@ fn respond_bytes(req: tiny_http::Request, status: u16, ctype: &str, bytes: Vec<u
     let _ = req.respond(resp);
 }
 
-fn inject(html: Vec<u8>, warnings: &[Diagnostic]) -> Vec<u8> {
+fn inject(html: Vec<u8>, warnings: &[Diagnostic], id: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(&html);
+    let script = live_reload(id);
     let bar = warning_bar(warnings);
     match text.rfind("</body>") {
-        Some(i) => format!("{}{bar}{LIVE_RELOAD}{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{bar}{LIVE_RELOAD}").into_bytes(),
+        Some(i) => format!("{}{bar}{script}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{bar}{script}").into_bytes(),
     }
 }
 
@@ -575,7 +578,13 @@ fn warning_bar(warnings: &[Diagnostic]) -> String {
 }
 
 /// The error page shown instead of every HTML page while the latest build fails.
-fn overlay(diags: &[Diagnostic], message: &str) -> String {
+/// The live-reload script for a page served from build `id`.
+fn live_reload(id: u64) -> String {
+    LIVE_RELOAD.replace("BUILD_ID", &id.to_string())
+}
+
+fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
+    let script = live_reload(id);
     let esc = crate::markdown::escape_html;
     let items: String = diags
         .iter()
@@ -596,7 +605,7 @@ fn overlay(diags: &[Diagnostic], message: &str) -> String {
         })
         .collect();
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{LIVE_RELOAD}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{script}</body></html>",
         esc(message)
     )
 }
