@@ -133,7 +133,10 @@ fn a_missing_translation_falls_back_to_the_original_only_when_asked_and_says_so(
     let t = site();
     t.file("content/blog/2026-11-01-only-english.md", "+++\ntitle = \"Only in English\"\ndate = 2026-11-01\nkind = \"post\"\n+++\n\nEnglish text.\n");
     let b = t.build_ok();
-    assert!(!b.exists("/fr/blog/only-english/index.html"), "no fallback unless the site asks");
+    assert!(
+        !b.exists("/fr/blog/only-english/index.html"),
+        "no fallback unless the site asks"
+    );
 
     t.file(
         "site.toml",
@@ -141,15 +144,37 @@ fn a_missing_translation_falls_back_to_the_original_only_when_asked_and_says_so(
     );
     let b = t.build_ok();
     let fr = b.html("/fr/blog/only-english/");
-    assert_eq!(html_lang(&fr).as_deref(), Some("fr"), "the page chrome is French");
-    assert_eq!(attrs(&fr, "article", "lang"), ["en"], "the text is marked as English");
-    assert_eq!(attrs(&fr, ".banner-fallback a", "href"), ["/blog/only-english/"]);
-    assert_eq!(attrs(&fr, "link[rel=canonical]", "href"), ["https://n.example/blog/only-english/"]);
+    assert_eq!(
+        html_lang(&fr).as_deref(),
+        Some("fr"),
+        "the page chrome is French"
+    );
+    assert_eq!(
+        attrs(&fr, "article", "lang"),
+        ["en"],
+        "the text is marked as English"
+    );
+    assert_eq!(
+        attrs(&fr, ".banner-fallback a", "href"),
+        ["/blog/only-english/"]
+    );
+    assert_eq!(
+        attrs(&fr, "link[rel=canonical]", "href"),
+        ["https://n.example/blog/only-english/"]
+    );
     assert_eq!(attrs(&fr, "meta[name=robots]", "content"), ["noindex"]);
     // A real translation is never replaced, and stand-ins are in no list, feed or ledger.
-    assert!(texts(&b.html("/fr/press/plant/"), "h1").iter().any(|h| h == "Usine"));
+    assert!(
+        texts(&b.html("/fr/press/plant/"), "h1")
+            .iter()
+            .any(|h| h == "Usine")
+    );
     let list = b.html("/fr/blog/");
-    assert!(attrs(&list, "main a", "href").iter().all(|h| !h.contains("only-english")));
+    assert!(
+        attrs(&list, "main a", "href")
+            .iter()
+            .all(|h| !h.contains("only-english"))
+    );
     let ledger = std::fs::read_to_string(t.root().join("published.lock")).unwrap();
     assert!(!ledger.contains("/fr/blog/only-english/"), "{ledger}");
 }

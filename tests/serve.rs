@@ -721,8 +721,15 @@ fn pages_carry_the_id_of_the_build_that_served_them() {
     let mut events = Events::open(&addr);
     let (_, current) = events.next();
     assert!(page.contains(&format!("var first=\"{current}\"")), "{page}");
-    site.write("content/blog/hello.md", &hello("Changed before the tab listened."));
+    site.write(
+        "content/blog/hello.md",
+        &hello("Changed before the tab listened."),
+    );
     let newer = events.build_after(current.parse().expect("id"));
-    assert_ne!(newer.to_string(), current, "a stale page sees a different id and reloads");
+    assert_ne!(
+        newer.to_string(),
+        current,
+        "a stale page sees a different id and reloads"
+    );
     server.stop();
 }

@@ -816,8 +816,16 @@ fn build_taxonomies(config: &Config, site: &mut Site) {
 /// such (and kept out of lists, feeds, search and the ledger: it is not a translation).
 fn add_fallbacks(config: &Config, site: &mut Site) {
     let default = config.default_language.clone();
-    let mut have: BTreeSet<(String, String)> = site.items.iter().map(|i| (i.translation_key.clone(), i.lang.clone())).collect();
-    let mut taken: BTreeSet<String> = site.items.iter().flat_map(|i| std::iter::once(i.path.clone()).chain(i.aliases.iter().cloned())).collect();
+    let mut have: BTreeSet<(String, String)> = site
+        .items
+        .iter()
+        .map(|i| (i.translation_key.clone(), i.lang.clone()))
+        .collect();
+    let mut taken: BTreeSet<String> = site
+        .items
+        .iter()
+        .flat_map(|i| std::iter::once(i.path.clone()).chain(i.aliases.iter().cloned()))
+        .collect();
     let originals: Vec<usize> = (0..site.items.len())
         .filter(|&id| {
             let i = &site.items[id];
@@ -827,9 +835,14 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
     for id in originals {
         for lang in config.languages.iter().filter(|l| l.code != default) {
             let original = &site.items[id];
-            let rest = original.path.strip_prefix(&config.lang_prefix(&default)).unwrap_or(&original.path);
+            let rest = original
+                .path
+                .strip_prefix(&config.lang_prefix(&default))
+                .unwrap_or(&original.path);
             let path = format!("{}{rest}", config.lang_prefix(&lang.code));
-            if have.contains(&(original.translation_key.clone(), lang.code.clone())) || taken.contains(&path) {
+            if have.contains(&(original.translation_key.clone(), lang.code.clone()))
+                || taken.contains(&path)
+            {
                 continue;
             }
             let mut stand_in = original.clone();

@@ -179,7 +179,12 @@ pub fn check_with(
     };
     let now_text = crate::dates::rfc3339_utc(now);
     let mut seen = std::collections::BTreeSet::new();
-    for (id, item) in site.items.iter().enumerate().filter(|(_, i)| i.fallback.is_none()) {
+    for (id, item) in site
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.fallback.is_none())
+    {
         let source = item.src.rel.clone();
         seen.insert(source.clone());
         let recorded = ledger.items.get(&source);
