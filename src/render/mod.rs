@@ -162,7 +162,25 @@ impl<'a> RenderCtx<'a> {
 /// Renders every page of the site. Template errors become diagnostics naming the template
 /// and the item being rendered.
 pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
-    let mut outputs: Vec<Output> = render_pages(ctx, diags, None)
+    // Pages, feeds, sitemaps and the search index read the same finished site and write
+    // different files: render them side by side (each is also parallel inside where it can be).
+    let mut page_diags = Vec::new();
+    let (pages, (feeds, (sitemaps, search))) = rayon::join(
+        || render_pages(ctx, &mut page_diags, None),
+        || {
+            rayon::join(
+                || feed_outputs(ctx),
+                || {
+                    rayon::join(
+                        || sitemap::outputs(ctx.site, ctx.config, ctx.opts.now),
+                        || search::outputs(ctx.site, ctx.config),
+                    )
+                },
+            )
+        },
+    );
+    diags.extend(page_diags);
+    let mut outputs: Vec<Output> = pages
         .into_iter()
         .filter_map(|p| {
             p.bytes.map(|bytes| Output {
@@ -172,9 +190,9 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Outp
         })
         .collect();
     outputs.extend(alias_outputs(ctx));
-    outputs.extend(feed_outputs(ctx));
-    outputs.extend(sitemap::outputs(ctx.site, ctx.config, ctx.opts.now));
-    outputs.extend(search::outputs(ctx.site, ctx.config));
+    outputs.extend(feeds);
+    outputs.extend(sitemaps);
+    outputs.extend(search);
     outputs.push(highlight_output());
     outputs
 }
