@@ -138,38 +138,13 @@ struct Example {
     dir: tempfile::TempDir,
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy_tree(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    }
-}
-
 impl Example {
     fn new() -> Example {
         let dir = tempfile::Builder::new()
             .prefix("pressroom-example-")
             .tempdir()
             .unwrap();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for name in [
-            "site.toml",
-            "content",
-            "data",
-            "static",
-            "themes",
-            "templates",
-        ] {
-            if src.join(name).exists() {
-                copy_tree(&src.join(name), &dir.path().join("site").join(name));
-            }
-        }
+        common::copy_example(&dir.path().join("site"));
         Example { dir }
     }
 

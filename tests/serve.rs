@@ -2,6 +2,8 @@
 //! a free loopback port, fetched with hand-written HTTP/1.1 over `TcpStream` (no HTTP client
 //! dependency), the live-reload stream read the same way. Every wait is bounded.
 
+mod common;
+
 use pressroom::BuildOptions;
 use pressroom::serve::{Event, ServeOptions, Server};
 use std::io::{Read, Write};
@@ -495,36 +497,12 @@ fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
 
 /// A copy of the example newsroom (the repository root's site) in a temp dir.
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        if from.is_dir() {
-            std::fs::create_dir_all(to).expect("mkdir");
-            for e in std::fs::read_dir(from).expect("read dir") {
-                let e = e.expect("entry");
-                copy(&e.path(), &to.join(e.file_name()));
-            }
-        } else {
-            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
-            std::fs::copy(from, to).expect("copy");
-        }
-    }
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::Builder::new()
         .prefix("pressroom-cache-")
         .tempdir()
         .expect("temp dir");
     let root = dir.path().join("site");
-    for entry in [
-        "site.toml",
-        "published.lock",
-        "content",
-        "data",
-        "static",
-        "themes",
-    ] {
-        if repo.join(entry).exists() {
-            copy(&repo.join(entry), &root.join(entry));
-        }
-    }
+    common::copy_example(&root);
     (dir, root)
 }
 

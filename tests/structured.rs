@@ -9,19 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy_tree(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-    }
-}
-
 /// The example newsroom copied into a temp dir (a build writes the site's `published.lock`,
 /// which must not land in the working tree) and built once at [`NOW`]: (temp dir, root, out).
 fn example() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
@@ -31,20 +18,8 @@ fn example() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
             .prefix("pressroom-example-")
             .tempdir()
             .unwrap();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = dir.path().join("site");
-        for name in [
-            "site.toml",
-            "content",
-            "data",
-            "static",
-            "themes",
-            "templates",
-        ] {
-            if src.join(name).exists() {
-                copy_tree(&src.join(name), &root.join(name));
-            }
-        }
+        common::copy_example(&root);
         let out = dir.path().join("public");
         let args = [
             "build",

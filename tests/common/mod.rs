@@ -473,3 +473,35 @@ pub fn assert_absent_everywhere(out: &Path, needles: &[&str]) {
 pub fn item(title: &str, date: &str, extra_front: &str, body: &str) -> String {
     format!("+++\ntitle = {title:?}\ndate = {date}\n{extra_front}+++\n\n{body}\n")
 }
+
+/// Copies the example newsroom (the repository root's site: config, content, data, static
+/// files, theme, templates and its ledger) to `root`, so a test can build it without writing
+/// into the working tree (a build writes the site's `published.lock`).
+pub fn copy_example(root: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).expect("mkdir");
+            for e in std::fs::read_dir(from).expect("read dir") {
+                let e = e.expect("entry");
+                copy(&e.path(), &to.join(e.file_name()));
+            }
+        } else {
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        }
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in [
+        "site.toml",
+        "published.lock",
+        "content",
+        "data",
+        "static",
+        "themes",
+        "templates",
+    ] {
+        if repo.join(name).exists() {
+            copy(&repo.join(name), &root.join(name));
+        }
+    }
+}
