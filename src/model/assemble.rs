@@ -138,21 +138,26 @@ fn inherited<T>(
     lang: &str,
     get: impl Fn(&SectionFront) -> Option<T>,
 ) -> Option<T> {
-    let mut dir = dir.to_string();
-    loop {
-        for l in [lang, config.default_language.as_str()] {
-            if let Some(v) = fronts.get(&(dir.clone(), l.to_string())).and_then(&get) {
-                return Some(v);
-            }
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = dir
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-    }
+    self_and_ancestors(dir).find_map(|d| {
+        [lang, config.default_language.as_str()]
+            .into_iter()
+            .find_map(|l| fronts.get(&(d.to_string(), l.to_string())).and_then(&get))
+    })
+}
+
+/// The parent folder: `press/2026` → `press`, `press` → `""` (the root).
+fn parent_dir(dir: &str) -> &str {
+    dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("")
+}
+
+/// A folder and every folder above it, ending with the root `""`.
+fn self_and_ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let d = next?;
+        next = (!d.is_empty()).then(|| parent_dir(d));
+        Some(d)
+    })
 }
 
 enum Resolved {
@@ -237,11 +242,7 @@ fn resolve_item(
 
     // A bundle (`x/index.md`) belongs to its parent folder's section.
     let section_dir = if p.src.is_bundle() {
-        p.src
-            .dir
-            .rsplit_once('/')
-            .map(|(d, _)| d.to_string())
-            .unwrap_or_default()
+        parent_dir(&p.src.dir).to_string()
     } else {
         p.src.dir.clone()
     };
@@ -509,8 +510,7 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
     // and the reserved lists. Neither an item nor an alias may take their place.
     let mut section_paths = BTreeSet::new();
     for item in &site.items {
-        let mut dir = section_dir_of(item);
-        loop {
+        for dir in self_and_ancestors(&section_dir_of(item)) {
             for l in &config.languages {
                 let prefix = config.lang_prefix(&l.code);
                 section_paths.insert(if dir.is_empty() {
@@ -519,13 +519,6 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
                     format!("{prefix}/{dir}/")
                 });
             }
-            if dir.is_empty() {
-                break;
-            }
-            dir = dir
-                .rsplit_once('/')
-                .map(|(p, _)| p.to_string())
-                .unwrap_or_default();
         }
     }
     let generated = |path: &str| {
@@ -613,14 +606,8 @@ fn build_sections(
             .map(move |l| (d.clone(), l.code.clone()))
     });
     for (dir, lang) in every_lang {
-        let mut d = dir;
-        loop {
-            keys.insert((d.clone(), lang.clone()));
-            match d.rsplit_once('/') {
-                Some((parent, _)) => d = parent.to_string(),
-                None if !d.is_empty() => d = String::new(),
-                None => break,
-            }
+        for d in self_and_ancestors(&dir) {
+            keys.insert((d.to_string(), lang.clone()));
         }
     }
     let mut bodies: HashMap<(String, String), (crate::content::SourceFile, String)> =
@@ -697,28 +684,16 @@ fn build_sections(
         if !item.is_listed() {
             continue;
         }
-        let mut dir = section_dir_of(item);
-        loop {
-            if let Some(&s) = index.get(&(dir.clone(), item.lang.clone())) {
+        for dir in self_and_ancestors(&section_dir_of(item)) {
+            if let Some(&s) = index.get(&(dir.to_string(), item.lang.clone())) {
                 site.sections[s].items.push(id);
             }
-            if dir.is_empty() {
-                break;
-            }
-            dir = dir
-                .rsplit_once('/')
-                .map(|(p, _)| p.to_string())
-                .unwrap_or_default();
         }
     }
     for s in 0..site.sections.len() {
         let (dir, lang) = (site.sections[s].dir.clone(), site.sections[s].lang.clone());
         if !dir.is_empty() {
-            let parent = dir
-                .rsplit_once('/')
-                .map(|(p, _)| p.to_string())
-                .unwrap_or_default();
-            if let Some(&p) = index.get(&(parent, lang.clone())) {
+            if let Some(&p) = index.get(&(parent_dir(&dir).to_string(), lang.clone())) {
                 site.sections[p].children.push(s);
             }
         }
@@ -733,11 +708,7 @@ fn build_sections(
 /// The section folder an item is listed in (a bundle's parent folder).
 fn section_dir_of(item: &Item) -> String {
     if item.src.is_bundle() {
-        item.src
-            .dir
-            .rsplit_once('/')
-            .map(|(d, _)| d.to_string())
-            .unwrap_or_default()
+        parent_dir(&item.src.dir).to_string()
     } else {
         item.src.dir.clone()
     }
@@ -855,5 +826,20 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
             taken.insert(path);
             site.items.push(stand_in);
         }
+    }
+}
+
+#[cfg(test)]
+mod folder_tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_and_its_ancestors_end_at_the_root() {
+        assert_eq!(
+            self_and_ancestors("press/2026/q1").collect::<Vec<_>>(),
+            ["press/2026/q1", "press/2026", "press", ""]
+        );
+        assert_eq!(self_and_ancestors("").collect::<Vec<_>>(), [""]);
+        assert_eq!(parent_dir("press"), "");
     }
 }
