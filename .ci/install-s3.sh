@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs the S3-compatible server that tests/deploy.rs runs on loopback: moto's server, from
-# PyPI, for the `python3` on PATH (the one the tests start). Idempotent; quick when installed.
+# Installs the S3-compatible server that tests/deploy.rs runs on loopback: s3s-fs, a real
+# implementation (Rust, crates.io) that checks every request's SigV4 signature, so the tests
+# can show that a wrong credential is refused and changes nothing. Installed into cargo's bin
+# folder, where the tests look for it. Idempotent; quick when installed.
 set -euo pipefail
-if python3 -c "import moto.server, flask, werkzeug" >/dev/null 2>&1; then
-    echo "moto server: already installed ($(python3 -c 'import moto; print(moto.__version__)'))"
+version=0.14.1
+bin="${CARGO_HOME:-$HOME/.cargo}/bin/s3s-fs"
+if [ -x "$bin" ] && [ "$(cat "$bin.version" 2>/dev/null)" = "$version" ]; then
+    echo "s3s-fs: already installed ($version)"
     exit 0
 fi
-pip=(python3 -m pip install --quiet --disable-pip-version-check)
-# A Debian system Python refuses plain installs (PEP 668); a user install is fine for tests.
-"${pip[@]}" "moto[server]==5.2.5" || "${pip[@]}" --user --break-system-packages "moto[server]==5.2.5"
-python3 -c "import moto.server, flask, werkzeug"
-echo "moto server: installed ($(python3 -c 'import moto; print(moto.__version__)'))"
+# The newest s3s-fs needs a newer rustc than CI's; --locked keeps its tested dependencies.
+cargo install --quiet --locked s3s-fs --version "$version" --features binary
+echo "$version" > "$bin.version"
+echo "s3s-fs: installed ($version)"

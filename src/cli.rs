@@ -68,6 +68,14 @@ pub(crate) enum Command {
     Init {
         /// The folder to create.
         dir: PathBuf,
+        /// Have the CI workflow build pressroom from this git repository (its source) instead
+        /// of installing the crates.io release of this version.
+        #[arg(long, value_name = "URL")]
+        pressroom_git: Option<String>,
+        /// With --pressroom-git: the tag, branch or full commit hash to build (default: the
+        /// repository's default branch).
+        #[arg(long, value_name = "REV", requires = "pressroom_git")]
+        pressroom_rev: Option<String>,
     },
     /// Deploy the built output to a folder or S3-compatible storage, uploading only what changed.
     Deploy {
@@ -86,6 +94,10 @@ pub(crate) enum Command {
         /// Refuse, changing nothing, a deploy that would delete more files than this.
         #[arg(long, default_value_t = 256)]
         max_deletes: usize,
+        /// Upload every file, even those already deployed with the same content (repairs a
+        /// target edited by hand; re-sends content types and cache headers).
+        #[arg(long)]
+        force: bool,
         /// S3 endpoint URL (default: AWS_ENDPOINT_URL, else AWS).
         #[arg(long)]
         endpoint: Option<String>,

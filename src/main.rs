@@ -104,11 +104,7 @@ fn print_deploy(report: &pressroom::deploy::Report, quiet: bool, format: Format)
         Format::Human => {
             let verb = if report.dry_run { "would " } else { "" };
             for u in &plan.uploads {
-                let reason = match u.reason {
-                    pressroom::deploy::Reason::New => "new",
-                    pressroom::deploy::Reason::Changed => "changed",
-                };
-                println!("{verb}upload {} ({reason})", u.path);
+                println!("{verb}upload {} ({})", u.path, u.reason.as_str());
             }
             for path in &plan.deletes {
                 println!("{verb}delete {path}");
@@ -337,6 +333,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output,
             dry_run,
             max_deletes,
+            force,
             endpoint,
             region,
             quiet,
@@ -347,6 +344,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 output: output.unwrap_or_else(|| root.join("public")),
                 dry_run,
                 max_deletes,
+                force,
                 endpoint,
                 region,
             };
@@ -354,8 +352,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             print_deploy(&report, quiet, message_format);
             Ok(())
         }
-        Command::Init { dir } => {
-            pressroom::scaffold::init(&dir)?;
+        Command::Init {
+            dir,
+            pressroom_git,
+            pressroom_rev,
+        } => {
+            use pressroom::deploy::workflow::InstallSource;
+            let source = match pressroom_git {
+                Some(url) => InstallSource::Git {
+                    url,
+                    rev: pressroom_rev.unwrap_or_else(|| "HEAD".into()),
+                },
+                None => InstallSource::this_release(),
+            };
+            pressroom::scaffold::init(&dir, &source)?;
             println!(
                 "created a new site in {}; run `pressroom serve --root {}`",
                 dir.display(),

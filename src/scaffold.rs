@@ -1,6 +1,7 @@
 //! `pressroom new` and `pressroom init`: write a content file with complete front matter, or a
 //! whole new site with the default theme and sample content.
 
+use crate::deploy::workflow::{InstallSource, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
 use crate::model::slug::slugify;
 use jiff::Timestamp;
@@ -69,8 +70,9 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// Writes a new site into `dir` (which must be empty or absent).
-pub fn init(dir: &Path) -> Result<()> {
+/// Writes a new site into `dir` (which must be empty or absent), with a CI workflow that
+/// installs pressroom from `source`.
+pub fn init(dir: &Path, source: &InstallSource) -> Result<()> {
     if dir.exists()
         && std::fs::read_dir(dir)
             .map_err(|e| Error::io("cannot read", dir, e))?
@@ -82,7 +84,7 @@ pub fn init(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
-    let workflow = crate::deploy::github_workflow();
+    let workflow = github_workflow(source);
     let files: &[(&str, &str)] = &[
         (
             "site.toml",
@@ -130,7 +132,7 @@ pub fn init(dir: &Path) -> Result<()> {
         ),
         ("static/.gitkeep", ""),
         (".gitignore", "/public\n"),
-        (crate::deploy::WORKFLOW_PATH, &workflow),
+        (WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {
         let path = dir.join(rel);

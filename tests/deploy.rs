@@ -1,10 +1,6 @@
 //! `pressroom deploy` and the build manifest: against a real S3-compatible server on loopback
-//! (moto's server, installed by `.ci/install-s3.sh`) and against a folder (`file://`).
-//!
-//! moto does not check request signatures for presigned URLs (the only way rusty-s3 signs), so
-//! a wrong secret cannot be made to fail against it; the error cases here are an unreachable
-//! endpoint, a missing bucket and missing credentials, and the messages for refused
-//! credentials are unit-tested in `src/deploy/s3.rs`.
+//! (s3s-fs, which checks every request's SigV4 signature; installed by `.ci/install-s3.sh`)
+//! and against a folder (`file://`).
 
 mod common;
 
@@ -15,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 const KEY: &str = "AKIAPRESSROOMTEST";
 const SECRET: &str = "pressroom-test-secret";
@@ -37,58 +33,72 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// moto's S3 server on a loopback port, killed when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
+/// The s3s-fs binary: `PRESSROOM_TEST_S3S_FS`, else `s3s-fs` in cargo's bin folder, else on
+/// PATH.
+fn s3s_fs_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("PRESSROOM_TEST_S3S_FS") {
+        return PathBuf::from(p);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(bin) = cargo_home
+        .map(|h| h.join("bin/s3s-fs"))
+        .filter(|b| b.is_file())
+    {
+        return bin;
+    }
+    PathBuf::from("s3s-fs")
 }
 
-impl Moto {
-    fn start() -> Moto {
-        let importable = Command::new("python3")
-            .args(["-c", "import moto.server, flask, werkzeug"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(
-            importable,
-            "moto's S3 server is not installed: run `bash .ci/install-s3.sh` (pip install \"moto[server]\") before `cargo test`"
-        );
+/// An s3s-fs server on a loopback port, storing objects in a temporary folder; killed when
+/// dropped. It accepts only requests signed with [`KEY`] and [`SECRET`].
+struct S3Server {
+    child: Child,
+    endpoint: String,
+    /// Objects are files at `store/BUCKET/KEY` (its metadata sits beside the buckets).
+    store: tempfile::TempDir,
+}
+
+impl S3Server {
+    fn start() -> S3Server {
+        let store = tempfile::tempdir().expect("temp dir");
         let port = free_port();
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+        let binary = s3s_fs_binary();
+        let child = Command::new(&binary)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", KEY, "--secret-key", SECRET])
+            .arg(store.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("python3 runs");
-        let mut moto = Moto {
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start the S3 test server `{}`: {e}; run `bash .ci/install-s3.sh` (cargo install s3s-fs) before `cargo test`, or set PRESSROOM_TEST_S3S_FS",
+                    binary.display()
+                )
+            });
+        let mut server = S3Server {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
+            store,
         };
         let started = Instant::now();
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 break;
             }
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto's server exited at start ({status}); is port {port} free?");
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("the S3 test server exited at start ({status}); is port {port} free?");
             }
             assert!(
                 started.elapsed() < Duration::from_secs(60),
-                "moto's server did not listen on port {port} within 60 s"
+                "the S3 test server did not listen on port {port} within 60 s"
             );
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
-        moto
+        server
     }
 
     fn bucket(&self, name: &str) -> Bucket {
@@ -109,66 +119,31 @@ impl Moto {
             .into()
     }
 
-    /// Creates a bucket.
+    /// Creates a bucket (through the API, signed).
     fn create_bucket(&self, name: &str) {
         let creds = Credentials::new(KEY, SECRET);
         let bucket = self.bucket(name);
         let url = bucket.create_bucket(&creds).sign(Duration::from_secs(600));
-        let r = Moto::agent()
+        let r = S3Server::agent()
             .put(url.as_str())
             .send_empty()
             .expect("PUT bucket");
         assert_eq!(r.status().as_u16(), 200, "create bucket {name}");
     }
 
-    /// Every key in the bucket with its ETag.
-    fn list(&self, name: &str) -> BTreeMap<String, String> {
-        let creds = Credentials::new(KEY, SECRET);
-        let bucket = self.bucket(name);
-        let mut out = BTreeMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            // ListObjectsV2, signed by hand (rusty-s3's action needs its `full` feature).
-            let mut query = vec![("list-type", "2")];
-            if let Some(t) = &token {
-                query.insert(0, ("continuation-token", t.as_str()));
-            }
-            let url = rusty_s3::signing::sign(
-                &jiff::Timestamp::now(),
-                rusty_s3::Method::Get,
-                bucket.base_url().clone(),
-                creds.key(),
-                creds.secret(),
-                None,
-                "us-east-1",
-                600,
-                query.into_iter(),
-                std::iter::empty(),
-            );
-            let mut r = Moto::agent().get(url.as_str()).call().expect("list");
-            assert_eq!(r.status().as_u16(), 200, "list {name}");
-            let xml = r.body_mut().read_to_string().expect("list body");
-            let doc = roxmltree::Document::parse(&xml).expect("list XML");
-            let child = |n: roxmltree::Node<'_, '_>, tag: &str| {
-                n.children()
-                    .find(|c| c.tag_name().name() == tag)
-                    .and_then(|c| c.text())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            for c in doc
-                .descendants()
-                .filter(|n| n.tag_name().name() == "Contents")
-            {
-                out.insert(child(c, "Key"), child(c, "ETag"));
-            }
-            let root = doc.root_element();
-            if child(root, "IsTruncated") == "true" {
-                token = Some(child(root, "NextContinuationToken"));
-            } else {
-                return out;
-            }
-        }
+    /// Every object in the bucket with its SHA-256 and modification time, read from the
+    /// server's store: a rewrite with the same bytes shows as a new time.
+    fn list(&self, name: &str) -> BTreeMap<String, (String, SystemTime)> {
+        let dir = self.store.path().join(name);
+        hash_tree(&dir)
+            .into_iter()
+            .map(|(key, sha)| {
+                let modified = std::fs::metadata(dir.join(&key))
+                    .and_then(|m| m.modified())
+                    .expect("mtime");
+                (key, (sha, modified))
+            })
+            .collect()
     }
 
     /// `Content-Type` and `Cache-Control` of an object.
@@ -178,7 +153,7 @@ impl Moto {
         let url = bucket
             .head_object(Some(&creds), key)
             .sign(Duration::from_secs(600));
-        let r = Moto::agent().head(url.as_str()).call().expect("HEAD");
+        let r = S3Server::agent().head(url.as_str()).call().expect("HEAD");
         assert_eq!(r.status().as_u16(), 200, "HEAD {key}");
         let h = |n: &str| {
             r.headers()
@@ -191,7 +166,7 @@ impl Moto {
     }
 }
 
-impl Drop for Moto {
+impl Drop for S3Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -201,6 +176,11 @@ impl Drop for Moto {
 /// Runs `pressroom deploy` with `args` and the S3 environment (credentials unless `creds` is
 /// false; no endpoint or region from the caller's environment).
 fn deploy(args: &[&str], creds: bool) -> Run {
+    deploy_as(args, creds.then_some((KEY, SECRET)))
+}
+
+/// [`deploy`] with these credentials (key id, secret), or none.
+fn deploy_as(args: &[&str], creds: Option<(&str, &str)>) -> Run {
     let mut cmd = Command::new(bin());
     cmd.arg("deploy").args(args);
     for var in [
@@ -214,9 +194,9 @@ fn deploy(args: &[&str], creds: bool) -> Run {
     ] {
         cmd.env_remove(var);
     }
-    if creds {
-        cmd.env("AWS_ACCESS_KEY_ID", KEY)
-            .env("AWS_SECRET_ACCESS_KEY", SECRET);
+    if let Some((key, secret)) = creds {
+        cmd.env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret);
     }
     let output = cmd.output().expect("pressroom runs");
     Run {
@@ -580,12 +560,12 @@ fn file_target_errors_change_nothing() {
 
 #[test]
 fn s3_target_deploys_only_what_changed() {
-    let moto = Moto::start();
-    moto.create_bucket("newsroom");
+    let s3 = S3Server::start();
+    s3.create_bucket("newsroom");
     let site = newsroom();
     site.build_ok();
     let out = out_str(&site);
-    let endpoint = moto.endpoint.clone();
+    let endpoint = s3.endpoint.clone();
     let run_with = |extra: &[&str]| {
         let mut a = vec![
             "--target",
@@ -608,7 +588,7 @@ fn s3_target_deploys_only_what_changed() {
     // First deploy: every file, and the manifest last.
     let first = outcome(&run_with(&[]));
     assert_eq!(first.uploads, all);
-    let listed = moto.list("newsroom");
+    let listed = s3.list("newsroom");
     let mut expected = keys(&all);
     expected.insert(format!("site/{MANIFEST}"));
     assert_eq!(listed.keys().cloned().collect::<BTreeSet<_>>(), expected);
@@ -643,7 +623,7 @@ fn s3_target_deploys_only_what_changed() {
         ),
     ] {
         assert_eq!(
-            moto.head("newsroom", key),
+            s3.head("newsroom", key),
             (ct.to_string(), cc.to_string()),
             "{key}"
         );
@@ -656,14 +636,14 @@ fn s3_target_deploys_only_what_changed() {
         "{:?}",
         second.uploads
     );
-    assert_eq!(moto.list("newsroom"), listed);
+    assert_eq!(s3.list("newsroom"), listed);
 
     // One post edited: that page, its lists and feeds.
     edit_post_1(&site);
     build_later(&site);
     let third = outcome(&run_with(&[]));
     assert_edit_touches_little(&third.uploads, all.len());
-    let after = moto.list("newsroom");
+    let after = s3.list("newsroom");
     let changed: BTreeSet<String> = after
         .iter()
         .filter(|(k, etag)| listed.get(*k) != Some(etag))
@@ -682,7 +662,7 @@ fn s3_target_deploys_only_what_changed() {
     outcome(&run_with(&[]));
     site.remove("static/old/notice.html");
     build_later(&site);
-    let before = moto.list("newsroom");
+    let before = s3.list("newsroom");
     assert!(before.contains_key("site/old/notice.html"));
     let refused = run_with(&["--max-deletes", "0"]);
     assert_eq!(refused.code, 2, "{}", refused.stdout);
@@ -692,13 +672,13 @@ fn s3_target_deploys_only_what_changed() {
         refused.stdout
     );
     assert_eq!(
-        moto.list("newsroom"),
+        s3.list("newsroom"),
         before,
         "a refused deploy changes nothing"
     );
     let dry = outcome(&run_with(&["--dry-run"]));
     assert_eq!(dry.deletes.len(), 1);
-    assert_eq!(moto.list("newsroom"), before, "a dry run changes nothing");
+    assert_eq!(s3.list("newsroom"), before, "a dry run changes nothing");
     let fourth = outcome(&run_with(&[]));
     assert_eq!(
         fourth.deletes,
@@ -709,7 +689,7 @@ fn s3_target_deploys_only_what_changed() {
         urls.contains("https://example.com/old/notice.html"),
         "{urls}"
     );
-    assert!(!moto.list("newsroom").contains_key("site/old/notice.html"));
+    assert!(!s3.list("newsroom").contains_key("site/old/notice.html"));
 
     // Text output: the plan, then the changed URLs.
     site.file("static/site.css", "body { color: navy }\n");
@@ -740,11 +720,47 @@ fn s3_target_deploys_only_what_changed() {
 
 #[test]
 fn s3_errors_are_clear_and_change_nothing() {
-    let moto = Moto::start();
-    moto.create_bucket("newsroom");
+    let s3 = S3Server::start();
+    s3.create_bucket("newsroom");
     let site = newsroom();
     site.build_ok();
     let out = out_str(&site);
+    let args = [
+        "--target",
+        "s3://newsroom/site",
+        "--endpoint",
+        &s3.endpoint,
+        "--output",
+        &out,
+    ];
+
+    // A wrong secret, then a key the server does not know: refused before anything changed,
+    // first against an empty bucket, then against a deployed one with a new build waiting.
+    let refused = |what: &str| {
+        for creds in [(KEY, "not-the-secret"), ("AKIAUNKNOWN", SECRET)] {
+            let r = deploy_as(&args, Some(creds));
+            assert_eq!(r.code, 2, "{what} {creds:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("refused the credentials")
+                    && r.stderr.contains("AWS_SECRET_ACCESS_KEY")
+                    && r.stderr.contains("nothing was changed"),
+                "{what} {creds:?}: {}",
+                r.stderr
+            );
+        }
+    };
+    refused("empty bucket");
+    assert!(s3.list("newsroom").is_empty(), "nothing was uploaded");
+    deploy(&args, true).assert_ok();
+    let deployed = s3.list("newsroom");
+    edit_post_1(&site);
+    build_later(&site);
+    refused("deployed bucket");
+    assert_eq!(
+        s3.list("newsroom"),
+        deployed,
+        "a refused deploy changes nothing"
+    );
 
     // An unreachable endpoint (a loopback port nobody listens on).
     let dead = format!("http://127.0.0.1:{}", free_port());
@@ -774,7 +790,7 @@ fn s3_errors_are_clear_and_change_nothing() {
             "--target",
             "s3://no-such-bucket",
             "--endpoint",
-            &moto.endpoint,
+            &s3.endpoint,
             "--output",
             &out,
         ],
@@ -789,7 +805,7 @@ fn s3_errors_are_clear_and_change_nothing() {
             "--target",
             "s3://newsroom/site",
             "--endpoint",
-            &moto.endpoint,
+            &s3.endpoint,
             "--output",
             &out,
         ],
@@ -798,7 +814,33 @@ fn s3_errors_are_clear_and_change_nothing() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("AWS_ACCESS_KEY_ID"), "{}", r.stderr);
 
-    assert!(moto.list("newsroom").is_empty(), "nothing was uploaded");
+    assert_eq!(s3.list("newsroom"), deployed, "nothing was uploaded");
+    assert!(
+        !s3.store.path().join("no-such-bucket").exists(),
+        "a mistyped bucket is not created"
+    );
+}
+
+/// The workflow `init` wrote into `dir`, parsed.
+fn workflow(dir: &Path) -> serde_yaml_ng::Value {
+    let text = std::fs::read_to_string(dir.join(".github/workflows/pressroom.yml")).unwrap();
+    let unfilled = text.replace("${{", "");
+    assert!(!unfilled.contains("{{"), "a placeholder is left:\n{text}");
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("not YAML: {e}\n{text}"))
+}
+
+/// The steps of the workflow's one job, by name.
+fn steps(wf: &serde_yaml_ng::Value) -> BTreeMap<String, serde_yaml_ng::Value> {
+    wf["jobs"]["site"]["steps"]
+        .as_sequence()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| Some((s["name"].as_str()?.to_string(), s.clone())))
+        .collect()
+}
+
+fn run_text(step: &serde_yaml_ng::Value) -> String {
+    step["run"].as_str().expect("a run step").to_string()
 }
 
 #[test]
@@ -807,17 +849,311 @@ fn init_writes_a_ci_workflow() {
     let dir = tmp.path().join("site");
     let r = run(&["init", dir.to_str().unwrap()], &dir);
     r.assert_ok();
-    let wf = std::fs::read_to_string(dir.join(".github/workflows/pressroom.yml")).unwrap();
-    for needle in [
-        "pressroom build --locked",
-        "pressroom check",
-        "pressroom deploy --target",
-        "cron: \"*/10 * * * *\"",
-        "refs/heads/main",
-        "secrets.AWS_SECRET_ACCESS_KEY",
-        "next_embargo_lift",
-    ] {
-        assert!(wf.contains(needle), "workflow lacks `{needle}`:\n{wf}");
+    let wf = workflow(&dir);
+    let cron = wf["on"]["schedule"][0]["cron"].as_str();
+    assert_eq!(cron, Some("*/10 * * * *"), "embargo lifts are picked up");
+    assert!(
+        wf["on"].get("pull_request").is_some(),
+        "pull requests are checked"
+    );
+    assert!(wf["on"].get("push").is_some(), "merges are deployed");
+    let steps = steps(&wf);
+    let build = run_text(&steps["Build (fails if published.lock would change)"]);
+    assert!(build.contains("pressroom build --locked"), "{build}");
+    assert!(run_text(&steps["Check links, embargo, release lint"]).contains("pressroom check"));
+    let deploy = &steps["Deploy"];
+    assert!(run_text(deploy).contains("pressroom deploy --target"));
+    assert!(
+        deploy["if"]
+            .as_str()
+            .is_some_and(|c| c.contains("refs/heads/main")),
+        "deploys only from main"
+    );
+    assert_eq!(
+        deploy["env"]["AWS_SECRET_ACCESS_KEY"].as_str(),
+        Some("${{ secrets.AWS_SECRET_ACCESS_KEY }}")
+    );
+    assert!(run_text(&steps["Next embargo lift"]).contains("next_embargo_lift"));
+    // By default: this version's crates.io release.
+    assert_eq!(
+        wf["env"]["PRESSROOM_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let install = run_text(&steps["Install pressroom"]);
+    assert!(
+        install.contains("cargo install pressroom --version \"$PRESSROOM_VERSION\" --locked"),
+        "{install}"
+    );
+}
+
+/// `git` in `dir`, which must succeed; its output.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn init_can_build_pressroom_from_its_git_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A stand-in for pressroom's repository: an annotated tag, a branch of the same name
+    // pointing elsewhere, and a default branch.
+    let repo = tmp.path().join("pressroom.git");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["commit", "-q", "--allow-empty", "-m", "one"]);
+    let tagged = git(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, &["tag", "-a", "v1.2.0", "-m", "release"]);
+    git(&repo, &["commit", "-q", "--allow-empty", "-m", "two"]);
+    git(&repo, &["branch", "v1.2.0"]);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let url = format!("file://{}", repo.display());
+
+    // The commit the workflow's resolve step finds for `rev` (None: it fails, with a message).
+    let resolve = |rev: Option<&str>| -> (Option<String>, String) {
+        let dir = tmp
+            .path()
+            .join(format!("site-{}", rev.unwrap_or("default")));
+        let mut args = vec!["init", dir.to_str().unwrap(), "--pressroom-git", &url];
+        if let Some(rev) = rev {
+            args.extend(["--pressroom-rev", rev]);
+        }
+        run(&args, &dir).assert_ok();
+        let wf = workflow(&dir);
+        assert_eq!(wf["env"]["PRESSROOM_GIT"].as_str(), Some(url.as_str()));
+        assert!(wf["env"].get("PRESSROOM_VERSION").is_none());
+        let steps = steps(&wf);
+        let install = run_text(&steps["Install pressroom"]);
+        assert!(
+            install.contains("cargo install pressroom --locked --git \"$PRESSROOM_GIT\" --rev \"${{ steps.pressroom.outputs.commit }}\""),
+            "{install}"
+        );
+        let key = steps["Cache pressroom"]["with"]["key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(key.contains("steps.pressroom.outputs.commit"), "{key}");
+        // Run the resolve step as GitHub would: bash, with the workflow's env and an output
+        // file.
+        let output = dir.join("github-output");
+        let result = Command::new("bash")
+            .args(["-e", "-c", &run_text(&steps["Resolve pressroom's commit"])])
+            .env(
+                "PRESSROOM_GIT",
+                wf["env"]["PRESSROOM_GIT"].as_str().unwrap(),
+            )
+            .env(
+                "PRESSROOM_REV",
+                wf["env"]["PRESSROOM_REV"].as_str().unwrap(),
+            )
+            .env("GITHUB_OUTPUT", &output)
+            .output()
+            .expect("bash runs");
+        let said = String::from_utf8_lossy(&result.stdout).to_string();
+        if !result.status.success() {
+            return (None, said);
+        }
+        let written = std::fs::read_to_string(&output).unwrap();
+        (
+            written.trim().strip_prefix("commit=").map(str::to_string),
+            said,
+        )
+    };
+    assert_eq!(
+        resolve(None).0.as_deref(),
+        Some(head.as_str()),
+        "default branch"
+    );
+    assert_eq!(
+        resolve(Some("v1.2.0")).0.as_deref(),
+        Some(tagged.as_str()),
+        "the tag's commit wins over a branch of the same name"
+    );
+    assert_eq!(resolve(Some("main")).0.as_deref(), Some(head.as_str()));
+    assert_eq!(
+        resolve(Some(&tagged)).0.as_deref(),
+        Some(tagged.as_str()),
+        "a full commit hash is taken as it is"
+    );
+    let (missing, said) = resolve(Some("v9.9.9"));
+    assert_eq!(missing, None);
+    assert!(said.contains("no tag, branch or commit 'v9.9.9'"), "{said}");
+
+    // --pressroom-rev needs --pressroom-git.
+    let dir = tmp.path().join("no-git");
+    let r = run(
+        &["init", dir.to_str().unwrap(), "--pressroom-rev", "v1"],
+        &dir,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn force_uploads_everything_again() {
+    let s3 = S3Server::start();
+    s3.create_bucket("newsroom");
+    let site = newsroom();
+    site.build_ok();
+    let out = out_str(&site);
+    let run_with = |extra: &[&str]| {
+        let mut a = vec![
+            "--target",
+            "s3://newsroom",
+            "--endpoint",
+            &s3.endpoint,
+            "--output",
+            &out,
+            "--message-format",
+            "json",
+        ];
+        a.extend(extra);
+        outcome(&deploy(&a, true))
+    };
+    run_with(&[]);
+    let before = s3.list("newsroom");
+    // Someone replaced a page by hand: the manifest cannot know, a plain deploy uploads nothing.
+    let page = s3.store.path().join("newsroom/index.html");
+    std::fs::write(&page, "defaced").unwrap();
+    assert!(run_with(&[]).uploads.is_empty());
+    // --force puts every file back, with its headers, and says why.
+    let forced = run_with(&["--force"]);
+    let all = manifest_files(&site.out());
+    assert_eq!(forced.uploads, all);
+    assert_eq!(forced.summary["unchanged"], 0);
+    let lines = deploy(
+        &[
+            "--target",
+            "s3://newsroom",
+            "--endpoint",
+            &s3.endpoint,
+            "--output",
+            &out,
+            "--force",
+            "--dry-run",
+        ],
+        true,
+    );
+    lines.assert_ok();
+    assert!(
+        lines.stdout.contains("would upload /index.html (forced)"),
+        "{}",
+        lines.stdout
+    );
+    let after = s3.list("newsroom");
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        std::fs::read(site.out().join("index.html")).unwrap(),
+        "the defaced page is repaired"
+    );
+    for (key, (sha, modified)) in &before {
+        let (sha2, modified2) = &after[key];
+        assert_eq!(sha, sha2, "{key}");
+        assert!(modified2 > modified, "{key} was written again");
     }
-    assert!(!wf.contains("{{VERSION}}"));
+    assert_eq!(
+        s3.head("newsroom", "index.html"),
+        (
+            "text/html; charset=utf-8".to_string(),
+            "public, max-age=300".to_string()
+        )
+    );
+}
+
+/// Bytes that do not compress or repeat, the same on every run.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn large_files_go_up_in_parts_and_only_whole() {
+    // Over the 64 MiB threshold: an S3 multipart upload of five 16 MiB parts, a streamed copy
+    // into a folder.
+    let video = noise(70 * 1024 * 1024 + 12_345, 7);
+    let s3 = S3Server::start();
+    s3.create_bucket("newsroom");
+    let site = newsroom();
+    site.file("static/media/launch.mp4", "");
+    std::fs::write(site.root().join("static/media/launch.mp4"), &video).unwrap();
+    site.build_ok();
+    let out = out_str(&site);
+    let web = site.tmp().join("www");
+    std::fs::create_dir_all(&web).unwrap();
+    let s3_args = [
+        "--target",
+        "s3://newsroom/site",
+        "--endpoint",
+        &s3.endpoint,
+        "--output",
+        &out,
+    ];
+    let file_target = format!("file://{}", web.display());
+    let file_args = ["--target", &file_target, "--output", &out];
+
+    deploy(&s3_args, true).assert_ok();
+    deploy(&file_args, false).assert_ok();
+    let stored = s3.store.path().join("newsroom/site/media/launch.mp4");
+    assert!(
+        std::fs::read(&stored).unwrap() == video,
+        "S3 object is the file"
+    );
+    assert!(
+        std::fs::read(web.join("media/launch.mp4")).unwrap() == video,
+        "the folder's copy is the file"
+    );
+    assert_eq!(
+        s3.head("newsroom", "site/media/launch.mp4"),
+        ("video/mp4".to_string(), "public, max-age=3600".to_string())
+    );
+
+    // A new cut of the video, then the file changes again after the build: the deploy stops
+    // before completing the upload, and the old video stays whole at both targets.
+    let cut = noise(video.len(), 8);
+    std::fs::write(site.root().join("static/media/launch.mp4"), &cut).unwrap();
+    build_later(&site);
+    let mut tampered = cut.clone();
+    *tampered.last_mut().unwrap() ^= 1;
+    std::fs::write(site.out().join("media/launch.mp4"), &tampered).unwrap();
+    for args in [&s3_args[..], &file_args[..]] {
+        let r = deploy(args, true);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("changed after the build"), "{}", r.stderr);
+    }
+    assert!(
+        std::fs::read(&stored).unwrap() == video,
+        "S3 keeps the old video"
+    );
+    assert!(std::fs::read(web.join("media/launch.mp4")).unwrap() == video);
+    let leftovers: Vec<_> = std::fs::read_dir(web.join("media"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left: {leftovers:?}"
+    );
+
+    // With the build's bytes back, both deploys finish.
+    std::fs::write(site.out().join("media/launch.mp4"), &cut).unwrap();
+    deploy(&s3_args, true).assert_ok();
+    deploy(&file_args, false).assert_ok();
+    assert!(std::fs::read(&stored).unwrap() == cut);
+    assert!(std::fs::read(web.join("media/launch.mp4")).unwrap() == cut);
 }

@@ -5,9 +5,10 @@
 //! Folders emptied by deletes are removed. The directory must exist: a missing mount point is
 //! an error, not something to create.
 
-use super::{ObjectMeta, Target};
+use super::{ObjectMeta, Parts, Target};
 use crate::deploy::manifest;
 use crate::error::{Error, Result};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -44,6 +45,37 @@ impl FileTarget {
         &self.root
     }
 
+    /// Writes site path `path` through `write` into a temporary file beside it, then renames
+    /// it over the old one; on failure the old file stays and the temporary one is removed.
+    fn replace(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let file = self.file(path)?;
+        let parent = file.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = parent.join(format!(
+            ".{name}.pressroom-tmp-{}-{}",
+            std::process::id(),
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| write(&mut f))
+            .map_err(|e| Error::io("cannot write", &tmp, e))
+            .and_then(|()| {
+                std::fs::rename(&tmp, &file).map_err(|e| Error::io("cannot replace", &file, e))
+            });
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
     fn file(&self, site_path: &str) -> Result<PathBuf> {
         let rel = Path::new(site_path.trim_start_matches('/'));
         if site_path.contains('\\') || !rel.components().all(|c| matches!(c, Component::Normal(_)))
@@ -67,27 +99,24 @@ impl Target for FileTarget {
     }
 
     fn put(&self, path: &str, body: &[u8], _meta: ObjectMeta) -> Result<()> {
-        let file = self.file(path)?;
-        let parent = file.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = parent.join(format!(
-            ".{name}.pressroom-tmp-{}-{}",
-            std::process::id(),
-            self.counter.fetch_add(1, Ordering::Relaxed)
-        ));
-        let written = std::fs::write(&tmp, body)
-            .map_err(|e| Error::io("cannot write", &tmp, e))
-            .and_then(|()| {
-                std::fs::rename(&tmp, &file).map_err(|e| Error::io("cannot replace", &file, e))
-            });
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        self.replace(path, |file| file.write_all(body))
+    }
+
+    fn put_parts(&self, path: &str, parts: &mut Parts, _meta: ObjectMeta) -> Result<()> {
+        let mut failed = None;
+        self.replace(path, |file| {
+            loop {
+                match parts.next_part() {
+                    Ok(Some(part)) => file.write_all(&part)?,
+                    Ok(None) => return Ok(()),
+                    Err(e) => {
+                        failed = Some(e);
+                        return Err(std::io::Error::other("the source changed"));
+                    }
+                }
+            }
+        })
+        .map_err(|e| failed.unwrap_or(e))
     }
 
     fn delete(&self, path: &str) -> Result<()> {

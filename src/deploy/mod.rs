@@ -18,6 +18,7 @@
 pub mod file;
 pub mod manifest;
 pub mod s3;
+pub mod workflow;
 
 use crate::error::{Error, Result};
 use manifest::{Entry, Manifest};
@@ -38,6 +39,9 @@ pub struct DeployOptions {
     pub dry_run: bool,
     /// Refuse (changing nothing) a deploy that would delete more files than this.
     pub max_deletes: usize,
+    /// Upload every file, even those the deployment's manifest says are in place: repairs a
+    /// target that was changed by hand, and re-sends headers after a change of cache policy.
+    pub force: bool,
     /// S3 endpoint URL (else `AWS_ENDPOINT_URL`, else AWS).
     pub endpoint: Option<String>,
     /// S3 region (else `AWS_REGION`, `AWS_DEFAULT_REGION`, `us-east-1`).
@@ -52,6 +56,19 @@ pub enum Reason {
     New,
     /// At the target with other content.
     Changed,
+    /// At the target with the same content, uploaded again by `--force`.
+    Forced,
+}
+
+impl Reason {
+    /// The word for it in deploy's report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::New => "new",
+            Reason::Changed => "changed",
+            Reason::Forced => "forced",
+        }
+    }
 }
 
 /// A file to upload.
@@ -77,22 +94,25 @@ pub struct DeployPlan {
 }
 
 impl DeployPlan {
-    /// The plan that turns `deployed` into `built`.
-    pub fn between(built: &Manifest, deployed: &Manifest) -> Self {
+    /// The plan that turns `deployed` into `built`; with `force`, files already in place are
+    /// uploaded again too.
+    pub fn between(built: &Manifest, deployed: &Manifest, force: bool) -> Self {
         let mut plan = DeployPlan::default();
         for (path, entry) in &built.files {
-            match deployed.files.get(path) {
-                Some(old) if old == entry => plan.unchanged += 1,
-                old => plan.uploads.push(Upload {
-                    path: path.clone(),
-                    reason: if old.is_some() {
-                        Reason::Changed
-                    } else {
-                        Reason::New
-                    },
-                    entry: entry.clone(),
-                }),
-            }
+            let reason = match deployed.files.get(path) {
+                Some(old) if old == entry && !force => {
+                    plan.unchanged += 1;
+                    continue;
+                }
+                Some(old) if old == entry => Reason::Forced,
+                Some(_) => Reason::Changed,
+                None => Reason::New,
+            };
+            plan.uploads.push(Upload {
+                path: path.clone(),
+                reason,
+                entry: entry.clone(),
+            });
         }
         plan.deletes = deployed
             .files
@@ -203,6 +223,9 @@ pub trait Target: Sync {
     fn read_manifest(&self) -> Result<Option<Vec<u8>>>;
     /// Stores `body` at site path `path` (replacing it whole, never half-written).
     fn put(&self, path: &str, body: &[u8], meta: ObjectMeta) -> Result<()>;
+    /// Stores a large file part by part (S3: a multipart upload), replacing it whole only when
+    /// every part arrived and the content matched the build; otherwise nothing changes.
+    fn put_parts(&self, path: &str, parts: &mut Parts, meta: ObjectMeta) -> Result<()>;
     /// Removes site path `path`; removing what is already gone succeeds.
     fn delete(&self, path: &str) -> Result<()>;
     /// Called after the deletes (a directory prunes the folders they emptied).
@@ -227,13 +250,81 @@ pub fn open_target(opts: &DeployOptions) -> Result<Box<dyn Target>> {
     }
 }
 
-/// Where `pressroom init` writes the GitHub Actions workflow.
-pub const WORKFLOW_PATH: &str = ".github/workflows/pressroom.yml";
+/// Files larger than this are streamed in parts instead of read whole: a video in a press kit
+/// must not take its size in memory, and a single S3 PUT stops at 5 GiB.
+pub const LARGE_FILE: u64 = 64 * 1024 * 1024;
+/// The usual part size of a large file. S3 wants parts of at least 5 MiB (all but the last)
+/// and at most 10,000 of them, so files over 160 GiB get larger parts.
+const PART_SIZE: u64 = 16 * 1024 * 1024;
+const MAX_PARTS: u64 = 10_000;
 
-/// The GitHub Actions workflow `pressroom init` writes: build with `--locked`, `check`, deploy
-/// on main, and a schedule every 10 minutes so embargoed releases go out on time.
-pub fn github_workflow() -> String {
-    include_str!("github-workflow.yml").replace("{{VERSION}}", env!("CARGO_PKG_VERSION"))
+/// The part size for a file of `size` bytes: [`PART_SIZE`], or whole MiB large enough to stay
+/// within [`MAX_PARTS`].
+fn part_size_for(size: u64) -> u64 {
+    PART_SIZE.max(size.div_ceil(MAX_PARTS).next_multiple_of(1 << 20))
+}
+
+/// A large output file read part by part, checked against the build's manifest as it goes:
+/// the end of the file is reported only when its size and SHA-256 match.
+pub struct Parts {
+    file: std::fs::File,
+    dir: PathBuf,
+    site_path: String,
+    expected: Entry,
+    part_size: usize,
+    read: u64,
+    hasher: sha2::Sha256,
+}
+
+impl Parts {
+    /// Opens `dir`'s file for `site_path`, expected to be `expected`.
+    pub fn open(dir: &Path, site_path: &str, expected: &Entry) -> Result<Self> {
+        Parts::with_part_size(dir, site_path, expected, part_size_for(expected.size))
+    }
+
+    fn with_part_size(
+        dir: &Path,
+        site_path: &str,
+        expected: &Entry,
+        part_size: u64,
+    ) -> Result<Self> {
+        let path = dir.join(site_path.trim_start_matches('/'));
+        let file = std::fs::File::open(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+        Ok(Parts {
+            file,
+            dir: dir.to_path_buf(),
+            site_path: site_path.to_string(),
+            expected: expected.clone(),
+            part_size: usize::try_from(part_size).unwrap_or(usize::MAX),
+            read: 0,
+            hasher: sha2::Digest::new(),
+        })
+    }
+
+    /// The next part (at most the part size, only the last one shorter), or None after the
+    /// last once the content is confirmed to be the build's.
+    pub fn next_part(&mut self) -> Result<Option<Vec<u8>>> {
+        use sha2::Digest;
+        use std::io::Read;
+        let mut part = Vec::with_capacity(self.part_size);
+        (&mut self.file)
+            .take(self.part_size as u64)
+            .read_to_end(&mut part)
+            .map_err(|e| Error::io("cannot read", self.dir.join(&self.site_path), e))?;
+        self.read += part.len() as u64;
+        if self.read > self.expected.size {
+            return Err(changed_since_build(&self.dir, &self.site_path));
+        }
+        if part.is_empty() {
+            let sha = manifest::hex(&std::mem::take(&mut self.hasher).finalize());
+            if self.read != self.expected.size || sha != self.expected.sha256 {
+                return Err(changed_since_build(&self.dir, &self.site_path));
+            }
+            return Ok(None);
+        }
+        self.hasher.update(&part);
+        Ok(Some(part))
+    }
 }
 
 /// Files uploaded in parallel once the first upload succeeded.
@@ -282,7 +373,7 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
             .map_err(|e| Error::Other(format!("{e}; {nothing}")))?,
         None => Manifest::empty(),
     };
-    let plan = DeployPlan::between(built, &deployed);
+    let plan = DeployPlan::between(built, &deployed, opts.force);
     if plan.deletes.len() > opts.max_deletes {
         let shown: Vec<&str> = plan.deletes.iter().take(5).map(String::as_str).collect();
         return Err(Error::Other(format!(
@@ -340,7 +431,7 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
     }
     target.after_deletes(&report.plan.deletes);
     let next = built.for_deployment().to_json();
-    if deployed_bytes.as_deref() != Some(next.as_slice()) {
+    if opts.force || deployed_bytes.as_deref() != Some(next.as_slice()) {
         let meta = ObjectMeta {
             content_type: "application/json",
             cache_control: CACHE_NONE,
@@ -364,6 +455,12 @@ fn upload_all(
     target: &dyn Target,
 ) -> std::result::Result<(), (usize, Error)> {
     let one = |u: &Upload| -> Result<()> {
+        if u.entry.size > LARGE_FILE {
+            let mut parts = Parts::open(dir, &u.path, &u.entry)?;
+            return target
+                .put_parts(&u.path, &mut parts, object_meta(&u.path))
+                .map_err(|e| Error::Other(format!("uploading {}: {e}", u.path)));
+        }
         let file = dir.join(u.path.trim_start_matches('/'));
         let bytes = std::fs::read(&file).map_err(|e| Error::io("cannot read", &file, e))?;
         if Entry::of(&bytes) != u.entry {
@@ -429,7 +526,7 @@ mod tests {
     fn plan_uploads_new_and_changed_and_deletes_gone() {
         let old = manifest(&[("/a.html", b"a"), ("/b.html", b"b"), ("/c.html", b"c")]);
         let new = manifest(&[("/a.html", b"a"), ("/b.html", b"B"), ("/d.html", b"d")]);
-        let plan = DeployPlan::between(&new, &old);
+        let plan = DeployPlan::between(&new, &old, false);
         let ups: Vec<_> = plan
             .uploads
             .iter()
@@ -441,7 +538,63 @@ mod tests {
         );
         assert_eq!(plan.deletes, ["/c.html"]);
         assert_eq!(plan.unchanged, 1);
-        assert_eq!(DeployPlan::between(&new, &new).uploads, []);
+        assert_eq!(DeployPlan::between(&new, &new, false).uploads, []);
+        let forced = DeployPlan::between(&new, &old, true);
+        let ups: Vec<_> = forced
+            .uploads
+            .iter()
+            .map(|u| (u.path.as_str(), u.reason))
+            .collect();
+        assert_eq!(
+            ups,
+            [
+                ("/a.html", Reason::Forced),
+                ("/b.html", Reason::Changed),
+                ("/d.html", Reason::New)
+            ]
+        );
+        assert_eq!((forced.unchanged, forced.deletes.len()), (0, 1));
+    }
+
+    #[test]
+    fn part_sizes_stay_within_s3_limits() {
+        assert_eq!(part_size_for(LARGE_FILE + 1), PART_SIZE);
+        let huge = 400 * (1 << 30); // 400 GiB
+        let size = part_size_for(huge);
+        assert!(huge.div_ceil(size) <= MAX_PARTS);
+        assert_eq!(size % (1 << 20), 0);
+    }
+
+    #[test]
+    fn parts_confirm_the_content_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let body: Vec<u8> = (0..2500u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(dir.path().join("v.bin"), &body).unwrap();
+        let entry = Entry::of(&body);
+        let mut parts = Parts::with_part_size(dir.path(), "/v.bin", &entry, 1000).unwrap();
+        let mut sizes = Vec::new();
+        while let Some(p) = parts.next_part().unwrap() {
+            sizes.push(p.len());
+        }
+        assert_eq!(sizes, [1000, 1000, 500]);
+
+        // The file changed after the build: the last call says so instead of ending.
+        std::fs::write(dir.path().join("v.bin"), [&body[..2499], b"x"].concat()).unwrap();
+        let mut parts = Parts::with_part_size(dir.path(), "/v.bin", &entry, 1000).unwrap();
+        let mut outcome = Ok(Some(Vec::new()));
+        while let Ok(Some(_)) = outcome {
+            outcome = parts.next_part();
+        }
+        let e = outcome.unwrap_err().to_string();
+        assert!(e.contains("changed after the build"), "{e}");
+
+        // A file that grew is stopped as soon as it passes its size.
+        std::fs::write(dir.path().join("v.bin"), [&body[..], &[0; 1500]].concat()).unwrap();
+        let mut parts = Parts::with_part_size(dir.path(), "/v.bin", &entry, 1000).unwrap();
+        for _ in 0..2 {
+            parts.next_part().unwrap();
+        }
+        assert!(parts.next_part().is_err());
     }
 
     #[test]

@@ -13,9 +13,10 @@
 //! The key needs `s3:GetObject`, `s3:PutObject`, `s3:DeleteObject` and `s3:ListBucket` (without
 //! the last, S3 answers a missing manifest with 403 instead of 404).
 
-use super::{ObjectMeta, Target};
+use super::{ObjectMeta, Parts, Target};
 use crate::deploy::manifest;
 use crate::error::{Error, Result};
+use rusty_s3::actions::CreateMultipartUpload;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use std::time::Duration;
 
@@ -38,8 +39,16 @@ pub struct S3Target {
     agent: ureq::Agent,
 }
 
-/// A request's outcome: status and body, or why there was none.
-type Answer = std::result::Result<(u16, Vec<u8>), String>;
+/// An answer from the storage.
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+    /// The `ETag` header: a multipart upload lists its parts by them.
+    etag: Option<String>,
+}
+
+/// A request's outcome: the reply, or why there was none.
+type Answer = std::result::Result<Reply, String>;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -147,6 +156,11 @@ impl S3Target {
             match request() {
                 Ok(mut response) => {
                     let status = response.status().as_u16();
+                    let etag = response
+                        .headers()
+                        .get("etag")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
                     let body = response
                         .body_mut()
                         .with_config()
@@ -157,7 +171,7 @@ impl S3Target {
                         last = format!("HTTP {status}");
                         continue;
                     }
-                    return Ok((status, body));
+                    return Ok(Reply { status, body, etag });
                 }
                 Err(e) => last = format!("cannot reach {}: {e}", self.endpoint),
             }
@@ -180,7 +194,11 @@ impl S3Target {
         let hint = match (status, code.as_str()) {
             (
                 _,
-                "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" | "ExpiredToken",
+                "InvalidAccessKeyId"
+                | "SignatureDoesNotMatch"
+                | "NotSignedUp"
+                | "InvalidToken"
+                | "ExpiredToken",
             )
             | (401, _) => format!(
                 "the storage at {} refused the credentials; check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN",
@@ -208,6 +226,53 @@ impl S3Target {
     }
 }
 
+impl S3Target {
+    /// Sends every part of a multipart upload, then completes it. The object appears only at
+    /// completion, which happens only after `parts` confirmed the content.
+    fn upload_parts(&self, key: &str, upload_id: &str, parts: &mut Parts) -> Result<()> {
+        let mut etags = Vec::new();
+        while let Some(part) = parts.next_part()? {
+            let number = u16::try_from(etags.len() + 1).map_err(|_| {
+                Error::Other("more than 10,000 parts in one multipart upload".into())
+            })?;
+            let url = self
+                .bucket
+                .upload_part(Some(&self.credentials), key, number, upload_id)
+                .sign(EXPIRES);
+            let Reply { status, body, etag } = self
+                .send(|| self.agent.put(url.as_str()).send(&part[..]))
+                .map_err(Error::Other)?;
+            if !(200..=299).contains(&status) {
+                return Err(self.refused(status, &body));
+            }
+            let etag = etag.ok_or_else(|| {
+                Error::Other(format!(
+                    "the storage at {} accepted part {number} without an ETag header",
+                    self.endpoint
+                ))
+            })?;
+            etags.push(etag);
+        }
+        let complete = self.bucket.complete_multipart_upload(
+            Some(&self.credentials),
+            key,
+            upload_id,
+            etags.iter().map(String::as_str),
+        );
+        let url = complete.sign(EXPIRES);
+        let document = complete.body();
+        let Reply { status, body, .. } = self
+            .send(|| self.agent.post(url.as_str()).send(document.as_bytes()))
+            .map_err(Error::Other)?;
+        // S3 may answer 200 and still report a failure in the body.
+        let failed = String::from_utf8_lossy(&body).contains("<Error>");
+        if !(200..=299).contains(&status) || failed {
+            return Err(self.refused(status, &body));
+        }
+        Ok(())
+    }
+}
+
 /// The text of the first `<tag>…</tag>` in an S3 error document.
 fn xml_text(xml: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
@@ -218,12 +283,26 @@ fn xml_text(xml: &str, tag: &str) -> Option<String> {
 
 impl Target for S3Target {
     fn read_manifest(&self) -> Result<Option<Vec<u8>>> {
+        // Ask for the bucket first: some S3-compatible stores answer a missing bucket's object
+        // with NoSuchKey and then create the bucket on the first upload, so a mistyped bucket
+        // name would become a new, unserved deployment. Other refusals are left to the GET
+        // below, whose error document says more than a HEAD's empty body.
+        let url = self
+            .bucket
+            .head_bucket(Some(&self.credentials))
+            .sign(EXPIRES);
+        let head = self
+            .send(|| self.agent.head(url.as_str()).call())
+            .map_err(Error::Other)?;
+        if head.status == 404 {
+            return Err(self.refused(404, b"<Error><Code>NoSuchBucket</Code></Error>"));
+        }
         let key = self.key(manifest::FILE);
         let url = self
             .bucket
             .get_object(Some(&self.credentials), &key)
             .sign(EXPIRES);
-        let (status, body) = self
+        let Reply { status, body, .. } = self
             .send(|| self.agent.get(url.as_str()).call())
             .map_err(Error::Other)?;
         match status {
@@ -247,7 +326,7 @@ impl Target for S3Target {
             .headers_mut()
             .insert("content-type", meta.content_type);
         let url = action.sign(EXPIRES);
-        let (status, answer) = self
+        let Reply { status, body, .. } = self
             .send(|| {
                 self.agent
                     .put(url.as_str())
@@ -258,8 +337,53 @@ impl Target for S3Target {
             .map_err(Error::Other)?;
         match status {
             200..=299 => Ok(()),
-            _ => Err(self.refused(status, &answer)),
+            _ => Err(self.refused(status, &body)),
         }
+    }
+
+    fn put_parts(&self, path: &str, parts: &mut Parts, meta: ObjectMeta) -> Result<()> {
+        let key = self.key(path);
+        let mut create = self
+            .bucket
+            .create_multipart_upload(Some(&self.credentials), &key);
+        create
+            .headers_mut()
+            .insert("cache-control", meta.cache_control);
+        create
+            .headers_mut()
+            .insert("content-type", meta.content_type);
+        let url = create.sign(EXPIRES);
+        let Reply { status, body, .. } = self
+            .send(|| {
+                self.agent
+                    .post(url.as_str())
+                    .header("cache-control", meta.cache_control)
+                    .header("content-type", meta.content_type)
+                    .send_empty()
+            })
+            .map_err(Error::Other)?;
+        if !(200..=299).contains(&status) {
+            return Err(self.refused(status, &body));
+        }
+        let created = CreateMultipartUpload::parse_response(&String::from_utf8_lossy(&body))
+            .map_err(|e| {
+                Error::Other(format!(
+                    "the storage at {} answered the start of a multipart upload with a document pressroom cannot read: {e}",
+                    self.endpoint
+                ))
+            })?;
+        let upload_id = created.upload_id();
+        let sent = self.upload_parts(&key, upload_id, parts);
+        if sent.is_err() {
+            // Best effort: parts of an abandoned upload cost storage until a lifecycle rule
+            // removes them; the object itself is unchanged either way.
+            let url = self
+                .bucket
+                .abort_multipart_upload(Some(&self.credentials), &key, upload_id)
+                .sign(EXPIRES);
+            let _ = self.send(|| self.agent.delete(url.as_str()).call());
+        }
+        sent
     }
 
     fn delete(&self, path: &str) -> Result<()> {
@@ -268,12 +392,12 @@ impl Target for S3Target {
             .bucket
             .delete_object(Some(&self.credentials), &key)
             .sign(EXPIRES);
-        let (status, answer) = self
+        let Reply { status, body, .. } = self
             .send(|| self.agent.delete(url.as_str()).call())
             .map_err(Error::Other)?;
         match status {
             200..=299 | 404 => Ok(()),
-            _ => Err(self.refused(status, &answer)),
+            _ => Err(self.refused(status, &body)),
         }
     }
 }
