@@ -9,6 +9,12 @@ use std::process::ExitCode;
 mod cli;
 use cli::{Cli, Command, Format, Global};
 
+/// mimalloc instead of the system allocator: a build allocates and frees millions of small
+/// strings and JSON values across threads, and glibc's malloc took about a tenth of a 10,000-item
+/// build's CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();
