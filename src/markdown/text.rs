@@ -15,21 +15,30 @@ fn is_cjk_char(c: char) -> bool {
 /// Counts words: space-separated words for alphabetic scripts and Korean (whose words are
 /// separated by spaces), one word per character for Han and kana runs.
 pub fn word_count(text: &str) -> usize {
-    let mut count = 0;
-    for token in text.split_whitespace() {
-        let mut in_word = false;
-        for c in token.chars() {
-            if is_cjk_char(c) {
-                count += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word {
-                    count += 1;
-                }
-                in_word = true;
-            } else {
-                in_word = false;
-            }
+    // One pass over the bytes, decoding only non-ASCII characters: this runs over every
+    // item's whole text. Whitespace ends a word like any other character that is neither a
+    // letter nor a digit.
+    let bytes = text.as_bytes();
+    let (mut count, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            let alnum = b.is_ascii_alphanumeric();
+            count += usize::from(alnum && !in_word);
+            in_word = alnum;
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if is_cjk_char(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            count += usize::from(!in_word);
+            in_word = true;
+        } else {
+            in_word = false;
         }
     }
     count
@@ -103,6 +112,33 @@ mod tests {
         assert_eq!(word_count("서울 공장이 가동을 시작했다"), 4);
         assert_eq!(word_count("大阪工場が稼働"), 7);
         assert_eq!(word_count("大阪 factory 稼働"), 5);
+    }
+
+    /// The straightforward definition the byte loop must agree with.
+    fn reference_word_count(text: &str) -> usize {
+        let mut count = 0;
+        for token in text.split_whitespace() {
+            let mut in_word = false;
+            for c in token.chars() {
+                if is_cjk_char(c) {
+                    count += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric() {
+                    count += usize::from(!in_word);
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+        }
+        count
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_matches_its_definition(text in "(\\PC|[ \t\n\u{3000}\u{a0}a-z0-9,.'é서大])*") {
+            proptest::prop_assert_eq!(word_count(&text), reference_word_count(&text));
+        }
     }
 
     #[test]

@@ -195,53 +195,99 @@ fn is_digit_joiner(c: char) -> bool {
 /// Steps 2 and 3: calls `emit(token, required)` for each token of `text`; `required` is false
 /// only for the whole-word form of a Hangul word of three or more syllables.
 fn each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
-    let chars: Vec<char> = normalize(text).chars().collect();
-    let mut run = String::new();
-    let mut run_chars: Vec<char> = Vec::new();
-    let mut run_class = Class::Sep;
-    let mut flush = |class: Class, run: &mut String, chars: &mut Vec<char>| {
-        match class {
-            Class::Word if (2..=MAX_WORD_CHARS).contains(&chars.len()) => emit(run, true),
-            Class::Cjk | Class::Hangul if chars.len() == 1 => emit(run, true),
-            Class::Hangul if chars.len() == 2 => emit(run, true),
-            Class::Cjk | Class::Hangul => {
-                let mut pair = String::with_capacity(8);
-                for w in chars.windows(2) {
-                    pair.clear();
-                    pair.push(w[0]);
-                    pair.push(w[1]);
-                    emit(&pair, true);
-                }
-                if class == Class::Hangul && chars.len() <= MAX_WORD_CHARS {
-                    emit(run, false);
-                }
-            }
-            _ => {}
-        }
-        run.clear();
-        chars.clear();
-    };
-    for (i, &c) in chars.iter().enumerate() {
+    // Runs are slices of the normalized text; only a number with a joiner left out
+    // (`4,200` → `4200`) is copied. This runs over every indexed word of the site.
+    let norm = normalize(text);
+    let mut run = Run::default();
+    let mut chars = norm.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let cl = class(c);
         if cl == Class::Sep
-            && run_class == Class::Word
+            && run.class == Class::Word
             && is_digit_joiner(c)
-            && run_chars.last().is_some_and(|p| p.is_ascii_digit())
-            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+            && run.last.is_ascii_digit()
+            && chars.peek().is_some_and(|(_, n)| n.is_ascii_digit())
         {
+            if run.copy.is_none() {
+                run.copy = Some(norm[run.start..run.end].to_string());
+            }
             continue;
         }
-        if cl != run_class {
-            flush(run_class, &mut run, &mut run_chars);
-            run_class = cl;
+        if cl != run.class {
+            run.flush(&norm, &mut emit);
+            run = Run {
+                class: cl,
+                start: i,
+                ..Run::default()
+            };
         }
         if cl == Class::Sep {
             continue;
         }
-        run.push(c);
-        run_chars.push(c);
+        run.end = i + c.len_utf8();
+        run.chars += 1;
+        run.last = c;
+        if let Some(copy) = run.copy.as_mut() {
+            copy.push(c);
+        }
     }
-    flush(run_class, &mut run, &mut run_chars);
+    run.flush(&norm, &mut emit);
+}
+
+/// A run of characters of one class in the normalized text.
+struct Run {
+    class: Class,
+    start: usize,
+    end: usize,
+    chars: usize,
+    last: char,
+    /// The run's text once a digit joiner was left out of it.
+    copy: Option<String>,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            class: Class::Sep,
+            start: 0,
+            end: 0,
+            chars: 0,
+            last: ' ',
+            copy: None,
+        }
+    }
+}
+
+impl Run {
+    /// Emits the run's tokens (see [`each_token`]).
+    fn flush(&self, norm: &str, emit: &mut impl FnMut(&str, bool)) {
+        if self.class == Class::Sep || self.chars == 0 {
+            return;
+        }
+        let text = self.copy.as_deref().unwrap_or(&norm[self.start..self.end]);
+        match self.class {
+            Class::Word if (2..=MAX_WORD_CHARS).contains(&self.chars) => emit(text, true),
+            Class::Cjk | Class::Hangul if self.chars == 1 => emit(text, true),
+            Class::Hangul if self.chars == 2 => emit(text, true),
+            Class::Cjk | Class::Hangul => {
+                let mut pair = String::with_capacity(8);
+                let mut prev: Option<char> = None;
+                for c in text.chars() {
+                    if let Some(p) = prev {
+                        pair.clear();
+                        pair.push(p);
+                        pair.push(c);
+                        emit(&pair, true);
+                    }
+                    prev = Some(c);
+                }
+                if self.class == Class::Hangul && self.chars <= MAX_WORD_CHARS {
+                    emit(text, false);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Every token of `text` as the index stores it (in order, with repeats).
@@ -787,6 +833,67 @@ impl Incremental {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first, character-copying tokenizer: the sliced one must emit exactly the same.
+    fn reference_each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
+        let chars: Vec<char> = normalize(text).chars().collect();
+        let mut run = String::new();
+        let mut run_chars: Vec<char> = Vec::new();
+        let mut run_class = Class::Sep;
+        let mut flush = |class: Class, run: &mut String, chars: &mut Vec<char>| {
+            match class {
+                Class::Word if (2..=MAX_WORD_CHARS).contains(&chars.len()) => emit(run, true),
+                Class::Cjk | Class::Hangul if chars.len() == 1 => emit(run, true),
+                Class::Hangul if chars.len() == 2 => emit(run, true),
+                Class::Cjk | Class::Hangul => {
+                    let mut pair = String::with_capacity(8);
+                    for w in chars.windows(2) {
+                        pair.clear();
+                        pair.push(w[0]);
+                        pair.push(w[1]);
+                        emit(&pair, true);
+                    }
+                    if class == Class::Hangul && chars.len() <= MAX_WORD_CHARS {
+                        emit(run, false);
+                    }
+                }
+                _ => {}
+            }
+            run.clear();
+            chars.clear();
+        };
+        for (i, &c) in chars.iter().enumerate() {
+            let cl = class(c);
+            if cl == Class::Sep
+                && run_class == Class::Word
+                && is_digit_joiner(c)
+                && run_chars.last().is_some_and(|p| p.is_ascii_digit())
+                && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())
+            {
+                continue;
+            }
+            if cl != run_class {
+                flush(run_class, &mut run, &mut run_chars);
+                run_class = cl;
+            }
+            if cl == Class::Sep {
+                continue;
+            }
+            run.push(c);
+            run_chars.push(c);
+        }
+        flush(run_class, &mut run, &mut run_chars);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tokenizer_matches_its_definition(text in "(\\PC|[ ,.\'0-9a-zé서울大阪\u{a0}\u{2009}])*") {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            each_token(&text, |t, r| a.push((t.to_string(), r)));
+            reference_each_token(&text, |t, r| b.push((t.to_string(), r)));
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
 
     #[test]
     fn folds_latin_diacritics_and_case() {
