@@ -136,6 +136,55 @@ fn pagination_pages_link_to_each_other() {
 }
 
 #[test]
+fn long_lists_show_a_window_of_page_numbers() {
+    // 12 pages of one item: each page shows 1, the pages within two of it, the last, and a
+    // gap mark for each run of pages left out.
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\npaginate_by = 1\n+++\n",
+    );
+    for i in 1..=12 {
+        site.file(
+            &format!("content/blog/2026-10-{i:02}-post-{i:02}.md"),
+            &item(&format!("Post {i:02}"), &format!("2026-10-{i:02}"), "", "x"),
+        );
+    }
+    let b = site.build_ok();
+    let shown = |page: usize| -> Vec<String> {
+        let url = if page == 1 {
+            "/blog/".to_string()
+        } else {
+            format!("/blog/page/{page}/")
+        };
+        let html = b.html(&url);
+        let items: Vec<String> = html
+            .select(&sel("nav.pagination li"))
+            .map(|li| {
+                let text = text_of(li);
+                let current = li.select(&sel("a[aria-current=page]")).next().is_some();
+                if current { format!("[{text}]") } else { text }
+            })
+            .collect();
+        for href in attrs(&html, "nav.pagination li a", "href") {
+            assert!(b.exists(&href), "{url}: page link {href} goes nowhere");
+        }
+        items
+    };
+    let strip = |v: Vec<String>| -> String {
+        v.into_iter()
+            .filter(|t| !t.contains('←') && !t.contains('→'))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(strip(shown(1)), "[1] 2 3 … 12");
+    assert_eq!(strip(shown(4)), "1 2 3 [4] 5 6 … 12");
+    assert_eq!(strip(shown(6)), "1 … 4 5 [6] 7 8 … 12");
+    assert_eq!(strip(shown(9)), "1 … 7 8 [9] 10 11 12");
+    assert_eq!(strip(shown(12)), "1 … 10 11 [12]");
+}
+
+#[test]
 fn paginate_by_in_the_section_index_wins() {
     let site = SiteTest::new();
     site.file(
