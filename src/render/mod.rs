@@ -552,6 +552,9 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
                 )
             },
         ));
+        // Shared by every term page, copied only for a page that is rendered: a copy per page
+        // made listing the pages grow with the square of the number of terms.
+        let taxonomy = std::sync::Arc::new(taxonomy);
         for (t, term) in tax.terms.iter().zip(terms) {
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
             for (path, deps, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
@@ -567,7 +570,7 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
                         term_view["pages"] = paginator["pages"].clone();
                         (
                             vec![
-                                ("taxonomy", taxonomy),
+                                ("taxonomy", Value::clone(&taxonomy)),
                                 ("term", term_view),
                                 ("paginator", paginator),
                             ],
