@@ -15,6 +15,11 @@ Standard library only. Usage:
     BENCH_EDITS=50 python3 benches/serve_latency.py
     python3 benches/serve_latency.py --no-build --sites example
     python3 benches/serve_latency.py --in-place      # edit the sites themselves, not copies
+    BENCH_BIN=/other/target/release/pressroom python3 benches/serve_latency.py --no-build
+                                                     # measure another build of the binary
+
+The server runs with PRESSROOM_SERVE_TIMINGS=1, which prints each rebuild's phases to stderr
+(see src/serve/mod.rs): the report shows the last rebuild's, and `--timings` prints every one.
 """
 
 import argparse
@@ -32,7 +37,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BIN = REPO / "target" / "release" / "pressroom"
+BIN = Path(os.environ.get("BENCH_BIN", REPO / "target" / "release" / "pressroom"))
 GEN = Path(os.environ.get("BENCH_GEN", REPO.parent / "shared" / "tools" / "gen_corpus.py"))
 CORPUS = REPO / "target" / "bench" / "corpus" / "pressroom-10000"
 EVENT_TIMEOUT = 30.0
@@ -47,6 +52,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            env=dict(os.environ, PRESSROOM_SERVE_TIMINGS="1"),
         )
         self.lines = []
         self.url = None
@@ -164,7 +170,8 @@ def measure(name: str, root: Path, edits: int):
         target.write_bytes(original)
         time.sleep(1.0)
         server.stop()
-    builds = [line.strip() for line in server.lines if line.startswith("build ")]
+    builds = [line.strip() for line in server.lines if re.match(r"build \d+: ", line)]
+    phases = [line.strip() for line in server.lines if re.match(r"build \d+ timings: ", line)]
     return {
         "site": name,
         "file": str(target.relative_to(root)),
@@ -175,6 +182,7 @@ def measure(name: str, root: Path, edits: int):
         "max_ms": round(max(latencies), 1),
         "first_build": builds[0] if builds else "",
         "last_builds": builds[-3:],
+        "phases": phases,
     }
 
 
@@ -201,6 +209,7 @@ def main():
     ap.add_argument("--sites", default="example,10000", help="comma-separated: example,10000")
     ap.add_argument("--edits", type=int, default=int(os.environ.get("BENCH_EDITS", "20")))
     ap.add_argument("--in-place", action="store_true", help="serve and edit the sites themselves, not temporary copies")
+    ap.add_argument("--timings", action="store_true", help="print every rebuild's phases")
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -226,6 +235,8 @@ def main():
         print(f"{r['site']:<10} {r['edits']:>5} {r['median_ms']:>10} {r['p95_ms']:>8} {r['min_ms']:>7} {r['max_ms']:>7}")
     for r in results:
         print(f"{r['site']}: edited {r['file']}; {r['first_build']}; then e.g. {r['last_builds'][-1] if r['last_builds'] else ''}")
+        for line in r["phases"][1:] if args.timings else r["phases"][-1:]:
+            print(f"  {line}")
     out = REPO / "target" / "bench" / "serve_latency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

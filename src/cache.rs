@@ -29,6 +29,7 @@ use crate::content::{self, One, SourceFile};
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::markdown::{self, Rendered};
+use crate::model::ledger::Ledger;
 use crate::model::{Item, ItemId, Site};
 use crate::options::BuildOptions;
 use crate::render::theme::Theme;
@@ -39,6 +40,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
+
+mod patch;
 
 /// What a file looked like when it was read: length and modification time.
 type Stamp = (u64, SystemTime);
@@ -62,6 +65,9 @@ pub struct CacheStats {
     /// Whether the site's shape was unchanged, so that only pages reading a changed item
     /// were looked at.
     pub shape_unchanged: bool,
+    /// Whether the last build's site was patched with the changed files (see
+    /// [`BuildCache::changed`]) rather than loaded and assembled anew.
+    pub patched: bool,
     /// Whether any output differs from the last build's.
     pub output_changed: bool,
 }
@@ -104,6 +110,8 @@ pub struct BuildCache {
     item_keys: Vec<u64>,
     /// Ledger hashes by file: (key of title and text, hash).
     ledger: HashMap<String, (u64, String)>,
+    /// `published.lock` as last parsed: (hash of its text, the ledger).
+    ledger_file: Option<(u64, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`): (input hash, output, diagnostics).
     markdown: HashMap<String, MarkdownEntry>,
     /// The theme, with the stamps of the files it was loaded from.
@@ -120,8 +128,18 @@ pub struct BuildCache {
     share: bool,
     /// Paths the caller knows changed (the watcher's), re-read even if their stamp matches.
     dirty: HashSet<PathBuf>,
+    /// Every path that changed since the last build, when the caller knows them all
+    /// ([`BuildCache::changed`]); None: look at every file.
+    told: Option<HashSet<PathBuf>>,
+    /// The last good build's site, to patch (see [`patch`]).
+    site: Option<Site>,
+    /// The last build's diagnostics from loading and assembling, and from rendering Markdown.
+    front_diags: Vec<Diagnostic>,
+    md_diags: Vec<Diagnostic>,
     /// What the last build did.
     stats: CacheStats,
+    /// How long the steps inside the phases took (see [`BuildCache::take_laps`]).
+    laps: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl std::fmt::Debug for BuildCache {
@@ -161,6 +179,23 @@ impl BuildCache {
         self.stats
     }
 
+    /// The steps timed inside the phase that just ended, in order (serve prints them with
+    /// `PRESSROOM_SERVE_TIMINGS=1`).
+    pub fn take_laps(&mut self) -> Vec<(&'static str, std::time::Duration)> {
+        std::mem::take(&mut self.laps)
+    }
+
+    /// Records a step that began at `since`, and starts the next.
+    /// Nothing for a one-off build: `build --timings` lists phases only, and sums them.
+    pub(crate) fn lap(&mut self, name: &'static str, since: &mut std::time::Instant) {
+        if self.off {
+            return;
+        }
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - *since));
+        *since = now;
+    }
+
     /// Every generated output of the last build, when the cache is [`BuildCache::shared`].
     pub fn outputs(&self) -> impl Iterator<Item = (&String, &Arc<Vec<u8>>)> {
         self.pages
@@ -170,9 +205,35 @@ impl BuildCache {
     }
 
     /// Marks files as changed (for file systems whose stamps are coarse): the next build
-    /// re-reads them whatever their length and time say.
+    /// re-reads them whatever their length and time say, and still looks at every other file.
     pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
         self.dirty.extend(paths.into_iter().map(Path::to_path_buf));
+        self.told = None;
+    }
+
+    /// Says that `paths` are all the files added, changed or removed since the last build (a
+    /// watcher's report, complete: no overflow, no error). When they are item files whose
+    /// front matter is as before, the next build patches the last one's site instead of
+    /// reading every file (see [`patch`]); otherwise it does what [`BuildCache::invalidate`]
+    /// does.
+    pub fn changed<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        let paths: Vec<PathBuf> = paths.into_iter().map(Path::to_path_buf).collect();
+        self.dirty.extend(paths.iter().cloned());
+        // Two reports before one build: both sets changed.
+        let mut told = self.told.take().unwrap_or_default();
+        told.extend(paths);
+        self.told = Some(told);
+    }
+
+    /// Keeps the site of a build that succeeded, for the next build to patch; returns its
+    /// content assets (the build's output lists them).
+    pub(crate) fn keep_site(&mut self, mut site: Site) -> Vec<(String, PathBuf)> {
+        if self.off {
+            return std::mem::take(&mut site.assets);
+        }
+        let assets = site.assets.clone();
+        self.site = Some(site);
+        assets
     }
 
     /// Empties the cache when `site.toml` or the options changed; call first in a build.
@@ -269,12 +330,8 @@ impl BuildCache {
         if self.off {
             return markdown::render_all(site, config, diags);
         }
-        // Rendering looks site-wide sources up by id only.
-        let mut ids: Vec<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
-        ids.sort_unstable();
-        let mut h = DefaultHasher::new();
-        ids.hash(&mut h);
-        let sources_key = h.finish();
+        let before = diags.len();
+        let sources_key = sources_key(site);
         let (cached, texts) = (&self.markdown, &self.text_hashes);
         let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
         markdown::render_all_with(
@@ -307,6 +364,8 @@ impl BuildCache {
             .map(|item| markdown_key(item, sources_key, texts))
             .collect();
         self.item_keys = keys;
+        self.front_diags = diags[..before].to_vec();
+        self.md_diags = diags[before..].to_vec();
     }
 
     /// Each item's ledger [`content_hash`](crate::model::ledger::content_hash), computed only
@@ -345,6 +404,23 @@ impl BuildCache {
             .map(|(item, (k, h))| (item.src.rel.clone(), (*k, h.clone())))
             .collect();
         Some(hashes.into_iter().map(|(_, h)| h).collect())
+    }
+
+    /// `published.lock` parsed, or the last parse again when its text is the same (a large
+    /// site's ledger takes longer to parse than the rest of a one-file rebuild).
+    pub fn parse_ledger(&mut self, text: &str) -> std::result::Result<Arc<Ledger>, Diagnostic> {
+        if self.off {
+            return Ledger::parse(text).map(Arc::new);
+        }
+        let key = text_hash(text);
+        if let Some((k, ledger)) = &self.ledger_file {
+            if *k == key {
+                return Ok(ledger.clone());
+            }
+        }
+        let ledger = Arc::new(Ledger::parse(text)?);
+        self.ledger_file = Some((key, ledger.clone()));
+        Ok(ledger)
     }
 
     /// The theme, loaded again only when one of its templates, strings or static files (or
@@ -392,6 +468,7 @@ impl BuildCache {
         if self.off {
             return render::render_site(ctx, diags);
         }
+        let mut clock = std::time::Instant::now();
         let site = ctx.site;
         let templates = self.theme.as_ref().map_or(0, |(t, _, _)| *t);
         let site_key = site_key(site);
@@ -432,6 +509,7 @@ impl BuildCache {
             _ => site.items.par_iter().map(shape).collect(),
         };
         self.stats.shape_unchanged = same_shape;
+        self.lap("  compare", &mut clock);
 
         let pages = std::mem::take(&mut self.pages);
         let lookup = Lookup {
@@ -467,6 +545,7 @@ impl BuildCache {
             next.insert(page.path, entry);
         }
         self.pages = next;
+        self.lap("  pages", &mut clock);
 
         // The other outputs: with the shape unchanged, only the feeds listing a changed item
         // and the search index can differ.
@@ -482,6 +561,7 @@ impl BuildCache {
             all.push(render::highlight_output());
             all
         };
+        self.lap("  feeds", &mut clock);
         let texts = &self.text_hashes;
         let search_key = |id: ItemId| search_key(&site.items[id], texts);
         let mut search = self.search.update(site, ctx.config, &search_key);
@@ -501,6 +581,7 @@ impl BuildCache {
             }
         }
         self.others = others;
+        self.lap("  search", &mut clock);
         self.stats.output_changed = output_changed || last.is_none();
         self.last = Some(LastSite {
             items,
@@ -564,6 +645,15 @@ fn tree_key(dirs: &[PathBuf], stamps: bool) -> u64 {
             }
         }
     }
+    h.finish()
+}
+
+/// A hash of what rendering reads of the site-wide sources: their ids.
+fn sources_key(site: &Site) -> u64 {
+    let mut ids: Vec<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut h = DefaultHasher::new();
+    ids.hash(&mut h);
     h.finish()
 }
 

@@ -106,9 +106,12 @@ fn check_ledger(
     opts: &BuildOptions,
     site: &model::Site,
     diags: &mut Vec<Diagnostic>,
-    hashes: Option<&[String]>,
+    cache: &mut cache::BuildCache,
 ) -> (Option<String>, Vec<String>) {
-    use model::ledger::{self, Ledger};
+    use model::ledger;
+    let mut clock = std::time::Instant::now();
+    let hashes = cache.content_hashes(site);
+    cache.lap("  hashes", &mut clock);
     let path = opts.root.join(ledger::FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -133,19 +136,21 @@ fn check_ledger(
             d
         }
     };
-    let recorded = match Ledger::parse(&text) {
+    let recorded = match cache.parse_ledger(&text) {
         Ok(l) => l,
         Err(d) => {
             diags.push(soften(d));
             return (None, vec![]);
         }
     };
+    cache.lap("  parse", &mut clock);
     let outcome = match hashes {
         Some(h) => ledger::check_with(site, &recorded, &text, opts.now, &opts.root, &|id| {
             h[id].clone()
         }),
         None => ledger::check(site, &recorded, &text, opts.now, &opts.root),
     };
+    cache.lap("  check", &mut clock);
     let failed = !outcome.diagnostics.is_empty();
     diags.extend(outcome.diagnostics.into_iter().map(soften));
     if outcome.changes.is_empty() || failed || opts.preview || opts.drafts {
@@ -183,15 +188,24 @@ pub fn render_in_memory_cached(
     let mut watch = Stopwatch::start();
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
-    let content = cache.load_content(&config, opts, &mut diags);
-    watch.lap("load content");
-    let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
-    watch.lap("assemble");
-    cache.render_markdown(&mut site, &config, &mut diags);
-    watch.lap("markdown");
-    let hashes = cache.content_hashes(&site);
-    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags, hashes.as_deref());
+    let site = match cache.patch(&config, opts, &mut diags) {
+        Some(site) => {
+            watch.lap("patch");
+            site
+        }
+        None => {
+            let content = cache.load_content(&config, opts, &mut diags);
+            watch.lap("load content");
+            let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
+            watch.lap("assemble");
+            cache.render_markdown(&mut site, &config, &mut diags);
+            watch.lap("markdown");
+            site
+        }
+    };
+    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags, cache);
     watch.lap("ledger");
+    watch.laps.extend(cache.take_laps());
     let fail = |error: Error, diags: Vec<Diagnostic>| {
         let mut d = diag::Diagnostics::default();
         d.extend(diags);
@@ -212,6 +226,7 @@ pub fn render_in_memory_cached(
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let outputs = cache.render_pages(&ctx, &mut diags);
     watch.lap("render");
+    watch.laps.extend(cache.take_laps());
     if opts.audit {
         let extra = theme
             .statics
@@ -231,17 +246,22 @@ pub fn render_in_memory_cached(
     }
     let mut sorted = diag::Diagnostics::default();
     sorted.extend(diags);
+    let items = (0..site.items.len())
+        .filter(|&i| site.is_written(i))
+        .count();
+    let (withheld, next_embargo) = (site.withheld.len(), site.next_embargo_lift());
+    let statics = theme.statics.clone();
+    drop(ctx);
+    let assets = cache.keep_site(site);
     Ok(Built {
-        items: (0..site.items.len())
-            .filter(|&i| site.is_written(i))
-            .count(),
-        withheld: site.withheld.len(),
-        next_embargo: site.next_embargo_lift(),
+        items,
+        withheld,
+        next_embargo,
         base_url: config.base_url.clone(),
         manifest: None,
         outputs,
-        statics: theme.statics.clone(),
-        assets: site.assets,
+        statics,
+        assets,
         diagnostics: sorted.into_sorted(),
         ledger,
         ledger_changes,

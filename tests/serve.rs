@@ -530,9 +530,12 @@ fn first_difference(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> String 
         .unwrap_or_default()
 }
 
+/// What an edit wrote back to undo itself: a file and its text.
+type Undo = Option<(PathBuf, String)>;
+
 /// One random edit of the kind an author makes, on the site at `root`; returns the paths
-/// written or removed and what was done.
-fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>, String) {
+/// written or removed, what was done, and what to write back when the edit breaks the build.
+fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>, String, Undo) {
     let mut next = |m: usize| {
         *rng ^= *rng << 13;
         *rng ^= *rng >> 7;
@@ -558,7 +561,7 @@ fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>
     files.sort();
     let file = files[next(files.len())].clone();
     let text = std::fs::read_to_string(&file).expect("read");
-    let kind = next(10);
+    let kind = next(17);
     let set = |key: &str, value: &str| -> String {
         let mut done = false;
         let mut out: Vec<String> = text
@@ -621,10 +624,70 @@ fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>
                 .expect("write");
             (vec![copy], "add")
         }
-        _ => {
+        9 => {
             // Whitespace only: the output may not change at all.
             std::fs::write(&file, format!("{text}\n")).expect("write");
             (vec![file.clone()], "whitespace")
+        }
+        10 => {
+            let moved = file.with_file_name(format!("renamed-{n}.md"));
+            std::fs::rename(&file, &moved).expect("rename");
+            (vec![file.clone(), moved], "rename")
+        }
+        11 => {
+            // The body cites a site-wide source: the front matter stays, the cited sources
+            // (part of the item's shape) change.
+            std::fs::write(
+                &file,
+                format!("{text}\nAs reported.[^annual-report-2025] Edit {n}.\n"),
+            )
+            .expect("write");
+            (vec![file.clone()], "citation")
+        }
+        12 => {
+            let data = root.join("data/sources.toml");
+            let sources = std::fs::read_to_string(&data).expect("read");
+            std::fs::write(
+                &data,
+                sources.replacen("title = \"", &format!("title = \"Edit {n}: "), 1),
+            )
+            .expect("write");
+            (vec![data], "data")
+        }
+        13 => {
+            let template = root.join("themes/default/templates/base.html");
+            let html = std::fs::read_to_string(&template).expect("read");
+            std::fs::write(&template, format!("{html}<!-- edit {n} -->\n")).expect("write");
+            (vec![template], "template")
+        }
+        14 => {
+            let index = root.join("content/press/_index.md");
+            let body = std::fs::read_to_string(&index).expect("read");
+            std::fs::write(&index, format!("{body}\nSection edit {n}.\n")).expect("write");
+            (vec![index], "section index")
+        }
+        15 => {
+            // One save reaching two files (a search and replace).
+            let other = files[next(files.len())].clone();
+            let mut written = vec![file.clone()];
+            std::fs::write(&file, format!("{text}\nFirst of two, edit {n}.\n")).expect("write");
+            if other != file {
+                let more = std::fs::read_to_string(&other).expect("read");
+                std::fs::write(&other, format!("{more}\nSecond of two, edit {n}.\n"))
+                    .expect("write");
+                written.push(other);
+            }
+            (written, "two bodies")
+        }
+        _ => {
+            // Front matter that no longer parses: the build fails, then the fix recovers.
+            std::fs::write(&file, text.replacen('\n', "\nbroken = \n", 1)).expect("write");
+            let rel = file.strip_prefix(root).unwrap_or(&file).display();
+            return (
+                vec![file.clone()],
+                format!("edit {n}: broken front matter of {rel}"),
+                Some((file.clone(), text)),
+            );
         }
     };
     let rel = file
@@ -632,7 +695,7 @@ fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>
         .unwrap_or(&file)
         .display()
         .to_string();
-    (written, format!("edit {n}: {what} of {rel}"))
+    (written, format!("edit {n}: {what} of {rel}"), None)
 }
 
 #[test]
@@ -642,50 +705,86 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
     let mut opts = BuildOptions::new(&root, now);
     opts.drafts = true;
     opts.preview = true;
+    // `cache` looks at every file's stamp; `shared` is told the changed paths, as serve's
+    // watcher tells it, and patches the last site when it can.
     let mut cache = pressroom::cache::BuildCache::default();
     let mut shared = pressroom::cache::BuildCache::shared();
     pressroom::render_in_memory_cached(&opts, &mut cache).expect("first build");
     pressroom::render_in_memory_cached(&opts, &mut shared).expect("first build");
     let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut fast = 0;
-    for n in 0..24 {
-        let (paths, what) = random_edit(&root, &mut rng, n);
-        cache.invalidate(paths.iter().map(PathBuf::as_path));
-        shared.invalidate(paths.iter().map(PathBuf::as_path));
-        let full = pressroom::render_in_memory(&opts);
-        let cached = pressroom::render_in_memory_cached(&opts, &mut cache);
-        let in_shared = pressroom::render_in_memory_cached(&opts, &mut shared);
-        let (full, cached) = match (full, cached, in_shared) {
-            (Ok(f), Ok(c), Ok(_)) => (f, c),
-            (Err(_), Err(_), Err(_)) => continue,
-            (f, c, s) => panic!(
-                "{what}: the builds disagree on failing: full {:?}, cached {:?}, shared {:?}",
-                f.err().map(|e| e.error),
-                c.err().map(|e| e.error),
-                s.err().map(|e| e.error)
-            ),
-        };
-        if cache.stats().shape_unchanged {
-            fast += 1;
+    let (mut fast, mut patched) = (0, 0);
+    for n in 0..60 {
+        let (paths, what, mut undo) = random_edit(&root, &mut rng, n);
+        let mut step = Some((paths, what));
+        while let Some((paths, what)) = step.take() {
+            cache.invalidate(paths.iter().map(PathBuf::as_path));
+            shared.changed(paths.iter().map(PathBuf::as_path));
+            compare_builds(&opts, &mut cache, &mut shared, &what);
+            fast += usize::from(cache.stats().shape_unchanged);
+            patched += usize::from(shared.stats().patched);
+            if let Some((file, text)) = undo.take() {
+                std::fs::write(&file, text).expect("write");
+                step = Some((vec![file], format!("{what}, undone")));
+            }
         }
-        let (full, cached_outputs) = (by_path(&full.outputs), by_path(&cached.outputs));
-        assert!(
-            cached_outputs == full,
-            "{what}: cached and full builds differ: {}",
-            first_difference(&cached_outputs, &full)
-        );
-        let mut from_shared: Vec<(String, Vec<u8>)> = shared
-            .outputs()
-            .map(|(p, b)| (p.clone(), b.as_ref().clone()))
-            .collect();
-        from_shared.sort();
-        assert!(
-            from_shared == full,
-            "{what}: the shared cache's outputs differ: {}",
-            first_difference(&from_shared, &full)
-        );
     }
     assert!(fast > 0, "no edit took the fast path");
+    assert!(patched > 0, "no edit patched the last site");
+}
+
+/// Builds the site without cache and with both caches, and checks that all three give the
+/// same outputs and diagnostics (or fail alike).
+fn compare_builds(
+    opts: &BuildOptions,
+    cache: &mut pressroom::cache::BuildCache,
+    shared: &mut pressroom::cache::BuildCache,
+    what: &str,
+) {
+    let full = pressroom::render_in_memory(opts);
+    let cached = pressroom::render_in_memory_cached(opts, cache);
+    let in_shared = pressroom::render_in_memory_cached(opts, shared);
+    let (full, cached, in_shared) = match (full, cached, in_shared) {
+        (Ok(f), Ok(c), Ok(s)) => (f, c, s),
+        (Err(f), Err(c), Err(s)) => {
+            assert!(
+                c.diagnostics == f.diagnostics && s.diagnostics == f.diagnostics,
+                "{what}: the failures' diagnostics differ: full {:?}, cached {:?}, shared {:?}",
+                f.diagnostics,
+                c.diagnostics,
+                s.diagnostics
+            );
+            return;
+        }
+        (f, c, s) => panic!(
+            "{what}: the builds disagree on failing: full {:?}, cached {:?}, shared {:?}",
+            f.err().map(|e| e.error),
+            c.err().map(|e| e.error),
+            s.err().map(|e| e.error)
+        ),
+    };
+    assert!(
+        cached.diagnostics == full.diagnostics && in_shared.diagnostics == full.diagnostics,
+        "{what}: the diagnostics differ: full {:?}, cached {:?}, shared {:?}",
+        full.diagnostics,
+        cached.diagnostics,
+        in_shared.diagnostics
+    );
+    let (full, cached_outputs) = (by_path(&full.outputs), by_path(&cached.outputs));
+    assert!(
+        cached_outputs == full,
+        "{what}: cached and full builds differ: {}",
+        first_difference(&cached_outputs, &full)
+    );
+    let mut from_shared: Vec<(String, Vec<u8>)> = shared
+        .outputs()
+        .map(|(p, b)| (p.clone(), b.as_ref().clone()))
+        .collect();
+    from_shared.sort();
+    assert!(
+        from_shared == full,
+        "{what}: the shared cache's outputs differ: {}",
+        first_difference(&from_shared, &full)
+    );
 }
 
 /// A page knows which build served it, so an edit saved before its event stream connects

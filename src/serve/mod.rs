@@ -170,7 +170,15 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
     let shared = Arc::new(Shared::default());
     let report = Arc::new(report);
     let mut cache = BuildCache::shared();
-    rebuild(&build_opts, &shared, 1, report.as_ref(), &mut cache, true);
+    let first = std::time::Instant::now();
+    rebuild(
+        &build_opts,
+        &shared,
+        1,
+        report.as_ref(),
+        &mut cache,
+        (true, first),
+    );
     let server = Arc::new(server);
     for _ in 0..4 {
         let (server, shared) = (server.clone(), shared.clone());
@@ -192,18 +200,33 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
                     break;
                 }
                 match changes.next_batch(Duration::from_millis(200)) {
-                    Some(paths) => {
-                        let css = css_only(&build_opts.root, &paths);
+                    Some(watch::Batch {
+                        paths,
+                        complete,
+                        first,
+                    }) => {
+                        let css = if complete {
+                            css_only(&build_opts.root, &paths)
+                        } else {
+                            Vec::new()
+                        };
                         let snap = shared.snapshot();
                         let known = css.iter().all(|p| snap.files.contains_key(p));
                         drop(snap);
                         if css.is_empty() || !known {
                             id += 1;
-                            cache.invalidate(paths.iter().map(PathBuf::as_path));
                             // Files served from disk (static files, assets) may have changed
                             // whatever the generated output says.
-                            let force = !paths.iter().all(|p| is_source(p));
-                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache, force);
+                            let force = !complete || !paths.iter().all(|p| is_source(p));
+                            let paths = paths.iter().map(PathBuf::as_path);
+                            if complete {
+                                cache.changed(paths);
+                            } else {
+                                // Events were lost: every file is looked at again.
+                                cache.invalidate(paths);
+                            }
+                            let how = (force, first);
+                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache, how);
                         }
                         if !css.is_empty() {
                             // Served straight from disk: no rebuild, the pages swap stylesheets.
@@ -316,25 +339,21 @@ fn css_only(root: &std::path::Path, paths: &[PathBuf]) -> Vec<String> {
     out
 }
 
+/// Builds the site and publishes it. `force`: publish (and reload pages) even when no output
+/// changed; `since`: when the change was first seen, for `PRESSROOM_SERVE_TIMINGS`.
 fn rebuild(
     opts: &BuildOptions,
     shared: &Shared,
     id: u64,
     report: &(dyn Fn(Event) + Send + Sync),
     cache: &mut BuildCache,
-    force: bool,
+    (force, since): (bool, std::time::Instant),
 ) {
     let started = std::time::Instant::now();
     match crate::render_in_memory_cached(opts, cache) {
         Ok(built) => {
-            if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_some() {
-                let laps: Vec<String> = built
-                    .timings
-                    .iter()
-                    .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
-                    .collect();
-                eprintln!("build {id} phases: {}", laps.join(", "));
-            }
+            let mut laps = built.timings.clone();
+            let mut clock = std::time::Instant::now();
             let previous = shared.snapshot();
             let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
             for (path, src) in built.statics {
@@ -363,7 +382,7 @@ fn rebuild(
                 && previous.warnings == built.diagnostics
                 && same_files(&previous.files, &files);
             drop(previous);
-            let swap = std::time::Instant::now();
+            lap(&mut laps, "snapshot", &mut clock);
             if !same {
                 let root = opts.root.clone();
                 let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
@@ -376,12 +395,8 @@ fn rebuild(
                     warnings: built.diagnostics.clone(),
                 });
             }
-            if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_some() {
-                eprintln!(
-                    "build {id} snapshot {:.1} ms",
-                    swap.elapsed().as_secs_f64() * 1000.0
-                );
-            }
+            lap(&mut laps, "publish", &mut clock);
+            print_timings(id, &laps, started - since, cache.stats());
             report(Event::Built {
                 id,
                 items: built.items,
@@ -409,6 +424,51 @@ fn rebuild(
             });
         }
     }
+}
+
+fn lap(
+    laps: &mut Vec<(&'static str, Duration)>,
+    name: &'static str,
+    since: &mut std::time::Instant,
+) {
+    let now = std::time::Instant::now();
+    laps.push((name, now - *since));
+    *since = now;
+}
+
+/// With `PRESSROOM_SERVE_TIMINGS` set, one line on stderr per rebuild: how long it waited for
+/// the burst of events to end, then each phase (steps inside a phase indented after it).
+fn print_timings(id: u64, laps: &[(&'static str, Duration)], waited: Duration, stats: CacheStats) {
+    if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_none() {
+        return;
+    }
+    let ms = |d: &Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    let phases: Vec<String> = laps
+        .iter()
+        .map(|(name, d)| match name.strip_prefix("  ") {
+            Some(step) => format!("[{step} {}]", ms(d)),
+            None => format!("{name} {}", ms(d)),
+        })
+        .collect();
+    let total = waited
+        + laps
+            .iter()
+            .filter(|(n, _)| !n.starts_with(' '))
+            .map(|(_, d)| *d)
+            .sum::<Duration>();
+    let path = if stats.patched {
+        "patched"
+    } else if stats.shape_unchanged {
+        "same shape"
+    } else {
+        "full"
+    };
+    eprintln!(
+        "build {id} timings: {} ms since the first event ({path}): waited {}, {}",
+        ms(&total),
+        ms(&waited),
+        phases.join(", ")
+    );
 }
 
 /// Whether a changed path is one a build reads (Markdown, TOML, templates, the ledger) rather

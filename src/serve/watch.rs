@@ -7,6 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+/// What changed in one burst of events.
+pub(super) struct Batch {
+    /// The relevant changed paths, sorted.
+    pub(super) paths: Vec<PathBuf>,
+    /// Whether `paths` is every change: false when the watcher lost events (its queue
+    /// overflowed) or reported an error, and every file must be looked at again.
+    pub(super) complete: bool,
+    /// When the burst's first event arrived (edit-to-reload latency counts from there).
+    pub(super) first: std::time::Instant,
+}
+
 /// A live watcher and the stream of changed paths it produces.
 pub(super) struct Changes {
     /// Kept alive for as long as changes are wanted.
@@ -43,8 +54,8 @@ impl Changes {
     /// Waits up to `wait` for a change, then collects what follows until 5 ms pass without an
     /// event (an editor's save is several events, microseconds to a few milliseconds apart;
     /// every millisecond waited here is a millisecond of edit-to-reload latency). Returns the
-    /// relevant changed paths, or None.
-    pub(super) fn next_batch(&self, wait: Duration) -> Option<Vec<PathBuf>> {
+    /// relevant changes, or None.
+    pub(super) fn next_batch(&self, wait: Duration) -> Option<Batch> {
         let first = match self.rx.recv_timeout(wait) {
             Ok(e) => e,
             Err(RecvTimeoutError::Timeout) => return None,
@@ -53,14 +64,20 @@ impl Changes {
                 return None;
             }
         };
+        let arrived = std::time::Instant::now();
         let mut paths = Vec::new();
-        let mut take = |e: notify::Result<notify::Event>| {
-            if let Ok(e) = e {
+        let mut complete = true;
+        let mut take = |e: notify::Result<notify::Event>| match e {
+            Ok(e) => {
+                if e.need_rescan() {
+                    complete = false;
+                }
                 if matches!(e.kind, notify::EventKind::Access(_)) {
                     return;
                 }
                 paths.extend(e.paths.into_iter().filter(|p| is_relevant(p)));
             }
+            Err(_) => complete = false,
         };
         take(first);
         // Gather the rest of a burst, but for a bounded time: a steady trickle of events (the
@@ -75,7 +92,11 @@ impl Changes {
         }
         paths.sort();
         paths.dedup();
-        (!paths.is_empty()).then_some(paths)
+        (!paths.is_empty() || !complete).then_some(Batch {
+            paths,
+            complete,
+            first: arrived,
+        })
     }
 
     /// Whether the watcher has stopped.
