@@ -137,7 +137,9 @@ pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<Vec<(String, Entry)>> {
         }
         targets.push((path, target, src));
     }
-    create_dirs(dir, &dirs)?;
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
+    }
     targets
         .par_iter()
         .map(|(path, target, src)| {
@@ -154,38 +156,6 @@ pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<Vec<(String, Entry)>> {
             Ok((format!("/{}", path.trim_start_matches('/')), entry))
         })
         .collect()
-}
-
-/// Creates `dirs` (folders under `base`) and their ancestors, a level at a time with the
-/// folders of each level in parallel: one `mkdir` per folder, and a 10,000-item site has as
-/// many folders as pages, which took seconds one after another on a busy file system.
-fn create_dirs(base: &Path, dirs: &BTreeSet<PathBuf>) -> Result<()> {
-    let mut levels: Vec<BTreeSet<&Path>> = Vec::new();
-    for d in dirs {
-        for a in d
-            .ancestors()
-            .take_while(|a| *a != base && a.starts_with(base))
-        {
-            let depth = a.components().count() - base.components().count();
-            if levels.len() < depth {
-                levels.resize_with(depth, BTreeSet::new);
-            }
-            if !levels[depth - 1].insert(a) {
-                break;
-            }
-        }
-    }
-    for level in levels {
-        level
-            .par_iter()
-            .try_for_each(|d| match std::fs::create_dir(d) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    Err(Error::io("cannot create", d, e))
-                }
-                _ => Ok(()),
-            })?;
-    }
-    Ok(())
 }
 
 /// The manifest entry of a file on disk, read in a stream.
