@@ -522,31 +522,28 @@ mod tests {
         )
     }
 
+    fn reasons(plan: &DeployPlan) -> Vec<(&str, Reason)> {
+        plan.uploads
+            .iter()
+            .map(|u| (u.path.as_str(), u.reason))
+            .collect()
+    }
+
     #[test]
     fn plan_uploads_new_and_changed_and_deletes_gone() {
         let old = manifest(&[("/a.html", b"a"), ("/b.html", b"b"), ("/c.html", b"c")]);
         let new = manifest(&[("/a.html", b"a"), ("/b.html", b"B"), ("/d.html", b"d")]);
         let plan = DeployPlan::between(&new, &old, false);
-        let ups: Vec<_> = plan
-            .uploads
-            .iter()
-            .map(|u| (u.path.as_str(), u.reason))
-            .collect();
         assert_eq!(
-            ups,
+            reasons(&plan),
             [("/b.html", Reason::Changed), ("/d.html", Reason::New)]
         );
         assert_eq!(plan.deletes, ["/c.html"]);
         assert_eq!(plan.unchanged, 1);
         assert_eq!(DeployPlan::between(&new, &new, false).uploads, []);
         let forced = DeployPlan::between(&new, &old, true);
-        let ups: Vec<_> = forced
-            .uploads
-            .iter()
-            .map(|u| (u.path.as_str(), u.reason))
-            .collect();
         assert_eq!(
-            ups,
+            reasons(&forced),
             [
                 ("/a.html", Reason::Forced),
                 ("/b.html", Reason::Changed),

@@ -273,6 +273,18 @@ impl S3Target {
     }
 }
 
+/// The URL of `action` signed together with the object's `Cache-Control` and `Content-Type`,
+/// which the request must then send as they are.
+fn signed_with_meta<'a>(mut action: impl S3Action<'a>, meta: ObjectMeta) -> url::Url {
+    action
+        .headers_mut()
+        .insert("cache-control", meta.cache_control);
+    action
+        .headers_mut()
+        .insert("content-type", meta.content_type);
+    action.sign(EXPIRES)
+}
+
 /// The text of the first `<tag>…</tag>` in an S3 error document.
 fn xml_text(xml: &str, tag: &str) -> Option<String> {
     let open = format!("<{tag}>");
@@ -318,14 +330,7 @@ impl Target for S3Target {
 
     fn put(&self, path: &str, body: &[u8], meta: ObjectMeta) -> Result<()> {
         let key = self.key(path);
-        let mut action = self.bucket.put_object(Some(&self.credentials), &key);
-        action
-            .headers_mut()
-            .insert("cache-control", meta.cache_control);
-        action
-            .headers_mut()
-            .insert("content-type", meta.content_type);
-        let url = action.sign(EXPIRES);
+        let url = signed_with_meta(self.bucket.put_object(Some(&self.credentials), &key), meta);
         let Reply { status, body, .. } = self
             .send(|| {
                 self.agent
@@ -343,16 +348,11 @@ impl Target for S3Target {
 
     fn put_parts(&self, path: &str, parts: &mut Parts, meta: ObjectMeta) -> Result<()> {
         let key = self.key(path);
-        let mut create = self
-            .bucket
-            .create_multipart_upload(Some(&self.credentials), &key);
-        create
-            .headers_mut()
-            .insert("cache-control", meta.cache_control);
-        create
-            .headers_mut()
-            .insert("content-type", meta.content_type);
-        let url = create.sign(EXPIRES);
+        let url = signed_with_meta(
+            self.bucket
+                .create_multipart_upload(Some(&self.credentials), &key),
+            meta,
+        );
         let Reply { status, body, .. } = self
             .send(|| {
                 self.agent
