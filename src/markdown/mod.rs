@@ -446,11 +446,14 @@ pub fn render_item(
     let editorial =
         |i: &usize| item.notices[*i].kind == crate::content::frontmatter::NoticeKind::Editorial;
     let (late, early): (Vec<usize>, Vec<usize>) = (0..item.notices.len()).partition(editorial);
-    for i in early {
-        out.notices[i] = unwrap_paragraph(
+    let notice = |ctx: &mut PageCtx<'_>, i: usize| {
+        unwrap_paragraph(
             &ctx.render(&item.notices[i].note, Place::Front("corrections".into()))
                 .html,
-        );
+        )
+    };
+    for i in early {
+        out.notices[i] = notice(&mut ctx, i);
     }
     out.updates = item
         .updates
@@ -492,10 +495,7 @@ pub fn render_item(
     let body = &item.text[item.body_offset..];
     let fragment = ctx.render(body, Place::Body);
     for i in late {
-        out.notices[i] = unwrap_paragraph(
-            &ctx.render(&item.notices[i].note, Place::Front("corrections".into()))
-                .html,
-        );
+        out.notices[i] = notice(&mut ctx, i);
     }
     out.boilerplate = item
         .boilerplate

@@ -637,12 +637,12 @@ fn warning_bar(warnings: &[Diagnostic]) -> String {
     )
 }
 
-/// The error page shown instead of every HTML page while the latest build fails.
 /// The live-reload script for a page served from build `id`.
 fn live_reload(id: u64) -> String {
     LIVE_RELOAD.replace("BUILD_ID", &id.to_string())
 }
 
+/// The error page shown instead of every HTML page while the latest build fails.
 fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
     let script = live_reload(id);
     let esc = crate::markdown::escape_html;
