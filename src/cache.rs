@@ -464,10 +464,17 @@ impl BuildCache {
         &mut self,
         ctx: &RenderCtx<'_>,
         diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Output> {
+        sink: &dyn render::Sink,
+    ) {
         if self.off {
-            return render::render_site(ctx, diags);
+            return render::render_site(ctx, diags, sink);
         }
+        for o in self.render_changed(ctx, diags) {
+            sink.put(o);
+        }
+    }
+
+    fn render_changed(&mut self, ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
         let mut clock = std::time::Instant::now();
         let site = ctx.site;
         let templates = self.theme.as_ref().map_or(0, |(t, _, _)| *t);

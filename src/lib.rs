@@ -2,7 +2,7 @@
 //!
 //! The pipeline is a chain of functions over values, in one direction:
 //! `config::Config::load` → `content::load` → `model::assemble` → `markdown::render_all` →
-//! `render::render_site` → `output::commit`. [`build`] is that chain; [`render_in_memory`] stops
+//! `render::render_site` → `output::Staging`. [`build`] is that chain; [`render_in_memory`] stops
 //! before the disk (serve uses it).
 
 pub mod cache;
@@ -26,6 +26,7 @@ use diag::Diagnostic;
 pub use error::{Error, Result};
 use jiff::Timestamp;
 pub use options::{BuildOptions, MessageFormat};
+use rayon::prelude::*;
 use render::Output;
 use render::theme::StaticSource;
 use std::collections::BTreeMap;
@@ -185,6 +186,16 @@ pub fn render_in_memory_cached(
     opts: &BuildOptions,
     cache: &mut cache::BuildCache,
 ) -> std::result::Result<Built, Failure> {
+    render_to(opts, cache, None)
+}
+
+/// Loads, checks and renders the site. Generated files go to `stream` as they are rendered
+/// (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
+fn render_to(
+    opts: &BuildOptions,
+    cache: &mut cache::BuildCache,
+    stream: Option<&dyn render::Sink>,
+) -> std::result::Result<Built, Failure> {
     let mut watch = Stopwatch::start();
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
@@ -224,7 +235,11 @@ pub fn render_in_memory_cached(
     }
     watch.lap("theme");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
-    let outputs = cache.render_pages(&ctx, &mut diags);
+    let kept = std::sync::Mutex::new(Vec::new());
+    cache.render_pages(&ctx, &mut diags, stream.unwrap_or(&kept));
+    let outputs = kept
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     watch.lap("render");
     watch.laps.extend(cache.take_laps());
     if opts.audit {
@@ -269,22 +284,24 @@ pub fn render_in_memory_cached(
     })
 }
 
-/// Builds the site into `opts.output`, atomically.
+/// Builds the site into `opts.output`, atomically: pages are written into a staging folder
+/// as they are rendered, which replaces the output only when the build succeeded.
 pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     output::check_output_dir(&opts.root, &opts.output)?;
-    let mut built = render_in_memory(opts)?;
+    let staging = output::Staging::begin(&opts.output)?;
+    // `--audit` reads every page back once all are rendered: those are kept, written after.
+    let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
+    let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
     let writing = std::time::Instant::now();
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
     };
-    let plan = output::Plan {
-        outputs: &built.outputs,
-        statics: &built.statics,
-        assets: &built.assets,
-        manifest: &header,
-    };
-    match output::commit(&plan, &opts.output) {
+    let written = std::mem::take(&mut built.outputs)
+        .into_par_iter()
+        .try_for_each(|o| staging.write(&o.path, &o.bytes))
+        .and_then(|()| staging.finish(&built.statics, &built.assets, &header));
+    match written {
         Ok(manifest) => built.manifest = Some(manifest),
         Err(error) => {
             return Err(Failure {

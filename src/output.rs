@@ -4,23 +4,12 @@
 
 use crate::deploy::manifest::{self, Entry, Manifest};
 use crate::error::{Error, Result};
-use crate::render::Output;
 use crate::render::theme::StaticSource;
+use crate::render::{self, Output};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
-
-/// Everything a build writes.
-pub struct Plan<'a> {
-    /// Rendered files.
-    pub outputs: &'a [Output],
-    /// Theme and site static files by output path.
-    pub statics: &'a std::collections::BTreeMap<String, StaticSource>,
-    /// Content assets: (output path, source file).
-    pub assets: &'a [(String, PathBuf)],
-    /// What the manifest of the written files says besides them (see [`manifest`]).
-    pub manifest: &'a manifest::Header,
-}
+use std::sync::Mutex;
 
 /// Refuses output folders whose replacement would destroy the site itself.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
@@ -78,84 +67,160 @@ fn clear_stale(out: &Path) {
     }
 }
 
-/// Writes the plan and its manifest into a staging folder and swaps it in for `out`.
-pub fn commit(plan: &Plan<'_>, out: &Path) -> Result<Manifest> {
-    clear_stale(out);
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
-    }
-    let staging = staging_name(out, "tmp");
-    let result = write_tree(plan, &staging).and_then(|files| {
-        // In the staging folder, so the manifest is swapped in with the files it describes.
-        let manifest = Manifest::new(plan.manifest, files.into_iter().collect());
-        let path = staging.join(manifest::FILE);
-        std::fs::write(&path, manifest.to_json())
-            .map_err(|e| Error::io("cannot write", path, e))?;
-        swap(&staging, out).map(|()| manifest)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// A build's output while it is being written: a staging folder beside the output, which
+/// takes the output's place only in [`Staging::finish`]. Dropped unfinished (the build
+/// failed), it is removed and the previous output stands.
+///
+/// Rendering threads write pages into it as they finish them ([`render::Sink`]), so the
+/// kernel's work of creating files overlaps the rendering and no page is held in memory
+/// longer than it takes to write it.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    /// Folders known to exist, so each is created once.
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// Every generated file written, by site path.
+    written: Mutex<BTreeMap<String, Entry>>,
+    /// The first write that failed: the build fails with it.
+    failed: Mutex<Option<Error>>,
+    finished: bool,
 }
 
-/// Writes the plan into `dir` (which is created), in parallel; returns every file written with
-/// its hash, by site path.
-pub fn write_tree(plan: &Plan<'_>, dir: &Path) -> Result<Vec<(String, Entry)>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
-    enum Src<'a> {
-        Bytes(&'a [u8]),
-        File(&'a Path),
+impl Staging {
+    /// Clears what killed builds left beside `out` and creates a fresh staging folder.
+    pub fn begin(out: &Path) -> Result<Self> {
+        clear_stale(out);
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
+        }
+        let dir = staging_name(out, "tmp");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+        Ok(Staging {
+            dirs: Mutex::new(HashSet::from([dir.clone()])),
+            dir,
+            out: out.to_path_buf(),
+            written: Mutex::default(),
+            failed: Mutex::default(),
+            finished: false,
+        })
     }
-    // Later entries win: theme/site static files, then content assets, then generated pages.
-    let mut files: std::collections::BTreeMap<&str, Src<'_>> = std::collections::BTreeMap::new();
-    for (path, src) in plan.statics {
-        files.insert(
-            path,
-            match src {
-                StaticSource::Embedded(b) => Src::Bytes(b),
-                StaticSource::File(p) => Src::File(p),
-            },
-        );
+
+    /// Writes one generated file (site path `/a/b.html`).
+    pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(site_path)?;
+        std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
+        lock(&self.written).insert(site_key(site_path), Entry::of(bytes));
+        Ok(())
     }
-    for (path, src) in plan.assets {
-        files.insert(path, Src::File(src));
-    }
-    for o in plan.outputs {
-        files.insert(&o.path, Src::Bytes(&o.bytes));
-    }
-    let mut targets = Vec::with_capacity(files.len());
-    let mut dirs = BTreeSet::new();
-    for (path, src) in files {
-        let target = safe_join(dir, path).ok_or_else(|| {
+
+    /// The file for `site_path` inside the staging folder, its folder created.
+    fn target(&self, site_path: &str) -> Result<PathBuf> {
+        let target = safe_join(&self.dir, site_path).ok_or_else(|| {
             Error::Other(format!(
-                "refusing to write `{path}`: it would leave the output folder"
+                "refusing to write `{site_path}`: it would leave the output folder"
             ))
         })?;
         if let Some(parent) = target.parent() {
-            dirs.insert(parent.to_path_buf());
+            if !lock(&self.dirs).contains(parent) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("cannot create", parent, e))?;
+                let mut dirs = lock(&self.dirs);
+                for d in parent.ancestors().take_while(|d| d.starts_with(&self.dir)) {
+                    if !dirs.insert(d.to_path_buf()) {
+                        break;
+                    }
+                }
+            }
         }
-        targets.push((path, target, src));
+        Ok(target)
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
+
+    /// Copies in the static files and content assets that no generated file replaced
+    /// (generated files win, then assets, then static files), writes the manifest of
+    /// everything, and swaps the staging folder in for the output.
+    pub fn finish(
+        mut self,
+        statics: &BTreeMap<String, StaticSource>,
+        assets: &[(String, PathBuf)],
+        header: &manifest::Header,
+    ) -> Result<Manifest> {
+        if let Some(e) = lock(&self.failed).take() {
+            return Err(e);
+        }
+        enum Src<'a> {
+            Bytes(&'a [u8]),
+            File(&'a Path),
+        }
+        let mut files: BTreeMap<&str, Src<'_>> = BTreeMap::new();
+        for (path, src) in statics {
+            files.insert(
+                path,
+                match src {
+                    StaticSource::Embedded(b) => Src::Bytes(b),
+                    StaticSource::File(p) => Src::File(p),
+                },
+            );
+        }
+        for (path, src) in assets {
+            files.insert(path, Src::File(src));
+        }
+        let generated = std::mem::take(&mut *lock(&self.written));
+        files.retain(|path, _| !generated.contains_key(&site_key(path)));
+        let copied: Vec<(String, Entry)> = files
+            .into_par_iter()
+            .map(|(path, src)| {
+                let target = self.target(path)?;
+                let entry = match src {
+                    Src::Bytes(b) => {
+                        std::fs::write(&target, b)
+                            .map_err(|e| Error::io("cannot write", &target, e))?;
+                        Entry::of(b)
+                    }
+                    Src::File(p) => {
+                        std::fs::copy(p, &target).map_err(|e| Error::io("cannot copy", p, e))?;
+                        hash_file(&target)?
+                    }
+                };
+                Ok((site_key(path), entry))
+            })
+            .collect::<Result<_>>()?;
+        let mut all = generated;
+        all.extend(copied);
+        // In the staging folder, so the manifest is swapped in with the files it describes.
+        let manifest = Manifest::new(header, all);
+        let path = self.dir.join(manifest::FILE);
+        std::fs::write(&path, manifest.to_json())
+            .map_err(|e| Error::io("cannot write", path, e))?;
+        swap(&self.dir, &self.out)?;
+        self.finished = true;
+        Ok(manifest)
     }
-    targets
-        .par_iter()
-        .map(|(path, target, src)| {
-            let entry = match src {
-                Src::Bytes(b) => {
-                    std::fs::write(target, b).map_err(|e| Error::io("cannot write", target, e))?;
-                    Entry::of(b)
-                }
-                Src::File(p) => {
-                    std::fs::copy(p, target).map_err(|e| Error::io("cannot copy", p, e))?;
-                    hash_file(target)?
-                }
-            };
-            Ok((format!("/{}", path.trim_start_matches('/')), entry))
-        })
-        .collect()
+}
+
+impl render::Sink for Staging {
+    fn put(&self, output: Output) {
+        if let Err(e) = self.write(&output.path, &output.bytes) {
+            lock(&self.failed).get_or_insert(e);
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The manifest's key for a site path: always with a leading `/`.
+fn site_key(path: &str) -> String {
+    format!("/{}", path.trim_start_matches('/'))
+}
+
+/// A lock that a panicked writer did not spoil: what it guards stays consistent per write.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The manifest entry of a file on disk, read in a stream.

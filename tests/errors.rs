@@ -305,6 +305,50 @@ fn a_failed_build_leaves_the_previous_output_unchanged() {
     assert_item_page(&fixed, "/blog/second/", "Second");
 }
 
+/// Pages are written into the staging folder while others still render, so a template that
+/// fails on one page comes after many were written: none of them may reach the output.
+#[test]
+fn a_template_error_while_pages_are_written_leaves_the_previous_output_unchanged() {
+    let site = SiteTest::new();
+    for n in 1..=40 {
+        site.file(
+            &format!("content/blog/2026-11-{:02}-item-{n}.md", n % 28 + 1),
+            &item(&format!("Item {n}"), "2026-11-18", "kind = \"post\"\n", "x"),
+        );
+    }
+    let ok = site.build_ok();
+    let before = ok.hashes();
+    assert!(before.len() > 40, "{before:?}");
+
+    // Every post renders but one, which reads a variable that does not exist.
+    site.file(
+        "templates/post.html",
+        "{% if page.title == \"Item 17\" %}{{ no_such_variable.field }}{% else %}<p>{{ page.title }}</p>{% endif %}",
+    );
+    let failed = site.build();
+    failed.assert_code(1);
+    let errs = failed.errors_in("content/blog/2026-11-18-item-17.md");
+    assert_eq!(errs.len(), 1, "{}", failed.stderr);
+    assert!(
+        errs[0].message.contains("`post.html`"),
+        "{}",
+        errs[0].message
+    );
+    assert_same_tree(&before, &failed.hashes(), "output after a failed render");
+    let mut beside: Vec<String> = std::fs::read_dir(site.tmp())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["public", "site"], "staging folder left behind");
+
+    // With the template fixed, the new template reaches every page.
+    site.file("templates/post.html", "<p>{{ page.title }}</p>");
+    let fixed = site.build_ok();
+    let page = fixed.html("/blog/item-17/");
+    assert_eq!(texts(&page, "p"), ["Item 17"]);
+}
+
 #[test]
 fn a_config_error_also_leaves_the_previous_output_unchanged() {
     let site = SiteTest::new();

@@ -1,5 +1,6 @@
 //! Rendering: the assembled [`Site`] → every output file as bytes (pages through Tera, redirect
-//! pages, the highlight stylesheet). Pages render in parallel; nothing here touches the disk.
+//! pages, the highlight stylesheet), handed to a [`Sink`] as each is finished. Pages render in
+//! parallel; nothing here touches the disk (a build's sink does, see [`crate::output`]).
 
 pub mod feeds;
 pub mod search;
@@ -159,14 +160,43 @@ impl<'a> RenderCtx<'a> {
     }
 }
 
-/// Renders every page of the site. Template errors become diagnostics naming the template
-/// and the item being rendered.
-pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Output> {
+/// Where finished files go, from whichever rendering thread finished them.
+pub trait Sink: Sync {
+    /// Takes one finished file.
+    fn put(&self, output: Output);
+}
+
+/// Keeps every file in memory, for serve and for `build --audit`, which read them back.
+impl Sink for std::sync::Mutex<Vec<Output>> {
+    fn put(&self, output: Output) {
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(output);
+    }
+}
+
+/// Renders every file of the site into `sink`, each page as soon as it is rendered, so a
+/// build can write pages while others render instead of holding the whole site in memory.
+/// Template errors become diagnostics naming the template and the item being rendered.
+pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn Sink) {
     // Pages, feeds, sitemaps and the search index read the same finished site and write
     // different files: render them side by side (each is also parallel inside where it can be).
-    let mut page_diags = Vec::new();
-    let (pages, (feeds, (sitemaps, search))) = rayon::join(
-        || render_pages(ctx, &mut page_diags, None),
+    let page_diags = std::sync::Mutex::new(Vec::new());
+    let ((), (feeds, (sitemaps, search))) = rayon::join(
+        || {
+            page_results(ctx, None).for_each(|r| match r {
+                Ok(Page {
+                    path,
+                    bytes: Some(bytes),
+                    ..
+                }) => sink.put(Output { path, bytes }),
+                Ok(_) => {}
+                Err(d) => page_diags
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(d),
+            })
+        },
         || {
             rayon::join(
                 || feed_outputs(ctx),
@@ -179,22 +209,20 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Outp
             )
         },
     );
-    diags.extend(page_diags);
-    let mut outputs: Vec<Output> = pages
+    diags.extend(
+        page_diags
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for o in alias_outputs(ctx)
         .into_iter()
-        .filter_map(|p| {
-            p.bytes.map(|bytes| Output {
-                path: p.path,
-                bytes,
-            })
-        })
-        .collect();
-    outputs.extend(alias_outputs(ctx));
-    outputs.extend(feeds);
-    outputs.extend(sitemaps);
-    outputs.extend(search);
-    outputs.push(highlight_output());
-    outputs
+        .chain(feeds)
+        .chain(sitemaps)
+        .chain(search)
+        .chain([highlight_output()])
+    {
+        sink.put(o);
+    }
 }
 
 /// The highlight stylesheet.
@@ -213,16 +241,7 @@ pub fn render_pages(
     diags: &mut Vec<Diagnostic>,
     cache: Option<&dyn PageCache>,
 ) -> Vec<Page> {
-    let mut jobs = Vec::new();
-    item_jobs(ctx, &mut jobs);
-    section_jobs(ctx, &mut jobs);
-    taxonomy_jobs(ctx, &mut jobs);
-    people_and_sources_jobs(ctx, &mut jobs);
-    site_page_jobs(ctx, &mut jobs);
-    let results: Vec<Result<Page, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|job| render_job(ctx, job, cache))
-        .collect();
+    let results: Vec<Result<Page, Diagnostic>> = page_results(ctx, cache).collect();
     let mut pages = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -231,6 +250,21 @@ pub fn render_pages(
         }
     }
     pages
+}
+
+/// Every templated page, rendered in parallel as the caller consumes them.
+fn page_results<'a>(
+    ctx: &'a RenderCtx<'a>,
+    cache: Option<&'a dyn PageCache>,
+) -> impl ParallelIterator<Item = Result<Page, Diagnostic>> + 'a {
+    let mut jobs = Vec::new();
+    item_jobs(ctx, &mut jobs);
+    section_jobs(ctx, &mut jobs);
+    taxonomy_jobs(ctx, &mut jobs);
+    people_and_sources_jobs(ctx, &mut jobs);
+    site_page_jobs(ctx, &mut jobs);
+    jobs.into_par_iter()
+        .map(move |job| render_job(ctx, job, cache))
 }
 
 fn render_job(
