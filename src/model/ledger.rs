@@ -75,25 +75,32 @@ impl Ledger {
 /// The hash of what readers read: the title and the body with whitespace folded, so that
 /// reflowing a paragraph is not a change.
 pub fn content_hash(item: &Item) -> String {
-    let body = &item.text[item.body_offset..];
-    let mut h = Sha256::new();
-    h.update(
-        item.title
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_bytes(),
-    );
-    h.update(b"\n");
-    for (i, word) in body.split_whitespace().enumerate() {
-        if i > 0 {
-            h.update(b" ");
-        }
-        h.update(word.as_bytes());
-    }
-    let digest = h.finalize();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    // The folded text is built once and hashed in one call: feeding SHA-256 word by word
+    // cost twice as much (it runs over every published word on every build).
+    text_hash(&item.title, &item.text[item.body_offset..])
+}
+
+/// [`content_hash`] of a title and a body.
+fn text_hash(title: &str, body: &str) -> String {
+    let mut folded = String::with_capacity(title.len() + 1 + body.len());
+    fold_whitespace(title, &mut folded);
+    folded.push('\n');
+    fold_whitespace(body, &mut folded);
+    let hex: String = Sha256::digest(folded.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("sha256:{hex}")
+}
+
+/// Appends `text`'s words to `out`, separated by single spaces.
+fn fold_whitespace(text: &str, out: &mut String) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Whether an item counts as published by this build (not a draft, not embargoed, not standby).
@@ -353,4 +360,23 @@ pub fn check_with(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pins the ledger's hash: published.lock files in the wild hold these values, so the
+    /// folding and the bytes hashed must never change.
+    #[test]
+    fn the_text_hash_folds_whitespace_and_never_changes() {
+        let expected = "sha256:a733ec79d27cdeabad5f52bc44b05527dcbb019ceba72b25caf6aabbad0aa638";
+        assert_eq!(text_hash("A title", "one two three"), expected);
+        assert_eq!(
+            text_hash("  A \t title ", "\none\n\n two   three\n"),
+            expected
+        );
+        assert_ne!(text_hash("A title", "one two three."), expected);
+        assert_ne!(text_hash("A title one", "two three"), expected);
+    }
 }
