@@ -22,7 +22,11 @@ What it does, in order:
    `feed_limit = 20`, `feed_content = "summary"` are added (when accepted) to match the Hugo
    config (pagerSize 10, RSS limit 20, summaries only).
 5. For each size: one untimed warm-up build per tool (page cache), then N timed runs per tool,
-   alternating which tool goes first. The output folder is deleted before every run of both.
+   alternating which tool goes first. Every run builds into a new, empty output folder, after
+   an untimed `sync`; the outputs are deleted only when all runs are done. (Deleting ~26,000
+   files right before a build slows the build's own file creation for minutes on ext4 without
+   a journal, which skips recently deleted inodes: both tools then got slower run after run.
+   CI, like this benchmark now, builds into a folder nothing was just deleted from.)
    Each run goes through `/usr/bin/time -v` for peak RSS and user/sys CPU.
 6. Counts the output files of the last run of each tool by kind, so the outputs can be compared.
 7. Prints a Markdown report and writes it to target/bench/results.md (raw numbers in
@@ -301,8 +305,11 @@ def session_rss(sid):
 
 
 def timed(cmd, out_dir, have_time, log_path):
-    """Runs one build from a fresh output folder. Returns a dict of measurements."""
-    shutil.rmtree(out_dir, ignore_errors=True)
+    """Runs one build into `out_dir`, which must not exist yet (see step 5 of the module's
+    doc). Returns a dict of measurements."""
+    if os.path.exists(out_dir):
+        die("output folder %s exists: each run needs a new one" % out_dir)
+    os.sync()  # the previous run's writeback is not this run's cost
     busy_before = busy_compilers()
     tfile = log_path + ".time"
     if os.path.exists(tfile):
@@ -370,6 +377,28 @@ def timed(cmd, out_dir, have_time, log_path):
             why = "exit %s" % rc
     return {"ok": rc == 0 and not timed_out, "rc": rc, "wall": wall, "why": why,
             "user": user, "sys": sys_, "rss_kb": rss_kb, "busy": busy}
+
+
+def clear_outputs(out_root, before_runs):
+    """Deletes every run's output. Done once before the runs (what a killed run left) and once
+    after them, never between: see step 5 of the module's doc. Warns when outputs were deleted
+    in the last minutes, which slows the coming runs' file creation on some file systems."""
+    stamp = os.path.join(BENCH_DIR, "outputs-cleared")
+    try:
+        ago = time.time() - os.path.getmtime(stamp)
+    except OSError:
+        ago = None
+    leftovers = os.path.isdir(out_root) and os.listdir(out_root)
+    if leftovers:
+        log("deleting %d output folders%s" % (
+            len(leftovers), " left by an earlier run" if before_runs else ""))
+        shutil.rmtree(out_root, ignore_errors=True)
+        ago = 0
+    with open(stamp, "w"):
+        pass
+    if before_runs and ago is not None and ago < 360:
+        log("warning: outputs were deleted %.0f s ago; on ext4 without a journal, file creation"
+            " is slower for up to 6 minutes after a large delete (both tools pay it)" % ago)
 
 
 # --------------------------------------------------------------------------- output census
@@ -540,7 +569,7 @@ def report(results, meta):
     for line in notes:
         L.append("- " + line)
     L.append("")
-    L.append("Commands (output folder deleted before each run):")
+    L.append("Commands (`runN`: each run builds into a new folder; all are deleted after the last run):")
     L.append("")
     L.append("```")
     for c in meta["commands"]:
@@ -608,6 +637,8 @@ def main():
     log("pressroom: %s" % pressroom)
     log("hugo: %s (%s)" % (hugo, meta["hugo_version"]))
 
+    out_root = os.path.join(BENCH_DIR, "out")
+    clear_outputs(out_root, before_runs=True)
     results = []
     for n in sizes:
         runs = int(os.environ.get("BENCH_RUNS_%d" % n,
@@ -615,19 +646,20 @@ def main():
         p_site, adapt = ensure_corpus("pressroom", n)
         h_site, _ = ensure_corpus("hugo", n)
         meta["adapt"] = adapt or meta.get("adapt")
-        out_root = os.path.join(BENCH_DIR, "out")
         os.makedirs(out_root, exist_ok=True)
-        p_out = os.path.join(out_root, "pressroom-%d" % n)
-        h_out = os.path.join(out_root, "hugo-%d" % n)
-        cmds = {
-            "pressroom": [pressroom, "build", "--root", p_site, "--output", p_out, "--now", NOW,
-                          "--quiet"],
-            "hugo": [hugo, "--source", h_site, "--destination", h_out, "--quiet"],
-        }
+
+        def cmd(tool, label):
+            out = os.path.join(out_root, "%s-%d-%s" % (tool, n, label))
+            if tool == "pressroom":
+                return [pressroom, "build", "--root", p_site, "--output", out, "--now", NOW,
+                        "--quiet"], out
+            return [hugo, "--source", h_site, "--destination", out, "--quiet"], out
+
         for tool in ("pressroom", "hugo"):
             meta["commands"].append(" ".join(
                 os.path.relpath(a, REPO) if a.startswith(REPO + os.sep) else a
-                for a in cmds[tool]))
+                for a in cmd(tool, "runN")[0]))
+        last_out = {}
         r = {"pressroom": {"runs": []}, "hugo": {"runs": []}}
         logs = os.path.join(BENCH_DIR, "logs")
         os.makedirs(logs, exist_ok=True)
@@ -638,7 +670,7 @@ def main():
                     continue
                 lp = os.path.join(logs, "%s-%d-warmup%d.log" % (tool, n, w + 1))
                 log("%d items: warm-up %s" % (n, tool))
-                res = timed(cmds[tool], p_out if tool == "pressroom" else h_out, have_time, lp)
+                res = timed(*cmd(tool, "warmup%d" % (w + 1)), have_time, lp)
                 if not res["ok"]:
                     log("  %s FAILED after %.1f s, peak %.0f MiB: %s; see %s" % (
                         tool, res["wall"], (res["rss_kb"] or 0) / 1024, res["why"], lp))
@@ -650,17 +682,19 @@ def main():
                 if tool in broken:
                     continue
                 lp = os.path.join(logs, "%s-%d-run%d.log" % (tool, n, i + 1))
-                res = timed(cmds[tool], p_out if tool == "pressroom" else h_out, have_time, lp)
+                command, last_out[tool] = cmd(tool, "run%d" % (i + 1))
+                res = timed(command, last_out[tool], have_time, lp)
                 r[tool]["runs"].append(res)
                 log("%d items: %-9s run %d/%d: %s %.2f s, %.0f MiB%s" % (
                     n, tool, i + 1, runs, "ok" if res["ok"] else "FAILED (%s, %s)"
                     % (res["why"], lp), res["wall"], (res["rss_kb"] or 0) / 1024,
                     ("  [busy: %s]" % ",".join(res["busy"])) if res["busy"] else ""))
-        for tool, out in (("pressroom", p_out), ("hugo", h_out)):
+        for tool, out in last_out.items():
             if r[tool]["runs"] and r[tool]["runs"][-1]["ok"]:
                 r[tool]["census"] = census(out)
         results.append((n, r))
 
+    clear_outputs(out_root, before_runs=False)
     meta["load_end"] = loadavg()
     text = report(results, meta)
     print(text)
