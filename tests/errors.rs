@@ -349,6 +349,51 @@ fn a_template_error_while_pages_are_written_leaves_the_previous_output_unchanged
     assert_eq!(texts(&page, "p"), ["Item 17"]);
 }
 
+/// Templates are parsed in parallel: each broken one is still reported, at its own file and
+/// line, and a template whose parent is missing is reported too.
+#[test]
+fn every_broken_template_is_reported_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-first.md",
+        &item("First", "2026-11-18", "", "x"),
+    )
+    .file("templates/post.html", "<p>ok</p>\n<p>{{ page.title </p>\n")
+    .file("templates/page.html", "{% if %}\n")
+    .file("templates/extra.html", "<p>fine</p>\n");
+    let b = site.build();
+    b.assert_code(1);
+    let post = b.errors_in("templates/post.html");
+    assert_eq!(post.len(), 1, "{}", b.stderr);
+    assert_eq!(post[0].line, 2, "{}", b.stderr);
+    assert!(
+        post[0].message.contains("template does not parse"),
+        "{}",
+        b.stderr
+    );
+    let page = b.errors_in("templates/page.html");
+    assert_eq!(page.len(), 1, "{}", b.stderr);
+    assert_eq!(page[0].line, 1, "{}", b.stderr);
+    assert!(
+        b.errors_in("templates/extra.html").is_empty(),
+        "{}",
+        b.stderr
+    );
+    assert!(!site.out().exists(), "a failed first build wrote output");
+
+    // Each parses alone, but one extends a template that does not exist.
+    site.file("templates/post.html", "{% extends \"nowhere.html\" %}\n")
+        .remove("templates/page.html");
+    let b = site.build();
+    b.assert_code(1);
+    let linked = b.errors_in("templates");
+    assert_eq!(linked.len(), 1, "{}", b.stderr);
+    assert!(linked[0].message.contains("nowhere.html"), "{}", b.stderr);
+
+    site.remove("templates/post.html");
+    site.build_ok();
+}
+
 #[test]
 fn a_config_error_also_leaves_the_previous_output_unchanged() {
     let site = SiteTest::new();

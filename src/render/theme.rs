@@ -108,27 +108,41 @@ impl Theme {
 
         let mut base = Tera::default();
         base.autoescape_on(vec![".html", ".xml"]);
-        let mut ok = true;
-        for (name, (text, shown)) in &templates {
-            // Add one by one first, to report every broken template with its own file name.
-            if let Err(e) = tera::Template::new(name, None, text) {
-                ok = false;
-                let (line, col) = tera_position(&e);
-                diags.push(Diagnostic::error(
-                    shown,
-                    line,
-                    col,
-                    format!("template does not parse: {}", error_chain(&e)),
-                ));
+        // Each template is parsed once, all in parallel (pest's parser is most of a theme's
+        // load time), and every broken one is reported with its own file name. The parsed
+        // templates go into Tera's (hidden but public) map, then Tera links them as
+        // `add_raw_templates` would after parsing them again.
+        use rayon::prelude::*;
+        let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
+            .par_iter()
+            .map(|(name, (text, shown))| (name, shown, tera::Template::new(name, None, text)))
+            .collect();
+        let mut broken = false;
+        for (name, shown, result) in parsed {
+            match result {
+                Ok(t) => {
+                    base.templates.insert(name.clone(), t);
+                }
+                Err(e) => {
+                    broken = true;
+                    let (line, col) = tera_position(&e);
+                    diags.push(Diagnostic::error(
+                        shown,
+                        line,
+                        col,
+                        format!("template does not parse: {}", error_chain(&e)),
+                    ));
+                }
             }
         }
-        if !ok {
+        if broken {
             return Err(Error::Content(
                 diags.iter().filter(|d| d.is_error()).count(),
             ));
         }
-        if let Err(e) =
-            base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+        if let Err(e) = base
+            .build_inheritance_chains()
+            .and_then(|()| base.check_macro_files())
         {
             diags.push(Diagnostic::error(
                 "templates",
