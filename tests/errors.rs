@@ -17,6 +17,17 @@ fn help_after(stderr: &str, path: &str) -> Option<String> {
         .map(|h| h.trim().to_string())
 }
 
+/// The names in the folder that holds the site and its output, sorted: a build must leave no
+/// staging or backup folder there.
+fn beside_output(site: &SiteTest) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.tmp())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn an_unknown_key_is_reported_at_its_line_with_a_suggestion() {
     let site = SiteTest::new();
@@ -292,12 +303,7 @@ fn a_failed_build_leaves_the_previous_output_unchanged() {
     assert_same_tree(&before, &failed.hashes(), "output after a failed build");
 
     // No staging or backup folders are left beside the output.
-    let mut beside: Vec<String> = std::fs::read_dir(site.tmp())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    beside.sort();
-    assert_eq!(beside, ["public", "site"]);
+    assert_eq!(beside_output(&site), ["public", "site"]);
 
     // Fixing it builds both.
     site.remove("content/blog/2026-11-20-broken.md");
@@ -335,12 +341,11 @@ fn a_template_error_while_pages_are_written_leaves_the_previous_output_unchanged
         errs[0].message
     );
     assert_same_tree(&before, &failed.hashes(), "output after a failed render");
-    let mut beside: Vec<String> = std::fs::read_dir(site.tmp())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    beside.sort();
-    assert_eq!(beside, ["public", "site"], "staging folder left behind");
+    assert_eq!(
+        beside_output(&site),
+        ["public", "site"],
+        "staging folder left behind"
+    );
 
     // With the template fixed, the new template reaches every page.
     site.file("templates/post.html", "<p>{{ page.title }}</p>");
