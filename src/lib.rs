@@ -235,11 +235,9 @@ fn render_to(
     }
     watch.lap("theme");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
-    let kept = std::sync::Mutex::new(Vec::new());
+    let kept = render::Keep::default();
     cache.render_pages(&ctx, &mut diags, stream.unwrap_or(&kept));
-    let outputs = kept
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let outputs = kept.into_outputs();
     watch.lap("render");
     watch.laps.extend(cache.take_laps());
     if opts.audit {

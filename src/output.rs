@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -77,8 +77,6 @@ fn clear_stale(out: &Path) {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
-    /// Folders known to exist, so each is created once.
-    dirs: Mutex<HashSet<PathBuf>>,
     /// Every generated file written, by site path.
     written: Mutex<BTreeMap<String, Entry>>,
     /// The first write that failed: the build fails with it.
@@ -96,7 +94,6 @@ impl Staging {
         let dir = staging_name(out, "tmp");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
         Ok(Staging {
-            dirs: Mutex::new(HashSet::from([dir.clone()])),
             dir,
             out: out.to_path_buf(),
             written: Mutex::default(),
@@ -121,16 +118,8 @@ impl Staging {
             ))
         })?;
         if let Some(parent) = target.parent() {
-            if !lock(&self.dirs).contains(parent) {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| Error::io("cannot create", parent, e))?;
-                let mut dirs = lock(&self.dirs);
-                for d in parent.ancestors().take_while(|d| d.starts_with(&self.dir)) {
-                    if !dirs.insert(d.to_path_buf()) {
-                        break;
-                    }
-                }
-            }
+            // Safe to race: another thread creating the same folder is not an error.
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
         }
         Ok(target)
     }

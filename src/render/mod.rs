@@ -167,9 +167,22 @@ pub trait Sink: Sync {
 }
 
 /// Keeps every file in memory, for serve and for `build --audit`, which read them back.
-impl Sink for std::sync::Mutex<Vec<Output>> {
+#[derive(Default)]
+pub struct Keep(std::sync::Mutex<Vec<Output>>);
+
+impl Keep {
+    /// The files kept, in the order they were finished.
+    pub fn into_outputs(self) -> Vec<Output> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for Keep {
     fn put(&self, output: Output) {
-        self.lock()
+        self.0
+            .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(output);
     }
@@ -181,21 +194,22 @@ impl Sink for std::sync::Mutex<Vec<Output>> {
 pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn Sink) {
     // Pages, feeds, sitemaps and the search index read the same finished site and write
     // different files: render them side by side (each is also parallel inside where it can be).
-    let page_diags = std::sync::Mutex::new(Vec::new());
-    let ((), (feeds, (sitemaps, search))) = rayon::join(
+    let (page_diags, (feeds, (sitemaps, search))) = rayon::join(
         || {
-            page_results(ctx, None).for_each(|r| match r {
-                Ok(Page {
-                    path,
-                    bytes: Some(bytes),
-                    ..
-                }) => sink.put(Output { path, bytes }),
-                Ok(_) => {}
-                Err(d) => page_diags
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(d),
-            })
+            page_results(ctx, None)
+                .filter_map(|r| match r {
+                    Ok(Page {
+                        path,
+                        bytes: Some(bytes),
+                        ..
+                    }) => {
+                        sink.put(Output { path, bytes });
+                        None
+                    }
+                    Ok(_) => None,
+                    Err(d) => Some(d),
+                })
+                .collect::<Vec<Diagnostic>>()
         },
         || {
             rayon::join(
@@ -209,11 +223,7 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
             )
         },
     );
-    diags.extend(
-        page_diags
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+    diags.extend(page_diags);
     for o in alias_outputs(ctx)
         .into_iter()
         .chain(feeds)
