@@ -108,7 +108,7 @@ pub struct BuildCache {
     sections_changed: bool,
     /// Each item's Markdown key in this build, by index.
     item_keys: Vec<u64>,
-    /// Ledger hashes by file: (key of title and text, hash).
+    /// Ledger body hashes by file: (key of the text, hash).
     ledger: HashMap<String, (u64, String)>,
     /// `published.lock` as last parsed: (hash of its text, the ledger).
     ledger_file: Option<(u64, Arc<Ledger>)>,
@@ -248,7 +248,6 @@ impl BuildCache {
             opts.drafts,
             opts.preview,
             opts.now,
-            opts.locked,
         )
             .hash(&mut h);
         let key = h.finish();
@@ -368,12 +367,11 @@ impl BuildCache {
         self.md_diags = diags[before..].to_vec();
     }
 
-    /// Each item's ledger [`content_hash`](crate::model::ledger::content_hash), computed only
-    /// for items whose title or text changed since the last build; None when the cache is off
-    /// (the ledger check then hashes what it needs).
-    pub fn content_hashes(&mut self, site: &Site) -> Option<Vec<String>> {
+    /// Each published item's ledger [`body_hash`](crate::model::record::body_hash), computed
+    /// again only for items whose text changed since the last build.
+    pub fn body_hashes(&mut self, site: &Site) -> Vec<String> {
         if self.off {
-            return None;
+            return crate::model::ledger::body_hashes(site);
         }
         let texts = &self.text_hashes;
         let key = |item: &Item| {
@@ -382,7 +380,7 @@ impl BuildCache {
                 Some(t) => (t, item.text.len()).hash(&mut h),
                 None => item.text.hash(&mut h),
             }
-            (item.body_offset, &item.title).hash(&mut h);
+            item.body_offset.hash(&mut h);
             h.finish()
         };
         let cached = &self.ledger;
@@ -393,7 +391,10 @@ impl BuildCache {
                 let k = key(item);
                 match cached.get(&item.src.rel) {
                     Some((old, hash)) if *old == k => (k, hash.clone()),
-                    _ => (k, crate::model::ledger::content_hash(item)),
+                    _ => (
+                        k,
+                        crate::model::record::body_hash(&item.text[item.body_offset..]),
+                    ),
                 }
             })
             .collect();
@@ -403,7 +404,7 @@ impl BuildCache {
             .zip(&hashes)
             .map(|(item, (k, h))| (item.src.rel.clone(), (*k, h.clone())))
             .collect();
-        Some(hashes.into_iter().map(|(_, h)| h).collect())
+        hashes.into_iter().map(|(_, h)| h).collect()
     }
 
     /// `published.lock` parsed, or the last parse again when its text is the same (a large

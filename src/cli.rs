@@ -23,7 +23,8 @@ pub(crate) enum Command {
         /// Where to write the site.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Fail if published.lock would change (for CI).
+        /// Accepted for older workflows: every build now refuses what the ledger forbids and
+        /// never writes published.lock (`deploy` records publications).
         #[arg(long)]
         locked: bool,
         /// Print how long each phase took.
@@ -82,9 +83,11 @@ pub(crate) enum Command {
         /// Where to: file:///path/to/web-root or s3://bucket/prefix.
         #[arg(long)]
         target: String,
-        /// The site folder (the output defaults to ROOT/public).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The site folder, whose published.lock records what goes online (default: the folder
+        /// the output was built from, else the current folder; the output defaults to
+        /// ROOT/public).
+        #[arg(long)]
+        root: Option<PathBuf>,
         /// The built output folder to deploy.
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -132,8 +135,9 @@ pub(crate) struct Global {
     /// Include drafts, embargoed and standby items, with banners (never in CI output).
     #[arg(long)]
     pub(crate) drafts: bool,
-    /// The clock for embargoes and the ledger, as RFC 3339 (default: now).
-    #[arg(long)]
+    /// The clock for embargoes and the ledger, as RFC 3339 (default: now; also read from
+    /// PRESSROOM_NOW, so a rehearsal of the CI workflow can move time).
+    #[arg(long, env = "PRESSROOM_NOW")]
     pub(crate) now: Option<String>,
     /// Override base_url.
     #[arg(long)]

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod options;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -67,10 +68,9 @@ pub struct Built {
     pub withheld: usize,
     /// The next embargo-lift time.
     pub next_embargo: Option<Timestamp>,
-    /// The publication ledger to write after the output, when this build changes it.
-    pub ledger: Option<String>,
-    /// What changes in the ledger (new items, recorded notices).
-    pub ledger_changes: Vec<String>,
+    /// The ledger as it is once this output is online (`deploy` records it; see [`publish`]).
+    /// None when the ledger has problems (a preview shows them as warnings).
+    pub publication: Option<publish::Pending>,
     /// The site's `base_url` (after `--base-url`).
     pub base_url: String,
     /// What [`build`] wrote: every file with its hash (written as `.pressroom-manifest.json`).
@@ -101,30 +101,33 @@ impl Stopwatch {
     }
 }
 
-/// Checks the site against `published.lock` (see [`model::ledger`]). Returns the new ledger
-/// text when the build should write it. Previews report problems as warnings and never write.
+/// What the ledger step decided: what this build's output records when it goes online.
+#[derive(Debug, Default)]
+struct LedgerStep {
+    /// The pending ledger (None when the ledger has errors or could not be read).
+    pending: Option<publish::Pending>,
+    /// The ledger once this output is online, for the public record.
+    next: Option<model::ledger::Ledger>,
+}
+
+/// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
+/// it is once this build's output is online. Releases that keep the boilerplate they were
+/// published with get it back here. Previews report problems as warnings.
 fn check_ledger(
     opts: &BuildOptions,
-    site: &model::Site,
+    site: &mut model::Site,
     diags: &mut Vec<Diagnostic>,
     cache: &mut cache::BuildCache,
-) -> (Option<String>, Vec<String>) {
+) -> LedgerStep {
     use model::ledger;
     let mut clock = std::time::Instant::now();
-    let hashes = cache.content_hashes(site);
+    let hashes = cache.body_hashes(site);
     cache.lap("  hashes", &mut clock);
-    let path = opts.root.join(ledger::FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match publish::read_ledger(&opts.root) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            diags.push(Diagnostic::error(
-                ledger::FILE,
-                1,
-                1,
-                format!("cannot read: {e}"),
-            ));
-            return (None, vec![]);
+            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
+            return LedgerStep::default();
         }
     };
     let soften = |d: Diagnostic| {
@@ -137,42 +140,43 @@ fn check_ledger(
             d
         }
     };
-    let recorded = match cache.parse_ledger(&text) {
+    let recorded = match cache.parse_ledger(text.as_deref().unwrap_or("")) {
         Ok(l) => l,
         Err(d) => {
             diags.push(soften(d));
-            return (None, vec![]);
+            return LedgerStep::default();
         }
     };
     cache.lap("  parse", &mut clock);
-    let outcome = match hashes {
-        Some(h) => ledger::check_with(site, &recorded, &text, opts.now, &opts.root, &|id| {
-            h[id].clone()
-        }),
-        None => ledger::check(site, &recorded, &text, opts.now, &opts.root),
+    let inputs = ledger::Inputs {
+        ledger_text: text.as_deref().unwrap_or(""),
+        now: opts.now,
+        root: &opts.root,
+        body_hash: &|id| hashes[id].clone(),
     };
+    let outcome = ledger::check(site, &recorded, &inputs);
     cache.lap("  check", &mut clock);
-    let failed = !outcome.diagnostics.is_empty();
-    diags.extend(outcome.diagnostics.into_iter().map(soften));
-    if outcome.changes.is_empty() || failed || opts.preview || opts.drafts {
-        return (None, outcome.changes);
+    markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
+    if !outcome.diagnostics.is_empty() {
+        diags.extend(outcome.diagnostics.into_iter().map(soften));
+        return LedgerStep::default();
     }
-    if opts.locked {
-        let list = outcome.changes.join("; ");
-        diags.push(
-            Diagnostic::error(
-                ledger::FILE,
-                1,
-                1,
-                format!("published.lock would change ({list}), and --locked forbids it"),
-            )
-            .with_help(
-                "run `pressroom build` without --locked and commit published.lock with the content",
-            ),
-        );
-        return (None, outcome.changes);
+    let pending = match outcome.next.to_text() {
+        Ok(ledger) => publish::Pending {
+            root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
+            base: publish::base_of(text.as_deref()),
+            changes: outcome.changes,
+            ledger,
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
+            return LedgerStep::default();
+        }
+    };
+    LedgerStep {
+        pending: Some(pending),
+        next: Some(outcome.next),
     }
-    (Some(outcome.next.to_text()), outcome.changes)
 }
 
 /// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
@@ -199,7 +203,7 @@ fn render_to(
     let mut watch = Stopwatch::start();
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
-    let site = match cache.patch(&config, opts, &mut diags) {
+    let mut site = match cache.patch(&config, opts, &mut diags) {
         Some(site) => {
             watch.lap("patch");
             site
@@ -214,7 +218,7 @@ fn render_to(
             site
         }
     };
-    let (ledger, ledger_changes) = check_ledger(opts, &site, &mut diags, cache);
+    let ledger = check_ledger(opts, &mut site, &mut diags, cache);
     watch.lap("ledger");
     watch.laps.extend(cache.take_laps());
     let fail = |error: Error, diags: Vec<Diagnostic>| {
@@ -236,7 +240,11 @@ fn render_to(
     watch.lap("theme");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let kept = render::Keep::default();
-    cache.render_pages(&ctx, &mut diags, stream.unwrap_or(&kept));
+    let sink = stream.unwrap_or(&kept);
+    cache.render_pages(&ctx, &mut diags, sink);
+    if let Some(next) = &ledger.next {
+        sink.put(render::record::public_record(next, &config));
+    }
     let outputs = kept.into_outputs();
     watch.lap("render");
     watch.laps.extend(cache.take_laps());
@@ -276,8 +284,7 @@ fn render_to(
         statics,
         assets,
         diagnostics: sorted.into_sorted(),
-        ledger,
-        ledger_changes,
+        publication: ledger.pending,
         timings: watch.laps,
     })
 }
@@ -295,30 +302,28 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
     };
+    // The pending ledger goes into the staging folder, so it is swapped in with the output it
+    // describes. A drafts build is never deployable and records nothing.
+    if opts.drafts {
+        built.publication = None;
+    }
+    let pending = match &built.publication {
+        Some(p) => Some(serde_json::to_vec_pretty(p).map_err(|e| Error::Other(e.to_string()))?),
+        None => None,
+    };
     let written = std::mem::take(&mut built.outputs)
         .into_par_iter()
         .try_for_each(|o| staging.write(&o.path, &o.bytes))
+        .and_then(|()| match &pending {
+            Some(json) => staging.write_beside(publish::PENDING, json),
+            None => Ok(()),
+        })
         .and_then(|()| staging.finish(&built.statics, &built.assets, &header));
     match written {
         Ok(manifest) => built.manifest = Some(manifest),
         Err(error) => {
             return Err(Failure {
                 error,
-                diagnostics: built.diagnostics,
-            });
-        }
-    }
-    if let Some(text) = &built.ledger {
-        // Written after the output, like a commit record: a build that failed records nothing.
-        let path = opts.root.join(model::ledger::FILE);
-        let tmp = opts
-            .root
-            .join(format!(".{}.pressroom-tmp", model::ledger::FILE));
-        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Failure {
-                error: Error::io("cannot write", path, e),
                 diagnostics: built.diagnostics,
             });
         }

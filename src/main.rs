@@ -4,6 +4,7 @@
 use clap::Parser;
 use pressroom::diag::Diagnostic;
 use pressroom::{BuildOptions, Error, Failure};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod cli;
@@ -99,7 +100,7 @@ fn print_deploy(report: &pressroom::deploy::Report, quiet: bool, format: Format)
             }
             println!(
                 "{}",
-                serde_json::json!({"type": "summary", "target": report.target, "dry_run": report.dry_run, "uploaded": plan.uploads.len(), "deleted": plan.deletes.len(), "unchanged": plan.unchanged, "changed_urls": report.changed_urls, "next_embargo_lift": report.next_embargo_lift})
+                serde_json::json!({"type": "summary", "target": report.target, "dry_run": report.dry_run, "uploaded": plan.uploads.len(), "deleted": plan.deletes.len(), "unchanged": plan.unchanged, "changed_urls": report.changed_urls, "next_embargo_lift": report.next_embargo_lift, "recorded": report.recorded})
             );
         }
         Format::Human if quiet => {
@@ -127,6 +128,14 @@ fn print_deploy(report: &pressroom::deploy::Report, quiet: bool, format: Format)
                 plan.deletes.len(),
                 plan.unchanged
             );
+            if !report.recorded.is_empty() {
+                let verb = if report.dry_run {
+                    "would record"
+                } else {
+                    "recorded"
+                };
+                println!("{verb} in published.lock: {}", report.recorded.join("; "));
+            }
             if !report.changed_urls.is_empty() {
                 println!("changed URLs (purge them from a CDN):");
                 for url in &report.changed_urls {
@@ -228,24 +237,24 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Build {
             global,
             output,
-            locked,
+            locked: _,
             timings,
         } => {
             let mut opts = options(&global)?;
             if let Some(out) = output {
                 opts.output = out;
             }
-            opts.locked = locked;
             let started = std::time::Instant::now();
             let built = pressroom::build(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);
             let next = built.next_embargo.map(pressroom::dates::rfc3339_utc);
-            // What was written: every file of the manifest, and the manifest.
-            let files = built.manifest.as_ref().map_or(0, |m| m.files.len() + 1);
+            // What was written: every file of the manifest, the manifest, and the pending ledger.
+            let files = built.manifest.as_ref().map_or(0, |m| m.files.len() + 1)
+                + usize::from(built.publication.is_some());
             match global.message_format {
                 Format::Json => println!(
                     "{}",
-                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.ledger_changes, "output": opts.output.display().to_string()})
+                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.publication.as_ref().map(|p| p.changes.clone()).unwrap_or_default(), "output": opts.output.display().to_string()})
                 ),
                 Format::Human if !global.quiet => {
                     println!(
@@ -254,21 +263,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         opts.output.display(),
                         started.elapsed().as_secs_f64()
                     );
-                    if built.ledger.is_some() {
-                        let shown = built
-                            .ledger_changes
+                    let changes = built
+                        .publication
+                        .as_ref()
+                        .map(|p| p.changes.as_slice())
+                        .unwrap_or_default();
+                    if !changes.is_empty() {
+                        let shown = changes
                             .iter()
                             .take(3)
                             .cloned()
                             .collect::<Vec<_>>()
                             .join("; ");
-                        let more = built.ledger_changes.len().saturating_sub(3);
+                        let more = changes.len().saturating_sub(3);
                         let more = if more > 0 {
                             format!(" and {more} more")
                         } else {
                             String::new()
                         };
-                        println!("published.lock updated: {shown}{more}");
+                        println!("pressroom deploy records in published.lock: {shown}{more}");
                     }
                     if let Some(next) = next {
                         println!(
@@ -345,9 +358,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             quiet,
             message_format,
         } => {
+            let output = output.unwrap_or_else(|| {
+                root.clone()
+                    .unwrap_or_else(|| PathBuf::from("."))
+                    .join("public")
+            });
             let opts = pressroom::deploy::DeployOptions {
                 target,
-                output: output.unwrap_or_else(|| root.join("public")),
+                root,
+                output,
                 dry_run,
                 max_deletes,
                 force,

@@ -27,8 +27,6 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Override `base_url`.
     pub base_url: Option<String>,
-    /// Refuse any change to `published.lock`.
-    pub locked: bool,
     /// Whether this build is a preview (serve): the ledger is read but never written.
     pub preview: bool,
     /// Run `check`'s audits on the finished site (links, embargo leaks, lint, parity).
@@ -47,7 +45,6 @@ impl BuildOptions {
             now,
             drafts: false,
             base_url: None,
-            locked: false,
             preview: false,
             audit: false,
             external: false,

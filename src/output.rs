@@ -110,6 +110,13 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes a file that belongs with the output but is not part of the site: it is in no
+    /// manifest and never deployed (the pending ledger, [`crate::publish::PENDING`]).
+    pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(name)?;
+        std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))
+    }
+
     /// The file for `site_path` inside the staging folder, its folder created.
     fn target(&self, site_path: &str) -> Result<PathBuf> {
         let target = safe_join(&self.dir, site_path).ok_or_else(|| {

@@ -683,7 +683,8 @@ proptest! {
     ]) {
         match Ledger::parse(&text) {
             Ok(ledger) => {
-                let again = Ledger::parse(&ledger.to_text()).expect("a written ledger parses");
+                let text = ledger.to_text().expect("a parsed ledger writes back");
+                let again = Ledger::parse(&text).expect("a written ledger parses");
                 prop_assert_eq!(again, ledger);
             }
             Err(d) => {

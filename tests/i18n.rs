@@ -175,6 +175,8 @@ fn a_missing_translation_falls_back_to_the_original_only_when_asked_and_says_so(
             .iter()
             .all(|h| !h.contains("only-english"))
     );
+    t.deploy().assert_ok();
     let ledger = std::fs::read_to_string(t.root().join("published.lock")).unwrap();
+    assert!(ledger.contains("/blog/only-english/"), "{ledger}");
     assert!(!ledger.contains("/fr/blog/only-english/"), "{ledger}");
 }

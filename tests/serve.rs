@@ -471,7 +471,9 @@ fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
     let now = "2026-11-23T08:00:00Z".parse().expect("time");
     let mut opts = BuildOptions::new(&site.root, now);
     opts.output = site.root.parent().expect("parent").join("out");
-    pressroom::build(&opts).expect("first build publishes and records hello");
+    let built = pressroom::build(&opts).expect("first build");
+    let pending = built.publication.expect("a ledger to record");
+    pressroom::publish::record(&site.root, &pending).expect("recorded as a deploy would");
     let ledger = std::fs::read_to_string(site.root.join("published.lock")).expect("ledger");
 
     let (server, _) = site.start();
@@ -485,7 +487,7 @@ fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
     assert_eq!(status, 200, "the preview keeps rendering: {page}");
     assert!(page.contains("A silently edited text."), "{page}");
     assert!(
-        page.contains("pressroom-warnings") && page.contains("no new correction"),
+        page.contains("pressroom-warnings") && page.contains("without a dated notice"),
         "{page}"
     );
     assert_eq!(

@@ -35,6 +35,9 @@ pub struct DeployOptions {
     pub target: String,
     /// The built output folder.
     pub output: PathBuf,
+    /// The site root, whose `published.lock` records what this deploy puts online (None: the
+    /// folder the output was built from, else the current folder).
+    pub root: Option<PathBuf>,
     /// Read both manifests and report the plan; change nothing.
     pub dry_run: bool,
     /// Refuse (changing nothing) a deploy that would delete more files than this.
@@ -137,6 +140,8 @@ pub struct Report {
     pub changed_urls: Vec<String>,
     /// The build's next embargo-lift time.
     pub next_embargo_lift: Option<String>,
+    /// What was recorded in `published.lock` (with `dry_run`: what would be).
+    pub recorded: Vec<String>,
 }
 
 /// How an uploaded file is stored.
@@ -334,8 +339,20 @@ const PARALLEL_UPLOADS: usize = 8;
 pub fn deploy(opts: &DeployOptions) -> Result<Report> {
     let built = Manifest::read(&opts.output)?;
     check_output(&opts.output, &built)?;
+    // Before anything goes online: the output must have been built from the ledger as it is.
+    let pending = crate::publish::read_pending(&opts.output)?;
+    let root = crate::publish::site_root(opts.root.as_deref(), pending.as_ref());
+    if let Some(p) = &pending {
+        crate::publish::verify_base(&root, p)?;
+    }
     let target = open_target(opts)?;
-    deploy_to(opts, &built, target.as_ref())
+    let mut report = deploy_to(opts, &built, target.as_ref())?;
+    if let (Some(p), false) = (&pending, opts.dry_run) {
+        report.recorded = crate::publish::record(&root, p)?;
+    } else if let Some(p) = &pending {
+        report.recorded = p.changes.clone();
+    }
+    Ok(report)
 }
 
 /// Checks that the output folder still holds what its manifest says (sizes only; contents are
@@ -404,6 +421,7 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
         changed_urls: urls.into_iter().collect(),
         next_embargo_lift: built.next_embargo_lift.clone(),
         plan,
+        recorded: Vec::new(),
     };
     if opts.dry_run {
         return Ok(report);

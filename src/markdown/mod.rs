@@ -90,7 +90,8 @@ pub fn escape_html(text: &str) -> String {
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
 
-fn options() -> Options {
+/// The Markdown extensions pressroom reads (the ledger parses bodies the same way).
+pub fn parse_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -132,6 +133,26 @@ pub fn render_all_with(
         }
     }
     let _ = config;
+}
+
+/// Gives releases back the boilerplate they were published with (the ledger keeps it when the
+/// site's changes; see [`crate::model::ledger`]).
+pub fn pin_boilerplates(site: &mut Site, pins: &[(crate::model::ItemId, String)]) {
+    let site_sources: HashMap<&str, &SourceRaw> =
+        site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let rendered: Vec<(crate::model::ItemId, String, String)> = pins
+        .iter()
+        .map(|(id, text)| {
+            let mut ctx = PageCtx::new(&site_sources, &site.items[*id].sources);
+            let html = ctx.render(text, Place::Front("boilerplate".into())).html;
+            (*id, text.clone(), html)
+        })
+        .collect();
+    for (id, text, html) in rendered {
+        let item = &mut site.items[id];
+        item.boilerplate = Some(text);
+        item.rendered.boilerplate = Some(html);
+    }
 }
 
 /// Where a fragment of Markdown comes from, for positions in diagnostics.
@@ -286,7 +307,7 @@ impl<'a> PageCtx<'a> {
         let mut heading: Option<(HeadingLevel, Option<CowStr<'_>>, Vec<Event<'_>>, String)> = None;
         let mut code: Option<(String, String)> = None;
         let mut first_paragraph = true;
-        for (event, range) in Parser::new_ext(&source, options()).into_offset_iter() {
+        for (event, range) in Parser::new_ext(&source, parse_options()).into_offset_iter() {
             if range.start < prefix {
                 continue;
             }
@@ -582,7 +603,7 @@ fn first_paragraphs_text(body: &str) -> String {
     let mut out = String::new();
     let mut in_paragraph = false;
     let mut depth_skip = 0;
-    for event in Parser::new_ext(body, options()) {
+    for event in Parser::new_ext(body, parse_options()) {
         match event {
             Event::Start(Tag::Paragraph) if depth_skip == 0 => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph => {

@@ -1,18 +1,32 @@
 //! The publication ledger, `published.lock`: what has been published, when, and in what form.
-//! Published text is corrected in the open, never silently: a published item whose title or
-//! body changed needs a new correction, update or editorial entry; a published item cannot
-//! disappear (withdraw it instead) or move without an alias; a new notice cannot be backdated.
-//! This module is the pure core: parse, check against a [`Site`], serialize.
+//!
+//! Published text is corrected in the open, never silently. For each published item the ledger
+//! keeps its URL, its first publication, and its published record ([`super::record`]): the
+//! claims a reader saw and every dated notice. A build compares the site with the ledger:
+//! - a changed claim needs a new correction, update or editorial entry;
+//! - notices are append-only (no edit, no removal, no change of kind);
+//! - a new notice is dated after the item's last recorded change and not after the build clock;
+//! - a published item cannot disappear, move without an alias, or become a draft, embargoed,
+//!   on standby or unlisted again (withdraw it instead).
+//!
+//! The ledger also keeps the publication log ([`Event`]), which the output carries as the public,
+//! hash-chained record ([`public_record`]). This module is the pure core: parse, check against a
+//! [`Site`], serialize. Which run records what is decided in `lib.rs` and `deploy`.
 
-use super::{Item, Site};
+mod diff;
+
+use super::record::{self, Fields, Notice, Record};
+use super::{Item, ItemId, Site, Visibility};
 use crate::diag::{Diagnostic, LineIndex};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The ledger file's name, at the site root.
 pub const FILE: &str = "published.lock";
+
+/// The format this version writes (version 1 ledgers are read and upgraded).
+pub const VERSION: u32 = 2;
 
 /// One published item as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,33 +34,72 @@ pub const FILE: &str = "published.lock";
 pub struct Entry {
     /// The URL it was published at (site path, without base path).
     pub url: String,
-    /// When it was first published (the build clock).
+    /// When it was first published (the clock of the build that went out).
     pub first_published: String,
     /// The latest recorded change: first publication or the newest recorded notice.
     pub last_change: String,
-    /// `sha256:` of the title and whitespace-folded body.
-    pub hash: String,
-    /// Corrections and clarifications recorded.
-    pub corrections: usize,
-    /// Updates recorded.
-    pub updates: usize,
-    /// Editorial notes recorded.
-    pub editorial: usize,
-    /// Whether a withdrawal was recorded.
+    /// Whether it was published as `status = "unlisted"` (it may stay so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlisted: bool,
+    /// The hash of its whole published record ([`Record::hash`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// Its claims as published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+    /// Its notices as published, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+    /// Version 1: `sha256:` of the title and whitespace-folded body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// Version 1: corrections and clarifications recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<usize>,
+    /// Version 1: updates recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<usize>,
+    /// Version 1: editorial notes recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editorial: Option<usize>,
+    /// Version 1: whether a withdrawal was recorded.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withdrawn: bool,
 }
 
-/// The whole ledger: entries by source file (`content/press/x.md`).
+/// One line of the publication log: an item published, or a notice recorded on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// The item's source file.
+    pub source: String,
+    /// Its URL at that time.
+    pub url: String,
+    /// `published`, or the notice's kind (`correction`, `update`, `withdrawal`, ...).
+    pub event: String,
+    /// When: the first publication, or the notice's date (RFC 3339, UTC).
+    pub date: String,
+    /// The hash of the item's published record after this event.
+    pub record: String,
+}
+
+/// The whole ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
     /// Format version.
     #[serde(default = "one")]
     pub version: u32,
-    /// Entries, sorted by source path (BTreeMap keeps the file diff-friendly).
+    /// Entries by source file (`content/press/x.md`), sorted (a diff-friendly file).
     #[serde(default)]
     pub items: BTreeMap<String, Entry>,
+    /// The "About" paragraphs releases were published with, by hash: a release keeps the
+    /// boilerplate it went out with when the site's changes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub boilerplates: BTreeMap<String, String>,
+    /// The publication log, in the order it was recorded; only ever appended to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
 }
 
 fn one() -> u32 {
@@ -56,45 +109,49 @@ fn one() -> u32 {
 impl Ledger {
     /// Parses the ledger text; an error points into the file and the file is left alone.
     pub fn parse(text: &str) -> Result<Ledger, Diagnostic> {
-        toml::from_str(text).map_err(|e| {
+        let ledger: Ledger = toml::from_str(text).map_err(|e| {
             let (line, col) = LineIndex::new(text).position(e.span().map(|s| s.start).unwrap_or(0));
             Diagnostic::error(FILE, line, col, format!("the publication ledger does not parse: {}", e.message().trim()))
                 .with_help("restore published.lock from version control; pressroom never rewrites a ledger it cannot read")
-        })
+        })?;
+        if ledger.version > VERSION {
+            return Err(Diagnostic::error(
+                FILE,
+                1,
+                1,
+                format!(
+                    "published.lock is version {} and this pressroom reads up to version {VERSION}",
+                    ledger.version
+                ),
+            )
+            .with_help("upgrade pressroom: an older one must not rewrite a newer ledger"));
+        }
+        Ok(ledger)
     }
 
-    /// The file text: a header, then one table per item, sorted.
-    pub fn to_text(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!(
-            "# The publication ledger of this site, written by `pressroom build`. Commit it with the site.\n# It records what was published, so that published text is only ever corrected in the open.\n\n{body}"
-        )
+    /// The file text: a header, then one table per item, sorted, then the log.
+    pub fn to_text(&self) -> Result<String, crate::Error> {
+        let body = toml::to_string(self).map_err(|e| {
+            crate::Error::Usage(format!(
+                "cannot write the publication ledger: {e}; published.lock was left as it was"
+            ))
+        })?;
+        Ok(format!(
+            "# The publication ledger of this site: what was published, when, and in what form.\n# `pressroom deploy` records here what it put online; commit it with the site.\n\n{body}"
+        ))
     }
 }
 
-/// The hash of what readers read: the title and the body with whitespace folded, so that
-/// reflowing a paragraph is not a change.
-pub fn content_hash(item: &Item) -> String {
-    // The folded text is built once and hashed in one call: feeding SHA-256 word by word
-    // cost twice as much (it runs over every published word on every build).
-    text_hash(&item.title, &item.text[item.body_offset..])
-}
-
-/// [`content_hash`] of a title and a body.
-fn text_hash(title: &str, body: &str) -> String {
+/// Version 1's hash: the title and the body with whitespace folded.
+fn legacy_hash(title: &str, body: &str) -> String {
     let mut folded = String::with_capacity(title.len() + 1 + body.len());
-    fold_whitespace(title, &mut folded);
+    fold_words(title, &mut folded);
     folded.push('\n');
-    fold_whitespace(body, &mut folded);
-    let hex: String = Sha256::digest(folded.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256:{hex}")
+    fold_words(body, &mut folded);
+    record::hex_hash(folded.as_bytes())
 }
 
-/// Appends `text`'s words to `out`, separated by single spaces.
-fn fold_whitespace(text: &str, out: &mut String) {
+fn fold_words(text: &str, out: &mut String) {
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
@@ -113,228 +170,466 @@ pub fn is_published(item: &Item) -> bool {
 pub struct Outcome {
     /// Rule violations (errors).
     pub diagnostics: Vec<Diagnostic>,
-    /// The ledger as it should be after this build.
+    /// The ledger as it is once this build's output is published.
     pub next: Ledger,
-    /// Human descriptions of what would change in the file (empty: nothing).
+    /// Human descriptions of what publishing this build records (empty: nothing).
     pub changes: Vec<String>,
+    /// Releases that keep the boilerplate they were published with: (item, its Markdown).
+    pub pinned_boilerplates: Vec<(ItemId, String)>,
 }
 
-fn notice_counts(item: &Item) -> (usize, usize, usize) {
-    use crate::content::frontmatter::NoticeKind;
-    let editorial = item
-        .notices
-        .iter()
-        .filter(|n| n.kind == NoticeKind::Editorial)
-        .count();
-    (
-        item.notices.len() - editorial,
-        item.updates.len(),
-        editorial,
-    )
+/// What the check needs besides the site and the ledger.
+pub struct Inputs<'a> {
+    /// The ledger's text (to point diagnostics at its lines).
+    pub ledger_text: &'a str,
+    /// The build clock.
+    pub now: Timestamp,
+    /// The site root (to tell a missing file from one that failed to load).
+    pub root: &'a std::path::Path,
+    /// [`record::body_hash`] of each published item's body (serve's cache keeps them).
+    pub body_hash: &'a (dyn Fn(ItemId) -> String + Sync),
 }
 
-/// Every dated notice of an item, newest first.
-fn notice_dates(item: &Item) -> Vec<Timestamp> {
-    let mut dates: Vec<Timestamp> = item
-        .notices
-        .iter()
-        .map(|n| n.date)
-        .chain(item.updates.iter().map(|u| u.date))
-        .chain(item.withdrawn.iter().map(|w| w.date))
-        .collect();
-    dates.sort_by(|a, b| b.cmp(a));
-    dates
-}
-
-fn at_key(item: &Item, key: &str, message: String) -> Diagnostic {
-    let front = &item.text[..item.body_offset];
-    let offset = crate::config::find_key_offset(front, key);
-    let (line, col) = LineIndex::new(&item.text).position(if offset == 0 { 0 } else { offset });
-    Diagnostic::error(&item.src.rel, line, col, message)
-}
-
-/// Checks the site against the ledger and computes the next ledger. `now` is the build clock.
-/// `ledger_text` is used only to point diagnostics at an entry's line; `root` is the site root.
-pub fn check(
-    site: &Site,
-    ledger: &Ledger,
-    ledger_text: &str,
-    now: Timestamp,
-    root: &std::path::Path,
-) -> Outcome {
-    // Hashing every published text is most of the check: do it on every core first.
+/// Every published item's body hash, computed on every core (most of the check's cost).
+pub fn body_hashes(site: &Site) -> Vec<String> {
     use rayon::prelude::*;
-    let hashes: Vec<String> = site
-        .items
+    site.items
         .par_iter()
         .map(|item| {
             if item.fallback.is_none() && is_published(item) {
-                content_hash(item)
+                record::body_hash(&item.text[item.body_offset..])
             } else {
                 String::new()
             }
         })
-        .collect();
-    check_with(site, ledger, ledger_text, now, root, &|id| {
-        hashes[id].clone()
-    })
+        .collect()
 }
 
-/// [`check`], with each published item's [`content_hash`] asked of `hash` (serve's cache
-/// computes it only for files that changed; see [`crate::cache`]).
-pub fn check_with(
-    site: &Site,
-    ledger: &Ledger,
-    ledger_text: &str,
-    now: Timestamp,
-    root: &std::path::Path,
-    hash: &dyn Fn(super::ItemId) -> String,
-) -> Outcome {
+/// Checks the site against the ledger and computes the ledger as it is once this build is
+/// published.
+pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     let mut out = Outcome {
         next: Ledger {
-            version: 1,
-            items: BTreeMap::new(),
+            version: VERSION,
+            events: ledger.events.clone(),
+            ..Ledger::default()
         },
         ..Outcome::default()
     };
-    let now_text = crate::dates::rfc3339_utc(now);
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut site_sources = diff::SiteSourceChanges::default();
     for (id, item) in site
         .items
         .iter()
         .enumerate()
         .filter(|(_, i)| i.fallback.is_none())
     {
-        let source = item.src.rel.clone();
-        seen.insert(source.clone());
-        let recorded = ledger.items.get(&source);
+        seen.insert(item.src.rel.clone());
+        let recorded = ledger.items.get(&item.src.rel);
         if !is_published(item) {
             if let Some(r) = recorded {
-                let state = if item.preview.draft {
-                    "a draft"
-                } else if item.preview.standby {
-                    "on standby"
-                } else {
-                    "under embargo"
-                };
-                out.diagnostics.push(
-                    at_key(item, "draft", format!("`{source}` was published at `{}` and cannot become {state} again", r.url))
-                        .with_help("published items stay public: add a `[withdrawn]` table with a date and a reason instead"),
-                );
-                out.next.items.insert(source, r.clone());
+                out.diagnostics.push(not_public_again(item, r));
+                out.next.items.insert(item.src.rel.clone(), r.clone());
             }
             continue;
         }
-        let hash = hash(id);
-        let (corrections, updates, editorial) = notice_counts(item);
-        let withdrawn = item.withdrawn.is_some();
-        let Some(r) = recorded else {
-            let last = notice_dates(item)
-                .first()
-                .copied()
-                .map(|d| d.max(now))
-                .unwrap_or(now);
-            out.next.items.insert(
-                source.clone(),
-                Entry {
-                    url: item.path.clone(),
-                    first_published: now_text.clone(),
-                    last_change: crate::dates::rfc3339_utc(last),
-                    hash,
-                    corrections,
-                    updates,
-                    editorial,
-                    withdrawn,
-                },
-            );
-            out.changes
-                .push(format!("new item `{source}` at `{}`", item.path));
-            continue;
+        let mut checker = ItemCheck {
+            site,
+            item,
+            id,
+            inputs,
+            ledger,
+            out: &mut out,
+            site_sources: &mut site_sources,
         };
-        let mut entry = r.clone();
-        let mut ok = true;
-        // (b) A published URL stays reachable: the item may move only with an alias.
-        if item.path != r.url && !item.aliases.contains(&r.url) {
-            ok = false;
-            out.diagnostics.push(
-                at_key(
-                    item,
-                    "slug",
-                    format!(
-                        "`{source}` was published at `{}` and now builds at `{}`",
-                        r.url, item.path
-                    ),
-                )
-                .with_help(format!(
-                    "keep the old URL working: add `aliases = [\"{}\"]`",
-                    r.url
-                )),
-            );
+        match recorded {
+            None => checker.first_publication(),
+            Some(r) => checker.against(r),
         }
-        // (c) New notices must be dated after the last recorded change.
-        let recorded_total = r.corrections + r.updates + r.editorial + usize::from(r.withdrawn);
-        let total = corrections + updates + editorial + usize::from(withdrawn);
-        let last_change: Timestamp = r.last_change.parse().unwrap_or(Timestamp::UNIX_EPOCH);
-        let dates = notice_dates(item);
-        if total > recorded_total {
-            let new_count = total - recorded_total;
-            if let Some(oldest_new) = dates.get(new_count - 1) {
-                if *oldest_new <= last_change {
-                    ok = false;
-                    out.diagnostics.push(
-                        at_key(item, "corrections", format!(
-                            "a new notice on `{source}` is dated {}, before the last recorded change ({})",
-                            crate::dates::rfc3339_utc(*oldest_new),
-                            r.last_change
-                        ))
-                        .with_help("date a new correction, update or withdrawal at the time it is made"),
-                    );
-                }
-            }
-        } else if total < recorded_total {
-            ok = false;
-            out.diagnostics.push(
-                at_key(item, "corrections", format!("`{source}` had {recorded_total} recorded notice(s) and now has {total}: published notices cannot be removed"))
-                    .with_help("restore the removed correction, update or editorial entry"),
-            );
-        }
-        // (a) Changed text needs a new notice.
-        if hash != r.hash && total <= recorded_total {
-            ok = false;
-            out.diagnostics.push(
-                Diagnostic::error(&source, 1, 1, format!("the published title or text of `{source}` changed with no new correction, update or editorial entry"))
-                    .with_help("add a `[[corrections]]` entry (kind = \"correction\", \"clarification\" or \"editorial\") dated now, saying what changed"),
-            );
-        }
-        if ok && (hash != r.hash || total != recorded_total || item.path != r.url) {
-            entry.hash = hash;
-            entry.url = item.path.clone();
-            entry.corrections = corrections;
-            entry.updates = updates;
-            entry.editorial = editorial;
-            entry.withdrawn = withdrawn;
-            if let Some(newest) = dates.first() {
-                if *newest > last_change {
-                    entry.last_change = crate::dates::rfc3339_utc(*newest);
-                }
-            }
-            out.changes.push(format!(
-                "recorded {} new notice(s) on `{source}`",
-                total.saturating_sub(recorded_total)
-            ));
-        }
-        out.next.items.insert(source, entry);
     }
-    // (b) A published file cannot disappear.
-    let lines = LineIndex::new(ledger_text);
-    for (source, r) in &ledger.items {
-        if seen.contains(source) {
-            continue;
+    out.diagnostics
+        .extend(site_sources.diagnostics(inputs.root));
+    check_gone(site, ledger, inputs, &seen, &mut out);
+    keep_referenced_boilerplates(ledger, site, &mut out.next);
+    out
+}
+
+/// A published item that is a draft, embargoed or on standby again.
+fn not_public_again(item: &Item, r: &Entry) -> Diagnostic {
+    let source = &item.src.rel;
+    let (key, state) = if item.preview.draft {
+        ("draft", "a draft")
+    } else if item.preview.standby {
+        ("status", "on standby")
+    } else {
+        ("embargo", "under embargo")
+    };
+    at_key(
+        item,
+        key,
+        format!(
+            "`{source}` was published at `{}` and cannot become {state} again",
+            r.url
+        ),
+    )
+    .with_help(
+        "published items stay public: add a `[withdrawn]` table with a date and a reason instead",
+    )
+}
+
+/// A diagnostic at `key` in an item's front matter (line 1 when the key is not written).
+fn at_key(item: &Item, key: &str, message: String) -> Diagnostic {
+    let offset = crate::config::find_key_offset(&item.text[..item.body_offset], key);
+    at_offset(item, offset, message)
+}
+
+fn at_offset(item: &Item, offset: usize, message: String) -> Diagnostic {
+    let (line, col) = LineIndex::new(&item.text).position(offset);
+    Diagnostic::error(&item.src.rel, line, col, message)
+}
+
+/// The check of one published item.
+struct ItemCheck<'a, 'b> {
+    site: &'a Site,
+    item: &'a Item,
+    id: ItemId,
+    inputs: &'a Inputs<'b>,
+    ledger: &'a Ledger,
+    out: &'a mut Outcome,
+    site_sources: &'a mut diff::SiteSourceChanges,
+}
+
+impl ItemCheck<'_, '_> {
+    fn source(&self) -> &str {
+        &self.item.src.rel
+    }
+
+    /// The item's record now; a release that inherits the site's boilerplate keeps the one
+    /// it was published with (`recorded`).
+    fn record(&mut self, recorded: Option<&Fields>) -> Record {
+        let mut rec = Record::of(self.site, self.item, (self.inputs.body_hash)(self.id));
+        // Inherited: a release whose front matter does not set its own (the key is never at
+        // offset 0, where the `+++` or `---` line stands).
+        let front = &self.item.text[..self.item.body_offset];
+        let inherited = self.item.boilerplate.is_some()
+            && crate::config::find_key_offset(front, "boilerplate") == 0;
+        let pinned = recorded.and_then(|f| f.boilerplate.as_ref());
+        if let (true, Some(hash)) = (inherited, pinned) {
+            if rec.fields.boilerplate.as_ref() != Some(hash) {
+                if let Some(text) = self.ledger.boilerplates.get(hash) {
+                    rec.fields.boilerplate = Some(hash.clone());
+                    self.out.pinned_boilerplates.push((self.id, text.clone()));
+                }
+            }
         }
-        let offset = ledger_text
-            .find(&format!("[items.\"{source}\"]"))
-            .unwrap_or(0);
-        let (line, col) = lines.position(offset);
+        rec
+    }
+
+    /// Notices dated after the build clock.
+    fn future_notices(&mut self, notices: &[&Notice]) -> bool {
+        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let mut ok = true;
+        for n in notices.iter().filter(|n| n.date > now) {
+            ok = false;
+            let d = diff::notice_diagnostic(self.item, n, format!(
+                "the {} on `{}` dated {} is dated after this build's clock ({now})",
+                n.kind, self.source(), n.date
+            ))
+            .with_help("date a notice at the time it is made; a notice cannot announce a change that has not happened yet");
+            self.out.diagnostics.push(d);
+        }
+        ok
+    }
+
+    fn first_publication(&mut self) {
+        let rec = self.record(None);
+        let notices: Vec<&Notice> = rec.notices.iter().collect();
+        if !self.future_notices(&notices) {
+            return;
+        }
+        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let last = rec.notices.iter().map(|n| &n.date).max().cloned();
+        let hash = rec.hash();
+        let source = self.source().to_string();
+        self.out.next.events.push(Event {
+            source: source.clone(),
+            url: self.item.path.clone(),
+            event: "published".into(),
+            date: now.clone(),
+            record: hash.clone(),
+        });
+        self.out
+            .changes
+            .push(format!("new item `{source}` at `{}`", self.item.path));
+        self.out.next.items.insert(
+            source,
+            Entry {
+                url: self.item.path.clone(),
+                first_published: now.clone(),
+                last_change: last.map_or(now.clone(), |l| l.max(now)),
+                unlisted: self.item.visibility == Visibility::Unlisted,
+                record: Some(hash),
+                fields: Some(rec.fields),
+                notices: rec.notices,
+                ..Entry::legacy_free()
+            },
+        );
+    }
+
+    fn against(&mut self, r: &Entry) {
+        let mut ok = self.url_kept(r);
+        // Version 1 did not record whether an item was listed: its upgrade records it.
+        ok &= r.fields.is_none() || self.still_listed(r);
+        let Some(fields) = &r.fields else {
+            self.upgrade(r, ok);
+            return;
+        };
+        let rec = self.record(Some(fields));
+        let notices = diff::notices(&r.notices, &rec.notices);
+        ok &= self.notices_kept(r, &notices);
+        let changed = diff::fields(fields, &rec.fields, self.item);
+        if !changed.is_empty() && notices.added.is_empty() {
+            ok = false;
+            self.silent_changes(r, changed);
+        }
+        if !ok {
+            self.out.next.items.insert(self.source().into(), r.clone());
+            return;
+        }
+        let hash = rec.hash();
+        let mut entry = r.clone();
+        if r.record.as_ref() != Some(&hash) || r.url != self.item.path {
+            for n in &notices.added {
+                self.out.next.events.push(Event {
+                    source: self.source().into(),
+                    url: self.item.path.clone(),
+                    event: n.kind.clone(),
+                    date: n.date.clone(),
+                    record: hash.clone(),
+                });
+            }
+            if let Some(newest) = notices.added.iter().map(|n| &n.date).max() {
+                entry.last_change = newest.clone().max(r.last_change.clone());
+            }
+            self.out.changes.push(if notices.added.is_empty() {
+                format!("`{}` moved to `{}`", self.source(), self.item.path)
+            } else {
+                format!(
+                    "{} new notice(s) on `{}`",
+                    notices.added.len(),
+                    self.source()
+                )
+            });
+            entry.url = self.item.path.clone();
+            entry.record = Some(hash);
+            entry.fields = Some(rec.fields);
+            entry.notices = rec.notices;
+        }
+        self.out.next.items.insert(self.source().into(), entry);
+    }
+
+    /// (b) A published URL stays reachable: the item may move only with an alias.
+    fn url_kept(&mut self, r: &Entry) -> bool {
+        let item = self.item;
+        if item.path == r.url || item.aliases.contains(&r.url) {
+            return true;
+        }
+        let message = format!(
+            "`{}` was published at `{}` and now builds at `{}`",
+            self.source(),
+            r.url,
+            item.path
+        );
+        self.out
+            .diagnostics
+            .push(at_key(item, "slug", message).with_help(format!(
+                "keep the old URL working: add `aliases = [\"{}\"]`",
+                r.url
+            )));
+        false
+    }
+
+    /// (b) A published listed item cannot vanish from every list by becoming unlisted.
+    fn still_listed(&mut self, r: &Entry) -> bool {
+        if r.unlisted || self.item.visibility != Visibility::Unlisted {
+            return true;
+        }
+        let message = format!(
+            "`{}` was published in the site's lists and feeds at `{}` and cannot become unlisted",
+            self.source(),
+            r.url
+        );
+        self.out.diagnostics.push(at_key(self.item, "status", message).with_help(
+            "a published item leaves the lists only by being withdrawn: add a `[withdrawn]` table with a date and a reason",
+        ));
+        false
+    }
+
+    /// (c) and (d): recorded notices unchanged; new ones dated after the last recorded change
+    /// and not after the clock.
+    fn notices_kept(&mut self, r: &Entry, notices: &diff::NoticeDiff<'_>) -> bool {
+        let source = self.source().to_string();
+        let mut ok = true;
+        for (old, new) in &notices.changed {
+            ok = false;
+            let what = if old.kind != new.kind {
+                format!("its kind changed from {} to {}", old.kind, new.kind)
+            } else {
+                "its text changed".to_string()
+            };
+            self.out.diagnostics.push(
+                diff::notice_diagnostic(self.item, new, format!(
+                    "the {} of {} on `{source}` was published and cannot be edited: {what}",
+                    old.kind, old.date
+                ))
+                .with_help("notices are append-only: restore it as published, and add a new dated notice that says what changed"),
+            );
+        }
+        for old in &notices.removed {
+            ok = false;
+            self.out.diagnostics.push(
+                at_key(self.item, kind_key(&old.kind), format!(
+                    "the {} of {} on `{source}` was published and is gone: published notices cannot be removed",
+                    old.kind, old.date
+                ))
+                .with_help(format!("restore the {} dated {}", old.kind, old.date)),
+            );
+        }
+        for new in notices.added.iter().filter(|n| n.date <= r.last_change) {
+            ok = false;
+            self.out.diagnostics.push(
+                diff::notice_diagnostic(self.item, new, format!(
+                    "the new {} on `{source}` is dated {}, not after the last recorded change ({})",
+                    new.kind, new.date, r.last_change
+                ))
+                .with_help(format!("date a new notice at the time it is made: after {}", r.last_change)),
+            );
+        }
+        ok & self.future_notices(&notices.added)
+    }
+
+    /// (a) Changed claims with no new notice: one error per field, site-wide sources grouped.
+    fn silent_changes(&mut self, r: &Entry, changed: Vec<diff::Change>) {
+        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let help = format!(
+            "add a `[[corrections]]` entry (kind \"correction\", \"clarification\" or \"editorial\") dated after {} and no later than now ({now}) that says what changed, or restore the published value",
+            r.last_change
+        );
+        for change in changed {
+            if let Some(id) = &change.site_source {
+                let item = self.item;
+                self.site_sources
+                    .add(id, &change, &item.src.rel, &r.last_change);
+                continue;
+            }
+            let message = format!(
+                "`{}` changed in published `{}` without a dated notice{}",
+                change.field,
+                self.source(),
+                change.values()
+            );
+            self.out
+                .diagnostics
+                .push(at_offset(self.item, change.offset, message).with_help(help.clone()));
+        }
+    }
+
+    /// A version 1 entry: checked by its title-and-body hash and notice counts, then recorded
+    /// in full (trust on first use: the other claims were not recorded before).
+    fn upgrade(&mut self, r: &Entry, mut ok: bool) {
+        let item = self.item;
+        let legacy = legacy_hash(&item.title, &item.text[item.body_offset..]);
+        let rec = self.record(None);
+        let recorded_total = r.corrections.unwrap_or(0)
+            + r.updates.unwrap_or(0)
+            + r.editorial.unwrap_or(0)
+            + usize::from(r.withdrawn);
+        if rec.notices.len() < recorded_total {
+            ok = false;
+            self.out.diagnostics.push(at_key(item, "corrections", format!(
+                "`{}` had {recorded_total} recorded notice(s) and now has {}: published notices cannot be removed",
+                self.source(), rec.notices.len()
+            )).with_help("restore the removed correction, update or editorial entry"));
+        }
+        if r.hash.as_deref() != Some(legacy.as_str()) && rec.notices.len() <= recorded_total {
+            ok = false;
+            self.out.diagnostics.push(
+                at_offset(item, item.body_offset, format!("the published title or text of `{}` changed with no new correction, update or editorial entry", self.source()))
+                    .with_help(format!("add a `[[corrections]]` entry dated after {} saying what changed", r.last_change)),
+            );
+        }
+        if !ok {
+            self.out.next.items.insert(self.source().into(), r.clone());
+            return;
+        }
+        let hash = rec.hash();
+        self.out.next.events.push(Event {
+            source: self.source().into(),
+            url: item.path.clone(),
+            event: "published".into(),
+            date: r.first_published.clone(),
+            record: hash.clone(),
+        });
+        self.out.changes.push(format!(
+            "`{}` recorded in full (ledger version 1 → {VERSION})",
+            self.source()
+        ));
+        let last = rec.notices.iter().map(|n| &n.date).max().cloned();
+        self.out.next.items.insert(
+            self.source().into(),
+            Entry {
+                url: item.path.clone(),
+                first_published: r.first_published.clone(),
+                last_change: last.map_or(r.last_change.clone(), |l| l.max(r.last_change.clone())),
+                unlisted: item.visibility == Visibility::Unlisted,
+                record: Some(hash),
+                fields: Some(rec.fields),
+                notices: rec.notices,
+                ..Entry::legacy_free()
+            },
+        );
+    }
+}
+
+impl Entry {
+    /// An entry with no version 1 fields (the caller sets the rest).
+    fn legacy_free() -> Entry {
+        Entry {
+            url: String::new(),
+            first_published: String::new(),
+            last_change: String::new(),
+            unlisted: false,
+            record: None,
+            fields: None,
+            notices: Vec::new(),
+            hash: None,
+            corrections: None,
+            updates: None,
+            editorial: None,
+            withdrawn: false,
+        }
+    }
+}
+
+/// The front-matter key that holds notices of a kind.
+fn kind_key(kind: &str) -> &'static str {
+    match kind {
+        "update" => "updates",
+        "withdrawal" => "withdrawn",
+        _ => "corrections",
+    }
+}
+
+/// (b) A published file cannot disappear.
+fn check_gone(
+    site: &Site,
+    ledger: &Ledger,
+    inputs: &Inputs<'_>,
+    seen: &BTreeSet<String>,
+    out: &mut Outcome,
+) {
+    let lines = LineIndex::new(inputs.ledger_text);
+    for (source, r) in ledger.items.iter().filter(|(s, _)| !seen.contains(*s)) {
         out.next.items.insert(source.clone(), r.clone());
         let unpublished = if site.drafts.contains(source) {
             Some("a draft")
@@ -343,7 +638,7 @@ pub fn check_with(
         } else {
             None
         };
-        if unpublished.is_none() && root.join(source).is_file() {
+        if unpublished.is_none() && inputs.root.join(source).is_file() {
             // The file is there but did not load: its own error says why.
             continue;
         }
@@ -354,29 +649,123 @@ pub fn check_with(
             );
             continue;
         }
+        let offset = inputs
+            .ledger_text
+            .find(&format!("[items.\"{source}\"]"))
+            .unwrap_or(0);
+        let (line, col) = lines.position(offset);
         out.diagnostics.push(
             Diagnostic::error(FILE, line, col, format!("`{source}`, published at `{}`, is gone", r.url))
                 .with_help("restore the file and add a `[withdrawn]` table (date and reason): a published item stays at its URL with a withdrawal notice"),
         );
     }
-    out
+}
+
+/// Keeps the text of every boilerplate a recorded release was published with.
+fn keep_referenced_boilerplates(ledger: &Ledger, site: &Site, next: &mut Ledger) {
+    let current: BTreeMap<String, &str> = site
+        .items
+        .iter()
+        .filter_map(|i| i.boilerplate.as_deref())
+        .map(|b| (record::text_hash(b), b))
+        .collect();
+    for hash in next
+        .items
+        .values()
+        .filter_map(|e| e.fields.as_ref()?.boilerplate.as_ref())
+    {
+        let text = ledger
+            .boilerplates
+            .get(hash)
+            .map(String::as_str)
+            .or_else(|| current.get(hash).copied());
+        if let Some(text) = text {
+            next.boilerplates.insert(hash.clone(), text.to_string());
+        }
+    }
+}
+
+/// The public, hash-chained publication record (`/corrections/record.json`): every event of
+/// the log with `chain` = sha256 of the previous `chain` (empty for the first), a newline, and
+/// the event's `seq`, `url`, `event`, `date` and `record` joined by tabs. A reader who saved an
+/// earlier copy checks that its events are a prefix of the new one's: nothing was removed or
+/// rewritten.
+pub fn public_record(ledger: &Ledger, base_url: &str) -> serde_json::Value {
+    let mut chain = String::new();
+    let events: Vec<serde_json::Value> = ledger
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let seq = i + 1;
+            let line = format!(
+                "{chain}\n{seq}\t{}\t{}\t{}\t{}",
+                e.url, e.event, e.date, e.record
+            );
+            chain = record::hex_hash(line.as_bytes());
+            serde_json::json!({"seq": seq, "url": e.url, "event": e.event, "date": e.date, "record": e.record, "chain": chain})
+        })
+        .collect();
+    let items: Vec<serde_json::Value> = ledger
+        .items
+        .values()
+        .map(|e| {
+            serde_json::json!({
+                "url": e.url,
+                "first_published": e.first_published,
+                "last_change": e.last_change,
+                "record": e.record,
+                "notices": e.notices.iter().map(|n| serde_json::json!({"date": n.date, "kind": n.kind})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "version": 1,
+        "site": base_url,
+        "about": "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
+        "head": chain,
+        "events": events,
+        "items": items,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Pins the ledger's hash: published.lock files in the wild hold these values, so the
+    /// Pins version 1's hash: published.lock files in the wild hold these values, so the
     /// folding and the bytes hashed must never change.
     #[test]
-    fn the_text_hash_folds_whitespace_and_never_changes() {
+    fn the_version_1_hash_folds_whitespace_and_never_changes() {
         let expected = "sha256:a733ec79d27cdeabad5f52bc44b05527dcbb019ceba72b25caf6aabbad0aa638";
-        assert_eq!(text_hash("A title", "one two three"), expected);
+        assert_eq!(legacy_hash("A title", "one two three"), expected);
         assert_eq!(
-            text_hash("  A \t title ", "\none\n\n two   three\n"),
+            legacy_hash("  A \t title ", "\none\n\n two   three\n"),
             expected
         );
-        assert_ne!(text_hash("A title", "one two three."), expected);
-        assert_ne!(text_hash("A title one", "two three"), expected);
+        assert_ne!(legacy_hash("A title", "one two three."), expected);
+        assert_ne!(legacy_hash("A title one", "two three"), expected);
+    }
+
+    #[test]
+    fn the_public_chain_is_sha256_of_the_previous_link_and_the_event() {
+        let event = |url: &str| Event {
+            source: "content/x.md".into(),
+            url: url.into(),
+            event: "published".into(),
+            date: "2026-11-23T08:00:00Z".into(),
+            record: "sha256:00".into(),
+        };
+        let ledger = Ledger {
+            events: vec![event("/a/"), event("/b/")],
+            ..Ledger::default()
+        };
+        let v = public_record(&ledger, "https://example.com/");
+        let first = record::hex_hash(b"\n1\t/a/\tpublished\t2026-11-23T08:00:00Z\tsha256:00");
+        assert_eq!(v["events"][0]["chain"], first.as_str());
+        let second = record::hex_hash(
+            format!("{first}\n2\t/b/\tpublished\t2026-11-23T08:00:00Z\tsha256:00").as_bytes(),
+        );
+        assert_eq!(v["head"], second.as_str());
     }
 }

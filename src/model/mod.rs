@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod ledger;
+pub mod record;
 pub mod slug;
 
 use crate::content::SourceFile;

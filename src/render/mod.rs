@@ -3,6 +3,7 @@
 //! parallel; nothing here touches the disk (a build's sink does, see [`crate::output`]).
 
 pub mod feeds;
+pub mod record;
 pub mod search;
 pub mod sitemap;
 pub mod structured;

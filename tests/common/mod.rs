@@ -126,6 +126,29 @@ impl SiteTest {
         run(&args, &out)
     }
 
+    /// Builds at `now` and deploys the output to a folder beside the site
+    /// (`file://TMP/www`): what goes online is recorded in the site's `published.lock`.
+    /// Returns the deploy's run.
+    pub fn publish(&self, now: &str) -> Run {
+        self.build_args(&["--now", now]).assert_ok();
+        self.deploy()
+    }
+
+    /// Deploys the default output to `file://TMP/www` (recording it in `published.lock`).
+    pub fn deploy(&self) -> Run {
+        let www = self.tmp().join("www");
+        std::fs::create_dir_all(&www).expect("web root");
+        let target = format!("file://{}", www.display());
+        let root = self.root().to_str().expect("utf-8 path").to_string();
+        let out = self.out().to_str().expect("utf-8 path").to_string();
+        run(
+            &[
+                "deploy", "--root", &root, "--output", &out, "--target", &target,
+            ],
+            &www,
+        )
+    }
+
     /// Builds and asserts success.
     pub fn build_ok(&self) -> Run {
         let b = self.build();

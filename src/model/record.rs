@@ -1,0 +1,313 @@
+//! An item's published record: everything a reader of the item sees as its claims, in the
+//! canonical form that the publication ledger records and compares (see [`super::ledger`]).
+//!
+//! Short values (title, date, dateline, authors, kind, facts, sources) are kept as they are, so
+//! that a refused change can show the recorded and the new value and a reviewer can read
+//! `published.lock`'s diff; long texts (summary, body, boilerplate, notices) are kept as hashes.
+//! What is not in the record may change freely: contacts, tags, categories, image, `[extra]`,
+//! the theme, and the people's records (a byline names an author by id).
+
+use super::{Item, Site};
+use crate::content::frontmatter::{NoticeKind, SourceRaw};
+use pulldown_cmark::{Event, Parser, Tag};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The claims of one published item, as recorded in `published.lock`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fields {
+    /// The title, as written.
+    pub title: String,
+    /// `post`, `release`, `statement`, `factsheet` or `page`.
+    pub kind: String,
+    /// The publication date (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The dateline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
+    /// Author ids, in byline order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Hash of the front matter's `summary`, whitespace folded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Hash of the body: whitespace folded outside code, exact inside it.
+    pub body: String,
+    /// Hash of the release's "About" paragraph as published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boilerplate: Option<String>,
+    /// Fact-sheet rows, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+    /// Every source the page shows, as resolved (page or site-wide), in the page's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+}
+
+/// One fact-sheet row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    /// The label.
+    pub label: String,
+    /// The value, as written (citations included).
+    pub value: String,
+}
+
+/// A source as the page shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Its id.
+    pub id: String,
+    /// Title of the document.
+    pub title: String,
+    /// Where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Who published it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// When it was published, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// An archived copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<String>,
+    /// A note for readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Source {
+    fn of(raw: &SourceRaw) -> Self {
+        Source {
+            id: raw.id.clone(),
+            title: raw.title.clone(),
+            url: raw.url.clone(),
+            publisher: raw.publisher.clone(),
+            date: raw.date.as_ref().map(|d| d.0.clone()),
+            archived: raw.archived.clone(),
+            note: raw.note.clone(),
+        }
+    }
+
+    /// The fields by name, in a fixed order (for naming what changed).
+    pub fn named(&self) -> [(&'static str, Option<&str>); 7] {
+        [
+            ("id", Some(self.id.as_str())),
+            ("title", Some(self.title.as_str())),
+            ("url", self.url.as_deref()),
+            ("publisher", self.publisher.as_deref()),
+            ("date", self.date.as_deref()),
+            ("archived", self.archived.as_deref()),
+            ("note", self.note.as_deref()),
+        ]
+    }
+}
+
+/// A dated notice as recorded: a correction, clarification, editorial note, update or the
+/// withdrawal. Notices are append-only.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    /// When (RFC 3339, UTC).
+    pub date: String,
+    /// `correction`, `clarification`, `editorial`, `update` or `withdrawal`.
+    pub kind: String,
+    /// Hash of its text, whitespace folded.
+    pub text: String,
+}
+
+/// The whole record of an item: its claims and its notices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The claims.
+    pub fields: Fields,
+    /// The notices, oldest first (ties by kind, then text).
+    pub notices: Vec<Notice>,
+}
+
+impl Record {
+    /// The record of `item`, whose Markdown has been rendered (the sources it shows are those
+    /// the rendering found). `body_hash` is [`body_hash`] of the item, computed by the caller
+    /// (serve's cache keeps it between builds).
+    pub fn of(site: &Site, item: &Item, body_hash: String) -> Record {
+        let sources = item
+            .rendered
+            .sources
+            .iter()
+            .filter_map(|c| {
+                let page = item.sources.iter().find(|s| s.id == c.id);
+                page.or_else(|| site.sources.iter().find(|s| s.id == c.id))
+            })
+            .map(Source::of)
+            .collect();
+        let fields = Fields {
+            title: item.title.clone(),
+            kind: item.kind.as_str().to_string(),
+            date: item.date.map(crate::dates::rfc3339_utc),
+            dateline: item.dateline.clone(),
+            authors: item.authors.clone(),
+            summary: item.summary.as_deref().map(text_hash),
+            body: body_hash,
+            boilerplate: item.boilerplate.as_deref().map(text_hash),
+            facts: item
+                .facts
+                .iter()
+                .map(|(label, value)| Fact {
+                    label: label.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            sources,
+        };
+        Record {
+            fields,
+            notices: notices_of(item),
+        }
+    }
+
+    /// The hash of the whole record, as the public record (`/corrections/record.json`) shows it.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_string(&(&self.fields, &self.notices))
+            .expect("records are plain strings and lists");
+        hex_hash(json.as_bytes())
+    }
+}
+
+/// The notices of `item` in recorded form, oldest first.
+pub fn notices_of(item: &Item) -> Vec<Notice> {
+    let notice = |date, kind: &str, text: &str| Notice {
+        date: crate::dates::rfc3339_utc(date),
+        kind: kind.to_string(),
+        text: text_hash(text),
+    };
+    let mut all: Vec<Notice> = item
+        .notices
+        .iter()
+        .map(|n| notice(n.date, notice_kind(n.kind), &n.note))
+        .chain(
+            item.updates
+                .iter()
+                .map(|u| notice(u.date, "update", &u.body)),
+        )
+        .chain(
+            item.withdrawn
+                .iter()
+                .map(|w| notice(w.date, "withdrawal", &w.reason)),
+        )
+        .collect();
+    all.sort();
+    all
+}
+
+/// The word for a notice kind in the record.
+fn notice_kind(kind: NoticeKind) -> &'static str {
+    match kind {
+        NoticeKind::Correction => "correction",
+        NoticeKind::Clarification => "clarification",
+        NoticeKind::Editorial => "editorial",
+    }
+}
+
+/// `sha256:` and the hex digest of `bytes`.
+pub fn hex_hash(bytes: &[u8]) -> String {
+    let hex: String = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+/// The hash of a prose text with its whitespace folded (reflowing is not a change).
+pub fn text_hash(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    fold_runs(text.trim(), &mut folded);
+    hex_hash(folded.as_bytes())
+}
+
+/// The hash of an item's Markdown body: whitespace folded outside code, kept exactly inside
+/// code blocks and inline code (indentation in code is meaning, not layout).
+pub fn body_hash(body: &str) -> String {
+    let mut canonical = String::with_capacity(body.len());
+    let mut at = 0;
+    for range in code_ranges(body) {
+        if range.start < at {
+            continue;
+        }
+        fold_runs(&body[at..range.start], &mut canonical);
+        // Marks where code starts and ends, so text moving in or out of code is a change.
+        canonical.push('\u{1}');
+        canonical.push_str(&body[range.clone()]);
+        canonical.push('\u{1}');
+        at = range.end;
+    }
+    fold_runs(&body[at..], &mut canonical);
+    hex_hash(canonical.trim().as_bytes())
+}
+
+/// Byte ranges of the code blocks and code spans of a Markdown text, in order.
+fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, crate::markdown::parse_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => Some(range),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Appends `text` with every run of whitespace replaced by one space.
+fn fold_runs(text: &str, out: &mut String) {
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> String {
+        body_hash(text)
+    }
+
+    #[test]
+    fn prose_whitespace_folds_and_code_whitespace_counts() {
+        let base = body("One two\nthree.\n\n```\nfn main() {\n    go();\n}\n```\n\nAnd `a  b`.\n");
+        assert_eq!(
+            base,
+            body("One   two three.\n\n\n```\nfn main() {\n    go();\n}\n```\n\nAnd   `a  b`.\n")
+        );
+        assert_ne!(
+            base,
+            body("One two\nthree.\n\n```\nfn main() {\n  go();\n}\n```\n\nAnd `a  b`.\n"),
+            "indentation inside a code block is a change"
+        );
+        assert_ne!(
+            base,
+            body("One two\nthree.\n\n```\nfn main() {\n    go();\n}\n```\n\nAnd `a b`.\n"),
+            "spaces inside inline code are a change"
+        );
+    }
+
+    #[test]
+    fn indented_code_blocks_are_exact_too() {
+        let a = body("Text.\n\n    let x  = 1;\n        y\n");
+        assert_ne!(a, body("Text.\n\n    let x = 1;\n        y\n"));
+        assert_ne!(a, body("Text.\n\n    let x  = 1;\n    y\n"));
+        assert_eq!(a, body("Text.\n\n\n    let x  = 1;\n        y\n\n"));
+    }
+}

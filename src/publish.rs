@@ -1,0 +1,104 @@
+//! Where publishing happens: a build checks the site against `published.lock` and leaves the
+//! ledger as it will be once its output is online in the output folder
+//! ([`PENDING`]); `pressroom deploy` records it in the site's `published.lock` after the
+//! output is online. A writer's `build`, `build --drafts`, `serve` and `check` never record.
+//!
+//! The pending ledger names the `published.lock` it was computed from (its hash): a deploy of an
+//! output built before the ledger changed is refused before anything is uploaded, so no deploy
+//! records over publications it did not see.
+
+use crate::error::{Error, Result};
+use crate::model::ledger;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file in the output folder that holds the pending ledger (never uploaded).
+pub const PENDING: &str = ".pressroom-publish.json";
+
+/// The ledger a build's output records when it goes online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The site root the output was built from (deploy records there unless told otherwise).
+    pub root: PathBuf,
+    /// The hash of `published.lock` as the build read it (`none` when there was none).
+    pub base: String,
+    /// What recording it changes, for people (`new item ...`).
+    pub changes: Vec<String>,
+    /// The whole `published.lock` text once recorded.
+    pub ledger: String,
+}
+
+/// The hash that names a ledger text (`none` for a site without `published.lock`).
+pub fn base_of(text: Option<&str>) -> String {
+    text.map_or_else(
+        || "none".to_string(),
+        |t| crate::model::record::hex_hash(t.as_bytes()),
+    )
+}
+
+/// Reads the site's `published.lock`: None when there is none.
+pub fn read_ledger(root: &Path) -> Result<Option<String>> {
+    let path = root.join(ledger::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("cannot read", path, e)),
+    }
+}
+
+/// The pending ledger of a built output folder, if the build left one.
+pub fn read_pending(output: &Path) -> Result<Option<Pending>> {
+    let path = output.join(PENDING);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("cannot read", path, e)),
+    };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        Error::Other(format!(
+            "{} is not a pending ledger pressroom wrote ({e}); run `pressroom build` again",
+            path.display()
+        ))
+    })
+}
+
+/// The site whose ledger a deploy records in: `--root`, else the folder the output was built
+/// from (when it is still there), else the current folder.
+pub fn site_root(given: Option<&Path>, pending: Option<&Pending>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| pending.map(|p| p.root.clone()).filter(|r| r.is_dir()))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Refuses to go on when the site's `published.lock` is not the one the build read.
+pub fn verify_base(root: &Path, pending: &Pending) -> Result<()> {
+    let text = read_ledger(root)?;
+    // The same output deployed again finds its own ledger already recorded.
+    if base_of(text.as_deref()) == pending.base || text.as_deref() == Some(&pending.ledger) {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "{} changed since this output was built (or --root names another site), so deploying it could record over publications it did not see; nothing was changed. Run `pressroom build` again, then deploy",
+        root.join(ledger::FILE).display()
+    )))
+}
+
+/// Writes the pending ledger into the site's `published.lock` (atomically: a temp file renamed
+/// over it). Returns what was recorded (empty when the ledger already said so).
+pub fn record(root: &Path, pending: &Pending) -> Result<Vec<String>> {
+    if read_ledger(root)?.as_deref() == Some(pending.ledger.as_str()) {
+        return Ok(Vec::new());
+    }
+    let path = root.join(ledger::FILE);
+    let tmp = root.join(format!(".{}.pressroom-tmp", ledger::FILE));
+    let written = std::fs::write(&tmp, &pending.ledger).and_then(|()| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Other(format!(
+            "the site is online, but recording it in {} failed: {e}; run the same deploy again to record it",
+            path.display()
+        )));
+    }
+    Ok(pending.changes.clone())
+}

@@ -1,0 +1,20 @@
+//! `/corrections/record.json`: the public, hash-chained publication record (see
+//! [`crate::model::ledger::public_record`]), from the ledger as it is once this output is online.
+
+use super::Output;
+use crate::config::Config;
+use crate::model::ledger::{self, Ledger};
+
+/// The fixed URL of the public record.
+pub const PATH: &str = "/corrections/record.json";
+
+/// The public record as a file of the output.
+pub fn public_record(next: &Ledger, config: &Config) -> Output {
+    let value = ledger::public_record(next, &config.base_url);
+    let mut bytes = serde_json::to_vec_pretty(&value).expect("JSON values serialize");
+    bytes.push(b'\n');
+    Output {
+        path: PATH.to_string(),
+        bytes,
+    }
+}
