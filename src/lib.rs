@@ -71,6 +71,8 @@ pub struct Built {
     /// The ledger as it is once this output is online (`deploy` records it; see [`publish`]).
     /// None when the ledger has problems (a preview shows them as warnings).
     pub publication: Option<publish::Pending>,
+    /// Where the public publication record of this output ends (None: the ledger had problems).
+    pub record_head: Option<deploy::manifest::RecordHead>,
     /// The site's `base_url` (after `--base-url`).
     pub base_url: String,
     /// What [`build`] wrote: every file with its hash (written as `.pressroom-manifest.json`).
@@ -284,6 +286,13 @@ fn render_to(
         statics,
         assets,
         diagnostics: sorted.into_sorted(),
+        record_head: ledger.next.as_ref().map(|next| {
+            let links = model::ledger::chain(&next.events);
+            deploy::manifest::RecordHead {
+                events: links.len(),
+                head: links.last().cloned().unwrap_or_default(),
+            }
+        }),
         publication: ledger.pending,
         timings: watch.laps,
     })
@@ -301,6 +310,7 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
+        record: built.record_head.clone(),
     };
     // The pending ledger goes into the staging folder, so it is swapped in with the output it
     // describes. A drafts build is never deployable and records nothing.

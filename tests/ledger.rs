@@ -856,3 +856,101 @@ fn the_example_newsroom_ledger_is_consistent() {
         "the example's published.lock records everything it publishes"
     );
 }
+
+/// `published.lock` with `edit` applied to its parsed TOML, written back.
+fn rewrite_ledger(t: &SiteTest, edit: impl FnOnce(&mut toml::Table)) {
+    let mut l = ledger(t);
+    edit(&mut l);
+    t.file("published.lock", &toml::to_string(&l).unwrap());
+}
+
+#[test]
+fn a_hand_edited_ledger_that_hides_a_silent_edit_is_refused() {
+    // The insider edits the text and the recorded title to match.
+    let t = published();
+    edit(
+        &t,
+        RELEASE,
+        "title = \"Plant opens\"",
+        "title = \"Plant opens early\"",
+    );
+    rewrite_ledger(&t, |l| {
+        l["items"][RELEASE]["fields"]["title"] = "Plant opens early".into();
+    });
+    refused(
+        &t,
+        T1,
+        "published.lock:",
+        &["edited by hand", RELEASE, "do not match its record hash"],
+    );
+
+    // ... and also the record hash (copied from a build of the edited text): the log disagrees.
+    let t = published();
+    let original = ledger(&t);
+    edit(
+        &t,
+        RELEASE,
+        "title = \"Plant opens\"",
+        "title = \"Plant opens early\"",
+    );
+    t.file("published.lock", "");
+    std::fs::remove_file(t.root().join("published.lock")).unwrap();
+    t.build_args(&["--now", T1]).assert_ok();
+    let pending: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.out().join(".pressroom-publish.json")).unwrap())
+            .unwrap();
+    let fresh: toml::Table = pending["ledger"].as_str().unwrap().parse().unwrap();
+    let mut forged = original.clone();
+    forged["items"][RELEASE] = fresh["items"][RELEASE].clone();
+    forged["items"][RELEASE]["first_published"] =
+        original["items"][RELEASE]["first_published"].clone();
+    t.file("published.lock", &toml::to_string(&forged).unwrap());
+    refused(
+        &t,
+        T1,
+        "published.lock:",
+        &["edited by hand", "publication log"],
+    );
+}
+
+#[test]
+fn a_deploy_refuses_a_record_that_does_not_continue_the_one_online() {
+    // The insider deletes a published item from the ledger, entry and log, so that its edited
+    // text builds as a new item.
+    let t = published();
+    rewrite_ledger(&t, |l| {
+        l["items"].as_table_mut().unwrap().remove(RELEASE);
+        let events = l["events"].as_array_mut().unwrap();
+        events.retain(|e| e["source"].as_str() != Some(RELEASE));
+    });
+    edit(&t, RELEASE, "400 people", "300 people");
+    t.build_args(&["--now", T1]).assert_ok();
+    let www = common::hash_tree(&t.tmp().join("www"));
+    let before = ledger_text(&t);
+    let d = t.deploy();
+    d.assert_code(2);
+    assert!(d.stderr.contains("does not continue it"), "{}", d.stderr);
+    assert_eq!(
+        common::hash_tree(&t.tmp().join("www")),
+        www,
+        "nothing went out"
+    );
+    assert_eq!(ledger_text(&t), before, "nothing recorded");
+}
+
+#[test]
+fn a_move_is_logged_so_the_log_ends_at_the_item_s_url() {
+    let t = published();
+    edit(
+        &t,
+        RELEASE,
+        "tags = [\"plants\"]",
+        "tags = [\"plants\"]\nslug = \"new-plant\"\naliases = [\"/press/plant/\"]",
+    );
+    t.publish(T1).assert_ok();
+    let events = ledger(&t)["events"].as_array().unwrap().clone();
+    let last = events.last().unwrap();
+    assert_eq!(last["event"].as_str(), Some("moved"));
+    assert_eq!(last["url"].as_str(), Some("/press/new-plant/"));
+    verify_chain(&public_record(&t.tmp().join("www")));
+}

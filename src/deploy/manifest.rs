@@ -57,6 +57,18 @@ pub struct Header {
     pub base_url: String,
     /// The next embargo-lift time, RFC 3339 UTC, if an item is held back.
     pub next_embargo_lift: Option<String>,
+    /// Where the public publication record (`/corrections/record.json`) ends.
+    pub record: Option<RecordHead>,
+}
+
+/// The end of a public publication record: how many events, and the last link of the chain.
+/// A deployment keeps it, so the next deploy can refuse a record that does not continue it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordHead {
+    /// How many events.
+    pub events: usize,
+    /// The chain's last link (empty with no events).
+    pub head: String,
 }
 
 /// A build's (or a deployment's) files.
@@ -72,6 +84,9 @@ pub struct Manifest {
     /// in a deployment's copy, which may be publicly readable.
     #[serde(default)]
     pub next_embargo_lift: Option<String>,
+    /// Where the build's public publication record ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordHead>,
     /// Every file by site path (`/press/x/index.html`), sorted.
     pub files: BTreeMap<String, Entry>,
 }
@@ -84,6 +99,7 @@ impl Manifest {
             version: VERSION,
             base_url: header.base_url.clone(),
             next_embargo_lift: header.next_embargo_lift.clone(),
+            record: header.record.clone(),
             files,
         }
     }
@@ -148,6 +164,7 @@ mod tests {
         let header = Header {
             base_url: "https://example.com".into(),
             next_embargo_lift: Some("2026-11-20T09:00:00Z".into()),
+            record: None,
         };
         let m = Manifest::new(&header, files);
         let json = m.to_json();

@@ -390,6 +390,8 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
             .map_err(|e| Error::Other(format!("{e}; {nothing}")))?,
         None => Manifest::empty(),
     };
+    record_continues(&opts.output, built, &deployed)
+        .map_err(|e| Error::Other(format!("{e}; {nothing}")))?;
     let plan = DeployPlan::between(built, &deployed, opts.force);
     if plan.deletes.len() > opts.max_deletes {
         let shown: Vec<&str> = plan.deletes.iter().take(5).map(String::as_str).collect();
@@ -465,6 +467,36 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
     Ok(report)
 }
 
+/// Refuses a build whose public publication record does not continue the one online: events
+/// removed or rewritten in `published.lock` would otherwise go out silently. The build's record
+/// is read from its output (`/corrections/record.json`); the deployment's end is in its manifest.
+fn record_continues(output: &Path, built: &Manifest, deployed: &Manifest) -> Result<()> {
+    let (Some(online), Some(_)) = (&deployed.record, &built.record) else {
+        return Ok(());
+    };
+    if online.events == 0 {
+        return Ok(());
+    }
+    let path = output.join(crate::render::record::PATH.trim_start_matches('/'));
+    let text = std::fs::read(&path).map_err(|e| Error::io("cannot read", &path, e))?;
+    let record: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+        Error::Other(format!(
+            "{} is not a publication record: {e}",
+            path.display()
+        ))
+    })?;
+    let link = record["events"]
+        .get(online.events - 1)
+        .and_then(|e| e["chain"].as_str());
+    if link == Some(online.head.as_str()) {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "the publication record online has {} events ending in {}, and this build's record does not continue it: published.lock lost or rewrote published events (restore it from version control, `git log -p published.lock`)",
+        online.events, online.head
+    )))
+}
+
 /// Uploads every file: the first alone (a refused upload then changes nothing), the rest
 /// [`PARALLEL_UPLOADS`] at a time. On failure, returns how many were uploaded and the error.
 fn upload_all(
@@ -535,6 +567,7 @@ mod tests {
             &manifest::Header {
                 base_url: "https://example.com/news".into(),
                 next_embargo_lift: None,
+                record: None,
             },
             files,
         )

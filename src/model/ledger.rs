@@ -216,6 +216,10 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
         },
         ..Outcome::default()
     };
+    out.diagnostics = tampered(ledger, inputs.ledger_text);
+    if !out.diagnostics.is_empty() {
+        return out;
+    }
     let mut seen = BTreeSet::new();
     let mut site_sources = diff::SiteSourceChanges::default();
     for (id, item) in site
@@ -399,6 +403,16 @@ impl ItemCheck<'_, '_> {
         let hash = rec.hash();
         let mut entry = r.clone();
         if r.record.as_ref() != Some(&hash) || r.url != self.item.path {
+            if notices.added.is_empty() {
+                // A move (with an alias): logged, so the log's last URL is the item's.
+                self.out.next.events.push(Event {
+                    source: self.source().into(),
+                    url: self.item.path.clone(),
+                    event: "moved".into(),
+                    date: crate::dates::rfc3339_utc(self.inputs.now),
+                    record: hash.clone(),
+                });
+            }
             for n in &notices.added {
                 self.out.next.events.push(Event {
                     source: self.source().into(),
@@ -691,21 +705,17 @@ fn keep_referenced_boilerplates(ledger: &Ledger, site: &Site, next: &mut Ledger)
 /// earlier copy checks that its events are a prefix of the new one's: nothing was removed or
 /// rewritten.
 pub fn public_record(ledger: &Ledger, base_url: &str) -> serde_json::Value {
-    let mut chain = String::new();
+    let links = chain(&ledger.events);
     let events: Vec<serde_json::Value> = ledger
         .events
         .iter()
+        .zip(&links)
         .enumerate()
-        .map(|(i, e)| {
-            let seq = i + 1;
-            let line = format!(
-                "{chain}\n{seq}\t{}\t{}\t{}\t{}",
-                e.url, e.event, e.date, e.record
-            );
-            chain = record::hex_hash(line.as_bytes());
-            serde_json::json!({"seq": seq, "url": e.url, "event": e.event, "date": e.date, "record": e.record, "chain": chain})
+        .map(|(i, (e, chain))| {
+            serde_json::json!({"seq": i + 1, "url": e.url, "event": e.event, "date": e.date, "record": e.record, "chain": chain})
         })
         .collect();
+    let chain = links.last().cloned().unwrap_or_default();
     let items: Vec<serde_json::Value> = ledger
         .items
         .values()
@@ -727,6 +737,64 @@ pub fn public_record(ledger: &Ledger, base_url: &str) -> serde_json::Value {
         "events": events,
         "items": items,
     })
+}
+
+/// The chain of the publication log: each link is the sha256 of the previous link (empty
+/// before the first), a newline, and the event's seq, url, event, date and record joined by tabs.
+pub fn chain(events: &[Event]) -> Vec<String> {
+    let mut links: Vec<String> = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let prev = links.last().map_or("", String::as_str);
+        let line = format!(
+            "{prev}\n{}\t{}\t{}\t{}\t{}",
+            i + 1,
+            e.url,
+            e.event,
+            e.date,
+            e.record
+        );
+        links.push(record::hex_hash(line.as_bytes()));
+    }
+    links
+}
+
+/// Errors where `published.lock` contradicts itself: an entry whose recorded claims and notices
+/// do not hash to its record, or whose record is not the one its last logged event gave it.
+/// Only an edit by hand does that (pressroom writes all three together).
+fn tampered(ledger: &Ledger, text: &str) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(text);
+    let mut last_event: BTreeMap<&str, &Event> = BTreeMap::new();
+    for e in &ledger.events {
+        last_event.insert(&e.source, e);
+    }
+    let mut out = Vec::new();
+    for (source, entry) in &ledger.items {
+        let (Some(fields), Some(hash)) = (&entry.fields, &entry.record) else {
+            continue;
+        };
+        let recomputed = Record {
+            fields: fields.clone(),
+            notices: entry.notices.clone(),
+        }
+        .hash();
+        let logged = last_event.get(source.as_str()).map(|e| &e.record);
+        let problem = if &recomputed != hash {
+            Some("its recorded claims and notices do not match its record hash")
+        } else if logged != Some(hash) {
+            Some("its record is not the one the publication log last recorded for it")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let offset = text.find(&format!("[items.\"{source}\"]")).unwrap_or(0);
+            let (line, col) = lines.position(offset);
+            out.push(
+                Diagnostic::error(FILE, line, col, format!("published.lock was edited by hand at `{source}`: {problem}"))
+                    .with_help("restore published.lock from version control (`git log -p published.lock`); only `pressroom deploy` writes it"),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]
