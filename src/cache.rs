@@ -834,6 +834,7 @@ fn site_key(site: &Site) -> u64 {
         drafts,
         standby,
         translations,
+        tags,
     } = site;
     debug_hash(&(
         sections,
@@ -846,6 +847,7 @@ fn site_key(site: &Site) -> u64 {
         drafts,
         standby,
         translations,
+        tags,
     ))
 }
 

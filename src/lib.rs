@@ -117,6 +117,7 @@ struct LedgerStep {
 /// published with get it back here. Previews report problems as warnings.
 fn check_ledger(
     opts: &BuildOptions,
+    config: &config::Config,
     site: &mut model::Site,
     diags: &mut Vec<Diagnostic>,
     cache: &mut cache::BuildCache,
@@ -154,11 +155,13 @@ fn check_ledger(
         ledger_text: text.as_deref().unwrap_or(""),
         now: opts.now,
         root: &opts.root,
+        host: &render::feeds::host(config),
         body_hash: &|id| hashes[id].clone(),
     };
     let outcome = ledger::check(site, &recorded, &inputs);
     cache.lap("  check", &mut clock);
     markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
+    site.tags = outcome.tags;
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));
         return LedgerStep::default();
@@ -220,7 +223,7 @@ fn render_to(
             site
         }
     };
-    let ledger = check_ledger(opts, &mut site, &mut diags, cache);
+    let ledger = check_ledger(opts, &config, &mut site, &mut diags, cache);
     watch.lap("ledger");
     watch.laps.extend(cache.take_laps());
     let fail = |error: Error, diags: Vec<Diagnostic>| {

@@ -132,8 +132,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The example newsroom at the crate root, copied into a temp dir with its output beside it.
-/// It is copied because a build writes the site's `published.lock`: the test must not write
-/// into the working tree.
+/// It is copied so that a test can edit it (and a deploy record into its `published.lock`)
+/// without writing into the working tree.
 struct Example {
     dir: tempfile::TempDir,
 }
@@ -426,34 +426,72 @@ fn example_feeds_parse_and_stay_within_the_feed_limit() {
     }
 }
 
+/// Every feed's entry ids by feed, for two outputs to compare.
+fn feed_ids(out: &Path) -> BTreeMap<String, BTreeMap<&'static str, Vec<String>>> {
+    all_feeds(out)
+        .into_iter()
+        .map(|(base, f)| {
+            (
+                base,
+                f.iter()
+                    .map(|(k, v)| (*k, ids(v)))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn example_feed_ids_are_unchanged_between_two_builds() {
     let (ex, out) = example();
     // A later clock, as a scheduled rebuild has: the ids must not move.
     let again = ex.build("public-again", "2026-12-01T08:00:00Z");
-    let first: BTreeMap<_, _> = all_feeds(out)
-        .into_iter()
-        .map(|(base, f)| {
-            (
-                base,
-                f.iter()
-                    .map(|(k, v)| (*k, ids(v)))
-                    .collect::<BTreeMap<_, _>>(),
-            )
-        })
-        .collect();
-    let second: BTreeMap<_, _> = all_feeds(&again)
-        .into_iter()
-        .map(|(base, f)| {
-            (
-                base,
-                f.iter()
-                    .map(|(k, v)| (*k, ids(v)))
-                    .collect::<BTreeMap<_, _>>(),
-            )
-        })
-        .collect();
-    assert_eq!(first, second);
+    assert_eq!(feed_ids(out), feed_ids(&again));
+}
+
+#[test]
+fn feed_ids_survive_a_renamed_file_and_a_corrected_date() {
+    let ex = Example::new();
+    let before = ex.build("public", NOW);
+    // The writer renames a published post's file (same URL) and corrects its date.
+    let root = ex.root();
+    let old = root.join("content/blog/2024-10-08-vasteras-night-shift.md");
+    let text = std::fs::read_to_string(&old).unwrap();
+    std::fs::remove_file(&old).unwrap();
+    let end = text[3..].find("\n+++").expect("front matter") + 3;
+    let text = format!(
+        "{}\n\n[[corrections]]\ndate = 2026-11-30T10:00:00Z\nkind = \"correction\"\nnote = \"The visit was on 9 October, not 8 October.\"{}",
+        &text[..end],
+        &text[end..]
+    )
+    .replacen(
+        "date = 2024-10-08T10:00:00+02:00",
+        "date = 2024-10-09T10:00:00+02:00",
+        1,
+    );
+    std::fs::write(
+        root.join("content/blog/2024-10-09-vasteras-night-shift.md"),
+        text,
+    )
+    .unwrap();
+    let after = ex.build("public-after", "2026-12-01T08:00:00Z");
+    let (a, b) = (feed_ids(&before), feed_ids(&after));
+    for (feed, formats) in &a {
+        for (format, ids) in formats {
+            let now: BTreeSet<&String> = b[feed][format].iter().collect();
+            let missing: Vec<&String> = ids.iter().filter(|id| !now.contains(id)).collect();
+            assert!(missing.is_empty(), "{feed}{format}: ids moved: {missing:?}");
+            if !feed.starts_with("corrections/") {
+                assert_eq!(ids.len(), now.len(), "{feed}{format}: no new entry");
+            }
+        }
+    }
+    let blog = &b["blog/"]["atom"];
+    assert!(
+        blog.iter()
+            .any(|id| id.ends_with(":blog/2024-10-08-vasteras-night-shift")),
+        "the post keeps the id it was published with: {blog:?}"
+    );
 }
 
 #[test]

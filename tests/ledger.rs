@@ -954,3 +954,34 @@ fn a_move_is_logged_so_the_log_ends_at_the_item_s_url() {
     assert_eq!(last["url"].as_str(), Some("/press/new-plant/"));
     verify_chain(&public_record(&t.tmp().join("www")));
 }
+
+#[test]
+fn a_renamed_file_keeps_its_record_and_feed_id() {
+    let t = published();
+    let id = entry(&t, RELEASE)["feed_id"].as_str().unwrap().to_string();
+    let renamed = "content/press/2026-11-01-plant-opens.md";
+    t.remove(RELEASE);
+    t.file(
+        renamed,
+        &RELEASE_TEXT.replace(
+            "tags = [\"plants\"]",
+            "tags = [\"plants\"]\nslug = \"plant\"",
+        ),
+    );
+    t.publish(T1).assert_ok();
+    let l = ledger(&t);
+    assert!(l["items"].get(RELEASE).is_none());
+    let e = &l["items"][renamed];
+    assert_eq!(
+        e["first_published"].as_str(),
+        Some(T0),
+        "the same item, moved"
+    );
+    assert_eq!(e["feed_id"].as_str(), Some(id.as_str()));
+    let last = l["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"].as_str(), Some("moved"));
+    assert_eq!(last["source"].as_str(), Some(renamed));
+    let atom = std::fs::read_to_string(t.out().join("atom.xml")).unwrap();
+    let feed = feed_rs::parser::parse(atom.as_bytes()).unwrap();
+    assert!(feed.entries.iter().any(|e| e.id == id), "{id}");
+}

@@ -38,6 +38,9 @@ pub struct Entry {
     pub first_published: String,
     /// The latest recorded change: first publication or the newest recorded notice.
     pub last_change: String,
+    /// The stable id its feed entries went out with ([`Item::tag`] at first publication).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_id: Option<String>,
     /// Whether it was published as `status = "unlisted"` (it may stay so).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlisted: bool,
@@ -176,6 +179,8 @@ pub struct Outcome {
     pub changes: Vec<String>,
     /// Releases that keep the boilerplate they were published with: (item, its Markdown).
     pub pinned_boilerplates: Vec<(ItemId, String)>,
+    /// The stable ids recorded for published items (their feed entries keep them).
+    pub tags: BTreeMap<ItemId, String>,
 }
 
 /// What the check needs besides the site and the ledger.
@@ -186,6 +191,8 @@ pub struct Inputs<'a> {
     pub now: Timestamp,
     /// The site root (to tell a missing file from one that failed to load).
     pub root: &'a std::path::Path,
+    /// The site's host, for new items' stable ids ([`Item::tag`]).
+    pub host: &'a str,
     /// [`record::body_hash`] of each published item's body (serve's cache keeps them).
     pub body_hash: &'a (dyn Fn(ItemId) -> String + Sync),
 }
@@ -222,6 +229,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     }
     let mut seen = BTreeSet::new();
     let mut site_sources = diff::SiteSourceChanges::default();
+    let mut renamed = renamed_files(site, ledger);
     for (id, item) in site
         .items
         .iter()
@@ -229,7 +237,14 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
         .filter(|(_, i)| i.fallback.is_none())
     {
         seen.insert(item.src.rel.clone());
-        let recorded = ledger.items.get(&item.src.rel);
+        let renamed_from = renamed.remove(&id);
+        let recorded = match &renamed_from {
+            Some(old) => {
+                seen.insert(old.clone());
+                ledger.items.get(old)
+            }
+            None => ledger.items.get(&item.src.rel),
+        };
         if !is_published(item) {
             if let Some(r) = recorded {
                 out.diagnostics.push(not_public_again(item, r));
@@ -245,6 +260,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
             ledger,
             out: &mut out,
             site_sources: &mut site_sources,
+            renamed_from,
         };
         match recorded {
             None => checker.first_publication(),
@@ -253,8 +269,44 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     }
     out.diagnostics
         .extend(site_sources.diagnostics(inputs.root));
+    out.tags = site
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(id, item)| {
+            let entry = out.next.items.get(&item.src.rel)?;
+            Some((id, entry.feed_id.clone()?))
+        })
+        .collect();
     check_gone(site, ledger, inputs, &seen, &mut out);
     keep_referenced_boilerplates(ledger, site, &mut out.next);
+    out
+}
+
+/// Published items whose file was renamed: a public item with no entry of its own that builds
+/// at the URL (or keeps as an alias the URL) of an entry whose file is gone. By item: the
+/// entry's source.
+fn renamed_files(site: &Site, ledger: &Ledger) -> BTreeMap<ItemId, String> {
+    let present: BTreeSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
+    let mut gone: BTreeMap<&str, &str> = ledger
+        .items
+        .iter()
+        .filter(|(source, _)| !present.contains(source.as_str()))
+        .map(|(source, e)| (e.url.as_str(), source.as_str()))
+        .collect();
+    let mut out = BTreeMap::new();
+    for (id, item) in site.items.iter().enumerate() {
+        if item.fallback.is_some()
+            || !is_published(item)
+            || ledger.items.contains_key(&item.src.rel)
+        {
+            continue;
+        }
+        let urls = std::iter::once(&item.path).chain(&item.aliases);
+        if let Some(old) = urls.into_iter().find_map(|u| gone.remove(u.as_str())) {
+            out.insert(id, old.to_string());
+        }
+    }
     out
 }
 
@@ -301,6 +353,8 @@ struct ItemCheck<'a, 'b> {
     ledger: &'a Ledger,
     out: &'a mut Outcome,
     site_sources: &'a mut diff::SiteSourceChanges,
+    /// The entry's source when the file was renamed.
+    renamed_from: Option<String>,
 }
 
 impl ItemCheck<'_, '_> {
@@ -371,6 +425,7 @@ impl ItemCheck<'_, '_> {
                 url: self.item.path.clone(),
                 first_published: now.clone(),
                 last_change: last.map_or(now.clone(), |l| l.max(now)),
+                feed_id: Some(self.item.tag(self.inputs.host)),
                 unlisted: self.item.visibility == Visibility::Unlisted,
                 record: Some(hash),
                 fields: Some(rec.fields),
@@ -402,9 +457,17 @@ impl ItemCheck<'_, '_> {
         }
         let hash = rec.hash();
         let mut entry = r.clone();
-        if r.record.as_ref() != Some(&hash) || r.url != self.item.path {
+        let moved = r.url != self.item.path || self.renamed_from.is_some();
+        if entry.feed_id.is_none() {
+            entry.feed_id = Some(self.item.tag(self.inputs.host));
+            self.out
+                .changes
+                .push(format!("`{}` keeps its feed id", self.source()));
+        }
+        if r.record.as_ref() != Some(&hash) || moved {
             if notices.added.is_empty() {
-                // A move (with an alias): logged, so the log's last URL is the item's.
+                // A new URL (with an alias) or a renamed file: logged, so the log's last
+                // entry for an item names its file and URL.
                 self.out.next.events.push(Event {
                     source: self.source().into(),
                     url: self.item.path.clone(),
@@ -426,7 +489,8 @@ impl ItemCheck<'_, '_> {
                 entry.last_change = newest.clone().max(r.last_change.clone());
             }
             self.out.changes.push(if notices.added.is_empty() {
-                format!("`{}` moved to `{}`", self.source(), self.item.path)
+                let from = self.renamed_from.as_deref().unwrap_or(&r.url);
+                format!("`{}` moved: `{from}` → `{}`", self.source(), self.item.path)
             } else {
                 format!(
                     "{} new notice(s) on `{}`",
@@ -595,6 +659,7 @@ impl ItemCheck<'_, '_> {
                 url: item.path.clone(),
                 first_published: r.first_published.clone(),
                 last_change: last.map_or(r.last_change.clone(), |l| l.max(r.last_change.clone())),
+                feed_id: Some(item.tag(self.inputs.host)),
                 unlisted: item.visibility == Visibility::Unlisted,
                 record: Some(hash),
                 fields: Some(rec.fields),
@@ -612,6 +677,7 @@ impl Entry {
             url: String::new(),
             first_published: String::new(),
             last_change: String::new(),
+            feed_id: None,
             unlisted: false,
             record: None,
             fields: None,

@@ -176,6 +176,22 @@ impl Item {
         self.fallback.as_deref().unwrap_or(&self.lang)
     }
 
+    /// The item's stable id as first computed: its site's host, publication day and source
+    /// file (`tag:example.com,2026-11-18:press/plant`). Once an item is published the ledger
+    /// keeps the id it went out with, so renaming the file or correcting the date keeps it.
+    pub fn tag(&self, host: &str) -> String {
+        let day = self
+            .date
+            .map(|d| d.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "2000-01-01".into());
+        let path = self
+            .src
+            .rel
+            .trim_start_matches("content/")
+            .trim_end_matches(".md");
+        format!("tag:{host},{day}:{path}")
+    }
+
     /// Not a draft, not under embargo, not on standby.
     pub fn is_public(&self) -> bool {
         !self.preview.draft && self.preview.embargo.is_none() && !self.preview.standby
@@ -276,6 +292,9 @@ pub struct Site {
     pub standby: Vec<ItemId>,
     /// Items by translation key, for the language switcher.
     pub translations: IndexMap<String, Vec<ItemId>>,
+    /// The stable ids published items went out with, as the ledger keeps them (feeds use
+    /// these; an item without one uses [`Item::tag`]).
+    pub tags: std::collections::BTreeMap<ItemId, String>,
 }
 
 impl Site {

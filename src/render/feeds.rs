@@ -69,22 +69,13 @@ pub(crate) fn host(config: &Config) -> String {
         .to_string()
 }
 
-/// The stable id of an item: its site, first-publication day and source file, which survive
-/// title corrections and URL changes.
+/// The stable id of an item: the one the ledger recorded when it was published, which
+/// survives title and date corrections, URL changes and renamed files; else [`Item::tag`].
 pub fn item_tag(config: &Config, site: &Site, id: ItemId) -> String {
-    let item = &site.items[id];
-    let day = item
-        .date
-        .map(|d| d.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| "2000-01-01".into());
-    format!(
-        "tag:{},{day}:{}",
-        host(config),
-        item.src
-            .rel
-            .trim_start_matches("content/")
-            .trim_end_matches(".md")
-    )
+    site.tags
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| site.items[id].tag(&host(config)))
 }
 
 /// Feed entries for items: those that are in feeds and written, newest first, at most `limit`.
