@@ -211,27 +211,101 @@ fn links(
     }
 }
 
+/// The embargo audit: no output may carry an embargoed item's URL, its slug (when it is more
+/// than one plain word, which would match ordinary text) or its title, compared case-folded and
+/// in NFC. A public translation of the item is not a leak: its own URL (which may share the
+/// slug) is set aside, and so are a title or slug it shares with the embargoed item.
 fn embargo(site: &Site, outputs: &[Output], diags: &mut Vec<Diagnostic>) {
-    for w in &site.withheld {
-        let title_html = crate::markdown::escape_html(&w.title);
-        let mut needles = vec![w.path.clone(), w.title.clone(), title_html];
-        // A slug is distinctive enough to search for when it is not a single common word.
-        if w.slug.contains('-') && w.slug.len() >= 8 {
-            needles.push(w.slug.clone());
-        }
-        for o in outputs {
-            let text = String::from_utf8_lossy(&o.bytes);
-            if let Some(n) = needles
-                .iter()
-                .find(|n| o.path.contains(n.as_str()) || text.contains(n.as_str()))
-            {
+    if site.withheld.is_empty() {
+        return;
+    }
+    let traces: Vec<Traces> = site.withheld.iter().map(|w| Traces::of(w, site)).collect();
+    for o in outputs {
+        let text = fold(&String::from_utf8_lossy(&o.bytes));
+        let path = fold(&o.path);
+        for (w, t) in site.withheld.iter().zip(&traces) {
+            if let Some(n) = t.found_in(&path).or_else(|| t.found_in(&text)) {
                 diags.push(
                     Diagnostic::error(&w.rel, 1, 1, format!("embargo leak: `{}` contains `{n}` from an item embargoed until {}", o.path, crate::dates::rfc3339_utc(w.until)))
-                        .with_help("remove the mention (a link, the title) from the other page until the embargo lifts"),
+                        .with_help("remove the mention (a link, the title, the slug) from the other page until the embargo lifts"),
                 );
             }
         }
     }
+}
+
+/// Case-folded NFC text, the form the audit compares in.
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect::<String>().to_lowercase()
+}
+
+/// What would betray one embargoed item, folded.
+struct Traces {
+    /// Substrings: its path, its title (as written and HTML-escaped).
+    needles: Vec<String>,
+    /// Its slug, matched as a whole token.
+    slug: Option<String>,
+    /// The URLs of its public translations, removed from a text before the search.
+    public: Vec<String>,
+}
+
+impl Traces {
+    fn of(w: &crate::model::Withheld, site: &Site) -> Self {
+        let translations: Vec<&Item> = site
+            .items
+            .iter()
+            .filter(|i| i.translation_key == w.translation_key && i.is_public())
+            .collect();
+        let title = fold(&w.title);
+        let slug = fold(&w.slug);
+        let mut needles = vec![fold(&w.path)];
+        if !translations.iter().any(|i| fold(&i.title) == title) {
+            needles.push(crate::markdown::escape_html(&title));
+            needles.push(title);
+        }
+        needles.dedup();
+        let distinctive = slug
+            .chars()
+            .any(|c| c == '-' || c.is_numeric() || !c.is_ascii());
+        let shared = translations.iter().any(|i| fold(&i.slug) == slug);
+        Traces {
+            needles,
+            slug: (distinctive && !shared).then_some(slug),
+            public: translations.iter().map(|i| fold(&i.path)).collect(),
+        }
+    }
+
+    /// The first trace found in `text` (folded).
+    fn found_in(&self, text: &str) -> Option<&str> {
+        let masked;
+        let text = if self.public.iter().any(|p| text.contains(p.as_str())) {
+            let mut t = text.to_string();
+            for p in &self.public {
+                t = t.replace(p.as_str(), " ");
+            }
+            masked = t;
+            masked.as_str()
+        } else {
+            text
+        };
+        self.needles
+            .iter()
+            .find(|n| text.contains(n.as_str()))
+            .map(String::as_str)
+            .or_else(|| self.slug.as_deref().filter(|s| contains_token(text, s)))
+    }
+}
+
+/// Whether `token` occurs in `text` with no slug character (letter, digit, `-`, `_`) on
+/// either side.
+fn contains_token(text: &str, token: &str) -> bool {
+    let part_of_slug = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(token).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + token.len()..].chars().next();
+        !before.is_some_and(part_of_slug) && !after.is_some_and(part_of_slug)
+    })
 }
 
 fn lint(site: &Site, diags: &mut Vec<Diagnostic>) {
@@ -321,5 +395,13 @@ mod tests {
             Some(("/ko/press/부/index.html".into(), None))
         );
         assert_eq!(t("mailto:x@y"), None);
+    }
+
+    #[test]
+    fn a_slug_is_found_only_as_a_whole_token() {
+        assert!(contains_token("see fjord-6-launch.", "fjord-6-launch"));
+        assert!(contains_token("/press/fjord-6-launch/", "fjord-6-launch"));
+        assert!(!contains_token("fjord-6-launches", "fjord-6-launch"));
+        assert!(!contains_token("big-fjord-6-launch", "fjord-6-launch"));
     }
 }

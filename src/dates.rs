@@ -1,8 +1,9 @@
 //! Dates and times: parsing front-matter dates in an item's time zone, and formatting them
 //! for each language ("13 December 2010", "2010년 12월 13일", ...).
 
-use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
+use jiff::civil::Date;
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::{Timestamp, Zoned};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -24,6 +25,16 @@ impl<'de> Deserialize<'de> for DateText {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
                 Ok(DateText(v.trim().to_string()))
             }
+            // YAML `embargo: null`, `embargo: ~` and a bare `embargo:`: a key written with no
+            // date must not quietly mean "no embargo".
+            fn visit_unit<E: de::Error>(self) -> Result<DateText, E> {
+                Err(E::custom(
+                    "the date is empty (null); write a date such as `2026-11-18T10:00:00+01:00`, or remove the key",
+                ))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<DateText, E> {
+                self.visit_unit()
+            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
                 // toml hands date-time literals over as a one-entry map with a private key.
                 let value: Option<(String, String)> = map.next_entry()?;
@@ -37,30 +48,101 @@ impl<'de> Deserialize<'de> for DateText {
     }
 }
 
+/// For an optional date key (`#[serde(default, deserialize_with = ...)]`): an absent key is
+/// None, but a key that is present must hold a date (YAML `null` is an error, not "none").
+pub fn present_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateText>, D::Error> {
+    DateText::deserialize(d).map(Some)
+}
+
 /// Reads a date or date-time: with an offset it is an instant; without one it is read in `tz`;
-/// a date alone is midnight in `tz`.
+/// a date alone is midnight in `tz`. An offset must lie within ±23:59 (RFC 3339); a local time
+/// that does not exist in `tz` (a daylight-saving gap) is an error naming the gap. A time past
+/// the last instant pressroom can represent (9999-12-30T22:00:00Z) is read as that instant.
 pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     let text = text.trim();
-    if let Ok(ts) = text.parse::<Timestamp>() {
-        return Ok(ts);
+    if text.is_empty() {
+        return Err(
+            "the date is empty; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`, or remove the key".into(),
+        );
     }
     let normalized = text.replacen(' ', "T", 1);
-    if let Ok(ts) = normalized.parse::<Timestamp>() {
-        return Ok(ts);
-    }
-    let local = if let Ok(dt) = normalized.parse::<DateTime>() {
-        dt
-    } else if let Ok(d) = text.parse::<Date>() {
-        d.to_datetime(jiff::civil::Time::midnight())
-    } else {
+    let Ok(pieces) = Pieces::parse(normalized.as_str()) else {
         return Err(format!(
             "`{text}` is not a date; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`"
         ));
     };
-    tz.to_ambiguous_zoned(local)
-        .compatible()
-        .map(|z| z.timestamp())
-        .map_err(|e| format!("`{text}` does not exist in the time zone: {e}"))
+    let local = pieces
+        .date()
+        .to_datetime(pieces.time().unwrap_or(jiff::civil::Time::midnight()));
+    let offset = match pieces.offset() {
+        Some(PiecesOffset::Zulu) => Some(Offset::UTC),
+        Some(PiecesOffset::Numeric(n)) => Some(n.offset()),
+        Some(_) => {
+            return Err(format!(
+                "`{text}` has an unknown offset (`-00:00`); write `Z` or a numeric offset such as `+01:00`"
+            ));
+        }
+        None => None,
+    };
+    let instant = match offset {
+        Some(offset) if offset.seconds().abs() >= 24 * 3600 => {
+            return Err(format!(
+                "`{text}` has the offset {}, which is not a UTC offset: offsets run from -23:59 to +23:59",
+                offset_label(offset)
+            ));
+        }
+        Some(offset) => offset.to_timestamp(local),
+        None => {
+            let ambiguous = tz.to_ambiguous_zoned(local);
+            if let AmbiguousOffset::Gap { before, after } = ambiguous.offset() {
+                let resolved = ambiguous.clone().compatible().map(|z| z.timestamp());
+                return Err(gap_message(text, tz, before, after, resolved.ok()));
+            }
+            ambiguous.compatible().map(|z| z.timestamp())
+        }
+    };
+    // Only the range can fail here (the date and the offset are valid): 9999-12-31 means
+    // "as late as can be", -9999-01-01 "as early".
+    Ok(instant.unwrap_or(if local.year() > 0 {
+        Timestamp::MAX
+    } else {
+        Timestamp::MIN
+    }))
+}
+
+/// Why a local time in a daylight-saving gap is refused, and what it would have meant.
+fn gap_message(
+    text: &str,
+    tz: &TimeZone,
+    before: Offset,
+    after: Offset,
+    resolved: Option<Timestamp>,
+) -> String {
+    let zone = tz.iana_name().unwrap_or("the time zone");
+    let meant = resolved
+        .map(|ts| {
+            format!(
+                " (read as the clock shows it, it would be {})",
+                rfc3339(ts, tz)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "`{text}` does not exist in {zone}: it falls in the daylight-saving gap when the clocks jump from {} to {}{meant}; write the time with its offset (`...+HH:MM`) or a time outside the gap",
+        offset_label(before),
+        offset_label(after)
+    )
+}
+
+/// `UTC+01:00`.
+fn offset_label(offset: Offset) -> String {
+    let s = offset.seconds();
+    let sign = if s < 0 { '-' } else { '+' };
+    format!(
+        "UTC{sign}{:02}:{:02}",
+        s.abs() / 3600,
+        (s.abs() % 3600) / 60
+    )
 }
 
 /// Looks up an IANA time-zone name in the bundled database.
@@ -269,6 +351,46 @@ mod tests {
         let ts = parse_in("2026-11-20 09:00:00", &TimeZone::UTC).unwrap();
         assert_eq!(rfc3339_utc(ts), "2026-11-20T09:00:00Z");
         assert!(parse_in("20 Nov", &TimeZone::UTC).is_err());
+    }
+
+    #[test]
+    fn the_last_representable_dates_work() {
+        let seoul = time_zone("Asia/Seoul").unwrap();
+        for text in ["9999-12-31T23:59:59Z", "9999-12-31T23:59:59+01:00"] {
+            assert_eq!(parse_in(text, &seoul), Ok(Timestamp::MAX), "{text}");
+        }
+        assert_eq!(parse_in("9999-12-31", &TimeZone::UTC), Ok(Timestamp::MAX));
+        let ts = parse_in("9999-12-31", &seoul).unwrap();
+        assert_eq!(rfc3339_utc(ts), "9999-12-30T15:00:00Z");
+    }
+
+    #[test]
+    fn offsets_beyond_a_day_are_errors() {
+        for text in ["2026-11-18T10:00:00+25:00", "2026-11-18T10:00:00-24:00"] {
+            let e = parse_in(text, &TimeZone::UTC).unwrap_err();
+            assert!(e.contains("not a UTC offset"), "{text}: {e}");
+        }
+        let ts = parse_in("2026-11-18T10:00:00+23:59", &TimeZone::UTC).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-11-17T10:01:00Z");
+    }
+
+    #[test]
+    fn a_local_time_in_a_daylight_saving_gap_is_an_error_naming_it() {
+        let stockholm = time_zone("Europe/Stockholm").unwrap();
+        let e = parse_in("2026-03-29T02:30", &stockholm).unwrap_err();
+        assert!(e.contains("Europe/Stockholm"), "{e}");
+        assert!(e.contains("from UTC+01:00 to UTC+02:00"), "{e}");
+        assert!(e.contains("2026-03-29T03:30:00+02:00"), "{e}");
+        // With its offset it is an instant; outside the gap the zone reads it.
+        assert!(parse_in("2026-03-29T03:30:00+02:00", &stockholm).is_ok());
+        let ts = parse_in("2026-03-29T03:30", &stockholm).unwrap();
+        assert_eq!(rfc3339_utc(ts), "2026-03-29T01:30:00Z");
+    }
+
+    #[test]
+    fn an_empty_date_says_so() {
+        let e = parse_in("  ", &TimeZone::UTC).unwrap_err();
+        assert!(e.contains("empty"), "{e}");
     }
 
     #[test]

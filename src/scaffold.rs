@@ -49,16 +49,16 @@ pub fn new_item(
     let title_toml = toml_string(title);
     let front = match kind {
         "release" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\nsummary = \"\"\ndateline = \"CITY\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\nFirst paragraph: who, what, when, where, why.\n\n<!-- more -->\n\nQuote from a spokesperson.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndateline = \"CITY\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\nFirst paragraph: who, what, when, where, why.\n\n<!-- more -->\n\nQuote from a spokesperson.\n"
         ),
         "statement" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\nsummary = \"\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"https://\"\npublisher = \"\"\n+++\n\nThe facts as we know them, with evidence.[^source-1]\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"https://\"\npublisher = \"\"\n+++\n\nThe facts as we know them, with evidence.[^source-1]\n"
         ),
         "factsheet" => format!(
-            "+++\ntitle = {title_toml}\ndate = {date}\nsummary = \"\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\nA short introduction.\n"
+            "+++\ntitle = {title_toml}\ndate = {date}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\nA short introduction.\n"
         ),
         _ => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\nsummary = \"\"\ntags = []\nauthors = []\ndraft = true\n+++\n\nWrite the post here.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ntags = []\nauthors = []\ndraft = true\n+++\n\nWrite the post here.\n"
         ),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;

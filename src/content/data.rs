@@ -49,8 +49,8 @@ const PERSON_KEYS: &[&str] = &["name", "role", "bio", "email", "phone", "image"]
 /// Reads the data files that exist; missing files are empty.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
     let mut data = SiteData {
-        authors: read(root, "data/authors.toml", PERSON_KEYS, diags).unwrap_or_default(),
-        contacts: read(root, "data/contacts.toml", PERSON_KEYS, diags).unwrap_or_default(),
+        authors: read_people(root, "data/authors.toml", true, diags),
+        contacts: read_people(root, "data/contacts.toml", false, diags),
         ..SiteData::default()
     };
     if let Some((file, text)) = read_text(root, "data/sources.toml", diags) {
@@ -60,7 +60,8 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
             let mut seen = IndexMap::new();
             let lines = LineIndex::new(&text);
             let mut search_from = 0;
-            for s in &parsed.sources {
+            let mut parsed = parsed;
+            for s in &mut parsed.sources {
                 // Find this source's `id = "..."` line for later messages.
                 let needle = format!("\"{}\"", s.id);
                 let at = text[search_from..]
@@ -68,7 +69,12 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
                     .map(|i| i + search_from)
                     .unwrap_or(0);
                 search_from = at;
-                let line = lines.position(at).0;
+                let (line, col) = lines.position(at);
+                // A site-wide source has a page at /sources/ID/.
+                if let Some(d) = invalid_id(file, line, col + 1, "source", &s.id) {
+                    diags.push(d);
+                }
+                s.id = super::nfc(&s.id);
                 if seen.insert(s.id.clone(), line).is_some() {
                     diags.push(Diagnostic::error(
                         file,
@@ -100,14 +106,63 @@ fn read_text(
     }
 }
 
-fn read(
+/// Reads `data/authors.toml` or `data/contacts.toml`: people by id (in NFC). Author ids,
+/// which become URLs (`/authors/ID/`), must be URL-safe words.
+fn read_people(
     root: &Path,
     file: &'static str,
-    known: &[&str],
+    in_urls: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<IndexMap<String, Person>> {
-    let (file, text) = read_text(root, file, diags)?;
-    parse_toml(file, &text, known, diags)
+) -> IndexMap<String, Person> {
+    let Some((file, text)) = read_text(root, file, diags) else {
+        return IndexMap::new();
+    };
+    let Some(people) =
+        parse_toml::<IndexMap<toml::Spanned<String>, Person>>(file, &text, PERSON_KEYS, diags)
+    else {
+        return IndexMap::new();
+    };
+    let lines = LineIndex::new(&text);
+    let mut out = IndexMap::new();
+    for (id, person) in people {
+        let (line, col) = lines.position(id.span().start);
+        if in_urls {
+            if let Some(d) = invalid_id(file, line, col, "author", id.get_ref()) {
+                diags.push(d);
+            }
+        }
+        out.insert(super::nfc(id.get_ref()), person);
+    }
+    out
+}
+
+/// An error when `id` cannot stand in a URL as it is: ids are words of letters (of any
+/// script), digits, `-` and `_`, which need no escaping and cannot leave their folder.
+fn invalid_id(file: &str, line: usize, col: usize, what: &str, id: &str) -> Option<Diagnostic> {
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        return None;
+    }
+    let suggestion = crate::model::slug::slugify(id);
+    let help = if suggestion.is_empty() {
+        "use letters, digits, `-` and `_` only".to_string()
+    } else {
+        format!("rename it, e.g. `{suggestion}`, and use the new id wherever it is cited")
+    };
+    Some(
+        Diagnostic::error(
+            file,
+            line,
+            col,
+            format!(
+                "{what} id `{id}` cannot be used in a URL: an id may contain only letters, digits, `-` and `_`"
+            ),
+        )
+        .with_help(help),
+    )
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(

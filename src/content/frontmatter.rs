@@ -113,6 +113,7 @@ pub struct SourceRaw {
     /// Who published it.
     pub publisher: Option<String>,
     /// When it was published.
+    #[serde(default, deserialize_with = "crate::dates::present_date")]
     pub date: Option<DateText>,
     /// An archived copy.
     pub archived: Option<String>,
@@ -172,7 +173,9 @@ pub struct WithdrawnRaw {
 #[allow(missing_docs)]
 pub struct FrontMatter {
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "crate::dates::present_date")]
     pub date: Option<DateText>,
+    #[serde(default, deserialize_with = "crate::dates::present_date")]
     pub updated: Option<DateText>,
     pub kind: Option<Kind>,
     pub slug: Option<String>,
@@ -182,6 +185,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub draft: bool,
     pub status: Option<Status>,
+    #[serde(default, deserialize_with = "crate::dates::present_date")]
     pub embargo: Option<DateText>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -206,6 +210,30 @@ pub struct FrontMatter {
     pub withdrawn: Option<WithdrawnRaw>,
     pub facts: Option<IndexMap<String, String>>,
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl FrontMatter {
+    /// Puts what is compared or turned into URLs in NFC: the title and slug, terms, people
+    /// and source ids (see [`super::nfc`]).
+    pub fn normalize_ids(&mut self) {
+        use super::nfc;
+        for text in self.title.iter_mut().chain(self.slug.iter_mut()) {
+            *text = nfc(text);
+        }
+        for list in [
+            &mut self.tags,
+            &mut self.categories,
+            &mut self.authors,
+            &mut self.contacts,
+        ] {
+            for text in list.iter_mut() {
+                *text = nfc(text);
+            }
+        }
+        for s in &mut self.sources {
+            s.id = nfc(&s.id);
+        }
+    }
 }
 
 /// How a section sorts its items.

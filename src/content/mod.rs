@@ -150,8 +150,9 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
             front,
         })))
     } else {
-        let front: FrontMatter =
+        let mut front: FrontMatter =
             frontmatter::parse(&text, &split, frontmatter::PAGE_KEYS, &src.rel)?;
+        front.normalize_ids();
         Ok(One::Item(Box::new(Parsed {
             src,
             text,
@@ -160,5 +161,16 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
             syntax,
             front,
         })))
+    }
+}
+
+/// `text` in Unicode normalization form C: the same word typed on two systems (é as one
+/// character or as e and a combining accent) becomes the same string, so it gives one slug
+/// and matches one id.
+pub fn nfc(text: &str) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
     }
 }

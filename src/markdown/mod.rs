@@ -233,6 +233,9 @@ impl<'a> PageCtx<'a> {
 
     /// A citation of `id`: its link HTML, or None when `id` names no source.
     fn cite(&mut self, id: &str) -> Option<String> {
+        // Ids are compared in NFC, as front matter and data/ give them.
+        let id = crate::content::nfc(id);
+        let id = id.as_str();
         let site_wide = !self.page_sources.contains(id);
         if site_wide && !self.site_sources.contains_key(id) {
             return None;

@@ -342,6 +342,25 @@ fn resolve_item(
     };
     let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(&lang));
 
+    let mut aliases = Vec::new();
+    for a in &f.aliases {
+        match normalize_alias(a) {
+            Some(path) => aliases.push(path),
+            None => {
+                return Err(vec![
+                    p.error_at_key(
+                        "aliases",
+                        format!("alias `{a}` is not a path inside the site"),
+                    )
+                    .with_help(
+                        "write aliases as site paths such as `/news/old-title/`, without `..`",
+                    ),
+                ]);
+            }
+        }
+    }
+    let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
+
     if f.draft && !opts.drafts {
         return Ok(Resolved::Skipped(p.src.rel.clone(), bundle_dir));
     }
@@ -353,6 +372,8 @@ fn resolve_item(
                     title,
                     slug,
                     path,
+                    aliases,
+                    translation_key,
                     until,
                 },
                 bundle_dir,
@@ -377,24 +398,6 @@ fn resolve_item(
         Kind::Release => f.boilerplate.clone().or_else(|| config.boilerplate.clone()),
         _ => f.boilerplate.clone(),
     };
-    let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
-    let mut aliases = Vec::new();
-    for a in &f.aliases {
-        match normalize_alias(a) {
-            Some(path) => aliases.push(path),
-            None => {
-                return Err(vec![
-                    p.error_at_key(
-                        "aliases",
-                        format!("alias `{a}` is not a path inside the site"),
-                    )
-                    .with_help(
-                        "write aliases as site paths such as `/news/old-title/`, without `..`",
-                    ),
-                ]);
-            }
-        }
-    }
     let item = Item {
         lang,
         kind,
@@ -406,7 +409,8 @@ fn resolve_item(
         updated_explicit,
         tz,
         tz_name,
-        summary: f.summary.clone(),
+        // An empty summary means none: the text before `<!-- more -->` (or a cut) stands in.
+        summary: f.summary.clone().filter(|s| !s.trim().is_empty()),
         visibility,
         preview: Preview {
             draft: f.draft,
@@ -536,15 +540,21 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
                 .any(|s| path.starts_with(&format!("{s}page/")))
             || reserved.iter().any(|r| without_lang.starts_with(r))
     };
-    for item in &site.items {
-        let rel = item.src.rel.as_str();
-        for path in std::iter::once(&item.path).chain(&item.aliases) {
+    // Embargoed items claim their URLs too: a clash is found while they are withheld, not
+    // at the build that should publish them (the message goes to the writer, not the output).
+    let claims = site
+        .items
+        .iter()
+        .map(|i| (i.src.rel.as_str(), &i.path, &i.aliases))
+        .chain(
+            site.withheld
+                .iter()
+                .map(|w| (w.rel.as_str(), &w.path, &w.aliases)),
+        );
+    for (rel, own, aliases) in claims {
+        for path in std::iter::once(own).chain(aliases) {
             if generated(path) {
-                let what = if *path == item.path {
-                    "its URL"
-                } else {
-                    "the alias"
-                };
+                let what = if path == own { "its URL" } else { "the alias" };
                 diags.push(
                     Diagnostic::error(
                         rel,
@@ -556,7 +566,7 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        for path in std::iter::once(&item.path).chain(&item.aliases) {
+        for path in std::iter::once(own).chain(aliases) {
             if let Some(other) = owners.insert(path.clone(), rel) {
                 diags.push(
                     Diagnostic::error(

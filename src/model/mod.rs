@@ -263,6 +263,10 @@ pub struct Withheld {
     pub slug: String,
     /// Site path it will have.
     pub path: String,
+    /// The redirects it will have (checked for collisions now, written when it is out).
+    pub aliases: Vec<String>,
+    /// Shared with its translations (which may be public already).
+    pub translation_key: String,
     /// When it may be published.
     pub until: Timestamp,
 }
@@ -316,5 +320,32 @@ impl Site {
     /// Whether the item is written as a page (standby items are checked but not written).
     pub fn is_written(&self, id: ItemId) -> bool {
         !self.standby.contains(&id)
+    }
+
+    /// The authors that an item of this build names: only they get a page, a feed and an
+    /// entry in the authors list. An author whom only an embargoed (or draft, or standby) item
+    /// names stays unseen until that item is out: who speaks can be the news.
+    pub fn authors_in_use(&self) -> std::collections::BTreeSet<&str> {
+        self.written_items()
+            .flat_map(|i| i.authors.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The site-wide sources that an item of this build cites (known once its Markdown is
+    /// rendered): only they get a page and an entry in the sources list.
+    pub fn sources_in_use(&self) -> std::collections::BTreeSet<&str> {
+        self.written_items()
+            .flat_map(|i| i.rendered.sources.iter())
+            .filter(|c| c.site_wide)
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    fn written_items(&self) -> impl Iterator<Item = &Item> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|&(id, _)| self.is_written(id))
+            .map(|(_, item)| item)
     }
 }

@@ -3,7 +3,9 @@
 
 /// Lower-cases and keeps letters and digits of any script, joining the rest with `-`.
 /// A Korean or Japanese title keeps its characters: "서울 공장" → "서울-공장".
+/// The text is put in NFC first: "été" typed with combining accents gives the same slug.
 pub fn slugify(text: &str) -> String {
+    let text = crate::content::nfc(text);
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -89,6 +91,14 @@ pub fn collation_key(text: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_title_typed_in_nfd_or_nfc_gives_one_slug() {
+        let nfc = "\u{e9}t\u{e9} \u{e0} Lyon \u{bd80}\u{c0b0}";
+        let nfd = "e\u{301}te\u{301} a\u{300} Lyon \u{1107}\u{116e}\u{1109}\u{1161}\u{11ab}";
+        assert_eq!(slugify(nfc), "\u{e9}t\u{e9}-\u{e0}-lyon-\u{bd80}\u{c0b0}");
+        assert_eq!(slugify(nfd), slugify(nfc));
+    }
 
     #[test]
     fn slugs_keep_every_script_readable() {

@@ -4,9 +4,9 @@
 
 use super::Output;
 use super::views::Urls;
+use super::xml::escape as esc;
 use crate::config::{Config, FeedContent};
 use crate::dates::{rfc2822, rfc3339_utc};
-use crate::markdown::escape_html as esc;
 use crate::model::{ItemId, Site};
 use jiff::Timestamp;
 use serde_json::json;
@@ -79,7 +79,14 @@ pub fn item_tag(config: &Config, site: &Site, id: ItemId) -> String {
 }
 
 /// Feed entries for items: those that are in feeds and written, newest first, at most `limit`.
-pub fn item_entries(site: &Site, config: &Config, ids: &[ItemId], limit: usize) -> Vec<Entry> {
+/// `withdrawn` gives the label of a withdrawal notice in an item's language.
+pub fn item_entries(
+    site: &Site,
+    config: &Config,
+    ids: &[ItemId],
+    limit: usize,
+    withdrawn: &dyn Fn(&str) -> String,
+) -> Vec<Entry> {
     let urls = Urls { config };
     let mut ids: Vec<ItemId> = ids
         .iter()
@@ -102,7 +109,8 @@ pub fn item_entries(site: &Site, config: &Config, ids: &[ItemId], limit: usize) 
                 .as_ref()
                 .map(|_| {
                     format!(
-                        "<p><strong>Withdrawn.</strong></p>{}",
+                        "<p><strong>{}.</strong></p>{}",
+                        esc(&withdrawn(item.content_lang())),
                         r.withdrawn.clone().unwrap_or_default()
                     )
                 })

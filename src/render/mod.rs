@@ -9,6 +9,7 @@ pub mod sitemap;
 pub mod structured;
 pub mod theme;
 pub mod views;
+pub mod xml;
 
 use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
@@ -39,6 +40,9 @@ struct Job<'a> {
     template: String,
     lang: String,
     path: String,
+    /// The first page of the list this page belongs to (its own path unless it is page 2, 3,
+    /// … of a paginated list): whose feeds the page links to.
+    list: String,
     /// Which item the page belongs to, for error messages.
     owner: String,
     /// The items whose content the page's context embeds (its own item, the items a list page
@@ -56,14 +60,22 @@ impl<'a> Job<'a> {
         deps: Vec<ItemId>,
         vars: impl FnOnce() -> Vars + Send + 'a,
     ) -> Self {
+        let path = path.into();
         Job {
             template: template.into(),
             lang: lang.into(),
-            path: path.into(),
+            list: path.clone(),
+            path,
             owner: owner.into(),
             deps,
             vars: Box::new(vars),
         }
+    }
+
+    /// Marks the page as one of the pages of the list at `list`.
+    fn of_list(mut self, list: &str) -> Self {
+        self.list = list.to_string();
+        self
     }
 }
 
@@ -314,7 +326,7 @@ fn render_job(
         Value::String(ctx.config.permalink(&ctx.config.url(&job.path))),
     );
     vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
-    vars.insert("feeds".into(), feed_links_for(ctx, &job.path, &job.lang));
+    vars.insert("feeds".into(), feed_links_for(ctx, &job.list, &job.lang));
     vars.insert("translations".into(), Value::Array(translations));
     vars.insert("jsonld".into(), Value::Null);
     vars.insert(
@@ -343,7 +355,7 @@ fn render_job(
             });
         }
     }
-    let tctx = tera::Context::from_value(Value::Object(vars)).unwrap_or_default();
+    let tctx = tera_context(Value::Object(vars), &job.owner, &job.path, &job.template)?;
     let html = ctx
         .theme
         .render(&job.template, &job.lang, &tctx)
@@ -363,6 +375,24 @@ fn render_job(
         bytes: Some(html.into_bytes()),
         key,
         deps: job.deps,
+    })
+}
+
+/// The Tera context of a page. One that cannot be made is an error naming the page: an
+/// empty context would render the page without its content, and the build would pass.
+fn tera_context(
+    vars: Value,
+    owner: &str,
+    path: &str,
+    template: &str,
+) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_value(vars).map_err(|e| {
+        Diagnostic::error(
+            owner,
+            1,
+            1,
+            format!("the variables of `{path}` (template `{template}`) cannot be handed to the theme: {e}"),
+        )
     })
 }
 
@@ -532,23 +562,26 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
         for (path, deps, paginator) in
             paginate(ctx, &section.path, &section.items, section.paginate_by)
         {
-            jobs.push(Job::new(
-                "section.html",
-                &section.lang,
-                path,
-                owner_of(section),
-                deps,
-                move || {
-                    let paginator = paginator();
-                    (
-                        vec![
-                            ("section", with_pages(&view(), paginator["pages"].clone())),
-                            ("paginator", paginator),
-                        ],
-                        translations(),
-                    )
-                },
-            ));
+            jobs.push(
+                Job::new(
+                    "section.html",
+                    &section.lang,
+                    path,
+                    owner_of(section),
+                    deps,
+                    move || {
+                        let paginator = paginator();
+                        (
+                            vec![
+                                ("section", with_pages(&view(), paginator["pages"].clone())),
+                                ("paginator", paginator),
+                            ],
+                            translations(),
+                        )
+                    },
+                )
+                .of_list(&section.path),
+            );
         }
     }
 }
@@ -604,25 +637,28 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
             for (path, deps, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
                 let (taxonomy, mut term_view) = (taxonomy.clone(), term.clone());
-                jobs.push(Job::new(
-                    "taxonomy_term.html",
-                    &tax.lang,
-                    path,
-                    format!("(taxonomy {} term {})", tax.name, t.name),
-                    deps,
-                    move || {
-                        let paginator = paginator();
-                        term_view["pages"] = paginator["pages"].clone();
-                        (
-                            vec![
-                                ("taxonomy", Value::clone(&taxonomy)),
-                                ("term", term_view),
-                                ("paginator", paginator),
-                            ],
-                            vec![],
-                        )
-                    },
-                ));
+                jobs.push(
+                    Job::new(
+                        "taxonomy_term.html",
+                        &tax.lang,
+                        path,
+                        format!("(taxonomy {} term {})", tax.name, t.name),
+                        deps,
+                        move || {
+                            let paginator = paginator();
+                            term_view["pages"] = paginator["pages"].clone();
+                            (
+                                vec![
+                                    ("taxonomy", Value::clone(&taxonomy)),
+                                    ("term", term_view),
+                                    ("paginator", paginator),
+                                ],
+                                vec![],
+                            )
+                        },
+                    )
+                    .of_list(&term_path),
+                );
             }
         }
     }
@@ -634,25 +670,32 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) 
     let lang = config.default_language.clone();
     let urls = Urls { config };
     let mut authors = Vec::new();
+    let (authors_in_use, sources_in_use) = (site.authors_in_use(), site.sources_in_use());
     for (id, person) in &site.authors {
+        if !authors_in_use.contains(id.as_str()) {
+            continue;
+        }
         let items: Vec<ItemId> = listed_sorted(site, |i| site.items[i].authors.contains(id));
         let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
         for (path, deps, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
             let mut view = view.clone();
-            jobs.push(Job::new(
-                "author.html",
-                &lang,
-                path,
-                "data/authors.toml",
-                deps,
-                move || {
-                    let paginator = paginator();
-                    view["pages"] = paginator["pages"].clone();
-                    (vec![("author", view), ("paginator", paginator)], vec![])
-                },
-            ));
+            jobs.push(
+                Job::new(
+                    "author.html",
+                    &lang,
+                    path,
+                    "data/authors.toml",
+                    deps,
+                    move || {
+                        let paginator = paginator();
+                        view["pages"] = paginator["pages"].clone();
+                        (vec![("author", view), ("paginator", paginator)], vec![])
+                    },
+                )
+                .of_list(&base),
+            );
         }
     }
     jobs.push(Job::new(
@@ -666,6 +709,9 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) 
 
     let mut sources = Vec::new();
     for s in &site.sources {
+        if !sources_in_use.contains(s.id.as_str()) {
+            continue;
+        }
         let citing: Vec<ItemId> = listed_sorted(site, |i| {
             site.items[i]
                 .rendered
@@ -893,7 +939,11 @@ fn feed_plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<ItemId>)>
             ));
         }
     }
+    let in_use = site.authors_in_use();
     for (id, person) in &site.authors {
+        if !in_use.contains(id.as_str()) {
+            continue;
+        }
         let ids = (0..site.items.len())
             .filter(|&i| site.items[i].authors.contains(id))
             .collect();
@@ -906,12 +956,9 @@ fn feed_plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<ItemId>)>
     plan
 }
 
-/// The `feeds` a page links to: its own list's feed, and its language's site feed.
-fn feed_links_for(ctx: &RenderCtx<'_>, path: &str, lang: &str) -> Value {
-    let base = match path.find("page/") {
-        Some(i) if path.ends_with('/') => &path[..i],
-        _ => path,
-    };
+/// The `feeds` a page links to: its own list's feed (`base`: the path of the list's first
+/// page), and its language's site feed.
+fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
     let mut links = Vec::new();
     let corrections = format!("{}/corrections/", ctx.config.lang_prefix(lang));
     if base == corrections {
@@ -962,6 +1009,13 @@ pub fn list_feed_outputs(
 ) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
     let plan = feed_plan(site, config);
+    // The theme's word in the item's language (`withdrawn` in its i18n files).
+    let withdrawn = |lang: &str| {
+        ctx.theme
+            .string(lang, "withdrawn", &config.default_language)
+            .unwrap_or("Withdrawn")
+            .to_string()
+    };
     plan.par_iter()
         .filter(|(_, _, ids)| keep(ids))
         .flat_map_iter(|(base, title, ids)| {
@@ -983,7 +1037,7 @@ pub fn list_feed_outputs(
                 title: title.clone(),
                 home: config.permalink(&config.url(base)),
                 lang,
-                entries: feeds::item_entries(site, config, ids, config.feed_limit),
+                entries: feeds::item_entries(site, config, ids, config.feed_limit, &withdrawn),
             };
             feeds::write(config, &feed)
         })
@@ -1034,4 +1088,18 @@ pub fn corrections_feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
         out.extend(feeds::write(config, &feed));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_context_that_cannot_be_made_is_an_error_not_an_empty_page() {
+        let e = tera_context(Value::Null, "content/a.md", "/a/", "page.html").unwrap_err();
+        assert!(e.is_error());
+        assert!(e.message.contains("`/a/`"), "{}", e.message);
+        let ok = tera_context(json!({"x": 1}), "content/a.md", "/a/", "page.html").unwrap();
+        assert_eq!(ok.get("x"), Some(&json!(1)));
+    }
 }

@@ -4,9 +4,9 @@
 //! `sitemap.xml` becomes the sitemap index that lists them, as the sitemaps protocol requires.
 
 use super::Output;
+use super::xml::escape as esc;
 use crate::config::Config;
 use crate::dates::rfc3339_utc;
-use crate::markdown::escape_html as esc;
 use crate::model::Site;
 use jiff::{Timestamp, ToSpan};
 

@@ -31,6 +31,8 @@ pub enum StaticSource {
 /// static files to copy.
 pub struct Theme {
     teras: HashMap<String, Tera>,
+    /// The i18n strings by language, for text pressroom writes outside templates (feeds).
+    strings: std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
     /// Static files by output path (`/style.css`), site files over theme files.
     pub statics: BTreeMap<String, StaticSource>,
 }
@@ -190,7 +192,21 @@ impl Theme {
             });
             teras.insert(lang.code.clone(), tera);
         }
-        Ok(Theme { teras, statics })
+        Ok(Theme {
+            teras,
+            statics,
+            strings,
+        })
+    }
+
+    /// The theme's string `key` in `lang` (or its base language, then the site's default
+    /// language), as `trans` gives it to templates; None when no language has it.
+    pub fn string(&self, lang: &str, key: &str, default_lang: &str) -> Option<&str> {
+        let base = lang.split('-').next().unwrap_or(lang);
+        [lang, base, default_lang]
+            .into_iter()
+            .find_map(|l| self.strings.get(l).and_then(|t| t.get(key)))
+            .map(String::as_str)
     }
 
     /// Whether a template exists.

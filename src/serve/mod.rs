@@ -13,7 +13,7 @@ use crate::options::BuildOptions;
 use crate::render::theme::StaticSource;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -115,6 +115,18 @@ impl Shared {
             .lock()
             .map(|mut cur| std::mem::replace(&mut *cur, Arc::new(next)));
         self.send(&format!("data: {id}\n\n"));
+    }
+
+    /// A new event stream: registered first, then sent the current build id, so a build
+    /// published in between reaches it (as the id it reads or as the event it is sent).
+    /// Read the other way round, a rebuild between the two was never announced to it.
+    fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = channel();
+        if let Ok(mut ls) = self.listeners.lock() {
+            ls.push(tx.clone());
+        }
+        let _ = tx.send(format!("data: {}\n\n", self.snapshot().id));
+        rx
     }
 
     /// Sends one server-sent event to every open stream, forgetting closed ones.
@@ -675,11 +687,7 @@ fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
 /// comment every 15 s so a closed tab is noticed and its thread ends.
 fn serve_events(req: tiny_http::Request, shared: &Shared) {
     use std::io::Write;
-    let (tx, rx) = channel();
-    let _ = tx.send(format!("data: {}\n\n", shared.snapshot().id));
-    if let Ok(mut ls) = shared.listeners.lock() {
-        ls.push(tx);
-    }
+    let rx = shared.subscribe();
     let mut out = req.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n";
     if out
@@ -702,5 +710,33 @@ fn serve_events(req: tiny_http::Request, shared: &Shared) {
         {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_published_while_a_stream_opens_is_announced() {
+        let shared = Arc::new(Shared::default());
+        // Hold the listener list so the new stream stops midway through opening.
+        let streams = shared.listeners.lock().unwrap();
+        let opening = {
+            let shared = shared.clone();
+            std::thread::spawn(move || shared.subscribe())
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        // Meanwhile a rebuild is published (and announced to the streams registered so far).
+        *shared.current.lock().unwrap() = Arc::new(Snapshot {
+            id: 7,
+            ..Snapshot::default()
+        });
+        drop(streams);
+        let events: Vec<String> = opening.join().unwrap().try_iter().collect();
+        assert!(
+            events.iter().any(|e| e == "data: 7\n\n"),
+            "the stream never heard of build 7: {events:?}"
+        );
     }
 }
