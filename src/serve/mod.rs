@@ -477,7 +477,8 @@ fn is_source(path: &std::path::Path) -> bool {
     let templates = path.components().any(|c| c.as_os_str() == "templates");
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e, "md" | "toml" | "lock") || (e == "html" && templates))
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|e| matches!(e.as_str(), "md" | "toml" | "lock") || (e == "html" && templates))
 }
 
 /// Whether two snapshots serve the same files (generated files compared by identity: the
