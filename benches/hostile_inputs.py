@@ -11,7 +11,6 @@ status and the peak RSS of the build.
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -69,17 +68,24 @@ def run(binary, name, scale, timeout):
         cmd = [binary, "build", "--quiet", "--now", "2026-11-23T08:00:00Z", "--root", root,
                "--output", os.path.join(tmp, "public")]
         started = time.monotonic()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        try:
-            p = subprocess.run(cmd, capture_output=True, timeout=timeout)
-            code = p.returncode
-            err = p.stderr.decode(errors="replace").strip().splitlines()
-        except subprocess.TimeoutExpired:
-            code, err = "timeout", []
+        with tempfile.TemporaryFile() as errf:
+            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf)
+            code = None
+            while code is None:
+                pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    code = os.waitstatus_to_exitcode(status)
+                    p.returncode = code
+                elif time.monotonic() - started > timeout:
+                    p.kill()
+                    pid, status, usage = os.wait4(p.pid, 0)
+                    p.returncode = code = "timeout"
+                else:
+                    time.sleep(0.01)
+            errf.seek(0)
+            err = errf.read().decode(errors="replace").strip().splitlines()
         took = time.monotonic() - started
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        # ru_maxrss of children is the largest of any child so far: only a rise is this run's.
-        peak = f"{rss / 1024:.0f} MiB" if rss > before else f"<= {before / 1024:.0f} MiB"
+        peak = f"{usage.ru_maxrss / 1024:.0f} MiB"
         first = err[0][:110] if err else ""
         print(f"{name:15} x{scale:<3} {len(text) / 1024:9.0f} KiB  {took:7.2f} s  exit {code}  "
               f"peak {peak}  {first}", flush=True)

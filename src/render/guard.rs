@@ -23,11 +23,14 @@ pub const MAX_RANGE: u64 = 100_000;
 thread_local! {
     /// Where the guard stopped the render on this thread: rendering is synchronous, so the
     /// render that fails is the one that reads it back (see `take_trip`).
-    static TRIP: RefCell<Option<(String, usize)>> = const { RefCell::new(None) };
+    static TRIP: RefCell<Option<Trip>> = const { RefCell::new(None) };
 }
 
-/// The template file and line where the last render on this thread was stopped, if it was.
-pub fn take_trip() -> Option<(String, usize)> {
+/// Where and why the guard stopped a render: template file, line, message.
+pub type Trip = (String, usize, String);
+
+/// Where and why the last render on this thread was stopped, if it was.
+pub fn take_trip() -> Option<Trip> {
     TRIP.with(|t| t.borrow_mut().take())
 }
 
@@ -53,10 +56,11 @@ fn guard(args: &HashMap<String, Value>) -> tera::Result<Value> {
             .get("what")
             .and_then(Value::as_str)
             .unwrap_or("template");
-        TRIP.with(|t| *t.borrow_mut() = Some((file.to_string(), line)));
-        return Err(tera::Error::msg(format!(
+        let message = format!(
             "{what} recurses too deeply (it calls itself, directly or through others, without end)"
-        )));
+        );
+        TRIP.with(|t| *t.borrow_mut() = Some((file.to_string(), line, message.clone())));
+        return Err(tera::Error::msg(message));
     }
     Ok(Value::String(String::new()))
 }
@@ -244,7 +248,7 @@ mod tests {
                 let r = t
                     .render(name, &tera::Context::new())
                     .map_err(|e| crate::render::theme::error_chain(&e));
-                (r, take_trip())
+                (r, take_trip().map(|(f, l, _)| (f, l)))
             })
             .expect("thread")
             .join()

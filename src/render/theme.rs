@@ -223,10 +223,17 @@ impl Theme {
             });
         };
         super::guard::take_trip();
-        tera.render(template, ctx).map_err(|e| RenderError {
-            message: error_chain(&e),
-            at: super::guard::take_trip(),
-        })
+        tera.render(template, ctx)
+            .map_err(|e| match super::guard::take_trip() {
+                Some((file, line, message)) => RenderError {
+                    message,
+                    at: Some((file, line)),
+                },
+                None => RenderError {
+                    message: error_chain(&e),
+                    at: None,
+                },
+            })
     }
 }
 
