@@ -177,6 +177,14 @@ impl Config {
             .filter(|p| p != "/")
             .unwrap_or_default();
         let default_language = raw.default_language.unwrap_or_else(|| "en".into());
+        if !valid_language_code(&default_language) {
+            return Err(at(
+                key_at("default_language"),
+                format!(
+                    "`{default_language}` is not a language code; use a code such as `en`, `fr` or `pt-BR`"
+                ),
+            ));
+        }
         let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".into());
         let timezone =
             crate::dates::time_zone(&timezone_name).map_err(|m| at(key_at("timezone"), m))?;
@@ -237,6 +245,19 @@ impl Config {
             translation_fallback: raw.translation_fallback.unwrap_or(false),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
+    }
+
+    /// A config error at the line of `key` in `site.toml` (for checks made after parsing, such
+    /// as the theme's languages).
+    pub fn error_at_key(&self, key: &str, message: String) -> Error {
+        let text = std::fs::read_to_string(self.root.join("site.toml")).unwrap_or_default();
+        let (line, col) = LineIndex::new(&text).position(find_key_offset(&text, key));
+        Error::Config {
+            path: "site.toml".into(),
+            line,
+            col,
+            message,
+        }
     }
 
     /// Whether `code` is one of the site's languages.

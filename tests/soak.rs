@@ -334,3 +334,152 @@ fn serve_keeps_answering_through_rapid_edits() {
     assert!(last > 2, "rebuilt only {last} times");
     server.stop();
 }
+
+/// This process's resident memory in KiB (the server runs inside the test).
+#[cfg(target_os = "linux")]
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .expect("status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
+/// Sends `head` then up to `flood` more bytes of header (until the server stops reading) and
+/// returns the status it answered, if an answer came before the connection closed.
+fn send_flood(addr: &str, head: &[u8], flood: usize) -> Option<u16> {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    s.set_write_timeout(Some(Duration::from_secs(10))).ok()?;
+    let _ = s.write_all(head);
+    let chunk = vec![b'a'; 1 << 16];
+    let mut sent = 0;
+    while sent < flood {
+        if s.write_all(&chunk).is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw)
+        .split(' ')
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Request heads are bounded (a 200 MB header or a long request line does not grow memory),
+/// a static file swapped for a symbolic link to outside the site is never served, whatever the
+/// timing, and memory stays flat over thousands of requests.
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_requests_are_bounded_and_swaps_never_leak() {
+    let dir = tempfile::Builder::new()
+        .prefix("pressroom-soak-")
+        .tempdir()
+        .expect("temp dir");
+    let root: PathBuf = dir.path().join("site");
+    write(
+        &root,
+        "site.toml",
+        "title = \"Soak\"\nbase_url = \"https://example.com\"\n",
+    );
+    write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    write(&root, "static/swap/file.txt", "harmless");
+    write(dir.path(), "outside/file.txt", SECRET);
+    let server = start(&root, Arc::default());
+    let addr = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+
+    // Oversized heads: 414 and 431 (or a closed connection), never a buffer of their size.
+    let before = rss_kib();
+    let line = format!("GET /{} HTTP/1.1\r\n", "a".repeat(1 << 20));
+    let status = send_flood(&addr, line.as_bytes(), 0);
+    assert!(
+        matches!(status, Some(414) | None),
+        "a 1 MiB request line got {status:?}"
+    );
+    let status = send_flood(&addr, b"GET / HTTP/1.1\r\nX-Flood: ", 200 << 20);
+    assert!(
+        matches!(status, Some(431) | None),
+        "a 200 MB header got {status:?}"
+    );
+    let grown = rss_kib().saturating_sub(before);
+    assert!(
+        grown < 32 << 10,
+        "a 200 MB header grew memory by {grown} KiB"
+    );
+    assert_eq!(get(&addr, "/swap/file.txt").map(|r| r.0), Some(200));
+
+    // The file, and its folder, swapped for links to outside while clients fetch them.
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let (root, outside, stop) = (root.clone(), dir.path().join("outside"), stop.clone());
+        std::thread::spawn(move || {
+            let (file, folder) = (root.join("static/swap/file.txt"), root.join("static/swap"));
+            let mut swaps = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = std::fs::remove_file(&file);
+                let _ = std::os::unix::fs::symlink(outside.join("file.txt"), &file);
+                let _ = std::fs::remove_file(&file);
+                let _ = std::fs::write(&file, "harmless");
+                let _ = std::fs::rename(&folder, root.join("static/swap-aside"));
+                let _ = std::os::unix::fs::symlink(&outside, &folder);
+                let _ = std::fs::remove_file(&folder);
+                let _ = std::fs::rename(root.join("static/swap-aside"), &folder);
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let leaks = Arc::new(AtomicUsize::new(0));
+    let served = Arc::new(AtomicUsize::new(0));
+    let mut rss = Vec::new();
+    for round in 0..4 {
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                let (addr, leaks, served) = (addr.clone(), leaks.clone(), served.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..1_000 {
+                        if let Some((status, body)) = get(&addr, "/swap/file.txt") {
+                            served.fetch_add(1, Ordering::Relaxed);
+                            if body.contains(SECRET) {
+                                leaks.fetch_add(1, Ordering::Relaxed);
+                                eprintln!("leak: {status}");
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for c in clients {
+            c.join().expect("client");
+        }
+        rss.push(rss_kib());
+        eprintln!("round {round}: RSS {} KiB", rss[round]);
+    }
+    stop.store(true, Ordering::Relaxed);
+    let swaps = swapper.join().expect("swapper");
+    eprintln!(
+        "{} requests, {swaps} swaps, {} leaks, RSS by round {rss:?} KiB",
+        served.load(Ordering::Relaxed),
+        leaks.load(Ordering::Relaxed)
+    );
+    assert_eq!(
+        leaks.load(Ordering::Relaxed),
+        0,
+        "served a file outside the site"
+    );
+    assert!(
+        served.load(Ordering::Relaxed) > 10_000,
+        "the server stopped answering"
+    );
+    // Flat: the last round no more than 16 MiB above the first (allocator noise).
+    assert!(rss[3] < rss[0] + (16 << 10), "memory grew: {rss:?} KiB");
+    server.stop();
+}

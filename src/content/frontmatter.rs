@@ -385,6 +385,20 @@ pub fn parse<T: DeserializeOwned>(
         let (line, col) = lines.position(split.front_offset + offset);
         Diagnostic::error(path, line, col, message)
     };
+    let too_deep = (split.syntax == Syntax::Yaml)
+        .then(|| too_deep_flow(split.front))
+        .flatten();
+    if let Some(offset) = too_deep {
+        return Err(vec![
+            diag_at(
+                offset,
+                format!(
+                    "front matter nested deeper than {MAX_YAML_FLOW_DEPTH} levels of `[` and `{{`"
+                ),
+            )
+            .with_help("flatten the value, or move the data into a file under `data/`"),
+        ]);
+    }
     let unknown = unknown_top_level_keys(split, known);
     if !unknown.is_empty() {
         return Err(unknown
@@ -422,6 +436,58 @@ pub fn parse<T: DeserializeOwned>(
     }
 }
 
+/// How deep `[`/`{` may nest in YAML front matter. The YAML scanner rescans every open level
+/// at each token, so time grows with the square of the depth (40,000 levels: 10 s); the
+/// parser's own recursion limit (128) only stops it after that work.
+pub const MAX_YAML_FLOW_DEPTH: usize = 64;
+
+/// The offset of the first `[` or `{` that opens a flow collection deeper than
+/// [`MAX_YAML_FLOW_DEPTH`], found in one linear pass. Quoted scalars and comments are skipped;
+/// a bracket inside a plain scalar counts too, which can only overestimate the depth (64
+/// unbalanced brackets in plain text are no front matter a writer means).
+fn too_deep_flow(yaml: &str) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_token = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':'
+            );
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_YAML_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'#' if starts_token => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' if starts_token => {
+                // '' is an escaped quote inside: it ends and reopens, which this loop follows.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'"' if starts_token => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Top-level keys of the block that are not in `known` (empty when the block does not parse:
 /// the typed pass then reports the syntax error with its position).
 fn unknown_top_level_keys(split: &Split<'_>, known: &[&str]) -> Vec<String> {
@@ -452,6 +518,36 @@ pub fn key_offset(split: &Split<'_>, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_yaml_flow_nesting_is_refused_at_its_line() {
+        let shallow = format!(
+            "a: {}{}\n",
+            "[".repeat(MAX_YAML_FLOW_DEPTH),
+            "]".repeat(MAX_YAML_FLOW_DEPTH)
+        );
+        assert_eq!(too_deep_flow(&shallow), None);
+        let quoted = format!(
+            "a: \"{}\"\nb: '{}'\n# {}\n",
+            "[".repeat(200),
+            "{".repeat(200),
+            "[".repeat(200)
+        );
+        assert_eq!(
+            too_deep_flow(&quoted),
+            None,
+            "quoted and commented brackets do not nest"
+        );
+        assert_eq!(
+            too_deep_flow("t: it's [a]\nb: [[c]]\n"),
+            None,
+            "an apostrophe in a word is no quote"
+        );
+        let deep = format!("title: x\nextra:\n  x: {}\n", "[".repeat(40_000));
+        let at = too_deep_flow(&deep).expect("too deep");
+        assert_eq!(&deep[at..at + 1], "[");
+        assert_eq!(deep[..at].lines().count(), 3, "on the third line");
+    }
 
     #[test]
     fn splits_toml_and_yaml() {

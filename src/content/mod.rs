@@ -141,6 +141,15 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
     if src.is_section_index() {
         let front: SectionFront =
             frontmatter::parse(&text, &split, frontmatter::SECTION_KEYS, &src.rel)?;
+        if front.paginate_by == Some(0) {
+            // Zero items a page would make endless empty pages; site.toml refuses it too.
+            let offset = frontmatter::key_offset(&split, "paginate_by");
+            let (line, col) = LineIndex::new(&text).position(offset);
+            return Err(vec![
+                Diagnostic::error(&src.rel, line, col, "`paginate_by` must be at least 1")
+                    .with_help("remove it to use the site's `paginate_by`, or set a number of items per page"),
+            ]);
+        }
         Ok(One::Section(Box::new(Parsed {
             src,
             text,

@@ -98,7 +98,9 @@ pub fn walk(config: &Config, diags: &mut Vec<Diagnostic>) -> Walked {
             ));
             continue;
         };
-        if !rel_content.ends_with(".md") {
+        // `x.MD` and `x.Md` are Markdown too (files from Windows and macOS keep their
+        // upper-case extensions); skipping them silently lost pages.
+        if !is_markdown(&rel_content) {
             out.assets.push((rel_content, path.to_path_buf()));
             continue;
         }
@@ -139,6 +141,13 @@ pub fn walk(config: &Config, diags: &mut Vec<Diagnostic>) -> Walked {
         });
     }
     out
+}
+
+/// Whether a file name ends in `.md`, in any case.
+fn is_markdown(name: &str) -> bool {
+    name.len() > 3
+        && name.is_char_boundary(name.len() - 3)
+        && name[name.len() - 3..].eq_ignore_ascii_case(".md")
 }
 
 /// Hidden files, editor backups and swap files are not content.

@@ -177,6 +177,9 @@ struct PageCtx<'a> {
     page_sources: HashSet<&'a str>,
     cited: IndexMap<String, CitedSource>,
     heading_ids: HashSet<String>,
+    /// For each base id, the next suffix to try: ten thousand headings with the same text
+    /// would otherwise each walk every suffix taken before them (quadratic).
+    next_suffix: HashMap<String, usize>,
     links: Vec<String>,
     diags: Vec<Diagnostic>,
     item: Option<&'a Item>,
@@ -193,6 +196,7 @@ impl<'a> PageCtx<'a> {
             page_sources: page_sources.iter().map(|s| s.id.as_str()).collect(),
             cited: IndexMap::new(),
             heading_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             links: Vec::new(),
             diags: Vec::new(),
             item: None,
@@ -418,13 +422,17 @@ impl<'a> PageCtx<'a> {
         } else {
             base
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.heading_ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.heading_ids.insert(base.clone()) {
+            return base;
         }
-        id
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.heading_ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! parallel; nothing here touches the disk (a build's sink does, see [`crate::output`]).
 
 pub mod feeds;
+pub mod guard;
 pub mod record;
 pub mod search;
 pub mod sitemap;
@@ -359,16 +360,24 @@ fn render_job(
     let html = ctx
         .theme
         .render(&job.template, &job.lang, &tctx)
-        .map_err(|e| {
-            Diagnostic::error(
+        .map_err(|e| match e.at {
+            // The guard stopped a runaway recursion: point at the template line that recurses.
+            Some((file, line)) => Diagnostic::error(
+                file,
+                line,
+                1,
+                format!("{} (rendering `{}`)", e.message, job.path),
+            )
+            .with_help("give the recursion an end: an `if` that stops it once the data runs out"),
+            None => Diagnostic::error(
                 &job.owner,
                 1,
                 1,
                 format!(
-                    "rendering `{}` with template `{}` failed: {e}",
-                    job.path, job.template
+                    "rendering `{}` with template `{}` failed: {}",
+                    job.path, job.template, e.message
                 ),
-            )
+            ),
         })?;
     Ok(Page {
         path: file,

@@ -108,6 +108,7 @@ impl Theme {
             }
         }
 
+        check_default_language(config, &strings)?;
         let mut base = Tera::default();
         base.autoescape_on(vec![".html", ".xml"]);
         // Each template is parsed once, all in parallel (pest's parser is most of a theme's
@@ -117,7 +118,13 @@ impl Theme {
         use rayon::prelude::*;
         let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
             .par_iter()
-            .map(|(name, (text, shown))| (name, shown, tera::Template::new(name, None, text)))
+            .map(|(name, (text, shown))| {
+                let parsed = tera::Template::new(name, None, text).map(|mut t| {
+                    super::guard::instrument(&mut t, shown, text);
+                    t
+                });
+                (name, shown, parsed)
+            })
             .collect();
         let mut broken = false;
         for (name, shown, result) in parsed {
@@ -154,6 +161,7 @@ impl Theme {
             ));
             return Err(Error::Content(1));
         }
+        super::guard::register(&mut base);
         base.register_filter("date", date_filter);
         let base_path = config.base_path.clone();
         base.register_function("get_url", move |args: &HashMap<String, Value>| {
@@ -223,14 +231,58 @@ impl Theme {
         template: &str,
         lang: &str,
         ctx: &tera::Context,
-    ) -> std::result::Result<String, String> {
-        let tera = self
-            .teras
-            .get(lang)
-            .or_else(|| self.teras.values().next())
-            .ok_or("no languages")?;
-        tera.render(template, ctx).map_err(|e| error_chain(&e))
+    ) -> std::result::Result<String, RenderError> {
+        let Some(tera) = self.teras.get(lang).or_else(|| self.teras.values().next()) else {
+            return Err(RenderError {
+                message: "no languages".into(),
+                at: None,
+            });
+        };
+        super::guard::take_trip();
+        tera.render(template, ctx)
+            .map_err(|e| match super::guard::take_trip() {
+                Some((file, line, message)) => RenderError {
+                    message,
+                    at: Some((file, line)),
+                },
+                None => RenderError {
+                    message: error_chain(&e),
+                    at: None,
+                },
+            })
     }
+}
+
+/// The default language's strings are every other language's fallback: a theme without them
+/// cannot render a page (it failed inside the 404 template). Other languages without strings
+/// fall back to the default language's.
+fn check_default_language(
+    config: &Config,
+    strings: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<()> {
+    let code = config.default_language.as_str();
+    let base = code.split('-').next().unwrap_or(code);
+    if strings.contains_key(code) || strings.contains_key(base) {
+        return Ok(());
+    }
+    let known: Vec<&str> = strings.keys().map(String::as_str).collect();
+    Err(config.error_at_key(
+        "default_language",
+        format!(
+            "`default_language = \"{code}\"`: the theme has no strings for `{code}` (it has {}); add `themes/{}/i18n/{code}.toml` or choose one of those",
+            known.join(", "),
+            config.theme
+        ),
+    ))
+}
+
+/// Why a render failed, and where when pressroom's guard stopped it (template file, line).
+#[derive(Debug)]
+pub struct RenderError {
+    /// Tera's message with its causes.
+    pub message: String,
+    /// The template line a runaway recursion was stopped at.
+    pub at: Option<(String, usize)>,
 }
 
 fn merge_strings(

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 use crate::options::BuildOptions;
 use crate::render::theme::StaticSource;
 use std::collections::HashMap;
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -161,16 +164,12 @@ impl Server {
 /// is done. `report` receives events from the watcher thread.
 pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<Server> {
     let server = listen(&opts, report_ref(&report))?;
-    let local = server
-        .server_addr()
-        .to_ip()
+    let addr = server.local_addr().ok();
+    let local = addr
         .map(|a| a.to_string())
         .unwrap_or_else(|| format!("{}:{}", opts.bind, opts.port));
     let url = format!("http://{local}/");
-    let loopback = server
-        .server_addr()
-        .to_ip()
-        .is_some_and(|a| a.ip().is_loopback());
+    let loopback = addr.is_some_and(|a| a.ip().is_loopback());
     if !loopback {
         report(Event::PublicBind(local.clone()));
     }
@@ -191,14 +190,9 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
         &mut cache,
         (true, first),
     );
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || {
-            while let Ok(req) = server.recv() {
-                handle(req, &shared);
-            }
-        });
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || accept_loop(server, shared));
     }
     let (stop_tx, stop_rx) = channel();
     let changes = watch::watch(&build_opts.root)?;
@@ -272,7 +266,7 @@ pub fn run(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -
 
 /// Binds `bind:port`; when the port is busy and `port_fallback` is set, the next free one of
 /// the nine after it (and says so).
-fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<tiny_http::Server> {
+fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<TcpListener> {
     let tries = if opts.port_fallback && opts.port != 0 {
         10
     } else {
@@ -281,7 +275,7 @@ fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<tiny_http::Serv
     let mut last = String::new();
     for port in (opts.port..=u16::MAX).take(tries) {
         // A tuple, not "bind:port": `::1:1111` is no socket address, `[::1]:1111` is.
-        match tiny_http::Server::http((opts.bind.as_str(), port)) {
+        match TcpListener::bind((opts.bind.as_str(), port)) {
             Ok(server) => {
                 if port != opts.port {
                     report(Event::PortInUse {
@@ -292,9 +286,7 @@ fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<tiny_http::Serv
                 return Ok(server);
             }
             Err(e) => {
-                let busy = e
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::AddrInUse);
+                let busy = e.kind() == std::io::ErrorKind::AddrInUse;
                 last = e.to_string();
                 if !busy {
                     break;
@@ -315,6 +307,70 @@ fn listen(opts: &ServeOptions, report: &dyn Fn(Event)) -> Result<tiny_http::Serv
         "cannot listen on {} {ports}: {last}; is another server running there? choose another port with `--port`",
         opts.bind
     )))
+}
+
+/// Most connections served at once; more are closed at once (each holds a thread).
+const MAX_CONNECTIONS: usize = 512;
+/// How long a client may take to send its request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections until the process ends, each on its own thread (live-reload streams
+/// stay open), at most [`MAX_CONNECTIONS`] at a time.
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let open = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            continue;
+        }
+        let (shared, open) = (shared.clone(), open.clone());
+        let spawned = std::thread::Builder::new().spawn(move || {
+            connection(stream, &shared);
+            open.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            // Out of threads: the stream was dropped (closed) with the closure.
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Reads one request head within the limits of [`http::read_head`] and answers it.
+fn connection(stream: TcpStream, shared: &Arc<Shared>) {
+    let _ = stream.set_read_timeout(Some(HEAD_TIMEOUT));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = std::io::BufReader::with_capacity(4096, read_half);
+    match http::read_head(&mut reader) {
+        Ok(head) => handle(Request { stream, head }, shared),
+        Err(e) => {
+            if let Some(status) = e.status() {
+                let message = format!("{status} {}\n", http::reason(status));
+                let mut stream = stream;
+                let headers = [("Content-Type", "text/plain; charset=utf-8")];
+                let _ = http::respond(&mut stream, status, &headers, message.as_bytes(), true);
+                // Unread input may still be arriving: read a little of it so that closing
+                // does not reset the connection before the client reads the answer.
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+                let _ = std::io::copy(&mut reader.take(1 << 20), &mut std::io::sink());
+            }
+        }
+    }
+}
+
+/// A request whose head has been read, and its connection.
+struct Request {
+    stream: TcpStream,
+    head: http::Head,
+}
+
+impl Request {
+    fn url(&self) -> &str {
+        &self.head.target
+    }
 }
 
 fn report_ref<F: Fn(Event)>(f: &F) -> &dyn Fn(Event) {
@@ -489,7 +545,8 @@ fn is_source(path: &std::path::Path) -> bool {
     let templates = path.components().any(|c| c.as_os_str() == "templates");
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e, "md" | "toml" | "lock") || (e == "html" && templates))
+        .map(str::to_ascii_lowercase)
+        .is_some_and(|e| matches!(e.as_str(), "md" | "toml" | "lock") || (e == "html" && templates))
 }
 
 /// Whether two snapshots serve the same files (generated files compared by identity: the
@@ -516,15 +573,19 @@ const EVENTS_PATH: &str = "/__pressroom/events";
 /// so an edit saved before the event stream connects still reloads the page.
 const LIVE_RELOAD: &str = r#"<script>(function(){var first="BUILD_ID";var es=new EventSource("/__pressroom/events");es.onmessage=function(e){if(e.data!==first){location.reload();}};es.addEventListener("css",function(){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href,location.href);u.searchParams.set("pressroom-reload",Date.now());var n=l.cloneNode(false);n.href=u.href;n.onload=function(){l.remove();};l.parentNode.insertBefore(n,l.nextSibling);});});})();</script>"#;
 
-fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
+fn handle(req: Request, shared: &Arc<Shared>) {
     let Some(path) = http::site_path(req.url()) else {
-        let _ = req.respond(tiny_http::Response::from_string("bad request").with_status_code(400));
+        respond_bytes(
+            req,
+            400,
+            "text/plain; charset=utf-8",
+            b"bad request".to_vec(),
+        );
         return;
     };
     if path == EVENTS_PATH {
-        let shared = shared.clone();
-        // Each listener holds its connection open: give it its own thread, not a worker.
-        std::thread::spawn(move || serve_events(req, &shared));
+        // The stream holds its connection (and this connection's thread) open.
+        serve_events(req, shared);
         return;
     }
     let snap = shared.snapshot();
@@ -532,12 +593,8 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         Some(key) => (200, key),
         None if !path.ends_with('/') && snap.files.contains_key(&format!("{path}/index.html")) => {
             let location = format!("{path}/");
-            let header = tiny_http::Header::from_bytes("Location", location.as_bytes()).ok();
-            let mut resp = tiny_http::Response::empty(301);
-            if let Some(h) = header {
-                resp.add_header(h);
-            }
-            let _ = req.respond(resp);
+            let mut stream = req.stream;
+            let _ = http::respond(&mut stream, 301, &[("Location", &location)], b"", true);
             return;
         }
         None => (404, "/404.html".to_string()),
@@ -580,14 +637,16 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
 }
 
 /// Reads a static file or asset, but only when neither it nor any folder above it inside the
-/// site is a symbolic link: a link could point anywhere on the machine.
+/// site is a symbolic link: a link could point anywhere on the machine. The check is the open
+/// itself (no link followed at any step), so a file swapped for a link while the server runs
+/// cannot slip between a check and a read.
 fn read_inside(snap: &Snapshot, path: &std::path::Path) -> Option<Vec<u8>> {
-    let rel = path.strip_prefix(&snap.root).ok()?;
-    let real = path.canonicalize().ok()?;
-    if real != snap.canonical_root.join(rel) {
-        return None;
-    }
-    std::fs::read(real).ok()
+    let rel = path
+        .strip_prefix(&snap.root)
+        .ok()?
+        .to_str()?
+        .replace('\\', "/");
+    http::read_under(&snap.canonical_root, &rel)
 }
 
 /// The file key for a request path: exact file, or `index.html` of a folder.
@@ -599,15 +658,11 @@ fn lookup(snap: &Snapshot, path: &str) -> Option<String> {
     snap.files.contains_key(path).then(|| path.to_string())
 }
 
-fn respond_bytes(req: tiny_http::Request, status: u16, ctype: &str, bytes: Vec<u8>) {
-    let mut resp = tiny_http::Response::from_data(bytes).with_status_code(status);
-    if let Ok(h) = tiny_http::Header::from_bytes("Content-Type", ctype.as_bytes()) {
-        resp.add_header(h);
-    }
-    if let Ok(h) = tiny_http::Header::from_bytes("Cache-Control", "no-store") {
-        resp.add_header(h);
-    }
-    let _ = req.respond(resp);
+fn respond_bytes(req: Request, status: u16, ctype: &str, bytes: Vec<u8>) {
+    let with_body = req.head.method != "HEAD";
+    let mut stream = req.stream;
+    let headers = [("Content-Type", ctype), ("Cache-Control", "no-store")];
+    let _ = http::respond(&mut stream, status, &headers, &bytes, with_body);
 }
 
 fn inject(html: Vec<u8>, warnings: &[Diagnostic], id: u64) -> Vec<u8> {
@@ -682,13 +737,14 @@ fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
     )
 }
 
-/// Streams server-sent events on the raw connection (tiny_http's chunked encoder buffers,
-/// which would hold events back): the current build id first, then each new one, and a
+/// Streams server-sent events on the raw connection: the current build id first, then each new one, and a
 /// comment every 15 s so a closed tab is noticed and its thread ends.
-fn serve_events(req: tiny_http::Request, shared: &Shared) {
+fn serve_events(req: Request, shared: &Shared) {
     use std::io::Write;
     let rx = shared.subscribe();
-    let mut out = req.into_writer();
+    let mut out = req.stream;
+    // A client that stops reading must not hold this thread forever.
+    let _ = out.set_write_timeout(Some(Duration::from_secs(30)));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n";
     if out
         .write_all(head.as_bytes())
