@@ -20,12 +20,15 @@ pub(crate) enum Command {
         /// Shared flags.
         #[command(flatten)]
         global: Global,
-        /// Where to write the site.
+        /// Where to write the site (default: public/, or public-drafts/ with --drafts).
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Fail if published.lock would change (for CI).
         #[arg(long)]
         locked: bool,
+        /// Replace the output folder even if pressroom did not write it (its files are lost).
+        #[arg(long)]
+        force: bool,
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,

@@ -285,8 +285,8 @@ fn render_to(
 /// Builds the site into `opts.output`, atomically: pages are written into a staging folder
 /// as they are rendered, which replaces the output only when the build succeeded.
 pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    output::check_output_dir(&opts.root, &opts.output)?;
-    let staging = output::Staging::begin(&opts.output)?;
+    let out = output::claim(&opts.root, &opts.output, opts.force)?;
+    let staging = output::Staging::begin(&out)?;
     // `--audit` reads every page back once all are rendered: those are kept, written after.
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
     let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
@@ -294,6 +294,7 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
+        drafts: opts.drafts,
     };
     let written = std::mem::take(&mut built.outputs)
         .into_par_iter()

@@ -29,6 +29,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Refuse any change to `published.lock`.
     pub locked: bool,
+    /// Replace an output folder that pressroom did not write (`build --force`).
+    pub force: bool,
     /// Whether this build is a preview (serve): the ledger is read but never written.
     pub preview: bool,
     /// Run `check`'s audits on the finished site (links, embargo leaks, lint, parity).
@@ -48,6 +50,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             locked: false,
+            force: false,
             preview: false,
             audit: false,
             external: false,
