@@ -229,12 +229,22 @@ fn render_to(
         Ok(t) => t,
         Err(e) => return Err(fail(e, diags)),
     };
+    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
+    // The model's URL checks report an alias equal to another URL first: once is enough.
+    let collisions: Vec<Diagnostic> = render::alias_collisions(&ctx)
+        .into_iter()
+        .filter(|c| {
+            !diags
+                .iter()
+                .any(|d| d.is_error() && (&d.path, d.line, d.col) == (&c.path, c.line, c.col))
+        })
+        .collect();
+    diags.extend(collisions);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         return Err(fail(Error::Content(errors), diags));
     }
     watch.lap("theme");
-    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let kept = render::Keep::default();
     cache.render_pages(&ctx, &mut diags, stream.unwrap_or(&kept));
     let outputs = kept.into_outputs();

@@ -496,7 +496,8 @@ fn dedup(list: &[String]) -> Vec<String> {
 
 /// Two items (or an item and an alias) that would write the same URL are an error naming both.
 fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
-    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    // Each URL's item, and whether the item has it as an alias.
+    let mut owners: BTreeMap<String, (&Item, bool)> = BTreeMap::new();
     let reserved = [
         "/tags/",
         "/categories/",
@@ -540,38 +541,62 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
         let rel = item.src.rel.as_str();
         for path in std::iter::once(&item.path).chain(&item.aliases) {
             if generated(path) {
-                let what = if *path == item.path {
-                    "its URL"
+                let (what, (line, col)) = if *path == item.path {
+                    ("its URL", (1, 1))
                 } else {
-                    "the alias"
+                    ("the alias", item.alias_position(path))
                 };
                 diags.push(
                     Diagnostic::error(
                         rel,
-                        1,
-                        1,
+                        line,
+                        col,
                         format!("{what} `{path}` is taken by a page pressroom generates"),
                     )
                     .with_help("choose another `slug` or alias"),
                 );
             }
         }
-        for path in std::iter::once(&item.path).chain(&item.aliases) {
-            if let Some(other) = owners.insert(path.clone(), rel) {
-                diags.push(
-                    Diagnostic::error(
-                        rel,
-                        1,
-                        1,
-                        format!("URL `{path}` is also produced by `{other}`"),
-                    )
-                    .with_help(
-                        "give one of them a different `slug` or file name, or remove the alias",
-                    ),
-                );
+        for (i, path) in std::iter::once(&item.path).chain(&item.aliases).enumerate() {
+            if let Some(other) = owners.insert(path.clone(), (item, i > 0)) {
+                diags.push(url_collision(path, (item, i > 0), other));
             }
         }
     }
+}
+
+/// Two items that both produce URL `path`, each with whether it is its alias: an error at the
+/// alias's line when one of them is an alias, naming both.
+fn url_collision(path: &str, this: (&Item, bool), other: (&Item, bool)) -> Diagnostic {
+    let help = "give one of them a different `slug` or file name, or remove the alias";
+    let whose = |(item, alias): (&Item, bool)| {
+        if alias {
+            format!("the alias `{path}` of `{}`", item.src.rel)
+        } else {
+            format!("`{path}`, the page of `{}`", item.src.rel)
+        }
+    };
+    let (at, by) = match (this.1, other.1) {
+        (true, _) => (this, other),
+        (false, true) => (other, this),
+        (false, false) => {
+            return Diagnostic::error(
+                &this.0.src.rel,
+                1,
+                1,
+                format!("URL `{path}` is also produced by `{}`", other.0.src.rel),
+            )
+            .with_help(help);
+        }
+    };
+    let (line, col) = at.0.alias_position(path);
+    Diagnostic::error(
+        &at.0.src.rel,
+        line,
+        col,
+        format!("alias `{path}` collides with {}", whose(by)),
+    )
+    .with_help(help)
 }
 
 fn build_sections(

@@ -142,7 +142,10 @@ pub fn item_entries(site: &Site, config: &Config, ids: &[ItemId], limit: usize) 
         .collect()
 }
 
-/// Writes the three files of a feed.
+/// The file names of a feed's three files, in its folder.
+pub const FILES: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
+
+/// Writes the three files of a feed ([`FILES`]).
 pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
     vec![
         Output {
