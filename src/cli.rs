@@ -20,13 +20,16 @@ pub(crate) enum Command {
         /// Shared flags.
         #[command(flatten)]
         global: Global,
-        /// Where to write the site.
+        /// Where to write the site (default: public/, or public-drafts/ with --drafts).
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Accepted for older workflows: every build now refuses what the ledger forbids and
         /// never writes published.lock (`deploy` records publications).
         #[arg(long)]
         locked: bool,
+        /// Replace the output folder even if pressroom did not write it (its files are lost).
+        #[arg(long)]
+        force: bool,
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,

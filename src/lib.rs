@@ -238,12 +238,22 @@ fn render_to(
         Ok(t) => t,
         Err(e) => return Err(fail(e, diags)),
     };
+    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
+    // The model's URL checks report an alias equal to another URL first: once is enough.
+    let collisions: Vec<Diagnostic> = render::alias_collisions(&ctx)
+        .into_iter()
+        .filter(|c| {
+            !diags
+                .iter()
+                .any(|d| d.is_error() && (&d.path, d.line, d.col) == (&c.path, c.line, c.col))
+        })
+        .collect();
+    diags.extend(collisions);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         return Err(fail(Error::Content(errors), diags));
     }
     watch.lap("theme");
-    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
     let kept = render::Keep::default();
     let sink = stream.unwrap_or(&kept);
     cache.render_pages(&ctx, &mut diags, sink);
@@ -304,8 +314,8 @@ fn render_to(
 /// Builds the site into `opts.output`, atomically: pages are written into a staging folder
 /// as they are rendered, which replaces the output only when the build succeeded.
 pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    output::check_output_dir(&opts.root, &opts.output)?;
-    let staging = output::Staging::begin(&opts.output)?;
+    let out = output::claim(&opts.root, &opts.output, opts.force)?;
+    let staging = output::Staging::begin(&out)?;
     // `--audit` reads every page back once all are rendered: those are kept, written after.
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
     let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
@@ -313,6 +323,7 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
+        drafts: opts.drafts,
         record: built.record_head.clone(),
     };
     // The pending ledger goes into the staging folder, so it is swapped in with the output it

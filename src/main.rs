@@ -87,6 +87,12 @@ fn print_timings(timings: &[(&'static str, std::time::Duration)], format: Format
 /// `deploy`'s plan, outcome and the changed URLs (for a CDN purge).
 fn print_deploy(report: &pressroom::deploy::Report, quiet: bool, format: Format) {
     let plan = &report.plan;
+    for w in &report.warnings {
+        match format {
+            Format::Json => println!("{}", serde_json::json!({"type": "warning", "message": w})),
+            Format::Human => eprintln!("warning: {w}"),
+        }
+    }
     match format {
         Format::Json => {
             for u in &plan.uploads {
@@ -238,12 +244,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             global,
             output,
             locked: _,
+            force,
             timings,
         } => {
             let mut opts = options(&global)?;
-            if let Some(out) = output {
-                opts.output = out;
-            }
+            opts.output =
+                output.unwrap_or_else(|| pressroom::output::default_dir(&opts.root, opts.drafts));
+            opts.force = force;
             let started = std::time::Instant::now();
             let built = pressroom::build(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);

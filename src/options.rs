@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Override `base_url`.
     pub base_url: Option<String>,
+    /// Replace an output folder that pressroom did not write (`build --force`).
+    pub force: bool,
     /// Whether this build is a preview (serve): the ledger is read but never written.
     pub preview: bool,
     /// Run `check`'s audits on the finished site (links, embargo leaks, lint, parity).
@@ -45,6 +47,7 @@ impl BuildOptions {
             now,
             drafts: false,
             base_url: None,
+            force: false,
             preview: false,
             audit: false,
             external: false,

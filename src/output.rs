@@ -1,6 +1,11 @@
 //! Writing the output atomically: everything goes into a staging folder beside the output,
 //! which replaces the output only once complete. A failed or killed build leaves the previous
 //! output as it was; stale staging folders from killed builds are cleared by the next build.
+//!
+//! Before anything is written, [`claim`] decides which folder the build may replace: never the
+//! site or any of its sources, never a folder pressroom did not write (unless `--force`), and
+//! through a symbolic link rather than over it. [`Staging::begin`] then takes the output's
+//! lock, so two builds into one folder never interleave.
 
 use crate::deploy::manifest::{self, Entry, Manifest};
 use crate::error::{Error, Result};
@@ -11,22 +16,220 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-/// Refuses output folders whose replacement would destroy the site itself.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (root, out) = (abs(root), abs(out));
-    if out.parent().is_none()
-        || root.starts_with(&out)
-        || out.starts_with(root.join("content"))
-        || out.starts_with(root.join("static"))
-        || out.starts_with(root.join("themes"))
-    {
+/// The output folder of a build without `--output`: `public/`, or `public-drafts/` for a
+/// `--drafts` build, so a preview never lands where `deploy` looks.
+pub fn default_dir(root: &Path, drafts: bool) -> PathBuf {
+    root.join(if drafts { "public-drafts" } else { "public" })
+}
+
+/// What a site is made of: the output folder may not be, hold or sit inside any of them.
+const SOURCES: [&str; 7] = [
+    "content",
+    "data",
+    "static",
+    "templates",
+    "themes",
+    "site.toml",
+    crate::model::ledger::FILE,
+];
+
+/// Checks that a build may replace `out` and returns the real folder it replaces: `..` and
+/// symbolic links resolved, so a symlinked output is written through (the link stays, its
+/// target is replaced). Refused: the filesystem root, the site root, a folder holding or inside
+/// the site's sources, a file, and (unless `force`) a non-empty folder without pressroom's
+/// manifest, which a build would otherwise delete.
+pub fn claim(root: &Path, out: &Path, force: bool) -> Result<PathBuf> {
+    let shown = out.display();
+    let real = resolve(out).map_err(|e| {
+        Error::Usage(format!(
+            "cannot use `{shown}` as the output folder: {e}; if it is a symbolic link, create the folder it points to or remove the link"
+        ))
+    })?;
+    let refuse = |why: String| {
+        Error::Usage(format!(
+            "refusing to write into `{shown}`: {why}; the output folder is replaced whole on every build, so build into a separate folder such as `public/`"
+        ))
+    };
+    let site = resolve(root).unwrap_or_else(|_| root.to_path_buf());
+    if real.parent().is_none() {
+        return Err(refuse("it is the filesystem root".into()));
+    }
+    if site.starts_with(&real) {
+        return Err(refuse(if site == real {
+            "it is the site's own folder".into()
+        } else {
+            format!("it contains the site `{}`", site.display())
+        }));
+    }
+    for name in SOURCES {
+        let source = resolve(&site.join(name)).unwrap_or_else(|_| site.join(name));
+        let relation = if real == source {
+            "is"
+        } else if real.starts_with(&source) {
+            "is inside"
+        } else if source.starts_with(&real) {
+            "contains"
+        } else {
+            continue;
+        };
+        return Err(refuse(format!("it {relation} the site's `{name}`")));
+    }
+    check_owned(&real, out, force)?;
+    Ok(real)
+}
+
+/// Refuses to replace what pressroom did not write: a file, or (unless `force`) a non-empty
+/// folder without a pressroom manifest.
+fn check_owned(real: &Path, out: &Path, force: bool) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(real) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("cannot read", real, e)),
+    };
+    if !meta.is_dir() {
         return Err(Error::Usage(format!(
-            "refusing to write into `{}`: the output folder is replaced on every build, so it must not contain the site or its sources; use a separate folder such as `public/`",
+            "refusing to write into `{}`: it is a file, not a folder; choose a folder for --output",
             out.display()
         )));
     }
-    Ok(())
+    let empty = std::fs::read_dir(real)
+        .map_err(|e| Error::io("cannot read", real, e))?
+        .next()
+        .is_none();
+    let ours = std::fs::read(real.join(manifest::FILE))
+        .ok()
+        .and_then(|b| Manifest::parse(&b, "").ok())
+        .is_some_and(|m| m.generator == "pressroom");
+    if empty || ours || force {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "refusing to replace `{}`: it is not empty and pressroom did not write it (it has no {}), and a build deletes whatever the output folder held; build into a new or empty folder, or pass --force to replace it",
+        out.display(),
+        manifest::FILE
+    )))
+}
+
+/// `path` made absolute with `..` and symbolic links resolved, also where the end of it does
+/// not exist yet. A link that points nowhere is an error.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let mut done = PathBuf::new();
+    for c in std::path::absolute(path)?.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => done.push(c),
+            Component::CurDir => {}
+            // `done` holds no link, so its parent is the real parent.
+            Component::ParentDir => {
+                done.pop();
+            }
+            Component::Normal(name) => {
+                done.push(name);
+                let link = std::fs::symlink_metadata(&done).is_ok_and(|m| m.is_symlink());
+                if link {
+                    done = std::fs::canonicalize(&done).map_err(|e| {
+                        let to = std::fs::read_link(&done).unwrap_or_default();
+                        std::io::Error::new(
+                            e.kind(),
+                            format!(
+                                "`{}` is a symbolic link to `{}`, which does not exist",
+                                done.display(),
+                                to.display()
+                            ),
+                        )
+                    })?;
+                }
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Whether process `pid` (of this machine) is running. Unsure means yes: what a live build
+/// owns must never be deleted.
+pub(crate) fn pid_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// The lock of an output folder, held while a build writes it: the file
+/// `.NAME.pressroom-lock` beside it, locked with `flock`, so the kernel releases it when the
+/// build ends however it ends (a SIGKILLed build leaves the file, unlocked: no stale lock).
+/// The holder removes the file when done, so nothing is left beside the output.
+struct OutputLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    fn take(out: &Path) -> Result<Self> {
+        let path = beside(out, "lock");
+        // A holder removes the file as it finishes: one that locked a file just removed
+        // tries again with the new one.
+        for _ in 0..100 {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| Error::io("cannot create", &path, e))?;
+            #[cfg(unix)]
+            {
+                use std::os::fd::AsRawFd;
+                use std::os::unix::fs::MetadataExt;
+                // SAFETY: flock on a descriptor this function owns.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                    return Err(busy(out, &path));
+                }
+                let same = match (file.metadata(), std::fs::metadata(&path)) {
+                    (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+                    _ => false,
+                };
+                if !same {
+                    continue;
+                }
+            }
+            use std::io::{Seek, Write};
+            // Who holds it, for the message of a build that finds it taken; best effort.
+            let _ = file
+                .set_len(0)
+                .and_then(|()| file.seek(std::io::SeekFrom::Start(0)))
+                .and_then(|_| writeln!(file, "{}", std::process::id()));
+            return Ok(OutputLock { path, _file: file });
+        }
+        Err(busy(out, &path))
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked (the file closes after this): see `take`.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn busy(out: &Path, lock: &Path) -> Error {
+    let holder = std::fs::read_to_string(lock).unwrap_or_default();
+    let holder = match holder.trim() {
+        "" => String::new(),
+        pid => format!(" (pid {pid})"),
+    };
+    Error::Usage(format!(
+        "another pressroom build is writing `{}`{holder}; wait for it to finish and build again, or build into another folder with --output",
+        out.display()
+    ))
 }
 
 /// A path under the output folder for a site path; None if it would escape the folder.
@@ -39,15 +242,23 @@ fn safe_join(base: &Path, site_path: &str) -> Option<PathBuf> {
     }
 }
 
-fn staging_name(out: &Path, tag: &str) -> PathBuf {
+/// `.NAME.pressroom-TAG` beside the output folder `out` (`NAME` is its name).
+fn beside(out: &Path, tag: &str) -> PathBuf {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.pressroom-{tag}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.pressroom-{tag}"))
 }
 
-/// Removes staging and old folders left by builds that were killed.
+/// The staging (`tmp`) or set-aside (`old`) folder of this process.
+fn staging_name(out: &Path, tag: &str) -> PathBuf {
+    beside(out, &format!("{tag}-{}", std::process::id()))
+}
+
+/// Removes staging and old folders left by builds that were killed: those of a process that
+/// is gone, and this process's own (the caller holds the output's lock, so none of its builds
+/// is writing). A folder of a build still running is never touched.
 fn clear_stale(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
@@ -58,11 +269,21 @@ fn clear_stale(out: &Path) {
     } else {
         parent
     };
-    if let Ok(entries) = std::fs::read_dir(parent) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = ["tmp-", "old-"]
+            .iter()
+            .find_map(|tag| rest.strip_prefix(tag))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let stale = pid.is_some_and(|pid| pid == std::process::id() || !pid_alive(pid));
+        if stale && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
         }
     }
 }
@@ -82,15 +303,20 @@ pub struct Staging {
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     finished: bool,
+    /// Held until the staging folder is swapped in or removed.
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Clears what killed builds left beside `out` and creates a fresh staging folder.
+    /// Takes the lock of the output folder `out` (as [`claim`] returned it), clears what
+    /// killed builds left beside it and creates a fresh staging folder. Another build writing
+    /// `out` is an error: two builds never interleave their swaps.
     pub fn begin(out: &Path) -> Result<Self> {
-        clear_stale(out);
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
         }
+        let lock = OutputLock::take(out)?;
+        clear_stale(out);
         let dir = staging_name(out, "tmp");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
         Ok(Staging {
@@ -99,6 +325,7 @@ impl Staging {
             written: Mutex::default(),
             failed: Mutex::default(),
             finished: false,
+            _lock: lock,
         })
     }
 
@@ -106,7 +333,17 @@ impl Staging {
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
         let target = self.target(site_path)?;
         std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
-        lock(&self.written).insert(site_key(site_path), Entry::of(bytes));
+        // Collisions are found before rendering (`render::alias_collisions`, and the URL
+        // checks of `model::assemble`); one that slipped through fails the build instead of
+        // silently replacing a page.
+        if lock(&self.written)
+            .insert(site_key(site_path), Entry::of(bytes))
+            .is_some()
+        {
+            return Err(Error::Other(format!(
+                "`{site_path}` was generated twice in one build (a pressroom bug; please report it with the site)"
+            )));
+        }
         Ok(())
     }
 
@@ -261,10 +498,91 @@ mod tests {
     }
 
     #[test]
-    fn refuses_output_that_contains_the_site() {
-        assert!(check_output_dir(Path::new("/site"), Path::new("/site")).is_err());
-        assert!(check_output_dir(Path::new("/site"), Path::new("/")).is_err());
-        assert!(check_output_dir(Path::new("/site"), Path::new("/site/content/x")).is_err());
-        assert!(check_output_dir(Path::new("/site"), Path::new("/site/public")).is_ok());
+    fn refuses_output_that_is_holds_or_sits_in_the_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        for dir in ["content", "data", "static", "templates", "themes"] {
+            std::fs::create_dir_all(site.join(dir)).unwrap();
+        }
+        std::fs::write(site.join("site.toml"), "").unwrap();
+        std::fs::write(site.join("published.lock"), "").unwrap();
+        let refused = |out: PathBuf| {
+            let e = claim(&site, &out, true).unwrap_err().to_string();
+            assert!(e.contains("refusing"), "{}: {e}", out.display());
+        };
+        refused(site.clone());
+        refused(site.join("content/../."));
+        refused(tmp.path().to_path_buf());
+        refused(PathBuf::from("/"));
+        for name in SOURCES {
+            refused(site.join(name));
+        }
+        refused(site.join("content/x"));
+        refused(site.join("static/public"));
+        refused(site.join("public/../data"));
+        // A link to a source is the source.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(site.join("data"), tmp.path().join("link")).unwrap();
+            refused(tmp.path().join("link"));
+            refused(tmp.path().join("link/sub"));
+        }
+        assert_eq!(
+            claim(&site, &site.join("public"), false).unwrap(),
+            std::fs::canonicalize(&site).unwrap().join("public")
+        );
+        assert!(claim(&site, &tmp.path().join("public"), false).is_ok());
+    }
+
+    #[test]
+    fn refuses_folders_pressroom_did_not_write_unless_forced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let web = tmp.path().join("www");
+        std::fs::create_dir_all(&web).unwrap();
+        assert!(claim(&site, &web, false).is_ok(), "an empty folder is fine");
+        std::fs::write(web.join("index.html"), "theirs").unwrap();
+        let e = claim(&site, &web, false).unwrap_err().to_string();
+        assert!(
+            e.contains("--force") && e.contains("pressroom did not write"),
+            "{e}"
+        );
+        assert!(claim(&site, &web, true).is_ok());
+        std::fs::write(web.join(manifest::FILE), Manifest::empty().to_json()).unwrap();
+        assert!(claim(&site, &web, false).is_ok(), "a pressroom output");
+        let e = claim(&site, &web.join("index.html"), true).unwrap_err();
+        assert!(e.to_string().contains("is a file"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_staging_goes_only_when_its_build_is_gone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let live = beside(&out, "tmp-1"); // pid 1 is always running
+        let gone = beside(&out, &format!("tmp-{dead}"));
+        let old = beside(&out, &format!("old-{dead}"));
+        for d in [&live, &gone, &old] {
+            std::fs::create_dir_all(d.join("x")).unwrap();
+        }
+        clear_stale(&out);
+        assert!(live.exists(), "a running build's staging stays");
+        assert!(!gone.exists() && !old.exists());
+    }
+
+    #[test]
+    fn a_second_build_of_one_output_is_refused_while_the_first_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        let e = Staging::begin(&out).err().expect("refused").to_string();
+        assert!(e.contains("another pressroom build"), "{e}");
+        assert!(first.dir.exists(), "the first build's staging is untouched");
+        drop(first);
+        assert!(Staging::begin(&out).is_ok(), "free again");
     }
 }

@@ -131,7 +131,7 @@ pub fn init(dir: &Path, source: &InstallSource) -> Result<()> {
             "# Site-wide sources: cite them anywhere with [^id].\n# [[sources]]\n# id = \"annual-report\"\n# title = \"Annual Report 2025\"\n# url = \"https://example.com/annual-report-2025.pdf\"\n",
         ),
         ("static/.gitkeep", ""),
-        (".gitignore", "/public\n"),
+        (".gitignore", "/public\n/public-drafts\n"),
         (WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {

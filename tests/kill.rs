@@ -181,7 +181,8 @@ fn build(root: &Path, out: &Path) -> BTreeMap<String, String> {
     hash_tree(out)
 }
 
-/// Staging and set-aside folders of `out` (`.public.pressroom-*`).
+/// Staging and set-aside folders of `out` (`.public.pressroom-*`; not the lock file, which a
+/// killed build leaves unlocked and the next build removes).
 fn leftovers(out: &Path) -> Vec<String> {
     let name = out
         .file_name()
@@ -193,7 +194,7 @@ fn leftovers(out: &Path) -> Vec<String> {
         .expect("list")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix))
+        .filter(|n| n.starts_with(&prefix) && !n.ends_with("-lock"))
         .collect()
 }
 

@@ -57,6 +57,8 @@ pub struct Header {
     pub base_url: String,
     /// The next embargo-lift time, RFC 3339 UTC, if an item is held back.
     pub next_embargo_lift: Option<String>,
+    /// A `--drafts` build: it shows drafts and embargoed items, and is never deployable.
+    pub drafts: bool,
     /// Where the public publication record (`/corrections/record.json`) ends.
     pub record: Option<RecordHead>,
 }
@@ -84,6 +86,10 @@ pub struct Manifest {
     /// in a deployment's copy, which may be publicly readable.
     #[serde(default)]
     pub next_embargo_lift: Option<String>,
+    /// True for a `--drafts` build (drafts and embargoed items included): `deploy` refuses it.
+    /// Written only when true, so deployable manifests are as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drafts: bool,
     /// Where the build's public publication record ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordHead>,
@@ -99,6 +105,7 @@ impl Manifest {
             version: VERSION,
             base_url: header.base_url.clone(),
             next_embargo_lift: header.next_embargo_lift.clone(),
+            drafts: header.drafts,
             record: header.record.clone(),
             files,
         }
@@ -142,6 +149,18 @@ impl Manifest {
         }
     }
 
+    /// Refuses a `--drafts` build (`dir` names it): it would publish drafts and embargoed
+    /// items.
+    pub fn ensure_deployable(&self, dir: &Path) -> Result<()> {
+        if !self.drafts {
+            return Ok(());
+        }
+        Err(Error::Usage(format!(
+            "`{}` holds a drafts build (`pressroom build --drafts`): it shows drafts and embargoed items and is never deployed; nothing was changed. Build a deployable output with `pressroom build` (without --drafts, into public/) and deploy that",
+            dir.display()
+        )))
+    }
+
     /// The copy stored with a deployment: the files and `base_url`, without the embargo time
     /// (a deployment may be public, and the time of the next release is not).
     pub fn for_deployment(&self) -> Self {
@@ -164,6 +183,7 @@ mod tests {
         let header = Header {
             base_url: "https://example.com".into(),
             next_embargo_lift: Some("2026-11-20T09:00:00Z".into()),
+            drafts: false,
             record: None,
         };
         let m = Manifest::new(&header, files);
@@ -172,6 +192,19 @@ mod tests {
         assert!(text.find("/a.html").unwrap() < text.find("/b.html").unwrap());
         assert_eq!(Manifest::parse(&json, "test").unwrap(), m);
         assert_eq!(m.for_deployment().next_embargo_lift, None);
+        assert!(!text.contains("drafts"), "{text}");
+        assert!(m.ensure_deployable(Path::new("public")).is_ok());
+        let drafts = Manifest::new(
+            &Header {
+                drafts: true,
+                ..header
+            },
+            BTreeMap::new(),
+        );
+        let parsed = Manifest::parse(&drafts.to_json(), "test").unwrap();
+        assert!(parsed.drafts);
+        let e = parsed.ensure_deployable(Path::new("public-drafts"));
+        assert!(e.unwrap_err().to_string().contains("without --drafts"));
         assert_eq!(
             m.files["/a.html"].sha256,
             "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"

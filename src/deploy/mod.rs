@@ -142,6 +142,8 @@ pub struct Report {
     pub next_embargo_lift: Option<String>,
     /// What was recorded in `published.lock` (with `dry_run`: what would be).
     pub recorded: Vec<String>,
+    /// What the deploy repaired on its way, for the log.
+    pub warnings: Vec<String>,
 }
 
 /// How an uploaded file is stored.
@@ -235,6 +237,13 @@ pub trait Target: Sync {
     fn delete(&self, path: &str) -> Result<()>;
     /// Called after the deletes (a directory prunes the folders they emptied).
     fn after_deletes(&self, _deleted: &[String]) {}
+    /// Checks the plan before anything changes: a directory refuses to overwrite a file that
+    /// `deployed` does not list (unless `force`) and any path through a symbolic link.
+    fn vet(&self, _plan: &DeployPlan, _deployed: &Manifest, _force: bool) -> Result<()> {
+        Ok(())
+    }
+    /// Called before the first upload (a directory removes temporary files of killed deploys).
+    fn before_uploads(&self) {}
 }
 
 /// Opens the target named by `opts.target`.
@@ -338,6 +347,7 @@ const PARALLEL_UPLOADS: usize = 8;
 /// Deploys `opts.output` to `opts.target`.
 pub fn deploy(opts: &DeployOptions) -> Result<Report> {
     let built = Manifest::read(&opts.output)?;
+    built.ensure_deployable(&opts.output)?;
     check_output(&opts.output, &built)?;
     // Before anything goes online: the output must have been built from the ledger as it is.
     let pending = crate::publish::read_pending(&opts.output)?;
@@ -359,6 +369,9 @@ pub fn deploy(opts: &DeployOptions) -> Result<Report> {
 /// hashed again as they are uploaded).
 fn check_output(dir: &Path, built: &Manifest) -> Result<()> {
     for (path, entry) in &built.files {
+        if !is_site_path(path) {
+            return Err(changed_since_build(dir, path));
+        }
         let file = dir.join(path.trim_start_matches('/'));
         match std::fs::metadata(&file) {
             Ok(m) if m.len() == entry.size => {}
@@ -385,14 +398,14 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
             opts.target
         ))
     })?;
-    let deployed = match &deployed_bytes {
-        Some(bytes) => Manifest::parse(bytes, &format!("{} at {}", manifest::FILE, opts.target))
-            .map_err(|e| Error::Other(format!("{e}; {nothing}")))?,
-        None => Manifest::empty(),
-    };
+    let mut warnings = Vec::new();
+    let deployed = deployed_manifest(opts, deployed_bytes.as_deref(), &mut warnings)?;
     record_continues(&opts.output, built, &deployed)
         .map_err(|e| Error::Other(format!("{e}; {nothing}")))?;
     let plan = DeployPlan::between(built, &deployed, opts.force);
+    target
+        .vet(&plan, &deployed, opts.force)
+        .map_err(|e| Error::Other(format!("{e}; {nothing}")))?;
     if plan.deletes.len() > opts.max_deletes {
         let shown: Vec<&str> = plan.deletes.iter().take(5).map(String::as_str).collect();
         return Err(Error::Other(format!(
@@ -424,10 +437,12 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
         next_embargo_lift: built.next_embargo_lift.clone(),
         plan,
         recorded: Vec::new(),
+        warnings,
     };
     if opts.dry_run {
         return Ok(report);
     }
+    target.before_uploads();
 
     upload_all(&opts.output, &report.plan.uploads, target).map_err(|(done, e)| {
         let state = if done == 0 {
@@ -495,6 +510,57 @@ fn record_continues(output: &Path, built: &Manifest, deployed: &Manifest) -> Res
         "the publication record online has {} events ending in {}, and this build's record does not continue it: published.lock lost or rewrote published events (restore it from version control, `git log -p published.lock`)",
         online.events, online.head
     )))
+}
+
+/// The deployment's manifest, from the bytes stored at the target (None: nothing deployed).
+/// A manifest that does not parse is refused, or with `--force` taken as empty (every file
+/// is uploaded again, nothing is deleted, and a fresh manifest is written). Entries that are
+/// not paths inside the target (`..`, a backslash) cannot be a deploy's: they are dropped with
+/// a warning, never acted on, and the manifest this deploy writes no longer has them.
+fn deployed_manifest(
+    opts: &DeployOptions,
+    bytes: Option<&[u8]>,
+    warnings: &mut Vec<String>,
+) -> Result<Manifest> {
+    let what = format!("{} at {}", manifest::FILE, opts.target);
+    let mut deployed = match bytes.map(|b| Manifest::parse(b, &what)) {
+        None => return Ok(Manifest::empty()),
+        Some(Ok(m)) => m,
+        Some(Err(e)) if opts.force => {
+            warnings.push(format!(
+                "{e}; with --force it is replaced: every file is uploaded, none is deleted"
+            ));
+            return Ok(Manifest::empty());
+        }
+        Some(Err(e)) => {
+            return Err(Error::Other(format!(
+                "{e}; nothing was changed. Deploy again with --force to replace it: every file of the build is uploaded (over what is there), nothing is deleted, and a fresh manifest is written"
+            )));
+        }
+    };
+    deployed.files.retain(|path, _| {
+        let ok = is_site_path(path);
+        if !ok {
+            warnings.push(format!(
+                "ignored `{path}` in {what}: it is not a path inside the target, so no deploy put it there; it is not deleted and is dropped from the manifest"
+            ));
+        }
+        ok
+    });
+    Ok(deployed)
+}
+
+/// Whether `path` is a site path a deploy can have written: `/` then plain segments.
+fn is_site_path(path: &str) -> bool {
+    path.strip_prefix('/').is_some_and(|rel| {
+        !rel.contains('\\')
+            && Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            && !rel
+                .split('/')
+                .any(|s| s.is_empty() || s == "." || s == "..")
+    })
 }
 
 /// Uploads every file: the first alone (a refused upload then changes nothing), the rest
@@ -567,6 +633,7 @@ mod tests {
             &manifest::Header {
                 base_url: "https://example.com/news".into(),
                 next_embargo_lift: None,
+                drafts: false,
                 record: None,
             },
             files,

@@ -531,7 +531,8 @@ fn dedup(list: &[String]) -> Vec<String> {
 
 /// Two items (or an item and an alias) that would write the same URL are an error naming both.
 fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
-    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    // Each URL's claim, and whether the claim has it as an alias.
+    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
     let reserved = [
         "/tags/",
         "/categories/",
@@ -576,42 +577,96 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
     let claims = site
         .items
         .iter()
-        .map(|i| (i.src.rel.as_str(), &i.path, &i.aliases))
-        .chain(
-            site.withheld
-                .iter()
-                .map(|w| (w.rel.as_str(), &w.path, &w.aliases)),
-        );
-    for (rel, own, aliases) in claims {
-        for path in std::iter::once(own).chain(aliases) {
+        .map(Claim::of_item)
+        .chain(site.withheld.iter().map(|w| Claim {
+            rel: &w.rel,
+            path: &w.path,
+            aliases: &w.aliases,
+            item: None,
+        }));
+    for claim in claims {
+        for path in std::iter::once(claim.path).chain(claim.aliases) {
             if generated(path) {
-                let what = if path == own { "its URL" } else { "the alias" };
+                let (what, (line, col)) = if path == claim.path {
+                    ("its URL", (1, 1))
+                } else {
+                    ("the alias", claim.alias_position(path))
+                };
                 diags.push(
                     Diagnostic::error(
-                        rel,
-                        1,
-                        1,
+                        claim.rel,
+                        line,
+                        col,
                         format!("{what} `{path}` is taken by a page pressroom generates"),
                     )
                     .with_help("choose another `slug` or alias"),
                 );
             }
         }
-        for path in std::iter::once(own).chain(aliases) {
-            if let Some(other) = owners.insert(path.clone(), rel) {
-                diags.push(
-                    Diagnostic::error(
-                        rel,
-                        1,
-                        1,
-                        format!("URL `{path}` is also produced by `{other}`"),
-                    )
-                    .with_help(
-                        "give one of them a different `slug` or file name, or remove the alias",
-                    ),
-                );
+        for (i, path) in std::iter::once(claim.path).chain(claim.aliases).enumerate() {
+            if let Some(other) = owners.insert(path.clone(), (claim, i > 0)) {
+                diags.push(url_collision(path, (claim, i > 0), other));
             }
         }
+    }
+}
+
+/// Two items that both produce URL `path`, each with whether it is its alias: an error at the
+/// alias's line when one of them is an alias, naming both.
+fn url_collision(path: &str, this: (Claim<'_>, bool), other: (Claim<'_>, bool)) -> Diagnostic {
+    let help = "give one of them a different `slug` or file name, or remove the alias";
+    let whose = |(claim, alias): (Claim<'_>, bool)| {
+        if alias {
+            format!("the alias `{path}` of `{}`", claim.rel)
+        } else {
+            format!("`{path}`, the page of `{}`", claim.rel)
+        }
+    };
+    let (at, by) = match (this.1, other.1) {
+        (true, _) => (this, other),
+        (false, true) => (other, this),
+        (false, false) => {
+            return Diagnostic::error(
+                this.0.rel,
+                1,
+                1,
+                format!("URL `{path}` is also produced by `{}`", other.0.rel),
+            )
+            .with_help(help);
+        }
+    };
+    let (line, col) = at.0.alias_position(path);
+    Diagnostic::error(
+        at.0.rel,
+        line,
+        col,
+        format!("alias `{path}` collides with {}", whose(by)),
+    )
+    .with_help(help)
+}
+
+/// The URLs an item (or a withheld item, which has no text to point into) will produce.
+#[derive(Clone, Copy)]
+struct Claim<'a> {
+    rel: &'a str,
+    path: &'a String,
+    aliases: &'a [String],
+    item: Option<&'a Item>,
+}
+
+impl<'a> Claim<'a> {
+    fn of_item(item: &'a Item) -> Self {
+        Claim {
+            rel: &item.src.rel,
+            path: &item.path,
+            aliases: &item.aliases,
+            item: Some(item),
+        }
+    }
+
+    /// Where `alias` is written in the file (line 1 for a withheld item).
+    fn alias_position(&self, alias: &str) -> (usize, usize) {
+        self.item.map_or((1, 1), |i| i.alias_position(alias))
     }
 }
 

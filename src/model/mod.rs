@@ -147,6 +147,31 @@ pub struct Item {
 }
 
 impl Item {
+    /// Where the front matter writes alias `alias` (as normalized: `/news/old/`): the
+    /// (line, column) of its text in the `aliases` list, else of the `aliases` key.
+    pub fn alias_position(&self, alias: &str) -> (usize, usize) {
+        let front = &self.text[..self.body_offset.min(self.text.len())];
+        let key = crate::config::find_key_offset(front, "aliases");
+        let core = alias.trim_matches('/');
+        // The alias as written may have lost a leading or trailing `/`: find its core, ended
+        // by a quote, a list separator or the end of the line.
+        let ends = |rest: &str| {
+            let rest = rest.strip_prefix('/').unwrap_or(rest);
+            rest.is_empty() || rest.starts_with(['"', '\'', ',', ']', ' ', '\t', '\r', '\n'])
+        };
+        let found = front[key..]
+            .match_indices(core)
+            .find(|(i, _)| ends(&front[key + i + core.len()..]))
+            .map(|(i, _)| key + i);
+        let at = match found {
+            // Point at the alias's opening quote or slash when it has one.
+            Some(i) if front[..i].ends_with('/') => i - 1,
+            Some(i) => i,
+            None => key,
+        };
+        crate::diag::LineIndex::new(&self.text).position(at)
+    }
+
     /// The modified time: the latest correction, update, withdrawal or explicit `updated`.
     pub fn modified(&self) -> Option<Timestamp> {
         let notices = self.notices.iter().map(|n| n.date);

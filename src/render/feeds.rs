@@ -141,7 +141,10 @@ pub fn item_entries(
         .collect()
 }
 
-/// Writes the three files of a feed.
+/// The file names of a feed's three files, in its folder.
+pub const FILES: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
+
+/// Writes the three files of a feed ([`FILES`]).
 pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
     vec![
         Output {

@@ -2,6 +2,7 @@
 //! pages, the highlight stylesheet), handed to a [`Sink`] as each is finished. Pages render in
 //! parallel; nothing here touches the disk (a build's sink does, see [`crate::output`]).
 
+mod claims;
 pub mod feeds;
 pub mod guard;
 pub mod record;
@@ -18,6 +19,7 @@ use crate::dates::rfc3339;
 use crate::diag::Diagnostic;
 use crate::model::{ItemId, Site};
 use crate::options::BuildOptions;
+pub use claims::Claims;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use theme::Theme;
@@ -281,14 +283,20 @@ fn page_results<'a>(
     ctx: &'a RenderCtx<'a>,
     cache: Option<&'a dyn PageCache>,
 ) -> impl ParallelIterator<Item = Result<Page, Diagnostic>> + 'a {
+    page_jobs(ctx)
+        .into_par_iter()
+        .map(move |job| render_job(ctx, job, cache))
+}
+
+/// Every templated page, not rendered yet (a job renders only when run).
+fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     item_jobs(ctx, &mut jobs);
     section_jobs(ctx, &mut jobs);
     taxonomy_jobs(ctx, &mut jobs);
     people_and_sources_jobs(ctx, &mut jobs);
     site_page_jobs(ctx, &mut jobs);
-    jobs.into_par_iter()
-        .map(move |job| render_job(ctx, job, cache))
+    jobs
 }
 
 fn render_job(
@@ -867,6 +875,34 @@ fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The file an alias's redirect page is written to.
+fn alias_file(alias: &str) -> String {
+    if alias.ends_with('/') {
+        format!("{alias}index.html")
+    } else {
+        alias.to_string()
+    }
+}
+
+/// Every alias that would take a file something else writes (see [`Claims`]): an error at
+/// the alias's line naming both. Run before rendering, so it is reported with the site's
+/// other errors and nothing is written.
+pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
+    let mut claims = Claims::of_site(ctx);
+    let mut diags = Vec::new();
+    for (id, item) in ctx.site.items.iter().enumerate() {
+        if !ctx.site.is_written(id) {
+            continue;
+        }
+        for alias in &item.aliases {
+            if let Err(d) = claims.alias(item, alias, &alias_file(alias)) {
+                diags.push(d);
+            }
+        }
+    }
+    diags
+}
+
 /// A redirect page for each alias, and `/` → `/LANG/` when the default language has a prefix.
 pub fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let mut out = Vec::new();
@@ -876,13 +912,8 @@ pub fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
         }
         let target = ctx.config.permalink(&ctx.config.url(&item.path));
         for alias in &item.aliases {
-            let path = if alias.ends_with('/') {
-                format!("{alias}index.html")
-            } else {
-                alias.clone()
-            };
             out.push(Output {
-                path,
+                path: alias_file(alias),
                 bytes: redirect_page(&item.lang, &target),
             });
         }

@@ -1,0 +1,199 @@
+//! Which source writes each output file, so that an alias never takes a path something else
+//! writes: a page, a feed, a sitemap, a static file, a content asset, the build manifest or
+//! another alias. A path also collides with a file that sits where it needs a folder
+//! (`/atom.xml/index.html` under the file `/atom.xml`), and the other way round.
+
+use super::{Job, RenderCtx, feeds};
+use crate::diag::Diagnostic;
+use crate::model::Item;
+use crate::render::theme::StaticSource;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every output file claimed so far, with a description of who writes it.
+#[derive(Debug, Default)]
+pub struct Claims {
+    files: BTreeMap<String, String>,
+}
+
+impl Claims {
+    /// The files the site will have apart from its aliases, known before anything renders:
+    /// static files and content assets, then the templated pages and the generated files
+    /// (feeds, sitemaps, robots.txt, the stylesheet; these win over static files of the same
+    /// name), and the build manifest. The search index lives under `/search/`, which no item
+    /// or alias may take (see `model::assemble`).
+    pub fn of_site(ctx: &RenderCtx<'_>) -> Self {
+        let mut claims = Claims::default();
+        let root = &ctx.opts.root;
+        let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+        for (path, src) in &ctx.theme.statics {
+            let who = match src {
+                StaticSource::File(p) => format!("the static file `{}`", shown(p)),
+                StaticSource::Embedded(_) => "a static file of the built-in theme".into(),
+            };
+            claims.files.insert(path.clone(), who);
+        }
+        for (path, src) in &ctx.site.assets {
+            claims
+                .files
+                .insert(path.clone(), format!("the content file `{}`", shown(src)));
+        }
+        for job in super::page_jobs(ctx) {
+            claims.files.insert(page_file(&job), page_owner(&job));
+        }
+        let corrections = ctx
+            .config
+            .languages
+            .iter()
+            .map(|l| format!("{}/corrections/", ctx.config.lang_prefix(&l.code)));
+        let feed_bases: Vec<String> = ctx.feed_titles.keys().cloned().chain(corrections).collect();
+        let feeds = feed_bases
+            .iter()
+            .flat_map(|base| feeds::FILES.iter().map(move |f| format!("{base}{f}")));
+        let fixed = [
+            "/sitemap.xml",
+            "/sitemap-news.xml",
+            "/robots.txt",
+            "/highlight.css",
+        ];
+        for path in feeds.chain(fixed.iter().map(|p| p.to_string())) {
+            let who = generated_owner(&path);
+            claims.files.insert(path, who);
+        }
+        if ctx.config.prefix_default_language {
+            claims.files.insert(
+                "/index.html".into(),
+                "the redirect to the default language's home, which pressroom generates".into(),
+            );
+        }
+        claims.files.insert(
+            format!("/{}", crate::deploy::manifest::FILE),
+            "the build manifest pressroom writes".into(),
+        );
+        claims
+    }
+
+    #[cfg(test)]
+    fn insert(&mut self, file: &str, who: String) {
+        self.files.insert(file.to_string(), who);
+    }
+
+    /// Claims `file` for alias `alias` of `item`, or returns the error, at the alias's line,
+    /// naming what already writes there.
+    pub fn alias(&mut self, item: &Item, alias: &str, file: &str) -> Result<(), Diagnostic> {
+        if let Some((other, who)) = self.conflict(file) {
+            let (line, col) = item.alias_position(alias);
+            let what = if other == file {
+                format!("`{other}`, {who}")
+            } else {
+                format!("`{other}`, {who} (a redirect there would need `{file}`)")
+            };
+            return Err(Diagnostic::error(
+                &item.src.rel,
+                line,
+                col,
+                format!("alias `{alias}` collides with {what}"),
+            )
+            .with_help(
+                "an alias never replaces another page or file: remove it, or choose a path nothing else writes",
+            ));
+        }
+        self.files.insert(
+            file.to_string(),
+            format!("the alias `{alias}` of `{}`", item.src.rel),
+        );
+        Ok(())
+    }
+
+    /// The claimed file that `file` would overwrite, sit under or hold, with its owner.
+    fn conflict(&self, file: &str) -> Option<(&str, &str)> {
+        let hit = |p: &str| {
+            self.files
+                .get_key_value(p)
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+        };
+        if let Some(found) = hit(file) {
+            return Some(found);
+        }
+        // The parts of a large sitemap (`/sitemap-1.xml`, ...), which depend on its size.
+        let top = file.split('/').nth(1).unwrap_or("");
+        let part = top
+            .strip_prefix("sitemap-")
+            .and_then(|n| n.strip_suffix(".xml"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if part {
+            return Some(("/sitemap.xml", "the sitemap, which pressroom generates"));
+        }
+        // A claimed file where `file` needs one of its folders.
+        let folders = file.match_indices('/').map(|(i, _)| &file[..i]);
+        if let Some(found) = folders.filter(|f| !f.is_empty()).find_map(hit) {
+            return Some(found);
+        }
+        // A claimed file under `file`, which would need it as a folder.
+        let under = format!("{file}/");
+        self.files
+            .range(under.clone()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(&under))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+fn page_file(job: &Job<'_>) -> String {
+    if job.path.ends_with('/') {
+        format!("{}index.html", job.path)
+    } else {
+        job.path.clone()
+    }
+}
+
+/// `content/press/x.md` → "the page of `content/press/x.md`"; `(404 page)` → "the 404 page".
+fn page_owner(job: &Job<'_>) -> String {
+    match job
+        .owner
+        .strip_prefix('(')
+        .and_then(|o| o.strip_suffix(')'))
+    {
+        Some(inner) => format!("the {inner}"),
+        None => format!("the page of `{}`", job.owner),
+    }
+}
+
+fn generated_owner(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let what = match name {
+        "atom.xml" => "the Atom feed",
+        "rss.xml" => "the RSS feed",
+        "feed.json" => "the JSON feed",
+        "robots.txt" => "robots.txt",
+        "highlight.css" => "the code-highlighting stylesheet",
+        n if n.starts_with("sitemap") => "the sitemap",
+        _ if path.starts_with("/search/") => "the search index",
+        _ => "a file",
+    };
+    format!("{what}, which pressroom generates")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicts_are_exact_or_folder_shaped() {
+        let mut c = Claims::default();
+        c.insert("/atom.xml", "feed".into());
+        c.insert("/press/x/index.html", "page".into());
+        assert_eq!(c.conflict("/atom.xml").map(|x| x.0), Some("/atom.xml"));
+        assert_eq!(
+            c.conflict("/atom.xml/index.html").map(|x| x.0),
+            Some("/atom.xml")
+        );
+        assert_eq!(
+            c.conflict("/press/x").map(|x| x.0),
+            Some("/press/x/index.html")
+        );
+        assert_eq!(c.conflict("/press/x.html"), None);
+        assert_eq!(c.conflict("/press/xy/index.html"), None);
+        assert_eq!(c.conflict("/atom.xml2/index.html"), None);
+    }
+}
