@@ -12,8 +12,19 @@ use std::time::{Duration, Instant};
 
 const HEAD: &str = "+++\ntitle = \"Hostile\"\ndate = 2026-01-05\n+++\n";
 
-/// Builds a one-item site whose item is `text`; (exit code, stderr, time). Killed past 120 s.
-fn build_item(text: &str) -> (i32, String, Duration) {
+/// What one build cost.
+struct Cost {
+    code: i32,
+    stderr: String,
+    took: Duration,
+    /// Peak resident memory of the build process, in KiB.
+    peak_kib: i64,
+}
+
+/// Builds a one-item site whose item is `text`, measuring its time and peak memory (the
+/// child's `ru_maxrss`, from `wait4`). Killed past 120 s.
+fn build_item(text: &str) -> Cost {
+    use std::io::Read;
     let site = SiteTest::new();
     site.file("content/blog/x.md", text);
     let started = Instant::now();
@@ -26,9 +37,20 @@ fn build_item(text: &str) -> (i32, String, Duration) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
+    let mut pipe = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    });
+    let pid = child.id() as libc::pid_t;
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: plain out-parameters for the kernel; `pid` is our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if done == pid {
+            break (status, usage);
         }
         if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
@@ -38,30 +60,91 @@ fn build_item(text: &str) -> (i32, String, Duration) {
             );
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
+    };
     let took = started.elapsed();
-    let out = child.wait_with_output().expect("output");
-    let code = out.status.code().expect("exit code, not a signal");
-    (
-        code,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    assert!(
+        libc::WIFEXITED(status),
+        "the build exited, not killed by a signal"
+    );
+    Cost {
+        code: libc::WEXITSTATUS(status),
+        stderr: reader.join().expect("stderr reader"),
         took,
-    )
+        peak_kib: usage.ru_maxrss,
+    }
 }
 
 /// Builds `shape(n)` and `shape(8n)`; the larger must take less than 24 times as long (plus a
-/// second of slack). A quadratic shape takes 64 times as long.
+/// second of slack) and at most 12 times the memory (plus 128 MiB). A quadratic shape takes
+/// 64 times as long.
 fn grows_linearly(name: &str, n: usize, shape: impl Fn(usize) -> String) {
-    let (code_small, err_small, small) = build_item(&shape(n));
-    let (code_big, err_big, big) = build_item(&shape(8 * n));
-    eprintln!("{name}: n={n} {small:?} (exit {code_small}), 8n {big:?} (exit {code_big})");
-    assert_eq!(code_small, code_big, "{err_small}\n{err_big}");
-    assert!(!err_big.contains("panicked"), "{err_big}");
-    assert!(
-        big < small * 24 + Duration::from_secs(1),
-        "{name}: {n} took {small:?}, {} took {big:?}",
-        8 * n
+    let small = build_item(&shape(n));
+    let big = build_item(&shape(8 * n));
+    eprintln!(
+        "{name}: n={n} {:?} {} KiB (exit {}), 8n {:?} {} KiB (exit {})",
+        small.took, small.peak_kib, small.code, big.took, big.peak_kib, big.code
     );
+    assert_eq!(small.code, big.code, "{}\n{}", small.stderr, big.stderr);
+    assert!(!big.stderr.contains("panicked"), "{}", big.stderr);
+    assert!(
+        big.took < small.took * 24 + Duration::from_secs(1),
+        "{name}: {n} took {:?}, {} took {:?}",
+        small.took,
+        8 * n,
+        big.took
+    );
+    assert!(
+        big.peak_kib < small.peak_kib * 12 + (128 << 10),
+        "{name}: {n} peaked at {} KiB, {} at {} KiB",
+        small.peak_kib,
+        8 * n,
+        big.peak_kib
+    );
+}
+
+/// The hostile shapes, by name, each a function of its size.
+fn shape(kind: usize, n: usize) -> (&'static str, String) {
+    match kind % 5 {
+        0 => ("setext", format!("{HEAD}Title\n{}", "=\n".repeat(n))),
+        1 => ("headings", format!("{HEAD}{}", "## Same\n\n".repeat(n))),
+        2 => (
+            "code line",
+            format!("{HEAD}```json\n{}\n```\n", "{\"a\": [1, 2], ".repeat(n)),
+        ),
+        3 => (
+            "yaml nesting",
+            format!(
+                "---\ntitle: Hostile\ndate: 2026-01-05\nextra:\n  x: {}{}\n---\nText.\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        _ => (
+            "nested lists",
+            format!(
+                "{HEAD}{}",
+                (0..n)
+                    .map(|i| format!("{}- x\n", "  ".repeat(i % 40)))
+                    .collect::<String>()
+            ),
+        ),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 5,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Random hostile shapes at random sizes, each grown eightfold: time and memory stay
+    /// within the linear bounds of [`grows_linearly`].
+    #[test]
+    fn random_hostile_shapes_grow_linearly(kind in 0usize..5, n in 300usize..1500) {
+        let (name, _) = shape(kind, n);
+        grows_linearly(name, n, |m| shape(kind, m).1);
+    }
 }
 
 #[test]
@@ -97,7 +180,9 @@ fn deep_yaml_flow_nesting_is_refused_at_its_line_in_linear_time() {
             "]".repeat(n)
         )
     });
-    let (code, err, _) = build_item(&format!(
+    let Cost {
+        code, stderr: err, ..
+    } = build_item(&format!(
         "---\ntitle: Hostile\ndate: 2026-01-05\nextra:\n  x: {}\n---\n",
         "[".repeat(1000)
     ));
@@ -122,7 +207,9 @@ fn thousands_of_tags_are_refused_at_their_line() {
             tags(n)
         )
     });
-    let (code, err, _) = build_item(&format!(
+    let Cost {
+        code, stderr: err, ..
+    } = build_item(&format!(
         "+++\ntitle = \"T\"\ndate = 2026-01-05\ntags = [{}]\n+++\nText.\n",
         tags(101)
     ));
@@ -131,7 +218,9 @@ fn thousands_of_tags_are_refused_at_their_line() {
         err.contains("content/blog/x.md:4:1: error: 101 tags on one item"),
         "{err}"
     );
-    let (code, err, _) = build_item(&format!(
+    let Cost {
+        code, stderr: err, ..
+    } = build_item(&format!(
         "+++\ntitle = \"T\"\ndate = 2026-01-05\ntags = [{}]\n+++\nText.\n",
         tags(100)
     ));

@@ -73,6 +73,11 @@ fn build_never_replaces_the_site_or_its_sources() {
     let root = site.root();
     std::fs::create_dir_all(root.join("data")).unwrap();
     run_in(&root, &["build", "--now", NOW]).assert_ok();
+    // A build records nothing; a deploy does: publish once so the ledger is among the sources.
+    let web = site.tmp().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    let target = format!("file://{}", web.display());
+    run_in(&root, &["deploy", "--target", &target]).assert_ok();
     assert!(root.join("published.lock").is_file());
     #[cfg(unix)]
     std::os::unix::fs::symlink(root.join("data"), site.tmp().join("data-link")).unwrap();
@@ -538,6 +543,8 @@ fn two_builds_of_one_output_never_interleave() {
         .map(|k| k.trim_start_matches('/').to_string())
         .collect();
     listed.push(MANIFEST.to_string());
+    // And the ledger it leaves for `deploy` to record, beside the site's files.
+    listed.push(".pressroom-publish.json".to_string());
     listed.sort();
     assert_eq!(list_files(&out), listed);
     assert!(listed.len() > 1500);
