@@ -54,6 +54,7 @@ fn build_item(text: &str) -> Cost {
         }
         if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
+            let _ = child.wait();
             panic!(
                 "a build of {} KiB did not finish in 120 s",
                 text.len() >> 10
