@@ -898,22 +898,6 @@ fn init_writes_a_ci_workflow() {
     );
 }
 
-/// `git` in `dir`, which must succeed; its output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 #[test]
 fn init_can_build_pressroom_from_its_git_repository() {
     let tmp = tempfile::tempdir().unwrap();

@@ -85,6 +85,13 @@ fn edit(t: &SiteTest, rel: &str, from: &str, to: &str) {
     t.file(rel, &text.replacen(from, to, 1));
 }
 
+/// Adds front-matter tables (a notice, `[withdrawn]`, `[extra]`) at the end of the release's
+/// front matter, after its last source.
+fn append_to_release_front(t: &SiteTest, tables: &str) {
+    let note = "note = \"Issued by the city.\"\n";
+    edit(t, RELEASE, note, &format!("{note}{tables}"));
+}
+
 fn check(t: &SiteTest, now: &str) -> Run {
     let root = t.root().to_str().unwrap().to_string();
     common::run(&["check", "--root", &root, "--now", now], &t.out())
@@ -390,12 +397,7 @@ fn free_changes_need_no_notice() {
         "tags = [\"plants\"]",
         "tags = [\"plants\", \"korea\"]\nimage = \"/x.jpg\"",
     );
-    edit(
-        &t,
-        RELEASE,
-        "note = \"Issued by the city.\"\n",
-        "note = \"Issued by the city.\"\n\n[extra]\nhero = true\n",
-    );
+    append_to_release_front(&t, "\n[extra]\nhero = true\n");
     edit(
         &t,
         RELEASE,
@@ -450,12 +452,7 @@ const CORRECTION: &str = "\n[[corrections]]\ndate = 2026-11-24T10:00:00Z\nkind =
 fn corrected() -> SiteTest {
     let t = published();
     edit(&t, RELEASE, "400 people", "300 people");
-    edit(
-        &t,
-        RELEASE,
-        "note = \"Issued by the city.\"\n",
-        &format!("note = \"Issued by the city.\"\n{CORRECTION}"),
-    );
+    append_to_release_front(&t, CORRECTION);
     let d = t.publish(T1);
     d.assert_ok();
     t
@@ -515,11 +512,9 @@ fn published_notices_are_append_only() {
 #[test]
 fn a_withdrawal_reason_cannot_change() {
     let t = published();
-    edit(
+    append_to_release_front(
         &t,
-        RELEASE,
-        "note = \"Issued by the city.\"\n",
-        "note = \"Issued by the city.\"\n\n[withdrawn]\ndate = 2026-11-24T10:00:00Z\nreason = \"The plan was cancelled.\"\n",
+        "\n[withdrawn]\ndate = 2026-11-24T10:00:00Z\nreason = \"The plan was cancelled.\"\n",
     );
     t.publish(T1).assert_ok();
     edit(
@@ -541,11 +536,9 @@ fn notices_are_dated_truthfully() {
     // Dated after the build clock.
     let t = published();
     edit(&t, RELEASE, "400 people", "300 people");
-    edit(
+    append_to_release_front(
         &t,
-        RELEASE,
-        "note = \"Issued by the city.\"\n",
-        "note = \"Issued by the city.\"\n\n[[corrections]]\ndate = 2030-01-01T00:00:00Z\nkind = \"correction\"\nnote = \"300.\"\n",
+        "\n[[corrections]]\ndate = 2030-01-01T00:00:00Z\nkind = \"correction\"\nnote = \"300.\"\n",
     );
     refused(
         &t,
@@ -757,12 +750,7 @@ fn the_public_record_is_a_hash_chain_that_only_grows() {
     let before = verify_chain(&first);
     assert_eq!(before.len(), 2, "two items published");
     edit(&t, RELEASE, "400 people", "300 people");
-    edit(
-        &t,
-        RELEASE,
-        "note = \"Issued by the city.\"\n",
-        &format!("note = \"Issued by the city.\"\n{CORRECTION}"),
-    );
+    append_to_release_front(&t, CORRECTION);
     t.publish(T1).assert_ok();
     let second = public_record(&t.tmp().join("www"));
     let after = verify_chain(&second);

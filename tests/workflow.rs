@@ -5,24 +5,9 @@
 //! touches `published.lock` fails.
 
 mod common;
+use common::git;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// `git` in `dir`, which must succeed; its output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=writer", "-c", "user.email=w@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
 
 /// A newsroom repository made by `pressroom init`, its bare remote, and a web root.
 struct Repo {

@@ -528,3 +528,19 @@ pub fn copy_example(root: &Path) {
         }
     }
 }
+
+/// `git` in `dir` (as a throw-away committer), which must succeed; its trimmed output.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=writer", "-c", "user.email=w@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
