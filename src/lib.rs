@@ -198,6 +198,58 @@ pub fn render_in_memory_cached(
     render_to(opts, cache, None)
 }
 
+/// The site, assembled with its Markdown rendered: serve's last site patched when the cache
+/// can, else loaded, assembled and rendered.
+fn load_site(
+    opts: &BuildOptions,
+    config: &config::Config,
+    cache: &mut cache::BuildCache,
+    diags: &mut Vec<Diagnostic>,
+    watch: &mut Stopwatch,
+) -> model::Site {
+    if let Some(site) = cache.patch(config, opts, diags) {
+        watch.lap("patch");
+        return site;
+    }
+    let content = cache.load_content(config, opts, diags);
+    watch.lap("load content");
+    let mut site = model::assemble::assemble(config, opts, content, diags);
+    watch.lap("assemble");
+    cache.render_markdown(&mut site, config, diags);
+    watch.lap("markdown");
+    site
+}
+
+/// `check`'s audits of the finished outputs (and `--external`'s fetches).
+fn audit(
+    opts: &BuildOptions,
+    site: &model::Site,
+    config: &config::Config,
+    theme: &render::theme::Theme,
+    outputs: &[Output],
+) -> Vec<Diagnostic> {
+    let extra = theme
+        .statics
+        .keys()
+        .cloned()
+        .chain(site.assets.iter().map(|(p, _)| p.clone()))
+        .collect();
+    let mut diags = check::audit(site, config, outputs, &extra);
+    if opts.external {
+        diags.extend(external::check(site, external::Limits::default()));
+    }
+    diags
+}
+
+/// Where the public publication record of `next` ends (kept by a deployment's manifest).
+fn record_head(next: &model::ledger::Ledger) -> deploy::manifest::RecordHead {
+    let links = model::ledger::chain(&next.events);
+    deploy::manifest::RecordHead {
+        events: links.len(),
+        head: links.last().cloned().unwrap_or_default(),
+    }
+}
+
 /// Loads, checks and renders the site. Generated files go to `stream` as they are rendered
 /// (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
 fn render_to(
@@ -208,21 +260,7 @@ fn render_to(
     let mut watch = Stopwatch::start();
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
-    let mut site = match cache.patch(&config, opts, &mut diags) {
-        Some(site) => {
-            watch.lap("patch");
-            site
-        }
-        None => {
-            let content = cache.load_content(&config, opts, &mut diags);
-            watch.lap("load content");
-            let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
-            watch.lap("assemble");
-            cache.render_markdown(&mut site, &config, &mut diags);
-            watch.lap("markdown");
-            site
-        }
-    };
+    let mut site = load_site(opts, &config, cache, &mut diags, &mut watch);
     let ledger = check_ledger(opts, &config, &mut site, &mut diags, cache);
     watch.lap("ledger");
     watch.laps.extend(cache.take_laps());
@@ -264,16 +302,7 @@ fn render_to(
     watch.lap("render");
     watch.laps.extend(cache.take_laps());
     if opts.audit {
-        let extra = theme
-            .statics
-            .keys()
-            .cloned()
-            .chain(site.assets.iter().map(|(p, _)| p.clone()))
-            .collect();
-        diags.extend(check::audit(&site, &config, &outputs, &extra));
-        if opts.external {
-            diags.extend(external::check(&site, external::Limits::default()));
-        }
+        diags.extend(audit(opts, &site, &config, &theme, &outputs));
         watch.lap("audit");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -299,13 +328,7 @@ fn render_to(
         statics,
         assets,
         diagnostics: sorted.into_sorted(),
-        record_head: ledger.next.as_ref().map(|next| {
-            let links = model::ledger::chain(&next.events);
-            deploy::manifest::RecordHead {
-                events: links.len(),
-                head: links.last().cloned().unwrap_or_default(),
-            }
-        }),
+        record_head: ledger.next.as_ref().map(record_head),
         publication: ledger.pending,
         timings: watch.laps,
     })
