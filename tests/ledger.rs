@@ -748,6 +748,12 @@ fn the_public_record_is_a_hash_chain_that_only_grows() {
     let t = published();
     let first = public_record(&t.tmp().join("www"));
     let before = verify_chain(&first);
+    let links = common::attrs(&t.html("/corrections/"), ".record-link a", "href");
+    assert_eq!(
+        links,
+        ["/corrections/record.json"],
+        "the corrections page links it"
+    );
     assert_eq!(before.len(), 2, "two items published");
     edit(&t, RELEASE, "400 people", "300 people");
     append_to_release_front(&t, CORRECTION);

@@ -831,8 +831,9 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
             vec![],
             move || {
                 let list = corrections_list(ctx.site, config, Some(&lang.code));
+                let record = Value::String(config.url(record::PATH));
                 (
-                    vec![("corrections", Value::Array(list))],
+                    vec![("corrections", Value::Array(list)), ("record_url", record)],
                     lang_alternates(config, &lang.code, |l| {
                         format!("{}/corrections/", config.lang_prefix(l))
                     }),
