@@ -166,7 +166,13 @@ fn check_ledger(
         diags.extend(outcome.diagnostics.into_iter().map(soften));
         return LedgerStep::default();
     }
-    let pending = match outcome.next.to_text() {
+    // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
+    // every build, and no reformatting of one written by hand).
+    let next_text = match &text {
+        Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
+        _ => outcome.next.to_text(),
+    };
+    let pending = match next_text {
         Ok(ledger) => publish::Pending {
             root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
             base: publish::base_of(text.as_deref()),
