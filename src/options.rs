@@ -35,6 +35,25 @@ pub struct BuildOptions {
     pub audit: bool,
     /// With `audit`: also fetch external links and source URLs (`check --external`).
     pub external: bool,
+    /// Told as each phase of the run ends (a terminal's progress line); None: silent.
+    pub progress: Option<Progress>,
+}
+
+/// A callback told each phase's name as it ends, e.g. `markdown` or `writing 5400 files`.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    /// Tells the callback that `phase` ended (or began, for the write).
+    pub fn tell(&self, phase: &str) {
+        (self.0)(phase)
+    }
 }
 
 impl BuildOptions {
@@ -51,6 +70,7 @@ impl BuildOptions {
             preview: false,
             audit: false,
             external: false,
+            progress: None,
         }
     }
 }
