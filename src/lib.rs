@@ -355,7 +355,7 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
     let writing = std::time::Instant::now();
     if let Some(progress) = &opts.progress {
-        progress.tell(&format!("writing {} files", built.outputs.len()));
+        progress.tell(&format!("all {} items", built.items));
     }
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),

@@ -256,7 +256,7 @@ fn progress(global: &Global) -> Option<pressroom::options::Progress> {
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,
-                "\r\x1b[Kbuilding: {phase} ({n} phases done, {:.1}s)",
+                "\r\x1b[Kbuilding: {phase} done ({n} steps, {:.1}s)",
                 started.elapsed().as_secs_f64()
             );
             let _ = err.flush();

@@ -39,7 +39,8 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
 }
 
-/// A callback told each phase's name as it ends, e.g. `markdown` or `writing 5400 files`.
+/// A callback told what is done as each phase ends: its name (`markdown`), or `all 5400 items`
+/// once every page is rendered, before the output is written.
 #[derive(Clone)]
 pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
 
@@ -50,7 +51,7 @@ impl std::fmt::Debug for Progress {
 }
 
 impl Progress {
-    /// Tells the callback that `phase` ended (or began, for the write).
+    /// Tells the callback that `phase` is done.
     pub fn tell(&self, phase: &str) {
         (self.0)(phase)
     }

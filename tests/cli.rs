@@ -658,7 +658,7 @@ fn a_build_on_a_terminal_shows_its_phases_unless_quiet() {
         eprintln!("skipped: no `script` to make a terminal");
         return;
     };
-    for phase in ["building: markdown", "building: writing"] {
+    for phase in ["building: markdown done", "building: all 1 items done"] {
         assert!(shown.contains(phase), "{phase}: {shown:?}");
     }
     assert!(shown.contains("\r\x1b[K"), "updated in place: {shown:?}");
