@@ -464,8 +464,11 @@ fn run_new(args: NewArgs) -> Result<(), Failure> {
     } else {
         "write it"
     };
+    let open = pressroom::scaffold::site_path(&args.root, &path, &config)
+        .map(|p| format!(" and open http://127.0.0.1:1111{p}"))
+        .unwrap_or_default();
     eprintln!(
-        "next: {what}, preview it with `pressroom serve{root}` (drafts are shown, with a banner), then set `draft = false` to publish"
+        "next: {what}; preview it with `pressroom serve{root}`{open} (drafts are shown, with a banner); set `draft = false` when it is ready to publish"
     );
     Ok(())
 }

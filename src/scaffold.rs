@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::deploy::workflow::{InstallSource, Schedule, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
-use crate::model::slug::slugify;
+use crate::model::slug::{slugify, strip_date_prefix};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
 
@@ -170,6 +170,30 @@ pub fn translate_item(original: &Path, lang: &str, config: &Config) -> Result<Pa
     ));
     write_new(&path, &out)?;
     Ok(path)
+}
+
+/// The site path (`/fr/press/x/`) the content file at `path` under `root` will have: what
+/// `new` tells the writer to open in the preview. None when `path` is not under `content/`.
+pub fn site_path(root: &Path, path: &Path, config: &Config) -> Option<String> {
+    let rel = path.strip_prefix(root.join("content")).ok()?;
+    let dir = rel.parent()?.to_str()?.replace('\\', "/");
+    let name = rel.file_name()?.to_str()?.strip_suffix(".md")?;
+    let (stem, lang) = match name.rsplit_once('.') {
+        Some((stem, code)) if config.has_language(code) => (stem, code),
+        _ => (name, config.default_language.as_str()),
+    };
+    let text = std::fs::read_to_string(path).ok()?;
+    let front = original_front(path, &text).ok()?;
+    let slug = match front.get("slug").and_then(|s| s.as_str()) {
+        Some(slug) => slugify(slug),
+        None => slugify(strip_date_prefix(stem)),
+    };
+    let dir = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("/{dir}")
+    };
+    Some(format!("{}{dir}/{slug}/", config.lang_prefix(lang)))
 }
 
 /// The original's front matter as a TOML table (YAML front matter converted).

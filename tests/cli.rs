@@ -499,6 +499,12 @@ fn new_starts_a_translation_of_an_existing_item() {
     );
     // The next step is said.
     assert!(made.stderr.contains("pressroom serve"), "{}", made.stderr);
+    assert!(
+        made.stderr
+            .contains("open http://127.0.0.1:1111/fr/statements/response-to-reports/"),
+        "{}",
+        made.stderr
+    );
     assert!(made.stderr.contains("draft = false"), "{}", made.stderr);
     let (was, is) = (front_of(&original), front_of(&path));
     for key in ["date", "contacts", "sources"] {
@@ -586,6 +592,12 @@ fn new_takes_a_language_and_a_slug() {
     assert_eq!(
         std::path::PathBuf::from(made.stdout.trim()),
         dir.join("content/press/2026-11-23-we-open-in-oslo.fr.md")
+    );
+    assert!(
+        made.stderr
+            .contains("open http://127.0.0.1:1111/fr/press/we-open-in-oslo/"),
+        "{}",
+        made.stderr
     );
     // The default language writes no suffix; an undeclared one is refused.
     let en = run(
