@@ -5,12 +5,25 @@ use std::path::PathBuf;
 
 /// A static-site generator for corporate newsrooms.
 #[derive(Debug, Parser)]
-#[command(name = "pressroom", version, about)]
+#[command(name = "pressroom", version, about, after_help = EXAMPLES)]
 pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
 }
+
+/// Shown after the top-level help: a writer's and a CI engineer's first commands.
+const EXAMPLES: &str = "\
+Examples:
+  pressroom init my-newsroom                    start a site (with a CI workflow)
+  pressroom serve --root my-newsroom            preview it, drafts included, at http://127.0.0.1:1111/
+  pressroom new release \"We open in Oslo\"       write a draft release (prints its path)
+  pressroom new --translate content/press/2026-01-15-hello.md --lang fr
+                                                start its French translation
+  pressroom check                               what CI checks, before you push
+  pressroom build --quiet                       build public/ (what CI deploys)
+
+Run `pressroom COMMAND --help` for a command's flags.";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -20,6 +33,9 @@ pub(crate) enum Command {
         /// Shared flags.
         #[command(flatten)]
         global: Global,
+        /// Include drafts, embargoed and standby items, with banners (never in CI output).
+        #[arg(long)]
+        drafts: bool,
         /// Where to write the site (default: public/, or public-drafts/ with --drafts).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -45,29 +61,28 @@ pub(crate) enum Command {
         /// Port to listen on (default 1111, or the next free one; 0 picks any free port).
         #[arg(long)]
         port: Option<u16>,
-        /// Do not preview drafts, embargoed and standby items.
+        /// Do not preview drafts, embargoed and standby items (see the site as it goes online).
         #[arg(long)]
         no_drafts: bool,
+        /// Preview drafts: the default already, accepted so `build --drafts` habits keep working.
+        #[arg(long, conflicts_with = "no_drafts")]
+        drafts: bool,
     },
     /// Check everything build checks, plus links, ledger, embargo audit and release lint; writes nothing.
     Check {
         /// Shared flags.
         #[command(flatten)]
         global: Global,
+        /// Include drafts, embargoed and standby items, with banners.
+        #[arg(long)]
+        drafts: bool,
         /// Also fetch external links and source URLs (warnings only; 8 at a time, 10 s each).
         #[arg(long)]
         external: bool,
     },
-    /// Write a new content file with complete front matter.
-    New {
-        /// Shared flags.
-        #[command(flatten)]
-        global: Global,
-        /// post, release, statement or factsheet.
-        kind: String,
-        /// The title.
-        title: String,
-    },
+    /// Write a new content file with complete front matter, as a draft; or start a translation.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(NewArgs),
     /// Write a new site with the default theme and sample content.
     Init {
         /// The folder to create.
@@ -80,6 +95,11 @@ pub(crate) enum Command {
         /// repository's default branch).
         #[arg(long, value_name = "REV", requires = "pressroom_git")]
         pressroom_rev: Option<String>,
+        /// How often the CI workflow runs to publish embargoed items, as a cron line: the
+        /// default `*/10 * * * *` publishes within about 10 minutes and costs about 4,320 runner
+        /// minutes a month; `*/30 * * * *` about 1,440 and `0 * * * *` about 720.
+        #[arg(long, value_name = "CRON", default_value = pressroom::deploy::workflow::DEFAULT_SCHEDULE)]
+        schedule: String,
     },
     /// Deploy the built output to a folder or S3-compatible storage, uploading only what changed.
     Deploy {
@@ -129,15 +149,47 @@ pub(crate) enum Format {
     Json,
 }
 
-/// Flags every site command takes.
+const NEW_EXAMPLES: &str = "\
+Examples:
+  pressroom new release \"We open in Oslo\"
+  pressroom new release \"Nous ouvrons à Oslo\" --lang fr --slug we-open-in-oslo
+  pressroom new --translate content/press/2026-01-15-we-open-in-oslo.md --lang fr";
+
+/// `pressroom new`'s arguments: only what changes the file it writes.
+#[derive(Debug, Args)]
+pub(crate) struct NewArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// post, release, statement or factsheet.
+    #[arg(required_unless_present = "translate", conflicts_with = "translate")]
+    pub(crate) kind: Option<String>,
+    /// The title.
+    #[arg(required_unless_present = "translate")]
+    pub(crate) title: Option<String>,
+    /// Write a translation in this language: NAME.CODE.md (the code must be in site.toml's
+    /// languages).
+    #[arg(long, value_name = "CODE")]
+    pub(crate) lang: Option<String>,
+    /// The URL slug and file name (default: from the title). A translation keeps its
+    /// original's slug, so give the original's here.
+    #[arg(long, value_name = "SLUG", conflicts_with = "translate")]
+    pub(crate) slug: Option<String>,
+    /// Start a translation of this existing item (needs --lang): copies its date, kind, file
+    /// name, sources, dateline and contacts; the title and body are left for the translator.
+    #[arg(long, value_name = "FILE", requires = "lang")]
+    pub(crate) translate: Option<PathBuf>,
+    /// The date written into the front matter, as RFC 3339 (default: now).
+    #[arg(long, env = "PRESSROOM_NOW")]
+    pub(crate) now: Option<String>,
+}
+
+/// Flags `build`, `serve` and `check` take.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct Global {
     /// The site folder.
     #[arg(long, default_value = ".")]
     pub(crate) root: PathBuf,
-    /// Include drafts, embargoed and standby items, with banners (never in CI output).
-    #[arg(long)]
-    pub(crate) drafts: bool,
     /// The clock for embargoes and the ledger, as RFC 3339 (default: now; also read from
     /// PRESSROOM_NOW, so a rehearsal of the CI workflow can move time).
     #[arg(long, env = "PRESSROOM_NOW")]

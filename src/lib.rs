@@ -85,13 +85,15 @@ pub struct Built {
 struct Stopwatch {
     last: std::time::Instant,
     laps: Vec<(&'static str, std::time::Duration)>,
+    progress: Option<options::Progress>,
 }
 
 impl Stopwatch {
-    fn start() -> Self {
+    fn start(progress: Option<options::Progress>) -> Self {
         Stopwatch {
             last: std::time::Instant::now(),
             laps: Vec::new(),
+            progress,
         }
     }
 
@@ -100,6 +102,9 @@ impl Stopwatch {
         let now = std::time::Instant::now();
         self.laps.push((name, now - self.last));
         self.last = now;
+        if let Some(progress) = &self.progress {
+            progress.tell(name);
+        }
     }
 }
 
@@ -263,7 +268,7 @@ fn render_to(
     cache: &mut cache::BuildCache,
     stream: Option<&dyn render::Sink>,
 ) -> std::result::Result<Built, Failure> {
-    let mut watch = Stopwatch::start();
+    let mut watch = Stopwatch::start(opts.progress.clone());
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
     let mut site = load_site(opts, &config, cache, &mut diags, &mut watch);
@@ -349,6 +354,9 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
     let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
     let writing = std::time::Instant::now();
+    if let Some(progress) = &opts.progress {
+        progress.tell(&format!("all {} items", built.items));
+    }
     let header = deploy::manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),

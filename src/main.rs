@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod cli;
-use cli::{Cli, Command, Format, Global};
+use cli::{Cli, Command, Format, Global, NewArgs};
 
 /// mimalloc instead of the system allocator: a build allocates and frees millions of small
 /// strings and JSON values across threads, and glibc's malloc took about a tenth of a 10,000-item
@@ -22,9 +22,8 @@ fn main() -> ExitCode {
     let format = match &cli.command {
         Command::Build { global, .. }
         | Command::Serve { global, .. }
-        | Command::Check { global, .. }
-        | Command::New { global, .. } => global.message_format,
-        Command::Init { .. } => Format::Human,
+        | Command::Check { global, .. } => global.message_format,
+        Command::New(_) | Command::Init { .. } => Format::Human,
         Command::Deploy { message_format, .. } => *message_format,
     };
     match run(cli) {
@@ -223,95 +222,80 @@ fn report_serve(event: pressroom::serve::Event, quiet: bool, format: Format) {
     }
 }
 
-fn options(global: &Global) -> Result<BuildOptions, Error> {
-    let now = match &global.now {
+/// `--now` (or PRESSROOM_NOW) as a time; absent: the clock.
+fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
+    match now {
         Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
             Error::Usage(format!(
                 "--now `{text}` is not an RFC 3339 time such as 2026-11-20T09:00:00Z: {e}"
             ))
-        })?,
-        None => jiff::Timestamp::now(),
-    };
-    let mut opts = BuildOptions::new(&global.root, now);
-    opts.drafts = global.drafts;
+        }),
+        None => Ok(jiff::Timestamp::now()),
+    }
+}
+
+fn options(global: &Global, drafts: bool) -> Result<BuildOptions, Error> {
+    let mut opts = BuildOptions::new(&global.root, parse_now(global.now.as_deref())?);
+    opts.drafts = drafts;
     opts.base_url = global.base_url.clone();
     Ok(opts)
+}
+
+/// A progress line on stderr, rewritten in place as each phase ends: only on a terminal, in
+/// human format and without --quiet (a CI log or a pipe gets nothing).
+fn progress(global: &Global) -> Option<pressroom::options::Progress> {
+    use std::io::{IsTerminal, Write};
+    if global.quiet || global.message_format != Format::Human || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    Some(pressroom::options::Progress(std::sync::Arc::new(
+        move |phase: &str| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let mut err = std::io::stderr().lock();
+            let _ = write!(
+                err,
+                "\r\x1b[Kbuilding: {phase} done ({n} steps, {:.1}s)",
+                started.elapsed().as_secs_f64()
+            );
+            let _ = err.flush();
+        },
+    )))
+}
+
+/// Erases the progress line, so what follows starts on a clean line.
+fn end_progress(progress: &Option<pressroom::options::Progress>) {
+    if progress.is_some() {
+        eprint!("\r\x1b[K");
+    }
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Build {
             global,
+            drafts,
             output,
             locked: _,
             force,
             timings,
         } => {
-            let mut opts = options(&global)?;
+            let mut opts = options(&global, drafts)?;
             opts.output =
                 output.unwrap_or_else(|| pressroom::output::default_dir(&opts.root, opts.drafts));
             opts.force = force;
-            let started = std::time::Instant::now();
-            let built = pressroom::build(&opts)?;
-            print_diagnostics(&built.diagnostics, global.message_format);
-            let next = built.next_embargo.map(pressroom::dates::rfc3339_utc);
-            // What was written: every file of the manifest, the manifest, and the pending ledger.
-            let files = built.manifest.as_ref().map_or(0, |m| m.files.len() + 1)
-                + usize::from(built.publication.is_some());
-            match global.message_format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.publication.as_ref().map(|p| p.changes.clone()).unwrap_or_default(), "output": opts.output.display().to_string()})
-                ),
-                Format::Human if !global.quiet => {
-                    println!(
-                        "built {} items ({files} files) into {} in {:.2}s",
-                        built.items,
-                        opts.output.display(),
-                        started.elapsed().as_secs_f64()
-                    );
-                    let changes = built
-                        .publication
-                        .as_ref()
-                        .map(|p| p.changes.as_slice())
-                        .unwrap_or_default();
-                    if !changes.is_empty() {
-                        let shown = changes
-                            .iter()
-                            .take(3)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        let more = changes.len().saturating_sub(3);
-                        let more = if more > 0 {
-                            format!(" and {more} more")
-                        } else {
-                            String::new()
-                        };
-                        println!("pressroom deploy records in published.lock: {shown}{more}");
-                    }
-                    if let Some(next) = next {
-                        println!(
-                            "{} item(s) under embargo; next embargo lift: {next} (schedule a rebuild then)",
-                            built.withheld
-                        );
-                    }
-                }
-                Format::Human => {}
-            }
-            if timings {
-                print_timings(&built.timings, global.message_format);
-            }
-            Ok(())
+            opts.progress = progress(&global);
+            run_build(&global, &opts, timings)
         }
         Command::Serve {
             global,
             bind,
             port,
             no_drafts,
+            drafts: _,
         } => {
-            let mut opts = options(&global)?;
-            opts.drafts = !no_drafts;
+            let opts = options(&global, !no_drafts)?;
             let quiet = global.quiet;
             let format = global.message_format;
             pressroom::serve::run(
@@ -325,34 +309,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )?;
             Ok(())
         }
-        Command::Check { global, external } => {
-            let mut opts = options(&global)?;
+        Command::Check {
+            global,
+            drafts,
+            external,
+        } => {
+            let mut opts = options(&global, drafts)?;
             opts.audit = true;
             opts.external = external;
-            let built = pressroom::render_in_memory(&opts)?;
+            opts.progress = progress(&global);
+            let built = pressroom::render_in_memory(&opts);
+            end_progress(&opts.progress);
+            let built = built?;
             print_diagnostics(&built.diagnostics, global.message_format);
             if !global.quiet && global.message_format == Format::Human {
                 println!("checked {} items: no errors", built.items);
             }
             Ok(())
         }
-        Command::New {
-            global,
-            kind,
-            title,
-        } => {
-            let opts = options(&global)?;
-            let config = pressroom::config::Config::load(&opts.root, None)?;
-            let path = pressroom::scaffold::new_item(
-                &opts.root,
-                &kind,
-                &title,
-                opts.now,
-                &config.timezone,
-            )?;
-            println!("{}", path.display());
-            Ok(())
-        }
+        Command::New(args) => run_new(args),
         Command::Deploy {
             target,
             root,
@@ -388,22 +363,146 @@ fn run(cli: Cli) -> Result<(), Failure> {
             dir,
             pressroom_git,
             pressroom_rev,
-        } => {
-            use pressroom::deploy::workflow::InstallSource;
-            let source = match pressroom_git {
-                Some(url) => InstallSource::Git {
-                    url,
-                    rev: pressroom_rev.unwrap_or_else(|| "HEAD".into()),
-                },
-                None => InstallSource::this_release(),
-            };
-            pressroom::scaffold::init(&dir, &source)?;
-            println!(
-                "created a new site in {}; run `pressroom serve --root {}`",
-                dir.display(),
-                dir.display()
-            );
-            Ok(())
-        }
+            schedule,
+        } => run_init(&dir, pressroom_git, pressroom_rev, &schedule),
     }
+}
+
+/// `pressroom build`: build, then the summary (and `--timings`).
+fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let built = pressroom::build(opts);
+    end_progress(&opts.progress);
+    let built = built?;
+    print_diagnostics(&built.diagnostics, global.message_format);
+    let next = built.next_embargo.map(pressroom::dates::rfc3339_utc);
+    // What was written: every file of the manifest, the manifest, and the pending ledger.
+    let files = built.manifest.as_ref().map_or(0, |m| m.files.len() + 1)
+        + usize::from(built.publication.is_some());
+    match global.message_format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.publication.as_ref().map(|p| p.changes.clone()).unwrap_or_default(), "output": opts.output.display().to_string()})
+        ),
+        Format::Human if !global.quiet => {
+            println!(
+                "built {} items ({files} files) into {} in {:.2}s",
+                built.items,
+                opts.output.display(),
+                started.elapsed().as_secs_f64()
+            );
+            print_ledger_changes(&built);
+            if let Some(next) = next {
+                println!(
+                    "{} item(s) under embargo; next embargo lift: {next} (schedule a rebuild then)",
+                    built.withheld
+                );
+            }
+        }
+        Format::Human => {}
+    }
+    if timings {
+        print_timings(&built.timings, global.message_format);
+    }
+    Ok(())
+}
+
+/// The first three publications the next deploy records, and how many more.
+fn print_ledger_changes(built: &pressroom::Built) {
+    let changes = built
+        .publication
+        .as_ref()
+        .map(|p| p.changes.as_slice())
+        .unwrap_or_default();
+    if changes.is_empty() {
+        return;
+    }
+    let shown = changes
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
+    let more = changes.len().saturating_sub(3);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    println!("pressroom deploy records in published.lock: {shown}{more}");
+}
+
+/// `pressroom new`: write the file (or the translation), then say what to do next.
+fn run_new(args: NewArgs) -> Result<(), Failure> {
+    let config = pressroom::config::Config::load(&args.root, None)?;
+    let path = match (&args.translate, &args.kind, &args.title) {
+        (Some(original), _, _) => {
+            let lang = args.lang.as_deref().unwrap_or_default();
+            pressroom::scaffold::translate_item(original, lang, &config)?
+        }
+        (None, Some(kind), Some(title)) => {
+            let now = parse_now(args.now.as_deref())?;
+            let new = pressroom::scaffold::NewOptions {
+                slug: args.slug.clone(),
+                lang: args.lang.clone(),
+            };
+            pressroom::scaffold::new_item(&args.root, kind, title, &new, now, &config)?
+        }
+        _ => {
+            return Err(Error::Usage("give a kind and a title, or --translate FILE".into()).into());
+        }
+    };
+    // The path alone on stdout (scripts open it); the next steps on stderr.
+    println!("{}", path.display());
+    let root = if args.root == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!(" --root {}", args.root.display())
+    };
+    let what = if args.translate.is_some() {
+        "replace each TRANSLATE: with the translation"
+    } else {
+        "write it"
+    };
+    let open = pressroom::scaffold::site_path(&args.root, &path, &config)
+        .map(|p| format!(" and open http://127.0.0.1:1111{p}"))
+        .unwrap_or_default();
+    eprintln!(
+        "next: {what}; preview it with `pressroom serve{root}`{open} (drafts are shown, with a banner); set `draft = false` when it is ready to publish"
+    );
+    Ok(())
+}
+
+/// `pressroom init`: the site, its workflow, and what the workflow will cost and need.
+fn run_init(
+    dir: &std::path::Path,
+    pressroom_git: Option<String>,
+    pressroom_rev: Option<String>,
+    schedule: &str,
+) -> Result<(), Failure> {
+    use pressroom::deploy::workflow::{InstallSource, NOT_ON_CRATES_IO, Schedule, WORKFLOW_PATH};
+    let schedule = Schedule::parse(schedule).map_err(Error::Usage)?;
+    let source = match pressroom_git {
+        Some(url) => InstallSource::Git {
+            url,
+            rev: pressroom_rev.unwrap_or_else(|| "HEAD".into()),
+        },
+        None => InstallSource::this_release(),
+    };
+    pressroom::scaffold::init(dir, &source, &schedule)?;
+    println!(
+        "created a new site in {}; run `pressroom serve --root {}`",
+        dir.display(),
+        dir.display()
+    );
+    println!(
+        "{WORKFLOW_PATH} runs on the schedule \"{}\": embargoed items go out within {}; it uses {} on a private repository (fewer: --schedule \"*/30 * * * *\" or \"0 * * * *\")",
+        schedule.cron,
+        schedule.delay(),
+        schedule.monthly_cost()
+    );
+    if matches!(source, InstallSource::CratesIo { .. }) {
+        eprintln!("warning: {NOT_ON_CRATES_IO}");
+    }
+    Ok(())
 }

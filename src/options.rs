@@ -35,6 +35,26 @@ pub struct BuildOptions {
     pub audit: bool,
     /// With `audit`: also fetch external links and source URLs (`check --external`).
     pub external: bool,
+    /// Told as each phase of the run ends (a terminal's progress line); None: silent.
+    pub progress: Option<Progress>,
+}
+
+/// A callback told what is done as each phase ends: its name (`markdown`), or `all 5400 items`
+/// once every page is rendered, before the output is written.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    /// Tells the callback that `phase` is done.
+    pub fn tell(&self, phase: &str) {
+        (self.0)(phase)
+    }
 }
 
 impl BuildOptions {
@@ -51,6 +71,7 @@ impl BuildOptions {
             preview: false,
             audit: false,
             external: false,
+            progress: None,
         }
     }
 }

@@ -406,3 +406,319 @@ fn timings_name_every_phase() {
         );
     }
 }
+
+/// The front matter of a content file, parsed.
+fn front_of(path: &std::path::Path) -> toml::Table {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.strip_prefix("+++\n")
+        .and_then(|t| t.split("\n+++\n").next())
+        .expect("TOML front matter")
+        .parse()
+        .unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
+}
+
+#[test]
+fn each_command_lists_only_flags_that_do_something() {
+    let tmp = tempfile::tempdir().unwrap();
+    let new = run(&["new", "--help"], tmp.path());
+    new.assert_ok();
+    for useless in ["--drafts", "--base-url", "--message-format", "--quiet"] {
+        assert!(
+            !new.stdout.contains(useless),
+            "`new` does nothing with {useless}:\n{}",
+            new.stdout
+        );
+    }
+    for flag in ["--root", "--lang", "--slug", "--translate", "--now"] {
+        assert!(new.stdout.contains(flag), "{flag}:\n{}", new.stdout);
+    }
+    // `serve` previews drafts unless --no-drafts; --drafts is the default, said so, and the two
+    // together are a contradiction.
+    let serve = run(&["serve", "--help"], tmp.path());
+    assert!(serve.stdout.contains("--no-drafts"), "{}", serve.stdout);
+    assert!(
+        serve.stdout.contains("the default already"),
+        "{}",
+        serve.stdout
+    );
+    run(&["serve", "--drafts", "--no-drafts"], tmp.path()).assert_code(2);
+    // `build` keeps --drafts.
+    assert!(
+        run(&["build", "--help"], tmp.path())
+            .stdout
+            .contains("--drafts")
+    );
+    // The top-level help ends with examples.
+    let top = run(&["--help"], tmp.path());
+    assert!(top.stdout.contains("Examples:"), "{}", top.stdout);
+    assert!(
+        top.stdout.contains("pressroom new --translate"),
+        "{}",
+        top.stdout
+    );
+}
+
+/// A fresh `init` site with French declared, in `TMP/site`.
+fn bilingual_site(tmp: &std::path::Path) -> std::path::PathBuf {
+    let dir = tmp.join("site");
+    run(&["init", dir.to_str().unwrap()], tmp).assert_ok();
+    let toml = dir.join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[languages.fr]\nname = \"Français\"\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn new_starts_a_translation_of_an_existing_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = bilingual_site(tmp.path());
+    let out = tmp.path().join("public");
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    let original = dir.join("content/statements/2026-01-20-response-to-reports.md");
+    let made = run(
+        &[
+            "new",
+            "--root",
+            dir_s,
+            "--translate",
+            original.to_str().unwrap(),
+            "--lang",
+            "fr",
+        ],
+        &out,
+    );
+    made.assert_ok();
+    let path = std::path::PathBuf::from(made.stdout.trim());
+    assert_eq!(
+        path,
+        dir.join("content/statements/2026-01-20-response-to-reports.fr.md")
+    );
+    // The next step is said.
+    assert!(made.stderr.contains("pressroom serve"), "{}", made.stderr);
+    assert!(
+        made.stderr
+            .contains("open http://127.0.0.1:1111/fr/statements/response-to-reports/"),
+        "{}",
+        made.stderr
+    );
+    assert!(made.stderr.contains("draft = false"), "{}", made.stderr);
+    let (was, is) = (front_of(&original), front_of(&path));
+    for key in ["date", "contacts", "sources"] {
+        assert_eq!(was.get(key), is.get(key), "{key} is copied");
+    }
+    assert_eq!(is["draft"].as_bool(), Some(true));
+    let title = is["title"].as_str().unwrap();
+    assert!(title.starts_with("TRANSLATE: "), "{title}");
+    let body = std::fs::read_to_string(&path).unwrap();
+    assert!(body.trim_end().ends_with("as they are."), "{body}");
+    // It is the original's translation: a draft preview has it at the French URL, and the
+    // original links to it.
+    let b = run(
+        &[
+            "build", "--root", dir_s, "--output", out_s, "--now", NOW, "--drafts",
+        ],
+        &out,
+    );
+    b.assert_ok();
+    assert!(
+        b.exists("/fr/statements/response-to-reports/"),
+        "{:?}",
+        b.files()
+    );
+    let links = attrs(
+        &b.html("statements/response-to-reports/index.html"),
+        "link[hreflang]",
+        "href",
+    );
+    assert!(
+        links
+            .iter()
+            .any(|h| h.contains("/fr/statements/response-to-reports/")),
+        "{links:?}"
+    );
+    // Twice is refused; so is a language the site does not have.
+    let again = [
+        "new",
+        "--root",
+        dir_s,
+        "--translate",
+        original.to_str().unwrap(),
+        "--lang",
+        "fr",
+    ];
+    run(&again, &out).assert_code(2);
+    let de = run(
+        &[
+            "new",
+            "--root",
+            dir_s,
+            "--translate",
+            original.to_str().unwrap(),
+            "--lang",
+            "de",
+        ],
+        &out,
+    );
+    de.assert_code(2);
+    assert!(de.stderr.contains("[languages.de]"), "{}", de.stderr);
+}
+
+#[test]
+fn new_takes_a_language_and_a_slug() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = bilingual_site(tmp.path());
+    let dir_s = dir.to_str().unwrap();
+    let made = run(
+        &[
+            "new",
+            "release",
+            "Nous ouvrons à Oslo",
+            "--root",
+            dir_s,
+            "--now",
+            NOW,
+            "--lang",
+            "fr",
+            "--slug",
+            "We open in Oslo",
+        ],
+        tmp.path(),
+    );
+    made.assert_ok();
+    assert_eq!(
+        std::path::PathBuf::from(made.stdout.trim()),
+        dir.join("content/press/2026-11-23-we-open-in-oslo.fr.md")
+    );
+    assert!(
+        made.stderr
+            .contains("open http://127.0.0.1:1111/fr/press/we-open-in-oslo/"),
+        "{}",
+        made.stderr
+    );
+    // The default language writes no suffix; an undeclared one is refused.
+    let en = run(
+        &[
+            "new", "post", "Hi", "--root", dir_s, "--now", NOW, "--lang", "en",
+        ],
+        tmp.path(),
+    );
+    assert!(
+        en.stdout.trim().ends_with("2026-11-23-hi.md"),
+        "{}",
+        en.stdout
+    );
+    run(
+        &["new", "post", "Hallo", "--root", dir_s, "--lang", "de"],
+        tmp.path(),
+    )
+    .assert_code(2);
+}
+
+#[test]
+fn a_build_off_a_terminal_prints_no_progress() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-a.md",
+        &item("A", "2026-11-18", "", "x"),
+    );
+    let b = site.build_ok();
+    assert!(
+        !b.stderr.contains("building:") && !b.stderr.contains('\r'),
+        "stderr is not a terminal: {:?}",
+        b.stderr
+    );
+}
+
+/// Runs `pressroom ARGS` with stdout and stderr on a pseudo-terminal (util-linux `script`);
+/// None when `script` is missing.
+fn on_a_terminal(args: &[&str]) -> Option<String> {
+    let line = std::iter::once(bin())
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[test]
+fn a_build_on_a_terminal_shows_its_phases_unless_quiet() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-a.md",
+        &item("A", "2026-11-18", "", "x"),
+    );
+    let root = site.root();
+    let out = site.out();
+    let args = [
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ];
+    let Some(shown) = on_a_terminal(&args) else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    for phase in ["building: markdown done", "building: all 1 items done"] {
+        assert!(shown.contains(phase), "{phase}: {shown:?}");
+    }
+    assert!(shown.contains("\r\x1b[K"), "updated in place: {shown:?}");
+    let quiet = on_a_terminal(&[&args[..], &["--quiet"]].concat()).unwrap();
+    assert!(!quiet.contains("building:"), "{quiet:?}");
+}
+
+#[test]
+fn the_starter_names_the_company_and_has_every_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    run(&["init", dir_s], &out).assert_ok();
+    let build = || {
+        let b = run(
+            &["build", "--root", dir_s, "--output", out_s, "--now", NOW],
+            &out,
+        );
+        b.assert_ok();
+        b
+    };
+    let b = build();
+    let release = b.html("press/hello/index.html");
+    let headings = texts(&release, "h2");
+    assert!(
+        headings.iter().any(|h| h == "About Example Corp"),
+        "{headings:?}"
+    );
+    let copyright = texts(&release, ".copyright");
+    assert_eq!(copyright, vec!["© 2026 Example Corp".to_string()]);
+    // A statement that cites its source, and a fact sheet.
+    let statement = b.html("statements/response-to-reports/index.html");
+    assert!(
+        !attrs(&statement, "a[href^='#']", "href").is_empty()
+            && statement
+                .html()
+                .contains("https://example.com/audit-2025.pdf"),
+        "the statement cites its source"
+    );
+    assert!(b.exists("/facts/company/"), "{:?}", b.files());
+    // A section with items offers its feeds; an empty one does not.
+    assert_eq!(texts(&b.html("press/index.html"), ".subscribe").len(), 1);
+    std::fs::remove_file(dir.join("content/statements/2026-01-20-response-to-reports.md")).unwrap();
+    let b = build();
+    let empty = b.html("statements/index.html");
+    assert!(
+        empty.select(&sel(".subscribe")).next().is_none(),
+        "no feed links on an empty section"
+    );
+}

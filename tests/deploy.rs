@@ -896,6 +896,77 @@ fn init_writes_a_ci_workflow() {
         install.contains("cargo install pressroom --version \"$PRESSROOM_VERSION\" --locked"),
         "{install}"
     );
+    // That install cannot work while pressroom is not on crates.io: init and the file say so,
+    // with the alternative.
+    for (what, text) in [
+        ("init's warning", r.stderr.clone()),
+        ("the workflow's comment", workflow_text(&dir)),
+    ] {
+        assert!(text.contains("not on crates.io"), "{what}: {text}");
+        assert!(text.contains("--pressroom-git"), "{what}: {text}");
+    }
+    // The schedule's cost is visible, and a cheaper one offered.
+    assert!(
+        r.stdout.contains("4,320 runner minutes a month"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("--schedule"), "{}", r.stdout);
+    let comment = workflow_text(&dir);
+    assert!(
+        comment.contains("4,320 runner minutes a month"),
+        "{comment}"
+    );
+    assert!(comment.contains("within about 10 minutes"), "{comment}");
+}
+
+fn workflow_text(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(".github/workflows/pressroom.yml")).unwrap()
+}
+
+#[test]
+fn init_offers_a_cheaper_schedule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("half-hourly");
+    let r = run(
+        &["init", dir.to_str().unwrap(), "--schedule", "*/30 * * * *"],
+        &dir,
+    );
+    r.assert_ok();
+    let wf = workflow(&dir);
+    assert_eq!(
+        wf["on"]["schedule"][0]["cron"].as_str(),
+        Some("*/30 * * * *")
+    );
+    let comment = workflow_text(&dir);
+    assert!(comment.contains("within about 30 minutes"), "{comment}");
+    assert!(
+        comment.contains("about 1,440 runner minutes a month"),
+        "{comment}"
+    );
+    assert!(
+        r.stdout.contains("about 1,440 runner minutes"),
+        "{}",
+        r.stdout
+    );
+
+    let hourly = tmp.path().join("hourly");
+    run(
+        &["init", hourly.to_str().unwrap(), "--schedule", "0 * * * *"],
+        &hourly,
+    )
+    .assert_ok();
+    assert!(workflow_text(&hourly).contains("within about an hour"));
+
+    // Not a cron line: a usage error, and no site.
+    let bad = tmp.path().join("bad");
+    let r = run(
+        &["init", bad.to_str().unwrap(), "--schedule", "hourly"],
+        &bad,
+    );
+    r.assert_code(2);
+    assert!(r.stderr.contains("five fields"), "{}", r.stderr);
+    assert!(!bad.exists());
 }
 
 #[test]
@@ -923,7 +994,10 @@ fn init_can_build_pressroom_from_its_git_repository() {
         if let Some(rev) = rev {
             args.extend(["--pressroom-rev", rev]);
         }
-        run(&args, &dir).assert_ok();
+        let made = run(&args, &dir);
+        made.assert_ok();
+        assert!(!made.stderr.contains("not on crates.io"), "{}", made.stderr);
+        assert!(!workflow_text(&dir).contains("not on crates.io"));
         let wf = workflow(&dir);
         assert_eq!(wf["env"]["PRESSROOM_GIT"].as_str(), Some(url.as_str()));
         assert!(wf["env"].get("PRESSROOM_VERSION").is_none());

@@ -7,6 +7,9 @@
 //! source the workflow first resolves the revision to a commit, so the cache holds one binary
 //! per commit and a moved branch is rebuilt.
 
+/// How often the workflow runs to publish embargoed items unless `init --schedule` says otherwise.
+pub const DEFAULT_SCHEDULE: &str = "*/10 * * * *";
+
 /// Where `pressroom init` writes the GitHub Actions workflow.
 pub const WORKFLOW_PATH: &str = ".github/workflows/pressroom.yml";
 
@@ -39,6 +42,91 @@ impl InstallSource {
 /// YAML's double-quoted form of `s`, so any URL or revision stays one scalar.
 fn yaml_string(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// Said wherever the crates.io install is written: it cannot work until pressroom is published.
+pub const NOT_ON_CRATES_IO: &str = "pressroom is not on crates.io yet, so `cargo install pressroom --version X` fails on the runner; write the workflow with `pressroom init DIR --pressroom-git https://github.com/OWNER/pressroom --pressroom-rev TAG` to build it from its source repository instead";
+
+/// [`NOT_ON_CRATES_IO`], as the workflow's comment says it.
+const CRATES_IO_WARNING: &str = "#
+# WARNING: pressroom is not on crates.io yet, so the \"Install pressroom\" step below
+# (`cargo install pressroom --version ...`) fails. Write this workflow again with
+#   pressroom init DIR --pressroom-git https://github.com/OWNER/pressroom --pressroom-rev TAG
+# to build pressroom from its source repository instead (see the README's \"In CI\").
+";
+
+/// How often a cron schedule runs, for the workflow's comment and `init`'s output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// The cron line, as GitHub reads it (UTC).
+    pub cron: String,
+}
+
+impl Schedule {
+    /// `cron` if it has the five fields of a cron line, else a usage message.
+    pub fn parse(cron: &str) -> Result<Schedule, String> {
+        let fields: Vec<&str> = cron.split_whitespace().collect();
+        if fields.len() != 5 {
+            return Err(format!(
+                "--schedule `{cron}` is not a cron line: give five fields (minute hour day month weekday), e.g. \"*/30 * * * *\" or \"0 * * * *\""
+            ));
+        }
+        Ok(Schedule {
+            cron: fields.join(" "),
+        })
+    }
+
+    /// Runs an hour, for the simple every-N-minutes and every-hour forms; None when it depends
+    /// on the hour, day or month.
+    pub fn runs_per_hour(&self) -> Option<u32> {
+        let fields: Vec<&str> = self.cron.split(' ').collect();
+        if fields[1..] != ["*", "*", "*", "*"] {
+            return None;
+        }
+        let minute = fields[0];
+        if minute == "*" {
+            return Some(60);
+        }
+        if let Some(step) = minute.strip_prefix("*/") {
+            let step: u32 = step.parse().ok().filter(|s| (1..=60).contains(s))?;
+            return Some(60_u32.div_ceil(step));
+        }
+        let minutes: Option<Vec<u32>> = minute.split(',').map(|m| m.parse().ok()).collect();
+        minutes.map(|m| m.len() as u32)
+    }
+
+    /// The longest wait from an embargo time to the next run, in words.
+    pub fn delay(&self) -> String {
+        match self.runs_per_hour() {
+            Some(1) => "about an hour".into(),
+            Some(n) => format!("about {} minutes", 60 / n),
+            None => "the time to the next scheduled run".into(),
+        }
+    }
+
+    /// Runner minutes a month (30 days, each run billed at least a minute), in words.
+    pub fn monthly_cost(&self) -> String {
+        match self.runs_per_hour() {
+            Some(n) => format!(
+                "about {} runner minutes a month",
+                thousands(u64::from(n) * 24 * 30)
+            ),
+            None => "at least one runner minute per run".into(),
+        }
+    }
+}
+
+/// `4320` as `4,320`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The `env:` lines and the steps that install pressroom from `source`.
@@ -104,18 +192,55 @@ const GIT_STEPS: &str = r#"      - name: Resolve pressroom's commit
         run: cargo install pressroom --locked --git "$PRESSROOM_GIT" --rev "${{ steps.pressroom.outputs.commit }}"
 "#;
 
-/// The GitHub Actions workflow `pressroom init` writes: build with `--locked`, `check`, deploy
-/// on main, and a schedule every 10 minutes so embargoed releases go out on time.
-pub fn github_workflow(source: &InstallSource) -> String {
+/// The GitHub Actions workflow `pressroom init` writes: build, `check`, deploy on main, and a
+/// schedule (every 10 minutes by default) so embargoed releases go out on time.
+pub fn github_workflow(source: &InstallSource, schedule: &Schedule) -> String {
     let (env, steps) = install_parts(source);
+    let note = match source {
+        InstallSource::CratesIo { .. } => CRATES_IO_WARNING.to_string(),
+        InstallSource::Git { .. } => String::new(),
+    };
+    let text = if schedule.cron == DEFAULT_SCHEDULE {
+        "every 10 minutes".to_string()
+    } else {
+        format!("cron \"{}\", UTC", schedule.cron)
+    };
     include_str!("github-workflow.yml")
         .replace("{{INSTALL_ENV}}", &env)
         .replace("{{INSTALL_STEPS}}\n", &steps)
+        .replace("{{INSTALL_NOTE}}", &note)
+        .replace("{{SCHEDULE}}", &yaml_string(&schedule.cron))
+        .replace("{{SCHEDULE_TEXT}}", &text)
+        .replace("{{SCHEDULE_DELAY}}", &schedule.delay())
+        .replace("{{SCHEDULE_COST}}", &schedule.monthly_cost())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_states_its_delay_and_cost() {
+        let every = |cron: &str| Schedule::parse(cron).unwrap();
+        assert_eq!(
+            every("*/10 * * * *").monthly_cost(),
+            "about 4,320 runner minutes a month"
+        );
+        assert_eq!(every("*/10 * * * *").delay(), "about 10 minutes");
+        assert_eq!(every("*/30  * * * *").cron, "*/30 * * * *");
+        assert_eq!(
+            every("*/30 * * * *").monthly_cost(),
+            "about 1,440 runner minutes a month"
+        );
+        assert_eq!(every("0 * * * *").delay(), "about an hour");
+        assert_eq!(
+            every("0 * * * *").monthly_cost(),
+            "about 720 runner minutes a month"
+        );
+        assert_eq!(every("0,15,30,45 * * * *").delay(), "about 15 minutes");
+        assert_eq!(every("0 9 * * 1-5").runs_per_hour(), None);
+        assert!(Schedule::parse("hourly").is_err());
+    }
 
     #[test]
     fn every_placeholder_is_filled() {
@@ -126,7 +251,7 @@ mod tests {
                 rev: "v1".into(),
             },
         ] {
-            let wf = github_workflow(&source);
+            let wf = github_workflow(&source, &Schedule::parse(DEFAULT_SCHEDULE).unwrap());
             assert!(!wf.replace("${{", "").contains("{{"), "{wf}");
             let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&wf).expect("valid YAML");
             let env = &doc["env"];
