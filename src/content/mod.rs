@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod frontmatter;
+pub mod toml_slip;
 pub mod walk;
 
 use crate::config::Config;
