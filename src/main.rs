@@ -59,6 +59,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// "no warnings", "1 warning", "3 warnings".
+fn count_warnings(n: usize) -> String {
+    match n {
+        0 => "no warnings".into(),
+        1 => "1 warning".into(),
+        n => format!("{n} warnings"),
+    }
+}
+
 /// `build --timings`: one line per phase, or one JSON object.
 fn print_timings(timings: &[(&'static str, std::time::Duration)], format: Format) {
     match format {
@@ -246,8 +255,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             locked: _,
             force,
             timings,
+            deny_warnings,
         } => {
             let mut opts = options(&global)?;
+            opts.deny_warnings = deny_warnings;
             opts.output =
                 output.unwrap_or_else(|| pressroom::output::default_dir(&opts.root, opts.drafts));
             opts.force = force;
@@ -325,14 +336,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             )?;
             Ok(())
         }
-        Command::Check { global, external } => {
+        Command::Check {
+            global,
+            external,
+            deny_warnings,
+        } => {
             let mut opts = options(&global)?;
             opts.audit = true;
             opts.external = external;
+            opts.deny_warnings = deny_warnings;
             let built = pressroom::render_in_memory(&opts)?;
             print_diagnostics(&built.diagnostics, global.message_format);
             if !global.quiet && global.message_format == Format::Human {
-                println!("checked {} items: no errors", built.items);
+                println!(
+                    "checked {} items: no errors, {}",
+                    built.items,
+                    count_warnings(built.diagnostics.len())
+                );
             }
             Ok(())
         }

@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub audit: bool,
     /// With `audit`: also fetch external links and source URLs (`check --external`).
     pub external: bool,
+    /// Fail (exit 1) when there are warnings, writing nothing (`--deny-warnings`, for CI).
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
@@ -51,6 +53,7 @@ impl BuildOptions {
             preview: false,
             audit: false,
             external: false,
+            deny_warnings: false,
         }
     }
 }

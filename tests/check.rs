@@ -93,3 +93,71 @@ fn release_lint_statement_sources_and_translation_parity_are_warnings() {
         );
     }
 }
+
+/// A site whose only finding is a warning: a page source that is never cited.
+fn with_a_warning() -> SiteTest {
+    let t = base();
+    t.file(
+        "content/blog/2026-11-06-w.md",
+        "+++\ntitle = \"W\"\ndate = 2026-11-06\n[[sources]]\nid = \"report\"\ntitle = \"Report\"\n+++\n\nText.\n",
+    );
+    t
+}
+
+#[test]
+fn the_summary_counts_warnings() {
+    let c = check(&base());
+    c.assert_ok();
+    assert!(
+        c.stdout.contains("checked 2 items: no errors, no warnings"),
+        "{}",
+        c.stdout
+    );
+    let t = with_a_warning();
+    let c = check(&t);
+    c.assert_ok();
+    assert!(
+        c.stderr.contains("source `report` is never cited"),
+        "{}",
+        c.stderr
+    );
+    assert!(
+        c.stdout.contains("checked 3 items: no errors, 1 warning"),
+        "{}",
+        c.stdout
+    );
+}
+
+#[test]
+fn deny_warnings_makes_warnings_fatal_in_check_and_build() {
+    let t = with_a_warning();
+    let root = t.root();
+    let c = run(
+        &[
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            "--now",
+            "2026-11-23T08:00:00Z",
+            "--deny-warnings",
+        ],
+        &t.out(),
+    );
+    c.assert_code(1);
+    assert!(
+        c.stderr.contains("source `report` is never cited"),
+        "{}",
+        c.stderr
+    );
+    assert!(c.stderr.contains("--deny-warnings"), "{}", c.stderr);
+    let b = t.build_args(&["--deny-warnings"]);
+    b.assert_code(1);
+    assert!(
+        !t.out().exists(),
+        "a build failed by its warnings writes nothing"
+    );
+    t.build_ok();
+    check(&base()).assert_ok();
+    let clean = base();
+    clean.build_args(&["--deny-warnings"]).assert_ok();
+}
