@@ -1,6 +1,10 @@
 //! `pressroom new` and `pressroom init`: write a content file with complete front matter, or a
 //! whole new site with the default theme and sample content.
 
+use crate::content::placeholders::{
+    DATELINE, FACTSHEET_INTRO, POST_BODY, RELEASE_LEAD, RELEASE_QUOTE, SOURCE_URL, STATEMENT_BODY,
+    SUMMARY,
+};
 use crate::deploy::workflow::{InstallSource, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
 use crate::model::slug::slugify;
@@ -49,16 +53,16 @@ pub fn new_item(
     let title_toml = toml_string(title);
     let front = match kind {
         "release" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndateline = \"CITY\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\nFirst paragraph: who, what, when, where, why.\n\n<!-- more -->\n\nQuote from a spokesperson.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\ndateline = \"{DATELINE}\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\n{RELEASE_LEAD}\n\n<!-- more -->\n\n{RELEASE_QUOTE}\n"
         ),
         "statement" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"https://\"\npublisher = \"\"\n+++\n\nThe facts as we know them, with evidence.[^source-1]\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"{SOURCE_URL}\"\npublisher = \"\"\n+++\n\n{STATEMENT_BODY}[^source-1]\n"
         ),
         "factsheet" => format!(
-            "+++\ntitle = {title_toml}\ndate = {date}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\nA short introduction.\n"
+            "+++\ntitle = {title_toml}\ndate = {date}\n# summary = \"{SUMMARY}\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\n{FACTSHEET_INTRO}\n"
         ),
         _ => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ntags = []\nauthors = []\ndraft = true\n+++\n\nWrite the post here.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\ntags = []\nauthors = []\ndraft = true\n+++\n\n{POST_BODY}\n"
         ),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;

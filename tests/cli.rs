@@ -406,3 +406,98 @@ fn timings_name_every_phase() {
         );
     }
 }
+
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no `{needle}` in {text}"))
+        + 1
+}
+
+#[test]
+fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    run(&["init", dir_s], &out).assert_ok();
+    let created = run(
+        &[
+            "new",
+            "release",
+            "Test launch",
+            "--root",
+            dir_s,
+            "--now",
+            NOW,
+        ],
+        &out,
+    );
+    created.assert_ok();
+    let path = std::path::PathBuf::from(created.stdout.trim());
+    let rel = path
+        .strip_prefix(&dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let check = || run(&["check", "--root", dir_s, "--now", NOW], &out);
+    let build = || {
+        run(
+            &["build", "--root", dir_s, "--output", out_s, "--now", NOW],
+            &out,
+        )
+    };
+
+    // A draft may carry them.
+    check().assert_ok();
+
+    // Published, the dateline, the body's placeholders and an uncommented summary are errors
+    // at their lines, in check and in build.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("draft = true", "draft = false")
+        .replace("# summary", "summary");
+    std::fs::write(&path, &text).unwrap();
+    for run in [check(), build()] {
+        run.assert_code(1);
+        let errs = run.errors_in(&rel);
+        let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
+        let mut expected = vec![
+            line_of(&text, "summary ="),
+            line_of(&text, "dateline ="),
+            line_of(&text, "First paragraph"),
+            line_of(&text, "Quote from"),
+        ];
+        expected.sort();
+        assert_eq!(lines, expected, "{}", run.stderr);
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("placeholder `CITY`")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("help: replace it"), "{}", run.stderr);
+    }
+    assert!(!out.join("press/test-launch").exists(), "nothing published");
+
+    // Written over, the release publishes.
+    let text = text
+        .replace(
+            "summary = \"One or two sentences for lists and feeds (optional)\"\n",
+            "",
+        )
+        .replace("\"CITY\"", "\"OSLO\"")
+        .replace(
+            "First paragraph: who, what, when, where, why.",
+            "Example Corp launched a test.",
+        )
+        .replace(
+            "Quote from a spokesperson.",
+            "\"It works,\" said the press office.",
+        );
+    std::fs::write(&path, &text).unwrap();
+    check().assert_ok();
+    build().assert_ok();
+}

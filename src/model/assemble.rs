@@ -361,6 +361,10 @@ fn resolve_item(
     }
     let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
     check_term_counts(&p)?;
+    let placeholders = crate::content::placeholders::check(&p);
+    if !placeholders.is_empty() {
+        return Err(placeholders);
+    }
 
     if f.draft && !opts.drafts {
         return Ok(Resolved::Skipped(p.src.rel.clone(), bundle_dir));
