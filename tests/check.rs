@@ -161,3 +161,47 @@ fn deny_warnings_makes_warnings_fatal_in_check_and_build() {
     let clean = base();
     clean.build_args(&["--deny-warnings"]).assert_ok();
 }
+
+#[test]
+fn a_draft_s_broken_citation_fails_check_and_build_but_the_draft_stays_unpublished() {
+    let t = base();
+    let draft = "content/blog/2026-11-07-draft.md";
+    t.file(
+        draft,
+        "+++\ntitle = \"Quetzal draft\"\ndate = 2026-11-07\ndraft = true\n+++\n\nA quetzalcoatl claim.[^nope]\n",
+    );
+    for run in [check(&t), t.build()] {
+        run.assert_code(1);
+        let errs = run.errors_in(draft);
+        assert_eq!(errs.len(), 1, "{}", run.stderr);
+        assert_eq!(errs[0].line, 7, "{}", run.stderr);
+        assert!(
+            errs[0].message.contains("`[^nope]` cites no source"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!t.out().exists(), "a failed build writes nothing");
+
+    // Fixed, the draft is checked and builds, and no trace of it is in any output file.
+    t.file(
+        draft,
+        "+++\ntitle = \"Quetzal draft\"\ndate = 2026-11-07\ndraft = true\n+++\n\nA quetzalcoatl claim.[^n]\n\n[^n]: A note.\n",
+    );
+    check(&t).assert_ok();
+    let b = t.build_ok();
+    let files = b.files();
+    assert!(
+        files.iter().any(|f| f.ends_with("sitemap.xml")),
+        "{files:?}"
+    );
+    for f in &files {
+        let bytes = std::fs::read(b.out.join(f)).unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(!text.contains("quetzal"), "the draft leaked into {f}");
+    }
+    assert!(
+        !t.root().join("published.lock").exists(),
+        "build records nothing"
+    );
+}

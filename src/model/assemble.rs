@@ -51,8 +51,9 @@ pub fn assemble(
                 }
                 site.withheld.push(w);
             }
-            Ok(Resolved::Skipped(rel, bundle_dir)) => {
+            Ok(Resolved::Skipped(rel, bundle_dir, item)) => {
                 site.drafts.push(rel);
+                site.unpublished_drafts.push(*item);
                 if let Some(dir) = bundle_dir {
                     bundle_dirs_withheld.insert(dir);
                 }
@@ -163,7 +164,34 @@ fn self_and_ancestors(dir: &str) -> impl Iterator<Item = &str> {
 enum Resolved {
     Item(Box<Item>, bool),
     Withheld(Withheld, Option<String>),
-    Skipped(String, Option<String>),
+    /// A draft left out of this build: its path, its bundle folder, and the item (whose
+    /// Markdown is checked, never rendered into the output).
+    Skipped(String, Option<String>, Box<Item>),
+}
+
+/// What an item's front matter says once checked: dates in its time zone, its kind and title.
+struct Checked {
+    lang: String,
+    tz: jiff::tz::TimeZone,
+    tz_name: String,
+    date: Option<Timestamp>,
+    updated_explicit: Option<Timestamp>,
+    embargo: Option<Timestamp>,
+    notices: Vec<Notice>,
+    updates: Vec<Update>,
+    withdrawn: Option<Withdrawal>,
+    section_dir: String,
+    kind: Kind,
+    title: String,
+}
+
+/// Where an item goes: its slug, site path, redirects and translation key.
+struct Placed {
+    bundle_dir: Option<String>,
+    slug: String,
+    path: String,
+    aliases: Vec<String>,
+    translation_key: String,
 }
 
 fn resolve_item(
@@ -173,6 +201,48 @@ fn resolve_item(
     site: &Site,
     p: ParsedItem,
 ) -> Result<Resolved, Vec<Diagnostic>> {
+    let checked = check_front(config, fronts, site, &p)?;
+    let placed = place(config, &p, &checked)?;
+    check_term_counts(&p)?;
+    let placeholders = crate::content::placeholders::check(&p);
+    if !placeholders.is_empty() {
+        return Err(placeholders);
+    }
+    let f = &p.front;
+    if f.draft && !opts.drafts {
+        // Built in full so that its Markdown is checked too, but never rendered or listed.
+        let rel = p.src.rel.clone();
+        let bundle_dir = placed.bundle_dir.clone();
+        let (item, _) = into_item(config, opts, p, checked, placed);
+        return Ok(Resolved::Skipped(rel, bundle_dir, Box::new(item)));
+    }
+    if let Some(until) = checked.embargo.filter(|&t| t > opts.now) {
+        if !opts.drafts {
+            return Ok(Resolved::Withheld(
+                Withheld {
+                    rel: p.src.rel.clone(),
+                    title: checked.title,
+                    slug: placed.slug,
+                    path: placed.path,
+                    aliases: placed.aliases,
+                    translation_key: placed.translation_key,
+                    until,
+                },
+                placed.bundle_dir,
+            ));
+        }
+    }
+    let (item, standby) = into_item(config, opts, p, checked, placed);
+    Ok(Resolved::Item(Box::new(item), standby))
+}
+
+/// Checks the front matter: language, time zone, dates, title, people and sources.
+fn check_front(
+    config: &Config,
+    fronts: &SectionFronts,
+    site: &Site,
+    p: &ParsedItem,
+) -> Result<Checked, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let f = &p.front;
     let lang = p
@@ -210,7 +280,7 @@ fn resolve_item(
     let date = f.date.as_ref().and_then(|d| date_of("date", d));
     let updated_explicit = f.updated.as_ref().and_then(|d| date_of("updated", d));
     let embargo = f.embargo.as_ref().and_then(|d| date_of("embargo", d));
-    let mut notices: Vec<Notice> = f
+    let notices: Vec<Notice> = f
         .corrections
         .iter()
         .filter_map(|c| {
@@ -222,7 +292,7 @@ fn resolve_item(
             })
         })
         .collect();
-    let mut updates: Vec<Update> = f
+    let updates: Vec<Update> = f
         .updates
         .iter()
         .filter_map(|u| {
@@ -318,9 +388,27 @@ fn resolve_item(
     if !errors.is_empty() {
         return Err(errors);
     }
+    Ok(Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+        section_dir,
+        kind,
+        title,
+    })
+}
 
+/// The item's slug, path and aliases.
+fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Diagnostic>> {
+    let f = &p.front;
+    let (lang, section_dir, title) = (&c.lang, &c.section_dir, &c.title);
     let bundle_dir = p.src.is_bundle().then(|| p.src.dir.clone());
-    let status = f.status.unwrap_or_default();
     let slug = f
         .slug
         .as_deref()
@@ -360,31 +448,46 @@ fn resolve_item(
         }
     }
     let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
-    check_term_counts(&p)?;
-    let placeholders = crate::content::placeholders::check(&p);
-    if !placeholders.is_empty() {
-        return Err(placeholders);
-    }
+    Ok(Placed {
+        bundle_dir,
+        slug,
+        path,
+        aliases,
+        translation_key,
+    })
+}
 
-    if f.draft && !opts.drafts {
-        return Ok(Resolved::Skipped(p.src.rel.clone(), bundle_dir));
-    }
-    if let Some(until) = embargo.filter(|&t| t > opts.now) {
-        if !opts.drafts {
-            return Ok(Resolved::Withheld(
-                Withheld {
-                    rel: p.src.rel.clone(),
-                    title,
-                    slug,
-                    path,
-                    aliases,
-                    translation_key,
-                    until,
-                },
-                bundle_dir,
-            ));
-        }
-    }
+/// The [`Item`], and whether it is a standby page (checked, not written).
+fn into_item(
+    config: &Config,
+    opts: &BuildOptions,
+    p: ParsedItem,
+    c: Checked,
+    placed: Placed,
+) -> (Item, bool) {
+    let f = &p.front;
+    let Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        mut notices,
+        mut updates,
+        withdrawn,
+        kind,
+        title,
+        ..
+    } = c;
+    let Placed {
+        slug,
+        path,
+        aliases,
+        translation_key,
+        ..
+    } = placed;
+    let status = f.status.unwrap_or_default();
     let standby = status == Status::Standby && !opts.drafts;
     let visibility = match (status, &withdrawn) {
         (Status::Unlisted | Status::Standby, _) => Visibility::Unlisted,
@@ -448,7 +551,7 @@ fn resolve_item(
         text: p.text,
         src: p.src,
     };
-    Ok(Resolved::Item(Box::new(item), standby))
+    (item, standby)
 }
 
 impl crate::content::frontmatter::NoticeKind {
