@@ -245,31 +245,7 @@ fn check_front(
 ) -> Result<Checked, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let f = &p.front;
-    let lang = p
-        .src
-        .lang
-        .clone()
-        .or_else(|| f.lang.clone())
-        .unwrap_or_else(|| config.default_language.clone());
-    if !config.has_language(&lang) {
-        errors.push(
-            p.error_at_key(
-                "lang",
-                format!("language `{lang}` is not declared in site.toml"),
-            )
-            .with_help(format!("add `[languages.{lang}]` to site.toml")),
-        );
-    }
-    let (tz, tz_name) = match &f.timezone {
-        Some(name) => match time_zone(name) {
-            Ok(tz) => (tz, name.clone()),
-            Err(m) => {
-                errors.push(p.error_at_key("timezone", m));
-                (config.timezone.clone(), config.timezone_name.clone())
-            }
-        },
-        None => (config.timezone.clone(), config.timezone_name.clone()),
-    };
+    let (lang, tz, tz_name) = lang_and_zone(config, p, &mut errors);
     let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, &tz) {
         Ok(ts) => Some(ts),
         Err(m) => {
@@ -341,6 +317,65 @@ fn check_front(
             .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
         );
     }
+    errors.extend(check_references(p, site));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+        section_dir,
+        kind,
+        title,
+    })
+}
+
+/// The item's language (declared in site.toml) and time zone (its own, or the site's).
+fn lang_and_zone(
+    config: &Config,
+    p: &ParsedItem,
+    errors: &mut Vec<Diagnostic>,
+) -> (String, jiff::tz::TimeZone, String) {
+    let f = &p.front;
+    let lang = p
+        .src
+        .lang
+        .clone()
+        .or_else(|| f.lang.clone())
+        .unwrap_or_else(|| config.default_language.clone());
+    if !config.has_language(&lang) {
+        errors.push(
+            p.error_at_key(
+                "lang",
+                format!("language `{lang}` is not declared in site.toml"),
+            )
+            .with_help(format!("add `[languages.{lang}]` to site.toml")),
+        );
+    }
+    let (tz, tz_name) = match &f.timezone {
+        Some(name) => match time_zone(name) {
+            Ok(tz) => (tz, name.clone()),
+            Err(m) => {
+                errors.push(p.error_at_key("timezone", m));
+                (config.timezone.clone(), config.timezone_name.clone())
+            }
+        },
+        None => (config.timezone.clone(), config.timezone_name.clone()),
+    };
+    (lang, tz, tz_name)
+}
+
+/// The item's authors and contacts (known in `data/`), its source ids and its slug.
+fn check_references(p: &ParsedItem, site: &Site) -> Vec<Diagnostic> {
+    let f = &p.front;
+    let mut errors = Vec::new();
     for (key, ids, known) in [
         ("authors", &f.authors, &site.authors),
         ("contacts", &f.contacts, &site.contacts),
@@ -385,23 +420,7 @@ fn check_front(
             errors.push(p.error_at_key("slug", "`slug` has no letters or digits"));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Checked {
-        lang,
-        tz,
-        tz_name,
-        date,
-        updated_explicit,
-        embargo,
-        notices,
-        updates,
-        withdrawn,
-        section_dir,
-        kind,
-        title,
-    })
+    errors
 }
 
 /// The item's slug, path and aliases.
@@ -421,14 +440,14 @@ fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Dia
             };
             Some(slugify(strip_date_prefix(from_file))).filter(|s| !s.is_empty())
         })
-        .or_else(|| Some(slugify(&title)).filter(|s| !s.is_empty()))
+        .or_else(|| Some(slugify(title)).filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "item".into());
     let dir_part = if section_dir.is_empty() {
         String::new()
     } else {
         format!("/{section_dir}")
     };
-    let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(&lang));
+    let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(lang));
 
     let mut aliases = Vec::new();
     for a in &f.aliases {
