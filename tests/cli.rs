@@ -500,4 +500,52 @@ fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
     std::fs::write(&path, &text).unwrap();
     check().assert_ok();
     build().assert_ok();
+
+    // Every kind's body placeholder is recognised, and a statement's placeholder source URL.
+    for (kind, placeholder) in [
+        ("post", "Write the post here."),
+        ("statement", "The facts as we know them"),
+        ("factsheet", "A short introduction."),
+    ] {
+        let created = run(
+            &[
+                "new",
+                kind,
+                &format!("A {kind}"),
+                "--root",
+                dir_s,
+                "--now",
+                NOW,
+            ],
+            &out,
+        );
+        created.assert_ok();
+        let path = std::path::PathBuf::from(created.stdout.trim());
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("draft = true", "draft = false");
+        std::fs::write(&path, &text).unwrap();
+        let c = check();
+        c.assert_code(1);
+        let lines: Vec<usize> = c.errors_in(&rel).iter().map(|e| e.line).collect();
+        assert!(
+            lines.contains(&line_of(&text, placeholder)),
+            "{kind}: {}",
+            c.stderr
+        );
+        if kind == "statement" {
+            assert!(
+                c.stderr.contains("still the placeholder `https://`"),
+                "{}",
+                c.stderr
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
 }

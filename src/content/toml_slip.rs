@@ -41,6 +41,12 @@ pub fn explain(
         unquoted_word(text, span)
     } else if message.starts_with("unexpected key or value") {
         quote_inside_string(text, offset)
+    } else if message.starts_with("invalid basic string") {
+        Some(Explained {
+            offset,
+            message: "this text has no closing `\"`".into(),
+            help: Some("end it with `\"` on the same line (text over several lines goes between `\"\"\"` and `\"\"\"`)".into()),
+        })
     } else if message.starts_with("duplicate key") {
         duplicate_key(text, span, line_of)
     } else {
@@ -84,18 +90,29 @@ fn quote_inside_string(text: &str, offset: usize) -> Option<Explained> {
     let (start, line) = line_around(text, offset);
     let (key, value) = line.split_once('=')?;
     let value = value.trim();
-    let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('"') || offset < start + line.find('"')? {
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let inner = value.strip_prefix(quote)?.strip_suffix(quote)?;
+    let opening = start + line.find(quote)?;
+    if !inner.contains(quote) || offset < opening {
         return None;
     }
     let key = key.trim();
     let escaped = escape_quotes(inner);
+    if quote == '\'' {
+        return Some(Explained {
+            offset: opening,
+            message:
+                "a `'` inside a single-quoted string ends the string: put the text in double quotes"
+                    .into(),
+            help: Some(format!("write `{key} = \"{escaped}\"`")),
+        });
+    }
     let mut help = format!("write `{key} = \"{escaped}\"`");
     if !inner.contains('\'') {
         help.push_str(&format!(", or use single quotes: `{key} = '{inner}'`"));
     }
     Some(Explained {
-        offset: start + line.find('"').unwrap_or(0),
+        offset: opening,
         message: "a quote inside a string ends the string: write it as `\\\"`, or put the text in single quotes".into(),
         help: Some(help),
     })
@@ -208,6 +225,16 @@ mod tests {
             "{help}"
         );
         assert!(help.contains(r#"`title = 'Test "launch" here'`"#), "{help}");
+    }
+
+    #[test]
+    fn an_apostrophe_in_single_quotes_and_an_open_string_are_explained() {
+        let e = explain_text("title = 'It's here'\n");
+        assert!(e.message.contains("single-quoted"), "{e:?}");
+        assert_eq!(e.help.as_deref(), Some("write `title = \"It's here\"`"));
+        assert_eq!(e.offset, 8);
+        let e = explain_text("title = \"unterminated\n");
+        assert!(e.message.contains("no closing"), "{e:?}");
     }
 
     #[test]
