@@ -35,7 +35,13 @@ pub fn explain(
         message: humanize(message, known, place),
         help: None,
     };
-    let slip = if message.starts_with("invalid boolean")
+    // The slips are read from the text around the error; a span that is not on a character
+    // boundary (never seen, but the text is the user's) gets the parser's message.
+    let on_boundary =
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end.min(text.len()));
+    let slip = if !on_boundary {
+        None
+    } else if message.starts_with("invalid boolean")
         || message.starts_with("string values must be quoted")
     {
         unquoted_word(text, span)
@@ -235,6 +241,22 @@ mod tests {
         assert_eq!(e.offset, 8);
         let e = explain_text("title = \"unterminated\n");
         assert!(e.message.contains("no closing"), "{e:?}");
+    }
+
+    #[test]
+    fn text_beyond_ascii_never_panics() {
+        for text in [
+            "title = \"Café \"ß\" ü\"\n",
+            "tags = [fjörd]\n",
+            "tïtle = 'é'é'\n",
+            "ü = 1\nü = 2\n",
+            "[ä]\n[ä]\n",
+            "title = \"日本\n",
+        ] {
+            let err = text.parse::<toml::Table>().unwrap_err();
+            let e = explain(text, &err, &[], "front matter", &|_| 1);
+            assert!(!e.message.is_empty(), "{text}");
+        }
     }
 
     #[test]
