@@ -832,6 +832,8 @@ fn site_key(site: &Site) -> u64 {
         assets,
         withheld,
         drafts,
+        // Checked, never rendered: no page depends on a draft's content.
+        unpublished_drafts: _,
         standby,
         translations,
         tags,

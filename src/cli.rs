@@ -49,6 +49,9 @@ pub(crate) enum Command {
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,
+        /// Treat warnings as errors: exit 1 and write nothing if there are any (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Build in memory and serve with live reload.
     Serve {
@@ -79,6 +82,9 @@ pub(crate) enum Command {
         /// Also fetch external links and source URLs (warnings only; 8 at a time, 10 s each).
         #[arg(long)]
         external: bool,
+        /// Treat warnings as errors: exit 1 if there are any (for CI).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write a new content file with complete front matter, as a draft; or start a translation.
     #[command(after_help = NEW_EXAMPLES)]

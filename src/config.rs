@@ -147,16 +147,18 @@ impl Config {
             }
         };
         let raw: SiteToml = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map(|s| s.start).unwrap_or(0);
             let known = if e.message().contains("expected one of `name`") {
                 LANGUAGE_KEYS
             } else {
                 SITE_KEYS
             };
-            at(
-                offset,
-                crate::content::frontmatter::humanize(e.message(), known, "site.toml"),
-            )
+            let line_of = |o: usize| lines.position(o).0;
+            let slip = crate::content::toml_slip::explain(text, &e, known, "site.toml", &line_of);
+            let message = match slip.help {
+                Some(help) => format!("{}\n  help: {help}", slip.message),
+                None => slip.message,
+            };
+            at(slip.offset, message)
         })?;
         let key_at = |key: &str| find_key_offset(text, key);
 

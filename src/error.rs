@@ -24,6 +24,9 @@ pub enum Error {
     /// The build found content errors; they were reported as diagnostics (exit code 1).
     #[error("the build failed with {0} error(s)")]
     Content(usize),
+    /// `--deny-warnings` and the run found warnings; they were reported (exit code 1).
+    #[error("{0} warning(s), and --deny-warnings makes warnings fatal")]
+    Warnings(usize),
     /// A file-system operation failed.
     #[error("{action} `{}`: {source}", path.display())]
     Io {
@@ -52,7 +55,7 @@ impl Error {
     /// The process exit code for this error: 1 for content errors, 2 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Content(_) => 1,
+            Error::Content(_) | Error::Warnings(_) => 1,
             _ => 2,
         }
     }

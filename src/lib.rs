@@ -320,6 +320,11 @@ fn render_to(
     if errors > 0 {
         return Err(fail(Error::Content(errors), diags));
     }
+    // Checked after the audit, whose findings are warnings too; before anything is written.
+    if opts.deny_warnings && !diags.is_empty() {
+        let warnings = diags.len();
+        return Err(fail(Error::Warnings(warnings), diags));
+    }
     let mut sorted = diag::Diagnostics::default();
     sorted.extend(diags);
     let items = (0..site.items.len())

@@ -58,6 +58,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// "no warnings", "1 warning", "3 warnings".
+fn count_warnings(n: usize) -> String {
+    match n {
+        0 => "no warnings".into(),
+        1 => "1 warning".into(),
+        n => format!("{n} warnings"),
+    }
+}
+
 /// `build --timings`: one line per phase, or one JSON object.
 fn print_timings(timings: &[(&'static str, std::time::Duration)], format: Format) {
     match format {
@@ -280,8 +289,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             locked: _,
             force,
             timings,
+            deny_warnings,
         } => {
             let mut opts = options(&global, drafts)?;
+            opts.deny_warnings = deny_warnings;
             opts.output =
                 output.unwrap_or_else(|| pressroom::output::default_dir(&opts.root, opts.drafts));
             opts.force = force;
@@ -313,17 +324,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             global,
             drafts,
             external,
+            deny_warnings,
         } => {
             let mut opts = options(&global, drafts)?;
             opts.audit = true;
             opts.external = external;
+            opts.deny_warnings = deny_warnings;
             opts.progress = progress(&global);
             let built = pressroom::render_in_memory(&opts);
             end_progress(&opts.progress);
             let built = built?;
             print_diagnostics(&built.diagnostics, global.message_format);
             if !global.quiet && global.message_format == Format::Human {
-                println!("checked {} items: no errors", built.items);
+                println!(
+                    "checked {} items: no errors, {}",
+                    built.items,
+                    count_warnings(built.diagnostics.len())
+                );
             }
             Ok(())
         }

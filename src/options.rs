@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub audit: bool,
     /// With `audit`: also fetch external links and source URLs (`check --external`).
     pub external: bool,
+    /// Fail (exit 1) when there are warnings, writing nothing (`--deny-warnings`, for CI).
+    pub deny_warnings: bool,
     /// Told as each phase of the run ends (a terminal's progress line); None: silent.
     pub progress: Option<Progress>,
 }
@@ -72,6 +74,7 @@ impl BuildOptions {
             audit: false,
             external: false,
             progress: None,
+            deny_warnings: false,
         }
     }
 }

@@ -2,6 +2,10 @@
 //! whole new site with the default theme and sample content.
 
 use crate::config::Config;
+use crate::content::placeholders::{
+    DATELINE, FACTSHEET_INTRO, POST_BODY, RELEASE_LEAD, RELEASE_QUOTE, SOURCE_URL, STATEMENT_BODY,
+    SUMMARY, TRANSLATE,
+};
 use crate::deploy::workflow::{InstallSource, Schedule, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
 use crate::model::slug::{slugify, strip_date_prefix};
@@ -60,16 +64,16 @@ pub fn new_item(
     let title_toml = toml_string(title);
     let front = match kind {
         "release" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndateline = \"CITY\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\nFirst paragraph: who, what, when, where, why.\n\n<!-- more -->\n\nQuote from a spokesperson.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\ndateline = \"{DATELINE}\"\ntags = []\ncategories = []\nauthors = []\ncontacts = []\ndraft = true\n# embargo = {stamp}\n+++\n\n{RELEASE_LEAD}\n\n<!-- more -->\n\n{RELEASE_QUOTE}\n"
         ),
         "statement" => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"https://\"\npublisher = \"\"\n+++\n\nThe facts as we know them, with evidence.[^source-1]\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\nauthors = []\ncontacts = []\ndraft = true\n\n[[sources]]\nid = \"source-1\"\ntitle = \"\"\nurl = \"{SOURCE_URL}\"\npublisher = \"\"\n+++\n\n{STATEMENT_BODY}[^source-1]\n"
         ),
         "factsheet" => format!(
-            "+++\ntitle = {title_toml}\ndate = {date}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\nA short introduction.\n"
+            "+++\ntitle = {title_toml}\ndate = {date}\n# summary = \"{SUMMARY}\"\ndraft = true\n\n[facts]\n\"Founded\" = \"\"\n\"Employees\" = \"\"\n+++\n\n{FACTSHEET_INTRO}\n"
         ),
         _ => format!(
-            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"One or two sentences for lists and feeds (optional)\"\ntags = []\nauthors = []\ndraft = true\n+++\n\nWrite the post here.\n"
+            "+++\ntitle = {title_toml}\ndate = {stamp}\n# summary = \"{SUMMARY}\"\ntags = []\nauthors = []\ndraft = true\n+++\n\n{POST_BODY}\n"
         ),
     };
     write_new(&path, &front)?;
@@ -149,7 +153,7 @@ pub fn translate_item(original: &Path, lang: &str, config: &Config) -> Result<Pa
     let title = front.get("title").and_then(|t| t.as_str()).unwrap_or("");
     let mut out = format!(
         "+++\ntitle = {}\n",
-        toml_string(&format!("TRANSLATE: {title}"))
+        toml_string(&format!("{TRANSLATE} {title}"))
     );
     for key in TRANSLATION_KEYS {
         if let Some(value) = front.get(*key) {
@@ -165,7 +169,7 @@ pub fn translate_item(original: &Path, lang: &str, config: &Config) -> Result<Pa
         out.push_str(&sources);
     }
     out.push_str(&format!(
-        "+++\n\nTRANSLATE: the body of `{}`, keeping its source marks and its summary break as they are.\n",
+        "+++\n\n{TRANSLATE} the body of `{}`, keeping its source marks and its summary break as they are.\n",
         original.display()
     ));
     write_new(&path, &out)?;

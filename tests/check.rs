@@ -93,3 +93,115 @@ fn release_lint_statement_sources_and_translation_parity_are_warnings() {
         );
     }
 }
+
+/// A site whose only finding is a warning: a page source that is never cited.
+fn with_a_warning() -> SiteTest {
+    let t = base();
+    t.file(
+        "content/blog/2026-11-06-w.md",
+        "+++\ntitle = \"W\"\ndate = 2026-11-06\n[[sources]]\nid = \"report\"\ntitle = \"Report\"\n+++\n\nText.\n",
+    );
+    t
+}
+
+#[test]
+fn the_summary_counts_warnings() {
+    let c = check(&base());
+    c.assert_ok();
+    assert!(
+        c.stdout.contains("checked 2 items: no errors, no warnings"),
+        "{}",
+        c.stdout
+    );
+    let t = with_a_warning();
+    let c = check(&t);
+    c.assert_ok();
+    assert!(
+        c.stderr.contains("source `report` is never cited"),
+        "{}",
+        c.stderr
+    );
+    assert!(
+        c.stdout.contains("checked 3 items: no errors, 1 warning"),
+        "{}",
+        c.stdout
+    );
+}
+
+#[test]
+fn deny_warnings_makes_warnings_fatal_in_check_and_build() {
+    let t = with_a_warning();
+    let root = t.root();
+    let c = run(
+        &[
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            "--now",
+            "2026-11-23T08:00:00Z",
+            "--deny-warnings",
+        ],
+        &t.out(),
+    );
+    c.assert_code(1);
+    assert!(
+        c.stderr.contains("source `report` is never cited"),
+        "{}",
+        c.stderr
+    );
+    assert!(c.stderr.contains("--deny-warnings"), "{}", c.stderr);
+    let b = t.build_args(&["--deny-warnings"]);
+    b.assert_code(1);
+    assert!(
+        !t.out().exists(),
+        "a build failed by its warnings writes nothing"
+    );
+    t.build_ok();
+    check(&base()).assert_ok();
+    let clean = base();
+    clean.build_args(&["--deny-warnings"]).assert_ok();
+}
+
+#[test]
+fn a_draft_s_broken_citation_fails_check_and_build_but_the_draft_stays_unpublished() {
+    let t = base();
+    let draft = "content/blog/2026-11-07-draft.md";
+    t.file(
+        draft,
+        "+++\ntitle = \"Quetzal draft\"\ndate = 2026-11-07\ndraft = true\n+++\n\nA quetzalcoatl claim.[^nope]\n",
+    );
+    for run in [check(&t), t.build()] {
+        run.assert_code(1);
+        let errs = run.errors_in(draft);
+        assert_eq!(errs.len(), 1, "{}", run.stderr);
+        assert_eq!(errs[0].line, 7, "{}", run.stderr);
+        assert!(
+            errs[0].message.contains("`[^nope]` cites no source"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!t.out().exists(), "a failed build writes nothing");
+
+    // Fixed, the draft is checked and builds, and no trace of it is in any output file.
+    t.file(
+        draft,
+        "+++\ntitle = \"Quetzal draft\"\ndate = 2026-11-07\ndraft = true\n+++\n\nA quetzalcoatl claim.[^n]\n\n[^n]: A note.\n",
+    );
+    check(&t).assert_ok();
+    let b = t.build_ok();
+    let files = b.files();
+    assert!(
+        files.iter().any(|f| f.ends_with("sitemap.xml")),
+        "{files:?}"
+    );
+    for f in &files {
+        let bytes = std::fs::read(b.out.join(f)).unwrap();
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(!text.contains("quetzal"), "the draft leaked into {f}");
+    }
+    assert!(
+        !t.root().join("published.lock").exists(),
+        "build records nothing"
+    );
+}

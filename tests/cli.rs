@@ -540,6 +540,22 @@ fn new_starts_a_translation_of_an_existing_item() {
             .any(|h| h.contains("/fr/statements/response-to-reports/")),
         "{links:?}"
     );
+    // Published untranslated, it is an error at the title and the body.
+    std::fs::write(&path, body.replacen("draft = true", "draft = false", 1)).unwrap();
+    let b = run(
+        &["build", "--root", dir_s, "--output", out_s, "--now", NOW],
+        &out,
+    );
+    b.assert_code(1);
+    let rel = "content/statements/2026-01-20-response-to-reports.fr.md";
+    assert!(
+        b.stderr
+            .contains(&format!("{rel}:2:1: error: `title` is still")),
+        "{}",
+        b.stderr
+    );
+    assert!(b.stderr.contains("`TRANSLATE:`"), "{}", b.stderr);
+    std::fs::write(&path, &body).unwrap();
     // Twice is refused; so is a language the site does not have.
     let again = [
         "new",
@@ -721,4 +737,147 @@ fn the_starter_names_the_company_and_has_every_kind() {
         empty.select(&sel(".subscribe")).next().is_none(),
         "no feed links on an empty section"
     );
+}
+
+/// The 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no `{needle}` in {text}"))
+        + 1
+}
+
+#[test]
+fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    run(&["init", dir_s], &out).assert_ok();
+    let created = run(
+        &[
+            "new",
+            "release",
+            "Test launch",
+            "--root",
+            dir_s,
+            "--now",
+            NOW,
+        ],
+        &out,
+    );
+    created.assert_ok();
+    let path = std::path::PathBuf::from(created.stdout.trim());
+    let rel = path
+        .strip_prefix(&dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let check = || run(&["check", "--root", dir_s, "--now", NOW], &out);
+    let build = || {
+        run(
+            &["build", "--root", dir_s, "--output", out_s, "--now", NOW],
+            &out,
+        )
+    };
+
+    // A draft may carry them.
+    check().assert_ok();
+
+    // Published, the dateline, the body's placeholders and an uncommented summary are errors
+    // at their lines, in check and in build.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("draft = true", "draft = false")
+        .replace("# summary", "summary");
+    std::fs::write(&path, &text).unwrap();
+    for run in [check(), build()] {
+        run.assert_code(1);
+        let errs = run.errors_in(&rel);
+        let lines: Vec<usize> = errs.iter().map(|e| e.line).collect();
+        let mut expected = vec![
+            line_of(&text, "summary ="),
+            line_of(&text, "dateline ="),
+            line_of(&text, "First paragraph"),
+            line_of(&text, "Quote from"),
+        ];
+        expected.sort();
+        assert_eq!(lines, expected, "{}", run.stderr);
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("placeholder `CITY`")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("help: replace it"), "{}", run.stderr);
+    }
+    assert!(!out.join("press/test-launch").exists(), "nothing published");
+
+    // Written over, the release publishes.
+    let text = text
+        .replace(
+            "summary = \"One or two sentences for lists and feeds (optional)\"\n",
+            "",
+        )
+        .replace("\"CITY\"", "\"OSLO\"")
+        .replace(
+            "First paragraph: who, what, when, where, why.",
+            "Example Corp launched a test.",
+        )
+        .replace(
+            "Quote from a spokesperson.",
+            "\"It works,\" said the press office.",
+        );
+    std::fs::write(&path, &text).unwrap();
+    check().assert_ok();
+    build().assert_ok();
+
+    // Every kind's body placeholder is recognised, and a statement's placeholder source URL.
+    for (kind, placeholder) in [
+        ("post", "Write the post here."),
+        ("statement", "The facts as we know them"),
+        ("factsheet", "A short introduction."),
+    ] {
+        let created = run(
+            &[
+                "new",
+                kind,
+                &format!("A {kind}"),
+                "--root",
+                dir_s,
+                "--now",
+                NOW,
+            ],
+            &out,
+        );
+        created.assert_ok();
+        let path = std::path::PathBuf::from(created.stdout.trim());
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("draft = true", "draft = false");
+        std::fs::write(&path, &text).unwrap();
+        let c = check();
+        c.assert_code(1);
+        let lines: Vec<usize> = c.errors_in(&rel).iter().map(|e| e.line).collect();
+        assert!(
+            lines.contains(&line_of(&text, placeholder)),
+            "{kind}: {}",
+            c.stderr
+        );
+        if kind == "statement" {
+            assert!(
+                c.stderr.contains("still the placeholder `https://`"),
+                "{}",
+                c.stderr
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
 }

@@ -412,3 +412,104 @@ fn a_config_error_also_leaves_the_previous_output_unchanged() {
     b.assert_code(2);
     assert_same_tree(&before, &b.hashes(), "output after a config error");
 }
+
+#[test]
+fn a_word_without_quotes_says_that_text_needs_quotes_with_the_fix() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/x.md",
+        "+++\ntitle = \"X\"\ndate = 2026-11-18\ntags = [fjord]\n+++\nBody\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/x.md");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!((errs[0].line, errs[0].col), (4, 9), "{}", b.stderr);
+    assert!(errs[0].message.contains("needs quotes"), "{}", b.stderr);
+    assert!(!errs[0].message.contains("boolean"), "{}", b.stderr);
+    let help = help_after(&b.stderr, "content/blog/x.md").expect("a help line");
+    assert!(help.contains(r#"tags = ["fjord"]"#), "{help}");
+}
+
+#[test]
+fn a_quote_inside_a_title_says_to_escape_it() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/x.md",
+        "+++\ndate = 2026-11-18\ntitle = \"Test \"launch\" here\"\n+++\nBody\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/x.md");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!(errs[0].line, 3, "{}", b.stderr);
+    assert!(
+        errs[0].message.contains("quote inside a string"),
+        "{}",
+        b.stderr
+    );
+    assert!(errs[0].message.contains(r#"`\"`"#), "{}", b.stderr);
+    let help = help_after(&b.stderr, "content/blog/x.md").expect("a help line");
+    assert!(help.contains(r#"title = "Test \"launch\" here""#), "{help}");
+    assert!(help.contains(r#"title = 'Test "launch" here'"#), "{help}");
+}
+
+#[test]
+fn a_duplicate_key_is_named_with_the_line_that_first_set_it() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/x.md",
+        "+++\ntitle = \"X\"\ndate = 2026-11-18\ntitle = \"Y\"\n+++\nBody\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("content/blog/x.md");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!((errs[0].line, errs[0].col), (4, 1), "{}", b.stderr);
+    assert!(
+        errs[0].message.contains("`title` is set twice")
+            && errs[0].message.contains("first set on line 2"),
+        "{}",
+        b.stderr
+    );
+}
+
+#[test]
+fn toml_slips_in_site_toml_and_data_get_the_same_messages() {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[editor]\nname = \"Alex\"\nname = \"Sam\"\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("data/authors.toml");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!(errs[0].line, 3, "{}", b.stderr);
+    assert!(
+        errs[0]
+            .message
+            .contains("`name` is set twice; it is first set on line 2"),
+        "{}",
+        b.stderr
+    );
+
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\ntimezone = UTC\n"),
+    );
+    let b = site.build();
+    b.assert_code(2);
+    assert!(
+        b.stderr
+            .contains("site.toml:3:12: error: `UTC` needs quotes"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        b.stderr.contains(r#"help: write `timezone = "UTC"`"#),
+        "{}",
+        b.stderr
+    );
+}

@@ -1,6 +1,6 @@
 //! Site-wide data: `data/authors.toml`, `data/contacts.toml` and `data/sources.toml`.
 
-use super::frontmatter::{SourceRaw, humanize};
+use super::frontmatter::SourceRaw;
 use crate::diag::{Diagnostic, LineIndex};
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -174,13 +174,15 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     match toml::from_str(text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let (line, col) = LineIndex::new(text).position(e.span().map(|s| s.start).unwrap_or(0));
-            diags.push(Diagnostic::error(
-                file,
-                line,
-                col,
-                humanize(e.message(), known, file),
-            ));
+            let lines = LineIndex::new(text);
+            let line_of = |o: usize| lines.position(o).0;
+            let slip = super::toml_slip::explain(text, &e, known, file, &line_of);
+            let (line, col) = lines.position(slip.offset);
+            let diag = Diagnostic::error(file, line, col, slip.message);
+            diags.push(match slip.help {
+                Some(help) => diag.with_help(help),
+                None => diag,
+            });
             None
         }
     }

@@ -413,11 +413,13 @@ pub fn parse<T: DeserializeOwned>(
     }
     match split.syntax {
         Syntax::Toml => toml::from_str(split.front).map_err(|e| {
-            let offset = e.span().map(|s| s.start).unwrap_or(0);
-            vec![diag_at(
-                offset,
-                humanize(e.message(), known, "front matter"),
-            )]
+            let line_of = |o: usize| lines.position(split.front_offset + o).0;
+            let slip = super::toml_slip::explain(split.front, &e, known, "front matter", &line_of);
+            let diag = diag_at(slip.offset, slip.message);
+            vec![match slip.help {
+                Some(help) => diag.with_help(help),
+                None => diag,
+            }]
         }),
         Syntax::Yaml => {
             // An empty YAML block is an empty mapping, not null.

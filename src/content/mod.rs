@@ -3,6 +3,8 @@
 
 pub mod data;
 pub mod frontmatter;
+pub mod placeholders;
+pub mod toml_slip;
 pub mod walk;
 
 use crate::config::Config;

@@ -124,6 +124,14 @@ pub fn render_all_with(
         item.rendered = rendered;
         diags.extend(ds);
     }
+    // Drafts left out of the build are rendered only for their diagnostics (a broken
+    // citation should not wait for a preview to show); their HTML is dropped here.
+    let draft_diags: Vec<Vec<Diagnostic>> = site
+        .unpublished_drafts
+        .par_iter()
+        .map(|item| render_item(item, &site_sources).1)
+        .collect();
+    diags.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some((src, body)) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[]);

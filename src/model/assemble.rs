@@ -51,8 +51,9 @@ pub fn assemble(
                 }
                 site.withheld.push(w);
             }
-            Ok(Resolved::Skipped(rel, bundle_dir)) => {
+            Ok(Resolved::Skipped(rel, bundle_dir, item)) => {
                 site.drafts.push(rel);
+                site.unpublished_drafts.push(*item);
                 if let Some(dir) = bundle_dir {
                     bundle_dirs_withheld.insert(dir);
                 }
@@ -163,7 +164,34 @@ fn self_and_ancestors(dir: &str) -> impl Iterator<Item = &str> {
 enum Resolved {
     Item(Box<Item>, bool),
     Withheld(Withheld, Option<String>),
-    Skipped(String, Option<String>),
+    /// A draft left out of this build: its path, its bundle folder, and the item (whose
+    /// Markdown is checked, never rendered into the output).
+    Skipped(String, Option<String>, Box<Item>),
+}
+
+/// What an item's front matter says once checked: dates in its time zone, its kind and title.
+struct Checked {
+    lang: String,
+    tz: jiff::tz::TimeZone,
+    tz_name: String,
+    date: Option<Timestamp>,
+    updated_explicit: Option<Timestamp>,
+    embargo: Option<Timestamp>,
+    notices: Vec<Notice>,
+    updates: Vec<Update>,
+    withdrawn: Option<Withdrawal>,
+    section_dir: String,
+    kind: Kind,
+    title: String,
+}
+
+/// Where an item goes: its slug, site path, redirects and translation key.
+struct Placed {
+    bundle_dir: Option<String>,
+    slug: String,
+    path: String,
+    aliases: Vec<String>,
+    translation_key: String,
 }
 
 fn resolve_item(
@@ -173,33 +201,51 @@ fn resolve_item(
     site: &Site,
     p: ParsedItem,
 ) -> Result<Resolved, Vec<Diagnostic>> {
+    let checked = check_front(config, fronts, site, &p)?;
+    let placed = place(config, &p, &checked)?;
+    check_term_counts(&p)?;
+    let placeholders = crate::content::placeholders::check(&p);
+    if !placeholders.is_empty() {
+        return Err(placeholders);
+    }
+    let f = &p.front;
+    if f.draft && !opts.drafts {
+        // Built in full so that its Markdown is checked too, but never rendered or listed.
+        let rel = p.src.rel.clone();
+        let bundle_dir = placed.bundle_dir.clone();
+        let (item, _) = into_item(config, opts, p, checked, placed);
+        return Ok(Resolved::Skipped(rel, bundle_dir, Box::new(item)));
+    }
+    if let Some(until) = checked.embargo.filter(|&t| t > opts.now) {
+        if !opts.drafts {
+            return Ok(Resolved::Withheld(
+                Withheld {
+                    rel: p.src.rel.clone(),
+                    title: checked.title,
+                    slug: placed.slug,
+                    path: placed.path,
+                    aliases: placed.aliases,
+                    translation_key: placed.translation_key,
+                    until,
+                },
+                placed.bundle_dir,
+            ));
+        }
+    }
+    let (item, standby) = into_item(config, opts, p, checked, placed);
+    Ok(Resolved::Item(Box::new(item), standby))
+}
+
+/// Checks the front matter: language, time zone, dates, title, people and sources.
+fn check_front(
+    config: &Config,
+    fronts: &SectionFronts,
+    site: &Site,
+    p: &ParsedItem,
+) -> Result<Checked, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let f = &p.front;
-    let lang = p
-        .src
-        .lang
-        .clone()
-        .or_else(|| f.lang.clone())
-        .unwrap_or_else(|| config.default_language.clone());
-    if !config.has_language(&lang) {
-        errors.push(
-            p.error_at_key(
-                "lang",
-                format!("language `{lang}` is not declared in site.toml"),
-            )
-            .with_help(format!("add `[languages.{lang}]` to site.toml")),
-        );
-    }
-    let (tz, tz_name) = match &f.timezone {
-        Some(name) => match time_zone(name) {
-            Ok(tz) => (tz, name.clone()),
-            Err(m) => {
-                errors.push(p.error_at_key("timezone", m));
-                (config.timezone.clone(), config.timezone_name.clone())
-            }
-        },
-        None => (config.timezone.clone(), config.timezone_name.clone()),
-    };
+    let (lang, tz, tz_name) = lang_and_zone(config, p, &mut errors);
     let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, &tz) {
         Ok(ts) => Some(ts),
         Err(m) => {
@@ -210,7 +256,7 @@ fn resolve_item(
     let date = f.date.as_ref().and_then(|d| date_of("date", d));
     let updated_explicit = f.updated.as_ref().and_then(|d| date_of("updated", d));
     let embargo = f.embargo.as_ref().and_then(|d| date_of("embargo", d));
-    let mut notices: Vec<Notice> = f
+    let notices: Vec<Notice> = f
         .corrections
         .iter()
         .filter_map(|c| {
@@ -222,7 +268,7 @@ fn resolve_item(
             })
         })
         .collect();
-    let mut updates: Vec<Update> = f
+    let updates: Vec<Update> = f
         .updates
         .iter()
         .filter_map(|u| {
@@ -271,6 +317,65 @@ fn resolve_item(
             .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
         );
     }
+    errors.extend(check_references(p, site));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+        section_dir,
+        kind,
+        title,
+    })
+}
+
+/// The item's language (declared in site.toml) and time zone (its own, or the site's).
+fn lang_and_zone(
+    config: &Config,
+    p: &ParsedItem,
+    errors: &mut Vec<Diagnostic>,
+) -> (String, jiff::tz::TimeZone, String) {
+    let f = &p.front;
+    let lang = p
+        .src
+        .lang
+        .clone()
+        .or_else(|| f.lang.clone())
+        .unwrap_or_else(|| config.default_language.clone());
+    if !config.has_language(&lang) {
+        errors.push(
+            p.error_at_key(
+                "lang",
+                format!("language `{lang}` is not declared in site.toml"),
+            )
+            .with_help(format!("add `[languages.{lang}]` to site.toml")),
+        );
+    }
+    let (tz, tz_name) = match &f.timezone {
+        Some(name) => match time_zone(name) {
+            Ok(tz) => (tz, name.clone()),
+            Err(m) => {
+                errors.push(p.error_at_key("timezone", m));
+                (config.timezone.clone(), config.timezone_name.clone())
+            }
+        },
+        None => (config.timezone.clone(), config.timezone_name.clone()),
+    };
+    (lang, tz, tz_name)
+}
+
+/// The item's authors and contacts (known in `data/`), its source ids and its slug.
+fn check_references(p: &ParsedItem, site: &Site) -> Vec<Diagnostic> {
+    let f = &p.front;
+    let mut errors = Vec::new();
     for (key, ids, known) in [
         ("authors", &f.authors, &site.authors),
         ("contacts", &f.contacts, &site.contacts),
@@ -315,12 +420,14 @@ fn resolve_item(
             errors.push(p.error_at_key("slug", "`slug` has no letters or digits"));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    errors
+}
 
+/// The item's slug, path and aliases.
+fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Diagnostic>> {
+    let f = &p.front;
+    let (lang, section_dir, title) = (&c.lang, &c.section_dir, &c.title);
     let bundle_dir = p.src.is_bundle().then(|| p.src.dir.clone());
-    let status = f.status.unwrap_or_default();
     let slug = f
         .slug
         .as_deref()
@@ -333,14 +440,14 @@ fn resolve_item(
             };
             Some(slugify(strip_date_prefix(from_file))).filter(|s| !s.is_empty())
         })
-        .or_else(|| Some(slugify(&title)).filter(|s| !s.is_empty()))
+        .or_else(|| Some(slugify(title)).filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "item".into());
     let dir_part = if section_dir.is_empty() {
         String::new()
     } else {
         format!("/{section_dir}")
     };
-    let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(&lang));
+    let path = format!("{}{dir_part}/{slug}/", config.lang_prefix(lang));
 
     let mut aliases = Vec::new();
     for a in &f.aliases {
@@ -360,27 +467,46 @@ fn resolve_item(
         }
     }
     let translation_key = format!("{}/{}", p.src.dir, p.src.stem);
-    check_term_counts(&p)?;
+    Ok(Placed {
+        bundle_dir,
+        slug,
+        path,
+        aliases,
+        translation_key,
+    })
+}
 
-    if f.draft && !opts.drafts {
-        return Ok(Resolved::Skipped(p.src.rel.clone(), bundle_dir));
-    }
-    if let Some(until) = embargo.filter(|&t| t > opts.now) {
-        if !opts.drafts {
-            return Ok(Resolved::Withheld(
-                Withheld {
-                    rel: p.src.rel.clone(),
-                    title,
-                    slug,
-                    path,
-                    aliases,
-                    translation_key,
-                    until,
-                },
-                bundle_dir,
-            ));
-        }
-    }
+/// The [`Item`], and whether it is a standby page (checked, not written).
+fn into_item(
+    config: &Config,
+    opts: &BuildOptions,
+    p: ParsedItem,
+    c: Checked,
+    placed: Placed,
+) -> (Item, bool) {
+    let f = &p.front;
+    let Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        mut notices,
+        mut updates,
+        withdrawn,
+        kind,
+        title,
+        ..
+    } = c;
+    let Placed {
+        slug,
+        path,
+        aliases,
+        translation_key,
+        ..
+    } = placed;
+    let status = f.status.unwrap_or_default();
     let standby = status == Status::Standby && !opts.drafts;
     let visibility = match (status, &withdrawn) {
         (Status::Unlisted | Status::Standby, _) => Visibility::Unlisted,
@@ -444,7 +570,7 @@ fn resolve_item(
         text: p.text,
         src: p.src,
     };
-    Ok(Resolved::Item(Box::new(item), standby))
+    (item, standby)
 }
 
 impl crate::content::frontmatter::NoticeKind {

@@ -317,6 +317,9 @@ pub struct Site {
     pub withheld: Vec<Withheld>,
     /// Drafts left out of this build (source paths).
     pub drafts: Vec<String>,
+    /// Those drafts, assembled only so that their Markdown is checked (citations, footnotes):
+    /// never rendered into a page, listed, fed, indexed or recorded.
+    pub unpublished_drafts: Vec<Item>,
     /// Standby items that were checked but are not written (not rendered as pages).
     pub standby: Vec<ItemId>,
     /// Items by translation key, for the language switcher.
