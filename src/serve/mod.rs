@@ -163,6 +163,9 @@ impl Server {
 /// Starts the server in background threads and returns once it listens and the first build
 /// is done. `report` receives events from the watcher thread.
 pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<Server> {
+    // Not a site: nothing to build or watch, and an error page that "reloads by itself"
+    // would wait forever. A broken `site.toml`, by contrast, is served as an overlay until fixed.
+    crate::config::Config::require_site(&opts.build.root)?;
     let server = listen(&opts, report_ref(&report))?;
     let addr = server.local_addr().ok();
     let local = addr
@@ -195,11 +198,10 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
         std::thread::spawn(move || accept_loop(server, shared));
     }
     let (stop_tx, stop_rx) = channel();
-    let changes = watch::watch(&build_opts.root)?;
+    let mut changes = watch::watch(&build_opts.root)?;
     {
         let shared = shared.clone();
         std::thread::spawn(move || {
-            let _keep = &changes.watcher;
             let mut id = 1;
             loop {
                 if stop_rx.try_recv().is_ok() {
@@ -211,6 +213,11 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
                         complete,
                         first,
                     }) => {
+                        // A folder made or removed since the last batch (say `templates/`) is
+                        // watched or forgotten before the rebuild reads it. A folder that
+                        // cannot be watched now is tried again after the next batch (the
+                        // first watch, at start, reports its errors).
+                        let _ = changes.refresh();
                         let css = if complete {
                             css_only(&build_opts.root, &paths)
                         } else {
