@@ -31,6 +31,8 @@ pub enum StaticSource {
 /// static files to copy.
 pub struct Theme {
     teras: HashMap<String, Tera>,
+    /// Each template's source and the file it came from, to point render errors at a line.
+    sources: BTreeMap<String, (String, String)>,
     /// The i18n strings by language, for text pressroom writes outside templates (feeds).
     strings: std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
     /// Static files by output path (`/style.css`), site files over theme files.
@@ -134,13 +136,8 @@ impl Theme {
                 }
                 Err(e) => {
                     broken = true;
-                    let (line, col) = tera_position(&e);
-                    diags.push(Diagnostic::error(
-                        shown,
-                        line,
-                        col,
-                        format!("template does not parse: {}", error_chain(&e)),
-                    ));
+                    let text = &templates[name].0;
+                    diags.push(super::template_errors::parse_error(shown, text, &e));
                 }
             }
         }
@@ -202,6 +199,7 @@ impl Theme {
         }
         Ok(Theme {
             teras,
+            sources: templates,
             statics,
             strings,
         })
@@ -236,6 +234,7 @@ impl Theme {
             return Err(RenderError {
                 message: "no languages".into(),
                 at: None,
+                help: None,
             });
         };
         super::guard::take_trip();
@@ -243,13 +242,54 @@ impl Theme {
             .map_err(|e| match super::guard::take_trip() {
                 Some((file, line, message)) => RenderError {
                     message,
-                    at: Some((file, line)),
+                    at: Some((file, line, 1)),
+                    help: Some(
+                        "give the recursion an end: an `if` that stops it once the data runs out"
+                            .into(),
+                    ),
                 },
-                None => RenderError {
-                    message: error_chain(&e),
-                    at: None,
-                },
+                None => self.located(tera, template, ctx, &e),
             })
+    }
+
+    /// A render error at the template line of the expression that failed, when that line can
+    /// be found in `template` or the templates it extends or imports (Tera names only the
+    /// page's template, and no line).
+    fn located(
+        &self,
+        tera: &Tera,
+        template: &str,
+        ctx: &tera::Context,
+        e: &tera::Error,
+    ) -> RenderError {
+        // The deepest cause names the failing expression; the outer ones only the template.
+        let cause = innermost(e);
+        let mut names = vec![template.to_string()];
+        if let Some(t) = tera.templates.get(template) {
+            names.extend(t.parents.iter().cloned());
+        }
+        for name in names.clone() {
+            if let Some(t) = tera.templates.get(&name) {
+                names.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            }
+        }
+        let found = names.iter().find_map(|name| {
+            let (text, shown) = self.sources.get(name)?;
+            let (line, col) = super::template_errors::locate(text, &cause)?;
+            Some((shown.clone(), line, col))
+        });
+        match found {
+            Some(at) => RenderError {
+                help: super::template_errors::did_you_mean(&cause, ctx),
+                message: cause,
+                at: Some(at),
+            },
+            None => RenderError {
+                message: error_chain(e),
+                at: None,
+                help: None,
+            },
+        }
     }
 }
 
@@ -276,13 +316,16 @@ fn check_default_language(
     ))
 }
 
-/// Why a render failed, and where when pressroom's guard stopped it (template file, line).
+/// Why a render failed, and where in the templates when that is known.
 #[derive(Debug)]
 pub struct RenderError {
-    /// Tera's message with its causes.
+    /// Tera's message (with its causes when `at` is None).
     pub message: String,
-    /// The template line a runaway recursion was stopped at.
-    pub at: Option<(String, usize)>,
+    /// The template file, line and column of the failing expression, or of the call where a
+    /// runaway recursion was stopped.
+    pub at: Option<(String, usize, usize)>,
+    /// The fix, when one is known.
+    pub help: Option<String>,
 }
 
 fn merge_strings(
@@ -332,6 +375,15 @@ fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// The deepest cause of an error: Tera's own words without "Failed to render 'x.html'".
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
 /// Tera's error and all its causes on one line (Tera puts the useful part in `source()`).
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -346,20 +398,6 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Tera's parse errors contain `--> LINE:COL`; use it when present.
-fn tera_position(e: &tera::Error) -> (usize, usize) {
-    let text = error_chain(e);
-    text.split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-        })
-        .unwrap_or((1, 1))
 }
 
 fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -739,7 +739,7 @@ fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
         })
         .collect();
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{script}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0;white-space:pre-wrap}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{script}</body></html>",
         esc(message)
     )
 }
