@@ -859,6 +859,19 @@ fn a_templates_folder_made_while_serving_is_watched() {
         latency < Duration::from_secs(5),
         "the fix took {latency:?} to reach the page"
     );
+
+    // Removed and made again at once (as a checkout or a sync tool does), the folder is
+    // still watched: the old watch ended with the old folder.
+    std::fs::remove_dir_all(site.root.join("templates")).expect("remove templates/");
+    let again = "<!-- override-in-a-folder-made-again -->";
+    site.write("templates/base.html", &format!("{again}\n{base}"));
+    eventually("the folder made again is watched", || {
+        get(&addr, "/blog/hello/").1.contains(again)
+    });
+    site.write("templates/base.html", &format!("{again}-edited\n{base}"));
+    eventually("an edit in the folder made again is seen", || {
+        get(&addr, "/blog/hello/").1.contains("-edited")
+    });
     server.stop();
 }
 

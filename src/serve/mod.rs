@@ -217,7 +217,7 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
                         // watched or forgotten before the rebuild reads it. A folder that
                         // cannot be watched now is tried again after the next batch (the
                         // first watch, at start, reports its errors).
-                        let _ = changes.refresh();
+                        let _ = changes.refresh(&paths);
                         let css = if complete {
                             css_only(&build_opts.root, &paths)
                         } else {

@@ -51,7 +51,7 @@ pub(super) fn watch(root: &Path) -> Result<Changes> {
         root: root.to_path_buf(),
         watched: Default::default(),
     };
-    changes.refresh()?;
+    changes.refresh(&[])?;
     Ok(changes)
 }
 
@@ -105,11 +105,18 @@ impl Changes {
     }
 
     /// Watches each of the build's folders that exists and is not watched yet, and forgets
-    /// the watches of those that are gone. Call it after every batch and before the rebuild
-    /// it starts: a `templates/` folder made while serving is then watched from that build on
-    /// (its creation, seen through the root's watch, is the batch), and the rebuild reads
-    /// whatever was written into it before the watch began.
-    pub(super) fn refresh(&mut self) -> Result<()> {
+    /// the watches of those that are gone. Call it with every batch's paths and before the
+    /// rebuild it starts: a `templates/` folder made while serving is then watched from that
+    /// build on (its creation, seen through the root's watch, is in the batch), and the
+    /// rebuild reads whatever was written into it before the watch began. A folder named in
+    /// the batch itself is watched anew: it may have been removed and made again, and the old
+    /// watch ended with the old folder.
+    pub(super) fn refresh(&mut self, changed: &[PathBuf]) -> Result<()> {
+        for path in changed {
+            if self.watched.remove(path) {
+                let _ = self.watcher.unwatch(path);
+            }
+        }
         for dir in WATCHED {
             let path = self.root.join(dir);
             let exists = path.is_dir();
