@@ -371,42 +371,48 @@ fn render_job(
     let html = ctx
         .theme
         .render(&job.template, &job.lang, &tctx)
-        .map_err(|e| match e.at {
-            // At the template line that failed; `render_site` keeps one error per line.
-            Some((file, line, col)) => {
-                let d = Diagnostic::error(
-                    file,
-                    line,
-                    col,
-                    format!(
-                        "{}{}`{}` from {})",
-                        e.message,
-                        template_errors::RENDERING,
-                        job.path,
-                        job.owner
-                    ),
-                );
-                match e.help {
-                    Some(help) => d.with_help(help),
-                    None => d,
-                }
-            }
-            None => Diagnostic::error(
-                &job.owner,
-                1,
-                1,
-                format!(
-                    "rendering `{}` with template `{}` failed: {}",
-                    job.path, job.template, e.message
-                ),
-            ),
-        })?;
+        .map_err(|e| render_error(e, &job.path, &job.owner, &job.template))?;
     Ok(Page {
         path: file,
         bytes: Some(html.into_bytes()),
         key,
         deps: job.deps,
     })
+}
+
+/// A page that failed to render: at the template line when the theme found it (see
+/// [`template_errors::dedupe`] for one error per line), else at the page's content file.
+fn render_error(e: theme::RenderError, path: &str, owner: &str, template: &str) -> Diagnostic {
+    match e.at {
+        // At the template line that failed; `render_site` keeps one error per line.
+        Some((file, line, col)) => {
+            let d = Diagnostic::error(
+                file,
+                line,
+                col,
+                format!(
+                    "{}{}`{}` from {})",
+                    e.message,
+                    template_errors::RENDERING,
+                    path,
+                    owner
+                ),
+            );
+            match e.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }
+        None => Diagnostic::error(
+            owner,
+            1,
+            1,
+            format!(
+                "rendering `{}` with template `{}` failed: {}",
+                path, template, e.message
+            ),
+        ),
+    }
 }
 
 /// The Tera context of a page. One that cannot be made is an error naming the page: an

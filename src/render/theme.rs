@@ -50,155 +50,17 @@ impl Theme {
                 config.theme, config.theme
             )));
         }
-        // (name, source text, file for messages); later entries override earlier ones.
-        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        let mut statics = BTreeMap::new();
-        for (path, bytes) in embedded_files() {
-            let shown = format!("(built-in default theme)/{path}");
-            if let Some(name) = path.strip_prefix("templates/") {
-                templates.insert(
-                    name.to_string(),
-                    (String::from_utf8_lossy(bytes).into_owned(), shown),
-                );
-            } else if let Some(file) = path.strip_prefix("i18n/") {
-                merge_strings(
-                    &mut strings,
-                    file,
-                    &String::from_utf8_lossy(bytes),
-                    &shown,
-                    diags,
-                );
-            } else if let Some(file) = path.strip_prefix("static/") {
-                statics.insert(format!("/{file}"), StaticSource::Embedded(bytes));
-            }
-        }
-        for (dir, prefix) in [
-            (
-                theme_dir.join("templates"),
-                format!("themes/{}/templates", config.theme),
-            ),
-            (config.root.join("templates"), "templates".to_string()),
-        ] {
-            for (name, abs) in list_files(&dir) {
-                match std::fs::read_to_string(&abs) {
-                    Ok(text) => {
-                        templates.insert(name.clone(), (text, format!("{prefix}/{name}")));
-                    }
-                    Err(e) => diags.push(Diagnostic::error(
-                        format!("{prefix}/{name}"),
-                        1,
-                        1,
-                        format!("cannot read: {e}"),
-                    )),
-                }
-            }
-        }
-        for (file, abs) in list_files(&theme_dir.join("i18n")) {
-            let shown = format!("themes/{}/i18n/{file}", config.theme);
-            match std::fs::read_to_string(&abs) {
-                Ok(text) => merge_strings(&mut strings, &file, &text, &shown, diags),
-                Err(e) => diags.push(Diagnostic::error(shown, 1, 1, format!("cannot read: {e}"))),
-            }
-        }
-        for (dir, _) in [
-            (theme_dir.join("static"), ()),
-            (config.root.join("static"), ()),
-        ] {
-            for (file, abs) in list_files(&dir) {
-                statics.insert(format!("/{file}"), StaticSource::File(abs));
-            }
-        }
-
+        let Files {
+            templates,
+            strings,
+            statics,
+        } = Files::read(config, &theme_dir, diags);
         check_default_language(config, &strings)?;
-        let mut base = Tera::default();
-        base.autoescape_on(vec![".html", ".xml"]);
-        // Each template is parsed once, all in parallel (pest's parser is most of a theme's
-        // load time), and every broken one is reported with its own file name. The parsed
-        // templates go into Tera's (hidden but public) map, then Tera links them as
-        // `add_raw_templates` would after parsing them again.
-        use rayon::prelude::*;
-        let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
-            .par_iter()
-            .map(|(name, (text, shown))| {
-                let parsed = tera::Template::new(name, None, text).map(|mut t| {
-                    super::guard::instrument(&mut t, shown, text);
-                    t
-                });
-                (name, shown, parsed)
-            })
-            .collect();
-        let mut broken = false;
-        for (name, shown, result) in parsed {
-            match result {
-                Ok(t) => {
-                    base.templates.insert(name.clone(), t);
-                }
-                Err(e) => {
-                    broken = true;
-                    let text = &templates[name].0;
-                    diags.push(super::template_errors::parse_error(shown, text, &e));
-                }
-            }
-        }
-        if broken {
-            return Err(Error::Content(
-                diags.iter().filter(|d| d.is_error()).count(),
-            ));
-        }
-        if let Err(e) = base
-            .build_inheritance_chains()
-            .and_then(|()| base.check_macro_files())
-        {
-            diags.push(Diagnostic::error(
-                "templates",
-                1,
-                1,
-                format!("templates do not load: {}", error_chain(&e)),
-            ));
-            return Err(Error::Content(1));
-        }
-        super::guard::register(&mut base);
-        base.register_filter("date", date_filter);
-        let base_path = config.base_path.clone();
-        base.register_function("get_url", move |args: &HashMap<String, Value>| {
-            let path = args
-                .get("path")
-                .and_then(Value::as_str)
-                .ok_or_else(|| tera::Error::msg("get_url needs `path`"))?;
-            let path = if path.starts_with('/') {
-                path.to_string()
-            } else {
-                format!("/{path}")
-            };
-            Ok(Value::String(format!("{base_path}{path}")))
-        });
+        let mut base = parse_templates(&templates, diags)?;
+        register_common(&mut base, config);
         let strings = std::sync::Arc::new(strings);
-        let mut teras = HashMap::new();
-        for lang in &config.languages {
-            let mut tera = base.clone();
-            let strings = strings.clone();
-            let code = lang.code.clone();
-            let fallback = config.default_language.clone();
-            tera.register_function("trans", move |args: &HashMap<String, Value>| {
-                let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
-                let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
-                let base = lang.split('-').next().unwrap_or(lang);
-                let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
-                match found {
-                    Some(s) => Ok(Value::String(s.clone())),
-                    None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
-                        .get(&fallback)
-                        .and_then(|t| t.get(key))
-                        .map(|s| Value::String(s.clone()))
-                        .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
-                    None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
-                }
-            });
-            teras.insert(lang.code.clone(), tera);
-        }
         Ok(Theme {
-            teras,
+            teras: language_teras(&base, config, &strings),
             sources: templates,
             statics,
             strings,
@@ -291,6 +153,195 @@ impl Theme {
             },
         }
     }
+}
+
+/// A theme's files, read: later sources (theme folder, then the site's) over earlier ones.
+struct Files {
+    /// Template name → (source text, file for messages).
+    templates: BTreeMap<String, (String, String)>,
+    /// Language → key → string.
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Static files by output path.
+    statics: BTreeMap<String, StaticSource>,
+}
+
+impl Files {
+    /// The built-in default theme, then the theme folder, then the site's `templates/` and
+    /// `static/`; files that cannot be read are diagnostics.
+    fn read(config: &Config, theme_dir: &Path, diags: &mut Vec<Diagnostic>) -> Files {
+        // (name, source text, file for messages); later entries override earlier ones.
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        for (path, bytes) in embedded_files() {
+            let shown = format!("(built-in default theme)/{path}");
+            if let Some(name) = path.strip_prefix("templates/") {
+                templates.insert(
+                    name.to_string(),
+                    (String::from_utf8_lossy(bytes).into_owned(), shown),
+                );
+            } else if let Some(file) = path.strip_prefix("i18n/") {
+                merge_strings(
+                    &mut strings,
+                    file,
+                    &String::from_utf8_lossy(bytes),
+                    &shown,
+                    diags,
+                );
+            } else if let Some(file) = path.strip_prefix("static/") {
+                statics.insert(format!("/{file}"), StaticSource::Embedded(bytes));
+            }
+        }
+        for (dir, prefix) in [
+            (
+                theme_dir.join("templates"),
+                format!("themes/{}/templates", config.theme),
+            ),
+            (config.root.join("templates"), "templates".to_string()),
+        ] {
+            for (name, abs) in list_files(&dir) {
+                match std::fs::read_to_string(&abs) {
+                    Ok(text) => {
+                        templates.insert(name.clone(), (text, format!("{prefix}/{name}")));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(
+                        format!("{prefix}/{name}"),
+                        1,
+                        1,
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+        }
+        for (file, abs) in list_files(&theme_dir.join("i18n")) {
+            let shown = format!("themes/{}/i18n/{file}", config.theme);
+            match std::fs::read_to_string(&abs) {
+                Ok(text) => merge_strings(&mut strings, &file, &text, &shown, diags),
+                Err(e) => diags.push(Diagnostic::error(shown, 1, 1, format!("cannot read: {e}"))),
+            }
+        }
+        for (dir, _) in [
+            (theme_dir.join("static"), ()),
+            (config.root.join("static"), ()),
+        ] {
+            for (file, abs) in list_files(&dir) {
+                statics.insert(format!("/{file}"), StaticSource::File(abs));
+            }
+        }
+
+        Files {
+            templates,
+            strings,
+            statics,
+        }
+    }
+}
+
+/// Parses every template and links them (inheritance, macro imports); every broken one is a
+/// diagnostic at its own file and line.
+fn parse_templates(
+    templates: &BTreeMap<String, (String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Tera> {
+    let mut base = Tera::default();
+    base.autoescape_on(vec![".html", ".xml"]);
+    // Each template is parsed once, all in parallel (pest's parser is most of a theme's
+    // load time), and every broken one is reported with its own file name. The parsed
+    // templates go into Tera's (hidden but public) map, then Tera links them as
+    // `add_raw_templates` would after parsing them again.
+    use rayon::prelude::*;
+    let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
+        .par_iter()
+        .map(|(name, (text, shown))| {
+            let parsed = tera::Template::new(name, None, text).map(|mut t| {
+                super::guard::instrument(&mut t, shown, text);
+                t
+            });
+            (name, shown, parsed)
+        })
+        .collect();
+    let mut broken = false;
+    for (name, shown, result) in parsed {
+        match result {
+            Ok(t) => {
+                base.templates.insert(name.clone(), t);
+            }
+            Err(e) => {
+                broken = true;
+                let text = &templates[name].0;
+                diags.push(super::template_errors::parse_error(shown, text, &e));
+            }
+        }
+    }
+    if broken {
+        return Err(Error::Content(
+            diags.iter().filter(|d| d.is_error()).count(),
+        ));
+    }
+    if let Err(e) = base
+        .build_inheritance_chains()
+        .and_then(|()| base.check_macro_files())
+    {
+        diags.push(Diagnostic::error(
+            "templates",
+            1,
+            1,
+            format!("templates do not load: {}", error_chain(&e)),
+        ));
+        return Err(Error::Content(1));
+    }
+    Ok(base)
+}
+
+/// The guard, `date` and `get_url`: what every language's Tera has.
+fn register_common(base: &mut Tera, config: &Config) {
+    super::guard::register(base);
+    base.register_filter("date", date_filter);
+    let base_path = config.base_path.clone();
+    base.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("get_url needs `path`"))?;
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
+        };
+        Ok(Value::String(format!("{base_path}{path}")))
+    });
+}
+
+/// One Tera per language, each with a `trans` that knows its language.
+fn language_teras(
+    base: &Tera,
+    config: &Config,
+    strings: &std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
+) -> HashMap<String, Tera> {
+    let mut teras = HashMap::new();
+    for lang in &config.languages {
+        let mut tera = base.clone();
+        let strings = strings.clone();
+        let code = lang.code.clone();
+        let fallback = config.default_language.clone();
+        tera.register_function("trans", move |args: &HashMap<String, Value>| {
+            let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
+            let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
+            let base = lang.split('-').next().unwrap_or(lang);
+            let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
+            match found {
+                Some(s) => Ok(Value::String(s.clone())),
+                None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
+                    .get(&fallback)
+                    .and_then(|t| t.get(key))
+                    .map(|s| Value::String(s.clone()))
+                    .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
+                None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
+            }
+        });
+        teras.insert(lang.code.clone(), tera);
+    }
+    teras
 }
 
 /// The default language's strings are every other language's fallback: a theme without them
