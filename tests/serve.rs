@@ -944,3 +944,28 @@ fn a_folder_without_site_toml_is_a_usage_error_at_once() {
         );
     }
 }
+
+#[test]
+fn a_theme_folder_made_while_serving_is_watched() {
+    let site = Site::new();
+    assert!(!site.root.join("themes").exists());
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    // The site's own `themes/default/` overrides the built-in theme file by file.
+    let base = default_base();
+    site.write(
+        "themes/default/templates/base.html",
+        &format!("<!-- theme-folder-v1 -->\n{base}"),
+    );
+    eventually("the new theme folder is read", || {
+        get(&addr, "/blog/hello/").1.contains("theme-folder-v1")
+    });
+    site.write(
+        "themes/default/templates/base.html",
+        &format!("<!-- theme-folder-v2 -->\n{base}"),
+    );
+    eventually("an edit in the new theme folder is seen", || {
+        get(&addr, "/blog/hello/").1.contains("theme-folder-v2")
+    });
+    server.stop();
+}
