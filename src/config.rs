@@ -125,13 +125,20 @@ impl Config {
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
         let path = root.join("site.toml");
         let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::Usage(format!(
-                "no `site.toml` in `{}`: run pressroom in a site folder, pass `--root DIR`, or create one with `pressroom init DIR`",
-                root.display()
-            )),
+            std::io::ErrorKind::NotFound => no_site(root),
             _ => Error::io("cannot read", &path, e),
         })?;
         Config::parse(root, &text, base_url)
+    }
+
+    /// Fails, as [`Config::load`] would, when `root` is not a site folder (no `site.toml`):
+    /// for commands that must stop at once rather than report a failed build.
+    pub fn require_site(root: &Path) -> Result<()> {
+        if root.join("site.toml").exists() {
+            Ok(())
+        } else {
+            Err(no_site(root))
+        }
     }
 
     /// Parses and validates the text of `site.toml`.
@@ -344,6 +351,14 @@ pub(crate) fn find_key_offset(text: &str, key: &str) -> usize {
         offset += line.len();
     }
     0
+}
+
+/// The usage error of a folder without `site.toml`, with the two ways out.
+fn no_site(root: &Path) -> Error {
+    Error::Usage(format!(
+        "no `site.toml` in `{}`: run pressroom in a site folder, pass `--root DIR`, or create one with `pressroom init DIR`",
+        root.display()
+    ))
 }
 
 #[cfg(test)]

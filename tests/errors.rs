@@ -333,10 +333,13 @@ fn a_template_error_while_pages_are_written_leaves_the_previous_output_unchanged
     );
     let failed = site.build();
     failed.assert_code(1);
-    let errs = failed.errors_in("content/blog/2026-11-18-item-17.md");
+    // At the template's line, naming the one page it failed on.
+    let errs = failed.errors_in("templates/post.html");
     assert_eq!(errs.len(), 1, "{}", failed.stderr);
     assert!(
-        errs[0].message.contains("`post.html`"),
+        errs[0]
+            .message
+            .contains("content/blog/2026-11-18-item-17.md"),
         "{}",
         errs[0].message
     );
@@ -397,6 +400,82 @@ fn every_broken_template_is_reported_at_its_line() {
 
     site.remove("templates/post.html");
     site.build_ok();
+}
+
+/// An unclosed tag is reported where it opens, not where Tera gave up lines later, and
+/// Tera's picture of the line it stopped at keeps its own lines.
+#[test]
+fn an_unclosed_if_is_reported_at_the_line_it_opens() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-18-first.md",
+        &item("First", "2026-11-18", "", "x"),
+    );
+    let mut template = String::from("{% extends \"base.html\" %}\n{% block main %}\n");
+    for n in 3..=10 {
+        template.push_str(&format!("<p>line {n}</p>\n"));
+    }
+    template.push_str("{% if page.title %}<h1>{{ page.title }}</h1>\n<p>12</p>\n<p>13</p>\n");
+    template.push_str("{% endblock main %}\n");
+    site.file("templates/post.html", &template);
+    let b = site.build();
+    b.assert_code(1);
+    let errs = b.errors_in("templates/post.html");
+    assert_eq!(errs.len(), 1, "{}", b.stderr);
+    assert_eq!((errs[0].line, errs[0].col), (11, 1), "{}", b.stderr);
+    assert!(
+        errs[0].message.contains("opened at line 11"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        b.stderr
+            .lines()
+            .any(|l| l.trim_start().starts_with("14 | {% endblock main %}")),
+        "Tera's picture of line 14 is on its own line: {}",
+        b.stderr
+    );
+    assert!(b.stderr.contains("{% endif %}"), "the fix: {}", b.stderr);
+}
+
+/// A typo in a template every page uses is one error at the template's line (with the
+/// likely name), not one per page blamed on each content file at 1:1.
+#[test]
+fn a_variable_typo_is_one_error_at_the_template_line() {
+    let site = SiteTest::new();
+    for n in 1..=16 {
+        site.file(
+            &format!("content/blog/2026-11-{n:02}-post-{n}.md"),
+            &item(&format!("Post {n}"), "2026-11-18", "kind = \"post\"\n", "x"),
+        );
+    }
+    site.file(
+        "templates/post.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.titel }}</h1>\n{% endblock main %}\n",
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errors: Vec<HumanDiag> = b
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", b.stderr);
+    let e = &errors[0];
+    assert_eq!(
+        (e.path.as_str(), e.line, e.col),
+        ("templates/post.html", 3, 8),
+        "{}",
+        b.stderr
+    );
+    assert!(e.message.contains("page.titel"), "{}", b.stderr);
+    assert!(e.message.contains("15 other pages"), "{}", b.stderr);
+    assert_eq!(
+        help_after(&b.stderr, "templates/post.html").as_deref(),
+        Some("did you mean `page.title`?"),
+        "{}",
+        b.stderr
+    );
 }
 
 #[test]

@@ -812,3 +812,160 @@ fn pages_carry_the_id_of_the_build_that_served_them() {
     );
     server.stop();
 }
+
+/// The default theme's `base.html`, for overrides that differ from it by one line.
+fn default_base() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/templates/base.html"
+    );
+    std::fs::read_to_string(path).expect("the default theme's base.html")
+}
+
+#[test]
+fn a_templates_folder_made_while_serving_is_watched() {
+    let site = Site::new();
+    assert!(!site.root.join("templates").exists());
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let mut events = Events::open(&addr);
+    let (_, first) = events.next();
+    let first: u64 = first.parse().expect("id");
+
+    // The folder and a broken override in one go, as `mkdir templates && cp …` would.
+    let base = default_base();
+    site.write("templates/base.html", &format!("{{% if true %}}\n{base}"));
+    let broken = loop {
+        let id = events.build_after(first);
+        let (status, page) = get(&addr, "/blog/hello/");
+        if status == 500 {
+            assert!(page.contains("pressroom-error-overlay"), "{page}");
+            // At the `if` left open on line 1, not at the end of the file where Tera stopped.
+            assert!(page.contains("templates/base.html:1:1"), "{page}");
+            break id;
+        }
+    };
+
+    // The fix reloads the page promptly (the overlay says it reloads by itself).
+    let marker = "<!-- override-from-a-new-folder -->";
+    let fixed = Instant::now();
+    site.write("templates/base.html", &format!("{marker}\n{base}"));
+    events.build_after(broken);
+    let latency = fixed.elapsed();
+    let (status, page) = get(&addr, "/blog/hello/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(marker), "the override is used: {page}");
+    assert!(
+        latency < Duration::from_secs(5),
+        "the fix took {latency:?} to reach the page"
+    );
+
+    // Removed and made again at once (as a checkout or a sync tool does), the folder is
+    // still watched: the old watch ended with the old folder.
+    std::fs::remove_dir_all(site.root.join("templates")).expect("remove templates/");
+    let again = "<!-- override-in-a-folder-made-again -->";
+    site.write("templates/base.html", &format!("{again}\n{base}"));
+    eventually("the folder made again is watched", || {
+        get(&addr, "/blog/hello/").1.contains(again)
+    });
+    site.write("templates/base.html", &format!("{again}-edited\n{base}"));
+    eventually("an edit in the folder made again is seen", || {
+        get(&addr, "/blog/hello/").1.contains("-edited")
+    });
+    server.stop();
+}
+
+#[test]
+fn a_folder_without_site_toml_is_a_usage_error_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let started = pressroom::serve::start(
+        ServeOptions {
+            build: BuildOptions::new(dir.path(), now),
+            bind: "127.0.0.1".into(),
+            port: 0,
+            port_fallback: false,
+        },
+        |_| {},
+    );
+    match started {
+        Err(e @ pressroom::Error::Usage(_)) => {
+            let text = e.to_string();
+            assert!(text.contains("site.toml"), "{text}");
+            assert!(
+                text.contains("pressroom init DIR") && text.contains("--root DIR"),
+                "{text}"
+            );
+        }
+        Err(e) => panic!("not a usage error: {e}"),
+        Ok(server) => {
+            server.stop();
+            panic!("serve started in a folder without site.toml")
+        }
+    }
+
+    // The command line: `serve`, `build` and `check` all exit 2 at once with the fix.
+    let root = dir.path().to_str().expect("UTF-8 path");
+    for args in [
+        &["serve", "--root", root, "--port", "0"][..],
+        &["build", "--root", root][..],
+        &["check", "--root", root][..],
+    ] {
+        let mut child = std::process::Command::new(common::bin())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("pressroom runs");
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("`pressroom {}` kept running without site.toml", args[0]);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("read");
+        assert_eq!(status.code(), Some(2), "`{}`: {stderr}", args[0]);
+        assert!(
+            stderr.contains("pressroom init DIR"),
+            "`{}`: {stderr}",
+            args[0]
+        );
+    }
+}
+
+#[test]
+fn a_theme_folder_made_while_serving_is_watched() {
+    let site = Site::new();
+    assert!(!site.root.join("themes").exists());
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    // The site's own `themes/default/` overrides the built-in theme file by file.
+    let base = default_base();
+    site.write(
+        "themes/default/templates/base.html",
+        &format!("<!-- theme-folder-v1 -->\n{base}"),
+    );
+    eventually("the new theme folder is read", || {
+        get(&addr, "/blog/hello/").1.contains("theme-folder-v1")
+    });
+    site.write(
+        "themes/default/templates/base.html",
+        &format!("<!-- theme-folder-v2 -->\n{base}"),
+    );
+    eventually("an edit in the new theme folder is seen", || {
+        get(&addr, "/blog/hello/").1.contains("theme-folder-v2")
+    });
+    server.stop();
+}

@@ -9,6 +9,7 @@ pub mod record;
 pub mod search;
 pub mod sitemap;
 pub mod structured;
+mod template_errors;
 pub mod theme;
 pub mod views;
 pub mod xml;
@@ -239,7 +240,7 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
             )
         },
     );
-    diags.extend(page_diags);
+    diags.extend(template_errors::dedupe(page_diags));
     for o in alias_outputs(ctx)
         .into_iter()
         .chain(feeds)
@@ -269,12 +270,14 @@ pub fn render_pages(
 ) -> Vec<Page> {
     let results: Vec<Result<Page, Diagnostic>> = page_results(ctx, cache).collect();
     let mut pages = Vec::with_capacity(results.len());
+    let mut failed = Vec::new();
     for r in results {
         match r {
             Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+            Err(d) => failed.push(d),
         }
     }
+    diags.extend(template_errors::dedupe(failed));
     pages
 }
 
@@ -368,31 +371,48 @@ fn render_job(
     let html = ctx
         .theme
         .render(&job.template, &job.lang, &tctx)
-        .map_err(|e| match e.at {
-            // The guard stopped a runaway recursion: point at the template line that recurses.
-            Some((file, line)) => Diagnostic::error(
-                file,
-                line,
-                1,
-                format!("{} (rendering `{}`)", e.message, job.path),
-            )
-            .with_help("give the recursion an end: an `if` that stops it once the data runs out"),
-            None => Diagnostic::error(
-                &job.owner,
-                1,
-                1,
-                format!(
-                    "rendering `{}` with template `{}` failed: {}",
-                    job.path, job.template, e.message
-                ),
-            ),
-        })?;
+        .map_err(|e| render_error(e, &job.path, &job.owner, &job.template))?;
     Ok(Page {
         path: file,
         bytes: Some(html.into_bytes()),
         key,
         deps: job.deps,
     })
+}
+
+/// A page that failed to render: at the template line when the theme found it (see
+/// [`template_errors::dedupe`] for one error per line), else at the page's content file.
+fn render_error(e: theme::RenderError, path: &str, owner: &str, template: &str) -> Diagnostic {
+    match e.at {
+        // At the template line that failed; `render_site` keeps one error per line.
+        Some((file, line, col)) => {
+            let d = Diagnostic::error(
+                file,
+                line,
+                col,
+                format!(
+                    "{}{}`{}` from {})",
+                    e.message,
+                    template_errors::RENDERING,
+                    path,
+                    owner
+                ),
+            );
+            match e.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }
+        None => Diagnostic::error(
+            owner,
+            1,
+            1,
+            format!(
+                "rendering `{}` with template `{}` failed: {}",
+                path, template, e.message
+            ),
+        ),
+    }
 }
 
 /// The Tera context of a page. One that cannot be made is an error naming the page: an

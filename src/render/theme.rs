@@ -31,6 +31,8 @@ pub enum StaticSource {
 /// static files to copy.
 pub struct Theme {
     teras: HashMap<String, Tera>,
+    /// Each template's source and the file it came from, to point render errors at a line.
+    sources: BTreeMap<String, (String, String)>,
     /// The i18n strings by language, for text pressroom writes outside templates (feeds).
     strings: std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
     /// Static files by output path (`/style.css`), site files over theme files.
@@ -48,6 +50,125 @@ impl Theme {
                 config.theme, config.theme
             )));
         }
+        let Files {
+            templates,
+            strings,
+            statics,
+        } = Files::read(config, &theme_dir, diags);
+        check_default_language(config, &strings)?;
+        let mut base = parse_templates(&templates, diags)?;
+        register_common(&mut base, config);
+        let strings = std::sync::Arc::new(strings);
+        Ok(Theme {
+            teras: language_teras(&base, config, &strings),
+            sources: templates,
+            statics,
+            strings,
+        })
+    }
+
+    /// The theme's string `key` in `lang` (or its base language, then the site's default
+    /// language), as `trans` gives it to templates; None when no language has it.
+    pub fn string(&self, lang: &str, key: &str, default_lang: &str) -> Option<&str> {
+        let base = lang.split('-').next().unwrap_or(lang);
+        [lang, base, default_lang]
+            .into_iter()
+            .find_map(|l| self.strings.get(l).and_then(|t| t.get(key)))
+            .map(String::as_str)
+    }
+
+    /// Whether a template exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.teras
+            .values()
+            .next()
+            .is_some_and(|t| t.get_template_names().any(|n| n == name))
+    }
+
+    /// Renders `template` for `lang`.
+    pub fn render(
+        &self,
+        template: &str,
+        lang: &str,
+        ctx: &tera::Context,
+    ) -> std::result::Result<String, RenderError> {
+        let Some(tera) = self.teras.get(lang).or_else(|| self.teras.values().next()) else {
+            return Err(RenderError {
+                message: "no languages".into(),
+                at: None,
+                help: None,
+            });
+        };
+        super::guard::take_trip();
+        tera.render(template, ctx)
+            .map_err(|e| match super::guard::take_trip() {
+                Some((file, line, message)) => RenderError {
+                    message,
+                    at: Some((file, line, 1)),
+                    help: Some(
+                        "give the recursion an end: an `if` that stops it once the data runs out"
+                            .into(),
+                    ),
+                },
+                None => self.located(tera, template, ctx, &e),
+            })
+    }
+
+    /// A render error at the template line of the expression that failed, when that line can
+    /// be found in `template` or the templates it extends or imports (Tera names only the
+    /// page's template, and no line).
+    fn located(
+        &self,
+        tera: &Tera,
+        template: &str,
+        ctx: &tera::Context,
+        e: &tera::Error,
+    ) -> RenderError {
+        // The deepest cause names the failing expression; the outer ones only the template.
+        let cause = innermost(e);
+        let mut names = vec![template.to_string()];
+        if let Some(t) = tera.templates.get(template) {
+            names.extend(t.parents.iter().cloned());
+        }
+        for name in names.clone() {
+            if let Some(t) = tera.templates.get(&name) {
+                names.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            }
+        }
+        let found = names.iter().find_map(|name| {
+            let (text, shown) = self.sources.get(name)?;
+            let (line, col) = super::template_errors::locate(text, &cause)?;
+            Some((shown.clone(), line, col))
+        });
+        match found {
+            Some(at) => RenderError {
+                help: super::template_errors::did_you_mean(&cause, ctx),
+                message: cause,
+                at: Some(at),
+            },
+            None => RenderError {
+                message: error_chain(e),
+                at: None,
+                help: None,
+            },
+        }
+    }
+}
+
+/// A theme's files, read: later sources (theme folder, then the site's) over earlier ones.
+struct Files {
+    /// Template name → (source text, file for messages).
+    templates: BTreeMap<String, (String, String)>,
+    /// Language → key → string.
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Static files by output path.
+    statics: BTreeMap<String, StaticSource>,
+}
+
+impl Files {
+    /// The built-in default theme, then the theme folder, then the site's `templates/` and
+    /// `static/`; files that cannot be read are diagnostics.
+    fn read(config: &Config, theme_dir: &Path, diags: &mut Vec<Diagnostic>) -> Files {
         // (name, source text, file for messages); later entries override earlier ones.
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
@@ -108,149 +229,119 @@ impl Theme {
             }
         }
 
-        check_default_language(config, &strings)?;
-        let mut base = Tera::default();
-        base.autoescape_on(vec![".html", ".xml"]);
-        // Each template is parsed once, all in parallel (pest's parser is most of a theme's
-        // load time), and every broken one is reported with its own file name. The parsed
-        // templates go into Tera's (hidden but public) map, then Tera links them as
-        // `add_raw_templates` would after parsing them again.
-        use rayon::prelude::*;
-        let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
-            .par_iter()
-            .map(|(name, (text, shown))| {
-                let parsed = tera::Template::new(name, None, text).map(|mut t| {
-                    super::guard::instrument(&mut t, shown, text);
-                    t
-                });
-                (name, shown, parsed)
-            })
-            .collect();
-        let mut broken = false;
-        for (name, shown, result) in parsed {
-            match result {
-                Ok(t) => {
-                    base.templates.insert(name.clone(), t);
-                }
-                Err(e) => {
-                    broken = true;
-                    let (line, col) = tera_position(&e);
-                    diags.push(Diagnostic::error(
-                        shown,
-                        line,
-                        col,
-                        format!("template does not parse: {}", error_chain(&e)),
-                    ));
-                }
+        Files {
+            templates,
+            strings,
+            statics,
+        }
+    }
+}
+
+/// Parses every template and links them (inheritance, macro imports); every broken one is a
+/// diagnostic at its own file and line.
+fn parse_templates(
+    templates: &BTreeMap<String, (String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Tera> {
+    let mut base = Tera::default();
+    base.autoescape_on(vec![".html", ".xml"]);
+    // Each template is parsed once, all in parallel (pest's parser is most of a theme's
+    // load time), and every broken one is reported with its own file name. The parsed
+    // templates go into Tera's (hidden but public) map, then Tera links them as
+    // `add_raw_templates` would after parsing them again.
+    use rayon::prelude::*;
+    let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
+        .par_iter()
+        .map(|(name, (text, shown))| {
+            let parsed = tera::Template::new(name, None, text).map(|mut t| {
+                super::guard::instrument(&mut t, shown, text);
+                t
+            });
+            (name, shown, parsed)
+        })
+        .collect();
+    let mut broken = false;
+    for (name, shown, result) in parsed {
+        match result {
+            Ok(t) => {
+                base.templates.insert(name.clone(), t);
+            }
+            Err(e) => {
+                broken = true;
+                let text = &templates[name].0;
+                diags.push(super::template_errors::parse_error(shown, text, &e));
             }
         }
-        if broken {
-            return Err(Error::Content(
-                diags.iter().filter(|d| d.is_error()).count(),
-            ));
-        }
-        if let Err(e) = base
-            .build_inheritance_chains()
-            .and_then(|()| base.check_macro_files())
-        {
-            diags.push(Diagnostic::error(
-                "templates",
-                1,
-                1,
-                format!("templates do not load: {}", error_chain(&e)),
-            ));
-            return Err(Error::Content(1));
-        }
-        super::guard::register(&mut base);
-        base.register_filter("date", date_filter);
-        let base_path = config.base_path.clone();
-        base.register_function("get_url", move |args: &HashMap<String, Value>| {
-            let path = args
-                .get("path")
-                .and_then(Value::as_str)
-                .ok_or_else(|| tera::Error::msg("get_url needs `path`"))?;
-            let path = if path.starts_with('/') {
-                path.to_string()
-            } else {
-                format!("/{path}")
-            };
-            Ok(Value::String(format!("{base_path}{path}")))
-        });
-        let strings = std::sync::Arc::new(strings);
-        let mut teras = HashMap::new();
-        for lang in &config.languages {
-            let mut tera = base.clone();
-            let strings = strings.clone();
-            let code = lang.code.clone();
-            let fallback = config.default_language.clone();
-            tera.register_function("trans", move |args: &HashMap<String, Value>| {
-                let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
-                let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
-                let base = lang.split('-').next().unwrap_or(lang);
-                let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
-                match found {
-                    Some(s) => Ok(Value::String(s.clone())),
-                    None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
-                        .get(&fallback)
-                        .and_then(|t| t.get(key))
-                        .map(|s| Value::String(s.clone()))
-                        .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
-                    None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
-                }
-            });
-            teras.insert(lang.code.clone(), tera);
-        }
-        Ok(Theme {
-            teras,
-            statics,
-            strings,
-        })
     }
-
-    /// The theme's string `key` in `lang` (or its base language, then the site's default
-    /// language), as `trans` gives it to templates; None when no language has it.
-    pub fn string(&self, lang: &str, key: &str, default_lang: &str) -> Option<&str> {
-        let base = lang.split('-').next().unwrap_or(lang);
-        [lang, base, default_lang]
-            .into_iter()
-            .find_map(|l| self.strings.get(l).and_then(|t| t.get(key)))
-            .map(String::as_str)
+    if broken {
+        return Err(Error::Content(
+            diags.iter().filter(|d| d.is_error()).count(),
+        ));
     }
-
-    /// Whether a template exists.
-    pub fn has(&self, name: &str) -> bool {
-        self.teras
-            .values()
-            .next()
-            .is_some_and(|t| t.get_template_names().any(|n| n == name))
+    if let Err(e) = base
+        .build_inheritance_chains()
+        .and_then(|()| base.check_macro_files())
+    {
+        diags.push(Diagnostic::error(
+            "templates",
+            1,
+            1,
+            format!("templates do not load: {}", error_chain(&e)),
+        ));
+        return Err(Error::Content(1));
     }
+    Ok(base)
+}
 
-    /// Renders `template` for `lang`.
-    pub fn render(
-        &self,
-        template: &str,
-        lang: &str,
-        ctx: &tera::Context,
-    ) -> std::result::Result<String, RenderError> {
-        let Some(tera) = self.teras.get(lang).or_else(|| self.teras.values().next()) else {
-            return Err(RenderError {
-                message: "no languages".into(),
-                at: None,
-            });
+/// The guard, `date` and `get_url`: what every language's Tera has.
+fn register_common(base: &mut Tera, config: &Config) {
+    super::guard::register(base);
+    base.register_filter("date", date_filter);
+    let base_path = config.base_path.clone();
+    base.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = args
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("get_url needs `path`"))?;
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("/{path}")
         };
-        super::guard::take_trip();
-        tera.render(template, ctx)
-            .map_err(|e| match super::guard::take_trip() {
-                Some((file, line, message)) => RenderError {
-                    message,
-                    at: Some((file, line)),
-                },
-                None => RenderError {
-                    message: error_chain(&e),
-                    at: None,
-                },
-            })
+        Ok(Value::String(format!("{base_path}{path}")))
+    });
+}
+
+/// One Tera per language, each with a `trans` that knows its language.
+fn language_teras(
+    base: &Tera,
+    config: &Config,
+    strings: &std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
+) -> HashMap<String, Tera> {
+    let mut teras = HashMap::new();
+    for lang in &config.languages {
+        let mut tera = base.clone();
+        let strings = strings.clone();
+        let code = lang.code.clone();
+        let fallback = config.default_language.clone();
+        tera.register_function("trans", move |args: &HashMap<String, Value>| {
+            let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
+            let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
+            let base = lang.split('-').next().unwrap_or(lang);
+            let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
+            match found {
+                Some(s) => Ok(Value::String(s.clone())),
+                None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
+                    .get(&fallback)
+                    .and_then(|t| t.get(key))
+                    .map(|s| Value::String(s.clone()))
+                    .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
+                None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
+            }
+        });
+        teras.insert(lang.code.clone(), tera);
     }
+    teras
 }
 
 /// The default language's strings are every other language's fallback: a theme without them
@@ -276,13 +367,16 @@ fn check_default_language(
     ))
 }
 
-/// Why a render failed, and where when pressroom's guard stopped it (template file, line).
+/// Why a render failed, and where in the templates when that is known.
 #[derive(Debug)]
 pub struct RenderError {
-    /// Tera's message with its causes.
+    /// Tera's message (with its causes when `at` is None).
     pub message: String,
-    /// The template line a runaway recursion was stopped at.
-    pub at: Option<(String, usize)>,
+    /// The template file, line and column of the failing expression, or of the call where a
+    /// runaway recursion was stopped.
+    pub at: Option<(String, usize, usize)>,
+    /// The fix, when one is known.
+    pub help: Option<String>,
 }
 
 fn merge_strings(
@@ -332,6 +426,15 @@ fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// The deepest cause of an error: Tera's own words without "Failed to render 'x.html'".
+fn innermost(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
 /// Tera's error and all its causes on one line (Tera puts the useful part in `source()`).
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
@@ -346,20 +449,6 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Tera's parse errors contain `--> LINE:COL`; use it when present.
-fn tera_position(e: &tera::Error) -> (usize, usize) {
-    let text = error_chain(e);
-    text.split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-        })
-        .unwrap_or((1, 1))
 }
 
 fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -163,6 +163,9 @@ impl Server {
 /// Starts the server in background threads and returns once it listens and the first build
 /// is done. `report` receives events from the watcher thread.
 pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static) -> Result<Server> {
+    // Not a site: nothing to build or watch, and an error page that "reloads by itself"
+    // would wait forever. A broken `site.toml`, by contrast, is served as an overlay until fixed.
+    crate::config::Config::require_site(&opts.build.root)?;
     let server = listen(&opts, report_ref(&report))?;
     let addr = server.local_addr().ok();
     let local = addr
@@ -195,62 +198,95 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
         std::thread::spawn(move || accept_loop(server, shared));
     }
     let (stop_tx, stop_rx) = channel();
-    let changes = watch::watch(&build_opts.root)?;
-    {
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            let _keep = &changes.watcher;
-            let mut id = 1;
-            loop {
-                if stop_rx.try_recv().is_ok() {
-                    break;
-                }
-                match changes.next_batch(Duration::from_millis(200)) {
-                    Some(watch::Batch {
-                        paths,
-                        complete,
-                        first,
-                    }) => {
-                        let css = if complete {
-                            css_only(&build_opts.root, &paths)
-                        } else {
-                            Vec::new()
-                        };
-                        let snap = shared.snapshot();
-                        let known = css.iter().all(|p| snap.files.contains_key(p));
-                        drop(snap);
-                        if css.is_empty() || !known {
-                            id += 1;
-                            // Files served from disk (static files, assets) may have changed
-                            // whatever the generated output says.
-                            let force = !complete || !paths.iter().all(|p| is_source(p));
-                            let paths = paths.iter().map(PathBuf::as_path);
-                            if complete {
-                                cache.changed(paths);
-                            } else {
-                                // Events were lost: every file is looked at again.
-                                cache.invalidate(paths);
-                            }
-                            let how = (force, first);
-                            rebuild(&build_opts, &shared, id, report.as_ref(), &mut cache, how);
-                        }
-                        if !css.is_empty() {
-                            // Served straight from disk: no rebuild, the pages swap stylesheets.
-                            shared.send(&format!("event: css\ndata: {}\n\n", css.join(" ")));
-                            report(Event::Css(css));
-                        }
-                    }
-                    None if changes.closed() => break,
-                    None => {}
-                }
+    let mut changes = watch::watch(&build_opts.root)?;
+    let mut rebuilds = Rebuilds {
+        opts: build_opts,
+        shared: shared.clone(),
+        report,
+        cache,
+        id: 1,
+    };
+    std::thread::spawn(move || {
+        loop {
+            if stop_rx.try_recv().is_ok() {
+                break;
             }
-        });
-    }
+            match changes.next_batch(Duration::from_millis(200)) {
+                Some(batch) => {
+                    // A folder made or removed since the last batch (say `templates/`) is
+                    // watched or forgotten before the rebuild reads it. A folder that cannot
+                    // be watched now is tried again after the next batch (the first watch, at
+                    // start, reports its errors).
+                    let _ = changes.refresh(&batch.paths);
+                    rebuilds.apply(batch);
+                }
+                None if changes.closed() => break,
+                None => {}
+            }
+        }
+    });
     Ok(Server {
         url,
         stop: stop_tx,
         shared,
     })
+}
+
+/// The watcher thread's state: what turns a batch of changes into a rebuild (or a stylesheet
+/// swap) and its announcement.
+struct Rebuilds<R> {
+    opts: BuildOptions,
+    shared: Arc<Shared>,
+    report: Arc<R>,
+    cache: BuildCache,
+    /// The id of the last build started.
+    id: u64,
+}
+
+impl<R: Fn(Event) + Send + Sync> Rebuilds<R> {
+    fn apply(&mut self, batch: watch::Batch) {
+        let watch::Batch {
+            paths,
+            complete,
+            first,
+        } = batch;
+        let css = if complete {
+            css_only(&self.opts.root, &paths)
+        } else {
+            Vec::new()
+        };
+        let snap = self.shared.snapshot();
+        let known = css.iter().all(|p| snap.files.contains_key(p));
+        drop(snap);
+        if css.is_empty() || !known {
+            self.id += 1;
+            // Files served from disk (static files, assets) may have changed whatever the
+            // generated output says.
+            let force = !complete || !paths.iter().all(|p| is_source(p));
+            let paths = paths.iter().map(PathBuf::as_path);
+            if complete {
+                self.cache.changed(paths);
+            } else {
+                // Events were lost: every file is looked at again.
+                self.cache.invalidate(paths);
+            }
+            let report: &(dyn Fn(Event) + Send + Sync) = self.report.as_ref();
+            rebuild(
+                &self.opts,
+                &self.shared,
+                self.id,
+                report,
+                &mut self.cache,
+                (force, first),
+            );
+        }
+        if !css.is_empty() {
+            // Served straight from disk: no rebuild, the pages swap stylesheets.
+            self.shared
+                .send(&format!("event: css\ndata: {}\n\n", css.join(" ")));
+            (self.report)(Event::Css(css));
+        }
+    }
 }
 
 /// Runs the server until the process ends.
@@ -732,7 +768,7 @@ fn overlay(diags: &[Diagnostic], message: &str, id: u64) -> String {
         })
         .collect();
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{script}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed — pressroom</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;background:#fff5f5;color:#2b0000}}code{{background:#fff;padding:0 .3em}}li{{margin:.6em 0;white-space:pre-wrap}}</style></head><body><main id=\"pressroom-error-overlay\"><h1>The site did not build</h1><p>{}</p><ul>{items}</ul><p>Fix the file and save: this page reloads by itself.</p></main>{script}</body></html>",
         esc(message)
     )
 }

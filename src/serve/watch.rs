@@ -21,33 +21,38 @@ pub(super) struct Batch {
 /// A live watcher and the stream of changed paths it produces.
 pub(super) struct Changes {
     /// Kept alive for as long as changes are wanted.
-    pub(super) watcher: notify::RecommendedWatcher,
+    watcher: notify::RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     closed: std::cell::Cell<bool>,
+    /// The site root, and which of its [`WATCHED`] folders have a recursive watch now.
+    root: PathBuf,
+    watched: std::collections::BTreeSet<PathBuf>,
 }
+
+/// The folders a build reads, each watched recursively while it exists. The root itself is
+/// watched only one level deep: a recursive watch of the root would also follow `public/`,
+/// `.git/` and whatever else lives beside the site, and every build or commit would be events.
+const WATCHED: [&str; 5] = ["content", "data", "static", "themes", "templates"];
 
 /// Starts watching `content/`, `data/`, `static/`, `themes/`, `templates/` and the root
 /// folder itself (for `site.toml`; editors replace files, so the file alone is not enough).
+/// A folder created later is picked up by [`Changes::refresh`].
 pub(super) fn watch(root: &Path) -> Result<Changes> {
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
-    for dir in ["content", "data", "static", "themes", "templates"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Error::Other(format!("cannot watch `{}`: {e}", path.display())))?;
-        }
-    }
     watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Other(format!("cannot watch `{}`: {e}", root.display())))?;
-    Ok(Changes {
+    let mut changes = Changes {
         watcher,
         rx,
         closed: std::cell::Cell::new(false),
-    })
+        root: root.to_path_buf(),
+        watched: Default::default(),
+    };
+    changes.refresh(&[])?;
+    Ok(changes)
 }
 
 impl Changes {
@@ -99,6 +104,35 @@ impl Changes {
         })
     }
 
+    /// Watches each of the build's folders that exists and is not watched yet, and forgets
+    /// the watches of those that are gone. Call it with every batch's paths and before the
+    /// rebuild it starts: a `templates/` folder made while serving is then watched from that
+    /// build on (its creation, seen through the root's watch, is in the batch), and the
+    /// rebuild reads whatever was written into it before the watch began. A folder named in
+    /// the batch itself is watched anew: it may have been removed and made again, and the old
+    /// watch ended with the old folder.
+    pub(super) fn refresh(&mut self, changed: &[PathBuf]) -> Result<()> {
+        for path in changed {
+            if self.watched.remove(path) {
+                let _ = self.watcher.unwatch(path);
+            }
+        }
+        for dir in WATCHED {
+            let path = self.root.join(dir);
+            let exists = path.is_dir();
+            if exists && !self.watched.contains(&path) {
+                self.watcher
+                    .watch(&path, RecursiveMode::Recursive)
+                    .map_err(|e| Error::Other(format!("cannot watch `{}`: {e}", path.display())))?;
+                self.watched.insert(path);
+            } else if !exists && self.watched.remove(&path) {
+                // The watch ended with the folder; notify may or may not know it yet.
+                let _ = self.watcher.unwatch(&path);
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the watcher has stopped.
     pub(super) fn closed(&self) -> bool {
         self.closed.get()
@@ -121,7 +155,7 @@ fn is_relevant(path: &Path) -> bool {
     let in_watched_dir = path.components().any(|c| {
         matches!(
             c.as_os_str().to_str(),
-            Some("content" | "data" | "static" | "themes" | "templates")
+            Some(dir) if WATCHED.contains(&dir)
         )
     });
     in_watched_dir || name == "site.toml" || name == "published.lock"
