@@ -11,6 +11,7 @@ if [ -x "$bin" ] && [ "$(cat "$bin.version" 2>/dev/null)" = "$version" ]; then
     exit 0
 fi
 # The newest s3s-fs needs a newer rustc than CI's; --locked keeps its tested dependencies.
-cargo install --quiet --locked s3s-fs --version "$version" --features binary
+echo "s3s-fs: installing $version with cargo (a few minutes on a fresh machine, once)"
+cargo install --locked s3s-fs --version "$version" --features binary
 echo "$version" > "$bin.version"
 echo "s3s-fs: installed ($version)"
