@@ -227,27 +227,26 @@ fn init_then_build_succeeds() {
     assert!(dir.join("site.toml").is_file(), "the existing site is kept");
 }
 
-#[test]
-fn new_writes_a_draft_that_builds() {
+/// A new `init` site in `TMP/site` and `pressroom new release TITLE` run in it.
+fn site_with_new_release(title: &str) -> (tempfile::TempDir, Run) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
+    let (dir, out) = (tmp.path().join("site"), tmp.path().join("public"));
+    let dir_s = dir.to_str().unwrap();
     run(&["init", dir_s], &out).assert_ok();
     let created = run(
-        &[
-            "new",
-            "release",
-            "Hello World",
-            "--root",
-            dir_s,
-            "--now",
-            NOW,
-        ],
+        &["new", "release", title, "--root", dir_s, "--now", NOW],
         &out,
     );
     created.assert_ok();
+    (tmp, created)
+}
+
+#[test]
+fn new_writes_a_draft_that_builds() {
+    let (tmp, created) = site_with_new_release("Hello World");
+    let (dir, out) = (tmp.path().join("site"), tmp.path().join("public"));
     let path = std::path::PathBuf::from(created.stdout.trim());
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
     assert!(
         path.is_file(),
         "`new` prints the path it wrote: {}",
@@ -749,25 +748,10 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 #[test]
 fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
-    run(&["init", dir_s], &out).assert_ok();
-    let created = run(
-        &[
-            "new",
-            "release",
-            "Test launch",
-            "--root",
-            dir_s,
-            "--now",
-            NOW,
-        ],
-        &out,
-    );
-    created.assert_ok();
+    let (tmp, created) = site_with_new_release("Test launch");
+    let (dir, out) = (tmp.path().join("site"), tmp.path().join("public"));
     let path = std::path::PathBuf::from(created.stdout.trim());
+    let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
     let rel = path
         .strip_prefix(&dir)
         .unwrap()
