@@ -233,12 +233,14 @@ fn site_with_new_release(title: &str) -> (tempfile::TempDir, Run) {
     let (dir, out) = (tmp.path().join("site"), tmp.path().join("public"));
     let dir_s = dir.to_str().unwrap();
     run(&["init", dir_s], &out).assert_ok();
-    let created = run(
-        &["new", "release", title, "--root", dir_s, "--now", NOW],
-        &out,
-    );
+    let created = new_item(dir_s, &out, "release", title);
     created.assert_ok();
     (tmp, created)
+}
+
+/// `pressroom new KIND TITLE` in the site `dir` at [`NOW`].
+fn new_item(dir: &str, out: &std::path::Path, kind: &str, title: &str) -> Run {
+    run(&["new", kind, title, "--root", dir, "--now", NOW], out)
 }
 
 #[test]
@@ -286,19 +288,7 @@ fn new_writes_a_draft_that_builds() {
 
     // Every other kind builds too.
     for kind in ["post", "statement", "factsheet"] {
-        run(
-            &[
-                "new",
-                kind,
-                &format!("A {kind}"),
-                "--root",
-                dir_s,
-                "--now",
-                NOW,
-            ],
-            &out,
-        )
-        .assert_ok();
+        new_item(dir_s, &out, kind, &format!("A {kind}")).assert_ok();
     }
     let all = run(
         &[
@@ -312,19 +302,7 @@ fn new_writes_a_draft_that_builds() {
     assert_item_page(&all, "/facts/a-factsheet/", "A factsheet");
 
     // The same title twice is refused, and so is an unknown kind.
-    run(
-        &[
-            "new",
-            "release",
-            "Hello World",
-            "--root",
-            dir_s,
-            "--now",
-            NOW,
-        ],
-        &out,
-    )
-    .assert_code(2);
+    new_item(dir_s, &out, "release", "Hello World").assert_code(2);
     run(
         &["new", "memo", "Hello", "--root", dir_s, "--now", NOW],
         &out,
@@ -339,18 +317,7 @@ fn new_with_a_korean_title_writes_a_readable_file_name() {
     let out = tmp.path().join("public");
     let (dir_s, out_s) = (dir.to_str().unwrap(), out.to_str().unwrap());
     run(&["init", dir_s], &out).assert_ok();
-    let created = run(
-        &[
-            "new",
-            "release",
-            "서울 공장 착공",
-            "--root",
-            dir_s,
-            "--now",
-            NOW,
-        ],
-        &out,
-    );
+    let created = new_item(dir_s, &out, "release", "서울 공장 착공");
     created.assert_ok();
     let path = std::path::PathBuf::from(created.stdout.trim());
     assert_eq!(
@@ -823,18 +790,7 @@ fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
         ("statement", "The facts as we know them"),
         ("factsheet", "A short introduction."),
     ] {
-        let created = run(
-            &[
-                "new",
-                kind,
-                &format!("A {kind}"),
-                "--root",
-                dir_s,
-                "--now",
-                NOW,
-            ],
-            &out,
-        );
+        let created = new_item(dir_s, &out, kind, &format!("A {kind}"));
         created.assert_ok();
         let path = std::path::PathBuf::from(created.stdout.trim());
         let rel = path
