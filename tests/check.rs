@@ -2,15 +2,10 @@
 //! lint and translation parity; it writes nothing.
 
 mod common;
-use common::{SiteTest, run};
+use common::SiteTest;
 
 fn check(t: &SiteTest) -> common::Run {
-    let root = t.root();
-    let root = root.to_str().unwrap();
-    run(
-        &["check", "--root", root, "--now", "2026-11-23T08:00:00Z"],
-        &t.out(),
-    )
+    t.check_args(&[])
 }
 
 fn base() -> SiteTest {
@@ -131,18 +126,7 @@ fn the_summary_counts_warnings() {
 #[test]
 fn deny_warnings_makes_warnings_fatal_in_check_and_build() {
     let t = with_a_warning();
-    let root = t.root();
-    let c = run(
-        &[
-            "check",
-            "--root",
-            root.to_str().unwrap(),
-            "--now",
-            "2026-11-23T08:00:00Z",
-            "--deny-warnings",
-        ],
-        &t.out(),
-    );
+    let c = t.check_args(&["--deny-warnings"]);
     c.assert_code(1);
     assert!(
         c.stderr.contains("source `report` is never cited"),

@@ -36,17 +36,7 @@ fn an_embargoed_item_reusing_a_published_url_is_an_error_while_embargoed() {
     assert!(!t.out().exists(), "a failed build writes nothing");
 
     // check reports the collision, not a flood of false leaks.
-    let root = t.root();
-    let c = run(
-        &[
-            "check",
-            "--root",
-            root.to_str().unwrap(),
-            "--now",
-            common::NOW,
-        ],
-        &t.out(),
-    );
+    let c = t.check_args(&[]);
     c.assert_code(1);
     assert!(c.stderr.contains("is also produced by"), "{}", c.stderr);
     assert!(!c.stderr.contains("embargo leak"), "{}", c.stderr);

@@ -3,7 +3,7 @@
 //! case and knows a public translation; embargo times are read strictly.
 
 mod common;
-use common::{SiteTest, assert_absent_everywhere, attrs, item, run};
+use common::{SiteTest, assert_absent_everywhere, attrs, item};
 
 const LIFTED: &str = "2027-02-01T00:00:00Z";
 
@@ -108,17 +108,7 @@ fn an_author_no_item_names_has_no_page() {
 }
 
 fn check(t: &SiteTest) -> common::Run {
-    let root = t.root();
-    run(
-        &[
-            "check",
-            "--root",
-            root.to_str().unwrap(),
-            "--now",
-            common::NOW,
-        ],
-        &t.out(),
-    )
+    t.check_args(&[])
 }
 
 #[test]

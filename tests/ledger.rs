@@ -93,8 +93,7 @@ fn append_to_release_front(t: &SiteTest, tables: &str) {
 }
 
 fn check(t: &SiteTest, now: &str) -> Run {
-    let root = t.root().to_str().unwrap().to_string();
-    common::run(&["check", "--root", &root, "--now", now], &t.out())
+    t.check_args(&["--now", now])
 }
 
 /// Both `build` and `check` refuse, each with an error containing every `needle`, at

@@ -149,6 +149,17 @@ impl SiteTest {
         )
     }
 
+    /// `pressroom check --root ROOT` with `extra` (`--now NOW` unless given).
+    pub fn check_args(&self, extra: &[&str]) -> Run {
+        let root = self.root().to_str().expect("utf-8 path").to_string();
+        let mut args: Vec<&str> = vec!["check", "--root", &root];
+        if !extra.contains(&"--now") {
+            args.extend(["--now", NOW]);
+        }
+        args.extend(extra);
+        run(&args, &self.out())
+    }
+
     /// Builds and asserts success.
     pub fn build_ok(&self) -> Run {
         let b = self.build();
