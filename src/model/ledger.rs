@@ -743,10 +743,14 @@ fn check_gone(
 
 /// Keeps the text of every boilerplate a recorded release was published with.
 fn keep_referenced_boilerplates(ledger: &Ledger, site: &Site, next: &mut Ledger) {
-    let current: BTreeMap<String, &str> = site
+    // Most releases share the site's one boilerplate: hash each distinct text once.
+    let distinct: BTreeSet<&str> = site
         .items
         .iter()
         .filter_map(|i| i.boilerplate.as_deref())
+        .collect();
+    let current: BTreeMap<String, &str> = distinct
+        .into_iter()
         .map(|b| (record::text_hash(b), b))
         .collect();
     for hash in next
