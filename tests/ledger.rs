@@ -617,7 +617,7 @@ fn a_published_item_cannot_become_a_draft_again() {
         "tags = [\"plants\"]",
         "tags = [\"plants\"]\ndraft = true",
     );
-    refused(&t, T1, RELEASE, &["cannot become a draft"]);
+    refused(&t, T1, RELEASE, &["cannot be a draft again"]);
 }
 
 #[test]
@@ -977,4 +977,24 @@ fn a_renamed_file_keeps_its_record_and_feed_id() {
     let atom = std::fs::read_to_string(t.out().join("atom.xml")).unwrap();
     let feed = feed_rs::parser::parse(atom.as_bytes()).unwrap();
     assert!(feed.entries.iter().any(|e| e.id == id), "{id}");
+}
+
+#[test]
+fn a_published_item_cannot_be_embargoed_or_put_on_standby_again() {
+    let t = published();
+    edit(
+        &t,
+        RELEASE,
+        "tags = [\"plants\"]",
+        "tags = [\"plants\"]\nembargo = 2030-01-01T00:00:00Z",
+    );
+    refused(&t, T1, RELEASE, &["cannot be under embargo again"]);
+    let t = published();
+    edit(
+        &t,
+        RELEASE,
+        "tags = [\"plants\"]",
+        "tags = [\"plants\"]\nstatus = \"standby\"",
+    );
+    refused(&t, T1, RELEASE, &["cannot be on standby again"]);
 }

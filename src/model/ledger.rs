@@ -324,7 +324,7 @@ fn not_public_again(item: &Item, r: &Entry) -> Diagnostic {
         item,
         key,
         format!(
-            "`{source}` was published at `{}` and cannot become {state} again",
+            "`{source}` was published at `{}` and cannot be {state} again",
             r.url
         ),
     )
@@ -724,7 +724,7 @@ fn check_gone(
         }
         if let Some(state) = unpublished {
             out.diagnostics.push(
-                Diagnostic::error(source, 1, 1, format!("`{source}` was published at `{}` and cannot become {state} again", r.url))
+                Diagnostic::error(source, 1, 1, format!("`{source}` was published at `{}` and cannot be {state} again", r.url))
                     .with_help("published items stay public: add a `[withdrawn]` table with a date and a reason instead"),
             );
             continue;
