@@ -11,7 +11,7 @@ use std::fmt;
 
 /// A date as written in front matter or data, before it is read in a time zone.
 /// Accepts TOML date/date-time literals and strings (TOML, YAML).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DateText(pub String);
 
 impl<'de> Deserialize<'de> for DateText {

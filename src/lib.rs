@@ -1,11 +1,22 @@
 //! pressroom: a static-site generator for corporate newsrooms.
 //!
-//! The pipeline is a chain of functions over values, in one direction:
-//! `config::Config::load` → `content::load` → `model::assemble` → `markdown::render_all` →
-//! `render::render_site` → `output::Staging`. [`build`] is that chain; [`render_in_memory`] stops
-//! before the disk (serve uses it).
+//! The pipeline is a chain of functions over values, in one direction ([`render`] reads as it):
+//!
+//! 1. `config::Config::load` — `site.toml` and the options;
+//! 2. `content::load` — every content file parsed (front matter, body);
+//! 3. `model::assemble::assemble` — the [`model::Site`]: items, sections, taxonomies, people,
+//!    sources, URLs, what is published and where it appears;
+//! 4. `markdown::render_all` — each item's Markdown, citations and notices rendered;
+//! 5. [`ledger_stage`] — the site checked against `published.lock`, the ledger this output
+//!    records when it goes online;
+//! 6. `render::theme::Theme::load`, then `render::render_site` — every page and
+//!    [`render::Artifact`] (feeds, sitemaps, search, redirects, the public record);
+//! 7. [`finish`] — `check`'s audits, the warnings gate, the [`Built`] summary;
+//!
+//! and [`build`] writes it through `output::Staging` (atomic: the previous output stands
+//! until the new one is complete). [`render_in_memory`] stops before the disk (`check`).
+//! `serve`'s rebuilds compose the same stages with memo tables: see [`incremental`].
 
-pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -14,6 +25,8 @@ pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod external;
+pub mod fingerprint;
+pub mod incremental;
 pub mod markdown;
 pub mod model;
 pub mod options;
@@ -29,7 +42,7 @@ use jiff::Timestamp;
 pub use options::{BuildOptions, MessageFormat};
 use rayon::prelude::*;
 use render::Output;
-use render::theme::StaticSource;
+use render::theme::{StaticSource, Theme};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -82,14 +95,15 @@ pub struct Built {
 }
 
 /// Measures consecutive phases of a run.
-struct Stopwatch {
+pub struct Stopwatch {
     last: std::time::Instant,
     laps: Vec<(&'static str, std::time::Duration)>,
     progress: Option<options::Progress>,
 }
 
 impl Stopwatch {
-    fn start(progress: Option<options::Progress>) -> Self {
+    /// Starts the first phase.
+    pub fn start(progress: Option<options::Progress>) -> Self {
         Stopwatch {
             last: std::time::Instant::now(),
             laps: Vec::new(),
@@ -97,8 +111,13 @@ impl Stopwatch {
         }
     }
 
+    /// Adds steps timed elsewhere (inside a phase), in order.
+    pub fn extend(&mut self, laps: Vec<(&'static str, std::time::Duration)>) {
+        self.laps.extend(laps);
+    }
+
     /// Ends the phase called `name`.
-    fn lap(&mut self, name: &'static str) {
+    pub fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
         self.laps.push((name, now - self.last));
         self.last = now;
@@ -108,29 +127,32 @@ impl Stopwatch {
     }
 }
 
-/// What the ledger step decided: what this build's output records when it goes online.
+/// What the ledger stage decided: what this build's output records when it goes online.
 #[derive(Debug, Default)]
-struct LedgerStep {
+pub struct LedgerStep {
     /// The pending ledger (None when the ledger has errors or could not be read).
-    pending: Option<publish::Pending>,
+    pub pending: Option<publish::Pending>,
     /// The ledger once this output is online, for the public record.
-    next: Option<model::ledger::Ledger>,
+    pub next: Option<model::ledger::Ledger>,
 }
+
+/// A parse of `published.lock`'s text (the incremental layer keeps the last one).
+pub type ParseLedger<'p> =
+    dyn FnMut(&str) -> std::result::Result<std::sync::Arc<model::ledger::Ledger>, Diagnostic> + 'p;
 
 /// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
 /// it is once this build's output is online. Releases that keep the boilerplate they were
-/// published with get it back here. Previews report problems as warnings.
-fn check_ledger(
+/// published with get it back here. Previews report problems as warnings. `body_hashes` are
+/// [`model::ledger::body_hashes`] of `site`; `parse` parses the ledger's text.
+pub fn ledger_stage(
     opts: &BuildOptions,
     config: &config::Config,
     site: &mut model::Site,
     diags: &mut Vec<Diagnostic>,
-    cache: &mut cache::BuildCache,
+    body_hashes: &[String],
+    parse: &mut ParseLedger<'_>,
 ) -> LedgerStep {
     use model::ledger;
-    let mut clock = std::time::Instant::now();
-    let hashes = cache.body_hashes(site);
-    cache.lap("  hashes", &mut clock);
     let text = match publish::read_ledger(&opts.root) {
         Ok(t) => t,
         Err(e) => {
@@ -148,23 +170,21 @@ fn check_ledger(
             d
         }
     };
-    let recorded = match cache.parse_ledger(text.as_deref().unwrap_or("")) {
+    let recorded = match parse(text.as_deref().unwrap_or("")) {
         Ok(l) => l,
         Err(d) => {
             diags.push(soften(d));
             return LedgerStep::default();
         }
     };
-    cache.lap("  parse", &mut clock);
     let inputs = ledger::Inputs {
         ledger_text: text.as_deref().unwrap_or(""),
         now: opts.now,
         root: &opts.root,
         host: &render::feeds::host(config),
-        body_hash: &|id| hashes[id].clone(),
+        body_hash: &|id| body_hashes[id].clone(),
     };
     let outcome = ledger::check(site, &recorded, &inputs);
-    cache.lap("  check", &mut clock);
     markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
     site.tags = outcome.tags;
     if !outcome.diagnostics.is_empty() {
@@ -177,58 +197,117 @@ fn check_ledger(
         Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
         _ => outcome.next.to_text(),
     };
-    let pending = match next_text {
-        Ok(ledger) => publish::Pending {
-            root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
-            base: publish::base_of(text.as_deref()),
-            changes: outcome.changes,
-            ledger,
+    match next_text {
+        Ok(ledger) => LedgerStep {
+            pending: Some(publish::Pending {
+                root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
+                base: publish::base_of(text.as_deref()),
+                changes: outcome.changes,
+                ledger,
+            }),
+            next: Some(outcome.next),
         },
         Err(e) => {
             diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
-            return LedgerStep::default();
+            LedgerStep::default()
         }
-    };
-    LedgerStep {
-        pending: Some(pending),
-        next: Some(outcome.next),
     }
 }
 
-/// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
-pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    render_in_memory_cached(opts, &mut cache::BuildCache::off())
+/// The run's failure, with all its diagnostics, sorted.
+fn fail(error: Error, diags: Vec<Diagnostic>) -> Failure {
+    let mut d = diag::Diagnostics::default();
+    d.extend(diags);
+    Failure {
+        error,
+        diagnostics: d.into_sorted(),
+    }
 }
 
-/// [`render_in_memory`], reusing what `cache` kept from earlier builds of the same site
-/// (serve's incremental rebuilds; see [`cache`]).
-pub fn render_in_memory_cached(
-    opts: &BuildOptions,
-    cache: &mut cache::BuildCache,
-) -> std::result::Result<Built, Failure> {
-    render_to(opts, cache, None)
-}
-
-/// The site, assembled with its Markdown rendered: serve's last site patched when the cache
-/// can, else loaded, assembled and rendered.
-fn load_site(
-    opts: &BuildOptions,
-    config: &config::Config,
-    cache: &mut cache::BuildCache,
+/// The last check before anything is rendered: aliases that would take another file's place
+/// join the diagnostics, and any error stops the run.
+pub fn stop_on_errors(
+    ctx: &render::RenderCtx<'_>,
     diags: &mut Vec<Diagnostic>,
-    watch: &mut Stopwatch,
-) -> model::Site {
-    if let Some(site) = cache.patch(config, opts, diags) {
-        watch.lap("patch");
-        return site;
+) -> std::result::Result<(), Failure> {
+    // The model's URL checks report an alias equal to another URL first: once is enough.
+    let collisions: Vec<Diagnostic> = render::alias_collisions(ctx)
+        .into_iter()
+        .filter(|c| {
+            !diags
+                .iter()
+                .any(|d| d.is_error() && (&d.path, d.line, d.col) == (&c.path, c.line, c.col))
+        })
+        .collect();
+    diags.extend(collisions);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(fail(Error::Content(errors), std::mem::take(diags)));
     }
-    let content = cache.load_content(config, opts, diags);
-    watch.lap("load content");
-    let mut site = model::assemble::assemble(config, opts, content, diags);
-    watch.lap("assemble");
-    cache.render_markdown(&mut site, config, diags);
-    watch.lap("markdown");
-    site
+    Ok(())
+}
+
+/// Everything a run rendered, for [`finish`].
+pub struct Rendered<'r> {
+    /// The site.
+    pub site: &'r model::Site,
+    /// The config.
+    pub config: &'r config::Config,
+    /// The theme.
+    pub theme: &'r Theme,
+    /// The generated files kept in memory (none when they were streamed to the disk).
+    pub outputs: Vec<Output>,
+    /// What the ledger stage decided.
+    pub ledger: LedgerStep,
+}
+
+/// The last stage: `check`'s audits of the finished outputs (and `--external`'s fetches), the
+/// error and `--deny-warnings` gates, and the run's summary.
+pub fn finish(
+    opts: &BuildOptions,
+    run: Rendered<'_>,
+    mut diags: Vec<Diagnostic>,
+    mut watch: Stopwatch,
+) -> std::result::Result<Built, Failure> {
+    let Rendered {
+        site,
+        config,
+        theme,
+        outputs,
+        ledger,
+    } = run;
+    if opts.audit {
+        diags.extend(audit(opts, site, config, theme, &outputs));
+        watch.lap("audit");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        return Err(fail(Error::Content(errors), diags));
+    }
+    // Checked after the audit, whose findings are warnings too; before anything is written.
+    if opts.deny_warnings && !diags.is_empty() {
+        let warnings = diags.len();
+        return Err(fail(Error::Warnings(warnings), diags));
+    }
+    let mut sorted = diag::Diagnostics::default();
+    sorted.extend(diags);
+    let items = (0..site.items.len())
+        .filter(|&i| site.is_written(i))
+        .count();
+    Ok(Built {
+        items,
+        withheld: site.withheld.len(),
+        next_embargo: site.next_embargo_lift(),
+        base_url: config.base_url.clone(),
+        manifest: None,
+        outputs,
+        statics: theme.statics.clone(),
+        assets: site.assets.clone(),
+        diagnostics: sorted.into_sorted(),
+        record_head: ledger.next.as_ref().map(record_head),
+        publication: ledger.pending,
+        timings: watch.laps,
+    })
 }
 
 /// `check`'s audits of the finished outputs (and `--external`'s fetches).
@@ -236,7 +315,7 @@ fn audit(
     opts: &BuildOptions,
     site: &model::Site,
     config: &config::Config,
-    theme: &render::theme::Theme,
+    theme: &Theme,
     outputs: &[Output],
 ) -> Vec<Diagnostic> {
     let extra = theme
@@ -261,93 +340,48 @@ fn record_head(next: &model::ledger::Ledger) -> deploy::manifest::RecordHead {
     }
 }
 
-/// Loads, checks and renders the site. Generated files go to `stream` as they are rendered
-/// (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
-fn render_to(
+/// The pipeline: loads, checks and renders the site. Generated files go to `stream` as they
+/// are rendered (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
+fn render(
     opts: &BuildOptions,
-    cache: &mut cache::BuildCache,
     stream: Option<&dyn render::Sink>,
 ) -> std::result::Result<Built, Failure> {
     let mut watch = Stopwatch::start(opts.progress.clone());
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
     let mut diags = Vec::new();
-    let mut site = load_site(opts, &config, cache, &mut diags, &mut watch);
-    let ledger = check_ledger(opts, &config, &mut site, &mut diags, cache);
+    let content = content::load(&config, &mut diags);
+    watch.lap("load content");
+    let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
+    watch.lap("assemble");
+    markdown::render_all(&mut site, &config, &mut diags);
+    watch.lap("markdown");
+    let hashes = model::ledger::body_hashes(&site);
+    let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
+    let ledger = ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut parse);
     watch.lap("ledger");
-    watch.laps.extend(cache.take_laps());
-    let fail = |error: Error, diags: Vec<Diagnostic>| {
-        let mut d = diag::Diagnostics::default();
-        d.extend(diags);
-        Failure {
-            error,
-            diagnostics: d.into_sorted(),
-        }
-    };
-    let theme = match cache.theme(&config, &mut diags) {
-        Ok(t) => t,
-        Err(e) => return Err(fail(e, diags)),
-    };
-    let ctx = render::RenderCtx::new(&site, &config, &theme, opts);
-    // The model's URL checks report an alias equal to another URL first: once is enough.
-    let collisions: Vec<Diagnostic> = render::alias_collisions(&ctx)
-        .into_iter()
-        .filter(|c| {
-            !diags
-                .iter()
-                .any(|d| d.is_error() && (&d.path, d.line, d.col) == (&c.path, c.line, c.col))
-        })
-        .collect();
-    diags.extend(collisions);
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        return Err(fail(Error::Content(errors), diags));
-    }
+    let theme =
+        Theme::load(&config, &mut diags).map_err(|e| fail(e, std::mem::take(&mut diags)))?;
+    let ctx =
+        render::RenderCtx::new(&site, &config, &theme, opts).with_record(ledger.next.as_ref());
+    stop_on_errors(&ctx, &mut diags)?;
     watch.lap("theme");
     let kept = render::Keep::default();
-    let sink = stream.unwrap_or(&kept);
-    cache.render_pages(&ctx, &mut diags, sink);
-    if let Some(next) = &ledger.next {
-        sink.put(render::record::public_record(next, &config));
-    }
-    let outputs = kept.into_outputs();
+    render::render_site(&ctx, &mut diags, stream.unwrap_or(&kept));
     watch.lap("render");
-    watch.laps.extend(cache.take_laps());
-    if opts.audit {
-        diags.extend(audit(opts, &site, &config, &theme, &outputs));
-        watch.lap("audit");
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        return Err(fail(Error::Content(errors), diags));
-    }
-    // Checked after the audit, whose findings are warnings too; before anything is written.
-    if opts.deny_warnings && !diags.is_empty() {
-        let warnings = diags.len();
-        return Err(fail(Error::Warnings(warnings), diags));
-    }
-    let mut sorted = diag::Diagnostics::default();
-    sorted.extend(diags);
-    let items = (0..site.items.len())
-        .filter(|&i| site.is_written(i))
-        .count();
-    let (withheld, next_embargo) = (site.withheld.len(), site.next_embargo_lift());
-    let statics = theme.statics.clone();
-    drop(ctx);
-    let assets = cache.keep_site(site);
-    Ok(Built {
-        items,
-        withheld,
-        next_embargo,
-        base_url: config.base_url.clone(),
-        manifest: None,
+    let outputs = kept.into_outputs();
+    let run = Rendered {
+        site: &site,
+        config: &config,
+        theme: &theme,
         outputs,
-        statics,
-        assets,
-        diagnostics: sorted.into_sorted(),
-        record_head: ledger.next.as_ref().map(record_head),
-        publication: ledger.pending,
-        timings: watch.laps,
-    })
+        ledger,
+    };
+    finish(opts, run, diags, watch)
+}
+
+/// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
+pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    render(opts, None)
 }
 
 /// Builds the site into `opts.output`, atomically: pages are written into a staging folder
@@ -357,7 +391,17 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let staging = output::Staging::begin(&out)?;
     // `--audit` reads every page back once all are rendered: those are kept, written after.
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
-    let mut built = render_to(opts, &mut cache::BuildCache::off(), stream)?;
+    let built = render(opts, stream)?;
+    write(opts, staging, built)
+}
+
+/// Writes what [`render`] kept in memory, the pending ledger and the static files into the
+/// staging folder, and swaps it in.
+fn write(
+    opts: &BuildOptions,
+    staging: output::Staging,
+    mut built: Built,
+) -> std::result::Result<Built, Failure> {
     let writing = std::time::Instant::now();
     if let Some(progress) = &opts.progress {
         progress.tell(&format!("all {} items", built.items));

@@ -422,14 +422,14 @@ fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
     let mut opts = BuildOptions::new(&site.root, now);
     opts.drafts = true;
     opts.preview = true;
-    let mut cache = pressroom::cache::BuildCache::default();
-    pressroom::render_in_memory_cached(&opts, &mut cache).expect("first build");
+    let mut cache = pressroom::incremental::Incremental::default();
+    cache.rebuild(&opts).expect("first build");
     // A different length: the cache sees the change by its stamp alone.
     site.write(
         "content/blog/hello.md",
         &hello("Edited, and longer than before."),
     );
-    let cached = pressroom::render_in_memory_cached(&opts, &mut cache).expect("rebuild");
+    let cached = cache.rebuild(&opts).expect("rebuild");
     let stats = cache.stats();
     assert_eq!(
         (stats.files_parsed, stats.items_rendered),
@@ -709,10 +709,10 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
     opts.preview = true;
     // `cache` looks at every file's stamp; `shared` is told the changed paths, as serve's
     // watcher tells it, and patches the last site when it can.
-    let mut cache = pressroom::cache::BuildCache::default();
-    let mut shared = pressroom::cache::BuildCache::shared();
-    pressroom::render_in_memory_cached(&opts, &mut cache).expect("first build");
-    pressroom::render_in_memory_cached(&opts, &mut shared).expect("first build");
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
     let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
     let (mut fast, mut patched) = (0, 0);
     for n in 0..60 {
@@ -738,13 +738,13 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
 /// same outputs and diagnostics (or fail alike).
 fn compare_builds(
     opts: &BuildOptions,
-    cache: &mut pressroom::cache::BuildCache,
-    shared: &mut pressroom::cache::BuildCache,
+    cache: &mut pressroom::incremental::Incremental,
+    shared: &mut pressroom::incremental::Incremental,
     what: &str,
 ) {
     let full = pressroom::render_in_memory(opts);
-    let cached = pressroom::render_in_memory_cached(opts, cache);
-    let in_shared = pressroom::render_in_memory_cached(opts, shared);
+    let cached = cache.rebuild(opts);
+    let in_shared = shared.rebuild(opts);
     let (full, cached, in_shared) = match (full, cached, in_shared) {
         (Ok(f), Ok(c), Ok(s)) => (f, c, s),
         (Err(f), Err(c), Err(s)) => {

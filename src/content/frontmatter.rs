@@ -101,7 +101,7 @@ pub enum Status {
 }
 
 /// A source as written in front matter or `data/sources.toml`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRaw {
     /// Stable id, used in `[^id]` and `#source-id`.
@@ -237,7 +237,7 @@ impl FrontMatter {
 }
 
 /// How a section sorts its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     /// Newest first.

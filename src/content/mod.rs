@@ -90,7 +90,7 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Content {
 }
 
 /// [`load`] with the parsing of each file left to `parse` (serve reuses files that did not
-/// change since its last build; see [`crate::cache`]).
+/// change since its last build; see [`crate::incremental`]).
 pub fn load_with(
     config: &Config,
     diags: &mut Vec<Diagnostic>,

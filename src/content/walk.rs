@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// One file found under `content/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceFile {
     /// Path relative to the site root, `/`-separated (e.g. `content/press/x.fr.md`): used in diagnostics.
     pub rel: String,

@@ -27,7 +27,7 @@ pub struct TocEntry {
 }
 
 /// A source as cited on one page: its number and the anchors of its citations.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CitedSource {
     /// The source's id.
     pub id: String,
@@ -40,7 +40,7 @@ pub struct CitedSource {
 }
 
 /// Everything the Markdown pass produces for one item.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Rendered {
     /// Body HTML.
     pub html: String,
@@ -106,7 +106,7 @@ pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut V
 }
 
 /// [`render_all`] with each item's rendering left to `render` (serve reuses the output of
-/// items whose inputs did not change; see [`crate::cache`]).
+/// items whose inputs did not change; see [`crate::incremental`]).
 pub fn render_all_with(
     site: &mut Site,
     config: &crate::config::Config,

@@ -18,7 +18,7 @@ use jiff::tz::TimeZone;
 pub type ItemId = usize;
 
 /// Where an item may appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Visibility {
     /// Everywhere: its page, lists, feeds, sitemap, search, taxonomies.
     Listed,
@@ -29,7 +29,7 @@ pub enum Visibility {
 }
 
 /// Why a listed item carries a preview banner (only in `--drafts` builds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Preview {
     /// A draft.
     pub draft: bool,
@@ -40,7 +40,7 @@ pub struct Preview {
 }
 
 /// A dated notice on an item: correction, clarification, editorial note.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Notice {
     /// Stable id, also the anchor on the page (`correction-2026-11-19t10-00`).
     pub id: String,
@@ -53,7 +53,7 @@ pub struct Notice {
 }
 
 /// One entry of a developing story's timeline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Update {
     /// Stable id and anchor (`update-2026-11-19t10-00`).
     pub id: String,
@@ -64,7 +64,7 @@ pub struct Update {
 }
 
 /// A withdrawal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Withdrawal {
     /// When.
     pub date: Timestamp,
@@ -73,7 +73,7 @@ pub struct Withdrawal {
 }
 
 /// One content item (post, release, statement, fact sheet or page) in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Item {
     /// Where it came from.
     pub src: SourceFile,
@@ -97,7 +97,8 @@ pub struct Item {
     pub date: Option<Timestamp>,
     /// Explicit `updated` from front matter.
     pub updated_explicit: Option<Timestamp>,
-    /// Its time zone and the zone's name.
+    /// Its time zone, the one [`Item::tz_name`] names (so fingerprints read the name).
+    #[serde(skip)]
     pub tz: TimeZone,
     /// IANA name of `tz`.
     pub tz_name: String,
@@ -224,7 +225,7 @@ impl Item {
 }
 
 /// A folder of content in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Section {
     /// Folder relative to `content/` (`""` for the home page).
     pub dir: String,
@@ -255,7 +256,7 @@ pub struct Section {
 }
 
 /// A taxonomy in one language: `tags` or `categories`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Taxonomy {
     /// `tags` or `categories`.
     pub name: &'static str,
@@ -266,7 +267,7 @@ pub struct Taxonomy {
 }
 
 /// One term of a taxonomy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Term {
     /// As written (the first spelling seen).
     pub name: String,
@@ -278,7 +279,7 @@ pub struct Term {
 
 /// An item that is embargoed at this build's time: kept only for the embargo audit and the
 /// next-lift report, never rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Withheld {
     /// Source file.
     pub rel: String,
@@ -297,7 +298,7 @@ pub struct Withheld {
 }
 
 /// The whole site, assembled.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Site {
     /// Every item that this build renders, sorted by source path.
     pub items: Vec<Item>,

@@ -3,7 +3,8 @@
 //! another alias. A path also collides with a file that sits where it needs a folder
 //! (`/atom.xml/index.html` under the file `/atom.xml`), and the other way round.
 
-use super::{Job, RenderCtx, feeds};
+use super::pages::{self, PageJob};
+use super::{RenderCtx, feeds};
 use crate::diag::Diagnostic;
 use crate::model::Item;
 use crate::render::theme::StaticSource;
@@ -38,8 +39,8 @@ impl Claims {
                 .files
                 .insert(path.clone(), format!("the content file `{}`", shown(src)));
         }
-        for job in super::page_jobs(ctx) {
-            claims.files.insert(page_file(&job), page_owner(&job));
+        for job in pages::page_jobs(ctx) {
+            claims.files.insert(job.file(), page_owner(&job));
         }
         let corrections = ctx
             .config
@@ -139,16 +140,8 @@ impl Claims {
     }
 }
 
-fn page_file(job: &Job<'_>) -> String {
-    if job.path.ends_with('/') {
-        format!("{}index.html", job.path)
-    } else {
-        job.path.clone()
-    }
-}
-
 /// `content/press/x.md` → "the page of `content/press/x.md`"; `(404 page)` → "the 404 page".
-fn page_owner(job: &Job<'_>) -> String {
+fn page_owner(job: &PageJob<'_>) -> String {
     match job
         .owner
         .strip_prefix('(')

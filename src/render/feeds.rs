@@ -2,13 +2,14 @@
 //! term, author and the corrections list. Entry ids are tag URIs fixed at first publication
 //! (not the permalink), so moving an item does not re-announce it; corrections move `updated`.
 
-use super::Output;
 use super::views::Urls;
 use super::xml::escape as esc;
+use super::{Output, RenderCtx};
 use crate::config::{Config, FeedContent};
 use crate::dates::{rfc2822, rfc3339_utc};
 use crate::model::{ItemId, Site};
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde_json::json;
 
 /// One entry of a feed, format-independent.
@@ -277,4 +278,108 @@ fn json_feed(config: &Config, feed: &Feed) -> String {
         "items": items,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// Every feed of the site: (folder, title, items), for each language's home, each section
+/// with feeds, each taxonomy term and each author. The corrections feeds are separate.
+pub(super) fn plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<ItemId>)> {
+    let urls = Urls { config };
+    let mut plan = Vec::new();
+    for lang in &config.languages {
+        let ids = (0..site.items.len())
+            .filter(|&i| site.items[i].lang == lang.code)
+            .collect();
+        plan.push((
+            format!("{}/", config.lang_prefix(&lang.code)),
+            lang.title.clone(),
+            ids,
+        ));
+    }
+    for section in site.sections.iter().filter(|s| !s.dir.is_empty() && s.feed) {
+        let prefix = format!("/{}/", section.dir);
+        let lang_prefix = config.lang_prefix(&section.lang);
+        let ids = (0..site.items.len())
+            .filter(|&i| {
+                let item = &site.items[i];
+                item.lang == section.lang
+                    && item
+                        .path
+                        .strip_prefix(&lang_prefix)
+                        .is_some_and(|p| p.starts_with(&prefix))
+            })
+            .collect();
+        plan.push((
+            section.path.clone(),
+            format!(
+                "{} — {}",
+                section.title,
+                config.language(&section.lang).title
+            ),
+            ids,
+        ));
+    }
+    for tax in &site.taxonomies {
+        for term in &tax.terms {
+            plan.push((
+                urls.term_path(&tax.lang, tax.name, &term.slug),
+                format!("{} — {}", term.name, config.language(&tax.lang).title),
+                term.items.clone(),
+            ));
+        }
+    }
+    let in_use = site.authors_in_use();
+    for (id, person) in &site.authors {
+        if !in_use.contains(id.as_str()) {
+            continue;
+        }
+        let ids = (0..site.items.len())
+            .filter(|&i| site.items[i].authors.contains(id))
+            .collect();
+        plan.push((
+            format!("/authors/{id}/"),
+            format!("{} — {}", person.name, config.title),
+            ids,
+        ));
+    }
+    plan
+}
+
+/// The feeds of [`plan`] (each home, section, term and author) whose item list passes
+/// `keep`: a feed reads the content of the items of its list, and the rest is the site's shape.
+pub fn list_outputs(ctx: &RenderCtx<'_>, keep: impl Fn(&[ItemId]) -> bool + Sync) -> Vec<Output> {
+    let (site, config) = (ctx.site, ctx.config);
+    let plan = plan(site, config);
+    // The theme's word in the item's language (`withdrawn` in its i18n files).
+    let withdrawn = |lang: &str| {
+        ctx.theme
+            .string(lang, "withdrawn", &config.default_language)
+            .unwrap_or("Withdrawn")
+            .to_string()
+    };
+    plan.par_iter()
+        .filter(|(_, _, ids)| keep(ids))
+        .flat_map_iter(|(base, title, ids)| {
+            let lang = site
+                .sections
+                .iter()
+                .find(|s| &s.path == base)
+                .map(|s| s.lang.clone())
+                .unwrap_or_else(|| {
+                    config
+                        .languages
+                        .iter()
+                        .find(|l| base.starts_with(&format!("/{}/", l.code)))
+                        .map(|l| l.code.clone())
+                        .unwrap_or(config.default_language.clone())
+                });
+            let feed = Feed {
+                base: base.clone(),
+                title: title.clone(),
+                home: config.permalink(&config.url(base)),
+                lang,
+                entries: item_entries(site, config, ids, config.feed_limit, &withdrawn),
+            };
+            write(config, &feed)
+        })
+        .collect()
 }

@@ -42,6 +42,7 @@
 
 use super::Output;
 use crate::config::Config;
+use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -640,12 +641,12 @@ fn finish(
 /// tokens and record are made of, its tokens (interned) and its record.
 struct Doc {
     path: String,
-    key: u64,
+    key: Fingerprint,
     tokens: Vec<(u32, Field)>,
     record: Value,
 }
 
-/// The index kept from one build to the next by serve ([`crate::cache`]): an edit re-tokenizes
+/// An index that can be updated in place (serve keeps one, see [`crate::incremental`]): an edit re-tokenizes
 /// the documents whose inputs changed and updates only their tokens' posting lists. The files
 /// it gives are those [`outputs`] gives for the same site, byte for byte.
 #[derive(Default)]
@@ -696,10 +697,10 @@ impl Incremental {
         &mut self,
         site: &Site,
         config: &Config,
-        key: &(dyn Fn(ItemId) -> u64 + Sync),
+        key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
     ) -> Vec<Output> {
         let ids = doc_ids(site);
-        let keys: Vec<u64> = ids.par_iter().map(|&id| key(id)).collect();
+        let keys: Vec<Fingerprint> = ids.par_iter().map(|&id| key(id)).collect();
         let same_order = ids.len() == self.docs.len()
             && ids
                 .iter()
@@ -709,7 +710,7 @@ impl Incremental {
             .filter(|&n| !same_order || self.docs[n].key != keys[n])
             .collect();
         // Reuse the tokens of documents that only moved.
-        let mut by_path: HashMap<String, (u64, Vec<(u32, Field)>)> = HashMap::new();
+        let mut by_path: HashMap<String, (Fingerprint, Vec<(u32, Field)>)> = HashMap::new();
         if !same_order {
             for d in std::mem::take(&mut self.docs) {
                 by_path.insert(d.path, (d.key, d.tokens));

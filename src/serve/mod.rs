@@ -6,9 +6,9 @@
 pub mod http;
 mod watch;
 
-use crate::cache::{BuildCache, CacheStats};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::incremental::{Incremental, RebuildStats};
 use crate::options::BuildOptions;
 use crate::render::theme::StaticSource;
 use std::collections::HashMap;
@@ -49,7 +49,7 @@ pub enum Event {
         /// Duration.
         millis: u128,
         /// What was done anew rather than reused from the previous build.
-        fresh: CacheStats,
+        fresh: RebuildStats,
     },
     /// A build failed; the last good site stays up with an overlay.
     Failed {
@@ -183,7 +183,7 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
     }
     let shared = Arc::new(Shared::default());
     let report = Arc::new(report);
-    let mut cache = BuildCache::shared();
+    let mut cache = Incremental::shared();
     let first = std::time::Instant::now();
     rebuild(
         &build_opts,
@@ -238,7 +238,7 @@ struct Rebuilds<R> {
     opts: BuildOptions,
     shared: Arc<Shared>,
     report: Arc<R>,
-    cache: BuildCache,
+    cache: Incremental,
     /// The id of the last build started.
     id: u64,
 }
@@ -450,11 +450,11 @@ fn rebuild(
     shared: &Shared,
     id: u64,
     report: &(dyn Fn(Event) + Send + Sync),
-    cache: &mut BuildCache,
+    cache: &mut Incremental,
     (force, since): (bool, std::time::Instant),
 ) {
     let started = std::time::Instant::now();
-    match crate::render_in_memory_cached(opts, cache) {
+    match cache.rebuild(opts) {
         Ok(built) => {
             let mut laps = built.timings.clone();
             let mut clock = std::time::Instant::now();
@@ -542,7 +542,12 @@ fn lap(
 
 /// With `PRESSROOM_SERVE_TIMINGS` set, one line on stderr per rebuild: how long it waited for
 /// the burst of events to end, then each phase (steps inside a phase indented after it).
-fn print_timings(id: u64, laps: &[(&'static str, Duration)], waited: Duration, stats: CacheStats) {
+fn print_timings(
+    id: u64,
+    laps: &[(&'static str, Duration)],
+    waited: Duration,
+    stats: RebuildStats,
+) {
     if std::env::var_os("PRESSROOM_SERVE_TIMINGS").is_none() {
         return;
     }

@@ -1,5 +1,5 @@
-//! The patch path of [`BuildCache`]: when the caller says exactly which files changed
-//! ([`BuildCache::changed`], serve's watcher) and every one of them is an item file whose
+//! The patch path of [`Incremental`]: when the caller says exactly which files changed
+//! ([`Incremental::changed`], serve's watcher) and every one of them is an item file whose
 //! front matter is as before, the last build's [`Site`] is patched in place instead of walking,
 //! stat'ing and reading `content/` again, assembling and rendering every item's Markdown.
 //!
@@ -11,9 +11,11 @@
 //! Markdown reads only the item and the site-wide source ids. So the changed items get their
 //! new text and are rendered again, and the rest of the site stands.
 
-use super::{BuildCache, MarkdownEntry, debug_hash, markdown_key, sources_key, stamp, text_hash};
+use super::keys::{self, markdown_key, sources_key, stamp};
+use super::{Incremental, MarkdownEntry};
 use crate::content::{self, One};
 use crate::diag::Diagnostic;
+use crate::fingerprint::{self, Fingerprint};
 use crate::markdown;
 use crate::model::Site;
 use std::collections::HashMap;
@@ -21,27 +23,21 @@ use std::collections::HashMap;
 /// A changed file, read again, and the items made from it.
 struct Edit {
     abs: std::path::PathBuf,
-    stamp: super::Stamp,
+    stamp: keys::Stamp,
     one: One,
-    text: u64,
+    text: Fingerprint,
     ids: Vec<usize>,
 }
 
-impl BuildCache {
-    /// The last build's site with the files named by [`BuildCache::changed`] patched in, or
+impl Incremental {
+    /// The last build's site with the files named by [`Incremental::changed`] patched in, or
     /// None when this build must load and assemble everything (nothing was named, the last
     /// build failed, a named file is not an unchanged-front-matter item file, or `site.toml`
     /// or the options changed). `diags` receives what a full load, assembly and Markdown
     /// rendering would report.
-    pub(crate) fn patch(
-        &mut self,
-        config: &crate::config::Config,
-        opts: &crate::options::BuildOptions,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<Site> {
-        self.check_config(config, opts);
+    pub(super) fn patch(&mut self, diags: &mut Vec<Diagnostic>) -> Option<Site> {
         let told = self.told.take()?;
-        if self.off || told.is_empty() || !self.dirty.iter().all(|p| told.contains(p)) {
+        if told.is_empty() || !self.dirty.iter().all(|p| told.contains(p)) {
             return None;
         }
         let mut site = self.site.take()?;
@@ -63,13 +59,13 @@ impl BuildCache {
             let One::Item(parsed) = &edit.one else {
                 continue;
             };
-            self.text_hashes.insert(parsed.src.rel.clone(), edit.text);
+            self.text_keys.insert(parsed.src.rel.clone(), edit.text);
             for &id in &edit.ids {
                 let mut item = site.items[id].clone();
                 item.text = parsed.text.clone();
                 item.body_offset = parsed.body_offset;
                 let (rendered, ds) = markdown::render_item(&item, &site_sources);
-                let key = markdown_key(&item, sources_key, &self.text_hashes);
+                let key = markdown_key(&item, sources_key, &self.text_keys);
                 item.rendered = rendered.clone();
                 site.items[id] = item;
                 item_keys[id] = key;
@@ -112,7 +108,7 @@ impl BuildCache {
         let One::Item(new) = &one else {
             return None;
         };
-        if debug_hash(&new.front) != debug_hash(&old.front) {
+        if new.front != old.front {
             return None;
         }
         let ids: Vec<usize> = (0..site.items.len())
@@ -122,7 +118,7 @@ impl BuildCache {
             // A draft or an embargoed item: it is not in the site to be patched.
             return None;
         }
-        let text = text_hash(&new.text);
+        let text = fingerprint::of_text(&new.text);
         Some(Edit {
             abs: abs.to_path_buf(),
             stamp,

@@ -1,0 +1,207 @@
+//! The memo keys: stable [`Fingerprint`]s of exactly what each stage reads, so that equal
+//! keys mean equal results (see [`crate::fingerprint`] for why they are stable).
+
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::markdown::Rendered;
+use crate::model::{Item, Site};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// What a file looked like when it was read: length and modification time.
+pub(super) type Stamp = (u64, SystemTime);
+
+/// The stamp of the file at `path`, when it can be read.
+pub(super) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// A fingerprint of the file names under `dirs` (and their stamps when `stamps`).
+pub(super) fn tree_key(dirs: &[PathBuf], stamps: bool) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    for dir in dirs {
+        f.str(&dir.to_string_lossy());
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            f.str(&entry.path().to_string_lossy());
+            if stamps {
+                match stamp(entry.path()) {
+                    Some((len, time)) => {
+                        let nanos = time
+                            .duration_since(SystemTime::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_nanos() as u64);
+                        f.u64(len).u64(nanos);
+                    }
+                    None => {
+                        f.str("unreadable");
+                    }
+                }
+            }
+        }
+    }
+    f.finish()
+}
+
+/// A fingerprint of what rendering reads of the site-wide sources: their ids.
+pub(super) fn sources_key(site: &Site) -> Fingerprint {
+    let mut ids: Vec<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    crate::fingerprint::of(&ids)
+}
+
+/// Adds an item's text: by the fingerprint taken when its file was read, when it is that
+/// file's text (stand-ins for missing translations copy it), else by the text itself.
+fn add_text(item: &Item, texts: &HashMap<String, Fingerprint>, f: &mut Fingerprinter) {
+    match texts.get(&item.src.rel) {
+        Some(t) => f.fingerprint(*t).u64(item.text.len() as u64),
+        None => f.str(&item.text),
+    };
+}
+
+/// A fingerprint of everything [`crate::markdown::render_item`] reads from an item (the whole
+/// file text and the fields resolved from elsewhere: language, kind, dateline, date, zone,
+/// boilerplate), plus the site-wide source ids.
+pub(super) fn markdown_key(
+    item: &Item,
+    sources_key: Fingerprint,
+    texts: &HashMap<String, Fingerprint>,
+) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    f.fingerprint(sources_key).str(&item.src.rel);
+    add_text(item, texts, &mut f);
+    let notes: Vec<&str> = item.notices.iter().map(|n| n.note.as_str()).collect();
+    let updates: Vec<&str> = item.updates.iter().map(|u| u.body.as_str()).collect();
+    let sources: Vec<&str> = item.sources.iter().map(|s| s.id.as_str()).collect();
+    f.value(&(&item.path, &item.fallback, item.body_offset, &item.lang))
+        .value(&(item.kind, &item.dateline, item.date, &item.tz_name))
+        .value(&(&item.summary, &item.boilerplate, notes, updates))
+        .value(&(item.withdrawn.as_ref().map(|w| &w.reason), &item.facts))
+        .value(&sources);
+    f.finish()
+}
+
+/// A fingerprint of an item's body hash's input (see [`crate::model::record::body_hash`]).
+pub(super) fn body_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    add_text(item, texts, &mut f);
+    f.u64(item.body_offset as u64);
+    f.finish()
+}
+
+/// An item's shape: everything about it that pages other than its own page, the lists that
+/// show it (their `shows`), its feeds and the search index read: all of the item but its text
+/// and what is rendered from its body. The destructuring names every field, so a new field
+/// must be sorted here (shape or body) before the crate compiles.
+pub(super) fn shape(item: &Item) -> Fingerprint {
+    let Item {
+        src,
+        text: _,
+        body_offset: _,
+        lang,
+        kind,
+        title,
+        slug,
+        path,
+        section,
+        date,
+        updated_explicit,
+        // Named by `tz_name`.
+        tz: _,
+        tz_name,
+        summary,
+        visibility,
+        preview,
+        tags,
+        categories,
+        authors,
+        contacts,
+        dateline,
+        boilerplate,
+        image,
+        weight,
+        sources,
+        notices,
+        updates,
+        withdrawn,
+        facts: _,
+        extra,
+        aliases,
+        translation_key,
+        fallback,
+        rendered,
+    } = item;
+    let Rendered {
+        html: _,
+        summary_html: _,
+        summary_text: _,
+        toc: _,
+        words: _,
+        reading_time: _,
+        sources: cited,
+        facts: _,
+        notices: rendered_notices,
+        updates: rendered_updates,
+        withdrawn: rendered_withdrawn,
+        boilerplate: rendered_boilerplate,
+        links: _,
+        anchors: _,
+    } = rendered;
+    let mut f = Fingerprinter::default();
+    f.value(&(src, lang, kind, title, slug, path, section, date))
+        .value(&(updated_explicit, tz_name, summary, visibility, preview))
+        .value(&(tags, categories, authors, contacts, dateline, boilerplate))
+        .value(&(image, weight, sources, notices, updates, withdrawn, extra))
+        .value(&(aliases, translation_key, fallback))
+        .value(&(cited, rendered_notices, rendered_updates))
+        .value(&(rendered_withdrawn, rendered_boilerplate));
+    f.finish()
+}
+
+/// Everything of the site but its items: sections, taxonomies, people, sources, translations.
+pub(super) fn site_key(site: &Site) -> Fingerprint {
+    let Site {
+        items: _,
+        sections,
+        taxonomies,
+        authors,
+        contacts,
+        sources,
+        assets,
+        withheld,
+        drafts,
+        // Checked, never rendered: no page depends on a draft's content.
+        unpublished_drafts: _,
+        standby,
+        translations,
+        tags,
+    } = site;
+    let mut f = Fingerprinter::default();
+    f.value(&(sections, taxonomies, authors, contacts, sources, assets))
+        .value(&(withheld, drafts, standby, translations, tags));
+    f.finish()
+}
+
+/// A fingerprint of everything an item's search document is made of: its text, title,
+/// terms, summary, notices and updates (the tokens), and its URL, kind, language and date
+/// (the record).
+pub(super) fn search_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    add_text(item, texts, &mut f);
+    f.value(&(item.body_offset, &item.title, &item.tags, &item.categories))
+        .value(&(
+            &item.rendered.summary_text,
+            &item.facts,
+            &item.path,
+            item.kind,
+        ))
+        .value(&(&item.lang, item.date, &item.tz_name))
+        .value(&(&item.updates, &item.notices));
+    f.finish()
+}

@@ -1,0 +1,291 @@
+//! `serve`'s incremental rebuilds: the stages of [`crate::render`]'s pipeline composed with
+//! memo tables kept from one rebuild to the next ([`Incremental::rebuild`]). Nothing below
+//! this layer knows it exists: it calls the same stage functions a plain build calls, and
+//! skips a stage's work only where a stable [`Fingerprint`](crate::fingerprint) of the
+//! stage's inputs equals the last build's.
+//!
+//! What it keeps: parsed content files by path and stamp (with a fingerprint of their text),
+//! each item's rendered Markdown by a fingerprint of everything rendering reads, each item's
+//! ledger body hash, the parsed ledger, the loaded theme, every templated page with the
+//! fingerprint of its context, every [`Artifact`](crate::render::Artifact)'s files, and the
+//! search index ([`search::Incremental`](crate::render::search::Incremental)).
+//!
+//! # Three paths
+//! - **Patch** ([`patch`]): the watcher named every changed file, and each is an item file
+//!   whose front matter is as before: the last site gets the new texts; nothing is walked.
+//! - **Shape unchanged** (the usual edit: one item's text): the site has the same items in
+//!   the same order, the same sections, taxonomies, people, sources and translations, and
+//!   every item that changed has the same [`keys::shape`] as before (all of it but its body and
+//!   what is rendered from the body: title, dates, tags, notices, URL, …). Then every list,
+//!   every page's navigation and feed links, the sitemap and the aliases are as before, and
+//!   a page can change only if it shows one of the changed items' content (its
+//!   [`PageJob::shows`](crate::render::pages::PageJob)). Only those pages are built and
+//!   rendered, only the feeds listing a changed item are written again.
+//! - **Otherwise**: every page's context is built and fingerprinted, and a page is rendered
+//!   only when its fingerprint differs from the last build's.
+//!
+//! A change to `site.toml` (or to the build options) clears everything; a change to templates
+//! or i18n strings reloads the theme and drops the rendered pages. `tests/serve.rs` checks
+//! that random edit sequences give, after each edit, the bytes of a build without memo.
+
+mod keys;
+mod outputs;
+mod patch;
+mod stages;
+
+use crate::config::Config;
+use crate::content::One;
+use crate::diag::Diagnostic;
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::markdown::Rendered;
+use crate::model::Site;
+use crate::model::ledger::Ledger;
+use crate::options::BuildOptions;
+use crate::render::search;
+use crate::render::theme::Theme;
+use crate::{Built, Failure, Stopwatch};
+use keys::Stamp;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An item's rendered Markdown: (input fingerprint, output, diagnostics).
+type MarkdownEntry = (Fingerprint, Rendered, Vec<Diagnostic>);
+
+/// How much of the last build was done anew rather than taken from the memo tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RebuildStats {
+    /// Content files read and parsed.
+    pub files_parsed: usize,
+    /// Items whose Markdown was rendered.
+    pub items_rendered: usize,
+    /// Templated pages rendered with Tera.
+    pub pages_rendered: usize,
+    /// Templated pages reused.
+    pub pages_reused: usize,
+    /// Whether the theme was (re)loaded.
+    pub theme_loaded: bool,
+    /// Whether the site's shape was unchanged, so that only pages showing a changed item
+    /// were looked at.
+    pub shape_unchanged: bool,
+    /// Whether the last build's site was patched with the changed files (see
+    /// [`Incremental::changed`]) rather than loaded and assembled anew.
+    pub patched: bool,
+    /// Whether any output differs from the last build's.
+    pub output_changed: bool,
+}
+
+/// A templated page of the last build.
+struct KeptPage {
+    /// Fingerprint of its context.
+    key: Fingerprint,
+    bytes: Arc<Vec<u8>>,
+}
+
+/// What the last build's site looked like, to tell whether this one has the same shape.
+#[derive(Default)]
+struct LastSite {
+    /// Item source paths and paths, in order.
+    items: Vec<(String, String)>,
+    /// Per item: its Markdown key (see [`keys::markdown_key`]) and its [`keys::shape`].
+    keys: Vec<Fingerprint>,
+    shapes: Vec<Fingerprint>,
+    /// [`keys::site_key`].
+    site: Fingerprint,
+    /// The theme's templates key.
+    templates: Fingerprint,
+}
+
+/// The memo tables of one site, kept across rebuilds. [`Incremental::default`] hands every
+/// output back in [`Built::outputs`]; [`Incremental::shared`] keeps them and shares them
+/// through [`Incremental::outputs`] without copying (serve).
+#[derive(Default)]
+pub struct Incremental {
+    /// Fingerprint of `site.toml` and the build options of the last build.
+    config_key: Option<Fingerprint>,
+    /// Parsed content files by absolute path, with a fingerprint of their text.
+    parsed: HashMap<PathBuf, (Stamp, One, Fingerprint)>,
+    /// The text fingerprint of every content file of this build, by `content/...` path.
+    text_keys: HashMap<String, Fingerprint>,
+    /// Whether this build re-read a section index (`_index.md`).
+    sections_changed: bool,
+    /// Each item's Markdown key in this build, by index.
+    item_keys: Vec<Fingerprint>,
+    /// Ledger body hashes by file: (key of the text, hash).
+    body_hashes: HashMap<String, (Fingerprint, String)>,
+    /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
+    ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
+    /// Rendered Markdown by file (`content/...`).
+    markdown: HashMap<String, MarkdownEntry>,
+    /// The theme, with the fingerprints of the files it was loaded from.
+    theme: Option<(Fingerprint, Fingerprint, Arc<Theme>)>,
+    /// Templated pages by output path.
+    pages: HashMap<String, KeptPage>,
+    /// Each artifact's files by output path.
+    others: HashMap<crate::render::Artifact, HashMap<String, Arc<Vec<u8>>>>,
+    /// The search index.
+    search: search::Incremental,
+    /// The last build's site.
+    last: Option<LastSite>,
+    /// Hand outputs over as shared buffers ([`Incremental::outputs`]) instead of copies.
+    share: bool,
+    /// Paths the caller knows changed (the watcher's), re-read even if their stamp matches.
+    dirty: HashSet<PathBuf>,
+    /// Every path that changed since the last build, when the caller knows them all
+    /// ([`Incremental::changed`]); None: look at every file.
+    told: Option<HashSet<PathBuf>>,
+    /// The last good build's site, to patch (see [`patch`]).
+    site: Option<Site>,
+    /// The last build's diagnostics from loading and assembling, and from rendering Markdown.
+    front_diags: Vec<Diagnostic>,
+    md_diags: Vec<Diagnostic>,
+    /// What the last build did.
+    stats: RebuildStats,
+    /// How long the steps inside the phases took (merged into the build's timings).
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl std::fmt::Debug for Incremental {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incremental")
+            .field("files", &self.parsed.len())
+            .field("markdown", &self.markdown.len())
+            .field("pages", &self.pages.len())
+            .field("others", &self.others.len())
+            .field("stats", &self.stats)
+            .finish()
+    }
+}
+
+impl Incremental {
+    /// Memo tables for serve: [`Incremental::rebuild`] returns only the outputs not held here
+    /// (none, unless auditing), and [`Incremental::outputs`] shares every generated output
+    /// without copying it.
+    pub fn shared() -> Self {
+        Incremental {
+            share: true,
+            ..Incremental::default()
+        }
+    }
+
+    /// What the last build did anew.
+    pub fn stats(&self) -> RebuildStats {
+        self.stats
+    }
+
+    /// Every generated output of the last build, when the tables are [`Incremental::shared`].
+    pub fn outputs(&self) -> impl Iterator<Item = (&String, &Arc<Vec<u8>>)> {
+        self.pages
+            .iter()
+            .map(|(p, c)| (p, &c.bytes))
+            .chain(self.others.values().flatten())
+    }
+
+    /// Marks files as changed (for file systems whose stamps are coarse): the next build
+    /// re-reads them whatever their length and time say, and still looks at every other file.
+    pub fn invalidate<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        self.dirty.extend(paths.into_iter().map(Path::to_path_buf));
+        self.told = None;
+    }
+
+    /// Says that `paths` are all the files added, changed or removed since the last build (a
+    /// watcher's report, complete: no overflow, no error). When they are item files whose
+    /// front matter is as before, the next build patches the last one's site instead of
+    /// reading every file (see [`patch`]); otherwise it does what [`Incremental::invalidate`]
+    /// does.
+    pub fn changed<'p>(&mut self, paths: impl IntoIterator<Item = &'p Path>) {
+        let paths: Vec<PathBuf> = paths.into_iter().map(Path::to_path_buf).collect();
+        self.dirty.extend(paths.iter().cloned());
+        // Two reports before one build: both sets changed.
+        let mut told = self.told.take().unwrap_or_default();
+        told.extend(paths);
+        self.told = Some(told);
+    }
+
+    /// The pipeline of [`crate::render`], each stage through its memo table: the same
+    /// result as a build without them (outputs, diagnostics, failure), doing only what the
+    /// changes since the last rebuild require.
+    pub fn rebuild(&mut self, opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+        let mut watch = Stopwatch::start(opts.progress.clone());
+        let config = Config::load(&opts.root, opts.base_url.as_deref())?;
+        self.check_config(&config, opts);
+        let mut diags = Vec::new();
+        let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
+        let hashes = self.body_hashes(&site);
+        let ledger =
+            crate::ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut |text| {
+                self.parse_ledger(text)
+            });
+        watch.lap("ledger");
+        let theme = self
+            .theme(&config, &mut diags)
+            .map_err(|e| crate::fail(e, std::mem::take(&mut diags)))?;
+        let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts)
+            .with_record(ledger.next.as_ref());
+        crate::stop_on_errors(&ctx, &mut diags)?;
+        watch.lap("theme");
+        let outputs = self.render_changed(&ctx, &mut diags);
+        watch.lap("render");
+        watch.extend(std::mem::take(&mut self.laps));
+        drop(ctx);
+        let run = crate::Rendered {
+            site: &site,
+            config: &config,
+            theme: &theme,
+            outputs,
+            ledger,
+        };
+        let built = crate::finish(opts, run, diags, watch)?;
+        // Kept only from a build that succeeded, for the next build to patch.
+        self.site = Some(site);
+        Ok(built)
+    }
+
+    /// The site, assembled with its Markdown rendered: the last site patched when it can be,
+    /// else loaded, assembled and rendered through the memo tables.
+    fn load_site(
+        &mut self,
+        opts: &BuildOptions,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+        watch: &mut Stopwatch,
+    ) -> Site {
+        if let Some(site) = self.patch(diags) {
+            watch.lap("patch");
+            return site;
+        }
+        let content = self.load_content(config, diags);
+        watch.lap("load content");
+        let mut site = crate::model::assemble::assemble(config, opts, content, diags);
+        watch.lap("assemble");
+        self.render_markdown(&mut site, config, diags);
+        watch.lap("markdown");
+        site
+    }
+
+    /// Records a step that began at `since`, and starts the next.
+    fn lap(&mut self, name: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - *since));
+        *since = now;
+    }
+
+    /// Empties the tables when `site.toml` or the options changed; call first in a build.
+    fn check_config(&mut self, config: &Config, opts: &BuildOptions) {
+        let site_toml = std::fs::read(config.root.join("site.toml")).unwrap_or_default();
+        let mut f = Fingerprinter::default();
+        f.bytes(&site_toml)
+            .str(&opts.root.to_string_lossy())
+            .value(&(&opts.base_url, opts.drafts, opts.preview, opts.now));
+        let key = f.finish();
+        if self.config_key != Some(key) {
+            *self = Incremental {
+                share: self.share,
+                config_key: Some(key),
+                ..Incremental::default()
+            };
+        }
+        self.stats = RebuildStats::default();
+        self.sections_changed = false;
+    }
+}

@@ -1,0 +1,281 @@
+//! The render stage through its memo tables: which items changed, whether the site kept its
+//! shape, and then only the pages and artifacts that can differ are rendered again.
+
+use super::keys::{search_key, shape, site_key};
+use super::{Incremental, KeptPage, LastSite};
+use crate::diag::Diagnostic;
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use crate::model::ItemId;
+use crate::render::pages::{self, PageJob};
+use crate::render::{Artifact, Output, RenderCtx, feeds};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// What became of one templated page.
+enum PageOutcome {
+    /// The last build's bytes stand; with the fingerprint of the context when it was built.
+    Kept(Option<Fingerprint>),
+    /// Rendered anew.
+    Rendered(Fingerprint, Vec<u8>),
+    /// Failed to render.
+    Failed(Diagnostic),
+}
+
+/// The items that changed since the last build, and whether the site kept its shape.
+struct Comparison {
+    last: Option<LastSite>,
+    changed: HashSet<ItemId>,
+    same_shape: bool,
+    /// This build's items (source path, path) and their shapes, for the next comparison.
+    items: Vec<(String, String)>,
+    shapes: Vec<Fingerprint>,
+    site: Fingerprint,
+    templates: Fingerprint,
+}
+
+impl Incremental {
+    /// [`crate::render::render_site`], rendering only what the changes touched (see the
+    /// module's doc). Returns the outputs a caller without [`Incremental::shared`] gets.
+    pub(super) fn render_changed(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Output> {
+        let mut clock = std::time::Instant::now();
+        let cmp = self.compare(ctx);
+        self.stats.shape_unchanged = cmp.same_shape;
+        self.lap("  compare", &mut clock);
+        let mut output_changed = self.render_pages(ctx, &cmp, diags);
+        self.lap("  pages", &mut clock);
+        output_changed |= self.render_artifacts(ctx, &cmp);
+        self.lap("  artifacts", &mut clock);
+        self.stats.output_changed = output_changed || cmp.last.is_none();
+        self.last = Some(LastSite {
+            items: cmp.items,
+            keys: std::mem::take(&mut self.item_keys),
+            shapes: cmp.shapes,
+            site: cmp.site,
+            templates: cmp.templates,
+        });
+        if self.share && !ctx.opts.audit {
+            return Vec::new();
+        }
+        self.outputs()
+            .map(|(path, bytes)| Output {
+                path: path.clone(),
+                bytes: bytes.as_ref().clone(),
+            })
+            .collect()
+    }
+
+    /// Compares this build's site with the last one's.
+    fn compare(&mut self, ctx: &RenderCtx<'_>) -> Comparison {
+        let site = ctx.site;
+        let templates = self
+            .theme
+            .as_ref()
+            .map_or_else(Fingerprint::default, |t| t.0);
+        let site_fp = site_key(site);
+        let items: Vec<(String, String)> = site
+            .items
+            .iter()
+            .map(|i| (i.src.rel.clone(), i.path.clone()))
+            .collect();
+        let last = self.last.take();
+        let mut changed: HashSet<ItemId> = HashSet::new();
+        let mut shapes: Vec<Option<Fingerprint>> = vec![None; items.len()];
+        let mut same_shape = !self.sections_changed
+            && self.item_keys.len() == items.len()
+            && last
+                .as_ref()
+                .is_some_and(|l| l.site == site_fp && l.templates == templates && l.items == items);
+        if let (true, Some(l)) = (same_shape, &last) {
+            changed = (0..items.len())
+                .filter(|&id| l.keys[id] != self.item_keys[id])
+                .collect();
+            for &id in &changed {
+                let s = shape(&site.items[id]);
+                shapes[id] = Some(s);
+                same_shape &= s == l.shapes[id];
+            }
+        }
+        let shapes = match (same_shape, &last) {
+            (true, Some(l)) => shapes
+                .iter()
+                .zip(&l.shapes)
+                .map(|(new, old)| new.unwrap_or(*old))
+                .collect(),
+            _ => site.items.par_iter().map(shape).collect(),
+        };
+        Comparison {
+            last,
+            changed,
+            same_shape,
+            items,
+            shapes,
+            site: site_fp,
+            templates,
+        }
+    }
+
+    /// Every templated page: kept without building its context when the site kept its shape
+    /// and the page shows no changed item; kept when its context's fingerprint is the last
+    /// one's; else rendered. Returns whether any page's bytes changed.
+    fn render_pages(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        cmp: &Comparison,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let kept = std::mem::take(&mut self.pages);
+        let changed = cmp.same_shape.then_some(&cmp.changed);
+        let outcomes: Vec<(String, PageOutcome)> = pages::page_jobs(ctx)
+            .into_par_iter()
+            .map(|job| {
+                let file = job.file();
+                let outcome = page_outcome(ctx, job, &file, &kept, changed);
+                (file, outcome)
+            })
+            .collect();
+        let mut kept = kept;
+        let mut next = HashMap::with_capacity(outcomes.len());
+        let mut output_changed = kept.len() != outcomes.len();
+        let mut failed = Vec::new();
+        for (file, outcome) in outcomes {
+            let old = kept.remove(&file);
+            let page = match (outcome, old) {
+                (PageOutcome::Failed(d), _) => {
+                    failed.push(d);
+                    continue;
+                }
+                (PageOutcome::Kept(key), Some(old)) => {
+                    self.stats.pages_reused += 1;
+                    KeptPage {
+                        key: key.unwrap_or(old.key),
+                        bytes: old.bytes,
+                    }
+                }
+                (PageOutcome::Rendered(key, bytes), old) => {
+                    self.stats.pages_rendered += 1;
+                    output_changed |= old.is_none_or(|o| *o.bytes != bytes);
+                    KeptPage {
+                        key,
+                        bytes: Arc::new(bytes),
+                    }
+                }
+                // A page is kept only when the last build has it.
+                (PageOutcome::Kept(_), None) => continue,
+            };
+            next.insert(file, page);
+        }
+        diags.extend(pages::one_error_per_line(failed));
+        self.pages = next;
+        output_changed
+    }
+
+    /// Every artifact whose files can differ from the last build's. The `match` names each
+    /// [`Artifact`], so a new one states here when it must be rendered again. Returns whether
+    /// any artifact file changed.
+    fn render_artifacts(&mut self, ctx: &RenderCtx<'_>, cmp: &Comparison) -> bool {
+        let mut kept = std::mem::take(&mut self.others);
+        let same_shape = cmp.same_shape && !kept.is_empty();
+        if !same_shape {
+            kept.clear();
+        }
+        let mut output_changed = false;
+        for artifact in Artifact::ALL {
+            let fresh = match artifact {
+                // Read only the site's shape: as before while it is.
+                Artifact::Aliases
+                | Artifact::CorrectionsFeeds
+                | Artifact::Sitemaps
+                | Artifact::HighlightCss => {
+                    (!same_shape).then(|| Fresh::All(artifact.outputs(ctx)))
+                }
+                // A feed shows the content of the items it lists.
+                Artifact::ListFeeds if same_shape => {
+                    let changed = &cmp.changed;
+                    Some(Fresh::Some(feeds::list_outputs(ctx, |ids| {
+                        ids.iter().any(|i| changed.contains(i))
+                    })))
+                }
+                Artifact::ListFeeds => Some(Fresh::All(artifact.outputs(ctx))),
+                // Kept up to date document by document.
+                Artifact::SearchIndex => {
+                    let (texts, site) = (&self.text_keys, ctx.site);
+                    let key = |id: ItemId| search_key(&site.items[id], texts);
+                    Some(Fresh::All(self.search.update(site, ctx.config, &key)))
+                }
+                // The ledger as of this build: small, made again every time.
+                Artifact::PublicRecord => Some(Fresh::All(artifact.outputs(ctx))),
+            };
+            if let Some(fresh) = fresh {
+                output_changed |= merge(kept.entry(artifact).or_default(), fresh);
+            }
+        }
+        self.others = kept;
+        output_changed
+    }
+}
+
+/// An artifact's files rendered again: all of them (any other file it had is gone), or some.
+enum Fresh {
+    All(Vec<Output>),
+    Some(Vec<Output>),
+}
+
+/// Puts an artifact's fresh files in place of its kept ones; whether any file changed.
+fn merge(files: &mut HashMap<String, Arc<Vec<u8>>>, fresh: Fresh) -> bool {
+    let (outputs, all) = match fresh {
+        Fresh::All(o) => (o, true),
+        Fresh::Some(o) => (o, false),
+    };
+    let mut changed = false;
+    if all {
+        let live: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+        let before = files.len();
+        files.retain(|path, _| live.contains(path.as_str()));
+        changed = files.len() != before;
+    }
+    for o in outputs {
+        match files.get(&o.path) {
+            Some(old) if **old == o.bytes => {}
+            _ => {
+                changed = true;
+                files.insert(o.path, Arc::new(o.bytes));
+            }
+        }
+    }
+    changed
+}
+
+/// One page: kept, or built and rendered (see [`Incremental::render_pages`]).
+fn page_outcome(
+    ctx: &RenderCtx<'_>,
+    job: PageJob<'_>,
+    file: &str,
+    kept: &HashMap<String, KeptPage>,
+    changed: Option<&HashSet<ItemId>>,
+) -> PageOutcome {
+    let shows_no_change = |c: &HashSet<ItemId>| !job.shows.iter().any(|id| c.contains(id));
+    if kept.contains_key(file) && changed.is_some_and(shows_no_change) {
+        return PageOutcome::Kept(None);
+    }
+    let context = match job.context(ctx) {
+        Ok(c) => c,
+        Err(d) => return PageOutcome::Failed(d),
+    };
+    let mut f = Fingerprinter::default();
+    f.str(&context.template)
+        .str(&context.lang)
+        .value(&context.vars);
+    let key = f.finish();
+    if kept.get(file).is_some_and(|p| p.key == key) {
+        return PageOutcome::Kept(Some(key));
+    }
+    match context.render(ctx) {
+        Ok(page) => PageOutcome::Rendered(key, page.bytes),
+        Err(d) => PageOutcome::Failed(d),
+    }
+}

@@ -1,0 +1,203 @@
+//! The pipeline's stages through their memo tables: each calls the stage function a plain
+//! build calls, for the parts whose inputs changed, and reuses the rest.
+
+use super::keys::{self, body_key, markdown_key, sources_key, stamp, tree_key};
+use super::{Incremental, MarkdownEntry};
+use crate::config::Config;
+use crate::content::frontmatter::SourceRaw;
+use crate::content::{self, One, SourceFile};
+use crate::diag::Diagnostic;
+use crate::error::Result;
+use crate::fingerprint::{self, Fingerprint};
+use crate::markdown;
+use crate::model::ledger::Ledger;
+use crate::model::{Item, Site};
+use crate::render::theme::Theme;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A content file read in this build: (absolute path, `content/...` path, text fingerprint).
+type Seen = (PathBuf, String, Fingerprint);
+
+impl Incremental {
+    /// [`content::load`], reusing the parse of every file whose length and modification time
+    /// are those of the kept read.
+    pub(super) fn load_content(
+        &mut self,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> content::Content {
+        let fresh: Mutex<Vec<(PathBuf, keys::Stamp, One, Fingerprint)>> = Mutex::default();
+        let seen: Mutex<Vec<Seen>> = Mutex::default();
+        let (parsed, dirty) = (&self.parsed, &self.dirty);
+        let loaded = content::load_with(config, diags, |src: SourceFile| {
+            let abs = src.abs.clone();
+            let rel = src.rel.clone();
+            let stamp = stamp(&abs);
+            if let (Some(stamp), Some((old, one, text))) = (stamp, parsed.get(&abs)) {
+                if *old == stamp && !dirty.contains(&abs) {
+                    if let Ok(mut s) = seen.lock() {
+                        s.push((abs, rel, *text));
+                    }
+                    return Ok(one.clone());
+                }
+            }
+            let one = content::parse_file(src)?;
+            let text = fingerprint::of_text(match &one {
+                One::Item(p) => &p.text,
+                One::Section(p) => &p.text,
+            });
+            if let Ok(mut s) = seen.lock() {
+                s.push((abs.clone(), rel, text));
+            }
+            if let (Some(stamp), Ok(mut f)) = (stamp, fresh.lock()) {
+                f.push((abs, stamp, one.clone(), text));
+            }
+            Ok(one)
+        });
+        let seen = seen.into_inner().unwrap_or_default();
+        let live: HashSet<&PathBuf> = seen.iter().map(|(abs, _, _)| abs).collect();
+        self.parsed.retain(|p, _| live.contains(p));
+        let fresh = fresh.into_inner().unwrap_or_default();
+        self.stats.files_parsed = fresh.len();
+        for (abs, stamp, one, text) in fresh {
+            if matches!(one, One::Section(_)) {
+                self.sections_changed = true;
+            }
+            self.parsed.insert(abs, (stamp, one, text));
+        }
+        self.text_keys = seen.into_iter().map(|(_, rel, h)| (rel, h)).collect();
+        self.dirty.clear();
+        loaded
+    }
+
+    /// [`markdown::render_all`], reusing each item's output when its inputs are unchanged.
+    pub(super) fn render_markdown(
+        &mut self,
+        site: &mut Site,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let before = diags.len();
+        let sources_key = sources_key(site);
+        let (kept, texts) = (&self.markdown, &self.text_keys);
+        let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
+        markdown::render_all_with(
+            site,
+            config,
+            diags,
+            |item: &Item, sources: &HashMap<&str, &SourceRaw>| {
+                let key = markdown_key(item, sources_key, texts);
+                if let Some((k, rendered, ds)) = kept.get(&item.src.rel) {
+                    if *k == key {
+                        return (rendered.clone(), ds.clone());
+                    }
+                }
+                let (rendered, ds) = markdown::render_item(item, sources);
+                if let Ok(mut f) = fresh.lock() {
+                    f.push((item.src.rel.clone(), (key, rendered.clone(), ds.clone())));
+                }
+                (rendered, ds)
+            },
+        );
+        let fresh = fresh.into_inner().unwrap_or_default();
+        self.stats.items_rendered = fresh.len();
+        let live: HashSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
+        self.markdown.retain(|rel, _| live.contains(rel.as_str()));
+        self.markdown.extend(fresh);
+        let texts = &self.text_keys;
+        self.item_keys = site
+            .items
+            .par_iter()
+            .map(|item| markdown_key(item, sources_key, texts))
+            .collect();
+        self.front_diags = diags[..before].to_vec();
+        self.md_diags = diags[before..].to_vec();
+    }
+
+    /// Each item's ledger [`body_hash`](crate::model::record::body_hash) (what
+    /// [`crate::model::ledger::body_hashes`] gives), computed again only for items whose text
+    /// changed since the last build.
+    pub(super) fn body_hashes(&mut self, site: &Site) -> Vec<String> {
+        let mut clock = std::time::Instant::now();
+        let (kept, texts) = (&self.body_hashes, &self.text_keys);
+        let hashes: Vec<(Fingerprint, String)> = site
+            .items
+            .par_iter()
+            .map(|item| {
+                let k = body_key(item, texts);
+                match kept.get(&item.src.rel) {
+                    Some((old, hash)) if *old == k => (k, hash.clone()),
+                    _ => (
+                        k,
+                        crate::model::record::body_hash(&item.text[item.body_offset..]),
+                    ),
+                }
+            })
+            .collect();
+        self.body_hashes = site
+            .items
+            .iter()
+            .zip(&hashes)
+            .map(|(item, (k, h))| (item.src.rel.clone(), (*k, h.clone())))
+            .collect();
+        self.lap("  hashes", &mut clock);
+        hashes.into_iter().map(|(_, h)| h).collect()
+    }
+
+    /// `published.lock` parsed, or the last parse again when its text is the same (a large
+    /// site's ledger takes longer to parse than the rest of a one-file rebuild).
+    pub(super) fn parse_ledger(
+        &mut self,
+        text: &str,
+    ) -> std::result::Result<Arc<Ledger>, Diagnostic> {
+        let key = fingerprint::of_text(text);
+        if let Some((k, ledger)) = &self.ledger_file {
+            if *k == key {
+                return Ok(ledger.clone());
+            }
+        }
+        let ledger = Arc::new(Ledger::parse(text)?);
+        self.ledger_file = Some((key, ledger.clone()));
+        Ok(ledger)
+    }
+
+    /// The theme, loaded again only when one of its templates, strings or static files (or
+    /// the site's own `templates/` and `static/`) was added, removed or changed.
+    pub(super) fn theme(
+        &mut self,
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Arc<Theme>> {
+        let theme_dir = config.root.join("themes").join(&config.theme);
+        let templates_key = tree_key(
+            &[
+                theme_dir.join("templates"),
+                theme_dir.join("i18n"),
+                config.root.join("templates"),
+            ],
+            true,
+        );
+        // Static files are served from disk: only the list of names matters.
+        let statics_key = tree_key(
+            &[theme_dir.join("static"), config.root.join("static")],
+            false,
+        );
+        if let Some((t, s, theme)) = &self.theme {
+            if *t == templates_key && *s == statics_key {
+                return Ok(theme.clone());
+            }
+            if *t != templates_key {
+                self.pages.clear();
+                self.last = None;
+            }
+        }
+        self.theme = None;
+        let theme = Arc::new(Theme::load(config, diags)?);
+        self.stats.theme_loaded = true;
+        self.theme = Some((templates_key, statics_key, theme.clone()));
+        Ok(theme)
+    }
+}

@@ -1,0 +1,685 @@
+//! The templated pages: one [`PageJob`] per page (item pages, section and list pages with
+//! their pagination, taxonomy, author and source pages, the corrections, search and 404
+//! pages), each knowing its template, its path and the items whose content it shows, and
+//! building its variables only when asked ([`PageJob::context`]), so a caller that already has
+//! a page (the incremental layer) never builds them.
+
+use super::views::{Urls, item_page_view};
+use super::{RenderCtx, corrections, feeds, record, structured, template_errors, theme, views};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::model::{ItemId, Site};
+use serde_json::{Value, json};
+
+/// A page's own variables and its `translations`, built only when the page is rendered.
+type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
+
+/// A page to render: template, language, site path, the items whose content it shows, and
+/// (lazily) the variables particular to it.
+pub struct PageJob<'a> {
+    /// The template.
+    pub template: String,
+    /// The page's language.
+    pub lang: String,
+    /// Its site path (`/press/launch/`, `/404.html`).
+    pub path: String,
+    /// The first page of the list this page belongs to (its own path unless it is page 2, 3,
+    /// … of a paginated list): whose feeds the page links to.
+    list: String,
+    /// Which item the page belongs to, for error messages: its file, or `(404 page)`.
+    pub owner: String,
+    /// The items whose content the page shows (its own item, the items a list page lists, a
+    /// source's citing items). Everything else it reads is the site's structure: sections,
+    /// taxonomies, people, sources, and every item's title, dates, URL and notices.
+    pub shows: Vec<ItemId>,
+    vars: Box<dyn FnOnce() -> Vars + Send + 'a>,
+}
+
+impl<'a> PageJob<'a> {
+    fn new(
+        template: impl Into<String>,
+        lang: impl Into<String>,
+        path: impl Into<String>,
+        owner: impl Into<String>,
+        shows: Vec<ItemId>,
+        vars: impl FnOnce() -> Vars + Send + 'a,
+    ) -> Self {
+        let path = path.into();
+        PageJob {
+            template: template.into(),
+            lang: lang.into(),
+            list: path.clone(),
+            path,
+            owner: owner.into(),
+            shows,
+            vars: Box::new(vars),
+        }
+    }
+
+    /// Marks the page as one of the pages of the list at `list`.
+    fn of_list(mut self, list: &str) -> Self {
+        self.list = list.to_string();
+        self
+    }
+
+    /// The output file: `index.html` in the folder of a folder path.
+    pub fn file(&self) -> String {
+        if self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// Builds everything the template reads. Fails (naming the page) only when the variables
+    /// cannot be handed to Tera.
+    pub fn context(self, ctx: &RenderCtx<'_>) -> Result<PageContext, Diagnostic> {
+        let file = self.file();
+        let (own_vars, translations) = (self.vars)();
+        // One map moved into the context: `Context::insert` would serialize (copy) every value.
+        let mut vars = serde_json::Map::new();
+        vars.insert("config".into(), ctx.config_value.clone());
+        vars.insert("lang".into(), Value::String(self.lang.clone()));
+        vars.insert(
+            "now".into(),
+            Value::String(crate::dates::rfc3339_utc(ctx.opts.now)),
+        );
+        vars.insert(
+            "current_url".into(),
+            Value::String(ctx.config.url(&self.path)),
+        );
+        vars.insert(
+            "permalink".into(),
+            Value::String(ctx.config.permalink(&ctx.config.url(&self.path))),
+        );
+        vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
+        vars.insert("feeds".into(), feed_links_for(ctx, &self.list, &self.lang));
+        vars.insert("translations".into(), Value::Array(translations));
+        vars.insert("jsonld".into(), Value::Null);
+        vars.insert(
+            "sections".into(),
+            ctx.sections
+                .get(&self.lang)
+                .cloned()
+                .unwrap_or(Value::Array(vec![])),
+        );
+        for (k, v) in own_vars {
+            vars.insert(k.into(), v);
+        }
+        Ok(PageContext {
+            template: self.template,
+            lang: self.lang,
+            path: self.path,
+            file,
+            owner: self.owner,
+            vars,
+        })
+    }
+}
+
+/// A page with everything its template reads.
+pub struct PageContext {
+    /// The template.
+    pub template: String,
+    /// The page's language.
+    pub lang: String,
+    /// Its site path.
+    pub path: String,
+    /// Its output file.
+    pub file: String,
+    owner: String,
+    /// The template's variables.
+    pub vars: serde_json::Map<String, Value>,
+}
+
+impl PageContext {
+    /// Renders the page through the theme.
+    pub fn render(self, ctx: &RenderCtx<'_>) -> Result<super::Output, Diagnostic> {
+        let tctx = tera_context(
+            Value::Object(self.vars),
+            &self.owner,
+            &self.path,
+            &self.template,
+        )?;
+        let html = ctx
+            .theme
+            .render(&self.template, &self.lang, &tctx)
+            .map_err(|e| render_error(e, &self.path, &self.owner, &self.template))?;
+        Ok(super::Output {
+            path: self.file,
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// The errors of the pages that failed to render, one per template line (a broken template
+/// fails every page that uses it).
+pub fn one_error_per_line(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    template_errors::dedupe(errors)
+}
+
+/// Every templated page, not rendered yet (a job renders only when run).
+pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
+    let mut jobs = Vec::new();
+    item_jobs(ctx, &mut jobs);
+    section_jobs(ctx, &mut jobs);
+    taxonomy_jobs(ctx, &mut jobs);
+    people_and_sources_jobs(ctx, &mut jobs);
+    site_page_jobs(ctx, &mut jobs);
+    jobs
+}
+
+/// A page that failed to render: at the template line when the theme found it (see
+/// [`template_errors::dedupe`] for one error per line), else at the page's content file.
+fn render_error(e: theme::RenderError, path: &str, owner: &str, template: &str) -> Diagnostic {
+    match e.at {
+        // At the template line that failed; `render_site` keeps one error per line.
+        Some((file, line, col)) => {
+            let d = Diagnostic::error(
+                file,
+                line,
+                col,
+                format!(
+                    "{}{}`{}` from {})",
+                    e.message,
+                    template_errors::RENDERING,
+                    path,
+                    owner
+                ),
+            );
+            match e.help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }
+        None => Diagnostic::error(
+            owner,
+            1,
+            1,
+            format!(
+                "rendering `{}` with template `{}` failed: {}",
+                path, template, e.message
+            ),
+        ),
+    }
+}
+
+/// The Tera context of a page. One that cannot be made is an error naming the page: an
+/// empty context would render the page without its content, and the build would pass.
+fn tera_context(
+    vars: Value,
+    owner: &str,
+    path: &str,
+    template: &str,
+) -> Result<tera::Context, Diagnostic> {
+    tera::Context::from_value(vars).map_err(|e| {
+        Diagnostic::error(
+            owner,
+            1,
+            1,
+            format!("the variables of `{path}` (template `{template}`) cannot be handed to the theme: {e}"),
+        )
+    })
+}
+
+fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    for (id, item) in ctx.site.items.iter().enumerate() {
+        if !ctx.site.is_written(id) {
+            continue;
+        }
+        let kind_template = format!("{}.html", item.kind.as_str());
+        let template = if ctx.theme.has(&kind_template) {
+            kind_template
+        } else {
+            "page.html".into()
+        };
+        let section = &ctx.site.sections[item.section];
+        jobs.push(PageJob::new(template, &item.lang, &item.path, &item.src.rel, vec![id], move || {
+            let page = item_page_view(ctx.site, ctx.config, id);
+            let translations = page["translations"].as_array().cloned().unwrap_or_default();
+            (
+                vec![
+                    ("page", page),
+                    ("section", json!({"title": section.title, "url": ctx.config.url(&section.path), "lang": section.lang})),
+                    ("jsonld", Value::String(structured::item_jsonld(ctx.site, ctx.config, id))),
+                ],
+                translations,
+            )
+        }));
+    }
+}
+
+/// The other-language versions of a generated page that exists in every language.
+fn lang_alternates(
+    config: &Config,
+    lang: &str,
+    path_in_lang: impl Fn(&str) -> String,
+) -> Vec<Value> {
+    config
+        .languages
+        .iter()
+        .filter(|l| l.code != lang)
+        .map(|l| {
+            let url = config.url(&path_in_lang(&l.code));
+            json!({"lang": l.code, "name": l.name, "permalink": config.permalink(&url), "url": url, "title": l.title})
+        })
+        .collect()
+}
+
+/// The path of page `n` (1-based) of a paginated list at `base`.
+fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The pages of a paginated list at `base`: each page's path, and its items with a function
+/// that builds its paginator (the summaries of those items) when the page is rendered.
+fn paginate<'a>(
+    ctx: &'a RenderCtx<'a>,
+    base: &str,
+    ids: &[ItemId],
+    per_page: usize,
+) -> Vec<(String, Vec<ItemId>, impl FnOnce() -> Value + Send + 'a)> {
+    let per_page = per_page.max(1);
+    let total = ids.len().div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|n| {
+            let chunk = ids
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .copied()
+                .collect::<Vec<_>>();
+            let list = base.to_string();
+            let deps = chunk.clone();
+            let paginator = move || {
+                let url = |k: usize| ctx.config.url(&page_path(&list, k));
+                json!({
+                    "pages": ctx.summaries_of(&chunk),
+                    "current_index": n,
+                    "number_pagers": total,
+                    "total_pages": total,
+                    "paginate_by": per_page,
+                    "first": url(1),
+                    "last": url(total),
+                    "previous": (n > 1).then(|| url(n - 1)),
+                    "next": (n < total).then(|| url(n + 1)),
+                })
+            };
+            (page_path(base, n), deps, paginator)
+        })
+        .collect()
+}
+
+fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let config = ctx.config;
+    for section in &ctx.site.sections {
+        let view = move || {
+            json!({
+                "title": section.title,
+                "description": section.description,
+                "content": section.content_html,
+                "url": config.url(&section.path),
+                "permalink": config.permalink(&config.url(&section.path)),
+                "lang": section.lang,
+                "subsections": section.children.iter().map(|&c| {
+                    let s = &ctx.site.sections[c];
+                    json!({"title": s.title, "url": config.url(&s.path)})
+                }).collect::<Vec<_>>(),
+                "extra": section.extra,
+            })
+        };
+        let translations = move || {
+            let dir = section.dir.clone();
+            lang_alternates(config, &section.lang, |l| {
+                if dir.is_empty() {
+                    format!("{}/", config.lang_prefix(l))
+                } else {
+                    format!("{}/{dir}/", config.lang_prefix(l))
+                }
+            })
+        };
+        if section.dir.is_empty() {
+            let items = &ctx.site.items;
+            let pick = |kinds: &[&str]| -> Vec<ItemId> {
+                section
+                    .items
+                    .iter()
+                    .copied()
+                    .filter(|&i| kinds.contains(&items[i].kind.as_str()))
+                    .take(10)
+                    .collect()
+            };
+            let home_items: Vec<ItemId> = section
+                .items
+                .iter()
+                .copied()
+                .take(section.paginate_by)
+                .collect();
+            let (press, posts, factsheets) = (
+                pick(&["release", "statement"]),
+                pick(&["post"]),
+                pick(&["factsheet"]),
+            );
+            let mut deps: Vec<ItemId> = home_items
+                .iter()
+                .chain(&press)
+                .chain(&posts)
+                .chain(&factsheets)
+                .copied()
+                .collect();
+            deps.sort_unstable();
+            deps.dedup();
+            jobs.push(PageJob::new("index.html", &section.lang, &section.path, owner_of(section), deps, move || {
+                let latest = json!({"press": ctx.summaries_of(&press), "posts": ctx.summaries_of(&posts), "factsheets": ctx.summaries_of(&factsheets)});
+                (
+                    vec![
+                        ("section", with_pages(&view(), ctx.summaries_of(&home_items))),
+                        ("latest", latest),
+                    ],
+                    translations(),
+                )
+            }));
+            continue;
+        }
+        for (path, deps, paginator) in
+            paginate(ctx, &section.path, &section.items, section.paginate_by)
+        {
+            jobs.push(
+                PageJob::new(
+                    "section.html",
+                    &section.lang,
+                    path,
+                    owner_of(section),
+                    deps,
+                    move || {
+                        let paginator = paginator();
+                        (
+                            vec![
+                                ("section", with_pages(&view(), paginator["pages"].clone())),
+                                ("paginator", paginator),
+                            ],
+                            translations(),
+                        )
+                    },
+                )
+                .of_list(&section.path),
+            );
+        }
+    }
+}
+
+/// A list view with `pages` set to the items shown on this page. Giving every page of a
+/// paginated list the whole list made memory grow with the square of the site.
+fn with_pages(view: &Value, pages: impl Into<Value>) -> Value {
+    let mut v = view.clone();
+    v["pages"] = pages.into();
+    v
+}
+
+fn owner_of(section: &crate::model::Section) -> String {
+    section
+        .body
+        .as_ref()
+        .map(|(src, _)| src.rel.clone())
+        .unwrap_or_else(|| format!("content/{}", section.dir))
+}
+
+fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let config = ctx.config;
+    let urls = Urls { config };
+    for tax in &ctx.site.taxonomies {
+        let base = format!("{}/{}/", config.lang_prefix(&tax.lang), tax.name);
+        let terms: Vec<Value> = tax
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "slug": t.slug, "url": urls.url(&urls.term_path(&tax.lang, tax.name, &t.slug)), "count": t.items.len()}))
+            .collect();
+        let taxonomy = json!({"name": tax.name, "url": config.url(&base), "terms": terms});
+        let name = tax.name;
+        let list = taxonomy.clone();
+        jobs.push(PageJob::new(
+            "taxonomy_list.html",
+            &tax.lang,
+            base.clone(),
+            format!("(taxonomy {})", tax.name),
+            vec![],
+            move || {
+                (
+                    vec![("taxonomy", list)],
+                    lang_alternates(config, &tax.lang, |l| {
+                        format!("{}/{name}/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
+        // Shared by every term page, copied only for a page that is rendered: a copy per page
+        // made listing the pages grow with the square of the number of terms.
+        let taxonomy = std::sync::Arc::new(taxonomy);
+        for (t, term) in tax.terms.iter().zip(terms) {
+            let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
+            for (path, deps, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
+                let (taxonomy, mut term_view) = (taxonomy.clone(), term.clone());
+                jobs.push(
+                    PageJob::new(
+                        "taxonomy_term.html",
+                        &tax.lang,
+                        path,
+                        format!("(taxonomy {} term {})", tax.name, t.name),
+                        deps,
+                        move || {
+                            let paginator = paginator();
+                            term_view["pages"] = paginator["pages"].clone();
+                            (
+                                vec![
+                                    ("taxonomy", Value::clone(&taxonomy)),
+                                    ("term", term_view),
+                                    ("paginator", paginator),
+                                ],
+                                vec![],
+                            )
+                        },
+                    )
+                    .of_list(&term_path),
+                );
+            }
+        }
+    }
+}
+
+fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let config = ctx.config;
+    let site = ctx.site;
+    let lang = config.default_language.clone();
+    let urls = Urls { config };
+    let mut authors = Vec::new();
+    let (authors_in_use, sources_in_use) = (site.authors_in_use(), site.sources_in_use());
+    for (id, person) in &site.authors {
+        if !authors_in_use.contains(id.as_str()) {
+            continue;
+        }
+        let items: Vec<ItemId> = listed_sorted(site, |i| site.items[i].authors.contains(id));
+        let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
+        authors.push(view.clone());
+        let base = format!("/authors/{id}/");
+        for (path, deps, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
+            let mut view = view.clone();
+            jobs.push(
+                PageJob::new(
+                    "author.html",
+                    &lang,
+                    path,
+                    "data/authors.toml",
+                    deps,
+                    move || {
+                        let paginator = paginator();
+                        view["pages"] = paginator["pages"].clone();
+                        (vec![("author", view), ("paginator", paginator)], vec![])
+                    },
+                )
+                .of_list(&base),
+            );
+        }
+    }
+    jobs.push(PageJob::new(
+        "authors.html",
+        &lang,
+        "/authors/",
+        "data/authors.toml",
+        vec![],
+        move || (vec![("authors", Value::Array(authors))], vec![]),
+    ));
+
+    let mut sources = Vec::new();
+    for s in &site.sources {
+        if !sources_in_use.contains(s.id.as_str()) {
+            continue;
+        }
+        let citing: Vec<ItemId> = listed_sorted(site, |i| {
+            site.items[i]
+                .rendered
+                .sources
+                .iter()
+                .any(|c| c.site_wide && c.id == s.id && !c.backrefs.is_empty())
+        });
+        let mut view = views::source_view(&urls, s, &config.timezone, true);
+        view["count"] = citing.len().into();
+        sources.push(view.clone());
+        jobs.push(PageJob::new(
+            "source.html",
+            &lang,
+            format!("/sources/{}/", s.id),
+            "data/sources.toml",
+            citing.clone(),
+            move || {
+                view["citing"] = Value::Array(ctx.summaries_of(&citing));
+                (vec![("source", view)], vec![])
+            },
+        ));
+    }
+    jobs.push(PageJob::new(
+        "sources.html",
+        lang,
+        "/sources/",
+        "data/sources.toml",
+        vec![],
+        move || (vec![("sources", Value::Array(sources))], vec![]),
+    ));
+}
+
+/// Listed items matching `keep`, newest first.
+fn listed_sorted(site: &Site, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
+    let mut ids: Vec<ItemId> = (0..site.items.len())
+        .filter(|&i| site.items[i].is_listed() && keep(i))
+        .collect();
+    ids.sort_by(|&a, &b| {
+        site.items[b]
+            .date
+            .cmp(&site.items[a].date)
+            .then(site.items[a].path.cmp(&site.items[b].path))
+    });
+    ids
+}
+
+fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let config = ctx.config;
+    for lang in &config.languages {
+        let prefix = config.lang_prefix(&lang.code);
+        // Reads the items' notices, which are part of the site's shape (see `crate::incremental`).
+        jobs.push(PageJob::new(
+            "corrections.html",
+            &lang.code,
+            format!("{prefix}/corrections/"),
+            "(corrections page)",
+            vec![],
+            move || {
+                let list = corrections::corrections_list(ctx.site, config, Some(&lang.code));
+                let record = Value::String(config.url(record::PATH));
+                (
+                    vec![("corrections", Value::Array(list)), ("record_url", record)],
+                    lang_alternates(config, &lang.code, |l| {
+                        format!("{}/corrections/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
+        jobs.push(PageJob::new(
+            "search.html",
+            &lang.code,
+            format!("{prefix}/search/"),
+            "(search page)",
+            vec![],
+            move || {
+                (
+                    vec![],
+                    lang_alternates(config, &lang.code, |l| {
+                        format!("{}/search/", config.lang_prefix(l))
+                    }),
+                )
+            },
+        ));
+    }
+    jobs.push(PageJob::new(
+        "404.html",
+        &config.default_language,
+        "/404.html",
+        "(404 page)",
+        vec![],
+        || (vec![], vec![]),
+    ));
+}
+
+/// The `feeds` a page links to: its own list's feed (`base`: the path of the list's first
+/// page), and its language's site feed.
+fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
+    let mut links = Vec::new();
+    let corrections = format!("{}/corrections/", ctx.config.lang_prefix(lang));
+    if base == corrections {
+        links.extend(
+            feeds::links(
+                ctx.config,
+                base,
+                &format!("Corrections — {}", ctx.config.language(lang).title),
+            )
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+        );
+    } else if let Some(title) = ctx.feed_titles.get(base) {
+        links.extend(
+            feeds::links(ctx.config, base, title)
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+    }
+    let home = format!("{}/", ctx.config.lang_prefix(lang));
+    if base != home {
+        if let Some(title) = ctx.feed_titles.get(&home) {
+            links.extend(
+                feeds::links(ctx.config, &home, title)
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    Value::Array(links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_context_that_cannot_be_made_is_an_error_not_an_empty_page() {
+        let e = tera_context(Value::Null, "content/a.md", "/a/", "page.html").unwrap_err();
+        assert!(e.is_error());
+        assert!(e.message.contains("`/a/`"), "{}", e.message);
+        let ok = tera_context(json!({"x": 1}), "content/a.md", "/a/", "page.html").unwrap();
+        assert_eq!(ok.get("x"), Some(&json!(1)));
+    }
+}
