@@ -4,7 +4,8 @@
 
 use super::slug::{collation_key, slugify, strip_date_prefix};
 use super::{
-    Item, Notice, Preview, Section, Site, Taxonomy, Term, Update, Visibility, Withdrawal, Withheld,
+    Item, Notice, Preview, Section, Site, Taxonomy, TaxonomyName, Term, Update, Visibility,
+    Withdrawal, Withheld,
 };
 use crate::config::Config;
 use crate::content::frontmatter::{Kind, SectionFront, SortBy, Status};
@@ -957,17 +958,13 @@ fn title_case(dir: &str) -> String {
 
 fn build_taxonomies(config: &Config, site: &mut Site) {
     for lang in config.languages.iter().map(|l| &l.code) {
-        for name in ["tags", "categories"] {
+        for name in TaxonomyName::ALL {
             let mut terms: IndexMap<String, Term> = IndexMap::new();
             for (id, item) in site.items.iter().enumerate() {
                 if &item.lang != lang || !item.is_listed() {
                     continue;
                 }
-                let values = if name == "tags" {
-                    &item.tags
-                } else {
-                    &item.categories
-                };
+                let values = item.terms(name);
                 for v in values {
                     let slug = slugify(v);
                     if slug.is_empty() {

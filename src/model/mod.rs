@@ -185,6 +185,14 @@ impl Item {
             .max()
     }
 
+    /// Its terms in one taxonomy.
+    pub fn terms(&self, taxonomy: TaxonomyName) -> &[String] {
+        match taxonomy {
+            TaxonomyName::Tags => &self.tags,
+            TaxonomyName::Categories => &self.categories,
+        }
+    }
+
     /// Whether it appears in lists, taxonomies and author pages.
     pub fn is_listed(&self) -> bool {
         self.visibility == Visibility::Listed
@@ -255,11 +263,40 @@ pub struct Section {
     pub extra: serde_json::Value,
 }
 
+/// The two taxonomies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyName {
+    /// `tags`.
+    Tags,
+    /// `categories`.
+    Categories,
+}
+
+impl TaxonomyName {
+    /// Both, in the order pages and feeds list them.
+    pub const ALL: [TaxonomyName; 2] = [TaxonomyName::Tags, TaxonomyName::Categories];
+
+    /// The name as it appears in URLs, front matter and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaxonomyName::Tags => "tags",
+            TaxonomyName::Categories => "categories",
+        }
+    }
+}
+
+impl std::fmt::Display for TaxonomyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A taxonomy in one language: `tags` or `categories`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Taxonomy {
-    /// `tags` or `categories`.
-    pub name: &'static str,
+    /// Which.
+    pub name: TaxonomyName,
     /// Language.
     pub lang: String,
     /// Terms in the language's alphabetical order.

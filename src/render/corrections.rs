@@ -6,49 +6,105 @@ use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::dates::rfc3339;
 use crate::model::Site;
-use serde_json::{Value, json};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// What a corrections entry reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// A correction notice.
+    Correction,
+    /// A clarification notice.
+    Clarification,
+    /// An update of a developing story.
+    Update,
+    /// The withdrawal.
+    Withdrawal,
+}
+
+impl EntryKind {
+    /// The kind as themes and feeds name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Correction => "correction",
+            EntryKind::Clarification => "clarification",
+            EntryKind::Update => "update",
+            EntryKind::Withdrawal => "withdrawal",
+        }
+    }
+}
+
+/// One entry of the corrections list, as templates see it (`corrections` on the corrections
+/// page; docs/theming.md) and as the corrections feeds read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry<'s> {
+    /// Stable id: the item's path and the notice's anchor.
+    pub id: String,
+    /// What it reports.
+    pub kind: EntryKind,
+    /// When, for sorting and the feeds.
+    #[serde(skip)]
+    pub at: Timestamp,
+    /// When, in the item's zone (RFC 3339).
+    pub date: String,
+    /// The note's HTML, without citation links (the source list is on the item's page).
+    pub note: Option<String>,
+    /// The item's title.
+    pub item_title: &'s str,
+    /// The item's URL.
+    pub item_url: String,
+    /// The notice's URL on the item's page.
+    pub url: String,
+    /// The item's language.
+    pub lang: &'s str,
+}
 
 /// Every correction, clarification, update and withdrawal of the items in `lang` (all languages
 /// when `None`), newest first, each with a stable id.
-pub fn corrections_list(site: &Site, config: &Config, lang: Option<&str>) -> Vec<Value> {
-    let mut entries: Vec<(jiff::Timestamp, String, Value)> = Vec::new();
+pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>) -> Vec<Entry<'s>> {
+    let mut entries: Vec<Entry<'s>> = Vec::new();
     for (id, item) in site.items.iter().enumerate() {
         if !item.in_feeds() || !site.is_written(id) || lang.is_some_and(|l| l != item.lang) {
             continue;
         }
         let url = config.url(&item.path);
-        let mut push = |anchor: &str, kind: &str, date: jiff::Timestamp, note: Option<&String>| {
-            let entry_id = format!("{}#{anchor}", item.path);
-            entries.push((date, entry_id.clone(), json!({
-                // Off the item's page its source list is not there: drop the citation links.
-                "id": entry_id, "kind": kind, "date": rfc3339(date, &item.tz), "note": note.map(|n| crate::markdown::strip_citations(n)),
-                "item_title": item.title, "item_url": url, "url": format!("{url}#{anchor}"), "lang": item.lang,
-            })));
+        let mut push = |anchor: &str, kind: EntryKind, at: Timestamp, note: Option<&String>| {
+            entries.push(Entry {
+                id: format!("{}#{anchor}", item.path),
+                kind,
+                at,
+                date: rfc3339(at, &item.tz),
+                note: note.map(|n| crate::markdown::strip_citations(n)),
+                item_title: &item.title,
+                item_url: url.clone(),
+                url: format!("{url}#{anchor}"),
+                lang: &item.lang,
+            });
         };
         for (i, n) in item.notices.iter().enumerate() {
-            if n.kind != NoticeKind::Editorial {
-                let kind = if n.kind == NoticeKind::Correction {
-                    "correction"
-                } else {
-                    "clarification"
-                };
-                push(&n.id, kind, n.date, item.rendered.notices.get(i));
-            }
+            let kind = match n.kind {
+                NoticeKind::Editorial => continue,
+                NoticeKind::Correction => EntryKind::Correction,
+                NoticeKind::Clarification => EntryKind::Clarification,
+            };
+            push(&n.id, kind, n.date, item.rendered.notices.get(i));
         }
         for (i, u) in item.updates.iter().enumerate() {
-            push(&u.id, "update", u.date, item.rendered.updates.get(i));
-        }
-        if let Some(w) = &item.withdrawn {
             push(
-                "withdrawn",
-                "withdrawal",
-                w.date,
-                item.rendered.withdrawn.as_ref(),
+                &u.id,
+                EntryKind::Update,
+                u.date,
+                item.rendered.updates.get(i),
             );
         }
+        if let Some(w) = &item.withdrawn {
+            let reason = item.rendered.withdrawn.as_ref();
+            push("withdrawn", EntryKind::Withdrawal, w.date, reason);
+        }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.into_iter().map(|(_, _, v)| v).collect()
+    entries.sort_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
+    entries
 }
 
 /// The corrections feeds, one per language (they read the items' notices: the site's shape).
@@ -61,28 +117,20 @@ pub fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
         let entries = corrections_list(site, config, Some(&lang.code))
             .into_iter()
             .take(config.feed_limit.max(50))
-            .map(|v| {
-                let date = v["date"]
-                    .as_str()
-                    .and_then(crate::dates::parse_view_date)
-                    .map(|z| z.timestamp())
-                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-                let kind = v["kind"].as_str().unwrap_or("").to_string();
-                feeds::Entry {
-                    id: format!(
-                        "tag:{host},{}:corrections{}",
-                        date.strftime("%Y-%m-%d"),
-                        v["id"].as_str().unwrap_or("")
-                    ),
-                    title: format!("{}: {}", kind, v["item_title"].as_str().unwrap_or("")),
-                    link: config.permalink(v["url"].as_str().unwrap_or("/")),
-                    published: Some(date),
-                    updated: date,
-                    html: v["note"].as_str().unwrap_or("").to_string(),
-                    summary: String::new(),
-                    authors: vec![],
-                    categories: vec![kind],
-                }
+            .map(|e| feeds::Entry {
+                id: format!(
+                    "tag:{host},{}:corrections{}",
+                    e.at.strftime("%Y-%m-%d"),
+                    e.id
+                ),
+                title: format!("{}: {}", e.kind.as_str(), e.item_title),
+                link: config.permalink(&e.url),
+                published: Some(e.at),
+                updated: e.at,
+                html: e.note.unwrap_or_default(),
+                summary: String::new(),
+                authors: vec![],
+                categories: vec![e.kind.as_str().to_string()],
             })
             .collect();
         let feed = feeds::Feed {

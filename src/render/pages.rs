@@ -4,9 +4,10 @@
 //! building its variables only when asked ([`PageJob::context`]), so a caller that already has
 //! a page (the incremental layer) never builds them.
 
-use super::views::{Urls, item_page_view};
+use super::views::{Urls, item_page};
 use super::{RenderCtx, corrections, feeds, record, structured, template_errors, theme, views};
 use crate::config::Config;
+use crate::content::frontmatter::Kind;
 use crate::diag::Diagnostic;
 use crate::model::{ItemId, Site};
 use serde_json::{Value, json};
@@ -235,8 +236,9 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         };
         let section = &ctx.site.sections[item.section];
         jobs.push(PageJob::new(template, &item.lang, &item.path, &item.src.rel, vec![id], move || {
-            let page = item_page_view(ctx.site, ctx.config, id);
-            let translations = page["translations"].as_array().cloned().unwrap_or_default();
+            let page = item_page(ctx.site, ctx.config, id);
+            let translations = page.translations.iter().map(views::to_value).collect();
+            let page = views::to_value(&page);
             (
                 vec![
                     ("page", page),
@@ -344,12 +346,12 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         };
         if section.dir.is_empty() {
             let items = &ctx.site.items;
-            let pick = |kinds: &[&str]| -> Vec<ItemId> {
+            let pick = |kinds: &[Kind]| -> Vec<ItemId> {
                 section
                     .items
                     .iter()
                     .copied()
-                    .filter(|&i| kinds.contains(&items[i].kind.as_str()))
+                    .filter(|&i| kinds.contains(&items[i].kind))
                     .take(10)
                     .collect()
             };
@@ -360,9 +362,9 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                 .take(section.paginate_by)
                 .collect();
             let (press, posts, factsheets) = (
-                pick(&["release", "statement"]),
-                pick(&["post"]),
-                pick(&["factsheet"]),
+                pick(&[Kind::Release, Kind::Statement]),
+                pick(&[Kind::Post]),
+                pick(&[Kind::Factsheet]),
             );
             let mut deps: Vec<ItemId> = home_items
                 .iter()
@@ -545,7 +547,7 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a
                 .iter()
                 .any(|c| c.site_wide && c.id == s.id && !c.backrefs.is_empty())
         });
-        let mut view = views::source_view(&urls, s, &config.timezone, true);
+        let mut view = views::to_value(&views::source_view(&urls, s, &config.timezone, true));
         view["count"] = citing.len().into();
         sources.push(view.clone());
         jobs.push(PageJob::new(
@@ -599,7 +601,10 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                 let list = corrections::corrections_list(ctx.site, config, Some(&lang.code));
                 let record = Value::String(config.url(record::PATH));
                 (
-                    vec![("corrections", Value::Array(list)), ("record_url", record)],
+                    vec![
+                        ("corrections", views::to_value(&list)),
+                        ("record_url", record),
+                    ],
                     lang_alternates(config, &lang.code, |l| {
                         format!("{}/corrections/", config.lang_prefix(l))
                     }),

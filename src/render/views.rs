@@ -1,11 +1,21 @@
-//! Views: the serializable shapes templates see (docs/theming.md is their contract). The model
-//! never depends on Tera; only these functions turn it into template values.
+//! Views: the typed shapes templates see (docs/theming.md is their contract), borrowing from
+//! the model. The model never depends on Tera; only these types are turned into template
+//! values ([`to_value`]), and no code reads a template value back.
 
 use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
+use crate::content::frontmatter::{Kind, SourceRaw};
 use crate::dates::rfc3339;
-use crate::model::{Item, ItemId, Site, Visibility};
-use serde_json::{Value, json};
+use crate::markdown::TocEntry;
+use crate::model::{Item, ItemId, Site, TaxonomyName, Visibility};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A typed view as a template value. Views hold strings, numbers, lists and string-keyed
+/// maps only, which always convert; a failure would be a bug in a view's type, shown as null.
+pub fn to_value<T: serde::Serialize + ?Sized>(view: &T) -> Value {
+    serde_json::to_value(view).unwrap_or(Value::Null)
+}
 
 /// URL helpers bound to one config.
 pub struct Urls<'a> {
@@ -25,28 +35,58 @@ impl Urls<'_> {
     }
 
     /// Site path of a taxonomy term page.
-    pub fn term_path(&self, lang: &str, taxonomy: &str, slug: &str) -> String {
+    pub fn term_path(&self, lang: &str, taxonomy: TaxonomyName, slug: &str) -> String {
         format!("{}/{taxonomy}/{slug}/", self.config.lang_prefix(lang))
     }
 }
 
+/// A language as templates see it.
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    name: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+}
+
+/// The `config` value every template gets.
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    default_language: &'a str,
+    timezone: &'a str,
+    boilerplate: Option<String>,
+    languages: Vec<LanguageView<'a>>,
+    extra: &'a serde_json::Value,
+}
+
 /// The `config` value every template gets.
 pub fn config_view(config: &Config) -> Value {
-    let languages: Vec<Value> = config
+    let languages = config
         .languages
         .iter()
-        .map(|l| json!({"code": l.code, "name": l.name, "title": l.title, "description": l.description, "url": config.url(&format!("{}/", config.lang_prefix(&l.code)))}))
+        .map(|l| LanguageView {
+            code: &l.code,
+            name: &l.name,
+            title: &l.title,
+            description: &l.description,
+            url: config.url(&format!("{}/", config.lang_prefix(&l.code))),
+        })
         .collect();
-    json!({
-        "title": config.title,
-        "description": config.description,
-        "base_url": config.base_url,
-        "base_path": config.base_path,
-        "default_language": config.default_language,
-        "timezone": config.timezone_name,
-        "boilerplate": config.boilerplate.as_deref().map(markdown_inline),
-        "languages": languages,
-        "extra": config.extra,
+    to_value(&ConfigView {
+        title: &config.title,
+        description: &config.description,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        default_language: &config.default_language,
+        timezone: &config.timezone_name,
+        boilerplate: config.boilerplate.as_deref().map(markdown_inline),
+        languages,
+        extra: &config.extra,
     })
 }
 
@@ -56,32 +96,64 @@ fn markdown_inline(md: &str) -> String {
     html
 }
 
-/// A person record with its page URL (authors) or without (contacts).
-fn person_view(site: &Site, urls: &Urls<'_>, id: &str, author: bool) -> Value {
+/// A person: an author (with the URL of their page) or a contact (no `url` key at all).
+#[derive(Serialize)]
+struct PersonView<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: &'a Option<String>,
+    bio: Option<String>,
+    email: &'a Option<String>,
+    phone: &'a Option<String>,
+    image: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// A person record with its page URL (authors) or without (contacts); None (null for
+/// templates) for an unknown id.
+fn person_view<'a>(
+    site: &'a Site,
+    urls: &Urls<'_>,
+    id: &'a str,
+    author: bool,
+) -> Option<PersonView<'a>> {
     let people = if author {
         &site.authors
     } else {
         &site.contacts
     };
-    let Some(p) = people.get(id) else {
-        return Value::Null;
-    };
-    let mut v = json!({"id": id, "name": p.name, "role": p.role, "bio": p.bio.as_deref().map(markdown_inline), "email": p.email, "phone": p.phone, "image": p.image});
-    if author {
-        v["url"] = Value::String(urls.url(&format!("/authors/{id}/")));
-    }
-    v
+    let p = people.get(id)?;
+    Some(PersonView {
+        id,
+        name: &p.name,
+        role: &p.role,
+        bio: p.bio.as_deref().map(markdown_inline),
+        email: &p.email,
+        phone: &p.phone,
+        image: &p.image,
+        url: author.then(|| urls.url(&format!("/authors/{id}/"))),
+    })
+}
+
+/// A term of an item.
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: String,
+    /// None when the term has no page.
+    url: Option<String>,
 }
 
 /// Terms of an item; `url` is null when the term has no page (only unlisted or withdrawn items
 /// carry it), so themes never link to a missing page.
-fn term_views(
+fn term_views<'a>(
     site: &Site,
     urls: &Urls<'_>,
     item: &Item,
-    taxonomy: &str,
-    names: &[String],
-) -> Vec<Value> {
+    taxonomy: TaxonomyName,
+    names: &'a [String],
+) -> Vec<TermView<'a>> {
     let terms = site
         .taxonomies
         .iter()
@@ -92,73 +164,276 @@ fn term_views(
             let slug = crate::model::slug::slugify(name);
             let exists = terms.is_some_and(|t| t.terms.iter().any(|term| term.slug == slug));
             let url = exists.then(|| urls.url(&urls.term_path(&item.lang, taxonomy, &slug)));
-            json!({"name": name, "slug": slug, "url": url})
+            TermView { name, slug, url }
         })
         .collect()
 }
 
-/// The other-language versions of an item: `{lang, name, url, title}`.
-pub fn item_translations(site: &Site, config: &Config, id: ItemId) -> Vec<Value> {
+/// Another language's version of an item.
+#[derive(Serialize)]
+pub struct TranslationView<'a> {
+    lang: &'a str,
+    name: &'a str,
+    url: String,
+    permalink: String,
+    title: &'a str,
+    fallback: bool,
+}
+
+/// The other-language versions of an item: `{lang, name, url, permalink, title, fallback}`.
+pub fn item_translations<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    id: ItemId,
+) -> Vec<TranslationView<'a>> {
     site.translations_of(id)
         .map(|t| {
             let other = &site.items[t];
-            json!({"lang": other.lang, "name": config.language(&other.lang).name, "url": config.url(&other.path), "permalink": config.permalink(&config.url(&other.path)), "title": other.title, "fallback": other.fallback.is_some()})
+            let url = config.url(&other.path);
+            TranslationView {
+                lang: &other.lang,
+                name: &config.language(&other.lang).name,
+                permalink: config.permalink(&url),
+                url,
+                title: &other.title,
+                fallback: other.fallback.is_some(),
+            }
         })
         .collect()
 }
 
+/// A withdrawal as templates see it.
+#[derive(Serialize)]
+struct WithdrawnView<'a> {
+    date: String,
+    reason: &'a Option<String>,
+}
+
+/// The language a stand-in page's text is written in, and where the original is.
+#[derive(Serialize)]
+struct FallbackView<'a> {
+    lang: &'a str,
+    name: &'a str,
+    url: Option<String>,
+    permalink: Option<String>,
+}
+
 /// An item as list pages see it: everything but the body and the page-only parts.
-pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
+#[derive(Serialize)]
+pub struct ItemSummary<'a> {
+    title: &'a str,
+    kind: Kind,
+    lang: &'a str,
+    slug: &'a str,
+    url: String,
+    permalink: String,
+    summary: &'a str,
+    description: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    timezone: &'a str,
+    draft: bool,
+    standby: bool,
+    embargo: Option<String>,
+    unlisted: bool,
+    withdrawn: Option<WithdrawnView<'a>>,
+    tags: Vec<TermView<'a>>,
+    categories: Vec<TermView<'a>>,
+    authors: Vec<Option<PersonView<'a>>>,
+    dateline: &'a Option<String>,
+    image: &'a Option<String>,
+    reading_time: usize,
+    word_count: usize,
+    extra: &'a serde_json::Value,
+    fallback: Option<FallbackView<'a>>,
+}
+
+/// An item as list pages see it.
+pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemSummary<'a> {
     let urls = Urls { config };
     let item = &site.items[id];
     let r = &item.rendered;
-    json!({
-        "title": item.title,
-        "kind": item.kind.as_str(),
-        "lang": item.lang,
-        "slug": item.slug,
-        "url": urls.url(&item.path),
-        "permalink": urls.permalink(&item.path),
-        "summary": r.summary_html,
-        "description": r.summary_text,
-        "date": item.date.map(|d| rfc3339(d, &item.tz)),
-        "updated": item.modified().map(|d| rfc3339(d, &item.tz)),
-        "timezone": item.tz_name,
-        "draft": item.preview.draft,
-        "standby": item.preview.standby,
-        "embargo": item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
-        "unlisted": item.visibility == Visibility::Unlisted,
-        "withdrawn": item.withdrawn.as_ref().map(|w| json!({"date": rfc3339(w.date, &item.tz), "reason": r.withdrawn})),
-        "tags": term_views(site, &urls, item, "tags", &item.tags),
-        "categories": term_views(site, &urls, item, "categories", &item.categories),
-        "authors": item.authors.iter().map(|a| person_view(site, &urls, a, true)).collect::<Vec<_>>(),
-        "dateline": item.dateline,
-        "image": item.image,
-        "reading_time": r.reading_time,
-        "word_count": r.words,
-        "extra": item.extra,
-        "fallback": item.fallback.as_ref().map(|original| {
-            let source = site.translations_of(id).find(|&t| &site.items[t].lang == original);
-            let url = source.map(|t| config.url(&site.items[t].path));
-            let permalink = url.as_ref().map(|u| config.permalink(u));
-            json!({"lang": original, "name": config.language(original).name, "url": url, "permalink": permalink})
+    let fallback = item.fallback.as_ref().map(|original| {
+        let source = site
+            .translations_of(id)
+            .find(|&t| &site.items[t].lang == original);
+        let url = source.map(|t| config.url(&site.items[t].path));
+        let permalink = url.as_ref().map(|u| config.permalink(u));
+        FallbackView {
+            lang: original,
+            name: &config.language(original).name,
+            url,
+            permalink,
+        }
+    });
+    ItemSummary {
+        title: &item.title,
+        kind: item.kind,
+        lang: &item.lang,
+        slug: &item.slug,
+        url: urls.url(&item.path),
+        permalink: urls.permalink(&item.path),
+        summary: &r.summary_html,
+        description: &r.summary_text,
+        date: item.date.map(|d| rfc3339(d, &item.tz)),
+        updated: item.modified().map(|d| rfc3339(d, &item.tz)),
+        timezone: &item.tz_name,
+        draft: item.preview.draft,
+        standby: item.preview.standby,
+        embargo: item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
+        unlisted: item.visibility == Visibility::Unlisted,
+        withdrawn: item.withdrawn.as_ref().map(|w| WithdrawnView {
+            date: rfc3339(w.date, &item.tz),
+            reason: &r.withdrawn,
         }),
-    })
+        tags: term_views(site, &urls, item, TaxonomyName::Tags, &item.tags),
+        categories: term_views(
+            site,
+            &urls,
+            item,
+            TaxonomyName::Categories,
+            &item.categories,
+        ),
+        authors: item
+            .authors
+            .iter()
+            .map(|a| person_view(site, &urls, a, true))
+            .collect(),
+        dateline: &item.dateline,
+        image: &item.image,
+        reading_time: r.reading_time,
+        word_count: r.words,
+        extra: &item.extra,
+        fallback,
+    }
+}
+
+/// An item as list pages see it, as a template value.
+pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
+    to_value(&item_summary(site, config, id))
+}
+
+/// A correction, clarification or editorial note on the item's page.
+#[derive(Serialize)]
+struct NoticeView<'a> {
+    id: &'a str,
+    anchor: &'a str,
+    date: String,
+    kind: NoticeKind,
+    note: Option<String>,
+}
+
+/// An update on the item's page.
+#[derive(Serialize)]
+struct UpdateView<'a> {
+    id: &'a str,
+    anchor: &'a str,
+    date: String,
+    body: Option<&'a String>,
+}
+
+/// A fact sheet row.
+#[derive(Serialize)]
+struct FactView<'a> {
+    label: &'a str,
+    value: &'a str,
+}
+
+/// A source the page cites, numbered as in the text.
+#[derive(Serialize)]
+struct CitedSourceView<'a> {
+    #[serde(flatten)]
+    source: SourceView<'a>,
+    number: usize,
+    anchor: String,
+    backrefs: &'a [String],
 }
 
 /// An item as its own page sees it: the summary view plus body, sources, notices and the rest.
-pub fn item_page_view(site: &Site, config: &Config, id: ItemId) -> Value {
+#[derive(Serialize)]
+pub struct ItemPage<'a> {
+    #[serde(flatten)]
+    summary: ItemSummary<'a>,
+    content: &'a str,
+    contacts: Vec<Option<PersonView<'a>>>,
+    boilerplate: &'a Option<String>,
+    sources: Vec<CitedSourceView<'a>>,
+    corrections: Vec<NoticeView<'a>>,
+    revisions: Vec<NoticeView<'a>>,
+    updates: Vec<UpdateView<'a>>,
+    facts: Vec<FactView<'a>>,
+    toc: &'a [TocEntry],
+    /// Also the page's `translations`.
+    pub translations: Vec<TranslationView<'a>>,
+}
+
+/// An item as its own page sees it.
+pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage<'a> {
     let urls = Urls { config };
     let item = &site.items[id];
     let r = &item.rendered;
-    let mut v = item_summary_view(site, config, id);
     let notice = |i: usize| {
         let n = &item.notices[i];
-        json!({"id": n.id, "anchor": n.id, "date": rfc3339(n.date, &item.tz), "kind": n.kind, "note": r.notices.get(i)})
+        NoticeView {
+            id: &n.id,
+            anchor: &n.id,
+            date: rfc3339(n.date, &item.tz),
+            kind: n.kind,
+            note: r.notices.get(i).cloned(),
+        }
     };
-    let site_sources: std::collections::HashMap<&str, &crate::content::frontmatter::SourceRaw> =
+    let editorial = |i: &usize| item.notices[*i].kind == NoticeKind::Editorial;
+    ItemPage {
+        summary: item_summary(site, config, id),
+        content: &r.html,
+        contacts: item
+            .contacts
+            .iter()
+            .map(|c| person_view(site, &urls, c, false))
+            .collect(),
+        boilerplate: &r.boilerplate,
+        sources: cited_sources(site, &urls, item),
+        corrections: (0..item.notices.len())
+            .filter(|i| !editorial(i))
+            .map(notice)
+            .collect(),
+        // Corrections also stand at the top of the page: repeat them without anchor ids.
+        revisions: (0..item.notices.len())
+            .map(|i| {
+                let mut v = notice(i);
+                if !editorial(&i) {
+                    let note = v.note.as_deref().unwrap_or("");
+                    v.note = Some(crate::markdown::without_citation_ids(note));
+                }
+                v
+            })
+            .collect(),
+        updates: item
+            .updates
+            .iter()
+            .enumerate()
+            .map(|(i, u)| UpdateView {
+                id: &u.id,
+                anchor: &u.id,
+                date: rfc3339(u.date, &item.tz),
+                body: r.updates.get(i),
+            })
+            .collect(),
+        facts: r
+            .facts
+            .iter()
+            .map(|(label, value)| FactView { label, value })
+            .collect(),
+        toc: &r.toc,
+        translations: item_translations(site, config, id),
+    }
+}
+
+/// The sources an item cites, in citation order, each resolved on the page or site-wide.
+fn cited_sources<'a>(site: &'a Site, urls: &Urls<'_>, item: &'a Item) -> Vec<CitedSourceView<'a>> {
+    let site_sources: std::collections::HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let sources: Vec<Value> = r
+    item.rendered
         .sources
         .iter()
         .filter_map(|c| {
@@ -167,53 +442,50 @@ pub fn item_page_view(site: &Site, config: &Config, id: ItemId) -> Value {
                 .iter()
                 .find(|s| s.id == c.id)
                 .or_else(|| site_sources.get(c.id.as_str()).copied())?;
-            let mut sv = source_view(&urls, raw, &item.tz, c.site_wide);
-            sv["number"] = c.number.into();
-            sv["anchor"] = format!("source-{}", c.id).into();
-            sv["backrefs"] = json!(c.backrefs);
-            Some(sv)
+            Some(CitedSourceView {
+                source: source_view(urls, raw, &item.tz, c.site_wide),
+                number: c.number,
+                anchor: format!("source-{}", c.id),
+                backrefs: &c.backrefs,
+            })
         })
-        .collect();
-    let extra = json!({
-        "content": r.html,
-        "contacts": item.contacts.iter().map(|c| person_view(site, &urls, c, false)).collect::<Vec<_>>(),
-        "boilerplate": r.boilerplate,
-        "sources": sources,
-        "corrections": (0..item.notices.len()).filter(|&i| item.notices[i].kind != NoticeKind::Editorial).map(notice).collect::<Vec<_>>(),
-        // Corrections also stand at the top of the page: repeat them without anchor ids.
-        "revisions": (0..item.notices.len()).map(|i| {
-            let mut v = notice(i);
-            if item.notices[i].kind != NoticeKind::Editorial {
-                v["note"] = crate::markdown::without_citation_ids(v["note"].as_str().unwrap_or("")).into();
-            }
-            v
-        }).collect::<Vec<_>>(),
-        "updates": item.updates.iter().enumerate().map(|(i, u)| json!({"id": u.id, "anchor": u.id, "date": rfc3339(u.date, &item.tz), "body": r.updates.get(i)})).collect::<Vec<_>>(),
-        "facts": r.facts.iter().map(|(label, value)| json!({"label": label, "value": value})).collect::<Vec<_>>(),
-        "toc": r.toc,
-        "translations": item_translations(site, config, id),
-    });
-    if let (Value::Object(map), Value::Object(more)) = (&mut v, extra) {
-        map.extend(more);
-    }
-    v
+        .collect()
+}
+
+/// A source record as templates see it; `page_url` only for site-wide sources (they have
+/// pages).
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: &'a Option<String>,
+    publisher: &'a Option<String>,
+    date: Option<String>,
+    archived: &'a Option<String>,
+    note: &'a Option<String>,
+    page_url: Option<String>,
 }
 
 /// A source record; `page_url` only for site-wide sources (they have pages).
-pub fn source_view(
+pub fn source_view<'a>(
     urls: &Urls<'_>,
-    s: &crate::content::frontmatter::SourceRaw,
+    s: &'a SourceRaw,
     tz: &jiff::tz::TimeZone,
     site_wide: bool,
-) -> Value {
+) -> SourceView<'a> {
     let date = s
         .date
         .as_ref()
         .and_then(|d| crate::dates::parse_in(&d.0, tz).ok())
         .map(|d| rfc3339(d, tz));
-    json!({
-        "id": s.id, "title": s.title, "url": s.url, "publisher": s.publisher, "date": date,
-        "archived": s.archived, "note": s.note,
-        "page_url": site_wide.then(|| urls.url(&format!("/sources/{}/", s.id))),
-    })
+    SourceView {
+        id: &s.id,
+        title: &s.title,
+        url: &s.url,
+        publisher: &s.publisher,
+        date,
+        archived: &s.archived,
+        note: &s.note,
+        page_url: site_wide.then(|| urls.url(&format!("/sources/{}/", s.id))),
+    }
 }
