@@ -750,7 +750,7 @@ fn shape(item: &Item) -> u64 {
         tz,
         tz_name,
         summary,
-        visibility,
+        publication,
         preview,
         tags,
         categories,
@@ -789,7 +789,7 @@ fn shape(item: &Item) -> u64 {
     } = rendered;
     debug_hash(&(
         (src, lang, kind, title, slug, path, section, date),
-        (updated_explicit, tz, tz_name, summary, visibility, preview),
+        (updated_explicit, tz, tz_name, summary, publication, preview),
         (
             tags,
             categories,
@@ -834,7 +834,6 @@ fn site_key(site: &Site) -> u64 {
         drafts,
         // Checked, never rendered: no page depends on a draft's content.
         unpublished_drafts: _,
-        standby,
         translations,
         tags,
     } = site;
@@ -847,7 +846,6 @@ fn site_key(site: &Site) -> u64 {
         assets,
         withheld,
         drafts,
-        standby,
         translations,
         tags,
     ))

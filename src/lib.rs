@@ -327,8 +327,10 @@ fn render_to(
     }
     let mut sorted = diag::Diagnostics::default();
     sorted.extend(diags);
-    let items = (0..site.items.len())
-        .filter(|&i| site.is_written(i))
+    let items = site
+        .items
+        .iter()
+        .filter(|i| i.appears_in(model::Surface::Page))
         .count();
     let (withheld, next_embargo) = (site.withheld.len(), site.next_embargo_lift());
     let statics = theme.statics.clone();

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::dates::rfc3339;
 use crate::diag::Diagnostic;
-use crate::model::{ItemId, Site};
+use crate::model::{ItemId, Site, Surface};
 use crate::options::BuildOptions;
 pub use claims::Claims;
 use rayon::prelude::*;
@@ -435,7 +435,7 @@ fn tera_context(
 
 fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+        if !item.appears_in(Surface::Page) {
             continue;
         }
         let kind_template = format!("{}.html", item.kind.as_str());
@@ -712,7 +712,9 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) 
         if !authors_in_use.contains(id.as_str()) {
             continue;
         }
-        let items: Vec<ItemId> = listed_sorted(site, |i| site.items[i].authors.contains(id));
+        let items: Vec<ItemId> = listed_sorted(site, Surface::AuthorLists, |i| {
+            site.items[i].authors.contains(id)
+        });
         let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
@@ -749,7 +751,7 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) 
         if !sources_in_use.contains(s.id.as_str()) {
             continue;
         }
-        let citing: Vec<ItemId> = listed_sorted(site, |i| {
+        let citing: Vec<ItemId> = listed_sorted(site, Surface::SourceLists, |i| {
             site.items[i]
                 .rendered
                 .sources
@@ -781,10 +783,10 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<Job<'a>>) 
     ));
 }
 
-/// Listed items matching `keep`, newest first.
-fn listed_sorted(site: &Site, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
+/// The items that appear on `surface` and match `keep`, newest first.
+fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
     let mut ids: Vec<ItemId> = (0..site.items.len())
-        .filter(|&i| site.items[i].is_listed() && keep(i))
+        .filter(|&i| site.items[i].appears_in(surface) && keep(i))
         .collect();
     ids.sort_by(|&a, &b| {
         site.items[b]
@@ -799,8 +801,8 @@ fn listed_sorted(site: &Site, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
 /// when `None`), newest first, each with a stable id.
 pub fn corrections_list(site: &Site, config: &Config, lang: Option<&str>) -> Vec<Value> {
     let mut entries: Vec<(jiff::Timestamp, String, Value)> = Vec::new();
-    for (id, item) in site.items.iter().enumerate() {
-        if !item.in_feeds() || !site.is_written(id) || lang.is_some_and(|l| l != item.lang) {
+    for item in &site.items {
+        if !item.appears_in(Surface::Corrections) || lang.is_some_and(|l| l != item.lang) {
             continue;
         }
         let url = config.url(&item.path);
@@ -911,8 +913,8 @@ fn alias_file(alias: &str) -> String {
 pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
     let mut claims = Claims::of_site(ctx);
     let mut diags = Vec::new();
-    for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+    for item in &ctx.site.items {
+        if !item.appears_in(Surface::Aliases) {
             continue;
         }
         for alias in &item.aliases {
@@ -927,8 +929,8 @@ pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
 /// A redirect page for each alias, and `/` → `/LANG/` when the default language has a prefix.
 pub fn alias_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let mut out = Vec::new();
-    for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+    for item in &ctx.site.items {
+        if !item.appears_in(Surface::Aliases) {
             continue;
         }
         let target = ctx.config.permalink(&ctx.config.url(&item.path));

@@ -7,7 +7,7 @@ use super::Output;
 use super::xml::escape as esc;
 use crate::config::Config;
 use crate::dates::rfc3339_utc;
-use crate::model::Site;
+use crate::model::{Site, Surface};
 use jiff::{Timestamp, ToSpan};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
@@ -136,7 +136,7 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         });
     }
     for (id, item) in site.items.iter().enumerate() {
-        if !item.in_feeds() || !site.is_written(id) {
+        if !item.appears_in(Surface::Sitemap) {
             continue;
         }
         let mut entry = format!("<url><loc>{}</loc>", esc(&abs(&item.path)));
@@ -171,9 +171,7 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     );
     let mut recent: Vec<usize> = (0..site.items.len())
         .filter(|&i| {
-            site.items[i].is_listed()
-                && site.items[i].is_public()
-                && site.is_written(i)
+            site.items[i].appears_in(Surface::NewsSitemap)
                 && site.items[i].date.is_some_and(|d| d >= since && d <= now)
         })
         .collect();

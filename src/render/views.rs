@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::dates::rfc3339;
-use crate::model::{Item, ItemId, Site, Visibility};
+use crate::model::{Item, ItemId, Site};
 use serde_json::{Value, json};
 
 /// URL helpers bound to one config.
@@ -127,7 +127,7 @@ pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
         "draft": item.preview.draft,
         "standby": item.preview.standby,
         "embargo": item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
-        "unlisted": item.visibility == Visibility::Unlisted,
+        "unlisted": item.publication.is_unlisted(),
         "withdrawn": item.withdrawn.as_ref().map(|w| json!({"date": rfc3339(w.date, &item.tz), "reason": r.withdrawn})),
         "tags": term_views(site, &urls, item, "tags", &item.tags),
         "categories": term_views(site, &urls, item, "categories", &item.categories),
