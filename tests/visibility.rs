@@ -185,9 +185,10 @@ impl<'a> Observed<'a> {
         let locs = |rel: &str| -> BTreeSet<String> {
             let text = read(rel);
             let doc = roxmltree::Document::parse(&text).expect("sitemap XML");
-            doc.descendants()
-                .filter(|n| n.has_tag_name("loc"))
-                .filter_map(|n| n.text())
+            let locs = doc.descendants().filter(|n| n.has_tag_name("loc"));
+            let alternates = doc.descendants().filter_map(|n| n.attribute("href"));
+            locs.filter_map(|n| n.text())
+                .chain(alternates)
                 .map(path_of)
                 .collect()
         };
@@ -380,4 +381,71 @@ fn each_state_in_a_drafts_preview_appears_exactly_where_the_table_says() {
     let run = site.build_args(&["--drafts"]);
     run.assert_ok();
     check_table(&run, true);
+}
+
+/// A leak found by the table: `sitemap.xml` named an unlisted translation (and a stand-in, which
+/// is `noindex`) as an hreflang alternate of its listed original. The sitemap names only pages
+/// that are in it.
+#[test]
+fn an_unlisted_translation_is_named_in_no_sitemap() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\ntranslation_fallback = true\n\
+             [languages.fr]\n[languages.sv]\n[languages.ko]\n"
+        ),
+    )
+    .file(
+        "content/press/plant.md",
+        &common::item("Plant", "2026-11-20", "", "Text."),
+    )
+    .file(
+        "content/press/plant.fr.md",
+        &common::item("Usine", "2026-11-20", "status = \"unlisted\"\n", "Texte."),
+    )
+    .file(
+        "content/press/plant.ko.md",
+        &common::item("공장", "2026-11-20", "", "본문."),
+    );
+    let run = site.build();
+    run.assert_ok();
+    // Both quiet pages are written: the unlisted translation and the Swedish stand-in.
+    assert!(run.exists("/fr/press/plant/") && run.exists("/sv/press/plant/"));
+    let text = std::fs::read_to_string(run.out.join("sitemap.xml")).expect("sitemap.xml");
+    let doc = roxmltree::Document::parse(&text).expect("sitemap parses");
+    let named: BTreeSet<String> = doc
+        .descendants()
+        .filter_map(|n| {
+            n.attribute("href")
+                .or(n.has_tag_name("loc").then(|| n.text()).flatten())
+        })
+        .map(path_of)
+        .collect();
+    for quiet in ["/fr/press/plant/", "/sv/press/plant/"] {
+        assert!(!named.contains(quiet), "sitemap names {quiet}: {named:?}");
+    }
+    // The listed translations still point at each other.
+    let alternates: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("link"))
+        .map(|n| {
+            let loc = n
+                .parent()
+                .and_then(|u| u.children().find(|c| c.has_tag_name("loc")))
+                .and_then(|l| l.text())
+                .map(path_of)
+                .unwrap_or_default();
+            (loc, path_of(n.attribute("href").unwrap_or_default()))
+        })
+        .collect();
+    for (from, to) in [
+        ("/press/plant/", "/ko/press/plant/"),
+        ("/ko/press/plant/", "/press/plant/"),
+    ] {
+        assert!(
+            alternates.contains(&(from.to_string(), to.to_string())),
+            "{from} lacks alternate {to}: {alternates:?}"
+        );
+    }
 }

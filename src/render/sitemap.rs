@@ -144,7 +144,12 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         if let Some(t) = lastmod {
             entry.push_str(&format!("<lastmod>{}</lastmod>", rfc3339_utc(t)));
         }
-        let translations: Vec<usize> = site.translations_of(id).collect();
+        // Alternates are the translations that are in the sitemap themselves: an unlisted
+        // translation (or a stand-in, or a draft a preview shows) is named in no sitemap.
+        let translations: Vec<usize> = site
+            .translations_of(id)
+            .filter(|&t| site.items[t].appears_in(Surface::Sitemap))
+            .collect();
         if !translations.is_empty() {
             for t in std::iter::once(id).chain(translations) {
                 let other = &site.items[t];
