@@ -284,7 +284,81 @@ fn check_front(
     let mut errors = Vec::new();
     let f = &p.front;
     let (lang, tz, tz_name) = lang_and_zone(config, p, &mut errors);
-    let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, &tz) {
+    let dates = check_dates(p, &tz, &mut errors);
+    // A bundle (`x/index.md`) belongs to its parent folder's section.
+    let section_dir = if p.src.is_bundle() {
+        parent_dir(&p.src.dir).to_string()
+    } else {
+        p.src.dir.clone()
+    };
+    let kind = f
+        .kind
+        .or_else(|| inherited(config, fronts, &section_dir, &lang, |s| s.kind))
+        .unwrap_or_default();
+    let title = match f.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errors.push(
+                Diagnostic::error(&p.src.rel, 1, 1, "missing `title` in front matter")
+                    .with_help("add `title = \"...\"`"),
+            );
+            String::new()
+        }
+    };
+    if kind.needs_date() && f.date.is_none() {
+        errors.push(
+            Diagnostic::error(
+                &p.src.rel,
+                1,
+                1,
+                format!("a {} needs a `date`", kind.as_str()),
+            )
+            .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
+        );
+    }
+    errors.extend(check_references(p, site));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Dates {
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+    } = dates;
+    Ok(Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+        section_dir,
+        kind,
+        title,
+    })
+}
+
+/// Every date of an item's front matter, read in its time zone (notices and updates without
+/// their ids yet).
+struct Dates {
+    date: Option<Timestamp>,
+    updated_explicit: Option<Timestamp>,
+    embargo: Option<Timestamp>,
+    notices: Vec<Notice>,
+    updates: Vec<Update>,
+    withdrawn: Option<Withdrawal>,
+}
+
+/// Reads the item's dates in `tz`; each one that does not parse is an error at its key.
+fn check_dates(p: &ParsedItem, tz: &jiff::tz::TimeZone, errors: &mut Vec<Diagnostic>) -> Dates {
+    let f = &p.front;
+    let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, tz) {
         Ok(ts) => Some(ts),
         Err(m) => {
             errors.push(p.error_at_key(key, m));
@@ -323,56 +397,14 @@ fn check_front(
             reason: w.reason.clone(),
         })
     });
-
-    // A bundle (`x/index.md`) belongs to its parent folder's section.
-    let section_dir = if p.src.is_bundle() {
-        parent_dir(&p.src.dir).to_string()
-    } else {
-        p.src.dir.clone()
-    };
-    let kind = f
-        .kind
-        .or_else(|| inherited(config, fronts, &section_dir, &lang, |s| s.kind))
-        .unwrap_or_default();
-    let title = match f.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            errors.push(
-                Diagnostic::error(&p.src.rel, 1, 1, "missing `title` in front matter")
-                    .with_help("add `title = \"...\"`"),
-            );
-            String::new()
-        }
-    };
-    if kind.needs_date() && f.date.is_none() {
-        errors.push(
-            Diagnostic::error(
-                &p.src.rel,
-                1,
-                1,
-                format!("a {} needs a `date`", kind.as_str()),
-            )
-            .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
-        );
-    }
-    errors.extend(check_references(p, site));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Checked {
-        lang,
-        tz,
-        tz_name,
+    Dates {
         date,
         updated_explicit,
         embargo,
         notices,
         updates,
         withdrawn,
-        section_dir,
-        kind,
-        title,
-    })
+    }
 }
 
 /// The item's language (declared in site.toml) and time zone (its own, or the site's).
@@ -692,10 +724,9 @@ fn dedup(list: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Two items (or an item and an alias) that would write the same URL are an error naming both.
-fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
-    // Each URL's claim, and whether the claim has it as an alias.
-    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
+/// Whether a path is a page pressroom generates: every language's home and section lists
+/// (and their pages), and the reserved lists. Neither an item nor an alias may take its place.
+fn generated_pages(config: &Config, site: &Site) -> impl Fn(&str) -> bool {
     let reserved = [
         "/tags/",
         "/categories/",
@@ -705,8 +736,6 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
         "/search/",
         "/404.html",
     ];
-    // Pages pressroom generates: every language's home and section lists (and their pages),
-    // and the reserved lists. Neither an item nor an alias may take their place.
     let mut section_paths = BTreeSet::new();
     for item in &site.items {
         for dir in self_and_ancestors(&section_dir_of(item)) {
@@ -720,21 +749,29 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let generated = |path: &str| {
-        let without_lang = config
-            .languages
+    let lang_prefixes: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| format!("/{}/", l.code))
+        .collect();
+    move |path: &str| {
+        let without_lang = lang_prefixes
             .iter()
-            .find_map(|l| {
-                path.strip_prefix(&format!("/{}/", l.code))
-                    .map(|r| format!("/{r}"))
-            })
+            .find_map(|p| path.strip_prefix(p.as_str()).map(|r| format!("/{r}")))
             .unwrap_or_else(|| path.to_string());
         section_paths.contains(path)
             || section_paths
                 .iter()
                 .any(|s| path.starts_with(&format!("{s}page/")))
             || reserved.iter().any(|r| without_lang.starts_with(r))
-    };
+    }
+}
+
+/// Two items (or an item and an alias) that would write the same URL are an error naming both.
+fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
+    // Each URL's claim, and whether the claim has it as an alias.
+    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
+    let generated = generated_pages(config, site);
     // Embargoed items claim their URLs too: a clash is found while they are withheld, not
     // at the build that should publish them (the message goes to the writer, not the output).
     let claims = site

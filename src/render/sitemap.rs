@@ -117,6 +117,31 @@ pub fn encode_url(url: &str) -> String {
 /// The sitemap, the news sitemap and robots.txt.
 pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     let abs = |path: &str| encode_url(&config.permalink(&config.url(path)));
+    let mut urls = sitemap_urls(site, &abs);
+    urls.sort();
+    let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
+    let news = news_sitemap(site, config, now, &abs);
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        abs("/sitemap.xml"),
+        abs("/sitemap-news.xml")
+    );
+    out.extend([
+        Output {
+            path: "/sitemap-news.xml".into(),
+            bytes: news.into_bytes(),
+        },
+        Output {
+            path: "/robots.txt".into(),
+            bytes: robots.into_bytes(),
+        },
+    ]);
+    out
+}
+
+/// The `<url>` entries of the sitemap: every section list, and every item that appears in
+/// [`Surface::Sitemap`] with its translations as hreflang alternates.
+fn sitemap_urls(site: &Site, abs: &dyn Fn(&str) -> String) -> Vec<SitemapUrl> {
     let mut urls: Vec<SitemapUrl> = Vec::new();
     for section in &site.sections {
         let lastmod = section
@@ -167,9 +192,17 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
             lastmod,
         });
     }
-    urls.sort();
-    let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
+    urls
+}
 
+/// The Google News sitemap: the items of the last two days that appear in
+/// [`Surface::NewsSitemap`], newest first.
+fn news_sitemap(
+    site: &Site,
+    config: &Config,
+    now: Timestamp,
+    abs: &dyn Fn(&str) -> String,
+) -> String {
     let since = now.checked_sub(48.hours()).unwrap_or(now);
     let mut news = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
@@ -199,22 +232,7 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         ));
     }
     news.push_str("</urlset>\n");
-    let robots = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-        abs("/sitemap.xml"),
-        abs("/sitemap-news.xml")
-    );
-    out.extend([
-        Output {
-            path: "/sitemap-news.xml".into(),
-            bytes: news.into_bytes(),
-        },
-        Output {
-            path: "/robots.txt".into(),
-            bytes: robots.into_bytes(),
-        },
-    ]);
-    out
+    news
 }
 
 #[cfg(test)]
