@@ -255,7 +255,7 @@ impl Traces {
         let translations: Vec<&Item> = site
             .items
             .iter()
-            .filter(|i| i.translation_key == w.translation_key && i.is_public())
+            .filter(|i| i.translation_key == w.translation_key && i.publication.is_public())
             .collect();
         let title = fold(&w.title);
         let slug = fold(&w.slug);

@@ -291,8 +291,10 @@ pub fn finish(
     }
     let mut sorted = diag::Diagnostics::default();
     sorted.extend(diags);
-    let items = (0..site.items.len())
-        .filter(|&i| site.is_written(i))
+    let items = site
+        .items
+        .iter()
+        .filter(|i| i.appears_in(model::Surface::Page))
         .count();
     Ok(Built {
         items,

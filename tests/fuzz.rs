@@ -403,7 +403,7 @@ fn item_parts() -> impl Strategy<Value = ItemParts> {
 
 fn item(parts: &ItemParts) -> pressroom::model::Item {
     use pressroom::content::frontmatter::Kind;
-    use pressroom::model::{Item, Notice, Preview, Visibility};
+    use pressroom::model::{Item, Notice, Preview, Publication};
     let front =
         "+++\ntitle = \"T\"\nsummary = \"x\"\n[[corrections]]\nnote = \"n\"\n[facts]\n+++\n";
     let date: jiff::Timestamp = "2026-11-20T10:00:00Z".parse().expect("time");
@@ -432,7 +432,7 @@ fn item(parts: &ItemParts) -> pressroom::model::Item {
         tz: jiff::tz::TimeZone::UTC,
         tz_name: "UTC".into(),
         summary: parts.summary.clone(),
-        visibility: Visibility::Listed,
+        publication: Publication::Listed,
         preview: Preview::default(),
         tags: vec![],
         categories: vec![],

@@ -116,7 +116,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         tz: _,
         tz_name,
         summary,
-        visibility,
+        publication,
         preview,
         tags,
         categories,
@@ -155,7 +155,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
     } = rendered;
     let mut f = Fingerprinter::default();
     f.value(&(src, lang, kind, title, slug, path, section, date))
-        .value(&(updated_explicit, tz_name, summary, visibility, preview))
+        .value(&(updated_explicit, tz_name, summary, publication, preview))
         .value(&(tags, categories, authors, contacts, dateline, boilerplate))
         .value(&(image, weight, sources, notices, updates, withdrawn, extra))
         .value(&(aliases, translation_key, fallback))
@@ -178,13 +178,12 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
         drafts,
         // Checked, never rendered: no page depends on a draft's content.
         unpublished_drafts: _,
-        standby,
         translations,
         tags,
     } = site;
     let mut f = Fingerprinter::default();
     f.value(&(sections, taxonomies, authors, contacts, sources, assets))
-        .value(&(withheld, drafts, standby, translations, tags));
+        .value(&(withheld, drafts, translations, tags));
     f.finish()
 }
 

@@ -4,8 +4,8 @@
 
 use super::slug::{collation_key, slugify, strip_date_prefix};
 use super::{
-    Item, Notice, Preview, Section, Site, Taxonomy, TaxonomyName, Term, Update, Visibility,
-    Withdrawal, Withheld,
+    Item, ItemId, Notice, Preview, Publication, Section, Site, Surface, Taxonomy, TaxonomyName,
+    Term, Update, Withdrawal, Withheld,
 };
 use crate::config::Config;
 use crate::content::frontmatter::{Kind, SectionFront, SortBy, Status};
@@ -37,31 +37,14 @@ pub fn assemble(
         sources: data.sources,
         ..Site::default()
     };
-    let mut bundle_dirs_withheld = BTreeSet::new();
-    for parsed in parsed_items {
-        match resolve_item(config, opts, &section_fronts, &site, parsed) {
-            Ok(Resolved::Item(item, standby)) => {
-                if standby {
-                    site.standby.push(site.items.len());
-                }
-                site.items.push(*item);
-            }
-            Ok(Resolved::Withheld(w, bundle_dir)) => {
-                if let Some(dir) = bundle_dir {
-                    bundle_dirs_withheld.insert(dir);
-                }
-                site.withheld.push(w);
-            }
-            Ok(Resolved::Skipped(rel, bundle_dir, item)) => {
-                site.drafts.push(rel);
-                site.unpublished_drafts.push(*item);
-                if let Some(dir) = bundle_dir {
-                    bundle_dirs_withheld.insert(dir);
-                }
-            }
-            Err(ds) => diags.extend(ds),
-        }
-    }
+    let bundle_dirs_withheld = resolve_items(
+        config,
+        opts,
+        &section_fronts,
+        &mut site,
+        parsed_items,
+        diags,
+    );
     check_collisions(config, &site, diags);
     site.assets = assets
         .into_iter()
@@ -77,14 +60,50 @@ pub fn assemble(
     }
     build_sections(config, &section_fronts, &mut site, parsed_sections);
     build_taxonomies(config, &mut site);
-    for (id, item) in site.items.iter().enumerate() {
-        if site.standby.contains(&id) {
-            continue;
+    site.translations = index_translations(config, &site.items);
+    site
+}
+
+/// Resolves every parsed item into the site (or sets it aside: drafts, embargoed items),
+/// reporting the errors. Returns the bundle folders whose assets must not be copied.
+fn resolve_items(
+    config: &Config,
+    opts: &BuildOptions,
+    fronts: &SectionFronts,
+    site: &mut Site,
+    parsed_items: Vec<ParsedItem>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
+    let mut bundle_dirs_withheld = BTreeSet::new();
+    for parsed in parsed_items {
+        match resolve_item(config, opts, fronts, site, parsed) {
+            Ok(Resolved::Item(item)) => site.items.push(*item),
+            Ok(Resolved::Withheld(w, bundle_dir)) => {
+                bundle_dirs_withheld.extend(bundle_dir);
+                site.withheld.push(w);
+            }
+            Ok(Resolved::Skipped(item, bundle_dir)) => {
+                bundle_dirs_withheld.extend(bundle_dir);
+                site.drafts.push(item.src.rel.clone());
+                site.unpublished_drafts.push(*item);
+            }
+            Err(ds) => diags.extend(ds),
         }
-        site.translations
-            .entry(item.translation_key.clone())
-            .or_default()
-            .push(id);
+    }
+    bundle_dirs_withheld
+}
+
+/// The items that are translations of each other, by translation key, in site language
+/// order: those that appear in translation switchers.
+fn index_translations(config: &Config, items: &[Item]) -> IndexMap<String, Vec<ItemId>> {
+    let mut translations: IndexMap<String, Vec<ItemId>> = IndexMap::new();
+    for (id, item) in items.iter().enumerate() {
+        if item.appears_in(Surface::Translations) {
+            translations
+                .entry(item.translation_key.clone())
+                .or_default()
+                .push(id);
+        }
     }
     let order: HashMap<&str, usize> = config
         .languages
@@ -92,15 +111,15 @@ pub fn assemble(
         .enumerate()
         .map(|(i, l)| (l.code.as_str(), i))
         .collect();
-    for ids in site.translations.values_mut() {
+    for ids in translations.values_mut() {
         ids.sort_by_key(|&id| {
             order
-                .get(site.items[id].lang.as_str())
+                .get(items[id].lang.as_str())
                 .copied()
                 .unwrap_or(usize::MAX)
         });
     }
-    site
+    translations
 }
 
 /// Section front matter by (dir, lang).
@@ -162,12 +181,15 @@ fn self_and_ancestors(dir: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// What becomes of a parsed item, by its [`Publication`].
 enum Resolved {
-    Item(Box<Item>, bool),
+    /// An item of the site (written or, on standby, only checked).
+    Item(Box<Item>),
+    /// Embargoed: kept for the audit and the next-lift time; its bundle folder, if any.
     Withheld(Withheld, Option<String>),
-    /// A draft left out of this build: its path, its bundle folder, and the item (whose
-    /// Markdown is checked, never rendered into the output).
-    Skipped(String, Option<String>, Box<Item>),
+    /// A draft left out of this build, and its bundle folder: its Markdown is checked, never
+    /// rendered into the output.
+    Skipped(Box<Item>, Option<String>),
 }
 
 /// What an item's front matter says once checked: dates in its time zone, its kind and title.
@@ -195,6 +217,7 @@ struct Placed {
     translation_key: String,
 }
 
+/// Checks an item, places it, and decides its publication once.
 fn resolve_item(
     config: &Config,
     opts: &BuildOptions,
@@ -209,32 +232,46 @@ fn resolve_item(
     if !placeholders.is_empty() {
         return Err(placeholders);
     }
-    let f = &p.front;
-    if f.draft && !opts.drafts {
-        // Built in full so that its Markdown is checked too, but never rendered or listed.
-        let rel = p.src.rel.clone();
-        let bundle_dir = placed.bundle_dir.clone();
-        let (item, _) = into_item(config, opts, p, checked, placed);
-        return Ok(Resolved::Skipped(rel, bundle_dir, Box::new(item)));
-    }
-    if let Some(until) = checked.embargo.filter(|&t| t > opts.now) {
-        if !opts.drafts {
-            return Ok(Resolved::Withheld(
-                Withheld {
-                    rel: p.src.rel.clone(),
-                    title: checked.title,
-                    slug: placed.slug,
-                    path: placed.path,
-                    aliases: placed.aliases,
-                    translation_key: placed.translation_key,
-                    until,
-                },
-                placed.bundle_dir,
-            ));
+    let embargoed_until = checked.embargo.filter(|&t| t > opts.now);
+    let publication = Publication::decide(
+        p.front.status.unwrap_or_default(),
+        p.front.draft,
+        embargoed_until.is_some(),
+        checked.withdrawn.is_some(),
+        opts.drafts,
+    );
+    let bundle_dir = placed.bundle_dir.clone();
+    Ok(match (publication, embargoed_until) {
+        (Publication::Embargoed, Some(until)) => {
+            Resolved::Withheld(withheld(&p, checked, placed, until), bundle_dir)
         }
+        // Built in full so that its Markdown is checked too, but never rendered or listed.
+        (Publication::Draft, _) => {
+            let item = into_item(config, opts, p, checked, placed, publication);
+            Resolved::Skipped(Box::new(item), bundle_dir)
+        }
+        _ => Resolved::Item(Box::new(into_item(
+            config,
+            opts,
+            p,
+            checked,
+            placed,
+            publication,
+        ))),
+    })
+}
+
+/// An embargoed item as the audit and the next-lift report see it.
+fn withheld(p: &ParsedItem, checked: Checked, placed: Placed, until: Timestamp) -> Withheld {
+    Withheld {
+        rel: p.src.rel.clone(),
+        title: checked.title,
+        slug: placed.slug,
+        path: placed.path,
+        aliases: placed.aliases,
+        translation_key: placed.translation_key,
+        until,
     }
-    let (item, standby) = into_item(config, opts, p, checked, placed);
-    Ok(Resolved::Item(Box::new(item), standby))
 }
 
 /// Checks the front matter: language, time zone, dates, title, people and sources.
@@ -247,7 +284,81 @@ fn check_front(
     let mut errors = Vec::new();
     let f = &p.front;
     let (lang, tz, tz_name) = lang_and_zone(config, p, &mut errors);
-    let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, &tz) {
+    let dates = check_dates(p, &tz, &mut errors);
+    // A bundle (`x/index.md`) belongs to its parent folder's section.
+    let section_dir = if p.src.is_bundle() {
+        parent_dir(&p.src.dir).to_string()
+    } else {
+        p.src.dir.clone()
+    };
+    let kind = f
+        .kind
+        .or_else(|| inherited(config, fronts, &section_dir, &lang, |s| s.kind))
+        .unwrap_or_default();
+    let title = match f.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errors.push(
+                Diagnostic::error(&p.src.rel, 1, 1, "missing `title` in front matter")
+                    .with_help("add `title = \"...\"`"),
+            );
+            String::new()
+        }
+    };
+    if kind.needs_date() && f.date.is_none() {
+        errors.push(
+            Diagnostic::error(
+                &p.src.rel,
+                1,
+                1,
+                format!("a {} needs a `date`", kind.as_str()),
+            )
+            .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
+        );
+    }
+    errors.extend(check_references(p, site));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let Dates {
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+    } = dates;
+    Ok(Checked {
+        lang,
+        tz,
+        tz_name,
+        date,
+        updated_explicit,
+        embargo,
+        notices,
+        updates,
+        withdrawn,
+        section_dir,
+        kind,
+        title,
+    })
+}
+
+/// Every date of an item's front matter, read in its time zone (notices and updates without
+/// their ids yet).
+struct Dates {
+    date: Option<Timestamp>,
+    updated_explicit: Option<Timestamp>,
+    embargo: Option<Timestamp>,
+    notices: Vec<Notice>,
+    updates: Vec<Update>,
+    withdrawn: Option<Withdrawal>,
+}
+
+/// Reads the item's dates in `tz`; each one that does not parse is an error at its key.
+fn check_dates(p: &ParsedItem, tz: &jiff::tz::TimeZone, errors: &mut Vec<Diagnostic>) -> Dates {
+    let f = &p.front;
+    let mut date_of = |key: &str, text: &crate::dates::DateText| match parse_in(&text.0, tz) {
         Ok(ts) => Some(ts),
         Err(m) => {
             errors.push(p.error_at_key(key, m));
@@ -286,56 +397,14 @@ fn check_front(
             reason: w.reason.clone(),
         })
     });
-
-    // A bundle (`x/index.md`) belongs to its parent folder's section.
-    let section_dir = if p.src.is_bundle() {
-        parent_dir(&p.src.dir).to_string()
-    } else {
-        p.src.dir.clone()
-    };
-    let kind = f
-        .kind
-        .or_else(|| inherited(config, fronts, &section_dir, &lang, |s| s.kind))
-        .unwrap_or_default();
-    let title = match f.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            errors.push(
-                Diagnostic::error(&p.src.rel, 1, 1, "missing `title` in front matter")
-                    .with_help("add `title = \"...\"`"),
-            );
-            String::new()
-        }
-    };
-    if kind.needs_date() && f.date.is_none() {
-        errors.push(
-            Diagnostic::error(
-                &p.src.rel,
-                1,
-                1,
-                format!("a {} needs a `date`", kind.as_str()),
-            )
-            .with_help("add `date = 2026-11-20` (or a date-time with offset) to the front matter"),
-        );
-    }
-    errors.extend(check_references(p, site));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Checked {
-        lang,
-        tz,
-        tz_name,
+    Dates {
         date,
         updated_explicit,
         embargo,
         notices,
         updates,
         withdrawn,
-        section_dir,
-        kind,
-        title,
-    })
+    }
 }
 
 /// The item's language (declared in site.toml) and time zone (its own, or the site's).
@@ -477,14 +546,15 @@ fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Dia
     })
 }
 
-/// The [`Item`], and whether it is a standby page (checked, not written).
+/// The [`Item`], in its decided publication state.
 fn into_item(
     config: &Config,
     opts: &BuildOptions,
     p: ParsedItem,
     c: Checked,
     placed: Placed,
-) -> (Item, bool) {
+    publication: Publication,
+) -> Item {
     let f = &p.front;
     let Checked {
         lang,
@@ -493,8 +563,8 @@ fn into_item(
         date,
         updated_explicit,
         embargo,
-        mut notices,
-        mut updates,
+        notices,
+        updates,
         withdrawn,
         kind,
         title,
@@ -507,26 +577,12 @@ fn into_item(
         translation_key,
         ..
     } = placed;
-    let status = f.status.unwrap_or_default();
-    let standby = status == Status::Standby && !opts.drafts;
-    let visibility = match (status, &withdrawn) {
-        (Status::Unlisted | Status::Standby, _) => Visibility::Unlisted,
-        (_, Some(_)) => Visibility::Withdrawn,
-        _ => Visibility::Listed,
-    };
-    assign_ids(
-        &mut notices,
-        |n| (n.kind.as_str_for_id(), n.date),
-        |n, id| n.id = id,
-    );
-    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
-    assign_ids(&mut updates, |u| ("update", u.date), |u, id| u.id = id);
-    updates.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    let (notices, updates) = with_ids(notices, updates);
     let boilerplate = match kind {
         Kind::Release => f.boilerplate.clone().or_else(|| config.boilerplate.clone()),
         _ => f.boilerplate.clone(),
     };
-    let item = Item {
+    Item {
         lang,
         kind,
         title,
@@ -539,11 +595,11 @@ fn into_item(
         tz_name,
         // An empty summary means none: the text before `<!-- more -->` (or a cut) stands in.
         summary: f.summary.clone().filter(|s| !s.trim().is_empty()),
-        visibility,
+        publication,
         preview: Preview {
             draft: f.draft,
             embargo: embargo.filter(|&t| t > opts.now),
-            standby: status == Status::Standby,
+            standby: f.status == Some(Status::Standby),
         },
         tags: dedup(&f.tags),
         categories: dedup(&f.categories),
@@ -570,8 +626,20 @@ fn into_item(
         body_offset: p.body_offset,
         text: p.text,
         src: p.src,
-    };
-    (item, standby)
+    }
+}
+
+/// Notices and updates with their stable ids, each newest first.
+fn with_ids(mut notices: Vec<Notice>, mut updates: Vec<Update>) -> (Vec<Notice>, Vec<Update>) {
+    assign_ids(
+        &mut notices,
+        |n| (n.kind.as_str_for_id(), n.date),
+        |n, id| n.id = id,
+    );
+    notices.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    assign_ids(&mut updates, |u| ("update", u.date), |u, id| u.id = id);
+    updates.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    (notices, updates)
 }
 
 impl crate::content::frontmatter::NoticeKind {
@@ -656,10 +724,9 @@ fn dedup(list: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Two items (or an item and an alias) that would write the same URL are an error naming both.
-fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
-    // Each URL's claim, and whether the claim has it as an alias.
-    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
+/// Whether a path is a page pressroom generates: every language's home and section lists
+/// (and their pages), and the reserved lists. Neither an item nor an alias may take its place.
+fn generated_pages(config: &Config, site: &Site) -> impl Fn(&str) -> bool {
     let reserved = [
         "/tags/",
         "/categories/",
@@ -669,8 +736,6 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
         "/search/",
         "/404.html",
     ];
-    // Pages pressroom generates: every language's home and section lists (and their pages),
-    // and the reserved lists. Neither an item nor an alias may take their place.
     let mut section_paths = BTreeSet::new();
     for item in &site.items {
         for dir in self_and_ancestors(&section_dir_of(item)) {
@@ -684,21 +749,29 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let generated = |path: &str| {
-        let without_lang = config
-            .languages
+    let lang_prefixes: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| format!("/{}/", l.code))
+        .collect();
+    move |path: &str| {
+        let without_lang = lang_prefixes
             .iter()
-            .find_map(|l| {
-                path.strip_prefix(&format!("/{}/", l.code))
-                    .map(|r| format!("/{r}"))
-            })
+            .find_map(|p| path.strip_prefix(p.as_str()).map(|r| format!("/{r}")))
             .unwrap_or_else(|| path.to_string());
         section_paths.contains(path)
             || section_paths
                 .iter()
                 .any(|s| path.starts_with(&format!("{s}page/")))
             || reserved.iter().any(|r| without_lang.starts_with(r))
-    };
+    }
+}
+
+/// Two items (or an item and an alias) that would write the same URL are an error naming both.
+fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
+    // Each URL's claim, and whether the claim has it as an alias.
+    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
+    let generated = generated_pages(config, site);
     // Embargoed items claim their URLs too: a clash is found while they are withheld, not
     // at the build that should publish them (the message goes to the writer, not the output).
     let claims = site
@@ -797,29 +870,54 @@ impl<'a> Claim<'a> {
     }
 }
 
+/// Every section of the site, each item's section, and each section's list and children.
 fn build_sections(
     config: &Config,
     fronts: &SectionFronts,
     site: &mut Site,
     parsed: Vec<ParsedSection>,
 ) {
-    // Which (dir, lang) pairs need a section: every language's home, every folder with items
-    // or an `_index.md`, and their ancestors.
+    let mut bodies = section_bodies(config, parsed);
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for (dir, lang) in section_keys(config, fronts, &site.items) {
+        index.insert((dir.clone(), lang.clone()), site.sections.len());
+        let body = bodies.remove(&(dir.clone(), lang.clone()));
+        site.sections
+            .push(new_section(config, fronts, dir, lang, body));
+    }
+    for item in site.items.iter_mut() {
+        item.section = index[&(section_dir_of(item), item.lang.clone())];
+    }
+    list_items(site, &index);
+    for s in 0..site.sections.len() {
+        let (dir, lang) = (site.sections[s].dir.clone(), site.sections[s].lang.clone());
+        if !dir.is_empty() {
+            if let Some(&p) = index.get(&(parent_dir(&dir).to_string(), lang.clone())) {
+                site.sections[p].children.push(s);
+            }
+        }
+        let sort_by = site.sections[s].sort_by;
+        let items = &site.items;
+        site.sections[s]
+            .items
+            .sort_by(|&a, &b| compare_items(&items[a], &items[b], sort_by, &lang));
+    }
+}
+
+/// Which (dir, lang) pairs need a section: every language's home, every folder with items or
+/// an `_index.md` in every language, and their ancestors. Default language first, then the
+/// others in site order; within a language, by folder.
+fn section_keys(config: &Config, fronts: &SectionFronts, items: &[Item]) -> Vec<(String, String)> {
     let mut keys: BTreeSet<(String, String)> = config
         .languages
         .iter()
         .map(|l| (String::new(), l.code.clone()))
         .collect();
-    let item_dirs: Vec<(String, String)> = site
-        .items
-        .iter()
-        .map(|i| (section_dir_of(i), i.lang.clone()))
-        .collect();
     // Every folder exists in every language, so navigation and language switchers never
     // point at a missing list (an empty list says so).
-    let all_dirs: BTreeSet<String> = item_dirs
+    let all_dirs: BTreeSet<String> = items
         .iter()
-        .map(|(d, _)| d.clone())
+        .map(section_dir_of)
         .chain(fronts.keys().map(|(d, _)| d.clone()))
         .collect();
     let every_lang = all_dirs.iter().flat_map(|d| {
@@ -833,19 +931,6 @@ fn build_sections(
             keys.insert((d.to_string(), lang.clone()));
         }
     }
-    let mut bodies: HashMap<(String, String), (crate::content::SourceFile, String)> =
-        HashMap::new();
-    for s in parsed {
-        let lang = s
-            .src
-            .lang
-            .clone()
-            .or_else(|| s.front.lang.clone())
-            .unwrap_or_else(|| config.default_language.clone());
-        let body = s.body().to_string();
-        bodies.insert((s.src.dir.clone(), lang), (s.src, body));
-    }
-    // Default language first, then the others in site order; within a language, by folder.
     let lang_order: HashMap<&str, usize> = config
         .languages
         .iter()
@@ -859,72 +944,90 @@ fn build_sections(
             dir.clone(),
         )
     });
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for (dir, lang) in keys {
-        let own = fronts.get(&(dir.clone(), lang.clone()));
-        let fallback = fronts.get(&(dir.clone(), config.default_language.clone()));
-        let pick = |get: &dyn Fn(&SectionFront) -> Option<String>| {
-            own.and_then(get).or_else(|| fallback.and_then(get))
-        };
-        let title = pick(&|f| f.title.clone()).unwrap_or_else(|| {
-            if dir.is_empty() {
-                config.language(&lang).title.clone()
-            } else {
-                title_case(dir.rsplit('/').next().unwrap_or(&dir))
-            }
-        });
-        let path = if dir.is_empty() {
-            format!("{}/", config.lang_prefix(&lang))
+    keys
+}
+
+/// Each `_index.md`'s file and body, by (dir, lang).
+fn section_bodies(
+    config: &Config,
+    parsed: Vec<ParsedSection>,
+) -> HashMap<(String, String), (crate::content::SourceFile, String)> {
+    let mut bodies = HashMap::new();
+    for s in parsed {
+        let lang = s
+            .src
+            .lang
+            .clone()
+            .or_else(|| s.front.lang.clone())
+            .unwrap_or_else(|| config.default_language.clone());
+        let body = s.body().to_string();
+        bodies.insert((s.src.dir.clone(), lang), (s.src, body));
+    }
+    bodies
+}
+
+/// A section, with its settings from its own `_index.md`, the default language's, or the
+/// nearest section above; its list still empty.
+fn new_section(
+    config: &Config,
+    fronts: &SectionFronts,
+    dir: String,
+    lang: String,
+    body: Option<(crate::content::SourceFile, String)>,
+) -> Section {
+    let own = fronts.get(&(dir.clone(), lang.clone()));
+    let fallback = fronts.get(&(dir.clone(), config.default_language.clone()));
+    let pick = |get: &dyn Fn(&SectionFront) -> Option<String>| {
+        own.and_then(get).or_else(|| fallback.and_then(get))
+    };
+    let title = pick(&|f| f.title.clone()).unwrap_or_else(|| {
+        if dir.is_empty() {
+            config.language(&lang).title.clone()
         } else {
-            format!("{}/{dir}/", config.lang_prefix(&lang))
-        };
-        index.insert((dir.clone(), lang.clone()), site.sections.len());
-        site.sections.push(Section {
-            description: pick(&|f| f.description.clone()),
-            body: bodies.remove(&(dir.clone(), lang.clone())),
-            content_html: String::new(),
-            sort_by: inherited(config, fronts, &dir, &lang, |f| f.sort_by).unwrap_or_default(),
-            paginate_by: inherited(config, fronts, &dir, &lang, |f| f.paginate_by)
-                .filter(|&n| n > 0)
-                .unwrap_or(config.paginate_by),
-            feed: inherited(config, fronts, &dir, &lang, |f| f.feed).unwrap_or(true),
-            items: Vec::new(),
-            children: Vec::new(),
-            extra: serde_json::Value::Object(own.and_then(|f| f.extra.clone()).unwrap_or_default()),
-            dir,
-            lang,
-            title,
-            path,
-        });
-    }
-    for (id, item) in site.items.iter_mut().enumerate() {
-        let key = (section_dir_of(item), item.lang.clone());
-        item.section = index[&key];
-        let _ = id;
-    }
-    // A section lists the listed items of its folder and of every folder below it.
-    for (id, item) in site.items.iter().enumerate() {
-        if !item.is_listed() {
-            continue;
+            title_case(dir.rsplit('/').next().unwrap_or(&dir))
         }
+    });
+    let path = if dir.is_empty() {
+        format!("{}/", config.lang_prefix(&lang))
+    } else {
+        format!("{}/{dir}/", config.lang_prefix(&lang))
+    };
+    Section {
+        description: pick(&|f| f.description.clone()),
+        body,
+        content_html: String::new(),
+        sort_by: inherited(config, fronts, &dir, &lang, |f| f.sort_by).unwrap_or_default(),
+        paginate_by: inherited(config, fronts, &dir, &lang, |f| f.paginate_by)
+            .filter(|&n| n > 0)
+            .unwrap_or(config.paginate_by),
+        feed: inherited(config, fronts, &dir, &lang, |f| f.feed).unwrap_or(true),
+        items: Vec::new(),
+        children: Vec::new(),
+        extra: serde_json::Value::Object(own.and_then(|f| f.extra.clone()).unwrap_or_default()),
+        dir,
+        lang,
+        title,
+        path,
+    }
+}
+
+/// A section lists the items of its folder and of every folder below it that appear in
+/// section lists; the home page (the root section) those that appear in the home list.
+fn list_items(site: &mut Site, index: &HashMap<(String, String), usize>) {
+    for (id, item) in site.items.iter().enumerate() {
         for dir in self_and_ancestors(&section_dir_of(item)) {
+            let surface = if dir.is_empty() {
+                Surface::HomeList
+            } else {
+                Surface::SectionLists
+            };
+            if !item.appears_in(surface) {
+                continue;
+            }
             if let Some(&s) = index.get(&(dir.to_string(), item.lang.clone())) {
                 site.sections[s].items.push(id);
             }
         }
-    }
-    for s in 0..site.sections.len() {
-        let (dir, lang) = (site.sections[s].dir.clone(), site.sections[s].lang.clone());
-        if !dir.is_empty() {
-            if let Some(&p) = index.get(&(parent_dir(&dir).to_string(), lang.clone())) {
-                site.sections[p].children.push(s);
-            }
-        }
-        let sort_by = site.sections[s].sort_by;
-        let items = &site.items;
-        site.sections[s]
-            .items
-            .sort_by(|&a, &b| compare_items(&items[a], &items[b], sort_by, &lang));
     }
 }
 
@@ -961,7 +1064,7 @@ fn build_taxonomies(config: &Config, site: &mut Site) {
         for name in TaxonomyName::ALL {
             let mut terms: IndexMap<String, Term> = IndexMap::new();
             for (id, item) in site.items.iter().enumerate() {
-                if &item.lang != lang || !item.is_listed() {
+                if &item.lang != lang || !item.appears_in(Surface::TaxonomyTerms) {
                     continue;
                 }
                 let values = item.terms(name);
@@ -1019,7 +1122,7 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
     let originals: Vec<usize> = (0..site.items.len())
         .filter(|&id| {
             let i = &site.items[id];
-            i.lang == default && i.is_listed() && i.is_public() && !site.standby.contains(&id)
+            i.lang == default && i.appears_in(Surface::StandIns)
         })
         .collect();
     for id in originals {
@@ -1039,7 +1142,7 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
             stand_in.lang = lang.code.clone();
             stand_in.path = path.clone();
             stand_in.fallback = Some(default.clone());
-            stand_in.visibility = Visibility::Unlisted;
+            stand_in.publication = Publication::StandIn;
             stand_in.aliases = Vec::new();
             have.insert((stand_in.translation_key.clone(), lang.code.clone()));
             taken.insert(path);

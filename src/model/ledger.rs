@@ -16,7 +16,7 @@
 mod diff;
 
 use super::record::{self, Fields, Notice, Record};
-use super::{Item, ItemId, Site, Visibility};
+use super::{Item, ItemId, Publication, Site, Surface};
 use crate::diag::{Diagnostic, LineIndex};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -163,11 +163,6 @@ fn fold_words(text: &str, out: &mut String) {
     }
 }
 
-/// Whether an item counts as published by this build (not a draft, not embargoed, not standby).
-pub fn is_published(item: &Item) -> bool {
-    item.is_public()
-}
-
 /// What checking the site against the ledger found.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -203,7 +198,7 @@ pub fn body_hashes(site: &Site) -> Vec<String> {
     site.items
         .par_iter()
         .map(|item| {
-            if item.fallback.is_none() && is_published(item) {
+            if item.appears_in(Surface::Ledger) {
                 record::body_hash(&item.text[item.body_offset..])
             } else {
                 String::new()
@@ -234,7 +229,8 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
         .items
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.fallback.is_none())
+        // A stand-in shares its original's file: it is no item of its own.
+        .filter(|(_, i)| i.publication != Publication::StandIn)
     {
         seen.insert(item.src.rel.clone());
         let renamed_from = renamed.remove(&id);
@@ -245,7 +241,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
             }
             None => ledger.items.get(&item.src.rel),
         };
-        if !is_published(item) {
+        if !item.appears_in(Surface::Ledger) {
             if let Some(r) = recorded {
                 out.diagnostics.push(not_public_again(item, r));
                 out.next.items.insert(item.src.rel.clone(), r.clone());
@@ -296,10 +292,7 @@ fn renamed_files(site: &Site, ledger: &Ledger) -> BTreeMap<ItemId, String> {
         .collect();
     let mut out = BTreeMap::new();
     for (id, item) in site.items.iter().enumerate() {
-        if item.fallback.is_some()
-            || !is_published(item)
-            || ledger.items.contains_key(&item.src.rel)
-        {
+        if !item.appears_in(Surface::Ledger) || ledger.items.contains_key(&item.src.rel) {
             continue;
         }
         let urls = std::iter::once(&item.path).chain(&item.aliases);
@@ -426,7 +419,7 @@ impl ItemCheck<'_, '_> {
                 first_published: now.clone(),
                 last_change: last.map_or(now.clone(), |l| l.max(now)),
                 feed_id: Some(self.item.tag(self.inputs.host)),
-                unlisted: self.item.visibility == Visibility::Unlisted,
+                unlisted: self.item.publication == Publication::Unlisted,
                 record: Some(hash),
                 fields: Some(rec.fields),
                 notices: rec.notices,
@@ -529,7 +522,7 @@ impl ItemCheck<'_, '_> {
 
     /// (b) A published listed item cannot vanish from every list by becoming unlisted.
     fn still_listed(&mut self, r: &Entry) -> bool {
-        if r.unlisted || self.item.visibility != Visibility::Unlisted {
+        if r.unlisted || self.item.publication != Publication::Unlisted {
             return true;
         }
         let message = format!(
@@ -660,7 +653,7 @@ impl ItemCheck<'_, '_> {
                 first_published: r.first_published.clone(),
                 last_change: last.map_or(r.last_change.clone(), |l| l.max(r.last_change.clone())),
                 feed_id: Some(item.tag(self.inputs.host)),
-                unlisted: item.visibility == Visibility::Unlisted,
+                unlisted: item.publication == Publication::Unlisted,
                 record: Some(hash),
                 fields: Some(rec.fields),
                 notices: rec.notices,

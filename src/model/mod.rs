@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod ledger;
+pub mod publication;
 pub mod record;
 pub mod slug;
 
@@ -13,22 +14,12 @@ use crate::markdown::Rendered;
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+pub use publication::{Publication, Surface};
 
 /// Index of an item in [`Site::items`]; valid only inside one `Site`.
 pub type ItemId = usize;
 
-/// Where an item may appear.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub enum Visibility {
-    /// Everywhere: its page, lists, feeds, sitemap, search, taxonomies.
-    Listed,
-    /// Withdrawn: its page (with the notice), feeds and sitemap; not lists.
-    Withdrawn,
-    /// Only its own page.
-    Unlisted,
-}
-
-/// Why a listed item carries a preview banner (only in `--drafts` builds).
+/// Why an item carries a preview banner (shown only by `--drafts` builds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Preview {
     /// A draft.
@@ -104,8 +95,8 @@ pub struct Item {
     pub tz_name: String,
     /// Summary from front matter (Markdown).
     pub summary: Option<String>,
-    /// Where it may appear.
-    pub visibility: Visibility,
+    /// Where it appears: decided once, in assembly (see [`publication`]).
+    pub publication: Publication,
     /// Preview banners.
     pub preview: Preview,
     /// Tags.
@@ -193,16 +184,9 @@ impl Item {
         }
     }
 
-    /// Whether it appears in lists, taxonomies and author pages.
-    pub fn is_listed(&self) -> bool {
-        self.visibility == Visibility::Listed
-    }
-
-    /// Whether it appears in feeds, sitemaps and the corrections list: listed or withdrawn,
-    /// and public (a `--drafts` preview shows drafts and embargoed items on pages and in
-    /// lists, but never announces them to feed readers or search engines).
-    pub fn in_feeds(&self) -> bool {
-        matches!(self.visibility, Visibility::Listed | Visibility::Withdrawn) && self.is_public()
+    /// Whether it appears on `surface` (see [`publication`]).
+    pub fn appears_in(&self, surface: Surface) -> bool {
+        self.publication.appears_in(surface)
     }
 
     /// The language the text is written in (differs from `lang` on fallback pages).
@@ -224,11 +208,6 @@ impl Item {
             .trim_start_matches("content/")
             .trim_end_matches(".md");
         format!("tag:{host},{day}:{path}")
-    }
-
-    /// Not a draft, not under embargo, not on standby.
-    pub fn is_public(&self) -> bool {
-        !self.preview.draft && self.preview.embargo.is_none() && !self.preview.standby
     }
 }
 
@@ -358,8 +337,6 @@ pub struct Site {
     /// Those drafts, assembled only so that their Markdown is checked (citations, footnotes):
     /// never rendered into a page, listed, fed, indexed or recorded.
     pub unpublished_drafts: Vec<Item>,
-    /// Standby items that were checked but are not written (not rendered as pages).
-    pub standby: Vec<ItemId>,
     /// Items by translation key, for the language switcher.
     pub translations: IndexMap<String, Vec<ItemId>>,
     /// The stable ids published items went out with, as the ledger keeps them (feeds use
@@ -381,11 +358,6 @@ impl Site {
             .flatten()
             .copied()
             .filter(move |&other| other != id)
-    }
-
-    /// Whether the item is written as a page (standby items are checked but not written).
-    pub fn is_written(&self, id: ItemId) -> bool {
-        !self.standby.contains(&id)
     }
 
     /// The authors that an item of this build names: only they get a page, a feed and an
@@ -410,8 +382,6 @@ impl Site {
     fn written_items(&self) -> impl Iterator<Item = &Item> {
         self.items
             .iter()
-            .enumerate()
-            .filter(|&(id, _)| self.is_written(id))
-            .map(|(_, item)| item)
+            .filter(|item| item.appears_in(Surface::Page))
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Claims, Output, RenderCtx};
 use crate::diag::Diagnostic;
+use crate::model::Surface;
 
 /// A redirect page: meta refresh, canonical link, and a plain link for people.
 fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
@@ -28,8 +29,8 @@ fn alias_file(alias: &str) -> String {
 pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
     let mut claims = Claims::of_site(ctx);
     let mut diags = Vec::new();
-    for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+    for item in &ctx.site.items {
+        if !item.appears_in(Surface::Aliases) {
             continue;
         }
         for alias in &item.aliases {
@@ -44,8 +45,8 @@ pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
 /// A redirect page for each alias, and `/` → `/LANG/` when the default language has a prefix.
 pub(super) fn outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let mut out = Vec::new();
-    for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+    for item in &ctx.site.items {
+        if !item.appears_in(Surface::Aliases) {
             continue;
         }
         let target = ctx.config.permalink(&ctx.config.url(&item.path));

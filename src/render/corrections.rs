@@ -5,7 +5,7 @@ use super::{Output, RenderCtx, feeds};
 use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::dates::rfc3339;
-use crate::model::Site;
+use crate::model::{Site, Surface};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -64,8 +64,8 @@ pub struct Entry<'s> {
 /// when `None`), newest first, each with a stable id.
 pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>) -> Vec<Entry<'s>> {
     let mut entries: Vec<Entry<'s>> = Vec::new();
-    for (id, item) in site.items.iter().enumerate() {
-        if !item.in_feeds() || !site.is_written(id) || lang.is_some_and(|l| l != item.lang) {
+    for item in &site.items {
+        if !item.appears_in(Surface::Corrections) || lang.is_some_and(|l| l != item.lang) {
             continue;
         }
         let url = config.url(&item.path);

@@ -7,7 +7,7 @@ use super::xml::escape as esc;
 use super::{Output, RenderCtx};
 use crate::config::{Config, FeedContent};
 use crate::dates::{rfc2822, rfc3339_utc};
-use crate::model::{ItemId, Site};
+use crate::model::{ItemId, Site, Surface};
 use jiff::Timestamp;
 use rayon::prelude::*;
 use serde_json::json;
@@ -79,7 +79,7 @@ pub fn item_tag(config: &Config, site: &Site, id: ItemId) -> String {
         .unwrap_or_else(|| site.items[id].tag(&host(config)))
 }
 
-/// Feed entries for items: those that are in feeds and written, newest first, at most `limit`.
+/// Feed entries for items: those that appear in [`Surface::Feeds`], newest first, at most `limit`.
 /// `withdrawn` gives the label of a withdrawal notice in an item's language.
 pub fn item_entries(
     site: &Site,
@@ -92,7 +92,7 @@ pub fn item_entries(
     let mut ids: Vec<ItemId> = ids
         .iter()
         .copied()
-        .filter(|&i| site.items[i].in_feeds() && site.is_written(i))
+        .filter(|&i| site.items[i].appears_in(Surface::Feeds))
         .collect();
     ids.sort_by(|&a, &b| {
         site.items[b]

@@ -9,7 +9,7 @@ use super::{RenderCtx, corrections, feeds, record, structured, template_errors, 
 use crate::config::Config;
 use crate::content::frontmatter::Kind;
 use crate::diag::Diagnostic;
-use crate::model::{ItemId, Site};
+use crate::model::{ItemId, Site, Surface};
 use serde_json::{Value, json};
 
 /// A page's own variables and its `translations`, built only when the page is rendered.
@@ -225,7 +225,7 @@ fn tera_context(
 
 fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
-        if !ctx.site.is_written(id) {
+        if !item.appears_in(Surface::Page) {
             continue;
         }
         let kind_template = format!("{}.html", item.kind.as_str());
@@ -503,7 +503,9 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a
         if !authors_in_use.contains(id.as_str()) {
             continue;
         }
-        let items: Vec<ItemId> = listed_sorted(site, |i| site.items[i].authors.contains(id));
+        let items: Vec<ItemId> = listed_sorted(site, Surface::AuthorLists, |i| {
+            site.items[i].authors.contains(id)
+        });
         let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
@@ -540,7 +542,7 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a
         if !sources_in_use.contains(s.id.as_str()) {
             continue;
         }
-        let citing: Vec<ItemId> = listed_sorted(site, |i| {
+        let citing: Vec<ItemId> = listed_sorted(site, Surface::SourceLists, |i| {
             site.items[i]
                 .rendered
                 .sources
@@ -572,10 +574,10 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a
     ));
 }
 
-/// Listed items matching `keep`, newest first.
-fn listed_sorted(site: &Site, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
+/// The items that appear on `surface` and match `keep`, newest first.
+fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -> Vec<ItemId> {
     let mut ids: Vec<ItemId> = (0..site.items.len())
-        .filter(|&i| site.items[i].is_listed() && keep(i))
+        .filter(|&i| site.items[i].appears_in(surface) && keep(i))
         .collect();
     ids.sort_by(|&a, &b| {
         site.items[b]

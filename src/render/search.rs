@@ -43,7 +43,7 @@
 use super::Output;
 use crate::config::Config;
 use crate::fingerprint::Fingerprint;
-use crate::model::{ItemId, Site};
+use crate::model::{ItemId, Site, Surface};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -391,17 +391,6 @@ pub fn markdown_text(md: &str, out: &mut String) {
     }
 }
 
-/// Whether an item belongs in the index: listed, written, and not a draft, embargoed or
-/// standby item shown by a preview build.
-pub fn is_indexed(site: &Site, id: ItemId) -> bool {
-    let item = &site.items[id];
-    item.is_listed()
-        && site.is_written(id)
-        && !item.preview.draft
-        && !item.preview.standby
-        && item.preview.embargo.is_none()
-}
-
 /// The tokens of one item with the best field each (in no particular order).
 fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
     let item = &site.items[id];
@@ -440,7 +429,7 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
 /// undated items last.
 fn doc_ids(site: &Site) -> Vec<ItemId> {
     let mut ids: Vec<ItemId> = (0..site.items.len())
-        .filter(|&id| is_indexed(site, id))
+        .filter(|&id| site.items[id].appears_in(Surface::Search))
         .collect();
     ids.sort_by(|&a, &b| {
         let (x, y) = (&site.items[a], &site.items[b]);
@@ -518,7 +507,7 @@ fn json_bytes(v: &Value) -> Vec<u8> {
     b
 }
 
-/// The search index files for the items of `site` that [`is_indexed`].
+/// The search index files for the items of `site` that appear in [`Surface::Search`].
 pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     let ids = doc_ids(site);
 

@@ -7,7 +7,7 @@ use super::Output;
 use super::xml::escape as esc;
 use crate::config::Config;
 use crate::dates::rfc3339_utc;
-use crate::model::Site;
+use crate::model::{Site, Surface};
 use jiff::{Timestamp, ToSpan};
 
 /// The most URLs one sitemap file may list (sitemaps.org).
@@ -117,6 +117,31 @@ pub fn encode_url(url: &str) -> String {
 /// The sitemap, the news sitemap and robots.txt.
 pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     let abs = |path: &str| encode_url(&config.permalink(&config.url(path)));
+    let mut urls = sitemap_urls(site, &abs);
+    urls.sort();
+    let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
+    let news = news_sitemap(site, config, now, &abs);
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        abs("/sitemap.xml"),
+        abs("/sitemap-news.xml")
+    );
+    out.extend([
+        Output {
+            path: "/sitemap-news.xml".into(),
+            bytes: news.into_bytes(),
+        },
+        Output {
+            path: "/robots.txt".into(),
+            bytes: robots.into_bytes(),
+        },
+    ]);
+    out
+}
+
+/// The `<url>` entries of the sitemap: every section list, and every item that appears in
+/// [`Surface::Sitemap`] with its translations as hreflang alternates.
+fn sitemap_urls(site: &Site, abs: &dyn Fn(&str) -> String) -> Vec<SitemapUrl> {
     let mut urls: Vec<SitemapUrl> = Vec::new();
     for section in &site.sections {
         let lastmod = section
@@ -136,7 +161,7 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         });
     }
     for (id, item) in site.items.iter().enumerate() {
-        if !item.in_feeds() || !site.is_written(id) {
+        if !item.appears_in(Surface::Sitemap) {
             continue;
         }
         let mut entry = format!("<url><loc>{}</loc>", esc(&abs(&item.path)));
@@ -144,7 +169,12 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         if let Some(t) = lastmod {
             entry.push_str(&format!("<lastmod>{}</lastmod>", rfc3339_utc(t)));
         }
-        let translations: Vec<usize> = site.translations_of(id).collect();
+        // Alternates are the translations that are in the sitemap themselves: an unlisted
+        // translation (or a stand-in, or a draft a preview shows) is named in no sitemap.
+        let translations: Vec<usize> = site
+            .translations_of(id)
+            .filter(|&t| site.items[t].appears_in(Surface::Sitemap))
+            .collect();
         if !translations.is_empty() {
             for t in std::iter::once(id).chain(translations) {
                 let other = &site.items[t];
@@ -162,18 +192,24 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
             lastmod,
         });
     }
-    urls.sort();
-    let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
+    urls
+}
 
+/// The Google News sitemap: the items of the last two days that appear in
+/// [`Surface::NewsSitemap`], newest first.
+fn news_sitemap(
+    site: &Site,
+    config: &Config,
+    now: Timestamp,
+    abs: &dyn Fn(&str) -> String,
+) -> String {
     let since = now.checked_sub(48.hours()).unwrap_or(now);
     let mut news = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
     );
     let mut recent: Vec<usize> = (0..site.items.len())
         .filter(|&i| {
-            site.items[i].is_listed()
-                && site.items[i].is_public()
-                && site.is_written(i)
+            site.items[i].appears_in(Surface::NewsSitemap)
                 && site.items[i].date.is_some_and(|d| d >= since && d <= now)
         })
         .collect();
@@ -196,22 +232,7 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
         ));
     }
     news.push_str("</urlset>\n");
-    let robots = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-        abs("/sitemap.xml"),
-        abs("/sitemap-news.xml")
-    );
-    out.extend([
-        Output {
-            path: "/sitemap-news.xml".into(),
-            bytes: news.into_bytes(),
-        },
-        Output {
-            path: "/robots.txt".into(),
-            bytes: robots.into_bytes(),
-        },
-    ]);
-    out
+    news
 }
 
 #[cfg(test)]

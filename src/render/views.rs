@@ -7,7 +7,7 @@ use crate::content::frontmatter::NoticeKind;
 use crate::content::frontmatter::{Kind, SourceRaw};
 use crate::dates::rfc3339;
 use crate::markdown::TocEntry;
-use crate::model::{Item, ItemId, Site, TaxonomyName, Visibility};
+use crate::model::{Item, ItemId, Site, TaxonomyName};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -281,7 +281,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
         draft: item.preview.draft,
         standby: item.preview.standby,
         embargo: item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
-        unlisted: item.visibility == Visibility::Unlisted,
+        unlisted: item.publication.is_unlisted(),
         withdrawn: item.withdrawn.as_ref().map(|w| WithdrawnView {
             date: rfc3339(w.date, &item.tz),
             reason: &r.withdrawn,
