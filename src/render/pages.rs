@@ -317,101 +317,117 @@ fn paginate<'a>(
 }
 
 fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
-    let config = ctx.config;
     for section in &ctx.site.sections {
-        let view = move || {
-            json!({
-                "title": section.title,
-                "description": section.description,
-                "content": section.content_html,
-                "url": config.url(&section.path),
-                "permalink": config.permalink(&config.url(&section.path)),
-                "lang": section.lang,
-                "subsections": section.children.iter().map(|&c| {
-                    let s = &ctx.site.sections[c];
-                    json!({"title": s.title, "url": config.url(&s.path)})
-                }).collect::<Vec<_>>(),
-                "extra": section.extra,
-            })
-        };
-        let translations = move || {
-            let dir = section.dir.clone();
-            lang_alternates(config, &section.lang, |l| {
-                if dir.is_empty() {
-                    format!("{}/", config.lang_prefix(l))
-                } else {
-                    format!("{}/{dir}/", config.lang_prefix(l))
-                }
-            })
-        };
         if section.dir.is_empty() {
-            let items = &ctx.site.items;
-            let pick = |kinds: &[Kind]| -> Vec<ItemId> {
-                section
-                    .items
-                    .iter()
-                    .copied()
-                    .filter(|&i| kinds.contains(&items[i].kind))
-                    .take(10)
-                    .collect()
-            };
-            let home_items: Vec<ItemId> = section
-                .items
-                .iter()
-                .copied()
-                .take(section.paginate_by)
-                .collect();
-            let (press, posts, factsheets) = (
-                pick(&[Kind::Release, Kind::Statement]),
-                pick(&[Kind::Post]),
-                pick(&[Kind::Factsheet]),
-            );
-            let mut deps: Vec<ItemId> = home_items
-                .iter()
-                .chain(&press)
-                .chain(&posts)
-                .chain(&factsheets)
-                .copied()
-                .collect();
-            deps.sort_unstable();
-            deps.dedup();
-            jobs.push(PageJob::new("index.html", &section.lang, &section.path, owner_of(section), deps, move || {
-                let latest = json!({"press": ctx.summaries_of(&press), "posts": ctx.summaries_of(&posts), "factsheets": ctx.summaries_of(&factsheets)});
-                (
-                    vec![
-                        ("section", with_pages(&view(), ctx.summaries_of(&home_items))),
-                        ("latest", latest),
-                    ],
-                    translations(),
-                )
-            }));
+            jobs.push(home_job(ctx, section));
             continue;
         }
-        for (path, deps, paginator) in
+        for (path, shows, paginator) in
             paginate(ctx, &section.path, &section.items, section.paginate_by)
         {
-            jobs.push(
-                PageJob::new(
-                    "section.html",
-                    &section.lang,
-                    path,
-                    owner_of(section),
-                    deps,
-                    move || {
-                        let paginator = paginator();
-                        (
-                            vec![
-                                ("section", with_pages(&view(), paginator["pages"].clone())),
-                                ("paginator", paginator),
-                            ],
-                            translations(),
-                        )
-                    },
+            let vars = move || {
+                let paginator = paginator();
+                let pages = paginator["pages"].clone();
+                (
+                    vec![
+                        ("section", with_pages(&section_view(ctx, section), pages)),
+                        ("paginator", paginator),
+                    ],
+                    section_translations(ctx.config, section),
                 )
-                .of_list(&section.path),
+            };
+            let job = PageJob::new(
+                "section.html",
+                &section.lang,
+                path,
+                owner_of(section),
+                shows,
+                vars,
             );
+            jobs.push(job.of_list(&section.path));
         }
     }
+}
+
+/// A language's home page: its latest items, and the latest releases and statements, posts
+/// and fact sheets.
+fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> PageJob<'a> {
+    let items = &ctx.site.items;
+    let pick = |kinds: &[Kind]| -> Vec<ItemId> {
+        section
+            .items
+            .iter()
+            .copied()
+            .filter(|&i| kinds.contains(&items[i].kind))
+            .take(10)
+            .collect()
+    };
+    let home_items: Vec<ItemId> = section
+        .items
+        .iter()
+        .copied()
+        .take(section.paginate_by)
+        .collect();
+    let (press, posts, factsheets) = (
+        pick(&[Kind::Release, Kind::Statement]),
+        pick(&[Kind::Post]),
+        pick(&[Kind::Factsheet]),
+    );
+    let mut shows: Vec<ItemId> = home_items
+        .iter()
+        .chain(&press)
+        .chain(&posts)
+        .chain(&factsheets)
+        .copied()
+        .collect();
+    shows.sort_unstable();
+    shows.dedup();
+    let vars = move || {
+        let latest = json!({"press": ctx.summaries_of(&press), "posts": ctx.summaries_of(&posts), "factsheets": ctx.summaries_of(&factsheets)});
+        let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
+        (
+            vec![("section", view), ("latest", latest)],
+            section_translations(ctx.config, section),
+        )
+    };
+    PageJob::new(
+        "index.html",
+        &section.lang,
+        &section.path,
+        owner_of(section),
+        shows,
+        vars,
+    )
+}
+
+/// A section as its list page sees it.
+fn section_view(ctx: &RenderCtx<'_>, section: &crate::model::Section) -> Value {
+    let config = ctx.config;
+    json!({
+        "title": section.title,
+        "description": section.description,
+        "content": section.content_html,
+        "url": config.url(&section.path),
+        "permalink": config.permalink(&config.url(&section.path)),
+        "lang": section.lang,
+        "subsections": section.children.iter().map(|&c| {
+            let s = &ctx.site.sections[c];
+            json!({"title": s.title, "url": config.url(&s.path)})
+        }).collect::<Vec<_>>(),
+        "extra": section.extra,
+    })
+}
+
+/// The section's folder in the other languages.
+fn section_translations(config: &Config, section: &crate::model::Section) -> Vec<Value> {
+    let dir = &section.dir;
+    lang_alternates(config, &section.lang, |l| {
+        if dir.is_empty() {
+            format!("{}/", config.lang_prefix(l))
+        } else {
+            format!("{}/{dir}/", config.lang_prefix(l))
+        }
+    })
 }
 
 /// A list view with `pages` set to the items shown on this page. Giving every page of a
@@ -493,12 +509,16 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 }
 
 fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
-    let config = ctx.config;
-    let site = ctx.site;
+    author_jobs(ctx, jobs);
+    source_jobs(ctx, jobs);
+}
+
+/// A page per author an item of this build names (paginated), and the authors page.
+fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
-    let urls = Urls { config };
     let mut authors = Vec::new();
-    let (authors_in_use, sources_in_use) = (site.authors_in_use(), site.sources_in_use());
+    let authors_in_use = site.authors_in_use();
     for (id, person) in &site.authors {
         if !authors_in_use.contains(id.as_str()) {
             continue;
@@ -536,7 +556,14 @@ fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a
         vec![],
         move || (vec![("authors", Value::Array(authors))], vec![]),
     ));
+}
 
+/// A page per site-wide source an item of this build cites, and the sources page.
+fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let (config, site) = (ctx.config, ctx.site);
+    let lang = config.default_language.clone();
+    let urls = Urls { config };
+    let sources_in_use = site.sources_in_use();
     let mut sources = Vec::new();
     for s in &site.sources {
         if !sources_in_use.contains(s.id.as_str()) {
