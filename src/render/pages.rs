@@ -235,19 +235,36 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
             "page.html".into()
         };
         let section = &ctx.site.sections[item.section];
-        jobs.push(PageJob::new(template, &item.lang, &item.path, &item.src.rel, vec![id], move || {
-            let page = item_page(ctx.site, ctx.config, id);
-            let translations = page.translations.iter().map(views::to_value).collect();
-            let page = views::to_value(&page);
-            (
-                vec![
-                    ("page", page),
-                    ("section", json!({"title": section.title, "url": ctx.config.url(&section.path), "lang": section.lang})),
-                    ("jsonld", Value::String(structured::item_jsonld(ctx.site, ctx.config, id))),
-                ],
-                translations,
-            )
-        }));
+        jobs.push(PageJob::new(
+            template,
+            &item.lang,
+            &item.path,
+            &item.src.rel,
+            vec![id],
+            move || {
+                let page = item_page(ctx.site, ctx.config, id);
+                let translations = page.translations.iter().map(views::to_value).collect();
+                let page = views::to_value(&page);
+                (
+                    vec![
+                        ("page", page),
+                        (
+                            "section",
+                            views::to_value(&views::SectionRef {
+                                title: &section.title,
+                                url: ctx.config.url(&section.path),
+                                lang: &section.lang,
+                            }),
+                        ),
+                        (
+                            "jsonld",
+                            Value::String(structured::item_jsonld(ctx.site, ctx.config, id)),
+                        ),
+                    ],
+                    translations,
+                )
+            },
+        ));
     }
 }
 
@@ -263,7 +280,13 @@ fn lang_alternates(
         .filter(|l| l.code != lang)
         .map(|l| {
             let url = config.url(&path_in_lang(&l.code));
-            json!({"lang": l.code, "name": l.name, "permalink": config.permalink(&url), "url": url, "title": l.title})
+            views::to_value(&views::Alternate {
+                lang: &l.code,
+                name: &l.name,
+                permalink: config.permalink(&url),
+                url,
+                title: &l.title,
+            })
         })
         .collect()
 }
@@ -284,7 +307,11 @@ fn paginate<'a>(
     base: &str,
     ids: &[ItemId],
     per_page: usize,
-) -> Vec<(String, Vec<ItemId>, impl FnOnce() -> Value + Send + 'a)> {
+) -> Vec<(
+    String,
+    Vec<ItemId>,
+    impl FnOnce() -> views::Paginator + Send + 'a,
+)> {
     let per_page = per_page.max(1);
     let total = ids.len().div_ceil(per_page).max(1);
     (1..=total)
@@ -296,22 +323,22 @@ fn paginate<'a>(
                 .copied()
                 .collect::<Vec<_>>();
             let list = base.to_string();
-            let deps = chunk.clone();
+            let shows = chunk.clone();
             let paginator = move || {
                 let url = |k: usize| ctx.config.url(&page_path(&list, k));
-                json!({
-                    "pages": ctx.summaries_of(&chunk),
-                    "current_index": n,
-                    "number_pagers": total,
-                    "total_pages": total,
-                    "paginate_by": per_page,
-                    "first": url(1),
-                    "last": url(total),
-                    "previous": (n > 1).then(|| url(n - 1)),
-                    "next": (n < total).then(|| url(n + 1)),
-                })
+                views::Paginator {
+                    pages: ctx.summaries_of(&chunk),
+                    current_index: n,
+                    number_pagers: total,
+                    total_pages: total,
+                    paginate_by: per_page,
+                    first: url(1),
+                    last: url(total),
+                    previous: (n > 1).then(|| url(n - 1)),
+                    next: (n < total).then(|| url(n + 1)),
+                }
             };
-            (page_path(base, n), deps, paginator)
+            (page_path(base, n), shows, paginator)
         })
         .collect()
 }
@@ -327,11 +354,11 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         {
             let vars = move || {
                 let paginator = paginator();
-                let pages = paginator["pages"].clone();
+                let pages = paginator.pages.clone();
                 (
                     vec![
                         ("section", with_pages(&section_view(ctx, section), pages)),
-                        ("paginator", paginator),
+                        ("paginator", views::to_value(&paginator)),
                     ],
                     section_translations(ctx.config, section),
                 )
@@ -490,7 +517,8 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                         deps,
                         move || {
                             let paginator = paginator();
-                            term_view["pages"] = paginator["pages"].clone();
+                            term_view["pages"] = paginator.pages.clone().into();
+                            let paginator = views::to_value(&paginator);
                             (
                                 vec![
                                     ("taxonomy", Value::clone(&taxonomy)),
@@ -540,7 +568,8 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     deps,
                     move || {
                         let paginator = paginator();
-                        view["pages"] = paginator["pages"].clone();
+                        view["pages"] = paginator.pages.clone().into();
+                        let paginator = views::to_value(&paginator);
                         (vec![("author", view), ("paginator", paginator)], vec![])
                     },
                 )

@@ -489,3 +489,52 @@ pub fn source_view<'a>(
         page_url: site_wide.then(|| urls.url(&format!("/sources/{}/", s.id))),
     }
 }
+
+/// Where a paginated list's page stands, and the items it shows.
+#[derive(Serialize)]
+pub struct Paginator {
+    /// The summaries of the items on this page.
+    pub pages: Vec<Value>,
+    /// This page's number, from 1.
+    pub current_index: usize,
+    /// How many pages (Zola's name).
+    pub number_pagers: usize,
+    /// How many pages.
+    pub total_pages: usize,
+    /// Items per page.
+    pub paginate_by: usize,
+    /// The first page's URL.
+    pub first: String,
+    /// The last page's URL.
+    pub last: String,
+    /// The previous page's URL.
+    pub previous: Option<String>,
+    /// The next page's URL.
+    pub next: Option<String>,
+}
+
+/// A page that exists in every language, in another language.
+#[derive(Serialize)]
+pub struct Alternate<'a> {
+    /// Language code.
+    pub lang: &'a str,
+    /// Language name.
+    pub name: &'a str,
+    /// Absolute URL.
+    pub permalink: String,
+    /// URL.
+    pub url: String,
+    /// The language's site title.
+    pub title: &'a str,
+}
+
+/// An item page's section.
+#[derive(Serialize)]
+pub struct SectionRef<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+    /// Language.
+    pub lang: &'a str,
+}
