@@ -27,6 +27,7 @@ pub mod error;
 pub mod external;
 pub mod fingerprint;
 pub mod incremental;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod options;
@@ -35,6 +36,7 @@ pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod slug;
 
 use diag::Diagnostic;
 pub use error::{Error, Result};
@@ -85,11 +87,11 @@ pub struct Built {
     /// None when the ledger has problems (a preview shows them as warnings).
     pub publication: Option<publish::Pending>,
     /// Where the public publication record of this output ends (None: the ledger had problems).
-    pub record_head: Option<deploy::manifest::RecordHead>,
+    pub record_head: Option<manifest::RecordHead>,
     /// The site's `base_url` (after `--base-url`).
     pub base_url: String,
     /// What [`build`] wrote: every file with its hash (written as `.pressroom-manifest.json`).
-    pub manifest: Option<deploy::manifest::Manifest>,
+    pub manifest: Option<manifest::Manifest>,
     /// How long each phase took, in order (`build --timings` prints them).
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -334,9 +336,9 @@ fn audit(
 }
 
 /// Where the public publication record of `next` ends (kept by a deployment's manifest).
-fn record_head(next: &model::ledger::Ledger) -> deploy::manifest::RecordHead {
+fn record_head(next: &model::ledger::Ledger) -> manifest::RecordHead {
     let links = model::ledger::chain(&next.events);
-    deploy::manifest::RecordHead {
+    manifest::RecordHead {
         events: links.len(),
         head: links.last().cloned().unwrap_or_default(),
     }
@@ -408,7 +410,7 @@ fn write(
     if let Some(progress) = &opts.progress {
         progress.tell(&format!("all {} items", built.items));
     }
-    let header = deploy::manifest::Header {
+    let header = manifest::Header {
         base_url: built.base_url.clone(),
         next_embargo_lift: built.next_embargo.map(dates::rfc3339_utc),
         drafts: opts.drafts,

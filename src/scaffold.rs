@@ -8,7 +8,7 @@ use crate::content::placeholders::{
 };
 use crate::deploy::workflow::{InstallSource, Schedule, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
-use crate::model::slug::{slugify, strip_date_prefix};
+use crate::slug::{slugify, strip_date_prefix};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
 

@@ -175,13 +175,4 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
     }
 }
 
-/// `text` in Unicode normalization form C: the same word typed on two systems (é as one
-/// character or as e and a combining accent) becomes the same string, so it gives one slug
-/// and matches one id.
-pub fn nfc(text: &str) -> String {
-    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_string(),
-        _ => text.nfc().collect(),
-    }
-}
+pub use crate::slug::nfc;

@@ -16,12 +16,11 @@
 //! content errors, which a deploy cannot have), and its message says whether anything changed.
 
 pub mod file;
-pub mod manifest;
 pub mod s3;
 pub mod workflow;
 
 use crate::error::{Error, Result};
-use manifest::{Entry, Manifest};
+use crate::manifest::{self, Entry, Manifest};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -14,8 +14,8 @@
 //! the last, S3 answers a missing manifest with 403 instead of 404).
 
 use super::{ObjectMeta, Parts, Target};
-use crate::deploy::manifest;
 use crate::error::{Error, Result};
+use crate::manifest;
 use rusty_s3::actions::CreateMultipartUpload;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use std::time::Duration;

@@ -351,7 +351,7 @@ impl<'a> PageCtx<'a> {
                     if let Some((level, id, inner, title)) = heading.take() {
                         let id = self.unique_id(
                             id.map(|i| i.to_string())
-                                .unwrap_or_else(|| crate::model::slug::slugify(&title)),
+                                .unwrap_or_else(|| crate::slug::slugify(&title)),
                         );
                         toc.push((level as u8, id.clone(), title.trim().to_string()));
                         events.push(Event::Start(Tag::Heading {

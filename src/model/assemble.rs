@@ -2,7 +2,6 @@
 //! dates in their time zones, visibility (drafts, embargo, standby), slugs and URLs, sections,
 //! taxonomies and translations, and reports what is inconsistent.
 
-use super::slug::{collation_key, slugify, strip_date_prefix};
 use super::{
     Item, ItemId, Notice, Preview, Publication, Section, Site, Surface, Taxonomy, TaxonomyName,
     Term, Update, Withdrawal, Withheld,
@@ -13,6 +12,7 @@ use crate::content::{Content, ParsedItem, ParsedSection};
 use crate::dates::{parse_in, time_zone};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::options::BuildOptions;
+use crate::slug::{collation_key, slugify, strip_date_prefix};
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -5,7 +5,6 @@ pub mod assemble;
 pub mod ledger;
 pub mod publication;
 pub mod record;
-pub mod slug;
 
 use crate::content::SourceFile;
 use crate::content::data::Person;

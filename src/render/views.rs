@@ -161,7 +161,7 @@ fn term_views<'a>(
     names
         .iter()
         .map(|name| {
-            let slug = crate::model::slug::slugify(name);
+            let slug = crate::slug::slugify(name);
             let exists = terms.is_some_and(|t| t.terms.iter().any(|term| term.slug == slug));
             let url = exists.then(|| urls.url(&urls.term_path(&item.lang, taxonomy, &slug)));
             TermView { name, slug, url }

@@ -1,11 +1,22 @@
 //! Slugs that stay readable in every script, and sort keys that follow each language's
 //! alphabet (Swedish å, ä, ö after z).
 
+/// `text` in Unicode normalization form C: the same word typed on two systems (é as one
+/// character or as e and a combining accent) becomes the same string, so it gives one slug
+/// and matches one id.
+pub fn nfc(text: &str) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}
+
 /// Lower-cases and keeps letters and digits of any script, joining the rest with `-`.
 /// A Korean or Japanese title keeps its characters: "서울 공장" → "서울-공장".
 /// The text is put in NFC first: "été" typed with combining accents gives the same slug.
 pub fn slugify(text: &str) -> String {
-    let text = crate::content::nfc(text);
+    let text = nfc(text);
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
