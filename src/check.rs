@@ -128,11 +128,7 @@ fn links(
     extra: &HashSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let owner: HashMap<String, &Item> = site
-        .items
-        .iter()
-        .map(|i| (format!("{}index.html", i.path), i))
-        .collect();
+    let owner: HashMap<String, &Item> = site.items.iter().map(|i| (i.path.file(), i)).collect();
     let ids: HashMap<&str, HashSet<String>> = outputs
         .iter()
         .filter(|o| o.path.ends_with(".html"))

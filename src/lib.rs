@@ -32,6 +32,7 @@ pub mod markdown;
 pub mod model;
 pub mod options;
 pub mod output;
+pub mod paths;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

@@ -80,7 +80,7 @@ impl Incremental {
         let items: Vec<(String, String)> = site
             .items
             .iter()
-            .map(|i| (i.src.rel.clone(), i.path.clone()))
+            .map(|i| (i.src.rel.clone(), i.path.to_string()))
             .collect();
         let last = self.last.take();
         let mut changed: HashSet<ItemId> = HashSet::new();

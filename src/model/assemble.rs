@@ -267,7 +267,7 @@ fn withheld(p: &ParsedItem, checked: Checked, placed: Placed, until: Timestamp) 
         rel: p.src.rel.clone(),
         title: checked.title,
         slug: placed.slug,
-        path: placed.path,
+        path: placed.path.into(),
         aliases: placed.aliases,
         translation_key: placed.translation_key,
         until,
@@ -587,7 +587,7 @@ fn into_item(
         kind,
         title,
         slug,
-        path,
+        path: path.into(),
         section: 0,
         date,
         updated_explicit,
@@ -785,7 +785,7 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
             item: None,
         }));
     for claim in claims {
-        for path in std::iter::once(claim.path).chain(claim.aliases) {
+        for path in std::iter::once(claim.path).chain(claim.aliases.iter().map(String::as_str)) {
             if generated(path) {
                 let (what, (line, col)) = if path == claim.path {
                     ("its URL", (1, 1))
@@ -803,8 +803,11 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        for (i, path) in std::iter::once(claim.path).chain(claim.aliases).enumerate() {
-            if let Some(other) = owners.insert(path.clone(), (claim, i > 0)) {
+        for (i, path) in std::iter::once(claim.path)
+            .chain(claim.aliases.iter().map(String::as_str))
+            .enumerate()
+        {
+            if let Some(other) = owners.insert(path.to_string(), (claim, i > 0)) {
                 diags.push(url_collision(path, (claim, i > 0), other));
             }
         }
@@ -849,7 +852,7 @@ fn url_collision(path: &str, this: (Claim<'_>, bool), other: (Claim<'_>, bool)) 
 #[derive(Clone, Copy)]
 struct Claim<'a> {
     rel: &'a str,
-    path: &'a String,
+    path: &'a str,
     aliases: &'a [String],
     item: Option<&'a Item>,
 }
@@ -1007,7 +1010,7 @@ fn new_section(
         dir,
         lang,
         title,
-        path,
+        path: path.into(),
     }
 }
 
@@ -1117,7 +1120,7 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
     let mut taken: BTreeSet<String> = site
         .items
         .iter()
-        .flat_map(|i| std::iter::once(i.path.clone()).chain(i.aliases.iter().cloned()))
+        .flat_map(|i| std::iter::once(i.path.to_string()).chain(i.aliases.iter().cloned()))
         .collect();
     let originals: Vec<usize> = (0..site.items.len())
         .filter(|&id| {
@@ -1140,7 +1143,7 @@ fn add_fallbacks(config: &Config, site: &mut Site) {
             }
             let mut stand_in = original.clone();
             stand_in.lang = lang.code.clone();
-            stand_in.path = path.clone();
+            stand_in.path = path.clone().into();
             stand_in.fallback = Some(default.clone());
             stand_in.publication = Publication::StandIn;
             stand_in.aliases = Vec::new();

@@ -295,8 +295,9 @@ fn renamed_files(site: &Site, ledger: &Ledger) -> BTreeMap<ItemId, String> {
         if !item.appears_in(Surface::Ledger) || ledger.items.contains_key(&item.src.rel) {
             continue;
         }
-        let urls = std::iter::once(&item.path).chain(&item.aliases);
-        if let Some(old) = urls.into_iter().find_map(|u| gone.remove(u.as_str())) {
+        let urls =
+            std::iter::once(item.path.as_str()).chain(item.aliases.iter().map(String::as_str));
+        if let Some(old) = urls.into_iter().find_map(|u| gone.remove(u)) {
             out.insert(id, old.to_string());
         }
     }
@@ -404,7 +405,7 @@ impl ItemCheck<'_, '_> {
         let source = self.source().to_string();
         self.out.next.events.push(Event {
             source: source.clone(),
-            url: self.item.path.clone(),
+            url: self.item.path.to_string(),
             event: "published".into(),
             date: now.clone(),
             record: hash.clone(),
@@ -415,7 +416,7 @@ impl ItemCheck<'_, '_> {
         self.out.next.items.insert(
             source,
             Entry {
-                url: self.item.path.clone(),
+                url: self.item.path.to_string(),
                 first_published: now.clone(),
                 last_change: last.map_or(now.clone(), |l| l.max(now)),
                 feed_id: Some(self.item.tag(self.inputs.host)),
@@ -450,7 +451,7 @@ impl ItemCheck<'_, '_> {
         }
         let hash = rec.hash();
         let mut entry = r.clone();
-        let moved = r.url != self.item.path || self.renamed_from.is_some();
+        let moved = r.url != *self.item.path || self.renamed_from.is_some();
         if entry.feed_id.is_none() {
             entry.feed_id = Some(self.item.tag(self.inputs.host));
             self.out
@@ -463,7 +464,7 @@ impl ItemCheck<'_, '_> {
                 // entry for an item names its file and URL.
                 self.out.next.events.push(Event {
                     source: self.source().into(),
-                    url: self.item.path.clone(),
+                    url: self.item.path.to_string(),
                     event: "moved".into(),
                     date: crate::dates::rfc3339_utc(self.inputs.now),
                     record: hash.clone(),
@@ -472,7 +473,7 @@ impl ItemCheck<'_, '_> {
             for n in &notices.added {
                 self.out.next.events.push(Event {
                     source: self.source().into(),
-                    url: self.item.path.clone(),
+                    url: self.item.path.to_string(),
                     event: n.kind.clone(),
                     date: n.date.clone(),
                     record: hash.clone(),
@@ -491,7 +492,7 @@ impl ItemCheck<'_, '_> {
                     self.source()
                 )
             });
-            entry.url = self.item.path.clone();
+            entry.url = self.item.path.to_string();
             entry.record = Some(hash);
             entry.fields = Some(rec.fields);
             entry.notices = rec.notices;
@@ -636,7 +637,7 @@ impl ItemCheck<'_, '_> {
         let hash = rec.hash();
         self.out.next.events.push(Event {
             source: self.source().into(),
-            url: item.path.clone(),
+            url: item.path.to_string(),
             event: "published".into(),
             date: r.first_published.clone(),
             record: hash.clone(),
@@ -649,7 +650,7 @@ impl ItemCheck<'_, '_> {
         self.out.next.items.insert(
             self.source().into(),
             Entry {
-                url: item.path.clone(),
+                url: item.path.to_string(),
                 first_published: r.first_published.clone(),
                 last_change: last.map_or(r.last_change.clone(), |l| l.max(r.last_change.clone())),
                 feed_id: Some(item.tag(self.inputs.host)),

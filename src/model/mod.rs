@@ -10,6 +10,7 @@ use crate::content::SourceFile;
 use crate::content::data::Person;
 use crate::content::frontmatter::{Kind, NoticeKind, SortBy, SourceRaw};
 use crate::markdown::Rendered;
+use crate::paths::SitePath;
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -80,7 +81,7 @@ pub struct Item {
     /// URL slug.
     pub slug: String,
     /// Site path of its page, without base path: `/fr/press/launch/`.
-    pub path: String,
+    pub path: SitePath,
     /// Index in [`Site::sections`].
     pub section: usize,
     /// Publication time.
@@ -222,7 +223,7 @@ pub struct Section {
     /// Description.
     pub description: Option<String>,
     /// Site path: `/`, `/press/`, `/fr/press/`.
-    pub path: String,
+    pub path: SitePath,
     /// The `_index.md` body (Markdown) and its file, if there is one.
     pub body: Option<(SourceFile, String)>,
     /// Rendered body.
@@ -303,7 +304,7 @@ pub struct Withheld {
     /// Slug.
     pub slug: String,
     /// Site path it will have.
-    pub path: String,
+    pub path: SitePath,
     /// The redirects it will have (checked for collisions now, written when it is out).
     pub aliases: Vec<String>,
     /// Shared with its translations (which may be public already).

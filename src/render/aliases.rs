@@ -16,11 +16,7 @@ fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
 
 /// The file an alias's redirect page is written to.
 fn alias_file(alias: &str) -> String {
-    if alias.ends_with('/') {
-        format!("{alias}index.html")
-    } else {
-        alias.to_string()
-    }
+    crate::paths::SitePath::from(alias).file()
 }
 
 /// Every alias that would take a file something else writes (see [`Claims`]): an error at

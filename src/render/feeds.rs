@@ -309,7 +309,7 @@ pub(super) fn plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<Ite
             })
             .collect();
         plan.push((
-            section.path.clone(),
+            section.path.to_string(),
             format!(
                 "{} — {}",
                 section.title,

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::frontmatter::Kind;
 use crate::diag::Diagnostic;
 use crate::model::{ItemId, Site, Surface};
+use crate::paths::SitePath;
 use serde_json::{Value, json};
 
 /// A page's own variables and its `translations`, built only when the page is rendered.
@@ -23,7 +24,7 @@ pub struct PageJob<'a> {
     /// The page's language.
     pub lang: String,
     /// Its site path (`/press/launch/`, `/404.html`).
-    pub path: String,
+    pub path: SitePath,
     /// The first page of the list this page belongs to (its own path unless it is page 2, 3,
     /// … of a paginated list): whose feeds the page links to.
     list: String,
@@ -40,7 +41,7 @@ impl<'a> PageJob<'a> {
     fn new(
         template: impl Into<String>,
         lang: impl Into<String>,
-        path: impl Into<String>,
+        path: impl Into<SitePath>,
         owner: impl Into<String>,
         shows: Vec<ItemId>,
         vars: impl FnOnce() -> Vars + Send + 'a,
@@ -49,7 +50,7 @@ impl<'a> PageJob<'a> {
         PageJob {
             template: template.into(),
             lang: lang.into(),
-            list: path.clone(),
+            list: path.to_string(),
             path,
             owner: owner.into(),
             shows,
@@ -65,11 +66,7 @@ impl<'a> PageJob<'a> {
 
     /// The output file: `index.html` in the folder of a folder path.
     pub fn file(&self) -> String {
-        if self.path.ends_with('/') {
-            format!("{}index.html", self.path)
-        } else {
-            self.path.clone()
-        }
+        self.path.file()
     }
 
     /// Builds everything the template reads. Fails (naming the page) only when the variables
@@ -125,7 +122,7 @@ pub struct PageContext {
     /// The page's language.
     pub lang: String,
     /// Its site path.
-    pub path: String,
+    pub path: SitePath,
     /// Its output file.
     pub file: String,
     owner: String,

@@ -740,7 +740,7 @@ impl Incremental {
             .copied()
             .filter(|&n| {
                 moved
-                    .get(&site.items[ids[n]].path)
+                    .get(site.items[ids[n]].path.as_str())
                     .is_none_or(|(k, _)| *k != keys[n])
             })
             .collect();
@@ -823,7 +823,7 @@ impl Incremental {
             .zip(records)
             .enumerate()
             .map(|(n, (&id, record))| {
-                let path = site.items[id].path.clone();
+                let path = site.items[id].path.to_string();
                 let tokens = match tokens.remove(&n) {
                     Some(t) => t,
                     None => moved.remove(&path).map(|(_, t)| t).unwrap_or_default(),

@@ -155,7 +155,7 @@ fn sitemap_urls(site: &Site, abs: &dyn Fn(&str) -> String) -> Vec<SitemapUrl> {
         }
         entry.push_str("</url>\n");
         urls.push(SitemapUrl {
-            path: section.path.clone(),
+            path: section.path.to_string(),
             xml: entry,
             lastmod,
         });
@@ -187,7 +187,7 @@ fn sitemap_urls(site: &Site, abs: &dyn Fn(&str) -> String) -> Vec<SitemapUrl> {
         }
         entry.push_str("</url>\n");
         urls.push(SitemapUrl {
-            path: item.path.clone(),
+            path: item.path.to_string(),
             xml: entry,
             lastmod,
         });
