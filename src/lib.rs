@@ -7,7 +7,7 @@
 //! 3. `model::assemble::assemble` — the [`model::Site`]: items, sections, taxonomies, people,
 //!    sources, URLs, what is published and where it appears;
 //! 4. `markdown::render_all` — each item's Markdown, citations and notices rendered;
-//! 5. [`ledger_stage`] — the site checked against `published.lock`, the ledger this output
+//! 5. [`publish::ledger_stage`] — the site checked against `published.lock`, the ledger this output
 //!    records when it goes online;
 //! 6. `render::theme::Theme::load`, then `render::render_site` — every page and
 //!    [`render::Artifact`] (feeds, sitemaps, search, redirects, the public record);
@@ -130,91 +130,59 @@ impl Stopwatch {
     }
 }
 
-/// What the ledger stage decided: what this build's output records when it goes online.
-#[derive(Debug, Default)]
-pub struct LedgerStep {
-    /// The pending ledger (None when the ledger has errors or could not be read).
-    pub pending: Option<publish::Pending>,
-    /// The ledger once this output is online, for the public record.
-    pub next: Option<model::ledger::Ledger>,
+/// The pipeline: loads, checks and renders the site. Generated files go to `stream` as they
+/// are rendered (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
+fn render(
+    opts: &BuildOptions,
+    stream: Option<&dyn render::Sink>,
+) -> std::result::Result<Built, Failure> {
+    let mut watch = Stopwatch::start(opts.progress.clone());
+    let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
+    let mut diags = Vec::new();
+    let content = content::load(&config, &mut diags);
+    watch.lap("load content");
+    let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
+    watch.lap("assemble");
+    markdown::render_all(&mut site, &config, &mut diags);
+    watch.lap("markdown");
+    let hashes = model::ledger::body_hashes(&site);
+    let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
+    let ledger = publish::ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut parse);
+    watch.lap("ledger");
+    let theme =
+        Theme::load(&config, &mut diags).map_err(|e| fail(e, std::mem::take(&mut diags)))?;
+    let ctx =
+        render::RenderCtx::new(&site, &config, &theme, opts).with_record(ledger.next.as_ref());
+    stop_on_errors(&ctx, &mut diags)?;
+    watch.lap("theme");
+    let kept = render::Keep::default();
+    render::render_site(&ctx, &mut diags, stream.unwrap_or(&kept));
+    watch.lap("render");
+    let outputs = kept.into_outputs();
+    let run = Rendered {
+        site: &site,
+        config: &config,
+        theme: &theme,
+        outputs,
+        ledger,
+    };
+    finish(opts, run, diags, watch)
 }
 
-/// A parse of `published.lock`'s text (the incremental layer keeps the last one).
-pub type ParseLedger<'p> =
-    dyn FnMut(&str) -> std::result::Result<std::sync::Arc<model::ledger::Ledger>, Diagnostic> + 'p;
+/// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
+pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    render(opts, None)
+}
 
-/// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
-/// it is once this build's output is online. Releases that keep the boilerplate they were
-/// published with get it back here. Previews report problems as warnings. `body_hashes` are
-/// [`model::ledger::body_hashes`] of `site`; `parse` parses the ledger's text.
-pub fn ledger_stage(
-    opts: &BuildOptions,
-    config: &config::Config,
-    site: &mut model::Site,
-    diags: &mut Vec<Diagnostic>,
-    body_hashes: &[String],
-    parse: &mut ParseLedger<'_>,
-) -> LedgerStep {
-    use model::ledger;
-    let text = match publish::read_ledger(&opts.root) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
-            return LedgerStep::default();
-        }
-    };
-    let soften = |d: Diagnostic| {
-        if opts.preview {
-            Diagnostic {
-                severity: diag::Severity::Warning,
-                ..d
-            }
-        } else {
-            d
-        }
-    };
-    let recorded = match parse(text.as_deref().unwrap_or("")) {
-        Ok(l) => l,
-        Err(d) => {
-            diags.push(soften(d));
-            return LedgerStep::default();
-        }
-    };
-    let inputs = ledger::Inputs {
-        ledger_text: text.as_deref().unwrap_or(""),
-        now: opts.now,
-        root: &opts.root,
-        host: &render::feeds::host(config),
-        body_hash: &|id| body_hashes[id].clone(),
-    };
-    let outcome = ledger::check(site, &recorded, &inputs);
-    markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
-    site.tags = outcome.tags;
-    if !outcome.diagnostics.is_empty() {
-        diags.extend(outcome.diagnostics.into_iter().map(soften));
-        return LedgerStep::default();
-    }
-    // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
-    // every build, and no reformatting of one written by hand).
-    let next_text = match &text {
-        Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
-        _ => outcome.next.to_text(),
-    };
-    match next_text {
-        Ok(ledger) => LedgerStep {
-            pending: Some(publish::Pending {
-                root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
-                base: publish::base_of(text.as_deref()),
-                changes: outcome.changes,
-                ledger,
-            }),
-            next: Some(outcome.next),
-        },
-        Err(e) => {
-            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
-            LedgerStep::default()
-        }
-    }
+/// Builds the site into `opts.output`, atomically: pages are written into a staging folder
+/// as they are rendered, which replaces the output only when the build succeeded.
+pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+    let out = output::claim(&opts.root, &opts.output, opts.force)?;
+    let staging = output::Staging::begin(&out)?;
+    // `--audit` reads every page back once all are rendered: those are kept, written after.
+    let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
+    let built = render(opts, stream)?;
+    write(opts, staging, built)
 }
 
 /// The run's failure, with all its diagnostics, sorted.
@@ -261,7 +229,7 @@ pub struct Rendered<'r> {
     /// The generated files kept in memory (none when they were streamed to the disk).
     pub outputs: Vec<Output>,
     /// What the ledger stage decided.
-    pub ledger: LedgerStep,
+    pub ledger: publish::LedgerStep,
 }
 
 /// The last stage: `check`'s audits of the finished outputs (and `--external`'s fetches), the
@@ -343,61 +311,6 @@ fn record_head(next: &model::ledger::Ledger) -> manifest::RecordHead {
         events: links.len(),
         head: links.last().cloned().unwrap_or_default(),
     }
-}
-
-/// The pipeline: loads, checks and renders the site. Generated files go to `stream` as they
-/// are rendered (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
-fn render(
-    opts: &BuildOptions,
-    stream: Option<&dyn render::Sink>,
-) -> std::result::Result<Built, Failure> {
-    let mut watch = Stopwatch::start(opts.progress.clone());
-    let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
-    let mut diags = Vec::new();
-    let content = content::load(&config, &mut diags);
-    watch.lap("load content");
-    let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
-    watch.lap("assemble");
-    markdown::render_all(&mut site, &config, &mut diags);
-    watch.lap("markdown");
-    let hashes = model::ledger::body_hashes(&site);
-    let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
-    let ledger = ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut parse);
-    watch.lap("ledger");
-    let theme =
-        Theme::load(&config, &mut diags).map_err(|e| fail(e, std::mem::take(&mut diags)))?;
-    let ctx =
-        render::RenderCtx::new(&site, &config, &theme, opts).with_record(ledger.next.as_ref());
-    stop_on_errors(&ctx, &mut diags)?;
-    watch.lap("theme");
-    let kept = render::Keep::default();
-    render::render_site(&ctx, &mut diags, stream.unwrap_or(&kept));
-    watch.lap("render");
-    let outputs = kept.into_outputs();
-    let run = Rendered {
-        site: &site,
-        config: &config,
-        theme: &theme,
-        outputs,
-        ledger,
-    };
-    finish(opts, run, diags, watch)
-}
-
-/// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
-pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    render(opts, None)
-}
-
-/// Builds the site into `opts.output`, atomically: pages are written into a staging folder
-/// as they are rendered, which replaces the output only when the build succeeded.
-pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    let out = output::claim(&opts.root, &opts.output, opts.force)?;
-    let staging = output::Staging::begin(&out)?;
-    // `--audit` reads every page back once all are rendered: those are kept, written after.
-    let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
-    let built = render(opts, stream)?;
-    write(opts, staging, built)
 }
 
 /// Writes what [`render`] kept in memory, the pending ledger and the static files into the

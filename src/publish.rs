@@ -7,8 +7,10 @@
 //! output built before the ledger changed is refused before anything is uploaded, so no deploy
 //! records over publications it did not see.
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::model::ledger;
+use crate::model::{self, ledger};
+use crate::options::BuildOptions;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -101,4 +103,91 @@ pub fn record(root: &Path, pending: &Pending) -> Result<Vec<String>> {
         )));
     }
     Ok(pending.changes.clone())
+}
+
+/// What the ledger stage decided: what this build's output records when it goes online.
+#[derive(Debug, Default)]
+pub struct LedgerStep {
+    /// The pending ledger (None when the ledger has errors or could not be read).
+    pub pending: Option<Pending>,
+    /// The ledger once this output is online, for the public record.
+    pub next: Option<model::ledger::Ledger>,
+}
+
+/// A parse of `published.lock`'s text (the incremental layer keeps the last one).
+pub type ParseLedger<'p> =
+    dyn FnMut(&str) -> std::result::Result<std::sync::Arc<model::ledger::Ledger>, Diagnostic> + 'p;
+
+/// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
+/// it is once this build's output is online. Releases that keep the boilerplate they were
+/// published with get it back here. Previews report problems as warnings. `body_hashes` are
+/// [`model::ledger::body_hashes`] of `site`; `parse` parses the ledger's text.
+pub fn ledger_stage(
+    opts: &BuildOptions,
+    config: &crate::config::Config,
+    site: &mut model::Site,
+    diags: &mut Vec<Diagnostic>,
+    body_hashes: &[String],
+    parse: &mut ParseLedger<'_>,
+) -> LedgerStep {
+    use model::ledger;
+    let text = match read_ledger(&opts.root) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
+            return LedgerStep::default();
+        }
+    };
+    let soften = |d: Diagnostic| {
+        if opts.preview {
+            Diagnostic {
+                severity: crate::diag::Severity::Warning,
+                ..d
+            }
+        } else {
+            d
+        }
+    };
+    let recorded = match parse(text.as_deref().unwrap_or("")) {
+        Ok(l) => l,
+        Err(d) => {
+            diags.push(soften(d));
+            return LedgerStep::default();
+        }
+    };
+    let inputs = ledger::Inputs {
+        ledger_text: text.as_deref().unwrap_or(""),
+        now: opts.now,
+        root: &opts.root,
+        host: &crate::render::feeds::host(config),
+        body_hash: &|id| body_hashes[id].clone(),
+    };
+    let outcome = ledger::check(site, &recorded, &inputs);
+    crate::markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
+    site.tags = outcome.tags;
+    if !outcome.diagnostics.is_empty() {
+        diags.extend(outcome.diagnostics.into_iter().map(soften));
+        return LedgerStep::default();
+    }
+    // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
+    // every build, and no reformatting of one written by hand).
+    let next_text = match &text {
+        Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
+        _ => outcome.next.to_text(),
+    };
+    match next_text {
+        Ok(ledger) => LedgerStep {
+            pending: Some(Pending {
+                root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
+                base: base_of(text.as_deref()),
+                changes: outcome.changes,
+                ledger,
+            }),
+            next: Some(outcome.next),
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
+            LedgerStep::default()
+        }
+    }
 }

@@ -212,10 +212,14 @@ impl Incremental {
         let mut diags = Vec::new();
         let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
         let hashes = self.body_hashes(&site);
-        let ledger =
-            crate::ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut |text| {
-                self.parse_ledger(text)
-            });
+        let ledger = crate::publish::ledger_stage(
+            opts,
+            &config,
+            &mut site,
+            &mut diags,
+            &hashes,
+            &mut |text| self.parse_ledger(text),
+        );
         watch.lap("ledger");
         let theme = self
             .theme(&config, &mut diags)
