@@ -5,72 +5,15 @@
 pub mod highlight;
 pub mod text;
 
+use crate::content::dialect::parse_options;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
+use crate::model::rendered::{CitedSource, Rendered, TocEntry};
 use crate::model::{Item, Site};
 use indexmap::IndexMap;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-
-/// One entry of a table of contents.
-#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
-pub struct TocEntry {
-    /// Heading level (2 for `##`).
-    pub level: u8,
-    /// Anchor id.
-    pub id: String,
-    /// Plain text.
-    pub title: String,
-    /// Deeper headings under this one.
-    pub children: Vec<TocEntry>,
-}
-
-/// A source as cited on one page: its number and the anchors of its citations.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CitedSource {
-    /// The source's id.
-    pub id: String,
-    /// 1-based number shown in the text, by order of first citation.
-    pub number: usize,
-    /// Ids of the citation anchors in the text (`cite-id-1`, ...).
-    pub backrefs: Vec<String>,
-    /// Whether it is a site-wide source (from `data/sources.toml`).
-    pub site_wide: bool,
-}
-
-/// Everything the Markdown pass produces for one item.
-#[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    /// Body HTML.
-    pub html: String,
-    /// Summary HTML.
-    pub summary_html: String,
-    /// Summary as plain text (meta descriptions).
-    pub summary_text: String,
-    /// Table of contents.
-    pub toc: Vec<TocEntry>,
-    /// Word count of the body.
-    pub words: usize,
-    /// Minutes to read.
-    pub reading_time: usize,
-    /// Sources in citation order (cited first, then uncited page sources).
-    pub sources: Vec<CitedSource>,
-    /// Fact-sheet rows: label and value HTML.
-    pub facts: Vec<(String, String)>,
-    /// HTML of each notice's note, parallel to `Item::notices`.
-    pub notices: Vec<String>,
-    /// HTML of each update's body, parallel to `Item::updates`.
-    pub updates: Vec<String>,
-    /// HTML of the withdrawal reason.
-    pub withdrawn: Option<String>,
-    /// HTML of the boilerplate.
-    pub boilerplate: Option<String>,
-    /// Link destinations found in the body (for `check`).
-    pub links: Vec<String>,
-    /// Heading and footnote ids on the page (for `check`'s fragment test).
-    pub anchors: Vec<String>,
-}
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -89,16 +32,6 @@ pub fn escape_html(text: &str) -> String {
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
-
-/// The Markdown extensions pressroom reads (the ledger parses bodies the same way).
-pub fn parse_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// Renders every item's Markdown in parallel, and every section's body.
 pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut Vec<Diagnostic>) {

@@ -4,15 +4,16 @@
 pub mod assemble;
 pub mod ledger;
 pub mod record;
+pub mod rendered;
 pub mod slug;
 
 use crate::content::SourceFile;
 use crate::content::data::Person;
 use crate::content::frontmatter::{Kind, NoticeKind, SortBy, SourceRaw};
-use crate::markdown::Rendered;
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use rendered::Rendered;
 
 /// Index of an item in [`Site::items`]; valid only inside one `Site`.
 pub type ItemId = usize;
