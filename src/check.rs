@@ -121,6 +121,27 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
     Some((file, fragment))
 }
 
+/// Where `item`'s file writes the link that reads `href` in the HTML: where the Markdown stage
+/// found it (exact, also when a pre-Markdown transform moved it), else the first place the
+/// file names its path (links that templates write from front-matter values).
+fn link_offset(item: &Item, href: &str) -> Option<usize> {
+    let wanted = decode(href);
+    let recorded = item
+        .rendered
+        .links
+        .iter()
+        .find(|l| l.at.is_some() && decode(&l.url) == wanted)
+        .and_then(|l| l.at);
+    recorded.or_else(|| {
+        let needle = href
+            .split('#')
+            .next()
+            .filter(|p| !p.is_empty())
+            .unwrap_or(href);
+        item.text.find(needle)
+    })
+}
+
 fn links(
     site: &Site,
     config: &Config,
@@ -192,13 +213,7 @@ fn links(
                 let (line, col) = owner
                     .get(&o.path)
                     .and_then(|i| {
-                        let needle = href
-                            .split('#')
-                            .next()
-                            .filter(|p| !p.is_empty())
-                            .unwrap_or(href);
-                        i.text
-                            .find(needle)
+                        link_offset(i, href)
                             .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
                     })
                     .unwrap_or((1, 1));

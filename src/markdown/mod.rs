@@ -1,18 +1,50 @@
-//! Markdown → HTML with pulldown-cmark: stable unique heading ids and a table of contents,
-//! syntect highlighting, source citations (`[^id]` → numbered links to `#source-id` with
-//! back-references), ordinary footnotes, summaries, word counts and reading times.
+//! The Markdown stage: fills each item's [`Rendered`] from its Markdown (body, summary, facts,
+//! notices, updates, withdrawal reason, boilerplate) with pulldown-cmark: stable unique heading
+//! ids and a table of contents, syntect highlighting, source citations (`[^id]` → numbered
+//! links to `#source-id` with back-references), ordinary footnotes, summaries, word counts and
+//! reading times, and the links and anchors `check` audits.
+//!
+//! # The stage's contract
+//!
+//! Input: the assembled [`Site`] (the model); output: `Item::rendered` of every item and each
+//! section's HTML, plus diagnostics. The stage reads the model and writes only `rendered`; the
+//! model knows nothing of this module.
+//!
+//! Every fragment of Markdown goes through three steps, in [`PageCtx::render`]:
+//!
+//! 1. **Prepare** ([`source::prepare`]): pre-Markdown transforms rewrite the source text, each
+//!    through a [`source::Writer`] that records a [`source::SourceMap`] from its output back to
+//!    its input. The citation scaffold (placeholder definitions for `[^id]` citations) always
+//!    runs last.
+//! 2. **Parse** the prepared text with the site's dialect ([`crate::content::dialect`]).
+//! 3. **Walk** the events: citations, heading ids, code highlighting, the dateline, links,
+//!    plain text. Every offset taken from an event is mapped back through
+//!    [`source::Prepared::origin`] before it is used, so a diagnostic or a link position always
+//!    points at the exact line and column of the file the writer wrote.
+//!
+//! ## Where a component expander goes
+//!
+//! An in-body component expander is a [`source::Transform`], passed to
+//! [`render_item_with`]: it reads a fragment's source and writes the expanded Markdown, copying
+//! the text it keeps with [`source::Writer::copy`] and writing what it generates with
+//! [`source::Writer::write`] at the offset of the component it expands (a citation or a link
+//! inside generated text is then reported at the component). A component's body, copied rather
+//! than generated, keeps its exact positions. Transforms run before the citation scaffold, so
+//! citations they write are numbered with the page's others.
 
 pub mod highlight;
+pub mod source;
 pub mod text;
 
 use crate::content::dialect::parse_options;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
-use crate::model::rendered::{CitedSource, Rendered, TocEntry};
+use crate::model::rendered::{CitedSource, Link, Rendered, TocEntry};
 use crate::model::{Item, Site};
 use indexmap::IndexMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
+use source::{Prepared, Transform};
 use std::collections::{HashMap, HashSet};
 
 /// Escapes text for HTML content and attribute values.
@@ -121,9 +153,11 @@ struct PageCtx<'a> {
     /// For each base id, the next suffix to try: ten thousand headings with the same text
     /// would otherwise each walk every suffix taken before them (quadratic).
     next_suffix: HashMap<String, usize>,
-    links: Vec<String>,
+    links: Vec<Link>,
     diags: Vec<Diagnostic>,
     item: Option<&'a Item>,
+    /// The pre-Markdown transforms every fragment goes through (see [`source`]).
+    transforms: &'a [&'a dyn Transform],
     dateline: Option<String>,
 }
 
@@ -142,6 +176,7 @@ impl<'a> PageCtx<'a> {
             diags: Vec::new(),
             item: None,
             dateline: None,
+            transforms: &[],
         }
     }
 
@@ -205,156 +240,137 @@ impl<'a> PageCtx<'a> {
         ))
     }
 
+    /// Renders one fragment: prepares its source (transforms, citation scaffold), parses it,
+    /// and walks the events (citations, headings, code, links, the dateline).
     fn render(&mut self, markdown: &str, place: Place) -> Fragment {
-        // `[^id]` with no definition is plain text to pulldown-cmark; give every label that is
-        // not defined by the author a placeholder definition (after the real text) so that each
-        // reference arrives as an event with its position, then drop the placeholders.
-        let defined: HashSet<&str> = markdown
-            .lines()
-            .filter_map(|l| {
-                l.trim_start()
-                    .strip_prefix("[^")
-                    .and_then(|r| r.split_once("]:"))
-                    .map(|(label, _)| label)
-            })
-            .collect();
-        let mut labels: Vec<&str> = Vec::new();
-        let mut rest = markdown;
-        while let Some(start) = rest.find("[^") {
-            let after = &rest[start + 2..];
-            match after.find(']') {
-                Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
-                    let label = &after[..end];
-                    if !defined.contains(label) && !labels.contains(&label) {
-                        labels.push(label);
-                    }
-                    rest = &after[end..];
-                }
-                _ => rest = after,
-            }
-        }
-        // The placeholders go before the text, closed by an HTML comment line, not after it: a
-        // text that ends inside an open code fence or HTML block would swallow them (the
-        // placeholder showed on the page and the unknown citation went unreported). Everything
-        // parsed from this prefix is dropped; offsets are shifted back into the text.
-        let mut source = String::with_capacity(markdown.len() + labels.len() * 24 + 12);
-        for label in &labels {
-            source.push_str("[^");
-            source.push_str(label);
-            source.push_str("]: placeholder\n\n");
-        }
-        if !labels.is_empty() {
-            source.push_str("<!-- -->\n");
-        }
-        let prefix = source.len();
-        source.push_str(markdown);
-
-        let mut events: Vec<Event<'_>> = Vec::new();
-        let mut text = String::new();
-        let mut toc = Vec::new();
-        let mut heading: Option<(HeadingLevel, Option<CowStr<'_>>, Vec<Event<'_>>, String)> = None;
-        let mut code: Option<(String, String)> = None;
-        let mut first_paragraph = true;
-        for (event, range) in Parser::new_ext(&source, parse_options()).into_offset_iter() {
-            if range.start < prefix {
+        let prepared = source::prepare(markdown, self.transforms);
+        let mut walk = Walk::default();
+        let parser = Parser::new_ext(&prepared.text, parse_options()).into_offset_iter();
+        for (event, range) in parser {
+            // Everything parsed from the scaffold is the scaffold's.
+            if range.start < prepared.scaffold {
                 continue;
             }
-            let range = range.start - prefix..range.end - prefix;
-            match event {
-                Event::FootnoteReference(label) if !defined.contains(label.as_ref()) => {
-                    let html = match self.cite(&label) {
-                        Some(html) => html,
-                        None => {
-                            let needle = format!("[^{label}]");
-                            self.error(
-                                &place,
-                                (range.start, Some(needle.as_str())),
-                                format!("`[^{label}]` cites no source: there is no source `{label}` on this page or in data/sources.toml, and no footnote `[^{label}]:`"),
-                                Some(format!("declare it under `[[sources]]` with `id = \"{label}\"`, or add a footnote definition `[^{label}]: ...`")),
-                            );
-                            escape_html(&format!("[^{label}]"))
-                        }
-                    };
-                    push_event(&mut heading, &mut events, Event::InlineHtml(html.into()));
-                }
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    heading = Some((level, id, Vec::new(), String::new()))
-                }
-                Event::End(TagEnd::Heading(_)) => {
-                    if let Some((level, id, inner, title)) = heading.take() {
-                        let id = self.unique_id(
-                            id.map(|i| i.to_string())
-                                .unwrap_or_else(|| crate::model::slug::slugify(&title)),
-                        );
-                        toc.push((level as u8, id.clone(), title.trim().to_string()));
-                        events.push(Event::Start(Tag::Heading {
-                            level,
-                            id: Some(id.into()),
-                            classes: vec![],
-                            attrs: vec![],
-                        }));
-                        events.extend(inner);
-                        events.push(Event::End(TagEnd::Heading(level)));
-                    }
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.to_string(),
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((lang, String::new()));
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((lang, body)) = code.take() {
-                        events.push(Event::Html(highlight::highlight(&body, &lang).into()));
-                    }
-                }
-                Event::Text(t) if code.is_some() => {
-                    if let Some((_, body)) = code.as_mut() {
-                        body.push_str(&t);
-                    }
-                }
-                Event::Text(t) => {
-                    text.push_str(&t);
-                    if let Some((_, _, _, title)) = heading.as_mut() {
-                        title.push_str(&t);
-                    }
-                    push_event(&mut heading, &mut events, Event::Text(t));
-                }
-                Event::Code(t) => {
-                    text.push_str(&t);
-                    if let Some((_, _, _, title)) = heading.as_mut() {
-                        title.push_str(&t);
-                    }
-                    push_event(&mut heading, &mut events, Event::Code(t));
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    text.push(' ');
-                    push_event(&mut heading, &mut events, event);
-                }
-                Event::End(TagEnd::Paragraph)
-                | Event::End(TagEnd::Item)
-                | Event::End(TagEnd::TableCell) => {
-                    text.push(' ');
-                    events.push(event);
-                }
-                Event::Start(Tag::Paragraph) if first_paragraph => {
-                    first_paragraph = false;
-                    events.push(Event::Start(Tag::Paragraph));
-                    if let Some(dateline) = self.dateline.take() {
-                        events.push(Event::InlineHtml(dateline.into()));
-                    }
-                }
-                Event::Start(Tag::Link { ref dest_url, .. }) => {
-                    self.links.push(dest_url.to_string());
-                    push_event(&mut heading, &mut events, event);
-                }
-                other => push_event(&mut heading, &mut events, other),
-            }
+            self.step(&mut walk, &prepared, &place, event, range);
         }
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        Fragment { html, text, toc }
+        pulldown_cmark::html::push_html(&mut html, walk.events.into_iter());
+        Fragment {
+            html,
+            text: walk.text,
+            toc: walk.toc,
+        }
+    }
+
+    /// One event of a fragment's walk.
+    fn step<'e>(
+        &mut self,
+        walk: &mut Walk<'e>,
+        prepared: &Prepared,
+        place: &Place,
+        event: Event<'e>,
+        range: std::ops::Range<usize>,
+    ) {
+        match event {
+            Event::FootnoteReference(label) if !prepared.defined.contains(label.as_ref()) => {
+                let html = self.citation(&label, place, prepared.origin(range.start));
+                walk.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                walk.heading = Some(Heading {
+                    level,
+                    id,
+                    inner: Vec::new(),
+                    title: String::new(),
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(heading) = walk.heading.take() {
+                    self.end_heading(walk, heading);
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                walk.code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, body)) = walk.code.take() {
+                    walk.events
+                        .push(Event::Html(highlight::highlight(&body, &lang).into()));
+                }
+            }
+            Event::Start(Tag::Paragraph) if walk.first_paragraph => {
+                walk.first_paragraph = false;
+                walk.events.push(Event::Start(Tag::Paragraph));
+                if let Some(dateline) = self.dateline.take() {
+                    walk.events.push(Event::InlineHtml(dateline.into()));
+                }
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                // Where the destination itself is written, else where the link starts.
+                let at = prepared.text[range.clone()]
+                    .find(dest_url.as_ref())
+                    .map_or(range.start, |i| range.start + i);
+                self.link(dest_url, place, prepared.origin(at));
+                walk.push(event);
+            }
+            other => walk.text_or_other(other),
+        }
+    }
+
+    /// The HTML for `[^label]` at source offset `at`: a citation, or the text as written and
+    /// an error when it names no source.
+    fn citation(&mut self, label: &str, place: &Place, at: usize) -> String {
+        if let Some(html) = self.cite(label) {
+            return html;
+        }
+        let needle = format!("[^{label}]");
+        self.error(
+            place,
+            (at, Some(needle.as_str())),
+            format!("`[^{label}]` cites no source: there is no source `{label}` on this page or in data/sources.toml, and no footnote `[^{label}]:`"),
+            Some(format!("declare it under `[[sources]]` with `id = \"{label}\"`, or add a footnote definition `[^{label}]: ...`")),
+        );
+        escape_html(&needle)
+    }
+
+    /// Gives a finished heading its unique id and a table-of-contents entry.
+    fn end_heading<'e>(&mut self, walk: &mut Walk<'e>, heading: Heading<'e>) {
+        let Heading {
+            level,
+            id,
+            inner,
+            title,
+        } = heading;
+        let id = self.unique_id(
+            id.map(|i| i.to_string())
+                .unwrap_or_else(|| crate::model::slug::slugify(&title)),
+        );
+        walk.toc
+            .push((level as u8, id.clone(), title.trim().to_string()));
+        walk.events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes: vec![],
+            attrs: vec![],
+        }));
+        walk.events.extend(inner);
+        walk.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Records a link destination, with its place in the item's file when it is in the body.
+    fn link(&mut self, url: &str, place: &Place, at: usize) {
+        let at = match (place, self.item) {
+            (Place::Body, Some(item)) => Some(item.body_offset + at),
+            _ => None,
+        };
+        self.links.push(Link {
+            url: url.to_string(),
+            at,
+        });
     }
 
     fn unique_id(&mut self, base: String) -> String {
@@ -377,14 +393,73 @@ impl<'a> PageCtx<'a> {
     }
 }
 
-fn push_event<'e>(
-    heading: &mut Option<(HeadingLevel, Option<CowStr<'e>>, Vec<Event<'e>>, String)>,
-    events: &mut Vec<Event<'e>>,
-    e: Event<'e>,
-) {
-    match heading {
-        Some((_, _, inner, _)) => inner.push(e),
-        None => events.push(e),
+/// A heading being read: its events go inside it until it ends and gets its id.
+struct Heading<'e> {
+    level: HeadingLevel,
+    id: Option<CowStr<'e>>,
+    inner: Vec<Event<'e>>,
+    title: String,
+}
+
+/// The state of one fragment's walk over its events.
+struct Walk<'e> {
+    events: Vec<Event<'e>>,
+    text: String,
+    toc: Vec<(u8, String, String)>,
+    heading: Option<Heading<'e>>,
+    /// The language and text of the code block being read.
+    code: Option<(String, String)>,
+    first_paragraph: bool,
+}
+
+impl Default for Walk<'_> {
+    fn default() -> Self {
+        Walk {
+            events: Vec::new(),
+            text: String::new(),
+            toc: Vec::new(),
+            heading: None,
+            code: None,
+            first_paragraph: true,
+        }
+    }
+}
+
+impl<'e> Walk<'e> {
+    /// Passes an event on: into the heading being read, else to the output.
+    fn push(&mut self, e: Event<'e>) {
+        match &mut self.heading {
+            Some(h) => h.inner.push(e),
+            None => self.events.push(e),
+        }
+    }
+
+    /// Text, code, breaks and block ends (which also make the fragment's plain text), and
+    /// every other event passed on unchanged.
+    fn text_or_other(&mut self, event: Event<'e>) {
+        match event {
+            Event::Text(t) if self.code.is_some() => {
+                if let Some((_, body)) = self.code.as_mut() {
+                    body.push_str(&t);
+                }
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                self.text.push_str(t);
+                if let Some(h) = self.heading.as_mut() {
+                    h.title.push_str(t);
+                }
+                self.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text.push(' ');
+                self.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.text.push(' ');
+                self.events.push(event);
+            }
+            other => self.push(other),
+        }
     }
 }
 
@@ -403,8 +478,19 @@ pub fn render_item(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
 ) -> (Rendered, Vec<Diagnostic>) {
+    render_item_with(item, site_sources, &[])
+}
+
+/// [`render_item`] with every fragment's source first put through `transforms` (see
+/// [`source`]); diagnostics and link positions still point into the item's file.
+pub fn render_item_with(
+    item: &Item,
+    site_sources: &HashMap<&str, &SourceRaw>,
+    transforms: &[&dyn Transform],
+) -> (Rendered, Vec<Diagnostic>) {
     let mut ctx = PageCtx::new(site_sources, &item.sources);
     ctx.item = Some(item);
+    ctx.transforms = transforms;
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
     // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes
     // (only in the collapsed revision history at the end) last.
@@ -416,17 +502,10 @@ pub fn render_item(
         notices: vec![String::new(); item.notices.len()],
         ..Rendered::default()
     };
-    let editorial =
-        |i: &usize| item.notices[*i].kind == crate::content::frontmatter::NoticeKind::Editorial;
+    let editorial = |i: &usize| item.notices[*i].kind == NoticeKind::Editorial;
     let (late, early): (Vec<usize>, Vec<usize>) = (0..item.notices.len()).partition(editorial);
-    let notice = |ctx: &mut PageCtx<'_>, i: usize| {
-        unwrap_paragraph(
-            &ctx.render(&item.notices[i].note, Place::Front("corrections".into()))
-                .html,
-        )
-    };
     for i in early {
-        out.notices[i] = notice(&mut ctx, i);
+        out.notices[i] = render_notice(&mut ctx, item, i);
     }
     out.updates = item
         .updates
@@ -437,38 +516,15 @@ pub fn render_item(
         .facts
         .iter()
         .map(|(label, value)| {
-            (
-                label.clone(),
-                unwrap_paragraph(&ctx.render(value, Place::Front("facts".into())).html),
-            )
+            let html = ctx.render(value, Place::Front("facts".into())).html;
+            (label.clone(), unwrap_paragraph(&html))
         })
         .collect();
-    if item.kind == Kind::Release {
-        if let Some(dateline) = &item.dateline {
-            let date = item
-                .date
-                .map(|d| {
-                    format!(
-                        ", {}",
-                        crate::dates::format(
-                            &d.to_zoned(item.tz.clone()),
-                            crate::dates::DateFormat::Long,
-                            item.content_lang()
-                        )
-                    )
-                })
-                .unwrap_or_default();
-            ctx.dateline = Some(format!(
-                "<span class=\"dateline\">{}{}</span> — ",
-                escape_html(&dateline.to_uppercase()),
-                escape_html(&date)
-            ));
-        }
-    }
+    ctx.dateline = dateline_html(item);
     let body = &item.text[item.body_offset..];
     let fragment = ctx.render(body, Place::Body);
     for i in late {
-        out.notices[i] = notice(&mut ctx, i);
+        out.notices[i] = render_notice(&mut ctx, item, i);
     }
     out.boilerplate = item
         .boilerplate
@@ -479,7 +535,53 @@ pub fn render_item(
     out.reading_time = text::reading_time(out.words, item.content_lang());
     out.toc = nest_toc(&fragment.toc);
     out.anchors = fragment.toc.iter().map(|(_, id, _)| id.clone()).collect();
-    // Summary: front matter, else the text before `<!-- more -->`, else a language-aware cut.
+    summarize(&mut out, item, site_sources, body);
+    list_uncited_sources(&mut ctx, item);
+    out.sources = ctx.cited.into_values().collect();
+    out.links = ctx.links;
+    (out, ctx.diags)
+}
+
+/// The HTML of notice `i` of `item`, inline (it sits in a sentence of the notice box).
+fn render_notice(ctx: &mut PageCtx<'_>, item: &Item, i: usize) -> String {
+    let html = ctx.render(&item.notices[i].note, Place::Front("corrections".into()));
+    unwrap_paragraph(&html.html)
+}
+
+/// A release's dateline (`CITY, Long date — `), set before its first paragraph.
+fn dateline_html(item: &Item) -> Option<String> {
+    if item.kind != Kind::Release {
+        return None;
+    }
+    let dateline = item.dateline.as_ref()?;
+    let date = item
+        .date
+        .map(|d| {
+            format!(
+                ", {}",
+                crate::dates::format(
+                    &d.to_zoned(item.tz.clone()),
+                    crate::dates::DateFormat::Long,
+                    item.content_lang()
+                )
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "<span class=\"dateline\">{}{}</span> — ",
+        escape_html(&dateline.to_uppercase()),
+        escape_html(&date)
+    ))
+}
+
+/// The summary: front matter, else the text before `<!-- more -->`, else a language-aware cut
+/// of the opening paragraphs. Rendered apart from the page, so its citations do not count.
+fn summarize(
+    out: &mut Rendered,
+    item: &Item,
+    site_sources: &HashMap<&str, &SourceRaw>,
+    body: &str,
+) {
     let mut summary_ctx = PageCtx::new(site_sources, &item.sources);
     if let Some(summary) = &item.summary {
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
@@ -494,39 +596,39 @@ pub fn render_item(
         out.summary_text = text::cut_summary(&first, item.content_lang());
         out.summary_html = format!("<p>{}</p>", escape_html(&out.summary_text));
     }
-    // Sources: cited ones in citation order, then page sources never cited (with a warning).
+}
+
+/// Adds the page's sources never cited after the cited ones, each with a warning.
+fn list_uncited_sources(ctx: &mut PageCtx<'_>, item: &Item) {
     for s in &item.sources {
-        if !ctx.cited.contains_key(&s.id) {
-            let (line, col) = crate::diag::LineIndex::new(&item.text)
-                .position(item.text.find(&format!("\"{}\"", s.id)).unwrap_or(0));
-            ctx.diags.push(
-                Diagnostic::warning(
-                    &item.src.rel,
-                    line,
-                    col,
-                    format!("source `{}` is never cited", s.id),
-                )
-                .with_help(format!(
-                    "cite it in the text with `[^{}]`, or remove it",
-                    s.id
-                )),
-            );
-            let number = ctx.cited.len() + 1;
-            ctx.cited.insert(
-                s.id.clone(),
-                CitedSource {
-                    id: s.id.clone(),
-                    number,
-                    backrefs: vec![],
-                    site_wide: false,
-                },
-            );
+        if ctx.cited.contains_key(&s.id) {
+            continue;
         }
+        let (line, col) = crate::diag::LineIndex::new(&item.text)
+            .position(item.text.find(&format!("\"{}\"", s.id)).unwrap_or(0));
+        ctx.diags.push(
+            Diagnostic::warning(
+                &item.src.rel,
+                line,
+                col,
+                format!("source `{}` is never cited", s.id),
+            )
+            .with_help(format!(
+                "cite it in the text with `[^{}]`, or remove it",
+                s.id
+            )),
+        );
+        let number = ctx.cited.len() + 1;
+        ctx.cited.insert(
+            s.id.clone(),
+            CitedSource {
+                id: s.id.clone(),
+                number,
+                backrefs: vec![],
+                site_wide: false,
+            },
+        );
     }
-    out.sources = ctx.cited.into_values().collect();
-    out.links = ctx.links;
-    let _ = NoticeKind::Correction;
-    (out, ctx.diags)
 }
 
 /// Removes `[^label]` citation marks from plain text (summaries cut from the body).
@@ -692,6 +794,55 @@ mod tests {
         let (f, _) = render("```rust\nfn x() {}\n```\n\n[a](/press/x/#y)\n", &[]);
         assert!(f.html.contains("hl-code"), "{}", f.html);
         assert!(!f.text.contains("fn x"));
+    }
+
+    /// One item assembled from `text` the way a build does, in a temporary site.
+    fn assembled(text: &str) -> Site {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.com\"\n",
+        )
+        .expect("site.toml");
+        std::fs::create_dir_all(dir.path().join("content/blog")).expect("content");
+        std::fs::write(dir.path().join("content/blog/2026-11-01-a.md"), text).expect("item");
+        let config = crate::config::Config::load(dir.path(), None).expect("config");
+        let opts = crate::options::BuildOptions::new(dir.path(), jiff::Timestamp::UNIX_EPOCH);
+        let mut diags = Vec::new();
+        let content = crate::content::load(&config, &mut diags);
+        let site = crate::model::assemble::assemble(&config, &opts, content, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        site
+    }
+
+    #[test]
+    fn diagnostics_and_links_point_into_the_file_after_a_transform_changes_lengths() {
+        let text = "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\n{{shout big}} news[^x], see [it](https://example.org/it).\n<!-- drop -->\n{{shout again}} and [^nope] then [there](/blog/there/).\n\n[^x]: A note.\n";
+        let site = assembled(text);
+        let item = &site.items[0];
+        let (plain, plain_diags) = render_item(item, &HashMap::new());
+        let (out, diags) = render_item_with(item, &HashMap::new(), &[&source::tests::Shout]);
+        assert!(out.html.contains("BIG BIG BIG"), "{}", out.html);
+        assert!(!out.html.contains("drop"), "{}", out.html);
+        // The same places as without the transform: the writer's line and column.
+        let at = |d: &Diagnostic| (d.line, d.col);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(at(&diags[0]), (8, 21), "{diags:?}");
+        assert_eq!(plain_diags.iter().map(at).collect::<Vec<_>>(), [(8, 21)]);
+        let positions = |links: &[Link]| -> Vec<(String, usize)> {
+            links
+                .iter()
+                .map(|l| (l.url.clone(), l.at.expect("a body link has a place")))
+                .collect()
+        };
+        let expected = ["https://example.org/it", "/blog/there/"].map(|u| {
+            (
+                u.to_string(),
+                text.find(&format!("({u})")).expect("in text") + 1,
+            )
+        });
+        assert_eq!(positions(&out.links), expected);
+        assert_eq!(positions(&plain.links), expected);
     }
 
     #[test]

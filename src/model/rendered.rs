@@ -56,8 +56,18 @@ pub struct Rendered {
     pub withdrawn: Option<String>,
     /// HTML of the boilerplate.
     pub boilerplate: Option<String>,
-    /// Link destinations found in the body (for `check`).
-    pub links: Vec<String>,
+    /// Link destinations found in the Markdown (for `check`).
+    pub links: Vec<Link>,
     /// Heading and footnote ids on the page (for `check`'s fragment test).
     pub anchors: Vec<String>,
+}
+
+/// A link destination as written in an item's Markdown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Link {
+    /// The destination, as written.
+    pub url: String,
+    /// Byte offset in the item's file where the destination is written (for a link that a
+    /// transform wrote, where the transform's source starts); None for links in front matter.
+    pub at: Option<usize>,
 }
