@@ -251,13 +251,14 @@ impl<'a> PageCtx<'a> {
             if range.start < prepared.scaffold {
                 continue;
             }
+            walk.plain.push(&event);
             self.step(&mut walk, &prepared, &place, event, range);
         }
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, walk.events.into_iter());
         Fragment {
             html,
-            text: walk.text,
+            text: walk.plain.into_raw(),
             toc: walk.toc,
         }
     }
@@ -404,7 +405,8 @@ struct Heading<'e> {
 /// The state of one fragment's walk over its events.
 struct Walk<'e> {
     events: Vec<Event<'e>>,
-    text: String,
+    /// The fragment's plain text, as the page's measures read it.
+    plain: text::PlainText,
     toc: Vec<(u8, String, String)>,
     heading: Option<Heading<'e>>,
     /// The language and text of the code block being read.
@@ -416,7 +418,7 @@ impl Default for Walk<'_> {
     fn default() -> Self {
         Walk {
             events: Vec::new(),
-            text: String::new(),
+            plain: text::PlainText::new(text::Blocks::PageMeasure, false),
             toc: Vec::new(),
             heading: None,
             code: None,
@@ -434,8 +436,8 @@ impl<'e> Walk<'e> {
         }
     }
 
-    /// Text, code, breaks and block ends (which also make the fragment's plain text), and
-    /// every other event passed on unchanged.
+    /// Text and code (into the code block or the heading being read), block ends, and every
+    /// other event passed on unchanged.
     fn text_or_other(&mut self, event: Event<'e>) {
         match event {
             Event::Text(t) if self.code.is_some() => {
@@ -444,19 +446,13 @@ impl<'e> Walk<'e> {
                 }
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                self.text.push_str(t);
                 if let Some(h) = self.heading.as_mut() {
                     h.title.push_str(t);
                 }
                 self.push(event);
             }
-            Event::SoftBreak | Event::HardBreak => {
-                self.text.push(' ');
-                self.push(event);
-            }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                self.text.push(' ');
-                self.events.push(event);
+                self.events.push(event)
             }
             other => self.push(other),
         }
@@ -631,39 +627,18 @@ fn list_uncited_sources(ctx: &mut PageCtx<'_>, item: &Item) {
     }
 }
 
-/// Removes `[^label]` citation marks from plain text (summaries cut from the body).
-fn strip_citation_labels(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("[^") {
-        let after = &rest[start + 2..];
-        match after.find(']') {
-            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
-                out.push_str(&rest[..start]);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..start + 2]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The plain text of the body's opening paragraphs (not headings, code or lists), for summaries.
+/// The plain text of the body's opening paragraphs (not headings, code, quotes, lists, tables
+/// or footnotes), for summaries: enough of them to pass 400 characters.
 fn first_paragraphs_text(body: &str) -> String {
-    let mut out = String::new();
-    let mut in_paragraph = false;
-    let mut depth_skip = 0;
+    let mut plain = text::PlainText::new(text::Blocks::Separated, false);
+    let (mut in_paragraph, mut depth_skip) = (false, 0);
     for event in Parser::new_ext(body, parse_options()) {
         match event {
             Event::Start(Tag::Paragraph) if depth_skip == 0 => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph => {
                 in_paragraph = false;
-                out.push(' ');
-                if out.chars().count() > 400 {
+                plain.push(&event);
+                if plain.chars() > 400 {
                     break;
                 }
             }
@@ -676,12 +651,11 @@ fn first_paragraphs_text(body: &str) -> String {
                 | TagEnd::List(_)
                 | TagEnd::Table,
             ) => depth_skip -= 1,
-            Event::Text(t) | Event::Code(t) if in_paragraph => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if in_paragraph => out.push(' '),
+            _ if in_paragraph => plain.push(&event),
             _ => {}
         }
     }
-    strip_citation_labels(&out)
+    plain.finish()
 }
 
 /// The same HTML without the citation anchors' ids, for a second rendering of a note on the

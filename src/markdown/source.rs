@@ -196,18 +196,9 @@ fn footnote_labels(text: &str) -> (HashSet<&str>, Vec<&str>) {
         })
         .collect();
     let mut labels: Vec<&str> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("[^") {
-        let after = &rest[start + 2..];
-        match after.find(']') {
-            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
-                let label = &after[..end];
-                if !defined.contains(label) && !labels.contains(&label) {
-                    labels.push(label);
-                }
-                rest = &after[end..];
-            }
-            _ => rest = after,
+    for (_, label) in super::text::citation_marks(text) {
+        if !defined.contains(label) && !labels.contains(&label) {
+            labels.push(label);
         }
     }
     (defined, labels)

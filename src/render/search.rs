@@ -43,7 +43,6 @@
 use super::Output;
 use crate::config::Config;
 use crate::model::{ItemId, Site};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -339,55 +338,10 @@ pub fn shard_of(token: &str, count: usize) -> usize {
     fnv1a32(token) as usize % count.max(1)
 }
 
-/// The plain text of Markdown (no code blocks, no HTML, no `[^id]` citations), blocks
-/// separated by spaces.
+/// The plain text of Markdown for the index (no code blocks, no HTML, no `[^id]` citations),
+/// blocks separated by spaces.
 pub fn markdown_text(md: &str, out: &mut String) {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let start = out.len();
-    let mut in_code = false;
-    for event in Parser::new_ext(md, opts) {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(t) | Event::Code(t) if !in_code => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::HtmlBlock,
-            ) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.push(' ');
-    // Citations of undeclared footnotes arrive as text: `[^workforce-census]`.
-    if out[start..].contains("[^") {
-        let text = out.split_off(start);
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("[^") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            match after.find(']') {
-                Some(end) if !after[..end].contains(char::is_whitespace) => {
-                    out.push(' ');
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    out.push_str("[^");
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-    }
+    crate::markdown::text::plain_text(md, false, out);
 }
 
 /// Whether an item belongs in the index: listed, written, and not a draft, embargoed or
