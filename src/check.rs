@@ -31,24 +31,7 @@ fn decode(url: &str) -> String {
         .replace("&#x2F;", "/")
         .replace("&#39;", "'")
         .replace("&quot;", "\"");
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::percent::decode(&url).lossy()
 }
 
 /// Values of `attr="..."` in an HTML or XML text.

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod options;
 pub mod output;
+pub mod percent;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
