@@ -125,6 +125,27 @@ fn link_offset(item: &Item, href: &str) -> Option<usize> {
     })
 }
 
+/// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
+fn link_problem(
+    (href, page): (&str, &str),
+    (file, fragment): (&str, Option<String>),
+    exists: bool,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if !exists {
+        return Some(format!(
+            "broken link `{href}` on `{page}`: no such page or file"
+        ));
+    }
+    let f = fragment.filter(|f| !f.is_empty())?;
+    match ids.get(file) {
+        Some(set) if !set.contains(&f) => Some(format!(
+            "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`"
+        )),
+        _ => None,
+    }
+}
+
 fn links(
     site: &Site,
     config: &Config,
@@ -169,22 +190,7 @@ fn links(
                 continue;
             }
             let exists = files.contains(file.as_str()) || extra.contains(&file);
-            let problem = if !exists {
-                Some(format!(
-                    "broken link `{href}` on `{}`: no such page or file",
-                    o.path
-                ))
-            } else {
-                fragment
-                    .filter(|f| !f.is_empty())
-                    .and_then(|f| match ids.get(file.as_str()) {
-                        Some(set) if !set.contains(&f) => Some(format!(
-                            "broken link `{href}` on `{}`: `{file}` has no element with id `{f}`",
-                            o.path
-                        )),
-                        _ => None,
-                    })
-            };
+            let problem = link_problem((href, &o.path), (&file, fragment), exists, &ids);
             if let Some(message) = problem {
                 if !reported.insert(message.clone()) {
                     continue;
