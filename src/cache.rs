@@ -786,6 +786,7 @@ fn shape(item: &Item) -> u64 {
         withdrawn: rendered_withdrawn,
         boilerplate: rendered_boilerplate,
         links: _,
+        plain: _,
         anchors: _,
     } = rendered;
     debug_hash(&(

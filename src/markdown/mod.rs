@@ -10,7 +10,7 @@
 //! section's HTML, plus diagnostics. The stage reads the model and writes only `rendered`; the
 //! model knows nothing of this module.
 //!
-//! Every fragment of Markdown goes through three steps, in [`PageCtx::render`]:
+//! Every fragment of Markdown goes through three steps, in `PageCtx::render`:
 //!
 //! 1. **Prepare** ([`source::prepare`]): pre-Markdown transforms rewrite the source text, each
 //!    through a [`source::Writer`] that records a [`source::SourceMap`] from its output back to
@@ -39,7 +39,7 @@ pub mod text;
 use crate::content::dialect::parse_options;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
-use crate::model::rendered::{CitedSource, Link, Rendered, TocEntry};
+use crate::model::rendered::{CitedSource, Link, PlainTexts, Rendered, TocEntry};
 use crate::model::{Item, Site};
 use indexmap::IndexMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -532,10 +532,47 @@ pub fn render_item_with(
     out.toc = nest_toc(&fragment.toc);
     out.anchors = fragment.toc.iter().map(|(_, id, _)| id.clone()).collect();
     summarize(&mut out, item, site_sources, body);
+    out.plain = plain_texts(item, transforms);
     list_uncited_sources(&mut ctx, item);
     out.sources = ctx.cited.into_values().collect();
     out.links = ctx.links;
     (out, ctx.diags)
+}
+
+/// The item's plain texts for machines. They are read apart from the HTML, without smart
+/// punctuation (see [`PlainTexts`]), from each fragment's source after the transforms.
+fn plain_texts(item: &Item, transforms: &[&dyn Transform]) -> PlainTexts {
+    let expanded = |md| source::expand(md, transforms).0;
+    let mut indexed = String::new();
+    text::plain_text(
+        &expanded(&item.text[item.body_offset..]),
+        false,
+        &mut indexed,
+    );
+    for (label, value) in &item.facts {
+        indexed.push_str(label);
+        indexed.push(' ');
+        text::plain_text(&expanded(value), false, &mut indexed);
+    }
+    for u in &item.updates {
+        text::plain_text(&expanded(&u.body), false, &mut indexed);
+    }
+    for n in &item.notices {
+        text::plain_text(&expanded(&n.note), false, &mut indexed);
+    }
+    PlainTexts {
+        indexed,
+        notices: item
+            .notices
+            .iter()
+            .map(|n| text::plain_line(&expanded(&n.note)))
+            .collect(),
+        updates: item
+            .updates
+            .iter()
+            .map(|u| text::plain_line(&expanded(&u.body)))
+            .collect(),
+    }
 }
 
 /// The HTML of notice `i` of `item`, inline (it sits in a sentence of the notice box).

@@ -144,8 +144,11 @@ impl Prepared {
     }
 }
 
-/// Runs `transforms` over `source` in order, then the citation scaffold.
-pub fn prepare(source: &str, transforms: &[&dyn Transform]) -> Prepared {
+/// Runs `transforms` over `source` in order: the expanded text and each transform's map.
+pub fn expand<'s>(
+    source: &'s str,
+    transforms: &[&dyn Transform],
+) -> (std::borrow::Cow<'s, str>, Vec<SourceMap>) {
     let mut maps = Vec::with_capacity(transforms.len() + 1);
     let mut text = std::borrow::Cow::Borrowed(source);
     for transform in transforms {
@@ -155,6 +158,12 @@ pub fn prepare(source: &str, transforms: &[&dyn Transform]) -> Prepared {
         text = next.into();
         maps.push(map);
     }
+    (text, maps)
+}
+
+/// Runs `transforms` over `source` in order, then the citation scaffold.
+pub fn prepare(source: &str, transforms: &[&dyn Transform]) -> Prepared {
+    let (text, mut maps) = expand(source, transforms);
     let (defined, labels) = footnote_labels(&text);
     let mut out = Writer::with_capacity(text.len() + labels.len() * 24 + 12);
     // `[^id]` with no definition is plain text to pulldown-cmark; every label that the writer

@@ -99,6 +99,14 @@ pub fn plain_text(md: &str, keep_code_blocks: bool, out: &mut String) {
     out.push(' ');
 }
 
+/// The plain text of a Markdown fragment on one line: [`plain_text`] with code blocks, its
+/// whitespace collapsed.
+pub fn plain_line(md: &str) -> String {
+    let mut text = String::new();
+    plain_text(md, true, &mut text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The citation marks of a text: `[^label]` with a label of no whitespace, as byte ranges
 /// with their labels, in order.
 pub fn citation_marks(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
@@ -391,5 +399,31 @@ mod tests {
         let long = "word ".repeat(40);
         let h = cut(&long, "en", Cut::HEADLINE);
         assert!(h.chars().count() <= 110 && h.ends_with("word…"), "{h}");
+    }
+
+    // Moved from render/search.rs and render/structured.rs with their assertions.
+    #[test]
+    fn markdown_text_skips_code_and_citations() {
+        let mut s = String::new();
+        plain_text(
+            "# Title\n\nSome *text*[^src] here.\n\n```\ncode_here()\n```\n\n- item\n",
+            false,
+            &mut s,
+        );
+        assert!(s.contains("Title"), "{s}");
+        assert!(s.contains("Some text  here."), "{s}");
+        assert!(!s.contains("src"), "{s}");
+        assert!(!s.contains("code_here"), "{s}");
+        assert!(s.contains("item"), "{s}");
+    }
+
+    #[test]
+    fn markdown_text_is_plain() {
+        assert_eq!(
+            plain_line("The **fire** was `out`.\nAll [safe](https://x.example)."),
+            "The fire was out. All safe."
+        );
+        assert_eq!(plain_line("Done, **really**, done."), "Done, really, done.");
+        assert_eq!(plain_line("- a\n- b"), "a b");
     }
 }

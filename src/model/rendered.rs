@@ -58,6 +58,8 @@ pub struct Rendered {
     pub boilerplate: Option<String>,
     /// Link destinations found in the Markdown (for `check`).
     pub links: Vec<Link>,
+    /// Plain texts of the item's Markdown as written, for search and JSON-LD.
+    pub plain: PlainTexts,
     /// Heading and footnote ids on the page (for `check`'s fragment test).
     pub anchors: Vec<String>,
 }
@@ -70,4 +72,17 @@ pub struct Link {
     /// Byte offset in the item's file where the destination is written (for a link that a
     /// transform wrote, where the transform's source starts); None for links in front matter.
     pub at: Option<usize>,
+}
+
+/// An item's Markdown as plain text, read without smart punctuation (machines read these: the
+/// search index must see `4'200` as one number, JSON-LD quotes what the writer typed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlainTexts {
+    /// What search indexes as the body: the body, each fact's label and value, the updates
+    /// and the notices, code blocks left out.
+    pub indexed: String,
+    /// Each notice's note on one line, code kept; parallel to `Item::notices`.
+    pub notices: Vec<String>,
+    /// Each update's body on one line, code kept; parallel to `Item::updates`.
+    pub updates: Vec<String>,
 }

@@ -338,12 +338,6 @@ pub fn shard_of(token: &str, count: usize) -> usize {
     fnv1a32(token) as usize % count.max(1)
 }
 
-/// The plain text of Markdown for the index (no code blocks, no HTML, no `[^id]` citations),
-/// blocks separated by spaces.
-pub fn markdown_text(md: &str, out: &mut String) {
-    crate::markdown::text::plain_text(md, false, out);
-}
-
 /// Whether an item belongs in the index: listed, written, and not a draft, embargoed or
 /// standby item shown by a preview build.
 pub fn is_indexed(site: &Site, id: ItemId) -> bool {
@@ -372,20 +366,7 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
         add(tag, Field::Tag);
     }
     add(&item.rendered.summary_text, Field::Summary);
-    let mut body = String::new();
-    markdown_text(&item.text[item.body_offset..], &mut body);
-    for (label, value) in &item.facts {
-        body.push_str(label);
-        body.push(' ');
-        markdown_text(value, &mut body);
-    }
-    for u in &item.updates {
-        markdown_text(&u.body, &mut body);
-    }
-    for n in &item.notices {
-        markdown_text(&n.note, &mut body);
-    }
-    add(&body, Field::Body);
+    add(&item.rendered.plain.indexed, Field::Body);
     best.into_iter().collect()
 }
 
@@ -902,20 +883,6 @@ mod tests {
         let q = query("Écologie ecologie ECOLOGIE");
         assert_eq!(q.required, ["ecologie"]);
         assert!(q.optional.is_empty());
-    }
-
-    #[test]
-    fn markdown_text_skips_code_and_citations() {
-        let mut s = String::new();
-        markdown_text(
-            "# Title\n\nSome *text*[^src] here.\n\n```\ncode_here()\n```\n\n- item\n",
-            &mut s,
-        );
-        assert!(s.contains("Title"), "{s}");
-        assert!(s.contains("Some text  here."), "{s}");
-        assert!(!s.contains("src"), "{s}");
-        assert!(!s.contains("code_here"), "{s}");
-        assert!(s.contains("item"), "{s}");
     }
 
     #[test]

@@ -61,14 +61,6 @@ fn absolute(config: &Config, page_path: &str, url: &str) -> String {
     }
 }
 
-/// Plain text of a Markdown fragment (notes, update bodies), code included, whitespace
-/// collapsed.
-fn markdown_text(md: &str) -> String {
-    let mut text = String::new();
-    crate::markdown::text::plain_text(md, true, &mut text);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A short headline for an update: its first sentence, else its text cut at a word (any
 /// character for CJK languages).
 fn update_headline(text: &str, lang: &str) -> String {
@@ -231,11 +223,12 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
     let corrections: Vec<Value> = item
         .notices
         .iter()
-        .filter(|n| n.kind != NoticeKind::Editorial)
-        .map(|n| {
+        .zip(&r.plain.notices)
+        .filter(|(n, _)| n.kind != NoticeKind::Editorial)
+        .map(|(n, text)| {
             json!({
                 "@type": "CorrectionComment",
-                "text": markdown_text(&n.note),
+                "text": text,
                 "datePublished": rfc3339(n.date, &item.tz),
                 "url": format!("{permalink}#{}", n.id),
             })
@@ -258,14 +251,14 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
         let updates: Vec<Value> = item
             .updates
             .iter()
-            .map(|u| {
-                let text = markdown_text(&u.body);
+            .zip(&r.plain.updates)
+            .map(|(u, text)| {
                 let url = format!("{permalink}#{}", u.id);
                 json!({
                     "@type": "BlogPosting",
                     "@id": url,
                     "url": url,
-                    "headline": update_headline(&text, &item.lang),
+                    "headline": update_headline(text, &item.lang),
                     "articleBody": text,
                     "datePublished": rfc3339(u.date, &item.tz),
                     "inLanguage": item.lang,
@@ -291,19 +284,6 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
-    }
-
-    #[test]
-    fn markdown_text_is_plain() {
-        assert_eq!(
-            markdown_text("The **fire** was `out`.\nAll [safe](https://x.example)."),
-            "The fire was out. All safe."
-        );
-        assert_eq!(
-            markdown_text("Done, **really**, done."),
-            "Done, really, done."
-        );
-        assert_eq!(markdown_text("- a\n- b"), "a b");
     }
 
     #[test]
