@@ -539,29 +539,33 @@ pub fn render_item_with(
     (out, ctx.diags)
 }
 
-/// The item's plain texts for machines. They are read apart from the HTML, without smart
-/// punctuation (see [`PlainTexts`]), from each fragment's source after the transforms.
-fn plain_texts(item: &Item, transforms: &[&dyn Transform]) -> PlainTexts {
-    let expanded = |md| source::expand(md, transforms).0;
+/// What search indexes as an item's body: the plain text of the body, each fact's label and
+/// value, the updates and the notices, code blocks left out, read without smart punctuation
+/// (the index must see `4'200` as one number). Made on demand, item by item, rather than kept
+/// in [`Rendered`]: kept, it would hold a copy of every body for the whole build. (When the
+/// stage gets transforms, they are applied here as in [`render_item_with`].)
+pub fn indexed_text(item: &Item) -> String {
     let mut indexed = String::new();
-    text::plain_text(
-        &expanded(&item.text[item.body_offset..]),
-        false,
-        &mut indexed,
-    );
+    text::plain_text(&item.text[item.body_offset..], false, &mut indexed);
     for (label, value) in &item.facts {
         indexed.push_str(label);
         indexed.push(' ');
-        text::plain_text(&expanded(value), false, &mut indexed);
+        text::plain_text(value, false, &mut indexed);
     }
     for u in &item.updates {
-        text::plain_text(&expanded(&u.body), false, &mut indexed);
+        text::plain_text(&u.body, false, &mut indexed);
     }
     for n in &item.notices {
-        text::plain_text(&expanded(&n.note), false, &mut indexed);
+        text::plain_text(&n.note, false, &mut indexed);
     }
+    indexed
+}
+
+/// The item's notes and updates as plain text for JSON-LD, read apart from the HTML without
+/// smart punctuation (see [`PlainTexts`]), from each fragment's source after the transforms.
+fn plain_texts(item: &Item, transforms: &[&dyn Transform]) -> PlainTexts {
+    let expanded = |md| source::expand(md, transforms).0;
     PlainTexts {
-        indexed,
         notices: item
             .notices
             .iter()

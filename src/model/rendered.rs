@@ -58,7 +58,7 @@ pub struct Rendered {
     pub boilerplate: Option<String>,
     /// Link destinations found in the Markdown (for `check`).
     pub links: Vec<Link>,
-    /// Plain texts of the item's Markdown as written, for search and JSON-LD.
+    /// Plain texts of the item's notes and updates as written, for JSON-LD.
     pub plain: PlainTexts,
     /// Heading and footnote ids on the page (for `check`'s fragment test).
     pub anchors: Vec<String>,
@@ -74,13 +74,11 @@ pub struct Link {
     pub at: Option<usize>,
 }
 
-/// An item's Markdown as plain text, read without smart punctuation (machines read these: the
-/// search index must see `4'200` as one number, JSON-LD quotes what the writer typed).
+/// An item's notes and updates as plain text, read without smart punctuation (JSON-LD quotes
+/// what the writer typed). The search index's text is not kept here: it would hold a copy of
+/// every body for the whole build; search asks [`crate::markdown`] for it item by item.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlainTexts {
-    /// What search indexes as the body: the body, each fact's label and value, the updates
-    /// and the notices, code blocks left out.
-    pub indexed: String,
     /// Each notice's note on one line, code kept; parallel to `Item::notices`.
     pub notices: Vec<String>,
     /// Each update's body on one line, code kept; parallel to `Item::updates`.

@@ -366,7 +366,7 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
         add(tag, Field::Tag);
     }
     add(&item.rendered.summary_text, Field::Summary);
-    add(&item.rendered.plain.indexed, Field::Body);
+    add(&crate::markdown::indexed_text(item), Field::Body);
     best.into_iter().collect()
 }
 
