@@ -46,7 +46,7 @@ use crate::diag::Diagnostic;
 use crate::model::rendered::{CitedSource, PlainTexts, Rendered, TocEntry};
 use crate::model::{Item, Site};
 use html::unwrap_paragraph;
-use page::{PageCtx, Place};
+use page::{File, PageCtx, Place};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use source::Transform;
@@ -88,9 +88,14 @@ pub fn render_all_with(
         .collect();
     diags.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
-        if let Some((src, body)) = &section.body {
+        if let Some(body) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[]);
-            let frag = ctx.render(body, Place::Front(src.rel.clone()));
+            ctx.file = Some(File {
+                rel: &body.src.rel,
+                text: &body.text,
+                body_offset: body.body_offset,
+            });
+            let frag = ctx.render(body.markdown(), Place::Body);
             section.content_html = frag.html;
             diags.extend(ctx.diags);
         }
@@ -135,7 +140,7 @@ pub fn render_item_with(
     transforms: &[&dyn Transform],
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut ctx = PageCtx::new(site_sources, &item.sources);
-    ctx.item = Some(item);
+    ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
     // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes

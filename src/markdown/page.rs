@@ -29,6 +29,28 @@ pub(super) struct Fragment {
     pub(super) toc: Vec<(u8, String, String)>,
 }
 
+/// The content file a page's fragments come from.
+#[derive(Clone, Copy)]
+pub(super) struct File<'a> {
+    /// Its path, as diagnostics name it.
+    pub(super) rel: &'a str,
+    /// Its whole text.
+    pub(super) text: &'a str,
+    /// Byte offset of the Markdown body in `text`.
+    pub(super) body_offset: usize,
+}
+
+impl<'a> File<'a> {
+    /// The file of an item.
+    pub(super) fn of(item: &'a Item) -> Self {
+        File {
+            rel: &item.src.rel,
+            text: &item.text,
+            body_offset: item.body_offset,
+        }
+    }
+}
+
 /// Per-page state shared by all fragments of one item, so citation numbers run on across the
 /// updates, the fact table and the body.
 pub(super) struct PageCtx<'a> {
@@ -41,7 +63,9 @@ pub(super) struct PageCtx<'a> {
     next_suffix: HashMap<String, usize>,
     pub(super) links: Vec<Link>,
     pub(super) diags: Vec<Diagnostic>,
-    pub(super) item: Option<&'a Item>,
+    /// The file the fragments come from; None for fragments whose diagnostics another
+    /// rendering reports (a summary rendered apart from the page).
+    pub(super) file: Option<File<'a>>,
     /// The pre-Markdown transforms every fragment goes through (see [`source`]).
     pub(super) transforms: &'a [&'a dyn Transform],
     pub(super) dateline: Option<String>,
@@ -60,7 +84,7 @@ impl<'a> PageCtx<'a> {
             next_suffix: HashMap::new(),
             links: Vec::new(),
             diags: Vec::new(),
-            item: None,
+            file: None,
             dateline: None,
             transforms: &[],
         }
@@ -73,24 +97,20 @@ impl<'a> PageCtx<'a> {
         message: String,
         help: Option<String>,
     ) {
-        let Some(item) = self.item else { return };
-        let d = match place {
-            Place::Body => {
-                let (line, col) =
-                    crate::diag::LineIndex::new(&item.text).position(item.body_offset + offset);
-                Diagnostic::error(&item.src.rel, line, col, message)
-            }
+        let Some(file) = self.file else { return };
+        let at = match place {
+            Place::Body => file.body_offset + offset,
             Place::Front(key) => {
                 // Point at the citation itself when it can be found after the key.
-                let front = &item.text[..item.body_offset];
+                let front = &file.text[..file.body_offset];
                 let key_at = crate::config::find_key_offset(front, key);
-                let at = needle
+                needle
                     .and_then(|n| front[key_at..].find(n).map(|i| key_at + i))
-                    .unwrap_or(key_at);
-                let (line, col) = crate::diag::LineIndex::new(&item.text).position(at);
-                Diagnostic::error(&item.src.rel, line, col, message)
+                    .unwrap_or(key_at)
             }
         };
+        let (line, col) = crate::diag::LineIndex::new(file.text).position(at);
+        let d = Diagnostic::error(file.rel, line, col, message);
         self.diags.push(match help {
             Some(h) => d.with_help(h),
             None => d,
@@ -250,8 +270,8 @@ impl<'a> PageCtx<'a> {
 
     /// Records a link destination, with its place in the item's file when it is in the body.
     fn link(&mut self, url: &str, place: &Place, at: usize) {
-        let at = match (place, self.item) {
-            (Place::Body, Some(item)) => Some(item.body_offset + at),
+        let at = match (place, self.file) {
+            (Place::Body, Some(file)) => Some(file.body_offset + at),
             _ => None,
         };
         self.links.push(Link {

@@ -832,8 +832,7 @@ fn build_sections(
             keys.insert((d.to_string(), lang.clone()));
         }
     }
-    let mut bodies: HashMap<(String, String), (crate::content::SourceFile, String)> =
-        HashMap::new();
+    let mut bodies: HashMap<(String, String), super::SectionBody> = HashMap::new();
     for s in parsed {
         let lang = s
             .src
@@ -841,8 +840,12 @@ fn build_sections(
             .clone()
             .or_else(|| s.front.lang.clone())
             .unwrap_or_else(|| config.default_language.clone());
-        let body = s.body().to_string();
-        bodies.insert((s.src.dir.clone(), lang), (s.src, body));
+        let body = super::SectionBody {
+            body_offset: s.body_offset,
+            text: s.text,
+            src: s.src,
+        };
+        bodies.insert((body.src.dir.clone(), lang), body);
     }
     // Default language first, then the others in site order; within a language, by folder.
     let lang_order: HashMap<&str, usize> = config

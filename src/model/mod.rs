@@ -224,6 +224,25 @@ impl Item {
     }
 }
 
+/// A section's `_index.md`: the whole file is kept so that a diagnostic in its body can point
+/// at its line and column.
+#[derive(Debug, Clone)]
+pub struct SectionBody {
+    /// The file.
+    pub src: SourceFile,
+    /// Its whole text.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+}
+
+impl SectionBody {
+    /// The Markdown body.
+    pub fn markdown(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
 /// A folder of content in one language.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -237,8 +256,8 @@ pub struct Section {
     pub description: Option<String>,
     /// Site path: `/`, `/press/`, `/fr/press/`.
     pub path: String,
-    /// The `_index.md` body (Markdown) and its file, if there is one.
-    pub body: Option<(SourceFile, String)>,
+    /// The `_index.md` body, if there is one.
+    pub body: Option<SectionBody>,
     /// Rendered body.
     pub content_html: String,
     /// Sort order.
