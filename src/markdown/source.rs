@@ -271,4 +271,38 @@ pub(crate) mod tests {
         assert_eq!(p.text, "Plain *text*.\n");
         assert_eq!(p.origin(6), 6);
     }
+
+    proptest::proptest! {
+        /// Whatever a transform copies, skips or writes, every output byte maps back to the
+        /// input byte it was copied from, or to the input offset it was written at.
+        #[test]
+        fn every_output_byte_maps_to_where_it_came_from(
+            input in "[a-z\n]{0,60}",
+            ops in proptest::collection::vec((0u8..3, 0usize..8, "[A-Z]{0,5}"), 0..20),
+        ) {
+            let mut out = Writer::default();
+            let mut expected = Vec::new();
+            let mut at = 0;
+            for (op, len, text) in ops {
+                let end = (at + len).min(input.len());
+                match op {
+                    0 => {
+                        out.copy(&input, at..end);
+                        expected.extend(at..end);
+                        at = end;
+                    }
+                    1 => at = end,
+                    _ => {
+                        out.write(&text, at);
+                        expected.extend(std::iter::repeat_n(at, text.len()));
+                    }
+                }
+            }
+            let (text, map) = out.finish();
+            proptest::prop_assert_eq!(text.len(), expected.len());
+            for (i, want) in expected.into_iter().enumerate() {
+                proptest::prop_assert_eq!(map.origin(i), want, "output byte {}", i);
+            }
+        }
+    }
 }
