@@ -31,24 +31,7 @@ fn decode(url: &str) -> String {
         .replace("&#x2F;", "/")
         .replace("&#39;", "'")
         .replace("&quot;", "\"");
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::percent::decode(&url).lossy()
 }
 
 /// Values of `attr="..."` in an HTML or XML text.
@@ -121,6 +104,48 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
     Some((file, fragment))
 }
 
+/// Where `item`'s file writes the link that reads `href` in the HTML: where the Markdown stage
+/// found it (exact, also when a pre-Markdown transform moved it), else the first place the
+/// file names its path (links that templates write from front-matter values).
+fn link_offset(item: &Item, href: &str) -> Option<usize> {
+    let wanted = decode(href);
+    let recorded = item
+        .rendered
+        .links
+        .iter()
+        .find(|l| l.at.is_some() && decode(&l.url) == wanted)
+        .and_then(|l| l.at);
+    recorded.or_else(|| {
+        let needle = href
+            .split('#')
+            .next()
+            .filter(|p| !p.is_empty())
+            .unwrap_or(href);
+        item.text.find(needle)
+    })
+}
+
+/// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
+fn link_problem(
+    (href, page): (&str, &str),
+    (file, fragment): (&str, Option<String>),
+    exists: bool,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if !exists {
+        return Some(format!(
+            "broken link `{href}` on `{page}`: no such page or file"
+        ));
+    }
+    let f = fragment.filter(|f| !f.is_empty())?;
+    match ids.get(file) {
+        Some(set) if !set.contains(&f) => Some(format!(
+            "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`"
+        )),
+        _ => None,
+    }
+}
+
 fn links(
     site: &Site,
     config: &Config,
@@ -161,22 +186,7 @@ fn links(
                 continue;
             }
             let exists = files.contains(file.as_str()) || extra.contains(&file);
-            let problem = if !exists {
-                Some(format!(
-                    "broken link `{href}` on `{}`: no such page or file",
-                    o.path
-                ))
-            } else {
-                fragment
-                    .filter(|f| !f.is_empty())
-                    .and_then(|f| match ids.get(file.as_str()) {
-                        Some(set) if !set.contains(&f) => Some(format!(
-                            "broken link `{href}` on `{}`: `{file}` has no element with id `{f}`",
-                            o.path
-                        )),
-                        _ => None,
-                    })
-            };
+            let problem = link_problem((href, &o.path), (&file, fragment), exists, &ids);
             if let Some(message) = problem {
                 if !reported.insert(message.clone()) {
                     continue;
@@ -188,13 +198,7 @@ fn links(
                 let (line, col) = owner
                     .get(&o.path)
                     .and_then(|i| {
-                        let needle = href
-                            .split('#')
-                            .next()
-                            .filter(|p| !p.is_empty())
-                            .unwrap_or(href);
-                        i.text
-                            .find(needle)
+                        link_offset(i, href)
                             .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
                     })
                     .unwrap_or((1, 1));

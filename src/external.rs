@@ -44,11 +44,12 @@ fn collect(site: &Site) -> BTreeMap<String, Place> {
     let mut urls: BTreeMap<String, Place> = BTreeMap::new();
     for item in &site.items {
         let lines = LineIndex::new(&item.text);
-        let mut add = |url: &str, archived: Option<&String>| {
+        let mut add = |url: &str, at: Option<usize>, archived: Option<&String>| {
             if !is_external(url) {
                 return;
             }
-            let (line, col) = lines.position(item.text.find(url).unwrap_or(0));
+            let at = at.or_else(|| item.text.find(url)).unwrap_or(0);
+            let (line, col) = lines.position(at);
             urls.entry(url.to_string()).or_insert(Place {
                 rel: item.src.rel.clone(),
                 line,
@@ -57,11 +58,11 @@ fn collect(site: &Site) -> BTreeMap<String, Place> {
             });
         };
         for link in &item.rendered.links {
-            add(link, None);
+            add(&link.url, link.at, None);
         }
         for s in &item.sources {
             if let Some(u) = &s.url {
-                add(u, s.archived.as_ref());
+                add(u, None, s.archived.as_ref());
             }
         }
     }

@@ -33,6 +33,7 @@ pub mod model;
 pub mod options;
 pub mod output;
 pub mod paths;
+pub mod percent;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

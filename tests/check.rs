@@ -189,3 +189,37 @@ fn a_draft_s_broken_citation_fails_check_and_build_but_the_draft_stays_unpublish
         "build records nothing"
     );
 }
+
+/// The Markdown stage parses a transformed source (citation placeholders go before the text);
+/// diagnostics still point at the writer's line and column, and a broken link is reported
+/// where the body writes it, not where its text first occurs in the file.
+#[test]
+fn broken_links_and_citations_are_reported_at_their_exact_place_in_the_source() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    let text = "+++\ntitle = \"C\"\ndate = 2026-11-03\nsummary = \"Moved from /blog/nope/ and #nowhere.\"\n[[sources]]\nid = \"lab\"\ntitle = \"Lab\"\n+++\n\nA claim.[^lab] Old: `/blog/nope/` and `#nowhere`.\n\nA [missing page](/blog/nope/).\n\nA [missing anchor](#nowhere), again[^lab].\n";
+    t.file(rel, text);
+    let c = check(&t);
+    c.assert_code(1);
+    let errs = c.errors_in(rel);
+    let at = |message: &str| {
+        errs.iter()
+            .find(|e| e.message.contains(message))
+            .map(|e| (e.line, e.col))
+            .unwrap_or_else(|| panic!("no error with {message:?}: {}", c.stderr))
+    };
+    assert_eq!(at("broken link `/blog/nope/`"), (12, 18), "{}", c.stderr);
+    assert_eq!(at("no element with id `nowhere`"), (14, 20), "{}", c.stderr);
+
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n[[sources]]\nid = \"lab\"\ntitle = \"Lab\"\n+++\n\nA claim.[^lab] And[^a] many[^b] more[^c].\n\n[^a]: Defined.\n\nLast, `x` é [^nope] here.\n");
+    let c = check(&t);
+    c.assert_code(1);
+    let errs = c.errors_in(rel);
+    let nope: Vec<_> = errs
+        .iter()
+        .filter(|e| e.message.contains("[^nope]"))
+        .collect();
+    assert_eq!(nope.len(), 1, "{}", c.stderr);
+    // Column in characters: `Last, `x` é ` is 12 characters before `[^nope]`.
+    assert_eq!((nope[0].line, nope[0].col), (13, 13), "{}", c.stderr);
+}

@@ -592,3 +592,25 @@ fn toml_slips_in_site_toml_and_data_get_the_same_messages() {
         b.stderr
     );
 }
+
+/// A section's `_index.md` body is Markdown like an item's: a citation of no source is an
+/// error at its line and column (it was rendered as text and never reported).
+#[test]
+fn a_broken_citation_in_a_section_body_is_an_error_at_its_place() {
+    let site = SiteTest::new();
+    let rel = "content/blog/_index.md";
+    site.file(
+        rel,
+        "+++\ntitle = \"Blog\"\n+++\n\nOur notes[^a], with a source[^nope].\n\n[^a]: A footnote.\n",
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let errs = run.errors_in(rel);
+    assert_eq!(errs.len(), 1, "{}", run.stderr);
+    assert!(
+        errs[0].message.contains("`[^nope]` cites no source"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!((errs[0].line, errs[0].col), (5, 29), "{}", run.stderr);
+}

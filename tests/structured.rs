@@ -371,3 +371,23 @@ fn jsonld_cannot_close_its_script_element() {
     let html = t.html("/blog/tricky/");
     assert_eq!(jsonld_blocks(&html).len(), 1);
 }
+
+/// JSON-LD texts are plain: no citation marks, table pipes, strike or heading-id syntax; the
+/// writer's own quotes kept straight (JSON-LD is read by machines, not typeset).
+#[test]
+fn jsonld_texts_of_notes_and_updates_are_plain_text_of_the_markdown() {
+    let t = SiteTest::new();
+    t.file(
+        "content/blog/2026-11-01-story.md",
+        "+++\ntitle = \"Story\"\ndate = 2026-11-01T09:00:00Z\n\n[[sources]]\nid = \"lab\"\ntitle = \"Lab report\"\n\n[[corrections]]\ndate = 2026-11-02T09:00:00Z\nkind = \"correction\"\nnote = \"We said 41[^lab]; it's ~~41~~ 64.\"\n\n[[updates]]\ndate = 2026-11-03T09:00:00Z\nbody = \"\"\"\n### Count {#count}\n\n| Site | People |\n|---|---|\n| Lyon | 64 |\n\"\"\"\n+++\n\nBody citing [^lab].\n",
+    );
+    t.build_ok();
+    let html = t.html("/blog/story/");
+    let blocks = jsonld_blocks(&html);
+    let v = &blocks[0].1;
+    assert_eq!(v["correction"][0]["text"], "We said 41; it's 41 64.", "{v}");
+    assert_eq!(
+        v["liveBlogUpdate"][0]["articleBody"], "Count Site People Lyon 64",
+        "{v}"
+    );
+}

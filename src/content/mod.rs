@@ -2,6 +2,7 @@
 //! front matter (in parallel), and read `data/`. Produces [`Content`] and diagnostics.
 
 pub mod data;
+pub mod dialect;
 pub mod frontmatter;
 pub mod placeholders;
 pub mod toml_slip;

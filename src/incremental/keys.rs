@@ -2,7 +2,7 @@
 //! keys mean equal results (see [`crate::fingerprint`] for why they are stable).
 
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::markdown::Rendered;
+use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -151,6 +151,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         withdrawn: rendered_withdrawn,
         boilerplate: rendered_boilerplate,
         links: _,
+        plain: _,
         anchors: _,
     } = rendered;
     let mut f = Fingerprinter::default();

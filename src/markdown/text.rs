@@ -1,5 +1,148 @@
-//! Language-aware text measures: word counts and reading times that are right for CJK text, and
-//! summary cuts that never split a character or a word.
+//! Plain text: the one Markdown-to-text ([`PlainText`], [`plain_text`]), the one cutter of
+//! texts to a length ([`cut`]: summaries, update headlines) that never splits a character or a
+//! word, and language-aware measures: word counts and reading times that are right for CJK
+//! text.
+
+use crate::content::dialect::parse_options;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// Which block ends separate the text of one block from the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocks {
+    /// Every block: paragraphs, headings, list items, table cells, quotes, footnotes, code.
+    Separated,
+    /// Only paragraphs, list items and table cells: a heading's text runs into the next
+    /// block's first word. This is how the Markdown stage has always measured a body, and its
+    /// word count is published (`wordCount` in JSON-LD, the page's reading time); it changes
+    /// only with a release note.
+    PageMeasure,
+}
+
+/// Plain text from Markdown events: text and code spans, a space for each line break and each
+/// block end (per [`Blocks`]), code blocks kept or left out. Citation marks (`[^id]`, which
+/// arrive as text where no definition exists) are removed by [`PlainText::finish`].
+#[derive(Debug)]
+pub struct PlainText {
+    text: String,
+    blocks: Blocks,
+    keep_code_blocks: bool,
+    in_code_block: bool,
+}
+
+impl PlainText {
+    /// An empty text.
+    pub fn new(blocks: Blocks, keep_code_blocks: bool) -> Self {
+        PlainText {
+            text: String::new(),
+            blocks,
+            keep_code_blocks,
+            in_code_block: false,
+        }
+    }
+
+    /// Takes in the next event.
+    pub fn push(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                if self.blocks == Blocks::Separated {
+                    self.text.push(' ');
+                }
+            }
+            Event::Text(t) | Event::Code(t) if !self.in_code_block || self.keep_code_blocks => {
+                self.text.push_str(t)
+            }
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => self.text.push(' '),
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::HtmlBlock,
+            ) if self.blocks == Blocks::Separated => self.text.push(' '),
+            _ => {}
+        }
+    }
+
+    /// The text so far, in characters.
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// The text as collected (citation marks left in: the stage's walk never sees any).
+    pub fn into_raw(self) -> String {
+        self.text
+    }
+
+    /// The text with citation marks removed.
+    pub fn finish(self) -> String {
+        strip_citation_marks(&self.text)
+    }
+}
+
+/// The dialect plain text is read in: the site's, without smart punctuation, so that plain
+/// text quotes what the writer typed (JSON-LD strings, the search index's `4'200`).
+fn literal_options() -> Options {
+    parse_options() - Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Appends the plain text of a Markdown fragment (every block separated, citation marks
+/// removed, a space at the end) to `out`; with `keep_code_blocks`, code blocks' text too.
+pub fn plain_text(md: &str, keep_code_blocks: bool, out: &mut String) {
+    let mut plain = PlainText::new(Blocks::Separated, keep_code_blocks);
+    for event in Parser::new_ext(md, literal_options()) {
+        plain.push(&event);
+    }
+    out.push_str(&plain.finish());
+    out.push(' ');
+}
+
+/// The plain text of a Markdown fragment on one line: [`plain_text`] with code blocks, its
+/// whitespace collapsed.
+pub fn plain_line(md: &str) -> String {
+    let mut text = String::new();
+    plain_text(md, true, &mut text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The citation marks of a text: `[^label]` with a label of no whitespace, as byte ranges
+/// with their labels, in order.
+pub fn citation_marks(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = text[from..].find("[^") {
+            let start = from + i;
+            let after = &text[start + 2..];
+            match after.find(']') {
+                Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                    from = start + 2 + end + 1;
+                    return Some((start..from, &after[..end]));
+                }
+                _ => from = start + 2,
+            }
+        }
+        None
+    })
+}
+
+/// Removes citation marks: a mark stands as a space between words (`a[^x] b`, `a[^x]b`) and
+/// vanishes before punctuation (`claim[^x].`).
+pub fn strip_citation_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, _) in citation_marks(text) {
+        out.push_str(&text[at..range.start]);
+        let next = text[range.end..].chars().next();
+        if next.is_some_and(|c| c.is_whitespace() || c.is_alphanumeric()) {
+            out.push(' ');
+        }
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
 
 /// Whether a character is written without spaces between words (Han, kana).
 fn is_cjk_char(c: char) -> bool {
@@ -59,38 +202,79 @@ pub fn reading_time(words: usize, lang: &str) -> usize {
     words.div_ceil(per_minute).max(1)
 }
 
-/// Cuts plain text to a summary: at a sentence end when one comes late enough, else at a word
-/// boundary (any character boundary for Japanese and Chinese), with an ellipsis when cut.
-pub fn cut_summary(text: &str, lang: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let base = lang.split('-').next().unwrap_or(lang);
-    let max_chars = match base {
-        "ja" | "zh" => 120,
-        "ko" => 160,
-        _ => 280,
+/// Which whole sentences a cut keeps when one ends inside the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sentences {
+    /// The first sentence (a headline is one sentence).
+    First,
+    /// As many as fit, when they fill at least half the window (a summary).
+    AsManyAsFit,
+}
+
+/// How [`cut`] shortens a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// A text of at most this many characters is kept whole.
+    pub fits: usize,
+    /// A longer text keeps at most this many characters before its ellipsis.
+    pub keep: usize,
+    /// Whether whole sentences are preferred, and which.
+    pub sentences: Sentences,
+}
+
+impl Cut {
+    /// Summaries (meta descriptions, lists, feeds): 280 characters, 160 for Korean, 120 for
+    /// Japanese and Chinese; the ellipsis comes on top.
+    pub fn summary(lang: &str) -> Cut {
+        let keep = match lang.split('-').next().unwrap_or(lang) {
+            "ja" | "zh" => 120,
+            "ko" => 160,
+            _ => 280,
+        };
+        Cut {
+            fits: keep,
+            keep,
+            sentences: Sentences::AsManyAsFit,
+        }
+    }
+
+    /// An update's headline in JSON-LD: 110 characters with the ellipsis.
+    pub const HEADLINE: Cut = Cut {
+        fits: 110,
+        keep: 109,
+        sentences: Sentences::First,
     };
-    if text.chars().count() <= max_chars {
+}
+
+/// Cuts plain text (whitespace collapsed first): at a sentence end when [`Cut::sentences`]
+/// finds one, else at a word boundary (any character boundary for Japanese and Chinese), with
+/// an ellipsis when cut.
+pub fn cut(text: &str, lang: &str, how: Cut) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= how.fits {
         return text;
     }
     let limit = text
         .char_indices()
-        .nth(max_chars)
+        .nth(how.keep)
         .map(|(i, _)| i)
         .unwrap_or(text.len());
     let window = &text[..limit];
-    // Prefer the end of a sentence in the second half of the window.
-    let sentence_end = window
+    let mut sentence_ends = window
         .char_indices()
         .filter(|&(i, c)| {
             matches!(c, '。' | '！' | '？')
                 || (matches!(c, '.' | '!' | '?') && text[i + c.len_utf8()..].starts_with(' '))
         })
-        .map(|(i, c)| i + c.len_utf8())
-        .rfind(|&end| end > limit / 2);
+        .map(|(i, c)| i + c.len_utf8());
+    let sentence_end = match how.sentences {
+        Sentences::First => sentence_ends.next(),
+        Sentences::AsManyAsFit => sentence_ends.rfind(|&end| end > limit / 2),
+    };
     if let Some(end) = sentence_end {
         return window[..end].to_string();
     }
-    let cut = if matches!(base, "ja" | "zh") {
+    let cut = if matches!(lang.split('-').next().unwrap_or(lang), "ja" | "zh") {
         limit
     } else {
         window.rfind(' ').filter(|&i| i > 0).unwrap_or(limit)
@@ -99,6 +283,11 @@ pub fn cut_summary(text: &str, lang: &str) -> String {
         "{}…",
         text[..cut].trim_end_matches([',', ';', ':', ' ', '、', '，'])
     )
+}
+
+/// [`cut`] to a summary's length for `lang`.
+pub fn cut_summary(text: &str, lang: &str) -> String {
+    cut(text, lang, Cut::summary(lang))
 }
 
 #[cfg(test)]
@@ -168,5 +357,73 @@ mod tests {
         );
         let s = cut_summary(&format!("{sentences} {}", "more ".repeat(60)), "en");
         assert!(s.ends_with('.'), "{s}");
+    }
+
+    #[test]
+    fn citation_marks_become_spaces_between_words_and_vanish_before_punctuation() {
+        assert_eq!(
+            strip_citation_marks("a[^x] b, c[^y]d, e[^z]. [^] [^a b]"),
+            "a  b, c d, e. [^] [^a b]"
+        );
+        let marks: Vec<_> = citation_marks("x[^a][^b] [^c d] [^e").collect();
+        assert_eq!(marks, [(1..5, "a"), (5..9, "b")]);
+    }
+
+    #[test]
+    fn plain_text_is_literal_and_separates_every_block() {
+        let mut s = String::new();
+        plain_text(
+            "# Title\nDon't -- *stop*[^src].\n\n```\ncode()\n```\n\n| a | ~~b~~ |\n|---|---|\n| 1 | 2 |\n",
+            false,
+            &mut s,
+        );
+        let words: Vec<&str> = s.split_whitespace().collect();
+        assert_eq!(words, ["Title", "Don't", "--", "stop.", "a", "b", "1", "2"]);
+        let mut with_code = String::new();
+        plain_text("Run:\n\n```\ncode()\n```\nDone.", true, &mut with_code);
+        assert_eq!(
+            with_code.split_whitespace().collect::<Vec<_>>(),
+            ["Run:", "code()", "Done."]
+        );
+    }
+
+    #[test]
+    fn headlines_keep_the_first_sentence_summaries_as_many_as_fit() {
+        let text = format!("One. {}", "Two words here. ".repeat(30));
+        assert_eq!(cut(&text, "en", Cut::HEADLINE), "One.");
+        let summary = cut(&text, "en", Cut::summary("en"));
+        assert!(
+            summary.ends_with("here.") && summary.len() > 140,
+            "{summary}"
+        );
+        let long = "word ".repeat(40);
+        let h = cut(&long, "en", Cut::HEADLINE);
+        assert!(h.chars().count() <= 110 && h.ends_with("word…"), "{h}");
+    }
+
+    // Moved from render/search.rs and render/structured.rs with their assertions.
+    #[test]
+    fn markdown_text_skips_code_and_citations() {
+        let mut s = String::new();
+        plain_text(
+            "# Title\n\nSome *text*[^src] here.\n\n```\ncode_here()\n```\n\n- item\n",
+            false,
+            &mut s,
+        );
+        assert!(s.contains("Title"), "{s}");
+        assert!(s.contains("Some text  here."), "{s}");
+        assert!(!s.contains("src"), "{s}");
+        assert!(!s.contains("code_here"), "{s}");
+        assert!(s.contains("item"), "{s}");
+    }
+
+    #[test]
+    fn markdown_text_is_plain() {
+        assert_eq!(
+            plain_line("The **fire** was `out`.\nAll [safe](https://x.example)."),
+            "The fire was out. All safe."
+        );
+        assert_eq!(plain_line("Done, **really**, done."), "Done, really, done.");
+        assert_eq!(plain_line("- a\n- b"), "a b");
     }
 }

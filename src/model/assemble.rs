@@ -934,6 +934,7 @@ fn section_keys(config: &Config, fronts: &SectionFronts, items: &[Item]) -> Vec<
             keys.insert((d.to_string(), lang.clone()));
         }
     }
+    // Default language first, then the others in site order; within a language, by folder.
     let lang_order: HashMap<&str, usize> = config
         .languages
         .iter()
@@ -954,7 +955,7 @@ fn section_keys(config: &Config, fronts: &SectionFronts, items: &[Item]) -> Vec<
 fn section_bodies(
     config: &Config,
     parsed: Vec<ParsedSection>,
-) -> HashMap<(String, String), (crate::content::SourceFile, String)> {
+) -> HashMap<(String, String), super::SectionBody> {
     let mut bodies = HashMap::new();
     for s in parsed {
         let lang = s
@@ -963,8 +964,12 @@ fn section_bodies(
             .clone()
             .or_else(|| s.front.lang.clone())
             .unwrap_or_else(|| config.default_language.clone());
-        let body = s.body().to_string();
-        bodies.insert((s.src.dir.clone(), lang), (s.src, body));
+        let body = super::SectionBody {
+            body_offset: s.body_offset,
+            text: s.text,
+            src: s.src,
+        };
+        bodies.insert((body.src.dir.clone(), lang), body);
     }
     bodies
 }
@@ -976,7 +981,7 @@ fn new_section(
     fronts: &SectionFronts,
     dir: String,
     lang: String,
-    body: Option<(crate::content::SourceFile, String)>,
+    body: Option<super::SectionBody>,
 ) -> Section {
     let own = fronts.get(&(dir.clone(), lang.clone()));
     let fallback = fronts.get(&(dir.clone(), config.default_language.clone()));

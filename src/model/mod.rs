@@ -5,16 +5,17 @@ pub mod assemble;
 pub mod ledger;
 pub mod publication;
 pub mod record;
+pub mod rendered;
 
 use crate::content::SourceFile;
 use crate::content::data::Person;
 use crate::content::frontmatter::{Kind, NoticeKind, SortBy, SourceRaw};
-use crate::markdown::Rendered;
 use crate::paths::SitePath;
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 pub use publication::{Publication, Surface};
+use rendered::Rendered;
 
 /// Index of an item in [`Site::items`]; valid only inside one `Site`.
 pub type ItemId = usize;
@@ -211,6 +212,25 @@ impl Item {
     }
 }
 
+/// A section's `_index.md`: the whole file is kept so that a diagnostic in its body can point
+/// at its line and column.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SectionBody {
+    /// The file.
+    pub src: SourceFile,
+    /// Its whole text.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+}
+
+impl SectionBody {
+    /// The Markdown body.
+    pub fn markdown(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
 /// A folder of content in one language.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Section {
@@ -224,8 +244,8 @@ pub struct Section {
     pub description: Option<String>,
     /// Site path: `/`, `/press/`, `/fr/press/`.
     pub path: SitePath,
-    /// The `_index.md` body (Markdown) and its file, if there is one.
-    pub body: Option<(SourceFile, String)>,
+    /// The `_index.md` body, if there is one.
+    pub body: Option<SectionBody>,
     /// Rendered body.
     pub content_html: String,
     /// Sort order.

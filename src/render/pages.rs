@@ -466,7 +466,7 @@ fn owner_of(section: &crate::model::Section) -> String {
     section
         .body
         .as_ref()
-        .map(|(src, _)| src.rel.clone())
+        .map(|body| body.src.rel.clone())
         .unwrap_or_else(|| format!("content/{}", section.dir))
 }
 

@@ -44,7 +44,6 @@ use super::Output;
 use crate::config::Config;
 use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site, Surface};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -340,57 +339,6 @@ pub fn shard_of(token: &str, count: usize) -> usize {
     fnv1a32(token) as usize % count.max(1)
 }
 
-/// The plain text of Markdown (no code blocks, no HTML, no `[^id]` citations), blocks
-/// separated by spaces.
-pub fn markdown_text(md: &str, out: &mut String) {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let start = out.len();
-    let mut in_code = false;
-    for event in Parser::new_ext(md, opts) {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(t) | Event::Code(t) if !in_code => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition
-                | TagEnd::HtmlBlock,
-            ) => out.push(' '),
-            _ => {}
-        }
-    }
-    out.push(' ');
-    // Citations of undeclared footnotes arrive as text: `[^workforce-census]`.
-    if out[start..].contains("[^") {
-        let text = out.split_off(start);
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find("[^") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            match after.find(']') {
-                Some(end) if !after[..end].contains(char::is_whitespace) => {
-                    out.push(' ');
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    out.push_str("[^");
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-    }
-}
-
 /// The tokens of one item with the best field each (in no particular order).
 fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
     let item = &site.items[id];
@@ -408,20 +356,7 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
         add(tag, Field::Tag);
     }
     add(&item.rendered.summary_text, Field::Summary);
-    let mut body = String::new();
-    markdown_text(&item.text[item.body_offset..], &mut body);
-    for (label, value) in &item.facts {
-        body.push_str(label);
-        body.push(' ');
-        markdown_text(value, &mut body);
-    }
-    for u in &item.updates {
-        markdown_text(&u.body, &mut body);
-    }
-    for n in &item.notices {
-        markdown_text(&n.note, &mut body);
-    }
-    add(&body, Field::Body);
+    add(&crate::markdown::indexed_text(item), Field::Body);
     best.into_iter().collect()
 }
 
@@ -994,20 +929,6 @@ mod tests {
         let q = query("Écologie ecologie ECOLOGIE");
         assert_eq!(q.required, ["ecologie"]);
         assert!(q.optional.is_empty());
-    }
-
-    #[test]
-    fn markdown_text_skips_code_and_citations() {
-        let mut s = String::new();
-        markdown_text(
-            "# Title\n\nSome *text*[^src] here.\n\n```\ncode_here()\n```\n\n- item\n",
-            &mut s,
-        );
-        assert!(s.contains("Title"), "{s}");
-        assert!(s.contains("Some text  here."), "{s}");
-        assert!(!s.contains("src"), "{s}");
-        assert!(!s.contains("code_here"), "{s}");
-        assert!(s.contains("item"), "{s}");
     }
 
     #[test]

@@ -61,55 +61,10 @@ fn absolute(config: &Config, page_path: &str, url: &str) -> String {
     }
 }
 
-/// Plain text of a Markdown fragment (notes, update bodies), whitespace collapsed.
-fn markdown_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, TagEnd};
-    let mut text = String::new();
-    for event in Parser::new_ext(md, Options::ENABLE_FOOTNOTES) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock
-                | TagEnd::TableCell,
-            ) => text.push(' '),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A short headline for an update: its text, cut at a word (any character for CJK languages).
+/// A short headline for an update: its first sentence, else its text cut at a word (any
+/// character for CJK languages).
 fn update_headline(text: &str, lang: &str) -> String {
-    const MAX: usize = 110;
-    if text.chars().count() <= MAX {
-        return text.to_string();
-    }
-    let cjk = matches!(lang.split('-').next(), Some("ja" | "zh"));
-    let end = text
-        .char_indices()
-        .nth(MAX - 1)
-        .map_or(text.len(), |(i, _)| i);
-    // The first sentence, when it fits.
-    let sentence = text[..end].char_indices().find_map(|(i, c)| {
-        let after = i + c.len_utf8();
-        let ends = matches!(c, '。' | '！' | '？')
-            || (matches!(c, '.' | '!' | '?') && text[after..].starts_with(' '));
-        ends.then_some(after)
-    });
-    if let Some(after) = sentence {
-        return text[..after].to_string();
-    }
-    let cut = if cjk {
-        &text[..end]
-    } else {
-        text[..end].rfind(' ').map_or(&text[..end], |i| &text[..i])
-    };
-    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
+    crate::markdown::text::cut(text, lang, crate::markdown::text::Cut::HEADLINE)
 }
 
 /// The publishing organization: `config.extra.company` (else the site title), the home page
@@ -268,11 +223,12 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
     let corrections: Vec<Value> = item
         .notices
         .iter()
-        .filter(|n| n.kind != NoticeKind::Editorial)
-        .map(|n| {
+        .zip(&r.plain.notices)
+        .filter(|(n, _)| n.kind != NoticeKind::Editorial)
+        .map(|(n, text)| {
             json!({
                 "@type": "CorrectionComment",
-                "text": markdown_text(&n.note),
+                "text": text,
                 "datePublished": rfc3339(n.date, &item.tz),
                 "url": format!("{permalink}#{}", n.id),
             })
@@ -295,14 +251,14 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
         let updates: Vec<Value> = item
             .updates
             .iter()
-            .map(|u| {
-                let text = markdown_text(&u.body);
+            .zip(&r.plain.updates)
+            .map(|(u, text)| {
                 let url = format!("{permalink}#{}", u.id);
                 json!({
                     "@type": "BlogPosting",
                     "@id": url,
                     "url": url,
-                    "headline": update_headline(&text, &item.lang),
+                    "headline": update_headline(text, &item.lang),
                     "articleBody": text,
                     "datePublished": rfc3339(u.date, &item.tz),
                     "inLanguage": item.lang,
@@ -328,19 +284,6 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
-    }
-
-    #[test]
-    fn markdown_text_is_plain() {
-        assert_eq!(
-            markdown_text("The **fire** was `out`.\nAll [safe](https://x.example)."),
-            "The fire was out. All safe."
-        );
-        assert_eq!(
-            markdown_text("Done, **really**, done."),
-            "Done, really, done."
-        );
-        assert_eq!(markdown_text("- a\n- b"), "a b");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::content::frontmatter::{Kind, SourceRaw};
 use crate::dates::rfc3339;
-use crate::markdown::TocEntry;
+use crate::model::rendered::TocEntry;
 use crate::model::{Item, ItemId, Site, TaxonomyName};
 use serde::Serialize;
 use serde_json::Value;

@@ -254,20 +254,11 @@ pub fn content_type(path: &str) -> &'static str {
 /// (`..`, encoded `..`, backslashes, NUL).
 pub fn site_path(raw: &str) -> Option<String> {
     let path = raw.split(['?', '#']).next().unwrap_or("/");
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
+    let decoded = crate::percent::decode(path);
+    if decoded.malformed {
+        return None;
     }
-    let decoded = String::from_utf8(decoded).ok()?;
+    let decoded = String::from_utf8(decoded.bytes).ok()?;
     if decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }

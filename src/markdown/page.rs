@@ -1,0 +1,366 @@
+//! One page's Markdown: [`PageCtx`] renders the fragments of an item (body, facts, notices,
+//! updates) with shared citation numbers and heading ids. Each fragment is prepared
+//! ([`super::source`]), parsed, and walked event by event; offsets are mapped back to the file.
+
+use super::html::escape_html;
+use super::source::{self, Prepared, Transform};
+use super::{highlight, text};
+use crate::content::dialect::parse_options;
+use crate::content::frontmatter::SourceRaw;
+use crate::diag::Diagnostic;
+use crate::model::Item;
+use crate::model::rendered::{CitedSource, Link};
+use indexmap::IndexMap;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+
+/// Where a fragment of Markdown comes from, for positions in diagnostics.
+#[derive(Clone)]
+pub(super) enum Place {
+    /// The item body: offsets map into the file.
+    Body,
+    /// A front-matter field (fact value, notice, update): report at that key.
+    Front(String),
+}
+
+pub(super) struct Fragment {
+    pub(super) html: String,
+    pub(super) text: String,
+    pub(super) toc: Vec<(u8, String, String)>,
+}
+
+/// The content file a page's fragments come from.
+#[derive(Clone, Copy)]
+pub(super) struct File<'a> {
+    /// Its path, as diagnostics name it.
+    pub(super) rel: &'a str,
+    /// Its whole text.
+    pub(super) text: &'a str,
+    /// Byte offset of the Markdown body in `text`.
+    pub(super) body_offset: usize,
+}
+
+impl<'a> File<'a> {
+    /// The file of an item.
+    pub(super) fn of(item: &'a Item) -> Self {
+        File {
+            rel: &item.src.rel,
+            text: &item.text,
+            body_offset: item.body_offset,
+        }
+    }
+}
+
+/// Per-page state shared by all fragments of one item, so citation numbers run on across the
+/// updates, the fact table and the body.
+pub(super) struct PageCtx<'a> {
+    site_sources: &'a HashMap<&'a str, &'a SourceRaw>,
+    page_sources: HashSet<&'a str>,
+    pub(super) cited: IndexMap<String, CitedSource>,
+    heading_ids: HashSet<String>,
+    /// For each base id, the next suffix to try: ten thousand headings with the same text
+    /// would otherwise each walk every suffix taken before them (quadratic).
+    next_suffix: HashMap<String, usize>,
+    pub(super) links: Vec<Link>,
+    pub(super) diags: Vec<Diagnostic>,
+    /// The file the fragments come from; None for fragments whose diagnostics another
+    /// rendering reports (a summary rendered apart from the page).
+    pub(super) file: Option<File<'a>>,
+    /// The pre-Markdown transforms every fragment goes through (see [`source`]).
+    pub(super) transforms: &'a [&'a dyn Transform],
+    pub(super) dateline: Option<String>,
+}
+
+impl<'a> PageCtx<'a> {
+    pub(super) fn new(
+        site_sources: &'a HashMap<&'a str, &'a SourceRaw>,
+        page_sources: &'a [SourceRaw],
+    ) -> Self {
+        PageCtx {
+            site_sources,
+            page_sources: page_sources.iter().map(|s| s.id.as_str()).collect(),
+            cited: IndexMap::new(),
+            heading_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            links: Vec::new(),
+            diags: Vec::new(),
+            file: None,
+            dateline: None,
+            transforms: &[],
+        }
+    }
+
+    fn error(
+        &mut self,
+        place: &Place,
+        (offset, needle): (usize, Option<&str>),
+        message: String,
+        help: Option<String>,
+    ) {
+        let Some(file) = self.file else { return };
+        let at = match place {
+            Place::Body => file.body_offset + offset,
+            Place::Front(key) => {
+                // Point at the citation itself when it can be found after the key.
+                let front = &file.text[..file.body_offset];
+                let key_at = crate::config::find_key_offset(front, key);
+                needle
+                    .and_then(|n| front[key_at..].find(n).map(|i| key_at + i))
+                    .unwrap_or(key_at)
+            }
+        };
+        let (line, col) = crate::diag::LineIndex::new(file.text).position(at);
+        let d = Diagnostic::error(file.rel, line, col, message);
+        self.diags.push(match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        });
+    }
+
+    /// A citation of `id`: its link HTML, or None when `id` names no source.
+    fn cite(&mut self, id: &str) -> Option<String> {
+        // Ids are compared in NFC, as front matter and data/ give them.
+        let id = crate::content::nfc(id);
+        let id = id.as_str();
+        let site_wide = !self.page_sources.contains(id);
+        if site_wide && !self.site_sources.contains_key(id) {
+            return None;
+        }
+        let next_number = self.cited.len() + 1;
+        let entry = self
+            .cited
+            .entry(id.to_string())
+            .or_insert_with(|| CitedSource {
+                id: id.to_string(),
+                number: next_number,
+                backrefs: vec![],
+                site_wide,
+            });
+        let anchor = format!("cite-{}-{}", id, entry.backrefs.len() + 1);
+        entry.backrefs.push(anchor.clone());
+        let id = escape_html(id);
+        Some(format!(
+            "<sup class=\"citation\"><a id=\"{}\" href=\"#source-{id}\" role=\"doc-noteref\">[{}]</a></sup>",
+            escape_html(&anchor),
+            entry.number
+        ))
+    }
+
+    /// Renders one fragment: prepares its source (transforms, citation scaffold), parses it,
+    /// and walks the events (citations, headings, code, links, the dateline).
+    pub(super) fn render(&mut self, markdown: &str, place: Place) -> Fragment {
+        let prepared = source::prepare(markdown, self.transforms);
+        let mut walk = Walk::default();
+        let parser = Parser::new_ext(&prepared.text, parse_options()).into_offset_iter();
+        for (event, range) in parser {
+            // Everything parsed from the scaffold is the scaffold's.
+            if range.start < prepared.scaffold {
+                continue;
+            }
+            walk.plain.push(&event);
+            self.step(&mut walk, &prepared, &place, event, range);
+        }
+        let mut html = String::with_capacity(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, walk.events.into_iter());
+        Fragment {
+            html,
+            text: walk.plain.into_raw(),
+            toc: walk.toc,
+        }
+    }
+
+    /// One event of a fragment's walk.
+    fn step<'e>(
+        &mut self,
+        walk: &mut Walk<'e>,
+        prepared: &Prepared,
+        place: &Place,
+        event: Event<'e>,
+        range: std::ops::Range<usize>,
+    ) {
+        match event {
+            Event::FootnoteReference(label) if !prepared.defined.contains(label.as_ref()) => {
+                let html = self.citation(&label, place, prepared.origin(range.start));
+                walk.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                walk.heading = Some(Heading {
+                    level,
+                    id,
+                    inner: Vec::new(),
+                    title: String::new(),
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(heading) = walk.heading.take() {
+                    self.end_heading(walk, heading);
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                walk.code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, body)) = walk.code.take() {
+                    walk.events
+                        .push(Event::Html(highlight::highlight(&body, &lang).into()));
+                }
+            }
+            Event::Start(Tag::Paragraph) if walk.first_paragraph => {
+                walk.first_paragraph = false;
+                walk.events.push(Event::Start(Tag::Paragraph));
+                if let Some(dateline) = self.dateline.take() {
+                    walk.events.push(Event::InlineHtml(dateline.into()));
+                }
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                // Where the destination itself is written, else where the link starts.
+                let at = prepared.text[range.clone()]
+                    .find(dest_url.as_ref())
+                    .map_or(range.start, |i| range.start + i);
+                self.link(dest_url, place, prepared.origin(at));
+                walk.push(event);
+            }
+            other => walk.text_or_other(other),
+        }
+    }
+
+    /// The HTML for `[^label]` at source offset `at`: a citation, or the text as written and
+    /// an error when it names no source.
+    fn citation(&mut self, label: &str, place: &Place, at: usize) -> String {
+        if let Some(html) = self.cite(label) {
+            return html;
+        }
+        let needle = format!("[^{label}]");
+        self.error(
+            place,
+            (at, Some(needle.as_str())),
+            format!("`[^{label}]` cites no source: there is no source `{label}` on this page or in data/sources.toml, and no footnote `[^{label}]:`"),
+            Some(format!("declare it under `[[sources]]` with `id = \"{label}\"`, or add a footnote definition `[^{label}]: ...`")),
+        );
+        escape_html(&needle)
+    }
+
+    /// Gives a finished heading its unique id and a table-of-contents entry.
+    fn end_heading<'e>(&mut self, walk: &mut Walk<'e>, heading: Heading<'e>) {
+        let Heading {
+            level,
+            id,
+            inner,
+            title,
+        } = heading;
+        let id = self.unique_id(
+            id.map(|i| i.to_string())
+                .unwrap_or_else(|| crate::slug::slugify(&title)),
+        );
+        walk.toc
+            .push((level as u8, id.clone(), title.trim().to_string()));
+        walk.events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes: vec![],
+            attrs: vec![],
+        }));
+        walk.events.extend(inner);
+        walk.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Records a link destination, with its place in the item's file when it is in the body.
+    fn link(&mut self, url: &str, place: &Place, at: usize) {
+        let at = match (place, self.file) {
+            (Place::Body, Some(file)) => Some(file.body_offset + at),
+            _ => None,
+        };
+        self.links.push(Link {
+            url: url.to_string(),
+            at,
+        });
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        if self.heading_ids.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.heading_ids.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+/// A heading being read: its events go inside it until it ends and gets its id.
+struct Heading<'e> {
+    level: HeadingLevel,
+    id: Option<CowStr<'e>>,
+    inner: Vec<Event<'e>>,
+    title: String,
+}
+
+/// The state of one fragment's walk over its events.
+struct Walk<'e> {
+    events: Vec<Event<'e>>,
+    /// The fragment's plain text, as the page's measures read it.
+    plain: text::PlainText,
+    toc: Vec<(u8, String, String)>,
+    heading: Option<Heading<'e>>,
+    /// The language and text of the code block being read.
+    code: Option<(String, String)>,
+    first_paragraph: bool,
+}
+
+impl Default for Walk<'_> {
+    fn default() -> Self {
+        Walk {
+            events: Vec::new(),
+            plain: text::PlainText::new(text::Blocks::PageMeasure, false),
+            toc: Vec::new(),
+            heading: None,
+            code: None,
+            first_paragraph: true,
+        }
+    }
+}
+
+impl<'e> Walk<'e> {
+    /// Passes an event on: into the heading being read, else to the output.
+    fn push(&mut self, e: Event<'e>) {
+        match &mut self.heading {
+            Some(h) => h.inner.push(e),
+            None => self.events.push(e),
+        }
+    }
+
+    /// Text and code (into the code block or the heading being read), block ends, and every
+    /// other event passed on unchanged.
+    fn text_or_other(&mut self, event: Event<'e>) {
+        match event {
+            Event::Text(t) if self.code.is_some() => {
+                if let Some((_, body)) = self.code.as_mut() {
+                    body.push_str(&t);
+                }
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some(h) = self.heading.as_mut() {
+                    h.title.push_str(t);
+                }
+                self.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.events.push(event)
+            }
+            other => self.push(other),
+        }
+    }
+}
