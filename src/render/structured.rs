@@ -120,138 +120,194 @@ fn citation(s: &SourceRaw, tz: &jiff::tz::TimeZone) -> Value {
 
 /// The JSON-LD object of an item's page.
 pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
-    let urls = Urls { config };
-    let item = &site.items[id];
-    let r = &item.rendered;
-    let ty = schema_type(site, id);
-    let permalink = urls.permalink(&item.path);
-    let is_article = ty != "WebPage";
-    let mut v = Map::new();
-    v.insert("@context".into(), "https://schema.org".into());
-    v.insert("@type".into(), ty.into());
-    // The page is the `WebPage` at the permalink; an article is its main entity.
-    let node_id = if is_article {
-        format!("{permalink}#article")
-    } else {
-        permalink.clone()
+    let ld = ItemLd {
+        site,
+        config,
+        item: &site.items[id],
+        ty: schema_type(site, id),
+        permalink: Urls { config }.permalink(&site.items[id].path),
     };
-    v.insert("@id".into(), node_id.into());
-    v.insert("headline".into(), item.title.clone().into());
-    v.insert("name".into(), item.title.clone().into());
-    v.insert("url".into(), permalink.clone().into());
-    if is_article {
-        v.insert(
-            "mainEntityOfPage".into(),
-            json!({"@type": "WebPage", "@id": permalink}),
-        );
+    let mut v = Map::new();
+    ld.identity(&mut v);
+    ld.people(&mut v);
+    ld.article(&mut v);
+    ld.citations(&mut v);
+    ld.corrections(&mut v);
+    if ld.ty == "LiveBlogPosting" {
+        ld.live_blog(&mut v);
     }
-    if !r.summary_text.is_empty() {
-        v.insert("description".into(), r.summary_text.clone().into());
+    Value::Object(v)
+}
+
+/// One item's JSON-LD, built in parts (keys are sorted in the output whatever the order).
+struct ItemLd<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    item: &'a crate::model::Item,
+    /// The schema.org type.
+    ty: &'static str,
+    permalink: String,
+}
+
+impl ItemLd<'_> {
+    fn is_article(&self) -> bool {
+        self.ty != "WebPage"
     }
-    v.insert("inLanguage".into(), item.lang.clone().into());
-    if let Some(d) = item.date {
-        v.insert("datePublished".into(), rfc3339(d, &item.tz).into());
-    }
-    if let Some(d) = item.modified().or(item.date) {
-        v.insert("dateModified".into(), rfc3339(d, &item.tz).into());
-    }
-    let org = publisher(config);
-    let authors: Vec<Value> = item
-        .authors
-        .iter()
-        .filter_map(|a| {
-            let p = site.authors.get(a)?;
-            let mut person = json!({
-                "@type": "Person",
-                "name": p.name,
-                "url": urls.permalink(&format!("/authors/{a}/")),
-            });
-            if let Some(role) = &p.role {
-                person["jobTitle"] = role.clone().into();
-            }
-            Some(person)
-        })
-        .collect();
-    v.insert(
-        "author".into(),
-        if authors.is_empty() {
-            Value::Array(vec![org.clone()])
+
+    /// Type, ids, names, description, language and dates.
+    fn identity(&self, v: &mut Map<String, Value>) {
+        let (item, permalink) = (self.item, &self.permalink);
+        v.insert("@context".into(), "https://schema.org".into());
+        v.insert("@type".into(), self.ty.into());
+        // The page is the `WebPage` at the permalink; an article is its main entity.
+        let node_id = if self.is_article() {
+            format!("{permalink}#article")
         } else {
-            Value::Array(authors)
-        },
-    );
-    v.insert("publisher".into(), org);
-    if let Some(image) = &item.image {
-        v.insert(
-            "image".into(),
-            Value::Array(vec![absolute(config, &item.path, image).into()]),
-        );
-    }
-    if is_article {
-        let section = &site.sections[item.section];
-        if !section.dir.is_empty() {
-            v.insert("articleSection".into(), section.title.clone().into());
+            permalink.clone()
+        };
+        v.insert("@id".into(), node_id.into());
+        v.insert("headline".into(), item.title.clone().into());
+        v.insert("name".into(), item.title.clone().into());
+        v.insert("url".into(), permalink.clone().into());
+        if self.is_article() {
+            v.insert(
+                "mainEntityOfPage".into(),
+                json!({"@type": "WebPage", "@id": permalink}),
+            );
         }
-        v.insert("wordCount".into(), r.words.into());
-    }
-    if ty == "NewsArticle" {
-        if let Some(d) = &item.dateline {
-            v.insert("dateline".into(), d.clone().into());
+        if !item.rendered.summary_text.is_empty() {
+            v.insert(
+                "description".into(),
+                item.rendered.summary_text.clone().into(),
+            );
         }
-    }
-    if !item.tags.is_empty() {
-        v.insert("keywords".into(), item.tags.join(", ").into());
+        v.insert("inLanguage".into(), item.lang.clone().into());
+        if let Some(d) = item.date {
+            v.insert("datePublished".into(), rfc3339(d, &item.tz).into());
+        }
+        if let Some(d) = item.modified().or(item.date) {
+            v.insert("dateModified".into(), rfc3339(d, &item.tz).into());
+        }
     }
 
-    let site_sources: std::collections::HashMap<&str, &SourceRaw> =
-        site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let citations: Vec<Value> = r
-        .sources
-        .iter()
-        .filter_map(|c| {
-            item.sources
-                .iter()
-                .find(|s| s.id == c.id)
-                .or_else(|| site_sources.get(c.id.as_str()).copied())
-        })
-        .map(|s| citation(s, &item.tz))
-        .collect();
-    if !citations.is_empty() {
-        v.insert("citation".into(), Value::Array(citations));
-    }
-
-    let corrections: Vec<Value> = item
-        .notices
-        .iter()
-        .zip(&r.plain.notices)
-        .filter(|(n, _)| n.kind != NoticeKind::Editorial)
-        .map(|(n, text)| {
-            json!({
-                "@type": "CorrectionComment",
-                "text": text,
-                "datePublished": rfc3339(n.date, &item.tz),
-                "url": format!("{permalink}#{}", n.id),
+    /// Who speaks: the authors (the organization when none), the publisher, the image.
+    fn people(&self, v: &mut Map<String, Value>) {
+        let (item, config) = (self.item, self.config);
+        let urls = Urls { config };
+        let org = publisher(config);
+        let authors: Vec<Value> = item
+            .authors
+            .iter()
+            .filter_map(|a| {
+                let p = self.site.authors.get(a)?;
+                let mut person = json!({
+                    "@type": "Person",
+                    "name": p.name,
+                    "url": urls.permalink(&format!("/authors/{a}/")),
+                });
+                if let Some(role) = &p.role {
+                    person["jobTitle"] = role.clone().into();
+                }
+                Some(person)
             })
-        })
-        .collect();
-    if !corrections.is_empty() {
-        v.insert("correction".into(), Value::Array(corrections));
-    }
-
-    if let Some(w) = &item.withdrawn {
-        v.insert("creativeWorkStatus".into(), "Withdrawn".into());
-        if ty == "LiveBlogPosting" {
-            v.insert("coverageEndTime".into(), rfc3339(w.date, &item.tz).into());
+            .collect();
+        let author = if authors.is_empty() {
+            vec![org.clone()]
+        } else {
+            authors
+        };
+        v.insert("author".into(), Value::Array(author));
+        v.insert("publisher".into(), org);
+        if let Some(image) = &item.image {
+            let url = absolute(config, &item.path, image);
+            v.insert("image".into(), Value::Array(vec![url.into()]));
         }
     }
-    if ty == "LiveBlogPosting" {
+
+    /// An article's section and word count, a news article's dateline, the keywords.
+    fn article(&self, v: &mut Map<String, Value>) {
+        let item = self.item;
+        if self.is_article() {
+            let section = &self.site.sections[item.section];
+            if !section.dir.is_empty() {
+                v.insert("articleSection".into(), section.title.clone().into());
+            }
+            v.insert("wordCount".into(), item.rendered.words.into());
+        }
+        if self.ty == "NewsArticle" {
+            if let Some(d) = &item.dateline {
+                v.insert("dateline".into(), d.clone().into());
+            }
+        }
+        if !item.tags.is_empty() {
+            v.insert("keywords".into(), item.tags.join(", ").into());
+        }
+    }
+
+    /// The sources the page cites, as works.
+    fn citations(&self, v: &mut Map<String, Value>) {
+        let item = self.item;
+        let site_sources: std::collections::HashMap<&str, &SourceRaw> = self
+            .site
+            .sources
+            .iter()
+            .map(|s| (s.id.as_str(), s))
+            .collect();
+        let citations: Vec<Value> = item
+            .rendered
+            .sources
+            .iter()
+            .filter_map(|c| {
+                item.sources
+                    .iter()
+                    .find(|s| s.id == c.id)
+                    .or_else(|| site_sources.get(c.id.as_str()).copied())
+            })
+            .map(|s| citation(s, &item.tz))
+            .collect();
+        if !citations.is_empty() {
+            v.insert("citation".into(), Value::Array(citations));
+        }
+    }
+
+    /// Corrections and clarifications, and the withdrawal.
+    fn corrections(&self, v: &mut Map<String, Value>) {
+        let (item, permalink) = (self.item, &self.permalink);
+        let corrections: Vec<Value> = item
+            .notices
+            .iter()
+            .zip(&item.rendered.plain.notices)
+            .filter(|(n, _)| n.kind != NoticeKind::Editorial)
+            .map(|(n, text)| {
+                json!({
+                    "@type": "CorrectionComment",
+                    "text": text,
+                    "datePublished": rfc3339(n.date, &item.tz),
+                    "url": format!("{permalink}#{}", n.id),
+                })
+            })
+            .collect();
+        if !corrections.is_empty() {
+            v.insert("correction".into(), Value::Array(corrections));
+        }
+        if let Some(w) = &item.withdrawn {
+            v.insert("creativeWorkStatus".into(), "Withdrawn".into());
+            if self.ty == "LiveBlogPosting" {
+                v.insert("coverageEndTime".into(), rfc3339(w.date, &item.tz).into());
+            }
+        }
+    }
+
+    /// A developing story's coverage start and its updates.
+    fn live_blog(&self, v: &mut Map<String, Value>) {
+        let (item, permalink) = (self.item, &self.permalink);
         if let Some(d) = item.date {
             v.insert("coverageStartTime".into(), rfc3339(d, &item.tz).into());
         }
         let updates: Vec<Value> = item
             .updates
             .iter()
-            .zip(&r.plain.updates)
+            .zip(&item.rendered.plain.updates)
             .map(|(u, text)| {
                 let url = format!("{permalink}#{}", u.id);
                 json!({
@@ -267,7 +323,6 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
             .collect();
         v.insert("liveBlogUpdate".into(), Value::Array(updates));
     }
-    Value::Object(v)
 }
 
 #[cfg(test)]
