@@ -75,6 +75,47 @@ impl Fingerprinter {
         self
     }
 
+    /// Adds a JSON value by walking it: the same canonical content as [`Fingerprinter::value`]
+    /// gives a JSON value (maps in their order, every part framed), without formatting it as
+    /// text first. Page contexts are fingerprinted this way: they are JSON values already.
+    pub fn json(&mut self, value: &serde_json::Value) -> &mut Self {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.0.update(b"n"),
+            Value::Bool(b) => self.0.update(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                self.0.update(b"#");
+                match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                    (Some(i), _, _) => self.0.update(&i.to_le_bytes()),
+                    (None, Some(u), _) => self.0.update(&u.to_le_bytes()),
+                    (None, None, f) => self
+                        .0
+                        .update(&f.unwrap_or(f64::NAN).to_bits().to_le_bytes()),
+                }
+            }
+            Value::String(s) => {
+                self.0.update(b"s");
+                self.str(s);
+            }
+            Value::Array(items) => {
+                self.0.update(b"[");
+                self.u64(items.len() as u64);
+                for item in items {
+                    self.json(item);
+                }
+            }
+            Value::Object(map) => {
+                self.0.update(b"{");
+                self.u64(map.len() as u64);
+                for (key, item) in map {
+                    self.str(key);
+                    self.json(item);
+                }
+            }
+        }
+        self
+    }
+
     /// The fingerprint of everything added.
     pub fn finish(&self) -> Fingerprint {
         Fingerprint(self.0.digest128())
@@ -124,6 +165,24 @@ mod tests {
         let ab_c = Fingerprinter::default().str("ab").str("c").finish();
         let a_bc = Fingerprinter::default().str("a").str("bc").finish();
         assert_ne!(ab_c, a_bc);
+    }
+
+    #[test]
+    fn json_values_are_framed_and_typed() {
+        use serde_json::json;
+        let of_json = |v: serde_json::Value| Fingerprinter::default().json(&v).finish();
+        assert_eq!(
+            of_json(json!({"a": [1, "x"]})),
+            of_json(json!({"a": [1, "x"]}))
+        );
+        assert_ne!(
+            of_json(json!({"a": [1, "x"]})),
+            of_json(json!({"a": ["1", "x"]}))
+        );
+        assert_ne!(of_json(json!(["ab", "c"])), of_json(json!(["a", "bc"])));
+        assert_ne!(of_json(json!([[1], 2])), of_json(json!([1, [2]])));
+        assert_ne!(of_json(json!({"a": null})), of_json(json!({"a": false})));
+        assert_ne!(of_json(json!(1.5)), of_json(json!(2.5)));
     }
 
     #[test]

@@ -267,9 +267,10 @@ fn page_outcome(
         Err(d) => return PageOutcome::Failed(d),
     };
     let mut f = Fingerprinter::default();
-    f.str(&context.template)
-        .str(&context.lang)
-        .value(&context.vars);
+    f.str(&context.template).str(&context.lang);
+    for (name, value) in &context.vars {
+        f.str(name).json(value);
+    }
     let key = f.finish();
     if kept.get(file).is_some_and(|p| p.key == key) {
         return PageOutcome::Kept(Some(key));
