@@ -7,7 +7,7 @@
 //! slugs without `/` or spaces, request paths that cannot leave the output).
 //!
 //! `cargo test` runs a bounded pass (256 cases a target, fewer for the whole-site target).
-//! `PRESSROOM_FUZZ_CASES=1000000 cargo test --release --test fuzz TARGET` runs many more; see
+//! `PRESSROOM_FUZZ_CASES=1000000 cargo test --release --test it fuzz::TARGET` runs many more; see
 //! `docs/reliability.md` for the counts run and what they found. Inputs that once crashed are
 //! kept as fixed cases in `regressions`, at the end.
 
