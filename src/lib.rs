@@ -14,6 +14,7 @@ pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod external;
+pub mod keys;
 pub mod markdown;
 pub mod model;
 pub mod options;
@@ -22,6 +23,7 @@ pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod toml_slip;
 
 use diag::Diagnostic;
 pub use error::{Error, Result};
