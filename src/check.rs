@@ -165,50 +165,63 @@ fn links(
                 continue;
             }
             let exists = files.contains(file.as_str()) || extra.contains(&file);
-            let problem = if !exists {
-                Some(format!(
-                    "broken link `{href}` on `{}`: no such page or file",
-                    o.path
-                ))
-            } else {
-                fragment
-                    .filter(|f| !f.is_empty())
-                    .and_then(|f| match ids.get(file.as_str()) {
-                        Some(set) if !set.contains(&f) => Some(format!(
-                            "broken link `{href}` on `{}`: `{file}` has no element with id `{f}`",
-                            o.path
-                        )),
-                        _ => None,
-                    })
+            let Some(message) = link_problem(href, &o.path, &file, fragment, exists, &ids) else {
+                continue;
             };
-            if let Some(message) = problem {
-                if !reported.insert(message.clone()) {
-                    continue;
-                }
-                let path = owner
-                    .get(&o.path)
-                    .map(|i| i.src.rel.clone())
-                    .unwrap_or_else(|| format!("(output){}", o.path));
-                let (line, col) = owner
-                    .get(&o.path)
-                    .and_then(|i| {
-                        let needle = href
-                            .split('#')
-                            .next()
-                            .filter(|p| !p.is_empty())
-                            .unwrap_or(href);
-                        i.text
-                            .find(needle)
-                            .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
-                    })
-                    .unwrap_or((1, 1));
-                diags.push(
-                    Diagnostic::error(path, line, col, message)
-                        .with_help("fix the link, or add the page or anchor it points to"),
-                );
+            if !reported.insert(message.clone()) {
+                continue;
             }
+            let (path, line, col) = link_place(owner.get(&o.path).copied(), &o.path, href);
+            diags.push(
+                Diagnostic::error(path, line, col, message)
+                    .with_help("fix the link, or add the page or anchor it points to"),
+            );
         }
     }
+}
+
+/// What is wrong with the link `href` on output `page` to `file` (`#fragment`), if anything:
+/// no such file, or no such id in it.
+fn link_problem(
+    href: &str,
+    page: &str,
+    file: &str,
+    fragment: Option<String>,
+    exists: bool,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if !exists {
+        return Some(format!(
+            "broken link `{href}` on `{page}`: no such page or file"
+        ));
+    }
+    fragment
+        .filter(|f| !f.is_empty())
+        .and_then(|f| match ids.get(file) {
+            Some(set) if !set.contains(&f) => Some(format!(
+                "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`"
+            )),
+            _ => None,
+        })
+}
+
+/// Where to report a broken link on output `page`: in the item's source that wrote it, at the
+/// first place its text has the link (else line 1), or at the output for other pages.
+fn link_place(owner: Option<&Item>, page: &str, href: &str) -> (String, usize, usize) {
+    let Some(item) = owner else {
+        return (format!("(output){page}"), 1, 1);
+    };
+    let needle = href
+        .split('#')
+        .next()
+        .filter(|p| !p.is_empty())
+        .unwrap_or(href);
+    let (line, col) = item
+        .text
+        .find(needle)
+        .map(|at| crate::diag::LineIndex::new(&item.text).position(at))
+        .unwrap_or((1, 1));
+    (item.src.rel.clone(), line, col)
 }
 
 /// The embargo audit: no output may carry an embargoed item's URL, its slug (when it is more
