@@ -15,6 +15,7 @@ pub mod diag;
 pub mod error;
 pub mod external;
 pub mod keys;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod options;

@@ -7,8 +7,8 @@
 //! through a symbolic link rather than over it. [`Staging::begin`] then takes the output's
 //! lock, so two builds into one folder never interleave.
 
-use crate::deploy::manifest::{self, Entry, Manifest};
 use crate::error::{Error, Result};
+use crate::manifest::{self, Entry, Manifest};
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output};
 use rayon::prelude::*;

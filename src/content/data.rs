@@ -150,7 +150,7 @@ fn invalid_id(file: &str, line: usize, col: usize, what: &str, id: &str) -> Opti
     if ok {
         return None;
     }
-    let suggestion = crate::model::slug::slugify(id);
+    let suggestion = super::slug::slugify(id);
     let help = if suggestion.is_empty() {
         "use letters, digits, `-` and `_` only".to_string()
     } else {

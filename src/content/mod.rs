@@ -4,6 +4,7 @@
 pub mod data;
 pub mod frontmatter;
 pub mod placeholders;
+pub mod slug;
 pub mod walk;
 
 use crate::config::Config;

@@ -11,8 +11,8 @@
 //! outside it. Temporary files of a deploy that was killed are removed by the next one.
 
 use super::{DeployPlan, ObjectMeta, Parts, Target};
-use crate::deploy::manifest::{self, Manifest};
 use crate::error::{Error, Result};
+use crate::manifest::{self, Manifest};
 use crate::output;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};

@@ -16,7 +16,9 @@
 //! content errors, which a deploy cannot have), and its message says whether anything changed.
 
 pub mod file;
-pub mod manifest;
+/// The manifest lives beside the build that writes it ([`crate::manifest`]); this path to it
+/// is kept for code that names it from here.
+pub use crate::manifest;
 pub mod s3;
 pub mod workflow;
 

@@ -4,7 +4,8 @@
 pub mod assemble;
 pub mod ledger;
 pub mod record;
-pub mod slug;
+/// Slugs are made from what writers type, in `content` (whose ids need them too).
+pub use crate::content::slug;
 
 use crate::content::SourceFile;
 use crate::content::data::Person;

@@ -67,7 +67,7 @@ impl Claims {
             );
         }
         claims.files.insert(
-            format!("/{}", crate::deploy::manifest::FILE),
+            format!("/{}", crate::manifest::FILE),
             "the build manifest pressroom writes".into(),
         );
         claims

@@ -5,7 +5,7 @@
 /// A Korean or Japanese title keeps its characters: "서울 공장" → "서울-공장".
 /// The text is put in NFC first: "été" typed with combining accents gives the same slug.
 pub fn slugify(text: &str) -> String {
-    let text = crate::content::nfc(text);
+    let text = super::nfc(text);
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
