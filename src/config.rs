@@ -1,4 +1,4 @@
-//! `site.toml`: read into the raw [`SiteToml`] (serde, unknown keys refused), then validated
+//! `site.toml`: read into the raw `SiteToml` (serde, unknown keys refused), then validated
 //! and resolved into the [`Config`] every later phase uses.
 
 use crate::diag::LineIndex;
@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// Keys allowed at the top of `site.toml`: the fields of [`SiteToml`].
+/// Keys allowed at the top of `site.toml`: the fields of `SiteToml`.
 pub fn site_keys() -> &'static [&'static str] {
     field_names::<SiteToml>()
 }
