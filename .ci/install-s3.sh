@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the S3-compatible server that tests/deploy.rs runs on loopback: s3s-fs, a real
+# Installs the S3-compatible server that tests/it/deploy.rs runs on loopback: s3s-fs, a real
 # implementation (Rust, crates.io) that checks every request's SigV4 signature, so the tests
 # can show that a wrong credential is refused and changes nothing. Installed into cargo's bin
 # folder, where the tests look for it. Idempotent; quick when installed.

@@ -1,31 +1,18 @@
-//! `site.toml`: read into the raw [`SiteToml`] (serde, unknown keys refused), then validated
+//! `site.toml`: read into the raw `SiteToml` (serde, unknown keys refused), then validated
 //! and resolved into the [`Config`] every later phase uses.
 
 use crate::diag::LineIndex;
 use crate::error::{Error, Result};
+use crate::keys::{field_names, find_key_offset};
 use indexmap::IndexMap;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// Keys allowed at the top of `site.toml`.
-pub const SITE_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "default_language",
-    "timezone",
-    "theme",
-    "boilerplate",
-    "paginate_by",
-    "feed_limit",
-    "feed_content",
-    "prefix_default_language",
-    "translation_fallback",
-    "languages",
-    "extra",
-];
-const LANGUAGE_KEYS: &[&str] = &["name", "title", "description"];
+/// Keys allowed at the top of `site.toml`: the fields of `SiteToml`.
+pub fn site_keys() -> &'static [&'static str] {
+    field_names::<SiteToml>()
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +35,7 @@ struct SiteToml {
     extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LanguageToml {
     name: Option<String>,
@@ -143,39 +130,15 @@ impl Config {
 
     /// Parses and validates the text of `site.toml`.
     pub fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<Config> {
-        let lines = LineIndex::new(text);
-        let at = |offset: usize, message: String| {
-            let (line, col) = lines.position(offset);
-            Error::Config {
-                path: "site.toml".into(),
-                line,
-                col,
-                message,
-            }
-        };
-        let raw: SiteToml = toml::from_str(text).map_err(|e| {
-            let known = if e.message().contains("expected one of `name`") {
-                LANGUAGE_KEYS
-            } else {
-                SITE_KEYS
-            };
-            let line_of = |o: usize| lines.position(o).0;
-            let slip = crate::content::toml_slip::explain(text, &e, known, "site.toml", &line_of);
-            let message = match slip.help {
-                Some(help) => format!("{}\n  help: {help}", slip.message),
-                None => slip.message,
-            };
-            at(slip.offset, message)
-        })?;
-        let key_at = |key: &str| find_key_offset(text, key);
-
+        let site_toml = SiteText::new(text);
+        let raw = site_toml.read()?;
         let base_url = base_url
             .unwrap_or(&raw.base_url)
             .trim_end_matches('/')
             .to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(at(
-                key_at("base_url"),
+            return Err(site_toml.at_key(
+                "base_url",
                 format!("`base_url` must start with http:// or https://, not `{base_url}`"),
             ));
         }
@@ -185,60 +148,27 @@ impl Config {
             .map(|p| format!("/{}", p.trim_matches('/')))
             .filter(|p| p != "/")
             .unwrap_or_default();
-        let default_language = raw.default_language.unwrap_or_else(|| "en".into());
+        let default_language = raw.default_language.clone().unwrap_or_else(|| "en".into());
         if !valid_language_code(&default_language) {
-            return Err(at(
-                key_at("default_language"),
+            return Err(site_toml.at_key(
+                "default_language",
                 format!(
                     "`{default_language}` is not a language code; use a code such as `en`, `fr` or `pt-BR`"
                 ),
             ));
         }
-        let timezone_name = raw.timezone.unwrap_or_else(|| "UTC".into());
-        let timezone =
-            crate::dates::time_zone(&timezone_name).map_err(|m| at(key_at("timezone"), m))?;
-        let description = raw.description.unwrap_or_default();
-        let mut languages = vec![Language {
-            name: language_name(&default_language),
-            code: default_language.clone(),
-            title: raw.title.clone(),
-            description: description.clone(),
-        }];
-        for (code, lang) in raw.languages {
-            if !valid_language_code(&code) {
-                return Err(at(
-                    key_at(&format!("languages.{code}")),
-                    format!(
-                        "`{code}` is not a language code; use a code such as `fr`, `ko` or `pt-BR`"
-                    ),
-                ));
-            }
-            if code == default_language {
-                // Overrides for the default language itself.
-                let first = &mut languages[0];
-                first.name = lang.name.unwrap_or(first.name.clone());
-                first.title = lang.title.unwrap_or(first.title.clone());
-                first.description = lang.description.unwrap_or(first.description.clone());
-                continue;
-            }
-            languages.push(Language {
-                name: lang.name.unwrap_or_else(|| language_name(&code)),
-                title: lang.title.unwrap_or_else(|| raw.title.clone()),
-                description: lang.description.unwrap_or_else(|| description.clone()),
-                code,
-            });
-        }
+        let timezone_name = raw.timezone.clone().unwrap_or_else(|| "UTC".into());
+        let timezone = crate::dates::time_zone(&timezone_name)
+            .map_err(|e| site_toml.at_key("timezone", e.to_string()))?;
+        let languages = languages(&site_toml, &raw, &default_language)?;
         let paginate_by = raw.paginate_by.unwrap_or(10);
         if paginate_by == 0 {
-            return Err(at(
-                key_at("paginate_by"),
-                "`paginate_by` must be at least 1".into(),
-            ));
+            return Err(site_toml.at_key("paginate_by", "`paginate_by` must be at least 1".into()));
         }
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
-            description,
+            description: raw.description.unwrap_or_default(),
             base_url,
             base_path,
             default_language,
@@ -304,6 +234,102 @@ impl Config {
     }
 }
 
+/// The text of `site.toml`, for errors at a position in it.
+struct SiteText<'a> {
+    text: &'a str,
+    lines: LineIndex<'a>,
+}
+
+impl<'a> SiteText<'a> {
+    fn new(text: &'a str) -> Self {
+        SiteText {
+            text,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    /// A config error at a byte offset.
+    fn at(&self, offset: usize, message: String) -> Error {
+        let (line, col) = self.lines.position(offset);
+        Error::Config {
+            path: "site.toml".into(),
+            line,
+            col,
+            message,
+        }
+    }
+
+    /// A config error at the line that sets `key`.
+    fn at_key(&self, key: &str, message: String) -> Error {
+        self.at(find_key_offset(self.text, key), message)
+    }
+
+    /// Deserializes the text, explaining TOML slips and unknown keys.
+    fn read(&self) -> Result<SiteToml> {
+        toml::from_str(self.text).map_err(|e| {
+            let language_keys = field_names::<LanguageToml>();
+            // serde names the table's keys: the first of a language's tells which table.
+            let known = if e
+                .message()
+                .contains(&format!("expected one of `{}`", language_keys[0]))
+            {
+                language_keys
+            } else {
+                site_keys()
+            };
+            let line_of = |o: usize| self.lines.position(o).0;
+            let slip = crate::toml_slip::explain(self.text, &e, known, "site.toml", &line_of);
+            let message = match slip.help {
+                Some(help) => format!("{}\n  help: {help}", slip.message),
+                None => slip.message,
+            };
+            self.at(slip.offset, message)
+        })
+    }
+}
+
+/// The site's languages, the default first (with its overrides from `[languages.CODE]`), then
+/// the others in file order.
+fn languages(
+    site_toml: &SiteText<'_>,
+    raw: &SiteToml,
+    default_language: &str,
+) -> Result<Vec<Language>> {
+    let description = raw.description.clone().unwrap_or_default();
+    let mut languages = vec![Language {
+        name: language_name(default_language),
+        code: default_language.to_string(),
+        title: raw.title.clone(),
+        description: description.clone(),
+    }];
+    for (code, lang) in &raw.languages {
+        if !valid_language_code(code) {
+            return Err(site_toml.at_key(
+                &format!("languages.{code}"),
+                format!(
+                    "`{code}` is not a language code; use a code such as `fr`, `ko` or `pt-BR`"
+                ),
+            ));
+        }
+        let lang = lang.clone();
+        if code == default_language {
+            // Overrides for the default language itself.
+            let first = &mut languages[0];
+            first.name = lang.name.unwrap_or(first.name.clone());
+            first.title = lang.title.unwrap_or(first.title.clone());
+            first.description = lang.description.unwrap_or(first.description.clone());
+            continue;
+        }
+        languages.push(Language {
+            name: lang.name.unwrap_or_else(|| language_name(code)),
+            title: lang.title.unwrap_or_else(|| raw.title.clone()),
+            description: lang.description.unwrap_or_else(|| description.clone()),
+            code: code.clone(),
+        });
+    }
+    Ok(languages)
+}
+
 fn valid_language_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let first = parts.next().unwrap_or("");
@@ -326,31 +352,6 @@ fn language_name(code: &str) -> String {
         _ => code,
     }
     .to_string()
-}
-
-/// Byte offset of the line that sets `key` (dotted for tables: `languages.fr`), or 0.
-pub(crate) fn find_key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let is_key = trimmed.strip_prefix(key).is_some_and(|rest| {
-            rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':')
-        });
-        // `[key]`, `[[key]]`, `[ key ]`. (Slicing the untrimmed line at `key.len()` panicked
-        // when wide spaces such as U+3000 stood before the key: a byte inside a character.)
-        let is_table = trimmed.starts_with('[')
-            && trimmed
-                .trim_start_matches('[')
-                .trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(']'));
-        if is_key || is_table {
-            return offset + indent;
-        }
-        offset += line.len();
-    }
-    0
 }
 
 /// The usage error of a folder without `site.toml`, with the two ways out.

@@ -54,22 +54,71 @@ pub fn present_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateText>,
     DateText::deserialize(d).map(Some)
 }
 
+/// Why a date or time-zone name written in front matter or `site.toml` cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Nothing but spaces.
+    #[error(
+        "the date is empty; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`, or remove the key"
+    )]
+    Empty,
+    /// Not a date in any form pressroom reads.
+    #[error(
+        "`{0}` is not a date; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`"
+    )]
+    NotADate(String),
+    /// `-00:00`, RFC 3339's "offset unknown".
+    #[error(
+        "`{0}` has an unknown offset (`-00:00`); write `Z` or a numeric offset such as `+01:00`"
+    )]
+    UnknownOffset(String),
+    /// An offset of a day or more.
+    #[error(
+        "`{text}` has the offset {}, which is not a UTC offset: offsets run from -23:59 to +23:59",
+        offset_label(*.offset)
+    )]
+    OffsetOutOfRange {
+        /// The date as written.
+        text: String,
+        /// Its offset.
+        offset: Offset,
+    },
+    /// A local time that the clocks skip in the time zone.
+    #[error(
+        "`{text}` does not exist in {zone}: it falls in the daylight-saving gap when the clocks jump from {} to {}{}; write the time with its offset (`...+HH:MM`) or a time outside the gap",
+        offset_label(*.before),
+        offset_label(*.after),
+        .meant.as_ref().map(|m| format!(" (read as the clock shows it, it would be {m})")).unwrap_or_default()
+    )]
+    InGap {
+        /// The date as written.
+        text: String,
+        /// The time zone's name.
+        zone: String,
+        /// The offset before the jump.
+        before: Offset,
+        /// The offset after it.
+        after: Offset,
+        /// The instant the clock reading would give, in RFC 3339, when there is one.
+        meant: Option<String>,
+    },
+    /// A time-zone name the bundled database does not have.
+    #[error("unknown time zone `{0}`; use an IANA name such as `Europe/Stockholm` or `Asia/Seoul`")]
+    UnknownTimeZone(String),
+}
+
 /// Reads a date or date-time: with an offset it is an instant; without one it is read in `tz`;
 /// a date alone is midnight in `tz`. An offset must lie within ±23:59 (RFC 3339); a local time
 /// that does not exist in `tz` (a daylight-saving gap) is an error naming the gap. A time past
 /// the last instant pressroom can represent (9999-12-30T22:00:00Z) is read as that instant.
-pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, DateError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(
-            "the date is empty; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`, or remove the key".into(),
-        );
+        return Err(DateError::Empty);
     }
     let normalized = text.replacen(' ', "T", 1);
     let Ok(pieces) = Pieces::parse(normalized.as_str()) else {
-        return Err(format!(
-            "`{text}` is not a date; write `2026-11-18`, `2026-11-18T10:00:00` or `2026-11-18T10:00:00+01:00`"
-        ));
+        return Err(DateError::NotADate(text.to_string()));
     };
     let local = pieces
         .date()
@@ -77,26 +126,28 @@ pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     let offset = match pieces.offset() {
         Some(PiecesOffset::Zulu) => Some(Offset::UTC),
         Some(PiecesOffset::Numeric(n)) => Some(n.offset()),
-        Some(_) => {
-            return Err(format!(
-                "`{text}` has an unknown offset (`-00:00`); write `Z` or a numeric offset such as `+01:00`"
-            ));
-        }
+        Some(_) => return Err(DateError::UnknownOffset(text.to_string())),
         None => None,
     };
     let instant = match offset {
         Some(offset) if offset.seconds().abs() >= 24 * 3600 => {
-            return Err(format!(
-                "`{text}` has the offset {}, which is not a UTC offset: offsets run from -23:59 to +23:59",
-                offset_label(offset)
-            ));
+            return Err(DateError::OffsetOutOfRange {
+                text: text.to_string(),
+                offset,
+            });
         }
         Some(offset) => offset.to_timestamp(local),
         None => {
             let ambiguous = tz.to_ambiguous_zoned(local);
             if let AmbiguousOffset::Gap { before, after } = ambiguous.offset() {
                 let resolved = ambiguous.clone().compatible().map(|z| z.timestamp());
-                return Err(gap_message(text, tz, before, after, resolved.ok()));
+                return Err(DateError::InGap {
+                    text: text.to_string(),
+                    zone: tz.iana_name().unwrap_or("the time zone").to_string(),
+                    before,
+                    after,
+                    meant: resolved.ok().map(|ts| rfc3339(ts, tz)),
+                });
             }
             ambiguous.compatible().map(|z| z.timestamp())
         }
@@ -108,30 +159,6 @@ pub fn parse_in(text: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     } else {
         Timestamp::MIN
     }))
-}
-
-/// Why a local time in a daylight-saving gap is refused, and what it would have meant.
-fn gap_message(
-    text: &str,
-    tz: &TimeZone,
-    before: Offset,
-    after: Offset,
-    resolved: Option<Timestamp>,
-) -> String {
-    let zone = tz.iana_name().unwrap_or("the time zone");
-    let meant = resolved
-        .map(|ts| {
-            format!(
-                " (read as the clock shows it, it would be {})",
-                rfc3339(ts, tz)
-            )
-        })
-        .unwrap_or_default();
-    format!(
-        "`{text}` does not exist in {zone}: it falls in the daylight-saving gap when the clocks jump from {} to {}{meant}; write the time with its offset (`...+HH:MM`) or a time outside the gap",
-        offset_label(before),
-        offset_label(after)
-    )
 }
 
 /// `UTC+01:00`.
@@ -146,11 +173,11 @@ fn offset_label(offset: Offset) -> String {
 }
 
 /// Looks up an IANA time-zone name in the bundled database.
-pub fn time_zone(name: &str) -> Result<TimeZone, String> {
+pub fn time_zone(name: &str) -> Result<TimeZone, DateError> {
     if name.eq_ignore_ascii_case("utc") {
         return Ok(TimeZone::UTC);
     }
-    TimeZone::get(name).map_err(|_| format!("unknown time zone `{name}`; use an IANA name such as `Europe/Stockholm` or `Asia/Seoul`"))
+    TimeZone::get(name).map_err(|_| DateError::UnknownTimeZone(name.to_string()))
 }
 
 /// RFC 3339 with the local offset of `tz`, e.g. `2026-11-18T10:00:00+09:00`.
@@ -367,7 +394,7 @@ mod tests {
     #[test]
     fn offsets_beyond_a_day_are_errors() {
         for text in ["2026-11-18T10:00:00+25:00", "2026-11-18T10:00:00-24:00"] {
-            let e = parse_in(text, &TimeZone::UTC).unwrap_err();
+            let e = parse_in(text, &TimeZone::UTC).unwrap_err().to_string();
             assert!(e.contains("not a UTC offset"), "{text}: {e}");
         }
         let ts = parse_in("2026-11-18T10:00:00+23:59", &TimeZone::UTC).unwrap();
@@ -377,7 +404,9 @@ mod tests {
     #[test]
     fn a_local_time_in_a_daylight_saving_gap_is_an_error_naming_it() {
         let stockholm = time_zone("Europe/Stockholm").unwrap();
-        let e = parse_in("2026-03-29T02:30", &stockholm).unwrap_err();
+        let e = parse_in("2026-03-29T02:30", &stockholm)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("Europe/Stockholm"), "{e}");
         assert!(e.contains("from UTC+01:00 to UTC+02:00"), "{e}");
         assert!(e.contains("2026-03-29T03:30:00+02:00"), "{e}");
@@ -389,7 +418,7 @@ mod tests {
 
     #[test]
     fn an_empty_date_says_so() {
-        let e = parse_in("  ", &TimeZone::UTC).unwrap_err();
+        let e = parse_in("  ", &TimeZone::UTC).unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
     }
 

@@ -79,25 +79,29 @@ fn collect(site: &Site) -> BTreeMap<String, Place> {
     urls
 }
 
+/// Why a URL does not answer.
+#[derive(Debug, thiserror::Error)]
+enum NoAnswer {
+    /// No connection, or no HTTP answer.
+    #[error(transparent)]
+    Unreachable(#[from] ureq::Error),
+    /// An error status.
+    #[error("HTTP {0}")]
+    Status(u16),
+}
+
 /// Whether a URL answers with a success status (HEAD, then GET when HEAD is refused).
-fn fetch(agent: &ureq::Agent, url: &str) -> Result<(), String> {
-    let status = match agent.head(url).call() {
-        Ok(r) => r.status().as_u16(),
-        Err(e) => return Err(e.to_string()),
-    };
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<(), NoAnswer> {
+    let status = agent.head(url).call()?.status().as_u16();
     let status = if matches!(status, 405 | 501) {
-        agent
-            .get(url)
-            .call()
-            .map(|r| r.status().as_u16())
-            .map_err(|e| e.to_string())?
+        agent.get(url).call()?.status().as_u16()
     } else {
         status
     };
     if status < 400 {
         Ok(())
     } else {
-        Err(format!("HTTP {status}"))
+        Err(NoAnswer::Status(status))
     }
 }
 

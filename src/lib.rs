@@ -27,6 +27,7 @@ pub mod error;
 pub mod external;
 pub mod fingerprint;
 pub mod incremental;
+pub mod keys;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
@@ -39,6 +40,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod toml_slip;
 
 use diag::Diagnostic;
 pub use error::{Error, Result};

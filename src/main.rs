@@ -280,6 +280,7 @@ fn end_progress(progress: &Option<pressroom::options::Progress>) {
     }
 }
 
+/// Runs the command: one arm per subcommand, each handing its flags to its `run_*`.
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Build {
@@ -305,21 +306,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             port,
             no_drafts,
             drafts: _,
-        } => {
-            let opts = options(&global, !no_drafts)?;
-            let quiet = global.quiet;
-            let format = global.message_format;
-            pressroom::serve::run(
-                pressroom::serve::ServeOptions {
-                    build: opts,
-                    bind,
-                    port: port.unwrap_or(1111),
-                    port_fallback: port.is_none(),
-                },
-                move |event| report_serve(event, quiet, format),
-            )?;
-            Ok(())
-        }
+        } => run_serve(&global, bind, port, !no_drafts),
         Command::Check {
             global,
             drafts,
@@ -331,18 +318,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             opts.external = external;
             opts.deny_warnings = deny_warnings;
             opts.progress = progress(&global);
-            let built = pressroom::render_in_memory(&opts);
-            end_progress(&opts.progress);
-            let built = built?;
-            print_diagnostics(&built.diagnostics, global.message_format);
-            if !global.quiet && global.message_format == Format::Human {
-                println!(
-                    "checked {} items: no errors, {}",
-                    built.items,
-                    count_warnings(built.diagnostics.len())
-                );
-            }
-            Ok(())
+            run_check(&global, &opts)
         }
         Command::New(args) => run_new(args),
         Command::Deploy {
@@ -383,6 +359,44 @@ fn run(cli: Cli) -> Result<(), Failure> {
             schedule,
         } => run_init(&dir, pressroom_git, pressroom_rev, &schedule),
     }
+}
+
+/// `pressroom serve`: serves until stopped, reporting each rebuild.
+fn run_serve(
+    global: &Global,
+    bind: String,
+    port: Option<u16>,
+    drafts: bool,
+) -> Result<(), Failure> {
+    let opts = options(global, drafts)?;
+    let quiet = global.quiet;
+    let format = global.message_format;
+    pressroom::serve::run(
+        pressroom::serve::ServeOptions {
+            build: opts,
+            bind,
+            port: port.unwrap_or(1111),
+            port_fallback: port.is_none(),
+        },
+        move |event| report_serve(event, quiet, format),
+    )?;
+    Ok(())
+}
+
+/// `pressroom check`: build in memory with the audits, then the diagnostics and the summary.
+fn run_check(global: &Global, opts: &BuildOptions) -> Result<(), Failure> {
+    let built = pressroom::render_in_memory(opts);
+    end_progress(&opts.progress);
+    let built = built?;
+    print_diagnostics(&built.diagnostics, global.message_format);
+    if !global.quiet && global.message_format == Format::Human {
+        println!(
+            "checked {} items: no errors, {}",
+            built.items,
+            count_warnings(built.diagnostics.len())
+        );
+    }
+    Ok(())
 }
 
 /// `pressroom build`: build, then the summary (and `--timings`).
@@ -498,7 +512,7 @@ fn run_init(
     schedule: &str,
 ) -> Result<(), Failure> {
     use pressroom::deploy::workflow::{InstallSource, NOT_ON_CRATES_IO, Schedule, WORKFLOW_PATH};
-    let schedule = Schedule::parse(schedule).map_err(Error::Usage)?;
+    let schedule = Schedule::parse(schedule).map_err(|e| Error::Usage(e.to_string()))?;
     let source = match pressroom_git {
         Some(url) => InstallSource::Git {
             url,

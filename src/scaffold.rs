@@ -204,7 +204,7 @@ pub fn site_path(root: &Path, path: &Path, config: &Config) -> Option<String> {
 fn original_front(original: &Path, text: &str) -> Result<toml::Table> {
     let bad =
         |why: String| Error::Usage(format!("cannot translate `{}`: {why}", original.display()));
-    let split = crate::content::frontmatter::split(text).map_err(|(_, why)| bad(why))?;
+    let split = crate::content::frontmatter::split(text).map_err(|e| bad(e.to_string()))?;
     match split.syntax {
         crate::content::frontmatter::Syntax::Toml => split
             .front

@@ -44,8 +44,6 @@ pub struct SiteData {
     pub source_lines: IndexMap<String, usize>,
 }
 
-const PERSON_KEYS: &[&str] = &["name", "role", "bio", "email", "phone", "image"];
-
 /// Reads the data files that exist; missing files are empty.
 pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
     let mut data = SiteData {
@@ -54,9 +52,12 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
         ..SiteData::default()
     };
     if let Some((file, text)) = read_text(root, "data/sources.toml", diags) {
-        if let Some(parsed) =
-            parse_toml::<SourcesFile>("data/sources.toml", &text, &["sources"], diags)
-        {
+        if let Some(parsed) = parse_toml::<SourcesFile>(
+            "data/sources.toml",
+            &text,
+            crate::keys::field_names::<SourcesFile>(),
+            diags,
+        ) {
             let mut seen = IndexMap::new();
             let lines = LineIndex::new(&text);
             let mut search_from = 0;
@@ -117,9 +118,12 @@ fn read_people(
     let Some((file, text)) = read_text(root, file, diags) else {
         return IndexMap::new();
     };
-    let Some(people) =
-        parse_toml::<IndexMap<toml::Spanned<String>, Person>>(file, &text, PERSON_KEYS, diags)
-    else {
+    let Some(people) = parse_toml::<IndexMap<toml::Spanned<String>, Person>>(
+        file,
+        &text,
+        crate::keys::field_names::<Person>(),
+        diags,
+    ) else {
         return IndexMap::new();
     };
     let lines = LineIndex::new(&text);
@@ -176,7 +180,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
         Err(e) => {
             let lines = LineIndex::new(text);
             let line_of = |o: usize| lines.position(o).0;
-            let slip = super::toml_slip::explain(text, &e, known, file, &line_of);
+            let slip = crate::toml_slip::explain(text, &e, known, file, &line_of);
             let (line, col) = lines.position(slip.offset);
             let diag = Diagnostic::error(file, line, col, slip.message);
             diags.push(match slip.help {

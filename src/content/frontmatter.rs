@@ -3,52 +3,17 @@
 //! unknown keys (with the nearest known key) and type errors at their line and column.
 
 use crate::dates::DateText;
-use crate::diag::{Diagnostic, LineIndex, did_you_mean};
+use crate::diag::{Diagnostic, LineIndex};
+use crate::keys::{field_names, find_key_offset, humanize, unknown_key};
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-/// Keys an item's front matter may have.
-pub const PAGE_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "kind",
-    "slug",
-    "aliases",
-    "summary",
-    "draft",
-    "status",
-    "embargo",
-    "tags",
-    "categories",
-    "authors",
-    "lang",
-    "dateline",
-    "contacts",
-    "boilerplate",
-    "image",
-    "timezone",
-    "weight",
-    "sources",
-    "corrections",
-    "updates",
-    "withdrawn",
-    "facts",
-    "extra",
-];
-
-/// Keys a section's `_index.md` may have.
-pub const SECTION_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "kind",
-    "sort_by",
-    "paginate_by",
-    "feed",
-    "lang",
-    "extra",
-];
+/// Keys an item's front matter may have: the fields of [`FrontMatter`], so a field added there
+/// is a known key at once.
+pub fn page_keys() -> &'static [&'static str] {
+    field_names::<FrontMatter>()
+}
 
 /// The kinds of item.
 #[derive(
@@ -288,8 +253,34 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Splits `text` at its front-matter fences. Errors carry a byte offset into `text`.
-pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+/// Why a content file has no well-formed front matter, and where (a byte offset into the file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{fault}")]
+pub struct SplitError {
+    /// Byte offset into the file text.
+    pub offset: usize,
+    /// What is wrong.
+    pub fault: SplitFault,
+}
+
+/// What is wrong with a content file's fences.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitFault {
+    /// The file does not start with `+++` or `---`.
+    #[error(
+        "missing front matter: start the file with a `+++` line, then `title = \"...\"`, then `+++`"
+    )]
+    Missing,
+    /// Something follows the opening fence on its line.
+    #[error("the opening `{0}` must stand alone on the first line")]
+    OpeningNotAlone(&'static str),
+    /// No closing fence.
+    #[error("front matter is not closed: add a line with `{0}` after it")]
+    NotClosed(&'static str),
+}
+
+/// Splits `text` at its front-matter fences.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let (fence, syntax) = if rest.starts_with("+++") {
@@ -297,14 +288,17 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     } else if rest.starts_with("---") {
         ("---", Syntax::Yaml)
     } else {
-        return Err((start, "missing front matter: start the file with a `+++` line, then `title = \"...\"`, then `+++`".into()));
+        return Err(SplitError {
+            offset: start,
+            fault: SplitFault::Missing,
+        });
     };
     let first_line_end = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
     if rest[..first_line_end].trim() != fence {
-        return Err((
-            start,
-            format!("the opening `{fence}` must stand alone on the first line"),
-        ));
+        return Err(SplitError {
+            offset: start,
+            fault: SplitFault::OpeningNotAlone(fence),
+        });
     }
     let front_offset = start + first_line_end;
     let mut offset = front_offset;
@@ -321,65 +315,21 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
         }
         offset += line.len();
     }
-    Err((
-        start,
-        format!("front matter is not closed: add a line with `{fence}` after it"),
-    ))
+    Err(SplitError {
+        offset: start,
+        fault: SplitFault::NotClosed(fence),
+    })
 }
 
-/// Turns serde's messages into pressroom's voice: an unknown key gets the nearest known key.
-pub fn humanize(message: &str, known: &[&str], place: &str) -> String {
-    let message = message.trim();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or("");
-        // serde lists what it expected; prefer that list (it is the right one for nested tables).
-        let expected: Vec<&str> = rest
-            .split("expected one of ")
-            .nth(1)
-            .map(|l| l.split(", ").map(|k| k.trim_matches('`')).collect())
-            .unwrap_or_default();
-        let list = if expected.is_empty() {
-            known
-        } else {
-            &expected[..]
-        };
-        return match did_you_mean(key, list) {
-            Some(k) => format!("unknown key `{key}` in {place}; did you mean `{k}`?"),
-            None if place == "front matter" => format!(
-                "unknown key `{key}` in {place}; put free-form data under `[extra]` (known keys: {})",
-                list.join(", ")
-            ),
-            None => format!(
-                "unknown key `{key}` in {place} (known keys: {})",
-                list.join(", ")
-            ),
-        };
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let value = rest.split('`').next().unwrap_or("");
-        let expected = rest
-            .split("expected one of ")
-            .nth(1)
-            .or_else(|| rest.split("expected ").nth(1))
-            .unwrap_or("");
-        return format!("`{value}` is not allowed here; expected one of {expected}");
-    }
-    if let Some(field) = message.strip_prefix("missing field `") {
-        return format!("missing key `{}`", field.trim_end_matches('`'));
-    }
-    message
-        .replace("invalid type: ", "wrong type: ")
-        .to_string()
-}
-
-/// Deserializes a front-matter block, reporting every unknown top-level key at once, then the
-/// first type error (serde stops there) at its position. `path` names the file in diagnostics.
+/// Deserializes a front-matter block, reporting every unknown top-level key (one not among
+/// `T`'s fields) at once, then the first type error (serde stops there) at its position. `path`
+/// names the file in diagnostics.
 pub fn parse<T: DeserializeOwned>(
     file_text: &str,
     split: &Split<'_>,
-    known: &[&str],
     path: &str,
 ) -> Result<T, Vec<Diagnostic>> {
+    let known = field_names::<T>();
     let lines = LineIndex::new(file_text);
     let diag_at = |offset: usize, message: String| {
         let (line, col) = lines.position(split.front_offset + offset);
@@ -405,8 +355,8 @@ pub fn parse<T: DeserializeOwned>(
             .into_iter()
             .map(|key| {
                 diag_at(
-                    crate::config::find_key_offset(split.front, &key),
-                    humanize(&format!("unknown field `{key}`"), known, "front matter"),
+                    find_key_offset(split.front, &key),
+                    unknown_key(&key, known, "front matter"),
                 )
             })
             .collect());
@@ -414,7 +364,7 @@ pub fn parse<T: DeserializeOwned>(
     match split.syntax {
         Syntax::Toml => toml::from_str(split.front).map_err(|e| {
             let line_of = |o: usize| lines.position(split.front_offset + o).0;
-            let slip = super::toml_slip::explain(split.front, &e, known, "front matter", &line_of);
+            let slip = crate::toml_slip::explain(split.front, &e, known, "front matter", &line_of);
             let diag = diag_at(slip.offset, slip.message);
             vec![match slip.help {
                 Some(help) => diag.with_help(help),
@@ -514,7 +464,7 @@ fn unknown_top_level_keys(split: &Split<'_>, known: &[&str]) -> Vec<String> {
 /// Byte offset in the file of the line that sets `key` in the front matter (for diagnostics
 /// about a value found wrong after parsing), or of the front matter's start.
 pub fn key_offset(split: &Split<'_>, key: &str) -> usize {
-    split.front_offset + crate::config::find_key_offset(split.front, key)
+    split.front_offset + find_key_offset(split.front, key)
 }
 
 #[cfg(test)]
@@ -552,6 +502,55 @@ mod tests {
     }
 
     #[test]
+    fn known_keys_are_the_struct_fields_in_the_documented_order() {
+        // Unknown-key messages list these, in this order (SPEC's front-matter table).
+        assert_eq!(
+            page_keys(),
+            [
+                "title",
+                "date",
+                "updated",
+                "kind",
+                "slug",
+                "aliases",
+                "summary",
+                "draft",
+                "status",
+                "embargo",
+                "tags",
+                "categories",
+                "authors",
+                "lang",
+                "dateline",
+                "contacts",
+                "boilerplate",
+                "image",
+                "timezone",
+                "weight",
+                "sources",
+                "corrections",
+                "updates",
+                "withdrawn",
+                "facts",
+                "extra",
+            ]
+        );
+        assert_eq!(
+            field_names::<SectionFront>(),
+            [
+                "title",
+                "description",
+                "kind",
+                "sort_by",
+                "paginate_by",
+                "feed",
+                "lang",
+                "extra"
+            ]
+        );
+    }
+
+    #[test]
     fn splits_toml_and_yaml() {
         let s = split("+++\ntitle = \"A\"\n+++\nBody\n").unwrap();
         assert_eq!(s.syntax, Syntax::Toml);
@@ -568,7 +567,7 @@ mod tests {
     fn unknown_keys_are_all_reported_at_their_lines() {
         let text = "+++\ntitle = \"A\"\ntittle = \"B\"\ndat = 2026-01-01\n+++\n";
         let s = split(text).unwrap();
-        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        let errs = parse::<FrontMatter>(text, &s, "x.md").unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!((errs[0].line, errs[0].col), (3, 1));
         assert!(
@@ -588,11 +587,11 @@ mod tests {
     fn type_errors_have_positions() {
         let text = "+++\ntitle = \"A\"\ndraft = \"yes\"\n+++\n";
         let s = split(text).unwrap();
-        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        let errs = parse::<FrontMatter>(text, &s, "x.md").unwrap_err();
         assert_eq!(errs[0].line, 3, "{errs:?}");
         let text = "---\ntitle: A\ndraft: [1]\n---\n";
         let s = split(text).unwrap();
-        let errs = parse::<FrontMatter>(text, &s, PAGE_KEYS, "x.md").unwrap_err();
+        let errs = parse::<FrontMatter>(text, &s, "x.md").unwrap_err();
         assert_eq!(errs[0].line, 3, "{errs:?}");
     }
 
@@ -600,8 +599,8 @@ mod tests {
     fn toml_and_yaml_give_the_same_front_matter() {
         let t = "+++\ntitle = \"A\"\ndate = 2026-11-18\ntags = [\"x\"]\n[[sources]]\nid = \"s\"\ntitle = \"S\"\n[facts]\nb = \"1\"\na = \"2\"\n+++\n";
         let y = "---\ntitle: A\ndate: 2026-11-18\ntags: [x]\nsources:\n  - id: s\n    title: S\nfacts:\n  b: \"1\"\n  a: \"2\"\n---\n";
-        let ft: FrontMatter = parse(t, &split(t).unwrap(), PAGE_KEYS, "t").unwrap();
-        let fy: FrontMatter = parse(y, &split(y).unwrap(), PAGE_KEYS, "y").unwrap();
+        let ft: FrontMatter = parse(t, &split(t).unwrap(), "t").unwrap();
+        let fy: FrontMatter = parse(y, &split(y).unwrap(), "y").unwrap();
         assert_eq!(ft, fy);
         let keys: Vec<_> = ft.facts.unwrap().keys().cloned().collect();
         assert_eq!(keys, ["b", "a"], "fact order is kept");

@@ -5,7 +5,6 @@ pub mod data;
 pub mod dialect;
 pub mod frontmatter;
 pub mod placeholders;
-pub mod toml_slip;
 pub mod walk;
 
 use crate::config::Config;
@@ -45,11 +44,12 @@ impl<F> Parsed<F> {
         &self.text[self.front_offset..end.max(self.front_offset)]
     }
 
-    /// An error at the line that sets `key` in the front matter.
-    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let offset = self.front_offset + crate::config::find_key_offset(self.front_text(), key);
+    /// An error at the line that sets `key` in the front matter (`message`: text, or a typed
+    /// error such as [`crate::dates::DateError`]).
+    pub fn error_at_key(&self, key: &str, message: impl std::fmt::Display) -> Diagnostic {
+        let offset = self.front_offset + crate::keys::find_key_offset(self.front_text(), key);
         let (line, col) = LineIndex::new(&self.text).position(offset);
-        Diagnostic::error(&self.src.rel, line, col, message)
+        Diagnostic::error(&self.src.rel, line, col, message.to_string())
     }
 
     /// A diagnostic at a byte offset into the body.
@@ -136,14 +136,13 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
             "the file is not valid UTF-8; save it as UTF-8",
         )]
     })?;
-    let split = frontmatter::split(&text).map_err(|(offset, message)| {
-        let (line, col) = LineIndex::new(&text).position(offset);
-        vec![Diagnostic::error(&src.rel, line, col, message)]
+    let split = frontmatter::split(&text).map_err(|e| {
+        let (line, col) = LineIndex::new(&text).position(e.offset);
+        vec![Diagnostic::error(&src.rel, line, col, e.to_string())]
     })?;
     let (front_offset, body_offset, syntax) = (split.front_offset, split.body_offset, split.syntax);
     if src.is_section_index() {
-        let front: SectionFront =
-            frontmatter::parse(&text, &split, frontmatter::SECTION_KEYS, &src.rel)?;
+        let front: SectionFront = frontmatter::parse(&text, &split, &src.rel)?;
         if front.paginate_by == Some(0) {
             // Zero items a page would make endless empty pages; site.toml refuses it too.
             let offset = frontmatter::key_offset(&split, "paginate_by");
@@ -162,8 +161,7 @@ pub fn parse_file(src: SourceFile) -> Result<One, Vec<Diagnostic>> {
             front,
         })))
     } else {
-        let mut front: FrontMatter =
-            frontmatter::parse(&text, &split, frontmatter::PAGE_KEYS, &src.rel)?;
+        let mut front: FrontMatter = frontmatter::parse(&text, &split, &src.rel)?;
         front.normalize_ids();
         Ok(One::Item(Box::new(Parsed {
             src,

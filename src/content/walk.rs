@@ -55,92 +55,115 @@ pub fn walk(config: &Config, diags: &mut Vec<Diagnostic>) -> Walked {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
     for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| display_rel(&config.root, p))
-                    .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(path, 1, 1, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if entry.file_type().is_symlink() {
-            diags.push(
-                Diagnostic::warning(
-                    display_rel(&config.root, path),
-                    1,
-                    1,
-                    "symbolic link skipped",
-                )
-                .with_help(
-                    "pressroom reads only real files inside content/; copy the file in instead",
-                ),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Some(rel_content) = path
-            .strip_prefix(&content)
-            .ok()
-            .and_then(|p| p.to_str())
-            .map(|s| s.replace('\\', "/"))
-        else {
-            diags.push(Diagnostic::error(
-                display_rel(&config.root, path),
-                1,
-                1,
-                "file name is not valid UTF-8; rename it",
-            ));
+        let Some((rel_content, path)) = regular_file(config, &content, entry, diags) else {
             continue;
         };
         // `x.MD` and `x.Md` are Markdown too (files from Windows and macOS keep their
         // upper-case extensions); skipping them silently lost pages.
         if !is_markdown(&rel_content) {
-            out.assets.push((rel_content, path.to_path_buf()));
-            continue;
+            out.assets.push((rel_content, path));
+        } else if let Some(source) = markdown_source(config, &rel_content, path, diags) {
+            out.markdown.push(source);
         }
-        let (dir, file) = match rel_content.rsplit_once('/') {
-            Some((d, f)) => (d.to_string(), f),
-            None => (String::new(), rel_content.as_str()),
-        };
-        let name = &file[..file.len() - 3];
-        let rel = format!("content/{rel_content}");
-        let (stem, lang) = match name.rsplit_once('.') {
-            Some((stem, code)) if config.has_language(code) => {
-                (stem.to_string(), Some(code.to_string()))
-            }
-            Some((_, code)) if looks_like_language(code) => {
-                diags.push(
-                    Diagnostic::error(
-                        &rel,
-                        1,
-                        1,
-                        format!(
-                            "the file name says language `{code}`, which site.toml does not declare"
-                        ),
-                    )
-                    .with_help(format!(
-                        "add `[languages.{code}]` to site.toml, or rename the file"
-                    )),
-                );
-                continue;
-            }
-            _ => (name.to_string(), None),
-        };
-        out.markdown.push(SourceFile {
-            rel,
-            abs: path.to_path_buf(),
-            dir,
-            stem,
-            lang,
-        });
     }
     out
+}
+
+/// A regular file of the walk, as (path relative to `content/` with `/` separators, absolute
+/// path); None, with a diagnostic when it is a problem, for what is not one.
+fn regular_file(
+    config: &Config,
+    content: &Path,
+    entry: walkdir::Result<walkdir::DirEntry>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, PathBuf)> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(e) => {
+            let path = e
+                .path()
+                .map(|p| display_rel(&config.root, p))
+                .unwrap_or_else(|| "content".into());
+            diags.push(Diagnostic::error(path, 1, 1, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let path = entry.path();
+    if entry.file_type().is_symlink() {
+        diags.push(
+            Diagnostic::warning(
+                display_rel(&config.root, path),
+                1,
+                1,
+                "symbolic link skipped",
+            )
+            .with_help("pressroom reads only real files inside content/; copy the file in instead"),
+        );
+        return None;
+    }
+    if !entry.file_type().is_file() {
+        return None;
+    }
+    let Some(rel_content) = path
+        .strip_prefix(content)
+        .ok()
+        .and_then(|p| p.to_str())
+        .map(|s| s.replace('\\', "/"))
+    else {
+        diags.push(Diagnostic::error(
+            display_rel(&config.root, path),
+            1,
+            1,
+            "file name is not valid UTF-8; rename it",
+        ));
+        return None;
+    };
+    Some((rel_content, path.to_path_buf()))
+}
+
+/// A Markdown file as a [`SourceFile`]: its folder, and its stem and language from its name
+/// (`x.fr.md`). A suffix that looks like a language the site does not declare is an error.
+fn markdown_source(
+    config: &Config,
+    rel_content: &str,
+    abs: PathBuf,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    let (dir, file) = match rel_content.rsplit_once('/') {
+        Some((d, f)) => (d.to_string(), f),
+        None => (String::new(), rel_content),
+    };
+    let name = &file[..file.len() - 3];
+    let rel = format!("content/{rel_content}");
+    let (stem, lang) = match name.rsplit_once('.') {
+        Some((stem, code)) if config.has_language(code) => {
+            (stem.to_string(), Some(code.to_string()))
+        }
+        Some((_, code)) if looks_like_language(code) => {
+            diags.push(
+                Diagnostic::error(
+                    &rel,
+                    1,
+                    1,
+                    format!(
+                        "the file name says language `{code}`, which site.toml does not declare"
+                    ),
+                )
+                .with_help(format!(
+                    "add `[languages.{code}]` to site.toml, or rename the file"
+                )),
+            );
+            return None;
+        }
+        _ => (name.to_string(), None),
+    };
+    Some(SourceFile {
+        rel,
+        abs,
+        dir,
+        stem,
+        lang,
+    })
 }
 
 /// Whether a file name ends in `.md`, in any case.

@@ -388,27 +388,61 @@ fn changed_since_build(dir: &Path, path: &str) -> Error {
     ))
 }
 
-/// [`deploy`] to an opened target.
+/// What a deploy that changed nothing says at the end of its error.
+const NOTHING_CHANGED: &str = "nothing was changed";
+
+/// [`deploy`] to an opened target: plan against what is deployed, then (unless a dry run)
+/// upload, delete and record the new manifest.
 pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) -> Result<Report> {
-    let nothing = "nothing was changed";
     let deployed_bytes = target.read_manifest().map_err(|e| {
         Error::Other(format!(
-            "cannot read the deployment's manifest at {}: {e}; {nothing}",
+            "cannot read the deployment's manifest at {}: {e}; {NOTHING_CHANGED}",
             opts.target
         ))
     })?;
+    let report = plan(opts, built, deployed_bytes.as_deref(), target)?;
+    if opts.dry_run {
+        return Ok(report);
+    }
+    apply(opts, &report.plan, target)?;
+    let next = built.for_deployment().to_json();
+    if opts.force || deployed_bytes.as_deref() != Some(next.as_slice()) {
+        let meta = ObjectMeta {
+            content_type: "application/json",
+            cache_control: CACHE_NONE,
+        };
+        let path = format!("/{}", manifest::FILE);
+        target.put(&path, &next, meta).map_err(|e| {
+            Error::Other(format!(
+                "deploy to {} failed writing its manifest: {e}; every file is in place, and the same deploy run again records it",
+                opts.target
+            ))
+        })?;
+    }
+    Ok(report)
+}
+
+/// The report of the deploy from the deployed manifest to `built`, before anything changes:
+/// refused when the publication record does not continue, the target vetoes the plan, or it
+/// deletes more than `--max-deletes`.
+fn plan(
+    opts: &DeployOptions,
+    built: &Manifest,
+    deployed_bytes: Option<&[u8]>,
+    target: &dyn Target,
+) -> Result<Report> {
     let mut warnings = Vec::new();
-    let deployed = deployed_manifest(opts, deployed_bytes.as_deref(), &mut warnings)?;
+    let deployed = deployed_manifest(opts, deployed_bytes, &mut warnings)?;
     record_continues(&opts.output, built, &deployed)
-        .map_err(|e| Error::Other(format!("{e}; {nothing}")))?;
+        .map_err(|e| Error::Other(format!("{e}; {NOTHING_CHANGED}")))?;
     let plan = DeployPlan::between(built, &deployed, opts.force);
     target
         .vet(&plan, &deployed, opts.force)
-        .map_err(|e| Error::Other(format!("{e}; {nothing}")))?;
+        .map_err(|e| Error::Other(format!("{e}; {NOTHING_CHANGED}")))?;
     if plan.deletes.len() > opts.max_deletes {
         let shown: Vec<&str> = plan.deletes.iter().take(5).map(String::as_str).collect();
         return Err(Error::Other(format!(
-            "this deploy would delete {} files ({}{}), more than --max-deletes {}; {nothing}. If the build is right, deploy again with --max-deletes {}",
+            "this deploy would delete {} files ({}{}), more than --max-deletes {}; {NOTHING_CHANGED}. If the build is right, deploy again with --max-deletes {}",
             plan.deletes.len(),
             shown.join(", "),
             if plan.deletes.len() > shown.len() {
@@ -429,7 +463,7 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
     {
         urls.extend(urls_of(&built.base_url, path));
     }
-    let report = Report {
+    Ok(Report {
         target: opts.target.clone(),
         dry_run: opts.dry_run,
         changed_urls: urls.into_iter().collect(),
@@ -437,48 +471,34 @@ pub fn deploy_to(opts: &DeployOptions, built: &Manifest, target: &dyn Target) ->
         plan,
         recorded: Vec::new(),
         warnings,
-    };
-    if opts.dry_run {
-        return Ok(report);
-    }
-    target.before_uploads();
+    })
+}
 
-    upload_all(&opts.output, &report.plan.uploads, target).map_err(|(done, e)| {
+/// Uploads, then deletes, as planned; an error says how far it got.
+fn apply(opts: &DeployOptions, plan: &DeployPlan, target: &dyn Target) -> Result<()> {
+    target.before_uploads();
+    upload_all(&opts.output, &plan.uploads, target).map_err(|(done, e)| {
         let state = if done == 0 {
-            nothing.to_string()
+            NOTHING_CHANGED.to_string()
         } else {
             format!(
                 "{done} of {} files were uploaded before it, the old deployment's manifest is still in place, and the same deploy run again finishes the job",
-                report.plan.uploads.len()
+                plan.uploads.len()
             )
         };
         Error::Other(format!("deploy to {} failed: {e}; {state}", opts.target))
     })?;
-    for (i, path) in report.plan.deletes.iter().enumerate() {
+    for (i, path) in plan.deletes.iter().enumerate() {
         target.delete(path).map_err(|e| {
             Error::Other(format!(
                 "deploy to {} failed deleting {path}: {e}; every upload and {i} of {} deletes are done, and the same deploy run again finishes the job",
                 opts.target,
-                report.plan.deletes.len()
+                plan.deletes.len()
             ))
         })?;
     }
-    target.after_deletes(&report.plan.deletes);
-    let next = built.for_deployment().to_json();
-    if opts.force || deployed_bytes.as_deref() != Some(next.as_slice()) {
-        let meta = ObjectMeta {
-            content_type: "application/json",
-            cache_control: CACHE_NONE,
-        };
-        let path = format!("/{}", manifest::FILE);
-        target.put(&path, &next, meta).map_err(|e| {
-            Error::Other(format!(
-                "deploy to {} failed writing its manifest: {e}; every file is in place, and the same deploy run again records it",
-                opts.target
-            ))
-        })?;
-    }
-    Ok(report)
+    target.after_deletes(&plan.deletes);
+    Ok(())
 }
 
 /// Refuses a build whose public publication record does not continue the one online: events

@@ -48,7 +48,29 @@ struct Reply {
 }
 
 /// A request's outcome: the reply, or why there was none.
-type Answer = std::result::Result<Reply, String>;
+type Answer = std::result::Result<Reply, NoAnswer>;
+
+/// Why a request got no usable reply, after its retries.
+#[derive(Debug, thiserror::Error)]
+enum NoAnswer {
+    /// The connection failed.
+    #[error("cannot reach {endpoint}: {source}")]
+    Unreachable {
+        /// The storage endpoint.
+        endpoint: String,
+        /// What the HTTP client said.
+        source: ureq::Error,
+    },
+    /// The storage answered with a server error on every attempt but the last.
+    #[error("HTTP {0}")]
+    ServerError(u16),
+}
+
+impl From<NoAnswer> for Error {
+    fn from(e: NoAnswer) -> Self {
+        Error::Other(e.to_string())
+    }
+}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -148,12 +170,12 @@ impl S3Target {
         &self,
         request: impl Fn() -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Answer {
-        let mut last = String::new();
-        for attempt in 0..ATTEMPTS {
+        let mut attempt = 0;
+        loop {
             if attempt > 0 {
                 std::thread::sleep(Duration::from_millis(250 * 4u64.pow(attempt - 1)));
             }
-            match request() {
+            let failure = match request() {
                 Ok(mut response) => {
                     let status = response.status().as_u16();
                     let etag = response
@@ -167,16 +189,21 @@ impl S3Target {
                         .limit(MANIFEST_LIMIT)
                         .read_to_vec()
                         .unwrap_or_default();
-                    if matches!(status, 500 | 502 | 503 | 504) && attempt + 1 < ATTEMPTS {
-                        last = format!("HTTP {status}");
-                        continue;
+                    if !(matches!(status, 500 | 502 | 503 | 504) && attempt + 1 < ATTEMPTS) {
+                        return Ok(Reply { status, body, etag });
                     }
-                    return Ok(Reply { status, body, etag });
+                    NoAnswer::ServerError(status)
                 }
-                Err(e) => last = format!("cannot reach {}: {e}", self.endpoint),
+                Err(source) => NoAnswer::Unreachable {
+                    endpoint: self.endpoint.clone(),
+                    source,
+                },
+            };
+            attempt += 1;
+            if attempt == ATTEMPTS {
+                return Err(failure);
             }
         }
-        Err(last)
     }
 
     /// An error for an answer that is not a success.
@@ -239,9 +266,8 @@ impl S3Target {
                 .bucket
                 .upload_part(Some(&self.credentials), key, number, upload_id)
                 .sign(EXPIRES);
-            let Reply { status, body, etag } = self
-                .send(|| self.agent.put(url.as_str()).send(&part[..]))
-                .map_err(Error::Other)?;
+            let Reply { status, body, etag } =
+                self.send(|| self.agent.put(url.as_str()).send(&part[..]))?;
             if !(200..=299).contains(&status) {
                 return Err(self.refused(status, &body));
             }
@@ -261,9 +287,8 @@ impl S3Target {
         );
         let url = complete.sign(EXPIRES);
         let document = complete.body();
-        let Reply { status, body, .. } = self
-            .send(|| self.agent.post(url.as_str()).send(document.as_bytes()))
-            .map_err(Error::Other)?;
+        let Reply { status, body, .. } =
+            self.send(|| self.agent.post(url.as_str()).send(document.as_bytes()))?;
         // S3 may answer 200 and still report a failure in the body.
         let failed = String::from_utf8_lossy(&body).contains("<Error>");
         if !(200..=299).contains(&status) || failed {
@@ -303,9 +328,7 @@ impl Target for S3Target {
             .bucket
             .head_bucket(Some(&self.credentials))
             .sign(EXPIRES);
-        let head = self
-            .send(|| self.agent.head(url.as_str()).call())
-            .map_err(Error::Other)?;
+        let head = self.send(|| self.agent.head(url.as_str()).call())?;
         if head.status == 404 {
             return Err(self.refused(404, b"<Error><Code>NoSuchBucket</Code></Error>"));
         }
@@ -314,9 +337,7 @@ impl Target for S3Target {
             .bucket
             .get_object(Some(&self.credentials), &key)
             .sign(EXPIRES);
-        let Reply { status, body, .. } = self
-            .send(|| self.agent.get(url.as_str()).call())
-            .map_err(Error::Other)?;
+        let Reply { status, body, .. } = self.send(|| self.agent.get(url.as_str()).call())?;
         match status {
             200 => Ok(Some(body)),
             404 if xml_text(&String::from_utf8_lossy(&body), "Code").as_deref()
@@ -331,15 +352,13 @@ impl Target for S3Target {
     fn put(&self, path: &str, body: &[u8], meta: ObjectMeta) -> Result<()> {
         let key = self.key(path);
         let url = signed_with_meta(self.bucket.put_object(Some(&self.credentials), &key), meta);
-        let Reply { status, body, .. } = self
-            .send(|| {
-                self.agent
-                    .put(url.as_str())
-                    .header("cache-control", meta.cache_control)
-                    .header("content-type", meta.content_type)
-                    .send(body)
-            })
-            .map_err(Error::Other)?;
+        let Reply { status, body, .. } = self.send(|| {
+            self.agent
+                .put(url.as_str())
+                .header("cache-control", meta.cache_control)
+                .header("content-type", meta.content_type)
+                .send(body)
+        })?;
         match status {
             200..=299 => Ok(()),
             _ => Err(self.refused(status, &body)),
@@ -353,15 +372,13 @@ impl Target for S3Target {
                 .create_multipart_upload(Some(&self.credentials), &key),
             meta,
         );
-        let Reply { status, body, .. } = self
-            .send(|| {
-                self.agent
-                    .post(url.as_str())
-                    .header("cache-control", meta.cache_control)
-                    .header("content-type", meta.content_type)
-                    .send_empty()
-            })
-            .map_err(Error::Other)?;
+        let Reply { status, body, .. } = self.send(|| {
+            self.agent
+                .post(url.as_str())
+                .header("cache-control", meta.cache_control)
+                .header("content-type", meta.content_type)
+                .send_empty()
+        })?;
         if !(200..=299).contains(&status) {
             return Err(self.refused(status, &body));
         }
@@ -392,9 +409,7 @@ impl Target for S3Target {
             .bucket
             .delete_object(Some(&self.credentials), &key)
             .sign(EXPIRES);
-        let Reply { status, body, .. } = self
-            .send(|| self.agent.delete(url.as_str()).call())
-            .map_err(Error::Other)?;
+        let Reply { status, body, .. } = self.send(|| self.agent.delete(url.as_str()).call())?;
         match status {
             200..=299 | 404 => Ok(()),
             _ => Err(self.refused(status, &body)),

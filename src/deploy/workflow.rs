@@ -62,14 +62,19 @@ pub struct Schedule {
     pub cron: String,
 }
 
+/// A `--schedule` that is not a cron line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--schedule `{0}` is not a cron line: give five fields (minute hour day month weekday), e.g. \"*/30 * * * *\" or \"0 * * * *\""
+)]
+pub struct NotACronLine(pub String);
+
 impl Schedule {
-    /// `cron` if it has the five fields of a cron line, else a usage message.
-    pub fn parse(cron: &str) -> Result<Schedule, String> {
+    /// `cron` if it has the five fields of a cron line.
+    pub fn parse(cron: &str) -> Result<Schedule, NotACronLine> {
         let fields: Vec<&str> = cron.split_whitespace().collect();
         if fields.len() != 5 {
-            return Err(format!(
-                "--schedule `{cron}` is not a cron line: give five fields (minute hour day month weekday), e.g. \"*/30 * * * *\" or \"0 * * * *\""
-            ));
+            return Err(NotACronLine(cron.to_string()));
         }
         Ok(Schedule {
             cron: fields.join(" "),

@@ -25,7 +25,7 @@
 //!   only when its fingerprint differs from the last build's.
 //!
 //! A change to `site.toml` (or to the build options) clears everything; a change to templates
-//! or i18n strings reloads the theme and drops the rendered pages. `tests/serve.rs` checks
+//! or i18n strings reloads the theme and drops the rendered pages. `tests/it/serve.rs` checks
 //! that random edit sequences give, after each edit, the bytes of a build without memo.
 
 mod keys;

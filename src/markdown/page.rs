@@ -103,7 +103,7 @@ impl<'a> PageCtx<'a> {
             Place::Front(key) => {
                 // Point at the citation itself when it can be found after the key.
                 let front = &file.text[..file.body_offset];
-                let key_at = crate::config::find_key_offset(front, key);
+                let key_at = crate::keys::find_key_offset(front, key);
                 needle
                     .and_then(|n| front[key_at..].find(n).map(|i| key_at + i))
                     .unwrap_or(key_at)

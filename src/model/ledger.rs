@@ -329,7 +329,7 @@ fn not_public_again(item: &Item, r: &Entry) -> Diagnostic {
 
 /// A diagnostic at `key` in an item's front matter (line 1 when the key is not written).
 fn at_key(item: &Item, key: &str, message: String) -> Diagnostic {
-    let offset = crate::config::find_key_offset(&item.text[..item.body_offset], key);
+    let offset = crate::keys::find_key_offset(&item.text[..item.body_offset], key);
     at_offset(item, offset, message)
 }
 
@@ -364,7 +364,7 @@ impl ItemCheck<'_, '_> {
         // offset 0, where the `+++` or `---` line stands).
         let front = &self.item.text[..self.item.body_offset];
         let inherited = self.item.boilerplate.is_some()
-            && crate::config::find_key_offset(front, "boilerplate") == 0;
+            && crate::keys::find_key_offset(front, "boilerplate") == 0;
         let pinned = recorded.and_then(|f| f.boilerplate.as_ref());
         if let (true, Some(hash)) = (inherited, pinned) {
             if rec.fields.boilerplate.as_ref() != Some(hash) {

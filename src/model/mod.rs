@@ -144,7 +144,7 @@ impl Item {
     /// (line, column) of its text in the `aliases` list, else of the `aliases` key.
     pub fn alias_position(&self, alias: &str) -> (usize, usize) {
         let front = &self.text[..self.body_offset.min(self.text.len())];
-        let key = crate::config::find_key_offset(front, "aliases");
+        let key = crate::keys::find_key_offset(front, "aliases");
         let core = alias.trim_matches('/');
         // The alias as written may have lost a leading or trailing `/`: find its core, ended
         // by a quote, a list separator or the end of the line.

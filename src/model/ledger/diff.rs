@@ -48,7 +48,7 @@ struct Locator<'a> {
 
 impl Locator<'_> {
     fn key(&self, key: &str) -> usize {
-        crate::config::find_key_offset(self.front, key)
+        crate::keys::find_key_offset(self.front, key)
     }
 
     /// The first line at or after `from` that holds `needle`, else `from`.
@@ -76,7 +76,7 @@ impl Locator<'_> {
             }
             end += line.len();
         }
-        let off = crate::config::find_key_offset(&after[..end], key);
+        let off = crate::keys::find_key_offset(&after[..end], key);
         if off == 0 { at } else { at + off }
     }
 }
@@ -307,8 +307,8 @@ pub(super) fn notice_diagnostic(item: &Item, notice: &Notice, message: String) -
         }
         offset += line.len();
     }
-    let offset = found
-        .unwrap_or_else(|| crate::config::find_key_offset(front, super::kind_key(&notice.kind)));
+    let offset =
+        found.unwrap_or_else(|| crate::keys::find_key_offset(front, super::kind_key(&notice.kind)));
     let (line, col) = LineIndex::new(&item.text).position(offset);
     Diagnostic::error(&item.src.rel, line, col, message)
 }

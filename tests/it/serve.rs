@@ -2,7 +2,7 @@
 //! a free loopback port, fetched with hand-written HTTP/1.1 over `TcpStream` (no HTTP client
 //! dependency), the live-reload stream read the same way. Every wait is bounded.
 
-mod common;
+use crate::common;
 
 use pressroom::BuildOptions;
 use pressroom::serve::{Event, ServeOptions, Server};

@@ -9,7 +9,7 @@
 //! by a kill must be cleared by the next build, so at most one is ever present, and after a
 //! final normal build none is. `PRESSROOM_KILL_SEED` replays a run (the seed is printed).
 
-mod common;
+use crate::common;
 
 use common::{assert_same_tree, bin, hash_tree, list_files};
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! Korean and Japanese queries; drafts, unlisted, standby and embargoed items are never indexed;
 //! the search page is an accessible GET form; search.js tokenizes like the Rust side.
 
-mod common;
+use crate::common;
 
 use common::*;
 use pressroom::render::search;

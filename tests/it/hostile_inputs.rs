@@ -4,7 +4,7 @@
 //! generous because the CI machine is slow and shared. Release-build figures are in
 //! docs/reliability.md (`benches/hostile_inputs.py`).
 
-mod common;
+use crate::common;
 
 use common::{NOW, SiteTest};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! Feeds, sitemaps and robots.txt: parsed with an XML parser and serde_json, not grepped.
 
-mod common;
+use crate::common;
 use common::SiteTest;
 
 fn site() -> SiteTest {

@@ -1,7 +1,7 @@
 //! `check --external` against a real HTTP server on loopback: dead links are warnings, and a
 //! dead source whose archived copy answers says so.
 
-mod common;
+use crate::common;
 use common::{SiteTest, run};
 
 fn serve() -> (String, std::thread::JoinHandle<()>) {

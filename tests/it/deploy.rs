@@ -2,7 +2,7 @@
 //! (s3s-fs, which checks every request's SigV4 signature; installed by `.ci/install-s3.sh`)
 //! and against a folder (`file://`).
 
-mod common;
+use crate::common;
 
 use common::*;
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};

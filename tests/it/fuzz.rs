@@ -7,12 +7,12 @@
 //! slugs without `/` or spaces, request paths that cannot leave the output).
 //!
 //! `cargo test` runs a bounded pass (256 cases a target, fewer for the whole-site target).
-//! `PRESSROOM_FUZZ_CASES=1000000 cargo test --release --test fuzz TARGET` runs many more; see
+//! `PRESSROOM_FUZZ_CASES=1000000 cargo test --release --test it fuzz::TARGET` runs many more; see
 //! `docs/reliability.md` for the counts run and what they found. Inputs that once crashed are
 //! kept as fixed cases in `regressions`, at the end.
 
 use pressroom::content::SourceFile;
-use pressroom::content::frontmatter::{self, FrontMatter, PAGE_KEYS, SECTION_KEYS, SectionFront};
+use pressroom::content::frontmatter::{self, FrontMatter, SectionFront, page_keys};
 use pressroom::content::frontmatter::{NoticeKind, SourceRaw};
 use pressroom::diag::Diagnostic;
 use pressroom::markdown::{self, text};
@@ -229,7 +229,7 @@ const TABLES: &[&str] = &[
 
 fn toml_line() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        4 => prop::sample::select(PAGE_KEYS).prop_map(str::to_string),
+        4 => prop::sample::select(page_keys()).prop_map(str::to_string),
         1 => prop::sample::select(&["titel", "dat", "x", "foo", "a.b", "\"quoted key\"", "sumary"][..])
             .prop_map(str::to_string),
         1 => "[a-z_]{1,10}",
@@ -248,7 +248,7 @@ fn toml_line() -> impl Strategy<Value = String> {
 
 fn yaml_line() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        4 => prop::sample::select(PAGE_KEYS).prop_map(str::to_string),
+        4 => prop::sample::select(page_keys()).prop_map(str::to_string),
         1 => prop::sample::select(&["titel", "x", "foo", "? complex", "<<", "&anchor", "*alias", "!!str k"][..])
             .prop_map(str::to_string),
         1 => line(3),
@@ -333,12 +333,11 @@ fn check_front_matter(text: &str) {
         split.front
     );
     assert_eq!(&text[split.body_offset..], split.body);
-    if let Err(diags) = frontmatter::parse::<FrontMatter>(text, &split, PAGE_KEYS, "f.md") {
+    if let Err(diags) = frontmatter::parse::<FrontMatter>(text, &split, "f.md") {
         assert!(!diags.is_empty());
         assert_positions(&diags, text);
     }
-    if let Err(diags) = frontmatter::parse::<SectionFront>(text, &split, SECTION_KEYS, "_index.md")
-    {
+    if let Err(diags) = frontmatter::parse::<SectionFront>(text, &split, "_index.md") {
         assert!(!diags.is_empty());
         assert_positions(&diags, text);
     }
@@ -734,8 +733,7 @@ mod regressions {
             "---\ntitle: T\nsummary: |\n  [\u{3000}\u{3000}x]\nx: 1\n---\n",
         ] {
             let split = frontmatter::split(text).expect("splits");
-            let diags =
-                frontmatter::parse::<FrontMatter>(text, &split, PAGE_KEYS, "f.md").unwrap_err();
+            let diags = frontmatter::parse::<FrontMatter>(text, &split, "f.md").unwrap_err();
             assert!(diags[0].message.contains("unknown key `x`"), "{diags:?}");
             // The line finder is textual: it may point at the look-alike line; it must not panic.
             assert!((4..=6).contains(&diags[0].line), "{diags:?}");

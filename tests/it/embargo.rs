@@ -2,7 +2,7 @@
 //! term pages, their feeds and list entries); `check`'s audit finds a slug or a title in any
 //! case and knows a public translation; embargo times are read strictly.
 
-mod common;
+use crate::common;
 use common::{SiteTest, assert_absent_everywhere, attrs, item};
 
 const LIFTED: &str = "2027-02-01T00:00:00Z";

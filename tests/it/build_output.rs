@@ -1,7 +1,7 @@
 //! What a successful build writes: item pages, lists and pagination, taxonomies, authors,
 //! aliases, languages, drafts, unlisted and embargoed items, determinism, and the example site.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeSet;
@@ -310,7 +310,7 @@ fn author_pages_list_exactly_the_right_items() {
         assert!(authors.contains(&a.to_string()), "/authors/ misses {a}");
     }
     // An author no item of the build names has no page and no place in the list: their
-    // existence can be the news of a release still under embargo (see tests/embargo.rs).
+    // existence can be the news of a release still under embargo (see tests/it/embargo.rs).
     assert!(!b.exists("/authors/cy/"));
     assert!(!authors.contains(&"/authors/cy/".to_string()));
     // The byline links the author page.

@@ -5,7 +5,7 @@
 //! there, clears its killed temporaries and recovers from a bad stored manifest; two builds of
 //! one output never interleave.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

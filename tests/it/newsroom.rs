@@ -3,7 +3,7 @@
 //! and standby items. Every assertion reads the output parsed (HTML, XML, JSON); text is only
 //! searched to prove that something is absent from every file.
 
-mod common;
+use crate::common;
 
 use common::*;
 use scraper::{ElementRef, Html};

@@ -1,7 +1,7 @@
 //! Content errors: exit 1, every error reported as `path:line:col: error: message`, and the
 //! previous output left as it was.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -4,7 +4,7 @@
 //! keyboard; a run with nothing new commits nothing; a silent edit fails; a pull request that
 //! touches `published.lock` fails.
 
-mod common;
+use crate::common;
 use common::git;
 use std::path::{Path, PathBuf};
 use std::process::Command;

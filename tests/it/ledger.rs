@@ -1,7 +1,7 @@
 //! The publication ledger: nothing a reader saw changes silently, and publishing happens where
 //! the site goes out (`deploy`), never in a writer's local build.
 
-mod common;
+use crate::common;
 use common::{Run, SiteTest};
 
 const RELEASE: &str = "content/press/2026-11-01-plant.md";

@@ -4,7 +4,7 @@
 //! string, a key set twice) and says what to write instead. Shared by front matter, `site.toml`
 //! and `data/*.toml`.
 
-use super::frontmatter::humanize;
+use crate::keys::humanize;
 
 /// A TOML error as reported to a person: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]

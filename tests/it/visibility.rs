@@ -5,7 +5,7 @@
 //! record). The table below is the product's rule; `src/model/publication.rs` holds the same
 //! table as code.
 
-mod common;
+use crate::common;
 
 use common::{BASE_URL, Run, SiteTest, attrs, main_links, paginated_item_links};
 use serde_json::Value;

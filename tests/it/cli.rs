@@ -1,7 +1,7 @@
 //! The command line: exit codes, `--message-format json`, usage and config errors, `init`
 //! and `new`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

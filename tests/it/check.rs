@@ -1,7 +1,7 @@
 //! `pressroom check`: everything build checks, plus links, fragments, embargo leaks, release
 //! lint and translation parity; it writes nothing.
 
-mod common;
+use crate::common;
 use common::SiteTest;
 
 fn check(t: &SiteTest) -> common::Run {

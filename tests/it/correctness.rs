@@ -2,7 +2,7 @@
 //! items, XML-safe feeds, NFC slugs and ids, URL-safe ids, feed links of any section name,
 //! empty summaries, localized withdrawal notices in feeds, daylight-saving gaps.
 
-mod common;
+use crate::common;
 use common::{SiteTest, attrs, item, run};
 
 #[test]

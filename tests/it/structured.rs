@@ -1,7 +1,7 @@
 //! schema.org JSON-LD and the social tags in item pages: the example newsroom (the crate root)
 //! built with `--now`, every `<script type="application/ld+json">` parsed with serde_json.
 
-mod common;
+use crate::common;
 use common::{NOW, SiteTest, attrs, sel};
 use scraper::Html;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! 10 MB front matter. Each gives a clear diagnostic or works, and never a panic or a hang:
 //! every build runs the real binary under a deadline and is killed (failing the test) past it.
 
-mod common;
+use crate::common;
 
 use common::{NOW, SiteTest};
 use std::path::Path;
@@ -64,7 +64,7 @@ fn item(title: &str, body: &str) -> String {
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// Whether to run the full sizes (50 MB Markdown, 10 MB front matter): minutes in a debug
-/// build, seconds in release (`PRESSROOM_HOSTILE_FULL=1 cargo test --release --test hostile`).
+/// build, seconds in release (`PRESSROOM_HOSTILE_FULL=1 cargo test --release --test it hostile::`).
 /// `cargo test` runs a tenth of each, which exercises the same code paths.
 fn full() -> bool {
     std::env::var_os("PRESSROOM_HOSTILE_FULL").is_some()

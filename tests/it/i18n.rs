@@ -1,7 +1,7 @@
 //! A multilingual newsroom: translations under their prefixes, sibling links, localized dates,
 //! CJK summaries, Swedish collation, theme strings.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn site() -> SiteTest {

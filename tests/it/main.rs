@@ -1,0 +1,33 @@
+//! pressroom's integration tests, in one test binary: each module below was a file of its own
+//! under `tests/`, and each linked the whole crate and its dependencies again, so `cargo test`
+//! spent most of its compile time linking 21 binaries. Run one module with
+//! `cargo test --test it MODULE::` (e.g. `cargo test --test it ledger::`).
+//!
+//! `tests/soak.rs` stays a binary of its own: it measures the memory of its own process, which
+//! tests running beside it in one process would distort.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod build_output;
+mod check;
+mod cli;
+mod correctness;
+mod deploy;
+mod embargo;
+mod errors;
+mod external;
+mod feeds;
+mod fuzz;
+mod hostile;
+mod hostile_inputs;
+mod i18n;
+mod kill;
+mod ledger;
+mod newsroom;
+mod search;
+mod serve;
+mod structured;
+mod visibility;
+mod workflow;
+mod writes;
