@@ -8,7 +8,7 @@
 //! each item's rendered Markdown by a fingerprint of everything rendering reads, each item's
 //! ledger body hash, the parsed ledger, the loaded theme, every templated page with the
 //! fingerprint of its context, every [`Artifact`](crate::render::Artifact)'s files, and the
-//! search index ([`search::Incremental`](crate::render::search::Incremental)).
+//! search index ([`search_index::SearchIndex`]).
 //!
 //! # Three paths
 //! - **Patch** ([`patch`]): the watcher named every changed file, and each is an item file
@@ -31,6 +31,7 @@
 mod keys;
 mod outputs;
 mod patch;
+mod search_index;
 mod stages;
 
 use crate::config::Config;
@@ -41,7 +42,6 @@ use crate::model::Site;
 use crate::model::ledger::Ledger;
 use crate::model::rendered::Rendered;
 use crate::options::BuildOptions;
-use crate::render::search;
 use crate::render::theme::Theme;
 use crate::{Built, Failure, Stopwatch};
 use keys::Stamp;
@@ -124,7 +124,7 @@ pub struct Incremental {
     /// Each artifact's files by output path.
     others: HashMap<crate::render::Artifact, HashMap<String, Arc<Vec<u8>>>>,
     /// The search index.
-    search: search::Incremental,
+    search: search_index::SearchIndex,
     /// The last build's site.
     last: Option<LastSite>,
     /// Hand outputs over as shared buffers ([`Incremental::outputs`]) instead of copies.

@@ -30,7 +30,7 @@ use crate::options::BuildOptions;
 pub use aliases::alias_collisions;
 pub use claims::Claims;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 use theme::Theme;
 use views::{config_view, item_summary_view};
 
@@ -144,7 +144,11 @@ impl<'a> RenderCtx<'a> {
                 .entry(s.lang.clone())
                 .or_insert_with(|| Value::Array(vec![]));
             if let Value::Array(a) = list {
-                a.push(json!({"dir": s.dir, "title": s.title, "url": config.url(&s.path)}));
+                a.push(views::to_value(&views::NavSection {
+                    dir: &s.dir,
+                    title: &s.title,
+                    url: config.url(&s.path),
+                }));
             }
         }
         RenderCtx {

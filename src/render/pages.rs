@@ -11,7 +11,7 @@ use crate::content::frontmatter::Kind;
 use crate::diag::Diagnostic;
 use crate::model::{ItemId, Site, Surface};
 use crate::paths::SitePath;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A page's own variables and its `translations`, built only when the page is rendered.
 type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
@@ -407,7 +407,11 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
     shows.sort_unstable();
     shows.dedup();
     let vars = move || {
-        let latest = json!({"press": ctx.summaries_of(&press), "posts": ctx.summaries_of(&posts), "factsheets": ctx.summaries_of(&factsheets)});
+        let latest = views::to_value(&views::Latest {
+            press: ctx.summaries_of(&press),
+            posts: ctx.summaries_of(&posts),
+            factsheets: ctx.summaries_of(&factsheets),
+        });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
         (
             vec![("section", view), ("latest", latest)],
@@ -427,18 +431,26 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
 /// A section as its list page sees it.
 fn section_view(ctx: &RenderCtx<'_>, section: &crate::model::Section) -> Value {
     let config = ctx.config;
-    json!({
-        "title": section.title,
-        "description": section.description,
-        "content": section.content_html,
-        "url": config.url(&section.path),
-        "permalink": config.permalink(&config.url(&section.path)),
-        "lang": section.lang,
-        "subsections": section.children.iter().map(|&c| {
-            let s = &ctx.site.sections[c];
-            json!({"title": s.title, "url": config.url(&s.path)})
-        }).collect::<Vec<_>>(),
-        "extra": section.extra,
+    let url = config.url(&section.path);
+    views::to_value(&views::SectionView {
+        title: &section.title,
+        description: &section.description,
+        content: &section.content_html,
+        permalink: config.permalink(&url),
+        url,
+        lang: &section.lang,
+        subsections: section
+            .children
+            .iter()
+            .map(|&c| {
+                let s = &ctx.site.sections[c];
+                views::Link {
+                    title: &s.title,
+                    url: config.url(&s.path),
+                }
+            })
+            .collect(),
+        extra: &section.extra,
     })
 }
 
@@ -478,9 +490,20 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         let terms: Vec<Value> = tax
             .terms
             .iter()
-            .map(|t| json!({"name": t.name, "slug": t.slug, "url": urls.url(&urls.term_path(&tax.lang, tax.name, &t.slug)), "count": t.items.len()}))
+            .map(|t| {
+                views::to_value(&views::TermCount {
+                    name: &t.name,
+                    slug: &t.slug,
+                    url: urls.url(&urls.term_path(&tax.lang, tax.name, &t.slug)),
+                    count: t.items.len(),
+                })
+            })
             .collect();
-        let taxonomy = json!({"name": tax.name, "url": config.url(&base), "terms": terms});
+        let taxonomy = views::to_value(&views::TaxonomyView {
+            name: tax.name,
+            url: config.url(&base),
+            terms: &terms,
+        });
         let name = tax.name;
         let list = taxonomy.clone();
         jobs.push(PageJob::new(
@@ -551,7 +574,12 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         let items: Vec<ItemId> = listed_sorted(site, Surface::AuthorLists, |i| {
             site.items[i].authors.contains(id)
         });
-        let view = json!({"id": id, "name": person.name, "role": person.role, "bio": person.bio, "email": person.email, "phone": person.phone, "image": person.image, "url": config.url(&format!("/authors/{id}/")), "count": items.len()});
+        let view = views::to_value(&views::AuthorView {
+            id,
+            person,
+            url: config.url(&format!("/authors/{id}/")),
+            count: items.len(),
+        });
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
         for (path, deps, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
@@ -733,6 +761,7 @@ fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_context_that_cannot_be_made_is_an_error_not_an_empty_page() {

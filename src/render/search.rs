@@ -42,7 +42,6 @@
 
 use super::Output;
 use crate::config::Config;
-use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site, Surface};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -140,7 +139,7 @@ pub fn normalize(text: &str) -> String {
 /// FNV-1a (64 bits) as a `Hasher` for the index's own maps: tokens are short, and SipHash
 /// showed up in profiles of a 10,000-item build.
 #[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -160,7 +159,7 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -340,7 +339,7 @@ pub fn shard_of(token: &str, count: usize) -> usize {
 }
 
 /// The tokens of one item with the best field each (in no particular order).
-fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
+pub(crate) fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
     let item = &site.items[id];
     let mut best: FastMap<String, Field> = FastMap::default();
     let mut add = |text: &str, field: Field| {
@@ -362,7 +361,7 @@ fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
 
 /// The indexed items in document order: newest first, so a document's id is its recency rank;
 /// undated items last.
-fn doc_ids(site: &Site) -> Vec<ItemId> {
+pub(crate) fn doc_ids(site: &Site) -> Vec<ItemId> {
     let mut ids: Vec<ItemId> = (0..site.items.len())
         .filter(|&id| site.items[id].appears_in(Surface::Search))
         .collect();
@@ -378,7 +377,7 @@ fn doc_ids(site: &Site) -> Vec<ItemId> {
 }
 
 /// One token's entry in its shard: `"token":[postings]`, delta-encoded.
-fn encode(token: &str, list: &[u32]) -> String {
+pub(crate) fn encode(token: &str, list: &[u32]) -> String {
     let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
     s.push_str(&serde_json::to_string(token).unwrap_or_default());
     s.push_str(":[");
@@ -396,7 +395,7 @@ fn encode(token: &str, list: &[u32]) -> String {
 }
 
 /// How many shards an index of `total` bytes of entries is split into.
-fn shard_count(total: usize) -> usize {
+pub(crate) fn shard_count(total: usize) -> usize {
     total
         .div_ceil(TARGET_SHARD_BYTES)
         .max(1)
@@ -405,7 +404,7 @@ fn shard_count(total: usize) -> usize {
 }
 
 /// The shard files' texts (without the closing brace) from the entries in token order.
-fn shard_texts<'e>(
+pub(crate) fn shard_texts<'e>(
     shards: usize,
     entries: impl Iterator<Item = (&'e str, &'e str)>,
 ) -> Vec<String> {
@@ -421,7 +420,7 @@ fn shard_texts<'e>(
 }
 
 /// A document's record (what a result shows).
-fn record(site: &Site, config: &Config, id: ItemId) -> Value {
+pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Value {
     let item = &site.items[id];
     let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
     json!({
@@ -436,7 +435,7 @@ fn record(site: &Site, config: &Config, id: ItemId) -> Value {
     })
 }
 
-fn json_bytes(v: &Value) -> Vec<u8> {
+pub(crate) fn json_bytes(v: &Value) -> Vec<u8> {
     let mut b = serde_json::to_vec(v).unwrap_or_default();
     b.push(b'\n');
     b
@@ -484,7 +483,7 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
 
 /// The index files from the records (document order), the `docs-N.json` files' bytes and the
 /// shard texts.
-fn finish(
+pub(crate) fn finish(
     config: &Config,
     records: &[&Value],
     chunks: Vec<Vec<u8>>,
@@ -559,256 +558,6 @@ fn finish(
         });
     }
     out
-}
-
-/// One document of an [`Incremental`] index: its item's path, the hash of everything its
-/// tokens and record are made of, its tokens (interned) and its record.
-struct Doc {
-    path: String,
-    key: Fingerprint,
-    tokens: Vec<(u32, Field)>,
-    record: Value,
-}
-
-/// An index that can be updated in place (serve keeps one, see [`crate::incremental`]): an edit re-tokenizes
-/// the documents whose inputs changed and updates only their tokens' posting lists. The files
-/// it gives are those [`outputs`] gives for the same site, byte for byte.
-#[derive(Default)]
-pub struct Incremental {
-    docs: Vec<Doc>,
-    /// Token text by id, and id by text.
-    names: Vec<String>,
-    ids: FastMap<String, u32>,
-    /// Postings by token id, ascending by document.
-    postings: Vec<Vec<u32>>,
-    /// Each token's encoded entry, in token order, and their total size.
-    encoded: BTreeMap<String, String>,
-    total: usize,
-    /// The `docs-N.json` files.
-    chunks: Vec<Vec<u8>>,
-}
-
-impl Incremental {
-    fn intern(&mut self, token: String) -> u32 {
-        if let Some(&id) = self.ids.get(&token) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.names.push(token.clone());
-        self.ids.insert(token, id);
-        self.postings.push(Vec::new());
-        id
-    }
-
-    fn set_entry(&mut self, tid: u32) {
-        let name = &self.names[tid as usize];
-        let list = &self.postings[tid as usize];
-        let old = if list.is_empty() {
-            self.encoded.remove(name)
-        } else {
-            self.encoded.insert(name.clone(), encode(name, list))
-        };
-        self.total -= old.map_or(0, |e| e.len() + 1);
-        if !list.is_empty() {
-            self.total += self.encoded.get(name).map_or(0, |e| e.len() + 1);
-        }
-    }
-
-    /// The index files for `site`. `key(id)` fingerprints everything the document of item
-    /// `id` is made of (its tokens' sources and its record's fields); a document whose key and
-    /// place are those of the last call is not looked at again.
-    pub fn update(
-        &mut self,
-        site: &Site,
-        config: &Config,
-        key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
-    ) -> Vec<Output> {
-        let ids = doc_ids(site);
-        let keys: Vec<Fingerprint> = ids.par_iter().map(|&id| key(id)).collect();
-        let same_order = ids.len() == self.docs.len()
-            && ids
-                .iter()
-                .zip(&self.docs)
-                .all(|(&id, d)| site.items[id].path == d.path);
-        let fresh: Vec<usize> = (0..ids.len())
-            .filter(|&n| !same_order || self.docs[n].key != keys[n])
-            .collect();
-        // Reuse the tokens of documents that only moved.
-        let mut moved: Moved = HashMap::new();
-        if !same_order {
-            for d in std::mem::take(&mut self.docs) {
-                moved.insert(d.path, (d.key, d.tokens));
-            }
-        }
-        let tokens = self.tokenize(site, &ids, &keys, &fresh, &moved);
-        let docs = Docs {
-            site,
-            config,
-            ids: &ids,
-            keys: &keys,
-        };
-        if same_order {
-            self.replace_docs(&docs, &fresh, tokens);
-        } else {
-            self.rebuild_docs(&docs, tokens, moved);
-        }
-        let buckets = shard_texts(
-            shard_count(self.total),
-            self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
-        );
-        let records: Vec<&Value> = self.docs.iter().map(|d| &d.record).collect();
-        finish(config, &records, self.chunks.clone(), buckets)
-    }
-
-    /// The interned, sorted tokens of the `fresh` documents that cannot reuse a moved
-    /// document's tokens, by document number.
-    fn tokenize(
-        &mut self,
-        site: &Site,
-        ids: &[ItemId],
-        keys: &[Fingerprint],
-        fresh: &[usize],
-        moved: &Moved,
-    ) -> HashMap<usize, Vec<(u32, Field)>> {
-        let need: Vec<usize> = fresh
-            .iter()
-            .copied()
-            .filter(|&n| {
-                moved
-                    .get(site.items[ids[n]].path.as_str())
-                    .is_none_or(|(k, _)| *k != keys[n])
-            })
-            .collect();
-        let tokenized: Vec<(usize, Vec<(String, Field)>)> = need
-            .par_iter()
-            .map(|&n| (n, item_tokens(site, ids[n])))
-            .collect();
-        let mut tokens = HashMap::new();
-        for (n, toks) in tokenized {
-            let mut t: Vec<(u32, Field)> =
-                toks.into_iter().map(|(s, f)| (self.intern(s), f)).collect();
-            t.sort_unstable();
-            tokens.insert(n, t);
-        }
-        tokens
-    }
-
-    /// Same documents in the same order: the `fresh` ones get their new tokens and records,
-    /// and only their tokens' posting lists and their record chunks are written again.
-    fn replace_docs(
-        &mut self,
-        docs: &Docs<'_>,
-        fresh: &[usize],
-        mut tokens: HashMap<usize, Vec<(u32, Field)>>,
-    ) {
-        let mut touched: Vec<u32> = Vec::new();
-        for &n in fresh {
-            let doc = n as u32;
-            let new = tokens.remove(&n).unwrap_or_default();
-            let d = &mut self.docs[n];
-            for &(tid, _) in &d.tokens {
-                let list = &mut self.postings[tid as usize];
-                if let Ok(i) = list.binary_search_by(|p| (p >> 2).cmp(&doc)) {
-                    list.remove(i);
-                }
-                touched.push(tid);
-            }
-            for &(tid, f) in &new {
-                let list = &mut self.postings[tid as usize];
-                let i = list.partition_point(|p| (p >> 2) < doc);
-                list.insert(i, (doc << 2) | f as u32);
-                touched.push(tid);
-            }
-            d.tokens = new;
-            d.key = docs.keys[n];
-            d.record = record(docs.site, docs.config, docs.ids[n]);
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for tid in touched {
-            self.set_entry(tid);
-        }
-        let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
-        chunks_touched.dedup();
-        for c in chunks_touched {
-            let records: Vec<Value> = self.docs[c * CHUNK_SIZE..]
-                .iter()
-                .take(CHUNK_SIZE)
-                .map(|d| d.record.clone())
-                .collect();
-            self.chunks[c] = json_bytes(&Value::Array(records));
-        }
-    }
-
-    /// Documents added, removed or reordered: every document, posting list and chunk is
-    /// made again, from new tokens or a moved document's.
-    fn rebuild_docs(
-        &mut self,
-        docs: &Docs<'_>,
-        mut tokens: HashMap<usize, Vec<(u32, Field)>>,
-        mut moved: Moved,
-    ) {
-        let (site, ids) = (docs.site, docs.ids);
-        let records: Vec<Value> = ids
-            .par_iter()
-            .map(|&id| record(site, docs.config, id))
-            .collect();
-        self.docs = ids
-            .iter()
-            .zip(records)
-            .enumerate()
-            .map(|(n, (&id, record))| {
-                let path = site.items[id].path.to_string();
-                let tokens = match tokens.remove(&n) {
-                    Some(t) => t,
-                    None => moved.remove(&path).map(|(_, t)| t).unwrap_or_default(),
-                };
-                Doc {
-                    path,
-                    key: docs.keys[n],
-                    tokens,
-                    record,
-                }
-            })
-            .collect();
-        for list in &mut self.postings {
-            list.clear();
-        }
-        for (n, d) in self.docs.iter().enumerate() {
-            for &(tid, f) in &d.tokens {
-                self.postings[tid as usize].push(((n as u32) << 2) | f as u32);
-            }
-        }
-        let entries: Vec<(String, String)> = self
-            .postings
-            .par_iter()
-            .enumerate()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(tid, list)| {
-                let name = &self.names[tid];
-                (name.clone(), encode(name, list))
-            })
-            .collect();
-        self.total = entries.iter().map(|(_, e)| e.len() + 1).sum();
-        self.encoded = entries.into_iter().collect();
-        self.chunks = self
-            .docs
-            .par_chunks(CHUNK_SIZE)
-            .map(|c| json_bytes(&Value::Array(c.iter().map(|d| d.record.clone()).collect())))
-            .collect();
-    }
-}
-
-/// Documents of the last index by path, for reuse when they only moved: (key, tokens).
-type Moved = HashMap<String, (Fingerprint, Vec<(u32, Field)>)>;
-
-/// The documents of one [`Incremental::update`]: the indexed items in document order and
-/// their keys.
-struct Docs<'a> {
-    site: &'a Site,
-    config: &'a Config,
-    ids: &'a [ItemId],
-    keys: &'a [Fingerprint],
 }
 
 #[cfg(test)]

@@ -538,3 +538,93 @@ pub struct SectionRef<'a> {
     /// Language.
     pub lang: &'a str,
 }
+
+/// The latest items of each kind on a language's home page.
+#[derive(Serialize)]
+pub struct Latest {
+    /// Releases and statements.
+    pub press: Vec<Value>,
+    /// Blog posts.
+    pub posts: Vec<Value>,
+    /// Fact sheets.
+    pub factsheets: Vec<Value>,
+}
+
+/// A title and a URL.
+#[derive(Serialize)]
+pub struct Link<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+}
+
+/// A section as its list page sees it (the page's items are added as `pages`).
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a Option<String>,
+    /// The `_index.md` body's HTML.
+    pub content: &'a str,
+    /// URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Language.
+    pub lang: &'a str,
+    /// Child sections.
+    pub subsections: Vec<Link<'a>>,
+    /// `[extra]`.
+    pub extra: &'a serde_json::Value,
+}
+
+/// A term with the number of items it lists.
+#[derive(Serialize)]
+pub struct TermCount<'a> {
+    /// As written.
+    pub name: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// URL of its page.
+    pub url: String,
+    /// Items listed.
+    pub count: usize,
+}
+
+/// A taxonomy in one language, with its terms.
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    /// `tags` or `categories`.
+    pub name: TaxonomyName,
+    /// URL of its list page.
+    pub url: String,
+    /// Its terms ([`TermCount`]s).
+    pub terms: &'a [Value],
+}
+
+/// An author as their page and the authors page see them (the bio stays Markdown here).
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    /// Id in `data/authors.toml`.
+    pub id: &'a str,
+    /// The record.
+    #[serde(flatten)]
+    pub person: &'a crate::content::data::Person,
+    /// URL of their page.
+    pub url: String,
+    /// Items they wrote that are listed.
+    pub count: usize,
+}
+
+/// A top-level section in the navigation.
+#[derive(Serialize)]
+pub struct NavSection<'a> {
+    /// Folder.
+    pub dir: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+}

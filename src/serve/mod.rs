@@ -455,35 +455,19 @@ fn rebuild(
 ) {
     let started = std::time::Instant::now();
     match cache.rebuild(opts) {
-        Ok(built) => {
-            let mut laps = built.timings.clone();
+        Ok(mut built) => {
+            let mut laps = std::mem::take(&mut built.timings);
             let mut clock = std::time::Instant::now();
             let previous = shared.snapshot();
-            let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
-            for (path, src) in built.statics {
-                files.insert(
-                    path,
-                    match src {
-                        StaticSource::Embedded(b) => Body::Embedded(b),
-                        StaticSource::File(p) => Body::File(p),
-                    },
-                );
-            }
-            for (path, src) in built.assets {
-                files.insert(path, Body::File(src));
-            }
-            for (path, bytes) in cache.outputs() {
-                files.insert(path.clone(), Body::Bytes(bytes.clone()));
-            }
-            for o in built.outputs {
-                files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
-            }
+            let warnings = built.diagnostics.clone();
+            let items = built.items;
+            let files = served_files(built, cache);
             // Nothing to reload when the site is what open pages already show.
             let same = !force
                 && previous.failure.is_none()
                 && previous.id > 0
                 && !cache.stats().output_changed
-                && previous.warnings == built.diagnostics
+                && previous.warnings == warnings
                 && same_files(&previous.files, &files);
             drop(previous);
             lap(&mut laps, "snapshot", &mut clock);
@@ -496,38 +480,70 @@ fn rebuild(
                     root,
                     canonical_root,
                     failure: None,
-                    warnings: built.diagnostics.clone(),
+                    warnings: warnings.clone(),
                 });
             }
             lap(&mut laps, "publish", &mut clock);
             print_timings(id, &laps, started - since, cache.stats());
             report(Event::Built {
                 id,
-                items: built.items,
-                warnings: built.diagnostics,
+                items,
+                warnings,
                 millis: started.elapsed().as_millis(),
                 fresh: cache.stats(),
             });
         }
-        Err(failure) => {
-            let previous = shared.snapshot();
-            let message = failure.error.to_string();
-            let next = Snapshot {
-                id,
-                files: previous.files.clone(),
-                root: previous.root.clone(),
-                canonical_root: previous.canonical_root.clone(),
-                failure: Some((failure.diagnostics.clone(), message.clone())),
-                warnings: previous.warnings.clone(),
-            };
-            shared.publish(next);
-            report(Event::Failed {
-                id,
-                diagnostics: failure.diagnostics,
-                message,
-            });
-        }
+        Err(failure) => publish_failure(shared, id, report, failure),
     }
+}
+
+/// Every file the preview serves after a build: static files and assets from disk, the
+/// generated files from the incremental layer's tables (shared, not copied), and any the
+/// build handed back.
+fn served_files(built: crate::Built, cache: &Incremental) -> HashMap<String, Body> {
+    let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
+    for (path, src) in built.statics {
+        let body = match src {
+            StaticSource::Embedded(b) => Body::Embedded(b),
+            StaticSource::File(p) => Body::File(p),
+        };
+        files.insert(path, body);
+    }
+    for (path, src) in built.assets {
+        files.insert(path, Body::File(src));
+    }
+    for (path, bytes) in cache.outputs() {
+        files.insert(path.clone(), Body::Bytes(bytes.clone()));
+    }
+    for o in built.outputs {
+        files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
+    }
+    files
+}
+
+/// A failed build: the last good files stay served, with the failure shown over them.
+fn publish_failure(
+    shared: &Shared,
+    id: u64,
+    report: &(dyn Fn(Event) + Send + Sync),
+    failure: crate::Failure,
+) {
+    let previous = shared.snapshot();
+    let message = failure.error.to_string();
+    let next = Snapshot {
+        id,
+        files: previous.files.clone(),
+        root: previous.root.clone(),
+        canonical_root: previous.canonical_root.clone(),
+        failure: Some((failure.diagnostics.clone(), message.clone())),
+        warnings: previous.warnings.clone(),
+    };
+    shared.publish(next);
+    report(Event::Failed {
+        id,
+        diagnostics: failure.diagnostics,
+        message,
+    });
 }
 
 fn lap(
