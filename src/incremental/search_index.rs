@@ -7,11 +7,10 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
-    CHUNK_SIZE, FastMap, Field, doc_ids, encode, finish, item_tokens, json_bytes, record,
+    CHUNK_SIZE, FastMap, Field, Record, doc_ids, encode, finish, item_tokens, json_bytes, record,
     shard_count, shard_texts,
 };
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// One document of an [`SearchIndex`]: its item's path, the hash of everything its
@@ -20,7 +19,7 @@ struct Doc {
     path: String,
     key: Fingerprint,
     tokens: Vec<(u32, Field)>,
-    record: Value,
+    record: Record,
 }
 
 /// The search index kept between rebuilds: an edit re-tokenizes
@@ -109,7 +108,7 @@ impl SearchIndex {
             shard_count(self.total),
             self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
         );
-        let records: Vec<&Value> = self.docs.iter().map(|d| &d.record).collect();
+        let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
         finish(config, &records, self.chunks.clone(), buckets)
     }
 
@@ -184,12 +183,12 @@ impl SearchIndex {
         let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
         chunks_touched.dedup();
         for c in chunks_touched {
-            let records: Vec<Value> = self.docs[c * CHUNK_SIZE..]
+            let records: Vec<&Record> = self.docs[c * CHUNK_SIZE..]
                 .iter()
                 .take(CHUNK_SIZE)
-                .map(|d| d.record.clone())
+                .map(|d| &d.record)
                 .collect();
-            self.chunks[c] = json_bytes(&Value::Array(records));
+            self.chunks[c] = json_bytes(&records);
         }
     }
 
@@ -202,7 +201,7 @@ impl SearchIndex {
         mut moved: Moved,
     ) {
         let (site, ids) = (docs.site, docs.ids);
-        let records: Vec<Value> = ids
+        let records: Vec<Record> = ids
             .par_iter()
             .map(|&id| record(site, docs.config, id))
             .collect();
@@ -247,7 +246,7 @@ impl SearchIndex {
         self.chunks = self
             .docs
             .par_chunks(CHUNK_SIZE)
-            .map(|c| json_bytes(&Value::Array(c.iter().map(|d| d.record.clone()).collect())))
+            .map(|c| json_bytes(&c.iter().map(|d| &d.record).collect::<Vec<_>>()))
             .collect();
     }
 }

@@ -42,9 +42,11 @@
 
 use super::Output;
 use crate::config::Config;
+use crate::content::frontmatter::Kind;
 use crate::model::{ItemId, Site, Surface};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -419,23 +421,42 @@ pub(crate) fn shard_texts<'e>(
     buckets
 }
 
-/// A document's record (what a result shows).
-pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Value {
-    let item = &site.items[id];
-    let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
-    json!({
-        "url": config.url(&item.path),
-        "title": item.title,
-        "kind": item.kind.as_str(),
-        "lang": item.lang,
-        "date": zoned.as_ref().map(|z| z.strftime("%Y-%m-%d").to_string()).unwrap_or_default(),
-        "year": zoned.as_ref().map(|z| z.year()),
-        "tags": item.tags,
-        "summary": item.rendered.summary_text,
-    })
+/// A document's record: what a result shows, and what the filters read. Its fields are in
+/// alphabetical order, the order the index files have always had them in.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Record {
+    /// `YYYY-MM-DD` in the item's zone, or empty.
+    date: String,
+    kind: Kind,
+    lang: String,
+    summary: String,
+    tags: Vec<String>,
+    title: String,
+    url: String,
+    year: Option<i16>,
 }
 
-pub(crate) fn json_bytes(v: &Value) -> Vec<u8> {
+/// A document's record.
+pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
+    let item = &site.items[id];
+    let zoned = item.date.map(|d| d.to_zoned(item.tz.clone()));
+    Record {
+        date: zoned
+            .as_ref()
+            .map(|z| z.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        kind: item.kind,
+        lang: item.lang.clone(),
+        summary: item.rendered.summary_text.clone(),
+        tags: item.tags.clone(),
+        title: item.title.clone(),
+        url: config.url(&item.path),
+        year: zoned.as_ref().map(|z| z.year()),
+    }
+}
+
+/// A file of the index: compact JSON and a newline.
+pub(crate) fn json_bytes<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec(v).unwrap_or_default();
     b.push(b'\n');
     b
@@ -473,11 +494,8 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         shards,
         encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
     );
-    let records: Vec<Value> = ids.iter().map(|&id| record(site, config, id)).collect();
-    let chunks: Vec<Vec<u8>> = records
-        .chunks(CHUNK_SIZE)
-        .map(|chunk| json_bytes(&Value::Array(chunk.to_vec())))
-        .collect();
+    let records: Vec<Record> = ids.iter().map(|&id| record(site, config, id)).collect();
+    let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
     finish(config, &records.iter().collect::<Vec<_>>(), chunks, buckets)
 }
 
@@ -485,7 +503,7 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
 /// shard texts.
 pub(crate) fn finish(
     config: &Config,
-    records: &[&Value],
+    records: &[&Record],
     chunks: Vec<Vec<u8>>,
     buckets: Vec<String>,
 ) -> Vec<Output> {
@@ -494,9 +512,9 @@ pub(crate) fn finish(
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     let mut years: BTreeSet<i64> = BTreeSet::new();
     for r in records {
-        kinds.insert(r["kind"].as_str().unwrap_or(""));
-        if let Some(y) = r["year"].as_i64() {
-            years.insert(y);
+        kinds.insert(r.kind.as_str());
+        if let Some(y) = r.year {
+            years.insert(i64::from(y));
         }
     }
     let kinds: Vec<&str> = kinds.into_iter().collect();
@@ -508,12 +526,11 @@ pub(crate) fn finish(
     let mut col_lang = Vec::with_capacity(records.len());
     let mut col_year = Vec::with_capacity(records.len());
     for r in records {
-        col_kind.push(index_of(&kinds, r["kind"].as_str().unwrap_or("")));
-        col_lang.push(index_of(&langs, r["lang"].as_str().unwrap_or("")));
+        col_kind.push(index_of(&kinds, r.kind.as_str()));
+        col_lang.push(index_of(&langs, &r.lang));
         col_year.push(
-            r["year"]
-                .as_i64()
-                .and_then(|y| years.iter().position(|&x| x == y))
+            r.year
+                .and_then(|y| years.iter().position(|&x| x == i64::from(y)))
                 .map_or(-1, |i| i as i64),
         );
     }
