@@ -132,12 +132,7 @@ fn index_section_fronts(
 ) -> SectionFronts {
     let mut out = SectionFronts::new();
     for s in parsed {
-        let lang = s
-            .src
-            .lang
-            .clone()
-            .or_else(|| s.front.lang.clone())
-            .unwrap_or_else(|| config.default_language.clone());
+        let lang = section_lang(config, s);
         if !config.has_language(&lang) {
             diags.push(s.error_at_key(
                 "lang",
@@ -952,18 +947,22 @@ fn section_keys(config: &Config, fronts: &SectionFronts, items: &[Item]) -> Vec<
 }
 
 /// Each `_index.md`'s file and body, by (dir, lang).
+/// A section index's language: from its file name, its front matter, or the site's default.
+fn section_lang(config: &Config, s: &ParsedSection) -> String {
+    s.src
+        .lang
+        .clone()
+        .or_else(|| s.front.lang.clone())
+        .unwrap_or_else(|| config.default_language.clone())
+}
+
 fn section_bodies(
     config: &Config,
     parsed: Vec<ParsedSection>,
 ) -> HashMap<(String, String), super::SectionBody> {
     let mut bodies = HashMap::new();
     for s in parsed {
-        let lang = s
-            .src
-            .lang
-            .clone()
-            .or_else(|| s.front.lang.clone())
-            .unwrap_or_else(|| config.default_language.clone());
+        let lang = section_lang(config, &s);
         let body = super::SectionBody {
             body_offset: s.body_offset,
             text: s.text,

@@ -365,6 +365,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Sorts items newest first (undated last), then by path: the order of every list and
+    /// feed.
+    pub fn sort_newest_first(&self, ids: &mut [ItemId]) {
+        ids.sort_by(|&a, &b| {
+            let (a, b) = (&self.items[a], &self.items[b]);
+            b.date.cmp(&a.date).then(a.path.cmp(&b.path))
+        });
+    }
+
     /// The next time an embargo lifts, for scheduling the rebuild that publishes it.
     pub fn next_embargo_lift(&self) -> Option<Timestamp> {
         self.withheld.iter().map(|w| w.until).min()

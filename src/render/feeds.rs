@@ -94,12 +94,7 @@ pub fn item_entries(
         .copied()
         .filter(|&i| site.items[i].appears_in(Surface::Feeds))
         .collect();
-    ids.sort_by(|&a, &b| {
-        site.items[b]
-            .date
-            .cmp(&site.items[a].date)
-            .then(site.items[a].path.cmp(&site.items[b].path))
-    });
+    site.sort_newest_first(&mut ids);
     ids.truncate(limit);
     ids.into_iter()
         .map(|i| {

@@ -660,12 +660,7 @@ fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -
     let mut ids: Vec<ItemId> = (0..site.items.len())
         .filter(|&i| site.items[i].appears_in(surface) && keep(i))
         .collect();
-    ids.sort_by(|&a, &b| {
-        site.items[b]
-            .date
-            .cmp(&site.items[a].date)
-            .then(site.items[a].path.cmp(&site.items[b].path))
-    });
+    site.sort_newest_first(&mut ids);
     ids
 }
 
