@@ -549,3 +549,114 @@ fn two_builds_of_one_output_never_interleave() {
     assert_eq!(list_files(&out), listed);
     assert!(listed.len() > 1500);
 }
+
+/// (inode, modification time) of a file.
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::symlink_metadata(path).expect("file exists");
+    (meta.ino(), meta.modified().expect("mtime"))
+}
+
+#[test]
+fn a_rebuild_keeps_the_files_it_did_not_change_and_replaces_the_ones_it_did() {
+    let site = newsroom();
+    site.build().assert_ok();
+    let out = site.out();
+    let post = out.join("blog/hello/index.html");
+    let release = out.join("press/fjord/index.html");
+    let (post_before, release_before) = (identity(&post), identity(&release));
+    // A coarse file system clock would hide a rewrite: make any rewrite show in the mtime.
+    std::thread::sleep(Duration::from_millis(20));
+    site.file(
+        "content/press/2026-11-18-fjord.md",
+        &item(
+            "Fjord 5 fire test",
+            "2026-11-18",
+            "",
+            "The release, edited.",
+        ),
+    );
+    site.build().assert_ok();
+    assert_eq!(
+        identity(&post),
+        post_before,
+        "an unchanged page keeps its inode and mtime"
+    );
+    assert_ne!(
+        identity(&release).0,
+        release_before.0,
+        "the edited page is new"
+    );
+    let html = read_html(&out, "/press/fjord/");
+    assert!(
+        texts(&html, "main p").iter().any(|t| t.contains("edited")),
+        "the edited page has the edit"
+    );
+    // Two builds of one site still give the same bytes.
+    let before = site_tree(&site);
+    site.build().assert_ok();
+    assert_same_tree(&before, &site_tree(&site), "a rebuild with nothing changed");
+}
+
+#[test]
+fn a_file_planted_in_the_output_is_never_carried_into_the_next_build() {
+    let site = newsroom();
+    site.build().assert_ok();
+    let out = site.out();
+    let post = out.join("blog/hello/index.html");
+    let bytes = std::fs::read(&post).expect("page");
+    // An insider replaces the page with a hard link to a file of theirs with the same bytes,
+    // and another with a symbolic link to one: if a rebuild kept them, the outside files would
+    // change the next outputs.
+    let outside = site.tmp().join("outside.html");
+    std::fs::write(&outside, &bytes).expect("write");
+    std::fs::remove_file(&post).expect("rm");
+    std::fs::hard_link(&outside, &post).expect("link");
+    let release = out.join("press/fjord/index.html");
+    let linked = site.tmp().join("linked.html");
+    std::fs::write(&linked, std::fs::read(&release).expect("page")).expect("write");
+    std::fs::remove_file(&release).expect("rm");
+    std::os::unix::fs::symlink(&linked, &release).expect("symlink");
+    site.build().assert_ok();
+    let (post_id, outside_id) = (identity(&post).0, identity(&outside).0);
+    assert_ne!(post_id, outside_id, "the hard-linked page was written anew");
+    let meta = std::fs::symlink_metadata(&release).expect("page");
+    assert!(
+        meta.file_type().is_file(),
+        "the symlinked page is a file again"
+    );
+    std::fs::write(&outside, "changed outside").expect("write");
+    std::fs::write(&linked, "changed outside").expect("write");
+    assert_eq!(
+        std::fs::read(&post).expect("page"),
+        bytes,
+        "the output does not follow"
+    );
+    assert!(
+        !std::fs::read_to_string(&release)
+            .expect("page")
+            .contains("changed outside")
+    );
+}
+
+#[test]
+fn a_page_behind_a_symlinked_folder_is_not_reused() {
+    let site = newsroom();
+    site.build().assert_ok();
+    let out = site.out();
+    // The insider moves `blog/` out of the output and links it back in.
+    let moved = site.tmp().join("blog-elsewhere");
+    std::fs::rename(out.join("blog"), &moved).expect("move");
+    std::os::unix::fs::symlink(&moved, out.join("blog")).expect("symlink");
+    let outside_page = moved.join("hello/index.html");
+    let outside_id = identity(&outside_page).0;
+    site.build().assert_ok();
+    let page = out.join("blog/hello/index.html");
+    assert!(
+        std::fs::symlink_metadata(out.join("blog"))
+            .expect("blog")
+            .is_dir(),
+        "the output's blog folder is a real folder again"
+    );
+    assert_ne!(identity(&page).0, outside_id, "the page was written anew");
+}

@@ -7,6 +7,8 @@
 //! through a symbolic link rather than over it. [`Staging::begin`] then takes the output's
 //! lock, so two builds into one folder never interleave.
 
+mod reuse;
+
 use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, Manifest};
 use crate::render::theme::StaticSource;
@@ -298,6 +300,8 @@ fn clear_stale(out: &Path) {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
+    /// The previous output, whose unchanged files are linked rather than written again.
+    previous: Option<reuse::Previous>,
     /// Every generated file written, by site path.
     written: Mutex<BTreeMap<String, Entry>>,
     /// The first write that failed: the build fails with it.
@@ -321,6 +325,7 @@ impl Staging {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
         Ok(Staging {
             dir,
+            previous: reuse::Previous::at(out),
             out: out.to_path_buf(),
             written: Mutex::default(),
             failed: Mutex::default(),
@@ -329,10 +334,18 @@ impl Staging {
         })
     }
 
-    /// Writes one generated file (site path `/a/b.html`).
+    /// Writes one generated file (site path `/a/b.html`), or links the previous output's file
+    /// when it has the same bytes (see [`reuse`]).
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
         let target = self.target(site_path)?;
-        std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
+        let rel = Path::new(site_path.trim_start_matches('/'));
+        let kept = self
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.link_if_same(rel, bytes, &target));
+        if !kept {
+            std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
+        }
         // Collisions are found before rendering (`render::alias_collisions`, and the URL
         // checks of `model::assemble`); one that slipped through fails the build instead of
         // silently replacing a page.

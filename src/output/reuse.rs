@@ -1,0 +1,83 @@
+//! Keeping the files a rebuild did not change. When a file the build writes has exactly the
+//! bytes of the same file in the previous output, the staging folder gets a hard link to the
+//! previous file instead of a new file: the file keeps its inode and modification time, so
+//! `rsync`, deploys and caches see only what really changed, and the kernel allocates no inode
+//! for it. The swap stays as atomic as before (the staging folder is complete before it takes
+//! the output's place; the previous output is never written to).
+//!
+//! A previous file is reused only when it is what a build of pressroom left: a regular file
+//! (not a symbolic link), reached through real folders only, with no other name (one link):
+//! a file someone linked in from elsewhere, or planted behind a symbolic link, would otherwise
+//! be carried into every later output and keep changing with its outside name.
+
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The previous output, as a source of unchanged files.
+pub(super) struct Previous {
+    out: PathBuf,
+    /// Whether each folder under the output (relative path) is a real folder, as found.
+    folders: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl Previous {
+    /// The previous output at `out`, if there is one.
+    pub(super) fn at(out: &Path) -> Option<Self> {
+        let meta = std::fs::symlink_metadata(out).ok()?;
+        meta.is_dir().then(|| Previous {
+            out: out.to_path_buf(),
+            folders: Mutex::default(),
+        })
+    }
+
+    /// Links the previous output's file at `rel` to `target` when its bytes are `bytes`;
+    /// whether it did. Any doubt (an error, a link, another name) means no: the caller writes.
+    pub(super) fn link_if_same(&self, rel: &Path, bytes: &[u8], target: &Path) -> bool {
+        let old = self.out.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() || meta.nlink() != 1 || meta.len() != bytes.len() as u64 {
+            return false;
+        }
+        if !self.real_folders(rel) {
+            return false;
+        }
+        match std::fs::read(&old) {
+            Ok(previous) if previous == bytes => std::fs::hard_link(&old, target).is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Whether every folder between the output and `rel` is a real folder (no symbolic link).
+    fn real_folders(&self, rel: &Path) -> bool {
+        let mut dir = PathBuf::new();
+        for part in rel.parent().into_iter().flat_map(Path::components) {
+            dir.push(part);
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(&dir)
+                .copied();
+            let real = match known {
+                Some(real) => real,
+                None => {
+                    let real =
+                        std::fs::symlink_metadata(self.out.join(&dir)).is_ok_and(|m| m.is_dir());
+                    self.folders
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(dir.clone(), real);
+                    real
+                }
+            };
+            if !real {
+                return false;
+            }
+        }
+        true
+    }
+}
