@@ -188,7 +188,7 @@ pub struct Inputs<'a> {
     pub root: &'a std::path::Path,
     /// The site's host, for new items' stable ids ([`Item::tag`]).
     pub host: &'a str,
-    /// [`record::body_hash`] of each published item's body (serve's cache keeps them).
+    /// [`record::body_hash`] of each published item's body (serve's incremental layer keeps them).
     pub body_hash: &'a (dyn Fn(ItemId) -> String + Sync),
 }
 

@@ -133,7 +133,7 @@ pub struct Record {
 impl Record {
     /// The record of `item`, whose Markdown has been rendered (the sources it shows are those
     /// the rendering found). `body_hash` is [`body_hash`] of the item, computed by the caller
-    /// (serve's cache keeps it between builds).
+    /// (serve's incremental layer keeps it between builds).
     pub fn of(site: &Site, item: &Item, body_hash: String) -> Record {
         let sources = item
             .rendered

@@ -526,7 +526,8 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         let taxonomy = std::sync::Arc::new(taxonomy);
         for (t, term) in tax.terms.iter().zip(terms) {
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
-            for (path, deps, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by) {
+            for (path, shows, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by)
+            {
                 let (taxonomy, mut term_view) = (taxonomy.clone(), term.clone());
                 jobs.push(
                     PageJob::new(
@@ -534,7 +535,7 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                         &tax.lang,
                         path,
                         format!("(taxonomy {} term {})", tax.name, t.name),
-                        deps,
+                        shows,
                         move || {
                             let paginator = paginator();
                             term_view["pages"] = paginator.pages.clone().into();
@@ -582,7 +583,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         });
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
-        for (path, deps, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
+        for (path, shows, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
             let mut view = view.clone();
             jobs.push(
                 PageJob::new(
@@ -590,7 +591,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     &lang,
                     path,
                     "data/authors.toml",
-                    deps,
+                    shows,
                     move || {
                         let paginator = paginator();
                         view["pages"] = paginator.pages.clone().into();
