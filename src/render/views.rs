@@ -355,6 +355,9 @@ pub struct ItemPage<'a> {
     #[serde(flatten)]
     summary: ItemSummary<'a>,
     content: &'a str,
+    /// The summary shown above the body: only a summary the writer gave (`summary` in front
+    /// matter). A summary cut from the body would show its first paragraph twice.
+    standfirst: Option<&'a str>,
     contacts: Vec<Option<PersonView<'a>>>,
     boilerplate: &'a Option<String>,
     sources: Vec<CitedSourceView<'a>>,
@@ -386,6 +389,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
     ItemPage {
         summary: item_summary(site, config, id),
         content: &r.html,
+        standfirst: item.summary.is_some().then_some(r.summary_html.as_str()),
         contacts: item
             .contacts
             .iter()

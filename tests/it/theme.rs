@@ -166,3 +166,82 @@ fn a_published_build_shows_no_preview_badge() {
         assert_eq!(html.select(&sel(".badge")).count(), 0, "{page}");
     }
 }
+
+/// The number of elements of `html` matching `selector` whose own text holds `needle`.
+fn count_with(html: &Html, selector: &str, needle: &str) -> usize {
+    html.select(&sel(selector))
+        .filter(|e| text_of(*e).contains(needle))
+        .count()
+}
+
+#[test]
+fn the_standfirst_shows_only_a_summary_the_writer_gave() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/plain.md",
+        &item(
+            "Plain",
+            "2026-11-20T09:00:00Z",
+            "dateline = \"Stockholm\"\n",
+            "The opening paragraph of the plain release.\n\nA second paragraph.",
+        ),
+    )
+    .file(
+        "content/press/summed.md",
+        &item(
+            "Summed",
+            "2026-11-20T09:00:00Z",
+            "dateline = \"Stockholm\"\nsummary = \"The writer’s own summary.\"\n",
+            "The opening paragraph of the summed release.",
+        ),
+    )
+    .file("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
+    .file(
+        "content/blog/post.md",
+        &item(
+            "Post",
+            "2026-11-20T09:00:00Z",
+            "",
+            "The opening paragraph of the post.\n\nMore.",
+        ),
+    );
+    site.build_ok();
+
+    for (page, opening) in [
+        (
+            "/press/plain/",
+            "The opening paragraph of the plain release.",
+        ),
+        ("/blog/post/", "The opening paragraph of the post."),
+    ] {
+        let html = site.html(page);
+        assert_eq!(html.select(&sel(".standfirst")).count(), 0, "{page}");
+        assert_eq!(count_with(&html, "main p", opening), 1, "{page}: once");
+    }
+    // The release opens with its dateline, in the body.
+    let plain = site.html("/press/plain/");
+    let first = plain
+        .select(&sel(".content p"))
+        .next()
+        .expect("a paragraph");
+    assert!(
+        text_of(first).starts_with("STOCKHOLM"),
+        "{}",
+        text_of(first)
+    );
+
+    let summed = site.html("/press/summed/");
+    assert_eq!(
+        texts(&summed, ".standfirst"),
+        ["The writer’s own summary."],
+        "an explicit summary is the standfirst"
+    );
+    assert_eq!(
+        count_with(&summed, "main p", "The opening paragraph of the summed"),
+        1
+    );
+}
