@@ -64,8 +64,9 @@ struct ConfigView<'a> {
     extra: &'a serde_json::Value,
 }
 
-/// The `config` value every template gets.
-pub fn config_view(config: &Config) -> Value {
+/// The `config` value every template of language `lang` gets: `boilerplate` is that
+/// language's (`[languages.CODE] boilerplate`, else the site's).
+pub fn config_view(config: &Config, lang: &str) -> Value {
     let languages = config
         .languages
         .iter()
@@ -84,7 +85,11 @@ pub fn config_view(config: &Config) -> Value {
         base_path: &config.base_path,
         default_language: &config.default_language,
         timezone: &config.timezone_name,
-        boilerplate: config.boilerplate.as_deref().map(markdown_inline),
+        boilerplate: config
+            .language(lang)
+            .boilerplate
+            .as_deref()
+            .map(markdown_inline),
         languages,
         extra: &config.extra,
     })

@@ -245,3 +245,81 @@ fn the_standfirst_shows_only_a_summary_the_writer_gave() {
         1
     );
 }
+
+const SITE_ABOUT: &str = "Acme Corp makes anvils.";
+const KO_ABOUT: &str = "애크미는 모루를 만듭니다.";
+
+/// English, Korean (its own boilerplate) and French (the site's): a release in each, and one
+/// English release with its own boilerplate.
+fn boilerplate_site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme\"\nbase_url = \"{BASE_URL}\"\nboilerplate = {SITE_ABOUT:?}\n\
+             [languages.ko]\ntitle = \"애크미\"\nboilerplate = {KO_ABOUT:?}\n\
+             [languages.fr]\ntitle = \"Acme FR\"\n"
+        ),
+    )
+    .file("content/_index.ko.md", "+++\ntitle = \"애크미\"\n+++\n")
+    .file("content/_index.fr.md", "+++\ntitle = \"Acme FR\"\n+++\n");
+    for lang in ["", ".ko", ".fr"] {
+        site.file(
+            &format!("content/press/_index{lang}.md"),
+            "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+        )
+        .file(
+            &format!("content/press/launch{lang}.md"),
+            &item("Launch", "2026-11-20T09:00:00Z", "", "Text."),
+        );
+    }
+    site.file(
+        "content/press/own.md",
+        &item(
+            "Own",
+            "2026-11-20T09:00:00Z",
+            "boilerplate = \"Acme in other words for this one.\"\n",
+            "Text.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_release_carries_its_language_boilerplate_once_and_the_footer_does_not_repeat_it() {
+    let site = boilerplate_site();
+    site.build_ok();
+    for (page, about, other) in [
+        ("/press/launch/", SITE_ABOUT, KO_ABOUT),
+        ("/fr/press/launch/", SITE_ABOUT, KO_ABOUT),
+        ("/ko/press/launch/", KO_ABOUT, SITE_ABOUT),
+        (
+            "/press/own/",
+            "Acme in other words for this one.",
+            SITE_ABOUT,
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(
+            count_with(&html, "p", about),
+            1,
+            "{page}: the boilerplate once"
+        );
+        assert_eq!(
+            count_with(&html, "section.boilerplate p", about),
+            1,
+            "{page}: after the end mark"
+        );
+        assert_eq!(count_with(&html, "p", other), 0, "{page}");
+        assert_eq!(
+            html.select(&sel(".footer-boilerplate")).count(),
+            0,
+            "{page}"
+        );
+    }
+    // Pages without one keep it in the footer, in their language.
+    for (page, about) in [("/", SITE_ABOUT), ("/ko/", KO_ABOUT), ("/fr/", SITE_ABOUT)] {
+        let html = site.html(page);
+        assert_eq!(count_with(&html, ".footer-boilerplate", about), 1, "{page}");
+    }
+}
