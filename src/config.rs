@@ -41,6 +41,7 @@ struct LanguageToml {
     name: Option<String>,
     title: Option<String>,
     description: Option<String>,
+    boilerplate: Option<String>,
 }
 
 /// Whether feeds carry whole items or only their summaries.
@@ -65,6 +66,9 @@ pub struct Language {
     pub title: String,
     /// Site description in this language.
     pub description: String,
+    /// The company boilerplate (Markdown) in this language: `[languages.CODE] boilerplate`,
+    /// else the site's.
+    pub boilerplate: Option<String>,
 }
 
 /// The validated site configuration.
@@ -301,6 +305,7 @@ fn languages(
         code: default_language.to_string(),
         title: raw.title.clone(),
         description: description.clone(),
+        boilerplate: raw.boilerplate.clone(),
     }];
     for (code, lang) in &raw.languages {
         if !valid_language_code(code) {
@@ -318,12 +323,14 @@ fn languages(
             first.name = lang.name.unwrap_or(first.name.clone());
             first.title = lang.title.unwrap_or(first.title.clone());
             first.description = lang.description.unwrap_or(first.description.clone());
+            first.boilerplate = lang.boilerplate.or(first.boilerplate.take());
             continue;
         }
         languages.push(Language {
             name: lang.name.unwrap_or_else(|| language_name(code)),
             title: lang.title.unwrap_or_else(|| raw.title.clone()),
             description: lang.description.unwrap_or_else(|| description.clone()),
+            boilerplate: lang.boilerplate.or_else(|| raw.boilerplate.clone()),
             code: code.clone(),
         });
     }

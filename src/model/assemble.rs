@@ -574,7 +574,11 @@ fn into_item(
     } = placed;
     let (notices, updates) = with_ids(notices, updates);
     let boilerplate = match kind {
-        Kind::Release => f.boilerplate.clone().or_else(|| config.boilerplate.clone()),
+        // The boilerplate of the release's language (`[languages.CODE] boilerplate`).
+        Kind::Release => f
+            .boilerplate
+            .clone()
+            .or_else(|| config.language(&lang).boilerplate.clone()),
         _ => f.boilerplate.clone(),
     };
     Item {

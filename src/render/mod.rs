@@ -107,7 +107,8 @@ pub struct RenderCtx<'a> {
     pub opts: &'a BuildOptions,
     /// Summary views, one per item, each built the first time a page needs it.
     summaries: Vec<std::sync::OnceLock<Value>>,
-    config_value: Value,
+    /// The `config` template value of each language (its boilerplate differs).
+    config_values: std::collections::HashMap<String, Value>,
     /// Pages that have feeds (site path of the list's first page) and the feed's title.
     feed_titles: std::collections::HashMap<String, String>,
     /// Top-level sections per language, for navigation: `[{dir, title, url}]`.
@@ -158,7 +159,11 @@ impl<'a> RenderCtx<'a> {
             theme,
             opts,
             summaries,
-            config_value: config_view(config),
+            config_values: config
+                .languages
+                .iter()
+                .map(|l| (l.code.clone(), config_view(config, &l.code)))
+                .collect(),
             feed_titles,
             record: None,
         }
@@ -168,6 +173,15 @@ impl<'a> RenderCtx<'a> {
     pub fn with_record(mut self, record: Option<&'a Ledger>) -> Self {
         self.record = record;
         self
+    }
+
+    /// The `config` template value of a language's pages.
+    fn config_value(&self, lang: &str) -> Value {
+        self.config_values
+            .get(lang)
+            .or_else(|| self.config_values.get(&self.config.default_language))
+            .cloned()
+            .unwrap_or(Value::Null)
     }
 
     fn summary(&self, id: ItemId) -> &Value {

@@ -76,7 +76,7 @@ impl<'a> PageJob<'a> {
         let (own_vars, translations) = (self.vars)();
         // One map moved into the context: `Context::insert` would serialize (copy) every value.
         let mut vars = serde_json::Map::new();
-        vars.insert("config".into(), ctx.config_value.clone());
+        vars.insert("config".into(), ctx.config_value(&self.lang));
         vars.insert("lang".into(), Value::String(self.lang.clone()));
         vars.insert(
             "now".into(),

@@ -64,8 +64,9 @@ struct ConfigView<'a> {
     extra: &'a serde_json::Value,
 }
 
-/// The `config` value every template gets.
-pub fn config_view(config: &Config) -> Value {
+/// The `config` value every template of language `lang` gets: `boilerplate` is that
+/// language's (`[languages.CODE] boilerplate`, else the site's).
+pub fn config_view(config: &Config, lang: &str) -> Value {
     let languages = config
         .languages
         .iter()
@@ -84,7 +85,11 @@ pub fn config_view(config: &Config) -> Value {
         base_path: &config.base_path,
         default_language: &config.default_language,
         timezone: &config.timezone_name,
-        boilerplate: config.boilerplate.as_deref().map(markdown_inline),
+        boilerplate: config
+            .language(lang)
+            .boilerplate
+            .as_deref()
+            .map(markdown_inline),
         languages,
         extra: &config.extra,
     })
@@ -355,6 +360,9 @@ pub struct ItemPage<'a> {
     #[serde(flatten)]
     summary: ItemSummary<'a>,
     content: &'a str,
+    /// The summary shown above the body: only a summary the writer gave (`summary` in front
+    /// matter). A summary cut from the body would show its first paragraph twice.
+    standfirst: Option<&'a str>,
     contacts: Vec<Option<PersonView<'a>>>,
     boilerplate: &'a Option<String>,
     sources: Vec<CitedSourceView<'a>>,
@@ -386,6 +394,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
     ItemPage {
         summary: item_summary(site, config, id),
         content: &r.html,
+        standfirst: item.summary.is_some().then_some(r.summary_html.as_str()),
         contacts: item
             .contacts
             .iter()

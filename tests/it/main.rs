@@ -28,6 +28,7 @@ mod newsroom;
 mod search;
 mod serve;
 mod structured;
+mod theme;
 mod visibility;
 mod workflow;
 mod writes;
