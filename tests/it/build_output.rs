@@ -370,6 +370,85 @@ fn an_alias_redirects_to_the_permalink() {
     }
 }
 
+/// An old deep link keeps its `#fragment`: the redirect page's script (the same text on every
+/// page, so one CSP hash allows it) reads the canonical link, which must come before it in the
+/// head, and goes there with the fragment; the meta refresh (no script) goes to the bare URL.
+#[test]
+fn an_alias_redirect_keeps_the_fragment() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/2026-11-18-launch.md",
+        &item(
+            "Launch",
+            "2026-11-18",
+            "aliases = [\"/old/launch/\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build_ok();
+    let permalink = format!("{BASE_URL}/press/launch/");
+    let html = b.html("/old/launch/");
+    let scripts: Vec<_> = html.select(&sel("head script")).collect();
+    assert_eq!(scripts.len(), 1, "one script in the redirect page's head");
+    let script = text_of(scripts[0]);
+    assert_eq!(
+        script,
+        pressroom::render::REDIRECT_SCRIPT,
+        "the script whose CSP hash is documented"
+    );
+    assert_eq!(html.select(&sel("script")).count(), 1, "no other script");
+    // The element the script reads is there before it runs (parsing stops at the script).
+    let canonical_selector = "link[rel=canonical]";
+    let head: Vec<_> = html
+        .select(&sel("head > *"))
+        .map(|e| e.value().name().to_string())
+        .collect();
+    let link_at = head
+        .iter()
+        .position(|n| n == "link")
+        .expect("a link in head");
+    let script_at = head
+        .iter()
+        .position(|n| n == "script")
+        .expect("a script in head");
+    assert!(
+        link_at < script_at,
+        "canonical link before the script: {head:?}"
+    );
+    assert_eq!(
+        attrs(&html, canonical_selector, "href"),
+        vec![permalink.clone()]
+    );
+    // Without script: the refresh and the plain link go to the page itself.
+    let refresh = attrs(&html, "meta[http-equiv=\"refresh\" i]", "content");
+    assert_eq!(refresh, vec![format!("0; url={permalink}")]);
+    assert_eq!(attrs(&html, "body a", "href"), vec![permalink.clone()]);
+    // Run the script against a stand-in document answering that selector, when node is here.
+    let program = format!(
+        "let went = null;\n\
+         const location = {{ hash: '#q-and-a', replace(u) {{ went = u; }} }};\n\
+         const document = {{ querySelector(s) {{ return s === {canonical_selector:?} ? {{ href: {permalink:?} }} : null; }} }};\n\
+         {script};\nprocess.stdout.write(String(went));\n"
+    );
+    match std::process::Command::new("node")
+        .args(["-e", &program])
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                format!("{permalink}#q-and-a")
+            );
+        }
+        Err(e) => eprintln!("node not found ({e}): the script's behaviour is not run here"),
+    }
+}
+
 #[test]
 fn an_alias_cannot_replace_a_generated_page() {
     let site = SiteTest::new();
