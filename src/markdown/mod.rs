@@ -52,8 +52,18 @@ use rayon::prelude::*;
 use source::Transform;
 use std::collections::HashMap;
 
-/// Where a body's summary ends, when the writer marks it.
-const SUMMARY_MARKER: &str = "<!-- more -->";
+/// Where a body's summary ends, when the writer marks it: the first `<!-- more -->`, with any
+/// whitespace (or none) inside the comment and `more` in any case, as Zola and Hugo read it
+/// (`<!--more-->` is what Hugo and Jekyll blogs carry).
+fn summary_marker(body: &str) -> Option<usize> {
+    body.match_indices("<!--").map(|(at, _)| at).find(|&at| {
+        let inner = body[at + 4..].trim_start();
+        inner
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("more"))
+            && inner[4..].trim_start().starts_with("-->")
+    })
+}
 
 /// Renders every item's Markdown in parallel, and every section's body.
 pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut Vec<Diagnostic>) {
@@ -279,7 +289,7 @@ fn summarize(
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
         out.summary_text = frag.text.trim().to_string();
         out.summary_html = frag.html;
-    } else if let Some(cut) = body.find(SUMMARY_MARKER) {
+    } else if let Some(cut) = summary_marker(body) {
         let frag = summary_ctx.render(&body[..cut], Place::Body);
         out.summary_text = text::cut_summary(&frag.text, item.content_lang());
         out.summary_html = strip_citations(&frag.html);
@@ -481,6 +491,29 @@ mod tests {
         });
         assert_eq!(positions(&out.links), expected);
         assert_eq!(positions(&plain.links), expected);
+    }
+
+    #[test]
+    fn the_summary_marker_is_found_in_any_spacing() {
+        for marker in [
+            "<!-- more -->",
+            "<!--more-->",
+            "<!--  more\t-->",
+            "<!--\nmore\n-->",
+            "<!-- More -->",
+        ] {
+            let body = format!("Lead <!-- other --> text.\n\n{marker}\n\nRest.");
+            assert_eq!(summary_marker(&body), body.find(marker), "{marker:?}");
+        }
+        for not_a_marker in [
+            "<!-- more text -->",
+            "<!-- moreover -->",
+            "<!-- mor",
+            "<!--",
+            "<!-- é -->",
+        ] {
+            assert_eq!(summary_marker(not_a_marker), None, "{not_a_marker:?}");
+        }
     }
 
     #[test]

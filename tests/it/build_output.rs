@@ -557,6 +557,29 @@ fn article_html(run: &Run, url: &str) -> String {
     articles.join("\n")
 }
 
+/// `<!--more-->` as Hugo and Jekyll blogs write it (and any other spacing) ends the summary,
+/// as `<!-- more -->` does: the feed's summary is the text before it, not a cut of the body.
+#[test]
+fn the_more_marker_cuts_the_summary_in_any_spacing() {
+    for marker in ["<!-- more -->", "<!--more-->", "<!--   more\t-->"] {
+        let site = SiteTest::new();
+        site.file(
+            "content/blog/2026-11-01-a.md",
+            &format!(
+                "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\nThe lead.\n\nMore lead.\n\n{marker}\n\nThe rest.\n"
+            ),
+        );
+        let b = site.build_ok();
+        let feed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(b.out.join("feed.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            feed["items"][0]["summary"], "The lead. More lead.",
+            "{marker:?}: {feed}"
+        );
+    }
+}
+
 #[test]
 fn yaml_and_toml_front_matter_render_the_same_article() {
     let body = "Stockholm opens a plant.[^report]\n\n## Details\n\n- one\n- two\n\n<!-- more -->\n\nMore *text*.\n";
