@@ -40,7 +40,7 @@ pub mod text;
 
 pub use html::{escape_html, strip_citations, without_citation_ids};
 
-use crate::content::dialect::parse_options;
+use crate::content::dialect::Dialect;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
 use crate::model::rendered::{CitedSource, PlainTexts, Rendered, TocEntry};
@@ -76,14 +76,17 @@ pub fn render_all_with(
     site: &mut Site,
     config: &crate::config::Config,
     diags: &mut Vec<Diagnostic>,
-    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>) -> (Rendered, Vec<Diagnostic>) + Sync + Send,
+    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>, Dialect) -> (Rendered, Vec<Diagnostic>)
+    + Sync
+    + Send,
 ) {
+    let dialect = Dialect::of(config);
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| render(item, &site_sources))
+        .map(|item| render(item, &site_sources, dialect))
         .collect();
     for (item, (rendered, ds)) in site.items.iter_mut().zip(results) {
         item.rendered = rendered;
@@ -94,12 +97,12 @@ pub fn render_all_with(
     let draft_diags: Vec<Vec<Diagnostic>> = site
         .unpublished_drafts
         .par_iter()
-        .map(|item| render_item(item, &site_sources).1)
+        .map(|item| render_item(item, &site_sources, dialect).1)
         .collect();
     diags.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some(body) = &section.body {
-            let mut ctx = PageCtx::new(&site_sources, &[]);
+            let mut ctx = PageCtx::new(&site_sources, &[], dialect);
             ctx.file = Some(File {
                 rel: &body.src.rel,
                 text: &body.text,
@@ -110,18 +113,21 @@ pub fn render_all_with(
             diags.extend(ctx.diags);
         }
     }
-    let _ = config;
 }
 
 /// Gives releases back the boilerplate they were published with (the ledger keeps it when the
 /// site's changes; see [`crate::model::ledger`]).
-pub fn pin_boilerplates(site: &mut Site, pins: &[(crate::model::ItemId, String)]) {
+pub fn pin_boilerplates(
+    site: &mut Site,
+    pins: &[(crate::model::ItemId, String)],
+    dialect: Dialect,
+) {
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let rendered: Vec<(crate::model::ItemId, String, String)> = pins
         .iter()
         .map(|(id, text)| {
-            let mut ctx = PageCtx::new(&site_sources, &site.items[*id].sources);
+            let mut ctx = PageCtx::new(&site_sources, &site.items[*id].sources, dialect);
             let html = ctx.render(text, Place::Front("boilerplate".into())).html;
             (*id, text.clone(), html)
         })
@@ -138,8 +144,9 @@ pub fn pin_boilerplates(site: &mut Site, pins: &[(crate::model::ItemId, String)]
 pub fn render_item(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
 ) -> (Rendered, Vec<Diagnostic>) {
-    render_item_with(item, site_sources, &[])
+    render_item_with(item, site_sources, dialect, &[])
 }
 
 /// [`render_item`] with every fragment's source first put through `transforms` (see
@@ -147,9 +154,10 @@ pub fn render_item(
 pub fn render_item_with(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
     transforms: &[&dyn Transform],
 ) -> (Rendered, Vec<Diagnostic>) {
-    let mut ctx = PageCtx::new(site_sources, &item.sources);
+    let mut ctx = PageCtx::new(site_sources, &item.sources, dialect);
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
@@ -196,7 +204,7 @@ pub fn render_item_with(
     out.reading_time = text::reading_time(out.words, item.content_lang());
     out.toc = nest_toc(&fragment.toc);
     out.anchors = fragment.toc.iter().map(|(_, id, _)| id.clone()).collect();
-    summarize(&mut out, item, site_sources, body);
+    summarize(&mut out, item, site_sources, dialect, body);
     out.plain = plain_texts(item, transforms);
     list_uncited_sources(&mut ctx, item);
     out.sources = ctx.cited.into_values().collect();
@@ -282,9 +290,10 @@ fn summarize(
     out: &mut Rendered,
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
     body: &str,
 ) {
-    let mut summary_ctx = PageCtx::new(site_sources, &item.sources);
+    let mut summary_ctx = PageCtx::new(site_sources, &item.sources, dialect);
     if let Some(summary) = &item.summary {
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
         out.summary_text = frag.text.trim().to_string();
@@ -294,7 +303,7 @@ fn summarize(
         out.summary_text = text::cut_summary(&frag.text, item.content_lang());
         out.summary_html = strip_citations(&frag.html);
     } else {
-        let first = first_paragraphs_text(body);
+        let first = first_paragraphs_text(body, dialect);
         out.summary_text = text::cut_summary(&first, item.content_lang());
         out.summary_html = format!("<p>{}</p>", escape_html(&out.summary_text));
     }
@@ -335,10 +344,10 @@ fn list_uncited_sources(ctx: &mut PageCtx<'_>, item: &Item) {
 
 /// The plain text of the body's opening paragraphs (not headings, code, quotes, lists, tables
 /// or footnotes), for summaries: enough of them to pass 400 characters.
-fn first_paragraphs_text(body: &str) -> String {
+fn first_paragraphs_text(body: &str, dialect: Dialect) -> String {
     let mut plain = text::PlainText::new(text::Blocks::Separated, false);
     let (mut in_paragraph, mut depth_skip) = (false, 0);
-    for event in Parser::new_ext(body, parse_options()) {
+    for event in Parser::new_ext(body, dialect.options()) {
         match event {
             Event::Start(Tag::Paragraph) if depth_skip == 0 => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph => {
@@ -394,7 +403,7 @@ mod tests {
 
     fn render(md: &str, sources: &[SourceRaw]) -> (Fragment, Vec<CitedSource>) {
         let site: HashMap<&str, &SourceRaw> = HashMap::new();
-        let mut ctx = PageCtx::new(&site, sources);
+        let mut ctx = PageCtx::new(&site, sources, Dialect::default());
         let f = ctx.render(md, Place::Body);
         (f, ctx.cited.into_values().collect())
     }
@@ -468,8 +477,13 @@ mod tests {
         let text = "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\n{{shout big}} news[^x], see [it](https://example.org/it).\n<!-- drop -->\n{{shout again}} and [^nope] then [there](/blog/there/).\n\n[^x]: A note.\n";
         let site = assembled(text);
         let item = &site.items[0];
-        let (plain, plain_diags) = render_item(item, &HashMap::new());
-        let (out, diags) = render_item_with(item, &HashMap::new(), &[&source::tests::Shout]);
+        let (plain, plain_diags) = render_item(item, &HashMap::new(), Dialect::default());
+        let (out, diags) = render_item_with(
+            item,
+            &HashMap::new(),
+            Dialect::default(),
+            &[&source::tests::Shout],
+        );
         assert!(out.html.contains("BIG BIG BIG"), "{}", out.html);
         assert!(!out.html.contains("drop"), "{}", out.html);
         // The same places as without the transform: the writer's line and column.

@@ -580,6 +580,59 @@ fn the_more_marker_cuts_the_summary_in_any_spacing() {
     }
 }
 
+/// `smart_punctuation = false` leaves prose as typed (`--all-features`, straight quotes) on the
+/// page and in the summary; without the key the site keeps today's typographic punctuation.
+#[test]
+fn smart_punctuation_is_a_site_setting() {
+    let prose = "Pass --all-features to \"cargo\" -- it's fine...";
+    let build = |setting: &str| {
+        let site = SiteTest::new();
+        site.file(
+            "site.toml",
+            &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n{setting}"),
+        )
+        .file(
+            "content/blog/2026-11-01-a.md",
+            &item(
+                "A",
+                "2026-11-01",
+                "",
+                &format!("{prose}\n\n## It's \"done\"\n"),
+            ),
+        );
+        let b = site.build_ok();
+        let html = b.html("/blog/a/");
+        let feed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(b.out.join("feed.json")).unwrap())
+                .unwrap();
+        let summary = feed["items"][0]["summary"].as_str().unwrap().to_string();
+        (
+            texts(&html, "article p"),
+            texts(&html, "article h2"),
+            summary,
+        )
+    };
+    let (paragraphs, headings, summary) = build("smart_punctuation = false\n");
+    assert!(paragraphs.contains(&prose.to_string()), "{paragraphs:?}");
+    assert_eq!(headings, ["It's \"done\""]);
+    assert_eq!(summary, prose);
+    let smart =
+        "Pass \u{2013}all-features to \u{201c}cargo\u{201d} \u{2013} it\u{2019}s fine\u{2026}";
+    for setting in ["", "smart_punctuation = true\n"] {
+        let (paragraphs, headings, summary) = build(setting);
+        assert!(
+            paragraphs.contains(&smart.to_string()),
+            "{setting:?}: {paragraphs:?}"
+        );
+        assert_eq!(
+            headings,
+            ["It\u{2019}s \u{201c}done\u{201d}"],
+            "{setting:?}"
+        );
+        assert_eq!(summary, smart, "{setting:?}");
+    }
+}
+
 #[test]
 fn yaml_and_toml_front_matter_render_the_same_article() {
     let body = "Stockholm opens a plant.[^report]\n\n## Details\n\n- one\n- two\n\n<!-- more -->\n\nMore *text*.\n";

@@ -12,6 +12,7 @@
 //! kept as fixed cases in `regressions`, at the end.
 
 use pressroom::content::SourceFile;
+use pressroom::content::dialect::Dialect;
 use pressroom::content::frontmatter::{self, FrontMatter, SectionFront, page_keys};
 use pressroom::content::frontmatter::{NoticeKind, SourceRaw};
 use pressroom::diag::Diagnostic;
@@ -472,7 +473,7 @@ fn check_markdown(parts: &ItemParts) {
     let mut site_sources: HashMap<&str, &SourceRaw> = HashMap::new();
     site_sources.insert("site-wide", &site_source);
     let item = item(parts);
-    let (out, diags) = markdown::render_item(&item, &site_sources);
+    let (out, diags) = markdown::render_item(&item, &site_sources, Dialect::default());
     assert_positions(&diags, &item.text);
     let all_input = format!(
         "{}{:?}{:?}{:?}",
@@ -756,7 +757,7 @@ mod regressions {
                 release: false,
             };
             let it = item(&parts);
-            let (out, diags) = markdown::render_item(&it, &HashMap::new());
+            let (out, diags) = markdown::render_item(&it, &HashMap::new(), Dialect::default());
             assert!(!out.html.contains("placeholder"), "{tail:?}: {}", out.html);
             assert!(
                 diags.iter().any(|d| d.message.contains("[^nope]")),
