@@ -46,7 +46,7 @@ fn every_item_page_exists_with_its_title() {
     )
     .file(
         "content/blog/2026-11-20-custom.md",
-        &item("Custom slug", "2026-11-20", "slug = \"My Own Slug\"\n", "x"),
+        &item("Custom slug", "2026-11-20", "slug = \"my-own-slug\"\n", "x"),
     )
     .file(
         "content/facts/company.md",
@@ -67,6 +67,109 @@ fn every_item_page_exists_with_its_title() {
         !b.files().iter().any(|f| f.contains("2026-11-")),
         "a date prefix is in an output path: {:?}",
         b.files()
+    );
+}
+
+/// An explicit `slug` is the URL segment as written (capitals and dots kept, as a Jekyll or
+/// Zola blog's `Rust-1.0` was); only what a URL cannot hold is replaced, with a warning at the
+/// slug's line naming the segment. A name-made slug is still normalized.
+#[test]
+fn an_explicit_slug_is_the_url_as_written() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2015-05-15-rust.md",
+        &item(
+            "Announcing Rust 1.0",
+            "2015-05-15",
+            "slug = \"Rust-1.0\"\n",
+            "x",
+        ),
+    )
+    .file(
+        "content/blog/2026-11-20-custom.md",
+        &item(
+            "Custom slug",
+            "2026-11-20",
+            "slug = \"My Own Slug?\"\n",
+            "x",
+        ),
+    )
+    .file(
+        "content/blog/2026-11-21-Big.News.md",
+        &item("From the file name", "2026-11-21", "", "x"),
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/blog/Rust-1.0/", "Announcing Rust 1.0");
+    assert_item_page(&b, "/blog/My-Own-Slug/", "Custom slug");
+    assert_item_page(&b, "/blog/big-news/", "From the file name");
+    let diags = b.diagnostics();
+    let warned: Vec<_> = diags
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.col, d.severity.as_str()))
+        .collect();
+    assert_eq!(
+        warned,
+        [("content/blog/2026-11-20-custom.md", 4, 1, "warning")],
+        "one warning, at the line of the slug that was changed: {}",
+        b.stderr
+    );
+    assert!(diags[0].message.contains("`My-Own-Slug`"), "{}", b.stderr);
+}
+
+/// Two slugs that differ only in case are one folder on macOS and Windows: an error, not one
+/// page silently overwriting the other.
+#[test]
+fn slugs_differing_only_in_case_collide() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-20-a.md",
+        &item("A", "2026-11-20", "slug = \"Rust-1.0\"\n", "x"),
+    )
+    .file(
+        "content/blog/2026-11-21-b.md",
+        &item("B", "2026-11-21", "slug = \"rust-1.0\"\n", "x"),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errors: Vec<_> = b
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", b.stderr);
+    assert!(
+        errors[0].message.contains("/blog/rust-1.0/")
+            || errors[0].message.contains("/blog/Rust-1.0/"),
+        "{}",
+        b.stderr
+    );
+}
+
+/// A page moved by the explicit-slug rule (`q3-results` → `Q3-Results`) cannot keep its old
+/// URL as an alias: on macOS and Windows the redirect would overwrite the page. The error is
+/// at the alias and says which slug keeps the old URL.
+#[test]
+fn an_alias_differing_from_its_page_only_in_case_is_an_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-20-a.md",
+        &item(
+            "A",
+            "2026-11-20",
+            "slug = \"Q3-Results\"\naliases = [\"/blog/q3-results/\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errors = b.diagnostics();
+    let at: Vec<_> = errors.iter().map(|d| (d.path.as_str(), d.line)).collect();
+    assert_eq!(at, [("content/blog/2026-11-20-a.md", 5)], "{}", b.stderr);
+    assert!(
+        errors[0].message.contains("/blog/Q3-Results/")
+            && b.stderr.contains("slug = \"q3-results\""),
+        "{}",
+        b.stderr
     );
 }
 

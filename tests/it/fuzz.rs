@@ -614,7 +614,8 @@ proptest! {
     }
 
     /// Slugs: no `/`, `\`, whitespace, control characters, leading/trailing/double `-`; at most
-    /// 120 bytes. Date prefixes strip to a suffix. Collation keys never panic.
+    /// 120 bytes; an explicit slug's URL segment only URL-safe characters, as stable. Date
+    /// prefixes strip to a suffix. Collation keys never panic.
     #[test]
     fn slugs(text in soup(60), lang in prop::sample::select(&["en", "sv", "fi", "fr", "ko", ""][..])) {
         for input in [text.clone(), format!("2026-11-20-{text}"), format!("2026-11-20_{text}")] {
@@ -624,6 +625,12 @@ proptest! {
             prop_assert!(!s.chars().any(|c| c.is_whitespace() || c.is_control()), "{s:?}");
             prop_assert!(!s.starts_with('-') && !s.ends_with('-') && !s.contains("--"), "{s:?}");
             prop_assert!(s != "." && s != "..");
+            // An explicit slug kept as written: the same limits, and kept once kept.
+            let u = slug::url_segment(&input);
+            prop_assert!(u.len() <= 120);
+            prop_assert!(u.chars().all(|c| c.is_alphanumeric() || "-_.~".contains(c)), "{u:?}");
+            prop_assert!(!u.starts_with(['-', '.']) && !u.ends_with(['-', '.']), "{u:?}");
+            prop_assert_eq!(slug::url_segment(&u), u.clone());
             let stem = slug::strip_date_prefix(&input);
             prop_assert!(input.ends_with(stem));
             let _ = slug::collation_key(&input, lang);
