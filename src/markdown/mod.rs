@@ -52,12 +52,27 @@ use rayon::prelude::*;
 use source::Transform;
 use std::collections::HashMap;
 
-/// Where a body's summary ends, when the writer marks it: the first `<!-- more -->`, with any
-/// whitespace (or none) inside the comment and `more` in any case, as Zola and Hugo read it
-/// (`<!--more-->` is what Hugo and Jekyll blogs carry).
-fn summary_marker(body: &str) -> Option<usize> {
-    body.match_indices("<!--").map(|(at, _)| at).find(|&at| {
-        let inner = body[at + 4..].trim_start();
+/// Where a body's summary ends, when the writer marks it: the first `<!-- more -->` that is
+/// HTML in the Markdown (not text in a code block or code span: a post about the marker quotes
+/// it), with any whitespace (or none) inside the comment and `more` in any case, as Zola and
+/// Hugo read it (`<!--more-->` is what Hugo and Jekyll blogs carry). Only a body that holds
+/// the marker somewhere is parsed for it.
+fn summary_cut(body: &str, dialect: Dialect) -> Option<usize> {
+    summary_marker(body)?;
+    Parser::new_ext(body, dialect.options())
+        .into_offset_iter()
+        .find_map(|(event, range)| match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                summary_marker(&body[range.clone()]).map(|at| range.start + at)
+            }
+            _ => None,
+        })
+}
+
+/// The first `<!-- more -->` in any spacing in `text`, wherever it is.
+fn summary_marker(text: &str) -> Option<usize> {
+    text.match_indices("<!--").map(|(at, _)| at).find(|&at| {
+        let inner = text[at + 4..].trim_start();
         inner
             .get(..4)
             .is_some_and(|w| w.eq_ignore_ascii_case("more"))
@@ -298,7 +313,7 @@ fn summarize(
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
         out.summary_text = frag.text.trim().to_string();
         out.summary_html = frag.html;
-    } else if let Some(cut) = summary_marker(body) {
+    } else if let Some(cut) = summary_cut(body, dialect) {
         let frag = summary_ctx.render(&body[..cut], Place::Body);
         out.summary_text = text::cut_summary(&frag.text, item.content_lang());
         out.summary_html = strip_citations(&frag.html);
@@ -528,6 +543,20 @@ mod tests {
         ] {
             assert_eq!(summary_marker(not_a_marker), None, "{not_a_marker:?}");
         }
+    }
+
+    #[test]
+    fn a_quoted_summary_marker_is_not_the_cut() {
+        let quoted =
+            "Hugo ends a summary at `<!--more-->`:\n\n```\n<!--more-->\n```\n\n    <!-- more -->\n";
+        assert_eq!(summary_cut(quoted, Dialect::default()), None);
+        let body = format!("{quoted}\nLead.\n\n<!--more-->\n\nRest.\n");
+        assert_eq!(
+            summary_cut(&body, Dialect::default()),
+            Some(body.rfind("<!--more-->").unwrap())
+        );
+        let inline = "Lead <!--more--> rest.";
+        assert_eq!(summary_cut(inline, Dialect::default()), Some(5));
     }
 
     #[test]
