@@ -825,13 +825,13 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
             .chain(claim.aliases.iter().map(String::as_str))
             .enumerate()
         {
-            // Compared case-folded: `/blog/Rust-1.0/` and `/blog/rust-1.0/` are one folder on
-            // macOS and Windows, and one would overwrite the other.
             let this = Claimed {
                 claim,
                 path,
                 alias: i > 0,
             };
+            // Compared case-folded: `/blog/Rust-1.0/` and `/blog/rust-1.0/` are one folder on
+            // macOS and Windows, and one would overwrite the other.
             if let Some(other) = owners.insert(path.to_lowercase(), this) {
                 diags.push(url_collision(this, other));
             }
