@@ -29,6 +29,7 @@ struct SiteToml {
     feed_content: Option<FeedContent>,
     prefix_default_language: Option<bool>,
     translation_fallback: Option<bool>,
+    smart_punctuation: Option<bool>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -107,6 +108,9 @@ pub struct Config {
     /// Whether a language without its own translation of an item gets a stand-in page showing
     /// the default-language original, marked as such.
     pub translation_fallback: bool,
+    /// Whether Markdown prose gets typographic punctuation (`--` → –, `"…"` → “…”); on unless
+    /// `smart_punctuation = false` (sites migrating from generators that leave text as typed).
+    pub smart_punctuation: bool,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -186,6 +190,7 @@ impl Config {
             languages,
             prefix_default_language: raw.prefix_default_language.unwrap_or(false),
             translation_fallback: raw.translation_fallback.unwrap_or(false),
+            smart_punctuation: raw.smart_punctuation.unwrap_or(true),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

@@ -163,7 +163,11 @@ pub fn ledger_stage(
         body_hash: &|id| body_hashes[id].clone(),
     };
     let outcome = ledger::check(site, &recorded, &inputs);
-    crate::markdown::pin_boilerplates(site, &outcome.pinned_boilerplates);
+    crate::markdown::pin_boilerplates(
+        site,
+        &outcome.pinned_boilerplates,
+        crate::content::dialect::Dialect::of(config),
+    );
     site.tags = outcome.tags;
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));

@@ -42,6 +42,34 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// An explicit `slug` as the URL segment it names: as written (capitals, dots, every script),
+/// in NFC. Only what a URL path segment or a file name cannot hold is changed: each run of
+/// other characters (spaces, `/`, `?`, `#`, `%`, quotes, `:` …) becomes one `-`, and `-` or
+/// `.` at either end is dropped (a leading dot hides a folder; Windows drops trailing dots).
+/// Allowed: letters and digits of any script, `-`, `_`, `.` and `~` (RFC 3986's unreserved
+/// characters, in every script). Like a made slug it is cut to 120 bytes (file-name limits).
+pub fn url_segment(slug: &str) -> String {
+    let slug = nfc(slug);
+    let mut out = String::with_capacity(slug.len());
+    let mut replaced = false;
+    for c in slug.chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~') {
+            if replaced && c != '-' && !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            replaced = false;
+            out.push(c);
+        } else {
+            replaced = true;
+        }
+    }
+    let mut end = out.len().min(120);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out[..end].trim_matches(['-', '.']).to_string()
+}
+
 /// Strips a `YYYY-MM-DD-` prefix from a file stem.
 pub fn strip_date_prefix(stem: &str) -> &str {
     let b = stem.as_bytes();
@@ -109,6 +137,23 @@ mod tests {
         let nfd = "e\u{301}te\u{301} a\u{300} Lyon \u{1107}\u{116e}\u{1109}\u{1161}\u{11ab}";
         assert_eq!(slugify(nfc), "\u{e9}t\u{e9}-\u{e0}-lyon-\u{bd80}\u{c0b0}");
         assert_eq!(slugify(nfd), slugify(nfc));
+    }
+
+    #[test]
+    fn an_explicit_slug_is_kept_as_written_where_a_url_can_hold_it() {
+        for kept in ["Rust-1.0", "v2.0_final~1", "서울-공장", "Été-à-Lyon", "a"] {
+            assert_eq!(url_segment(kept), kept);
+        }
+        assert_eq!(url_segment("My Own Slug"), "My-Own-Slug");
+        assert_eq!(url_segment("Q3: results?"), "Q3-results");
+        assert_eq!(url_segment("a/b#c%d\"e"), "a-b-c-d-e");
+        assert_eq!(url_segment("a - b"), "a-b");
+        assert_eq!(url_segment(".hidden."), "hidden");
+        assert_eq!(url_segment("..."), "");
+        assert_eq!(url_segment(" / "), "");
+        assert_eq!(url_segment(&"가".repeat(50)), "가".repeat(40));
+        let nfd = "E\u{301}te\u{301}";
+        assert_eq!(url_segment(nfd), "\u{c9}t\u{e9}");
     }
 
     #[test]

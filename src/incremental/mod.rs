@@ -254,7 +254,7 @@ impl Incremental {
         diags: &mut Vec<Diagnostic>,
         watch: &mut Stopwatch,
     ) -> Site {
-        if let Some(site) = self.patch(diags) {
+        if let Some(site) = self.patch(config, diags) {
             watch.lap("patch");
             return site;
         }

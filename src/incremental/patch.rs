@@ -35,7 +35,11 @@ impl Incremental {
     /// build failed, a named file is not an unchanged-front-matter item file, or `site.toml`
     /// or the options changed). `diags` receives what a full load, assembly and Markdown
     /// rendering would report.
-    pub(super) fn patch(&mut self, diags: &mut Vec<Diagnostic>) -> Option<Site> {
+    pub(super) fn patch(
+        &mut self,
+        config: &crate::config::Config,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Site> {
         let told = self.told.take()?;
         if told.is_empty() || !self.dirty.iter().all(|p| told.contains(p)) {
             return None;
@@ -64,7 +68,11 @@ impl Incremental {
                 let mut item = site.items[id].clone();
                 item.text = parsed.text.clone();
                 item.body_offset = parsed.body_offset;
-                let (rendered, ds) = markdown::render_item(&item, &site_sources);
+                let (rendered, ds) = markdown::render_item(
+                    &item,
+                    &site_sources,
+                    crate::content::dialect::Dialect::of(config),
+                );
                 let key = markdown_key(&item, sources_key, &self.text_keys);
                 item.rendered = rendered.clone();
                 site.items[id] = item;

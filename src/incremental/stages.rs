@@ -88,14 +88,14 @@ impl Incremental {
             site,
             config,
             diags,
-            |item: &Item, sources: &HashMap<&str, &SourceRaw>| {
+            |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect| {
                 let key = markdown_key(item, sources_key, texts);
                 if let Some((k, rendered, ds)) = kept.get(&item.src.rel) {
                     if *k == key {
                         return (rendered.clone(), ds.clone());
                     }
                 }
-                let (rendered, ds) = markdown::render_item(item, sources);
+                let (rendered, ds) = markdown::render_item(item, sources, dialect);
                 if let Ok(mut f) = fresh.lock() {
                     f.push((item.src.rel.clone(), (key, rendered.clone(), ds.clone())));
                 }

@@ -40,7 +40,7 @@ pub mod text;
 
 pub use html::{escape_html, strip_citations, without_citation_ids};
 
-use crate::content::dialect::parse_options;
+use crate::content::dialect::Dialect;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
 use crate::model::rendered::{CitedSource, PlainTexts, Rendered, TocEntry};
@@ -52,8 +52,33 @@ use rayon::prelude::*;
 use source::Transform;
 use std::collections::HashMap;
 
-/// Where a body's summary ends, when the writer marks it.
-const SUMMARY_MARKER: &str = "<!-- more -->";
+/// Where a body's summary ends, when the writer marks it: the first `<!-- more -->` that is
+/// HTML in the Markdown (not text in a code block or code span: a post about the marker quotes
+/// it), with any whitespace (or none) inside the comment and `more` in any case, as Zola and
+/// Hugo read it (`<!--more-->` is what Hugo and Jekyll blogs carry). Only a body that holds
+/// the marker somewhere is parsed for it.
+fn summary_cut(body: &str, dialect: Dialect) -> Option<usize> {
+    summary_marker(body)?;
+    Parser::new_ext(body, dialect.options())
+        .into_offset_iter()
+        .find_map(|(event, range)| match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                summary_marker(&body[range.clone()]).map(|at| range.start + at)
+            }
+            _ => None,
+        })
+}
+
+/// The first `<!-- more -->` in any spacing in `text`, wherever it is.
+fn summary_marker(text: &str) -> Option<usize> {
+    text.match_indices("<!--").map(|(at, _)| at).find(|&at| {
+        let inner = text[at + 4..].trim_start();
+        inner
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("more"))
+            && inner[4..].trim_start().starts_with("-->")
+    })
+}
 
 /// Renders every item's Markdown in parallel, and every section's body.
 pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut Vec<Diagnostic>) {
@@ -66,14 +91,17 @@ pub fn render_all_with(
     site: &mut Site,
     config: &crate::config::Config,
     diags: &mut Vec<Diagnostic>,
-    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>) -> (Rendered, Vec<Diagnostic>) + Sync + Send,
+    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>, Dialect) -> (Rendered, Vec<Diagnostic>)
+    + Sync
+    + Send,
 ) {
+    let dialect = Dialect::of(config);
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| render(item, &site_sources))
+        .map(|item| render(item, &site_sources, dialect))
         .collect();
     for (item, (rendered, ds)) in site.items.iter_mut().zip(results) {
         item.rendered = rendered;
@@ -84,12 +112,12 @@ pub fn render_all_with(
     let draft_diags: Vec<Vec<Diagnostic>> = site
         .unpublished_drafts
         .par_iter()
-        .map(|item| render_item(item, &site_sources).1)
+        .map(|item| render_item(item, &site_sources, dialect).1)
         .collect();
     diags.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some(body) = &section.body {
-            let mut ctx = PageCtx::new(&site_sources, &[]);
+            let mut ctx = PageCtx::new(&site_sources, &[], dialect);
             ctx.file = Some(File {
                 rel: &body.src.rel,
                 text: &body.text,
@@ -100,18 +128,21 @@ pub fn render_all_with(
             diags.extend(ctx.diags);
         }
     }
-    let _ = config;
 }
 
 /// Gives releases back the boilerplate they were published with (the ledger keeps it when the
 /// site's changes; see [`crate::model::ledger`]).
-pub fn pin_boilerplates(site: &mut Site, pins: &[(crate::model::ItemId, String)]) {
+pub fn pin_boilerplates(
+    site: &mut Site,
+    pins: &[(crate::model::ItemId, String)],
+    dialect: Dialect,
+) {
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let rendered: Vec<(crate::model::ItemId, String, String)> = pins
         .iter()
         .map(|(id, text)| {
-            let mut ctx = PageCtx::new(&site_sources, &site.items[*id].sources);
+            let mut ctx = PageCtx::new(&site_sources, &site.items[*id].sources, dialect);
             let html = ctx.render(text, Place::Front("boilerplate".into())).html;
             (*id, text.clone(), html)
         })
@@ -128,8 +159,9 @@ pub fn pin_boilerplates(site: &mut Site, pins: &[(crate::model::ItemId, String)]
 pub fn render_item(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
 ) -> (Rendered, Vec<Diagnostic>) {
-    render_item_with(item, site_sources, &[])
+    render_item_with(item, site_sources, dialect, &[])
 }
 
 /// [`render_item`] with every fragment's source first put through `transforms` (see
@@ -137,9 +169,10 @@ pub fn render_item(
 pub fn render_item_with(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
     transforms: &[&dyn Transform],
 ) -> (Rendered, Vec<Diagnostic>) {
-    let mut ctx = PageCtx::new(site_sources, &item.sources);
+    let mut ctx = PageCtx::new(site_sources, &item.sources, dialect);
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
@@ -186,7 +219,7 @@ pub fn render_item_with(
     out.reading_time = text::reading_time(out.words, item.content_lang());
     out.toc = nest_toc(&fragment.toc);
     out.anchors = fragment.toc.iter().map(|(_, id, _)| id.clone()).collect();
-    summarize(&mut out, item, site_sources, body);
+    summarize(&mut out, item, site_sources, dialect, body);
     out.plain = plain_texts(item, transforms);
     list_uncited_sources(&mut ctx, item);
     out.sources = ctx.cited.into_values().collect();
@@ -272,19 +305,20 @@ fn summarize(
     out: &mut Rendered,
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
     body: &str,
 ) {
-    let mut summary_ctx = PageCtx::new(site_sources, &item.sources);
+    let mut summary_ctx = PageCtx::new(site_sources, &item.sources, dialect);
     if let Some(summary) = &item.summary {
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
         out.summary_text = frag.text.trim().to_string();
         out.summary_html = frag.html;
-    } else if let Some(cut) = body.find(SUMMARY_MARKER) {
+    } else if let Some(cut) = summary_cut(body, dialect) {
         let frag = summary_ctx.render(&body[..cut], Place::Body);
         out.summary_text = text::cut_summary(&frag.text, item.content_lang());
         out.summary_html = strip_citations(&frag.html);
     } else {
-        let first = first_paragraphs_text(body);
+        let first = first_paragraphs_text(body, dialect);
         out.summary_text = text::cut_summary(&first, item.content_lang());
         out.summary_html = format!("<p>{}</p>", escape_html(&out.summary_text));
     }
@@ -325,10 +359,10 @@ fn list_uncited_sources(ctx: &mut PageCtx<'_>, item: &Item) {
 
 /// The plain text of the body's opening paragraphs (not headings, code, quotes, lists, tables
 /// or footnotes), for summaries: enough of them to pass 400 characters.
-fn first_paragraphs_text(body: &str) -> String {
+fn first_paragraphs_text(body: &str, dialect: Dialect) -> String {
     let mut plain = text::PlainText::new(text::Blocks::Separated, false);
     let (mut in_paragraph, mut depth_skip) = (false, 0);
-    for event in Parser::new_ext(body, parse_options()) {
+    for event in Parser::new_ext(body, dialect.options()) {
         match event {
             Event::Start(Tag::Paragraph) if depth_skip == 0 => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph => {
@@ -384,7 +418,7 @@ mod tests {
 
     fn render(md: &str, sources: &[SourceRaw]) -> (Fragment, Vec<CitedSource>) {
         let site: HashMap<&str, &SourceRaw> = HashMap::new();
-        let mut ctx = PageCtx::new(&site, sources);
+        let mut ctx = PageCtx::new(&site, sources, Dialect::default());
         let f = ctx.render(md, Place::Body);
         (f, ctx.cited.into_values().collect())
     }
@@ -458,8 +492,13 @@ mod tests {
         let text = "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\n{{shout big}} news[^x], see [it](https://example.org/it).\n<!-- drop -->\n{{shout again}} and [^nope] then [there](/blog/there/).\n\n[^x]: A note.\n";
         let site = assembled(text);
         let item = &site.items[0];
-        let (plain, plain_diags) = render_item(item, &HashMap::new());
-        let (out, diags) = render_item_with(item, &HashMap::new(), &[&source::tests::Shout]);
+        let (plain, plain_diags) = render_item(item, &HashMap::new(), Dialect::default());
+        let (out, diags) = render_item_with(
+            item,
+            &HashMap::new(),
+            Dialect::default(),
+            &[&source::tests::Shout],
+        );
         assert!(out.html.contains("BIG BIG BIG"), "{}", out.html);
         assert!(!out.html.contains("drop"), "{}", out.html);
         // The same places as without the transform: the writer's line and column.
@@ -481,6 +520,43 @@ mod tests {
         });
         assert_eq!(positions(&out.links), expected);
         assert_eq!(positions(&plain.links), expected);
+    }
+
+    #[test]
+    fn the_summary_marker_is_found_in_any_spacing() {
+        for marker in [
+            "<!-- more -->",
+            "<!--more-->",
+            "<!--  more\t-->",
+            "<!--\nmore\n-->",
+            "<!-- More -->",
+        ] {
+            let body = format!("Lead <!-- other --> text.\n\n{marker}\n\nRest.");
+            assert_eq!(summary_marker(&body), body.find(marker), "{marker:?}");
+        }
+        for not_a_marker in [
+            "<!-- more text -->",
+            "<!-- moreover -->",
+            "<!-- mor",
+            "<!--",
+            "<!-- é -->",
+        ] {
+            assert_eq!(summary_marker(not_a_marker), None, "{not_a_marker:?}");
+        }
+    }
+
+    #[test]
+    fn a_quoted_summary_marker_is_not_the_cut() {
+        let quoted =
+            "Hugo ends a summary at `<!--more-->`:\n\n```\n<!--more-->\n```\n\n    <!-- more -->\n";
+        assert_eq!(summary_cut(quoted, Dialect::default()), None);
+        let body = format!("{quoted}\nLead.\n\n<!--more-->\n\nRest.\n");
+        assert_eq!(
+            summary_cut(&body, Dialect::default()),
+            Some(body.rfind("<!--more-->").unwrap())
+        );
+        let inline = "Lead <!--more--> rest.";
+        assert_eq!(summary_cut(inline, Dialect::default()), Some(5));
     }
 
     #[test]

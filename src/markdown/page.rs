@@ -5,7 +5,7 @@
 use super::html::escape_html;
 use super::source::{self, Prepared, Transform};
 use super::{highlight, text};
-use crate::content::dialect::parse_options;
+use crate::content::dialect::Dialect;
 use crate::content::frontmatter::SourceRaw;
 use crate::diag::Diagnostic;
 use crate::model::Item;
@@ -69,12 +69,15 @@ pub(super) struct PageCtx<'a> {
     /// The pre-Markdown transforms every fragment goes through (see [`source`]).
     pub(super) transforms: &'a [&'a dyn Transform],
     pub(super) dateline: Option<String>,
+    /// The site's Markdown dialect (smart punctuation or not).
+    dialect: Dialect,
 }
 
 impl<'a> PageCtx<'a> {
     pub(super) fn new(
         site_sources: &'a HashMap<&'a str, &'a SourceRaw>,
         page_sources: &'a [SourceRaw],
+        dialect: Dialect,
     ) -> Self {
         PageCtx {
             site_sources,
@@ -87,6 +90,7 @@ impl<'a> PageCtx<'a> {
             file: None,
             dateline: None,
             transforms: &[],
+            dialect,
         }
     }
 
@@ -151,7 +155,7 @@ impl<'a> PageCtx<'a> {
     pub(super) fn render(&mut self, markdown: &str, place: Place) -> Fragment {
         let prepared = source::prepare(markdown, self.transforms);
         let mut walk = Walk::default();
-        let parser = Parser::new_ext(&prepared.text, parse_options()).into_offset_iter();
+        let parser = Parser::new_ext(&prepared.text, self.dialect.options()).into_offset_iter();
         for (event, range) in parser {
             // Everything parsed from the scaffold is the scaffold's.
             if range.start < prepared.scaffold {

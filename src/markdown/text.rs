@@ -3,8 +3,8 @@
 //! word, and language-aware measures: word counts and reading times that are right for CJK
 //! text.
 
-use crate::content::dialect::parse_options;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use crate::content::dialect::literal_options;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
 
 /// Which block ends separate the text of one block from the next.
@@ -80,12 +80,6 @@ impl PlainText {
     pub fn finish(self) -> String {
         strip_citation_marks(&self.text)
     }
-}
-
-/// The dialect plain text is read in: the site's, without smart punctuation, so that plain
-/// text quotes what the writer typed (JSON-LD strings, the search index's `4'200`).
-fn literal_options() -> Options {
-    parse_options() - Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Appends the plain text of a Markdown fragment (every block separated, citation marks

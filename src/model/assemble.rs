@@ -12,7 +12,7 @@ use crate::content::{Content, ParsedItem, ParsedSection};
 use crate::dates::{parse_in, time_zone};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::options::BuildOptions;
-use crate::slug::{collation_key, slugify, strip_date_prefix};
+use crate::slug::{collation_key, slugify, strip_date_prefix, url_segment};
 use indexmap::IndexMap;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -76,6 +76,7 @@ fn resolve_items(
 ) -> BTreeSet<String> {
     let mut bundle_dirs_withheld = BTreeSet::new();
     for parsed in parsed_items {
+        diags.extend(slug_rewritten(&parsed));
         match resolve_item(config, opts, fronts, site, parsed) {
             Ok(Resolved::Item(item)) => site.items.push(*item),
             Ok(Resolved::Withheld(w, bundle_dir)) => {
@@ -481,11 +482,32 @@ fn check_references(p: &ParsedItem, site: &Site) -> Vec<Diagnostic> {
         }
     }
     if let Some(slug) = &f.slug {
-        if slugify(slug).is_empty() {
+        if url_segment(slug).is_empty() {
             errors.push(p.error_at_key("slug", "`slug` has no letters or digits"));
         }
     }
     errors
+}
+
+/// A warning at the `slug` line when the explicit slug holds characters a URL path segment
+/// cannot, naming the segment it became (see [`url_segment`]); the slug is otherwise the URL
+/// as written.
+fn slug_rewritten(p: &ParsedItem) -> Option<Diagnostic> {
+    let written = crate::slug::nfc(p.front.slug.as_deref()?);
+    let segment = url_segment(&written);
+    if segment == written || segment.is_empty() {
+        return None;
+    }
+    let mut d = p
+        .error_at_key(
+            "slug",
+            format!("`slug = {written:?}` is not a URL segment as written: the URL uses `{segment}`"),
+        )
+        .with_help(format!(
+            "write `slug = \"{segment}\"` (a URL segment holds letters, digits, `-`, `_`, `.` and `~`)"
+        ));
+    d.severity = crate::diag::Severity::Warning;
+    Some(d)
 }
 
 /// The item's slug, path and aliases.
@@ -493,10 +515,11 @@ fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Dia
     let f = &p.front;
     let (lang, section_dir, title) = (&c.lang, &c.section_dir, &c.title);
     let bundle_dir = p.src.is_bundle().then(|| p.src.dir.clone());
+    // An explicit slug is the URL as written; one made from a name is normalized (lowercase).
     let slug = f
         .slug
         .as_deref()
-        .map(slugify)
+        .map(url_segment)
         .or_else(|| {
             let from_file = if p.src.is_bundle() {
                 p.src.dir.rsplit('/').next().unwrap_or("")
@@ -769,7 +792,7 @@ fn generated_pages(config: &Config, site: &Site) -> impl Fn(&str) -> bool {
 /// Two items (or an item and an alias) that would write the same URL are an error naming both.
 fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
     // Each URL's claim, and whether the claim has it as an alias.
-    let mut owners: BTreeMap<String, (Claim<'_>, bool)> = BTreeMap::new();
+    let mut owners: BTreeMap<String, Claimed<'_>> = BTreeMap::new();
     let generated = generated_pages(config, site);
     // Embargoed items claim their URLs too: a clash is found while they are withheld, not
     // at the build that should publish them (the message goes to the writer, not the output).
@@ -806,43 +829,87 @@ fn check_collisions(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) {
             .chain(claim.aliases.iter().map(String::as_str))
             .enumerate()
         {
-            if let Some(other) = owners.insert(path.to_string(), (claim, i > 0)) {
-                diags.push(url_collision(path, (claim, i > 0), other));
+            let this = Claimed {
+                claim,
+                path,
+                alias: i > 0,
+            };
+            // Compared case-folded: `/blog/Rust-1.0/` and `/blog/rust-1.0/` are one folder on
+            // macOS and Windows, and one would overwrite the other.
+            if let Some(other) = owners.insert(path.to_lowercase(), this) {
+                diags.push(url_collision(this, other));
             }
         }
     }
 }
 
-/// Two items that both produce URL `path`, each with whether it is its alias: an error at the
-/// alias's line when one of them is an alias, naming both.
-fn url_collision(path: &str, this: (Claim<'_>, bool), other: (Claim<'_>, bool)) -> Diagnostic {
+/// One URL an item (or a withheld item) produces: its page or one of its aliases.
+#[derive(Clone, Copy)]
+struct Claimed<'a> {
+    claim: Claim<'a>,
+    path: &'a str,
+    alias: bool,
+}
+
+/// Two URLs that are one output folder (the same, or the same but for case), each its item's
+/// page or alias: an error at the alias's line when one of them is an alias, naming both.
+fn url_collision(this: Claimed<'_>, other: Claimed<'_>) -> Diagnostic {
     let help = "give one of them a different `slug` or file name, or remove the alias";
-    let whose = |(claim, alias): (Claim<'_>, bool)| {
-        if alias {
-            format!("the alias `{path}` of `{}`", claim.rel)
+    let case_only = if this.path == other.path {
+        ""
+    } else {
+        " (URLs that differ only in case are one folder on macOS and Windows)"
+    };
+    let whose = |c: Claimed<'_>| {
+        if c.alias {
+            format!("the alias `{}` of `{}`", c.path, c.claim.rel)
         } else {
-            format!("`{path}`, the page of `{}`", claim.rel)
+            format!("`{}`, the page of `{}`", c.path, c.claim.rel)
         }
     };
-    let (at, by) = match (this.1, other.1) {
+    let (at, by) = match (this.alias, other.alias) {
         (true, _) => (this, other),
         (false, true) => (other, this),
         (false, false) => {
             return Diagnostic::error(
-                this.0.rel,
+                this.claim.rel,
                 1,
                 1,
-                format!("URL `{path}` is also produced by `{}`", other.0.rel),
+                format!(
+                    "URL `{}` is also produced by `{}`{case_only}",
+                    this.path, other.claim.rel
+                ),
             )
             .with_help(help);
         }
     };
-    let (line, col) = at.0.alias_position(path);
+    let (line, col) = at.claim.alias_position(at.path);
+    if at.claim.rel == by.claim.rel && !by.alias {
+        // An old URL kept as an alias of a page whose explicit slug now differs only in case.
+        return Diagnostic::error(
+            at.claim.rel,
+            line,
+            col,
+            format!(
+                "alias `{}` is this page's own URL `{}` but for case{case_only}",
+                at.path, by.path
+            ),
+        )
+        .with_help(format!(
+            "keep one URL: `slug = \"{}\"` keeps the old one; removing the alias keeps the new",
+            at.path
+                .trim_end_matches("index.html")
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+        ));
+    }
     Diagnostic::error(
-        at.0.rel,
+        at.claim.rel,
         line,
         col,
-        format!("alias `{path}` collides with {}", whose(by)),
+        format!("alias `{}` collides with {}{case_only}", at.path, whose(by)),
     )
     .with_help(help)
 }

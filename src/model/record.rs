@@ -251,7 +251,7 @@ pub fn body_hash(body: &str) -> String {
 
 /// Byte ranges of the code blocks and code spans of a Markdown text, in order.
 fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
-    Parser::new_ext(body, crate::content::dialect::parse_options())
+    Parser::new_ext(body, crate::content::dialect::Dialect::LEDGER.options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => Some(range),

@@ -5,11 +5,24 @@ use super::{Claims, Output, RenderCtx};
 use crate::diag::Diagnostic;
 use crate::model::Surface;
 
-/// A redirect page: meta refresh, canonical link, and a plain link for people.
+/// The one line of script on every redirect page: go to the canonical URL with the `#fragment`
+/// the reader arrived with, so an old deep link (`/old/launch/#q-and-a`) lands on its anchor.
+/// A meta refresh cannot carry the fragment over; it stays for readers without script. The
+/// script reads its target from the canonical link instead of embedding it, so its text is the
+/// same on every page and a site with a Content-Security-Policy allows it with one constant
+/// hash ([`REDIRECT_SCRIPT_CSP_HASH`], documented in the README).
+pub const REDIRECT_SCRIPT: &str =
+    "location.replace(document.querySelector('link[rel=canonical]').href+location.hash)";
+
+/// `'sha256-…'` of [`REDIRECT_SCRIPT`], as a CSP `script-src` source (checked by a test).
+pub const REDIRECT_SCRIPT_CSP_HASH: &str = "'sha256-eWV3L+6QAkvI4ztnoctcUDGyjKpPpacf5LrhiqE2MhM='";
+
+/// A redirect page: canonical link, the fragment-keeping script (after the link it reads),
+/// meta refresh to the bare URL for readers without script, and a plain link for people.
 fn redirect_page(lang: &str, target: &str) -> Vec<u8> {
     let t = crate::markdown::escape_html(target);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{t}</a></p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<script>{REDIRECT_SCRIPT}</script>\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{t}</a></p>\n</body>\n</html>\n"
     )
     .into_bytes()
 }
@@ -65,4 +78,48 @@ pub(super) fn outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// The hash sites put in their CSP must be the hash of the script pressroom writes.
+    #[test]
+    fn the_documented_csp_hash_is_the_scripts() {
+        let digest = Sha256::digest(REDIRECT_SCRIPT.as_bytes());
+        let b64 = base64(&digest);
+        assert_eq!(REDIRECT_SCRIPT_CSP_HASH, format!("'sha256-{b64}'"));
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(REDIRECT_SCRIPT_CSP_HASH),
+            "README.md documents the redirect script's CSP hash"
+        );
+    }
+
+    /// Standard base64 with padding (what CSP hash sources use).
+    fn base64(bytes: &[u8]) -> String {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn base64_matches_known_values() {
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+    }
 }

@@ -27,7 +27,7 @@ use crate::diag::Diagnostic;
 use crate::model::ledger::Ledger;
 use crate::model::{ItemId, Site};
 use crate::options::BuildOptions;
-pub use aliases::alias_collisions;
+pub use aliases::{REDIRECT_SCRIPT, REDIRECT_SCRIPT_CSP_HASH, alias_collisions};
 pub use claims::Claims;
 use rayon::prelude::*;
 use serde_json::Value;

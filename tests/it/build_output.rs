@@ -46,7 +46,7 @@ fn every_item_page_exists_with_its_title() {
     )
     .file(
         "content/blog/2026-11-20-custom.md",
-        &item("Custom slug", "2026-11-20", "slug = \"My Own Slug\"\n", "x"),
+        &item("Custom slug", "2026-11-20", "slug = \"my-own-slug\"\n", "x"),
     )
     .file(
         "content/facts/company.md",
@@ -67,6 +67,109 @@ fn every_item_page_exists_with_its_title() {
         !b.files().iter().any(|f| f.contains("2026-11-")),
         "a date prefix is in an output path: {:?}",
         b.files()
+    );
+}
+
+/// An explicit `slug` is the URL segment as written (capitals and dots kept, as a Jekyll or
+/// Zola blog's `Rust-1.0` was); only what a URL cannot hold is replaced, with a warning at the
+/// slug's line naming the segment. A name-made slug is still normalized.
+#[test]
+fn an_explicit_slug_is_the_url_as_written() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2015-05-15-rust.md",
+        &item(
+            "Announcing Rust 1.0",
+            "2015-05-15",
+            "slug = \"Rust-1.0\"\n",
+            "x",
+        ),
+    )
+    .file(
+        "content/blog/2026-11-20-custom.md",
+        &item(
+            "Custom slug",
+            "2026-11-20",
+            "slug = \"My Own Slug?\"\n",
+            "x",
+        ),
+    )
+    .file(
+        "content/blog/2026-11-21-Big.News.md",
+        &item("From the file name", "2026-11-21", "", "x"),
+    );
+    let b = site.build_ok();
+    assert_item_page(&b, "/blog/Rust-1.0/", "Announcing Rust 1.0");
+    assert_item_page(&b, "/blog/My-Own-Slug/", "Custom slug");
+    assert_item_page(&b, "/blog/big-news/", "From the file name");
+    let diags = b.diagnostics();
+    let warned: Vec<_> = diags
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.col, d.severity.as_str()))
+        .collect();
+    assert_eq!(
+        warned,
+        [("content/blog/2026-11-20-custom.md", 4, 1, "warning")],
+        "one warning, at the line of the slug that was changed: {}",
+        b.stderr
+    );
+    assert!(diags[0].message.contains("`My-Own-Slug`"), "{}", b.stderr);
+}
+
+/// Two slugs that differ only in case are one folder on macOS and Windows: an error, not one
+/// page silently overwriting the other.
+#[test]
+fn slugs_differing_only_in_case_collide() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-20-a.md",
+        &item("A", "2026-11-20", "slug = \"Rust-1.0\"\n", "x"),
+    )
+    .file(
+        "content/blog/2026-11-21-b.md",
+        &item("B", "2026-11-21", "slug = \"rust-1.0\"\n", "x"),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errors: Vec<_> = b
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", b.stderr);
+    assert!(
+        errors[0].message.contains("/blog/rust-1.0/")
+            || errors[0].message.contains("/blog/Rust-1.0/"),
+        "{}",
+        b.stderr
+    );
+}
+
+/// A page moved by the explicit-slug rule (`q3-results` → `Q3-Results`) cannot keep its old
+/// URL as an alias: on macOS and Windows the redirect would overwrite the page. The error is
+/// at the alias and says which slug keeps the old URL.
+#[test]
+fn an_alias_differing_from_its_page_only_in_case_is_an_error() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/2026-11-20-a.md",
+        &item(
+            "A",
+            "2026-11-20",
+            "slug = \"Q3-Results\"\naliases = [\"/blog/q3-results/\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build();
+    b.assert_code(1);
+    let errors = b.diagnostics();
+    let at: Vec<_> = errors.iter().map(|d| (d.path.as_str(), d.line)).collect();
+    assert_eq!(at, [("content/blog/2026-11-20-a.md", 5)], "{}", b.stderr);
+    assert!(
+        errors[0].message.contains("/blog/Q3-Results/")
+            && b.stderr.contains("slug = \"q3-results\""),
+        "{}",
+        b.stderr
     );
 }
 
@@ -370,6 +473,85 @@ fn an_alias_redirects_to_the_permalink() {
     }
 }
 
+/// An old deep link keeps its `#fragment`: the redirect page's script (the same text on every
+/// page, so one CSP hash allows it) reads the canonical link, which must come before it in the
+/// head, and goes there with the fragment; the meta refresh (no script) goes to the bare URL.
+#[test]
+fn an_alias_redirect_keeps_the_fragment() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/2026-11-18-launch.md",
+        &item(
+            "Launch",
+            "2026-11-18",
+            "aliases = [\"/old/launch/\"]\n",
+            "x",
+        ),
+    );
+    let b = site.build_ok();
+    let permalink = format!("{BASE_URL}/press/launch/");
+    let html = b.html("/old/launch/");
+    let scripts: Vec<_> = html.select(&sel("head script")).collect();
+    assert_eq!(scripts.len(), 1, "one script in the redirect page's head");
+    let script = text_of(scripts[0]);
+    assert_eq!(
+        script,
+        pressroom::render::REDIRECT_SCRIPT,
+        "the script whose CSP hash is documented"
+    );
+    assert_eq!(html.select(&sel("script")).count(), 1, "no other script");
+    // The element the script reads is there before it runs (parsing stops at the script).
+    let canonical_selector = "link[rel=canonical]";
+    let head: Vec<_> = html
+        .select(&sel("head > *"))
+        .map(|e| e.value().name().to_string())
+        .collect();
+    let link_at = head
+        .iter()
+        .position(|n| n == "link")
+        .expect("a link in head");
+    let script_at = head
+        .iter()
+        .position(|n| n == "script")
+        .expect("a script in head");
+    assert!(
+        link_at < script_at,
+        "canonical link before the script: {head:?}"
+    );
+    assert_eq!(
+        attrs(&html, canonical_selector, "href"),
+        vec![permalink.clone()]
+    );
+    // Without script: the refresh and the plain link go to the page itself.
+    let refresh = attrs(&html, "meta[http-equiv=\"refresh\" i]", "content");
+    assert_eq!(refresh, vec![format!("0; url={permalink}")]);
+    assert_eq!(attrs(&html, "body a", "href"), vec![permalink.clone()]);
+    // Run the script against a stand-in document answering that selector, when node is here.
+    let program = format!(
+        "let went = null;\n\
+         const location = {{ hash: '#q-and-a', replace(u) {{ went = u; }} }};\n\
+         const document = {{ querySelector(s) {{ return s === {canonical_selector:?} ? {{ href: {permalink:?} }} : null; }} }};\n\
+         {script};\nprocess.stdout.write(String(went));\n"
+    );
+    match std::process::Command::new("node")
+        .args(["-e", &program])
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                format!("{permalink}#q-and-a")
+            );
+        }
+        Err(e) => eprintln!("node not found ({e}): the script's behaviour is not run here"),
+    }
+}
+
 #[test]
 fn an_alias_cannot_replace_a_generated_page() {
     let site = SiteTest::new();
@@ -476,6 +658,82 @@ fn article_html(run: &Run, url: &str) -> String {
     let articles: Vec<String> = html.select(&sel("article")).map(|a| a.html()).collect();
     assert!(!articles.is_empty(), "{url} has no <article>");
     articles.join("\n")
+}
+
+/// `<!--more-->` as Hugo and Jekyll blogs write it (and any other spacing) ends the summary,
+/// as `<!-- more -->` does: the feed's summary is the text before it, not a cut of the body.
+#[test]
+fn the_more_marker_cuts_the_summary_in_any_spacing() {
+    for marker in ["<!-- more -->", "<!--more-->", "<!--   more\t-->"] {
+        let site = SiteTest::new();
+        site.file(
+            "content/blog/2026-11-01-a.md",
+            &format!(
+                "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\nThe lead.\n\nMore lead.\n\n{marker}\n\nThe rest.\n"
+            ),
+        );
+        let b = site.build_ok();
+        let feed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(b.out.join("feed.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            feed["items"][0]["summary"], "The lead. More lead.",
+            "{marker:?}: {feed}"
+        );
+    }
+}
+
+/// `smart_punctuation = false` leaves prose as typed (`--all-features`, straight quotes) on the
+/// page and in the summary; without the key the site keeps today's typographic punctuation.
+#[test]
+fn smart_punctuation_is_a_site_setting() {
+    let prose = "Pass --all-features to \"cargo\" -- it's fine...";
+    let build = |setting: &str| {
+        let site = SiteTest::new();
+        site.file(
+            "site.toml",
+            &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n{setting}"),
+        )
+        .file(
+            "content/blog/2026-11-01-a.md",
+            &item(
+                "A",
+                "2026-11-01",
+                "",
+                &format!("{prose}\n\n## It's \"done\"\n"),
+            ),
+        );
+        let b = site.build_ok();
+        let html = b.html("/blog/a/");
+        let feed: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(b.out.join("feed.json")).unwrap())
+                .unwrap();
+        let summary = feed["items"][0]["summary"].as_str().unwrap().to_string();
+        (
+            texts(&html, "article p"),
+            texts(&html, "article h2"),
+            summary,
+        )
+    };
+    let (paragraphs, headings, summary) = build("smart_punctuation = false\n");
+    assert!(paragraphs.contains(&prose.to_string()), "{paragraphs:?}");
+    assert_eq!(headings, ["It's \"done\""]);
+    assert_eq!(summary, prose);
+    let smart =
+        "Pass \u{2013}all-features to \u{201c}cargo\u{201d} \u{2013} it\u{2019}s fine\u{2026}";
+    for setting in ["", "smart_punctuation = true\n"] {
+        let (paragraphs, headings, summary) = build(setting);
+        assert!(
+            paragraphs.contains(&smart.to_string()),
+            "{setting:?}: {paragraphs:?}"
+        );
+        assert_eq!(
+            headings,
+            ["It\u{2019}s \u{201c}done\u{201d}"],
+            "{setting:?}"
+        );
+        assert_eq!(summary, smart, "{setting:?}");
+    }
 }
 
 #[test]

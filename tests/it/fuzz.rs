@@ -12,6 +12,7 @@
 //! kept as fixed cases in `regressions`, at the end.
 
 use pressroom::content::SourceFile;
+use pressroom::content::dialect::Dialect;
 use pressroom::content::frontmatter::{self, FrontMatter, SectionFront, page_keys};
 use pressroom::content::frontmatter::{NoticeKind, SourceRaw};
 use pressroom::diag::Diagnostic;
@@ -472,7 +473,7 @@ fn check_markdown(parts: &ItemParts) {
     let mut site_sources: HashMap<&str, &SourceRaw> = HashMap::new();
     site_sources.insert("site-wide", &site_source);
     let item = item(parts);
-    let (out, diags) = markdown::render_item(&item, &site_sources);
+    let (out, diags) = markdown::render_item(&item, &site_sources, Dialect::default());
     assert_positions(&diags, &item.text);
     let all_input = format!(
         "{}{:?}{:?}{:?}",
@@ -613,7 +614,8 @@ proptest! {
     }
 
     /// Slugs: no `/`, `\`, whitespace, control characters, leading/trailing/double `-`; at most
-    /// 120 bytes. Date prefixes strip to a suffix. Collation keys never panic.
+    /// 120 bytes; an explicit slug's URL segment only URL-safe characters, as stable. Date
+    /// prefixes strip to a suffix. Collation keys never panic.
     #[test]
     fn slugs(text in soup(60), lang in prop::sample::select(&["en", "sv", "fi", "fr", "ko", ""][..])) {
         for input in [text.clone(), format!("2026-11-20-{text}"), format!("2026-11-20_{text}")] {
@@ -623,6 +625,12 @@ proptest! {
             prop_assert!(!s.chars().any(|c| c.is_whitespace() || c.is_control()), "{s:?}");
             prop_assert!(!s.starts_with('-') && !s.ends_with('-') && !s.contains("--"), "{s:?}");
             prop_assert!(s != "." && s != "..");
+            // An explicit slug kept as written: the same limits, and kept once kept.
+            let u = slug::url_segment(&input);
+            prop_assert!(u.len() <= 120);
+            prop_assert!(u.chars().all(|c| c.is_alphanumeric() || "-_.~".contains(c)), "{u:?}");
+            prop_assert!(!u.starts_with(['-', '.']) && !u.ends_with(['-', '.']), "{u:?}");
+            prop_assert_eq!(slug::url_segment(&u), u.clone());
             let stem = slug::strip_date_prefix(&input);
             prop_assert!(input.ends_with(stem));
             let _ = slug::collation_key(&input, lang);
@@ -756,7 +764,7 @@ mod regressions {
                 release: false,
             };
             let it = item(&parts);
-            let (out, diags) = markdown::render_item(&it, &HashMap::new());
+            let (out, diags) = markdown::render_item(&it, &HashMap::new(), Dialect::default());
             assert!(!out.html.contains("placeholder"), "{tail:?}: {}", out.html);
             assert!(
                 diags.iter().any(|d| d.message.contains("[^nope]")),
