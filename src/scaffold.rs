@@ -8,7 +8,7 @@ use crate::content::placeholders::{
 };
 use crate::deploy::workflow::{InstallSource, Schedule, WORKFLOW_PATH, github_workflow};
 use crate::error::{Error, Result};
-use crate::slug::{slugify, strip_date_prefix};
+use crate::slug::{slugify, strip_date_prefix, url_segment};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
 
@@ -189,7 +189,7 @@ pub fn site_path(root: &Path, path: &Path, config: &Config) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     let front = original_front(path, &text).ok()?;
     let slug = match front.get("slug").and_then(|s| s.as_str()) {
-        Some(slug) => slugify(slug),
+        Some(slug) => url_segment(slug),
         None => slugify(strip_date_prefix(stem)),
     };
     let dir = if dir.is_empty() {

@@ -821,3 +821,36 @@ fn a_published_item_still_carrying_new_s_placeholders_is_an_error() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+#[test]
+fn new_names_the_url_an_explicit_slug_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = bilingual_site(tmp.path());
+    let out = tmp.path().join("public");
+    let original = dir.join("content/blog/2026-01-21-rust.md");
+    std::fs::write(
+        &original,
+        "+++\ntitle = \"Rust 1.0\"\ndate = 2026-01-21\nslug = \"Rust-1.0\"\n+++\n\nReleased.\n",
+    )
+    .unwrap();
+    let made = run(
+        &[
+            "new",
+            "--root",
+            dir.to_str().unwrap(),
+            "--translate",
+            original.to_str().unwrap(),
+            "--lang",
+            "fr",
+        ],
+        &out,
+    );
+    made.assert_ok();
+    // The slug is the URL as written (capitals and the dot kept), as the build makes it.
+    assert!(
+        made.stderr
+            .contains("open http://127.0.0.1:1111/fr/blog/Rust-1.0/"),
+        "{}",
+        made.stderr
+    );
+}
