@@ -2,6 +2,10 @@
 //! writes: a page, a feed, a sitemap, a static file, a content asset, the build manifest or
 //! another alias. A path also collides with a file that sits where it needs a folder
 //! (`/atom.xml/index.html` under the file `/atom.xml`), and the other way round.
+//!
+//! Paths are compared ignoring case: slugs keep their capitals, and on the case-insensitive
+//! file systems of macOS and Windows (and in many object stores' browsers) `/Tags/` and
+//! `/tags/` are one folder, so one would silently overwrite the other.
 
 use super::pages::{self, PageJob};
 use super::{RenderCtx, feeds};
@@ -11,10 +15,16 @@ use crate::render::theme::StaticSource;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every output file claimed so far, with a description of who writes it.
+/// Every output file claimed so far, by its path folded to lower case: the path as written
+/// and a description of who writes it.
 #[derive(Debug, Default)]
 pub struct Claims {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, (String, String)>,
+}
+
+/// A path as case-insensitive file systems compare it.
+fn folded(path: &str) -> String {
+    path.to_lowercase()
 }
 
 impl Claims {
@@ -32,15 +42,13 @@ impl Claims {
                 StaticSource::File(p) => format!("the static file `{}`", shown(p)),
                 StaticSource::Embedded(_) => "a static file of the built-in theme".into(),
             };
-            claims.files.insert(path.clone(), who);
+            claims.claim(path, who);
         }
         for (path, src) in &ctx.site.assets {
-            claims
-                .files
-                .insert(path.clone(), format!("the content file `{}`", shown(src)));
+            claims.claim(path, format!("the content file `{}`", shown(src)));
         }
         for job in pages::page_jobs(ctx) {
-            claims.files.insert(job.file(), page_owner(&job));
+            claims.claim(&job.file(), page_owner(&job));
         }
         let corrections = ctx
             .config
@@ -59,24 +67,29 @@ impl Claims {
         ];
         for path in feeds.chain(fixed.iter().map(|p| p.to_string())) {
             let who = generated_owner(&path);
-            claims.files.insert(path, who);
+            claims.claim(&path, who);
         }
         if ctx.config.prefix_default_language {
-            claims.files.insert(
-                "/index.html".into(),
+            claims.claim(
+                "/index.html",
                 "the redirect to the default language's home, which pressroom generates".into(),
             );
         }
-        claims.files.insert(
-            format!("/{}", crate::manifest::FILE),
+        claims.claim(
+            &format!("/{}", crate::manifest::FILE),
             "the build manifest pressroom writes".into(),
         );
         claims
     }
 
+    /// Records that `who` writes `file` (a later claim of the same file wins).
+    fn claim(&mut self, file: &str, who: String) {
+        self.files.insert(folded(file), (file.to_string(), who));
+    }
+
     #[cfg(test)]
     fn insert(&mut self, file: &str, who: String) {
-        self.files.insert(file.to_string(), who);
+        self.claim(file, who);
     }
 
     /// Claims `file` for alias `alias` of `item`, or returns the error, at the alias's line,
@@ -86,6 +99,10 @@ impl Claims {
             let (line, col) = item.alias_position(alias);
             let what = if other == file {
                 format!("`{other}`, {who}")
+            } else if folded(other) == folded(file) {
+                format!(
+                    "`{other}`, {who} (the same file where case is ignored, as on macOS and Windows)"
+                )
             } else {
                 format!("`{other}`, {who} (a redirect there would need `{file}`)")
             };
@@ -99,20 +116,15 @@ impl Claims {
                 "an alias never replaces another page or file: remove it, or choose a path nothing else writes",
             ));
         }
-        self.files.insert(
-            file.to_string(),
-            format!("the alias `{alias}` of `{}`", item.src.rel),
-        );
+        self.claim(file, format!("the alias `{alias}` of `{}`", item.src.rel));
         Ok(())
     }
 
-    /// The claimed file that `file` would overwrite, sit under or hold, with its owner.
+    /// The claimed file that `file` would overwrite, sit under or hold (ignoring case), with
+    /// its owner.
     fn conflict(&self, file: &str) -> Option<(&str, &str)> {
-        let hit = |p: &str| {
-            self.files
-                .get_key_value(p)
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-        };
+        let file = &folded(file);
+        let hit = |p: &str| self.files.get(p).map(|(k, v)| (k.as_str(), v.as_str()));
         if let Some(found) = hit(file) {
             return Some(found);
         }
@@ -136,7 +148,7 @@ impl Claims {
             .range(under.clone()..)
             .next()
             .filter(|(k, _)| k.starts_with(&under))
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(_, (k, v))| (k.as_str(), v.as_str()))
     }
 }
 
@@ -188,5 +200,24 @@ mod tests {
         assert_eq!(c.conflict("/press/x.html"), None);
         assert_eq!(c.conflict("/press/xy/index.html"), None);
         assert_eq!(c.conflict("/atom.xml2/index.html"), None);
+    }
+
+    #[test]
+    fn conflicts_ignore_case_and_name_the_path_as_written() {
+        let mut c = Claims::default();
+        c.insert("/tags/index.html", "the tags page".into());
+        c.insert("/blog/Rust-1.0/index.html", "a page".into());
+        assert_eq!(
+            c.conflict("/Tags/index.html").map(|x| x.0),
+            Some("/tags/index.html")
+        );
+        assert_eq!(
+            c.conflict("/blog/rust-1.0").map(|x| x.0),
+            Some("/blog/Rust-1.0/index.html")
+        );
+        assert_eq!(
+            c.conflict("/TAGS/index.html/x").map(|x| x.0),
+            Some("/tags/index.html")
+        );
     }
 }

@@ -270,6 +270,10 @@ fn an_alias_never_overwrites_another_output() {
         ("/site.css", "static/site.css"),
         ("/old/taken/index.html", "2026-11-19-other.md"),
         ("/old/taken/", "2026-11-19-other.md"),
+        // The same files where case is ignored (macOS, Windows): one would replace the other.
+        ("/ATOM.xml", "Atom feed"),
+        ("/Sitemap.xml", "the sitemap"),
+        ("/Site.css", "static/site.css"),
     ];
     for (alias, other) in cases {
         site.file("content/blog/2026-11-20-new.md", &alias_item(alias));
