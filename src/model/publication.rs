@@ -70,6 +70,8 @@ pub enum Surface {
     AuthorLists,
     /// The "cited by" lists of the site-wide sources it cites.
     SourceLists,
+    /// The related-items lists on other items' pages.
+    Related,
     /// A stand-in page in each language without its translation (`translation_fallback`).
     StandIns,
     /// The list feeds: site, language, section, term and author feeds.
@@ -153,7 +155,12 @@ impl Publication {
             // A stand-in has no redirects of its own: the original's point at the original.
             S::Aliases => written && self != P::StandIn,
             // A preview shows drafts and embargoed items in lists (with their banners)...
-            S::SectionLists | S::HomeList | S::TaxonomyTerms | S::AuthorLists | S::SourceLists => {
+            S::SectionLists
+            | S::HomeList
+            | S::TaxonomyTerms
+            | S::AuthorLists
+            | S::SourceLists
+            | S::Related => {
                 matches!(self, P::Listed | P::PreviewListed)
             }
             // ...but never announces them to feed readers, search engines or the ledger.
@@ -193,7 +200,7 @@ mod tests {
 
     /// Every surface. The match makes a new [`Surface`] fail to compile here until it is
     /// added to the list (and so to every row of the table).
-    const SURFACES: [Surface; 15] = {
+    const SURFACES: [Surface; 16] = {
         match S::Page {
             S::Page
             | S::Aliases
@@ -203,6 +210,7 @@ mod tests {
             | S::TaxonomyTerms
             | S::AuthorLists
             | S::SourceLists
+            | S::Related
             | S::StandIns
             | S::Feeds
             | S::Corrections
@@ -220,6 +228,7 @@ mod tests {
             S::TaxonomyTerms,
             S::AuthorLists,
             S::SourceLists,
+            S::Related,
             S::StandIns,
             S::Feeds,
             S::Corrections,
@@ -243,6 +252,7 @@ mod tests {
                 S::TaxonomyTerms,
                 S::AuthorLists,
                 S::SourceLists,
+                S::Related,
                 S::StandIns,
                 S::Feeds,
                 S::Corrections,
@@ -271,6 +281,7 @@ mod tests {
                 S::TaxonomyTerms,
                 S::AuthorLists,
                 S::SourceLists,
+                S::Related,
             ],
             P::PreviewWithdrawn | P::PreviewUnlisted => &[S::Page, S::Aliases, S::Translations],
             P::Standby | P::Draft | P::Embargoed => &[],

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod guard;
 pub mod pages;
 pub mod record;
+pub mod related;
 pub mod search;
 pub mod sitemap;
 pub mod structured;
@@ -113,6 +114,8 @@ pub struct RenderCtx<'a> {
     feed_titles: std::collections::HashMap<String, String>,
     /// Top-level sections per language, for navigation: `[{dir, title, url}]`.
     sections: std::collections::HashMap<String, Value>,
+    /// Each item's related items ([`related::related`]).
+    related: Vec<Vec<ItemId>>,
     /// The publication ledger once this output is online, for the public record (None: the
     /// ledger had problems, and a preview shows them as warnings).
     pub record: Option<&'a Ledger>,
@@ -165,6 +168,7 @@ impl<'a> RenderCtx<'a> {
                 .map(|l| (l.code.clone(), config_view(config, &l.code)))
                 .collect(),
             feed_titles,
+            related: related::related(site),
             record: None,
         }
     }

@@ -232,16 +232,20 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
             "page.html".into()
         };
         let section = &ctx.site.sections[item.section];
+        // The page shows its related items' titles and summaries too.
+        let related = &ctx.related[id];
+        let shows = std::iter::once(id).chain(related.iter().copied()).collect();
         jobs.push(PageJob::new(
             template,
             &item.lang,
             &item.path,
             &item.src.rel,
-            vec![id],
+            shows,
             move || {
                 let page = item_page(ctx.site, ctx.config, id);
                 let translations = page.translations.iter().map(views::to_value).collect();
-                let page = views::to_value(&page);
+                let mut page = views::to_value(&page);
+                page["related"] = Value::Array(ctx.summaries_of(related));
                 (
                     vec![
                         ("page", page),

@@ -25,6 +25,7 @@ mod i18n;
 mod kill;
 mod ledger;
 mod newsroom;
+mod related;
 mod search;
 mod serve;
 mod structured;
