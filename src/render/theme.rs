@@ -458,7 +458,7 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
     let format_name = args.get("format").and_then(Value::as_str).unwrap_or("long");
     let format = crate::dates::DateFormat::parse(format_name).ok_or_else(|| {
         tera::Error::msg(format!(
-            "date format `{format_name}` is not one of long, short, datetime, iso"
+            "date format `{format_name}` is not one of long, short, datetime, timed, iso"
         ))
     })?;
     let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
@@ -469,7 +469,7 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
         .and_then(Value::as_str)
         .and_then(|n| crate::dates::time_zone(n).ok())
     {
-        zoned = zoned.with_time_zone(tz);
+        zoned = crate::dates::in_zone(zoned, tz);
     }
     Ok(Value::String(crate::dates::format(&zoned, format, lang)))
 }

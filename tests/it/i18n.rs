@@ -48,11 +48,12 @@ fn dates_are_written_the_way_each_language_writes_them() {
     let t = site();
     let b = t.build_ok();
     for (url, expected) in [
-        ("/press/plant/", "13 December 2010"),
-        ("/fr/press/plant/", "13 décembre 2010"),
-        ("/ko/press/plant/", "2010년 12월 13일"),
-        ("/sv/press/plant/", "13 december 2010"),
-        ("/ja/press/plant/", "2010年12月13日"),
+        // A release is timed to the minute (issue 21), in each language's style.
+        ("/press/plant/", "13 December 2010, 10:00 UTC"),
+        ("/fr/press/plant/", "13 décembre 2010 à 10:00 (UTC)"),
+        ("/ko/press/plant/", "2010년 12월 13일 10:00 (UTC)"),
+        ("/sv/press/plant/", "13 december 2010 kl. 10:00 (UTC)"),
+        ("/ja/press/plant/", "2010年12月13日 10:00（UTC）"),
     ] {
         let times = texts(&b.html(url), "time");
         assert!(times.iter().any(|t| t == expected), "{url}: {times:?}");
