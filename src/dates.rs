@@ -313,25 +313,66 @@ fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
     jiff::tz::Offset::from_seconds(seconds).ok()
 }
 
+/// How a language writes a long date: a pattern with `{d}`, `{m}` (month number), `{month}`
+/// (month name) and `{y}`. One description serves both the pages (via [`format`]) and the
+/// search page's script, so search results read "13 October 2026" as the pages do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LongStyle {
+    /// E.g. `{d} {month} {y}`, `{y}년 {m}월 {d}일`.
+    pub pattern: &'static str,
+    /// Month names, January first; empty where the pattern uses numbers.
+    pub months: &'static [&'static str],
+    /// How the first day of a month is written where it is not "1" (French "1er").
+    pub first_day: Option<&'static str>,
+}
+
+/// The long-date style of a language (`fr-CA` reads as `fr`); English's for unknown ones.
+pub fn long_style(lang: &str) -> LongStyle {
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    let named = |months: &'static [&'static str], first_day| LongStyle {
+        pattern: "{d} {month} {y}",
+        months,
+        first_day,
+    };
+    let numeric = |pattern| LongStyle {
+        pattern,
+        months: &[],
+        first_day: None,
+    };
+    match base {
+        "fr" => named(&MONTHS_FR, Some("1er")),
+        "sv" => named(&MONTHS_SV, None),
+        "ko" => numeric("{y}년 {m}월 {d}일"),
+        "ja" | "zh" => numeric("{y}年{m}月{d}日"),
+        _ => named(&MONTHS_EN, None),
+    }
+}
+
+/// A long date in a language's style: "13 December 2010", "1er mars 2024", "2010년 12월 13일".
+fn long_date(y: i16, m: i8, d: i8, lang: &str) -> String {
+    let style = long_style(lang);
+    let day = match style.first_day {
+        Some(first) if d == 1 => first.to_string(),
+        _ => d.to_string(),
+    };
+    let month = style
+        .months
+        .get(m as usize - 1)
+        .copied()
+        .unwrap_or_default();
+    style
+        .pattern
+        .replace("{d}", &day)
+        .replace("{month}", month)
+        .replace("{m}", &m.to_string())
+        .replace("{y}", &y.to_string())
+}
+
 /// Formats a zoned time for a language.
 pub fn format(z: &Zoned, fmt: DateFormat, lang: &str) -> String {
-    let (y, m, d) = (z.year(), z.month() as usize, z.day());
+    let (y, m, d) = (z.year(), z.month(), z.day());
     let base = lang.split(['-', '_']).next().unwrap_or(lang);
-    let long = match base {
-        "fr" => format!(
-            "{} {} {y}",
-            if d == 1 {
-                "1er".to_string()
-            } else {
-                d.to_string()
-            },
-            MONTHS_FR[m - 1]
-        ),
-        "sv" => format!("{d} {} {y}", MONTHS_SV[m - 1]),
-        "ko" => format!("{y}년 {m}월 {d}일"),
-        "ja" | "zh" => format!("{y}年{m}月{d}日"),
-        _ => format!("{d} {} {y}", MONTHS_EN[m - 1]),
-    };
+    let long = long_date(y, m, d, lang);
     match fmt {
         DateFormat::Long => long,
         DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),

@@ -1,6 +1,6 @@
 //! The theme: templates (built-in default ← site's theme folder ← site's `templates/`, file by
 //! file), i18n strings per language, static files; and the Tera instances with pressroom's
-//! functions and filters (`trans`, `date`, `get_url`).
+//! functions and filters (`trans`, `date`, `date_style`, `get_url`).
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -297,6 +297,12 @@ fn parse_templates(
 fn register_common(base: &mut Tera, config: &Config) {
     super::guard::register(base);
     base.register_filter("date", date_filter);
+    // How a language writes a long date, for scripts that format dates in the browser (the
+    // search page's results), so they match the pages.
+    base.register_function("date_style", |args: &HashMap<String, Value>| {
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
+        tera::to_value(crate::dates::long_style(lang)).map_err(tera::Error::from)
+    });
     let base_path = config.base_path.clone();
     base.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = args

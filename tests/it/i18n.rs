@@ -181,3 +181,42 @@ fn a_missing_translation_falls_back_to_the_original_only_when_asked_and_says_so(
     assert!(ledger.contains("/blog/only-english/"), "{ledger}");
     assert!(!ledger.contains("/fr/blog/only-english/"), "{ledger}");
 }
+
+/// Issue 21: search results' dates are written as the pages write them ("13 October 2026",
+/// not the browser's US-style "October 13, 2026"): each search page gives its script the
+/// language's long-date pattern. The test fills the pattern as search.js does.
+#[test]
+fn the_search_page_gives_its_script_the_language_date_style() {
+    let t = site();
+    let b = t.build_ok();
+    for (url, march_first, october_13) in [
+        ("/search/", "1 March 2026", "13 October 2026"),
+        ("/fr/search/", "1er mars 2026", "13 octobre 2026"),
+        ("/ko/search/", "2026년 3월 1일", "2026년 10월 13일"),
+        ("/sv/search/", "1 mars 2026", "13 oktober 2026"),
+        ("/ja/search/", "2026年3月1日", "2026年10月13日"),
+    ] {
+        let html = b.html(url);
+        let data = |name: &str| {
+            attrs(&html, "#search", &format!("data-date-{name}"))
+                .pop()
+                .unwrap_or_else(|| panic!("{url}: no data-date-{name}"))
+        };
+        let (pattern, months, first) = (data("pattern"), data("months"), data("first-day"));
+        let months: Vec<&str> = months.split('|').collect();
+        let long = |m: usize, d: u32| {
+            let day = if d == 1 && !first.is_empty() {
+                first.clone()
+            } else {
+                d.to_string()
+            };
+            pattern
+                .replace("{d}", &day)
+                .replace("{month}", months.get(m - 1).copied().unwrap_or(""))
+                .replace("{m}", &m.to_string())
+                .replace("{y}", "2026")
+        };
+        assert_eq!(long(3, 1), march_first, "{url}");
+        assert_eq!(long(10, 13), october_13, "{url}");
+    }
+}
