@@ -249,6 +249,9 @@ pub enum DateFormat {
     Short,
     /// Long date plus time and zone.
     DateTime,
+    /// As `DateTime`, but the long date alone at local midnight: a release dated by day only
+    /// (read as 00:00 in its zone) must not claim it went out at "00:00 CET".
+    Timed,
     /// `2010-12-13`.
     Iso,
 }
@@ -260,6 +263,7 @@ impl DateFormat {
             "long" => DateFormat::Long,
             "short" => DateFormat::Short,
             "datetime" => DateFormat::DateTime,
+            "timed" => DateFormat::Timed,
             "iso" => DateFormat::Iso,
             _ => return None,
         })
@@ -282,6 +286,18 @@ pub fn parse_view_date(text: &str) -> Option<Zoned> {
     date.to_zoned(TimeZone::UTC).ok()
 }
 
+/// The same instant read in `tz`, so the time can be labelled with the zone's abbreviation
+/// ("CEST" rather than "UTC+02:00") -- but only when the zone agrees with the offset the time
+/// carries: a time written as `07:30+09:00` on a Stockholm item stays 07:30 (UTC+09:00), the
+/// clock reading its author chose, rather than becoming 00:30 CEST.
+pub fn in_zone(zoned: Zoned, tz: TimeZone) -> Zoned {
+    if tz.to_offset(zoned.timestamp()) == zoned.offset() {
+        zoned.with_time_zone(tz)
+    } else {
+        zoned
+    }
+}
+
 /// Parses `Z`, `+09:00` or `-05:30` into an offset.
 fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
     if text.eq_ignore_ascii_case("z") {
@@ -297,25 +313,66 @@ fn parse_offset(text: &str) -> Option<jiff::tz::Offset> {
     jiff::tz::Offset::from_seconds(seconds).ok()
 }
 
+/// How a language writes a long date: a pattern with `{d}`, `{m}` (month number), `{month}`
+/// (month name) and `{y}`. One description serves both the pages (via [`format`]) and the
+/// search page's script, so search results read "13 October 2026" as the pages do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LongStyle {
+    /// E.g. `{d} {month} {y}`, `{y}년 {m}월 {d}일`.
+    pub pattern: &'static str,
+    /// Month names, January first; empty where the pattern uses numbers.
+    pub months: &'static [&'static str],
+    /// How the first day of a month is written where it is not "1" (French "1er").
+    pub first_day: Option<&'static str>,
+}
+
+/// The long-date style of a language (`fr-CA` reads as `fr`); English's for unknown ones.
+pub fn long_style(lang: &str) -> LongStyle {
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    let named = |months: &'static [&'static str], first_day| LongStyle {
+        pattern: "{d} {month} {y}",
+        months,
+        first_day,
+    };
+    let numeric = |pattern| LongStyle {
+        pattern,
+        months: &[],
+        first_day: None,
+    };
+    match base {
+        "fr" => named(&MONTHS_FR, Some("1er")),
+        "sv" => named(&MONTHS_SV, None),
+        "ko" => numeric("{y}년 {m}월 {d}일"),
+        "ja" | "zh" => numeric("{y}年{m}月{d}日"),
+        _ => named(&MONTHS_EN, None),
+    }
+}
+
+/// A long date in a language's style: "13 December 2010", "1er mars 2024", "2010년 12월 13일".
+fn long_date(y: i16, m: i8, d: i8, lang: &str) -> String {
+    let style = long_style(lang);
+    let day = match style.first_day {
+        Some(first) if d == 1 => first.to_string(),
+        _ => d.to_string(),
+    };
+    let month = style
+        .months
+        .get(m as usize - 1)
+        .copied()
+        .unwrap_or_default();
+    style
+        .pattern
+        .replace("{d}", &day)
+        .replace("{month}", month)
+        .replace("{m}", &m.to_string())
+        .replace("{y}", &y.to_string())
+}
+
 /// Formats a zoned time for a language.
 pub fn format(z: &Zoned, fmt: DateFormat, lang: &str) -> String {
-    let (y, m, d) = (z.year(), z.month() as usize, z.day());
+    let (y, m, d) = (z.year(), z.month(), z.day());
     let base = lang.split(['-', '_']).next().unwrap_or(lang);
-    let long = match base {
-        "fr" => format!(
-            "{} {} {y}",
-            if d == 1 {
-                "1er".to_string()
-            } else {
-                d.to_string()
-            },
-            MONTHS_FR[m - 1]
-        ),
-        "sv" => format!("{d} {} {y}", MONTHS_SV[m - 1]),
-        "ko" => format!("{y}년 {m}월 {d}일"),
-        "ja" | "zh" => format!("{y}年{m}月{d}日"),
-        _ => format!("{d} {} {y}", MONTHS_EN[m - 1]),
-    };
+    let long = long_date(y, m, d, lang);
     match fmt {
         DateFormat::Long => long,
         DateFormat::Iso => format!("{y:04}-{m:02}-{d:02}"),
@@ -326,7 +383,8 @@ pub fn format(z: &Zoned, fmt: DateFormat, lang: &str) -> String {
             "en" => format!("{d:02}/{m:02}/{y}"),
             _ => format!("{d:02}/{m:02}/{y}"),
         },
-        DateFormat::DateTime => {
+        DateFormat::Timed if (z.hour(), z.minute(), z.second()) == (0, 0, 0) => long,
+        DateFormat::DateTime | DateFormat::Timed => {
             let time = format!("{:02}:{:02}", z.hour(), z.minute());
             let zone = zone_label(z);
             match base {
@@ -430,6 +488,60 @@ mod tests {
         assert_eq!(format(&z, DateFormat::Long, "ko"), "2010년 12월 13일");
         assert_eq!(format(&z, DateFormat::Long, "sv"), "13 december 2010");
         assert_eq!(format(&z, DateFormat::Long, "ja"), "2010年12月13日");
+    }
+
+    #[test]
+    fn times_carry_the_zone_abbreviation_where_there_is_one() {
+        let at = |text: &str, zone: &str, fmt: DateFormat, lang: &str| {
+            let z = in_zone(parse_view_date(text).unwrap(), time_zone(zone).unwrap());
+            format(&z, fmt, lang)
+        };
+        let dt = DateFormat::DateTime;
+        let summer = "2026-10-13T07:30:00+02:00";
+        assert_eq!(
+            at(summer, "Europe/Stockholm", dt, "en"),
+            "13 October 2026, 07:30 CEST"
+        );
+        assert_eq!(
+            at("2026-12-01T07:30:00+01:00", "Europe/Stockholm", dt, "sv"),
+            "1 december 2026 kl. 07:30 (CET)"
+        );
+        assert_eq!(
+            at("2026-10-13T07:30:00+09:00", "Asia/Seoul", dt, "ko"),
+            "2026년 10월 13일 07:30 (KST)"
+        );
+        assert_eq!(
+            at("2026-10-13T07:30:00+09:00", "Asia/Tokyo", dt, "ja"),
+            "2026年10月13日 07:30（JST）"
+        );
+        assert_eq!(
+            at("2026-10-13T07:30:00-04:00", "America/New_York", dt, "en"),
+            "13 October 2026, 07:30 EDT"
+        );
+        assert_eq!(
+            at("2026-10-13T07:30:00+01:00", "Europe/London", dt, "en"),
+            "13 October 2026, 07:30 BST"
+        );
+        // No well-known abbreviation ("+04" in the database): the offset.
+        assert_eq!(
+            at("2026-10-13T07:30:00+04:00", "Asia/Dubai", dt, "en"),
+            "13 October 2026, 07:30 UTC+04:00"
+        );
+        // A zone that disagrees with the written offset does not move the clock reading.
+        assert_eq!(
+            at(summer, "Asia/Seoul", dt, "en"),
+            "13 October 2026, 07:30 UTC+02:00"
+        );
+        // `timed` drops the time of a date written without one (local midnight).
+        let timed = DateFormat::Timed;
+        assert_eq!(
+            at(summer, "Europe/Stockholm", timed, "fr"),
+            "13 octobre 2026 à 07:30 (CEST)"
+        );
+        assert_eq!(
+            at("2026-10-13T00:00:00+02:00", "Europe/Stockholm", timed, "en"),
+            "13 October 2026"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The theme: templates (built-in default ← site's theme folder ← site's `templates/`, file by
 //! file), i18n strings per language, static files; and the Tera instances with pressroom's
-//! functions and filters (`trans`, `date`, `get_url`).
+//! functions and filters (`trans`, `date`, `date_style`, `get_url`).
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -297,6 +297,12 @@ fn parse_templates(
 fn register_common(base: &mut Tera, config: &Config) {
     super::guard::register(base);
     base.register_filter("date", date_filter);
+    // How a language writes a long date, for scripts that format dates in the browser (the
+    // search page's results), so they match the pages.
+    base.register_function("date_style", |args: &HashMap<String, Value>| {
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
+        tera::to_value(crate::dates::long_style(lang)).map_err(tera::Error::from)
+    });
     let base_path = config.base_path.clone();
     base.register_function("get_url", move |args: &HashMap<String, Value>| {
         let path = args
@@ -458,7 +464,7 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
     let format_name = args.get("format").and_then(Value::as_str).unwrap_or("long");
     let format = crate::dates::DateFormat::parse(format_name).ok_or_else(|| {
         tera::Error::msg(format!(
-            "date format `{format_name}` is not one of long, short, datetime, iso"
+            "date format `{format_name}` is not one of long, short, datetime, timed, iso"
         ))
     })?;
     let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
@@ -469,7 +475,7 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
         .and_then(Value::as_str)
         .and_then(|n| crate::dates::time_zone(n).ok())
     {
-        zoned = zoned.with_time_zone(tz);
+        zoned = crate::dates::in_zone(zoned, tz);
     }
     Ok(Value::String(crate::dates::format(&zoned, format, lang)))
 }

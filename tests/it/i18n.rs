@@ -48,11 +48,12 @@ fn dates_are_written_the_way_each_language_writes_them() {
     let t = site();
     let b = t.build_ok();
     for (url, expected) in [
-        ("/press/plant/", "13 December 2010"),
-        ("/fr/press/plant/", "13 décembre 2010"),
-        ("/ko/press/plant/", "2010년 12월 13일"),
-        ("/sv/press/plant/", "13 december 2010"),
-        ("/ja/press/plant/", "2010年12月13日"),
+        // A release is timed to the minute (issue 21), in each language's style.
+        ("/press/plant/", "13 December 2010, 10:00 UTC"),
+        ("/fr/press/plant/", "13 décembre 2010 à 10:00 (UTC)"),
+        ("/ko/press/plant/", "2010년 12월 13일 10:00 (UTC)"),
+        ("/sv/press/plant/", "13 december 2010 kl. 10:00 (UTC)"),
+        ("/ja/press/plant/", "2010年12月13日 10:00（UTC）"),
     ] {
         let times = texts(&b.html(url), "time");
         assert!(times.iter().any(|t| t == expected), "{url}: {times:?}");
@@ -179,4 +180,43 @@ fn a_missing_translation_falls_back_to_the_original_only_when_asked_and_says_so(
     let ledger = std::fs::read_to_string(t.root().join("published.lock")).unwrap();
     assert!(ledger.contains("/blog/only-english/"), "{ledger}");
     assert!(!ledger.contains("/fr/blog/only-english/"), "{ledger}");
+}
+
+/// Issue 21: search results' dates are written as the pages write them ("13 October 2026",
+/// not the browser's US-style "October 13, 2026"): each search page gives its script the
+/// language's long-date pattern. The test fills the pattern as search.js does.
+#[test]
+fn the_search_page_gives_its_script_the_language_date_style() {
+    let t = site();
+    let b = t.build_ok();
+    for (url, march_first, october_13) in [
+        ("/search/", "1 March 2026", "13 October 2026"),
+        ("/fr/search/", "1er mars 2026", "13 octobre 2026"),
+        ("/ko/search/", "2026년 3월 1일", "2026년 10월 13일"),
+        ("/sv/search/", "1 mars 2026", "13 oktober 2026"),
+        ("/ja/search/", "2026年3月1日", "2026年10月13日"),
+    ] {
+        let html = b.html(url);
+        let data = |name: &str| {
+            attrs(&html, "#search", &format!("data-date-{name}"))
+                .pop()
+                .unwrap_or_else(|| panic!("{url}: no data-date-{name}"))
+        };
+        let (pattern, months, first) = (data("pattern"), data("months"), data("first-day"));
+        let months: Vec<&str> = months.split('|').collect();
+        let long = |m: usize, d: u32| {
+            let day = if d == 1 && !first.is_empty() {
+                first.clone()
+            } else {
+                d.to_string()
+            };
+            pattern
+                .replace("{d}", &day)
+                .replace("{month}", months.get(m - 1).copied().unwrap_or(""))
+                .replace("{m}", &m.to_string())
+                .replace("{y}", "2026")
+        };
+        assert_eq!(long(3, 1), march_first, "{url}");
+        assert_eq!(long(10, 13), october_13, "{url}");
+    }
 }

@@ -323,3 +323,126 @@ fn a_release_carries_its_language_boilerplate_once_and_the_footer_does_not_repea
         assert_eq!(count_with(&html, ".footer-boilerplate", about), 1, "{page}");
     }
 }
+
+/// Issue 21: a release shows its publication time to the minute, and releases and statements
+/// label it with the zone's abbreviation (CEST, KST, JST) where the zone has one, in the
+/// page's language; the `datetime` attribute stays RFC 3339.
+#[test]
+fn releases_and_statements_show_the_time_with_the_zone_abbreviation() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Times\"\nbase_url = \"{BASE_URL}\"\ntimezone = \"Europe/Stockholm\"\n\
+             [languages.ko]\ntitle = \"타임스\"\n[languages.ja]\ntitle = \"タイムズ\"\n"
+        ),
+    )
+    .file("content/_index.ko.md", "+++\ntitle = \"타임스\"\n+++\n")
+    .file("content/_index.ja.md", "+++\ntitle = \"タイムズ\"\n+++\n");
+    for (suffix, title) in [("", "Press"), (".ko", "보도자료"), (".ja", "プレス")] {
+        site.file(
+            &format!("content/press/_index{suffix}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"release\"\n+++\n"),
+        )
+        .file(
+            &format!("content/statements/_index{suffix}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"statement\"\n+++\n"),
+        );
+    }
+    let item = |path: &str, date: &str, tz: &str| {
+        let tz = if tz.is_empty() {
+            String::new()
+        } else {
+            format!("timezone = \"{tz}\"\n")
+        };
+        site.file(
+            path,
+            &format!("+++\ntitle = \"Item\"\ndate = \"{date}\"\n{tz}+++\nText.\n"),
+        );
+    };
+    item("content/press/timed.md", "2026-10-13T07:30:00", "");
+    item("content/press/winter.md", "2026-12-01T07:30:00", "");
+    item("content/press/day-only.md", "2026-10-13", "");
+    item(
+        "content/press/elsewhere.md",
+        "2026-10-13T07:30:00+09:00",
+        "",
+    );
+    item("content/press/gulf.md", "2026-10-13T07:30:00", "Asia/Dubai");
+    item(
+        "content/press/seoul.ko.md",
+        "2026-10-13T07:30:00",
+        "Asia/Seoul",
+    );
+    item(
+        "content/statements/seoul.md",
+        "2026-10-13T09:15:00",
+        "Asia/Seoul",
+    );
+    item(
+        "content/statements/tokyo.ja.md",
+        "2026-10-13T09:15:00",
+        "Asia/Tokyo",
+    );
+    site.build_ok();
+
+    let published = |url: &str| {
+        let html = site.html(url);
+        let shown = texts(&html, ".dates .published time");
+        let machine = attrs(&html, ".dates .published time", "datetime");
+        assert_eq!(shown.len(), 1, "{url}: {shown:?}");
+        (shown[0].clone(), machine[0].clone())
+    };
+    let cases = [
+        (
+            "/press/timed/",
+            "13 October 2026, 07:30 CEST",
+            "2026-10-13T07:30:00+02:00",
+        ),
+        (
+            "/press/winter/",
+            "1 December 2026, 07:30 CET",
+            "2026-12-01T07:30:00+01:00",
+        ),
+        // A release dated by day only does not claim it went out at midnight.
+        (
+            "/press/day-only/",
+            "13 October 2026",
+            "2026-10-13T00:00:00+02:00",
+        ),
+        // Written with another zone's offset: the same instant, shown in the item's zone.
+        (
+            "/press/elsewhere/",
+            "13 October 2026, 00:30 CEST",
+            "2026-10-13T00:30:00+02:00",
+        ),
+        // A zone without a well-known abbreviation shows its offset.
+        (
+            "/press/gulf/",
+            "13 October 2026, 07:30 UTC+04:00",
+            "2026-10-13T07:30:00+04:00",
+        ),
+        (
+            "/ko/press/seoul/",
+            "2026년 10월 13일 07:30 (KST)",
+            "2026-10-13T07:30:00+09:00",
+        ),
+        (
+            "/statements/seoul/",
+            "13 October 2026, 09:15 KST",
+            "2026-10-13T09:15:00+09:00",
+        ),
+        (
+            "/ja/statements/tokyo/",
+            "2026年10月13日 09:15（JST）",
+            "2026-10-13T09:15:00+09:00",
+        ),
+    ];
+    for (url, shown, machine) in cases {
+        assert_eq!(
+            published(url),
+            (shown.to_string(), machine.to_string()),
+            "{url}"
+        );
+    }
+}

@@ -251,10 +251,22 @@
     });
   }
 
-  var dateFormat = null;
-  try {
-    dateFormat = new Intl.DateTimeFormat(pageLang, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-  } catch (e) { dateFormat = null; }
+  // Dates are written as the pages write them ("13 October 2026", "1er mars 2024",
+  // "2026년 10월 13일"): the page gives the language's pattern (data-date-*); without one
+  // (an older custom template) the ISO date stays.
+  var datePattern = str('date-pattern');
+  var dateMonths = str('date-months').split('|');
+  var dateFirstDay = str('date-first-day');
+  function longDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!datePattern || !parts) return iso;
+    var y = +parts[1], m = +parts[2], d = +parts[3];
+    return datePattern
+      .replace('{d}', d === 1 && dateFirstDay ? dateFirstDay : String(d))
+      .replace('{month}', dateMonths[m - 1] || String(m))
+      .replace('{m}', String(m))
+      .replace('{y}', String(y));
+  }
 
   function languageName(code) {
     for (var i = 0; i < meta.languages.length; i++) {
@@ -283,11 +295,8 @@
     m.appendChild(el('span', 'search-kind', str('kind-' + r.kind) || r.kind));
     if (r.date) {
       m.appendChild(document.createTextNode(' · '));
-      var t = el('time', '', r.date);
+      var t = el('time', '', longDate(r.date));
       t.dateTime = r.date;
-      if (dateFormat) {
-        try { t.textContent = dateFormat.format(new Date(r.date + 'T00:00:00Z')); } catch (e) { /* keep ISO */ }
-      }
       m.appendChild(t);
     }
     m.appendChild(document.createTextNode(' · '));
