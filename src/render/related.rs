@@ -10,6 +10,7 @@
 
 use crate::model::{ItemId, Site, Surface};
 use crate::slug::slugify;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How many related items a page shows.
@@ -63,56 +64,57 @@ fn keys_of(site: &Site, id: ItemId) -> Vec<(Key, String)> {
 
 /// The related items of every item, by item id (empty for items without a page).
 pub fn related(site: &Site) -> Vec<Vec<ItemId>> {
-    let keys: Vec<Vec<(Key, String)>> = (0..site.items.len()).map(|id| keys_of(site, id)).collect();
+    let keys: Vec<Vec<(Key, String)>> = (0..site.items.len())
+        .into_par_iter()
+        .map(|id| keys_of(site, id))
+        .collect();
     // Candidates by (language, key), newest first.
-    let mut offered: HashMap<(&str, Key, &str), Vec<ItemId>> = HashMap::new();
+    let mut offered: HashMap<(&str, Key, &str), Vec<u32>> = HashMap::new();
     let mut candidates: Vec<ItemId> = (0..site.items.len())
         .filter(|&id| site.items[id].appears_in(Surface::Related))
         .collect();
     site.sort_newest_first(&mut candidates);
-    for &id in &candidates {
+    // Each candidate's place in that order: the tie-break (newest first).
+    let mut rank = vec![u32::MAX; site.items.len()];
+    for (r, &id) in candidates.iter().enumerate() {
+        rank[id] = r as u32;
         let lang = site.items[id].lang.as_str();
         for (key, value) in &keys[id] {
             let list = offered.entry((lang, *key, value.as_str())).or_default();
             if list.len() < PER_KEY {
-                list.push(id);
+                list.push(id as u32);
             }
         }
     }
-    let rank: HashMap<ItemId, usize> = candidates
-        .iter()
-        .enumerate()
-        .map(|(r, &id)| (id, r))
-        .collect();
     (0..site.items.len())
-        .map(|id| {
-            if !site.items[id].appears_in(Surface::Page) {
-                return Vec::new();
-            }
-            let lang = site.items[id].lang.as_str();
-            let mut scores: HashMap<ItemId, u32> = HashMap::new();
-            for (key, value) in &keys[id] {
-                for &other in offered
-                    .get(&(lang, *key, value.as_str()))
-                    .into_iter()
-                    .flatten()
-                {
-                    if other != id {
-                        *scores.entry(other).or_default() += key.weight();
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; site.items.len()], Vec::new()),
+            |(scores, touched), id| {
+                if !site.items[id].appears_in(Surface::Page) {
+                    return Vec::new();
+                }
+                let lang = site.items[id].lang.as_str();
+                for (key, value) in &keys[id] {
+                    let offers = offered.get(&(lang, *key, value.as_str()));
+                    for &other in offers.into_iter().flatten() {
+                        let other = other as usize;
+                        if other != id {
+                            if scores[other] == 0 {
+                                touched.push(other);
+                            }
+                            scores[other] += key.weight();
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(u32, usize, ItemId)> = scores
-                .into_iter()
-                .map(|(other, score)| (score, rank[&other], other))
-                .collect();
-            // Highest score first; then newest (lowest rank: candidates are newest first).
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            ranked
-                .into_iter()
-                .take(LIMIT)
-                .map(|(_, _, other)| other)
-                .collect()
-        })
+                let mut ranked: Vec<(u32, u32, ItemId)> = touched
+                    .drain(..)
+                    .map(|other| (std::mem::take(&mut scores[other]), rank[other], other))
+                    .collect();
+                // Highest score first; then newest (candidates are numbered newest first).
+                ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                ranked.into_iter().take(LIMIT).map(|(_, _, other)| other).collect()
+            },
+        )
         .collect()
 }
