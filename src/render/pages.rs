@@ -245,7 +245,14 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                 let page = item_page(ctx.site, ctx.config, id);
                 let translations = page.translations.iter().map(views::to_value).collect();
                 let mut page = views::to_value(&page);
-                page["related"] = Value::Array(ctx.summaries_of(related));
+                page["related"] = Value::Array(
+                    related
+                        .iter()
+                        .map(|&other| {
+                            views::to_value(&views::related_item(ctx.site, ctx.config, other))
+                        })
+                        .collect(),
+                );
                 (
                     vec![
                         ("page", page),

@@ -113,7 +113,11 @@ pub fn related(site: &Site) -> Vec<Vec<ItemId>> {
                     .collect();
                 // Highest score first; then newest (candidates are numbered newest first).
                 ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                ranked.into_iter().take(LIMIT).map(|(_, _, other)| other).collect()
+                ranked
+                    .into_iter()
+                    .take(LIMIT)
+                    .map(|(_, _, other)| other)
+                    .collect()
             },
         )
         .collect()

@@ -637,3 +637,27 @@ pub struct NavSection<'a> {
     /// URL.
     pub url: String,
 }
+
+/// A related item as an item page lists it: what a link to it needs, and a preview's badges.
+#[derive(Serialize)]
+pub struct RelatedItem<'a> {
+    title: &'a str,
+    url: String,
+    date: Option<String>,
+    draft: bool,
+    embargo: Option<String>,
+    standby: bool,
+}
+
+/// A related item of an item page.
+pub fn related_item<'a>(site: &'a Site, config: &Config, id: ItemId) -> RelatedItem<'a> {
+    let item = &site.items[id];
+    RelatedItem {
+        title: &item.title,
+        url: config.url(&item.path),
+        date: item.date.map(|d| rfc3339(d, &item.tz)),
+        draft: item.preview.draft,
+        embargo: item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
+        standby: item.preview.standby,
+    }
+}
