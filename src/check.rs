@@ -125,24 +125,166 @@ fn link_offset(item: &Item, href: &str) -> Option<usize> {
     })
 }
 
-/// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
-fn link_problem(
-    (href, page): (&str, &str),
-    (file, fragment): (&str, Option<String>),
-    exists: bool,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
-    if !exists {
-        return Some(format!(
-            "broken link `{href}` on `{page}`: no such page or file"
-        ));
+/// `name` values of `<a>` tags: browsers scroll to `<a name="x">` for `#x` as to an `id`. Any
+/// case, any quoting; other elements' `name` (`<meta name="robots">`) is not an anchor.
+fn a_names(html: &str) -> Vec<&str> {
+    let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<a") {
+        let start = from + i + 2;
+        from = start;
+        if !lower[start..].starts_with(|c: char| c.is_ascii_whitespace()) {
+            continue; // `<abbr>`, `<aside>`, `<a>`
+        }
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        out.extend(
+            attributes(&html[start..end])
+                .filter(|(name, _)| name.eq_ignore_ascii_case("name"))
+                .map(|(_, value)| value),
+        );
+        from = end;
     }
-    let f = fragment.filter(|f| !f.is_empty())?;
-    match ids.get(file) {
-        Some(set) if !set.contains(&f) => Some(format!(
-            "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`"
-        )),
-        _ => None,
+    out
+}
+
+/// The `name=value` pairs of the inside of a start tag (after its element name), with the
+/// value double-, single- or unquoted.
+fn attributes(mut tag: &str) -> impl Iterator<Item = (&str, &str)> {
+    std::iter::from_fn(move || {
+        tag = tag.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if tag.is_empty() {
+            return None;
+        }
+        let name_end = tag
+            .find(|c: char| c.is_ascii_whitespace() || c == '=')
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        let rest = tag[name_end..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            tag = rest;
+            return Some((name, ""));
+        };
+        let rest = rest.trim_start();
+        let (value, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => match rest[1..].find(q) {
+                Some(e) => (&rest[1..1 + e], &rest[2 + e..]),
+                None => (&rest[1..], ""),
+            },
+            _ => {
+                let e = rest
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .unwrap_or(rest.len());
+                (&rest[..e], &rest[e..])
+            }
+        };
+        tag = after;
+        Some((name, value))
+    })
+}
+
+/// The target of a redirect page (`<meta http-equiv="refresh" content="0; url=…">`, which
+/// alias pages and the `/` → `/LANG/` page carry), as written.
+fn refresh_target(html: &str) -> Option<&str> {
+    let lower = html.to_ascii_lowercase();
+    let at = lower.find("http-equiv=\"refresh\"")?;
+    let tag_start = lower[..at].rfind('<')?;
+    let tag_end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
+    let content = attributes(&html[tag_start + 1..tag_end])
+        .find(|(name, _)| name.eq_ignore_ascii_case("content"))?
+        .1;
+    let url_at = content.to_ascii_lowercase().find("url=")?;
+    Some(content[url_at + 4..].trim())
+}
+
+/// What `check` knows of the finished site to resolve a link: the files, the anchors of each
+/// HTML page (`id`s and `<a name>`s) and where each redirect page leads.
+struct Targets<'a> {
+    files: HashSet<&'a str>,
+    extra: &'a HashSet<String>,
+    anchors: HashMap<&'a str, HashSet<String>>,
+    /// Redirect page → the output file it sends the reader to.
+    redirects: HashMap<&'a str, String>,
+}
+
+impl<'a> Targets<'a> {
+    fn of(outputs: &'a [Output], extra: &'a HashSet<String>, config: &Config) -> Self {
+        let mut anchors = HashMap::new();
+        let mut redirects = HashMap::new();
+        for o in outputs.iter().filter(|o| o.path.ends_with(".html")) {
+            let html = String::from_utf8_lossy(&o.bytes);
+            let names = attr_values(&html, "id").into_iter().chain(a_names(&html));
+            anchors.insert(o.path.as_str(), names.map(str::to_string).collect());
+            if let Some((to, _)) = refresh_target(&html).and_then(|u| target_of(u, &o.path, config))
+            {
+                redirects.insert(o.path.as_str(), to);
+            }
+        }
+        Targets {
+            files: outputs.iter().map(|o| o.path.as_str()).collect(),
+            extra,
+            anchors,
+            redirects,
+        }
+    }
+
+    /// The file a link to `file` reaches, if any: the file itself, or the folder's
+    /// `index.html` for a folder link without its trailing slash (`/press/launch`), which
+    /// `serve` and web servers redirect to `/press/launch/`.
+    fn existing(&self, file: &str) -> Option<String> {
+        let exists = |f: &str| self.files.contains(f) || self.extra.contains(f);
+        if exists(file) {
+            return Some(file.to_string());
+        }
+        let index = format!("{}/index.html", file.trim_end_matches('/'));
+        exists(&index).then_some(index)
+    }
+
+    /// The page a `#fragment` link to `file` lands on: redirect pages followed (their script
+    /// carries the fragment over to the target), at most a few hops, never in a loop.
+    fn landing(&self, file: String) -> (String, bool) {
+        let mut page = file;
+        let mut redirected = false;
+        for _ in 0..8 {
+            match self
+                .redirects
+                .get(page.as_str())
+                .and_then(|t| self.existing(t))
+            {
+                Some(next) if next != page => {
+                    page = next;
+                    redirected = true;
+                }
+                _ => break,
+            }
+        }
+        (page, redirected)
+    }
+
+    /// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
+    fn problem(
+        &self,
+        (href, page): (&str, &str),
+        (file, fragment): (&str, Option<String>),
+    ) -> Option<String> {
+        let Some(file) = self.existing(file) else {
+            return Some(format!(
+                "broken link `{href}` on `{page}`: no such page or file"
+            ));
+        };
+        let f = fragment.filter(|f| !f.is_empty())?;
+        let (file, redirected) = self.landing(file);
+        let via = if redirected {
+            " (the link redirects there)"
+        } else {
+            ""
+        };
+        match self.anchors.get(file.as_str()) {
+            Some(set) if !set.contains(&f) => Some(format!(
+                "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`{via}"
+            )),
+            _ => None,
+        }
     }
 }
 
@@ -154,20 +296,7 @@ fn links(
     diags: &mut Vec<Diagnostic>,
 ) {
     let owner: HashMap<String, &Item> = site.items.iter().map(|i| (i.path.file(), i)).collect();
-    let ids: HashMap<&str, HashSet<String>> = outputs
-        .iter()
-        .filter(|o| o.path.ends_with(".html"))
-        .map(|o| {
-            (
-                o.path.as_str(),
-                attr_values(&String::from_utf8_lossy(&o.bytes), "id")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })
-        .collect();
-    let files: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let targets = Targets::of(outputs, extra, config);
     for o in outputs {
         let is_html = o.path.ends_with(".html");
         if !is_html && !o.path.ends_with(".xml") {
@@ -185,8 +314,7 @@ fn links(
             if !is_html && !href.starts_with(&config.base_url) {
                 continue;
             }
-            let exists = files.contains(file.as_str()) || extra.contains(&file);
-            let problem = link_problem((href, &o.path), (&file, fragment), exists, &ids);
+            let problem = targets.problem((href, &o.path), (&file, fragment));
             if let Some(message) = problem {
                 if !reported.insert(message.clone()) {
                     continue;
@@ -395,6 +523,24 @@ mod tests {
             Some(("/ko/press/부/index.html".into(), None))
         );
         assert_eq!(t("mailto:x@y"), None);
+    }
+
+    #[test]
+    fn only_a_elements_names_are_anchors() {
+        let html = "<a name=\"one\"></a><A\nclass=x NAME='two'>t</A><abbr name=\"no\"></abbr>\
+            <meta name=\"robots\"><a href=\"/x/\" name=three hidden><a>";
+        assert_eq!(a_names(html), ["one", "two", "three"]);
+    }
+
+    #[test]
+    fn a_redirect_page_names_its_target() {
+        let page = "<head><link rel=\"canonical\" href=\"https://n.example/a/\">\n\
+            <meta http-equiv=\"refresh\" content=\"0; url=https://n.example/a/\"></head>";
+        assert_eq!(refresh_target(page), Some("https://n.example/a/"));
+        assert_eq!(
+            refresh_target("<meta name=\"robots\" content=\"url=x\">"),
+            None
+        );
     }
 
     #[test]
