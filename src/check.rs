@@ -104,25 +104,57 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
     Some((file, fragment))
 }
 
-/// Where `item`'s file writes the link that reads `href` in the HTML: where the Markdown stage
-/// found it (exact, also when a pre-Markdown transform moved it), else the first place the
-/// file names its path (links that templates write from front-matter values).
-fn link_offset(item: &Item, href: &str) -> Option<usize> {
+/// Where `item`'s file writes the `nth` (from 0) link that reads `href` in the HTML: where the
+/// Markdown stage found it (exact, also when a pre-Markdown transform moved it; the last one
+/// when the page repeats the link more often than the body writes it, as a template may);
+/// else the nth place the file writes the whole URL (a link written as HTML); else the first
+/// place the file names its path (links that templates write from front-matter values).
+fn link_offset(item: &Item, href: &str, nth: usize) -> Option<usize> {
     let wanted = decode(href);
-    let recorded = item
+    let recorded: Vec<usize> = item
         .rendered
         .links
         .iter()
-        .find(|l| l.at.is_some() && decode(&l.url) == wanted)
-        .and_then(|l| l.at);
-    recorded.or_else(|| {
-        let needle = href
-            .split('#')
-            .next()
-            .filter(|p| !p.is_empty())
-            .unwrap_or(href);
-        item.text.find(needle)
-    })
+        .filter(|l| decode(&l.url) == wanted)
+        .filter_map(|l| l.at)
+        .collect();
+    recorded
+        .get(nth)
+        .or(recorded.last())
+        .copied()
+        .or_else(|| {
+            let written = [href.to_string(), wanted.clone()];
+            let places: Vec<usize> = written
+                .iter()
+                .find_map(|w| Some(whole_url_places(&item.text, w)).filter(|p| !p.is_empty()))
+                .unwrap_or_default();
+            places.get(nth).or(places.last()).copied()
+        })
+        .or_else(|| {
+            let needle = href
+                .split('#')
+                .next()
+                .filter(|p| !p.is_empty())
+                .unwrap_or(href);
+            item.text.find(needle)
+        })
+}
+
+/// Where `text` writes `url` as a whole URL (in quotes, parentheses, `<…>` or between spaces),
+/// so that `/a/` is not found inside an earlier `/a/b/`.
+fn whole_url_places(text: &str, url: &str) -> Vec<usize> {
+    if url.is_empty() {
+        return Vec::new();
+    }
+    let opens = |c: char| matches!(c, '"' | '\'' | '(' | '<' | '=') || c.is_whitespace();
+    let closes = |c: char| matches!(c, '"' | '\'' | ')' | '>') || c.is_whitespace();
+    text.match_indices(url)
+        .filter(|(at, _)| {
+            text[..*at].chars().next_back().is_some_and(opens)
+                && text[at + url.len()..].chars().next().is_none_or(closes)
+        })
+        .map(|(at, _)| at)
+        .collect()
 }
 
 /// `name` values of `<a>` tags: browsers scroll to `<a name="x">` for `#x` as to an `id`. Any
@@ -304,10 +336,15 @@ fn links(
         }
         let text = String::from_utf8_lossy(&o.bytes);
         let mut reported = HashSet::new();
+        // How often each href came before: the nth occurrence is reported at the nth place
+        // the body writes it.
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
         for href in attr_values(&text, "href")
             .into_iter()
             .chain(attr_values(&text, "src"))
         {
+            let nth = earlier.entry(href).or_default();
+            let nth = std::mem::replace(nth, *nth + 1);
             let Some((file, fragment)) = target_of(href, &o.path, config) else {
                 continue;
             };
@@ -316,9 +353,6 @@ fn links(
             }
             let problem = targets.problem((href, &o.path), (&file, fragment));
             if let Some(message) = problem {
-                if !reported.insert(message.clone()) {
-                    continue;
-                }
                 let path = owner
                     .get(&o.path)
                     .map(|i| i.src.rel.clone())
@@ -326,10 +360,13 @@ fn links(
                 let (line, col) = owner
                     .get(&o.path)
                     .and_then(|i| {
-                        link_offset(i, href)
+                        link_offset(i, href, nth)
                             .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
                     })
                     .unwrap_or((1, 1));
+                if !reported.insert((message.clone(), line, col)) {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::error(path, line, col, message)
                         .with_help("fix the link, or add the page or anchor it points to"),
@@ -541,6 +578,14 @@ mod tests {
             refresh_target("<meta name=\"robots\" content=\"url=x\">"),
             None
         );
+    }
+
+    #[test]
+    fn a_url_is_found_only_whole() {
+        let text = "<a href=\"/a/b/\">x</a> [y](/a/) <a href='/a/'>";
+        assert_eq!(whole_url_places(text, "/a/"), [26, 40]);
+        assert_eq!(whole_url_places(text, "/a/b/"), [9]);
+        assert!(whole_url_places(text, "/a/b").is_empty());
     }
 
     #[test]

@@ -329,3 +329,45 @@ fn fragments_are_followed_through_alias_redirects() {
         "{errors:?}"
     );
 }
+
+/// The same broken link written twice is two findings, each at the line that writes it (not
+/// both, or only one, at the first).
+#[test]
+fn a_repeated_broken_link_is_reported_at_each_line_that_writes_it() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nOnce [gone](/blog/nope/).\n\nFine [b](/blog/b/).\n\nTwice [gone](/blog/nope/), and [deeper](/blog/nope/x/).\n");
+    let errors = json_errors(&t);
+    let lines: Vec<u64> = errors
+        .iter()
+        .filter(|(p, _, m)| p == rel && m.contains("`/blog/nope/`"))
+        .map(|(_, l, _)| *l)
+        .collect();
+    assert_eq!(lines, [6, 10], "{errors:?}");
+    assert_eq!(
+        errors_naming(&errors, "/blog/nope/x/").len(),
+        1,
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}
+
+/// A link written as HTML in the Markdown is reported where it is written, not where an
+/// earlier, longer URL starting with the same text is.
+#[test]
+fn an_html_link_is_reported_at_its_own_line_not_at_a_longer_url_s() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nFirst <a href=\"/blog/nope/x/\">x</a>.\n\nThen <a href=\"/blog/nope/\">y</a> and <a href='/blog/nope/'>z</a>.\n");
+    let errors = json_errors(&t);
+    let at = |href: &str| -> Vec<u64> {
+        let quoted = format!("`{href}`");
+        errors
+            .iter()
+            .filter(|(p, _, m)| p == rel && m.contains(&quoted))
+            .map(|(_, l, _)| *l)
+            .collect()
+    };
+    assert_eq!(at("/blog/nope/x/"), [6], "{errors:?}");
+    assert_eq!(at("/blog/nope/"), [8], "{errors:?}");
+}
