@@ -34,22 +34,50 @@ fn decode(url: &str) -> String {
     crate::percent::decode(&url).lossy()
 }
 
-/// Values of `attr="..."` in an HTML or XML text.
+/// Values of `attr=` in the tags of an HTML or XML text, in document order: any case, double-,
+/// single- or unquoted (raw HTML in Markdown is written all ways). Only inside a tag, so an
+/// HTML sample shown as text (`&lt;a href='…'&gt;`) is not taken for a link.
 fn attr_values<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
-    let needle = format!(" {attr}=\"");
+    let lower = text.to_ascii_lowercase(); // same byte offsets as `text`
+    let needle = format!("{attr}=");
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(&needle) {
-        let start = from + i + needle.len();
-        match text[start..].find('"') {
-            Some(end) => {
-                out.push(&text[start..start + end]);
-                from = start + end;
-            }
-            None => break,
+    for (at, _) in lower.match_indices(&needle) {
+        let before = &text[..at];
+        let starts_attribute = before.ends_with(|c: char| c.is_ascii_whitespace());
+        let in_tag = before
+            .rfind(['<', '>'])
+            .is_some_and(|i| &before[i..=i] == "<" && !in_quotes(&before[i..]));
+        if !starts_attribute || !in_tag {
+            continue;
         }
+        let rest = &text[at + needle.len()..];
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].find(q).map(|e| &rest[1..1 + e]),
+            Some(c) if !c.is_ascii_whitespace() && c != '>' => {
+                let e = rest
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(rest.len());
+                Some(&rest[..e])
+            }
+            _ => None,
+        };
+        out.extend(value);
     }
     out
+}
+
+/// Whether the end of `tag` (a start tag so far) is inside a quoted attribute value, such as a
+/// `<meta content="…">` quoting an HTML sample.
+fn in_quotes(tag: &str) -> bool {
+    let mut open: Option<char> = None;
+    for c in tag.chars() {
+        match open {
+            None if c == '"' || c == '\'' => open = Some(c),
+            Some(q) if c == q => open = None,
+            _ => {}
+        }
+    }
+    open.is_some()
 }
 
 /// The output file a site-relative URL names, if it is one of ours.
@@ -586,6 +614,13 @@ mod tests {
         assert_eq!(whole_url_places(text, "/a/"), [26, 40]);
         assert_eq!(whole_url_places(text, "/a/b/"), [9]);
         assert!(whole_url_places(text, "/a/b").is_empty());
+    }
+
+    #[test]
+    fn attribute_values_only_inside_tags_in_any_quoting() {
+        let html = "<a HREF='/x/'>x</a> <a\nhref=/y/>y</a> <meta content=\"&lt;a href='/no/'&gt;\" href=\"/z/\">\
+            <p>href=\"/text/\" &lt;a href='/sample/'&gt;</p><i data-href=\"/no/\">";
+        assert_eq!(attr_values(html, "href"), ["/x/", "/y/", "/z/"]);
     }
 
     #[test]

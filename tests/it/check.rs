@@ -369,5 +369,19 @@ fn an_html_link_is_reported_at_its_own_line_not_at_a_longer_url_s() {
             .collect()
     };
     assert_eq!(at("/blog/nope/x/"), [6], "{errors:?}");
-    assert_eq!(at("/blog/nope/"), [8], "{errors:?}");
+    // Each of the two links on line 8 (the second single-quoted) is a finding.
+    assert_eq!(at("/blog/nope/"), [8, 8], "{errors:?}");
+}
+
+/// Links and anchors written as HTML in any quoting or case are audited like Markdown ones; an
+/// HTML sample shown in code is text, not a link.
+#[test]
+fn html_links_in_any_quoting_are_audited_and_code_samples_are_not() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\n<span id='here'>Here</span> <A HREF='/blog/gone/'>x</A> <a\nhref=/blog/lost/>y</a>\n\nSample: `<a href='/blog/sample/'>`, [back](#here).\n");
+    let errors = json_errors(&t);
+    assert_eq!(errors_naming(&errors, "/blog/gone/").len(), 1, "{errors:?}");
+    assert_eq!(errors_naming(&errors, "/blog/lost/").len(), 1, "{errors:?}");
+    assert_eq!(errors.len(), 2, "{errors:?}");
 }
