@@ -37,17 +37,18 @@ fn decode(url: &str) -> String {
 /// Values of `attr=` in the tags of an HTML or XML text, in document order: any case, double-,
 /// single- or unquoted (raw HTML in Markdown is written all ways). Only inside a tag, so an
 /// HTML sample shown as text (`&lt;a href='…'&gt;`) is not taken for a link.
-fn attr_values<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
-    let lower = text.to_ascii_lowercase(); // same byte offsets as `text`
+/// `lower` is `text` ASCII-lowercased (same byte offsets), made once per page by the caller.
+fn attr_values<'a>(text: &'a str, lower: &str, attr: &str) -> Vec<&'a str> {
     let needle = format!("{attr}=");
     let mut out = Vec::new();
     for (at, _) in lower.match_indices(&needle) {
         let before = &text[..at];
-        let starts_attribute = before.ends_with(|c: char| c.is_ascii_whitespace());
-        let in_tag = before
-            .rfind(['<', '>'])
-            .is_some_and(|i| &before[i..=i] == "<" && !in_quotes(&before[i..]));
-        if !starts_attribute || !in_tag {
+        let in_tag = || {
+            before
+                .rfind(['<', '>'])
+                .is_some_and(|i| &before[i..=i] == "<" && !in_quotes(&before[i..]))
+        };
+        if !before.ends_with(|c: char| c.is_ascii_whitespace()) || !in_tag() {
             continue;
         }
         let rest = &text[at + needle.len()..];
@@ -187,8 +188,7 @@ fn whole_url_places(text: &str, url: &str) -> Vec<usize> {
 
 /// `name` values of `<a>` tags: browsers scroll to `<a name="x">` for `#x` as to an `id`. Any
 /// case, any quoting; other elements' `name` (`<meta name="robots">`) is not an anchor.
-fn a_names(html: &str) -> Vec<&str> {
-    let lower = html.to_ascii_lowercase(); // same byte offsets as `html`
+fn a_names<'a>(html: &'a str, lower: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = lower[from..].find("<a") {
@@ -245,8 +245,7 @@ fn attributes(mut tag: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// The target of a redirect page (`<meta http-equiv="refresh" content="0; url=…">`, which
 /// alias pages and the `/` → `/LANG/` page carry), as written.
-fn refresh_target(html: &str) -> Option<&str> {
-    let lower = html.to_ascii_lowercase();
+fn refresh_target<'a>(html: &'a str, lower: &str) -> Option<&'a str> {
     let at = lower.find("http-equiv=\"refresh\"")?;
     let tag_start = lower[..at].rfind('<')?;
     let tag_end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
@@ -273,9 +272,13 @@ impl<'a> Targets<'a> {
         let mut redirects = HashMap::new();
         for o in outputs.iter().filter(|o| o.path.ends_with(".html")) {
             let html = String::from_utf8_lossy(&o.bytes);
-            let names = attr_values(&html, "id").into_iter().chain(a_names(&html));
+            let lower = html.to_ascii_lowercase();
+            let names = attr_values(&html, &lower, "id")
+                .into_iter()
+                .chain(a_names(&html, &lower));
             anchors.insert(o.path.as_str(), names.map(str::to_string).collect());
-            if let Some((to, _)) = refresh_target(&html).and_then(|u| target_of(u, &o.path, config))
+            if let Some((to, _)) =
+                refresh_target(&html, &lower).and_then(|u| target_of(u, &o.path, config))
             {
                 redirects.insert(o.path.as_str(), to);
             }
@@ -367,9 +370,10 @@ fn links(
         // How often each href came before: the nth occurrence is reported at the nth place
         // the body writes it.
         let mut earlier: HashMap<&str, usize> = HashMap::new();
-        for href in attr_values(&text, "href")
+        let lower = text.to_ascii_lowercase();
+        for href in attr_values(&text, &lower, "href")
             .into_iter()
-            .chain(attr_values(&text, "src"))
+            .chain(attr_values(&text, &lower, "src"))
         {
             let nth = earlier.entry(href).or_default();
             let nth = std::mem::replace(nth, *nth + 1);
@@ -594,18 +598,22 @@ mod tests {
     fn only_a_elements_names_are_anchors() {
         let html = "<a name=\"one\"></a><A\nclass=x NAME='two'>t</A><abbr name=\"no\"></abbr>\
             <meta name=\"robots\"><a href=\"/x/\" name=three hidden><a>";
-        assert_eq!(a_names(html), ["one", "two", "three"]);
+        assert_eq!(
+            a_names(html, &html.to_ascii_lowercase()),
+            ["one", "two", "three"]
+        );
     }
 
     #[test]
     fn a_redirect_page_names_its_target() {
         let page = "<head><link rel=\"canonical\" href=\"https://n.example/a/\">\n\
             <meta http-equiv=\"refresh\" content=\"0; url=https://n.example/a/\"></head>";
-        assert_eq!(refresh_target(page), Some("https://n.example/a/"));
         assert_eq!(
-            refresh_target("<meta name=\"robots\" content=\"url=x\">"),
-            None
+            refresh_target(page, &page.to_ascii_lowercase()),
+            Some("https://n.example/a/")
         );
+        let robots = "<meta name=\"robots\" content=\"url=x\">";
+        assert_eq!(refresh_target(robots, &robots.to_ascii_lowercase()), None);
     }
 
     #[test]
@@ -620,7 +628,10 @@ mod tests {
     fn attribute_values_only_inside_tags_in_any_quoting() {
         let html = "<a HREF='/x/'>x</a> <a\nhref=/y/>y</a> <meta content=\"&lt;a href='/no/'&gt;\" href=\"/z/\">\
             <p>href=\"/text/\" &lt;a href='/sample/'&gt;</p><i data-href=\"/no/\">";
-        assert_eq!(attr_values(html, "href"), ["/x/", "/y/", "/z/"]);
+        assert_eq!(
+            attr_values(html, &html.to_ascii_lowercase(), "href"),
+            ["/x/", "/y/", "/z/"]
+        );
     }
 
     #[test]
