@@ -43,10 +43,11 @@ fn attr_values<'a>(text: &'a str, lower: &str, attr: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     for (at, _) in lower.match_indices(&needle) {
         let before = &text[..at];
-        let in_tag = || {
-            before
-                .rfind(['<', '>'])
-                .is_some_and(|i| &before[i..=i] == "<" && !in_quotes(&before[i..]))
+        // Two single-byte searches (memrchr), not one two-character search: this runs for
+        // every `attr=` on every page.
+        let in_tag = || match (before.rfind('<'), before.rfind('>')) {
+            (Some(open), close) => close.is_none_or(|c| c < open) && !in_quotes(&before[open..]),
+            (None, _) => false,
         };
         if !before.ends_with(|c: char| c.is_ascii_whitespace()) || !in_tag() {
             continue;
