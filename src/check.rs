@@ -34,22 +34,52 @@ fn decode(url: &str) -> String {
     crate::percent::decode(&url).lossy()
 }
 
-/// Values of `attr="..."` in an HTML or XML text.
-fn attr_values<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
-    let needle = format!(" {attr}=\"");
+/// Values of `attr=` in the tags of an HTML or XML text, in document order: any case, double-,
+/// single- or unquoted (raw HTML in Markdown is written all ways). Only inside a tag, so an
+/// HTML sample shown as text (`&lt;a href='…'&gt;`) is not taken for a link.
+/// `lower` is `text` ASCII-lowercased (same byte offsets), made once per page by the caller.
+fn attr_values<'a>(text: &'a str, lower: &str, attr: &str) -> Vec<&'a str> {
+    let needle = format!("{attr}=");
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(&needle) {
-        let start = from + i + needle.len();
-        match text[start..].find('"') {
-            Some(end) => {
-                out.push(&text[start..start + end]);
-                from = start + end;
-            }
-            None => break,
+    for (at, _) in lower.match_indices(&needle) {
+        let before = &text[..at];
+        // Two single-byte searches (memrchr), not one two-character search: this runs for
+        // every `attr=` on every page.
+        let in_tag = || match (before.rfind('<'), before.rfind('>')) {
+            (Some(open), close) => close.is_none_or(|c| c < open) && !in_quotes(&before[open..]),
+            (None, _) => false,
+        };
+        if !before.ends_with(|c: char| c.is_ascii_whitespace()) || !in_tag() {
+            continue;
         }
+        let rest = &text[at + needle.len()..];
+        let value = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => rest[1..].find(q).map(|e| &rest[1..1 + e]),
+            Some(c) if !c.is_ascii_whitespace() && c != '>' => {
+                let e = rest
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(rest.len());
+                Some(&rest[..e])
+            }
+            _ => None,
+        };
+        out.extend(value);
     }
     out
+}
+
+/// Whether the end of `tag` (a start tag so far) is inside a quoted attribute value, such as a
+/// `<meta content="…">` quoting an HTML sample.
+fn in_quotes(tag: &str) -> bool {
+    let mut open: Option<char> = None;
+    for c in tag.chars() {
+        match open {
+            None if c == '"' || c == '\'' => open = Some(c),
+            Some(q) if c == q => open = None,
+            _ => {}
+        }
+    }
+    open.is_some()
 }
 
 /// The output file a site-relative URL names, if it is one of ours.
@@ -104,45 +134,221 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
     Some((file, fragment))
 }
 
-/// Where `item`'s file writes the link that reads `href` in the HTML: where the Markdown stage
-/// found it (exact, also when a pre-Markdown transform moved it), else the first place the
-/// file names its path (links that templates write from front-matter values).
-fn link_offset(item: &Item, href: &str) -> Option<usize> {
+/// Where `item`'s file writes the `nth` (from 0) link that reads `href` in the HTML: where the
+/// Markdown stage found it (exact, also when a pre-Markdown transform moved it; the last one
+/// when the page repeats the link more often than the body writes it, as a template may);
+/// else the nth place the file writes the whole URL (a link written as HTML); else the first
+/// place the file names its path (links that templates write from front-matter values).
+fn link_offset(item: &Item, href: &str, nth: usize) -> Option<usize> {
     let wanted = decode(href);
-    let recorded = item
+    let recorded: Vec<usize> = item
         .rendered
         .links
         .iter()
-        .find(|l| l.at.is_some() && decode(&l.url) == wanted)
-        .and_then(|l| l.at);
-    recorded.or_else(|| {
-        let needle = href
-            .split('#')
-            .next()
-            .filter(|p| !p.is_empty())
-            .unwrap_or(href);
-        item.text.find(needle)
+        .filter(|l| decode(&l.url) == wanted)
+        .filter_map(|l| l.at)
+        .collect();
+    recorded
+        .get(nth)
+        .or(recorded.last())
+        .copied()
+        .or_else(|| {
+            let written = [href.to_string(), wanted.clone()];
+            let places: Vec<usize> = written
+                .iter()
+                .find_map(|w| Some(whole_url_places(&item.text, w)).filter(|p| !p.is_empty()))
+                .unwrap_or_default();
+            places.get(nth).or(places.last()).copied()
+        })
+        .or_else(|| {
+            let needle = href
+                .split('#')
+                .next()
+                .filter(|p| !p.is_empty())
+                .unwrap_or(href);
+            item.text.find(needle)
+        })
+}
+
+/// Where `text` writes `url` as a whole URL (in quotes, parentheses, `<…>` or between spaces),
+/// so that `/a/` is not found inside an earlier `/a/b/`.
+fn whole_url_places(text: &str, url: &str) -> Vec<usize> {
+    if url.is_empty() {
+        return Vec::new();
+    }
+    let opens = |c: char| matches!(c, '"' | '\'' | '(' | '<' | '=') || c.is_whitespace();
+    let closes = |c: char| matches!(c, '"' | '\'' | ')' | '>') || c.is_whitespace();
+    text.match_indices(url)
+        .filter(|(at, _)| {
+            text[..*at].chars().next_back().is_some_and(opens)
+                && text[at + url.len()..].chars().next().is_none_or(closes)
+        })
+        .map(|(at, _)| at)
+        .collect()
+}
+
+/// `name` values of `<a>` tags: browsers scroll to `<a name="x">` for `#x` as to an `id`. Any
+/// case, any quoting; other elements' `name` (`<meta name="robots">`) is not an anchor.
+fn a_names<'a>(html: &'a str, lower: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("<a") {
+        let start = from + i + 2;
+        from = start;
+        if !lower[start..].starts_with(|c: char| c.is_ascii_whitespace()) {
+            continue; // `<abbr>`, `<aside>`, `<a>`
+        }
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        out.extend(
+            attributes(&html[start..end])
+                .filter(|(name, _)| name.eq_ignore_ascii_case("name"))
+                .map(|(_, value)| value),
+        );
+        from = end;
+    }
+    out
+}
+
+/// The `name=value` pairs of the inside of a start tag (after its element name), with the
+/// value double-, single- or unquoted.
+fn attributes(mut tag: &str) -> impl Iterator<Item = (&str, &str)> {
+    std::iter::from_fn(move || {
+        tag = tag.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if tag.is_empty() {
+            return None;
+        }
+        let name_end = tag
+            .find(|c: char| c.is_ascii_whitespace() || c == '=')
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        let rest = tag[name_end..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            tag = rest;
+            return Some((name, ""));
+        };
+        let rest = rest.trim_start();
+        let (value, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => match rest[1..].find(q) {
+                Some(e) => (&rest[1..1 + e], &rest[2 + e..]),
+                None => (&rest[1..], ""),
+            },
+            _ => {
+                let e = rest
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .unwrap_or(rest.len());
+                (&rest[..e], &rest[e..])
+            }
+        };
+        tag = after;
+        Some((name, value))
     })
 }
 
-/// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
-fn link_problem(
-    (href, page): (&str, &str),
-    (file, fragment): (&str, Option<String>),
-    exists: bool,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
-    if !exists {
-        return Some(format!(
-            "broken link `{href}` on `{page}`: no such page or file"
-        ));
+/// The target of a redirect page (`<meta http-equiv="refresh" content="0; url=…">`, which
+/// alias pages and the `/` → `/LANG/` page carry), as written.
+fn refresh_target<'a>(html: &'a str, lower: &str) -> Option<&'a str> {
+    let at = lower.find("http-equiv=\"refresh\"")?;
+    let tag_start = lower[..at].rfind('<')?;
+    let tag_end = lower[at..].find('>').map_or(lower.len(), |e| at + e);
+    let content = attributes(&html[tag_start + 1..tag_end])
+        .find(|(name, _)| name.eq_ignore_ascii_case("content"))?
+        .1;
+    let url_at = content.to_ascii_lowercase().find("url=")?;
+    Some(content[url_at + 4..].trim())
+}
+
+/// What `check` knows of the finished site to resolve a link: the files, the anchors of each
+/// HTML page (`id`s and `<a name>`s) and where each redirect page leads.
+struct Targets<'a> {
+    files: HashSet<&'a str>,
+    extra: &'a HashSet<String>,
+    anchors: HashMap<&'a str, HashSet<String>>,
+    /// Redirect page → the output file it sends the reader to.
+    redirects: HashMap<&'a str, String>,
+}
+
+impl<'a> Targets<'a> {
+    fn of(outputs: &'a [Output], extra: &'a HashSet<String>, config: &Config) -> Self {
+        let mut anchors = HashMap::new();
+        let mut redirects = HashMap::new();
+        for o in outputs.iter().filter(|o| o.path.ends_with(".html")) {
+            let html = String::from_utf8_lossy(&o.bytes);
+            let lower = html.to_ascii_lowercase();
+            let names = attr_values(&html, &lower, "id")
+                .into_iter()
+                .chain(a_names(&html, &lower));
+            anchors.insert(o.path.as_str(), names.map(str::to_string).collect());
+            if let Some((to, _)) =
+                refresh_target(&html, &lower).and_then(|u| target_of(u, &o.path, config))
+            {
+                redirects.insert(o.path.as_str(), to);
+            }
+        }
+        Targets {
+            files: outputs.iter().map(|o| o.path.as_str()).collect(),
+            extra,
+            anchors,
+            redirects,
+        }
     }
-    let f = fragment.filter(|f| !f.is_empty())?;
-    match ids.get(file) {
-        Some(set) if !set.contains(&f) => Some(format!(
-            "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`"
-        )),
-        _ => None,
+
+    /// The file a link to `file` reaches, if any: the file itself, or the folder's
+    /// `index.html` for a folder link without its trailing slash (`/press/launch`), which
+    /// `serve` and web servers redirect to `/press/launch/`.
+    fn existing(&self, file: &str) -> Option<String> {
+        let exists = |f: &str| self.files.contains(f) || self.extra.contains(f);
+        if exists(file) {
+            return Some(file.to_string());
+        }
+        let index = format!("{}/index.html", file.trim_end_matches('/'));
+        exists(&index).then_some(index)
+    }
+
+    /// The page a `#fragment` link to `file` lands on: redirect pages followed (their script
+    /// carries the fragment over to the target), at most a few hops, never in a loop.
+    fn landing(&self, file: String) -> (String, bool) {
+        let mut page = file;
+        let mut redirected = false;
+        for _ in 0..8 {
+            match self
+                .redirects
+                .get(page.as_str())
+                .and_then(|t| self.existing(t))
+            {
+                Some(next) if next != page => {
+                    page = next;
+                    redirected = true;
+                }
+                _ => break,
+            }
+        }
+        (page, redirected)
+    }
+
+    /// What is wrong with link `href` on page `page` to `file#fragment`, if anything.
+    fn problem(
+        &self,
+        (href, page): (&str, &str),
+        (file, fragment): (&str, Option<String>),
+    ) -> Option<String> {
+        let Some(file) = self.existing(file) else {
+            return Some(format!(
+                "broken link `{href}` on `{page}`: no such page or file"
+            ));
+        };
+        let f = fragment.filter(|f| !f.is_empty())?;
+        let (file, redirected) = self.landing(file);
+        let via = if redirected {
+            " (the link redirects there)"
+        } else {
+            ""
+        };
+        match self.anchors.get(file.as_str()) {
+            Some(set) if !set.contains(&f) => Some(format!(
+                "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`{via}"
+            )),
+            _ => None,
+        }
     }
 }
 
@@ -154,20 +360,7 @@ fn links(
     diags: &mut Vec<Diagnostic>,
 ) {
     let owner: HashMap<String, &Item> = site.items.iter().map(|i| (i.path.file(), i)).collect();
-    let ids: HashMap<&str, HashSet<String>> = outputs
-        .iter()
-        .filter(|o| o.path.ends_with(".html"))
-        .map(|o| {
-            (
-                o.path.as_str(),
-                attr_values(&String::from_utf8_lossy(&o.bytes), "id")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })
-        .collect();
-    let files: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let targets = Targets::of(outputs, extra, config);
     for o in outputs {
         let is_html = o.path.ends_with(".html");
         if !is_html && !o.path.ends_with(".xml") {
@@ -175,22 +368,24 @@ fn links(
         }
         let text = String::from_utf8_lossy(&o.bytes);
         let mut reported = HashSet::new();
-        for href in attr_values(&text, "href")
+        // How often each href came before: the nth occurrence is reported at the nth place
+        // the body writes it.
+        let mut earlier: HashMap<&str, usize> = HashMap::new();
+        let lower = text.to_ascii_lowercase();
+        for href in attr_values(&text, &lower, "href")
             .into_iter()
-            .chain(attr_values(&text, "src"))
+            .chain(attr_values(&text, &lower, "src"))
         {
+            let nth = earlier.entry(href).or_default();
+            let nth = std::mem::replace(nth, *nth + 1);
             let Some((file, fragment)) = target_of(href, &o.path, config) else {
                 continue;
             };
             if !is_html && !href.starts_with(&config.base_url) {
                 continue;
             }
-            let exists = files.contains(file.as_str()) || extra.contains(&file);
-            let problem = link_problem((href, &o.path), (&file, fragment), exists, &ids);
+            let problem = targets.problem((href, &o.path), (&file, fragment));
             if let Some(message) = problem {
-                if !reported.insert(message.clone()) {
-                    continue;
-                }
                 let path = owner
                     .get(&o.path)
                     .map(|i| i.src.rel.clone())
@@ -198,10 +393,13 @@ fn links(
                 let (line, col) = owner
                     .get(&o.path)
                     .and_then(|i| {
-                        link_offset(i, href)
+                        link_offset(i, href, nth)
                             .map(|at| crate::diag::LineIndex::new(&i.text).position(at))
                     })
                     .unwrap_or((1, 1));
+                if !reported.insert((message.clone(), line, col)) {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::error(path, line, col, message)
                         .with_help("fix the link, or add the page or anchor it points to"),
@@ -395,6 +593,46 @@ mod tests {
             Some(("/ko/press/부/index.html".into(), None))
         );
         assert_eq!(t("mailto:x@y"), None);
+    }
+
+    #[test]
+    fn only_a_elements_names_are_anchors() {
+        let html = "<a name=\"one\"></a><A\nclass=x NAME='two'>t</A><abbr name=\"no\"></abbr>\
+            <meta name=\"robots\"><a href=\"/x/\" name=three hidden><a>";
+        assert_eq!(
+            a_names(html, &html.to_ascii_lowercase()),
+            ["one", "two", "three"]
+        );
+    }
+
+    #[test]
+    fn a_redirect_page_names_its_target() {
+        let page = "<head><link rel=\"canonical\" href=\"https://n.example/a/\">\n\
+            <meta http-equiv=\"refresh\" content=\"0; url=https://n.example/a/\"></head>";
+        assert_eq!(
+            refresh_target(page, &page.to_ascii_lowercase()),
+            Some("https://n.example/a/")
+        );
+        let robots = "<meta name=\"robots\" content=\"url=x\">";
+        assert_eq!(refresh_target(robots, &robots.to_ascii_lowercase()), None);
+    }
+
+    #[test]
+    fn a_url_is_found_only_whole() {
+        let text = "<a href=\"/a/b/\">x</a> [y](/a/) <a href='/a/'>";
+        assert_eq!(whole_url_places(text, "/a/"), [26, 40]);
+        assert_eq!(whole_url_places(text, "/a/b/"), [9]);
+        assert!(whole_url_places(text, "/a/b").is_empty());
+    }
+
+    #[test]
+    fn attribute_values_only_inside_tags_in_any_quoting() {
+        let html = "<a HREF='/x/'>x</a> <a\nhref=/y/>y</a> <meta content=\"&lt;a href='/no/'&gt;\" href=\"/z/\">\
+            <p>href=\"/text/\" &lt;a href='/sample/'&gt;</p><i data-href=\"/no/\">";
+        assert_eq!(
+            attr_values(html, &html.to_ascii_lowercase(), "href"),
+            ["/x/", "/y/", "/z/"]
+        );
     }
 
     #[test]

@@ -223,3 +223,165 @@ fn broken_links_and_citations_are_reported_at_their_exact_place_in_the_source() 
     // Column in characters: `Last, `x` é ` is 12 characters before `[^nope]`.
     assert_eq!((nope[0].line, nope[0].col), (13, 13), "{}", c.stderr);
 }
+
+/// The error diagnostics of a `check --message-format json` run, as (path, line, message).
+fn json_errors(t: &SiteTest) -> Vec<(String, u64, String)> {
+    let run = t.check_args(&["--message-format", "json"]);
+    run.json_diagnostics()
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The messages of the errors whose message names `href`.
+fn errors_naming(errors: &[(String, u64, String)], href: &str) -> Vec<String> {
+    let quoted = format!("`{href}`");
+    errors
+        .iter()
+        .filter(|(_, _, m)| m.contains(&quoted))
+        .map(|(_, _, m)| m.clone())
+        .collect()
+}
+
+/// `/blog/a` names the folder `/blog/a/` (`serve` and every web server redirect it there), so
+/// it is not a broken link, and its `#fragment` is looked up in the folder's `index.html`.
+#[test]
+fn a_folder_link_without_its_trailing_slash_is_not_broken() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\n[One](/blog/a), [two](/blog/a#results), [three](../a).\n\n[Gone](/blog/nope) and [no anchor](/blog/a#nowhere).\n");
+    let errors = json_errors(&t);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for href in ["/blog/a", "/blog/a#results", "../a"] {
+        assert!(errors_naming(&errors, href).is_empty(), "{errors:?}");
+    }
+    let gone = errors_naming(&errors, "/blog/nope");
+    assert!(gone[0].contains("no such page or file"), "{errors:?}");
+    let anchor = errors_naming(&errors, "/blog/a#nowhere");
+    assert!(
+        anchor[0].contains("`/blog/a/index.html` has no element with id `nowhere`"),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().all(|(p, l, _)| p == rel && *l == 8),
+        "{errors:?}"
+    );
+}
+
+/// Browsers scroll to `<a name="…">` as to an `id`: older posts (and imported ones) use it.
+#[test]
+fn a_name_targets_are_anchors() {
+    let t = base();
+    t.file("content/blog/2026-11-02-b.md", "+++\ntitle = \"B\"\ndate = 2026-11-02\n+++\n\n<a name=\"legacy\"></a>Old text.\n\n<A class=\"x\" NAME='quoted'>Older</A> text.\n\n<meta name=\"robots\">\n")
+        .file("content/blog/2026-11-03-c.md", "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\n[One](/blog/b/#legacy), [two](/blog/b/#quoted).\n\n[Three](/blog/b/#robots), [four](/blog/b/#nowhere).\n");
+    let errors = json_errors(&t);
+    assert!(
+        errors_naming(&errors, "/blog/b/#legacy").is_empty(),
+        "{errors:?}"
+    );
+    assert!(
+        errors_naming(&errors, "/blog/b/#quoted").is_empty(),
+        "{errors:?}"
+    );
+    // Only an `<a>`'s name is an anchor (not a `<meta>`'s), and a missing one is still found.
+    assert_eq!(
+        errors_naming(&errors, "/blog/b/#robots").len(),
+        1,
+        "{errors:?}"
+    );
+    assert_eq!(
+        errors_naming(&errors, "/blog/b/#nowhere").len(),
+        1,
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+/// An old URL kept as an alias is a redirect page; a deep link to it (`/old/a/#results`) lands
+/// on the target's anchor, so the fragment is looked up on the target, and a missing one is
+/// reported against the target, not the redirect page.
+#[test]
+fn fragments_are_followed_through_alias_redirects() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file("content/blog/2026-11-01-a.md", "+++\ntitle = \"A\"\ndate = 2026-11-01\naliases = [\"/old/a/\", \"/legacy/a.html\"]\n+++\n\n## Results\n\nSee [b](/blog/b/) and [results](#results).\n")
+        .file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\n[One](/old/a/#results), [two](/legacy/a.html#results), [three](/old/a#results).\n\n[Four](/old/a/#nowhere).\n");
+    let errors = json_errors(&t);
+    for href in [
+        "/old/a/#results",
+        "/legacy/a.html#results",
+        "/old/a#results",
+    ] {
+        assert!(errors_naming(&errors, href).is_empty(), "{errors:?}");
+    }
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (path, line, message) = &errors[0];
+    assert_eq!((path.as_str(), *line), (rel, 8), "{errors:?}");
+    assert!(
+        message.contains("`/blog/a/index.html` has no element with id `nowhere`"),
+        "{errors:?}"
+    );
+}
+
+/// The same broken link written twice is two findings, each at the line that writes it (not
+/// both, or only one, at the first).
+#[test]
+fn a_repeated_broken_link_is_reported_at_each_line_that_writes_it() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nOnce [gone](/blog/nope/).\n\nFine [b](/blog/b/).\n\nTwice [gone](/blog/nope/), and [deeper](/blog/nope/x/).\n");
+    let errors = json_errors(&t);
+    let lines: Vec<u64> = errors
+        .iter()
+        .filter(|(p, _, m)| p == rel && m.contains("`/blog/nope/`"))
+        .map(|(_, l, _)| *l)
+        .collect();
+    assert_eq!(lines, [6, 10], "{errors:?}");
+    assert_eq!(
+        errors_naming(&errors, "/blog/nope/x/").len(),
+        1,
+        "{errors:?}"
+    );
+    assert_eq!(errors.len(), 3, "{errors:?}");
+}
+
+/// A link written as HTML in the Markdown is reported where it is written, not where an
+/// earlier, longer URL starting with the same text is.
+#[test]
+fn an_html_link_is_reported_at_its_own_line_not_at_a_longer_url_s() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\nFirst <a href=\"/blog/nope/x/\">x</a>.\n\nThen <a href=\"/blog/nope/\">y</a> and <a href='/blog/nope/'>z</a>.\n");
+    let errors = json_errors(&t);
+    let at = |href: &str| -> Vec<u64> {
+        let quoted = format!("`{href}`");
+        errors
+            .iter()
+            .filter(|(p, _, m)| p == rel && m.contains(&quoted))
+            .map(|(_, l, _)| *l)
+            .collect()
+    };
+    assert_eq!(at("/blog/nope/x/"), [6], "{errors:?}");
+    // Each of the two links on line 8 (the second single-quoted) is a finding.
+    assert_eq!(at("/blog/nope/"), [8, 8], "{errors:?}");
+}
+
+/// Links and anchors written as HTML in any quoting or case are audited like Markdown ones; an
+/// HTML sample shown in code is text, not a link.
+#[test]
+fn html_links_in_any_quoting_are_audited_and_code_samples_are_not() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-c.md";
+    t.file(rel, "+++\ntitle = \"C\"\ndate = 2026-11-03\n+++\n\n<span id='here'>Here</span> <A HREF='/blog/gone/'>x</A> <a\nhref=/blog/lost/>y</a>\n\nSample: `<a href='/blog/sample/'>`, [back](#here).\n");
+    let errors = json_errors(&t);
+    assert_eq!(errors_naming(&errors, "/blog/gone/").len(), 1, "{errors:?}");
+    assert_eq!(errors_naming(&errors, "/blog/lost/").len(), 1, "{errors:?}");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}

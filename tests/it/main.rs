@@ -23,6 +23,7 @@ mod hostile;
 mod hostile_inputs;
 mod i18n;
 mod kill;
+mod layout;
 mod ledger;
 mod newsroom;
 mod related;
