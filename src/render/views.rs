@@ -647,6 +647,8 @@ pub struct RelatedItem<'a> {
     draft: bool,
     embargo: Option<String>,
     standby: bool,
+    /// The item's time zone name, for the embargo badge's abbreviation.
+    timezone: &'a str,
 }
 
 /// A related item of an item page.
@@ -659,5 +661,6 @@ pub fn related_item<'a>(site: &'a Site, config: &Config, id: ItemId) -> RelatedI
         draft: item.preview.draft,
         embargo: item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
         standby: item.preview.standby,
+        timezone: &item.tz_name,
     }
 }
