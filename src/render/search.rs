@@ -74,9 +74,9 @@ use std::sync::OnceLock;
 /// Format version of the index files (meta.json `version`).
 pub const VERSION: u32 = 2;
 /// Records per `docs-N.json` file.
-pub const CHUNK_SIZE: usize = 100;
+pub const CHUNK_SIZE: usize = 10;
 /// About how many bytes of JSON one shard should hold.
-const TARGET_SHARD_BYTES: usize = 64 * 1024;
+const TARGET_SHARD_BYTES: usize = 32 * 1024;
 /// The most shards an index is split into.
 const MAX_SHARDS: usize = 1024;
 /// How many leading characters of a token choose its shard.

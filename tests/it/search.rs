@@ -213,11 +213,15 @@ fn the_index_files_exist_and_parse() {
             "{files:?}"
         );
     }
+    // Record files are small: scattered hits each fetch one, so ten records to a file.
+    assert_eq!(meta["chunk_size"], 10, "{meta}");
     for n in 0..meta["chunks"].as_u64().expect("chunks") {
         assert!(
             files.contains(&format!("search/docs-{n}.json")),
             "{files:?}"
         );
+        let records = read_json(&out, &format!("search/docs-{n}.json"));
+        assert!(records.as_array().is_some_and(|r| r.len() <= 10));
     }
     let codes: Vec<&str> = meta["languages"]
         .as_array()

@@ -25,7 +25,7 @@
   var FOLD = "a=àáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặ ae=æ b=ḃḅḇ c=çćĉċčḉ d=ðďđḋḍḏḑḓ dz=ǆǳ e=èéêëēĕėęěȅȇȩḕḗḙḛḝẹẻẽếềểễệ f=ḟ g=ĝğġģǧǵḡ h=ĥħȟḣḥḧḩḫẖ i=ìíîïĩīĭįıǐȉȋḭḯỉị ij=ĳ j=ĵǰ k=ķĸǩḱḳḵ l=ĺļľŀłḷḹḻḽ lj=ǉ m=ḿṁṃ n=ñńņňŋǹṅṇṉṋ nj=ǌ o=òóôõöøōŏőơǒǫǭȍȏȫȭȯȱṍṏṑṓọỏốồổỗộớờởỡợ oe=œ p=ṕṗ r=ŕŗřȑȓṙṛṝṟ s=śŝşšſșṡṣṥṧṩ ss=ß t=ţťŧțṫṭṯṱẗ th=þ u=ùúûüũūŭůűųưǔǖǘǚǜȕȗṳṵṷṹṻụủứừửữự v=ṽṿ w=ŵẁẃẅẇẉẘ x=ẋẍ y=ýÿŷȳẏẙỳỵỷỹ z=źżžẑẓẕ σ=ς";
   var MAX_WORD_CHARS = 32;
   var WEIGHTS = [1, 2, 4, 8]; // body, summary, tag, title
-  var PAGE = 20;
+  var PAGE = 10; // results per screen: each may need its own record file (docs-N.json)
 
   var foldMap = {};
   FOLD.split(' ').forEach(function (group) {
@@ -307,7 +307,7 @@
 
   var api = {
     normalize: normalize, tokens: tokens, query: query, fnv1a32: fnv1a32,
-    expand: expand, Searcher: Searcher
+    expand: expand, Searcher: Searcher, PAGE: PAGE
   };
   if (typeof module !== 'undefined' && module.exports) {
     module.exports = api; // for the tokenizer test under node
