@@ -147,7 +147,7 @@
   var SHARD_KEY_CHARS = 3;
   var MIN_TYPO_CHARS = 5;
   // Inflection endings (en, fr, sv) a typed word that is not in the index may carry beyond
-  // an indexed stem: `launches` is `launch` + `es`. The stems themselves come from the index.
+  // an indexed stem: `walks` is `walk` + `s`. The stems themselves come from the index.
   var ENDINGS = ['s', 'es', 'ed', 'd', 'ing', 'e', 'er', 'ers', 'ee', 'ees', 'ent', 'x',
     'en', 'ar', 'or', 'na', 'et', 'erna', 'arna', 'ens'];
 
