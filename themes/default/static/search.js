@@ -386,28 +386,51 @@
     return e;
   }
 
-  /* Appends text to parent with the words the query matched in <mark>. */
+  /* Appends text to parent with what the query matched in <mark>: each word whose token is
+   * one of the index words matched, and each place the query's CJK or Hangul text occurs
+   * (those are matched by character pairs, not words). */
   var WORD_RUN = /[^\s.,;:!?()[\]{}"'«»“”‘’/\\|<>@#$%^&*+=~`-]+/g;
-  function appendMarked(parent, text, matched) {
-    var at = 0, m;
+  function appendMarked(parent, text, matched, cjk) {
+    var ranges = [], m;
     WORD_RUN.lastIndex = 0;
     while ((m = WORD_RUN.exec(text))) {
       var t = tokens(m[0]);
-      if (t.length === 1 && matched.has(t[0])) {
-        parent.appendChild(document.createTextNode(text.slice(at, m.index)));
-        parent.appendChild(el('mark', '', m[0]));
-        at = m.index + m[0].length;
-      }
+      if (t.length === 1 && matched.has(t[0])) ranges.push([m.index, m.index + m[0].length]);
     }
+    cjk.forEach(function (run) {
+      for (var i = text.indexOf(run); i >= 0; i = text.indexOf(run, i + run.length)) {
+        ranges.push([i, i + run.length]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < at) return;
+      parent.appendChild(document.createTextNode(text.slice(at, r[0])));
+      parent.appendChild(el('mark', '', text.slice(r[0], r[1])));
+      at = r[1];
+    });
     parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
-  function renderHit(r, matched) {
+  /* The query's runs of CJK or Hangul characters, as typed. */
+  function cjkRuns(q) {
+    var runs = [], run = '';
+    for (var c of q + ' ') {
+      var cl = classOf(c);
+      if (cl === CJK || cl === HANGUL) { run += c; continue; }
+      if (run) runs.push(run);
+      run = '';
+    }
+    return runs;
+  }
+
+  function renderHit(r, matched, cjk) {
     var li = el('li', 'search-result');
     var article = el('article');
     var h = el('h3');
     var a = el('a');
-    appendMarked(a, r.title, matched);
+    appendMarked(a, r.title, matched, cjk);
     a.href = r.url;
     if (r.lang !== pageLang) a.lang = r.lang;
     h.appendChild(a);
@@ -426,7 +449,7 @@
     article.appendChild(m);
     if (r.summary) {
       var s = el('p', 'search-summary');
-      appendMarked(s, r.summary, matched);
+      appendMarked(s, r.summary, matched, cjk);
       if (r.lang !== pageLang) s.lang = r.lang;
       article.appendChild(s);
     }
@@ -434,7 +457,7 @@
     return li;
   }
 
-  var hits = [], matched = new Set(), shown = 0, generation = 0;
+  var hits = [], matched = new Set(), cjk = [], shown = 0, generation = 0;
 
   function showMore(focusFirst) {
     var gen = generation;
@@ -443,7 +466,7 @@
       if (gen !== generation) return;
       var first = null;
       records.forEach(function (r) {
-        var li = renderHit(r, matched);
+        var li = renderHit(r, matched, cjk);
         if (!first) first = li.querySelector('a');
         list.appendChild(li);
       });
@@ -484,6 +507,7 @@
       shown = 0;
       if (moreButton) moreButton.hidden = true;
       matched = new Set(found.words);
+      cjk = cjkRuns(f.q);
       hits = found.hits;
       if (!hits.length && found.others.length) {
         // Nothing in the chosen language: show the other languages' results, each with its
