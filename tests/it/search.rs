@@ -722,3 +722,35 @@ fn other_languages_results_are_offered_when_the_page_language_has_none() {
         assert_eq!(attrs(&html, "#search", "data-others-one").len(), 1, "{url}");
     }
 }
+
+/// A shard holds several prefixes (by hash): a typo match keeps the typed word's first three
+/// characters, so which words share a shard never changes what a typo finds.
+#[test]
+fn a_typo_never_crosses_into_another_prefix_of_the_shard() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node is not installed: skipping search.js expand");
+        return;
+    }
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = format!(
+        "const s = require({js:?}); \
+         const shard = {{battery: [4], xatery: [8], bqttery: [12], 'batteri': [16]}}; \
+         console.log(JSON.stringify([...s.expand('batery', shard).keys()].sort()));",
+        js = js.to_str().expect("utf-8 path"),
+    );
+    let run = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let words: Vec<String> = serde_json::from_slice(&run.stdout).expect("JSON");
+    assert_eq!(words, ["battery"]);
+}

@@ -213,12 +213,14 @@
       });
     }
     var typos = letters && length >= MIN_TYPO_CHARS && !has.call(shard, t);
+    var key = shardKey(t);
     Object.keys(shard).forEach(function (w) {
       if (w === t) return;
       var q = 0;
       if (letters && keysOf(w, shard[w]).some(function (k) { return stems.has(k); })) q = STEM;
       else if (length >= SHARD_KEY_CHARS && w.slice(0, t.length) === t) q = PREFIX;
-      else if (typos && w.length >= MIN_TYPO_CHARS && oneEdit(t, w)) q = TYPO;
+      // Other prefixes share the shard by hash: a typo keeps the first three characters.
+      else if (typos && w.length >= MIN_TYPO_CHARS && shardKey(w) === key && oneEdit(t, w)) q = TYPO;
       if (q) out.set(w, q);
     });
     return out;
