@@ -7,10 +7,11 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
-    CHUNK_SIZE, FastMap, Field, Record, doc_ids, encode, finish, item_tokens, json_bytes, record,
-    shard_count, shard_texts,
+    CHUNK_SIZE, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
+    json_bytes, record, shard_count, shard_texts,
 };
 use rayon::prelude::*;
+use rust_stemmers::Algorithm;
 use std::collections::{BTreeMap, HashMap};
 
 /// One document of an [`SearchIndex`]: its item's path, the hash of everything its
@@ -52,13 +53,15 @@ impl SearchIndex {
         id
     }
 
-    fn set_entry(&mut self, tid: u32) {
+    /// Encodes a token's entry again; `doc_stemmer` as for [`encode`].
+    fn set_entry(&mut self, tid: u32, doc_stemmer: &[Option<Algorithm>]) {
         let name = &self.names[tid as usize];
         let list = &self.postings[tid as usize];
         let old = if list.is_empty() {
             self.encoded.remove(name)
         } else {
-            self.encoded.insert(name.clone(), encode(name, list))
+            self.encoded
+                .insert(name.clone(), encode(name, list, doc_stemmer))
         };
         self.total -= old.map_or(0, |e| e.len() + 1);
         if !list.is_empty() {
@@ -177,8 +180,11 @@ impl SearchIndex {
         }
         touched.sort_unstable();
         touched.dedup();
+        // A document's language chooses its words' stems: a changed document is fresh, so
+        // its tokens are among those touched.
+        let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
         for tid in touched {
-            self.set_entry(tid);
+            self.set_entry(tid, &doc_stemmer);
         }
         let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
         chunks_touched.dedup();
@@ -231,6 +237,7 @@ impl SearchIndex {
                 self.postings[tid as usize].push(((n as u32) << 2) | f as u32);
             }
         }
+        let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
         let entries: Vec<(String, String)> = self
             .postings
             .par_iter()
@@ -238,7 +245,7 @@ impl SearchIndex {
             .filter(|(_, list)| !list.is_empty())
             .map(|(tid, list)| {
                 let name = &self.names[tid];
-                (name.clone(), encode(name, list))
+                (name.clone(), encode(name, list, &doc_stemmer))
             })
             .collect();
         self.total = entries.iter().map(|(_, e)| e.len() + 1).sum();

@@ -19,11 +19,18 @@
 //! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
 //!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), year, tags, summary}`; loaded only for
 //!   the results shown.
-//! - `index-N.json`: `{token: postings}` for the tokens whose FNV-1a 32-bit hash of their UTF-8
-//!   bytes, modulo `shards`, is `N`. Postings are document ids in ascending order, each entry
-//!   `(id - previous id) * 4 + field` (the first entry's previous id is 0), where field is the
-//!   best place the token occurs: 3 title, 2 tag, 1 summary, 0 body. The shard count grows
-//!   with the index (a power of two, about 64 KiB of JSON per shard).
+//! - `index-N.json`: `{token: [stems..., postings...]}` for the tokens whose shard key (their
+//!   first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a 32-bit
+//!   hash of its UTF-8 bytes that is `N` modulo `shards`. Every word beginning with the same
+//!   three characters is in one shard, so the browser answers a typed prefix of three or more
+//!   characters from one file: it lists the shard's words that begin with it.
+//!   An entry's leading strings are the word's stems ([`stems`]: Snowball, by the language of
+//!   each document it occurs in, en, fr and sv; only those that differ from the word), so the
+//!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
+//!   of its own. The numbers after them are the postings: document ids in ascending order,
+//!   each entry `(id - previous id) * 4 + field` (the first entry's previous id is 0), where
+//!   field is the best place the token occurs: 3 title, 2 tag, 1 summary, 0 body. The shard
+//!   count grows with the index (a power of two, about 64 KiB of JSON per shard).
 //!
 //! # The tokenizer contract (kept identical in `themes/default/static/search.js`)
 //! 1. Each character is lowercased on its own (`char::to_lowercase`, not `str::to_lowercase`);
@@ -37,14 +44,27 @@
 //!    and the whole word (a run of one or two syllables, just itself).
 //! 4. A query is tokenized the same way; a document matches when it has every token, except
 //!    that a whole Hangul word of three or more syllables is optional (its bigrams are
-//!    required), so `연구소` finds `연구소는`. Score: the sum over matched tokens of 8 (title),
-//!    4 (tag), 2 (summary), 1 (body); ties go to the newer document.
+//!    required), so `연구소` finds `연구소는`.
+//!
+//! # Matching in the browser (`search.js`, `expand`)
+//! A query token matches the words of its shard, each with a quality: 4 the word itself;
+//! 3 a word sharing a stem with it (when the typed word is not in the index, its stems are
+//! the indexed stems or words it extends by an inflection ending such as `s`, `es`, `ed`,
+//! `ing`, `e`, `er`, `ar`, `na`); 2 a word it is a prefix of (tokens of three or more
+//! characters); 1, only for a word of five or more letters that is not in the index, a word
+//! one edit away (an insertion, deletion, substitution or swap of neighbours after the first
+//! three characters, which choose the shard). Stems, prefixes and typos apply to letter words
+//! only; CJK and Hangul keep their bigrams. A document's score is the sum over query tokens
+//! of the best `field weight × quality` among the words it matched (weights 8 title, 4 tag,
+//! 2 summary, 1 body), so a whole word outranks a prefix in the same field; ties go to the
+//! newer document.
 
 use super::Output;
 use crate::config::Config;
 use crate::content::frontmatter::Kind;
 use crate::model::{ItemId, Site, Surface};
 use rayon::prelude::*;
+use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -52,13 +72,15 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Records per `docs-N.json` file.
-pub const CHUNK_SIZE: usize = 100;
+pub const CHUNK_SIZE: usize = 10;
 /// About how many bytes of JSON one shard should hold.
-const TARGET_SHARD_BYTES: usize = 64 * 1024;
+const TARGET_SHARD_BYTES: usize = 32 * 1024;
 /// The most shards an index is split into.
 const MAX_SHARDS: usize = 1024;
+/// How many leading characters of a token choose its shard.
+pub const SHARD_KEY_CHARS: usize = 3;
 /// The longest word token, in characters; longer runs (hashes, URLs) are not indexed.
 const MAX_WORD_CHARS: usize = 32;
 
@@ -335,9 +357,60 @@ pub fn fnv1a32(token: &str) -> u32 {
     h
 }
 
+/// The characters of `token` that choose its shard: its first [`SHARD_KEY_CHARS`].
+pub fn shard_key(token: &str) -> &str {
+    match token.char_indices().nth(SHARD_KEY_CHARS) {
+        Some((i, _)) => &token[..i],
+        None => token,
+    }
+}
+
 /// Which shard of `count` holds `token`.
 pub fn shard_of(token: &str, count: usize) -> usize {
-    fnv1a32(token) as usize % count.max(1)
+    fnv1a32(shard_key(token)) as usize % count.max(1)
+}
+
+/// The Snowball stemmer of a language code (by its primary subtag, so `en-GB` is English),
+/// for the languages pressroom folds: English, French, Swedish.
+pub fn stemmer_of(lang: &str) -> Option<Algorithm> {
+    let primary = lang.split(['-', '_']).next().unwrap_or_default();
+    match primary.to_ascii_lowercase().as_str() {
+        "en" => Some(Algorithm::English),
+        "fr" => Some(Algorithm::French),
+        "sv" => Some(Algorithm::Swedish),
+        _ => None,
+    }
+}
+
+/// Whether a token is a word a stemmer folds: letters only (no digits, CJK or Hangul).
+fn stemmable(token: &str) -> bool {
+    token
+        .chars()
+        .all(|c| c.is_alphabetic() && !is_cjk(c) && !is_hangul(c))
+}
+
+/// The stems of `word` under each stemmer of the documents in `list` (postings), that differ
+/// from the word, sorted. `doc_stemmer[doc]` is the stemmer of a document's language.
+pub fn stems(word: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> Vec<String> {
+    if !stemmable(word) {
+        return Vec::new();
+    }
+    let mut algorithms: Vec<Algorithm> = Vec::new();
+    for p in list {
+        if let Some(Some(a)) = doc_stemmer.get((p >> 2) as usize) {
+            if !algorithms.contains(a) {
+                algorithms.push(*a);
+            }
+        }
+    }
+    let mut out: Vec<String> = algorithms
+        .into_iter()
+        .map(|a| Stemmer::create(a).stem(word).into_owned())
+        .filter(|s| s != word && !s.is_empty())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The tokens of one item with the best field each (in no particular order).
@@ -378,11 +451,17 @@ pub(crate) fn doc_ids(site: &Site) -> Vec<ItemId> {
     ids
 }
 
-/// One token's entry in its shard: `"token":[postings]`, delta-encoded.
-pub(crate) fn encode(token: &str, list: &[u32]) -> String {
+/// One token's entry in its shard: `"token":[stems..., postings...]`, postings
+/// delta-encoded; `doc_stemmer` as for [`stems`].
+pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> String {
     let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
     s.push_str(&serde_json::to_string(token).unwrap_or_default());
     s.push_str(":[");
+    let stems = stems(token, list, doc_stemmer);
+    for stem in &stems {
+        s.push_str(&serde_json::to_string(stem).unwrap_or_default());
+        s.push(',');
+    }
     let mut prev = 0u32;
     for (i, p) in list.iter().enumerate() {
         let doc = p >> 2;
@@ -455,6 +534,13 @@ pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
     }
 }
 
+/// Each document's stemmer, by its record's language.
+pub(crate) fn doc_stemmers<'r>(
+    records: impl Iterator<Item = &'r Record>,
+) -> Vec<Option<Algorithm>> {
+    records.map(|r| stemmer_of(&r.lang)).collect()
+}
+
 /// A file of the index: compact JSON and a newline.
 pub(crate) fn json_bytes<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec(v).unwrap_or_default();
@@ -480,10 +566,12 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         }
     }
     // Encode each token's postings, then size the shards from the total.
+    let records: Vec<Record> = ids.iter().map(|&id| record(site, config, id)).collect();
+    let doc_stemmer = doc_stemmers(records.iter());
     let mut encoded: Vec<(String, String)> = postings
         .into_par_iter()
         .map(|(token, list)| {
-            let s = encode(&token, &list);
+            let s = encode(&token, &list, &doc_stemmer);
             (token, s)
         })
         .collect();
@@ -494,7 +582,6 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         shards,
         encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
     );
-    let records: Vec<Record> = ids.iter().map(|&id| record(site, config, id)).collect();
     let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
     finish(config, &records.iter().collect::<Vec<_>>(), chunks, buckets)
 }
@@ -541,6 +628,7 @@ pub(crate) fn finish(
         "chunks": chunks.len(),
         "shards": shards,
         "shard_hash": "fnv1a32",
+        "shard_key_chars": SHARD_KEY_CHARS,
         "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json"},
         "fields": ["body", "summary", "tag", "title"],
         "kinds": kinds,
@@ -711,5 +799,28 @@ mod tests {
             js.contains(&format!("\"{FOLD}\"")),
             "themes/default/static/search.js must carry the FOLD table of src/render/search.rs"
         );
+    }
+
+    #[test]
+    fn stems_follow_each_documents_language() {
+        let en = Some(Algorithm::English);
+        let fr = Some(Algorithm::French);
+        let sv = Some(Algorithm::Swedish);
+        // Postings of documents 0 (en), 1 (fr), 2 (sv), 3 (no stemmer).
+        let docs = [en, fr, sv, None];
+        let post = |ids: &[u32]| ids.iter().map(|d| d << 2).collect::<Vec<u32>>();
+        assert_eq!(stems("launches", &post(&[0]), &docs), ["launch"]);
+        assert_eq!(stems("launches", &post(&[3]), &docs), Vec::<String>::new());
+        assert_eq!(stems("lancements", &post(&[1]), &docs), ["lanc"]);
+        assert_eq!(stems("fabrikerna", &post(&[2]), &docs), ["fabrik"]);
+        // A word in documents of two languages lists both stems, sorted.
+        assert_eq!(stems("stations", &post(&[0, 1]), &docs), ["station"]);
+        // Numbers, CJK and stems equal to the word are left out.
+        assert!(stems("2026", &post(&[0]), &docs).is_empty());
+        assert!(stems("launch", &post(&[0]), &docs).is_empty());
+        assert_eq!(stemmer_of("en-GB"), en);
+        assert_eq!(stemmer_of("ko"), None);
+        assert_eq!(shard_key("battery"), "bat");
+        assert_eq!(shard_key("研究"), "研究");
     }
 }

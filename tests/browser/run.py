@@ -9,7 +9,8 @@ repository itself) and checks what comes out with the tools the web uses:
             against JSON Feed 1.1
   json-ld   every page's JSON-LD through extruct (strict), and a schema.org type on every item
   browser   headless Chromium (selenium + the system chromedriver) on `pressroom serve`:
-            the home page shows the latest release; search in Korean and French; an edited
+            the home page shows the latest release; search in Korean and French, and as
+            you type (prefix marked, keyboard reaches the results); an edited
             post reloads by itself, a broken one shows the error overlay, a fixed one returns;
             screenshots under target/screenshots/
   axe       axe-core in that browser on the home page, a release, a statement and the search
@@ -603,6 +604,29 @@ def search(driver, base, page, query, expected, language=None, shot=None):
     return f"{query!r} → {expected} first of {len(found)}" + (f"; {shown(SCREENSHOTS / (shot + '.png'))}" if shot else "")
 
 
+def check_as_you_type(driver, base):
+    """Typing (no Enter) shows results with the typed prefix marked; Down reaches the first."""
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, base, "/search/")
+    box = driver.find_element("id", "search-input")
+    box.clear()
+    box.send_keys("batt")
+
+    def marked(d):
+        marks = [m.text.lower() for m in d.find_elements("css selector", "#search-results li a mark")]
+        return marks or None
+
+    marks = wait_for(driver, marked, 10, "/search/: results while typing 'batt'")
+    if not all(m.startswith("batt") for m in marks):
+        raise Failure(f"/search/: 'batt' marked {marks[:5]}")
+    box.send_keys(Keys.ARROW_DOWN)
+    first = driver.find_element("css selector", "#search-results li a")
+    if driver.switch_to.active_element != first:
+        raise Failure("/search/: Down from the search box does not reach the first result")
+    return f"'batt' as typed → {len(marks)} marked word(s): {sorted(set(marks))}"
+
+
 def check_axe(driver, base, path):
     open_page(driver, base, path)
     driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
@@ -779,6 +803,7 @@ def browser_checks(report, exe, tmp, public):
             report.run("browser: French search on /fr/search/", search, driver, base, "/fr/search/", "première usine", french)
         else:
             report.fail("browser: French search", ["content/press/2024-03-12-venissieux-plant-opening.fr.md is not in published.lock"])
+        report.run("browser: search as you type on /search/", check_as_you_type, driver, base)
         for path in ("/", release_path, statement, "/search/"):
             report.run(f"axe: {path}", check_axe, driver, base, path)
 

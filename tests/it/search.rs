@@ -1,7 +1,9 @@
 //! The static search index (/search/): its files parse, a lookup done here from meta.json and
 //! the shards (the procedure search.js follows) finds French queries with and without accents,
 //! Korean and Japanese queries; drafts, unlisted, standby and embargoed items are never indexed;
-//! the search page is an accessible GET form; search.js tokenizes like the Rust side.
+//! the search page is an accessible GET form; search.js tokenizes like the Rust side; and
+//! search.js itself, run by node on the generated index, matches prefixes, stems and one typo,
+//! prefers whole words, and offers other languages' results when the page's has none.
 
 use crate::common;
 
@@ -42,17 +44,35 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The postings of a token: document id → field code.
-    fn postings(&self, token: &str) -> BTreeMap<u64, u64> {
+    /// The shard holding a token: chosen by its first `shard_key_chars` characters.
+    fn shard(&self, token: &str) -> Value {
         let shards = self.meta["shards"].as_u64().expect("shards") as u32;
+        let key_chars = self.meta["shard_key_chars"].as_u64().expect("key chars") as usize;
+        let key: String = token.chars().take(key_chars).collect();
         let name = self.meta["files"]["shard"]
             .as_str()
             .expect("shard file pattern")
-            .replace("{n}", &(fnv1a32(token) % shards).to_string());
-        let shard = read_json(self.out, &format!("search/{name}"));
+            .replace("{n}", &(fnv1a32(&key) % shards).to_string());
+        read_json(self.out, &format!("search/{name}"))
+    }
+
+    /// The stems an entry lists before its postings.
+    fn stems(&self, token: &str) -> Vec<String> {
+        let shard = self.shard(token);
+        let entry = shard[token].as_array().cloned().unwrap_or_default();
+        entry
+            .iter()
+            .map_while(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// The postings of a token: document id → field code.
+    fn postings(&self, token: &str) -> BTreeMap<u64, u64> {
+        let shard = self.shard(token);
         let mut map = BTreeMap::new();
         let mut doc = 0;
-        for v in shard[token].as_array().into_iter().flatten() {
+        let entry = shard[token].as_array().cloned().unwrap_or_default();
+        for v in entry.iter().skip_while(|v| v.is_string()) {
             let v = v.as_u64().expect("posting is a number");
             doc += v >> 2;
             map.insert(doc, v & 3);
@@ -181,9 +201,10 @@ fn the_index_files_exist_and_parse() {
         read_json(&out, f);
     }
     let meta = read_json(&out, "search/meta.json");
-    assert_eq!(meta["version"], 1, "{meta}");
+    assert_eq!(meta["version"], 2, "{meta}");
     assert_eq!(meta["docs"], 5, "{meta}");
     assert_eq!(meta["shard_hash"], "fnv1a32");
+    assert_eq!(meta["shard_key_chars"], 3);
     let shards = meta["shards"].as_u64().expect("shards");
     assert!(shards >= 1);
     for n in 0..shards {
@@ -192,11 +213,15 @@ fn the_index_files_exist_and_parse() {
             "{files:?}"
         );
     }
+    // Record files are small: scattered hits each fetch one, so ten records to a file.
+    assert_eq!(meta["chunk_size"], 10, "{meta}");
     for n in 0..meta["chunks"].as_u64().expect("chunks") {
         assert!(
             files.contains(&format!("search/docs-{n}.json")),
             "{files:?}"
         );
+        let records = read_json(&out, &format!("search/docs-{n}.json"));
+        assert!(records.as_array().is_some_and(|r| r.len() <= 10));
     }
     let codes: Vec<&str> = meta["languages"]
         .as_array()
@@ -485,4 +510,247 @@ fn search_js_tokenizes_like_the_rust_side() {
         ]);
         assert_eq!(js, &expected, "sample `{sample}`");
     }
+}
+
+/// The multilingual site with English items for prefixes, stems and typos.
+fn matching_site() -> SiteTest {
+    let site = multilingual_site();
+    for (file, title, date, body) in [
+        (
+            "2026-09-01-battery.md",
+            "A battery plant for Lyon",
+            "2026-09-01",
+            "The batteries come from recycled cells.",
+        ),
+        (
+            "2026-09-02-launched.md",
+            "Rover launched",
+            "2026-09-02",
+            "The rover was launched today from the coast.",
+        ),
+        (
+            "2026-09-03-launch.md",
+            "We launch a satellite",
+            "2026-09-03",
+            "A new satellite for the coast.",
+        ),
+        (
+            "2026-09-04-launchpad.md",
+            "Launchpad for startups",
+            "2026-09-04",
+            "A programme for young companies.",
+        ),
+        (
+            "2026-09-05-batch.md",
+            "Batch of results",
+            "2026-09-05",
+            "Quarterly numbers for the cells division.",
+        ),
+    ] {
+        site.file(
+            &format!("content/press/{file}"),
+            &item(title, date, "", body),
+        );
+    }
+    site
+}
+
+/// What search.js's `Searcher` finds for each `(query, language filter)` on the index in
+/// `out`, run by node: the URLs in the filter's language and those in other languages. `None`
+/// when node is not installed.
+fn js_search(out: &Path, queries: &[(&str, &str)]) -> Option<Vec<(Vec<String>, Vec<String>)>> {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node is not installed: skipping search.js matching");
+        return None;
+    }
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = format!(
+        "const s = require({js:?}); const fs = require('fs'); \
+         const load = n => Promise.resolve(JSON.parse(fs.readFileSync({dir:?} + n, 'utf8'))); \
+         const sr = new s.Searcher(load); \
+         const urls = l => Promise.all(l.map(h => sr.record(h.doc).then(r => r.url))); \
+         sr.ready.then(async () => {{ const out = []; \
+           for (const [q, lang] of {queries}) {{ \
+             const r = await sr.search(q, {{lang}}); \
+             out.push([await urls(r.hits), await urls(r.others)]); }} \
+           console.log(JSON.stringify(out)); }});",
+        js = js.to_str().expect("utf-8 path"),
+        dir = format!("{}/search/", out.display()),
+        queries = serde_json::to_string(queries).expect("json"),
+    );
+    let run = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    Some(serde_json::from_slice(&run.stdout).expect("node printed JSON"))
+}
+
+/// The URLs search.js finds for `q` in any language.
+fn found(out: &Path, q: &str) -> Option<Vec<String>> {
+    js_search(out, &[(q, "")]).map(|mut r| r.remove(0).0)
+}
+
+#[test]
+fn a_typed_prefix_finds_whole_words_first() {
+    let site = matching_site();
+    site.build_ok();
+    let out = site.out();
+    let Some(batt) = found(&out, "batt") else {
+        return;
+    };
+    assert_eq!(
+        batt,
+        ["/press/battery/"],
+        "`batt` is a prefix of battery(ies)"
+    );
+    // Three characters are enough; `bat` also begins `batch`.
+    let bat = found(&out, "Bat").expect("node");
+    assert_eq!(bat.len(), 2, "{bat:?}");
+    // The whole word `launch` in a title outranks the prefix of `launchpad` in a newer
+    // item's title; `launched` shares its stem.
+    let launch = found(&out, "launch").expect("node");
+    assert_eq!(
+        launch,
+        ["/press/launch/", "/press/launched/", "/press/launchpad/"],
+    );
+    // Two words, the second still being typed.
+    assert_eq!(
+        found(&out, "rover coa").expect("node"),
+        ["/press/launched/"]
+    );
+    // CJK and Hangul keep their bigrams.
+    assert_eq!(found(&out, "研究所").expect("node"), ["/ja/press/osaka/"]);
+    assert_eq!(found(&out, "연구소").expect("node"), ["/ko/press/busan/"]);
+    // French and English stems meet: `ecologie` and `ecology` are both `ecolog`, after the
+    // whole-word matches.
+    assert_eq!(
+        found(&out, "écologie").expect("node"),
+        [
+            "/fr/press/ecology-title/",
+            "/fr/press/ecology/",
+            "/press/plant/"
+        ]
+    );
+}
+
+#[test]
+fn stems_fold_inflections_from_the_index() {
+    let site = matching_site();
+    site.build_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    // The index lists English stems beside the words of English documents.
+    assert_eq!(index.stems("launched"), ["launch"]);
+    assert_eq!(index.stems("batteries"), ["batteri"]);
+    assert!(
+        index.stems("launch").is_empty(),
+        "a stem equal to its word is left out"
+    );
+    let Some(launches) = found(&out, "launches") else {
+        return;
+    };
+    // `launches` is in no document: its ending is dropped onto an indexed stem.
+    assert_eq!(launches, ["/press/launch/", "/press/launched/"]);
+    assert_eq!(
+        found(&out, "launched").expect("node"),
+        ["/press/launched/", "/press/launch/"]
+    );
+    assert_eq!(
+        found(&out, "battery").expect("node"),
+        ["/press/battery/"],
+        "battery and batteries share the stem batteri"
+    );
+}
+
+#[test]
+fn one_typo_finds_the_word_and_nonsense_finds_nothing() {
+    let site = matching_site();
+    site.build_ok();
+    let out = site.out();
+    let Some(batery) = found(&out, "batery") else {
+        return;
+    };
+    assert_eq!(batery, ["/press/battery/"]);
+    assert_eq!(found(&out, "satelite").expect("node"), ["/press/launch/"]);
+    for nonsense in ["batzzqy", "xqzvwyk", "batterxyz"] {
+        assert!(
+            found(&out, nonsense).expect("node").is_empty(),
+            "`{nonsense}` finds nothing"
+        );
+    }
+    // Short words get no typo tolerance: `rovr` is not `rover`.
+    assert!(found(&out, "rovr").expect("node").is_empty());
+}
+
+#[test]
+fn other_languages_results_are_offered_when_the_page_language_has_none() {
+    let site = matching_site();
+    site.build_ok();
+    let Some(results) = js_search(
+        &site.out(),
+        &[("usine", "en"), ("usine", "fr"), ("rover", "fr")],
+    ) else {
+        return;
+    };
+    let (hits, others) = &results[0];
+    assert!(hits.is_empty(), "{hits:?}");
+    assert_eq!(others, &["/fr/press/ecology/"]);
+    assert_eq!(results[1], (vec!["/fr/press/ecology/".to_string()], vec![]));
+    assert_eq!(results[2], (vec![], vec!["/press/launched/".to_string()]));
+    // The page carries the line that counts them, in its language.
+    let run = site.build_ok();
+    for (url, text) in [
+        ("/search/", "{n} results in other languages:"),
+        ("/fr/search/", "{n} résultats dans d’autres langues :"),
+        ("/ko/search/", "다른 언어로 된 결과 {n}건:"),
+    ] {
+        let html = run.html(url);
+        assert_eq!(
+            attrs(&html, "#search", "data-others-other"),
+            [text],
+            "{url}"
+        );
+        assert_eq!(attrs(&html, "#search", "data-others-one").len(), 1, "{url}");
+    }
+}
+
+/// A shard holds several prefixes (by hash): a typo match keeps the typed word's first three
+/// characters, so which words share a shard never changes what a typo finds.
+#[test]
+fn a_typo_never_crosses_into_another_prefix_of_the_shard() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node is not installed: skipping search.js expand");
+        return;
+    }
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = format!(
+        "const s = require({js:?}); \
+         const shard = {{battery: [4], xatery: [8], bqttery: [12], 'batteri': [16]}}; \
+         console.log(JSON.stringify([...s.expand('batery', shard).keys()].sort()));",
+        js = js.to_str().expect("utf-8 path"),
+    );
+    let run = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let words: Vec<String> = serde_json::from_slice(&run.stdout).expect("JSON");
+    assert_eq!(words, ["battery"]);
 }

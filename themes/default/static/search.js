@@ -11,7 +11,13 @@
  * 3. Word runs of 2..32 characters are tokens; CJK runs give character bigrams (a lone
  *    character: itself); Hangul runs give bigrams plus the whole word (1-2 syllables: itself).
  * 4. Every query token is required, except a whole Hangul word of 3+ syllables (optional).
- *    Score: sum of 8 title, 4 tag, 2 summary, 1 body; ties go to the newer document.
+ *
+ * Matching (index version 2; src/render/search.rs documents the files): a token's shard is
+ * chosen by its first 3 characters, so the shard lists every word the token may be a prefix
+ * of. expand() gives each word of the shard a quality: 4 the word itself, 3 a shared stem
+ * (stems are read from the index, never computed here), 2 a prefix of 3+ characters, 1 one
+ * typo for an unknown word of 5+ letters. Score: sum over tokens of the best field weight
+ * (8 title, 4 tag, 2 summary, 1 body) times quality; ties go to the newer document.
  */
 (function () {
   'use strict';
@@ -19,7 +25,7 @@
   var FOLD = "a=àáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặ ae=æ b=ḃḅḇ c=çćĉċčḉ d=ðďđḋḍḏḑḓ dz=ǆǳ e=èéêëēĕėęěȅȇȩḕḗḙḛḝẹẻẽếềểễệ f=ḟ g=ĝğġģǧǵḡ h=ĥħȟḣḥḧḩḫẖ i=ìíîïĩīĭįıǐȉȋḭḯỉị ij=ĳ j=ĵǰ k=ķĸǩḱḳḵ l=ĺļľŀłḷḹḻḽ lj=ǉ m=ḿṁṃ n=ñńņňŋǹṅṇṉṋ nj=ǌ o=òóôõöøōŏőơǒǫǭȍȏȫȭȯȱṍṏṑṓọỏốồổỗộớờởỡợ oe=œ p=ṕṗ r=ŕŗřȑȓṙṛṝṟ s=śŝşšſșṡṣṥṧṩ ss=ß t=ţťŧțṫṭṯṱẗ th=þ u=ùúûüũūŭůűųưǔǖǘǚǜȕȗṳṵṷṹṻụủứừửữự v=ṽṿ w=ŵẁẃẅẇẉẘ x=ẋẍ y=ýÿŷȳẏẙỳỵỷỹ z=źżžẑẓẕ σ=ς";
   var MAX_WORD_CHARS = 32;
   var WEIGHTS = [1, 2, 4, 8]; // body, summary, tag, title
-  var PAGE = 20;
+  var PAGE = 10; // results per screen: each may need its own record file (docs-N.json)
 
   var foldMap = {};
   FOLD.split(' ').forEach(function (group) {
@@ -135,7 +141,176 @@
     return h >>> 0;
   }
 
-  var api = { normalize: normalize, tokens: tokens, query: query, fnv1a32: fnv1a32 };
+  /* ---- Matching against the index (no DOM: node runs it in the tests) ---- */
+
+  var EXACT = 4, STEM = 3, PREFIX = 2, TYPO = 1;
+  var SHARD_KEY_CHARS = 3;
+  var MIN_TYPO_CHARS = 5;
+  // Inflection endings (en, fr, sv) a typed word that is not in the index may carry beyond
+  // an indexed stem: `walks` is `walk` + `s`. The stems themselves come from the index.
+  var ENDINGS = ['s', 'es', 'ed', 'd', 'ing', 'e', 'er', 'ers', 'ee', 'ees', 'ent', 'x',
+    'en', 'ar', 'or', 'na', 'et', 'erna', 'arna', 'ens'];
+
+  function shardKey(token) {
+    return Array.from(token).slice(0, SHARD_KEY_CHARS).join('');
+  }
+
+  /* Letter words get stems, prefixes and typos; CJK and Hangul keep their bigrams. */
+  function isWord(token) {
+    for (var c of token) {
+      var cp = c.codePointAt(0);
+      if (isCjk(cp) || isHangul(cp) || classOf(c) !== WORD) return false;
+    }
+    return true;
+  }
+  function isLetters(token) { return isWord(token) && !/[0-9]/.test(token); }
+
+  /* An entry is [stems..., postings...]: the word and its stems, and its postings. */
+  function keysOf(word, entry) {
+    var keys = [word];
+    for (var i = 0; i < entry.length && typeof entry[i] === 'string'; i++) keys.push(entry[i]);
+    return keys;
+  }
+
+  function decode(entry) {
+    var map = new Map();
+    var doc = 0;
+    for (var i = 0; i < entry.length; i++) {
+      if (typeof entry[i] === 'string') continue;
+      doc += entry[i] >> 2;
+      map.set(doc, entry[i] & 3);
+    }
+    return map;
+  }
+
+  /* Whether a and b are at most one insertion, deletion, substitution or swap apart. */
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  /* The words of `shard` that token t matches: Map word -> quality. */
+  function expand(t, shard) {
+    var has = Object.prototype.hasOwnProperty;
+    var out = new Map();
+    if (has.call(shard, t)) out.set(t, EXACT);
+    if (!isWord(t)) return out;
+    var length = Array.from(t).length;
+    var letters = isLetters(t);
+    var stems = new Set(has.call(shard, t) ? keysOf(t, shard[t]) : [t]);
+    if (letters && !has.call(shard, t)) {
+      ENDINGS.forEach(function (e) {
+        if (t.length - e.length >= SHARD_KEY_CHARS && t.slice(-e.length) === e) {
+          stems.add(t.slice(0, -e.length));
+        }
+      });
+    }
+    var typos = letters && length >= MIN_TYPO_CHARS && !has.call(shard, t);
+    var key = shardKey(t);
+    Object.keys(shard).forEach(function (w) {
+      if (w === t) return;
+      var q = 0;
+      if (letters && keysOf(w, shard[w]).some(function (k) { return stems.has(k); })) q = STEM;
+      else if (length >= SHARD_KEY_CHARS && w.slice(0, t.length) === t) q = PREFIX;
+      // Other prefixes share the shard by hash: a typo keeps the first three characters.
+      else if (typos && w.length >= MIN_TYPO_CHARS && shardKey(w) === key && oneEdit(t, w)) q = TYPO;
+      if (q) out.set(w, q);
+    });
+    return out;
+  }
+
+  /* A searcher over the index files `load(name)` resolves (parsed JSON). */
+  function Searcher(load) {
+    var self = this;
+    this.load = load;
+    this.ready = Promise.all([load('meta.json'), load('docs.json')]).then(function (both) {
+      if (both[0].version !== 2) throw new Error('unknown index version');
+      self.meta = both[0];
+      self.columns = both[1];
+    });
+  }
+
+  Searcher.prototype.shardName = function (token) {
+    return fill(this.meta.files.shard, { n: fnv1a32(shardKey(token)) % this.meta.shards });
+  };
+
+  /* Each document's best score for one token: Map doc -> weight * quality. */
+  Searcher.prototype.scores = function (token, words) {
+    var self = this;
+    return this.load(this.shardName(token)).then(function (shard) {
+      var best = new Map();
+      expand(token, shard).forEach(function (quality, word) {
+        words.add(word);
+        decode(shard[word]).forEach(function (field, doc) {
+          var s = WEIGHTS[field] * quality;
+          if (!(best.get(doc) >= s)) best.set(doc, s);
+        });
+      });
+      return best;
+    });
+  };
+
+  /* Resolves to {hits: [{doc, score}] best first in the filter's language, others: the same
+   * in the other languages when the filter names one, words: the index words matched}. */
+  Searcher.prototype.search = function (q, filter) {
+    var self = this;
+    var terms = query(q);
+    var words = new Set();
+    if (!terms.required.length) return Promise.resolve({ hits: [], others: [], words: [] });
+    var all = terms.required.concat(terms.optional);
+    return Promise.all(all.map(function (t) { return self.scores(t, words); })).then(function (maps) {
+      var req = maps.slice(0, terms.required.length);
+      var opt = maps.slice(terms.required.length);
+      var meta = self.meta, columns = self.columns;
+      var smallest = req.reduce(function (a, b) { return a.size <= b.size ? a : b; });
+      var kind = filter.kind ? meta.kinds.indexOf(filter.kind) : -2;
+      var lang = filter.lang ? meta.languages.map(function (l) { return l.code; }).indexOf(filter.lang) : -2;
+      var year = filter.year ? meta.years.indexOf(Number(filter.year)) : -2;
+      var hits = [], others = [];
+      smallest.forEach(function (_, doc) {
+        if (kind !== -2 && columns.kind[doc] !== kind) return;
+        if (year !== -2 && columns.year[doc] !== year) return;
+        var score = 0;
+        for (var i = 0; i < req.length; i++) {
+          var s = req[i].get(doc);
+          if (s === undefined) return;
+          score += s;
+        }
+        opt.forEach(function (m) { score += m.get(doc) || 0; });
+        (lang !== -2 && columns.lang[doc] !== lang ? others : hits).push({ doc: doc, score: score });
+      });
+      var order = function (a, b) { return b.score - a.score || a.doc - b.doc; };
+      hits.sort(order);
+      others.sort(order);
+      return { hits: hits, others: others, words: Array.from(words) };
+    });
+  };
+
+  Searcher.prototype.record = function (doc) {
+    var n = Math.floor(doc / this.meta.chunk_size);
+    var size = this.meta.chunk_size;
+    return this.load(fill(this.meta.files.chunk, { n: n })).then(function (chunk) {
+      return chunk[doc - n * size];
+    });
+  };
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) {
+      return values[k] !== undefined ? String(values[k]) : m;
+    });
+  }
+
+  var api = {
+    normalize: normalize, tokens: tokens, query: query, fnv1a32: fnv1a32,
+    expand: expand, Searcher: Searcher, PAGE: PAGE
+  };
   if (typeof module !== 'undefined' && module.exports) {
     module.exports = api; // for the tokenizer test under node
     return;
@@ -154,11 +329,6 @@
   var pageLang = document.documentElement.lang || 'en';
 
   function str(name) { return root.getAttribute('data-' + name) || ''; }
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, k) {
-      return values[k] !== undefined ? String(values[k]) : m;
-    });
-  }
 
   var cache = {};
   function load(name) {
@@ -171,15 +341,12 @@
     return cache[name];
   }
 
-  var meta = null, columns = null;
-  var ready = Promise.all([load('meta.json'), load('docs.json')]).then(function (both) {
-    if (both[0].version !== 1) throw new Error('unknown index version');
-    meta = both[0];
-    columns = both[1];
+  var searcher = new Searcher(load);
+  var ready = searcher.ready.then(function () {
     var yearSelect = fields.year;
     if (yearSelect) {
       var wanted = new URLSearchParams(location.search).get('year') || '';
-      meta.years.forEach(function (y) {
+      searcher.meta.years.forEach(function (y) {
         var o = document.createElement('option');
         o.value = String(y);
         o.textContent = String(y);
@@ -188,68 +355,6 @@
       });
     }
   });
-
-  function shardName(token) {
-    return fill(meta.files.shard, { n: fnv1a32(token) % meta.shards });
-  }
-
-  function decode(postings) {
-    var map = new Map();
-    var doc = 0;
-    for (var i = 0; i < postings.length; i++) {
-      doc += postings[i] >> 2;
-      map.set(doc, postings[i] & 3);
-    }
-    return map;
-  }
-
-  /* Resolves to [{doc, score}] sorted best first, filtered. */
-  function search(q, filter) {
-    var terms = query(q);
-    if (!terms.required.length) return Promise.resolve([]);
-    var all = terms.required.concat(terms.optional);
-    var names = Array.from(new Set(all.map(shardName)));
-    return Promise.all(names.map(load)).then(function () {
-      return Promise.all(all.map(function (t) {
-        return load(shardName(t)).then(function (shard) {
-          return Object.prototype.hasOwnProperty.call(shard, t) ? decode(shard[t]) : new Map();
-        });
-      }));
-    }).then(function (maps) {
-      var req = maps.slice(0, terms.required.length);
-      var opt = maps.slice(terms.required.length);
-      var smallest = req.reduce(function (a, b) { return a.size <= b.size ? a : b; });
-      var kind = filter.kind ? meta.kinds.indexOf(filter.kind) : -2;
-      var lang = filter.lang ? meta.languages.map(function (l) { return l.code; }).indexOf(filter.lang) : -2;
-      var year = filter.year ? meta.years.indexOf(Number(filter.year)) : -2;
-      var hits = [];
-      smallest.forEach(function (_, doc) {
-        if (kind !== -2 && columns.kind[doc] !== kind) return;
-        if (lang !== -2 && columns.lang[doc] !== lang) return;
-        if (year !== -2 && columns.year[doc] !== year) return;
-        var score = 0;
-        for (var i = 0; i < req.length; i++) {
-          var f = req[i].get(doc);
-          if (f === undefined) return;
-          score += WEIGHTS[f];
-        }
-        opt.forEach(function (m) {
-          var f = m.get(doc);
-          if (f !== undefined) score += WEIGHTS[f];
-        });
-        hits.push({ doc: doc, score: score });
-      });
-      hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      return hits;
-    });
-  }
-
-  function record(doc) {
-    var n = Math.floor(doc / meta.chunk_size);
-    return load(fill(meta.files.chunk, { n: n })).then(function (chunk) {
-      return chunk[doc - n * meta.chunk_size];
-    });
-  }
 
   // Dates are written as the pages write them ("13 October 2026", "1er mars 2024",
   // "2026년 10월 13일"): the page gives the language's pattern (data-date-*); without one
@@ -269,8 +374,9 @@
   }
 
   function languageName(code) {
-    for (var i = 0; i < meta.languages.length; i++) {
-      if (meta.languages[i].code === code) return meta.languages[i].name;
+    var langs = searcher.meta.languages;
+    for (var i = 0; i < langs.length; i++) {
+      if (langs[i].code === code) return langs[i].name;
     }
     return code;
   }
@@ -282,11 +388,51 @@
     return e;
   }
 
-  function renderHit(r) {
+  /* Appends text to parent with what the query matched in <mark>: each word whose token is
+   * one of the index words matched, and each place the query's CJK or Hangul text occurs
+   * (those are matched by character pairs, not words). */
+  var WORD_RUN = /[^\s.,;:!?()[\]{}"'«»“”‘’/\\|<>@#$%^&*+=~`-]+/g;
+  function appendMarked(parent, text, matched, cjk) {
+    var ranges = [], m;
+    WORD_RUN.lastIndex = 0;
+    while ((m = WORD_RUN.exec(text))) {
+      var t = tokens(m[0]);
+      if (t.length === 1 && matched.has(t[0])) ranges.push([m.index, m.index + m[0].length]);
+    }
+    cjk.forEach(function (run) {
+      for (var i = text.indexOf(run); i >= 0; i = text.indexOf(run, i + run.length)) {
+        ranges.push([i, i + run.length]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    var at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] < at) return;
+      parent.appendChild(document.createTextNode(text.slice(at, r[0])));
+      parent.appendChild(el('mark', '', text.slice(r[0], r[1])));
+      at = r[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  /* The query's runs of CJK or Hangul characters, as typed. */
+  function cjkRuns(q) {
+    var runs = [], run = '';
+    for (var c of q + ' ') {
+      var cl = classOf(c);
+      if (cl === CJK || cl === HANGUL) { run += c; continue; }
+      if (run) runs.push(run);
+      run = '';
+    }
+    return runs;
+  }
+
+  function renderHit(r, matched, cjk) {
     var li = el('li', 'search-result');
     var article = el('article');
     var h = el('h3');
-    var a = el('a', '', r.title);
+    var a = el('a');
+    appendMarked(a, r.title, matched, cjk);
     a.href = r.url;
     if (r.lang !== pageLang) a.lang = r.lang;
     h.appendChild(a);
@@ -304,7 +450,8 @@
     m.appendChild(langSpan);
     article.appendChild(m);
     if (r.summary) {
-      var s = el('p', 'search-summary', r.summary);
+      var s = el('p', 'search-summary');
+      appendMarked(s, r.summary, matched, cjk);
       if (r.lang !== pageLang) s.lang = r.lang;
       article.appendChild(s);
     }
@@ -312,16 +459,16 @@
     return li;
   }
 
-  var hits = [], shown = 0, generation = 0;
+  var hits = [], matched = new Set(), cjk = [], shown = 0, generation = 0;
 
   function showMore(focusFirst) {
     var gen = generation;
     var slice = hits.slice(shown, shown + PAGE);
-    return Promise.all(slice.map(function (h) { return record(h.doc); })).then(function (records) {
+    return Promise.all(slice.map(function (h) { return searcher.record(h.doc); })).then(function (records) {
       if (gen !== generation) return;
       var first = null;
       records.forEach(function (r) {
-        var li = renderHit(r);
+        var li = renderHit(r, matched, cjk);
         if (!first) first = li.querySelector('a');
         list.appendChild(li);
       });
@@ -340,26 +487,43 @@
     };
   }
 
+  function countText(n, q) {
+    return fill(n === 1 ? str('one') : str('other'), { n: n, q: q });
+  }
+
   function run() {
     var f = current();
     var gen = ++generation;
-    list.textContent = '';
-    hits = [];
-    shown = 0;
-    if (moreButton) moreButton.hidden = true;
     if (!f.q) {
+      list.textContent = '';
+      hits = [];
+      if (moreButton) moreButton.hidden = true;
       status.textContent = '';
       return Promise.resolve();
     }
+    // The old results stay until the new ones are in, so typing does not flicker.
     status.textContent = str('loading');
-    return ready.then(function () { return search(f.q, f); }).then(function (found) {
+    return ready.then(function () { return searcher.search(f.q, f); }).then(function (found) {
       if (gen !== generation) return;
-      hits = found;
+      list.textContent = '';
+      shown = 0;
+      if (moreButton) moreButton.hidden = true;
+      matched = new Set(found.words);
+      cjk = cjkRuns(f.q);
+      hits = found.hits;
+      if (!hits.length && found.others.length) {
+        // Nothing in the chosen language: show the other languages' results, each with its
+        // language, under a line that says so.
+        hits = found.others;
+        status.textContent = fill(str('none'), { q: f.q }) + ' ' +
+          fill(hits.length === 1 ? str('others-one') : str('others-other'), { n: hits.length, q: f.q });
+        return showMore(false);
+      }
       if (!hits.length) {
         status.textContent = fill(str('none'), { q: f.q });
         return;
       }
-      status.textContent = fill(hits.length === 1 ? str('one') : str('other'), { n: hits.length, q: f.q });
+      status.textContent = countText(hits.length, f.q);
       return showMore(false);
     }).catch(function () {
       if (gen === generation) status.textContent = str('error');
@@ -387,8 +551,41 @@
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
+    clearTimeout(typing);
     syncUrl(true);
     run();
+  });
+  // As-you-type: results follow the input after a short pause (the URL is replaced, not
+  // pushed, so Back does not step through every keystroke).
+  var typing = 0;
+  fields.q.addEventListener('input', function () {
+    clearTimeout(typing);
+    typing = setTimeout(function () {
+      syncUrl(false);
+      run();
+    }, 150);
+  });
+  // Keyboard: Down from the box goes to the first result, Up/Down move between results,
+  // Escape in the box clears it.
+  fields.q.addEventListener('keydown', function (e) {
+    if (e.key === 'ArrowDown') {
+      var first = list.querySelector('a');
+      if (first) { e.preventDefault(); first.focus(); }
+    } else if (e.key === 'Escape' && fields.q.value) {
+      e.preventDefault();
+      fields.q.value = '';
+      syncUrl(false);
+      run();
+    }
+  });
+  list.addEventListener('keydown', function (e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    var links = Array.prototype.slice.call(list.querySelectorAll('a'));
+    var i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    if (e.key === 'ArrowDown' && i + 1 < links.length) links[i + 1].focus();
+    else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : fields.q).focus();
   });
   ['kind', 'lang', 'year'].forEach(function (name) {
     if (fields[name]) {
