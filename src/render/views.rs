@@ -141,6 +141,16 @@ fn person_view<'a>(
     })
 }
 
+/// Every media contact of `data/contacts.toml`, in file order: the home page's panel.
+pub fn all_contacts(site: &Site, config: &Config) -> Vec<Value> {
+    let urls = Urls { config };
+    site.contacts
+        .keys()
+        .filter_map(|id| person_view(site, &urls, id, false))
+        .map(|p| to_value(&p))
+        .collect()
+}
+
 /// A term of an item.
 #[derive(Serialize)]
 struct TermView<'a> {
@@ -635,5 +645,72 @@ pub struct NavSection<'a> {
     /// Title.
     pub title: &'a str,
     /// URL.
+    pub url: String,
+}
+
+/// One feed file of a list, for the subscribe menu.
+#[derive(Serialize)]
+pub struct FeedFile {
+    /// `atom`, `rss` or `json`: the theme names the format.
+    pub format: &'static str,
+    /// MIME type.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    /// URL.
+    pub url: String,
+}
+
+/// A list readers can subscribe to (a language's whole newsroom, a section, the corrections),
+/// with its three feed files.
+#[derive(Serialize)]
+pub struct SubscribeGroup<'a> {
+    /// `all` (the language's site feed), `section` or `corrections`: the theme words the
+    /// title of `all` and `corrections` itself, in the page's language.
+    pub kind: &'static str,
+    /// The section's title (empty for `all` and `corrections`).
+    pub title: &'a str,
+    /// The URL of the list page the feeds follow.
+    pub url: String,
+    /// Atom, RSS and JSON Feed, in that order.
+    pub feeds: Vec<FeedFile>,
+}
+
+impl<'a> SubscribeGroup<'a> {
+    /// The group of the list whose first page is at site path `base`.
+    pub fn new(config: &Config, kind: &'static str, title: &'a str, base: &str) -> Self {
+        let file = |name: &str| config.url(&format!("{base}{name}"));
+        SubscribeGroup {
+            kind,
+            title,
+            url: config.url(base),
+            feeds: vec![
+                FeedFile {
+                    format: "atom",
+                    mime: "application/atom+xml",
+                    url: file("atom.xml"),
+                },
+                FeedFile {
+                    format: "rss",
+                    mime: "application/rss+xml",
+                    url: file("rss.xml"),
+                },
+                FeedFile {
+                    format: "json",
+                    mime: "application/feed+json",
+                    url: file("feed.json"),
+                },
+            ],
+        }
+    }
+}
+
+/// A year of a section's archive.
+#[derive(Serialize)]
+pub struct ArchiveYear {
+    /// The year, in the items' own zones.
+    pub year: i16,
+    /// How many items the section lists in it.
+    pub count: usize,
+    /// URL of its archive page.
     pub url: String,
 }
