@@ -429,7 +429,7 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
             factsheets: ctx.summaries_of(&factsheets),
         });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
-        let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config));
+        let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
         (
             vec![
                 ("section", view),

@@ -106,7 +106,7 @@ fn markdown_inline(md: &str) -> String {
 struct PersonView<'a> {
     id: &'a str,
     name: &'a str,
-    role: &'a Option<String>,
+    role: Option<&'a str>,
     bio: Option<String>,
     email: &'a Option<String>,
     phone: &'a Option<String>,
@@ -115,13 +115,14 @@ struct PersonView<'a> {
     url: Option<String>,
 }
 
-/// A person record with its page URL (authors) or without (contacts); None (null for
-/// templates) for an unknown id.
+/// A person record with its page URL (authors) or without (contacts), with the name, role and
+/// bio of language `lang` (`[ID.languages.CODE]`); None (null for templates) for an unknown id.
 fn person_view<'a>(
     site: &'a Site,
     urls: &Urls<'_>,
     id: &'a str,
     author: bool,
+    lang: &str,
 ) -> Option<PersonView<'a>> {
     let people = if author {
         &site.authors
@@ -129,11 +130,12 @@ fn person_view<'a>(
         &site.contacts
     };
     let p = people.get(id)?;
+    let (name, role, bio) = p.in_language(lang);
     Some(PersonView {
         id,
-        name: &p.name,
-        role: &p.role,
-        bio: p.bio.as_deref().map(markdown_inline),
+        name,
+        role,
+        bio: bio.map(markdown_inline),
         email: &p.email,
         phone: &p.phone,
         image: &p.image,
@@ -142,11 +144,11 @@ fn person_view<'a>(
 }
 
 /// Every media contact of `data/contacts.toml`, in file order: the home page's panel.
-pub fn all_contacts(site: &Site, config: &Config) -> Vec<Value> {
+pub fn all_contacts(site: &Site, config: &Config, lang: &str) -> Vec<Value> {
     let urls = Urls { config };
     site.contacts
         .keys()
-        .filter_map(|id| person_view(site, &urls, id, false))
+        .filter_map(|id| person_view(site, &urls, id, false, lang))
         .map(|p| to_value(&p))
         .collect()
 }
@@ -312,7 +314,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
         authors: item
             .authors
             .iter()
-            .map(|a| person_view(site, &urls, a, true))
+            .map(|a| person_view(site, &urls, a, true, &item.lang))
             .collect(),
         dateline: &item.dateline,
         image: &item.image,
@@ -408,7 +410,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
         contacts: item
             .contacts
             .iter()
-            .map(|c| person_view(site, &urls, c, false))
+            .map(|c| person_view(site, &urls, c, false, &item.lang))
             .collect(),
         boilerplate: &r.boilerplate,
         sources: cited_sources(site, &urls, item),

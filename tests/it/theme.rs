@@ -830,3 +830,93 @@ fn the_corrections_page_labels_and_groups_each_kind() {
         );
     }
 }
+
+/// Issue 21: authors and contacts have their name and role in each language
+/// (`[ID.languages.CODE]` in the data files): a Korean page shows 이민지, an English one
+/// Lee Min-ji; what a language leaves out is the person's own.
+#[test]
+fn people_show_their_name_and_role_in_the_page_language() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme\"\nbase_url = \"{BASE_URL}\"\n[languages.ko]\ntitle = \"애크미\"\n"
+        ),
+    )
+    .file("content/_index.ko.md", "+++\ntitle = \"애크미\"\n+++\n")
+    .file(
+        "data/contacts.toml",
+        "[lee]\nname = \"Lee Min-ji\"\nrole = \"Press Office Korea\"\nemail = \"kr@acme.example\"\n\
+         [lee.languages.ko]\nname = \"이민지\"\nrole = \"한국 홍보팀\"\n\
+         [ek]\nname = \"Johan Ek\"\nrole = \"Investor Relations\"\n\
+         [ek.languages.ko]\nrole = \"투자자 관계\"\n",
+    )
+    .file(
+        "data/authors.toml",
+        "[park]\nname = \"Park Ji-hoon\"\nrole = \"CTO\"\n[park.languages.ko]\nname = \"박지훈\"\n",
+    );
+    for (lang, title) in [("", "Press"), (".ko", "보도자료")] {
+        site.file(
+            &format!("content/press/_index{lang}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"release\"\n+++\n"),
+        )
+        .file(
+            &format!("content/press/launch{lang}.md"),
+            &item(
+                "Launch",
+                "2026-11-20T09:00:00Z",
+                "authors = [\"park\"]\ncontacts = [\"lee\", \"ek\"]\n",
+                "SEOUL — Text.\n\n###",
+            ),
+        );
+    }
+    site.build_ok();
+    for (page, names, roles, author) in [
+        (
+            "/press/launch/",
+            ["Lee Min-ji", "Johan Ek"],
+            ["Press Office Korea", "Investor Relations"],
+            "Park Ji-hoon",
+        ),
+        (
+            "/ko/press/launch/",
+            ["이민지", "Johan Ek"],
+            ["한국 홍보팀", "투자자 관계"],
+            "박지훈",
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(
+            texts(&html, "main .contacts .contact-name"),
+            names,
+            "{page}"
+        );
+        assert_eq!(
+            texts(&html, "main .contacts .contact-role"),
+            roles,
+            "{page}"
+        );
+        assert_eq!(texts(&html, "main a[rel=author]"), [author], "{page}");
+    }
+    assert_eq!(
+        texts(&site.html("/ko/"), "main .contacts .contact-name"),
+        ["이민지", "Johan Ek"]
+    );
+}
+
+/// A language table for a language the site does not have is an error at its place.
+#[test]
+fn a_person_text_in_an_unknown_language_is_an_error_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "data/contacts.toml",
+        "[lee]\nname = \"Lee Min-ji\"\n\n[lee.languages.kr]\nname = \"이민지\"\n",
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("data/contacts.toml");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert_eq!(errors[0].line, 4, "{}", run.stderr);
+    assert!(errors[0].message.contains("`kr`"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}
