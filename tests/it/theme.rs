@@ -603,6 +603,27 @@ fn the_subscribe_menu_lists_every_feed_of_the_language_and_they_exist() {
         let current = texts(&html, ".subscribe-group.is-current .subscribe-list");
         assert_eq!(current.len(), 1, "{page}: {current:?}");
     }
+    // The footer of every page names the whole newsroom's and its own list's feeds, one line
+    // each, not six links spelling out titles and formats.
+    for (page, lists, bases) in [
+        (
+            "/press/launch/",
+            vec!["All news", "Press"],
+            vec!["/", "/press/"],
+        ),
+        ("/", vec!["All news"], vec!["/"]),
+        (
+            "/corrections/",
+            vec!["All news", "Corrections"],
+            vec!["/", "/corrections/"],
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(texts(&html, "footer .feed-list"), lists, "{page}");
+        let links = attrs(&html, "footer .footer-feeds a", "href");
+        assert_eq!(links, feeds(&bases), "{page}");
+        assert!(links.iter().all(|l| run.exists(l)), "{page}: {links:?}");
+    }
 }
 
 /// Issue 21: a section links to an archive page per year (`/press/2026/`) with its count, and
