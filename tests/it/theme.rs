@@ -941,3 +941,28 @@ fn a_person_text_in_an_unknown_language_is_an_error_at_its_line() {
     assert!(errors[0].message.contains("`kr`"), "{}", run.stderr);
     assert!(run.stderr.contains("help:"), "{}", run.stderr);
 }
+
+/// A year whose path is already an item's (`content/press/2026.md`) gets no archive page and
+/// no link: the item keeps its URL and its page.
+#[test]
+fn an_item_at_a_years_path_keeps_it() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/2026.md",
+        &item("Our year 2026", "2026-11-20T09:00:00Z", "", "Text."),
+    )
+    .file(
+        "content/press/old.md",
+        &item("Old", "2025-11-20T09:00:00Z", "", "Text."),
+    );
+    site.build_ok();
+    assert_eq!(h1s(&site.html("/press/2026/")), ["Our year 2026"]);
+    assert_eq!(
+        attrs(&site.html("/press/"), ".archive-years a", "href"),
+        ["/press/2025/"]
+    );
+}
