@@ -22,6 +22,38 @@ pub struct Person {
     pub phone: Option<String>,
     /// Portrait URL.
     pub image: Option<String>,
+    /// Name, role and bio in other languages: `[ID.languages.CODE]` (the key keeps its place
+    /// in the file, for the error about a code the site does not have).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub languages: IndexMap<toml::Spanned<String>, PersonText>,
+}
+
+/// What of a person reads differently in another language: `[ID.languages.CODE]` in
+/// `data/authors.toml` or `data/contacts.toml`. Anything left out is the person's own.
+#[derive(Debug, Clone, Deserialize, Default, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PersonText {
+    /// The name as written in that language (이민지 for Lee Min-ji).
+    pub name: Option<String>,
+    /// Job title.
+    pub role: Option<String>,
+    /// Short biography (Markdown).
+    pub bio: Option<String>,
+}
+
+impl Person {
+    /// The person's text in `lang`: the name, role and bio that language's pages show.
+    pub fn in_language(&self, lang: &str) -> (&str, Option<&str>, Option<&str>) {
+        let t = self.languages.get(lang);
+        fn pick<'a>(own: &'a Option<String>, local: Option<&'a Option<String>>) -> Option<&'a str> {
+            local.and_then(|v| v.as_deref()).or(own.as_deref())
+        }
+        (
+            t.and_then(|t| t.name.as_deref()).unwrap_or(&self.name),
+            pick(&self.role, t.map(|t| &t.role)),
+            pick(&self.bio, t.map(|t| &t.bio)),
+        )
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -44,11 +76,12 @@ pub struct SiteData {
     pub source_lines: IndexMap<String, usize>,
 }
 
-/// Reads the data files that exist; missing files are empty.
-pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> SiteData {
+/// Reads the data files that exist; missing files are empty. `languages` are the site's
+/// language codes, which people's `[ID.languages.CODE]` tables must name.
+pub fn load(root: &Path, languages: &[&str], diags: &mut Vec<Diagnostic>) -> SiteData {
     let mut data = SiteData {
-        authors: read_people(root, "data/authors.toml", true, diags),
-        contacts: read_people(root, "data/contacts.toml", false, diags),
+        authors: read_people(root, "data/authors.toml", true, languages, diags),
+        contacts: read_people(root, "data/contacts.toml", false, languages, diags),
         ..SiteData::default()
     };
     if let Some((file, text)) = read_text(root, "data/sources.toml", diags) {
@@ -113,6 +146,7 @@ fn read_people(
     root: &Path,
     file: &'static str,
     in_urls: bool,
+    languages: &[&str],
     diags: &mut Vec<Diagnostic>,
 ) -> IndexMap<String, Person> {
     let Some((file, text)) = read_text(root, file, diags) else {
@@ -135,9 +169,44 @@ fn read_people(
                 diags.push(d);
             }
         }
+        for code in person.languages.keys() {
+            if !languages.contains(&code.get_ref().as_str()) {
+                let (line, col) = lines.position(code.span().start);
+                diags.push(unknown_language(
+                    file,
+                    line,
+                    col,
+                    id.get_ref(),
+                    code.get_ref(),
+                    languages,
+                ));
+            }
+        }
         out.insert(super::nfc(id.get_ref()), person);
     }
     out
+}
+
+/// `[ID.languages.CODE]` for a language the site does not have: a typo, or a language not yet
+/// in `site.toml`; either way its text would never be shown.
+fn unknown_language(
+    file: &str,
+    line: usize,
+    col: usize,
+    id: &str,
+    code: &str,
+    languages: &[&str],
+) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        line,
+        col,
+        format!("`[{id}.languages.{code}]`: `{code}` is not a language of this site"),
+    )
+    .with_help(format!(
+        "use one of the site's languages ({}), or add `[languages.{code}]` to site.toml",
+        languages.join(", ")
+    ))
 }
 
 /// An error when `id` cannot stand in a URL as it is: ids are words of letters (of any

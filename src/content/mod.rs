@@ -102,7 +102,15 @@ pub fn load_with(
         walked.markdown.into_par_iter().map(parse).collect();
     let mut content = Content {
         assets: walked.assets,
-        data: data::load(&config.root, diags),
+        data: data::load(
+            &config.root,
+            &config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .collect::<Vec<_>>(),
+            diags,
+        ),
         ..Content::default()
     };
     for r in results {

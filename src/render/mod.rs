@@ -116,6 +116,8 @@ pub struct RenderCtx<'a> {
     sections: std::collections::HashMap<String, Value>,
     /// Each item's related items ([`related::related`]).
     related: Vec<Vec<ItemId>>,
+    /// The lists of each language readers can subscribe to (`subscribe`).
+    subscribe: std::collections::HashMap<String, Value>,
     /// The publication ledger once this output is online, for the public record (None: the
     /// ledger had problems, and a preview shows them as warnings).
     pub record: Option<&'a Ledger>,
@@ -157,6 +159,7 @@ impl<'a> RenderCtx<'a> {
         }
         RenderCtx {
             sections,
+            subscribe: subscribe_groups(site, config),
             site,
             config,
             theme,
@@ -195,6 +198,36 @@ impl<'a> RenderCtx<'a> {
     fn summaries_of(&self, ids: &[ItemId]) -> Vec<Value> {
         ids.iter().map(|&id| self.summary(id).clone()).collect()
     }
+}
+
+/// Per language, what its subscribe menu lists: the language's whole newsroom, each section
+/// with feeds and items in it, and the corrections, each with its Atom, RSS and JSON feeds.
+fn subscribe_groups(site: &Site, config: &Config) -> std::collections::HashMap<String, Value> {
+    config
+        .languages
+        .iter()
+        .map(|l| {
+            let prefix = config.lang_prefix(&l.code);
+            let home = format!("{prefix}/");
+            let mut groups = vec![views::SubscribeGroup::new(config, "all", "", &home)];
+            groups.extend(
+                site.sections
+                    .iter()
+                    .filter(|s| {
+                        s.lang == l.code && !s.dir.is_empty() && s.feed && !s.items.is_empty()
+                    })
+                    .map(|s| views::SubscribeGroup::new(config, "section", &s.title, &s.path)),
+            );
+            let corrections = format!("{prefix}/corrections/");
+            groups.push(views::SubscribeGroup::new(
+                config,
+                "corrections",
+                "",
+                &corrections,
+            ));
+            (l.code.clone(), views::to_value(&groups))
+        })
+        .collect()
 }
 
 /// Where finished files go, from whichever rendering thread finished them.

@@ -12,6 +12,9 @@ use crate::diag::Diagnostic;
 use crate::model::{ItemId, Site, Surface};
 use crate::paths::SitePath;
 use serde_json::Value;
+use std::sync::Arc;
+
+mod archives;
 
 /// A page's own variables and its `translations`, built only when the page is rendered.
 type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
@@ -97,6 +100,13 @@ impl<'a> PageJob<'a> {
         vars.insert(
             "sections".into(),
             ctx.sections
+                .get(&self.lang)
+                .cloned()
+                .unwrap_or(Value::Array(vec![])),
+        );
+        vars.insert(
+            "subscribe".into(),
+            ctx.subscribe
                 .get(&self.lang)
                 .cloned()
                 .unwrap_or(Value::Array(vec![])),
@@ -352,14 +362,19 @@ fn paginate<'a>(
 }
 
 fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let taken = archives::taken_paths(ctx.site);
     for section in &ctx.site.sections {
         if section.dir.is_empty() {
             jobs.push(home_job(ctx, section));
             continue;
         }
+        let years = archives::by_year(ctx.site, section);
+        let archive_years = Arc::new(archives::years_view(ctx, section, &years, &taken));
+        archives::year_jobs(ctx, section, years, archive_years.clone(), &taken, jobs);
         for (path, shows, paginator) in
             paginate(ctx, &section.path, &section.items, section.paginate_by)
         {
+            let archive_years = archive_years.clone();
             let vars = move || {
                 let paginator = paginator();
                 let pages = paginator.pages.clone();
@@ -367,6 +382,7 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     vec![
                         ("section", with_pages(&section_view(ctx, section), pages)),
                         ("paginator", views::to_value(&paginator)),
+                        ("archive_years", Value::clone(&archive_years)),
                     ],
                     section_translations(ctx.config, section),
                 )
@@ -424,8 +440,13 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
             factsheets: ctx.summaries_of(&factsheets),
         });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
+        let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
         (
-            vec![("section", view), ("latest", latest)],
+            vec![
+                ("section", view),
+                ("latest", latest),
+                ("contacts", contacts),
+            ],
             section_translations(ctx.config, section),
         )
     };

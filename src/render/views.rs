@@ -106,7 +106,7 @@ fn markdown_inline(md: &str) -> String {
 struct PersonView<'a> {
     id: &'a str,
     name: &'a str,
-    role: &'a Option<String>,
+    role: Option<&'a str>,
     bio: Option<String>,
     email: &'a Option<String>,
     phone: &'a Option<String>,
@@ -115,13 +115,14 @@ struct PersonView<'a> {
     url: Option<String>,
 }
 
-/// A person record with its page URL (authors) or without (contacts); None (null for
-/// templates) for an unknown id.
+/// A person record with its page URL (authors) or without (contacts), with the name, role and
+/// bio of language `lang` (`[ID.languages.CODE]`); None (null for templates) for an unknown id.
 fn person_view<'a>(
     site: &'a Site,
     urls: &Urls<'_>,
     id: &'a str,
     author: bool,
+    lang: &str,
 ) -> Option<PersonView<'a>> {
     let people = if author {
         &site.authors
@@ -129,16 +130,27 @@ fn person_view<'a>(
         &site.contacts
     };
     let p = people.get(id)?;
+    let (name, role, bio) = p.in_language(lang);
     Some(PersonView {
         id,
-        name: &p.name,
-        role: &p.role,
-        bio: p.bio.as_deref().map(markdown_inline),
+        name,
+        role,
+        bio: bio.map(markdown_inline),
         email: &p.email,
         phone: &p.phone,
         image: &p.image,
         url: author.then(|| urls.url(&format!("/authors/{id}/"))),
     })
+}
+
+/// Every media contact of `data/contacts.toml`, in file order: the home page's panel.
+pub fn all_contacts(site: &Site, config: &Config, lang: &str) -> Vec<Value> {
+    let urls = Urls { config };
+    site.contacts
+        .keys()
+        .filter_map(|id| person_view(site, &urls, id, false, lang))
+        .map(|p| to_value(&p))
+        .collect()
 }
 
 /// A term of an item.
@@ -302,7 +314,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
         authors: item
             .authors
             .iter()
-            .map(|a| person_view(site, &urls, a, true))
+            .map(|a| person_view(site, &urls, a, true, &item.lang))
             .collect(),
         dateline: &item.dateline,
         image: &item.image,
@@ -398,7 +410,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
         contacts: item
             .contacts
             .iter()
-            .map(|c| person_view(site, &urls, c, false))
+            .map(|c| person_view(site, &urls, c, false, &item.lang))
             .collect(),
         boilerplate: &r.boilerplate,
         sources: cited_sources(site, &urls, item),
@@ -663,4 +675,70 @@ pub fn related_item<'a>(site: &'a Site, config: &Config, id: ItemId) -> RelatedI
         standby: item.preview.standby,
         timezone: &item.tz_name,
     }
+}
+/// One feed file of a list, for the subscribe menu.
+#[derive(Serialize)]
+pub struct FeedFile {
+    /// `atom`, `rss` or `json`: the theme names the format.
+    pub format: &'static str,
+    /// MIME type.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    /// URL.
+    pub url: String,
+}
+
+/// A list readers can subscribe to (a language's whole newsroom, a section, the corrections),
+/// with its three feed files.
+#[derive(Serialize)]
+pub struct SubscribeGroup<'a> {
+    /// `all` (the language's site feed), `section` or `corrections`: the theme words the
+    /// title of `all` and `corrections` itself, in the page's language.
+    pub kind: &'static str,
+    /// The section's title (empty for `all` and `corrections`).
+    pub title: &'a str,
+    /// The URL of the list page the feeds follow.
+    pub url: String,
+    /// Atom, RSS and JSON Feed, in that order.
+    pub feeds: Vec<FeedFile>,
+}
+
+impl<'a> SubscribeGroup<'a> {
+    /// The group of the list whose first page is at site path `base`.
+    pub fn new(config: &Config, kind: &'static str, title: &'a str, base: &str) -> Self {
+        let file = |name: &str| config.url(&format!("{base}{name}"));
+        SubscribeGroup {
+            kind,
+            title,
+            url: config.url(base),
+            feeds: vec![
+                FeedFile {
+                    format: "atom",
+                    mime: "application/atom+xml",
+                    url: file("atom.xml"),
+                },
+                FeedFile {
+                    format: "rss",
+                    mime: "application/rss+xml",
+                    url: file("rss.xml"),
+                },
+                FeedFile {
+                    format: "json",
+                    mime: "application/feed+json",
+                    url: file("feed.json"),
+                },
+            ],
+        }
+    }
+}
+
+/// A year of a section's archive.
+#[derive(Serialize)]
+pub struct ArchiveYear {
+    /// The year, in the items' own zones.
+    pub year: i16,
+    /// How many items the section lists in it.
+    pub count: usize,
+    /// URL of its archive page.
+    pub url: String,
 }

@@ -694,13 +694,16 @@ fn the_starter_names_the_company_and_has_every_kind() {
         "the statement cites its source"
     );
     assert!(b.exists("/facts/company/"), "{:?}", b.files());
-    // A section with items offers its feeds; an empty one does not.
-    assert_eq!(texts(&b.html("press/index.html"), ".subscribe").len(), 1);
+    // A section with items offers its feeds (one subscribe menu); an empty one does not.
+    assert_eq!(
+        texts(&b.html("press/index.html"), "main .subscribe-menu").len(),
+        1
+    );
     std::fs::remove_file(dir.join("content/statements/2026-01-20-response-to-reports.md")).unwrap();
     let b = build();
     let empty = b.html("statements/index.html");
     assert!(
-        empty.select(&sel(".subscribe")).next().is_none(),
+        empty.select(&sel("main .subscribe-menu")).next().is_none(),
         "no feed links on an empty section"
     );
 }

@@ -446,3 +446,523 @@ fn releases_and_statements_show_the_time_with_the_zone_abbreviation() {
         );
     }
 }
+
+/// English and Korean, a logo, two media contacts, a press section and a blog with one item
+/// each in English, a press section only in Korean.
+fn staples_site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme Newsroom\"\nbase_url = \"{BASE_URL}\"\n\
+             [languages.ko]\ntitle = \"애크미 뉴스룸\"\n\
+             [extra]\nlogo = \"/logo.svg\"\n"
+        ),
+    )
+    .file(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .file(
+        "data/contacts.toml",
+        "[press]\nname = \"Press Office\"\nrole = \"Stockholm\"\nemail = \"press@acme.example\"\n\
+         [ir]\nname = \"Ida Ring\"\nrole = \"Investor Relations\"\nphone = \"+46 8 555 00\"\n",
+    )
+    .file(
+        "content/_index.ko.md",
+        "+++\ntitle = \"애크미 뉴스룸\"\n+++\n",
+    );
+    for (lang, title) in [("", "Press"), (".ko", "보도자료")] {
+        site.file(
+            &format!("content/press/_index{lang}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"release\"\n+++\n"),
+        )
+        .file(
+            &format!("content/press/launch{lang}.md"),
+            &item("Launch", "2026-11-20T09:00:00Z", "", "Text."),
+        );
+    }
+    site.file("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n")
+        .file(
+            "content/blog/hello.md",
+            &item("Hello", "2026-11-19T09:00:00Z", "", "Text."),
+        );
+    site
+}
+
+/// Issue 21: the logo stands in the header as the home link, its alt text the site title of
+/// the page's language; a site without a logo keeps its plain title.
+#[test]
+fn the_header_shows_the_logo_with_the_site_title_as_its_alt_text() {
+    let site = staples_site();
+    site.build_ok();
+    for (page, title) in [
+        ("/", "Acme Newsroom"),
+        ("/press/launch/", "Acme Newsroom"),
+        ("/ko/", "애크미 뉴스룸"),
+    ] {
+        let html = site.html(page);
+        let logos: Vec<_> = html
+            .select(&sel("header a.site-title[rel=home] img"))
+            .map(|img| (img.attr("src"), img.attr("alt")))
+            .collect();
+        assert_eq!(logos, [(Some("/logo.svg"), Some(title))], "{page}");
+    }
+    site.file(
+        "site.toml",
+        &format!("title = \"Acme Newsroom\"\nbase_url = \"{BASE_URL}\"\n"),
+    )
+    .remove("content/_index.ko.md")
+    .remove("content/press/_index.ko.md")
+    .remove("content/press/launch.ko.md");
+    site.build_ok();
+    let html = site.html("/");
+    assert_eq!(html.select(&sel("header img")).count(), 0);
+    assert_eq!(texts(&html, "header a.site-title"), ["Acme Newsroom"]);
+}
+
+/// Issue 21: the home page of every language has a media-contacts panel listing the contacts
+/// of data/contacts.toml, in file order, with their ways to reach them.
+#[test]
+fn the_home_page_lists_the_media_contacts() {
+    let site = staples_site();
+    site.build_ok();
+    for page in ["/", "/ko/"] {
+        let html = site.html(page);
+        assert_eq!(
+            texts(&html, "main .contacts .contact-name"),
+            ["Press Office", "Ida Ring"],
+            "{page}"
+        );
+        assert_eq!(
+            attrs(&html, "main .contacts a[href^='mailto:']", "href"),
+            ["mailto:press@acme.example"],
+            "{page}"
+        );
+        assert_eq!(
+            attrs(&html, "main .contacts a[href^='tel:']", "href"),
+            ["tel:+46855500"],
+            "{page}"
+        );
+    }
+}
+
+/// Issue 21: one "Subscribe" control (a <details>, so no script is needed) lists, in the
+/// page's language, the whole newsroom, each section with items and the corrections, each in
+/// Atom, RSS and JSON Feed; every feed it links to exists.
+#[test]
+fn the_subscribe_menu_lists_every_feed_of_the_language_and_they_exist() {
+    let site = staples_site();
+    let run = site.build_ok();
+    let menu = |page: &str| {
+        let html = site.html(page);
+        assert_eq!(
+            html.select(&sel("main details.subscribe-menu")).count(),
+            1,
+            "{page}: one menu"
+        );
+        assert_eq!(
+            html.select(&sel("main .subscribe a")).count(),
+            0,
+            "{page}: no row of raw feed links"
+        );
+        let lists = texts(&html, "details.subscribe-menu .subscribe-list");
+        let links = attrs(&html, "details.subscribe-menu a", "href");
+        (html, lists, links)
+    };
+    let feeds = |bases: &[&str]| -> Vec<String> {
+        bases
+            .iter()
+            .flat_map(|b| ["atom.xml", "rss.xml", "feed.json"].map(|f| format!("{b}{f}")))
+            .collect()
+    };
+    let (html, lists, links) = menu("/");
+    assert_eq!(
+        texts(&html, "details.subscribe-menu summary"),
+        [theme_string("en", "subscribe")]
+    );
+    assert_eq!(lists, ["All news", "Blog", "Press", "Corrections"]);
+    assert_eq!(links, feeds(&["/", "/blog/", "/press/", "/corrections/"]));
+    let (_, lists, links) = menu("/ko/");
+    assert_eq!(
+        lists,
+        [
+            theme_string("ko", "subscribe_all"),
+            "보도자료".to_string(),
+            theme_string("ko", "corrections")
+        ]
+    );
+    assert_eq!(links, feeds(&["/ko/", "/ko/press/", "/ko/corrections/"]));
+    for page in ["/press/", "/corrections/", "/ko/corrections/"] {
+        let (html, _, links) = menu(page);
+        assert!(!links.is_empty(), "{page}");
+        for link in &links {
+            assert!(run.exists(link), "{page} links to {link}, which is missing");
+        }
+        // The list the page shows is the marked one.
+        let current = texts(&html, ".subscribe-group.is-current .subscribe-list");
+        assert_eq!(current.len(), 1, "{page}: {current:?}");
+    }
+    // The footer of every page names the whole newsroom's and its own list's feeds, one line
+    // each, not six links spelling out titles and formats.
+    for (page, lists, bases) in [
+        (
+            "/press/launch/",
+            vec!["All news", "Press"],
+            vec!["/", "/press/"],
+        ),
+        ("/", vec!["All news"], vec!["/"]),
+        (
+            "/corrections/",
+            vec!["All news", "Corrections"],
+            vec!["/", "/corrections/"],
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(texts(&html, "footer .feed-list"), lists, "{page}");
+        let links = attrs(&html, "footer .footer-feeds a", "href");
+        assert_eq!(links, feeds(&bases), "{page}");
+        assert!(links.iter().all(|l| run.exists(l)), "{page}: {links:?}");
+    }
+}
+
+/// Issue 21: a section links to an archive page per year (`/press/2026/`) with its count, and
+/// each archive lists exactly the items of that year its section lists: not the embargoed,
+/// draft or unlisted ones, nor a year only they would fill. In every language.
+#[test]
+fn year_archives_list_exactly_the_visible_items_of_their_year() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme\"\nbase_url = \"{BASE_URL}\"\ntimezone = \"Europe/Stockholm\"\n\
+             paginate_by = 2\n[languages.ko]\ntitle = \"애크미\"\n"
+        ),
+    )
+    .file("content/_index.ko.md", "+++\ntitle = \"애크미\"\n+++\n");
+    for (lang, title) in [("", "Press"), (".ko", "보도자료")] {
+        site.file(
+            &format!("content/press/_index{lang}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"release\"\n+++\n"),
+        );
+    }
+    let release = |stem: &str, date: &str, front: &str| {
+        site.file(
+            &format!("content/press/{stem}.md"),
+            &item(&format!("Release {stem}"), date, front, "Text."),
+        );
+    };
+    release("a", "2026-11-20T09:00:00Z", "");
+    release("b", "2026-03-01T09:00:00Z", "");
+    release("c", "2026-01-15T09:00:00Z", "");
+    // New Year's Eve in UTC is already 2026 in Stockholm: the item's zone decides.
+    release("d", "2025-12-31T23:30:00Z", "");
+    release("e", "2025-06-01T09:00:00Z", "");
+    release("draft", "2026-05-01T09:00:00Z", "draft = true\n");
+    release(
+        "unlisted",
+        "2026-05-01T09:00:00Z",
+        "status = \"unlisted\"\n",
+    );
+    release(
+        "secret",
+        "2026-11-21T09:00:00Z",
+        "embargo = 2027-01-01T00:00:00Z\n",
+    );
+    release(
+        "future",
+        "2027-01-02T09:00:00Z",
+        "embargo = 2027-01-02T09:00:00Z\n",
+    );
+    release("old.ko", "2024-02-02T09:00:00+09:00", "");
+    let run = site.build_ok();
+
+    let years = |page: &str| {
+        let html = site.html(page);
+        let links = attrs(&html, ".archive-years a", "href");
+        let counts = texts(&html, ".archive-years .count");
+        links.into_iter().zip(counts).collect::<Vec<_>>()
+    };
+    let expected_years = [
+        ("/press/2026/".to_string(), "(4)".to_string()),
+        ("/press/2025/".to_string(), "(1)".to_string()),
+    ];
+    assert_eq!(years("/press/"), expected_years);
+    assert_eq!(years("/press/2025/"), expected_years);
+    assert_eq!(
+        years("/ko/press/"),
+        [("/ko/press/2024/".to_string(), "(1)".to_string())]
+    );
+    assert!(!run.exists("/press/2027/"), "a year only an embargo fills");
+
+    let listed = |base: &str| -> Vec<String> {
+        let mut urls = Vec::new();
+        let mut page = base.to_string();
+        loop {
+            let html = site.html(&page);
+            urls.extend(attrs(&html, "main article.card h2 a", "href"));
+            match rel_link(&html, "next").or_else(|| {
+                attrs(&html, ".pagination a[rel=next]", "href")
+                    .into_iter()
+                    .next()
+            }) {
+                Some(next) => page = next,
+                None => break,
+            }
+        }
+        urls
+    };
+    assert_eq!(
+        listed("/press/2026/"),
+        ["/press/a/", "/press/b/", "/press/c/", "/press/d/"]
+    );
+    assert_eq!(listed("/press/2025/"), ["/press/e/"]);
+    assert_eq!(listed("/ko/press/2024/"), ["/ko/press/old/"]);
+    let html = site.html("/press/2026/");
+    assert_eq!(h1s(&html), ["2026"]);
+    assert_eq!(
+        attrs(&html, ".archive-years a[aria-current=page]", "href"),
+        ["/press/2026/"]
+    );
+    assert_absent_everywhere(&run.out, &["Release secret", "/press/secret/"]);
+}
+
+/// Issue 21: a developing story opens with its own text: the update timeline follows it, and
+/// only a line saying when it was last updated stands above it. Corrections keep their place
+/// at the top, in full, never folded away.
+#[test]
+fn a_developing_statement_shows_its_text_before_the_updates_and_corrections_stay_on_top() {
+    let site = SiteTest::new();
+    site.file(
+        "content/statements/_index.md",
+        "+++\ntitle = \"Statements\"\nkind = \"statement\"\n+++\n",
+    )
+    .file(
+        "content/statements/fire.md",
+        "+++\ntitle = \"Fire\"\ndate = 2026-09-14T07:45:00+02:00\n\
+         [[corrections]]\ndate = 2026-09-15T10:00:00+02:00\nkind = \"correction\"\n\
+         note = \"The count was 64, not 41.\"\n\
+         [[updates]]\ndate = 2026-09-14T11:20:00+02:00\nbody = \"Fire out.\"\n\
+         [[updates]]\ndate = 2026-09-17T12:00:00+02:00\nbody = \"Production restarted.\"\n\
+         +++\nThe statement's own words.\n",
+    );
+    site.build_ok();
+    let html = site.html("/statements/fire/");
+    // Document order of the parts that matter, by a marker per part.
+    let order: Vec<&str> = html
+        .select(&sel(
+            "article .notice-correction, article .latest-update, article .content, article section.updates",
+        ))
+        .map(|e| match e.value().classes().next().unwrap_or("") {
+            "notice" => "correction",
+            "latest-update" => "latest",
+            "content" => "text",
+            _ => "updates",
+        })
+        .collect();
+    assert_eq!(order, ["correction", "latest", "text", "updates"]);
+    assert_eq!(
+        html.select(&sel("details .notice-correction")).count(),
+        0,
+        "a correction is never folded away"
+    );
+    assert_eq!(
+        texts(&html, "section.updates .timeline-body"),
+        ["Production restarted.", "Fire out."]
+    );
+    assert_eq!(
+        attrs(&html, ".latest-update time", "datetime"),
+        ["2026-09-17T10:00:00+00:00"]
+    );
+    assert_eq!(attrs(&html, ".latest-update a", "href"), ["#item-updates"]);
+}
+
+/// Issue 21: /corrections/ tells the kinds apart: each entry carries its kind's label, and
+/// the entries are grouped by kind (corrections first), so four updates never bury the one
+/// correction; a line at the top counts each kind and links to its group.
+#[test]
+fn the_corrections_page_labels_and_groups_each_kind() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme\"\nbase_url = \"{BASE_URL}\"\n[languages.fr]\ntitle = \"Acme FR\"\n"
+        ),
+    )
+    .file("content/_index.fr.md", "+++\ntitle = \"Acme FR\"\n+++\n");
+    let mut updates = String::new();
+    for day in 15..=18 {
+        updates.push_str(&format!(
+            "[[updates]]\ndate = 2026-09-{day}T12:00:00Z\nbody = \"Update {day}.\"\n"
+        ));
+    }
+    for lang in ["", ".fr"] {
+        site.file(
+            &format!("content/statements/fire{lang}.md"),
+            &format!(
+                "+++\ntitle = \"Fire\"\nkind = \"statement\"\ndate = 2026-09-14T07:45:00Z\n\
+                 [[corrections]]\ndate = 2026-09-14T10:00:00Z\nkind = \"correction\"\nnote = \"Fixed.\"\n\
+                 [[corrections]]\ndate = 2026-09-19T10:00:00Z\nkind = \"clarification\"\nnote = \"Said better.\"\n\
+                 {updates}+++\nText.\n"
+            ),
+        );
+    }
+    site.file(
+        "content/press/old.md",
+        &item(
+            "Old",
+            "2026-08-01T09:00:00Z",
+            "kind = \"release\"\n[withdrawn]\ndate = 2026-08-27T09:00:00Z\nreason = \"Superseded.\"\n",
+            "Text.",
+        ),
+    );
+    site.build_ok();
+    for (page, lang) in [("/corrections/", "en"), ("/fr/corrections/", "fr")] {
+        let html = site.html(page);
+        let groups: Vec<String> = html
+            .select(&sel("main section.corrections-group"))
+            .map(|g| g.attr("id").unwrap_or("").to_string())
+            .collect();
+        let mut kinds = vec!["kind-correction", "kind-clarification"];
+        if lang == "en" {
+            kinds.push("kind-withdrawal");
+        }
+        kinds.push("kind-update");
+        assert_eq!(groups, kinds, "{page}");
+        // Every entry is labelled with its own kind, in the page's language.
+        for kind in ["correction", "clarification", "update"] {
+            let labels = texts(
+                &html,
+                &format!("#kind-{kind} .notice-{kind} .notice-label strong"),
+            );
+            let n = if kind == "update" { 4 } else { 1 };
+            assert_eq!(labels, vec![theme_string(lang, kind); n], "{page} {kind}");
+        }
+        assert_eq!(
+            texts(&html, "#kind-update .notice-body"),
+            ["Update 18.", "Update 17.", "Update 16.", "Update 15."],
+            "{page}: newest first within a kind"
+        );
+        let links = attrs(&html, "nav.corrections-kinds a", "href");
+        assert_eq!(
+            links,
+            kinds.iter().map(|k| format!("#{k}")).collect::<Vec<_>>(),
+            "{page}"
+        );
+    }
+}
+
+/// Issue 21: authors and contacts have their name and role in each language
+/// (`[ID.languages.CODE]` in the data files): a Korean page shows 이민지, an English one
+/// Lee Min-ji; what a language leaves out is the person's own.
+#[test]
+fn people_show_their_name_and_role_in_the_page_language() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Acme\"\nbase_url = \"{BASE_URL}\"\n[languages.ko]\ntitle = \"애크미\"\n"
+        ),
+    )
+    .file("content/_index.ko.md", "+++\ntitle = \"애크미\"\n+++\n")
+    .file(
+        "data/contacts.toml",
+        "[lee]\nname = \"Lee Min-ji\"\nrole = \"Press Office Korea\"\nemail = \"kr@acme.example\"\n\
+         [lee.languages.ko]\nname = \"이민지\"\nrole = \"한국 홍보팀\"\n\
+         [ek]\nname = \"Johan Ek\"\nrole = \"Investor Relations\"\n\
+         [ek.languages.ko]\nrole = \"투자자 관계\"\n",
+    )
+    .file(
+        "data/authors.toml",
+        "[park]\nname = \"Park Ji-hoon\"\nrole = \"CTO\"\n[park.languages.ko]\nname = \"박지훈\"\n",
+    );
+    for (lang, title) in [("", "Press"), (".ko", "보도자료")] {
+        site.file(
+            &format!("content/press/_index{lang}.md"),
+            &format!("+++\ntitle = \"{title}\"\nkind = \"release\"\n+++\n"),
+        )
+        .file(
+            &format!("content/press/launch{lang}.md"),
+            &item(
+                "Launch",
+                "2026-11-20T09:00:00Z",
+                "authors = [\"park\"]\ncontacts = [\"lee\", \"ek\"]\n",
+                "SEOUL — Text.\n\n###",
+            ),
+        );
+    }
+    site.build_ok();
+    for (page, names, roles, author) in [
+        (
+            "/press/launch/",
+            ["Lee Min-ji", "Johan Ek"],
+            ["Press Office Korea", "Investor Relations"],
+            "Park Ji-hoon",
+        ),
+        (
+            "/ko/press/launch/",
+            ["이민지", "Johan Ek"],
+            ["한국 홍보팀", "투자자 관계"],
+            "박지훈",
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(
+            texts(&html, "main .contacts .contact-name"),
+            names,
+            "{page}"
+        );
+        assert_eq!(
+            texts(&html, "main .contacts .contact-role"),
+            roles,
+            "{page}"
+        );
+        assert_eq!(texts(&html, "main a[rel=author]"), [author], "{page}");
+    }
+    assert_eq!(
+        texts(&site.html("/ko/"), "main .contacts .contact-name"),
+        ["이민지", "Johan Ek"]
+    );
+}
+
+/// A language table for a language the site does not have is an error at its place.
+#[test]
+fn a_person_text_in_an_unknown_language_is_an_error_at_its_line() {
+    let site = SiteTest::new();
+    site.file(
+        "data/contacts.toml",
+        "[lee]\nname = \"Lee Min-ji\"\n\n[lee.languages.kr]\nname = \"이민지\"\n",
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("data/contacts.toml");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert_eq!(errors[0].line, 4, "{}", run.stderr);
+    assert!(errors[0].message.contains("`kr`"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}
+
+/// A year whose path is already an item's (`content/press/2026.md`) gets no archive page and
+/// no link: the item keeps its URL and its page.
+#[test]
+fn an_item_at_a_years_path_keeps_it() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/2026.md",
+        &item("Our year 2026", "2026-11-20T09:00:00Z", "", "Text."),
+    )
+    .file(
+        "content/press/old.md",
+        &item("Old", "2025-11-20T09:00:00Z", "", "Text."),
+    );
+    site.build_ok();
+    assert_eq!(h1s(&site.html("/press/2026/")), ["Our year 2026"]);
+    assert_eq!(
+        attrs(&site.html("/press/"), ".archive-years a", "href"),
+        ["/press/2025/"]
+    );
+}
