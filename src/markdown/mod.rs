@@ -37,6 +37,7 @@ mod html;
 mod page;
 pub mod source;
 pub mod text;
+pub mod wire;
 
 pub use html::{escape_html, strip_citations, without_citation_ids};
 

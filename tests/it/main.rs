@@ -31,5 +31,6 @@ mod serve;
 mod structured;
 mod theme;
 mod visibility;
+mod wire;
 mod workflow;
 mod writes;
