@@ -50,16 +50,19 @@ pub struct Resolve<'a> {
 /// Converts the Markdown fragments of one text, numbering their notes in one sequence.
 pub struct Wire<'a> {
     options: Options,
+    /// The language the text is written in (callout titles).
+    lang: &'a str,
     resolve: Resolve<'a>,
     /// The notes so far.
     pub notes: Notes,
 }
 
 impl<'a> Wire<'a> {
-    /// A converter parsing with `options` (the site's dialect).
-    pub fn new(options: Options, resolve: Resolve<'a>) -> Self {
+    /// A converter parsing with `options` (the site's dialect), for a text in `lang`.
+    pub fn new(options: Options, lang: &'a str, resolve: Resolve<'a>) -> Self {
         Wire {
             options,
+            lang,
             resolve,
             notes: Notes::default(),
         }
@@ -214,6 +217,8 @@ struct Walk<'w, 'a> {
     wire: &'w mut Wire<'a>,
     out: String,
     lead: Option<String>,
+    /// A callout's title, which opens its first paragraph (`Warning: …`).
+    label: Option<String>,
     containers: Vec<Container>,
     /// The inline text of the block being read; `\n` for hard breaks.
     inline: String,
@@ -239,6 +244,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             wire,
             out: String::new(),
             lead: lead.map(str::to_string),
+            label: None,
             containers: Vec::new(),
             inline: String::new(),
             run: String::new(),
@@ -284,9 +290,11 @@ impl<'w, 'a> Walk<'w, 'a> {
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
             Tag::Paragraph => self.in_paragraph = true,
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.flush_tight();
                 self.containers.push(Container::Quote);
+                self.label =
+                    kind.map(|k| format!("{}: ", super::callout::title(k, self.wire.lang)));
             }
             Tag::List(start) => {
                 self.flush_tight();
@@ -455,6 +463,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let text = tidy(text);
         let text = match self.lead.take() {
             Some(lead) => format!("{lead}{text}"),
+            None => text,
+        };
+        let text = match self.label.take() {
+            Some(label) => format!("{label}{text}"),
             None => text,
         };
         if text.is_empty() {
@@ -637,6 +649,7 @@ mod tests {
         };
         let mut wire = Wire::new(
             crate::content::dialect::literal_options(),
+            "en",
             Resolve {
                 link: &link,
                 source: &source,
@@ -720,6 +733,12 @@ mod tests {
     }
 
     #[test]
+    fn callouts_open_with_their_title() {
+        let (text, _) = convert("> [!WARNING]\n> Do not *touch*.\n\n```\n> [!NOTE]\n```\n");
+        assert_eq!(text, "> Warning: Do not touch.\n\n    > [!NOTE]");
+    }
+
+    #[test]
     fn wide_tables_become_labelled_rows() {
         let md = format!(
             "| Name | Value |\n|---|---|\n| a | {} |\n",
@@ -734,6 +753,7 @@ mod tests {
     fn lead_opens_the_first_paragraph() {
         let mut wire = Wire::new(
             crate::content::dialect::literal_options(),
+            "en",
             Resolve {
                 link: &|_| None,
                 source: &|_| None,

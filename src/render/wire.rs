@@ -51,6 +51,7 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
     let source = |label: &str| source_note(ctx.site, item, label);
     let mut wire = Wire::new(
         Dialect::of(ctx.config).options(),
+        item.content_lang(),
         Resolve {
             link: &link,
             source: &source,

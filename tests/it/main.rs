@@ -10,6 +10,7 @@
 mod common;
 
 mod build_output;
+mod callouts;
 mod check;
 mod cli;
 mod correctness;
