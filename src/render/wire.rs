@@ -67,15 +67,8 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
     parts.push(wire.blocks(&item.text[item.body_offset..], lead.as_deref()));
     parts.push("###".into());
     if let Some(boilerplate) = &item.boilerplate {
-        let company = ctx.config.extra["company"]
-            .as_str()
-            .unwrap_or(&ctx.config.title);
-        let head = format!("{}{company}{}", t("about_prefix"), t("about_suffix"));
-        parts.push(format!(
-            "{}\n\n{}",
-            wrap(&head, "", ""),
-            wire.blocks(boilerplate, None)
-        ));
+        parts.push(about_heading(ctx, item, &t).unwrap_or_default());
+        parts.push(wire.blocks(boilerplate, None));
     }
     if let Some(contacts) = contacts(ctx.site, item, &t) {
         parts.push(contacts);
@@ -97,6 +90,23 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
         .join("\n\n");
     text.push('\n');
     text
+}
+
+/// "About COMPANY" above the boilerplate, unless the boilerplate opens with its own bold
+/// lead-in (`**About X** — …`), where the page too shows the heading only to screen readers.
+fn about_heading(ctx: &RenderCtx<'_>, item: &Item, t: &impl Fn(&str) -> String) -> Option<String> {
+    let html = item.rendered.boilerplate.as_deref().unwrap_or("");
+    if html.starts_with("<p><strong>") {
+        return None;
+    }
+    let company = ctx.config.extra["company"]
+        .as_str()
+        .unwrap_or(&ctx.config.title);
+    Some(wrap(
+        &format!("{}{company}{}", t("about_prefix"), t("about_suffix")),
+        "",
+        "",
+    ))
 }
 
 /// The banners of a preview build (a draft, an embargo, a standby page), so a preview's text

@@ -253,3 +253,19 @@ fn two_builds_write_the_same_text() {
     site.build().assert_ok();
     assert_eq!(first, read(&site, "press/plant/index.txt"));
 }
+
+#[test]
+fn a_boilerplate_with_its_own_lead_in_is_not_headed_twice() {
+    let site = newsroom();
+    site.file(
+        "content/press/own.md",
+        "+++\ntitle = \"Own\"\ndate = 2026-11-19T10:00:00Z\nboilerplate = \"**About Acme** — Acme makes anvils.\"\n+++\n\nBody.\n",
+    );
+    site.build().assert_ok();
+    let text = read(&site, "press/own/index.txt");
+    assert!(
+        text.contains("\n###\n\nAbout Acme — Acme makes anvils.\n\n"),
+        "{text}"
+    );
+    assert!(!text.contains("About Acme Corp"), "{text}");
+}
