@@ -11,6 +11,7 @@ use crate::dates::{DateFormat, format};
 use crate::markdown::wire::{Resolve, Wire, wrap};
 use crate::model::{Item, ItemId, Site, Surface};
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 /// Whether an item has a wire text: a release or statement whose page is written.
 pub fn has_text(item: &Item) -> bool {
@@ -23,10 +24,11 @@ pub fn text_path(item: &Item) -> String {
 }
 
 /// The wire texts of the items `wanted` picks (all of a build's, or those an edit changed).
-pub fn outputs(ctx: &RenderCtx<'_>, wanted: impl Fn(ItemId) -> bool) -> Vec<Output> {
+/// Rendered in parallel, returned in item order.
+pub fn outputs(ctx: &RenderCtx<'_>, wanted: impl Fn(ItemId) -> bool + Sync) -> Vec<Output> {
     ctx.site
         .items
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|&(id, item)| has_text(item) && wanted(id))
         .map(|(id, item)| Output {
