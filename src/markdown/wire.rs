@@ -713,6 +713,26 @@ mod tests {
         assert_eq!(lines[0].chars().count(), 36);
     }
 
+    proptest::proptest! {
+        /// Wrapping keeps every character but the spaces it turns into line breaks, and a
+        /// line runs past 72 columns only when it holds one unbreakable word.
+        #[test]
+        fn wrapping_loses_nothing_and_stays_in_width(
+            text in "([a-z]{1,12}|https://[a-z./]{10,90}|[大阪工場。「」]{1,40}|서울 공장|\\[[0-9]\\],?| ){0,60}"
+        ) {
+            let wrapped = wrap(&text, "> ", "> ");
+            let squeeze = |t: &str| t.replace(['\n', ' ', '>'], "");
+            proptest::prop_assert_eq!(squeeze(&wrapped), squeeze(&text));
+            for line in wrapped.lines() {
+                let body = line.trim_start_matches("> ");
+                proptest::prop_assert!(
+                    line.width() <= WIDTH || !body.trim().contains(' ') || body.contains("://"),
+                    "{:?}", line
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_note_mark_stays_with_its_word() {
         let text = format!("{} Europe [12], then more.", "x".repeat(60));
