@@ -269,3 +269,16 @@ fn a_boilerplate_with_its_own_lead_in_is_not_headed_twice() {
     );
     assert!(!text.contains("About Acme Corp"), "{text}");
 }
+
+#[test]
+fn a_preview_text_carries_its_banner() {
+    let site = newsroom();
+    site.build_args(&["--drafts"]).assert_ok();
+    let secret = read(&site, "press/secret/index.txt");
+    assert!(
+        secret.starts_with("EMBARGOED UNTIL 30 November 2026"),
+        "{secret}"
+    );
+    assert!(read(&site, "press/draft/index.txt").starts_with("DRAFT\n\nUnfinished\n"));
+    assert!(read(&site, "press/plant/index.txt").starts_with("Acme opens its Lyon plant\n"));
+}
