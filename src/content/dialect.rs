@@ -7,9 +7,11 @@ use crate::config::Config;
 use pulldown_cmark::Options;
 
 /// The extensions every body is read with, whatever the site chooses: they decide its
-/// structure (tables, footnotes, code, heading ids).
+/// structure (tables, footnotes, code, heading ids, GitHub's `> [!NOTE]` callouts). (The
+/// callouts' `ENABLE_GFM` moves no code, so the ledger's body hashes stay as they were.)
 fn structure_options() -> Options {
-    Options::ENABLE_TABLES
+    Options::ENABLE_GFM
+        | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::ItemId;
 use crate::render::pages::{self, PageJob};
-use crate::render::{Artifact, Output, RenderCtx, feeds};
+use crate::render::{Artifact, Output, RenderCtx, feeds, wire};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -201,6 +201,13 @@ impl Incremental {
                     })))
                 }
                 Artifact::ListFeeds => Some(Fresh::All(artifact.outputs(ctx))),
+                // A wire text shows its own item's content, and the site's contacts and
+                // boilerplate, which are part of its shape.
+                Artifact::WireText if same_shape => {
+                    let changed = &cmp.changed;
+                    Some(Fresh::Some(wire::outputs(ctx, |id| changed.contains(&id))))
+                }
+                Artifact::WireText => Some(Fresh::All(artifact.outputs(ctx))),
                 // Kept up to date document by document.
                 Artifact::SearchIndex => {
                     let (texts, site) = (&self.text_keys, ctx.site);

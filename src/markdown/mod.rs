@@ -32,11 +32,13 @@
 //! than generated, keeps its exact positions. Transforms run before the citation scaffold, so
 //! citations they write are numbered with the page's others.
 
+mod callout;
 pub mod highlight;
 mod html;
 mod page;
 pub mod source;
 pub mod text;
+pub mod wire;
 
 pub use html::{escape_html, strip_citations, without_citation_ids};
 
@@ -118,6 +120,7 @@ pub fn render_all_with(
     for section in &mut site.sections {
         if let Some(body) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[], dialect);
+            ctx.lang = section.lang.clone();
             ctx.file = Some(File {
                 rel: &body.src.rel,
                 text: &body.text,
@@ -175,6 +178,7 @@ pub fn render_item_with(
     let mut ctx = PageCtx::new(site_sources, &item.sources, dialect);
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
+    ctx.lang = item.content_lang().to_string();
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
     // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes
     // (only in the collapsed revision history at the end) last.
@@ -309,6 +313,7 @@ fn summarize(
     body: &str,
 ) {
     let mut summary_ctx = PageCtx::new(site_sources, &item.sources, dialect);
+    summary_ctx.lang = item.content_lang().to_string();
     if let Some(summary) = &item.summary {
         let frag = summary_ctx.render(summary, Place::Front("summary".into()));
         out.summary_text = frag.text.trim().to_string();

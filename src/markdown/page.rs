@@ -69,6 +69,8 @@ pub(super) struct PageCtx<'a> {
     /// The pre-Markdown transforms every fragment goes through (see [`source`]).
     pub(super) transforms: &'a [&'a dyn Transform],
     pub(super) dateline: Option<String>,
+    /// The language the fragments are written in (callout titles).
+    pub(super) lang: String,
     /// The site's Markdown dialect (smart punctuation or not).
     dialect: Dialect,
 }
@@ -89,6 +91,7 @@ impl<'a> PageCtx<'a> {
             diags: Vec::new(),
             file: None,
             dateline: None,
+            lang: String::new(),
             transforms: &[],
             dialect,
         }
@@ -186,6 +189,12 @@ impl<'a> PageCtx<'a> {
             Event::FootnoteReference(label) if !prepared.defined.contains(label.as_ref()) => {
                 let html = self.citation(&label, place, prepared.origin(range.start));
                 walk.push(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                walk.push(Event::Html(super::callout::open(kind, &self.lang).into()))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                walk.push(Event::Html(super::callout::CLOSE.into()))
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 walk.heading = Some(Heading {

@@ -21,6 +21,7 @@ pub mod structured;
 mod template_errors;
 pub mod theme;
 pub mod views;
+pub mod wire;
 pub mod xml;
 
 use crate::config::Config;
@@ -61,11 +62,13 @@ pub enum Artifact {
     HighlightCss,
     /// `/corrections/record.json`, the public publication record.
     PublicRecord,
+    /// `index.txt` beside each release's and statement's page: its wire text.
+    WireText,
 }
 
 impl Artifact {
     /// Every artifact, in the order a build hands them to its sink.
-    pub const ALL: [Artifact; 7] = [
+    pub const ALL: [Artifact; 8] = [
         Artifact::Aliases,
         Artifact::ListFeeds,
         Artifact::CorrectionsFeeds,
@@ -73,6 +76,7 @@ impl Artifact {
         Artifact::SearchIndex,
         Artifact::HighlightCss,
         Artifact::PublicRecord,
+        Artifact::WireText,
     ];
 
     /// The artifact's files for this build.
@@ -92,6 +96,7 @@ impl Artifact {
                 .map(|next| record::public_record(next, ctx.config))
                 .into_iter()
                 .collect(),
+            Artifact::WireText => wire::outputs(ctx, |_| true),
         }
     }
 }

@@ -383,6 +383,8 @@ pub struct ItemPage<'a> {
     updates: Vec<UpdateView<'a>>,
     facts: Vec<FactView<'a>>,
     toc: &'a [TocEntry],
+    /// The URL of the item's wire text (`index.txt`), for releases and statements.
+    text_url: Option<String>,
     /// Also the page's `translations`.
     pub translations: Vec<TranslationView<'a>>,
 }
@@ -446,6 +448,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
             .map(|(label, value)| FactView { label, value })
             .collect(),
         toc: &r.toc,
+        text_url: super::wire::has_text(item).then(|| config.url(&super::wire::text_path(item))),
         translations: item_translations(site, config, id),
     }
 }

@@ -10,6 +10,7 @@
 mod common;
 
 mod build_output;
+mod callouts;
 mod check;
 mod cli;
 mod correctness;
@@ -32,5 +33,6 @@ mod serve;
 mod structured;
 mod theme;
 mod visibility;
+mod wire;
 mod workflow;
 mod writes;
