@@ -103,9 +103,12 @@ pub fn render_all_with(
         .par_iter()
         .map(|item| render(item, &site_sources, dialect))
         .collect();
+    // This stage's diagnostics, gathered apart so that unknown code languages can be told
+    // once each (see `highlight::warn_once_per_language`).
+    let mut stage = Vec::new();
     for (item, (rendered, ds)) in site.items.iter_mut().zip(results) {
         item.rendered = rendered;
-        diags.extend(ds);
+        stage.extend(ds);
     }
     // Drafts left out of the build are rendered only for their diagnostics (a broken
     // citation should not wait for a preview to show); their HTML is dropped here.
@@ -114,7 +117,7 @@ pub fn render_all_with(
         .par_iter()
         .map(|item| render_item(item, &site_sources, dialect).1)
         .collect();
-    diags.extend(draft_diags.into_iter().flatten());
+    stage.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some(body) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[], dialect);
@@ -125,9 +128,11 @@ pub fn render_all_with(
             });
             let frag = ctx.render(body.markdown(), Place::Body);
             section.content_html = frag.html;
-            diags.extend(ctx.diags);
+            stage.extend(ctx.diags);
         }
     }
+    highlight::warn_once_per_language(&mut stage);
+    diags.extend(stage);
 }
 
 /// Gives releases back the boilerplate they were published with (the ledger keeps it when the

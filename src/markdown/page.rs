@@ -7,7 +7,7 @@ use super::source::{self, Prepared, Transform};
 use super::{highlight, text};
 use crate::content::dialect::Dialect;
 use crate::content::frontmatter::SourceRaw;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::Item;
 use crate::model::rendered::{CitedSource, Link};
 use indexmap::IndexMap;
@@ -97,6 +97,18 @@ impl<'a> PageCtx<'a> {
     fn error(
         &mut self,
         place: &Place,
+        at: (usize, Option<&str>),
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report(Severity::Error, place, at, message, help);
+    }
+
+    /// A diagnostic at `offset` in the fragment (or at `needle` after the front-matter key).
+    fn report(
+        &mut self,
+        severity: Severity,
+        place: &Place,
         (offset, needle): (usize, Option<&str>),
         message: String,
         help: Option<String>,
@@ -114,7 +126,8 @@ impl<'a> PageCtx<'a> {
             }
         };
         let (line, col) = crate::diag::LineIndex::new(file.text).position(at);
-        let d = Diagnostic::error(file.rel, line, col, message);
+        let mut d = Diagnostic::error(file.rel, line, col, message);
+        d.severity = severity;
         self.diags.push(match help {
             Some(h) => d.with_help(h),
             None => d,
@@ -205,6 +218,15 @@ impl<'a> PageCtx<'a> {
                     CodeBlockKind::Fenced(l) => l.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
+                if let Some(token) = highlight::unknown_language(&lang) {
+                    // At the label itself, on the fence line.
+                    let at = prepared.text[range.clone()]
+                        .find(token)
+                        .map_or(range.start, |i| range.start + i);
+                    let (message, help) = highlight::unknown_language_warning(token);
+                    let at = (prepared.origin(at), Some(token));
+                    self.report(Severity::Warning, place, at, message, Some(help));
+                }
                 walk.code = Some((lang, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {

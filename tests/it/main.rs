@@ -25,6 +25,7 @@ mod i18n;
 mod kill;
 mod layout;
 mod ledger;
+mod migration;
 mod newsroom;
 mod search;
 mod serve;
