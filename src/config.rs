@@ -1,6 +1,7 @@
 //! `site.toml`: read into the raw `SiteToml` (serde, unknown keys refused), then validated
 //! and resolved into the [`Config`] every later phase uses.
 
+use crate::anchors::HeadingIds;
 use crate::diag::LineIndex;
 use crate::error::{Error, Result};
 use crate::keys::{field_names, find_key_offset};
@@ -30,6 +31,7 @@ struct SiteToml {
     prefix_default_language: Option<bool>,
     translation_fallback: Option<bool>,
     smart_punctuation: Option<bool>,
+    heading_ids: Option<HeadingIds>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -111,6 +113,9 @@ pub struct Config {
     /// Whether Markdown prose gets typographic punctuation (`--` → –, `"…"` → “…”); on unless
     /// `smart_punctuation = false` (sites migrating from generators that leave text as typed).
     pub smart_punctuation: bool,
+    /// The style of the ids headings get without an explicit `{#id}` (`heading_ids`): a site
+    /// brought from Zola, Hugo or Jekyll keeps its anchors.
+    pub heading_ids: HeadingIds,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -191,6 +196,7 @@ impl Config {
             prefix_default_language: raw.prefix_default_language.unwrap_or(false),
             translation_fallback: raw.translation_fallback.unwrap_or(false),
             smart_punctuation: raw.smart_punctuation.unwrap_or(true),
+            heading_ids: raw.heading_ids.unwrap_or_default(),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

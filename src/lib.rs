@@ -17,6 +17,7 @@
 //! until the new one is complete). [`render_in_memory`] stops before the disk (`check`).
 //! `serve`'s rebuilds compose the same stages with memo tables: see [`incremental`].
 
+pub mod anchors;
 pub mod check;
 pub mod config;
 pub mod content;

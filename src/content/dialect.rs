@@ -3,6 +3,7 @@
 //! ledger's body hash (a recorded format: a change to [`Dialect::LEDGER`]'s options changes
 //! the hashes in every `published.lock`).
 
+use crate::anchors::HeadingIds;
 use crate::config::Config;
 use pulldown_cmark::Options;
 
@@ -22,6 +23,8 @@ pub struct Dialect {
     /// `--` and `---` become dashes, `...` an ellipsis, straight quotes curly
     /// (`smart_punctuation`, on unless the site turns it off).
     pub smart_punctuation: bool,
+    /// The style of heading ids (`heading_ids`; see [`crate::anchors`]).
+    pub heading_ids: HeadingIds,
 }
 
 /// A site without the settings: smart punctuation on (what pressroom always did).
@@ -29,6 +32,7 @@ impl Default for Dialect {
     fn default() -> Self {
         Dialect {
             smart_punctuation: true,
+            heading_ids: HeadingIds::Pressroom,
         }
     }
 }
@@ -38,12 +42,14 @@ impl Dialect {
     /// where code is, which no setting changes, and its hashes must not move with a setting.
     pub const LEDGER: Dialect = Dialect {
         smart_punctuation: true,
+        heading_ids: HeadingIds::Pressroom,
     };
 
     /// The site's dialect.
     pub fn of(config: &Config) -> Dialect {
         Dialect {
             smart_punctuation: config.smart_punctuation,
+            heading_ids: config.heading_ids,
         }
     }
 

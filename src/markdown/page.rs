@@ -280,7 +280,7 @@ impl<'a> PageCtx<'a> {
         } = heading;
         let id = self.unique_id(
             id.map(|i| i.to_string())
-                .unwrap_or_else(|| crate::slug::slugify(&title)),
+                .unwrap_or_else(|| self.dialect.heading_ids.id(&title)),
         );
         walk.toc
             .push((level as u8, id.clone(), title.trim().to_string()));
