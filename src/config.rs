@@ -32,10 +32,105 @@ struct SiteToml {
     translation_fallback: Option<bool>,
     smart_punctuation: Option<bool>,
     heading_ids: Option<HeadingIds>,
+    feeds: Option<FeedsToml>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `[feeds]`: the file names of every feed, and old feed URLs kept alive.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedsToml {
+    atom: Option<String>,
+    rss: Option<String>,
+    json: Option<String>,
+    #[serde(default)]
+    keep: IndexMap<String, String>,
+}
+
+/// The names of the three files of every feed (site, language, section, term, author,
+/// corrections), in the feed's folder, and the old feed URLs the site keeps alive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFiles {
+    /// The Atom feed's file name (`atom.xml`; Zola's default, `feed.xml` on some blogs).
+    pub atom: String,
+    /// The RSS feed's file name (`rss.xml`).
+    pub rss: String,
+    /// The JSON Feed's file name (`feed.json`).
+    pub json: String,
+    /// Old feed URLs (site paths of files) and the feed file each carries a copy of: a
+    /// subscriber's reader keeps working, which a redirect page would not do.
+    pub keep: Vec<(String, String)>,
+}
+
+impl Default for FeedFiles {
+    fn default() -> Self {
+        FeedFiles {
+            atom: "atom.xml".into(),
+            rss: "rss.xml".into(),
+            json: "feed.json".into(),
+            keep: Vec::new(),
+        }
+    }
+}
+
+impl FeedFiles {
+    /// The three names, Atom, RSS and JSON Feed.
+    pub fn names(&self) -> [&str; 3] {
+        [&self.atom, &self.rss, &self.json]
+    }
+}
+
+/// Reads `[feeds]`: file names are plain names (no folder), distinct; kept URLs are paths of
+/// files (`/feed.xml`, `/blog/feed/index.xml`) and each names a feed file of the site.
+fn feed_files(site_toml: &SiteText<'_>, raw: Option<FeedsToml>) -> Result<FeedFiles> {
+    let Some(raw) = raw else {
+        return Ok(FeedFiles::default());
+    };
+    let default = FeedFiles::default();
+    let mut files = FeedFiles {
+        atom: raw.atom.unwrap_or(default.atom),
+        rss: raw.rss.unwrap_or(default.rss),
+        json: raw.json.unwrap_or(default.json),
+        keep: Vec::new(),
+    };
+    for (key, name) in [
+        ("atom", &files.atom),
+        ("rss", &files.rss),
+        ("json", &files.json),
+    ] {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', '?', '#'])
+            && name != "index.html";
+        if !plain {
+            return Err(site_toml.at_key(
+                key,
+                format!("`{key} = {name:?}` is not a file name: a feed's files sit in its folder (`feed.xml`, not `/blog/feed.xml`); keep an old URL elsewhere with `[feeds.keep]`"),
+            ));
+        }
+    }
+    let [a, r, j] = files.names();
+    if a == r || a == j || r == j {
+        return Err(site_toml.at_key(
+            "feeds",
+            "the Atom, RSS and JSON feeds need three different file names".into(),
+        ));
+    }
+    for (old, target) in raw.keep {
+        let path = |p: &str| p.starts_with('/') && !p.ends_with('/') && !p.contains(['?', '#']);
+        if !path(&old) || !path(&target) {
+            return Err(site_toml.at_key(
+                "keep",
+                format!("`\"{old}\" = \"{target}\"`: both sides are paths of files on the site, such as `\"/feed.xml\" = \"/atom.xml\"`"),
+            ));
+        }
+        files.keep.push((old, target));
+    }
+    Ok(files)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,6 +211,8 @@ pub struct Config {
     /// The style of the ids headings get without an explicit `{#id}` (`heading_ids`): a site
     /// brought from Zola, Hugo or Jekyll keeps its anchors.
     pub heading_ids: HeadingIds,
+    /// `[feeds]`: feed file names and old feed URLs kept alive.
+    pub feeds: FeedFiles,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -197,6 +294,7 @@ impl Config {
             translation_fallback: raw.translation_fallback.unwrap_or(false),
             smart_punctuation: raw.smart_punctuation.unwrap_or(true),
             heading_ids: raw.heading_ids.unwrap_or_default(),
+            feeds: feed_files(&site_toml, raw.feeds.clone())?,
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

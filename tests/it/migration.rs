@@ -149,3 +149,109 @@ fn zola_anchors_keep_old_deep_links_working() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("site.toml:3"), "{}", bad.stderr);
 }
+
+/// A feed file of a built site, parsed: its type and its entries' titles.
+fn parsed_feed(run: &Run, rel: &str) -> (feed_rs::model::FeedType, Vec<String>) {
+    let path = run.out.join(rel.trim_start_matches('/'));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{rel} is written: {e}"));
+    let feed = feed_rs::parser::parse(bytes.as_slice())
+        .unwrap_or_else(|e| panic!("{rel} does not parse as a feed: {e}"));
+    let mut titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
+    titles.sort();
+    (feed.feed_type, titles)
+}
+
+/// `[feeds]` names every feed's files, and `[feeds.keep]` keeps old feed URLs alive as real
+/// feeds (the bytes of the feed they name), which pages link to by their new names.
+#[test]
+fn feed_file_names_are_set_and_old_feed_urls_stay_feeds() {
+    use feed_rs::model::FeedType;
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\n\n[feeds]\natom = \"feed.xml\"\n\n[feeds.keep]\n\"/feed/index.xml\" = \"/feed.xml\"\n\"/releases.json\" = \"/feed.json\"\n\"/inside-rust/feed.xml\" = \"/inside/feed.xml\"\n"
+        ),
+    );
+    site.file("content/blog/a.md", &item("Post A", "2026-11-01", "", "A."));
+    site.file(
+        "content/inside/b.md",
+        &item("Inside B", "2026-11-02", "", "B."),
+    );
+    let run = site.build_ok();
+    let both = vec!["Inside B".to_string(), "Post A".to_string()];
+    assert_eq!(
+        parsed_feed(&run, "/feed.xml"),
+        (FeedType::Atom, both.clone())
+    );
+    assert_eq!(
+        parsed_feed(&run, "/feed/index.xml"),
+        (FeedType::Atom, both.clone())
+    );
+    assert_eq!(
+        parsed_feed(&run, "/rss.xml"),
+        (FeedType::RSS2, both.clone())
+    );
+    assert_eq!(parsed_feed(&run, "/releases.json"), (FeedType::JSON, both));
+    let inside = vec!["Inside B".to_string()];
+    assert_eq!(
+        parsed_feed(&run, "/inside/feed.xml"),
+        (FeedType::Atom, inside.clone())
+    );
+    assert_eq!(
+        parsed_feed(&run, "/inside-rust/feed.xml"),
+        (FeedType::Atom, inside)
+    );
+    assert!(
+        !run.exists("/atom.xml"),
+        "the old default name is not written"
+    );
+    let alternates = attrs(
+        &run.html("/blog/a/"),
+        "link[rel=alternate][type='application/atom+xml']",
+        "href",
+    );
+    assert!(
+        alternates.iter().any(|h| h.ends_with("/feed.xml")),
+        "{alternates:?}"
+    );
+    assert!(
+        !alternates.iter().any(|h| h.ends_with("/atom.xml")),
+        "{alternates:?}"
+    );
+}
+
+/// A kept URL naming no feed is an error at its line (subscribers would get nothing); a feed
+/// name with a folder is a config error.
+#[test]
+fn feed_settings_that_cannot_work_are_errors_at_their_lines() {
+    let site = SiteTest::new();
+    let head = format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n");
+    site.file("content/blog/a.md", &item("A", "2026-11-01", "", "A."));
+    site.file(
+        "site.toml",
+        &format!("{head}[feeds.keep]\n\"/feed.xml\" = \"/blog/feed.xml\"\n"),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors = run.errors_in("site.toml");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert_eq!(errors[0].line, 4, "{}", run.stderr);
+    assert!(
+        errors[0].message.contains("not a feed of this site"),
+        "{}",
+        run.stderr
+    );
+
+    site.file(
+        "site.toml",
+        &format!("{head}[feeds]\natom = \"/blog/feed.xml\"\n"),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("site.toml:4"), "{}", run.stderr);
+}
