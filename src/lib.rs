@@ -27,6 +27,7 @@ pub mod diag;
 pub mod error;
 pub mod external;
 pub mod fingerprint;
+pub mod import;
 pub mod incremental;
 pub mod keys;
 pub mod manifest;
