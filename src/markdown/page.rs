@@ -250,7 +250,41 @@ impl<'a> PageCtx<'a> {
                 self.link(dest_url, place, prepared.origin(at));
                 walk.push(event);
             }
+            Event::Text(_) if walk.code.is_none() => {
+                self.template_syntax(place, prepared, range.clone());
+                walk.text_or_other(event)
+            }
             other => walk.text_or_other(other),
+        }
+    }
+
+    /// Warns at each `{{ … }}` or `{% … %}` that opens in the prose text at `range` (closing
+    /// later on its line, perhaps in another text event: smart quotes split them): a shortcode
+    /// or Liquid tag from another generator, which pressroom shows as text. Code is not
+    /// searched, and components are expanded before this runs.
+    fn template_syntax(
+        &mut self,
+        place: &Place,
+        prepared: &Prepared,
+        range: std::ops::Range<usize>,
+    ) {
+        let source = prepared.text.as_str();
+        for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+            for (i, _) in source[range.clone()].match_indices(open) {
+                let at = range.start + i;
+                let line_end = source[at..].find('\n').map_or(source.len(), |e| at + e);
+                let Some(end) = source[at..line_end].find(close) else {
+                    continue;
+                };
+                let snippet = &source[at..at + end + close.len()];
+                self.report(
+                    Severity::Warning,
+                    place,
+                    (prepared.origin(at), Some(snippet)),
+                    format!("`{snippet}` looks like a shortcode or Liquid tag of another generator; pressroom shows it as text"),
+                    Some("replace it with Markdown or HTML, or quote it as code (`` `{{ … }}` ``); for a whole site, `pressroom import --from zola|hugo|jekyll OLD NEW` lists every such place".into()),
+                );
+            }
         }
     }
 

@@ -255,3 +255,33 @@ fn feed_settings_that_cannot_work_are_errors_at_their_lines() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("site.toml:4"), "{}", run.stderr);
 }
+
+/// A Zola shortcode or a Liquid tag left in prose is a warning at its line and column, naming
+/// the import command; the same text in code is not.
+#[test]
+fn template_syntax_in_prose_is_a_warning_at_its_place() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        &item(
+            "A",
+            "2026-11-01",
+            "",
+            "Watch: {{ youtube(id=\"x\") }}\n\n`{{ in code }}`\n\n```\n{% raw %}\n```\n\nSee {% include note.html %}.",
+        ),
+    );
+    let run = site.build_ok();
+    let found: Vec<(usize, usize)> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning" && d.message.contains("shortcode or Liquid"))
+        .map(|d| (d.line, d.col))
+        .collect();
+    // The body starts on line 6: "Watch: " is 7 characters, "See " 4.
+    assert_eq!(found, [(6, 8), (14, 5)], "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pressroom import --from"),
+        "{}",
+        run.stderr
+    );
+}
