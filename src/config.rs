@@ -2,7 +2,7 @@
 //! and resolved into the [`Config`] every later phase uses.
 
 use crate::anchors::HeadingIds;
-use crate::diag::LineIndex;
+use crate::diag::{LineIndex, Severity};
 use crate::error::{Error, Result};
 use crate::keys::{field_names, find_key_offset};
 use indexmap::IndexMap;
@@ -33,10 +33,66 @@ struct SiteToml {
     smart_punctuation: Option<bool>,
     heading_ids: Option<HeadingIds>,
     feeds: Option<FeedsToml>,
+    check: Option<CheckToml>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `[check]`: the severity of each class of `pressroom check` finding.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckToml {
+    links: Option<Severity>,
+    anchors: Option<Severity>,
+    external: Option<Severity>,
+    lint: Option<Severity>,
+    translations: Option<Severity>,
+}
+
+/// How bad each class of `check` finding is (`[check]` in `site.toml`): CI fails on errors,
+/// so a site can let, say, anchors be warnings while its old posts are fixed. The embargo
+/// audit is not among them: a leak is always an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckSeverities {
+    /// A link to a page or file the site does not have (default error).
+    pub links: Severity,
+    /// A link to a `#fragment` its page does not have (default error).
+    pub anchors: Severity,
+    /// An external link or source that does not answer, with `--external` (default warning).
+    pub external: Severity,
+    /// A release without dateline, contact or boilerplate; a statement citing no source
+    /// (default warning).
+    pub lint: Severity,
+    /// A translation older than its original's newest notice (default warning).
+    pub translations: Severity,
+}
+
+impl Default for CheckSeverities {
+    fn default() -> Self {
+        CheckSeverities {
+            links: Severity::Error,
+            anchors: Severity::Error,
+            external: Severity::Warning,
+            lint: Severity::Warning,
+            translations: Severity::Warning,
+        }
+    }
+}
+
+impl CheckSeverities {
+    fn of(raw: Option<CheckToml>) -> Self {
+        let raw = raw.unwrap_or_default();
+        let d = CheckSeverities::default();
+        CheckSeverities {
+            links: raw.links.unwrap_or(d.links),
+            anchors: raw.anchors.unwrap_or(d.anchors),
+            external: raw.external.unwrap_or(d.external),
+            lint: raw.lint.unwrap_or(d.lint),
+            translations: raw.translations.unwrap_or(d.translations),
+        }
+    }
 }
 
 /// `[feeds]`: the file names of every feed, and old feed URLs kept alive.
@@ -213,6 +269,8 @@ pub struct Config {
     pub heading_ids: HeadingIds,
     /// `[feeds]`: feed file names and old feed URLs kept alive.
     pub feeds: FeedFiles,
+    /// `[check]`: the severity of each class of `check` finding.
+    pub check: CheckSeverities,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -295,6 +353,7 @@ impl Config {
             smart_punctuation: raw.smart_punctuation.unwrap_or(true),
             heading_ids: raw.heading_ids.unwrap_or_default(),
             feeds: feed_files(&site_toml, raw.feeds.clone())?,
+            check: CheckSeverities::of(raw.check.clone()),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

@@ -304,7 +304,9 @@ fn audit(
         .collect();
     let mut diags = check::audit(site, config, outputs, &extra);
     if opts.external {
-        diags.extend(external::check(site, external::Limits::default()));
+        let mut found = external::check(site, external::Limits::default());
+        check::set_severity(&mut found, config.check.external);
+        diags.extend(found);
     }
     diags
 }

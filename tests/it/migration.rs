@@ -285,3 +285,60 @@ fn template_syntax_in_prose_is_a_warning_at_its_place() {
         run.stderr
     );
 }
+
+/// `[check]` sets each class's severity: broken anchors can be warnings while broken links
+/// stay errors, and release lint can be made an error for CI.
+#[test]
+fn check_severities_are_set_per_class_in_site_toml() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        &item("A", "2026-11-01", "", "## Here\n\nText."),
+    );
+    site.file(
+        "content/blog/b.md",
+        &item(
+            "B",
+            "2026-11-02",
+            "",
+            "[gone](/blog/nowhere/) and [anchor](/blog/a/#not-here).",
+        ),
+    );
+    let severities = |extra: &str| {
+        site.file(
+            "site.toml",
+            &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n{extra}"),
+        );
+        let run = site.check_args(&[]);
+        let mut found: Vec<(String, bool)> = run
+            .diagnostics()
+            .into_iter()
+            .filter(|d| d.message.contains("broken link"))
+            .map(|d| (d.severity, d.message.contains("no element with id")))
+            .collect();
+        found.sort();
+        (run.code, found)
+    };
+    let (e, w) = ("error".to_string(), "warning".to_string());
+    assert_eq!(
+        severities(""),
+        (1, vec![(e.clone(), false), (e.clone(), true)])
+    );
+    assert_eq!(
+        severities("[check]\nanchors = \"warning\"\n"),
+        (1, vec![(e.clone(), false), (w.clone(), true)])
+    );
+    assert_eq!(
+        severities("[check]\nanchors = \"warning\"\nlinks = \"warning\"\n"),
+        (0, vec![(w.clone(), false), (w.clone(), true)])
+    );
+
+    site.remove("content/blog/b.md");
+    site.file(
+        "content/press/r.md",
+        &item("R", "2026-11-03", "kind = \"release\"\n", "Body."),
+    );
+    assert_eq!(severities("").0, 0, "release lint is a warning by default");
+    assert_eq!(severities("[check]\nlint = \"error\"\n").0, 1);
+    assert_eq!(severities("[check]\nanchors = \"fatal\"\n").0, 2);
+}
