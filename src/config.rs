@@ -34,10 +34,22 @@ struct SiteToml {
     heading_ids: Option<HeadingIds>,
     feeds: Option<FeedsToml>,
     check: Option<CheckToml>,
+    footnotes: Option<Footnotes>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Where footnotes are shown (`footnotes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Footnotes {
+    /// Where each is defined, as pressroom always did.
+    #[default]
+    Inline,
+    /// Numbered at the end of the text, with links back to each reference.
+    Bottom,
 }
 
 /// `[check]`: the severity of each class of `pressroom check` finding.
@@ -271,6 +283,8 @@ pub struct Config {
     pub feeds: FeedFiles,
     /// `[check]`: the severity of each class of `check` finding.
     pub check: CheckSeverities,
+    /// `footnotes = "inline" | "bottom"`.
+    pub footnotes: Footnotes,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -354,6 +368,7 @@ impl Config {
             heading_ids: raw.heading_ids.unwrap_or_default(),
             feeds: feed_files(&site_toml, raw.feeds.clone())?,
             check: CheckSeverities::of(raw.check.clone()),
+            footnotes: raw.footnotes.unwrap_or_default(),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

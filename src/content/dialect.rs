@@ -4,7 +4,7 @@
 //! the hashes in every `published.lock`).
 
 use crate::anchors::HeadingIds;
-use crate::config::Config;
+use crate::config::{Config, Footnotes};
 use pulldown_cmark::Options;
 
 /// The extensions every body is read with, whatever the site chooses: they decide its
@@ -25,6 +25,9 @@ pub struct Dialect {
     pub smart_punctuation: bool,
     /// The style of heading ids (`heading_ids`; see [`crate::anchors`]).
     pub heading_ids: HeadingIds,
+    /// Footnotes listed at the end with back-links (`footnotes = "bottom"`), rather than
+    /// where they are defined.
+    pub bottom_footnotes: bool,
 }
 
 /// A site without the settings: smart punctuation on (what pressroom always did).
@@ -33,6 +36,7 @@ impl Default for Dialect {
         Dialect {
             smart_punctuation: true,
             heading_ids: HeadingIds::Pressroom,
+            bottom_footnotes: false,
         }
     }
 }
@@ -43,6 +47,7 @@ impl Dialect {
     pub const LEDGER: Dialect = Dialect {
         smart_punctuation: true,
         heading_ids: HeadingIds::Pressroom,
+        bottom_footnotes: false,
     };
 
     /// The site's dialect.
@@ -50,6 +55,7 @@ impl Dialect {
         Dialect {
             smart_punctuation: config.smart_punctuation,
             heading_ids: config.heading_ids,
+            bottom_footnotes: config.footnotes == Footnotes::Bottom,
         }
     }
 

@@ -139,7 +139,8 @@ fn string(table: &Table, key: &str) -> Option<String> {
     table.get(key).and_then(Value::as_str).map(String::from)
 }
 
-/// The site.toml every import starts from.
+/// The site.toml every import starts from. Hugo and Jekyll list footnotes at the bottom;
+/// Zola does with `bottom_footnotes` (see [`zola`]).
 fn site_config(
     title: Option<String>,
     base_url: Option<String>,
@@ -158,6 +159,9 @@ fn site_config(
     );
     config.insert("smart_punctuation".into(), Value::Boolean(smart));
     config.insert("heading_ids".into(), Value::String(heading_ids.into()));
+    if heading_ids != "zola" {
+        config.insert("footnotes".into(), Value::String("bottom".into()));
+    }
     config
 }
 
@@ -184,6 +188,15 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         "zola",
         smart,
     );
+    let markdown = cfg.get("markdown");
+    if markdown
+        .and_then(|m| m.get("bottom_footnotes"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        plan.config
+            .insert("footnotes".into(), Value::String("bottom".into()));
+    }
     for key in ["description", "default_language"] {
         if let Some(v) = cfg.get(key) {
             plan.config.insert(key.into(), v.clone());

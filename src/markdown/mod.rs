@@ -32,6 +32,7 @@
 //! than generated, keeps its exact positions. Transforms run before the citation scaffold, so
 //! citations they write are numbered with the page's others.
 
+mod footnotes;
 pub mod highlight;
 mod html;
 mod page;

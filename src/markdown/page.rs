@@ -178,7 +178,12 @@ impl<'a> PageCtx<'a> {
             self.step(&mut walk, &prepared, &place, event, range);
         }
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, walk.events.into_iter());
+        let events = if self.dialect.bottom_footnotes {
+            super::footnotes::to_bottom(walk.events)
+        } else {
+            walk.events
+        };
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         Fragment {
             html,
             text: walk.plain.into_raw(),

@@ -229,7 +229,7 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
             ),
             (
                 "_posts/2022-05-06-second.md",
-                "---\ntitle: Second\npermalink: /custom/second/\n---\nSecond body.\n",
+                "---\ntitle: Second\npermalink: /custom/second/\n---\nSecond body.[^1]\n\n[^1]: A note.\n\nLast words.\n",
             ),
             (
                 "_drafts/wip.md",
@@ -261,6 +261,9 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
     );
     let post = build.html("/blog/hello-world/");
     assert!(texts(&post, "main").join(" ").contains("First post."));
+    let second = build.html("/blog/second/");
+    let notes = attrs(&second, "section.footnotes li", "id");
+    assert_eq!(notes, ["fn-1"], "Jekyll's footnotes are at the bottom");
     assert!(texts(&post, "main").join(" ").contains("Grace Hopper"));
     assert_eq!(
         places(&import),

@@ -342,3 +342,34 @@ fn check_severities_are_set_per_class_in_site_toml() {
     assert_eq!(severities("[check]\nlint = \"error\"\n").0, 1);
     assert_eq!(severities("[check]\nanchors = \"fatal\"\n").0, 2);
 }
+
+/// `footnotes = "bottom"` lists footnotes at the end in the order first referred to, each
+/// with a link back to every reference; every link resolves in `check`. The default keeps
+/// them where they are defined.
+#[test]
+fn bottom_footnotes_have_back_links() {
+    let body = "Claim[^a] and again[^a], other[^b].\n\n[^b]: Bee.\n\n[^a]: Ay.\n\nMore text.";
+    let site = SiteTest::new();
+    site.file("content/blog/a.md", &item("A", "2026-11-01", "", body));
+    let inline = site.build_ok();
+    assert!(attrs(&inline.html("/blog/a/"), "section.footnotes", "class").is_empty());
+
+    let config = format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\nfootnotes = \"bottom\"\n");
+    site.file("site.toml", &config);
+    let run = site.build_ok();
+    let page = run.html("/blog/a/");
+    assert_eq!(attrs(&page, "section.footnotes li", "id"), ["fn-a", "fn-b"]);
+    assert_eq!(texts(&page, "section.footnotes li p"), ["Ay.", "Bee."]);
+    assert_eq!(
+        attrs(&page, "sup.footnote-reference", "id"),
+        ["fnref-a", "fnref-a-2", "fnref-b"]
+    );
+    assert_eq!(texts(&page, "sup.footnote-reference a"), ["1", "1", "2"]);
+    assert_eq!(
+        attrs(&page, "#fn-a a.footnote-backref", "href"),
+        ["#fnref-a", "#fnref-a-2"]
+    );
+    let after_text = texts(&page, "p + section.footnotes li p");
+    assert_eq!(after_text.len(), 2, "the list follows the text");
+    site.check_args(&[]).assert_ok();
+}
