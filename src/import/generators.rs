@@ -165,6 +165,22 @@ fn site_config(
     config
 }
 
+/// A note for each of `dirs` the old site has: the generator's templates, data and the like,
+/// which pressroom does not read (its theme renders the content).
+fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
+    for (dir, help) in dirs {
+        if src.join(dir).exists() {
+            plan.report.notes.push(
+                Diagnostic::warning(*dir, 1, 1, format!("`{dir}` is not converted"))
+                    .with_help(*help),
+            );
+        }
+    }
+}
+
+const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
+const DATA: &str = "move authors to data/authors.toml; other data goes under `[extra]` in site.toml or front matter";
+
 /// Copies every file of `from` (relative to `src`) to `to` in the new site.
 fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
     for rel in files_under(&src.join(from)) {
@@ -233,6 +249,12 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }
+    let dirs = [
+        ("templates", TEMPLATES),
+        ("themes", TEMPLATES),
+        ("sass", TEMPLATES),
+    ];
+    unconverted(src, &dirs, plan);
     Ok(())
 }
 
@@ -378,6 +400,22 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }
+    let dirs = [
+        ("layouts", TEMPLATES),
+        ("themes", TEMPLATES),
+        ("assets", TEMPLATES),
+        ("data", DATA),
+        ("i18n", TEMPLATES),
+    ];
+    unconverted(src, &dirs, plan);
+    if cfg.contains_key("languages") {
+        plan.report.notes.push(
+            Diagnostic::warning("hugo.toml", 1, 1, "Hugo's `languages` are not converted")
+                .with_help(
+                    "add `[languages.CODE]` tables to site.toml and name translations `x.CODE.md`",
+                ),
+        );
+    }
     Ok(())
 }
 
@@ -435,12 +473,23 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
     }
     plan.keep_feeds
         .push(("/feed.xml".into(), "/atom.xml".into()));
+    let dirs = [
+        ("_layouts", TEMPLATES),
+        ("_includes", TEMPLATES),
+        ("_sass", TEMPLATES),
+        ("_data", DATA),
+    ];
+    unconverted(src, &dirs, plan);
     let permalink = string(&cfg, "permalink").unwrap_or_default();
     for rel in files_under(src) {
         let top = rel.split('/').next().unwrap_or("");
         let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
         match top {
             "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &permalink, plan),
+            "_posts" | "_drafts" => plan.report.notes.push(
+                Diagnostic::warning(&rel, 1, 1, "only Markdown posts are converted")
+                    .with_help("convert it to Markdown, or put its HTML in a Markdown file's body"),
+            ),
             "_config.yml" | "_config.yaml" | "Gemfile" | "Gemfile.lock" => {}
             t if t.starts_with('_') || t == "vendor" || t == "node_modules" => {}
             _ if markdown => jekyll_page(src, &rel, plan),

@@ -242,6 +242,7 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
             ("index.md", "---\nlayout: home\n---\n"),
             ("assets/logo.png", "png"),
             ("Gemfile", "source 'https://rubygems.org'\n"),
+            ("_layouts/post.html", "<article>{{ content }}</article>"),
         ],
     );
     let (import, build) = import_and_build(tmp.path(), "jekyll");
@@ -268,6 +269,7 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
     assert_eq!(
         places(&import),
         [
+            ("_layouts".to_string(), 1, 1),
             ("_posts/2022-03-04-hello-world.md".to_string(), 10, 13),
             ("_posts/2022-03-04-hello-world.md".to_string(), 12, 4),
         ],
