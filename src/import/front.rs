@@ -52,9 +52,10 @@ pub(super) fn date(value: &Value) -> Option<Value> {
         Value::String(s) => s.trim(),
         _ => return None,
     };
-    let (day, rest) = text.split_at(text.len().min(10));
-    let valid_day = day.len() == 10 && day.as_bytes()[4] == b'-' && day.as_bytes()[7] == b'-';
-    if !valid_day {
+    let (Some(day), Some(rest)) = (text.get(..10), text.get(10..)) else {
+        return None;
+    };
+    if !is_day(day) {
         return None;
     }
     let rest = rest.trim_start_matches(['T', ' ']);
@@ -72,10 +73,21 @@ pub(super) fn date(value: &Value) -> Option<Value> {
     let zone = match zone {
         "" => String::new(),
         "Z" | "UTC" | "+0000" => "Z".into(),
-        z if z.len() == 5 && !z.contains(':') => format!("{}:{}", &z[..3], &z[3..]),
+        z if z.len() == 5 && z.is_ascii() && !z.contains(':') => {
+            format!("{}:{}", &z[..3], &z[3..])
+        }
         z => z.to_string(),
     };
     Some(Value::String(format!("{day}T{time}{zone}")))
+}
+
+/// `YYYY-MM-DD` in ASCII digits.
+pub(super) fn is_day(day: &str) -> bool {
+    day.len() == 10
+        && day.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 /// A string or a list of strings (Jekyll writes `tags: a b` and `tags: [a, b]`).
@@ -232,6 +244,13 @@ mod tests {
             Some("2020-01-02T10:30:00")
         );
         assert_eq!(s("yesterday"), None);
+        // Never a panic on what a writer typed, whatever its bytes.
+        assert_eq!(s("2020年01月02日"), None);
+        assert_eq!(
+            s("2020-01-02 10:00 +1é2"),
+            Some("2020-01-02T10:00:00+1é2".into())
+        );
+        assert_eq!(s("2020-01-0é"), None);
     }
 
     #[test]

@@ -512,12 +512,12 @@ fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
         front
             .get("date")
             .and_then(Value::as_str)
-            .map(|d| d[..10.min(d.len())].to_string())
+            .and_then(|d| d.get(..10).map(String::from))
     });
     let slug = crate::slug::url_segment(title);
     if draft {
         front.insert("draft".into(), Value::Boolean(true));
-    } else if let Some(date) = date.as_deref().filter(|d| d.len() == 10) {
+    } else if let Some(date) = date.as_deref().filter(|d| front::is_day(d)) {
         let categories: Vec<String> = front
             .get("categories")
             .and_then(Value::as_array)
@@ -545,11 +545,14 @@ fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
 }
 
 fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
-    let Some((mut front, body)) = read(src, rel, plan) else {
-        // A Markdown file without front matter is not a page for Jekyll either.
-        plan.report.notes.pop();
+    // A Markdown file without front matter is not a page for Jekyll either: a plain file.
+    let text = std::fs::read_to_string(src.join(rel)).unwrap_or_default();
+    if split(&text).is_err() {
         plan.copies
             .push((src.join(rel), PathBuf::from("static").join(rel)));
+        return;
+    }
+    let Some((mut front, body)) = read(src, rel, plan) else {
         return;
     };
     let (dir, stem, _) = parts_of(rel);
