@@ -14,8 +14,8 @@ fn write_site(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
-/// Imports `old` from `generator` into `TMP/new`, builds it into `TMP/out`, asserts both
-/// succeed; returns the import's and the build's runs.
+/// Imports `old` from `generator` into `TMP/new`, builds it into `TMP/out` and checks it,
+/// asserts all three succeed; returns the import's and the build's runs.
 fn import_and_build(tmp: &Path, generator: &str) -> (Run, Run) {
     let (old, new, out) = (tmp.join("old"), tmp.join("new"), tmp.join("out"));
     let s = |p: &Path| p.to_str().unwrap().to_string();
@@ -34,6 +34,14 @@ fn import_and_build(tmp: &Path, generator: &str) -> (Run, Run) {
         &out,
     );
     build.assert_ok();
+    // `check` finds nothing wrong with an imported site: its links, anchors and aliases hold.
+    let check = run(&["check", "--root", &s(&new), "--now", NOW], &out);
+    check.assert_ok();
+    assert!(
+        !check.diagnostics().iter().any(|d| d.severity == "error"),
+        "{}",
+        check.stderr
+    );
     (import, build)
 }
 
