@@ -19,9 +19,20 @@ pub fn audit(
     let mut diags = Vec::new();
     links(site, config, outputs, extra_files, &mut diags);
     embargo(site, outputs, &mut diags);
+    let lint_from = diags.len();
     lint(site, &mut diags);
+    set_severity(&mut diags[lint_from..], config.check.lint);
+    let parity_from = diags.len();
     parity(site, &mut diags);
+    set_severity(&mut diags[parity_from..], config.check.translations);
     diags
+}
+
+/// Gives findings of one class the severity `[check]` sets for it.
+pub fn set_severity(diags: &mut [Diagnostic], severity: crate::diag::Severity) {
+    for d in diags {
+        d.severity = severity;
+    }
 }
 
 /// Decodes the few entities and percent-escapes that appear in generated URLs.
@@ -330,10 +341,11 @@ impl<'a> Targets<'a> {
         &self,
         (href, page): (&str, &str),
         (file, fragment): (&str, Option<String>),
-    ) -> Option<String> {
+    ) -> Option<(String, Class)> {
         let Some(file) = self.existing(file) else {
-            return Some(format!(
-                "broken link `{href}` on `{page}`: no such page or file"
+            return Some((
+                format!("broken link `{href}` on `{page}`: no such page or file"),
+                Class::Link,
             ));
         };
         let f = fragment.filter(|f| !f.is_empty())?;
@@ -344,12 +356,21 @@ impl<'a> Targets<'a> {
             ""
         };
         match self.anchors.get(file.as_str()) {
-            Some(set) if !set.contains(&f) => Some(format!(
-                "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`{via}"
+            Some(set) if !set.contains(&f) => Some((
+                format!(
+                    "broken link `{href}` on `{page}`: `{file}` has no element with id `{f}`{via}"
+                ),
+                Class::Anchor,
             )),
             _ => None,
         }
     }
+}
+
+/// What a broken link misses: the page or file, or only the `#fragment` on it.
+enum Class {
+    Link,
+    Anchor,
 }
 
 fn links(
@@ -385,7 +406,7 @@ fn links(
                 continue;
             }
             let problem = targets.problem((href, &o.path), (&file, fragment));
-            if let Some(message) = problem {
+            if let Some((message, class)) = problem {
                 let path = owner
                     .get(&o.path)
                     .map(|i| i.src.rel.clone())
@@ -400,10 +421,13 @@ fn links(
                 if !reported.insert((message.clone(), line, col)) {
                     continue;
                 }
-                diags.push(
-                    Diagnostic::error(path, line, col, message)
-                        .with_help("fix the link, or add the page or anchor it points to"),
-                );
+                let mut d = Diagnostic::error(path, line, col, message)
+                    .with_help("fix the link, or add the page or anchor it points to");
+                d.severity = match class {
+                    Class::Link => config.check.links,
+                    Class::Anchor => config.check.anchors,
+                };
+                diags.push(d);
             }
         }
     }

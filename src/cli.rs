@@ -107,6 +107,17 @@ pub(crate) enum Command {
         #[arg(long, value_name = "CRON", default_value = pressroom::deploy::workflow::DEFAULT_SCHEDULE)]
         schedule: String,
     },
+    /// Convert a Zola, Hugo or Jekyll site into a new pressroom site, keeping its URLs, feeds
+    /// and anchors; prints what it could not convert, at its place in the old site.
+    Import {
+        /// The generator the site was built with: zola, hugo or jekyll.
+        #[arg(long = "from", value_name = "GENERATOR")]
+        from: pressroom::import::Generator,
+        /// The old site's folder.
+        src: PathBuf,
+        /// The new site's folder (created; must be empty if it exists).
+        dest: PathBuf,
+    },
     /// Deploy the built output to a folder or S3-compatible storage, uploading only what changed.
     Deploy {
         /// Where to: file:///path/to/web-root or s3://bucket/prefix.

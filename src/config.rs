@@ -1,7 +1,8 @@
 //! `site.toml`: read into the raw `SiteToml` (serde, unknown keys refused), then validated
 //! and resolved into the [`Config`] every later phase uses.
 
-use crate::diag::LineIndex;
+use crate::anchors::HeadingIds;
+use crate::diag::{LineIndex, Severity};
 use crate::error::{Error, Result};
 use crate::keys::{field_names, find_key_offset};
 use indexmap::IndexMap;
@@ -30,10 +31,174 @@ struct SiteToml {
     prefix_default_language: Option<bool>,
     translation_fallback: Option<bool>,
     smart_punctuation: Option<bool>,
+    heading_ids: Option<HeadingIds>,
+    feeds: Option<FeedsToml>,
+    check: Option<CheckToml>,
+    footnotes: Option<Footnotes>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
     extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Where footnotes are shown (`footnotes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Footnotes {
+    /// Where each is defined, as pressroom always did.
+    #[default]
+    Inline,
+    /// Numbered at the end of the text, with links back to each reference.
+    Bottom,
+}
+
+/// `[check]`: the severity of each class of `pressroom check` finding.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckToml {
+    links: Option<Severity>,
+    anchors: Option<Severity>,
+    external: Option<Severity>,
+    lint: Option<Severity>,
+    translations: Option<Severity>,
+}
+
+/// How bad each class of `check` finding is (`[check]` in `site.toml`): CI fails on errors,
+/// so a site can let, say, anchors be warnings while its old posts are fixed. The embargo
+/// audit is not among them: a leak is always an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckSeverities {
+    /// A link to a page or file the site does not have (default error).
+    pub links: Severity,
+    /// A link to a `#fragment` its page does not have (default error).
+    pub anchors: Severity,
+    /// An external link or source that does not answer, with `--external` (default warning).
+    pub external: Severity,
+    /// A release without dateline, contact or boilerplate; a statement citing no source
+    /// (default warning).
+    pub lint: Severity,
+    /// A translation older than its original's newest notice (default warning).
+    pub translations: Severity,
+}
+
+impl Default for CheckSeverities {
+    fn default() -> Self {
+        CheckSeverities {
+            links: Severity::Error,
+            anchors: Severity::Error,
+            external: Severity::Warning,
+            lint: Severity::Warning,
+            translations: Severity::Warning,
+        }
+    }
+}
+
+impl CheckSeverities {
+    fn of(raw: Option<CheckToml>) -> Self {
+        let raw = raw.unwrap_or_default();
+        let d = CheckSeverities::default();
+        CheckSeverities {
+            links: raw.links.unwrap_or(d.links),
+            anchors: raw.anchors.unwrap_or(d.anchors),
+            external: raw.external.unwrap_or(d.external),
+            lint: raw.lint.unwrap_or(d.lint),
+            translations: raw.translations.unwrap_or(d.translations),
+        }
+    }
+}
+
+/// `[feeds]`: the file names of every feed, and old feed URLs kept alive.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedsToml {
+    atom: Option<String>,
+    rss: Option<String>,
+    json: Option<String>,
+    #[serde(default)]
+    keep: IndexMap<String, String>,
+}
+
+/// The names of the three files of every feed (site, language, section, term, author,
+/// corrections), in the feed's folder, and the old feed URLs the site keeps alive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFiles {
+    /// The Atom feed's file name (`atom.xml`; Zola's default, `feed.xml` on some blogs).
+    pub atom: String,
+    /// The RSS feed's file name (`rss.xml`).
+    pub rss: String,
+    /// The JSON Feed's file name (`feed.json`).
+    pub json: String,
+    /// Old feed URLs (site paths of files) and the feed file each carries a copy of: a
+    /// subscriber's reader keeps working, which a redirect page would not do.
+    pub keep: Vec<(String, String)>,
+}
+
+impl Default for FeedFiles {
+    fn default() -> Self {
+        FeedFiles {
+            atom: "atom.xml".into(),
+            rss: "rss.xml".into(),
+            json: "feed.json".into(),
+            keep: Vec::new(),
+        }
+    }
+}
+
+impl FeedFiles {
+    /// The three names, Atom, RSS and JSON Feed.
+    pub fn names(&self) -> [&str; 3] {
+        [&self.atom, &self.rss, &self.json]
+    }
+}
+
+/// Reads `[feeds]`: file names are plain names (no folder), distinct; kept URLs are paths of
+/// files (`/feed.xml`, `/blog/feed/index.xml`) and each names a feed file of the site.
+fn feed_files(site_toml: &SiteText<'_>, raw: Option<FeedsToml>) -> Result<FeedFiles> {
+    let Some(raw) = raw else {
+        return Ok(FeedFiles::default());
+    };
+    let default = FeedFiles::default();
+    let mut files = FeedFiles {
+        atom: raw.atom.unwrap_or(default.atom),
+        rss: raw.rss.unwrap_or(default.rss),
+        json: raw.json.unwrap_or(default.json),
+        keep: Vec::new(),
+    };
+    for (key, name) in [
+        ("atom", &files.atom),
+        ("rss", &files.rss),
+        ("json", &files.json),
+    ] {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', '?', '#'])
+            && name != "index.html";
+        if !plain {
+            return Err(site_toml.at_key(
+                key,
+                format!("`{key} = {name:?}` is not a file name: a feed's files sit in its folder (`feed.xml`, not `/blog/feed.xml`); keep an old URL elsewhere with `[feeds.keep]`"),
+            ));
+        }
+    }
+    let [a, r, j] = files.names();
+    if a == r || a == j || r == j {
+        return Err(site_toml.at_key(
+            "feeds",
+            "the Atom, RSS and JSON feeds need three different file names".into(),
+        ));
+    }
+    for (old, target) in raw.keep {
+        let path = |p: &str| p.starts_with('/') && !p.ends_with('/') && !p.contains(['?', '#']);
+        if !path(&old) || !path(&target) {
+            return Err(site_toml.at_key(
+                "keep",
+                format!("`\"{old}\" = \"{target}\"`: both sides are paths of files on the site, such as `\"/feed.xml\" = \"/atom.xml\"`"),
+            ));
+        }
+        files.keep.push((old, target));
+    }
+    Ok(files)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,6 +276,15 @@ pub struct Config {
     /// Whether Markdown prose gets typographic punctuation (`--` → –, `"…"` → “…”); on unless
     /// `smart_punctuation = false` (sites migrating from generators that leave text as typed).
     pub smart_punctuation: bool,
+    /// The style of the ids headings get without an explicit `{#id}` (`heading_ids`): a site
+    /// brought from Zola, Hugo or Jekyll keeps its anchors.
+    pub heading_ids: HeadingIds,
+    /// `[feeds]`: feed file names and old feed URLs kept alive.
+    pub feeds: FeedFiles,
+    /// `[check]`: the severity of each class of `check` finding.
+    pub check: CheckSeverities,
+    /// `footnotes = "inline" | "bottom"`.
+    pub footnotes: Footnotes,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -191,6 +365,10 @@ impl Config {
             prefix_default_language: raw.prefix_default_language.unwrap_or(false),
             translation_fallback: raw.translation_fallback.unwrap_or(false),
             smart_punctuation: raw.smart_punctuation.unwrap_or(true),
+            heading_ids: raw.heading_ids.unwrap_or_default(),
+            feeds: feed_files(&site_toml, raw.feeds.clone())?,
+            check: CheckSeverities::of(raw.check.clone()),
+            footnotes: raw.footnotes.unwrap_or_default(),
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }

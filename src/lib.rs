@@ -17,6 +17,7 @@
 //! until the new one is complete). [`render_in_memory`] stops before the disk (`check`).
 //! `serve`'s rebuilds compose the same stages with memo tables: see [`incremental`].
 
+pub mod anchors;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -26,6 +27,7 @@ pub mod diag;
 pub mod error;
 pub mod external;
 pub mod fingerprint;
+pub mod import;
 pub mod incremental;
 pub mod keys;
 pub mod manifest;
@@ -302,7 +304,9 @@ fn audit(
         .collect();
     let mut diags = check::audit(site, config, outputs, &extra);
     if opts.external {
-        diags.extend(external::check(site, external::Limits::default()));
+        let mut found = external::check(site, external::Limits::default());
+        check::set_severity(&mut found, config.check.external);
+        diags.extend(found);
     }
     diags
 }

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Command::Build { global, .. }
         | Command::Serve { global, .. }
         | Command::Check { global, .. } => global.message_format,
-        Command::New(_) | Command::Init { .. } => Format::Human,
+        Command::New(_) | Command::Init { .. } | Command::Import { .. } => Format::Human,
         Command::Deploy { message_format, .. } => *message_format,
     };
     match run(cli) {
@@ -358,7 +358,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             pressroom_rev,
             schedule,
         } => run_init(&dir, pressroom_git, pressroom_rev, &schedule),
+        Command::Import { from, src, dest } => run_import(from, &src, &dest),
     }
+}
+
+/// `pressroom import`: the places it could not convert on stderr (`path:line:col: warning`,
+/// paths in the old site), what it wrote on stdout.
+fn run_import(
+    from: pressroom::import::Generator,
+    src: &std::path::Path,
+    dest: &std::path::Path,
+) -> Result<(), Failure> {
+    let report = pressroom::import::run(from, src, dest)?;
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
+    println!(
+        "imported {} content files ({} old URLs kept as aliases) and {} other files into {}; {} places to review above; then run `pressroom build --root {}`",
+        report.pages,
+        report.aliases,
+        report.copied,
+        dest.display(),
+        report.notes.len(),
+        dest.display()
+    );
+    Ok(())
 }
 
 /// `pressroom serve`: serves until stopped, reporting each rebuild.

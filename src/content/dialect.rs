@@ -3,7 +3,8 @@
 //! ledger's body hash (a recorded format: a change to [`Dialect::LEDGER`]'s options changes
 //! the hashes in every `published.lock`).
 
-use crate::config::Config;
+use crate::anchors::HeadingIds;
+use crate::config::{Config, Footnotes};
 use pulldown_cmark::Options;
 
 /// The extensions every body is read with, whatever the site chooses: they decide its
@@ -24,6 +25,11 @@ pub struct Dialect {
     /// `--` and `---` become dashes, `...` an ellipsis, straight quotes curly
     /// (`smart_punctuation`, on unless the site turns it off).
     pub smart_punctuation: bool,
+    /// The style of heading ids (`heading_ids`; see [`crate::anchors`]).
+    pub heading_ids: HeadingIds,
+    /// Footnotes listed at the end with back-links (`footnotes = "bottom"`), rather than
+    /// where they are defined.
+    pub bottom_footnotes: bool,
 }
 
 /// A site without the settings: smart punctuation on (what pressroom always did).
@@ -31,6 +37,8 @@ impl Default for Dialect {
     fn default() -> Self {
         Dialect {
             smart_punctuation: true,
+            heading_ids: HeadingIds::Pressroom,
+            bottom_footnotes: false,
         }
     }
 }
@@ -40,12 +48,16 @@ impl Dialect {
     /// where code is, which no setting changes, and its hashes must not move with a setting.
     pub const LEDGER: Dialect = Dialect {
         smart_punctuation: true,
+        heading_ids: HeadingIds::Pressroom,
+        bottom_footnotes: false,
     };
 
     /// The site's dialect.
     pub fn of(config: &Config) -> Dialect {
         Dialect {
             smart_punctuation: config.smart_punctuation,
+            heading_ids: config.heading_ids,
+            bottom_footnotes: config.footnotes == Footnotes::Bottom,
         }
     }
 

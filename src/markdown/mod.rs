@@ -33,6 +33,7 @@
 //! citations they write are numbered with the page's others.
 
 mod callout;
+mod footnotes;
 pub mod highlight;
 mod html;
 mod page;
@@ -105,9 +106,12 @@ pub fn render_all_with(
         .par_iter()
         .map(|item| render(item, &site_sources, dialect))
         .collect();
+    // This stage's diagnostics, gathered apart so that unknown code languages can be told
+    // once each (see `highlight::warn_once_per_language`).
+    let mut stage = Vec::new();
     for (item, (rendered, ds)) in site.items.iter_mut().zip(results) {
         item.rendered = rendered;
-        diags.extend(ds);
+        stage.extend(ds);
     }
     // Drafts left out of the build are rendered only for their diagnostics (a broken
     // citation should not wait for a preview to show); their HTML is dropped here.
@@ -116,7 +120,7 @@ pub fn render_all_with(
         .par_iter()
         .map(|item| render_item(item, &site_sources, dialect).1)
         .collect();
-    diags.extend(draft_diags.into_iter().flatten());
+    stage.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some(body) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[], dialect);
@@ -128,9 +132,11 @@ pub fn render_all_with(
             });
             let frag = ctx.render(body.markdown(), Place::Body);
             section.content_html = frag.html;
-            diags.extend(ctx.diags);
+            stage.extend(ctx.diags);
         }
     }
+    highlight::warn_once_per_language(&mut stage);
+    diags.extend(stage);
 }
 
 /// Gives releases back the boilerplate they were published with (the ledger keeps it when the
@@ -510,7 +516,12 @@ mod tests {
         let at = |d: &Diagnostic| (d.line, d.col);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(at(&diags[0]), (8, 21), "{diags:?}");
-        assert_eq!(plain_diags.iter().map(at).collect::<Vec<_>>(), [(8, 21)]);
+        let errors = plain_diags.iter().filter(|d| d.is_error());
+        assert_eq!(errors.map(at).collect::<Vec<_>>(), [(8, 21)]);
+        // Without the transform its syntax is left as text, and said to be (at the writer's
+        // places); with it, nothing is left.
+        let warnings = plain_diags.iter().filter(|d| !d.is_error());
+        assert_eq!(warnings.map(at).collect::<Vec<_>>(), [(6, 1), (8, 1)]);
         let positions = |links: &[Link]| -> Vec<(String, usize)> {
             links
                 .iter()

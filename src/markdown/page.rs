@@ -7,7 +7,7 @@ use super::source::{self, Prepared, Transform};
 use super::{highlight, text};
 use crate::content::dialect::Dialect;
 use crate::content::frontmatter::SourceRaw;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::Item;
 use crate::model::rendered::{CitedSource, Link};
 use indexmap::IndexMap;
@@ -100,6 +100,18 @@ impl<'a> PageCtx<'a> {
     fn error(
         &mut self,
         place: &Place,
+        at: (usize, Option<&str>),
+        message: String,
+        help: Option<String>,
+    ) {
+        self.report(Severity::Error, place, at, message, help);
+    }
+
+    /// A diagnostic at `offset` in the fragment (or at `needle` after the front-matter key).
+    fn report(
+        &mut self,
+        severity: Severity,
+        place: &Place,
         (offset, needle): (usize, Option<&str>),
         message: String,
         help: Option<String>,
@@ -117,7 +129,8 @@ impl<'a> PageCtx<'a> {
             }
         };
         let (line, col) = crate::diag::LineIndex::new(file.text).position(at);
-        let d = Diagnostic::error(file.rel, line, col, message);
+        let mut d = Diagnostic::error(file.rel, line, col, message);
+        d.severity = severity;
         self.diags.push(match help {
             Some(h) => d.with_help(h),
             None => d,
@@ -168,7 +181,12 @@ impl<'a> PageCtx<'a> {
             self.step(&mut walk, &prepared, &place, event, range);
         }
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, walk.events.into_iter());
+        let events = if self.dialect.bottom_footnotes {
+            super::footnotes::to_bottom(walk.events)
+        } else {
+            walk.events
+        };
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
         Fragment {
             html,
             text: walk.plain.into_raw(),
@@ -214,6 +232,15 @@ impl<'a> PageCtx<'a> {
                     CodeBlockKind::Fenced(l) => l.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
+                if let Some(token) = highlight::unknown_language(&lang) {
+                    // At the label itself, on the fence line.
+                    let at = prepared.text[range.clone()]
+                        .find(token)
+                        .map_or(range.start, |i| range.start + i);
+                    let (message, help) = highlight::unknown_language_warning(token);
+                    let at = (prepared.origin(at), Some(token));
+                    self.report(Severity::Warning, place, at, message, Some(help));
+                }
                 walk.code = Some((lang, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {
@@ -237,7 +264,41 @@ impl<'a> PageCtx<'a> {
                 self.link(dest_url, place, prepared.origin(at));
                 walk.push(event);
             }
+            Event::Text(_) if walk.code.is_none() => {
+                self.template_syntax(place, prepared, range.clone());
+                walk.text_or_other(event)
+            }
             other => walk.text_or_other(other),
+        }
+    }
+
+    /// Warns at each `{{ … }}` or `{% … %}` that opens in the prose text at `range` (closing
+    /// later on its line, perhaps in another text event: smart quotes split them): a shortcode
+    /// or Liquid tag from another generator, which pressroom shows as text. Code is not
+    /// searched, and components are expanded before this runs.
+    fn template_syntax(
+        &mut self,
+        place: &Place,
+        prepared: &Prepared,
+        range: std::ops::Range<usize>,
+    ) {
+        let source = prepared.text.as_str();
+        for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+            for (i, _) in source[range.clone()].match_indices(open) {
+                let at = range.start + i;
+                let line_end = source[at..].find('\n').map_or(source.len(), |e| at + e);
+                let Some(end) = source[at..line_end].find(close) else {
+                    continue;
+                };
+                let snippet = &source[at..at + end + close.len()];
+                self.report(
+                    Severity::Warning,
+                    place,
+                    (prepared.origin(at), Some(snippet)),
+                    format!("`{snippet}` looks like a shortcode or Liquid tag of another generator; pressroom shows it as text"),
+                    Some("replace it with Markdown or HTML, or quote it as code (`` `{{ … }}` ``); for a whole site, `pressroom import --from zola|hugo|jekyll OLD NEW` lists every such place".into()),
+                );
+            }
         }
     }
 
@@ -267,7 +328,7 @@ impl<'a> PageCtx<'a> {
         } = heading;
         let id = self.unique_id(
             id.map(|i| i.to_string())
-                .unwrap_or_else(|| crate::slug::slugify(&title)),
+                .unwrap_or_else(|| self.dialect.heading_ids.id(&title)),
         );
         walk.toc
             .push((level as u8, id.clone(), title.trim().to_string()));

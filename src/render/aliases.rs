@@ -33,11 +33,18 @@ fn alias_file(alias: &str) -> String {
 }
 
 /// Every alias that would take a file something else writes (see [`Claims`]): an error at
-/// the alias's line naming both. Run before rendering, so it is reported with the site's
+/// the alias's line naming both; and every old feed URL of `[feeds.keep]` that names no feed
+/// or takes another file, at its line in `site.toml`. Run before rendering, so it is reported with the site's
 /// other errors and nothing is written.
 pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
     let mut claims = Claims::of_site(ctx);
-    let mut diags = Vec::new();
+    let site_toml = if ctx.config.feeds.keep.is_empty() {
+        String::new()
+    } else {
+        std::fs::read_to_string(ctx.config.root.join("site.toml")).unwrap_or_default()
+    };
+    // Old feed URLs first: an alias must not take one either.
+    let mut diags = claims.kept_feeds(&ctx.config.feeds, &site_toml);
     for item in &ctx.site.items {
         if !item.appears_in(Surface::Aliases) {
             continue;

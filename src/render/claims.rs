@@ -7,12 +7,13 @@
 //! file systems of macOS and Windows (and in many object stores' browsers) `/Tags/` and
 //! `/tags/` are one folder, so one would silently overwrite the other.
 
+use super::RenderCtx;
 use super::pages::{self, PageJob};
-use super::{RenderCtx, feeds};
+use crate::config::FeedFiles;
 use crate::diag::Diagnostic;
 use crate::model::Item;
 use crate::render::theme::StaticSource;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Every output file claimed so far, by its path folded to lower case: the path as written
@@ -20,6 +21,8 @@ use std::path::Path;
 #[derive(Debug, Default)]
 pub struct Claims {
     files: BTreeMap<String, (String, String)>,
+    /// The feed files among them, as written: what `[feeds.keep]` may copy.
+    feeds: BTreeSet<String>,
 }
 
 /// A path as case-insensitive file systems compare it.
@@ -56,9 +59,12 @@ impl Claims {
             .iter()
             .map(|l| format!("{}/corrections/", ctx.config.lang_prefix(&l.code)));
         let feed_bases: Vec<String> = ctx.feed_titles.keys().cloned().chain(corrections).collect();
-        let feeds = feed_bases
+        let names = ctx.config.feeds.names();
+        claims.feeds = feed_bases
             .iter()
-            .flat_map(|base| feeds::FILES.iter().map(move |f| format!("{base}{f}")));
+            .flat_map(|base| names.iter().map(move |f| format!("{base}{f}")))
+            .collect();
+        let feeds = claims.feeds.clone().into_iter();
         let fixed = [
             "/sitemap.xml",
             "/sitemap-news.xml",
@@ -66,7 +72,7 @@ impl Claims {
             "/highlight.css",
         ];
         for path in feeds.chain(fixed.iter().map(|p| p.to_string())) {
-            let who = generated_owner(&path);
+            let who = generated_owner(&ctx.config.feeds, &path);
             claims.claim(&path, who);
         }
         if ctx.config.prefix_default_language {
@@ -120,6 +126,41 @@ impl Claims {
         Ok(())
     }
 
+    /// Claims each old feed URL of `[feeds.keep]`, or returns the errors, at its line in
+    /// `site.toml`: one whose feed is not a feed of the site (a typo would otherwise leave
+    /// subscribers with nothing), and one that takes a file something else writes.
+    pub fn kept_feeds(&mut self, feeds: &FeedFiles, site_toml: &str) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (old, target) in &feeds.keep {
+            let at = site_toml
+                .find(&format!("\"{old}\""))
+                .or_else(|| site_toml.find("keep"))
+                .unwrap_or(0);
+            let (line, col) = crate::diag::LineIndex::new(site_toml).position(at);
+            let error = |message: String, help: &str| {
+                Diagnostic::error("site.toml", line, col, message).with_help(help)
+            };
+            if !self.feeds.contains(target) {
+                let near = self.feeds.iter().take(3).cloned().collect::<Vec<_>>();
+                diags.push(error(
+                    format!("`[feeds.keep]` copies `{target}` to `{old}`, but `{target}` is not a feed of this site"),
+                    &format!("name one of the site's feed files, such as `{}`", near.join("`, `")),
+                ));
+            } else if let Some((other, who)) = self.conflict(old) {
+                diags.push(error(
+                    format!("the old feed URL `{old}` collides with `{other}`, {who}"),
+                    "keep an old feed URL only where nothing else writes",
+                ));
+            } else {
+                self.claim(
+                    old,
+                    format!("the old feed URL `{old}` kept by `[feeds.keep]`"),
+                );
+            }
+        }
+        diags
+    }
+
     /// The claimed file that `file` would overwrite, sit under or hold (ignoring case), with
     /// its owner.
     fn conflict(&self, file: &str) -> Option<(&str, &str)> {
@@ -164,12 +205,12 @@ fn page_owner(job: &PageJob<'_>) -> String {
     }
 }
 
-fn generated_owner(path: &str) -> String {
+fn generated_owner(feeds: &FeedFiles, path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     let what = match name {
-        "atom.xml" => "the Atom feed",
-        "rss.xml" => "the RSS feed",
-        "feed.json" => "the JSON feed",
+        n if n == feeds.atom => "the Atom feed",
+        n if n == feeds.rss => "the RSS feed",
+        n if n == feeds.json => "the JSON feed",
         "robots.txt" => "robots.txt",
         "highlight.css" => "the code-highlighting stylesheet",
         n if n.starts_with("sitemap") => "the sitemap",

@@ -5,7 +5,7 @@
 use super::views::Urls;
 use super::xml::escape as esc;
 use super::{Output, RenderCtx};
-use crate::config::{Config, FeedContent};
+use crate::config::{Config, FeedContent, FeedFiles};
 use crate::dates::{rfc2822, rfc3339_utc};
 use crate::model::{ItemId, Site, Surface};
 use jiff::Timestamp;
@@ -34,7 +34,8 @@ pub struct Entry {
     pub categories: Vec<String>,
 }
 
-/// A feed to write at `base` (a site path ending in `/`): `atom.xml`, `rss.xml`, `feed.json`.
+/// A feed to write at `base` (a site path ending in `/`): `atom.xml`, `rss.xml`, `feed.json`,
+/// or the names `[feeds]` gives them.
 pub struct Feed {
     /// Folder of the three files.
     pub base: String,
@@ -50,10 +51,13 @@ pub struct Feed {
 
 /// The `{type, title, url}` records templates put in `<link rel="alternate">`.
 pub fn links(config: &Config, base: &str, title: &str) -> serde_json::Value {
+    let FeedFiles {
+        atom, rss, json, ..
+    } = &config.feeds;
     json!([
-        {"type": "application/atom+xml", "title": format!("{title} (Atom)"), "url": config.url(&format!("{base}atom.xml"))},
-        {"type": "application/rss+xml", "title": format!("{title} (RSS)"), "url": config.url(&format!("{base}rss.xml"))},
-        {"type": "application/feed+json", "title": format!("{title} (JSON Feed)"), "url": config.url(&format!("{base}feed.json"))},
+        {"type": "application/atom+xml", "title": format!("{title} (Atom)"), "url": config.url(&format!("{base}{atom}"))},
+        {"type": "application/rss+xml", "title": format!("{title} (RSS)"), "url": config.url(&format!("{base}{rss}"))},
+        {"type": "application/feed+json", "title": format!("{title} (JSON Feed)"), "url": config.url(&format!("{base}{json}"))},
     ])
 }
 
@@ -137,25 +141,37 @@ pub fn item_entries(
         .collect()
 }
 
-/// The file names of a feed's three files, in its folder.
-pub const FILES: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
-
-/// Writes the three files of a feed ([`FILES`]).
+/// Writes the three files of a feed (named by `[feeds]`), and a copy of each at every old
+/// URL `[feeds.keep]` keeps alive for it.
 pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
-    vec![
+    let names = &config.feeds;
+    let mut out = vec![
         Output {
-            path: format!("{}atom.xml", feed.base),
+            path: format!("{}{}", feed.base, names.atom),
             bytes: atom(config, feed).into_bytes(),
         },
         Output {
-            path: format!("{}rss.xml", feed.base),
+            path: format!("{}{}", feed.base, names.rss),
             bytes: rss(config, feed).into_bytes(),
         },
         Output {
-            path: format!("{}feed.json", feed.base),
+            path: format!("{}{}", feed.base, names.json),
             bytes: json_feed(config, feed).into_bytes(),
         },
-    ]
+    ];
+    let copies: Vec<Output> = names
+        .keep
+        .iter()
+        .filter_map(|(old, target)| {
+            let original = out.iter().find(|o| &o.path == target)?;
+            Some(Output {
+                path: old.clone(),
+                bytes: original.bytes.clone(),
+            })
+        })
+        .collect();
+    out.extend(copies);
+    out
 }
 
 fn feed_updated(feed: &Feed) -> Timestamp {
@@ -167,7 +183,7 @@ fn feed_updated(feed: &Feed) -> Timestamp {
 }
 
 fn atom(config: &Config, feed: &Feed) -> String {
-    let self_url = config.permalink(&config.url(&format!("{}atom.xml", feed.base)));
+    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.atom)));
     let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
@@ -214,7 +230,7 @@ fn atom(config: &Config, feed: &Feed) -> String {
 }
 
 fn rss(config: &Config, feed: &Feed) -> String {
-    let self_url = config.permalink(&config.url(&format!("{}rss.xml", feed.base)));
+    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.rss)));
     let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     out.push_str(&format!("<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n", esc(&feed.title), esc(&feed.home), esc(&config.language(&feed.lang).description), esc(&feed.lang)));
@@ -268,7 +284,7 @@ fn json_feed(config: &Config, feed: &Feed) -> String {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": feed.home,
-        "feed_url": config.permalink(&config.url(&format!("{}feed.json", feed.base))),
+        "feed_url": config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.json))),
         "language": feed.lang,
         "items": items,
     });

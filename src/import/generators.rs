@@ -1,0 +1,622 @@
+//! Each generator's conventions: where its config, content and static files are, how it
+//! makes a page's URL (so the old URL stays: the same slug, or an alias), and its feeds.
+
+use super::front::{self, Converted};
+use super::{Plan, files_under};
+use crate::content::frontmatter::{Syntax, split};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// A content file read and converted: its front matter, body, and authors noted in the plan;
+/// template syntax in its body reported. None (with a note) when it has no front matter.
+fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
+    let text = std::fs::read_to_string(src.join(rel)).ok()?;
+    let Ok(parts) = split(&text) else {
+        plan.report.notes.push(
+            Diagnostic::warning(rel, 1, 1, "no front matter: not converted").with_help(
+                "add front matter (`+++` TOML or `---` YAML) and import again, or copy it by hand",
+            ),
+        );
+        return None;
+    };
+    let old = match front::parse(parts.front, parts.syntax == Syntax::Yaml) {
+        Ok(t) => t,
+        Err(e) => {
+            plan.report.notes.push(
+                Diagnostic::warning(
+                    rel,
+                    2,
+                    1,
+                    format!("front matter does not parse ({e}): not converted"),
+                )
+                .with_help("fix it in the old site and import again"),
+            );
+            return None;
+        }
+    };
+    let Converted { front, authors } = front::convert(old);
+    for a in authors {
+        if !plan.authors.contains(&a) {
+            plan.authors.push(a);
+        }
+    }
+    plan.report
+        .notes
+        .extend(front::template_syntax(rel, &text, parts.body_offset));
+    Some((front, parts.body.to_string()))
+}
+
+/// `2026-01-02-title` → (`Some("2026-01-02")`, `title`); the separator may be `-` or `_`.
+fn date_prefix(stem: &str) -> (Option<&str>, &str) {
+    let b = stem.as_bytes();
+    let dated = b.len() > 11
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && matches!(b[10], b'-' | b'_');
+    if dated {
+        (Some(&stem[..10]), &stem[11..])
+    } else {
+        (None, stem)
+    }
+}
+
+/// Splits `blog/post.fr.md` into (folder `blog`, stem `post`, language suffix `.fr`).
+fn parts_of(rel: &str) -> (&str, &str, &str) {
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    match stem.rsplit_once('.') {
+        Some((s, lang)) if (2..=3).contains(&lang.len()) => (dir, s, &stem[s.len()..]),
+        _ => (dir, stem, ""),
+    }
+}
+
+/// Sets a date from the file name when the front matter has none, and `slug` when the old
+/// generator's slug differs from what pressroom would make of the file name.
+/// Without a date anywhere the item is a `page` (a post needs one).
+fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
+    if let (Some(d), false) = (date, front.contains_key("date")) {
+        front.insert("date".into(), Value::String(d.into()));
+    }
+    if !front.contains_key("date") {
+        front.entry("kind").or_insert(Value::String("page".into()));
+    }
+    front.entry("slug").or_insert(Value::String(slug));
+}
+
+fn add_alias(front: &mut Table, url: String) {
+    let aliases = front
+        .entry("aliases")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(a) = aliases {
+        if !a.iter().any(|v| v.as_str() == Some(&url)) {
+            a.push(Value::String(url));
+        }
+    }
+}
+
+/// Moves a front-matter key that set the old URL (`path`, `url`, `permalink`) out of `[extra]`
+/// into an alias, so that URL redirects to the page.
+fn url_key_to_alias(front: &mut Table, key: &str) {
+    let Some(Value::Table(extra)) = front.get_mut("extra") else {
+        return;
+    };
+    let Some(Value::String(url)) = extra.remove(key) else {
+        return;
+    };
+    let mut url = format!("/{}", url.trim_start_matches('/'));
+    if !url.ends_with('/') && !url.rsplit('/').next().unwrap_or("").contains('.') {
+        url.push('/');
+    }
+    add_alias(front, url);
+}
+
+/// Reads a TOML or YAML config file as a TOML table.
+fn config_file(src: &Path, names: &[&str]) -> Result<(String, Table)> {
+    for name in names {
+        let Ok(text) = std::fs::read_to_string(src.join(name)) else {
+            continue;
+        };
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        let table = front::parse(&text, yaml)
+            .map_err(|e| Error::Usage(format!("{name}: cannot read it: {e}")))?;
+        return Ok((name.to_string(), table));
+    }
+    Err(Error::Usage(format!(
+        "{}: no {} here: is this the site's folder?",
+        src.display(),
+        names.join(" or ")
+    )))
+}
+
+fn string(table: &Table, key: &str) -> Option<String> {
+    table.get(key).and_then(Value::as_str).map(String::from)
+}
+
+/// The site.toml every import starts from. Hugo and Jekyll list footnotes at the bottom;
+/// Zola does with `bottom_footnotes` (see [`zola`]).
+fn site_config(
+    title: Option<String>,
+    base_url: Option<String>,
+    heading_ids: &str,
+    smart: bool,
+) -> Table {
+    let mut config = Table::new();
+    config.insert(
+        "title".into(),
+        Value::String(title.unwrap_or_else(|| "Imported site".into())),
+    );
+    let base = base_url.unwrap_or_else(|| "https://example.com".into());
+    config.insert(
+        "base_url".into(),
+        Value::String(base.trim_end_matches('/').into()),
+    );
+    config.insert("smart_punctuation".into(), Value::Boolean(smart));
+    config.insert("heading_ids".into(), Value::String(heading_ids.into()));
+    if heading_ids != "zola" {
+        config.insert("footnotes".into(), Value::String("bottom".into()));
+    }
+    config
+}
+
+/// A note for each of `dirs` the old site has: the generator's templates, data and the like,
+/// which pressroom does not read (its theme renders the content).
+fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
+    for (dir, help) in dirs {
+        if src.join(dir).exists() {
+            plan.report.notes.push(
+                Diagnostic::warning(*dir, 1, 1, format!("`{dir}` is not converted"))
+                    .with_help(*help),
+            );
+        }
+    }
+}
+
+const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
+const DATA: &str = "move authors to data/authors.toml; other data goes under `[extra]` in site.toml or front matter";
+
+/// Copies every file of `from` (relative to `src`) to `to` in the new site.
+fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
+    for rel in files_under(&src.join(from)) {
+        plan.copies
+            .push((src.join(from).join(&rel), PathBuf::from(to).join(rel)));
+    }
+}
+
+/// Zola: sections and pages keep their folders; each page gets Zola's slug (so its URL is
+/// the same), `path` becomes an alias; feeds keep their names.
+pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
+    let (_, cfg) = config_file(src, &["config.toml"])?;
+    let smart = cfg
+        .get("markdown")
+        .and_then(|m| m.get("smart_punctuation"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    plan.config = site_config(
+        string(&cfg, "title"),
+        string(&cfg, "base_url"),
+        "zola",
+        smart,
+    );
+    let markdown = cfg.get("markdown");
+    if markdown
+        .and_then(|m| m.get("bottom_footnotes"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        plan.config
+            .insert("footnotes".into(), Value::String("bottom".into()));
+    }
+    for key in ["description", "default_language"] {
+        if let Some(v) = cfg.get(key) {
+            plan.config.insert(key.into(), v.clone());
+        }
+    }
+    zola_feeds(&cfg, plan);
+    zola_languages(&cfg, plan);
+    for rel in files_under(&src.join("content")) {
+        let path = format!("content/{rel}");
+        if !rel.ends_with(".md") {
+            plan.copies.push((src.join(&path), PathBuf::from(&path)));
+            continue;
+        }
+        let Some((mut front, body)) = read(src, &path, plan) else {
+            continue;
+        };
+        let (dir, stem, _) = parts_of(&rel);
+        if stem == "_index" {
+            let section = section_front(front, plan, &path);
+            plan.content.push((rel.clone(), section, body));
+            continue;
+        }
+        let name = if stem == "index" {
+            dir.rsplit('/').next().unwrap_or(dir)
+        } else {
+            stem
+        };
+        let (date, name) = date_prefix(name);
+        let slug = crate::anchors::HeadingIds::Zola.id(name);
+        url_key_to_alias(&mut front, "path");
+        dated_slug(&mut front, date, slug);
+        plan.content.push((rel.clone(), front, body));
+    }
+    if src.join("static").is_dir() {
+        copy_tree(src, "static", "static", plan);
+    }
+    let dirs = [
+        ("templates", TEMPLATES),
+        ("themes", TEMPLATES),
+        ("sass", TEMPLATES),
+    ];
+    unconverted(src, &dirs, plan);
+    Ok(())
+}
+
+/// Zola's feed file names (`feed_filenames`, or the older `feed_filename`) as `[feeds]`.
+fn zola_feeds(cfg: &Table, plan: &mut Plan) {
+    let names: Vec<String> = match (cfg.get("feed_filenames"), cfg.get("feed_filename")) {
+        (Some(Value::Array(a)), _) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        (_, Some(Value::String(s))) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let mut feeds = Table::new();
+    for name in names {
+        let format = if name.contains("rss") { "rss" } else { "atom" };
+        let default = if format == "rss" {
+            "rss.xml"
+        } else {
+            "atom.xml"
+        };
+        if name != default {
+            feeds.insert(format.into(), Value::String(name));
+        }
+    }
+    if !feeds.is_empty() {
+        plan.config.insert("feeds".into(), Value::Table(feeds));
+    }
+}
+
+fn zola_languages(cfg: &Table, plan: &mut Plan) {
+    let Some(Value::Table(langs)) = cfg.get("languages") else {
+        return;
+    };
+    let mut out = Table::new();
+    for (code, lang) in langs {
+        let mut l = Table::new();
+        for key in ["title", "description"] {
+            if let Some(v) = lang.get(key) {
+                l.insert(key.into(), v.clone());
+            }
+        }
+        out.insert(code.clone(), Value::Table(l));
+    }
+    plan.config.insert("languages".into(), Value::Table(out));
+}
+
+/// A section's front matter: the keys pressroom's `_index.md` has, the rest under `[extra]`.
+fn section_front(mut front: Table, plan: &mut Plan, path: &str) -> Table {
+    let mut out = Table::new();
+    let mut extra = match front.remove("extra") {
+        Some(Value::Table(t)) => t,
+        _ => Table::new(),
+    };
+    if let Some(summary) = front.remove("summary") {
+        out.insert("description".into(), summary);
+    }
+    for (key, value) in front {
+        match key.as_str() {
+            "title" | "paginate_by" => {
+                out.insert(key, value);
+            }
+            "aliases" => plan.report.notes.push(
+                Diagnostic::warning(
+                    path,
+                    1,
+                    1,
+                    "a section's aliases are not kept: sections have none in pressroom",
+                )
+                .with_help("add a static redirect page for each old section URL"),
+            ),
+            _ => {
+                extra.insert(key, value);
+            }
+        }
+    }
+    if !extra.is_empty() {
+        out.insert("extra".into(), Value::Table(extra));
+    }
+    out
+}
+
+/// Hugo: like Zola, but the slug is the file name as written, lowercased; `url` becomes an
+/// alias; the RSS feeds at `/index.xml` and `/SECTION/index.xml` are kept.
+pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
+    let names = [
+        "hugo.toml",
+        "config.toml",
+        "hugo.yaml",
+        "config.yaml",
+        "hugo.yml",
+        "config.yml",
+    ];
+    let (_, cfg) = config_file(src, &names)?;
+    plan.config = site_config(
+        string(&cfg, "title"),
+        string(&cfg, "baseURL").or(string(&cfg, "baseurl")),
+        "github",
+        true,
+    );
+    if let Some(lang) = string(&cfg, "defaultContentLanguage") {
+        plan.config
+            .insert("default_language".into(), Value::String(lang));
+    }
+    plan.keep_feeds
+        .push(("/index.xml".into(), "/rss.xml".into()));
+    let mut sections = std::collections::BTreeSet::new();
+    for rel in files_under(&src.join("content")) {
+        let path = format!("content/{rel}");
+        if !rel.ends_with(".md") {
+            plan.copies.push((src.join(&path), PathBuf::from(&path)));
+            continue;
+        }
+        let Some((mut front, body)) = read(src, &path, plan) else {
+            continue;
+        };
+        let (dir, stem, _) = parts_of(&rel);
+        if let Some(top) = dir.split('/').next().filter(|t| !t.is_empty()) {
+            sections.insert(top.to_string());
+        }
+        if stem == "_index" {
+            let section = section_front(front, plan, &path);
+            plan.content.push((rel.clone(), section, body));
+            continue;
+        }
+        let name = if stem == "index" {
+            dir.rsplit('/').next().unwrap_or(dir)
+        } else {
+            stem
+        };
+        url_key_to_alias(&mut front, "url");
+        dated_slug(
+            &mut front,
+            None,
+            crate::slug::url_segment(&name.to_lowercase()),
+        );
+        plan.content.push((rel.clone(), front, body));
+    }
+    for s in sections {
+        plan.keep_feeds
+            .push((format!("/{s}/index.xml"), format!("/{s}/rss.xml")));
+    }
+    if src.join("static").is_dir() {
+        copy_tree(src, "static", "static", plan);
+    }
+    let dirs = [
+        ("layouts", TEMPLATES),
+        ("themes", TEMPLATES),
+        ("assets", TEMPLATES),
+        ("data", DATA),
+        ("i18n", TEMPLATES),
+    ];
+    unconverted(src, &dirs, plan);
+    if cfg.contains_key("languages") {
+        plan.report.notes.push(
+            Diagnostic::warning("hugo.toml", 1, 1, "Hugo's `languages` are not converted")
+                .with_help(
+                    "add `[languages.CODE]` tables to site.toml and name translations `x.CODE.md`",
+                ),
+        );
+    }
+    Ok(())
+}
+
+/// The URL Jekyll gives a post: its `permalink` style or pattern filled in.
+fn jekyll_post_url(pattern: &str, date: &str, title: &str, categories: &[String]) -> String {
+    let pattern = match pattern {
+        "" | "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "none" => "/:categories/:title:output_ext",
+        other => other,
+    };
+    let (y, m, d) = (&date[..4], &date[5..7], &date[8..10]);
+    let url = pattern
+        .replace(":categories", &categories.join("/").to_lowercase())
+        .replace(":year", y)
+        .replace(":short_year", &y[2..])
+        .replace(":month", m)
+        .replace(":i_month", m.trim_start_matches('0'))
+        .replace(":day", d)
+        .replace(":i_day", d.trim_start_matches('0'))
+        .replace(":title", title)
+        .replace(":slug", title)
+        .replace(":output_ext", ".html");
+    let mut out = String::from("/");
+    for part in url.split('/').filter(|p| !p.is_empty()) {
+        out.push_str(part);
+        out.push('/');
+    }
+    if url.ends_with(".html") {
+        out.pop();
+    }
+    out
+}
+
+/// Jekyll: posts (`_posts/`, dated file names) go to `content/blog/` with their old URL
+/// (from `permalink`) as an alias, drafts (`_drafts/`) as drafts, pages with front matter
+/// keep their folder, and everything else that is not Jekyll's own is a static file. The
+/// jekyll-feed URL `/feed.xml` is kept.
+pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
+    let (_, cfg) = config_file(src, &["_config.yml", "_config.yaml"])?;
+    let base = match (string(&cfg, "url"), string(&cfg, "baseurl")) {
+        (Some(u), Some(b)) => Some(format!(
+            "{}/{}",
+            u.trim_end_matches('/'),
+            b.trim_matches('/')
+        )),
+        (u, _) => u,
+    };
+    plan.config = site_config(string(&cfg, "title"), base, "github", true);
+    if let Some(d) = string(&cfg, "description") {
+        plan.config.insert("description".into(), Value::String(d));
+    }
+    if let Some(tz) = string(&cfg, "timezone") {
+        plan.config.insert("timezone".into(), Value::String(tz));
+    }
+    plan.keep_feeds
+        .push(("/feed.xml".into(), "/atom.xml".into()));
+    let dirs = [
+        ("_layouts", TEMPLATES),
+        ("_includes", TEMPLATES),
+        ("_sass", TEMPLATES),
+        ("_data", DATA),
+    ];
+    unconverted(src, &dirs, plan);
+    let permalink = string(&cfg, "permalink").unwrap_or_default();
+    for rel in files_under(src) {
+        let top = rel.split('/').next().unwrap_or("");
+        let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
+        match top {
+            "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &permalink, plan),
+            "_posts" | "_drafts" => plan.report.notes.push(
+                Diagnostic::warning(&rel, 1, 1, "only Markdown posts are converted")
+                    .with_help("convert it to Markdown, or put its HTML in a Markdown file's body"),
+            ),
+            "_config.yml" | "_config.yaml" | "Gemfile" | "Gemfile.lock" => {}
+            t if t.starts_with('_') || t == "vendor" || t == "node_modules" => {}
+            _ if markdown => jekyll_page(src, &rel, plan),
+            _ => plan
+                .copies
+                .push((src.join(&rel), PathBuf::from("static").join(&rel))),
+        }
+    }
+    Ok(())
+}
+
+fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
+    let Some((mut front, body)) = read(src, rel, plan) else {
+        return;
+    };
+    let (_, stem, _) = parts_of(rel);
+    let (date, title) = date_prefix(stem);
+    let draft = rel.starts_with("_drafts/");
+    let date = date.map(String::from).or_else(|| {
+        front
+            .get("date")
+            .and_then(Value::as_str)
+            .and_then(|d| d.get(..10).map(String::from))
+    });
+    let slug = crate::slug::url_segment(title);
+    if draft {
+        front.insert("draft".into(), Value::Boolean(true));
+    } else if let Some(date) = date.as_deref().filter(|d| front::is_day(d)) {
+        let categories: Vec<String> = front
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let custom = front
+            .get("extra")
+            .and_then(|e| e.get("permalink"))
+            .is_some();
+        if custom {
+            url_key_to_alias(&mut front, "permalink");
+        } else {
+            add_alias(
+                &mut front,
+                jekyll_post_url(permalink, date, title, &categories),
+            );
+        }
+    }
+    dated_slug(&mut front, date.as_deref(), slug.clone());
+    plan.content.push((format!("blog/{slug}.md"), front, body));
+}
+
+fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
+    // A Markdown file without front matter is not a page for Jekyll either: a plain file.
+    let text = std::fs::read_to_string(src.join(rel)).unwrap_or_default();
+    if split(&text).is_err() {
+        plan.copies
+            .push((src.join(rel), PathBuf::from("static").join(rel)));
+        return;
+    }
+    let Some((mut front, body)) = read(src, rel, plan) else {
+        return;
+    };
+    let (dir, stem, _) = parts_of(rel);
+    if stem == "index" && dir.is_empty() {
+        let mut home = Table::new();
+        home.insert(
+            "title".into(),
+            front
+                .remove("title")
+                .unwrap_or(Value::String("Home".into())),
+        );
+        plan.content.push(("_index.md".into(), home, body));
+        return;
+    }
+    if front
+        .get("extra")
+        .and_then(|e| e.get("permalink"))
+        .is_some()
+    {
+        url_key_to_alias(&mut front, "permalink");
+    } else {
+        let old = if dir.is_empty() {
+            format!("/{stem}.html")
+        } else {
+            format!("/{dir}/{stem}.html")
+        };
+        add_alias(&mut front, old);
+    }
+    front.entry("title").or_insert(Value::String(stem.into()));
+    front.insert("kind".into(), Value::String("page".into()));
+    dated_slug(&mut front, None, crate::slug::url_segment(stem));
+    let to = if dir.is_empty() {
+        format!("{stem}.md")
+    } else {
+        format!("{dir}/{stem}.md")
+    };
+    plan.content.push((to, front, body));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn jekyll_permalinks() {
+        let url = |p: &str, c: &[&str]| {
+            let c: Vec<String> = c.iter().map(|s| s.to_string()).collect();
+            super::jekyll_post_url(p, "2020-03-04", "hello-world", &c)
+        };
+        assert_eq!(url("", &[]), "/2020/03/04/hello-world.html");
+        assert_eq!(url("date", &["News"]), "/news/2020/03/04/hello-world.html");
+        assert_eq!(url("pretty", &[]), "/2020/03/04/hello-world/");
+        assert_eq!(url("/blog/:year/:title/", &[]), "/blog/2020/hello-world/");
+        assert_eq!(url("none", &[]), "/hello-world.html");
+    }
+
+    #[test]
+    fn date_prefixes() {
+        assert_eq!(
+            super::date_prefix("2020-01-02-a-b"),
+            (Some("2020-01-02"), "a-b")
+        );
+        assert_eq!(
+            super::date_prefix("2020-01-02_a"),
+            (Some("2020-01-02"), "a")
+        );
+        assert_eq!(super::date_prefix("about"), (None, "about"));
+    }
+}

@@ -1,0 +1,173 @@
+//! `pressroom import --from zola|hugo|jekyll SRC DEST`: a site of another generator as a
+//! pressroom site. Config, content (front matter mapped by [`front`]), page bundles and their
+//! assets, static files and authors are carried over; every old page URL stays reachable (the
+//! same URL, or an alias redirecting to the new one); the old feed URLs are kept alive as
+//! feeds (`[feeds.keep]`); heading ids keep the old generator's style. What cannot be
+//! converted (shortcodes, Liquid, files of other formats) is reported, one warning per place.
+
+mod front;
+mod generators;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// The generator a site comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    /// Zola: `config.toml`, TOML front matter, `content/` sections.
+    Zola,
+    /// Hugo: `hugo.toml`/`config.toml` (or YAML), `content/` sections.
+    Hugo,
+    /// Jekyll (and Eleventy-like YAML sites): `_config.yml`, `_posts/`, `_drafts/`, pages.
+    Jekyll,
+}
+
+impl std::str::FromStr for Generator {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "zola" => Ok(Generator::Zola),
+            "hugo" => Ok(Generator::Hugo),
+            "jekyll" => Ok(Generator::Jekyll),
+            other => Err(format!(
+                "`{other}` is not a generator pressroom imports from: use zola, hugo or jekyll"
+            )),
+        }
+    }
+}
+
+/// What an import wrote, and the places a person has to look at.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Content files written.
+    pub pages: usize,
+    /// Old URLs that now redirect (aliases written).
+    pub aliases: usize,
+    /// Files copied as they are (assets, static files).
+    pub copied: usize,
+    /// What could not be converted, at its place in the old site (paths relative to SRC).
+    pub notes: Vec<Diagnostic>,
+}
+
+/// The site being written: its `site.toml`, content files and copies.
+#[derive(Default)]
+pub(crate) struct Plan {
+    pub(crate) config: Table,
+    /// `[feeds.keep]`: old feed URL → the new feed file it copies.
+    pub(crate) keep_feeds: Vec<(String, String)>,
+    /// Content files: path under `content/` → (front matter, body).
+    pub(crate) content: Vec<(String, Table, String)>,
+    /// Files to copy: source → destination, both absolute.
+    pub(crate) copies: Vec<(PathBuf, PathBuf)>,
+    /// Author names credited by the content (ids are their slugs).
+    pub(crate) authors: Vec<String>,
+    pub(crate) report: Report,
+}
+
+/// Imports the site in `src` into the new folder `dest` (which must not exist or be empty).
+pub fn run(from: Generator, src: &Path, dest: &Path) -> Result<Report> {
+    if !src.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", src.display())));
+    }
+    let occupied = std::fs::read_dir(dest).is_ok_and(|mut d| d.next().is_some());
+    if occupied {
+        return Err(Error::Usage(format!(
+            "{} is not empty: import writes a new site, give it a new folder",
+            dest.display()
+        )));
+    }
+    let mut plan = Plan::default();
+    match from {
+        Generator::Zola => generators::zola(src, &mut plan)?,
+        Generator::Hugo => generators::hugo(src, &mut plan)?,
+        Generator::Jekyll => generators::jekyll(src, &mut plan)?,
+    }
+    write(dest, plan)
+}
+
+/// Writes the plan: `site.toml`, content files, `data/authors.toml`, copies.
+fn write(dest: &Path, mut plan: Plan) -> Result<Report> {
+    let put = |rel: &Path, bytes: &[u8]| -> Result<()> {
+        let path = dest.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io("cannot write", &path, e))
+    };
+    if !plan.keep_feeds.is_empty() {
+        let feeds = plan
+            .config
+            .entry("feeds")
+            .or_insert_with(|| Value::Table(Table::new()));
+        if let Value::Table(feeds) = feeds {
+            let keep = plan
+                .keep_feeds
+                .drain(..)
+                .map(|(o, t)| (o, Value::String(t)));
+            feeds.insert("keep".into(), Value::Table(keep.collect()));
+        }
+    }
+    put(Path::new("site.toml"), toml_text(&plan.config).as_bytes())?;
+    if !plan.content.iter().any(|(rel, _, _)| rel == "_index.md") {
+        let mut home = Table::new();
+        let title = plan.config.get("title").cloned();
+        home.insert(
+            "title".into(),
+            title.unwrap_or(Value::String("Home".into())),
+        );
+        plan.content.push(("_index.md".into(), home, String::new()));
+    }
+    for (rel, front, body) in &plan.content {
+        let text = format!("+++\n{}+++\n{body}", toml_text(front));
+        put(&Path::new("content").join(rel), text.as_bytes())?;
+        plan.report.pages += 1;
+        plan.report.aliases += front
+            .get("aliases")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+    }
+    if !plan.authors.is_empty() {
+        let mut authors = Table::new();
+        for name in &plan.authors {
+            let mut person = Table::new();
+            person.insert("name".into(), Value::String(name.clone()));
+            authors.insert(crate::slug::slugify(name), Value::Table(person));
+        }
+        put(
+            Path::new("data/authors.toml"),
+            toml_text(&authors).as_bytes(),
+        )?;
+    }
+    for (from, to) in &plan.copies {
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dest.join(dir))
+                .map_err(|e| Error::io("cannot create", dir, e))?;
+        }
+        std::fs::copy(from, dest.join(to)).map_err(|e| Error::io("cannot copy", from, e))?;
+        plan.report.copied += 1;
+    }
+    Ok(plan.report)
+}
+
+fn toml_text(table: &Table) -> String {
+    toml::to_string(table).unwrap_or_default()
+}
+
+/// Every file under `dir`, sorted, as paths relative to `dir` with `/` separators; hidden
+/// files and folders left out.
+pub(crate) fn files_under(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    out.sort();
+    out
+}

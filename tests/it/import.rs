@@ -1,0 +1,308 @@
+//! `pressroom import --from zola|hugo|jekyll`: small sites of each generator, written here,
+//! imported, built with pressroom; every old URL resolves (page, file or redirect), bodies
+//! render, old feed URLs are feeds, and template syntax is reported at its place.
+
+use crate::common::*;
+use std::path::Path;
+
+/// Writes `files` (path, text) under `root`.
+fn write_site(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Imports `old` from `generator` into `TMP/new`, builds it into `TMP/out` and checks it,
+/// asserts all three succeed; returns the import's and the build's runs.
+fn import_and_build(tmp: &Path, generator: &str) -> (Run, Run) {
+    let (old, new, out) = (tmp.join("old"), tmp.join("new"), tmp.join("out"));
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let import = run(&["import", "--from", generator, &s(&old), &s(&new)], &new);
+    import.assert_ok();
+    let build = run(
+        &[
+            "build",
+            "--root",
+            &s(&new),
+            "--output",
+            &s(&out),
+            "--now",
+            NOW,
+        ],
+        &out,
+    );
+    build.assert_ok();
+    // `check` finds nothing wrong with an imported site: its links, anchors and aliases hold.
+    let check = run(&["check", "--root", &s(&new), "--now", NOW], &out);
+    check.assert_ok();
+    assert!(
+        !check.diagnostics().iter().any(|d| d.severity == "error"),
+        "{}",
+        check.stderr
+    );
+    (import, build)
+}
+
+/// Every old URL is in the output: the page itself, a file, or a redirect page whose
+/// canonical link is `to` (when given).
+fn assert_resolves(build: &Run, old: &str, to: Option<&str>) {
+    assert!(
+        build.exists(old),
+        "old URL {old} is not in the output: {:?}",
+        build.files()
+    );
+    if let Some(to) = to {
+        let page = build.html(old);
+        let canonical = attrs(&page, "link[rel=canonical]", "href");
+        assert!(
+            canonical.iter().any(|c| c.ends_with(to)),
+            "{old} should lead to {to}: {canonical:?}"
+        );
+    }
+}
+
+fn feed_type(build: &Run, rel: &str) -> feed_rs::model::FeedType {
+    let bytes = std::fs::read(build.out.join(rel.trim_start_matches('/'))).unwrap();
+    feed_rs::parser::parse(bytes.as_slice())
+        .unwrap_or_else(|e| panic!("{rel} is not a feed: {e}"))
+        .feed_type
+}
+
+/// The warnings of an import, as (path, line, col).
+fn places(import: &Run) -> Vec<(String, usize, usize)> {
+    let mut p: Vec<_> = import
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .map(|d| (d.path, d.line, d.col))
+        .collect();
+    p.sort();
+    p
+}
+
+#[test]
+fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "config.toml",
+                "base_url = \"https://blog.example.org\"\ntitle = \"Old Zola\"\nfeed_filenames = [\"feed.xml\"]\n\n[markdown]\nhighlight_code = true\n\n[extra]\nauthor = \"x\"\n",
+            ),
+            (
+                "content/_index.md",
+                "+++\ntitle = \"Home\"\nsort_by = \"date\"\n+++\n",
+            ),
+            (
+                "content/blog/_index.md",
+                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 5\n+++\n",
+            ),
+            (
+                "content/blog/2024-05-01-what-s-next.md",
+                "+++\ntitle = \"What's next?\"\ndate = 2024-05-01T10:00:00+02:00\ndescription = \"The plan.\"\n\n[taxonomies]\ntags = [\"rust\"]\n\n[extra]\nhero = \"x.png\"\n+++\n\n## What's next?\n\nBuild with --all-features.\n\n{{ youtube(id=\"abc\") }}\n\n```toml\n[a]\nb = 1\n```\n",
+            ),
+            (
+                "content/blog/bundle/index.md",
+                "+++\ntitle = \"Bundle\"\ndate = 2024-06-01\naliases = [\"/old/bundle/\"]\nauthors = [\"Ada Lovelace\"]\n+++\n\n![A picture](pic.png)\n",
+            ),
+            ("content/blog/bundle/pic.png", "not really a png"),
+            (
+                "content/blog/placed.md",
+                "+++\ntitle = \"Placed\"\ndate = 2024-07-01\npath = \"custom/place\"\n+++\nPlaced body.\n",
+            ),
+            (
+                "content/blog/wip.md",
+                "+++\ntitle = \"WIP\"\ndate = 2024-08-01\ndraft = true\n+++\nNot yet.\n",
+            ),
+            (
+                "content/about.md",
+                "+++\ntitle = \"About\"\n+++\nAbout us.\n",
+            ),
+            ("static/robots-extra.txt", "x"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "zola");
+    assert_resolves(&build, "/blog/what-s-next/", None);
+    assert_resolves(&build, "/blog/bundle/", None);
+    assert_resolves(&build, "/blog/bundle/pic.png", None);
+    assert_resolves(&build, "/old/bundle/", Some("/blog/bundle/"));
+    assert_resolves(&build, "/custom/place/", Some("/blog/placed/"));
+    assert_resolves(&build, "/about/", None);
+    assert_resolves(&build, "/robots-extra.txt", None);
+    assert!(!build.exists("/blog/wip/"), "a draft stays a draft");
+    assert_eq!(
+        feed_type(&build, "/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+
+    let post = build.html("/blog/what-s-next/");
+    assert_eq!(
+        attrs(&post, "main h2[id]:not(#item-toc)", "id"),
+        ["what-s-next"]
+    );
+    let text = texts(&post, "main").join(" ");
+    assert!(
+        text.contains("--all-features"),
+        "Zola's smart punctuation is off: {text}"
+    );
+    assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["toml"]);
+    assert_eq!(
+        attrs(&post, "meta[name=description]", "content"),
+        ["The plan."]
+    );
+    let bundle = build.html("/blog/bundle/");
+    assert!(
+        attrs(&bundle, "main img", "src")
+            .iter()
+            .any(|s| s.ends_with("pic.png"))
+    );
+    assert!(
+        texts(&bundle, "main").join(" ").contains("Ada Lovelace"),
+        "the author is credited"
+    );
+
+    assert_eq!(
+        places(&import),
+        [("content/blog/2024-05-01-what-s-next.md".to_string(), 17, 1)],
+        "{}",
+        import.stderr
+    );
+}
+
+#[test]
+fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "hugo.toml",
+                "baseURL = \"https://hugo.example.org/\"\ntitle = \"Old Hugo\"\n",
+            ),
+            (
+                "content/posts/My-First-Post.md",
+                "---\ntitle: \"My first post\"\ndate: 2023-01-02T10:00:00+09:00\ntags: [go, web]\ndraft: false\naliases: [\"/old-first/\"]\n---\n\nHello from Hugo.\n\n{{< figure src=\"x.png\" >}}\n",
+            ),
+            (
+                "content/posts/bundle/index.md",
+                "---\ntitle: Bundled\ndate: 2023-02-03\n---\n\n![img](photo.jpg)\n",
+            ),
+            ("content/posts/bundle/photo.jpg", "jpeg"),
+            (
+                "content/about.md",
+                "---\ntitle: About\nurl: /about-us/\n---\nWho we are.\n",
+            ),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "hugo");
+    assert_resolves(&build, "/posts/my-first-post/", None);
+    assert_resolves(&build, "/old-first/", Some("/posts/my-first-post/"));
+    assert_resolves(&build, "/posts/bundle/", None);
+    assert_resolves(&build, "/posts/bundle/photo.jpg", None);
+    assert_resolves(&build, "/about-us/", Some("/about/"));
+    assert_eq!(
+        feed_type(&build, "/index.xml"),
+        feed_rs::model::FeedType::RSS2
+    );
+    assert_eq!(
+        feed_type(&build, "/posts/index.xml"),
+        feed_rs::model::FeedType::RSS2
+    );
+    let post = build.html("/posts/my-first-post/");
+    assert!(texts(&post, "main").join(" ").contains("Hello from Hugo."));
+    assert_eq!(
+        places(&import),
+        [("content/posts/My-First-Post.md".to_string(), 11, 1)],
+        "{}",
+        import.stderr
+    );
+}
+
+#[test]
+fn a_jekyll_blog_keeps_its_urls_and_feed() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "_config.yml",
+                "title: Old Jekyll\nurl: \"https://jekyll.example.org\"\ndescription: A blog\n",
+            ),
+            (
+                "_posts/2022-03-04-hello-world.md",
+                "---\ntitle: Hello, world\ndate: 2022-03-04 10:00:00 +0100\ncategories: [News]\ntags: a b\nauthor: Grace Hopper\nlayout: post\n---\n\nFirst post. {% include note.html %}\n\nOn {{ site.title }}.\n",
+            ),
+            (
+                "_posts/2022-05-06-second.md",
+                "---\ntitle: Second\npermalink: /custom/second/\n---\nSecond body.[^1]\n\n[^1]: A note.\n\nLast words.\n",
+            ),
+            (
+                "_drafts/wip.md",
+                "---\ntitle: Work in progress\n---\nSoon.\n",
+            ),
+            (
+                "about.md",
+                "---\ntitle: About\nlayout: page\n---\nAbout this blog.\n",
+            ),
+            ("index.md", "---\nlayout: home\n---\n"),
+            ("assets/logo.png", "png"),
+            ("Gemfile", "source 'https://rubygems.org'\n"),
+            ("_layouts/post.html", "<article>{{ content }}</article>"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "jekyll");
+    assert_resolves(
+        &build,
+        "/news/2022/03/04/hello-world.html",
+        Some("/blog/hello-world/"),
+    );
+    assert_resolves(&build, "/custom/second/", Some("/blog/second/"));
+    assert_resolves(&build, "/about.html", Some("/about/"));
+    assert_resolves(&build, "/assets/logo.png", None);
+    assert!(!build.exists("/Gemfile"));
+    assert!(!build.exists("/blog/wip/"), "a draft stays a draft");
+    assert_eq!(
+        feed_type(&build, "/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    let post = build.html("/blog/hello-world/");
+    assert!(texts(&post, "main").join(" ").contains("First post."));
+    let second = build.html("/blog/second/");
+    let notes = attrs(&second, "section.footnotes li", "id");
+    assert_eq!(notes, ["fn-1"], "Jekyll's footnotes are at the bottom");
+    assert!(texts(&post, "main").join(" ").contains("Grace Hopper"));
+    assert_eq!(
+        places(&import),
+        [
+            ("_layouts".to_string(), 1, 1),
+            ("_posts/2022-03-04-hello-world.md".to_string(), 10, 13),
+            ("_posts/2022-03-04-hello-world.md".to_string(), 12, 4),
+        ],
+        "{}",
+        import.stderr
+    );
+}
+
+/// Import never writes into a folder that holds something.
+#[test]
+fn import_refuses_a_folder_that_is_not_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[("config.toml", "title = \"x\"\n")],
+    );
+    write_site(&tmp.path().join("new"), &[("keep.txt", "mine")]);
+    let s = |p: &str| tmp.path().join(p).to_str().unwrap().to_string();
+    let r = run(
+        &["import", "--from", "zola", &s("old"), &s("new")],
+        &tmp.path().join("new"),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("new/keep.txt")).unwrap(),
+        "mine"
+    );
+}
