@@ -30,6 +30,7 @@ struct SiteToml {
     prefix_default_language: Option<bool>,
     translation_fallback: Option<bool>,
     smart_punctuation: Option<bool>,
+    images: Option<ImagesToml>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -43,6 +44,35 @@ struct LanguageToml {
     title: Option<String>,
     description: Option<String>,
     boilerplate: Option<String>,
+}
+
+/// `[images]`: how local photos are resized and encoded.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImagesToml {
+    widths: Option<Vec<u32>>,
+    quality: Option<u8>,
+}
+
+/// How local images are processed (`[images]` in `site.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImageSettings {
+    /// The widths, in pixels, of the derived sizes offered in `srcset` (never above the
+    /// original's width), ascending.
+    pub widths: Vec<u32>,
+    /// The encoding quality of derived JPEG and WebP files, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    /// Phone, tablet/laptop column and full-width desktop sizes; quality 80 is where photos
+    /// stop showing artefacts at a third of the bytes of quality 95.
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1600],
+            quality: 80,
+        }
+    }
 }
 
 /// Whether feeds carry whole items or only their summaries.
@@ -111,6 +141,8 @@ pub struct Config {
     /// Whether Markdown prose gets typographic punctuation (`--` → –, `"…"` → “…”); on unless
     /// `smart_punctuation = false` (sites migrating from generators that leave text as typed).
     pub smart_punctuation: bool,
+    /// `[images]`: derived sizes and quality of local images.
+    pub images: ImageSettings,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -173,6 +205,7 @@ impl Config {
         if paginate_by == 0 {
             return Err(site_toml.at_key("paginate_by", "`paginate_by` must be at least 1".into()));
         }
+        let images = image_settings(&site_toml, raw.images.clone())?;
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -191,6 +224,7 @@ impl Config {
             prefix_default_language: raw.prefix_default_language.unwrap_or(false),
             translation_fallback: raw.translation_fallback.unwrap_or(false),
             smart_punctuation: raw.smart_punctuation.unwrap_or(true),
+            images,
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }
@@ -241,6 +275,36 @@ impl Config {
         let origin_end = self.base_url.len() - self.base_path.len();
         format!("{}{url}", &self.base_url[..origin_end])
     }
+}
+
+/// `[images]` checked: widths between 1 and 16384 pixels (sorted, repeats dropped), quality
+/// between 1 and 100.
+fn image_settings(site_toml: &SiteText<'_>, raw: Option<ImagesToml>) -> Result<ImageSettings> {
+    let mut settings = ImageSettings::default();
+    let Some(raw) = raw else {
+        return Ok(settings);
+    };
+    if let Some(mut widths) = raw.widths {
+        if widths.is_empty() || widths.iter().any(|&w| w == 0 || w > 16384) {
+            return Err(site_toml.at_key(
+                "widths",
+                "`[images] widths` must list widths between 1 and 16384 pixels, e.g. `widths = [480, 960, 1600]`".into(),
+            ));
+        }
+        widths.sort_unstable();
+        widths.dedup();
+        settings.widths = widths;
+    }
+    if let Some(quality) = raw.quality {
+        if !(1..=100).contains(&quality) {
+            return Err(site_toml.at_key(
+                "quality",
+                format!("`[images] quality` must be between 1 and 100, not {quality}"),
+            ));
+        }
+        settings.quality = quality;
+    }
+    Ok(settings)
 }
 
 /// The text of `site.toml`, for errors at a position in it.

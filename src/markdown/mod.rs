@@ -35,6 +35,7 @@
 pub mod highlight;
 mod html;
 mod page;
+mod picture;
 pub mod source;
 pub mod text;
 
@@ -175,6 +176,7 @@ pub fn render_item_with(
     let mut ctx = PageCtx::new(site_sources, &item.sources, dialect);
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
+    ctx.pictures = Some(&item.pictures);
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
     // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes
     // (only in the collapsed revision history at the end) last.

@@ -644,6 +644,7 @@ fn into_item(
         aliases,
         translation_key,
         fallback: None,
+        pictures: Default::default(),
         rendered: Default::default(),
         body_offset: p.body_offset,
         text: p.text,

@@ -22,6 +22,7 @@ mod fuzz;
 mod hostile;
 mod hostile_inputs;
 mod i18n;
+mod images;
 mod kill;
 mod layout;
 mod ledger;
