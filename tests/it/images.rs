@@ -153,8 +153,8 @@ fn local_images_become_pictures_whose_every_size_exists_at_its_width() {
         }
     }
     // The photo at 480, 960 and 1600 (not 2000: never above the widest configured) and the
-    // 300 px chart only at its own size (never upscaled), each in two formats.
-    assert_eq!(seen, 2 * 3 + 2 * 1);
+    // 300 px chart only at its own size (never upscaled), each in two formats: 2 × 3 + 2 × 1.
+    assert_eq!(seen, 2 * 3 + 2);
     // The titled photo alone in its paragraph is a figure with its caption; the inline chart
     // is not.
     assert_eq!(texts(&html, "figure figcaption"), ["The launch in Oslo"]);
