@@ -64,14 +64,17 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
         .map(|item| refs::image_refs(item, dialect))
         .collect();
     let mut uses: BTreeMap<Local, Vec<Use>> = BTreeMap::new();
-    for (id, images) in found.into_iter().enumerate() {
+    for (id, mut images) in found.into_iter().enumerate() {
+        for image in &images {
+            check_alt(site, id, image, diags);
+        }
+        // A page that is not written needs no sizes (a standby page; embargoed items are not
+        // in `site.items` at all).
+        if !site.items[id].appears_in(Surface::Page) {
+            continue;
+        }
+        images.extend(lead_ref(&site.items[id]));
         for image in images {
-            check_alt(site, id, &image, diags);
-            // A page that is not written needs no sizes (a standby page; embargoed items are
-            // not in `site.items` at all).
-            if !site.items[id].appears_in(Surface::Page) {
-                continue;
-            }
             if let Some(local) = refs::resolve(&config.root, &site.items[id], &image.dest) {
                 uses.entry(local).or_default().push(Use { item: id, image });
             }
@@ -104,6 +107,17 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
     site.assets.sort();
     site.assets.dedup();
     stats
+}
+
+/// The front-matter `image` (the lead image), at its key; its alt text is the headline.
+fn lead_ref(item: &crate::model::Item) -> Option<ImageRef> {
+    let dest = item.image.clone()?;
+    let at = crate::keys::find_key_offset(&item.text[..item.body_offset], "image");
+    Some(ImageRef {
+        dest,
+        alt: item.title.clone(),
+        at,
+    })
 }
 
 /// An error about the image `u` at its place in its item's file.

@@ -156,6 +156,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         links: _,
         plain: _,
         anchors: _,
+        lead_image: _,
     } = rendered;
     let mut f = Fingerprinter::default();
     f.value(&(src, lang, kind, title, slug, path, section, date))

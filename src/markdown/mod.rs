@@ -226,6 +226,11 @@ pub fn render_item_with(
     list_uncited_sources(&mut ctx, item);
     out.sources = ctx.cited.into_values().collect();
     out.links = ctx.links;
+    out.lead_image = item
+        .image
+        .as_ref()
+        .and_then(|src| item.pictures.get(src))
+        .map(|p| picture::lead_html(p, &item.title));
     (out, ctx.diags)
 }
 

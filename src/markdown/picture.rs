@@ -17,6 +17,20 @@ fn srcset(variants: &[Variant]) -> String {
 
 /// The `<picture>` of `p`, with `alt`, and `title` as a tooltip when it is not a caption.
 pub(super) fn picture_html(p: &Picture, alt: &str, title: Option<&str>) -> String {
+    picture_loaded(p, alt, title, "loading=\"lazy\"")
+}
+
+/// An item's lead image (front-matter `image`): fetched at once and first, as the largest
+/// thing above the fold. Its alt text is the headline it illustrates.
+pub(super) fn lead_html(p: &Picture, headline: &str) -> String {
+    format!(
+        "<div class=\"lead-image\">{}</div>",
+        picture_loaded(p, headline, None, "fetchpriority=\"high\"")
+    )
+}
+
+/// The `<picture>` with `loading` as the `<img>`'s loading attributes.
+fn picture_loaded(p: &Picture, alt: &str, title: Option<&str>, loading: &str) -> String {
     let img = p.largest();
     // Full column width up to the widest size, never wider than it.
     let sizes = format!("(max-width: {0}px) 100vw, {0}px", img.width);
@@ -25,7 +39,7 @@ pub(super) fn picture_html(p: &Picture, alt: &str, title: Option<&str>) -> Strin
         .map(|t| format!(" title=\"{}\"", escape_html(t)))
         .unwrap_or_default();
     format!(
-        "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\"><img src=\"{src}\" srcset=\"{fallback}\" sizes=\"{sizes}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"{title} loading=\"lazy\" decoding=\"async\"></picture>",
+        "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\"><img src=\"{src}\" srcset=\"{fallback}\" sizes=\"{sizes}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"{title} {loading} decoding=\"async\"></picture>",
         webp = srcset(&p.webp),
         fallback = srcset(&p.fallback),
         src = escape_html(&img.url),

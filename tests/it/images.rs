@@ -343,3 +343,44 @@ fn an_embargoed_items_photos_and_sizes_are_absent_until_it_lifts() {
     // The original, and 480, 960 and 1200 px in JPEG and WebP.
     assert_eq!(out.len(), 7, "{out:?}");
 }
+
+#[test]
+fn a_local_front_matter_image_is_the_lead_photo_loaded_at_once() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "image = \"lead.jpg\"\n",
+        "Text.\n\n![A detail](detail.jpg)\n",
+    );
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    write(
+        &site,
+        "content/blog/launch/detail.jpg",
+        &jpeg(600, 400, false),
+    );
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    let lead: Vec<_> = html.select(&sel(".lead-image picture img")).collect();
+    assert_eq!(lead.len(), 1, "{}", html.html());
+    let img = lead[0].value();
+    assert_eq!(img.attr("alt"), Some("Launch"));
+    assert_eq!(img.attr("loading"), None, "the lead image is never lazy");
+    assert_eq!(img.attr("fetchpriority"), Some("high"));
+    assert_eq!(
+        (img.attr("width"), img.attr("height")),
+        (Some("1200"), Some("600"))
+    );
+    for (url, width) in candidates(img.attr("srcset").expect("srcset")) {
+        let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived file exists");
+        assert_eq!(
+            image::load_from_memory(&bytes).expect("decodes").width(),
+            width
+        );
+    }
+    // The body's images stay lazy.
+    assert_eq!(attrs(&html, ".content img", "loading"), ["lazy"]);
+}
