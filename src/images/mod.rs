@@ -73,7 +73,12 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
         if !site.items[id].appears_in(Surface::Page) {
             continue;
         }
-        images.extend(lead_ref(&site.items[id]));
+        // A front-matter image that names no file here (a CDN path, a file added by the
+        // deploy) stays what it was before photos were processed: a URL for `og:image`.
+        let item = &site.items[id];
+        images.extend(lead_ref(item).filter(|lead| {
+            refs::resolve(&config.root, item, &lead.dest).is_some_and(|l| l.file.is_file())
+        }));
         for image in images {
             if let Some(local) = refs::resolve(&config.root, &site.items[id], &image.dest) {
                 uses.entry(local).or_default().push(Use { item: id, image });
