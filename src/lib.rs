@@ -6,12 +6,14 @@
 //! 2. `content::load` — every content file parsed (front matter, body);
 //! 3. `model::assemble::assemble` — the [`model::Site`]: items, sections, taxonomies, people,
 //!    sources, URLs, what is published and where it appears;
-//! 4. `markdown::render_all` — each item's Markdown, citations and notices rendered;
-//! 5. [`publish::ledger_stage`] — the site checked against `published.lock`, the ledger this output
+//! 4. `images::process` — the local images the bodies show, resized and encoded (or taken
+//!    from the cache), ready for `<picture>`;
+//! 5. `markdown::render_all` — each item's Markdown, citations and notices rendered;
+//! 6. [`publish::ledger_stage`] — the site checked against `published.lock`, the ledger this output
 //!    records when it goes online;
-//! 6. `render::theme::Theme::load`, then `render::render_site` — every page and
+//! 7. `render::theme::Theme::load`, then `render::render_site` — every page and
 //!    [`render::Artifact`] (feeds, sitemaps, search, redirects, the public record);
-//! 7. [`finish`] — `check`'s audits, the warnings gate, the [`Built`] summary;
+//! 8. [`finish`] — `check`'s audits, the warnings gate, the [`Built`] summary;
 //!
 //! and [`build`] writes it through `output::Staging` (atomic: the previous output stands
 //! until the new one is complete). [`render_in_memory`] stops before the disk (`check`).
@@ -28,6 +30,7 @@ pub mod error;
 pub mod external;
 pub mod fingerprint;
 pub mod import;
+pub mod images;
 pub mod incremental;
 pub mod keys;
 pub mod manifest;
@@ -100,6 +103,8 @@ pub struct Built {
     pub manifest: Option<manifest::Manifest>,
     /// How long each phase took, in order (`build --timings` prints them).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Derived images made and taken from the cache.
+    pub images: images::Stats,
 }
 
 /// Measures consecutive phases of a run.
@@ -140,6 +145,7 @@ impl Stopwatch {
 fn render(
     opts: &BuildOptions,
     stream: Option<&dyn render::Sink>,
+    images: images::Mode,
 ) -> std::result::Result<Built, Failure> {
     let mut watch = Stopwatch::start(opts.progress.clone());
     let config = config::Config::load(&opts.root, opts.base_url.as_deref())?;
@@ -148,6 +154,8 @@ fn render(
     watch.lap("load content");
     let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
     watch.lap("assemble");
+    let images = images::process(&mut site, &config, images, &mut diags);
+    watch.lap("images");
     markdown::render_all(&mut site, &config, &mut diags);
     watch.lap("markdown");
     let hashes = model::ledger::body_hashes(&site);
@@ -170,13 +178,15 @@ fn render(
         theme: &theme,
         outputs,
         ledger,
+        images,
     };
     finish(opts, run, diags, watch)
 }
 
 /// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
 pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
-    render(opts, None)
+    // `check` writes nothing, not even the image cache: images are decoded, not encoded.
+    render(opts, None, images::Mode::Check)
 }
 
 /// Builds the site into `opts.output`, atomically: pages are written into a staging folder
@@ -186,7 +196,7 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let staging = output::Staging::begin(&out)?;
     // `--audit` reads every page back once all are rendered: those are kept, written after.
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
-    let built = render(opts, stream)?;
+    let built = render(opts, stream, images::Mode::Make)?;
     write(opts, staging, built)
 }
 
@@ -235,6 +245,8 @@ pub struct Rendered<'r> {
     pub outputs: Vec<Output>,
     /// What the ledger stage decided.
     pub ledger: publish::LedgerStep,
+    /// What the image stage did.
+    pub images: images::Stats,
 }
 
 /// The last stage: `check`'s audits of the finished outputs (and `--external`'s fetches), the
@@ -251,6 +263,7 @@ pub fn finish(
         theme,
         outputs,
         ledger,
+        images,
     } = run;
     if opts.audit {
         diags.extend(audit(opts, site, config, theme, &outputs));
@@ -285,6 +298,7 @@ pub fn finish(
         record_head: ledger.next.as_ref().map(record_head),
         publication: ledger.pending,
         timings: watch.laps,
+        images,
     })
 }
 

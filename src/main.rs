@@ -437,7 +437,7 @@ fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), 
     match global.message_format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.publication.as_ref().map(|p| p.changes.clone()).unwrap_or_default(), "output": opts.output.display().to_string()})
+            serde_json::json!({"type": "summary", "items": built.items, "files": files, "withheld": built.withheld, "next_embargo_lift": next, "warnings": built.diagnostics.len(), "ledger_changes": built.publication.as_ref().map(|p| p.changes.clone()).unwrap_or_default(), "images": built.images, "output": opts.output.display().to_string()})
         ),
         Format::Human if !global.quiet => {
             println!(
@@ -447,6 +447,13 @@ fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), 
                 started.elapsed().as_secs_f64()
             );
             print_ledger_changes(&built);
+            let images = built.images;
+            if images.made + images.reused > 0 {
+                println!(
+                    "images: {} derived file(s) made, {} taken from the cache",
+                    images.made, images.reused
+                );
+            }
             if let Some(next) = next {
                 println!(
                     "{} item(s) under embargo; next embargo lift: {next} (schedule a rebuild then)",

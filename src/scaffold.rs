@@ -291,7 +291,7 @@ pub fn init(dir: &Path, source: &InstallSource, schedule: &Schedule) -> Result<(
             "# Site-wide sources: cite them anywhere with [^id].\n# [[sources]]\n# id = \"annual-report\"\n# title = \"Annual Report 2025\"\n# url = \"https://example.com/annual-report-2025.pdf\"\n",
         ),
         ("static/.gitkeep", ""),
-        (".gitignore", "/public\n/public-drafts\n"),
+        (".gitignore", "/public\n/public-drafts\n/.pressroom/\n"),
         (WORKFLOW_PATH, &workflow),
     ];
     for (rel, text) in files {

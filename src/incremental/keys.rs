@@ -83,7 +83,8 @@ pub(super) fn markdown_key(
         .value(&(item.kind, &item.dateline, item.date, &item.tz_name))
         .value(&(&item.summary, &item.boilerplate, notes, updates))
         .value(&(item.withdrawn.as_ref().map(|w| &w.reason), &item.facts))
-        .value(&sources);
+        .value(&sources)
+        .value(&item.pictures);
     f.finish()
 }
 
@@ -135,6 +136,8 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         aliases,
         translation_key,
         fallback,
+        // Read only by the item's own body (through `markdown_key`).
+        pictures: _,
         rendered,
     } = item;
     let Rendered {
@@ -153,6 +156,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         links: _,
         plain: _,
         anchors: _,
+        lead_image: _,
     } = rendered;
     let mut f = Fingerprinter::default();
     f.value(&(src, lang, kind, title, slug, path, section, date))

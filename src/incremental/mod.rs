@@ -141,6 +141,8 @@ pub struct Incremental {
     md_diags: Vec<Diagnostic>,
     /// What the last build did.
     stats: RebuildStats,
+    /// What the last build's image stage did (nothing when the site was patched).
+    images: crate::images::Stats,
     /// How long the steps inside the phases took (merged into the build's timings).
     laps: Vec<(&'static str, std::time::Duration)>,
 }
@@ -238,6 +240,7 @@ impl Incremental {
             theme: &theme,
             outputs,
             ledger,
+            images: self.images,
         };
         let built = crate::finish(opts, run, diags, watch)?;
         // Kept only from a build that succeeded, for the next build to patch.
@@ -254,6 +257,7 @@ impl Incremental {
         diags: &mut Vec<Diagnostic>,
         watch: &mut Stopwatch,
     ) -> Site {
+        self.images = crate::images::Stats::default();
         if let Some(site) = self.patch(config, diags) {
             watch.lap("patch");
             return site;
@@ -262,6 +266,9 @@ impl Incremental {
         watch.lap("load content");
         let mut site = crate::model::assemble::assemble(config, opts, content, diags);
         watch.lap("assemble");
+        // Before the Markdown stage, so its diagnostics are kept with assembly's for a patch.
+        self.images = crate::images::process(&mut site, config, crate::images::Mode::Make, diags);
+        watch.lap("images");
         self.render_markdown(&mut site, config, diags);
         watch.lap("markdown");
         site

@@ -53,6 +53,15 @@ impl Incremental {
         for abs in &told {
             edits.push(self.reread(abs, &site)?);
         }
+        // An edit that adds, changes or removes an image needs the image stage (files, sizes,
+        // diagnostics): a full load runs it.
+        let shows_images = |text: &str| text.contains("![");
+        if edits.iter().any(|e| {
+            matches!(&e.one, One::Item(p) if shows_images(&p.text))
+                || e.ids.iter().any(|&id| shows_images(&site.items[id].text))
+        }) {
+            return None;
+        }
         // Every check passed: from here on the cache is updated as a full build would.
         let sources_key = sources_key(&site);
         let site_sources: HashMap<&str, &crate::content::frontmatter::SourceRaw> =

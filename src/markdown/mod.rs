@@ -37,6 +37,7 @@ mod footnotes;
 pub mod highlight;
 mod html;
 mod page;
+mod picture;
 pub mod source;
 pub mod text;
 pub mod wire;
@@ -185,6 +186,7 @@ pub fn render_item_with(
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
     ctx.lang = item.content_lang().to_string();
+    ctx.pictures = Some(&item.pictures);
     // Render in the order a reader meets the parts, so citation numbers rise down the page:
     // withdrawal notice, corrections and clarifications, updates, facts, body; editorial notes
     // (only in the collapsed revision history at the end) last.
@@ -234,6 +236,11 @@ pub fn render_item_with(
     list_uncited_sources(&mut ctx, item);
     out.sources = ctx.cited.into_values().collect();
     out.links = ctx.links;
+    out.lead_image = item
+        .image
+        .as_ref()
+        .and_then(|src| item.pictures.get(src))
+        .map(|p| picture::lead_html(p, &item.title));
     (out, ctx.diags)
 }
 

@@ -3,12 +3,14 @@
 //! ([`super::source`]), parsed, and walked event by event; offsets are mapped back to the file.
 
 use super::html::escape_html;
+use super::picture;
 use super::source::{self, Prepared, Transform};
 use super::{highlight, text};
 use crate::content::dialect::Dialect;
 use crate::content::frontmatter::SourceRaw;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Item;
+use crate::model::picture::{Picture, Pictures};
 use crate::model::rendered::{CitedSource, Link};
 use indexmap::IndexMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -71,6 +73,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) dateline: Option<String>,
     /// The language the fragments are written in (callout titles).
     pub(super) lang: String,
+    /// The processed local images of the item (see [`crate::images`]), by destination.
+    pub(super) pictures: Option<&'a Pictures>,
     /// The site's Markdown dialect (smart punctuation or not).
     dialect: Dialect,
 }
@@ -92,6 +96,7 @@ impl<'a> PageCtx<'a> {
             file: None,
             dateline: None,
             lang: String::new(),
+            pictures: None,
             transforms: &[],
             dialect,
         }
@@ -203,6 +208,10 @@ impl<'a> PageCtx<'a> {
         event: Event<'e>,
         range: std::ops::Range<usize>,
     ) {
+        if walk.image.is_some() {
+            walk.in_image(event);
+            return;
+        }
         match event {
             Event::FootnoteReference(label) if !prepared.defined.contains(label.as_ref()) => {
                 let html = self.citation(&label, place, prepared.origin(range.start));
@@ -249,9 +258,28 @@ impl<'a> PageCtx<'a> {
                         .push(Event::Html(highlight::highlight(&body, &lang).into()));
                 }
             }
-            Event::Start(Tag::Paragraph) if walk.first_paragraph => {
-                walk.first_paragraph = false;
+            Event::Start(Tag::Image {
+                ref dest_url,
+                ref title,
+                ..
+            }) => match self.pictures.and_then(|p| p.get(dest_url.as_ref())) {
+                Some(picture) => {
+                    walk.image = Some(OpenImage {
+                        picture: picture.clone(),
+                        title: title.to_string(),
+                        alt: String::new(),
+                        depth: 1,
+                    })
+                }
+                // Remote, SVG, or not processed: as written.
+                None => walk.push(event),
+            },
+            Event::Start(Tag::Paragraph) => {
+                walk.paragraph_at = Some(walk.events.len());
                 walk.events.push(Event::Start(Tag::Paragraph));
+                if !std::mem::take(&mut walk.first_paragraph) {
+                    return;
+                }
                 if let Some(dateline) = self.dateline.take() {
                     walk.events.push(Event::InlineHtml(dateline.into()));
                 }
@@ -392,6 +420,22 @@ struct Walk<'e> {
     /// The language and text of the code block being read.
     code: Option<(String, String)>,
     first_paragraph: bool,
+    /// The processed image being read (its alt text).
+    image: Option<OpenImage>,
+    /// Where the open paragraph starts in `events`.
+    paragraph_at: Option<usize>,
+    /// The last titled picture written: its place in `events` and its figure markup, used
+    /// instead when it turns out to be alone in its paragraph.
+    figure: Option<(usize, String)>,
+}
+
+/// A processed image whose alt text is being read.
+struct OpenImage {
+    picture: Picture,
+    title: String,
+    alt: String,
+    /// Images nested in its alt text, plus itself.
+    depth: usize,
 }
 
 impl Default for Walk<'_> {
@@ -403,11 +447,60 @@ impl Default for Walk<'_> {
             heading: None,
             code: None,
             first_paragraph: true,
+            image: None,
+            paragraph_at: None,
+            figure: None,
         }
     }
 }
 
 impl<'e> Walk<'e> {
+    /// An event inside a processed image: its alt text, until it ends and is written.
+    fn in_image(&mut self, event: Event<'e>) {
+        let Some(open) = self.image.as_mut() else {
+            return;
+        };
+        match event {
+            Event::Text(t) | Event::Code(t) => open.alt.push_str(&t),
+            Event::Start(Tag::Image { .. }) => open.depth += 1,
+            Event::End(TagEnd::Image) => {
+                open.depth -= 1;
+                if open.depth == 0 {
+                    self.end_image();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes the image just read; a titled one may become a figure when its paragraph ends.
+    fn end_image(&mut self) {
+        let Some(open) = self.image.take() else {
+            return;
+        };
+        let title = Some(open.title.as_str()).filter(|t| !t.is_empty());
+        let html = picture::picture_html(&open.picture, &open.alt, title);
+        if let (Some(title), None) = (title, &self.heading) {
+            let figure = picture::figure_html(&open.picture, &open.alt, title);
+            self.figure = Some((self.events.len(), figure));
+        }
+        self.push(Event::InlineHtml(html.into()));
+    }
+
+    /// The end of a paragraph: one that holds nothing but a titled picture becomes its figure.
+    fn end_paragraph(&mut self, event: Event<'e>) {
+        let start = self.paragraph_at.take();
+        match (start, self.figure.take()) {
+            (Some(start), Some((at, figure)))
+                if at == start + 1 && self.events.len() == start + 2 =>
+            {
+                self.events.truncate(start);
+                self.events.push(Event::Html(figure.into()));
+            }
+            _ => self.events.push(event),
+        }
+    }
+
     /// Passes an event on: into the heading being read, else to the output.
     fn push(&mut self, e: Event<'e>) {
         match &mut self.heading {
@@ -431,9 +524,8 @@ impl<'e> Walk<'e> {
                 }
                 self.push(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                self.events.push(event)
-            }
+            Event::End(TagEnd::Paragraph) => self.end_paragraph(event),
+            Event::End(TagEnd::Item | TagEnd::TableCell) => self.events.push(event),
             other => self.push(other),
         }
     }

@@ -596,14 +596,7 @@ fn into_item(
         ..
     } = placed;
     let (notices, updates) = with_ids(notices, updates);
-    let boilerplate = match kind {
-        // The boilerplate of the release's language (`[languages.CODE] boilerplate`).
-        Kind::Release => f
-            .boilerplate
-            .clone()
-            .or_else(|| config.language(&lang).boilerplate.clone()),
-        _ => f.boilerplate.clone(),
-    };
+    let boilerplate = boilerplate_of(config, f, kind, &lang);
     Item {
         lang,
         kind,
@@ -644,10 +637,28 @@ fn into_item(
         aliases,
         translation_key,
         fallback: None,
+        pictures: Default::default(),
         rendered: Default::default(),
         body_offset: p.body_offset,
         text: p.text,
         src: p.src,
+    }
+}
+
+/// An item's boilerplate: its own, else for a release the one of its language
+/// (`[languages.CODE] boilerplate`) or the site's.
+fn boilerplate_of(
+    config: &Config,
+    f: &crate::content::frontmatter::FrontMatter,
+    kind: Kind,
+    lang: &str,
+) -> Option<String> {
+    match kind {
+        Kind::Release => f
+            .boilerplate
+            .clone()
+            .or_else(|| config.language(lang).boilerplate.clone()),
+        _ => f.boilerplate.clone(),
     }
 }
 

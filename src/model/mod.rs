@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod ledger;
+pub mod picture;
 pub mod publication;
 pub mod record;
 pub mod rendered;
@@ -135,6 +136,9 @@ pub struct Item {
     /// For a stand-in page (a language without its own translation, with
     /// `translation_fallback` on): the language the content is written in.
     pub fallback: Option<String>,
+    /// The local images of its body, ready for `<picture>`: filled by
+    /// [`crate::images::process`] before the Markdown stage reads them.
+    pub pictures: picture::Pictures,
     /// Rendered Markdown; filled by [`crate::markdown::render_all`].
     pub rendered: Rendered,
 }

@@ -62,6 +62,9 @@ pub struct Rendered {
     pub plain: PlainTexts,
     /// Heading and footnote ids on the page (for `check`'s fragment test).
     pub anchors: Vec<String>,
+    /// The front-matter `image`, when it is a local photo, as a `<picture>` loaded at once
+    /// (the lead image is the first thing a reader sees: never lazy).
+    pub lead_image: Option<String>,
 }
 
 /// A link destination as written in an item's Markdown.

@@ -375,6 +375,8 @@ pub struct ItemPage<'a> {
     /// The summary shown above the body: only a summary the writer gave (`summary` in front
     /// matter). A summary cut from the body would show its first paragraph twice.
     standfirst: Option<&'a str>,
+    /// The front-matter `image` as a `<picture>` when it is a local photo, else null.
+    lead_image: &'a Option<String>,
     contacts: Vec<Option<PersonView<'a>>>,
     boilerplate: &'a Option<String>,
     sources: Vec<CitedSourceView<'a>>,
@@ -409,6 +411,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
         summary: item_summary(site, config, id),
         content: &r.html,
         standfirst: item.summary.is_some().then_some(r.summary_html.as_str()),
+        lead_image: &r.lead_image,
         contacts: item
             .contacts
             .iter()

@@ -464,6 +464,7 @@ fn item(parts: &ItemParts) -> pressroom::model::Item {
         aliases: vec![],
         translation_key: "x".into(),
         fallback: None,
+        pictures: Default::default(),
         rendered: Default::default(),
     }
 }

@@ -24,6 +24,7 @@ mod hostile;
 mod hostile_inputs;
 mod i18n;
 mod import;
+mod images;
 mod kill;
 mod layout;
 mod ledger;

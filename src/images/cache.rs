@@ -1,0 +1,58 @@
+//! The derived-image cache: files under `.pressroom/cache/images/` in the site root, named
+//! by a fingerprint of the original's bytes and the parameters that made them, so `build`
+//! and `serve` share them and a rebuild with unchanged images decodes nothing. It lives
+//! outside the output (which is replaced whole by every build) and is safe to delete.
+
+use crate::fingerprint::{Fingerprint, Fingerprinter};
+use std::path::{Path, PathBuf};
+
+/// Where the cache lives under the site root.
+pub const CACHE_DIR: &str = ".pressroom/cache/images";
+
+/// Bump when the bytes made for the same key change (resizer, encoder settings).
+const VERSION: u32 = 1;
+
+/// The cache folder of one site.
+pub(super) struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache of the site at `root`.
+    pub(super) fn new(root: &Path) -> Self {
+        Cache {
+            dir: root.join(CACHE_DIR),
+        }
+    }
+
+    /// The key of a derived file: the original's content, the size, format and quality.
+    pub(super) fn key(content: Fingerprint, width: u32, ext: &str, quality: u8) -> String {
+        let mut f = Fingerprinter::default();
+        f.u64(u64::from(VERSION))
+            .fingerprint(content)
+            .u64(u64::from(width))
+            .str(ext)
+            .u64(u64::from(quality));
+        f.finish().to_string()
+    }
+
+    /// The cache file of a key.
+    pub(super) fn path(&self, key: &str, ext: &str) -> PathBuf {
+        self.dir.join(format!("{key}.{ext}"))
+    }
+
+    /// Writes a derived file: to a temporary name first, so a killed build never leaves a
+    /// half-written file under a key a later build would trust.
+    pub(super) fn store(&self, path: &Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| {
+            format!(
+                "cannot create the image cache `{}`: {e}",
+                self.dir.display()
+            )
+        })?;
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&tmp, bytes)
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    }
+}

@@ -1,0 +1,386 @@
+//! Press photos: Markdown images of local JPEG and PNG files become responsive `<picture>`s
+//! whose every size exists with its stated width; derived files carry no EXIF; damaged images
+//! and decompression bombs are errors at their Markdown line; the cache makes a second build
+//! do no image work; an embargoed item's photos stay out of the output. Fixtures are made here.
+
+use crate::common::*;
+use std::path::Path;
+
+/// A `w` × `h` JPEG with some detail (a gradient with a pattern), optionally with an EXIF
+/// segment holding a GPS latitude.
+fn jpeg(w: u32, h: u32, gps: bool) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x ^ y) & 0xff) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .expect("encode");
+    if gps {
+        out.splice(2..2, exif_with_gps());
+    }
+    out
+}
+
+/// An APP1 Exif segment: a big-endian TIFF whose IFD0 points at a GPS IFD holding
+/// `GPSLatitudeRef = "N"` and a marker string a test can look for.
+fn exif_with_gps() -> Vec<u8> {
+    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+    // IFD0: one entry, GPSInfo (0x8825, LONG) → offset 26.
+    tiff.extend([0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]);
+    // GPS IFD: one entry, GPSLatitudeRef (1, ASCII, 2) = "N".
+    tiff.extend([0, 1, 0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0, 0, 0, 0, 0]);
+    let mut seg = vec![0xff, 0xe1];
+    let len = (2 + 6 + tiff.len()) as u16;
+    seg.extend(len.to_be_bytes());
+    seg.extend(b"Exif\x00\x00");
+    seg.extend(tiff);
+    seg
+}
+
+/// A `w` × `h` PNG with transparency.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        image::Rgba([
+            200,
+            (x % 256) as u8,
+            (y % 256) as u8,
+            if x < w / 2 { 255 } else { 80 },
+        ])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode");
+    out
+}
+
+fn write(site: &SiteTest, rel: &str, bytes: &[u8]) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+/// A blog post bundle at `content/blog/launch/` showing `body`.
+fn bundle(site: &SiteTest, front: &str, body: &str) {
+    site.file(
+        "content/blog/launch/index.md",
+        &format!("+++\ntitle = \"Launch\"\ndate = 2026-11-20\n{front}+++\n\n{body}"),
+    );
+}
+
+/// The output file a URL of the site names.
+fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
+    out.join(url.trim_start_matches('/'))
+}
+
+/// `url 480w, url 960w` → [(url, 480), (url, 960)].
+fn candidates(srcset: &str) -> Vec<(String, u32)> {
+    srcset
+        .split(", ")
+        .map(|c| {
+            let (url, w) = c.rsplit_once(' ').expect("url and width");
+            (
+                url.to_string(),
+                w.trim_end_matches('w').parse().expect("width"),
+            )
+        })
+        .collect()
+}
+
+const BODY: &str = "Intro.\n\n![The CEO on stage](photo.jpg \"The launch in Oslo\")\n\nA chart ![Sales chart](chart.png) inline.\n\n![Partner logo](https://cdn.example.org/logo.png) and ![Our logo](logo.svg)\n";
+
+fn photo_site() -> SiteTest {
+    let site = SiteTest::new();
+    bundle(&site, "", BODY);
+    write(
+        &site,
+        "content/blog/launch/photo.jpg",
+        &jpeg(2000, 1000, true),
+    );
+    write(&site, "content/blog/launch/chart.png", &png(300, 200));
+    site.file(
+        "content/blog/launch/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site
+}
+
+#[test]
+fn local_images_become_pictures_whose_every_size_exists_at_its_width() {
+    let site = photo_site();
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    let imgs: Vec<_> = html.select(&sel("main img, article img, img")).collect();
+    assert_eq!(imgs.len(), 4, "{}", html.html());
+    for img in &imgs {
+        for attr in ["alt", "width", "height"] {
+            if img.value().attr("src").is_some_and(|s| s.starts_with("/")) {
+                assert!(img.value().attr(attr).is_some(), "{attr} on {}", img.html());
+            }
+        }
+        assert!(img.value().attr("alt").is_some_and(|a| !a.is_empty()));
+    }
+    // Remote images and SVG as written.
+    let srcs = attrs(&html, "img", "src");
+    assert!(
+        srcs.contains(&"https://cdn.example.org/logo.png".to_string()),
+        "{srcs:?}"
+    );
+    assert!(srcs.contains(&"logo.svg".to_string()), "{srcs:?}");
+    // Every candidate of every srcset exists, decodes in its format, at its stated width.
+    let mut seen = 0;
+    for el in html.select(&sel("picture source, picture img")) {
+        let srcset = el.value().attr("srcset").expect("srcset");
+        let webp = el.value().attr("type") == Some("image/webp");
+        for (url, width) in candidates(srcset) {
+            let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived file exists");
+            let format = image::guess_format(&bytes).expect("a known format");
+            if webp {
+                assert_eq!(format, image::ImageFormat::WebP, "{url}");
+            } else {
+                assert!(matches!(
+                    format,
+                    image::ImageFormat::Jpeg | image::ImageFormat::Png
+                ));
+            }
+            let decoded = image::load_from_memory(&bytes).expect("decodes");
+            assert_eq!(decoded.width(), width, "{url}");
+            seen += 1;
+        }
+    }
+    // The photo at 480, 960 and 1600 (not 2000: never above the widest configured) and the
+    // 300 px chart only at its own size (never upscaled), each in two formats: 2 × 3 + 2 × 1.
+    assert_eq!(seen, 2 * 3 + 2);
+    // The titled photo alone in its paragraph is a figure with its caption; the inline chart
+    // is not.
+    assert_eq!(texts(&html, "figure figcaption"), ["The launch in Oslo"]);
+    assert_eq!(attrs(&html, "figure img", "alt"), ["The CEO on stage"]);
+    assert_eq!(attrs(&html, "p picture img", "alt"), ["Sales chart"]);
+    let photo = html.select(&sel("figure img")).next().expect("photo");
+    assert_eq!(photo.value().attr("width"), Some("1600"));
+    assert_eq!(photo.value().attr("height"), Some("800"));
+    assert_eq!(photo.value().attr("loading"), Some("lazy"));
+    assert_eq!(photo.value().attr("decoding"), Some("async"));
+}
+
+#[test]
+fn derived_files_carry_no_exif_and_originals_are_copied_byte_identical() {
+    let site = photo_site();
+    let run = site.build_ok();
+    let original = std::fs::read(site.root().join("content/blog/launch/photo.jpg")).expect("read");
+    assert_eq!(
+        std::fs::read(run.out.join("blog/launch/photo.jpg")).expect("copied"),
+        original
+    );
+    assert!(
+        original.windows(6).any(|w| w == b"Exif\0\0"),
+        "the fixture has EXIF"
+    );
+    let derived: Vec<String> = run
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("blog/launch/photo.") && f != "blog/launch/photo.jpg")
+        .collect();
+    assert_eq!(derived.len(), 6, "{derived:?}");
+    for f in derived {
+        let bytes = std::fs::read(run.out.join(&f)).expect("read");
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF in {f}");
+    }
+}
+
+#[test]
+fn a_truncated_image_is_an_error_at_its_markdown_line() {
+    let site = SiteTest::new();
+    bundle(&site, "", "Intro.\n\nSee ![The plant](plant.jpg).\n");
+    let whole = jpeg(800, 600, false);
+    write(
+        &site,
+        "content/blog/launch/plant.jpg",
+        &whole[..whole.len() / 3],
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("content/blog/launch/index.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    // `+++`, title, date, `+++`, blank, `Intro.`, blank: line 8, after `See `.
+    assert_eq!((errors[0].line, errors[0].col), (8, 5), "{errors:?}");
+    assert!(errors[0].message.contains("plant.jpg"), "{errors:?}");
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+}
+
+/// A PNG whose header claims `w` × `h` pixels, with a single tiny IDAT chunk.
+fn png_header_only(w: u32, h: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_decoding() {
+    let site = SiteTest::new();
+    bundle(&site, "", "![A huge picture](bomb.png)\n");
+    write(
+        &site,
+        "content/blog/launch/bomb.png",
+        &png_header_only(50_000, 50_000),
+    );
+    let started = std::time::Instant::now();
+    let run = site.build();
+    // Decoding 50,000 × 50,000 pixels would take minutes and 7.5 GB; refusing it, moments.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    run.assert_code(1);
+    let errors = run.errors_in("content/blog/launch/index.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert_eq!((errors[0].line, errors[0].col), (6, 1), "{errors:?}");
+    assert!(errors[0].message.contains("50000 × 50000"), "{errors:?}");
+}
+
+#[test]
+fn a_missing_alt_text_warns_on_posts_and_fails_releases() {
+    let site = SiteTest::new();
+    bundle(&site, "", "![](photo.jpg)\n");
+    write(
+        &site,
+        "content/blog/launch/photo.jpg",
+        &jpeg(100, 50, false),
+    );
+    let run = site.build_ok();
+    let warnings: Vec<_> = run.diagnostics();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert_eq!(warnings[0].severity, "warning");
+    assert_eq!((warnings[0].line, warnings[0].col), (6, 1));
+    assert!(warnings[0].message.contains("alt"), "{warnings:?}");
+
+    bundle(&site, "kind = \"release\"\n", "![](photo.jpg)\n");
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("content/blog/launch/index.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(errors[0].message.contains("alt"), "{errors:?}");
+}
+
+#[test]
+fn a_second_build_takes_every_image_from_the_cache() {
+    let site = photo_site();
+    let first = site.build_args(&["--message-format", "json"]);
+    first.assert_ok();
+    let made = &first.json_summary()["images"];
+    assert_eq!(made["made"], 8, "{made}");
+    assert_eq!(made["reused"], 0, "{made}");
+    let before = first.hashes();
+    let second = site.build_args(&["--message-format", "json"]);
+    second.assert_ok();
+    let again = &second.json_summary()["images"];
+    assert_eq!(again["made"], 0, "{again}");
+    assert_eq!(again["reused"], 8, "{again}");
+    assert_same_tree(&before, &second.hashes(), "a build from the cache");
+    // The cache is in the site, not in the output.
+    assert!(site.root().join(".pressroom/cache/images").is_dir());
+    assert!(!second.files().iter().any(|f| f.contains("cache")));
+}
+
+#[test]
+fn an_embargoed_items_photos_and_sizes_are_absent_until_it_lifts() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "embargo = 2026-12-01T09:00:00Z\n",
+        "![The secret product](secret-product.jpg)\n",
+    );
+    write(
+        &site,
+        "content/blog/launch/secret-product.jpg",
+        &jpeg(1200, 800, false),
+    );
+    let run = site.build_ok();
+    let leaked: Vec<String> = run
+        .files()
+        .into_iter()
+        .filter(|f| f.contains("secret-product"))
+        .collect();
+    assert!(leaked.is_empty(), "{leaked:?}");
+    let run = site.build_args(&["--now", "2026-12-01T10:00:00Z"]);
+    run.assert_ok();
+    let out: Vec<String> = run
+        .files()
+        .into_iter()
+        .filter(|f| f.contains("secret-product"))
+        .collect();
+    // The original, and 480, 960 and 1200 px in JPEG and WebP.
+    assert_eq!(out.len(), 7, "{out:?}");
+}
+
+#[test]
+fn a_local_front_matter_image_is_the_lead_photo_loaded_at_once() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "image = \"lead.jpg\"\n",
+        "Text.\n\n![A detail](detail.jpg)\n",
+    );
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    write(
+        &site,
+        "content/blog/launch/detail.jpg",
+        &jpeg(600, 400, false),
+    );
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    let lead: Vec<_> = html.select(&sel(".lead-image picture img")).collect();
+    assert_eq!(lead.len(), 1, "{}", html.html());
+    let img = lead[0].value();
+    assert_eq!(img.attr("alt"), Some("Launch"));
+    assert_eq!(img.attr("loading"), None, "the lead image is never lazy");
+    assert_eq!(img.attr("fetchpriority"), Some("high"));
+    assert_eq!(
+        (img.attr("width"), img.attr("height")),
+        (Some("1200"), Some("600"))
+    );
+    for (url, width) in candidates(img.attr("srcset").expect("srcset")) {
+        let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived file exists");
+        assert_eq!(
+            image::load_from_memory(&bytes).expect("decodes").width(),
+            width
+        );
+    }
+    // The body's images stay lazy.
+    assert_eq!(attrs(&html, ".content img", "loading"), ["lazy"]);
+}
