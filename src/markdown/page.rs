@@ -237,20 +237,7 @@ impl<'a> PageCtx<'a> {
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(l) => l.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                if let Some(token) = highlight::unknown_language(&lang) {
-                    // At the label itself, on the fence line.
-                    let at = prepared.text[range.clone()]
-                        .find(token)
-                        .map_or(range.start, |i| range.start + i);
-                    let (message, help) = highlight::unknown_language_warning(token);
-                    let at = (prepared.origin(at), Some(token));
-                    self.report(Severity::Warning, place, at, message, Some(help));
-                }
-                walk.code = Some((lang, String::new()));
+                self.start_code_block(walk, prepared, place, kind, range)
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, body)) = walk.code.take() {
@@ -258,32 +245,8 @@ impl<'a> PageCtx<'a> {
                         .push(Event::Html(highlight::highlight(&body, &lang).into()));
                 }
             }
-            Event::Start(Tag::Image {
-                ref dest_url,
-                ref title,
-                ..
-            }) => match self.pictures.and_then(|p| p.get(dest_url.as_ref())) {
-                Some(picture) => {
-                    walk.image = Some(OpenImage {
-                        picture: picture.clone(),
-                        title: title.to_string(),
-                        alt: String::new(),
-                        depth: 1,
-                    })
-                }
-                // Remote, SVG, or not processed: as written.
-                None => walk.push(event),
-            },
-            Event::Start(Tag::Paragraph) => {
-                walk.paragraph_at = Some(walk.events.len());
-                walk.events.push(Event::Start(Tag::Paragraph));
-                if !std::mem::take(&mut walk.first_paragraph) {
-                    return;
-                }
-                if let Some(dateline) = self.dateline.take() {
-                    walk.events.push(Event::InlineHtml(dateline.into()));
-                }
-            }
+            Event::Start(Tag::Image { .. }) => self.start_image(walk, event),
+            Event::Start(Tag::Paragraph) => self.start_paragraph(walk),
             Event::Start(Tag::Link { ref dest_url, .. }) => {
                 // Where the destination itself is written, else where the link starts.
                 let at = prepared.text[range.clone()]
@@ -297,6 +260,67 @@ impl<'a> PageCtx<'a> {
                 walk.text_or_other(event)
             }
             other => walk.text_or_other(other),
+        }
+    }
+
+    /// A fenced or indented code block opens: its label is checked (one warning per unknown
+    /// label, at the label on the fence line) and its text is collected for highlighting.
+    fn start_code_block(
+        &mut self,
+        walk: &mut Walk<'_>,
+        prepared: &Prepared,
+        place: &Place,
+        kind: CodeBlockKind<'_>,
+        range: std::ops::Range<usize>,
+    ) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(l) => l.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        if let Some(token) = highlight::unknown_language(&lang) {
+            let at = prepared.text[range.clone()]
+                .find(token)
+                .map_or(range.start, |i| range.start + i);
+            let (message, help) = highlight::unknown_language_warning(token);
+            let at = (prepared.origin(at), Some(token));
+            self.report(Severity::Warning, place, at, message, Some(help));
+        }
+        walk.code = Some((lang, String::new()));
+    }
+
+    /// An image opens: a processed local image is collected to become a `<picture>`; a
+    /// remote, SVG or unprocessed one passes as written.
+    fn start_image<'e>(&mut self, walk: &mut Walk<'e>, event: Event<'e>) {
+        let Event::Start(Tag::Image {
+            ref dest_url,
+            ref title,
+            ..
+        }) = event
+        else {
+            return walk.push(event);
+        };
+        match self.pictures.and_then(|p| p.get(dest_url.as_ref())) {
+            Some(picture) => {
+                walk.image = Some(OpenImage {
+                    picture: picture.clone(),
+                    title: title.to_string(),
+                    alt: String::new(),
+                    depth: 1,
+                })
+            }
+            None => walk.push(event),
+        }
+    }
+
+    /// A paragraph opens; the first one of the body carries the dateline.
+    fn start_paragraph(&mut self, walk: &mut Walk<'_>) {
+        walk.paragraph_at = Some(walk.events.len());
+        walk.events.push(Event::Start(Tag::Paragraph));
+        if !std::mem::take(&mut walk.first_paragraph) {
+            return;
+        }
+        if let Some(dateline) = self.dateline.take() {
+            walk.events.push(Event::InlineHtml(dateline.into()));
         }
     }
 

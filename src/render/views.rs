@@ -710,7 +710,8 @@ pub struct SubscribeGroup<'a> {
 }
 
 impl<'a> SubscribeGroup<'a> {
-    /// The group of the list whose first page is at site path `base`.
+    /// The group of the list whose first page is at site path `base`; the feed files are
+    /// named as `[feeds]` names them.
     pub fn new(config: &Config, kind: &'static str, title: &'a str, base: &str) -> Self {
         let file = |name: &str| config.url(&format!("{base}{name}"));
         SubscribeGroup {
@@ -721,17 +722,17 @@ impl<'a> SubscribeGroup<'a> {
                 FeedFile {
                     format: "atom",
                     mime: "application/atom+xml",
-                    url: file("atom.xml"),
+                    url: file(&config.feeds.atom),
                 },
                 FeedFile {
                     format: "rss",
                     mime: "application/rss+xml",
-                    url: file("rss.xml"),
+                    url: file(&config.feeds.rss),
                 },
                 FeedFile {
                     format: "json",
                     mime: "application/feed+json",
-                    url: file("feed.json"),
+                    url: file(&config.feeds.json),
                 },
             ],
         }

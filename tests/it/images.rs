@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// A `w` × `h` JPEG with some detail (a gradient with a pattern), optionally with an EXIF
 /// segment holding a GPS latitude.
-fn jpeg(w: u32, h: u32, gps: bool) -> Vec<u8> {
+pub(crate) fn jpeg(w: u32, h: u32, gps: bool) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([
             (x * 255 / w) as u8,
@@ -43,7 +43,7 @@ fn exif_with_gps() -> Vec<u8> {
 }
 
 /// A `w` × `h` PNG with transparency.
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_fn(w, h, |x, y| {
         image::Rgba([
             200,
