@@ -28,8 +28,13 @@ What it does, in order:
    a journal, which skips recently deleted inodes: both tools then got slower run after run.
    CI, like this benchmark now, builds into a folder nothing was just deleted from.)
    Each run goes through `/usr/bin/time -v` for peak RSS and user/sys CPU.
-6. Counts the output files of the last run of each tool by kind, so the outputs can be compared.
-7. Prints a Markdown report and writes it to target/bench/results.md (raw numbers in
+6. Then the rebuilds a writer does all day, into each tool's last output (alternating tools,
+   the same number of runs): nothing changed; one body edited; one title edited (lists
+   change). Both tools edit the same item (by number) of their own corpus; the corpus files
+   are restored afterwards. Each rebuild also counts the output files written (a new inode or
+   modification time) and removed.
+7. Counts the output files of the last run of each tool by kind, so the outputs can be compared.
+8. Prints a Markdown report and writes it to target/bench/results.md (raw numbers in
    target/bench/results.json).
 
 Environment variables:
@@ -304,11 +309,13 @@ def session_rss(sid):
     return total
 
 
-def timed(cmd, out_dir, have_time, log_path):
+def timed(cmd, out_dir, have_time, log_path, fresh=True):
     """Runs one build into `out_dir`, which must not exist yet (see step 5 of the module's
-    doc). Returns a dict of measurements."""
-    if os.path.exists(out_dir):
+    doc) unless `fresh` is False (a rebuild into the previous output). Returns a dict of
+    measurements, with the output files the build created, replaced or removed."""
+    if fresh and os.path.exists(out_dir):
         die("output folder %s exists: each run needs a new one" % out_dir)
+    before = {} if fresh else identities(out_dir)
     os.sync()  # the previous run's writeback is not this run's cost
     busy_before = busy_compilers()
     tfile = log_path + ".time"
@@ -375,8 +382,71 @@ def timed(cmd, out_dir, have_time, log_path):
             why = "killed (SIGKILL; OOM killer?)"
         else:
             why = "exit %s" % rc
+    after = identities(out_dir) if rc == 0 else {}
+    changed = sum(1 for k, v in after.items() if before.get(k) != v)
+    removed = sum(1 for k in before if k not in after)
     return {"ok": rc == 0 and not timed_out, "rc": rc, "wall": wall, "why": why,
-            "user": user, "sys": sys_, "rss_kb": rss_kb, "busy": busy}
+            "user": user, "sys": sys_, "rss_kb": rss_kb, "busy": busy,
+            "written": changed, "removed": removed, "files": len(after)}
+
+
+def identities(root):
+    """Every file under `root` with its inode and modification time: a file a build wrote
+    (even with the same bytes) has a new inode or a new mtime."""
+    ids = {}
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            path = os.path.join(dirpath, f)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            ids[os.path.relpath(path, root)] = (st.st_ino, st.st_mtime_ns)
+    return ids
+
+
+# --------------------------------------------------------------------------- edits
+
+SCENARIOS = [
+    ("rebuild", "same folder, nothing changed"),
+    ("body", "same folder, one body edited"),
+    ("title", "same folder, one title edited (lists change)"),
+]
+
+
+def item_file(site, k):
+    """The content file of the corpus's k-th item: both formats end its name in `-NNNNN.md`."""
+    suffix = "-%05d.md" % k
+    for dirpath, _, files in os.walk(os.path.join(site, "content")):
+        for f in files:
+            if f.endswith(suffix):
+                return os.path.join(dirpath, f)
+    die("no item %d in %s" % (k, site))
+
+
+def edit(site, scenario, k, originals):
+    """Applies `scenario` to item `k` of `site`; the file's first text is kept in
+    `originals` so the cached corpus is restored afterwards."""
+    if scenario == "rebuild":
+        return
+    path = item_file(site, k)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    originals.setdefault(path, text)
+    if scenario == "body":
+        text = text.rstrip("\n") + "\n\nA sentence added by the benchmark (%d).\n" % time.time_ns()
+    else:
+        text = re.sub(r'^title = "(.*)"$', lambda m: 'title = "%s (edited %d)"'
+                      % (m.group(1), time.time_ns()), text, count=1, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def restore(originals):
+    for path, text in originals.items():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    originals.clear()
 
 
 def clear_outputs(out_root, before_runs):
@@ -529,6 +599,31 @@ def report(results, meta):
                 ("%.2f–%.2f" % (min(walls), max(walls))) if walls else "-", fmt_s(cpu),
                 "%.0f" % (rss / 1024) if rss else "-", ratio))
     L.append("")
+    L.append("Rebuilds into the existing output (what a writer does all day): medians; "
+             "\"written\" counts output files created or replaced (new inode or mtime), "
+             "\"removed\" the files that went.")
+    L.append("")
+    L.append("| items | scenario | tool | median wall (s) | user (s) | sys (s) | peak RSS (MiB) "
+             "| written | removed | pressroom / Hugo |")
+    L.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r in results:
+        for scenario, label in SCENARIOS:
+            walls = {t: med([x["wall"] for x in r[t].get(scenario, []) if x["ok"]])
+                     for t in ("pressroom", "hugo")}
+            for tool in ("pressroom", "hugo"):
+                ok = [x for x in r[tool].get(scenario, []) if x["ok"]]
+                if not ok:
+                    continue
+                ratio = ""
+                if tool == "pressroom" and walls["pressroom"] and walls["hugo"]:
+                    ratio = "**%.2f×**" % (walls["pressroom"] / walls["hugo"])
+                L.append("| %s | %s | %s | %s | %s | %s | %.0f | %d | %d | %s |" % (
+                    "{:,}".format(n), label, "pressroom" if tool == "pressroom" else "Hugo",
+                    fmt_s(walls[tool]), fmt_s(med([x["user"] or 0 for x in ok])),
+                    fmt_s(med([x["sys"] or 0 for x in ok])),
+                    max(x["rss_kb"] or 0 for x in ok) / 1024,
+                    med([x["written"] for x in ok]), med([x["removed"] for x in ok]), ratio))
+    L.append("")
     L.append("Output files of the last run (pretty URLs; \"section\" and \"tag\" include "
              "pagination pages; Hugo's `page/1/` redirects counted apart):")
     L.append("")
@@ -614,6 +709,34 @@ def profile(pressroom, site, out_dir):
 
 # --------------------------------------------------------------------------- main
 
+def rebuilds(n, runs, r, last_out, sites, cmd, broken, have_time, logs):
+    """The rebuilds a writer does all day, into the last run's output of each tool: nothing
+    changed, one body edited, one title edited. Each tool edits the same item (by number) of
+    its own corpus; the corpus is restored afterwards."""
+    originals = {}
+    try:
+        for scenario, _ in SCENARIOS:
+            for tool in ("pressroom", "hugo"):
+                r[tool][scenario] = []
+            for i in range(runs):
+                order = ("pressroom", "hugo") if i % 2 == 0 else ("hugo", "pressroom")
+                for tool in order:
+                    if tool in broken or tool not in last_out:
+                        continue
+                    edit(sites[tool], scenario, 7 * (i + 1), originals)
+                    command = cmd(tool, "run")[0]
+                    command[command.index(
+                        "--output" if tool == "pressroom" else "--destination") + 1] = last_out[tool]
+                    lp = os.path.join(logs, "%s-%d-%s%d.log" % (tool, n, scenario, i + 1))
+                    res = timed(command, last_out[tool], have_time, lp, fresh=False)
+                    r[tool][scenario].append(res)
+                    log("%d items: %-9s %-7s %d/%d: %s %.2f s, %d files written" % (
+                        n, tool, scenario, i + 1, runs, "ok" if res["ok"] else "FAILED",
+                        res["wall"], res["written"]))
+    finally:
+        restore(originals)
+
+
 def main():
     do_profile = "--profile" in sys.argv[1:]
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",") if s.strip()]
@@ -692,6 +815,8 @@ def main():
         for tool, out in last_out.items():
             if r[tool]["runs"] and r[tool]["runs"][-1]["ok"]:
                 r[tool]["census"] = census(out)
+        rebuilds(n, runs, r, last_out, {"pressroom": p_site, "hugo": h_site}, cmd, broken,
+                 have_time, logs)
         results.append((n, r))
 
     clear_outputs(out_root, before_runs=False)
