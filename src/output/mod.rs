@@ -337,15 +337,7 @@ impl Staging {
     /// Writes one generated file (site path `/a/b.html`), or links the previous output's file
     /// when it has the same bytes (see [`reuse`]).
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.target(site_path)?;
-        let rel = Path::new(site_path.trim_start_matches('/'));
-        let kept = self
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.link_if_same(rel, bytes, &target));
-        if !kept {
-            std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
-        }
+        self.place(site_path, bytes)?;
         // Collisions are found before rendering (`render::alias_collisions`, and the URL
         // checks of `model::assemble`); one that slipped through fails the build instead of
         // silently replacing a page.
@@ -363,8 +355,37 @@ impl Staging {
     /// Writes a file that belongs with the output but is not part of the site: it is in no
     /// manifest and never deployed (the pending ledger, [`crate::publish::PENDING`]).
     pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.target(name)?;
-        std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))
+        self.place(name, bytes)
+    }
+
+    /// Puts `bytes` at `site_path` in the staging folder: the previous output's file when it
+    /// has these bytes (see [`reuse`]), else a new file.
+    fn place(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.target(site_path)?;
+        let rel = Path::new(site_path.trim_start_matches('/'));
+        let kept = self
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.link_if_same(rel, bytes, &target));
+        if !kept {
+            std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
+        }
+        Ok(())
+    }
+
+    /// Copies the file `source` to `site_path` in the staging folder, or links the previous
+    /// output's file when it has the same bytes.
+    fn place_file(&self, site_path: &str, source: &Path) -> Result<()> {
+        let target = self.target(site_path)?;
+        let rel = Path::new(site_path.trim_start_matches('/'));
+        let kept = self
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.link_if_same_file(rel, source, &target));
+        if !kept {
+            std::fs::copy(source, &target).map_err(|e| Error::io("cannot copy", source, e))?;
+        }
+        Ok(())
     }
 
     /// The file for `site_path` inside the staging folder, its folder created.
@@ -415,16 +436,14 @@ impl Staging {
         let copied: Vec<(String, Entry)> = files
             .into_par_iter()
             .map(|(path, src)| {
-                let target = self.target(path)?;
                 let entry = match src {
                     Src::Bytes(b) => {
-                        std::fs::write(&target, b)
-                            .map_err(|e| Error::io("cannot write", &target, e))?;
+                        self.place(path, b)?;
                         Entry::of(b)
                     }
                     Src::File(p) => {
-                        std::fs::copy(p, &target).map_err(|e| Error::io("cannot copy", p, e))?;
-                        hash_file(&target)?
+                        self.place_file(path, p)?;
+                        hash_file(&self.target(path)?)?
                     }
                 };
                 Ok((site_key(path), entry))
@@ -434,9 +453,7 @@ impl Staging {
         all.extend(copied);
         // In the staging folder, so the manifest is swapped in with the files it describes.
         let manifest = Manifest::new(header, all);
-        let path = self.dir.join(manifest::FILE);
-        std::fs::write(&path, manifest.to_json())
-            .map_err(|e| Error::io("cannot write", path, e))?;
+        self.place(manifest::FILE, &manifest.to_json())?;
         swap(&self.dir, &self.out)?;
         self.finished = true;
         Ok(manifest)

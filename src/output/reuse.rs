@@ -51,6 +51,24 @@ impl Previous {
         }
     }
 
+    /// Links the previous output's file at `rel` to `target` when its bytes are those of the
+    /// file `source` (a static file or content asset), compared in a stream so a large video
+    /// is never held in memory; whether it did.
+    pub(super) fn link_if_same_file(&self, rel: &Path, source: &Path, target: &Path) -> bool {
+        let old = self.out.join(rel);
+        let (Ok(meta), Ok(src)) = (std::fs::symlink_metadata(&old), std::fs::metadata(source))
+        else {
+            return false;
+        };
+        if !meta.is_file() || meta.nlink() != 1 || meta.len() != src.len() {
+            return false;
+        }
+        if !self.real_folders(rel) || !same_contents(&old, source).unwrap_or(false) {
+            return false;
+        }
+        std::fs::hard_link(&old, target).is_ok()
+    }
+
     /// Whether every folder between the output and `rel` is a real folder (no symbolic link).
     fn real_folders(&self, rel: &Path) -> bool {
         let mut dir = PathBuf::new();
@@ -79,5 +97,23 @@ impl Previous {
             }
         }
         true
+    }
+}
+
+/// Whether two files of the same length have the same bytes, read side by side.
+fn same_contents(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            // Same length (checked by the caller): `b` must end here too.
+            return Ok(b.read(&mut y[..1])? == 0);
+        }
+        b.read_exact(&mut y[..n])?;
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
     }
 }

@@ -602,6 +602,63 @@ fn a_rebuild_keeps_the_files_it_did_not_change_and_replaces_the_ones_it_did() {
     assert_same_tree(&before, &site_tree(&site), "a rebuild with nothing changed");
 }
 
+/// Every file of the output with its inode and modification time.
+fn identities(out: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    list_files(out)
+        .into_iter()
+        .map(|rel| {
+            let id = identity(&out.join(&rel));
+            (rel, id)
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_writes_no_file() {
+    let site = newsroom();
+    site.file("static/files/fact-sheet.pdf", "%PDF-1.4 a fact sheet");
+    site.build().assert_ok();
+    let out = site.out();
+    let before = identities(&out);
+    for theirs in [
+        "style.css",
+        "files/fact-sheet.pdf",
+        ".pressroom-manifest.json",
+    ] {
+        assert!(
+            before.contains_key(theirs),
+            "{theirs} in {:?}",
+            before.keys()
+        );
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    site.build().assert_ok();
+    let after = identities(&out);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(path, id)| before.get(*path) != Some(id))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        rewritten.is_empty(),
+        "files written again though nothing changed (theme and site static files, the manifest and the pending ledger included): {rewritten:?}"
+    );
+    // A static file whose bytes change is a new file.
+    site.file(
+        "static/files/fact-sheet.pdf",
+        "%PDF-1.4 a corrected fact sheet",
+    );
+    site.build().assert_ok();
+    assert_ne!(
+        identity(&out.join("files/fact-sheet.pdf")).0,
+        after["files/fact-sheet.pdf"].0
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("files/fact-sheet.pdf")).unwrap(),
+        "%PDF-1.4 a corrected fact sheet"
+    );
+}
+
 #[test]
 fn a_file_planted_in_the_output_is_never_carried_into_the_next_build() {
     let site = newsroom();
