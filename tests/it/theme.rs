@@ -777,11 +777,11 @@ fn a_developing_statement_shows_its_text_before_the_updates_and_corrections_stay
     assert_eq!(attrs(&html, ".latest-update a", "href"), ["#item-updates"]);
 }
 
-/// Issue 21: /corrections/ tells the kinds apart: each entry carries its kind's label, and
-/// the entries are grouped by kind (corrections first), so four updates never bury the one
-/// correction; a line at the top counts each kind and links to its group.
+/// Issue 21: /corrections/ tells the kinds apart: each entry carries its kind's label (and its
+/// kind's box: updates quieter), and a line at the top counts each kind, so four updates never
+/// bury the one correction. The list stays newest first, as the spec and the feeds have it.
 #[test]
-fn the_corrections_page_labels_and_groups_each_kind() {
+fn the_corrections_page_labels_each_kind_and_counts_them_newest_first() {
     let site = SiteTest::new();
     site.file(
         "site.toml",
@@ -819,36 +819,54 @@ fn the_corrections_page_labels_and_groups_each_kind() {
     site.build_ok();
     for (page, lang) in [("/corrections/", "en"), ("/fr/corrections/", "fr")] {
         let html = site.html(page);
-        let groups: Vec<String> = html
-            .select(&sel("main section.corrections-group"))
-            .map(|g| g.attr("id").unwrap_or("").to_string())
+        // One list, newest first (the spec's order, shared with the feeds); each entry
+        // labelled with its own kind in the page's language.
+        let entries: Vec<(String, String)> = html
+            .select(&sel("main .corrections-list > li"))
+            .map(|li| {
+                let kind = li
+                    .value()
+                    .classes()
+                    .find_map(|c| c.strip_prefix("notice-"))
+                    .unwrap_or("")
+                    .to_string();
+                let label = li
+                    .select(&sel(".notice-label strong"))
+                    .map(|e| e.text().collect::<String>())
+                    .collect::<String>();
+                (kind, label)
+            })
             .collect();
-        let mut kinds = vec!["kind-correction", "kind-clarification"];
+        let mut expected = vec![
+            "clarification",
+            "update",
+            "update",
+            "update",
+            "update",
+            "correction",
+        ];
         if lang == "en" {
-            kinds.push("kind-withdrawal");
-        }
-        kinds.push("kind-update");
-        assert_eq!(groups, kinds, "{page}");
-        // Every entry is labelled with its own kind, in the page's language.
-        for kind in ["correction", "clarification", "update"] {
-            let labels = texts(
-                &html,
-                &format!("#kind-{kind} .notice-{kind} .notice-label strong"),
-            );
-            let n = if kind == "update" { 4 } else { 1 };
-            assert_eq!(labels, vec![theme_string(lang, kind); n], "{page} {kind}");
+            expected.push("withdrawal");
         }
         assert_eq!(
-            texts(&html, "#kind-update .notice-body"),
-            ["Update 18.", "Update 17.", "Update 16.", "Update 15."],
-            "{page}: newest first within a kind"
+            entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            expected,
+            "{page}: newest first"
         );
-        let links = attrs(&html, "nav.corrections-kinds a", "href");
-        assert_eq!(
-            links,
-            kinds.iter().map(|k| format!("#{k}")).collect::<Vec<_>>(),
-            "{page}"
-        );
+        for (kind, label) in &entries {
+            assert_eq!(label, &theme_string(lang, kind), "{page}: {kind}'s label");
+        }
+        // The line at the top counts each kind, so the one correction is not buried.
+        let counts = texts(&html, "main .corrections-kinds .kind-count");
+        let mut want = vec![
+            format!("{}: 1", theme_string(lang, "group_correction")),
+            format!("{}: 1", theme_string(lang, "group_clarification")),
+        ];
+        if lang == "en" {
+            want.push(format!("{}: 1", theme_string(lang, "group_withdrawal")));
+        }
+        want.push(format!("{}: 4", theme_string(lang, "group_update")));
+        assert_eq!(counts, want, "{page}");
     }
 }
 
