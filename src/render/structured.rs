@@ -50,7 +50,7 @@ pub fn script_safe(value: &Value) -> String {
 
 /// An absolute URL for an image or link given as `https://…`, a site path (`/img/x.jpg`) or a
 /// path relative to the page at `page_path`.
-fn absolute(config: &Config, page_path: &str, url: &str) -> String {
+pub(crate) fn absolute(config: &Config, page_path: &str, url: &str) -> String {
     if url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//") {
         url.to_string()
     } else if url.starts_with('/') {

@@ -259,6 +259,9 @@ pub struct ItemSummary<'a> {
     authors: Vec<Option<PersonView<'a>>>,
     dateline: &'a Option<String>,
     image: &'a Option<String>,
+    /// `image` as an absolute URL (a bundle-relative `photo.jpg` resolved against the page),
+    /// for `og:image` and other places that need one.
+    image_url: Option<String>,
     reading_time: usize,
     word_count: usize,
     extra: &'a serde_json::Value,
@@ -318,6 +321,10 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
             .collect(),
         dateline: &item.dateline,
         image: &item.image,
+        image_url: item
+            .image
+            .as_deref()
+            .map(|i| super::structured::absolute(config, &item.path, i)),
         reading_time: r.reading_time,
         word_count: r.words,
         extra: &item.extra,

@@ -391,3 +391,53 @@ fn jsonld_texts_of_notes_and_updates_are_plain_text_of_the_markdown() {
         "{v}"
     );
 }
+
+/// `og:image` and `twitter:image` are absolute URLs whatever the front matter's `image` is:
+/// a photo beside the item in its bundle, a root-relative path, or a full URL. (A
+/// bundle-relative `image` used to give `https://example.comphoto.jpg`.)
+#[test]
+fn open_graph_images_are_absolute_urls() {
+    let site = SiteTest::new();
+    let cases = [
+        (
+            "blog/bundled/index.md",
+            "photo.jpg",
+            "/blog/bundled/",
+            "/blog/bundled/photo.jpg",
+        ),
+        (
+            "blog/rooted.md",
+            "/img/x.png",
+            "/blog/rooted/",
+            "/img/x.png",
+        ),
+        (
+            "blog/remote.md",
+            "https://cdn.example.net/a.jpg",
+            "/blog/remote/",
+            "",
+        ),
+    ];
+    for (file, image, _, _) in cases {
+        site.file(
+            &format!("content/{file}"),
+            &format!("+++\ntitle = \"T\"\ndate = 2026-11-01\nimage = \"{image}\"\n+++\nText.\n"),
+        );
+    }
+    let run = site.build_ok();
+    for (_, image, page, path) in cases {
+        let html = run.html(page);
+        let want = if path.is_empty() {
+            image.to_string()
+        } else {
+            format!("{}{path}", common::BASE_URL.trim_end_matches('/'))
+        };
+        for meta in ["meta[property='og:image']", "meta[name='twitter:image']"] {
+            assert_eq!(
+                attrs(&html, meta, "content"),
+                [want.clone()],
+                "{page} {meta}"
+            );
+        }
+    }
+}
