@@ -388,3 +388,99 @@ fn event_errors_point_at_their_keys_with_a_fix() {
         run.stderr
     );
 }
+
+#[test]
+fn the_item_page_shows_its_event_and_describes_it_in_json_ld() {
+    let site = newsroom();
+    let run = site.build_ok();
+    let page = run.html("/press/agm/");
+    let start = common::attrs(&page, "aside.event time.event-start", "datetime");
+    assert_eq!(start, ["2027-06-15T10:00:00+02:00"], "in the event's zone");
+    assert_eq!(
+        common::attrs(&page, "aside.event time.event-end", "datetime"),
+        ["2027-06-15T12:30:00+02:00"]
+    );
+    assert_eq!(
+        common::texts(&page, ".event-location"),
+        ["Stockholm City Hall, Hantverkargatan 1"]
+    );
+    assert_eq!(
+        common::attrs(&page, "a.event-registration", "href"),
+        ["https://acme.example/agm"]
+    );
+    let ics = common::attrs(&page, "a.event-ics", "href");
+    assert_eq!(ics.len(), 1);
+    assert!(run.exists(&ics[0]), "{ics:?}");
+    let ld: Vec<serde_json::Value> = common::texts(&page, "script[type='application/ld+json']")
+        .iter()
+        .map(|t| serde_json::from_str(t).expect("JSON-LD"))
+        .collect();
+    let article = ld
+        .iter()
+        .find(|v| v["@type"] == "NewsArticle")
+        .expect("the article");
+    let event = &article["about"];
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["name"], "Annual general meeting 2027");
+    assert_eq!(event["startDate"], "2027-06-15T10:00:00+02:00");
+    assert_eq!(event["endDate"], "2027-06-15T12:30:00+02:00");
+    assert_eq!(event["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(event["location"]["@type"], "Place");
+    assert_eq!(event["offers"]["url"], "https://acme.example/agm");
+    let q4 = run.html("/press/q4/");
+    let ld = common::texts(&q4, "script[type='application/ld+json']");
+    let q4: serde_json::Value = serde_json::from_str(&ld[0]).expect("JSON-LD");
+    assert_eq!(
+        q4["about"]["startDate"], "2027-01-20T10:00:00+01:00",
+        "winter time"
+    );
+    assert_eq!(
+        q4["about"]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(q4["about"]["location"]["url"], "https://acme.example/live");
+    let cancelled = run.html("/press/cancelled/");
+    let ld = common::texts(&cancelled, "script[type='application/ld+json']");
+    let cancelled: serde_json::Value = serde_json::from_str(&ld[0]).expect("JSON-LD");
+    assert_eq!(
+        cancelled["about"]["eventStatus"],
+        "https://schema.org/EventCancelled"
+    );
+    // An item without an event has neither.
+    site.file(
+        "content/press/plain.md",
+        &common::item("Plain", "2026-11-20T10:00:00Z", "", "Text."),
+    );
+    let run = site.build_ok();
+    let plain = run.html("/press/plain/");
+    assert!(common::texts(&plain, "aside.event").is_empty());
+    assert!(!common::texts(&plain, "script[type='application/ld+json']")[0].contains("\"Event\""));
+}
+
+#[test]
+fn the_home_page_lists_upcoming_events_soonest_first() {
+    let site = newsroom();
+    let run = site.build_ok();
+    let home = run.html("/");
+    let titles = common::texts(&home, ".home-events .event-list a");
+    // Past and withdrawn events are not upcoming; the embargoed one is not out.
+    assert_eq!(
+        titles,
+        [
+            "Q4 earnings call".to_string(),
+            format!("서울 기자간담회, {}", "신제품; 발표 ".repeat(8))
+                .trim()
+                .to_string(),
+            "Annual general meeting 2027".to_string(),
+        ]
+    );
+    let feed = common::attrs(&home, ".home-events a[type='text/calendar']", "href");
+    assert_eq!(feed.len(), 1);
+    assert!(run.exists(&feed[0]), "{feed:?}");
+    // Relative to the build's clock: after the Q4 call has ended, it is gone.
+    let later = site.build_args(&["--now", "2027-01-20T10:31:00Z"]);
+    later.assert_ok();
+    let titles = common::texts(&later.html("/"), ".home-events .event-list a");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(!titles.iter().any(|t| t == "Q4 earnings call"));
+}
