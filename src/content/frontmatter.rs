@@ -132,6 +132,25 @@ pub struct WithdrawnRaw {
     pub reason: String,
 }
 
+/// The `[event]` table: a press conference, earnings call or AGM the item announces.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventRaw {
+    /// When it starts: RFC 3339, or a local date-time read in `timezone`.
+    pub start: DateText,
+    /// When it ends (same forms); none for an open end.
+    #[serde(default, deserialize_with = "crate::dates::present_date")]
+    pub end: Option<DateText>,
+    /// IANA zone of the event (default: the item's zone).
+    pub timezone: Option<String>,
+    /// Where it takes place.
+    pub location: Option<String>,
+    /// Where to follow it online (a URL).
+    pub online: Option<String>,
+    /// Where to register (a URL).
+    pub registration: Option<String>,
+}
+
 /// An item's front matter, typed; see SPEC's front-matter table.
 #[derive(Debug, Clone, Deserialize, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -173,6 +192,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub updates: Vec<UpdateRaw>,
     pub withdrawn: Option<WithdrawnRaw>,
+    pub event: Option<EventRaw>,
     pub facts: Option<IndexMap<String, String>>,
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -531,6 +551,7 @@ mod tests {
                 "corrections",
                 "updates",
                 "withdrawn",
+                "event",
                 "facts",
                 "extra",
             ]

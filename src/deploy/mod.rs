@@ -195,7 +195,7 @@ pub fn object_meta(path: &str) -> ObjectMeta {
         CACHE_IMMUTABLE
     } else if matches!(
         ext.as_str(),
-        "html" | "htm" | "xml" | "json" | "txt" | "webmanifest" | ""
+        "html" | "htm" | "xml" | "json" | "txt" | "ics" | "webmanifest" | ""
     ) {
         CACHE_SHORT
     } else {

@@ -131,6 +131,8 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         notices,
         updates,
         withdrawn,
+        // Read by the calendar feed and the home page's upcoming events.
+        event,
         facts: _,
         extra,
         aliases,
@@ -163,7 +165,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         .value(&(updated_explicit, tz_name, summary, publication, preview))
         .value(&(tags, categories, authors, contacts, dateline, boilerplate))
         .value(&(image, weight, sources, notices, updates, withdrawn, extra))
-        .value(&(aliases, translation_key, fallback))
+        .value(&(aliases, translation_key, fallback, event))
         .value(&(cited, rendered_notices, rendered_updates))
         .value(&(rendered_withdrawn, rendered_boilerplate));
     f.finish()

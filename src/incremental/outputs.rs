@@ -216,6 +216,9 @@ impl Incremental {
                 }
                 // The ledger as of this build: small, made again every time.
                 Artifact::PublicRecord => Some(Fresh::All(artifact.outputs(ctx))),
+                // A description is an event's summary, which its body can give: the few
+                // events are written again every time.
+                Artifact::Calendars => Some(Fresh::All(artifact.outputs(ctx))),
             };
             if let Some(fresh) = fresh {
                 output_changed |= merge(kept.entry(artifact).or_default(), fresh);

@@ -199,6 +199,7 @@ struct Checked {
     notices: Vec<Notice>,
     updates: Vec<Update>,
     withdrawn: Option<Withdrawal>,
+    event: Option<super::event::Event>,
     section_dir: String,
     kind: Kind,
     title: String,
@@ -281,6 +282,7 @@ fn check_front(
     let f = &p.front;
     let (lang, tz, tz_name) = lang_and_zone(config, p, &mut errors);
     let dates = check_dates(p, &tz, &mut errors);
+    let event = super::event::check(p, (&tz, &tz_name), &mut errors);
     // A bundle (`x/index.md`) belongs to its parent folder's section.
     let section_dir = if p.src.is_bundle() {
         parent_dir(&p.src.dir).to_string()
@@ -334,6 +336,7 @@ fn check_front(
         notices,
         updates,
         withdrawn,
+        event,
         section_dir,
         kind,
         title,
@@ -584,6 +587,7 @@ fn into_item(
         notices,
         updates,
         withdrawn,
+        event,
         kind,
         title,
         ..
@@ -628,6 +632,7 @@ fn into_item(
         notices,
         updates,
         withdrawn,
+        event,
         facts: f
             .facts
             .clone()

@@ -2,6 +2,7 @@
 //! that rendering only reads. Items, sections, taxonomies, people and sources, with URLs resolved.
 
 pub mod assemble;
+pub mod event;
 pub mod ledger;
 pub mod picture;
 pub mod publication;
@@ -125,6 +126,8 @@ pub struct Item {
     pub updates: Vec<Update>,
     /// The withdrawal, if any.
     pub withdrawn: Option<Withdrawal>,
+    /// The event it announces (`[event]`), if any.
+    pub event: Option<event::Event>,
     /// Fact sheet rows, in order.
     pub facts: Vec<(String, String)>,
     /// `[extra]`.

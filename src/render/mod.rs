@@ -8,6 +8,7 @@
 //! exhaustive `match` will not compile until it says when the artifact must be rendered again.
 
 mod aliases;
+pub mod calendar;
 mod claims;
 pub mod corrections;
 pub mod feeds;
@@ -64,11 +65,13 @@ pub enum Artifact {
     PublicRecord,
     /// `index.txt` beside each release's and statement's page: its wire text.
     WireText,
+    /// `event.ics` beside each event's page and each language's `events.ics`.
+    Calendars,
 }
 
 impl Artifact {
     /// Every artifact, in the order a build hands them to its sink.
-    pub const ALL: [Artifact; 8] = [
+    pub const ALL: [Artifact; 9] = [
         Artifact::Aliases,
         Artifact::ListFeeds,
         Artifact::CorrectionsFeeds,
@@ -77,6 +80,7 @@ impl Artifact {
         Artifact::HighlightCss,
         Artifact::PublicRecord,
         Artifact::WireText,
+        Artifact::Calendars,
     ];
 
     /// The artifact's files for this build.
@@ -97,6 +101,7 @@ impl Artifact {
                 .into_iter()
                 .collect(),
             Artifact::WireText => wire::outputs(ctx, |_| true),
+            Artifact::Calendars => calendar::outputs(ctx),
         }
     }
 }

@@ -424,11 +424,13 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
         pick(&[Kind::Post]),
         pick(&[Kind::Factsheet]),
     );
+    let events = upcoming_events(ctx, &section.lang);
     let mut shows: Vec<ItemId> = home_items
         .iter()
         .chain(&press)
         .chain(&posts)
         .chain(&factsheets)
+        .chain(&events)
         .copied()
         .collect();
     shows.sort_unstable();
@@ -438,6 +440,7 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
             press: ctx.summaries_of(&press),
             posts: ctx.summaries_of(&posts),
             factsheets: ctx.summaries_of(&factsheets),
+            events: ctx.summaries_of(&events),
         });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
         let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
@@ -458,6 +461,23 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
         shows,
         vars,
     )
+}
+
+/// How many upcoming events a home page lists.
+const UPCOMING_EVENTS: usize = 5;
+
+/// A language's items in its home list whose event has not ended at the build's clock,
+/// soonest first.
+fn upcoming_events(ctx: &RenderCtx<'_>, lang: &str) -> Vec<ItemId> {
+    let now = ctx.opts.now;
+    let mut ids: Vec<ItemId> = (ctx.site.items.iter().enumerate())
+        .filter(|(_, item)| item.lang == lang && item.appears_in(Surface::HomeList))
+        .filter(|(_, item)| item.event.as_ref().is_some_and(|e| e.upcoming_at(now)))
+        .map(|(id, _)| id)
+        .collect();
+    super::calendar::sort_by_start(ctx.site, &mut ids);
+    ids.truncate(UPCOMING_EVENTS);
+    ids
 }
 
 /// A section as its list page sees it.

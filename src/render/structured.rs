@@ -133,6 +133,7 @@ pub fn item_value(site: &Site, config: &Config, id: ItemId) -> Value {
     ld.article(&mut v);
     ld.citations(&mut v);
     ld.corrections(&mut v);
+    ld.event(&mut v);
     if ld.ty == "LiveBlogPosting" {
         ld.live_blog(&mut v);
     }
@@ -242,6 +243,59 @@ impl ItemLd<'_> {
         if !item.tags.is_empty() {
             v.insert("keywords".into(), item.tags.join(", ").into());
         }
+    }
+
+    /// The item's `[event]` as the schema.org `Event` the article is about (the page stays
+    /// an article: the event is what it announces).
+    fn event(&self, v: &mut Map<String, Value>) {
+        let Some(e) = &self.item.event else { return };
+        let mut ev = Map::new();
+        ev.insert("@type".into(), "Event".into());
+        ev.insert("name".into(), self.item.title.clone().into());
+        ev.insert("url".into(), self.permalink.clone().into());
+        ev.insert("startDate".into(), rfc3339(e.start, &e.tz).into());
+        if let Some(end) = e.end {
+            ev.insert("endDate".into(), rfc3339(end, &e.tz).into());
+        }
+        let status = if self.item.withdrawn.is_some() {
+            "https://schema.org/EventCancelled"
+        } else {
+            "https://schema.org/EventScheduled"
+        };
+        ev.insert("eventStatus".into(), status.into());
+        let place = e
+            .location
+            .as_ref()
+            .map(|name| json!({"@type": "Place", "name": name, "address": name}));
+        let online = e
+            .online
+            .as_ref()
+            .map(|url| json!({"@type": "VirtualLocation", "url": url}));
+        let mode = match (&place, &online) {
+            (Some(_), Some(_)) => "MixedEventAttendanceMode",
+            (None, Some(_)) => "OnlineEventAttendanceMode",
+            _ => "OfflineEventAttendanceMode",
+        };
+        ev.insert(
+            "eventAttendanceMode".into(),
+            format!("https://schema.org/{mode}").into(),
+        );
+        let locations: Vec<Value> = place.into_iter().chain(online).collect();
+        match locations.len() {
+            0 => {}
+            1 => {
+                ev.insert("location".into(), locations[0].clone());
+            }
+            _ => {
+                ev.insert("location".into(), locations.into());
+            }
+        }
+        if let Some(url) = &e.registration {
+            // Where to register; no price is claimed (the front matter does not say one).
+            ev.insert("offers".into(), json!({"@type": "Offer", "url": url}));
+        }
+        ev.insert("organizer".into(), publisher(self.config));
+        v.insert("about".into(), Value::Object(ev));
     }
 
     /// The sources the page cites, as works.

@@ -266,6 +266,35 @@ pub struct ItemSummary<'a> {
     word_count: usize,
     extra: &'a serde_json::Value,
     fallback: Option<FallbackView<'a>>,
+    /// Its `[event]`, if any.
+    event: Option<EventView<'a>>,
+}
+
+/// An item's event as templates see it: times in RFC 3339 in the event's zone.
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    start: String,
+    end: Option<String>,
+    /// IANA name of the event's zone (for the `date` filter's `tz`).
+    timezone: &'a str,
+    location: &'a Option<String>,
+    online: &'a Option<String>,
+    registration: &'a Option<String>,
+    /// The URL of its `event.ics`.
+    ics_url: String,
+}
+
+fn event_view<'a>(urls: &Urls<'_>, item: &'a Item) -> Option<EventView<'a>> {
+    let e = item.event.as_ref()?;
+    Some(EventView {
+        start: rfc3339(e.start, &e.tz),
+        end: e.end.map(|t| rfc3339(t, &e.tz)),
+        timezone: &e.tz_name,
+        location: &e.location,
+        online: &e.online,
+        registration: &e.registration,
+        ics_url: urls.url(&super::calendar::event_path(&item.path)),
+    })
 }
 
 /// An item as list pages see it.
@@ -329,6 +358,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
         word_count: r.words,
         extra: &item.extra,
         fallback,
+        event: event_view(&urls, item),
     }
 }
 
@@ -582,6 +612,8 @@ pub struct Latest {
     pub posts: Vec<Value>,
     /// Fact sheets.
     pub factsheets: Vec<Value>,
+    /// Items with an event that has not ended at the build's clock, soonest first.
+    pub events: Vec<Value>,
 }
 
 /// A title and a URL.

@@ -455,6 +455,7 @@ fn item(parts: &ItemParts) -> pressroom::model::Item {
             .collect(),
         updates: vec![],
         withdrawn: None,
+        event: None,
         facts: parts
             .fact
             .iter()

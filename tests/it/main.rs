@@ -17,6 +17,7 @@ mod correctness;
 mod deploy;
 mod embargo;
 mod errors;
+mod events;
 mod external;
 mod feeds;
 mod fuzz;
