@@ -754,3 +754,106 @@ fn a_typo_never_crosses_into_another_prefix_of_the_shard() {
     let words: Vec<String> = serde_json::from_slice(&run.stdout).expect("JSON");
     assert_eq!(words, ["battery"]);
 }
+
+/// The text Pagefind would index from a page: inside `[data-pagefind-body]`, leaving out
+/// `[data-pagefind-ignore]` subtrees and the elements Pagefind skips by default (`footer`,
+/// `nav`, `script`, `form`), so tags inside a `<footer>` would be lost here as they are there.
+fn pagefind_text(html: &scraper::Html) -> String {
+    fn walk(el: scraper::ElementRef<'_>, out: &mut String) {
+        let e = el.value();
+        if matches!(e.name(), "footer" | "nav" | "script" | "form")
+            || e.attr("data-pagefind-ignore").is_some()
+        {
+            return;
+        }
+        for child in el.children() {
+            if let Some(t) = child.value().as_text() {
+                out.push_str(t);
+                out.push(' ');
+            } else if let Some(c) = scraper::ElementRef::wrap(child) {
+                walk(c, out);
+            }
+        }
+    }
+    let mut out = String::new();
+    for body in html.select(&sel("[data-pagefind-body]")) {
+        walk(body, &mut out);
+    }
+    out
+}
+
+#[test]
+fn item_pages_carry_pagefind_markup() {
+    let t = SiteTest::new();
+    t.file(
+        "site.toml",
+        "title = \"Test\"\nbase_url = \"https://example.com\"\nboilerplate = \"Boilerplatewords about the company.\"\n",
+    )
+    .file(
+        "data/contacts.toml",
+        "[press]\nname = \"Contactperson Office\"\nemail = \"press@example.com\"\n",
+    );
+    for (slug, title) in [("plant", "Plant opens"), ("other", "Other plant news")] {
+        t.file(
+            &format!("content/press/2026-11-01-{slug}.md"),
+            &format!(
+                "+++\ntitle = \"{title}\"\ndate = 2026-11-01T09:00:00Z\nkind = \"release\"\ncontacts = [\"press\"]\ntags = [\"uniquetag\"]\n+++\n\nThe bodyword plant employs 400 people.\n"
+            ),
+        );
+    }
+    let run = t.build_ok();
+    let page = run.html("/press/plant/");
+
+    let bodies: Vec<_> = page.select(&sel("[data-pagefind-body]")).collect();
+    assert_eq!(bodies.len(), 1, "one data-pagefind-body per item page");
+    assert_eq!(bodies[0].value().name(), "article");
+    let text = pagefind_text(&page);
+    assert!(text.contains("Plant opens"), "the title is indexed: {text}");
+    assert!(text.contains("bodyword"), "the body is indexed: {text}");
+    assert!(
+        text.contains("uniquetag"),
+        "tags are indexed (outside <footer>): {text}"
+    );
+    for boilerplate in [
+        "Boilerplatewords",
+        "Contactperson",
+        "Other plant news",
+        "Test Newsroom",
+    ] {
+        assert!(
+            !text.contains(boilerplate),
+            "`{boilerplate}` is not indexed: {text}"
+        );
+    }
+    // Each boilerplate block says so itself, for themes that move the body attribute.
+    for block in [
+        ".boilerplate",
+        ".contacts",
+        ".site-header",
+        ".site-footer",
+        ".item-footer",
+        "aside.related",
+    ] {
+        let found: Vec<_> = page.select(&sel(block)).collect();
+        assert!(!found.is_empty(), "{block} is on the page");
+        assert!(
+            found
+                .iter()
+                .all(|e| e.value().attr("data-pagefind-ignore").is_some()),
+            "{block} has data-pagefind-ignore"
+        );
+    }
+    assert_eq!(
+        attrs(&page, "[data-pagefind-filter]", "data-pagefind-filter"),
+        ["kind:release", "year:2026"]
+    );
+    assert_eq!(
+        attrs(&page, "[data-pagefind-meta]", "data-pagefind-meta"),
+        ["date:2026-11-01"]
+    );
+    // List pages are not items: Pagefind skips pages without a body once any page has one.
+    assert_eq!(
+        run.html("/").select(&sel("[data-pagefind-body]")).count(),
+        0
+    );
+}
