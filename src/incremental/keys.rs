@@ -126,6 +126,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         dateline,
         boilerplate,
         image,
+        image_meta,
         weight,
         sources,
         notices,
@@ -162,7 +163,8 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
     f.value(&(src, lang, kind, title, slug, path, section, date))
         .value(&(updated_explicit, tz_name, summary, publication, preview))
         .value(&(tags, categories, authors, contacts, dateline, boilerplate))
-        .value(&(image, weight, sources, notices, updates, withdrawn, extra))
+        .value(&(image, image_meta, weight, sources, notices, updates))
+        .value(&(withdrawn, extra))
         .value(&(aliases, translation_key, fallback))
         .value(&(cited, rendered_notices, rendered_updates))
         .value(&(rendered_withdrawn, rendered_boilerplate));
