@@ -259,10 +259,34 @@ pub struct ItemSummary<'a> {
     authors: Vec<Option<PersonView<'a>>>,
     dateline: &'a Option<String>,
     image: &'a Option<String>,
+    /// The lead photo's smallest size, for the card (null without a local lead photo).
+    thumbnail: Option<ThumbnailView<'a>>,
     reading_time: usize,
     word_count: usize,
     extra: &'a serde_json::Value,
     fallback: Option<FallbackView<'a>>,
+}
+
+/// A card's thumbnail: the smallest derived size of the item's lead photo, in its own format
+/// and in WebP, with its pixel size (so the card does not shift while it loads).
+#[derive(Serialize)]
+pub struct ThumbnailView<'a> {
+    url: &'a str,
+    webp: Option<&'a str>,
+    width: u32,
+    height: u32,
+}
+
+/// The thumbnail of `item`: its lead photo's smallest size, when it is a processed photo.
+fn thumbnail(item: &Item) -> Option<ThumbnailView<'_>> {
+    let picture = item.pictures.get(item.image.as_ref()?)?;
+    let small = picture.fallback.first()?;
+    Some(ThumbnailView {
+        url: &small.url,
+        webp: picture.webp.first().map(|w| w.url.as_str()),
+        width: small.width,
+        height: small.height,
+    })
 }
 
 /// An item as list pages see it.
@@ -318,6 +342,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
             .collect(),
         dateline: &item.dateline,
         image: &item.image,
+        thumbnail: thumbnail(item),
         reading_time: r.reading_time,
         word_count: r.words,
         extra: &item.extra,

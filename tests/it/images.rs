@@ -533,3 +533,60 @@ fn front_matter_credits_win_over_the_photos_exif() {
     // What the front matter does not set still comes from the photo.
     assert_eq!(image["copyrightNotice"], "© 2026 Acme Corp");
 }
+
+#[test]
+fn cards_of_items_with_a_lead_photo_show_a_sized_lazy_thumbnail_but_not_before_an_embargo() {
+    let site = SiteTest::new();
+    bundle(&site, "image = \"lead.jpg\"\n", "Text.\n");
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    site.file(
+        "content/blog/secret/index.md",
+        "+++\ntitle = \"Secret\"\ndate = 2026-11-21\nembargo = 2026-12-01T09:00:00Z\nimage = \"secret-lead.jpg\"\n+++\n\nText.\n",
+    );
+    write(
+        &site,
+        "content/blog/secret/secret-lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    site.file(
+        "content/blog/plain.md",
+        "+++\ntitle = \"Plain\"\ndate = 2026-11-19\n+++\n\nNo photo.\n",
+    );
+    let run = site.build_args(&["--now", "2026-11-25T10:00:00Z"]);
+    run.assert_ok();
+    for page in ["/", "/blog/"] {
+        let html = run.html(page);
+        let thumbs: Vec<_> = html.select(&sel(".card .card-thumb img")).collect();
+        assert_eq!(thumbs.len(), 1, "{page}: {}", html.html());
+        let img = thumbs[0].value();
+        assert_eq!(img.attr("loading"), Some("lazy"));
+        assert_eq!(
+            (img.attr("width"), img.attr("height")),
+            (Some("480"), Some("240"))
+        );
+        assert_eq!(img.attr("alt"), Some(""));
+        let src = img.attr("src").expect("src");
+        let bytes = std::fs::read(file_of(&run.out, src)).expect("the thumbnail exists");
+        assert_eq!(
+            image::load_from_memory(&bytes).expect("decodes").width(),
+            480
+        );
+        let webp = attrs(&html, ".card-thumb source", "srcset");
+        assert_eq!(webp.len(), 1);
+        assert!(file_of(&run.out, &webp[0]).is_file(), "{webp:?}");
+        assert!(!html.html().contains("secret-lead"), "{page}");
+    }
+    // The card with no photo has none.
+    assert_eq!(
+        run.html("/blog/")
+            .select(&sel(".card"))
+            .filter(|c| c.select(&sel(".card-thumb")).next().is_none())
+            .count(),
+        1
+    );
+    assert!(!run.files().iter().any(|f| f.contains("secret-lead")));
+}
