@@ -8,6 +8,7 @@
 
 mod cache;
 mod derive;
+mod meta;
 mod refs;
 
 pub use cache::CACHE_DIR;
@@ -99,7 +100,12 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
                 site.assets.extend(files);
                 for u in uses {
                     let item = &mut site.items[u.item];
-                    item.pictures.insert(u.image.dest, picture.clone());
+                    let mut picture = picture.clone();
+                    // The front matter speaks of its own `image`, the lead photo.
+                    if item.image.as_ref() == Some(&u.image.dest) {
+                        picture.meta = picture.meta.overridden_by(&item.image_meta);
+                    }
+                    item.pictures.insert(u.image.dest, picture);
                 }
             }
             Err(message) => {
@@ -205,7 +211,8 @@ fn prepare(local: &Local, config: &Config, cache: &Cache, mode: Mode) -> Outcome
     let jobs: Vec<(Target, PathBuf)> = planned.iter().map(|(t, p, _)| (*t, p.clone())).collect();
     let cached = jobs.iter().filter(|(_, p)| p.is_file()).count();
     let made = derive::make(&bytes, &jobs, settings, cache, mode)?;
-    let picture = picture(&header, fallback, &planned, config);
+    let mut picture = picture(&header, fallback, &planned, config);
+    picture.meta = meta::read(&bytes);
     let files = planned.into_iter().map(|(_, p, s)| (s, p)).collect();
     let stats = Stats {
         made,
@@ -270,6 +277,7 @@ fn picture(
         },
         fallback: variants(fallback),
         webp: variants(Format::WebP),
+        meta: Default::default(),
     }
 }
 

@@ -126,6 +126,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         dateline,
         boilerplate,
         image,
+        image_meta,
         weight,
         sources,
         notices,
@@ -138,8 +139,9 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         aliases,
         translation_key,
         fallback,
-        // Read only by the item's own body (through `markdown_key`).
-        pictures: _,
+        // Read by the item's own body (through `markdown_key`), and the lead photo's sizes
+        // by every card of it (its thumbnail).
+        pictures,
         rendered,
     } = item;
     let Rendered {
@@ -164,7 +166,12 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
     f.value(&(src, lang, kind, title, slug, path, section, date))
         .value(&(updated_explicit, tz_name, summary, publication, preview))
         .value(&(tags, categories, authors, contacts, dateline, boilerplate))
-        .value(&(image, weight, sources, notices, updates, withdrawn, extra))
+        .value(&(image, image_meta, weight, sources, notices, updates))
+        .value(&(
+            withdrawn,
+            extra,
+            image.as_ref().and_then(|i| pictures.get(i)),
+        ))
         .value(&(aliases, translation_key, fallback, event))
         .value(&(cited, rendered_notices, rendered_updates))
         .value(&(rendered_withdrawn, rendered_boilerplate));

@@ -21,12 +21,33 @@ pub(super) fn picture_html(p: &Picture, alt: &str, title: Option<&str>) -> Strin
 }
 
 /// An item's lead image (front-matter `image`): fetched at once and first, as the largest
-/// thing above the fold. Its alt text is the headline it illustrates.
+/// thing above the fold. Its alt text is the headline it illustrates. With a caption or a
+/// credit (EXIF or front matter) it is a figure captioned by them.
 pub(super) fn lead_html(p: &Picture, headline: &str) -> String {
-    format!(
-        "<div class=\"lead-image\">{}</div>",
-        picture_loaded(p, headline, None, "fetchpriority=\"high\"")
-    )
+    let picture = picture_loaded(p, headline, None, "fetchpriority=\"high\"");
+    let caption = p.meta.caption.as_deref().unwrap_or_default();
+    match figcaption(caption, p) {
+        Some(figcaption) => {
+            format!("<figure class=\"lead-image\">{picture}{figcaption}</figure>")
+        }
+        None => format!("<div class=\"lead-image\">{picture}</div>"),
+    }
+}
+
+/// `<figcaption>` of `caption` and the photo's credit (`<span class="credit">`), or None when
+/// both are empty.
+fn figcaption(caption: &str, p: &Picture) -> Option<String> {
+    let credit = p.meta.credit.as_deref().filter(|c| !c.trim().is_empty());
+    if caption.trim().is_empty() && credit.is_none() {
+        return None;
+    }
+    let credit = credit
+        .map(|c| format!(" <span class=\"credit\">{}</span>", escape_html(c)))
+        .unwrap_or_default();
+    Some(format!(
+        "<figcaption>{}{credit}</figcaption>",
+        escape_html(caption.trim())
+    ))
 }
 
 /// The `<picture>` with `loading` as the `<img>`'s loading attributes.
@@ -49,11 +70,12 @@ fn picture_loaded(p: &Picture, alt: &str, title: Option<&str>, loading: &str) ->
     )
 }
 
-/// A titled image alone in its paragraph: a figure captioned by its title.
+/// A titled image alone in its paragraph: a figure captioned by its title and the photo's
+/// credit.
 pub(super) fn figure_html(p: &Picture, alt: &str, caption: &str) -> String {
     format!(
-        "<figure class=\"figure\">{}<figcaption>{}</figcaption></figure>\n",
+        "<figure class=\"figure\">{}{}</figure>\n",
         picture_html(p, alt, None),
-        escape_html(caption)
+        figcaption(caption, p).unwrap_or_default()
     )
 }

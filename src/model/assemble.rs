@@ -627,6 +627,12 @@ fn into_item(
         dateline: f.dateline.clone(),
         boilerplate,
         image: f.image.clone(),
+        image_meta: crate::model::picture::ImageMeta {
+            caption: f.image_caption.clone(),
+            credit: f.image_credit.clone(),
+            copyright: f.image_copyright.clone(),
+            licence: f.image_licence.clone(),
+        },
         weight: f.weight.unwrap_or(0),
         sources: f.sources.clone(),
         notices,

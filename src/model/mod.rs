@@ -116,6 +116,9 @@ pub struct Item {
     pub boilerplate: Option<String>,
     /// Image URL.
     pub image: Option<String>,
+    /// The lead image's caption, credit, copyright and licence as the front matter gives them
+    /// (`image_caption`, ...): they win over the photo's EXIF.
+    pub image_meta: picture::ImageMeta,
     /// Sort weight.
     pub weight: i64,
     /// Page-level sources.

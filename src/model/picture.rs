@@ -28,6 +28,9 @@ pub struct Picture {
     pub fallback: Vec<Variant>,
     /// The same sizes in WebP, narrowest first.
     pub webp: Vec<Variant>,
+    /// Caption, credit, copyright and licence: the original's EXIF, overridden for the lead
+    /// image by the item's front matter.
+    pub meta: ImageMeta,
 }
 
 impl Picture {
@@ -41,3 +44,36 @@ impl Picture {
 
 /// An item's pictures, by the image destination as written in its Markdown.
 pub type Pictures = BTreeMap<String, Picture>;
+
+/// What a photo says about itself, for captions and `ImageObject`: read from the original's
+/// EXIF (`ImageDescription`, `Artist`, `Copyright`), each field overridable by front matter
+/// (`image_caption`, `image_credit`, `image_copyright`, `image_licence`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImageMeta {
+    /// What the photo shows.
+    pub caption: Option<String>,
+    /// Who made it (the photographer, or `Name/Agency`).
+    pub credit: Option<String>,
+    /// The copyright notice, e.g. `© 2026 Acme Corp`.
+    pub copyright: Option<String>,
+    /// The licence under which it may be used: best a URL (`ImageObject.license`).
+    pub licence: Option<String>,
+}
+
+impl ImageMeta {
+    /// `self` with every field `over` sets replaced by it (front matter wins over EXIF).
+    pub fn overridden_by(&self, over: &ImageMeta) -> ImageMeta {
+        let pick = |a: &Option<String>, b: &Option<String>| b.clone().or_else(|| a.clone());
+        ImageMeta {
+            caption: pick(&self.caption, &over.caption),
+            credit: pick(&self.credit, &over.credit),
+            copyright: pick(&self.copyright, &over.copyright),
+            licence: pick(&self.licence, &over.licence),
+        }
+    }
+
+    /// Whether it says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ImageMeta::default()
+    }
+}

@@ -11,7 +11,7 @@ use super::views::Urls;
 use crate::config::Config;
 use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::dates::rfc3339;
-use crate::model::{ItemId, Site};
+use crate::model::{Item, ItemId, Site};
 use serde_json::{Map, Value, json};
 
 /// The schema.org type of an item's page.
@@ -59,6 +59,34 @@ pub(crate) fn absolute(config: &Config, page_path: &str, url: &str) -> String {
         let dir = &page_path[..page_path.rfind('/').map_or(0, |i| i + 1)];
         config.permalink(&config.url(&format!("{dir}{url}")))
     }
+}
+
+/// The lead image: its URL, or, when its size or its credits are known (a local photo, or
+/// `image_credit` and the like in front matter), an `ImageObject` saying them (Google's image
+/// licence fields: `creditText`, `copyrightNotice`, `license`).
+fn image_object(item: &Item, image: &str, url: String) -> Value {
+    let picture = item.pictures.get(image);
+    let meta = picture.map_or_else(|| item.image_meta.clone(), |p| p.meta.clone());
+    if picture.is_none() && meta.is_empty() {
+        return url.into();
+    }
+    let mut o = json!({"@type": "ImageObject", "url": url, "contentUrl": url});
+    if let Some(p) = picture {
+        o["width"] = p.width.into();
+        o["height"] = p.height.into();
+    }
+    let fields = [
+        ("caption", &meta.caption),
+        ("creditText", &meta.credit),
+        ("copyrightNotice", &meta.copyright),
+        ("license", &meta.licence),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value {
+            o[key] = value.clone().into();
+        }
+    }
+    o
 }
 
 /// A short headline for an update: its first sentence, else its text cut at a word (any
@@ -221,7 +249,10 @@ impl ItemLd<'_> {
         v.insert("publisher".into(), org);
         if let Some(image) = &item.image {
             let url = absolute(config, &item.path, image);
-            v.insert("image".into(), Value::Array(vec![url.into()]));
+            v.insert(
+                "image".into(),
+                Value::Array(vec![image_object(item, image, url)]),
+            );
         }
     }
 

@@ -262,6 +262,8 @@ pub struct ItemSummary<'a> {
     /// `image` as an absolute URL (a bundle-relative `photo.jpg` resolved against the page),
     /// for `og:image` and other places that need one.
     image_url: Option<String>,
+    /// The lead photo's smallest size, for the card (null without a local lead photo).
+    thumbnail: Option<ThumbnailView<'a>>,
     reading_time: usize,
     word_count: usize,
     extra: &'a serde_json::Value,
@@ -294,6 +296,28 @@ fn event_view<'a>(urls: &Urls<'_>, item: &'a Item) -> Option<EventView<'a>> {
         online: &e.online,
         registration: &e.registration,
         ics_url: urls.url(&super::calendar::event_path(&item.path)),
+    })
+}
+
+/// A card's thumbnail: the smallest derived size of the item's lead photo, in its own format
+/// and in WebP, with its pixel size (so the card does not shift while it loads).
+#[derive(Serialize)]
+pub struct ThumbnailView<'a> {
+    url: &'a str,
+    webp: Option<&'a str>,
+    width: u32,
+    height: u32,
+}
+
+/// The thumbnail of `item`: its lead photo's smallest size, when it is a processed photo.
+fn thumbnail(item: &Item) -> Option<ThumbnailView<'_>> {
+    let picture = item.pictures.get(item.image.as_ref()?)?;
+    let small = picture.fallback.first()?;
+    Some(ThumbnailView {
+        url: &small.url,
+        webp: picture.webp.first().map(|w| w.url.as_str()),
+        width: small.width,
+        height: small.height,
     })
 }
 
@@ -354,6 +378,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
             .image
             .as_deref()
             .map(|i| super::structured::absolute(config, &item.path, i)),
+        thumbnail: thumbnail(item),
         reading_time: r.reading_time,
         word_count: r.words,
         extra: &item.extra,

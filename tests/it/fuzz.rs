@@ -441,6 +441,7 @@ fn item(parts: &ItemParts) -> pressroom::model::Item {
         dateline: parts.release.then(|| "SEOUL".to_string()),
         boilerplate: parts.release.then(|| "About us[^src].".to_string()),
         image: None,
+        image_meta: Default::default(),
         weight: 0,
         sources: parts.page_sources.iter().map(|s| source(s)).collect(),
         notices: parts

@@ -384,3 +384,209 @@ fn a_local_front_matter_image_is_the_lead_photo_loaded_at_once() {
     // The body's images stay lazy.
     assert_eq!(attrs(&html, ".content img", "loading"), ["lazy"]);
 }
+
+/// A `w` × `h` JPEG whose EXIF IFD0 holds the ASCII `fields` (tag, text), sorted by tag as
+/// TIFF requires: `0x010e` ImageDescription, `0x013b` Artist, `0x8298` Copyright.
+pub(crate) fn jpeg_with_exif(w: u32, h: u32, fields: &[(u16, &str)]) -> Vec<u8> {
+    let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08".to_vec();
+    let mut data_at = 8 + 2 + 12 * fields.len() + 4;
+    let mut data = Vec::new();
+    tiff.extend((fields.len() as u16).to_be_bytes());
+    for (tag, text) in fields {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.push(0);
+        tiff.extend(tag.to_be_bytes());
+        tiff.extend(2u16.to_be_bytes()); // ASCII
+        tiff.extend((bytes.len() as u32).to_be_bytes());
+        if bytes.len() <= 4 {
+            bytes.resize(4, 0);
+            tiff.extend(&bytes);
+        } else {
+            tiff.extend((data_at as u32).to_be_bytes());
+            data_at += bytes.len();
+            data.extend(bytes);
+        }
+    }
+    tiff.extend([0, 0, 0, 0]);
+    tiff.extend(data);
+    let mut seg = vec![0xff, 0xe1];
+    seg.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    seg.extend(b"Exif\x00\x00");
+    seg.extend(tiff);
+    let mut out = jpeg(w, h, false);
+    out.splice(2..2, seg);
+    out
+}
+
+const CAPTION: u16 = 0x010e;
+const ARTIST: u16 = 0x013b;
+const COPYRIGHT: u16 = 0x8298;
+
+/// The page's `NewsArticle`/`BlogPosting` JSON-LD `image` list.
+fn jsonld_images(html: &scraper::Html) -> Vec<serde_json::Value> {
+    html.select(&sel(r#"script[type="application/ld+json"]"#))
+        .map(|s| serde_json::from_str::<serde_json::Value>(&s.text().collect::<String>()))
+        .filter_map(Result::ok)
+        .filter_map(|v| v.get("image").and_then(|i| i.as_array()).cloned())
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn a_photos_exif_credit_and_copyright_are_shown_and_described() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "image = \"lead.jpg\"\n",
+        "![The CEO on stage](photo.jpg \"The launch in Oslo\")\n",
+    );
+    let exif = [
+        (CAPTION, "Our plant at dawn"),
+        (ARTIST, "Jane Doe/Acme"),
+        (COPYRIGHT, "© 2026 Acme Corp"),
+    ];
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg_with_exif(600, 300, &exif),
+    );
+    write(
+        &site,
+        "content/blog/launch/photo.jpg",
+        &jpeg_with_exif(400, 200, &[(ARTIST, "Ola Nordmann")]),
+    );
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    // The body figure: its title, then the photo's credit.
+    assert_eq!(
+        texts(&html, "figure.figure figcaption .credit"),
+        ["Ola Nordmann"]
+    );
+    assert!(
+        texts(&html, "figure.figure figcaption")[0].starts_with("The launch in Oslo"),
+        "{}",
+        html.html()
+    );
+    // The lead photo: a figure with its EXIF caption and credit.
+    assert_eq!(
+        texts(&html, "figure.lead-image figcaption .credit"),
+        ["Jane Doe/Acme"]
+    );
+    assert!(texts(&html, "figure.lead-image figcaption")[0].starts_with("Our plant at dawn"));
+    let images = jsonld_images(&html);
+    assert_eq!(images.len(), 1, "{images:?}");
+    let image = &images[0];
+    assert_eq!(image["@type"], "ImageObject");
+    assert_eq!(image["creditText"], "Jane Doe/Acme");
+    assert_eq!(image["copyrightNotice"], "© 2026 Acme Corp");
+    assert_eq!(image["caption"], "Our plant at dawn");
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(600), Some(300))
+    );
+    assert!(
+        image["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/blog/launch/lead.jpg")),
+        "{image}"
+    );
+    assert!(
+        image.get("license").is_none(),
+        "EXIF has no licence: {image}"
+    );
+}
+
+#[test]
+fn front_matter_credits_win_over_the_photos_exif() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "image = \"lead.jpg\"\nimage_credit = \"Acme Press Office\"\nimage_licence = \"https://creativecommons.org/publicdomain/zero/1.0/\"\nimage_caption = \"The new plant\"\n",
+        "Text.\n",
+    );
+    let exif = [
+        (CAPTION, "IMG_0042"),
+        (ARTIST, "Camera Owner"),
+        (COPYRIGHT, "© 2026 Acme Corp"),
+    ];
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg_with_exif(600, 300, &exif),
+    );
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    assert_eq!(
+        texts(&html, ".lead-image figcaption .credit"),
+        ["Acme Press Office"]
+    );
+    assert!(texts(&html, ".lead-image figcaption")[0].starts_with("The new plant"));
+    assert!(!html.html().contains("Camera Owner"));
+    let images = jsonld_images(&html);
+    let image = &images[0];
+    assert_eq!(image["creditText"], "Acme Press Office");
+    assert_eq!(image["caption"], "The new plant");
+    assert_eq!(
+        image["license"],
+        "https://creativecommons.org/publicdomain/zero/1.0/"
+    );
+    // What the front matter does not set still comes from the photo.
+    assert_eq!(image["copyrightNotice"], "© 2026 Acme Corp");
+}
+
+#[test]
+fn cards_of_items_with_a_lead_photo_show_a_sized_lazy_thumbnail_but_not_before_an_embargo() {
+    let site = SiteTest::new();
+    bundle(&site, "image = \"lead.jpg\"\n", "Text.\n");
+    write(
+        &site,
+        "content/blog/launch/lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    site.file(
+        "content/blog/secret/index.md",
+        "+++\ntitle = \"Secret\"\ndate = 2026-11-21\nembargo = 2026-12-01T09:00:00Z\nimage = \"secret-lead.jpg\"\n+++\n\nText.\n",
+    );
+    write(
+        &site,
+        "content/blog/secret/secret-lead.jpg",
+        &jpeg(1200, 600, false),
+    );
+    site.file(
+        "content/blog/plain.md",
+        "+++\ntitle = \"Plain\"\ndate = 2026-11-19\n+++\n\nNo photo.\n",
+    );
+    let run = site.build_args(&["--now", "2026-11-25T10:00:00Z"]);
+    run.assert_ok();
+    for page in ["/", "/blog/"] {
+        let html = run.html(page);
+        let thumbs: Vec<_> = html.select(&sel(".card .card-thumb img")).collect();
+        assert_eq!(thumbs.len(), 1, "{page}: {}", html.html());
+        let img = thumbs[0].value();
+        assert_eq!(img.attr("loading"), Some("lazy"));
+        assert_eq!(
+            (img.attr("width"), img.attr("height")),
+            (Some("480"), Some("240"))
+        );
+        assert_eq!(img.attr("alt"), Some(""));
+        let src = img.attr("src").expect("src");
+        let bytes = std::fs::read(file_of(&run.out, src)).expect("the thumbnail exists");
+        assert_eq!(
+            image::load_from_memory(&bytes).expect("decodes").width(),
+            480
+        );
+        let webp = attrs(&html, ".card-thumb source", "srcset");
+        assert_eq!(webp.len(), 1);
+        assert!(file_of(&run.out, &webp[0]).is_file(), "{webp:?}");
+        assert!(!html.html().contains("secret-lead"), "{page}");
+    }
+    // The card with no photo has none.
+    assert_eq!(
+        run.html("/blog/")
+            .select(&sel(".card"))
+            .filter(|c| c.select(&sel(".card-thumb")).next().is_none())
+            .count(),
+        1
+    );
+    assert!(!run.files().iter().any(|f| f.contains("secret-lead")));
+}

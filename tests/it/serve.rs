@@ -969,3 +969,22 @@ fn a_theme_folder_made_while_serving_is_watched() {
     });
     server.stop();
 }
+
+/// Cards show the lead photo's smallest size: a photo replaced by another changes the URL of
+/// its thumbnail on every list, so a cached rebuild must render the lists again.
+#[test]
+fn a_replaced_lead_photo_changes_its_thumbnail_on_cached_lists() {
+    let (_dir, root) = example_copy();
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let opts = BuildOptions::new(&root, now);
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
+    std::fs::write(
+        root.join("static/photos/storage-yard.jpg"),
+        crate::images::jpeg(900, 500, false),
+    )
+    .expect("write");
+    compare_builds(&opts, &mut cache, &mut shared, "a replaced lead photo");
+}

@@ -202,8 +202,10 @@ fn every_item_page_has_one_jsonld_block_of_the_right_type() {
             );
         }
         if let Some(images) = v.get("image") {
+            // A URL, or an `ImageObject` (a local photo: size and credits) with one.
             for i in images.as_array().unwrap() {
-                assert!(i.as_str().unwrap().starts_with("https://"), "{file}: {i}");
+                let url = i.as_str().or_else(|| i["url"].as_str()).unwrap();
+                assert!(url.starts_with("https://"), "{file}: {i}");
             }
         }
         // Social tags come from the theme.
