@@ -627,12 +627,7 @@ fn into_item(
         dateline: f.dateline.clone(),
         boilerplate,
         image: f.image.clone(),
-        image_meta: crate::model::picture::ImageMeta {
-            caption: f.image_caption.clone(),
-            credit: f.image_credit.clone(),
-            copyright: f.image_copyright.clone(),
-            licence: f.image_licence.clone(),
-        },
+        image_meta: image_meta_of(f),
         weight: f.weight.unwrap_or(0),
         sources: f.sources.clone(),
         notices,
@@ -653,6 +648,17 @@ fn into_item(
         body_offset: p.body_offset,
         text: p.text,
         src: p.src,
+    }
+}
+
+/// The lead photo's credits as the front matter gives them (`image_caption`, …); they win
+/// over the photo's own metadata field by field.
+fn image_meta_of(f: &crate::content::frontmatter::FrontMatter) -> crate::model::picture::ImageMeta {
+    crate::model::picture::ImageMeta {
+        caption: f.image_caption.clone(),
+        credit: f.image_credit.clone(),
+        copyright: f.image_copyright.clone(),
+        licence: f.image_licence.clone(),
     }
 }
 

@@ -437,7 +437,7 @@ fn open_graph_images_are_absolute_urls() {
         for meta in ["meta[property='og:image']", "meta[name='twitter:image']"] {
             assert_eq!(
                 attrs(&html, meta, "content"),
-                [want.clone()],
+                std::slice::from_ref(&want),
                 "{page} {meta}"
             );
         }
