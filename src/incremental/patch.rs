@@ -68,6 +68,13 @@ impl Incremental {
             site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
+        // Their diagnostics were reported by the build this patches.
+        let components = markdown::component::Components::load(
+            config,
+            &site.authors,
+            &site.contacts,
+            &mut Vec::new(),
+        );
         for edit in &edits {
             let One::Item(parsed) = &edit.one else {
                 continue;
@@ -81,6 +88,7 @@ impl Incremental {
                     &item,
                     &site_sources,
                     crate::content::dialect::Dialect::of(config),
+                    &components,
                 );
                 let key = markdown_key(&item, sources_key, &self.text_keys);
                 item.rendered = rendered.clone();
