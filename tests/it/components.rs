@@ -256,3 +256,32 @@ fn a_component_in_code_stays_literal() {
     assert_eq!(code, ["> [!QUOTE name=Ann] > Hi."]);
     assert_eq!(texts(&page, ".content p code"), ["> [!QUOTE name=Ann]"]);
 }
+
+#[test]
+fn the_wire_text_shows_each_component_as_its_text_fallback() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    )
+    .file("static/files/q3.pdf", "%PDF-1.4 tiny");
+    site.file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!QUOTE speaker=maria date=2026-10-23 source=q3]\n> We delivered.\n\n> [!DOWNLOAD file=/files/q3.pdf]\n> Interim report\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    assert!(!text.contains("speaker="), "no arguments:\n{text}");
+    assert!(text.contains("We delivered."), "{text}");
+    assert!(
+        text.contains("— Maria Lindqvist, Chief Executive, 23 October 2026 [1]"),
+        "the quote's attribution, citing its source:\n{text}"
+    );
+    assert!(text.contains("Interim report"), "{text}");
+    assert!(text.contains("Download: q3.pdf (PDF) [2]"), "{text}");
+    assert!(
+        text.contains("[2] https://example.com/files/q3.pdf"),
+        "{text}"
+    );
+}
