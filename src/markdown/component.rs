@@ -361,6 +361,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A header, or where (relative to its `[`) and why it does not parse.
+pub type Parsed = Result<Header, (usize, String)>;
+
+/// A header's arguments: key, value, and where the key starts relative to the `[`.
+pub type Args = Vec<(String, String, usize)>;
+
 /// A component's header: `[!NAME key=value key="a value"]`.
 #[derive(Debug, PartialEq)]
 pub struct Header {
@@ -369,12 +375,12 @@ pub struct Header {
     /// Where the name starts, relative to the header's `[`.
     pub name_at: usize,
     /// Each argument: key, value, and where the key starts relative to the `[`.
-    pub args: Vec<(String, String, usize)>,
+    pub args: Args,
 }
 
 /// A component header on the first line of the block quote whose source is `quote`: where
 /// its `[` is and where its line ends (offsets in `quote`), with the parsed header.
-pub fn header_of_quote(quote: &str) -> Option<(usize, usize, Result<Header, (usize, String)>)> {
+pub fn header_of_quote(quote: &str) -> Option<(usize, usize, Parsed)> {
     let line_end = quote.find('\n').map_or(quote.len(), |e| e + 1);
     let line = &quote[..line_end];
     let after_marker = line.trim_start().strip_prefix('>')?;
@@ -387,7 +393,7 @@ pub fn header_of_quote(quote: &str) -> Option<(usize, usize, Result<Header, (usi
 /// The header at the start of `line` (the first line of a block quote, without its `>`), or
 /// None when the line is not one: callouts (`[!NOTE]` alone) are not components. A header
 /// that starts like one but does not parse is an error at its offset.
-pub fn parse_header(line: &str) -> Option<Result<Header, (usize, String)>> {
+pub fn parse_header(line: &str) -> Option<Parsed> {
     let rest = line.strip_prefix("[!")?;
     let end = rest.find(']')?;
     if !rest[end + 1..].trim().is_empty() {
@@ -418,7 +424,7 @@ pub fn parse_header(line: &str) -> Option<Result<Header, (usize, String)>> {
 
 /// `key=value` pairs separated by spaces; a value with spaces is in double quotes. `base` is
 /// where `text` starts relative to the header's `[`.
-fn parse_args(text: &str, base: usize) -> Result<Vec<(String, String, usize)>, (usize, String)> {
+fn parse_args(text: &str, base: usize) -> Result<Args, (usize, String)> {
     let mut args = Vec::new();
     let mut i = 0;
     let bytes = text.as_bytes();
