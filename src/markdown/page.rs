@@ -346,6 +346,8 @@ impl<'a> PageCtx<'a> {
         let components = self.components;
         let schema = match components.schema(&header.name) {
             Ok(schema) => schema,
+            // `> [!WORD]` alone, naming no component, is a quote (as GitHub shows it).
+            Err(_) if header.args.is_empty() => return None,
             Err((message, help)) => {
                 let at = (prepared.origin(at + header.name_at), None);
                 self.error(place, at, message, Some(help));

@@ -280,7 +280,13 @@ impl<'w, 'a> Walk<'w, 'a> {
         match event {
             Event::Start(Tag::BlockQuote(None)) => {
                 self.quote_depth += 1;
-                if let Some((_, end, Ok(header))) = header_of_quote(&md[range.clone()]) {
+                let header = header_of_quote(&md[range.clone()])
+                    .and_then(|(_, end, h)| h.ok().map(|h| (end, h)));
+                // `> [!WORD]` alone is a quote unless it names a built-in component.
+                let header = header.filter(|(_, h)| {
+                    !h.args.is_empty() || ["quote", "download"].contains(&h.name.as_str())
+                });
+                if let Some((end, header)) = header {
                     self.header_end = Some(range.start + end);
                     self.components.push((self.quote_depth, header));
                 }
