@@ -68,6 +68,7 @@ impl Incremental {
             site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
+        let components = components(config, &site);
         for edit in &edits {
             let One::Item(parsed) = &edit.one else {
                 continue;
@@ -81,6 +82,7 @@ impl Incremental {
                     &item,
                     &site_sources,
                     crate::content::dialect::Dialect::of(config),
+                    &components,
                 );
                 let key = markdown_key(&item, sources_key, &self.text_keys);
                 item.rendered = rendered.clone();
@@ -144,4 +146,10 @@ impl Incremental {
             ids,
         })
     }
+}
+
+/// The site's in-body components, for re-rendering edited items (their diagnostics were
+/// reported by the build this patches).
+fn components(config: &crate::config::Config, site: &Site) -> markdown::component::Components {
+    markdown::component::Components::load(config, &site.authors, &site.contacts, &mut Vec::new())
 }

@@ -88,14 +88,14 @@ impl Incremental {
             site,
             config,
             diags,
-            |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect| {
+            |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect, components: &_| {
                 let key = markdown_key(item, sources_key, texts);
                 if let Some((k, rendered, ds)) = kept.get(&item.src.rel) {
                     if *k == key {
                         return (rendered.clone(), ds.clone());
                     }
                 }
-                let (rendered, ds) = markdown::render_item(item, sources, dialect);
+                let (rendered, ds) = markdown::render_item(item, sources, dialect, components);
                 if let Ok(mut f) = fresh.lock() {
                     f.push((item.src.rel.clone(), (key, rendered.clone(), ds.clone())));
                 }

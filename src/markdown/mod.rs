@@ -33,6 +33,7 @@
 //! citations they write are numbered with the page's others.
 
 mod callout;
+pub mod component;
 mod footnotes;
 pub mod highlight;
 mod html;
@@ -49,6 +50,7 @@ use crate::content::frontmatter::{Kind, NoticeKind, SourceRaw};
 use crate::diag::Diagnostic;
 use crate::model::rendered::{CitedSource, PlainTexts, Rendered, TocEntry};
 use crate::model::{Item, Site};
+use component::Components;
 use html::unwrap_paragraph;
 use page::{File, PageCtx, Place};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -95,17 +97,23 @@ pub fn render_all_with(
     site: &mut Site,
     config: &crate::config::Config,
     diags: &mut Vec<Diagnostic>,
-    render: impl Fn(&Item, &HashMap<&str, &SourceRaw>, Dialect) -> (Rendered, Vec<Diagnostic>)
+    render: impl Fn(
+        &Item,
+        &HashMap<&str, &SourceRaw>,
+        Dialect,
+        &Components,
+    ) -> (Rendered, Vec<Diagnostic>)
     + Sync
     + Send,
 ) {
     let dialect = Dialect::of(config);
+    let components = Components::load(config, &site.authors, &site.contacts, diags);
     let site_sources: HashMap<&str, &SourceRaw> =
         site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| render(item, &site_sources, dialect))
+        .map(|item| render(item, &site_sources, dialect, &components))
         .collect();
     // This stage's diagnostics, gathered apart so that unknown code languages can be told
     // once each (see `highlight::warn_once_per_language`).
@@ -119,12 +127,13 @@ pub fn render_all_with(
     let draft_diags: Vec<Vec<Diagnostic>> = site
         .unpublished_drafts
         .par_iter()
-        .map(|item| render_item(item, &site_sources, dialect).1)
+        .map(|item| render_item(item, &site_sources, dialect, &components).1)
         .collect();
     stage.extend(draft_diags.into_iter().flatten());
     for section in &mut site.sections {
         if let Some(body) = &section.body {
             let mut ctx = PageCtx::new(&site_sources, &[], dialect);
+            ctx.components = &components;
             ctx.lang = section.lang.clone();
             ctx.file = Some(File {
                 rel: &body.src.rel,
@@ -170,8 +179,9 @@ pub fn render_item(
     item: &Item,
     site_sources: &HashMap<&str, &SourceRaw>,
     dialect: Dialect,
+    components: &Components,
 ) -> (Rendered, Vec<Diagnostic>) {
-    render_item_with(item, site_sources, dialect, &[])
+    render_item_in(item, site_sources, dialect, &[], components)
 }
 
 /// [`render_item`] with every fragment's source first put through `transforms` (see
@@ -182,7 +192,20 @@ pub fn render_item_with(
     dialect: Dialect,
     transforms: &[&dyn Transform],
 ) -> (Rendered, Vec<Diagnostic>) {
+    render_item_in(item, site_sources, dialect, transforms, &Components::none())
+}
+
+/// [`render_item_with`] with the site's in-body components.
+fn render_item_in(
+    item: &Item,
+    site_sources: &HashMap<&str, &SourceRaw>,
+    dialect: Dialect,
+    transforms: &[&dyn Transform],
+    components: &Components,
+) -> (Rendered, Vec<Diagnostic>) {
     let mut ctx = PageCtx::new(site_sources, &item.sources, dialect);
+    ctx.components = components;
+    ctx.beside = item.src.abs.parent();
     ctx.file = Some(File::of(item));
     ctx.transforms = transforms;
     ctx.lang = item.content_lang().to_string();
@@ -510,7 +533,12 @@ mod tests {
         let text = "+++\ntitle = \"A\"\ndate = 2026-11-01\n+++\n\n{{shout big}} news[^x], see [it](https://example.org/it).\n<!-- drop -->\n{{shout again}} and [^nope] then [there](/blog/there/).\n\n[^x]: A note.\n";
         let site = assembled(text);
         let item = &site.items[0];
-        let (plain, plain_diags) = render_item(item, &HashMap::new(), Dialect::default());
+        let (plain, plain_diags) = render_item(
+            item,
+            &HashMap::new(),
+            Dialect::default(),
+            &component::Components::none(),
+        );
         let (out, diags) = render_item_with(
             item,
             &HashMap::new(),

@@ -2,6 +2,7 @@
 //! updates) with shared citation numbers and heading ids. Each fragment is prepared
 //! ([`super::source`]), parsed, and walked event by event; offsets are mapped back to the file.
 
+use super::component::{self, ArgType, Components};
 use super::html::escape_html;
 use super::picture;
 use super::source::{self, Prepared, Transform};
@@ -15,6 +16,9 @@ use crate::model::rendered::{CitedSource, Link};
 use indexmap::IndexMap;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
+
+/// The registry of a fragment rendered without a site's components.
+static NO_COMPONENTS: std::sync::LazyLock<Components> = std::sync::LazyLock::new(Components::none);
 
 /// Where a fragment of Markdown comes from, for positions in diagnostics.
 #[derive(Clone)]
@@ -77,6 +81,10 @@ pub(super) struct PageCtx<'a> {
     pub(super) pictures: Option<&'a Pictures>,
     /// The site's Markdown dialect (smart punctuation or not).
     dialect: Dialect,
+    /// The in-body components the site knows (see [`component`]).
+    pub(super) components: &'a Components,
+    /// The folder of the item's file, where a component's relative file is found.
+    pub(super) beside: Option<&'a std::path::Path>,
 }
 
 impl<'a> PageCtx<'a> {
@@ -99,6 +107,8 @@ impl<'a> PageCtx<'a> {
             pictures: None,
             transforms: &[],
             dialect,
+            components: &NO_COMPONENTS,
+            beside: None,
         }
     }
 
@@ -179,7 +189,7 @@ impl<'a> PageCtx<'a> {
         let parser = Parser::new_ext(&prepared.text, self.dialect.options()).into_offset_iter();
         for (event, range) in parser {
             // Everything parsed from the scaffold is the scaffold's.
-            if range.start < prepared.scaffold {
+            if range.start < prepared.scaffold || walk.in_header(&event, &range) {
                 continue;
             }
             walk.plain.push(&event);
@@ -223,6 +233,24 @@ impl<'a> PageCtx<'a> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 walk.push(Event::Html(super::callout::CLOSE.into()))
             }
+            Event::Start(Tag::BlockQuote(None)) => {
+                walk.quote_depth += 1;
+                if !self.open_component(walk, prepared, place, range) {
+                    walk.push(event);
+                }
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                let closes = walk
+                    .open
+                    .last()
+                    .is_some_and(|c| c.depth == walk.quote_depth);
+                walk.quote_depth -= 1;
+                if closes {
+                    self.close_component(walk, place);
+                } else {
+                    walk.push(event);
+                }
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 walk.heading = Some(Heading {
                     level,
@@ -260,6 +288,149 @@ impl<'a> PageCtx<'a> {
                 walk.text_or_other(event)
             }
             other => walk.text_or_other(other),
+        }
+    }
+
+    /// A block quote opens: when its first line is a component header with valid arguments,
+    /// the component opens (its header line is skipped, its body read until the quote ends)
+    /// and this returns true; an invalid one is reported and stays a quote.
+    fn open_component(
+        &mut self,
+        walk: &mut Walk<'_>,
+        prepared: &Prepared,
+        place: &Place,
+        range: std::ops::Range<usize>,
+    ) -> bool {
+        let Some((at, line_end, header)) =
+            component::header_of_quote(&prepared.text[range.clone()])
+        else {
+            return false;
+        };
+        let at = range.start + at;
+        let header = match header {
+            Ok(h) => h,
+            Err((offset, message)) => {
+                let help = "write the header as `[!NAME key=value key=\"a value\"]`".to_string();
+                self.error(
+                    place,
+                    (prepared.origin(at + offset), None),
+                    message,
+                    Some(help),
+                );
+                return false;
+            }
+        };
+        let Some(args) = self.component_args(&header, prepared, place, at) else {
+            return false;
+        };
+        walk.open.push(OpenComponent {
+            name: header.name,
+            args,
+            start: walk.events.len(),
+            depth: walk.quote_depth,
+            at: prepared.origin(at),
+        });
+        walk.header_end = Some(range.start + line_end);
+        true
+    }
+
+    /// The resolved arguments of a component header at `at`, or None when any is wrong (each
+    /// wrong one reported at its place).
+    fn component_args(
+        &mut self,
+        header: &component::Header,
+        prepared: &Prepared,
+        place: &Place,
+        at: usize,
+    ) -> Option<serde_json::Map<String, serde_json::Value>> {
+        let components = self.components;
+        let schema = match components.schema(&header.name) {
+            Ok(schema) => schema,
+            // `> [!WORD]` alone, naming no component, is a quote (as GitHub shows it).
+            Err(_) if header.args.is_empty() => return None,
+            Err((message, help)) => {
+                let at = (prepared.origin(at + header.name_at), None);
+                self.error(place, at, message, Some(help));
+                return None;
+            }
+        };
+        let mut args = serde_json::Map::new();
+        let mut ok = true;
+        for (key, raw, offset) in &header.args {
+            let arg_at = (prepared.origin(at + offset), None);
+            let Some(spec) = schema.args.get(key) else {
+                let known: Vec<&str> = schema.args.keys().map(String::as_str).collect();
+                let help = crate::diag::suggestion_help(key, &known)
+                    .replace("known keys", "its arguments");
+                let message = format!("component `{}` has no argument `{key}`", header.name);
+                self.error(place, arg_at, message, Some(help));
+                ok = false;
+                continue;
+            };
+            match self.arg_value(spec.ty, raw) {
+                Ok(value) => {
+                    args.insert(key.clone(), value);
+                }
+                Err((message, help)) => {
+                    let message = format!("`{key}` of `{}`: {message}", header.name);
+                    let help = Some(help)
+                        .filter(|h| !h.is_empty())
+                        .unwrap_or_else(|| format!("give `{key}` {}", spec.ty.describe()));
+                    self.error(place, arg_at, message, Some(help));
+                    ok = false;
+                }
+            }
+        }
+        for (key, spec) in &schema.args {
+            if spec.required && !header.args.iter().any(|(k, _, _)| k == key) {
+                let message = format!("component `{}` needs the argument `{key}`", header.name);
+                let help = format!("add `{key}=…` ({}) to the header", spec.ty.describe());
+                self.error(
+                    place,
+                    (prepared.origin(at + header.name_at), None),
+                    message,
+                    Some(help),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(args)
+    }
+
+    /// One argument's value: a source is cited (numbered with the page's citations).
+    fn arg_value(&mut self, ty: ArgType, raw: &str) -> Result<serde_json::Value, (String, String)> {
+        if ty != ArgType::Source {
+            return self.components.value(ty, raw, self.beside, &self.lang);
+        }
+        match self.cite(raw) {
+            Some(html) => Ok(serde_json::json!({ "id": raw, "html": html })),
+            None => Err((
+                format!("`{raw}` names no source on this page or in data/sources.toml"),
+                format!("declare it under `[[sources]]` with `id = \"{raw}\"`"),
+            )),
+        }
+    }
+
+    /// The quote of the innermost open component ends: its body's events become HTML, given
+    /// with its arguments to its template.
+    fn close_component(&mut self, walk: &mut Walk<'_>, place: &Place) {
+        let Some(open) = walk.open.pop() else {
+            return;
+        };
+        let body_events = walk.events.split_off(open.start);
+        let mut body = String::new();
+        pulldown_cmark::html::push_html(&mut body, body_events.into_iter());
+        let mut context = tera::Context::new();
+        context.insert("args", &open.args);
+        context.insert("body", &body);
+        context.insert("lang", &self.lang);
+        match self.components.render(&open.name, &context) {
+            Ok(html) => walk.push(Event::Html(format!("{}\n", html.trim_end()).into())),
+            Err(e) => {
+                let message = format!("component `{}` did not render: {e}", open.name);
+                let help = format!("fix templates/components/{}.html", open.name);
+                self.error(place, (open.at, None), message, Some(help));
+            }
         }
     }
 
@@ -426,6 +597,18 @@ impl<'a> PageCtx<'a> {
     }
 }
 
+/// A component being read: its body's events are those after `start` in the walk's events.
+struct OpenComponent {
+    name: String,
+    args: serde_json::Map<String, serde_json::Value>,
+    /// Where its body starts in the walk's events.
+    start: usize,
+    /// The block-quote depth it opened at.
+    depth: usize,
+    /// Where its header is in the fragment, for a template error.
+    at: usize,
+}
+
 /// A heading being read: its events go inside it until it ends and gets its id.
 struct Heading<'e> {
     level: HeadingLevel,
@@ -451,6 +634,12 @@ struct Walk<'e> {
     /// The last titled picture written: its place in `events` and its figure markup, used
     /// instead when it turns out to be alone in its paragraph.
     figure: Option<(usize, String)>,
+    /// How many block quotes are open.
+    quote_depth: usize,
+    /// The components being read, innermost last.
+    open: Vec<OpenComponent>,
+    /// Where the header line of the component just opened ends: its events are skipped.
+    header_end: Option<usize>,
 }
 
 /// A processed image whose alt text is being read.
@@ -474,11 +663,38 @@ impl Default for Walk<'_> {
             image: None,
             paragraph_at: None,
             figure: None,
+            quote_depth: 0,
+            open: Vec::new(),
+            header_end: None,
         }
     }
 }
 
 impl<'e> Walk<'e> {
+    /// Whether `event` belongs to the header line of the component just opened (and is left
+    /// out): its text, and the paragraph it leaves empty when the body starts below it.
+    fn in_header(&mut self, event: &Event<'e>, range: &std::ops::Range<usize>) -> bool {
+        let Some(end) = self.header_end else {
+            return false;
+        };
+        match event {
+            Event::Start(Tag::Paragraph) => false,
+            Event::End(TagEnd::Paragraph)
+                if matches!(self.events.last(), Some(Event::Start(Tag::Paragraph))) =>
+            {
+                self.events.pop();
+                self.paragraph_at = None;
+                self.header_end = None;
+                true
+            }
+            _ if range.start < end => true,
+            _ => {
+                self.header_end = None;
+                false
+            }
+        }
+    }
+
     /// An event inside a processed image: its alt text, until it ends and is written.
     fn in_image(&mut self, event: Event<'e>) {
         let Some(open) = self.image.as_mut() else {

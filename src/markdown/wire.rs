@@ -4,9 +4,11 @@
 //! verbatim, and every link and citation turned into a numbered note (`[1]`) whose URL is
 //! listed once at the end ([`Notes`]). A URL is never broken across lines.
 
+use super::component::{Header, header_of_quote};
 use super::text::citation_marks;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
+use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
 
 /// The width wire text is wrapped to, in columns.
@@ -45,6 +47,8 @@ pub struct Resolve<'a> {
     pub link: &'a dyn Fn(&str) -> Option<String>,
     /// A citation's source id → the note that names the source (None: not a source).
     pub source: &'a dyn Fn(&str) -> Option<String>,
+    /// An author or contact id → how the text names them (`Name, Role`).
+    pub person: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// Converts the Markdown fragments of one text, numbering their notes in one sequence.
@@ -72,8 +76,10 @@ impl<'a> Wire<'a> {
     /// newline; `lead` opens its first paragraph (a release's dateline, a notice's label).
     pub fn blocks(&mut self, md: &str, lead: Option<&str>) -> String {
         let mut walk = Walk::new(self, lead);
-        for event in Parser::new_ext(md, walk.wire.options) {
-            walk.event(event);
+        for (event, range) in Parser::new_ext(md, walk.wire.options).into_offset_iter() {
+            if !walk.component_event(md, &event, &range) {
+                walk.event(event);
+            }
         }
         walk.finish()
     }
@@ -236,6 +242,12 @@ struct Walk<'w, 'a> {
     /// Whether the last block written was a tight list item's text.
     last_tight: bool,
     in_paragraph: bool,
+    /// How many block quotes are open.
+    quote_depth: usize,
+    /// The in-body components being read (the quote depth each opened at), innermost last.
+    components: Vec<(usize, Header)>,
+    /// Where the header line of the component just opened ends: its text is left out.
+    header_end: Option<usize>,
 }
 
 impl<'w, 'a> Walk<'w, 'a> {
@@ -255,7 +267,120 @@ impl<'w, 'a> Walk<'w, 'a> {
             footnote: None,
             last_tight: false,
             in_paragraph: false,
+            quote_depth: 0,
+            components: Vec::new(),
+            header_end: None,
         }
+    }
+
+    /// Reads an event for the in-body components (see [`super::component`]): their header
+    /// lines are left out (true: the event is consumed) and, where a component's quote ends,
+    /// its text fallback is written.
+    fn component_event(&mut self, md: &str, event: &Event<'_>, range: &Range<usize>) -> bool {
+        match event {
+            Event::Start(Tag::BlockQuote(None)) => {
+                self.quote_depth += 1;
+                let header = header_of_quote(&md[range.clone()])
+                    .and_then(|(_, end, h)| h.ok().map(|h| (end, h)));
+                // `> [!WORD]` alone is a quote unless it names a built-in component.
+                let header = header.filter(|(_, h)| {
+                    !h.args.is_empty() || ["quote", "download"].contains(&h.name.as_str())
+                });
+                if let Some((end, header)) = header {
+                    self.header_end = Some(range.start + end);
+                    self.components.push((self.quote_depth, header));
+                }
+                false
+            }
+            Event::End(TagEnd::BlockQuote(None)) => {
+                let depth = self.quote_depth;
+                self.quote_depth -= 1;
+                if self.components.last().is_some_and(|(d, _)| *d == depth) {
+                    if let Some((_, header)) = self.components.pop() {
+                        self.end_run();
+                        self.component_fallback(&header);
+                    }
+                }
+                false
+            }
+            _ => {
+                let Some(end) = self.header_end else {
+                    return false;
+                };
+                if range.start >= end {
+                    self.header_end = None;
+                    return false;
+                }
+                match event {
+                    Event::Start(Tag::Paragraph) => false,
+                    Event::End(TagEnd::Paragraph)
+                        if self.inline.trim().is_empty() && self.run.is_empty() =>
+                    {
+                        self.in_paragraph = false;
+                        self.header_end = None;
+                        true
+                    }
+                    Event::End(_) => false,
+                    _ => true,
+                }
+            }
+        }
+    }
+
+    /// The closing line of a component's text: a quote's attribution, a download's file and
+    /// link note. Other components are their body alone.
+    fn component_fallback(&mut self, header: &Header) {
+        let arg = |key: &str| {
+            header
+                .args
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, v, _)| v.as_str())
+        };
+        let line = match header.name.as_str() {
+            "quote" => {
+                let who = arg("speaker")
+                    .and_then(|id| (self.wire.resolve.person)(id))
+                    .or_else(|| match (arg("name"), arg("role")) {
+                        (Some(n), Some(r)) => Some(format!("{n}, {r}")),
+                        (n, _) => n.map(str::to_string),
+                    });
+                let date = arg("date")
+                    .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                    .map(|z| {
+                        crate::dates::format(&z, crate::dates::DateFormat::Long, self.wire.lang)
+                    });
+                let mut line: Vec<String> = who.into_iter().chain(date).collect();
+                if let Some(note) =
+                    arg("source").and_then(|id| (self.wire.resolve.source)(id).map(|n| (id, n)))
+                {
+                    let n = self
+                        .wire
+                        .notes
+                        .number(format!("source:{}", note.0), || note.1);
+                    line.push(format!("[{n}]"));
+                }
+                if line.is_empty() {
+                    return;
+                }
+                format!("— {}", line.join(", ").replace(", [", " ["))
+            }
+            "download" => {
+                let Some(file) = arg("file") else { return };
+                let name = file.rsplit('/').next().unwrap_or(file);
+                let kind = name
+                    .rsplit_once('.')
+                    .map(|(_, e)| format!(" ({})", e.to_uppercase()))
+                    .unwrap_or_default();
+                let note = (self.wire.resolve.link)(file)
+                    .map(|url| self.wire.notes.number(format!("url:{url}"), || url));
+                let note = note.map(|n| format!(" [{n}]")).unwrap_or_default();
+                format!("Download: {name}{kind}{note}")
+            }
+            _ => return,
+        };
+        self.paragraph(&line, false);
     }
 
     fn event(&mut self, event: Event<'_>) {
@@ -653,6 +778,7 @@ mod tests {
             Resolve {
                 link: &link,
                 source: &source,
+                person: &|_| None,
             },
         );
         let text = wire.blocks(md, None);
@@ -777,6 +903,7 @@ mod tests {
             Resolve {
                 link: &|_| None,
                 source: &|_| None,
+                person: &|_| None,
             },
         );
         assert_eq!(

@@ -51,12 +51,21 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
     let page = ctx.config.permalink(&ctx.config.url(&item.path));
     let link = |dest: &str| link_url(&page, dest);
     let source = |label: &str| source_note(ctx.site, item, label);
+    let person = |id: &str| {
+        let people = [&ctx.site.authors, &ctx.site.contacts];
+        let p = people.iter().find_map(|people| people.get(id))?;
+        Some(match &p.role {
+            Some(role) => format!("{}, {role}", p.name),
+            None => p.name.clone(),
+        })
+    };
     let mut wire = Wire::new(
         Dialect::of(ctx.config).options(),
         item.content_lang(),
         Resolve {
             link: &link,
             source: &source,
+            person: &person,
         },
     );
     let mut parts: Vec<String> = preview_lines(item, &t);

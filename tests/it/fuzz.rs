@@ -476,7 +476,12 @@ fn check_markdown(parts: &ItemParts) {
     let mut site_sources: HashMap<&str, &SourceRaw> = HashMap::new();
     site_sources.insert("site-wide", &site_source);
     let item = item(parts);
-    let (out, diags) = markdown::render_item(&item, &site_sources, Dialect::default());
+    let (out, diags) = markdown::render_item(
+        &item,
+        &site_sources,
+        Dialect::default(),
+        &markdown::component::Components::none(),
+    );
     assert_positions(&diags, &item.text);
     let all_input = format!(
         "{}{:?}{:?}{:?}",
@@ -767,7 +772,12 @@ mod regressions {
                 release: false,
             };
             let it = item(&parts);
-            let (out, diags) = markdown::render_item(&it, &HashMap::new(), Dialect::default());
+            let (out, diags) = markdown::render_item(
+                &it,
+                &HashMap::new(),
+                Dialect::default(),
+                &markdown::component::Components::none(),
+            );
             assert!(!out.html.contains("placeholder"), "{tail:?}: {}", out.html);
             assert!(
                 diags.iter().any(|d| d.message.contains("[^nope]")),

@@ -13,6 +13,7 @@ mod build_output;
 mod callouts;
 mod check;
 mod cli;
+mod components;
 mod correctness;
 mod deploy;
 mod embargo;

@@ -1,0 +1,287 @@
+//! In-body components (#20 point 1): `> [!NAME key=value]` block quotes rendered through
+//! `templates/components/NAME.html`, their arguments checked against the schema; parsed back
+//! from the built pages with scraper.
+
+use crate::common;
+use common::{SiteTest, sel, text_of, texts};
+use scraper::Html;
+use sha2::{Digest, Sha256};
+
+fn post(body: &str) -> String {
+    format!("+++\ntitle = \"Components\"\ndate = 2026-11-19T10:00:00Z\n+++\n\n{body}")
+}
+
+/// A site with a contact and a source for quotes to name.
+fn site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chief Executive\"\nemail = \"m@acme.example\"\n",
+    )
+    .file(
+        "data/sources.toml",
+        "[[sources]]\nid = \"q3\"\ntitle = \"Q3 report\"\nurl = \"https://example.org/q3\"\n",
+    );
+    site
+}
+
+fn content(html: &Html) -> String {
+    html.select(&sel(".content"))
+        .next()
+        .map(|c| c.inner_html())
+        .expect("a .content")
+}
+
+#[test]
+fn a_quote_renders_its_words_speaker_role_date_and_citation() {
+    let site = site();
+    site.file(
+        "content/blog/q.md",
+        &post("Lead.\n\n> [!QUOTE speaker=maria date=2026-10-23 source=q3]\n> We will not ship *until* it meets the spec.\n\n> [!QUOTE name=\"Ann Example\" role=\"Plant manager\"]\n>\n> Second.\n"),
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/q/index.html");
+    let quotes: Vec<_> = page
+        .select(&sel(".content figure.component-quote"))
+        .collect();
+    assert_eq!(quotes.len(), 2, "{}", content(&page));
+    let first = quotes[0];
+    let words: Vec<String> = first.select(&sel("blockquote p")).map(text_of).collect();
+    assert_eq!(words, ["We will not ship until it meets the spec."]);
+    assert_eq!(
+        first.select(&sel("blockquote em")).count(),
+        1,
+        "the body is Markdown"
+    );
+    assert_eq!(
+        first
+            .select(&sel(".quote-speaker"))
+            .map(text_of)
+            .collect::<Vec<_>>(),
+        ["Maria Lindqvist"]
+    );
+    assert_eq!(
+        first
+            .select(&sel(".quote-role"))
+            .map(text_of)
+            .collect::<Vec<_>>(),
+        ["Chief Executive"]
+    );
+    let time: Vec<_> = first.select(&sel("time")).collect();
+    assert_eq!(time[0].value().attr("datetime"), Some("2026-10-23"));
+    assert_eq!(text_of(time[0]), "23 October 2026");
+    let cite: Vec<_> = first.select(&sel("sup.citation a")).collect();
+    assert_eq!(cite[0].value().attr("href"), Some("#source-q3"));
+    assert_eq!(text_of(cite[0]), "[1]");
+    // The cited source is listed with the page's sources.
+    assert_eq!(page.select(&sel("#source-q3")).count(), 1);
+    let second = quotes[1];
+    assert_eq!(
+        second
+            .select(&sel(".quote-speaker, .quote-role"))
+            .map(text_of)
+            .collect::<Vec<_>>(),
+        ["Ann Example", "Plant manager"]
+    );
+    assert_eq!(
+        second
+            .select(&sel("blockquote p"))
+            .map(text_of)
+            .collect::<Vec<_>>(),
+        ["Second."]
+    );
+    let all = content(&page);
+    assert!(!all.contains("[!QUOTE"), "the header is gone: {all}");
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_download_shows_type_size_and_checksum_of_a_bundle_or_static_file() {
+    let site = site();
+    let pdf = vec![7u8; 1_234_567];
+    let csv = b"a,b\n1,2\n";
+    std::fs::create_dir_all(site.root().join("content/blog/report")).expect("bundle");
+    std::fs::write(site.root().join("content/blog/report/q3-2026.pdf"), &pdf).expect("pdf");
+    site.file(
+        "static/files/data.csv",
+        std::str::from_utf8(csv).expect("utf8"),
+    );
+    site.file(
+        "content/blog/report/index.md",
+        &post("> [!DOWNLOAD file=q3-2026.pdf]\n> Interim report *January–September*\n\n> [!DOWNLOAD file=/files/data.csv]\n"),
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/report/index.html");
+    let boxes: Vec<_> = page.select(&sel(".content .component-download")).collect();
+    assert_eq!(boxes.len(), 2, "{}", content(&page));
+    let parts =
+        |i: usize, s: &str| -> Vec<String> { boxes[i].select(&sel(s)).map(text_of).collect() };
+    assert_eq!(
+        parts(0, ".download-link"),
+        ["Interim report January–September"]
+    );
+    let href = |i: usize| {
+        boxes[i]
+            .select(&sel("a.download-link"))
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(String::from)
+    };
+    assert_eq!(href(0).as_deref(), Some("q3-2026.pdf"));
+    assert_eq!(parts(0, ".download-type"), ["PDF"]);
+    assert_eq!(parts(0, ".download-size"), ["1.2 MB"]);
+    assert_eq!(parts(0, ".download-sha256"), [sha256(&pdf)]);
+    assert!(
+        site.out().join("blog/report/q3-2026.pdf").is_file(),
+        "the file is published"
+    );
+    assert_eq!(
+        parts(1, ".download-link"),
+        ["data.csv"],
+        "no body: the file's name"
+    );
+    assert_eq!(href(1).as_deref(), Some("/files/data.csv"));
+    assert_eq!(parts(1, ".download-type"), ["CSV"]);
+    assert_eq!(parts(1, ".download-size"), ["8 bytes"]);
+    assert_eq!(parts(1, ".download-sha256"), [sha256(csv)]);
+}
+
+/// Builds a post with `body` (which must fail) and returns its errors with their help lines.
+fn errors(body: &str) -> (Vec<(usize, usize, String)>, String) {
+    let site = site();
+    site.file("content/blog/e.md", &post(body));
+    let run = site.build();
+    run.assert_code(1);
+    let errs = run
+        .errors_in("content/blog/e.md")
+        .into_iter()
+        .map(|d| (d.line, d.col, d.message))
+        .collect();
+    (errs, run.stderr)
+}
+
+#[test]
+fn each_error_class_is_at_its_place_with_a_suggestion() {
+    // The body starts on line 6 of the file.
+    let (errs, stderr) = errors("> [!QOUTE name=Ann]\n> Hi.\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (6, 5), "{stderr}");
+    assert!(errs[0].2.contains("unknown component `qoute`"), "{stderr}");
+    assert!(stderr.contains("did you mean `QUOTE`?"), "{stderr}");
+
+    let (errs, stderr) = errors("Text.\n\n> [!QUOTE speeker=maria]\n> Hi.\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (8, 11), "{stderr}");
+    assert!(errs[0].2.contains("no argument `speeker`"), "{stderr}");
+    assert!(stderr.contains("did you mean `speaker`?"), "{stderr}");
+
+    let (errs, stderr) = errors("> [!QUOTE speaker=mario]\n> Hi.\n");
+    assert_eq!((errs[0].0, errs[0].1), (6, 11), "{stderr}");
+    assert!(stderr.contains("did you mean `maria`?"), "{stderr}");
+
+    let (errs, stderr) = errors("> [!QUOTE name=Ann date=yesterday]\n> Hi.\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (6, 20), "{stderr}");
+    assert!(errs[0].2.contains("not a date"), "{stderr}");
+
+    let (errs, stderr) = errors("> [!DOWNLOAD]\n> The report\n");
+    assert_eq!((errs[0].0, errs[0].1), (6, 5), "{stderr}");
+    assert!(errs[0].2.contains("needs the argument `file`"), "{stderr}");
+
+    let (errs, stderr) = errors("- item\n\n  > [!DOWNLOAD file=missing.pdf]\n");
+    assert_eq!((errs[0].0, errs[0].1), (8, 16), "{stderr}");
+    assert!(
+        errs[0].2.contains("`missing.pdf` does not exist"),
+        "{stderr}"
+    );
+
+    let (errs, stderr) = errors("> [!QUOTE name=\"Ann]\n> Hi.\n");
+    assert_eq!((errs[0].0, errs[0].1), (6, 16), "{stderr}");
+    assert!(errs[0].2.contains("never closed"), "{stderr}");
+}
+
+#[test]
+fn lists_and_links_around_a_component_render_as_without_it() {
+    let around = |component: &str| {
+        format!(
+            "- one with [a link](https://example.org/a)\n- two\n\n{component}See [the report](https://example.org/r) and <https://example.org/auto>.\n\n1. first\n2. second\n"
+        )
+    };
+    let site = site();
+    site.file(
+        "content/blog/with.md",
+        &post(&around(
+            "> [!QUOTE name=Ann]\n> Inside, [a link](https://example.org/in).\n\n",
+        )),
+    )
+    .file("content/blog/without.md", &post(&around("")));
+    site.build().assert_ok();
+    let with = site.html("blog/with/index.html");
+    let without = site.html("blog/without/index.html");
+    let outside = |page: &Html| -> Vec<String> {
+        page.select(&sel(".content > ul, .content > ol, .content > p"))
+            .map(|e| e.html())
+            .collect()
+    };
+    assert_eq!(outside(&with), outside(&without));
+    assert_eq!(with.select(&sel(".content > ul > li")).count(), 2);
+    assert_eq!(
+        texts(&with, ".component-quote blockquote a"),
+        ["a link"],
+        "{}",
+        content(&with)
+    );
+}
+
+#[test]
+fn a_component_in_code_stays_literal() {
+    let site = site();
+    site.file(
+        "content/blog/code.md",
+        &post(
+            "```markdown\n> [!QUOTE name=Ann]\n> Hi.\n```\n\nInline `> [!QUOTE name=Ann]` too.\n",
+        ),
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/code/index.html");
+    assert_eq!(page.select(&sel(".component-quote")).count(), 0);
+    let code: Vec<String> = texts(&page, ".content pre");
+    // (text_of joins lines with spaces)
+    assert_eq!(code, ["> [!QUOTE name=Ann] > Hi."]);
+    assert_eq!(texts(&page, ".content p code"), ["> [!QUOTE name=Ann]"]);
+}
+
+#[test]
+fn the_wire_text_shows_each_component_as_its_text_fallback() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    )
+    .file("static/files/q3.pdf", "%PDF-1.4 tiny");
+    site.file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!QUOTE speaker=maria date=2026-10-23 source=q3]\n> We delivered.\n\n> [!DOWNLOAD file=/files/q3.pdf]\n> Interim report\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    assert!(!text.contains("speaker="), "no arguments:\n{text}");
+    assert!(text.contains("We delivered."), "{text}");
+    assert!(
+        text.contains("— Maria Lindqvist, Chief Executive, 23 October 2026 [1]"),
+        "the quote's attribution, citing its source:\n{text}"
+    );
+    assert!(text.contains("Interim report"), "{text}");
+    assert!(text.contains("Download: q3.pdf (PDF) [2]"), "{text}");
+    assert!(
+        text.contains("[2] https://example.com/files/q3.pdf"),
+        "{text}"
+    );
+}
