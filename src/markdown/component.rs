@@ -459,6 +459,29 @@ fn parse_args(text: &str, base: usize) -> Result<Args, (usize, String)> {
     Ok(args)
 }
 
+/// `md` without its component header lines (`> [!QUOTE speaker=maria]`): what search
+/// indexes, so argument names and ids are not words of the page. A header-shaped line inside
+/// a code block is dropped too; search loses that line, nothing else does.
+pub fn without_headers(md: &str) -> std::borrow::Cow<'_, str> {
+    let is_header = |line: &str| {
+        let quoted = line.trim_start().trim_start_matches(['>', ' ', '\t']);
+        line.trim_start().starts_with('>') && parse_header(quoted.trim_end()).is_some()
+    };
+    if !md.lines().any(is_header) {
+        return std::borrow::Cow::Borrowed(md);
+    }
+    let mut out = String::with_capacity(md.len());
+    for line in md.split_inclusive('\n') {
+        if is_header(line) {
+            // Keep the quote marker so the quote's body stays a quote.
+            out.push_str(">\n");
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -274,7 +274,8 @@ fn render_item_in(
 /// stage gets transforms, they are applied here as in [`render_item_with`].)
 pub fn indexed_text(item: &Item) -> String {
     let mut indexed = String::new();
-    text::plain_text(&item.text[item.body_offset..], false, &mut indexed);
+    let body = component::without_headers(&item.text[item.body_offset..]);
+    text::plain_text(&body, false, &mut indexed);
     for (label, value) in &item.facts {
         indexed.push_str(label);
         indexed.push(' ');

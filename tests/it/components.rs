@@ -285,3 +285,27 @@ fn the_wire_text_shows_each_component_as_its_text_fallback() {
         "{text}"
     );
 }
+
+/// Search indexes a component's words, not its header: `speaker`, `source` and the ids in
+/// `[!QUOTE speaker=maria source=q3]` are not words of the page.
+#[test]
+fn search_indexes_the_quote_not_its_header() {
+    let site = site();
+    site.file(
+        "content/blog/q.md",
+        &post("Lead.\n\n> [!QUOTE speaker=maria date=2026-10-23 source=q3]\n> We will not ship until it meets the zorblax spec.\n"),
+    );
+    site.build().assert_ok();
+    let out = site.out();
+    let mut all = String::new();
+    for rel in common::list_files(&out.join("search")) {
+        all.push_str(&std::fs::read_to_string(out.join("search").join(rel)).unwrap());
+    }
+    assert!(all.contains("zorblax"), "the quote's words are indexed");
+    for header_word in ["speaker", "\"quote\""] {
+        assert!(
+            !all.contains(header_word),
+            "`{header_word}` is in the search index"
+        );
+    }
+}
