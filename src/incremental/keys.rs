@@ -1,6 +1,7 @@
 //! The memo keys: stable [`Fingerprint`]s of exactly what each stage reads, so that equal
 //! keys mean equal results (see [`crate::fingerprint`] for why they are stable).
 
+use crate::config::Config;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
@@ -50,7 +51,7 @@ pub(super) fn tree_key(dirs: &[PathBuf], stamps: bool) -> Fingerprint {
 }
 
 /// A fingerprint of what rendering reads of the site-wide sources: their ids.
-pub(super) fn sources_key(site: &Site) -> Fingerprint {
+fn sources_key(site: &Site) -> Fingerprint {
     let mut ids: Vec<&str> = site.sources.iter().map(|s| s.id.as_str()).collect();
     ids.sort_unstable();
     crate::fingerprint::of(&ids)
@@ -65,17 +66,85 @@ fn add_text(item: &Item, texts: &HashMap<String, Fingerprint>, f: &mut Fingerpri
     };
 }
 
+/// A fingerprint of what rendering any item's Markdown reads besides the item: the site-wide
+/// source ids, and what in-body components read — their schemas and templates (the theme's
+/// and the site's `templates/components/`, by stamp) and the people a `person` argument
+/// names (their records, localized names included).
+pub(super) fn shared_key(config: &Config, site: &Site) -> Fingerprint {
+    let theme = config.root.join("themes").join(&config.theme);
+    let components = tree_key(
+        &[
+            theme.join("templates/components"),
+            config.root.join("templates/components"),
+        ],
+        true,
+    );
+    let mut f = Fingerprinter::default();
+    f.fingerprint(sources_key(site))
+        .fingerprint(components)
+        .value(&(&site.authors, &site.contacts));
+    f.finish()
+}
+
+/// Adds the stamp of every file an in-body component of the item may read (a download's
+/// file, a figure's image): each argument value of each component header, taken as a path
+/// beside the item or under `static/`. Any value is tried, whatever its type (the schemas are
+/// not needed here); a value that names no file adds that it is missing, so the file
+/// appearing is a change too.
+fn add_component_files(item: &Item, static_dir: &Path, f: &mut Fingerprinter) {
+    let body = &item.text[item.body_offset.min(item.text.len())..];
+    if !body.contains("[!") {
+        return;
+    }
+    let beside = item.src.abs.parent();
+    for line in body.lines() {
+        let Some(rest) = line.trim_start().strip_prefix('>') else {
+            continue;
+        };
+        let quoted = rest.trim_start_matches(['>', ' ', '\t']).trim_end();
+        let Some(Ok(header)) = crate::markdown::component::parse_header(quoted) else {
+            continue;
+        };
+        for (_, value, _) in &header.args {
+            if value.contains("://") || value.split('/').any(|p| p == "..") {
+                continue;
+            }
+            let path = match value.strip_prefix('/') {
+                Some(under_static) => static_dir.join(under_static),
+                None => match beside {
+                    Some(dir) => dir.join(value),
+                    None => continue,
+                },
+            };
+            f.str(value);
+            match stamp(&path) {
+                Some((len, time)) => {
+                    let nanos = time
+                        .duration_since(SystemTime::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos() as u64);
+                    f.u64(len).u64(nanos);
+                }
+                None => {
+                    f.str("missing");
+                }
+            }
+        }
+    }
+}
+
 /// A fingerprint of everything [`crate::markdown::render_item`] reads from an item (the whole
 /// file text and the fields resolved from elsewhere: language, kind, dateline, date, zone,
-/// boilerplate), plus the site-wide source ids.
+/// boilerplate, the files its components read), plus the site-wide [`shared_key`].
 pub(super) fn markdown_key(
     item: &Item,
-    sources_key: Fingerprint,
+    shared_key: Fingerprint,
+    static_dir: &Path,
     texts: &HashMap<String, Fingerprint>,
 ) -> Fingerprint {
     let mut f = Fingerprinter::default();
-    f.fingerprint(sources_key).str(&item.src.rel);
+    f.fingerprint(shared_key).str(&item.src.rel);
     add_text(item, texts, &mut f);
+    add_component_files(item, static_dir, &mut f);
     let notes: Vec<&str> = item.notices.iter().map(|n| n.note.as_str()).collect();
     let updates: Vec<&str> = item.updates.iter().map(|u| u.body.as_str()).collect();
     let sources: Vec<&str> = item.sources.iter().map(|s| s.id.as_str()).collect();

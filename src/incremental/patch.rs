@@ -11,7 +11,7 @@
 //! Markdown reads only the item and the site-wide source ids. So the changed items get their
 //! new text and are rendered again, and the rest of the site stands.
 
-use super::keys::{self, markdown_key, sources_key, stamp};
+use super::keys::{self, markdown_key, shared_key, stamp};
 use super::{Incremental, MarkdownEntry};
 use crate::content::{self, One};
 use crate::diag::Diagnostic;
@@ -63,7 +63,8 @@ impl Incremental {
             return None;
         }
         // Every check passed: from here on the cache is updated as a full build would.
-        let sources_key = sources_key(&site);
+        let shared_key = shared_key(config, &site);
+        let static_dir = config.root.join("static");
         let site_sources: HashMap<&str, &crate::content::frontmatter::SourceRaw> =
             site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut item_keys = last_keys;
@@ -84,7 +85,7 @@ impl Incremental {
                     crate::content::dialect::Dialect::of(config),
                     &components,
                 );
-                let key = markdown_key(&item, sources_key, &self.text_keys);
+                let key = markdown_key(&item, shared_key, &static_dir, &self.text_keys);
                 item.rendered = rendered.clone();
                 site.items[id] = item;
                 item_keys[id] = key;

@@ -1,7 +1,7 @@
 //! The pipeline's stages through their memo tables: each calls the stage function a plain
 //! build calls, for the parts whose inputs changed, and reuses the rest.
 
-use super::keys::{self, body_key, markdown_key, sources_key, stamp, tree_key};
+use super::keys::{self, body_key, markdown_key, shared_key, stamp, tree_key};
 use super::{Incremental, MarkdownEntry};
 use crate::config::Config;
 use crate::content::frontmatter::SourceRaw;
@@ -81,7 +81,9 @@ impl Incremental {
         diags: &mut Vec<Diagnostic>,
     ) {
         let before = diags.len();
-        let sources_key = sources_key(site);
+        let shared_key = shared_key(config, site);
+        let static_dir = config.root.join("static");
+        let static_dir = static_dir.as_path();
         let (kept, texts) = (&self.markdown, &self.text_keys);
         let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
         markdown::render_all_with(
@@ -89,7 +91,7 @@ impl Incremental {
             config,
             diags,
             |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect, components: &_| {
-                let key = markdown_key(item, sources_key, texts);
+                let key = markdown_key(item, shared_key, static_dir, texts);
                 if let Some((k, rendered, ds)) = kept.get(&item.src.rel) {
                     if *k == key {
                         return (rendered.clone(), ds.clone());
@@ -111,7 +113,7 @@ impl Incremental {
         self.item_keys = site
             .items
             .par_iter()
-            .map(|item| markdown_key(item, sources_key, texts))
+            .map(|item| markdown_key(item, shared_key, static_dir, texts))
             .collect();
         self.front_diags = diags[..before].to_vec();
         self.md_diags = diags[before..].to_vec();

@@ -988,3 +988,66 @@ fn a_replaced_lead_photo_changes_its_thumbnail_on_cached_lists() {
     .expect("write");
     compare_builds(&opts, &mut cache, &mut shared, "a replaced lead photo");
 }
+
+/// What an in-body component shows comes from outside the item's file: its template, the
+/// people `data/` names, a download's file. Serve shows each change to them without a
+/// restart, as `build` would.
+#[test]
+fn a_component_follows_its_template_people_and_files_while_serving() {
+    let site = Site::new();
+    site.write(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chief Executive\"\n",
+    );
+    site.write("static/files/report.csv", "a,b\n");
+    site.write(
+        "content/blog/hello.md",
+        &hello(
+            "Lead.\n\n> [!QUOTE speaker=maria]\n> We delivered.\n\n> [!DOWNLOAD file=/files/report.csv]\n> The data\n",
+        ),
+    );
+    let (server, _) = site.start();
+    let addr = addr(&server);
+    let page = || get(&addr, "/blog/hello/").1;
+    let first = page();
+    assert!(first.contains("Chief Executive"), "{first}");
+    assert!(first.contains("4 bytes"), "{first}");
+
+    // The site overrides the quote's template.
+    site.write(
+        "templates/components/quote.html",
+        "<figure class=\"component component-quote\" data-marker=\"site-quote-v1\">{{ body | safe }}</figure>\n",
+    );
+    eventually("the new quote template is used", || {
+        page().contains("site-quote-v1")
+    });
+    site.write(
+        "templates/components/quote.html",
+        "<figure class=\"component component-quote\" data-marker=\"site-quote-v2\">{{ body | safe }} {{ args.speaker.role }}</figure>\n",
+    );
+    eventually("the edited quote template is used", || {
+        page().contains("site-quote-v2")
+    });
+
+    // The speaker's record changes.
+    site.write(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chair of the Board\"\n",
+    );
+    eventually("the speaker's new role is shown", || {
+        page().contains("Chair of the Board")
+    });
+
+    // The downloaded file is replaced: its size and checksum follow.
+    let bytes = "a,b\n1,2\n3,4\n";
+    site.write("static/files/report.csv", bytes);
+    let sha: String = <sha2::Sha256 as sha2::Digest>::digest(bytes.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    eventually("the replaced file's size and checksum are shown", || {
+        let now = page();
+        now.contains("12 bytes") && now.contains(&sha)
+    });
+    server.stop();
+}
