@@ -38,7 +38,17 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
         include_str!("../../themes/default/templates/components/download.toml"),
         include_str!("../../themes/default/templates/components/download.html"),
     ),
+    (
+        "factbox",
+        include_str!("../../themes/default/templates/components/factbox.toml"),
+        include_str!("../../themes/default/templates/components/factbox.html"),
+    ),
 ];
+
+/// The names of the built-in components.
+pub fn built_in_names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(name, _, _)| *name)
+}
 
 /// The type of an argument, as a schema names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -84,10 +94,24 @@ pub struct ArgSpec {
     pub required: bool,
 }
 
+/// What a component's body must be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyKind {
+    /// Any Markdown (or nothing).
+    #[default]
+    Markdown,
+    /// A list of `Label: value` rows (a fact box): anything else is an error.
+    Rows,
+}
+
 /// A component's schema: `templates/components/NAME.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// What its body must be (`body = "rows"`; default any Markdown).
+    #[serde(default)]
+    pub body: BodyKind,
     /// Its arguments by name (`[args.NAME]`), in the order the file gives them.
     #[serde(default)]
     pub args: IndexMap<String, ArgSpec>,

@@ -34,11 +34,13 @@
 
 mod callout;
 pub mod component;
+pub mod component_words;
 mod footnotes;
 pub mod highlight;
 mod html;
 mod page;
 mod picture;
+mod rows;
 pub mod source;
 pub mod text;
 pub mod wire;

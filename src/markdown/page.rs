@@ -2,7 +2,7 @@
 //! updates) with shared citation numbers and heading ids. Each fragment is prepared
 //! ([`super::source`]), parsed, and walked event by event; offsets are mapped back to the file.
 
-use super::component::{self, ArgType, Components};
+use super::component::{self, ArgType, BodyKind, Components};
 use super::html::escape_html;
 use super::picture;
 use super::source::{self, Prepared, Transform};
@@ -323,7 +323,12 @@ impl<'a> PageCtx<'a> {
         let Some(args) = self.component_args(&header, prepared, place, at) else {
             return false;
         };
+        let body = self
+            .components
+            .schema(&header.name)
+            .map_or_else(|_| BodyKind::default(), |s| s.body);
         walk.open.push(OpenComponent {
+            body,
             name: header.name,
             args,
             start: walk.events.len(),
@@ -418,12 +423,24 @@ impl<'a> PageCtx<'a> {
             return;
         };
         let body_events = walk.events.split_off(open.start);
+        let rows = super::rows::rows(&body_events);
+        if open.body == BodyKind::Rows && rows.is_none() {
+            let message = format!(
+                "the body of `{}` is not a list of `Label: value` rows",
+                open.name
+            );
+            let help = "write one row per list item under the header: `> - Revenue: SEK 4.2 billion[^q3-report]`".to_string();
+            self.error(place, (open.at, None), message, Some(help));
+            return;
+        }
         let mut body = String::new();
         pulldown_cmark::html::push_html(&mut body, body_events.into_iter());
         let mut context = tera::Context::new();
         context.insert("args", &open.args);
         context.insert("body", &body);
+        context.insert("rows", &rows.unwrap_or_default());
         context.insert("lang", &self.lang);
+        context.insert("words", &super::component_words::words(&self.lang));
         match self.components.render(&open.name, &context) {
             Ok(html) => walk.push(Event::Html(format!("{}\n", html.trim_end()).into())),
             Err(e) => {
@@ -600,6 +617,8 @@ impl<'a> PageCtx<'a> {
 /// A component being read: its body's events are those after `start` in the walk's events.
 struct OpenComponent {
     name: String,
+    /// What its body must be.
+    body: BodyKind,
     args: serde_json::Map<String, serde_json::Value>,
     /// Where its body starts in the walk's events.
     start: usize,

@@ -80,9 +80,22 @@ impl<'a> Wire<'a> {
             if !walk.component_event(md, &event, &range) {
                 walk.event(event);
             }
+            // A component's opening line (a fact box's title) goes inside its quote.
+            if let Some(line) = walk.opening.take() {
+                walk.paragraph(&line, false);
+            }
         }
         walk.finish()
     }
+}
+
+/// The value of argument `key` of a component header, as written.
+fn arg<'h>(header: &'h Header, key: &str) -> Option<&'h str> {
+    header
+        .args
+        .iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, v, _)| v.as_str())
 }
 
 /// Wraps `text` (hard line breaks as `\n`) to [`WIDTH`]: the first line opens with `first`,
@@ -248,6 +261,8 @@ struct Walk<'w, 'a> {
     components: Vec<(usize, Header)>,
     /// Where the header line of the component just opened ends: its text is left out.
     header_end: Option<usize>,
+    /// The opening line of the component just opened, written once its quote is open.
+    opening: Option<String>,
 }
 
 impl<'w, 'a> Walk<'w, 'a> {
@@ -270,6 +285,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             quote_depth: 0,
             components: Vec::new(),
             header_end: None,
+            opening: None,
         }
     }
 
@@ -284,10 +300,11 @@ impl<'w, 'a> Walk<'w, 'a> {
                     .and_then(|(_, end, h)| h.ok().map(|h| (end, h)));
                 // `> [!WORD]` alone is a quote unless it names a built-in component.
                 let header = header.filter(|(_, h)| {
-                    !h.args.is_empty() || ["quote", "download"].contains(&h.name.as_str())
+                    !h.args.is_empty() || super::component::built_in_names().any(|n| n == h.name)
                 });
                 if let Some((end, header)) = header {
                     self.header_end = Some(range.start + end);
+                    self.opening = self.component_opening(&header);
                     self.components.push((self.quote_depth, header));
                 }
                 false
@@ -327,16 +344,22 @@ impl<'w, 'a> Walk<'w, 'a> {
         }
     }
 
+    /// The line that opens a component's text: a fact box's title.
+    fn component_opening(&self, header: &Header) -> Option<String> {
+        match header.name.as_str() {
+            "factbox" => Some(
+                arg(header, "title")
+                    .unwrap_or(super::component_words::words(self.wire.lang)["key_facts"])
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The closing line of a component's text: a quote's attribution, a download's file and
     /// link note. Other components are their body alone.
     fn component_fallback(&mut self, header: &Header) {
-        let arg = |key: &str| {
-            header
-                .args
-                .iter()
-                .find(|(k, _, _)| k == key)
-                .map(|(_, v, _)| v.as_str())
-        };
+        let arg = |key: &str| arg(header, key);
         let line = match header.name.as_str() {
             "quote" => {
                 let who = arg("speaker")
@@ -345,12 +368,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                         (Some(n), Some(r)) => Some(format!("{n}, {r}")),
                         (n, _) => n.map(str::to_string),
                     });
-                let date = arg("date")
-                    .and_then(|d| d.parse::<jiff::civil::Date>().ok())
-                    .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-                    .map(|z| {
-                        crate::dates::format(&z, crate::dates::DateFormat::Long, self.wire.lang)
-                    });
+                let date = arg("date").and_then(|d| self.long_date(d));
                 let mut line: Vec<String> = who.into_iter().chain(date).collect();
                 if let Some(note) =
                     arg("source").and_then(|id| (self.wire.resolve.source)(id).map(|n| (id, n)))
@@ -365,6 +383,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                     return;
                 }
                 format!("— {}", line.join(", ").replace(", [", " ["))
+            }
+            "factbox" => {
+                let Some(date) = arg("as_of").and_then(|d| self.long_date(d)) else {
+                    return;
+                };
+                super::component_words::as_of(self.wire.lang, &date)
             }
             "download" => {
                 let Some(file) = arg("file") else { return };
@@ -381,6 +405,20 @@ impl<'w, 'a> Walk<'w, 'a> {
             _ => return,
         };
         self.paragraph(&line, false);
+    }
+
+    /// `2026-10-23` as the long date in the text's language.
+    fn long_date(&self, iso: &str) -> Option<String> {
+        let zoned = iso
+            .parse::<jiff::civil::Date>()
+            .ok()?
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()?;
+        Some(crate::dates::format(
+            &zoned,
+            crate::dates::DateFormat::Long,
+            self.wire.lang,
+        ))
     }
 
     fn event(&mut self, event: Event<'_>) {

@@ -309,3 +309,95 @@ fn search_indexes_the_quote_not_its_header() {
         );
     }
 }
+
+#[test]
+fn a_factbox_is_a_definition_list_with_its_date_and_numbered_citations() {
+    let site = site();
+    site.file(
+        "content/blog/f.md",
+        &format!(
+            "+++\ntitle = \"Facts\"\ndate = 2026-11-19T10:00:00Z\n[[sources]]\nid = \"census\"\ntitle = \"Workforce census\"\nurl = \"https://example.org/census\"\n+++\n\n{}",
+            "Lead cites [^q3].\n\n> [!FACTBOX title=\"Q3 at a glance\" as_of=2026-09-30]\n> - Revenue: SEK *4.2* billion[^q3]\n> - Employees: 4,200[^census]\n> - Plants: 3\n\nAfter.\n\n> [!FACTBOX]\n> - Sites: 2\n"
+        ),
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/f/index.html");
+    let boxes: Vec<_> = page
+        .select(&sel(".content aside.component-factbox"))
+        .collect();
+    assert_eq!(boxes.len(), 2, "{}", content(&page));
+    let first = boxes[0];
+    assert_eq!(first.value().attr("aria-label"), Some("Q3 at a glance"));
+    let terms: Vec<String> = first.select(&sel("dl > div > dt")).map(text_of).collect();
+    assert_eq!(terms, ["Revenue", "Employees", "Plants"]);
+    let values: Vec<String> = first.select(&sel("dl > div > dd")).map(text_of).collect();
+    assert_eq!(values, ["SEK 4.2 billion[1]", "4,200[2]", "3"]);
+    // The values' citations run on from the text's: q3 is [1] in the lead and in the box.
+    let cites: Vec<(String, String)> = first
+        .select(&sel("dd sup.citation a"))
+        .map(|a| (a.value().attr("href").unwrap_or("").to_string(), text_of(a)))
+        .collect();
+    assert_eq!(
+        cites,
+        [
+            ("#source-q3".to_string(), "[1]".to_string()),
+            ("#source-census".to_string(), "[2]".to_string())
+        ]
+    );
+    assert_eq!(
+        first.select(&sel("dd em")).count(),
+        1,
+        "values are Markdown"
+    );
+    let as_of: Vec<_> = first.select(&sel(".factbox-as-of time")).collect();
+    assert_eq!(as_of[0].value().attr("datetime"), Some("2026-09-30"));
+    assert_eq!(
+        texts(&page, ".component-factbox .factbox-as-of"),
+        ["As of 30 September 2026"]
+    );
+    // Without a title, the heading says what it is; without a date, no date line.
+    let second = boxes[1];
+    assert_eq!(second.value().attr("aria-label"), Some("Key facts"));
+    assert_eq!(second.select(&sel(".factbox-as-of")).count(), 0);
+    assert_eq!(texts(&page, ".content > p"), ["Lead cites [1].", "After."]);
+}
+
+#[test]
+fn a_factbox_whose_body_is_not_rows_is_an_error_at_its_header() {
+    let (errs, stderr) = errors("Intro.\n\n> [!FACTBOX as_of=2026-09-30]\n> Revenue was up.\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (8, 3), "{stderr}");
+    assert!(
+        errs[0].2.contains("not a list of `Label: value` rows"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("> - Revenue: SEK 4.2 billion"), "{stderr}");
+    let (errs, stderr) = errors("> [!FACTBOX as_of=end-of-Q3]\n> - A: 1\n");
+    assert_eq!((errs[0].0, errs[0].1), (6, 13), "{stderr}");
+    assert!(errs[0].2.contains("not a date"), "{stderr}");
+}
+
+#[test]
+fn a_factbox_reads_as_titled_rows_in_the_wire_text() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    );
+    site.file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!FACTBOX title=\"Q3 at a glance\" as_of=2026-09-30]\n> - Revenue: SEK 4.2 billion[^q3]\n> - Plants: 3\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` missing:\n{text}"))
+    };
+    assert!(
+        at("Q3 at a glance") < at("Revenue: SEK 4.2 billion [1]"),
+        "{text}"
+    );
+    assert!(at("Plants: 3") < at("As of 30 September 2026"), "{text}");
+}
