@@ -39,6 +39,11 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
         include_str!("../../themes/default/templates/components/download.html"),
     ),
     (
+        "contact",
+        include_str!("../../themes/default/templates/components/contact.toml"),
+        include_str!("../../themes/default/templates/components/contact.html"),
+    ),
+    (
         "factbox",
         include_str!("../../themes/default/templates/components/factbox.toml"),
         include_str!("../../themes/default/templates/components/factbox.html"),
@@ -64,6 +69,8 @@ pub enum ArgType {
     File,
     /// An id in `data/authors.toml` or `data/contacts.toml`.
     Person,
+    /// An id in `data/contacts.toml`.
+    Contact,
     /// A source id, cited like `[^id]`.
     Source,
 }
@@ -77,6 +84,7 @@ impl ArgType {
             ArgType::Url => "a URL (https://… or /path)",
             ArgType::File => "a file (relative to the item, or /path under static/)",
             ArgType::Person => "an author or contact id",
+            ArgType::Contact => "a contact id (data/contacts.toml)",
             ArgType::Source => "a source id",
         }
     }
@@ -262,13 +270,28 @@ impl Components {
                     Err(wrong(String::new()))
                 }
             }
-            ArgType::Person => self.person(raw),
+            ArgType::Person => self.person(raw, lang),
+            ArgType::Contact => self.contact(raw, lang),
             ArgType::File => self.file(raw, beside),
         }
     }
 
+    /// A contact by id, in `lang`; an unknown id is an error naming the nearest contact id.
+    fn contact(&self, id: &str, lang: &str) -> Result<serde_json::Value, (String, String)> {
+        match self.contacts.get(id) {
+            Some(person) => Ok(person_value(person, id, "contact", lang)),
+            None => {
+                let known: Vec<&str> = self.contacts.keys().map(String::as_str).collect();
+                Err((
+                    format!("`{id}` is not a contact id (data/contacts.toml)"),
+                    suggestion_help(id, &known).replace("known keys", "known contact ids"),
+                ))
+            }
+        }
+    }
+
     /// An author or contact by id, with its id and whether it is a contact.
-    fn person(&self, id: &str) -> Result<serde_json::Value, (String, String)> {
+    fn person(&self, id: &str, lang: &str) -> Result<serde_json::Value, (String, String)> {
         let (person, kind) = match (self.authors.get(id), self.contacts.get(id)) {
             (Some(p), _) => (p, "author"),
             (None, Some(p)) => (p, "contact"),
@@ -287,10 +310,7 @@ impl Components {
                 ));
             }
         };
-        let mut value = serde_json::to_value(person).unwrap_or_default();
-        value["id"] = id.into();
-        value["kind"] = kind.into();
-        Ok(value)
+        Ok(person_value(person, id, kind, lang))
     }
 
     /// A file's URL, type, size and SHA-256.
@@ -339,6 +359,22 @@ impl Components {
                 message
             })
     }
+}
+
+/// A person's record as a template sees it: name, role and bio in `lang` (their
+/// `[ID.languages.CODE]` text), the rest as written, with the id and `author` or `contact`.
+fn person_value(person: &Person, id: &str, kind: &str, lang: &str) -> serde_json::Value {
+    let (name, role, bio) = person.in_language(lang);
+    serde_json::json!({
+        "id": id,
+        "kind": kind,
+        "name": name,
+        "role": role,
+        "bio": bio,
+        "email": person.email,
+        "phone": person.phone,
+        "image": person.image,
+    })
 }
 
 /// Reads `NAME.toml` and `NAME.html` pairs of one folder into `files`.

@@ -49,6 +49,8 @@ pub struct Resolve<'a> {
     pub source: &'a dyn Fn(&str) -> Option<String>,
     /// An author or contact id → how the text names them (`Name, Role`).
     pub person: &'a dyn Fn(&str) -> Option<String>,
+    /// A contact id → their card's lines (`Name, Role`, e-mail, phone), one per line.
+    pub contact: &'a dyn Fn(&str) -> Option<String>,
 }
 
 /// Converts the Markdown fragments of one text, numbering their notes in one sequence.
@@ -383,6 +385,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                     return;
                 }
                 format!("— {}", line.join(", ").replace(", [", " ["))
+            }
+            "contact" => {
+                let Some(card) = arg("id").and_then(|id| (self.wire.resolve.contact)(id)) else {
+                    return;
+                };
+                card
             }
             "factbox" => {
                 let Some(date) = arg("as_of").and_then(|d| self.long_date(d)) else {
@@ -817,6 +825,7 @@ mod tests {
                 link: &link,
                 source: &source,
                 person: &|_| None,
+                contact: &|_| None,
             },
         );
         let text = wire.blocks(md, None);
@@ -942,6 +951,7 @@ mod tests {
                 link: &|_| None,
                 source: &|_| None,
                 person: &|_| None,
+                contact: &|_| None,
             },
         );
         assert_eq!(

@@ -51,13 +51,24 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
     let page = ctx.config.permalink(&ctx.config.url(&item.path));
     let link = |dest: &str| link_url(&page, dest);
     let source = |label: &str| source_note(ctx.site, item, label);
+    let name_role = |p: &crate::content::data::Person| {
+        let (name, role, _) = p.in_language(item.content_lang());
+        match role {
+            Some(role) => format!("{name}, {role}"),
+            None => name.to_string(),
+        }
+    };
     let person = |id: &str| {
         let people = [&ctx.site.authors, &ctx.site.contacts];
         let p = people.iter().find_map(|people| people.get(id))?;
-        Some(match &p.role {
-            Some(role) => format!("{}, {role}", p.name),
-            None => p.name.clone(),
-        })
+        Some(name_role(p))
+    };
+    let contact = |id: &str| {
+        let p = ctx.site.contacts.get(id)?;
+        let mut lines = vec![name_role(p)];
+        lines.extend(p.email.as_ref().map(|e| format!("{}: {e}", t("email"))));
+        lines.extend(p.phone.as_ref().map(|n| format!("{}: {n}", t("phone"))));
+        Some(lines.join("\n"))
     };
     let mut wire = Wire::new(
         Dialect::of(ctx.config).options(),
@@ -66,6 +77,7 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
             link: &link,
             source: &source,
             person: &person,
+            contact: &contact,
         },
     );
     let mut parts: Vec<String> = preview_lines(item, &t);

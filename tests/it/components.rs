@@ -401,3 +401,76 @@ fn a_factbox_reads_as_titled_rows_in_the_wire_text() {
     );
     assert!(at("Plants: 3") < at("As of 30 September 2026"), "{text}");
 }
+
+#[test]
+fn a_contact_card_is_in_the_page_language_and_an_unknown_id_names_the_nearest() {
+    let site = site();
+    site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.com\"\n[languages.ko]\n",
+    )
+    .file(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chief Executive\"\nemail = \"m@acme.example\"\nphone = \"+46 8 123 45\"\n[minji]\nname = \"Lee Min-ji\"\nrole = \"Press officer\"\n[minji.languages.ko]\nname = \"이민지\"\nrole = \"홍보 담당\"\n",
+    )
+    .file(
+        "content/blog/c.md",
+        &post("Intro.\n\n> [!CONTACT id=maria]\n> For *investor* questions.\n\n> [!CONTACT id=minji]\n"),
+    )
+    .file(
+        "content/blog/c.ko.md",
+        &post("소개.\n\n> [!CONTACT id=minji]\n"),
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/c/index.html");
+    let cards: Vec<_> = page.select(&sel(".content .component-contact")).collect();
+    assert_eq!(cards.len(), 2, "{}", content(&page));
+    let part =
+        |i: usize, s: &str| -> Vec<String> { cards[i].select(&sel(s)).map(text_of).collect() };
+    assert_eq!(part(0, ".contact-name"), ["Maria Lindqvist"]);
+    assert_eq!(part(0, ".contact-role"), ["Chief Executive"]);
+    assert_eq!(part(0, ".contact-note"), ["For investor questions."]);
+    let links: Vec<&str> = cards[0]
+        .select(&sel("address a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(links, ["mailto:m@acme.example", "tel:+46812345"]);
+    assert_eq!(part(1, ".contact-name"), ["Lee Min-ji"]);
+    assert_eq!(cards[1].select(&sel("address, .contact-note")).count(), 0);
+    let ko = site.html("ko/blog/c/index.html");
+    assert_eq!(texts(&ko, ".component-contact .contact-name"), ["이민지"]);
+    assert_eq!(
+        texts(&ko, ".component-contact .contact-role"),
+        ["홍보 담당"]
+    );
+
+    let (errs, stderr) = errors("> [!CONTACT id=mario]\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (6, 13), "{stderr}");
+    assert!(
+        errs[0].2.contains("`mario` is not a contact id"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `maria`?"), "{stderr}");
+}
+
+#[test]
+fn a_contact_reads_as_its_card_in_the_wire_text() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!CONTACT id=maria]\n> For investor questions.\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    let note = text.find("For investor questions.").expect(&text);
+    let card = text
+        .find("> Maria Lindqvist, Chief Executive\n> Email: m@acme.example\n")
+        .expect(&text);
+    assert!(note < card, "{text}");
+}
