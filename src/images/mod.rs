@@ -128,6 +128,8 @@ fn lead_ref(item: &crate::model::Item) -> Option<ImageRef> {
         dest,
         alt: item.title.clone(),
         at,
+        figure: false,
+        decorative: false,
     })
 }
 
@@ -147,7 +149,7 @@ fn at_image(site: &Site, u: &Use, message: String) -> Diagnostic {
 /// A missing alt text: a warning, an error on releases and statements (journalists and
 /// screen-reader users depend on them, and they are republished as they are).
 fn check_alt(site: &Site, id: ItemId, image: &ImageRef, diags: &mut Vec<Diagnostic>) {
-    if !image.alt.trim().is_empty() {
+    if !image.alt.trim().is_empty() || image.decorative {
         return;
     }
     let item = &site.items[id];
@@ -158,9 +160,11 @@ fn check_alt(site: &Site, id: ItemId, image: &ImageRef, diags: &mut Vec<Diagnost
     } else {
         Diagnostic::warning(&item.src.rel, line, col, message)
     };
-    diags.push(d.with_help(
-        "describe what the image shows between the brackets: `![The CEO on stage at the launch](photo.jpg)`",
-    ));
+    diags.push(d.with_help(if image.figure {
+        "describe what the image shows: `alt=\"The CEO on stage at the launch\"`, or add `decorative=true` when it adds nothing to the text"
+    } else {
+        "describe what the image shows between the brackets: `![The CEO on stage at the launch](photo.jpg)`"
+    }));
 }
 
 /// Reads one original's header, plans its sizes, and makes those the cache lacks.

@@ -12,14 +12,34 @@ pub(super) struct ImageRef {
     pub(super) dest: String,
     /// Its alternative text.
     pub(super) alt: String,
-    /// Byte offset of the image (`![`) in the item's file.
+    /// Byte offset of the image (`![`, or a figure's `src=`) in the item's file.
     pub(super) at: usize,
+    /// Written as a figure component (`> [!FIGURE src=… alt=…]`) rather than `![alt](src)`.
+    pub(super) figure: bool,
+    /// A figure marked `decorative=true`: its empty alt text is meant.
+    pub(super) decorative: bool,
+}
+
+/// The image of a figure component whose block quote is `quote`, starting at `at` in the
+/// item's file (see [`crate::markdown::component`]).
+fn figure_ref(quote: &str, at: usize) -> Option<ImageRef> {
+    let (header_at, _, header) = crate::markdown::component::header_of_quote(quote)?;
+    let header = header.ok().filter(|h| h.name == "figure")?;
+    let arg = |key: &str| header.args.iter().find(|(k, _, _)| k == key);
+    let (_, src, src_at) = arg("src")?;
+    Some(ImageRef {
+        dest: src.clone(),
+        alt: arg("alt").map(|(_, v, _)| v.clone()).unwrap_or_default(),
+        at: at + header_at + src_at,
+        figure: true,
+        decorative: arg("decorative").is_some_and(|(_, v, _)| v == "true"),
+    })
 }
 
 /// Every image of `item`'s body, in order.
 pub(super) fn image_refs(item: &Item, dialect: Dialect) -> Vec<ImageRef> {
     let body = &item.text[item.body_offset..];
-    if !body.contains("![") {
+    if !body.contains("![") && !body.contains("[!") {
         return Vec::new();
     }
     let mut refs = Vec::new();
@@ -28,6 +48,12 @@ pub(super) fn image_refs(item: &Item, dialect: Dialect) -> Vec<ImageRef> {
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, dialect.options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::BlockQuote(None)) => {
+                refs.extend(figure_ref(
+                    &body[range.clone()],
+                    item.body_offset + range.start,
+                ));
+            }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 depth += 1;
                 if depth == 1 {
@@ -35,6 +61,8 @@ pub(super) fn image_refs(item: &Item, dialect: Dialect) -> Vec<ImageRef> {
                         dest: dest_url.to_string(),
                         alt: String::new(),
                         at: item.body_offset + range.start,
+                        figure: false,
+                        decorative: false,
                     });
                 }
             }

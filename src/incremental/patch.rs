@@ -53,9 +53,11 @@ impl Incremental {
         for abs in &told {
             edits.push(self.reread(abs, &site)?);
         }
-        // An edit that adds, changes or removes an image needs the image stage (files, sizes,
+        // An edit that adds, changes or removes an image (`![…](…)` or a figure component) needs
+        // the image stage (files, sizes,
         // diagnostics): a full load runs it.
-        let shows_images = |text: &str| text.contains("![");
+        let shows_images =
+            |text: &str| text.contains("![") || text.to_ascii_lowercase().contains("[!figure");
         if edits.iter().any(|e| {
             matches!(&e.one, One::Item(p) if shows_images(&p.text))
                 || e.ids.iter().any(|&id| shows_images(&site.items[id].text))

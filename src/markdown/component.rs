@@ -44,6 +44,11 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
         include_str!("../../themes/default/templates/components/contact.html"),
     ),
     (
+        "figure",
+        include_str!("../../themes/default/templates/components/figure.toml"),
+        include_str!("../../themes/default/templates/components/figure.html"),
+    ),
+    (
         "factbox",
         include_str!("../../themes/default/templates/components/factbox.toml"),
         include_str!("../../themes/default/templates/components/factbox.html"),
@@ -73,6 +78,10 @@ pub enum ArgType {
     Contact,
     /// A source id, cited like `[^id]`.
     Source,
+    /// An image beside the item or under `static/`, through the image stage (`<picture>`).
+    Image,
+    /// `true` or `false`.
+    Bool,
 }
 
 impl ArgType {
@@ -86,6 +95,8 @@ impl ArgType {
             ArgType::Person => "an author or contact id",
             ArgType::Contact => "a contact id (data/contacts.toml)",
             ArgType::Source => "a source id",
+            ArgType::Image => "an image (relative to the item, or /path under static/)",
+            ArgType::Bool => "`true` or `false`",
         }
     }
 }
@@ -252,6 +263,14 @@ impl Components {
         };
         match ty {
             ArgType::Text | ArgType::Source => Ok(raw.into()),
+            ArgType::Bool => match raw {
+                "true" => Ok(true.into()),
+                "false" => Ok(false.into()),
+                _ => Err(wrong(String::new())),
+            },
+            // The page resolves images (it has the item's pictures); a file that is there
+            // but not processed (SVG, GIF) is shown as written.
+            ArgType::Image => self.path_of(raw, beside).map(|_| raw.into()),
             ArgType::Date => match raw.parse::<jiff::civil::Date>() {
                 Ok(d) => {
                     let zoned = d
@@ -313,26 +332,30 @@ impl Components {
         Ok(person_value(person, id, kind, lang))
     }
 
+    /// The file a `file` or `image` argument names: beside the item, or under `static/`.
+    fn path_of(&self, raw: &str, beside: Option<&Path>) -> Result<PathBuf, (String, String)> {
+        let path = match raw.strip_prefix('/') {
+            Some(under_static) => self.static_dir.join(under_static),
+            None => beside.map_or_else(|| PathBuf::from(raw), |dir| dir.join(raw)),
+        };
+        if raw.split('/').any(|part| part == "..") || !path.is_file() {
+            return Err((
+                format!("file `{raw}` does not exist"),
+                "put it beside the item (a relative path) or under static/ (a path starting with `/`)".to_string(),
+            ));
+        }
+        Ok(path)
+    }
+
     /// A file's URL, type, size and SHA-256.
     fn file(
         &self,
         raw: &str,
         beside: Option<&Path>,
     ) -> Result<serde_json::Value, (String, String)> {
-        let path = match raw.strip_prefix('/') {
-            Some(under_static) => self.static_dir.join(under_static),
-            None => beside.map_or_else(|| PathBuf::from(raw), |dir| dir.join(raw)),
-        };
-        let missing = || {
-            (
-                format!("file `{raw}` does not exist"),
-                "put it beside the item (a relative path) or under static/ (a path starting with `/`)".to_string(),
-            )
-        };
-        if raw.split('/').any(|part| part == "..") {
-            return Err(missing());
-        }
-        let bytes = std::fs::read(&path).map_err(|_| missing())?;
+        let path = self.path_of(raw, beside)?;
+        let bytes = std::fs::read(&path)
+            .map_err(|e| (format!("file `{raw}` cannot be read: {e}"), String::new()))?;
         let name = raw.rsplit('/').next().unwrap_or(raw);
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         Ok(serde_json::json!({

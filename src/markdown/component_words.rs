@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 /// The keys, in the order of each language's row below.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "key_facts",
     "as_of_before",
     "as_of_after",
@@ -14,13 +14,14 @@ const KEYS: [&str; 7] = [
     "play",
     "transcript",
     "contact",
+    "image",
 ];
 
 /// The built-in components' words in `lang` (English for a language without its own).
 /// `as_of_before` and `as_of_after` go around the date ("As of 30 September 2026",
 /// "2026年9月30日現在").
 pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
-    let row: [&str; 7] = match lang.split('-').next().unwrap_or(lang) {
+    let row: [&str; 8] = match lang.split('-').next().unwrap_or(lang) {
         "fr" => [
             "Chiffres clés",
             "Au",
@@ -29,6 +30,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Lire la vidéo",
             "Transcription",
             "Contact presse",
+            "Image",
         ],
         "ja" => [
             "主なデータ",
@@ -38,6 +40,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "動画を再生",
             "文字起こし",
             "報道関係のお問い合わせ",
+            "画像",
         ],
         "ko" => [
             "주요 수치",
@@ -47,6 +50,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "동영상 재생",
             "스크립트",
             "언론 문의",
+            "이미지",
         ],
         "sv" => [
             "Nyckeltal",
@@ -56,6 +60,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Spela upp videon",
             "Utskrift",
             "Presskontakt",
+            "Bild",
         ],
         "de" => [
             "Kennzahlen",
@@ -65,6 +70,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Video abspielen",
             "Transkript",
             "Pressekontakt",
+            "Bild",
         ],
         _ => [
             "Key facts",
@@ -74,6 +80,7 @@ pub fn words(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Play video",
             "Transcript",
             "Media contact",
+            "Image",
         ],
     };
     KEYS.into_iter().zip(row).collect()

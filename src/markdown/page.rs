@@ -372,10 +372,12 @@ impl<'a> PageCtx<'a> {
                 ok = false;
                 continue;
             };
-            match self.arg_value(spec.ty, raw) {
+            match self.arg_value(spec.ty, raw, header) {
                 Ok(value) => {
                     args.insert(key.clone(), value);
                 }
+                // Reported by the image stage, at the same place.
+                Err((message, _)) if message.is_empty() => ok = false,
                 Err((message, help)) => {
                     let message = format!("`{key}` of `{}`: {message}", header.name);
                     let help = Some(help)
@@ -402,8 +404,17 @@ impl<'a> PageCtx<'a> {
         ok.then_some(args)
     }
 
-    /// One argument's value: a source is cited (numbered with the page's citations).
-    fn arg_value(&mut self, ty: ArgType, raw: &str) -> Result<serde_json::Value, (String, String)> {
+    /// One argument's value: a source is cited (numbered with the page's citations), an
+    /// image is the image stage's picture.
+    fn arg_value(
+        &mut self,
+        ty: ArgType,
+        raw: &str,
+        header: &component::Header,
+    ) -> Result<serde_json::Value, (String, String)> {
+        if ty == ArgType::Image {
+            return self.image_value(raw, header);
+        }
         if ty != ArgType::Source {
             return self.components.value(ty, raw, self.beside, &self.lang);
         }
@@ -413,6 +424,60 @@ impl<'a> PageCtx<'a> {
                 format!("`{raw}` names no source on this page or in data/sources.toml"),
                 format!("declare it under `[[sources]]` with `id = \"{raw}\"`"),
             )),
+        }
+    }
+
+    /// An `image` argument: the processed picture's `<picture>` (sizes, WebP, lazy) with the
+    /// header's `alt` (empty when `decorative=true`), its size, caption and credit; a local
+    /// image the stage does not process (SVG, GIF) as a plain lazy `<img>`. A JPEG or PNG
+    /// the stage could not read is reported there: the error is empty here.
+    fn image_value(
+        &self,
+        raw: &str,
+        header: &component::Header,
+    ) -> Result<serde_json::Value, (String, String)> {
+        let arg = |key: &str| {
+            header
+                .args
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, v, _)| v.as_str())
+        };
+        let alt = if arg("decorative") == Some("true") {
+            ""
+        } else {
+            arg("alt").unwrap_or("")
+        };
+        if let Some(p) = self.pictures.and_then(|p| p.get(raw)) {
+            let img = p.largest();
+            return Ok(serde_json::json!({
+                "url": img.url,
+                "width": img.width,
+                "height": img.height,
+                "caption": p.meta.caption,
+                "credit": p.meta.credit,
+                "html": picture::picture_html(p, alt, None),
+            }));
+        }
+        let ext = raw
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let processed = ["jpg", "jpeg", "png"].contains(&ext.as_str());
+        match self
+            .components
+            .value(ArgType::Image, raw, self.beside, &self.lang)
+        {
+            Err(_) if processed && self.pictures.is_some() => Err((String::new(), String::new())),
+            Err(e) => Err(e),
+            Ok(_) => Ok(serde_json::json!({
+                "url": raw,
+                "html": format!(
+                    "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                    escape_html(raw),
+                    escape_html(alt)
+                ),
+            })),
         }
     }
 

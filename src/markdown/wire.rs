@@ -351,7 +351,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         match header.name.as_str() {
             "factbox" => Some(
                 arg(header, "title")
-                    .unwrap_or(super::component_words::words(self.wire.lang)["key_facts"])
+                    .unwrap_or(self.words()["key_facts"])
                     .to_string(),
             ),
             _ => None,
@@ -392,6 +392,21 @@ impl<'w, 'a> Walk<'w, 'a> {
                 };
                 card
             }
+            "figure" => {
+                let (Some(src), false) = (arg("src"), arg("decorative") == Some("true")) else {
+                    return;
+                };
+                let mut line = format!("{}: ", self.words()["image"]);
+                line.push_str(arg("caption").or(arg("alt")).unwrap_or(src));
+                if let Some(credit) = arg("credit") {
+                    line.push_str(&format!(" ({credit})"));
+                }
+                if let Some(url) = (self.wire.resolve.link)(src) {
+                    let n = self.wire.notes.number(format!("url:{url}"), || url);
+                    line.push_str(&format!(" [{n}]"));
+                }
+                line
+            }
             "factbox" => {
                 let Some(date) = arg("as_of").and_then(|d| self.long_date(d)) else {
                     return;
@@ -413,6 +428,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             _ => return,
         };
         self.paragraph(&line, false);
+    }
+
+    /// The built-in components' words in the text's language.
+    fn words(&self) -> std::collections::BTreeMap<&'static str, &'static str> {
+        super::component_words::words(self.wire.lang)
     }
 
     /// `2026-10-23` as the long date in the text's language.

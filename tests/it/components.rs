@@ -474,3 +474,171 @@ fn a_contact_reads_as_its_card_in_the_wire_text() {
         .expect(&text);
     assert!(note < card, "{text}");
 }
+
+fn write_bytes(site: &SiteTest, rel: &str, bytes: &[u8]) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+#[test]
+fn a_figure_is_a_sized_lazy_picture_with_its_caption_and_credit() {
+    let site = site();
+    write_bytes(
+        &site,
+        "content/blog/plant/plant.jpg",
+        &crate::images::jpeg(1600, 900, false),
+    );
+    write_bytes(
+        &site,
+        "static/photos/yard.png",
+        &crate::images::png(400, 200),
+    );
+    site.file(
+        "static/art/rule.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.file(
+        "content/blog/plant/index.md",
+        &post("Intro.\n\n> [!FIGURE src=plant.jpg alt=\"The Lyon plant at dusk\" caption=\"The new plant.\" credit=\"Jane Doe/Acme\"]\n\n> [!FIGURE src=/photos/yard.png alt=\"The storage yard\"]\n> The yard, *seen* from the north.\n\n> [!FIGURE src=/art/rule.svg decorative=true]\n"),
+    );
+    let run = site.build_ok();
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    let page = site.html("blog/plant/index.html");
+    let figures: Vec<_> = page
+        .select(&sel(".content figure.component-figure"))
+        .collect();
+    assert_eq!(figures.len(), 3, "{}", content(&page));
+    let img = |i: usize| figures[i].select(&sel("img")).next().expect("an img");
+    let first = img(0).value();
+    assert_eq!(first.attr("alt"), Some("The Lyon plant at dusk"));
+    assert_eq!(first.attr("loading"), Some("lazy"));
+    assert_eq!(
+        (first.attr("width"), first.attr("height")),
+        (Some("1600"), Some("900"))
+    );
+    assert!(
+        first.attr("srcset").is_some_and(|s| s.contains(" 480w")),
+        "{first:?}"
+    );
+    let webp = figures[0]
+        .select(&sel("picture source[type='image/webp']"))
+        .count();
+    assert_eq!(webp, 1, "a WebP source");
+    // Every size it offers is written.
+    for candidate in first.attr("srcset").unwrap_or("").split(", ") {
+        let url = candidate.rsplit_once(' ').expect("url and width").0;
+        assert!(
+            site.out().join(url.trim_start_matches('/')).is_file(),
+            "{url}"
+        );
+    }
+    assert_eq!(
+        texts(&page, ".component-figure figcaption"),
+        [
+            "The new plant. Jane Doe/Acme",
+            "The yard, seen from the north."
+        ]
+    );
+    assert_eq!(texts(&page, ".component-figure .credit"), ["Jane Doe/Acme"]);
+    assert_eq!(
+        figures[1].select(&sel("figcaption em")).count(),
+        1,
+        "the body is Markdown"
+    );
+    assert_eq!(img(1).value().attr("width"), Some("400"));
+    // An SVG is shown as written; a decorative image has an empty alt.
+    assert_eq!(img(2).value().attr("src"), Some("/art/rule.svg"));
+    assert_eq!(img(2).value().attr("alt"), Some(""));
+    assert_eq!(figures[2].select(&sel("figcaption")).count(), 0);
+}
+
+#[test]
+fn a_figure_without_alt_warns_like_an_image_and_a_bad_file_is_an_error_at_its_line() {
+    let site = site();
+    write_bytes(
+        &site,
+        "content/blog/plant/plant.jpg",
+        &crate::images::jpeg(300, 200, false),
+    );
+    let body = "Intro.\n\n> [!FIGURE src=plant.jpg caption=\"The plant\"]\n";
+    site.file("content/blog/plant/index.md", &post(body));
+    let run = site.build_ok();
+    let warnings = run.diagnostics();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert_eq!(warnings[0].severity, "warning");
+    assert_eq!((warnings[0].line, warnings[0].col), (8, 12), "{warnings:?}");
+    assert!(warnings[0].message.contains("no alt text"), "{warnings:?}");
+    assert!(run.stderr.contains("decorative=true"), "{}", run.stderr);
+
+    // On a release it is an error.
+    site.file(
+        "content/blog/plant/index.md",
+        &format!(
+            "+++\ntitle = \"R\"\nkind = \"release\"\ndate = 2026-11-19T10:00:00Z\n+++\n\n{body}"
+        ),
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let found = run.errors_in("content/blog/plant/index.md");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert_eq!((found[0].line, found[0].col), (9, 12), "{found:?}");
+
+    // A missing file: one error at its `src`, with a fix.
+    let (errs, stderr) = errors("Intro.\n\n> [!FIGURE src=gone.jpg alt=\"A plant\"]\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (8, 12), "{stderr}");
+    assert!(errs[0].2.contains("gone.jpg"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+    // A missing SVG too (the image stage does not read those).
+    let (errs, stderr) = errors("> [!FIGURE src=/gone.svg alt=\"A plant\"]\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (6, 12), "{stderr}");
+    assert!(errs[0].2.contains("does not exist"), "{stderr}");
+
+    // A corrupt file: an error at its line.
+    let whole = crate::images::jpeg(800, 600, false);
+    write_bytes(
+        &site,
+        "content/blog/plant/plant.jpg",
+        &whole[..whole.len() / 3],
+    );
+    site.file(
+        "content/blog/plant/index.md",
+        &post("> [!FIGURE src=plant.jpg alt=\"The plant\"]\n"),
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let found = run.errors_in("content/blog/plant/index.md");
+    assert_eq!(found.len(), 1, "{}", run.stderr);
+    assert_eq!((found[0].line, found[0].col), (6, 12), "{found:?}");
+}
+
+#[test]
+fn a_figure_reads_as_its_caption_credit_and_link_in_the_wire_text() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    );
+    write_bytes(
+        &site,
+        "static/photos/plant.jpg",
+        &crate::images::jpeg(300, 200, false),
+    );
+    site.file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!FIGURE src=/photos/plant.jpg alt=\"The plant\" caption=\"The Lyon plant\" credit=\"Jane Doe\"]\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    assert!(
+        text.contains("Image: The Lyon plant (Jane Doe) [1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[1] https://example.com/photos/plant.jpg"),
+        "{text}"
+    );
+}
