@@ -20,19 +20,28 @@ pub(super) struct ImageRef {
     pub(super) decorative: bool,
 }
 
-/// The image of a figure component whose block quote is `quote`, starting at `at` in the
+/// The image of a figure component (or a video's poster) whose block quote is `quote`, starting at `at` in the
 /// item's file (see [`crate::markdown::component`]).
 fn figure_ref(quote: &str, at: usize) -> Option<ImageRef> {
     let (header_at, _, header) = crate::markdown::component::header_of_quote(quote)?;
-    let header = header.ok().filter(|h| h.name == "figure")?;
+    let header = header.ok()?;
     let arg = |key: &str| header.args.iter().find(|(k, _, _)| k == key);
-    let (_, src, src_at) = arg("src")?;
+    // A video's poster is decorative: the link or player around it carries the title.
+    let (key, decorative) = match header.name.as_str() {
+        "figure" => (
+            "src",
+            arg("decorative").is_some_and(|(_, v, _)| v == "true"),
+        ),
+        "video" => ("poster", true),
+        _ => return None,
+    };
+    let (_, src, src_at) = arg(key)?;
     Some(ImageRef {
         dest: src.clone(),
         alt: arg("alt").map(|(_, v, _)| v.clone()).unwrap_or_default(),
         at: at + header_at + src_at,
         figure: true,
-        decorative: arg("decorative").is_some_and(|(_, v, _)| v == "true"),
+        decorative,
     })
 }
 

@@ -53,11 +53,12 @@ impl Incremental {
         for abs in &told {
             edits.push(self.reread(abs, &site)?);
         }
-        // An edit that adds, changes or removes an image (`![…](…)` or a figure component) needs
-        // the image stage (files, sizes,
-        // diagnostics): a full load runs it.
-        let shows_images =
-            |text: &str| text.contains("![") || text.to_ascii_lowercase().contains("[!figure");
+        // An edit that adds, changes or removes an image (`![…](…)`, a figure, a video's
+        // poster) needs the image stage (files, sizes, diagnostics): a full load runs it.
+        let shows_images = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            text.contains("![") || lower.contains("[!figure") || lower.contains("[!video")
+        };
         if edits.iter().any(|e| {
             matches!(&e.one, One::Item(p) if shows_images(&p.text))
                 || e.ids.iter().any(|&id| shows_images(&site.items[id].text))

@@ -49,6 +49,11 @@ const BUILT_IN: &[(&str, &str, &str)] = &[
         include_str!("../../themes/default/templates/components/figure.html"),
     ),
     (
+        "video",
+        include_str!("../../themes/default/templates/components/video.toml"),
+        include_str!("../../themes/default/templates/components/video.html"),
+    ),
+    (
         "factbox",
         include_str!("../../themes/default/templates/components/factbox.toml"),
         include_str!("../../themes/default/templates/components/factbox.html"),
@@ -82,6 +87,10 @@ pub enum ArgType {
     Image,
     /// `true` or `false`.
     Bool,
+    /// A YouTube or Vimeo URL, or a video file beside the item or under `static/`.
+    Video,
+    /// A URL (`https://…`), a site path (`/…`), or a file beside the item.
+    Link,
 }
 
 impl ArgType {
@@ -97,6 +106,8 @@ impl ArgType {
             ArgType::Source => "a source id",
             ArgType::Image => "an image (relative to the item, or /path under static/)",
             ArgType::Bool => "`true` or `false`",
+            ArgType::Video => "a YouTube or Vimeo URL, or a video file (MP4, WebM, Ogg, MOV)",
+            ArgType::Link => "a URL (https://…), a site path (/…) or a file beside the item",
         }
     }
 }
@@ -289,6 +300,14 @@ impl Components {
                     Err(wrong(String::new()))
                 }
             }
+            ArgType::Video => self.video(raw, beside),
+            ArgType::Link => {
+                let absolute = raw.starts_with("https://") || raw.starts_with("http://");
+                if !(absolute || raw.starts_with('/')) {
+                    self.path_of(raw, beside)?;
+                }
+                Ok(raw.into())
+            }
             ArgType::Person => self.person(raw, lang),
             ArgType::Contact => self.contact(raw, lang),
             ArgType::File => self.file(raw, beside),
@@ -330,6 +349,38 @@ impl Components {
             }
         };
         Ok(person_value(person, id, kind, lang))
+    }
+
+    /// A video: a provider's URL with its player, or a local file with its type.
+    fn video(
+        &self,
+        raw: &str,
+        beside: Option<&Path>,
+    ) -> Result<serde_json::Value, (String, String)> {
+        let video = if raw.contains("://") {
+            super::video::remote(raw).ok_or_else(|| {
+                (
+                    format!("`{raw}` is not a YouTube or Vimeo video URL"),
+                    "link the video's page (https://www.youtube.com/watch?v=ID, https://vimeo.com/ID), or give a video file beside the item".to_string(),
+                )
+            })?
+        } else {
+            self.path_of(raw, beside)?;
+            let mime = super::video::mime(raw).ok_or_else(|| {
+                (
+                    format!("`{raw}` is not a video file browsers play"),
+                    "export it as MP4 (H.264) or WebM".to_string(),
+                )
+            })?;
+            super::video::Video {
+                kind: "file",
+                url: raw.to_string(),
+                embed: String::new(),
+                id: String::new(),
+                mime: mime.to_string(),
+            }
+        };
+        Ok(serde_json::to_value(video).unwrap_or_default())
     }
 
     /// The file a `file` or `image` argument names: beside the item, or under `static/`.

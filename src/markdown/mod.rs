@@ -43,6 +43,7 @@ mod picture;
 mod rows;
 pub mod source;
 pub mod text;
+mod video;
 pub mod wire;
 
 pub use html::{escape_html, strip_citations, without_citation_ids};

@@ -401,9 +401,18 @@ impl<'w, 'a> Walk<'w, 'a> {
                 if let Some(credit) = arg("credit") {
                     line.push_str(&format!(" ({credit})"));
                 }
-                if let Some(url) = (self.wire.resolve.link)(src) {
-                    let n = self.wire.notes.number(format!("url:{url}"), || url);
-                    line.push_str(&format!(" [{n}]"));
+                line.push_str(&self.link_note(src));
+                line
+            }
+            "video" => {
+                let Some(src) = arg("src") else { return };
+                let words = self.words();
+                let watch = super::video::remote(src).map_or_else(|| src.to_string(), |v| v.url);
+                let title = arg("title").unwrap_or(words["video"]);
+                let mut line = format!("{}: {title}{}", words["video"], self.link_note(&watch));
+                if let Some(transcript) = arg("transcript") {
+                    let note = self.link_note(transcript);
+                    line.push_str(&format!("\n{}{note}", words["transcript"]));
                 }
                 line
             }
@@ -428,6 +437,18 @@ impl<'w, 'a> Walk<'w, 'a> {
             _ => return,
         };
         self.paragraph(&line, false);
+    }
+
+    /// ` [n]`, the note of the URL a link to `dest` points to (nothing for a link to a place
+    /// on the page).
+    fn link_note(&mut self, dest: &str) -> String {
+        let Some(url) = (self.wire.resolve.link)(dest) else {
+            return String::new();
+        };
+        format!(
+            " [{}]",
+            self.wire.notes.number(format!("url:{url}"), || url)
+        )
     }
 
     /// The built-in components' words in the text's language.

@@ -3,7 +3,7 @@
 //! from the built pages with scraper.
 
 use crate::common;
-use common::{SiteTest, sel, text_of, texts};
+use common::{SiteTest, attrs, sel, text_of, texts};
 use scraper::Html;
 use sha2::{Digest, Sha256};
 
@@ -639,6 +639,214 @@ fn a_figure_reads_as_its_caption_credit_and_link_in_the_wire_text() {
     );
     assert!(
         text.contains("[1] https://example.com/photos/plant.jpg"),
+        "{text}"
+    );
+}
+
+/// Every URL the page would load by itself (not links): `src`, `srcset`, `poster`, `data`.
+fn loaded_urls(page: &Html) -> Vec<String> {
+    let mut urls = Vec::new();
+    for el in page.select(&sel("[src], [srcset], [poster], object[data]")) {
+        for attr in ["src", "srcset", "poster", "data"] {
+            urls.extend(el.value().attr(attr).map(String::from));
+        }
+    }
+    urls
+}
+
+#[test]
+fn a_provider_video_is_a_plain_link_that_loads_nothing_from_the_provider() {
+    let site = site();
+    write_bytes(
+        &site,
+        "content/blog/launch/poster.jpg",
+        &crate::images::jpeg(1280, 720, false),
+    );
+    site.file("content/blog/launch/transcript.html", "<p>Words.</p>");
+    site.file(
+        "content/blog/launch/index.md",
+        &post("Intro.\n\n> [!VIDEO src=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\" title=\"The launch event\" transcript=transcript.html]\n> Our CEO opens the plant.\n\n> [!VIDEO src=\"https://vimeo.com/76979871\" poster=poster.jpg]\n"),
+    );
+    let run = site.build_ok();
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    let page = site.html("blog/launch/index.html");
+    let videos: Vec<_> = page
+        .select(&sel(".content figure.component-video"))
+        .collect();
+    assert_eq!(videos.len(), 2, "{}", content(&page));
+    // Without JavaScript: a link to the video's page, its title the link's text.
+    let link = |i: usize| {
+        videos[i]
+            .select(&sel("a.video-link"))
+            .next()
+            .expect("a link")
+    };
+    assert_eq!(
+        link(0).value().attr("href"),
+        Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    );
+    assert_eq!(
+        texts(&page, ".video-link .video-title"),
+        ["The launch event", "Video"]
+    );
+    assert_eq!(
+        videos[0].value().attr("data-video-embed"),
+        Some("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1")
+    );
+    assert_eq!(
+        videos[1].value().attr("data-video-embed"),
+        Some("https://player.vimeo.com/video/76979871?dnt=1&autoplay=1")
+    );
+    // No poster: a styled placeholder, not the provider's thumbnail.
+    assert_eq!(videos[0].select(&sel(".video-placeholder")).count(), 1);
+    // A local poster goes through the image pipeline, sized and lazy.
+    let poster = videos[1]
+        .select(&sel(".video-poster img"))
+        .next()
+        .expect("poster");
+    assert_eq!(poster.value().attr("width"), Some("1280"));
+    assert_eq!(poster.value().attr("loading"), Some("lazy"));
+    assert_eq!(
+        poster.value().attr("alt"),
+        Some(""),
+        "the link's title names it"
+    );
+    // Nothing on the page loads from a third party before a click.
+    for url in loaded_urls(&page) {
+        assert!(
+            !url.contains("youtube") && !url.contains("ytimg") && !url.contains("vimeo"),
+            "{url}"
+        );
+    }
+    assert_eq!(page.select(&sel("iframe")).count(), 0);
+    // The transcript and the description.
+    assert_eq!(
+        texts(&page, ".component-video .video-transcript"),
+        ["Transcript"]
+    );
+    assert_eq!(
+        attrs(&page, ".component-video .video-transcript", "href"),
+        ["transcript.html"]
+    );
+    assert_eq!(
+        texts(&page, ".component-video figcaption p"),
+        ["Our CEO opens the plant."]
+    );
+    // The player loader is the theme's own file, loaded only where a video needs it.
+    let scripts = attrs(&page, "script[src]", "src");
+    assert!(
+        scripts.iter().any(|s| s.ends_with("/video.js")),
+        "{scripts:?}"
+    );
+    let js = std::fs::read_to_string(site.out().join("video.js")).expect("video.js");
+    assert!(
+        js.contains("youtube-nocookie.com") && js.contains("data-video-embed"),
+        "{js}"
+    );
+    let home = attrs(&site.html("index.html"), "script[src]", "src");
+    assert!(!home.iter().any(|s| s.ends_with("/video.js")), "{home:?}");
+}
+
+#[test]
+fn a_local_video_is_a_video_element_that_loads_nothing_until_played() {
+    let site = site();
+    site.file("static/media/launch.mp4", "not really a video");
+    write_bytes(
+        &site,
+        "static/media/poster.jpg",
+        &crate::images::jpeg(640, 360, false),
+    );
+    site.file(
+        "content/blog/v.md",
+        &post("> [!VIDEO src=/media/launch.mp4 poster=/media/poster.jpg title=\"Launch\" transcript=\"https://example.org/t\"]\n"),
+    );
+    let run = site.build_ok();
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    let page = site.html("blog/v/index.html");
+    let video = page
+        .select(&sel(".component-video video"))
+        .next()
+        .expect("a video");
+    assert_eq!(video.value().attr("preload"), Some("none"));
+    assert!(video.value().attr("controls").is_some());
+    let poster = video.value().attr("poster").expect("a poster");
+    assert!(
+        poster.ends_with(".jpg") && !poster.contains("://"),
+        "{poster}"
+    );
+    assert!(
+        site.out().join(poster.trim_start_matches('/')).is_file(),
+        "{poster}"
+    );
+    assert_eq!(
+        attrs(&page, ".component-video source", "src"),
+        ["/media/launch.mp4"]
+    );
+    assert_eq!(
+        attrs(&page, ".component-video source", "type"),
+        ["video/mp4"]
+    );
+    assert_eq!(
+        texts(&page, ".component-video figcaption .video-title"),
+        ["Launch"]
+    );
+    assert_eq!(
+        attrs(&page, ".video-transcript", "href"),
+        ["https://example.org/t"]
+    );
+    // No provider: no player loader.
+    let scripts = attrs(&page, "script[src]", "src");
+    assert!(
+        !scripts.iter().any(|s| s.ends_with("/video.js")),
+        "{scripts:?}"
+    );
+}
+
+#[test]
+fn a_video_that_is_neither_a_provider_url_nor_a_file_is_an_error_at_its_argument() {
+    let (errs, stderr) = errors("> [!VIDEO src=\"https://example.com/clip\"]\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert_eq!((errs[0].0, errs[0].1), (6, 11), "{stderr}");
+    assert!(
+        errs[0].2.contains("not a YouTube or Vimeo video URL"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("https://www.youtube.com/watch?v=ID"),
+        "{stderr}"
+    );
+    let (errs, stderr) = errors("> [!VIDEO src=gone.mp4]\n");
+    assert!(errs[0].2.contains("`gone.mp4` does not exist"), "{stderr}");
+    let (errs, stderr) =
+        errors("> [!VIDEO src=\"https://youtu.be/dQw4w9WgXcQ\" transcript=gone.txt]\n");
+    assert_eq!(errs.len(), 1, "{stderr}");
+    assert!(errs[0].2.contains("`gone.txt` does not exist"), "{stderr}");
+}
+
+#[test]
+fn a_video_reads_as_its_title_and_links_in_the_wire_text() {
+    let site = site();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    );
+    site.file(
+        "content/press/q3.md",
+        "+++\ntitle = \"Q3 results\"\ndate = 2026-11-19T10:00:00Z\ndateline = \"Lyon\"\n+++\n\nAcme reports.\n\n> [!VIDEO src=\"https://youtu.be/dQw4w9WgXcQ\" title=\"The earnings call\" transcript=\"/calls/q3.html\"]\n",
+    );
+    site.build().assert_ok();
+    let text = std::fs::read_to_string(site.out().join("press/q3/index.txt")).expect("index.txt");
+    assert!(!text.contains("[!"), "no component header:\n{text}");
+    assert!(
+        text.contains("Video: The earnings call [1]\n> Transcript [2]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[1] https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[2] https://example.com/calls/q3.html"),
         "{text}"
     );
 }
