@@ -484,3 +484,31 @@ fn the_home_page_lists_upcoming_events_soonest_first() {
     assert_eq!(titles.len(), 2, "{titles:?}");
     assert!(!titles.iter().any(|t| t == "Q4 earnings call"));
 }
+
+/// Calendar apps and feed readers discover calendars through `<link rel="alternate">`: an
+/// item with an event names its own `.ics`, the home page its language's `events.ics`.
+#[test]
+fn pages_with_events_name_their_calendar_in_the_head() {
+    let site = newsroom();
+    site.file(
+        "content/press/plain.md",
+        &common::item("No event here", "2026-11-20T10:00:00Z", "", "Text."),
+    );
+    let run = site.build_ok();
+    let link = |url: &str| {
+        common::attrs(
+            &run.html(url),
+            "head link[rel='alternate'][type='text/calendar']",
+            "href",
+        )
+    };
+    let item = link("/press/agm/");
+    assert_eq!(item.len(), 1, "{item:?}");
+    assert!(item[0].ends_with("/press/agm/event.ics"), "{item:?}");
+    assert!(run.exists(&item[0]), "{item:?}");
+    let home = link("/");
+    assert_eq!(home.len(), 1, "{home:?}");
+    assert!(home[0].ends_with("/events.ics"), "{home:?}");
+    assert!(run.exists(&home[0]), "{home:?}");
+    assert!(link("/press/plain/").is_empty());
+}
