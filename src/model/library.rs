@@ -251,7 +251,7 @@ fn asset(
                     Diagnostic::error(&p.src.rel, line, col, format!("unknown licence `{key}`"))
                         .with_help(crate::diag::suggestion_help(key, &known)),
                 );
-                return None;
+                None
             }
         },
     };
