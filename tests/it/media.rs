@@ -419,3 +419,59 @@ fn kits_are_in_the_image_sitemap_and_their_files_in_json_ld() {
     );
     assert_eq!(page.select(&sel("#licence")).count(), 1);
 }
+
+#[test]
+fn kit_files_are_in_the_search_index_at_their_anchor() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let json = |url: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(&run.out, url)).expect("JSON")
+    };
+    let meta = json("/search/meta.json");
+    assert!(
+        meta["kinds"]
+            .as_array()
+            .expect("kinds")
+            .contains(&"media".into()),
+        "{meta}"
+    );
+    let docs = meta["docs"].as_u64().expect("docs") as usize;
+    let chunk_size = meta["chunk_size"].as_u64().expect("chunk size") as usize;
+    let records: Vec<serde_json::Value> = (0..docs.div_ceil(chunk_size))
+        .flat_map(|n| {
+            json(&format!("/search/docs-{n}.json"))
+                .as_array()
+                .cloned()
+                .expect("records")
+        })
+        .collect();
+    let photo = records
+        .iter()
+        .position(|r| r["url"] == "/media/q3-2026/#asset-ceo-jpg")
+        .expect("the photo is a search document");
+    assert_eq!(records[photo]["title"], "Ada Lindqvist, CEO");
+    assert_eq!(records[photo]["kind"], "media");
+    assert_eq!(records[photo]["summary"], "The CEO at the plant");
+    // Its words are indexed: the shards together list `lindqvist` with the photo's document.
+    let shards = meta["shards"].as_u64().expect("shards");
+    let postings = (0..shards)
+        .filter_map(|n| {
+            json(&format!("/search/index-{n}.json"))
+                .get("lindqvist")
+                .cloned()
+        })
+        .next()
+        .expect("`lindqvist` is indexed");
+    let mut doc = 0u64;
+    let mut found = Vec::new();
+    for p in postings
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|p| p.as_u64())
+    {
+        doc += p >> 2;
+        found.push(doc);
+    }
+    assert!(found.contains(&(photo as u64)), "{postings}");
+}
