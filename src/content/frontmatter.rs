@@ -555,6 +555,7 @@ mod tests {
                 "image_credit",
                 "image_copyright",
                 "image_licence",
+                "media",
                 "timezone",
                 "weight",
                 "sources",
