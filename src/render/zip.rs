@@ -43,19 +43,24 @@ pub fn kit_zip(kit: &Kit) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(size(kit) as usize);
     let mut central = Vec::new();
     for (name, i) in &entries {
-        let bytes = std::fs::read(&kit.assets[*i].abs).ok()?;
-        let offset = out.len() as u32;
-        let crc = crc32fast::hash(&bytes);
-        header(&mut out, 0x0403_4b50, name, crc, bytes.len() as u32, None);
-        out.extend_from_slice(&bytes);
-        header(
-            &mut central,
-            0x0201_4b50,
-            name,
-            crc,
-            bytes.len() as u32,
-            Some(offset),
-        );
+        // The file is read straight into the archive (a video is in memory once, not twice);
+        // its header's CRC and sizes are filled in once it is there.
+        let offset = out.len();
+        header(&mut out, 0x0403_4b50, name, 0, 0, None);
+        let start = out.len();
+        let mut file = std::fs::File::open(&kit.assets[*i].abs).ok()?;
+        std::io::Read::read_to_end(&mut file, &mut out).ok()?;
+        let len = u32::try_from(out.len() - start).ok()?;
+        let crc = crc32fast::hash(&out[start..]);
+        out[offset + 14..offset + 18].copy_from_slice(&crc.to_le_bytes());
+        out[offset + 18..offset + 22].copy_from_slice(&len.to_le_bytes());
+        out[offset + 22..offset + 26].copy_from_slice(&len.to_le_bytes());
+        let offset = u32::try_from(offset).ok()?;
+        header(&mut central, 0x0201_4b50, name, crc, len, Some(offset));
+    }
+    // A file that grew since assembly measured it could take the archive past the format.
+    if out.len() as u64 + central.len() as u64 + 22 > MAX_BYTES {
+        return None;
     }
     let (central_offset, central_size) = (out.len() as u32, central.len() as u32);
     out.extend_from_slice(&central);
