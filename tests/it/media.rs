@@ -475,3 +475,58 @@ fn kit_files_are_in_the_search_index_at_their_anchor() {
     }
     assert!(found.contains(&(photo as u64)), "{postings}");
 }
+
+#[test]
+fn drafts_stray_files_and_unknown_kit_files() {
+    let site = site_with_kit();
+    site.file(
+        "content/media/old/index.md",
+        "+++\ntitle = \"Old kit\"\ndraft = true\n+++\n",
+    )
+    .file("content/media/old/old-logo.svg", SVG)
+    .file("content/media/loose.pdf", "%PDF-1.4 loose\n");
+    let run = site.build_ok();
+    assert!(!run.exists("/media/old/"), "a draft kit is not published");
+    assert!(!run.exists("/media/old.zip"));
+    assert!(
+        !run.exists("/media/loose.pdf"),
+        "a file outside any kit is not published"
+    );
+    assert!(
+        run.stderr
+            .contains("content/media/loose.pdf:1:1: warning: not in a press kit"),
+        "{}",
+        run.stderr
+    );
+    // A file of a kit that is not there: an error at the reference, with the nearest file.
+    site.file(
+        "content/press/results.md",
+        &item(
+            "Q3 results",
+            "2026-10-02",
+            "kind = \"release\"\nmedia = [\"q3-2026/ceo.png\"]\n",
+            "Numbers.",
+        ),
+    )
+    .file("content/media/stray.md", "+++\ntitle = \"Stray\"\n+++\n");
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("content/press/results.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0]
+            .message
+            .contains("kit `q3-2026` has no file `ceo.png`")
+    );
+    assert!(
+        run.stderr.contains("did you mean `ceo.jpg`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.errors_in("content/media/stray.md").len(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
