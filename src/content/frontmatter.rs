@@ -187,6 +187,8 @@ pub struct FrontMatter {
     pub image_credit: Option<String>,
     pub image_copyright: Option<String>,
     pub image_licence: Option<String>,
+    #[serde(default)]
+    pub media: Vec<String>,
     pub timezone: Option<String>,
     pub weight: Option<i64>,
     #[serde(default)]
@@ -553,6 +555,7 @@ mod tests {
                 "image_credit",
                 "image_copyright",
                 "image_licence",
+                "media",
                 "timezone",
                 "weight",
                 "sources",

@@ -4,6 +4,7 @@
 pub mod data;
 pub mod dialect;
 pub mod frontmatter;
+pub mod media;
 pub mod placeholders;
 pub mod walk;
 
@@ -74,6 +75,8 @@ pub struct Content {
     pub assets: Vec<(String, std::path::PathBuf)>,
     /// `data/*.toml`.
     pub data: data::SiteData,
+    /// `content/media/`: the press kits and their files.
+    pub media: media::MediaFiles,
 }
 
 /// One parsed Markdown file: an item or a section index.
@@ -97,11 +100,13 @@ pub fn load_with(
     diags: &mut Vec<Diagnostic>,
     parse: impl Fn(SourceFile) -> Result<One, Vec<Diagnostic>> + Sync + Send,
 ) -> Content {
-    let walked = walk::walk(config, diags);
+    let mut walked = walk::walk(config, diags);
+    let media = media::take(&mut walked.markdown, &mut walked.assets, diags);
     let results: Vec<Result<One, Vec<Diagnostic>>> =
         walked.markdown.into_par_iter().map(parse).collect();
     let mut content = Content {
         assets: walked.assets,
+        media,
         data: data::load(
             &config.root,
             &config

@@ -8,6 +8,7 @@
 
 mod cache;
 mod derive;
+mod library;
 mod meta;
 mod refs;
 
@@ -115,6 +116,10 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
             }
         }
     }
+    // The media library's photos, made with the same cache.
+    let library = library::process(site, config, &cache, mode, diags);
+    stats.made += library.made;
+    stats.reused += library.reused;
     site.assets.sort();
     site.assets.dedup();
     stats

@@ -196,6 +196,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         boilerplate,
         image,
         image_meta,
+        media,
         weight,
         sources,
         notices,
@@ -241,7 +242,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
             extra,
             image.as_ref().and_then(|i| pictures.get(i)),
         ))
-        .value(&(aliases, translation_key, fallback, event))
+        .value(&(aliases, translation_key, fallback, event, media))
         .value(&(cited, rendered_notices, rendered_updates))
         .value(&(rendered_withdrawn, rendered_boilerplate));
     f.finish()
@@ -263,10 +264,11 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
         unpublished_drafts: _,
         translations,
         tags,
+        media,
     } = site;
     let mut f = Fingerprinter::default();
     f.value(&(sections, taxonomies, authors, contacts, sources, assets))
-        .value(&(withheld, drafts, translations, tags));
+        .value(&(withheld, drafts, translations, tags, media));
     f.finish()
 }
 

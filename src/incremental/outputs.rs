@@ -219,6 +219,9 @@ impl Incremental {
                 // A description is an event's summary, which its body can give: the few
                 // events are written again every time.
                 Artifact::Calendars => Some(Fresh::All(artifact.outputs(ctx))),
+                // A kit's files are part of the site's shape (their hashes): made again only
+                // when it changed.
+                Artifact::MediaZips => (!same_shape).then(|| Fresh::All(artifact.outputs(ctx))),
             };
             if let Some(fresh) = fresh {
                 output_changed |= merge(kept.entry(artifact).or_default(), fresh);

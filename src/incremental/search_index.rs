@@ -8,7 +8,7 @@ use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
     CHUNK_SIZE, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
-    json_bytes, record, shard_count, shard_texts,
+    json_bytes, media_docs, record, shard_count, shard_texts,
 };
 use rayon::prelude::*;
 use rust_stemmers::Algorithm;
@@ -107,12 +107,78 @@ impl SearchIndex {
         } else {
             self.rebuild_docs(&docs, tokens, moved);
         }
+        let media = media_docs(site, config);
+        if !media.is_empty() {
+            return self.with_media(config, media);
+        }
         let buckets = shard_texts(
             shard_count(self.total),
             self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
         );
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
         finish(config, &records, self.chunks.clone(), buckets)
+    }
+
+    /// The index files with the media library's documents after the items', as
+    /// [`crate::render::search::outputs`] numbers them. They are few and made again each time:
+    /// the tokens they share with items get their entries encoded again for this output,
+    /// without touching the kept ones.
+    fn with_media(
+        &self,
+        config: &Config,
+        media: Vec<(Record, Vec<(String, Field)>)>,
+    ) -> Vec<Output> {
+        let base = self.docs.len();
+        let mut extra: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (j, (_, toks)) in media.iter().enumerate() {
+            for (t, f) in toks {
+                let doc = (base + j) as u32;
+                extra
+                    .entry(t.clone())
+                    .or_default()
+                    .push((doc << 2) | *f as u32);
+            }
+        }
+        let records: Vec<&Record> = (self.docs.iter().map(|d| &d.record))
+            .chain(media.iter().map(|(r, _)| r))
+            .collect();
+        let doc_stemmer = doc_stemmers(records.iter().copied());
+        let mut total = self.total;
+        let mut fresh: BTreeMap<&str, String> = BTreeMap::new();
+        for (t, list) in &extra {
+            let mut full = (self.ids.get(t))
+                .map(|&id| self.postings[id as usize].clone())
+                .unwrap_or_default();
+            full.extend_from_slice(list);
+            let entry = encode(t, &full, &doc_stemmer);
+            total -= self.encoded.get(t).map_or(0, |e| e.len() + 1);
+            total += entry.len() + 1;
+            fresh.insert(t.as_str(), entry);
+        }
+        // Both maps are in token order: merge them, the fresh entry winning.
+        let mut merged: Vec<(&str, &str)> = Vec::with_capacity(self.encoded.len() + fresh.len());
+        let mut kept = self.encoded.iter().peekable();
+        let mut new = fresh.iter().peekable();
+        loop {
+            let take_new = match (kept.peek(), new.peek()) {
+                (None, None) => break,
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some((k, _)), Some((n, _))) => **n <= k.as_str(),
+            };
+            if take_new {
+                let Some((n, e)) = new.next() else { break };
+                if kept.peek().is_some_and(|(k, _)| k.as_str() == *n) {
+                    kept.next();
+                }
+                merged.push((n, e.as_str()));
+            } else if let Some((k, e)) = kept.next() {
+                merged.push((k.as_str(), e.as_str()));
+            }
+        }
+        let buckets = shard_texts(shard_count(total), merged.into_iter());
+        let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
+        finish(config, &records, chunks, buckets)
     }
 
     /// The interned, sorted tokens of the `fresh` documents that cannot reuse a moved

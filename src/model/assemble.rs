@@ -29,6 +29,7 @@ pub fn assemble(
         sections: parsed_sections,
         assets,
         data,
+        media,
     } = content;
     let section_fronts = index_section_fronts(config, &parsed_sections, diags);
     let mut site = Site {
@@ -61,6 +62,13 @@ pub fn assemble(
     build_sections(config, &section_fronts, &mut site, parsed_sections);
     build_taxonomies(config, &mut site);
     site.translations = index_translations(config, &site.items);
+    let before = site.withheld.len();
+    super::library::assemble(config, opts, media, &mut site, diags);
+    let embargoed_kits: Vec<String> = site.withheld[before..]
+        .iter()
+        .map(|w| w.slug.clone())
+        .collect();
+    super::library::check_references(&site, &embargoed_kits, diags);
     site
 }
 
@@ -628,6 +636,7 @@ fn into_item(
         boilerplate,
         image: f.image.clone(),
         image_meta: image_meta_of(f),
+        media: f.media.clone(),
         weight: f.weight.unwrap_or(0),
         sources: f.sources.clone(),
         notices,

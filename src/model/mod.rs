@@ -4,6 +4,8 @@
 pub mod assemble;
 pub mod event;
 pub mod ledger;
+pub mod library;
+pub mod media;
 pub mod picture;
 pub mod publication;
 pub mod record;
@@ -119,6 +121,9 @@ pub struct Item {
     /// The lead image's caption, credit, copyright and licence as the front matter gives them
     /// (`image_caption`, ...): they win over the photo's EXIF.
     pub image_meta: picture::ImageMeta,
+    /// The press kits (or kits' files) it shows in its "Media kit" block, as written
+    /// (`q3-2026`, `q3-2026/ceo.jpg`); checked against [`Site::media`].
+    pub media: Vec<String>,
     /// Sort weight.
     pub weight: i64,
     /// Page-level sources.
@@ -372,6 +377,8 @@ pub struct Site {
     /// The stable ids published items went out with, as the ledger keeps them (feeds use
     /// these; an item without one uses [`Item::tag`]).
     pub tags: std::collections::BTreeMap<ItemId, String>,
+    /// The media library: press kits and their files (see [`media`]).
+    pub media: media::Library,
 }
 
 impl Site {

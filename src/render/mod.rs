@@ -24,6 +24,7 @@ pub mod theme;
 pub mod views;
 pub mod wire;
 pub mod xml;
+pub mod zip;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -67,11 +68,13 @@ pub enum Artifact {
     WireText,
     /// `event.ics` beside each event's page and each language's `events.ics`.
     Calendars,
+    /// Each published press kit's ZIP of its originals (`/media/KIT.zip`).
+    MediaZips,
 }
 
 impl Artifact {
     /// Every artifact, in the order a build hands them to its sink.
-    pub const ALL: [Artifact; 9] = [
+    pub const ALL: [Artifact; 10] = [
         Artifact::Aliases,
         Artifact::ListFeeds,
         Artifact::CorrectionsFeeds,
@@ -81,6 +84,7 @@ impl Artifact {
         Artifact::PublicRecord,
         Artifact::WireText,
         Artifact::Calendars,
+        Artifact::MediaZips,
     ];
 
     /// The artifact's files for this build.
@@ -102,8 +106,24 @@ impl Artifact {
                 .collect(),
             Artifact::WireText => wire::outputs(ctx, |_| true),
             Artifact::Calendars => calendar::outputs(ctx),
+            Artifact::MediaZips => media_zips(ctx),
         }
     }
+}
+
+/// The ZIP of each kit whose page is written, made in parallel.
+fn media_zips(ctx: &RenderCtx<'_>) -> Vec<Output> {
+    let kits: Vec<&crate::model::media::Kit> = (ctx.site.media.kits.iter())
+        .filter(|k| k.appears_in(crate::model::Surface::Page))
+        .collect();
+    kits.par_iter()
+        .filter_map(|k| {
+            zip::kit_zip(k).map(|bytes| Output {
+                path: k.zip_path(),
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// Shared, read-only state for rendering one build.

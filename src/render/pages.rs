@@ -15,6 +15,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 mod archives;
+mod media;
 
 /// A page's own variables and its `translations`, built only when the page is rendered.
 type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
@@ -174,6 +175,7 @@ pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
     taxonomy_jobs(ctx, &mut jobs);
     people_and_sources_jobs(ctx, &mut jobs);
     site_page_jobs(ctx, &mut jobs);
+    media::jobs(ctx, &mut jobs);
     jobs
 }
 
@@ -444,11 +446,13 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
         });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
         let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
+        let kits = views::media::kit_cards(ctx.site, ctx.config, Surface::HomeList, HOME_KITS);
         (
             vec![
                 ("section", view),
                 ("latest", latest),
                 ("contacts", contacts),
+                ("press_kits", views::to_value(&kits)),
             ],
             section_translations(ctx.config, section),
         )
@@ -462,6 +466,9 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
         vars,
     )
 }
+
+/// How many press kits a home page shows (the latest).
+const HOME_KITS: usize = 3;
 
 /// How many upcoming events a home page lists.
 const UPCOMING_EVENTS: usize = 5;

@@ -61,7 +61,6 @@
 
 use super::Output;
 use crate::config::Config;
-use crate::content::frontmatter::Kind;
 use crate::model::{ItemId, Site, Surface};
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -506,7 +505,8 @@ pub(crate) fn shard_texts<'e>(
 pub(crate) struct Record {
     /// `YYYY-MM-DD` in the item's zone, or empty.
     date: String,
-    kind: Kind,
+    /// The item's kind, or `media` for a file of a press kit.
+    kind: &'static str,
     lang: String,
     summary: String,
     tags: Vec<String>,
@@ -524,7 +524,7 @@ pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
             .as_ref()
             .map(|z| z.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default(),
-        kind: item.kind,
+        kind: item.kind.as_str(),
         lang: item.lang.clone(),
         summary: item.rendered.summary_text.clone(),
         tags: item.tags.clone(),
@@ -565,8 +565,21 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
             }
         }
     }
+    // The media library's files come after the items.
+    let media = media_docs(site, config);
+    for (j, (_, toks)) in media.iter().enumerate() {
+        let doc = (ids.len() + j) as u32;
+        for (t, f) in toks {
+            postings
+                .entry(t.clone())
+                .or_default()
+                .push((doc << 2) | *f as u32);
+        }
+    }
     // Encode each token's postings, then size the shards from the total.
-    let records: Vec<Record> = ids.iter().map(|&id| record(site, config, id)).collect();
+    let records: Vec<Record> = (ids.iter().map(|&id| record(site, config, id)))
+        .chain(media.into_iter().map(|(r, _)| r))
+        .collect();
     let doc_stemmer = doc_stemmers(records.iter());
     let mut encoded: Vec<(String, String)> = postings
         .into_par_iter()
@@ -586,6 +599,54 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     finish(config, &records.iter().collect::<Vec<_>>(), chunks, buckets)
 }
 
+/// The media library's documents, numbered after the items: each file of a kit that appears
+/// in search, found at its anchor on the kit's page. Its title is the title field, its kit's
+/// title a tag, its caption and alt text the summary, its credit and file name the body.
+pub(crate) fn media_docs(site: &Site, config: &Config) -> Vec<(Record, Vec<(String, Field)>)> {
+    let mut docs = Vec::new();
+    for kit in (site.media.kits.iter()).filter(|k| k.appears_in(Surface::Search)) {
+        let zoned = kit.date.map(|d| d.to_zoned(config.timezone.clone()));
+        for a in &kit.assets {
+            let mut best: BTreeMap<String, Field> = BTreeMap::new();
+            let mut add = |text: &str, field: Field| {
+                each_token(text, |t, _| {
+                    let f = best.entry(t.to_string()).or_insert(field);
+                    *f = (*f).max(field);
+                })
+            };
+            add(&a.title, Field::Title);
+            add(&kit.title, Field::Tag);
+            for text in a.caption.iter().chain(&a.alt) {
+                add(text, Field::Summary);
+            }
+            for text in a.credit.iter().chain([&a.file]) {
+                add(text, Field::Body);
+            }
+            let lang = (a.language.as_deref())
+                .filter(|l| config.has_language(l))
+                .unwrap_or(&config.default_language);
+            let record = Record {
+                date: (zoned.as_ref())
+                    .map(|z| z.strftime("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                kind: "media",
+                lang: lang.to_string(),
+                summary: a
+                    .caption
+                    .clone()
+                    .or_else(|| a.alt.clone())
+                    .unwrap_or_default(),
+                tags: vec![kit.title.clone()],
+                title: a.title.clone(),
+                url: format!("{}#{}", config.url(&kit.path), a.anchor),
+                year: zoned.as_ref().map(|z| z.year()),
+            };
+            docs.push((record, best.into_iter().collect()));
+        }
+    }
+    docs
+}
+
 /// The index files from the records (document order), the `docs-N.json` files' bytes and the
 /// shard texts.
 pub(crate) fn finish(
@@ -599,7 +660,7 @@ pub(crate) fn finish(
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     let mut years: BTreeSet<i64> = BTreeSet::new();
     for r in records {
-        kinds.insert(r.kind.as_str());
+        kinds.insert(r.kind);
         if let Some(y) = r.year {
             years.insert(i64::from(y));
         }
@@ -613,7 +674,7 @@ pub(crate) fn finish(
     let mut col_lang = Vec::with_capacity(records.len());
     let mut col_year = Vec::with_capacity(records.len());
     for r in records {
-        col_kind.push(index_of(&kinds, r.kind.as_str()));
+        col_kind.push(index_of(&kinds, r.kind));
         col_lang.push(index_of(&langs, &r.lang));
         col_year.push(
             r.year

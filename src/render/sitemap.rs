@@ -17,7 +17,7 @@ pub const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 /// The most URLs a Google News sitemap may list.
 pub const MAX_NEWS_URLS: usize = 1_000;
 
-const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\" xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\">\n";
 const URLSET_CLOSE: &str = "</urlset>\n";
 
 /// One `<url>` element of the sitemap and its `lastmod`.
@@ -114,10 +114,45 @@ pub fn encode_url(url: &str) -> String {
     out
 }
 
+/// The media library in the sitemap: `/media/` and each kit's page, which lists its photos
+/// and graphics with Google's image extension (`image:image`), so image search finds the
+/// originals where their credits and licences are.
+fn media_urls(site: &Site, abs: &impl Fn(&str) -> String) -> Vec<SitemapUrl> {
+    let kits: Vec<&crate::model::media::Kit> = (site.media.kits.iter())
+        .filter(|k| k.appears_in(Surface::Sitemap))
+        .collect();
+    if kits.is_empty() {
+        return vec![];
+    }
+    let library = format!("/{}/", crate::content::media::DIR);
+    let mut urls = vec![SitemapUrl {
+        xml: format!("<url><loc>{}</loc></url>\n", esc(&abs(&library))),
+        path: library,
+        lastmod: None,
+    }];
+    for kit in kits {
+        let mut xml = format!("<url><loc>{}</loc>", esc(&abs(&kit.path)));
+        for a in kit.assets.iter().filter(|a| a.kind.is_visual()) {
+            xml.push_str(&format!(
+                "<image:image><image:loc>{}</image:loc></image:image>",
+                esc(&abs(&a.path))
+            ));
+        }
+        xml.push_str("</url>\n");
+        urls.push(SitemapUrl {
+            path: kit.path.to_string(),
+            xml,
+            lastmod: None,
+        });
+    }
+    urls
+}
+
 /// The sitemap, the news sitemap and robots.txt.
 pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     let abs = |path: &str| encode_url(&config.permalink(&config.url(path)));
     let mut urls = sitemap_urls(site, &abs);
+    urls.extend(media_urls(site, &abs));
     urls.sort();
     let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
     let news = news_sitemap(site, config, now, &abs);

@@ -11,6 +11,8 @@ use crate::model::{Item, ItemId, Site, TaxonomyName};
 use serde::Serialize;
 use serde_json::Value;
 
+pub mod media;
+
 /// A typed view as a template value. Views hold strings, numbers, lists and string-keyed
 /// maps only, which always convert; a failure would be a bug in a view's type, shown as null.
 pub fn to_value<T: serde::Serialize + ?Sized>(view: &T) -> Value {
@@ -449,6 +451,8 @@ pub struct ItemPage<'a> {
     toc: &'a [TocEntry],
     /// The URL of the item's wire text (`index.txt`), for releases and statements.
     text_url: Option<String>,
+    /// The press kits (or kits' files) its front matter names, for its "Media kit" block.
+    media: Vec<media::KitView<'a>>,
     /// Also the page's `translations`.
     pub translations: Vec<TranslationView<'a>>,
 }
@@ -514,6 +518,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
             .collect(),
         toc: &r.toc,
         text_url: super::wire::has_text(item).then(|| config.url(&super::wire::text_path(item))),
+        media: media::item_kits(site, config, item),
         translations: item_translations(site, config, id),
     }
 }

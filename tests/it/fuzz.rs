@@ -442,6 +442,7 @@ fn item(parts: &ItemParts) -> pressroom::model::Item {
         boilerplate: parts.release.then(|| "About us[^src].".to_string()),
         image: None,
         image_meta: Default::default(),
+        media: vec![],
         weight: 0,
         sources: parts.page_sources.iter().map(|s| source(s)).collect(),
         notices: parts

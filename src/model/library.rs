@@ -1,0 +1,389 @@
+//! Assembly of the media library: each kit's `index.md` and files → a [`Kit`] with its
+//! publication decided (drafts and embargoed kits are set aside like items: an embargoed kit
+//! joins [`Site::withheld`], so the embargo audit and the next-lift time cover it), its
+//! `[[assets]]` checked against the files in its folder, and each published file's size and
+//! SHA-256 read. Then the items' `media = [...]` references are checked against the kits.
+
+use super::media::{Asset, AssetKind, Kit, Library, Licence, Reference};
+use super::{Publication, Site, Surface, Withheld};
+use crate::config::Config;
+use crate::content::frontmatter::Status;
+use crate::content::media::{AssetRaw, DIR, MediaFiles, ParsedKit};
+use crate::dates::parse_in;
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::options::BuildOptions;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Builds the library into `site.media`, adds its published files to `site.assets` and its
+/// embargoed kits to `site.withheld`.
+pub fn assemble(
+    config: &Config,
+    opts: &BuildOptions,
+    media: MediaFiles,
+    site: &mut Site,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let MediaFiles {
+        intro,
+        kits: parsed,
+        files,
+    } = media;
+    let mut library = Library::default();
+    if let Some(intro) = intro {
+        library.title = intro.front.title;
+        library.summary = intro.front.summary;
+    }
+    let mut by_kit = files_by_kit(&parsed, files, diags);
+    for p in parsed {
+        let files = by_kit.remove(p.id()).unwrap_or_default();
+        if let Some(kit) = kit(config, opts, &p, files, site, diags) {
+            library.kits.push(kit);
+        }
+    }
+    library
+        .kits
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    for kit in library.kits.iter().filter(|k| k.appears_in(Surface::Page)) {
+        site.assets
+            .extend(kit.assets.iter().map(|a| (a.path.clone(), a.abs.clone())));
+    }
+    site.media = library;
+}
+
+/// The library's files by kit id (the folder under `content/media/`); files outside any kit
+/// are not published, with a warning saying so.
+fn files_by_kit(
+    kits: &[ParsedKit],
+    files: Vec<(String, PathBuf)>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<(String, PathBuf)>> {
+    let mut by_kit: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
+    for (rel, abs) in files {
+        let inner = &rel[DIR.len() + 1..];
+        let kit = inner
+            .split_once('/')
+            .filter(|(id, _)| kits.iter().any(|k| k.id() == *id));
+        match kit {
+            Some((id, file)) => by_kit
+                .entry(id.to_string())
+                .or_default()
+                .push((file.to_string(), abs)),
+            None => diags.push(
+                Diagnostic::warning(format!("content/{rel}"), 1, 1, "not in a press kit: not published")
+                    .with_help("put the file in a kit's folder, beside its `index.md` (`content/media/KIT/index.md`)"),
+            ),
+        }
+    }
+    by_kit
+}
+
+/// One kit, or None when it is not part of this build (a draft, an embargoed kit, errors).
+fn kit(
+    config: &Config,
+    opts: &BuildOptions,
+    p: &ParsedKit,
+    files: Vec<(String, PathBuf)>,
+    site: &mut Site,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Kit> {
+    let id = p.id().to_string();
+    let path = format!("/{DIR}/{id}/");
+    let Some(title) = p.front.title.clone().filter(|t| !t.trim().is_empty()) else {
+        diags.push(
+            Diagnostic::error(&p.src.rel, 1, 1, "a press kit needs a `title`")
+                .with_help("add `title = \"Q3 2026 results: press kit\"` to the front matter"),
+        );
+        return None;
+    };
+    let mut time = |key: &str, text: Option<&crate::dates::DateText>| {
+        let text = text?;
+        match parse_in(&text.0, &config.timezone) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.push(p.error_at_key(key, e));
+                None
+            }
+        }
+    };
+    let date = time("date", p.front.date.as_ref());
+    let embargo = time("embargo", p.front.embargo.as_ref()).filter(|&t| t > opts.now);
+    let publication = Publication::decide(
+        Status::Published,
+        p.front.draft,
+        embargo.is_some(),
+        false,
+        opts.drafts,
+    );
+    match (publication, embargo) {
+        (Publication::Draft, _) => return None,
+        (Publication::Embargoed, Some(until)) => {
+            site.withheld.push(Withheld {
+                rel: p.src.rel.clone(),
+                title,
+                slug: id.clone(),
+                path: path.into(),
+                aliases: vec![],
+                translation_key: format!("{DIR}:{id}"),
+                until,
+            });
+            return None;
+        }
+        _ => {}
+    }
+    let assets = assets(p, files, diags);
+    check_zip_limits(p, &assets, diags);
+    Some(Kit {
+        id,
+        rel: p.src.rel.clone(),
+        title,
+        summary: p.front.summary.clone(),
+        date,
+        path: path.into(),
+        publication,
+        assets,
+    })
+}
+
+/// A kit's ZIP is in the classic format (no ZIP64): under 4 GiB and 65,535 files. A larger
+/// kit is an error here rather than a ZIP quietly missing from the output.
+fn check_zip_limits(p: &ParsedKit, assets: &[Asset], diags: &mut Vec<Diagnostic>) {
+    // Each entry costs two headers (76 bytes) and its name twice beside its bytes.
+    let bytes: u64 = (assets.iter())
+        .map(|a| a.size + 76 + 2 * (p.id().len() + 1 + a.file.len()) as u64)
+        .sum();
+    if bytes + 22 > u64::from(u32::MAX) || assets.len() >= usize::from(u16::MAX) {
+        diags.push(
+            Diagnostic::error(&p.src.rel, 1, 1, format!("this kit is too large for one ZIP ({} files, {bytes} bytes; the limit is 4 GiB)", assets.len()))
+                .with_help("split it into two kits, or move the largest videos into a kit of their own"),
+        );
+    }
+}
+
+/// The kit's files: those named in `[[assets]]` first, in that order, then the others by
+/// name, each with its metadata checked and its size and SHA-256 read.
+fn assets(p: &ParsedKit, files: Vec<(String, PathBuf)>, diags: &mut Vec<Diagnostic>) -> Vec<Asset> {
+    let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+    let mut described: BTreeMap<&str, (usize, &AssetRaw)> = BTreeMap::new();
+    for (n, raw) in p.front.assets.iter().enumerate() {
+        let file = raw.file.trim_start_matches("./");
+        let at = |key: &str| p.asset_position(n, key);
+        if !names.contains(&file) {
+            let (line, col) = at("file");
+            let help = match did_you_mean(file, &names) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "put the file in `content/{DIR}/{}/`, or correct the name",
+                    p.id()
+                ),
+            };
+            diags.push(
+                Diagnostic::error(
+                    &p.src.rel,
+                    line,
+                    col,
+                    format!("no file `{file}` in this kit"),
+                )
+                .with_help(help),
+            );
+        } else if described.insert(file, (n, raw)).is_some() {
+            let (line, col) = at("file");
+            diags.push(
+                Diagnostic::error(
+                    &p.src.rel,
+                    line,
+                    col,
+                    format!("`{file}` is described twice"),
+                )
+                .with_help("keep one `[[assets]]` entry per file"),
+            );
+        }
+    }
+    let mut order: Vec<(String, PathBuf)> = files;
+    order.sort_by_key(|(f, _)| {
+        (
+            described.get(f.as_str()).map_or(usize::MAX, |(n, _)| *n),
+            f.clone(),
+        )
+    });
+    let read: Vec<Result<(u64, String), String>> = order
+        .par_iter()
+        .map(|(_, abs)| size_and_hash(abs))
+        .collect();
+    let mut out = Vec::new();
+    for ((file, abs), read) in order.into_iter().zip(read) {
+        let entry = described.get(file.as_str()).copied();
+        let (size, sha256) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    format!("content/{DIR}/{}/{file}", p.id()),
+                    1,
+                    1,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if let Some(asset) = asset(p, file, abs, entry, (size, sha256), diags) {
+            out.push(asset);
+        }
+    }
+    out
+}
+
+/// One file with its metadata: the entry's, else the kit's defaults.
+fn asset(
+    p: &ParsedKit,
+    file: String,
+    abs: PathBuf,
+    entry: Option<(usize, &AssetRaw)>,
+    (size, sha256): (u64, String),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Asset> {
+    let (kind, mime) = AssetKind::of(&file);
+    let raw = entry.map(|(_, r)| r.clone()).unwrap_or_default();
+    let at = |key: &str| match entry {
+        Some((n, _)) => p.asset_position(n, key),
+        None => (1, 1),
+    };
+    let licence_key = raw.licence.as_ref().or(p.front.licence.as_ref());
+    let licence = match licence_key {
+        None => None,
+        Some(key) => match Licence::parse(key) {
+            Some(l) => Some(l),
+            None => {
+                let (line, col) = if raw.licence.is_some() {
+                    at("licence")
+                } else {
+                    crate::diag::LineIndex::new(&p.text).position(
+                        p.front_offset + crate::keys::find_key_offset(p.front_text(), "licence"),
+                    )
+                };
+                let known: Vec<&str> = Licence::ALL.iter().map(|l| l.key()).collect();
+                diags.push(
+                    Diagnostic::error(&p.src.rel, line, col, format!("unknown licence `{key}`"))
+                        .with_help(crate::diag::suggestion_help(key, &known)),
+                );
+                None
+            }
+        },
+    };
+    let alt = raw.alt.clone().filter(|a| !a.trim().is_empty());
+    if kind.is_visual() && alt.is_none() {
+        let (line, col) = at("alt");
+        let help = if entry.is_some() {
+            "add `alt = \"...\"` to its `[[assets]]` entry: what the image shows, for screen readers and for journalists' captions".to_string()
+        } else {
+            format!("describe it in an `[[assets]]` entry: `file = \"{file}\"` and `alt = \"...\"`")
+        };
+        diags.push(
+            Diagnostic::error(&p.src.rel, line, col, format!("`{file}` has no alt text"))
+                .with_help(help),
+        );
+    }
+    let title = raw
+        .title
+        .clone()
+        .unwrap_or_else(|| file.rsplit('/').next().unwrap_or(&file).to_string());
+    Some(Asset {
+        anchor: format!("asset-{}", crate::slug::slugify(&file)),
+        path: format!("/{DIR}/{}/{file}", p.id()),
+        file,
+        abs,
+        kind,
+        mime,
+        size,
+        sha256,
+        title,
+        caption: raw.caption,
+        credit: raw.credit.or_else(|| p.front.credit.clone()),
+        copyright: raw.copyright.or_else(|| p.front.copyright.clone()),
+        licence,
+        alt,
+        language: raw.language,
+        pixels: None,
+        picture: None,
+        renditions: vec![],
+    })
+}
+
+/// A file's size and SHA-256 (lowercase hex), read in blocks (videos can be large).
+pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, hex(&hasher.finalize())))
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks every item's `media = [...]`: each names a kit (or a kit's file) of the library.
+/// An unknown one is an error with the nearest id; a kit still under embargo is left out of
+/// the item's block with a warning (it appears once its embargo lifts).
+pub fn check_references(site: &Site, withheld_kits: &[String], diags: &mut Vec<Diagnostic>) {
+    let ids: Vec<&str> = site.media.kits.iter().map(|k| k.id.as_str()).collect();
+    for item in &site.items {
+        for written in &item.media {
+            let r = Reference::parse(written);
+            let front = &item.text[..item.body_offset.min(item.text.len())];
+            let key = crate::keys::find_key_offset(front, "media");
+            let at = front[key..].find(written.as_str()).map_or(key, |i| key + i);
+            let (line, col) = crate::diag::LineIndex::new(&item.text).position(at);
+            let problem = match site.media.kit(r.kit) {
+                Some(kit) => match r.file {
+                    Some(file) if !kit.assets.iter().any(|a| a.file == file) => {
+                        let files: Vec<&str> = kit.assets.iter().map(|a| a.file.as_str()).collect();
+                        Some((
+                            format!("kit `{}` has no file `{file}`", r.kit),
+                            crate::diag::suggestion_help(file, &files)
+                                .replace("known keys are", "its files are"),
+                        ))
+                    }
+                    _ => None,
+                },
+                None if withheld_kits.iter().any(|w| w == r.kit) => {
+                    if item.appears_in(Surface::Page) {
+                        diags.push(
+                            Diagnostic::warning(&item.src.rel, line, col, format!("press kit `{}` is under embargo: left out of this page until it lifts", r.kit))
+                                .with_help("give the kit the item's embargo time, so both go out together"),
+                        );
+                    }
+                    None
+                }
+                None => Some((
+                    format!("unknown press kit `{}`", r.kit),
+                    match did_you_mean(r.kit, &ids) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!(
+                            "a kit is a folder `content/{DIR}/KIT/` with an `index.md`; the kits are: {}",
+                            if ids.is_empty() {
+                                "(none)".to_string()
+                            } else {
+                                ids.join(", ")
+                            }
+                        ),
+                    },
+                )),
+            };
+            if let Some((message, help)) = problem {
+                diags.push(Diagnostic::error(&item.src.rel, line, col, message).with_help(help));
+            }
+        }
+    }
+}

@@ -1,0 +1,532 @@
+//! The media library: press kits under `content/media/`, their pages with download links
+//! (originals byte for byte, web sizes that exist at their stated size, SHA-256 that match),
+//! each kit's ZIP (exactly its originals, identical across builds), the "Media kit" block of
+//! items that name a kit, errors at their line, and an embargoed kit that leaves no trace.
+
+use crate::common::*;
+use crate::images::jpeg;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const KIT: &str = "+++
+title = \"Q3 2026 results\"
+date = 2026-10-01
+credit = \"Example Corp\"
+licence = \"editorial\"
+
+[[assets]]
+file = \"ceo.jpg\"
+title = \"Ada Lindqvist, CEO\"
+alt = \"Ada Lindqvist at the Skellefteå plant\"
+caption = \"The CEO at the plant\"
+credit = \"Jo Photographer\"
+copyright = \"© 2026 Example Corp\"
+licence = \"cc-by-4.0\"
+
+[[assets]]
+file = \"logos/mark.svg\"
+title = \"Logo\"
+alt = \"The Example Corp logo\"
++++
+";
+
+const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n";
+
+/// A site with one kit `q3-2026` (a 2000 px photo, an SVG logo, a PDF) and a release that
+/// names it.
+fn site_with_kit() -> SiteTest {
+    let site = SiteTest::new();
+    site.file("content/media/q3-2026/index.md", KIT)
+        .file("content/media/q3-2026/logos/mark.svg", SVG)
+        .file("content/media/q3-2026/facts.pdf", "%PDF-1.4 facts\n")
+        .file(
+            "content/press/results.md",
+            &item(
+                "Q3 results",
+                "2026-10-02",
+                "kind = \"release\"\nmedia = [\"q3-2026\"]\n",
+                "Numbers.",
+            ),
+        );
+    write_bytes(
+        &site,
+        "content/media/q3-2026/ceo.jpg",
+        &jpeg(2000, 1500, false),
+    );
+    site
+}
+
+fn write_bytes(site: &SiteTest, rel: &str, bytes: &[u8]) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The entries of a ZIP, read from its local headers: (name, bytes, method, mod time, date).
+fn zip_entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let u16_at = |i: usize| u16::from_le_bytes([zip[i], zip[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes([zip[i], zip[i + 1], zip[i + 2], zip[i + 3]]);
+    let mut entries = Vec::new();
+    let mut at = 0;
+    while u32_at(at) == 0x0403_4b50 {
+        assert_eq!(u16_at(at + 8), 0, "STORED");
+        let crc = u32_at(at + 14);
+        let size = u32_at(at + 22) as usize;
+        let (name_len, extra_len) = (u16_at(at + 26), u16_at(at + 28));
+        let name = String::from_utf8(zip[at + 30..at + 30 + name_len].to_vec()).expect("utf-8");
+        let start = at + 30 + name_len + extra_len;
+        let data = zip[start..start + size].to_vec();
+        assert_eq!(crc32(&data), crc, "CRC of {name}");
+        entries.push((name, data));
+        at = start + size;
+    }
+    assert_eq!(
+        u32_at(at),
+        0x0201_4b50,
+        "the central directory follows the files"
+    );
+    let end = zip.len() - 22;
+    assert_eq!(u32_at(end), 0x0605_4b50, "the end record closes the file");
+    assert_eq!(
+        u16_at(end + 10),
+        entries.len(),
+        "the end record counts every entry"
+    );
+    entries
+}
+
+/// CRC-32 (IEEE), bit by bit: independent of the code under test.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn read(out: &Path, url: &str) -> Vec<u8> {
+    std::fs::read(out.join(url.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+#[test]
+fn a_kit_page_offers_each_original_byte_for_byte_and_web_sizes_that_exist() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let page = run.html("/media/q3-2026/");
+    // The photo: the original link serves the committed bytes, with their size and hash.
+    let original = site.root().join("content/media/q3-2026/ceo.jpg");
+    let original = std::fs::read(original).expect("original");
+    let photo = page
+        .select(&sel("#asset-ceo-jpg"))
+        .next()
+        .expect("the photo's anchor");
+    let links: Vec<(String, String)> = photo
+        .select(&sel(".media-downloads a"))
+        .map(|a| {
+            (
+                a.value().attr("href").expect("href").to_string(),
+                text_of(a),
+            )
+        })
+        .collect();
+    let hashes: Vec<String> = photo
+        .select(&sel(".media-downloads .sha256"))
+        .map(text_of)
+        .collect();
+    assert_eq!(links[0].0, "/media/q3-2026/ceo.jpg");
+    assert_eq!(
+        read(&run.out, &links[0].0),
+        original,
+        "byte-identical original"
+    );
+    assert!(links[0].1.contains("2000 × 1500 px"), "{:?}", links[0]);
+    assert_eq!(hashes[0], sha256(&original));
+    // Each web size exists, has the stated pixel size and hash.
+    assert!(links.len() >= 3, "web sizes offered: {links:?}");
+    for ((url, label), hash) in links.iter().zip(&hashes).skip(1) {
+        let bytes = read(&run.out, url);
+        let img = image::load_from_memory(&bytes).expect("decodes");
+        assert!(
+            label.contains(&format!("{} × {} px", img.width(), img.height())),
+            "{url}: {label}"
+        );
+        assert_eq!(hash, &sha256(&bytes), "{url}");
+    }
+    // Metadata from the kit's entry, the kit's defaults for the others.
+    assert_eq!(
+        texts(&page, "#asset-ceo-jpg .media-credit"),
+        ["Jo Photographer"]
+    );
+    assert_eq!(texts(&page, "#asset-ceo-jpg .media-licence"), ["CC BY 4.0"]);
+    assert_eq!(
+        texts(&page, "#asset-logos-mark-svg .media-credit"),
+        ["Example Corp"]
+    );
+    // The SVG logo is served as is; the PDF is listed with its type and size.
+    assert_eq!(
+        read(&run.out, "/media/q3-2026/logos/mark.svg"),
+        SVG.as_bytes()
+    );
+    let pdf = texts(&page, "#asset-facts-pdf .media-original a");
+    assert_eq!(pdf, ["PDF · 15 B"]);
+    // Every image has its alt text.
+    for img in page.select(&sel("main img")) {
+        assert!(img.value().attr("alt").is_some_and(|a| !a.is_empty()));
+    }
+    // The library page shows the kit with thumbnails.
+    let library = run.html("/media/");
+    assert_eq!(
+        attrs(&library, ".media-kit-card h2 a", "href"),
+        ["/media/q3-2026/"]
+    );
+    assert_eq!(library.select(&sel(".media-kit-card img")).count(), 2);
+}
+
+#[test]
+fn a_kit_zip_holds_exactly_its_originals_and_is_the_same_across_builds() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let zip = read(&run.out, "/media/q3-2026.zip");
+    let entries = zip_entries(&zip);
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "q3-2026/ceo.jpg",
+            "q3-2026/facts.pdf",
+            "q3-2026/logos/mark.svg"
+        ]
+    );
+    for (name, bytes) in &entries {
+        let file = site.root().join("content/media").join(name.as_str());
+        assert_eq!(bytes, &std::fs::read(file).expect("original"), "{name}");
+    }
+    // The kit page states the ZIP's size.
+    let page = run.html("/media/q3-2026/");
+    let label = texts(&page, "header .media-zip .muted").join("");
+    assert!(label.contains("3 ·"), "{label}");
+    // A second build into another folder, with other file times: the same bytes.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.file("content/media/q3-2026/logos/mark.svg", SVG);
+    let other = site.tmp().join("again");
+    let again = site.build_args(&["--output", other.to_str().expect("utf-8")]);
+    again.assert_ok();
+    assert_eq!(read(&other, "/media/q3-2026.zip"), zip);
+}
+
+#[test]
+fn an_item_shows_the_kits_it_names_and_the_home_page_the_latest_kits() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let page = run.html("/press/results/");
+    assert_eq!(
+        attrs(&page, ".media-block h3 a", "href"),
+        ["/media/q3-2026/"]
+    );
+    assert_eq!(page.select(&sel(".media-block img")).count(), 2);
+    assert_eq!(
+        attrs(&page, ".media-block .media-zip a", "href"),
+        ["/media/q3-2026.zip"]
+    );
+    let home = run.html("/");
+    assert_eq!(
+        attrs(&home, ".home-kits .media-zip", "href"),
+        ["/media/q3-2026.zip"]
+    );
+    // One file of a kit: the block shows that file only.
+    site.file(
+        "content/press/results.md",
+        &item(
+            "Q3 results",
+            "2026-10-02",
+            "kind = \"release\"\nmedia = [\"q3-2026/logos/mark.svg\"]\n",
+            "Numbers.",
+        ),
+    );
+    let run = site.build_ok();
+    let page = run.html("/press/results/");
+    assert_eq!(
+        attrs(&page, ".media-block li a", "href"),
+        ["/media/q3-2026/#asset-logos-mark-svg"]
+    );
+}
+
+#[test]
+fn kit_mistakes_are_errors_at_their_line() {
+    let site = site_with_kit();
+    site.file(
+        "content/media/q3-2026/index.md",
+        &KIT.replace("file = \"ceo.jpg\"", "file = \"ceo.jpeg\"")
+            .replace("alt = \"The Example Corp logo\"\n", "licence = \"cc-by\"\n"),
+    )
+    .file(
+        "content/press/results.md",
+        &item(
+            "Q3 results",
+            "2026-10-02",
+            "kind = \"release\"\nmedia = [\"q3-2062\"]\n",
+            "Numbers.",
+        ),
+    );
+    let run = site.build();
+    run.assert_code(1);
+    let kit = run.errors_in("content/media/q3-2026/index.md");
+    let at = |needle: &str| {
+        kit.iter()
+            .find(|d| d.message.contains(needle))
+            .map(|d| (d.line, d.col))
+            .unwrap_or_else(|| panic!("no error about {needle}: {}", run.stderr))
+    };
+    assert_eq!(at("no file `ceo.jpeg`"), (8, 1));
+    assert!(
+        run.stderr.contains("did you mean `ceo.jpg`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(at("unknown licence `cc-by`"), (19, 1));
+    // The photo that lost its entry has no alt text; the logo that lost its alt neither.
+    assert_eq!(at("`ceo.jpg` has no alt text"), (1, 1));
+    assert_eq!(at("`logos/mark.svg` has no alt text"), (16, 1));
+    let release = run.errors_in("content/press/results.md");
+    assert_eq!(release.len(), 1, "{}", run.stderr);
+    assert!(release[0].message.contains("unknown press kit `q3-2062`"));
+    assert_eq!((release[0].line, release[0].col), (5, 11));
+    assert!(
+        run.stderr.contains("did you mean `q3-2026`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_embargoed_kit_leaves_no_trace_until_its_time() {
+    let site = site_with_kit();
+    site.file(
+        "content/media/q3-2026/index.md",
+        &KIT.replace(
+            "date = 2026-10-01\n",
+            "date = 2026-10-01\nembargo = 2026-12-01T08:00:00Z\n",
+        ),
+    );
+    let before = site.build_args(&["--now", "2026-11-30T08:00:00Z"]);
+    before.assert_ok();
+    assert_absent_everywhere(
+        &before.out,
+        &["q3-2026", "Q3 2026 results", "Ada Lindqvist", "ceo."],
+    );
+    assert!(
+        !before.exists("/media/"),
+        "no library page with nothing in it"
+    );
+    assert!(
+        before
+            .stderr
+            .contains("press kit `q3-2026` is under embargo"),
+        "{}",
+        before.stderr
+    );
+    // `check`'s embargo audit knows the kit, and the build reports when it lifts.
+    site.check_args(&["--now", "2026-11-30T08:00:00Z"])
+        .assert_ok();
+    let json = site.build_args(&["--now", "2026-11-30T08:00:00Z", "--message-format", "json"]);
+    assert_eq!(
+        json.json_summary()["next_embargo_lift"],
+        "2026-12-01T08:00:00Z"
+    );
+    let after = site.build_args(&["--now", "2026-12-01T08:00:00Z"]);
+    after.assert_ok();
+    assert!(after.exists("/media/q3-2026/"));
+    assert!(after.exists("/media/q3-2026.zip"));
+    assert!(after.exists("/media/q3-2026/ceo.jpg"));
+    let page = after.html("/press/results/");
+    assert_eq!(
+        attrs(&page, ".media-block h3 a", "href"),
+        ["/media/q3-2026/"]
+    );
+}
+
+#[test]
+fn kits_are_in_the_image_sitemap_and_their_files_in_json_ld() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let xml = String::from_utf8(read(&run.out, "/sitemap.xml")).expect("utf-8");
+    let doc = roxmltree::Document::parse(&xml).expect("sitemap parses");
+    const IMAGE: &str = "http://www.google.com/schemas/sitemap-image/1.1";
+    let kit_url = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("url"))
+        .find(|u| {
+            u.children().any(|c| {
+                c.has_tag_name("loc") && c.text() == Some("https://example.com/media/q3-2026/")
+            })
+        })
+        .expect("the kit's page is in the sitemap");
+    let images: Vec<&str> = kit_url
+        .descendants()
+        .filter(|n| n.has_tag_name((IMAGE, "loc")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        images,
+        [
+            "https://example.com/media/q3-2026/ceo.jpg",
+            "https://example.com/media/q3-2026/logos/mark.svg"
+        ]
+    );
+    let page = run.html("/media/q3-2026/");
+    let ld: serde_json::Value =
+        serde_json::from_str(&texts(&page, "script[type='application/ld+json']").join(""))
+            .expect("JSON-LD parses");
+    let photo = &ld["hasPart"][0];
+    assert_eq!(photo["@type"], "ImageObject");
+    assert_eq!(
+        photo["contentUrl"],
+        "https://example.com/media/q3-2026/ceo.jpg"
+    );
+    assert_eq!(photo["creditText"], "Jo Photographer");
+    assert_eq!(photo["copyrightNotice"], "© 2026 Example Corp");
+    assert_eq!(
+        photo["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    assert_eq!(
+        photo["acquireLicensePage"],
+        "https://example.com/media/q3-2026/"
+    );
+    assert_eq!(
+        (photo["width"].as_u64(), photo["height"].as_u64()),
+        (Some(2000), Some(1500))
+    );
+    // The press office's own terms are stated on the kit's page.
+    let logo = &ld["hasPart"][1];
+    assert_eq!(
+        logo["license"],
+        "https://example.com/media/q3-2026/#licence"
+    );
+    assert_eq!(page.select(&sel("#licence")).count(), 1);
+}
+
+#[test]
+fn kit_files_are_in_the_search_index_at_their_anchor() {
+    let site = site_with_kit();
+    let run = site.build_ok();
+    let json = |url: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(&run.out, url)).expect("JSON")
+    };
+    let meta = json("/search/meta.json");
+    assert!(
+        meta["kinds"]
+            .as_array()
+            .expect("kinds")
+            .contains(&"media".into()),
+        "{meta}"
+    );
+    let docs = meta["docs"].as_u64().expect("docs") as usize;
+    let chunk_size = meta["chunk_size"].as_u64().expect("chunk size") as usize;
+    let records: Vec<serde_json::Value> = (0..docs.div_ceil(chunk_size))
+        .flat_map(|n| {
+            json(&format!("/search/docs-{n}.json"))
+                .as_array()
+                .cloned()
+                .expect("records")
+        })
+        .collect();
+    let photo = records
+        .iter()
+        .position(|r| r["url"] == "/media/q3-2026/#asset-ceo-jpg")
+        .expect("the photo is a search document");
+    assert_eq!(records[photo]["title"], "Ada Lindqvist, CEO");
+    assert_eq!(records[photo]["kind"], "media");
+    assert_eq!(records[photo]["summary"], "The CEO at the plant");
+    // Its words are indexed: the shards together list `lindqvist` with the photo's document.
+    let shards = meta["shards"].as_u64().expect("shards");
+    let postings = (0..shards)
+        .filter_map(|n| {
+            json(&format!("/search/index-{n}.json"))
+                .get("lindqvist")
+                .cloned()
+        })
+        .next()
+        .expect("`lindqvist` is indexed");
+    let mut doc = 0u64;
+    let mut found = Vec::new();
+    for p in postings
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|p| p.as_u64())
+    {
+        doc += p >> 2;
+        found.push(doc);
+    }
+    assert!(found.contains(&(photo as u64)), "{postings}");
+}
+
+#[test]
+fn drafts_stray_files_and_unknown_kit_files() {
+    let site = site_with_kit();
+    site.file(
+        "content/media/old/index.md",
+        "+++\ntitle = \"Old kit\"\ndraft = true\n+++\n",
+    )
+    .file("content/media/old/old-logo.svg", SVG)
+    .file("content/media/loose.pdf", "%PDF-1.4 loose\n");
+    let run = site.build_ok();
+    assert!(!run.exists("/media/old/"), "a draft kit is not published");
+    assert!(!run.exists("/media/old.zip"));
+    assert!(
+        !run.exists("/media/loose.pdf"),
+        "a file outside any kit is not published"
+    );
+    assert!(
+        run.stderr
+            .contains("content/media/loose.pdf:1:1: warning: not in a press kit"),
+        "{}",
+        run.stderr
+    );
+    // A file of a kit that is not there: an error at the reference, with the nearest file.
+    site.file(
+        "content/press/results.md",
+        &item(
+            "Q3 results",
+            "2026-10-02",
+            "kind = \"release\"\nmedia = [\"q3-2026/ceo.png\"]\n",
+            "Numbers.",
+        ),
+    )
+    .file("content/media/stray.md", "+++\ntitle = \"Stray\"\n+++\n");
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("content/press/results.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0]
+            .message
+            .contains("kit `q3-2026` has no file `ceo.png`")
+    );
+    assert!(
+        run.stderr.contains("did you mean `ceo.jpg`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.errors_in("content/media/stray.md").len(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
