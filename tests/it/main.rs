@@ -37,6 +37,7 @@ mod search;
 mod serve;
 mod structured;
 mod theme;
+mod theme_staples;
 mod visibility;
 mod wire;
 mod workflow;
