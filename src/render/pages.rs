@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 mod archives;
 
+pub(crate) use archives::all_years as year_archives;
+
 /// A page's own variables and its `translations`, built only when the page is rendered.
 type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
 

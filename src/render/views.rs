@@ -143,11 +143,24 @@ fn person_view<'a>(
     })
 }
 
-/// Every media contact of `data/contacts.toml`, in file order: the home page's panel.
+/// Every media contact of `data/contacts.toml`: the home page's panel, in the order a
+/// journalist reading `lang` wants them. Contacts written for that language
+/// (`[ID.languages.CODE]`) come first, the most local first (fewest languages: the Seoul
+/// office before the global desk that answers in five); the rest keep file order. The default
+/// language's page, where no contact needs a translation, keeps file order.
 pub fn all_contacts(site: &Site, config: &Config, lang: &str) -> Vec<Value> {
     let urls = Urls { config };
-    site.contacts
-        .keys()
+    let mut ids: Vec<&String> = site.contacts.keys().collect();
+    // A stable sort: equal ranks keep file order.
+    ids.sort_by_key(|id| {
+        let p = &site.contacts[id.as_str()];
+        if p.languages.contains_key(lang) {
+            p.languages.len()
+        } else {
+            usize::MAX
+        }
+    });
+    ids.into_iter()
         .filter_map(|id| person_view(site, &urls, id, false, lang))
         .map(|p| to_value(&p))
         .collect()

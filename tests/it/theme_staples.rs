@@ -447,3 +447,213 @@ fn the_print_stylesheet_hides_navigation_search_share_and_subscribe() {
         assert!(on_page || class == ".email-signup", "no page has {class}");
     }
 }
+
+/// English, French and Korean with people written in them: an author and three contacts
+/// (one local to French, one global desk written in French and Korean), a timed correction in Stockholm's zone, releases in 2025 and 2026.
+fn people_site() -> SiteTest {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"Newsroom\"\nbase_url = \"{BASE_URL}\"\ntimezone = \"Europe/Stockholm\"\n\
+             [languages.fr]\ntitle = \"Salle de presse\"\n[languages.ko]\n"
+        ),
+    )
+    .file("content/_index.fr.md", "+++\ntitle = \"Salle de presse\"\n+++\n")
+    .file("content/_index.ko.md", "+++\ntitle = \"뉴스룸\"\n+++\n")
+    .file(
+        "data/authors.toml",
+        "[ann]\nname = \"Ann Author\"\nrole = \"Head of Communications\"\n\
+         [ann.languages.fr]\nname = \"Anne Auteur\"\nrole = \"Directrice de la communication\"\n",
+    )
+    .file(
+        "data/contacts.toml",
+        "[global]\nname = \"Global Press Office\"\nemail = \"press@example.com\"\nphone = \"+46 8 555 010 00\"\n\
+         [global.languages.fr]\nname = \"Service de presse international\"\n\
+         [global.languages.ko]\nname = \"글로벌 홍보팀\"\n\
+         [ir]\nname = \"Investor Relations\"\nemail = \"ir@example.com\"\n\
+         [paris]\nname = \"Paris Press Office\"\nemail = \"presse@example.com\"\n\
+         [paris.languages.fr]\nname = \"Service de presse de Paris\"\nrole = \"Paris\"\n",
+    )
+    .file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\n+++\n",
+    )
+    .file(
+        "content/press/_index.fr.md",
+        "+++\ntitle = \"Communiqués\"\nkind = \"release\"\n+++\n",
+    );
+    let front = "authors = [\"ann\"]\ncontacts = [\"global\"]\n\
+                 [[corrections]]\ndate = 2026-10-13T09:12:00+02:00\nkind = \"correction\"\nnote = \"The figure was 12 MW.\"\n";
+    for lang in ["", ".fr"] {
+        site.file(
+            &format!("content/press/launch{lang}.md"),
+            &item("Launch", "2026-10-12T07:30:00+02:00", front, "The text."),
+        )
+        .file(
+            &format!("content/press/old{lang}.md"),
+            &item("Old", "2025-03-01T10:00:00+01:00", "", "Older."),
+        );
+    }
+    site
+}
+
+fn jsonld(html: &Html) -> serde_json::Value {
+    let text = html
+        .select(&sel(r#"script[type="application/ld+json"]"#))
+        .next()
+        .map(|s| s.text().collect::<String>())
+        .expect("JSON-LD");
+    serde_json::from_str(&text).expect("JSON-LD parses")
+}
+
+#[test]
+fn json_ld_and_feeds_name_people_as_the_page_language_writes_them() {
+    let site = people_site();
+    site.build_ok();
+    for (prefix, author, role, contact) in [
+        (
+            "",
+            "Ann Author",
+            "Head of Communications",
+            "Global Press Office",
+        ),
+        (
+            "/fr",
+            "Anne Auteur",
+            "Directrice de la communication",
+            "Service de presse international",
+        ),
+    ] {
+        let ld = jsonld(&site.html(&format!("{prefix}/press/launch/")));
+        assert_eq!(ld["author"][0]["name"], author, "{prefix}: {ld}");
+        assert_eq!(ld["author"][0]["jobTitle"], role, "{prefix}");
+        let point = &ld["publisher"]["contactPoint"][0];
+        assert_eq!(point["@type"], "ContactPoint");
+        assert_eq!(point["name"], contact, "{prefix}: {ld}");
+        assert_eq!(point["email"], "press@example.com");
+        assert_eq!(point["telephone"], "+46 8 555 010 00");
+        assert_eq!(point["contactType"], "media relations");
+
+        let out = site.out();
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join(format!(".{prefix}/press/feed.json"))).unwrap(),
+        )
+        .unwrap();
+        let launch = json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["url"].as_str().unwrap().ends_with("/press/launch/"))
+            .expect("the launch in the feed");
+        assert_eq!(launch["authors"][0]["name"], author, "{prefix}: JSON Feed");
+        let atom = std::fs::read_to_string(out.join(format!(".{prefix}/press/atom.xml"))).unwrap();
+        let doc = roxmltree::Document::parse(&atom).unwrap();
+        let names: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("author"))
+            .filter_map(|a| a.children().find(|c| c.has_tag_name("name")))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(names.contains(&author), "{prefix}: Atom authors {names:?}");
+    }
+    // A release without contacts has no contact point.
+    let old = jsonld(&site.html("/press/old/"));
+    assert!(old["publisher"].get("contactPoint").is_none(), "{old}");
+}
+
+#[test]
+fn a_correction_reads_the_same_in_the_corrections_feed_as_on_the_page() {
+    let site = people_site();
+    site.build_ok();
+    for (lang, prefix) in [("en", ""), ("fr", "/fr")] {
+        let page = site.html(&format!("{prefix}/press/launch/"));
+        let label = texts(&page, ".notice-correction .notice-label");
+        assert_eq!(label.len(), 1, "{lang}: {label:?}");
+        let shown = texts(&page, ".notice-correction .notice-label time");
+        assert!(
+            shown[0].contains("09:12") && shown[0].contains("CEST"),
+            "{lang}: the page shows {shown:?}"
+        );
+        // The /corrections/ list says the same.
+        let list = site.html(&format!("{prefix}/corrections/"));
+        assert!(
+            texts(&list, ".notice-label time").contains(&shown[0]),
+            "{lang}: /corrections/ shows {:?}",
+            texts(&list, ".notice-label time")
+        );
+        let feed: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(site.out().join(format!(".{prefix}/corrections/feed.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        let entry = &feed["items"][0];
+        let html = Html::parse_fragment(entry["content_html"].as_str().unwrap());
+        assert_eq!(texts(&html, "time"), shown, "{lang}: the feed's date");
+        let word = theme_string(lang, "correction");
+        assert_eq!(
+            texts(&html, "strong"),
+            std::slice::from_ref(&word),
+            "{lang}: the feed's label"
+        );
+        assert_eq!(
+            entry["title"].as_str().unwrap(),
+            format!("{word}: Launch"),
+            "{lang}: the feed entry's title"
+        );
+        assert!(
+            entry["content_html"].as_str().unwrap().contains("12 MW"),
+            "{lang}: the note follows"
+        );
+    }
+}
+
+#[test]
+fn year_archives_are_in_the_sitemap() {
+    let site = people_site();
+    site.build_ok();
+    let xml = std::fs::read_to_string(site.out().join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    for archive in [
+        "/press/2026/",
+        "/press/2025/",
+        "/fr/press/2026/",
+        "/fr/press/2025/",
+    ] {
+        let url = format!("{BASE_URL}{archive}");
+        assert!(locs.contains(&url.as_str()), "{url} missing from {locs:?}");
+        assert!(site.out().join(&archive[1..]).join("index.html").is_file());
+    }
+    assert!(!locs.iter().any(|l| l.contains("/page/")), "{locs:?}");
+}
+
+#[test]
+fn the_home_contacts_panel_puts_the_contacts_written_for_the_language_first() {
+    let site = people_site();
+    site.build_ok();
+    let names = |page: &str| texts(&site.html(page), "main .contacts .contact-name");
+    // English: nobody is written for it; file order.
+    assert_eq!(
+        names("/"),
+        [
+            "Global Press Office",
+            "Investor Relations",
+            "Paris Press Office"
+        ]
+    );
+    // French: the Paris office (French only) first, then the global desk (written in two
+    // languages), then the rest in file order.
+    assert_eq!(
+        names("/fr/"),
+        [
+            "Service de presse de Paris",
+            "Service de presse international",
+            "Investor Relations"
+        ]
+    );
+}
