@@ -10,7 +10,9 @@ repository itself) and checks what comes out with the tools the web uses:
   json-ld   every page's JSON-LD through extruct (strict), and a schema.org type on every item
   browser   headless Chromium (selenium + the system chromedriver) on `pressroom serve`:
             the home page shows the latest release; search in Korean and French, and as
-            you type (prefix marked, keyboard reaches the results); an edited
+            you type (prefix marked, keyboard reaches the results); on a release, share.js
+            shows Copy link (which copies the permalink) and Print, and no request leaves
+            the site; an edited
             post reloads by itself, a broken one shows the error overlay, a fixed one returns;
             screenshots of every page kind at 1280 and 390 px, light and dark, under
             target/screenshots/ (a phone page that scrolls sideways fails)
@@ -683,6 +685,33 @@ def check_as_you_type(driver, base):
     return f"'batt' as typed → {len(marks)} marked word(s): {sorted(set(marks))}"
 
 
+def check_share(driver, base, path):
+    """With JavaScript, share.js reveals "Copy link" and "Print / save as PDF"; Copy link puts
+    the permalink on the clipboard and says so. No request leaves the site."""
+    open_page(driver, base, path)
+    buttons = {cls: driver.find_elements("css selector", f".share button.{cls}") for cls in ("copy-link", "print-page")}
+    hidden = [cls for cls, found in buttons.items() if not found or not found[0].is_displayed()]
+    if hidden:
+        raise Failure(f"{path}: with JavaScript these share buttons stay hidden: {hidden}")
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"], "origin": base.rstrip("/")})
+    copy = buttons["copy-link"][0]
+    # Instantly: the theme scrolls smoothly, and a click during the animation misses.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", copy)
+    copy.click()
+    status = wait_for(driver, lambda d: d.find_element("css selector", ".share .copy-status").text.strip(), 5, f"{path}: the copied-link status")
+    copied = driver.execute_async_script("var done = arguments[0]; navigator.clipboard.readText().then(done, function (e) { done('error: ' + e); });")
+    field = driver.find_element("id", "share-permalink").get_attribute("value")
+    if copied != field:
+        raise Failure(f"{path}: Copy link put {copied!r} on the clipboard, the page's link is {field!r}")
+    foreign = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+        ".filter(function (u) { return u.indexOf(location.origin) !== 0; });"
+    )
+    if foreign:
+        raise Failure(f"{path}: requests to other sites on load: {foreign[:5]}")
+    return f"{path}: Copy link and Print shown; copied {copied!r} ({status!r}); no third-party request"
+
+
 def check_axe(driver, base, path):
     open_page(driver, base, path)
     driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
@@ -860,6 +889,7 @@ def browser_checks(report, exe, tmp, public):
         else:
             report.fail("browser: French search", ["content/press/2024-03-12-venissieux-plant-opening.fr.md is not in published.lock"])
         report.run("browser: search as you type on /search/", check_as_you_type, driver, base)
+        report.run("browser: share, copy link and print on a release", check_share, driver, base, release_path)
         report.run("browser: screenshots of every page kind", check_screenshots, driver, base, public, release_path, statement)
         for path in ("/", "/press/", release_path, statement, "/search/", "/subscribe/"):
             report.run(f"axe: {path}", check_axe, driver, base, path)
