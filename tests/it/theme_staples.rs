@@ -104,6 +104,24 @@ fn the_home_page_filters_by_kind_with_links_to_the_section_lists_in_its_language
         .map(|l| l.0.as_str())
         .collect();
     assert_eq!(current, ["/press/"]);
+    // Page 2 of a list still shows which kind it is.
+    let more = newsroom("");
+    more.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press releases\"\nkind = \"release\"\npaginate_by = 1\n+++\n",
+    )
+    .file(
+        "content/press/second.md",
+        &item("Second", "2026-11-21T09:00:00Z", "", "More."),
+    );
+    more.build_ok();
+    let page2 = kind_filter(&more.html("/press/page/2/"));
+    let marked: Vec<(&str, Option<&str>)> = page2
+        .iter()
+        .filter(|l| l.2.is_some())
+        .map(|l| (l.0.as_str(), l.2.as_deref()))
+        .collect();
+    assert_eq!(marked, [("/press/", Some("true"))]);
 
     let fr = kind_filter(&site.html("/fr/"));
     let texts: Vec<&str> = fr.iter().map(|l| l.1.as_str()).collect();
