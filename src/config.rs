@@ -36,6 +36,7 @@ struct SiteToml {
     check: Option<CheckToml>,
     footnotes: Option<Footnotes>,
     images: Option<ImagesToml>,
+    subscribe: Option<SubscribeToml>,
     #[serde(default)]
     languages: IndexMap<String, LanguageToml>,
     #[serde(default)]
@@ -209,6 +210,30 @@ struct LanguageToml {
     title: Option<String>,
     description: Option<String>,
     boilerplate: Option<String>,
+    subscribe_privacy: Option<String>,
+}
+
+/// `[subscribe]`: the e-mail sign-up form of the subscribe pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscribeToml {
+    email_action: String,
+    email_field: Option<String>,
+    #[serde(default)]
+    hidden: IndexMap<String, String>,
+    privacy: Option<String>,
+}
+
+/// The e-mail sign-up form of the subscribe pages (`[subscribe]` in `site.toml`): a plain
+/// HTML form posted to the mailing-list provider, no third-party script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailSignup {
+    /// The provider's form URL (https).
+    pub action: String,
+    /// The name of the address field the provider reads (`email`, Mailchimp's `EMAIL`).
+    pub field: String,
+    /// Hidden fields the provider wants (a list id), in file order.
+    pub hidden: Vec<(String, String)>,
 }
 
 /// `[images]`: how local photos are resized and encoded.
@@ -265,6 +290,9 @@ pub struct Language {
     /// The company boilerplate (Markdown) in this language: `[languages.CODE] boilerplate`,
     /// else the site's.
     pub boilerplate: Option<String>,
+    /// The privacy note under the e-mail sign-up form (Markdown) in this language:
+    /// `[languages.CODE] subscribe_privacy`, else `[subscribe] privacy`.
+    pub subscribe_privacy: Option<String>,
 }
 
 /// The validated site configuration.
@@ -317,6 +345,8 @@ pub struct Config {
     pub footnotes: Footnotes,
     /// `[images]`: derived sizes and quality of local images.
     pub images: ImageSettings,
+    /// The e-mail sign-up form (`[subscribe]`), when the site has one.
+    pub email_signup: Option<EmailSignup>,
     /// Free-form `[extra]`, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -380,6 +410,7 @@ impl Config {
             return Err(site_toml.at_key("paginate_by", "`paginate_by` must be at least 1".into()));
         }
         let images = image_settings(&site_toml, raw.images.clone())?;
+        let email_signup = email_signup(&site_toml, raw.subscribe.clone(), &languages)?;
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -403,6 +434,7 @@ impl Config {
             check: CheckSeverities::of(raw.check.clone()),
             footnotes: raw.footnotes.unwrap_or_default(),
             images,
+            email_signup,
             extra: serde_json::Value::Object(raw.extra.unwrap_or_default()),
         })
     }
@@ -485,6 +517,74 @@ fn image_settings(site_toml: &SiteText<'_>, raw: Option<ImagesToml>) -> Result<I
     Ok(settings)
 }
 
+/// `[subscribe]` checked: the form posts to an https URL (a subscriber's address never
+/// travels in clear text), the field names are plain names, and every language has a privacy
+/// note (the form collects personal data).
+fn email_signup(
+    site_toml: &SiteText<'_>,
+    raw: Option<SubscribeToml>,
+    languages: &[Language],
+) -> Result<Option<EmailSignup>> {
+    let Some(raw) = raw else {
+        return Ok(None);
+    };
+    if !is_https_url(&raw.email_action) {
+        return Err(site_toml.at_key(
+            "email_action",
+            format!(
+                "`[subscribe] email_action = {:?}` is not an https URL\n  help: give the form address your mailing-list provider shows for an embedded form, such as `email_action = \"https://lists.example.com/subscribe/post\"`",
+                raw.email_action
+            ),
+        ));
+    }
+    let field = raw.email_field.unwrap_or_else(|| "email".into());
+    for (key, name) in
+        std::iter::once(("email_field", &field)).chain(raw.hidden.keys().map(|k| ("hidden", k)))
+    {
+        if !is_field_name(name) {
+            return Err(site_toml.at_key(
+                key,
+                format!("`{name:?}` is not a form field name\n  help: use the field name your provider's embed code shows, such as `EMAIL` or `list_id` (letters, digits, `_`, `-`, `[`, `]`)"),
+            ));
+        }
+    }
+    if let Some(lang) = languages.iter().find(|l| {
+        l.subscribe_privacy
+            .as_deref()
+            .is_none_or(|p| p.trim().is_empty())
+    }) {
+        return Err(site_toml.at_key(
+            "subscribe",
+            format!("the e-mail sign-up form has no privacy note for language `{}`\n  help: add `privacy = \"We use your address only to send our news; unsubscribe with one click. [Privacy policy](https://…)\"` under `[subscribe]` (and `subscribe_privacy` under `[languages.CODE]` to translate it)", lang.code),
+        ));
+    }
+    Ok(Some(EmailSignup {
+        action: raw.email_action,
+        field,
+        hidden: raw.hidden.into_iter().collect(),
+    }))
+}
+
+/// An absolute https URL with a host and nothing a form's `action` cannot carry.
+fn is_https_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty()
+            && !host.starts_with(['.', '-', ':'])
+            && !url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+    })
+}
+
+/// A form field name a provider could ask for.
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '[' | ']' | '.'))
+}
+
 /// The text of `site.toml`, for errors at a position in it.
 struct SiteText<'a> {
     text: &'a str,
@@ -547,12 +647,14 @@ fn languages(
     default_language: &str,
 ) -> Result<Vec<Language>> {
     let description = raw.description.clone().unwrap_or_default();
+    let privacy = raw.subscribe.as_ref().and_then(|s| s.privacy.clone());
     let mut languages = vec![Language {
         name: language_name(default_language),
         code: default_language.to_string(),
         title: raw.title.clone(),
         description: description.clone(),
         boilerplate: raw.boilerplate.clone(),
+        subscribe_privacy: privacy.clone(),
     }];
     for (code, lang) in &raw.languages {
         if !valid_language_code(code) {
@@ -571,6 +673,7 @@ fn languages(
             first.title = lang.title.unwrap_or(first.title.clone());
             first.description = lang.description.unwrap_or(first.description.clone());
             first.boilerplate = lang.boilerplate.or(first.boilerplate.take());
+            first.subscribe_privacy = lang.subscribe_privacy.or(first.subscribe_privacy.take());
             continue;
         }
         languages.push(Language {
@@ -578,6 +681,7 @@ fn languages(
             title: lang.title.unwrap_or_else(|| raw.title.clone()),
             description: lang.description.unwrap_or_else(|| description.clone()),
             boilerplate: lang.boilerplate.or_else(|| raw.boilerplate.clone()),
+            subscribe_privacy: lang.subscribe_privacy.or_else(|| privacy.clone()),
             code: code.clone(),
         });
     }
@@ -654,6 +758,54 @@ mod tests {
             parse("title = \"N\"\nbase_url = \"https://n.example\"\ntimezone = \"Mars/Olympus\"\n")
                 .unwrap_err();
         assert!(err.to_string().starts_with("site.toml:3:1:"), "{err}");
+    }
+
+    #[test]
+    fn an_email_form_posts_to_https_with_a_privacy_note() {
+        let site = "title = \"N\"\nbase_url = \"https://n.example\"\n[languages.fr]\n";
+        let ok = parse(&format!("{site}subscribe_privacy = \"Vie privée.\"\n[subscribe]\nemail_action = \"https://lists.example.com/s?u=1\"\nemail_field = \"EMAIL\"\nhidden = {{ id = \"42\" }}\nprivacy = \"Privacy.\"\n")).unwrap();
+        let form = ok.email_signup.clone().unwrap();
+        assert_eq!(form.action, "https://lists.example.com/s?u=1");
+        assert_eq!(form.field, "EMAIL");
+        assert_eq!(form.hidden, [("id".to_string(), "42".to_string())]);
+        assert_eq!(
+            ok.language("fr").subscribe_privacy.as_deref(),
+            Some("Vie privée.")
+        );
+        assert_eq!(
+            ok.language("en").subscribe_privacy.as_deref(),
+            Some("Privacy.")
+        );
+        assert_eq!(parse(site).unwrap().email_signup, None);
+
+        for action in [
+            "http://lists.example.com/s",
+            "https://",
+            "lists.example.com",
+            "https://a.example/\\\"x",
+        ] {
+            let err = parse(&format!(
+                "{site}[subscribe]\nemail_action = {action:?}\nprivacy = \"P.\"\n"
+            ))
+            .unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with("site.toml:5:1: error:")
+                    && text.contains("https")
+                    && text.contains("help:"),
+                "{action}: {text}"
+            );
+        }
+        let no_note = parse(&format!(
+            "{site}[subscribe]\nemail_action = \"https://l.example/s\"\n"
+        ))
+        .unwrap_err();
+        assert!(no_note.to_string().contains("privacy note"), "{no_note}");
+        let bad_field = parse(&format!("{site}[subscribe]\nemail_action = \"https://l.example/s\"\nemail_field = \"e mail\"\nprivacy = \"P.\"\n")).unwrap_err();
+        assert!(
+            bad_field.to_string().starts_with("site.toml:6:1:"),
+            "{bad_field}"
+        );
     }
 
     #[test]

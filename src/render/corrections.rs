@@ -58,6 +58,11 @@ pub struct Entry<'s> {
     pub url: String,
     /// The item's language.
     pub lang: &'s str,
+    /// The item's time zone name, for the date's zone abbreviation (`CEST`, `KST`).
+    pub timezone: &'s str,
+    /// The item's time zone.
+    #[serde(skip)]
+    pub zone: &'s jiff::tz::TimeZone,
 }
 
 /// Every correction, clarification, update and withdrawal of the items in `lang` (all languages
@@ -80,6 +85,8 @@ pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>)
                 item_url: url.clone(),
                 url: format!("{url}#{anchor}"),
                 lang: &item.lang,
+                timezone: &item.tz_name,
+                zone: &item.tz,
             });
         };
         for (i, n) in item.notices.iter().enumerate() {
@@ -107,6 +114,32 @@ pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>)
     entries
 }
 
+/// The entry's kind as the theme words it in the item's language ("Correction", "Précision").
+fn kind_label<'c>(ctx: &'c RenderCtx<'_>, e: &Entry<'_>) -> &'c str {
+    let kind = e.kind.as_str();
+    ctx.theme
+        .string(e.lang, kind, &ctx.config.default_language)
+        .unwrap_or(kind)
+}
+
+/// A feed entry's text: the notice's label and date as the item's page shows them (the long
+/// date, with the time and the zone's abbreviation when it has a time: "13 October 2026,
+/// 09:12 CEST"), then the note.
+fn feed_html(ctx: &RenderCtx<'_>, e: &Entry<'_>) -> String {
+    let when = crate::dates::format(
+        &e.at.to_zoned(e.zone.clone()),
+        crate::dates::DateFormat::Timed,
+        e.lang,
+    );
+    format!(
+        "<p><strong>{}</strong> <time datetime=\"{}\">{}</time></p>{}",
+        super::xml::escape(kind_label(ctx, e)),
+        e.date,
+        super::xml::escape(&when),
+        e.note.as_deref().unwrap_or_default()
+    )
+}
+
 /// The corrections feeds, one per language (they read the items' notices: the site's shape).
 pub fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
@@ -123,11 +156,11 @@ pub fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
                     e.at.strftime("%Y-%m-%d"),
                     e.id
                 ),
-                title: format!("{}: {}", e.kind.as_str(), e.item_title),
+                title: format!("{}: {}", kind_label(ctx, &e), e.item_title),
                 link: config.permalink(&e.url),
                 published: Some(e.at),
                 updated: e.at,
-                html: e.note.unwrap_or_default(),
+                html: feed_html(ctx, &e),
                 summary: String::new(),
                 authors: vec![],
                 categories: vec![e.kind.as_str().to_string()],

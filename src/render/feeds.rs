@@ -133,7 +133,12 @@ pub fn item_entries(
                 authors: item
                     .authors
                     .iter()
-                    .filter_map(|a| site.authors.get(a).map(|p| p.name.clone()))
+                    // As the item's own page names them: `[ID.languages.CODE]`.
+                    .filter_map(|a| {
+                        site.authors
+                            .get(a)
+                            .map(|p| p.in_language(&item.lang).0.to_string())
+                    })
                     .collect(),
                 categories: item.tags.iter().chain(&item.categories).cloned().collect(),
             }

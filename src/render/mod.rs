@@ -27,6 +27,7 @@ pub mod xml;
 pub mod zip;
 
 use crate::config::Config;
+use crate::content::frontmatter::Kind;
 use crate::diag::Diagnostic;
 use crate::model::ledger::Ledger;
 use crate::model::{ItemId, Site};
@@ -184,6 +185,7 @@ impl<'a> RenderCtx<'a> {
                     dir: &s.dir,
                     title: &s.title,
                     url: config.url(&s.path),
+                    lists: main_kind(site, &s.items),
                 }));
             }
         }
@@ -240,14 +242,18 @@ fn subscribe_groups(site: &Site, config: &Config) -> std::collections::HashMap<S
             let prefix = config.lang_prefix(&l.code);
             let home = format!("{prefix}/");
             let mut groups = vec![views::SubscribeGroup::new(config, "all", "", &home)];
-            groups.extend(
-                site.sections
-                    .iter()
-                    .filter(|s| {
-                        s.lang == l.code && !s.dir.is_empty() && s.feed && !s.items.is_empty()
-                    })
-                    .map(|s| views::SubscribeGroup::new(config, "section", &s.title, &s.path)),
-            );
+            let mut sections: Vec<views::SubscribeGroup<'_>> = site
+                .sections
+                .iter()
+                .filter(|s| s.lang == l.code && !s.dir.is_empty() && s.feed && !s.items.is_empty())
+                .map(|s| {
+                    views::SubscribeGroup::new(config, "section", &s.title, &s.path)
+                        .listing(main_kind(site, &s.items))
+                })
+                .collect();
+            // Releases first, as a journalist looks for them; then statements, posts, fact sheets.
+            sections.sort_by_key(|g| KIND_ORDER.iter().position(|k| k.as_str() == g.lists));
+            groups.extend(sections);
             let corrections = format!("{prefix}/corrections/");
             groups.push(views::SubscribeGroup::new(
                 config,
@@ -258,6 +264,35 @@ fn subscribe_groups(site: &Site, config: &Config) -> std::collections::HashMap<S
             (l.code.clone(), views::to_value(&groups))
         })
         .collect()
+}
+
+/// The kinds in the order a newsroom shows its lists.
+const KIND_ORDER: [Kind; 5] = [
+    Kind::Release,
+    Kind::Statement,
+    Kind::Post,
+    Kind::Factsheet,
+    Kind::Page,
+];
+
+/// The kind most of `items` have (the first such kind in `Kind` order on a tie): what a
+/// section lists, in words, on the subscribe page and in the filter by kind; empty for no
+/// items.
+fn main_kind(site: &Site, items: &[ItemId]) -> &'static str {
+    if items.is_empty() {
+        return "";
+    }
+    KIND_ORDER
+        .into_iter()
+        .map(|k| {
+            (
+                items.iter().filter(|&&i| site.items[i].kind == k).count(),
+                k,
+            )
+        })
+        .rev()
+        .max_by_key(|(n, _)| *n)
+        .map_or("page", |(_, k)| k.as_str())
 }
 
 /// Where finished files go, from whichever rendering thread finished them.

@@ -17,6 +17,8 @@ use std::sync::Arc;
 mod archives;
 mod media;
 
+pub(crate) use archives::all_years as year_archives;
+
 /// A page's own variables and its `translations`, built only when the page is rendered.
 type Vars = (Vec<(&'static str, Value)>, Vec<Value>);
 
@@ -176,6 +178,7 @@ pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
     people_and_sources_jobs(ctx, &mut jobs);
     site_page_jobs(ctx, &mut jobs);
     media::jobs(ctx, &mut jobs);
+    subscribe_jobs(ctx, &mut jobs);
     jobs
 }
 
@@ -773,6 +776,39 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         vec![],
         || (vec![], vec![]),
     ));
+}
+
+/// A subscribe page per language (`/subscribe/`, `/fr/subscribe/`): every list of the
+/// language with its feeds, said in words, and the e-mail sign-up form when `[subscribe]` sets
+/// one. A content page at that path keeps it (the menu then links to the writers' page).
+fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+    let config = ctx.config;
+    let taken = archives::taken_paths(ctx.site);
+    for lang in &config.languages {
+        let path = subscribe_path(config, &lang.code);
+        if taken.contains(path.as_str()) {
+            continue;
+        }
+        jobs.push(PageJob::new(
+            "subscribe.html",
+            &lang.code,
+            path,
+            "(subscribe page)",
+            vec![],
+            move || {
+                let signup = views::to_value(&views::signup_view(config, &lang.code));
+                (
+                    vec![("signup", signup)],
+                    lang_alternates(config, &lang.code, |l| subscribe_path(config, l)),
+                )
+            },
+        ));
+    }
+}
+
+/// The site path of a language's subscribe page.
+fn subscribe_path(config: &Config, lang: &str) -> String {
+    format!("{}/subscribe/", config.lang_prefix(lang))
 }
 
 /// The `feeds` a page links to: its own list's feed (`base`: the path of the list's first

@@ -174,26 +174,42 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     out
 }
 
-/// The `<url>` entries of the sitemap: every section list, and every item that appears in
-/// [`Surface::Sitemap`] with its translations as hreflang alternates.
+/// The entry of a list page (a section, a year archive): last modified when the newest change
+/// to an item it lists was made.
+fn list_url(
+    site: &Site,
+    abs: &dyn Fn(&str) -> String,
+    path: &str,
+    items: &[crate::model::ItemId],
+) -> SitemapUrl {
+    let lastmod = items
+        .iter()
+        .filter_map(|&i| site.items[i].modified().or(site.items[i].date))
+        .max();
+    let mut entry = format!("<url><loc>{}</loc>", esc(&abs(path)));
+    if let Some(t) = lastmod {
+        entry.push_str(&format!("<lastmod>{}</lastmod>", rfc3339_utc(t)));
+    }
+    entry.push_str("</url>\n");
+    SitemapUrl {
+        path: path.to_string(),
+        xml: entry,
+        lastmod,
+    }
+}
+
+/// The `<url>` entries of the sitemap: every section list and year archive (its first page),
+/// and every item that appears in [`Surface::Sitemap`] with its translations as hreflang
+/// alternates.
 fn sitemap_urls(site: &Site, abs: &dyn Fn(&str) -> String) -> Vec<SitemapUrl> {
-    let mut urls: Vec<SitemapUrl> = Vec::new();
-    for section in &site.sections {
-        let lastmod = section
-            .items
-            .iter()
-            .filter_map(|&i| site.items[i].modified().or(site.items[i].date))
-            .max();
-        let mut entry = format!("<url><loc>{}</loc>", esc(&abs(&section.path)));
-        if let Some(t) = lastmod {
-            entry.push_str(&format!("<lastmod>{}</lastmod>", rfc3339_utc(t)));
-        }
-        entry.push_str("</url>\n");
-        urls.push(SitemapUrl {
-            path: section.path.to_string(),
-            xml: entry,
-            lastmod,
-        });
+    let mut urls: Vec<SitemapUrl> = site
+        .sections
+        .iter()
+        .map(|s| list_url(site, abs, &s.path, &s.items))
+        .collect();
+    // An archive lists only what its section lists, so it names nothing the sitemap must not.
+    for (path, items) in super::pages::year_archives(site) {
+        urls.push(list_url(site, abs, &path, &items));
     }
     for (id, item) in site.items.iter().enumerate() {
         if !item.appears_in(Surface::Sitemap) {

@@ -95,6 +95,38 @@ fn update_headline(text: &str, lang: &str) -> String {
     crate::markdown::text::cut(text, lang, crate::markdown::text::Cut::HEADLINE)
 }
 
+/// The publisher with the item's media contacts as its `contactPoint`s, named as the page
+/// names them (`[ID.languages.CODE]`): what a journalist's tools read to reach the press office.
+fn with_contact_points(mut org: Value, site: &Site, item: &Item) -> Value {
+    let points: Vec<Value> = item
+        .contacts
+        .iter()
+        .filter_map(|id| {
+            let p = site.contacts.get(id)?;
+            let (name, role, _) = p.in_language(&item.lang);
+            let mut point = json!({
+                "@type": "ContactPoint",
+                "contactType": "media relations",
+                "name": name,
+            });
+            if let Some(role) = role {
+                point["description"] = role.into();
+            }
+            if let Some(email) = &p.email {
+                point["email"] = email.clone().into();
+            }
+            if let Some(phone) = &p.phone {
+                point["telephone"] = phone.clone().into();
+            }
+            Some(point)
+        })
+        .collect();
+    if !points.is_empty() {
+        org["contactPoint"] = Value::Array(points);
+    }
+    org
+}
+
 /// The publishing organization: `config.extra.company` (else the site title), the home page
 /// and `config.extra.logo` when set.
 fn publisher(config: &Config) -> Value {
@@ -228,14 +260,15 @@ impl ItemLd<'_> {
             .authors
             .iter()
             .filter_map(|a| {
-                let p = self.site.authors.get(a)?;
+                // The name and role the page shows, in its language (`[ID.languages.CODE]`).
+                let (name, role, _) = self.site.authors.get(a)?.in_language(&item.lang);
                 let mut person = json!({
                     "@type": "Person",
-                    "name": p.name,
+                    "name": name,
                     "url": urls.permalink(&format!("/authors/{a}/")),
                 });
-                if let Some(role) = &p.role {
-                    person["jobTitle"] = role.clone().into();
+                if let Some(role) = role {
+                    person["jobTitle"] = role.into();
                 }
                 Some(person)
             })
@@ -246,7 +279,10 @@ impl ItemLd<'_> {
             authors
         };
         v.insert("author".into(), Value::Array(author));
-        v.insert("publisher".into(), org);
+        v.insert(
+            "publisher".into(),
+            with_contact_points(org, self.site, item),
+        );
         if let Some(image) = &item.image {
             let url = absolute(config, &item.path, image);
             v.insert(

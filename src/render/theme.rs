@@ -293,10 +293,12 @@ fn parse_templates(
     Ok(base)
 }
 
-/// The guard, `date` and `get_url`: what every language's Tera has.
+/// The guard, `date`, `urlencode_strict` and `get_url`: what every language's Tera has.
 fn register_common(base: &mut Tera, config: &Config) {
     super::guard::register(base);
     base.register_filter("date", date_filter);
+    // Tera's own filter of that name needs its `urlencode` feature; the share links need only this.
+    base.register_filter("urlencode_strict", urlencode_strict);
     // How a language writes a long date, for scripts that format dates in the browser (the
     // search page's results), so they match the pages.
     base.register_function("date_style", |args: &HashMap<String, Value>| {
@@ -455,6 +457,23 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Percent-encodes every byte but ASCII letters and digits (Tera's `urlencode_strict`): a
+/// value that is safe inside any part of a URL, as the share links' query strings need.
+fn urlencode_strict(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("urlencode_strict takes a string"))?;
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(Value::String(out))
 }
 
 fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -145,11 +145,24 @@ fn person_view<'a>(
     })
 }
 
-/// Every media contact of `data/contacts.toml`, in file order: the home page's panel.
+/// Every media contact of `data/contacts.toml`: the home page's panel, in the order a
+/// journalist reading `lang` wants them. Contacts written for that language
+/// (`[ID.languages.CODE]`) come first, the most local first (fewest languages: the Seoul
+/// office before the global desk that answers in five); the rest keep file order. The default
+/// language's page, where no contact needs a translation, keeps file order.
 pub fn all_contacts(site: &Site, config: &Config, lang: &str) -> Vec<Value> {
     let urls = Urls { config };
-    site.contacts
-        .keys()
+    let mut ids: Vec<&String> = site.contacts.keys().collect();
+    // A stable sort: equal ranks keep file order.
+    ids.sort_by_key(|id| {
+        let p = &site.contacts[id.as_str()];
+        if p.languages.contains_key(lang) {
+            p.languages.len()
+        } else {
+            usize::MAX
+        }
+    });
+    ids.into_iter()
         .filter_map(|id| person_view(site, &urls, id, false, lang))
         .map(|p| to_value(&p))
         .collect()
@@ -723,6 +736,9 @@ pub struct NavSection<'a> {
     pub title: &'a str,
     /// URL.
     pub url: String,
+    /// What it lists: the kind most of its items have (`release`, `post`, …), for the
+    /// filter by kind.
+    pub lists: &'static str,
 }
 
 /// A related item as an item page lists it: what a link to it needs, and a preview's badges.
@@ -772,6 +788,10 @@ pub struct SubscribeGroup<'a> {
     pub kind: &'static str,
     /// The section's title (empty for `all` and `corrections`).
     pub title: &'a str,
+    /// What a section lists (`release`, `statement`, `post`, `factsheet`, `page`: the kind
+    /// most of its items have), so the subscribe page can say in words what the feed brings;
+    /// empty for `all` and `corrections`.
+    pub lists: &'static str,
     /// The URL of the list page the feeds follow.
     pub url: String,
     /// Atom, RSS and JSON Feed, in that order.
@@ -786,6 +806,7 @@ impl<'a> SubscribeGroup<'a> {
         SubscribeGroup {
             kind,
             title,
+            lists: "",
             url: config.url(base),
             feeds: vec![
                 FeedFile {
@@ -806,6 +827,58 @@ impl<'a> SubscribeGroup<'a> {
             ],
         }
     }
+}
+
+impl SubscribeGroup<'_> {
+    /// The same group, saying what kind of item it lists.
+    pub fn listing(mut self, kind: &'static str) -> Self {
+        self.lists = kind;
+        self
+    }
+}
+
+/// The e-mail sign-up form of a subscribe page (`[subscribe]`), with the privacy note in the
+/// page's language.
+#[derive(Serialize)]
+pub struct SignupView<'a> {
+    /// The provider's form URL.
+    pub action: &'a str,
+    /// The address field's name.
+    pub field: &'a str,
+    /// Hidden fields: `{name, value}`.
+    pub hidden: Vec<NameValue<'a>>,
+    /// The privacy note (HTML).
+    pub privacy: String,
+}
+
+/// A form field's name and value.
+#[derive(Serialize)]
+pub struct NameValue<'a> {
+    /// Name.
+    pub name: &'a str,
+    /// Value.
+    pub value: &'a str,
+}
+
+/// The sign-up form of `lang`'s subscribe page, when the site has one.
+pub fn signup_view<'a>(config: &'a Config, lang: &str) -> Option<SignupView<'a>> {
+    let form = config.email_signup.as_ref()?;
+    Some(SignupView {
+        action: &form.action,
+        field: &form.field,
+        hidden: form
+            .hidden
+            .iter()
+            .map(|(name, value)| NameValue { name, value })
+            .collect(),
+        privacy: markdown_inline(
+            config
+                .language(lang)
+                .subscribe_privacy
+                .as_deref()
+                .unwrap_or_default(),
+        ),
+    })
 }
 
 /// A year of a section's archive.

@@ -10,11 +10,14 @@ repository itself) and checks what comes out with the tools the web uses:
   json-ld   every page's JSON-LD through extruct (strict), and a schema.org type on every item
   browser   headless Chromium (selenium + the system chromedriver) on `pressroom serve`:
             the home page shows the latest release; search in Korean and French, and as
-            you type (prefix marked, keyboard reaches the results); an edited
+            you type (prefix marked, keyboard reaches the results); on a release, share.js
+            shows Copy link (which copies the permalink) and Print, and no request leaves
+            the site; an edited
             post reloads by itself, a broken one shows the error overlay, a fixed one returns;
-            screenshots under target/screenshots/
-  axe       axe-core in that browser on the home page, a release, a statement and the search
-            page: no serious or critical violations
+            screenshots of every page kind at 1280 and 390 px, light and dark, under
+            target/screenshots/ (a phone page that scrolls sideways fails)
+  axe       axe-core in that browser on the home page, a section list, a release, a
+            statement, the search and subscribe pages: no serious or critical violations
 
 Needs what .ci/install-browser.sh installs (target/ci-tools/). Usage:
 
@@ -508,6 +511,61 @@ def screenshot(driver, name):
         driver.set_window_size(1280, 900)
 
 
+SHOT_WIDTHS = (1280, 390)  # a laptop, a phone
+SHOT_SCHEMES = ("light", "dark")
+SHOT_MAX_HEIGHT = 8000  # px: a long list page is cut there, which keeps the files small
+
+
+def page_kinds(public, release_path, statement):
+    """(name, URL path) of one page of every kind the example newsroom has."""
+    kinds = [("home", "/"), ("home-ko", "/ko/"), ("section", "/press/")]
+    years = sorted((p.name for p in (public / "press").iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)), reverse=True)
+    if years:
+        kinds.append(("archive", f"/press/{years[0]}/"))
+    kinds += [("release", release_path), ("statement", statement)]
+    for name, section in (("post", "blog"), ("factsheet", "facts")):
+        feed = public / section / "feed.json"
+        items = json.loads(feed.read_text(encoding="utf-8"))["items"] if feed.is_file() else []
+        if items:
+            kinds.append((name, path_of(items[0]["url"])))
+    kinds += [
+        ("corrections", "/corrections/"),
+        ("subscribe", "/subscribe/"),
+        ("search", "/search/"),
+        ("tags", "/tags/"),
+        ("authors", "/authors/"),
+        ("not-found", "/404.html"),
+    ]
+    return kinds
+
+
+def check_screenshots(driver, base, public, release_path, statement):
+    """Every page kind at 1280 and 390 px, light and dark: target/screenshots/KIND-WIDTH-SCHEME.png.
+    The width and colour scheme are emulated (DevTools protocol), so one browser does all."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        for scheme in SHOT_SCHEMES:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            for width in SHOT_WIDTHS:
+                metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}
+                for name, path in page_kinds(public, release_path, statement):
+                    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+                    open_page(driver, base, path)
+                    wide = driver.execute_script("return document.documentElement.scrollWidth")
+                    if width < 600 and wide > width:
+                        raise Failure(f"{path}: {wide} px wide at {width} px (scrolls sideways on a phone)")
+                    height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+                    full = dict(metrics, height=max(900, min(int(height), SHOT_MAX_HEIGHT)))
+                    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", full)
+                    driver.save_screenshot(str(SCREENSHOTS / f"{name}-{width}-{scheme}.png"))
+                    written += 1
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    return f"{written} screenshots in {shown(SCREENSHOTS)}"
+
+
 def open_page(driver, base, path):
     """Opens `path` under `base`; fails on an error status or the build error overlay."""
     driver.get(urllib.parse.urljoin(base, urllib.parse.quote(path)))
@@ -625,6 +683,33 @@ def check_as_you_type(driver, base):
     if driver.switch_to.active_element != first:
         raise Failure("/search/: Down from the search box does not reach the first result")
     return f"'batt' as typed → {len(marks)} marked word(s): {sorted(set(marks))}"
+
+
+def check_share(driver, base, path):
+    """With JavaScript, share.js reveals "Copy link" and "Print / save as PDF"; Copy link puts
+    the permalink on the clipboard and says so. No request leaves the site."""
+    open_page(driver, base, path)
+    buttons = {cls: driver.find_elements("css selector", f".share button.{cls}") for cls in ("copy-link", "print-page")}
+    hidden = [cls for cls, found in buttons.items() if not found or not found[0].is_displayed()]
+    if hidden:
+        raise Failure(f"{path}: with JavaScript these share buttons stay hidden: {hidden}")
+    driver.execute_cdp_cmd("Browser.grantPermissions", {"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"], "origin": base.rstrip("/")})
+    copy = buttons["copy-link"][0]
+    # Instantly: the theme scrolls smoothly, and a click during the animation misses.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", copy)
+    copy.click()
+    status = wait_for(driver, lambda d: d.find_element("css selector", ".share .copy-status").text.strip(), 5, f"{path}: the copied-link status")
+    copied = driver.execute_async_script("var done = arguments[0]; navigator.clipboard.readText().then(done, function (e) { done('error: ' + e); });")
+    field = driver.find_element("id", "share-permalink").get_attribute("value")
+    if copied != field:
+        raise Failure(f"{path}: Copy link put {copied!r} on the clipboard, the page's link is {field!r}")
+    foreign = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+        ".filter(function (u) { return u.indexOf(location.origin) !== 0; });"
+    )
+    if foreign:
+        raise Failure(f"{path}: requests to other sites on load: {foreign[:5]}")
+    return f"{path}: Copy link and Print shown; copied {copied!r} ({status!r}); no third-party request"
 
 
 def check_axe(driver, base, path):
@@ -804,7 +889,9 @@ def browser_checks(report, exe, tmp, public):
         else:
             report.fail("browser: French search", ["content/press/2024-03-12-venissieux-plant-opening.fr.md is not in published.lock"])
         report.run("browser: search as you type on /search/", check_as_you_type, driver, base)
-        for path in ("/", release_path, statement, "/search/"):
+        report.run("browser: share, copy link and print on a release", check_share, driver, base, release_path)
+        report.run("browser: screenshots of every page kind", check_screenshots, driver, base, public, release_path, statement)
+        for path in ("/", "/press/", release_path, statement, "/search/", "/subscribe/"):
             report.run(f"axe: {path}", check_axe, driver, base, path)
 
         edit = Edit(site, *pick_post(site))

@@ -38,6 +38,7 @@ mod search;
 mod serve;
 mod structured;
 mod theme;
+mod theme_staples;
 mod visibility;
 mod wire;
 mod workflow;

@@ -29,6 +29,22 @@ pub(super) fn by_year(site: &Site, section: &Section) -> Vec<(i16, Vec<ItemId>)>
     years.into_iter().rev().collect()
 }
 
+/// The first page of every year archive of the site, with the items it lists: for the
+/// sitemap, which names each archive once (as it names each section list once).
+pub(crate) fn all_years(site: &Site) -> Vec<(String, Vec<ItemId>)> {
+    let taken = taken_paths(site);
+    site.sections
+        .iter()
+        .filter(|s| !s.dir.is_empty())
+        .flat_map(|s| {
+            by_year(site, s)
+                .into_iter()
+                .map(move |(year, ids)| (year_path(s, year), ids))
+        })
+        .filter(|(path, _)| !taken.contains(path.as_str()))
+        .collect()
+}
+
 /// The site path of a section's archive of `year`.
 fn year_path(section: &Section, year: i16) -> String {
     format!("{}{year}/", section.path)
