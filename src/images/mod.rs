@@ -8,8 +8,13 @@
 
 mod cache;
 mod derive;
+mod embedded;
+mod icc;
+mod iptc;
 mod meta;
 mod refs;
+pub mod template;
+mod xmp;
 
 pub use cache::CACHE_DIR;
 
