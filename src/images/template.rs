@@ -309,11 +309,7 @@ fn site_path(path: &str) -> Option<String> {
 }
 
 /// The derived size of an original `ow` × `oh` and the region of it kept (None: all).
-fn plan(
-    request: &Request,
-    ow: u32,
-    oh: u32,
-) -> Result<(u32, u32, derive::Region), String> {
+fn plan(request: &Request, ow: u32, oh: u32) -> Result<(u32, u32, derive::Region), String> {
     let need = |v: Option<u32>, what: &str| {
         v.ok_or_else(|| format!("`op=\"{}\"` needs `{what}`", request.op.name()))
     };

@@ -186,6 +186,7 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
         taxonomies,
         authors,
         contacts,
+        portraits,
         sources,
         assets,
         withheld,
@@ -197,7 +198,7 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
     } = site;
     let mut f = Fingerprinter::default();
     f.value(&(sections, taxonomies, authors, contacts, sources, assets))
-        .value(&(withheld, drafts, translations, tags));
+        .value(&(withheld, drafts, translations, tags, portraits));
     f.finish()
 }
 

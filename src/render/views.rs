@@ -111,8 +111,50 @@ struct PersonView<'a> {
     email: &'a Option<String>,
     phone: &'a Option<String>,
     image: &'a Option<String>,
+    /// The portrait photo (authors with `photo`), ready for a `<picture>`.
+    photo: Option<PhotoView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+}
+
+/// A portrait photo as templates show it (`partials/portrait.html`): the `<img>`'s `src`,
+/// `srcset` in the original's format and in WebP, its MIME type and its largest size.
+#[derive(Serialize)]
+pub struct PhotoView {
+    /// The largest derived file's URL.
+    pub src: String,
+    /// `url 128w, url 256w, …` in the original's format.
+    pub srcset: String,
+    /// The same sizes in WebP.
+    pub webp_srcset: String,
+    /// `image/jpeg` or `image/png`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    /// The largest size's width in pixels.
+    pub width: u32,
+    /// Its height.
+    pub height: u32,
+}
+
+/// The portrait of author `id`, if they have one.
+pub fn photo_view(site: &Site, id: &str) -> Option<PhotoView> {
+    let p = site.portraits.get(id)?;
+    let srcset = |variants: &[crate::model::picture::Variant]| {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", v.url, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let largest = p.largest();
+    Some(PhotoView {
+        src: largest.url.clone(),
+        srcset: srcset(&p.fallback),
+        webp_srcset: srcset(&p.webp),
+        mime: p.fallback_type,
+        width: largest.width,
+        height: largest.height,
+    })
 }
 
 /// A person record with its page URL (authors) or without (contacts), with the name, role and
@@ -139,6 +181,7 @@ fn person_view<'a>(
         email: &p.email,
         phone: &p.phone,
         image: &p.image,
+        photo: author.then(|| photo_view(site, id)).flatten(),
         url: author.then(|| urls.url(&format!("/authors/{id}/"))),
     })
 }
@@ -707,6 +750,8 @@ pub struct AuthorView<'a> {
     pub url: String,
     /// Items they wrote that are listed.
     pub count: usize,
+    /// Their portrait photo, when `photo` is set.
+    pub photo: Option<PhotoView>,
 }
 
 /// A top-level section in the navigation.

@@ -807,3 +807,74 @@ fn a_template_asking_for_a_missing_image_fails_at_its_line_naming_the_image() {
         failed.stderr
     );
 }
+
+#[test]
+fn author_portraits_are_resized_and_shown_on_their_page_and_in_bylines() {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[jane]\nname = \"Jane Doe\"\nphoto = \"portraits/jane.jpg\"\n\n[ola]\nname = \"Ola\"\n",
+    );
+    write(&site, "data/portraits/jane.jpg", &jpeg(600, 800, true));
+    bundle(&site, "authors = [\"jane\", \"ola\"]\n", "Text.\n");
+    let run = site.build_ok();
+    let page = run.html("/authors/jane/");
+    let imgs: Vec<_> = page.select(&sel("picture img.person-image")).collect();
+    assert_eq!(imgs.len(), 1, "{}", page.html());
+    let img = imgs[0].value();
+    assert_eq!(img.attr("alt"), Some("Jane Doe"));
+    assert!(img.attr("width").is_some() && img.attr("height").is_some());
+    let mut seen = 0;
+    for el in page.select(&sel(
+        ".person-header picture source, .person-header picture img",
+    )) {
+        let webp = el.value().attr("type") == Some("image/webp");
+        for (url, width) in candidates(el.value().attr("srcset").expect("srcset")) {
+            let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived portrait");
+            assert!(url.starts_with("/authors/jane/jane."), "{url}");
+            let format = image::guess_format(&bytes).expect("format");
+            let want = if webp {
+                image::ImageFormat::WebP
+            } else {
+                image::ImageFormat::Jpeg
+            };
+            assert_eq!(format, want, "{url}");
+            assert_eq!(
+                image::load_from_memory(&bytes).expect("decodes").width(),
+                width
+            );
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{url} has EXIF");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 6, "128, 256, 512 in JPEG and WebP");
+    // The byline: a small photo for Jane, none for Ola.
+    let post = run.html("/blog/launch/");
+    assert_eq!(
+        post.select(&sel(".byline img.byline-photo")).count(),
+        1,
+        "{}",
+        post.html()
+    );
+    // The original in data/ is not published.
+    assert!(
+        !run.files().iter().any(|f| f.ends_with("jane.jpg")),
+        "{:?}",
+        run.files()
+    );
+}
+
+#[test]
+fn a_missing_portrait_is_an_error_at_its_line_in_the_authors_file() {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[jane]\nname = \"Jane Doe\"\nphoto = \"portraits/nope.jpg\"\n",
+    );
+    bundle(&site, "authors = [\"jane\"]\n", "Text.\n");
+    let failed = site.build();
+    failed.assert_code(1);
+    let errs = failed.errors_in("data/authors.toml");
+    assert_eq!(errs.len(), 1, "{}", failed.stderr);
+    assert_eq!(errs[0].line, 3, "{}", failed.stderr);
+}
