@@ -101,6 +101,29 @@ fn markdown_inline(md: &str) -> String {
     html
 }
 
+/// The site-root path of `item`'s lead photo when it is a local photo the image stage
+/// processed: beside the item's file (`photo.jpg` in `press/launch/`), or from the root (`/x.jpg`).
+fn image_path(item: &crate::model::Item) -> Option<String> {
+    let image = item.image.as_deref()?;
+    item.pictures.get(image)?;
+    let joined = match image.strip_prefix('/') {
+        Some(rest) => rest.to_string(),
+        None if item.src.dir.is_empty() => image.to_string(),
+        None => format!("{}/{image}", item.src.dir),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// A person: an author (with the URL of their page) or a contact (no `url` key at all).
 #[derive(Serialize)]
 struct PersonView<'a> {
@@ -305,6 +328,9 @@ pub struct ItemSummary<'a> {
     /// `image` as an absolute URL (a bundle-relative `photo.jpg` resolved against the page),
     /// for `og:image` and other places that need one.
     image_url: Option<String>,
+    /// A local lead photo's path from the site root (`press/launch/photo.jpg`), what
+    /// `resize_image(path=…)` and `image_meta(path=…)` take; null otherwise.
+    image_path: Option<String>,
     /// The lead photo's smallest size, for the card (null without a local lead photo).
     thumbnail: Option<ThumbnailView<'a>>,
     reading_time: usize,
@@ -421,6 +447,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
             .image
             .as_deref()
             .map(|i| super::structured::absolute(config, &item.path, i)),
+        image_path: image_path(item),
         thumbnail: thumbnail(item),
         reading_time: r.reading_time,
         word_count: r.words,

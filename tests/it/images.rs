@@ -719,13 +719,14 @@ fn derived_files_keep_the_originals_colour_profile_but_not_its_exif() {
 /// A post template that asks for two derived files and one image's metadata.
 const RESIZING_TEMPLATE: &str = r#"{% set t = resize_image(path="blog/launch/photo.jpg", width=300, height=300, op="fill", format="webp") %}<img id="t" src="{{ t.url }}" width="{{ t.width }}" height="{{ t.height }}">
 {% set f = resize_image(path="/logo.png", width=100, op="fit_width") %}<img id="f" src="{{ f.url }}" width="{{ f.width }}" height="{{ f.height }}">
-{% set m = image_meta(path="blog/launch/photo.jpg") %}<p id="m">{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.credit }}</p>
+{% set m = image_meta(path=page.image_path) %}<p id="m">{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.credit }}</p>
 "#;
 
 #[test]
 fn templates_resize_images_through_the_cache_and_only_what_they_ask_for_is_written() {
     let site = SiteTest::new();
-    bundle(&site, "", "Text without images.\n");
+    // The lead photo is only named in front matter; the template shows no picture of it.
+    bundle(&site, "image = \"photo.jpg\"\n", "Text without images.\n");
     write(
         &site,
         "content/blog/launch/photo.jpg",
@@ -735,7 +736,8 @@ fn templates_resize_images_through_the_cache_and_only_what_they_ask_for_is_writt
     site.file("templates/post.html", RESIZING_TEMPLATE);
     let first = site.build_args(&["--message-format", "json"]);
     first.assert_ok();
-    assert_eq!(first.json_summary()["images"]["made"], 2);
+    // The lead photo's six sizes (480, 960, 1200 in JPEG and WebP), and the template's two.
+    assert_eq!(first.json_summary()["images"]["made"], 8);
     let html = first.html("/blog/launch/");
     for (id, size, format) in [
         ("t", (300, 300), image::ImageFormat::WebP),
@@ -758,18 +760,28 @@ fn templates_resize_images_through_the_cache_and_only_what_they_ask_for_is_writt
         assert_eq!((decoded.width(), decoded.height()), size, "{src}");
     }
     assert_eq!(texts(&html, "#m"), ["1200x600 jpeg Ola Nordmann"]);
-    // Only what a template asked for: one derived file of the photo, one of the logo.
-    let derived: Vec<String> = first
+    // Only what a template asked for: one WIDTHxHEIGHT file of the photo, one of the logo.
+    let asked: Vec<String> = first
         .files()
         .into_iter()
-        .filter(|f| f.contains("photo.") || f.contains("logo."))
+        .filter(|f| f.contains(".300x300.") || f.contains(".100x50."))
         .collect();
-    assert_eq!(derived.len(), 4, "{derived:?}");
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    let logos: Vec<String> = first
+        .files()
+        .into_iter()
+        .filter(|f| f.contains("logo"))
+        .collect();
+    assert_eq!(
+        logos.len(),
+        2,
+        "the logo and its one derived file: {logos:?}"
+    );
     // Again: nothing made, the same bytes under the same names.
     let second = site.build_args(&["--message-format", "json"]);
     second.assert_ok();
     assert_eq!(second.json_summary()["images"]["made"], 0);
-    assert_eq!(second.json_summary()["images"]["reused"], 2);
+    assert_eq!(second.json_summary()["images"]["reused"], 8);
     assert_same_tree(&first.hashes(), &second.hashes(), "a second build");
 }
 
