@@ -890,3 +890,19 @@ fn a_missing_portrait_is_an_error_at_its_line_in_the_authors_file() {
     assert_eq!(errs.len(), 1, "{}", failed.stderr);
     assert_eq!(errs[0].line, 3, "{}", failed.stderr);
 }
+
+#[test]
+fn check_plans_template_images_without_writing_the_cache() {
+    let site = SiteTest::new();
+    bundle(&site, "", "Text.\n");
+    write(&site, "static/logo.png", &png(400, 200));
+    site.file(
+        "templates/post.html",
+        "{% set f = resize_image(path=\"/logo.png\", width=100, op=\"fit_width\") %}<img src=\"{{ f.url }}\" width=\"{{ f.width }}\" height=\"{{ f.height }}\" alt=\"\">\n",
+    );
+    let run = site.check_args(&[]);
+    run.assert_ok();
+    // The planned file counts as part of the site (no broken link), but nothing was encoded.
+    assert!(!run.stderr.contains("100x50"), "{}", run.stderr);
+    assert!(!site.root().join(".pressroom/cache/images").exists());
+}
