@@ -29,7 +29,7 @@ What it does:
 6. Prints a Markdown report and writes target/bench/images-results.{md,json}.
 
 Environment: IMG_COUNT (200), IMG_SIZE (4000x3000), IMG_WIDTHS (480,960,1600), IMG_QUALITY
-(80), IMG_RUNS (3), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
+(80), IMG_RUNS (3), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
 ZOLA_VERSION. The machine should be quiet: the report names compilers that ran meanwhile.
 Standard library only; Python 3.8+.
 """
@@ -67,8 +67,11 @@ def log(msg):
 def photos_dir():
     path = os.path.join(WORK, "photos-%dx%d" % SIZE)
     log("generating %d photos of %dx%d into %s (cached)" % (COUNT, SIZE[0], SIZE[1], path))
-    cmd = ["cargo", "run", "--release", "--quiet", "--example", "bench_photos", "--",
-           path, str(COUNT), str(SIZE[0]), str(SIZE[1])]
+    # IMG_CARGO_PROFILE=dev skips a release build for a quick look (the image crates are
+    # optimised in dev builds too, see Cargo.toml).
+    profile = ["--release"] if os.environ.get("IMG_CARGO_PROFILE", "release") == "release" else []
+    cmd = ["cargo", "run", "--quiet"] + profile + ["--example", "bench_photos", "--",
+                                                   path, str(COUNT), str(SIZE[0]), str(SIZE[1])]
     if subprocess.run(cmd, cwd=REPO).returncode != 0:
         bench.die("the photo generator failed")
     return path
