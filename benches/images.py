@@ -277,7 +277,10 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     have_time = bench.ensure_gnu_time()
     tools = {"pressroom": bench.build_pressroom(), "hugo": bench.find_hugo()}
-    notes = []
+    notes = ["binaries: %s; %s" % (tools["pressroom"], bench.version_of([tools["hugo"], "version"]))]
+    if "/debug/" in tools["pressroom"]:
+        notes.append("pressroom is a debug build: generic encoder and resizer code is instantiated "
+                     "in pressroom's own unoptimised crate, so its times are not representative")
     zola, why = find_zola()
     if zola:
         tools["zola"] = zola
