@@ -154,7 +154,8 @@ fn render(
     watch.lap("load content");
     let mut site = model::assemble::assemble(&config, opts, content, &mut diags);
     watch.lap("assemble");
-    let images = images::process(&mut site, &config, images, &mut diags);
+    let mode = images;
+    let images = images::process(&mut site, &config, mode, &mut diags);
     watch.lap("images");
     markdown::render_all(&mut site, &config, &mut diags);
     watch.lap("markdown");
@@ -162,8 +163,8 @@ fn render(
     let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
     let ledger = publish::ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut parse);
     watch.lap("ledger");
-    let theme =
-        Theme::load(&config, &mut diags).map_err(|e| fail(e, std::mem::take(&mut diags)))?;
+    let theme = Theme::load_for(&config, &mut diags, mode)
+        .map_err(|e| fail(e, std::mem::take(&mut diags)))?;
     let ctx =
         render::RenderCtx::new(&site, &config, &theme, opts).with_record(ledger.next.as_ref());
     stop_on_errors(&ctx, &mut diags)?;
@@ -265,8 +266,16 @@ pub fn finish(
         ledger,
         images,
     } = run;
+    // The content's assets and the derived images templates asked for (`resize_image`).
+    let mut assets = site.assets.clone();
+    assets.extend(theme.images.files());
+    let from_templates = theme.images.take_stats();
+    let images = images::Stats {
+        made: images.made + from_templates.made,
+        reused: images.reused + from_templates.reused,
+    };
     if opts.audit {
-        diags.extend(audit(opts, site, config, theme, &outputs));
+        diags.extend(audit(opts, site, config, theme, &assets, &outputs));
         watch.lap("audit");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -293,7 +302,7 @@ pub fn finish(
         manifest: None,
         outputs,
         statics: theme.statics.clone(),
-        assets: site.assets.clone(),
+        assets,
         diagnostics: sorted.into_sorted(),
         record_head: ledger.next.as_ref().map(record_head),
         publication: ledger.pending,
@@ -308,13 +317,14 @@ fn audit(
     site: &model::Site,
     config: &config::Config,
     theme: &Theme,
+    assets: &[(String, PathBuf)],
     outputs: &[Output],
 ) -> Vec<Diagnostic> {
     let extra = theme
         .statics
         .keys()
         .cloned()
-        .chain(site.assets.iter().map(|(p, _)| p.clone()))
+        .chain(assets.iter().map(|(p, _)| p.clone()))
         .collect();
     let mut diags = check::audit(site, config, outputs, &extra);
     if opts.external {

@@ -22,6 +22,15 @@ pub struct Person {
     pub phone: Option<String>,
     /// Portrait URL.
     pub image: Option<String>,
+    /// Portrait photo: a JPEG or PNG in `data/` (`portraits/jane.jpg`) or, with a leading `/`,
+    /// in `static/`. Resized like a body photo (see `images::portraits`); wins over `image`.
+    /// (Serialized as `photo_file`: templates' `photo` is the processed portrait.)
+    #[serde(
+        default,
+        rename(serialize = "photo_file"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub photo: Option<String>,
     /// Name, role and bio in other languages: `[ID.languages.CODE]` (the key keeps its place
     /// in the file, for the error about a code the site does not have).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 /// Where the cache lives under the site root.
 pub const CACHE_DIR: &str = ".pressroom/cache/images";
 
-/// Bump when the bytes made for the same key change (resizer, encoder settings).
-const VERSION: u32 = 1;
+/// Bump when the bytes made for the same key change (resizer, encoder settings). 2: derived
+/// files carry the original's ICC profile.
+const VERSION: u32 = 2;
 
 /// The cache folder of one site.
 pub(super) struct Cache {
@@ -31,6 +32,27 @@ impl Cache {
         f.u64(u64::from(VERSION))
             .fingerprint(content)
             .u64(u64::from(width))
+            .str(ext)
+            .u64(u64::from(quality));
+        f.finish().to_string()
+    }
+
+    /// The key of a file a template asked for (`resize_image`): the original's content, the
+    /// operation (its name and the region it keeps), the size, format and quality.
+    pub(super) fn template_key(
+        content: Fingerprint,
+        op: &str,
+        (width, height): (u32, u32),
+        ext: &str,
+        quality: u8,
+    ) -> String {
+        let mut f = Fingerprinter::default();
+        f.u64(u64::from(VERSION))
+            .str("template")
+            .fingerprint(content)
+            .str(op)
+            .u64(u64::from(width))
+            .u64(u64::from(height))
             .str(ext)
             .u64(u64::from(quality));
         f.finish().to_string()

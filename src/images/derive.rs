@@ -1,7 +1,8 @@
 //! One original's derived files: its header read (size, orientation) with the bomb check
 //! before any pixel is decoded, then, for the sizes the cache lacks, one decode, a SIMD
 //! resize per width and an encode per format. Re-encoding from pixels carries no EXIF (no
-//! GPS position, no camera serial) into the derived files.
+//! GPS position, no camera serial) into the derived files; the colour profile is the one
+//! thing carried over ([`super::icc`]), so a wide-gamut photo keeps its colours.
 
 use super::cache::Cache;
 use crate::config::ImageSettings;
@@ -45,6 +46,8 @@ pub(super) struct Header {
     pub(super) height: u32,
     /// Whether the original is a PNG (its fallback stays PNG).
     pub(super) png: bool,
+    /// Its format's name: `jpeg`, `png` or `webp`.
+    pub(super) format: &'static str,
 }
 
 /// A file to make: its format and size.
@@ -75,7 +78,17 @@ pub(super) fn header(bytes: &[u8]) -> Result<Header, String> {
         return Err("the image has no pixels (its header says 0 wide or 0 high)".into());
     }
     let (width, height) = if turned { (h, w) } else { (w, h) };
-    Ok(Header { width, height, png })
+    let format = match format {
+        Some(image::ImageFormat::Png) => "png",
+        Some(image::ImageFormat::WebP) => "webp",
+        _ => "jpeg",
+    };
+    Ok(Header {
+        width,
+        height,
+        png,
+        format,
+    })
 }
 
 /// Whether a JPEG has its end-of-image marker (`FF D9`) after the start of its last scan
@@ -134,15 +147,21 @@ fn describe(e: image::ImageError) -> String {
     }
 }
 
-/// Decodes `bytes` whole, turned upright by its EXIF orientation.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+/// Decodes `bytes` whole, turned upright by its EXIF orientation, with its ICC colour
+/// profile (None when it has none, or one that cannot be read: the photo still shows).
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<Vec<u8>>), String> {
     let mut decoder = decoder(bytes)?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let icc = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|p| !p.is_empty());
     let mut img = DynamicImage::from_decoder(decoder).map_err(describe)?;
     img.apply_orientation(orientation);
-    Ok(img)
+    Ok((img, icc))
 }
 
 /// Makes every target of one original that `cache` lacks; returns how many were made.
@@ -158,7 +177,7 @@ pub(super) fn make(
     if missing.is_empty() {
         return Ok(0);
     }
-    let img = decode(bytes)?;
+    let (img, icc) = decode(bytes)?;
     if mode == super::Mode::Check {
         return Ok(0);
     }
@@ -170,10 +189,41 @@ pub(super) fn make(
     };
     for (target, path) in &missing {
         let (raw, w, h) = resize(&pixels, target.width, target.height)?;
-        let bytes = encode(&raw, w, h, alpha, target.format, settings.quality)?;
+        let bytes = encode(
+            &raw,
+            w,
+            h,
+            alpha,
+            target.format,
+            settings.quality,
+            icc.as_deref(),
+        )?;
         cache.store(path, &bytes)?;
     }
     Ok(missing.len())
+}
+
+/// Makes one derived file for a template's `resize_image`: the `region` of the original
+/// (all of it with None) scaled to `w` × `h` and encoded, stored at `path` in `cache`.
+pub(super) fn make_one(
+    bytes: &[u8],
+    region: Region,
+    target: Target,
+    quality: u8,
+    path: &std::path::Path,
+    cache: &Cache,
+) -> Result<(), String> {
+    let (img, icc) = decode(bytes)?;
+    // JPEG has no alpha: a transparent PNG asked for as JPEG loses it.
+    let alpha = img.color().has_alpha() && target.format != Format::Jpeg;
+    let pixels = if alpha {
+        Pixels::Rgba(img.to_rgba8())
+    } else {
+        Pixels::Rgb(img.to_rgb8())
+    };
+    let (raw, w, h) = resize_region(&pixels, region, target.width, target.height)?;
+    let bytes = encode(&raw, w, h, alpha, target.format, quality, icc.as_deref())?;
+    cache.store(path, &bytes)
 }
 
 /// Decoded pixels, 8 bits a channel.
@@ -184,25 +234,41 @@ enum Pixels {
 
 /// The pixels scaled to `w` × `h` with a Lanczos filter (alpha premultiplied while filtering).
 fn resize(pixels: &Pixels, w: u32, h: u32) -> Result<(Vec<u8>, u32, u32), String> {
+    resize_region(pixels, None, w, h)
+}
+
+/// A region of the original (left, top, width, height), or all of it with None, scaled to
+/// `w` × `h`.
+pub(super) type Region = Option<(f64, f64, f64, f64)>;
+
+fn resize_region(
+    pixels: &Pixels,
+    region: Region,
+    w: u32,
+    h: u32,
+) -> Result<(Vec<u8>, u32, u32), String> {
     use fast_image_resize as fr;
     let (raw, sw, sh, kind) = match pixels {
         Pixels::Rgb(p) => (p.as_raw(), p.width(), p.height(), fr::PixelType::U8x3),
         Pixels::Rgba(p) => (p.as_raw(), p.width(), p.height(), fr::PixelType::U8x4),
     };
-    if (sw, sh) == (w, h) {
+    if (sw, sh) == (w, h) && region.is_none() {
         return Ok((raw.clone(), w, h));
     }
     let src = fr::images::ImageRef::new(sw, sh, raw, kind).map_err(|e| e.to_string())?;
     let mut dst = fr::images::Image::new(w, h, kind);
-    let options =
+    let mut options =
         fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    if let Some((left, top, width, height)) = region {
+        options = options.crop(left, top, width, height);
+    }
     fr::Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| e.to_string())?;
     Ok((dst.into_vec(), w, h))
 }
 
-/// Encodes raw pixels.
+/// Encodes raw pixels, with the colour profile `icc` when there is one.
 fn encode(
     raw: &[u8],
     w: u32,
@@ -210,6 +276,7 @@ fn encode(
     alpha: bool,
     format: Format,
     quality: u8,
+    icc: Option<&[u8]>,
 ) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
     let color = if alpha {
@@ -221,13 +288,25 @@ fn encode(
     match format {
         Format::Jpeg => {
             // JPEG has no alpha: a JPEG original decodes without it.
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+            if let Some(icc) = icc {
+                // APP2 `ICC_PROFILE` segments (split when over 64 KB); cannot fail for JPEG.
+                let _ = encoder.set_icc_profile(icc.to_vec());
+            }
+            encoder
                 .write_image(raw, w, h, color)
                 .map_err(|e| e.to_string())?;
         }
-        Format::Png => image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(raw, w, h, color)
-            .map_err(|e| e.to_string())?,
+        Format::Png => {
+            let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+            if let Some(icc) = icc {
+                // An `iCCP` chunk.
+                let _ = encoder.set_icc_profile(icc.to_vec());
+            }
+            encoder
+                .write_image(raw, w, h, color)
+                .map_err(|e| e.to_string())?;
+        }
         Format::WebP => {
             let encoder = if alpha {
                 webp::Encoder::from_rgba(raw, w, h)
@@ -238,6 +317,10 @@ fn encode(
                 .encode_simple(false, f32::from(quality))
                 .map_err(|e| format!("cannot encode WebP: {e:?}"))?;
             out.extend_from_slice(&memory);
+            if let Some(icc) = icc {
+                out = super::icc::webp_with_profile(&out, icc)
+                    .ok_or("the WebP encoder wrote a file pressroom cannot add a profile to")?;
+            }
         }
     }
     Ok(out)

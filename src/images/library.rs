@@ -38,7 +38,7 @@ pub(super) fn process(
     }
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
-        .map(|(_, _, local)| super::prepare(local, config, cache, mode))
+        .map(|(_, _, local)| super::prepare(local, config, &config.images, cache, mode))
         .collect();
     let mut stats = Stats::default();
     for ((k, a, _), outcome) in jobs.into_iter().zip(outcomes) {

@@ -1,7 +1,9 @@
-//! A photo's own metadata: caption, credit and copyright from the EXIF of the original
-//! (JPEG, PNG `eXIf`, WebP), read with `kamadak-exif`. Only the EXIF segment is read, so it
-//! costs nothing beside decoding. EXIF has no licence field: the licence comes from front
-//! matter only.
+//! A photo's own metadata: caption, credit, copyright and licence from the original's XMP
+//! ([`super::xmp`]), IPTC-IIM ([`super::iptc`]) and EXIF (JPEG, PNG `eXIf`, WebP, read with
+//! `kamadak-exif`), field by field in that order of precedence: XMP is what current photo
+//! software edits, IIM what older agency software wrote, EXIF what the camera wrote (often
+//! `IMG_0042` as a description). Front matter wins over all three ([`ImageMeta::overridden_by`]
+//! at the caller). Only the metadata segments are read, so it costs nothing beside decoding.
 
 use crate::model::picture::ImageMeta;
 use exif::{In, Tag, Value};
@@ -10,6 +12,14 @@ use std::io::Cursor;
 /// The metadata of the image in `bytes`; empty when it has no EXIF or the EXIF is damaged
 /// (a photo with broken metadata still shows, without a credit).
 pub(super) fn read(bytes: &[u8]) -> ImageMeta {
+    let blocks = super::embedded::blocks(bytes);
+    let iptc = blocks.iptc.map(super::iptc::read).unwrap_or_default();
+    let xmp = blocks.xmp.map(super::xmp::read).unwrap_or_default();
+    read_exif(bytes).overridden_by(&iptc).overridden_by(&xmp)
+}
+
+/// Caption, credit and copyright from EXIF (which has no licence field).
+fn read_exif(bytes: &[u8]) -> ImageMeta {
     let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
         return ImageMeta::default();
     };
@@ -54,5 +64,22 @@ mod tests {
         assert_eq!(ascii(&v).as_deref(), Some("(c) Jane; Acme"));
         assert_eq!(ascii(&Value::Ascii(vec![b"  \0".to_vec()])), None);
         assert_eq!(read(b"not an image"), ImageMeta::default());
+    }
+
+    #[test]
+    fn xmp_wins_over_iptc_field_by_field() {
+        use crate::images::{embedded::tests::jpeg_with, iptc::tests::dataset};
+        let iim = [
+            dataset(110, "IIM credit"),
+            dataset(116, "IIM copyright"),
+            dataset(120, "IIM caption"),
+        ]
+        .concat();
+        let xmp = br#"<rdf:Description photoshop:Credit="XMP credit"/>"#;
+        let meta = read(&jpeg_with(xmp, &iim));
+        assert_eq!(meta.credit.as_deref(), Some("XMP credit"));
+        assert_eq!(meta.copyright.as_deref(), Some("IIM copyright"));
+        assert_eq!(meta.caption.as_deref(), Some("IIM caption"));
+        assert_eq!(meta.licence, None);
     }
 }

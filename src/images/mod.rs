@@ -9,8 +9,14 @@
 mod cache;
 mod derive;
 mod library;
+mod embedded;
+mod icc;
+mod iptc;
 mod meta;
+mod portraits;
 mod refs;
+pub mod template;
+mod xmp;
 
 pub use cache::CACHE_DIR;
 
@@ -90,9 +96,9 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
     let cache = Cache::new(&config.root);
     let outcomes: Vec<Outcome> = uses
         .par_iter()
-        .map(|(local, _)| prepare(local, config, &cache, mode))
+        .map(|(local, _)| prepare(local, config, &config.images, &cache, mode))
         .collect();
-    let mut stats = Stats::default();
+    let mut stats = portraits::process(site, config, &cache, mode, diags);
     for ((_, uses), outcome) in uses.into_iter().zip(outcomes) {
         match outcome {
             Ok((picture, files, done)) => {
@@ -172,8 +178,15 @@ fn check_alt(site: &Site, id: ItemId, image: &ImageRef, diags: &mut Vec<Diagnost
     }));
 }
 
-/// Reads one original's header, plans its sizes, and makes those the cache lacks.
-fn prepare(local: &Local, config: &Config, cache: &Cache, mode: Mode) -> Outcome {
+/// Reads one original's header, plans its sizes at `settings`' widths, and makes those the
+/// cache lacks.
+fn prepare(
+    local: &Local,
+    config: &Config,
+    settings: &ImageSettings,
+    cache: &Cache,
+    mode: Mode,
+) -> Outcome {
     let bytes = std::fs::read(&local.file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!(
             "no such file (looked for `{}`)",
@@ -189,7 +202,6 @@ fn prepare(local: &Local, config: &Config, cache: &Cache, mode: Mode) -> Outcome
     let content = crate::fingerprint::Fingerprinter::default()
         .bytes(&bytes)
         .finish();
-    let settings = &config.images;
     let fallback = if header.png {
         Format::Png
     } else {

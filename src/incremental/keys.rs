@@ -256,6 +256,7 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
         taxonomies,
         authors,
         contacts,
+        portraits,
         sources,
         assets,
         withheld,
@@ -268,7 +269,7 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
     } = site;
     let mut f = Fingerprinter::default();
     f.value(&(sections, taxonomies, authors, contacts, sources, assets))
-        .value(&(withheld, drafts, translations, tags, media));
+        .value(&(withheld, drafts, translations, tags, media, portraits));
     f.finish()
 }
 

@@ -361,6 +361,9 @@ pub struct Site {
     pub authors: IndexMap<String, Person>,
     /// `data/contacts.toml`.
     pub contacts: IndexMap<String, Person>,
+    /// The authors' portrait photos (`photo` in `data/authors.toml`) by author id, as the
+    /// image stage made them ready.
+    pub portraits: std::collections::BTreeMap<String, picture::Picture>,
     /// `data/sources.toml`.
     pub sources: Vec<SourceRaw>,
     /// Content assets to copy: (site path, absolute source path).

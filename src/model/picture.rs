@@ -28,8 +28,8 @@ pub struct Picture {
     pub fallback: Vec<Variant>,
     /// The same sizes in WebP, narrowest first.
     pub webp: Vec<Variant>,
-    /// Caption, credit, copyright and licence: the original's EXIF, overridden for the lead
-    /// image by the item's front matter.
+    /// Caption, credit, copyright and licence: the original's XMP, IPTC and EXIF, overridden
+    /// for the lead image by the item's front matter.
     pub meta: ImageMeta,
 }
 
@@ -46,8 +46,9 @@ impl Picture {
 pub type Pictures = BTreeMap<String, Picture>;
 
 /// What a photo says about itself, for captions and `ImageObject`: read from the original's
-/// EXIF (`ImageDescription`, `Artist`, `Copyright`), each field overridable by front matter
-/// (`image_caption`, `image_credit`, `image_copyright`, `image_licence`).
+/// XMP, IPTC-IIM and EXIF (in that order of precedence, field by field; see
+/// `images::meta`), each field overridable by front matter (`image_caption`, `image_credit`,
+/// `image_copyright`, `image_licence`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImageMeta {
     /// What the photo shows.
@@ -61,7 +62,7 @@ pub struct ImageMeta {
 }
 
 impl ImageMeta {
-    /// `self` with every field `over` sets replaced by it (front matter wins over EXIF).
+    /// `self` with every field `over` sets replaced by it (front matter wins over the photo's own).
     pub fn overridden_by(&self, over: &ImageMeta) -> ImageMeta {
         let pick = |a: &Option<String>, b: &Option<String>| b.clone().or_else(|| a.clone());
         ImageMeta {

@@ -13,6 +13,7 @@ mod claims;
 pub mod corrections;
 pub mod feeds;
 pub mod guard;
+mod image_functions;
 pub mod pages;
 pub mod record;
 pub mod related;

@@ -642,6 +642,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
             person,
             url: config.url(&format!("/authors/{id}/")),
             count: items.len(),
+            photo: views::photo_view(site, id),
         });
         authors.push(view.clone());
         let base = format!("/authors/{id}/");

@@ -37,12 +37,24 @@ pub struct Theme {
     strings: std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
     /// Static files by output path (`/style.css`), site files over theme files.
     pub statics: BTreeMap<String, StaticSource>,
+    /// The handle of `resize_image` and `image_meta`: which derived files templates asked for.
+    pub images: std::sync::Arc<crate::images::template::TemplateImages>,
 }
 
 impl Theme {
     /// Loads templates, strings and static files. Template syntax errors and missing strings
     /// are diagnostics (exit 1); a theme that does not exist is a config error.
     pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Theme> {
+        Theme::load_for(config, diags, crate::images::Mode::Make)
+    }
+
+    /// [`Theme::load`], with templates' derived images made (`Mode::Make`) or only planned
+    /// (`Mode::Check`, for `check`, which writes nothing).
+    pub fn load_for(
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+        images: crate::images::Mode,
+    ) -> Result<Theme> {
         let theme_dir = config.root.join("themes").join(&config.theme);
         if config.theme != "default" && !theme_dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -58,12 +70,16 @@ impl Theme {
         check_default_language(config, &strings)?;
         let mut base = parse_templates(&templates, diags)?;
         register_common(&mut base, config);
+        let images =
+            std::sync::Arc::new(crate::images::template::TemplateImages::new(config, images));
+        super::image_functions::register(&mut base, &images);
         let strings = std::sync::Arc::new(strings);
         Ok(Theme {
             teras: language_teras(&base, config, &strings),
             sources: templates,
             statics,
             strings,
+            images,
         })
     }
 

@@ -103,6 +103,29 @@ fn markdown_inline(md: &str) -> String {
     html
 }
 
+/// The site-root path of `item`'s lead photo when it is a local photo the image stage
+/// processed: beside the item's file (`photo.jpg` in `press/launch/`), or from the root (`/x.jpg`).
+fn image_path(item: &crate::model::Item) -> Option<String> {
+    let image = item.image.as_deref()?;
+    item.pictures.get(image)?;
+    let joined = match image.strip_prefix('/') {
+        Some(rest) => rest.to_string(),
+        None if item.src.dir.is_empty() => image.to_string(),
+        None => format!("{}/{image}", item.src.dir),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// A person: an author (with the URL of their page) or a contact (no `url` key at all).
 #[derive(Serialize)]
 struct PersonView<'a> {
@@ -113,8 +136,50 @@ struct PersonView<'a> {
     email: &'a Option<String>,
     phone: &'a Option<String>,
     image: &'a Option<String>,
+    /// The portrait photo (authors with `photo`), ready for a `<picture>`.
+    photo: Option<PhotoView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
+}
+
+/// A portrait photo as templates show it (`partials/portrait.html`): the `<img>`'s `src`,
+/// `srcset` in the original's format and in WebP, its MIME type and its largest size.
+#[derive(Serialize)]
+pub struct PhotoView {
+    /// The largest derived file's URL.
+    pub src: String,
+    /// `url 128w, url 256w, …` in the original's format.
+    pub srcset: String,
+    /// The same sizes in WebP.
+    pub webp_srcset: String,
+    /// `image/jpeg` or `image/png`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    /// The largest size's width in pixels.
+    pub width: u32,
+    /// Its height.
+    pub height: u32,
+}
+
+/// The portrait of author `id`, if they have one.
+pub fn photo_view(site: &Site, id: &str) -> Option<PhotoView> {
+    let p = site.portraits.get(id)?;
+    let srcset = |variants: &[crate::model::picture::Variant]| {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", v.url, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let largest = p.largest();
+    Some(PhotoView {
+        src: largest.url.clone(),
+        srcset: srcset(&p.fallback),
+        webp_srcset: srcset(&p.webp),
+        mime: p.fallback_type,
+        width: largest.width,
+        height: largest.height,
+    })
 }
 
 /// A person record with its page URL (authors) or without (contacts), with the name, role and
@@ -141,6 +206,7 @@ fn person_view<'a>(
         email: &p.email,
         phone: &p.phone,
         image: &p.image,
+        photo: author.then(|| photo_view(site, id)).flatten(),
         url: author.then(|| urls.url(&format!("/authors/{id}/"))),
     })
 }
@@ -277,6 +343,9 @@ pub struct ItemSummary<'a> {
     /// `image` as an absolute URL (a bundle-relative `photo.jpg` resolved against the page),
     /// for `og:image` and other places that need one.
     image_url: Option<String>,
+    /// A local lead photo's path from the site root (`press/launch/photo.jpg`), what
+    /// `resize_image(path=…)` and `image_meta(path=…)` take; null otherwise.
+    image_path: Option<String>,
     /// The lead photo's smallest size, for the card (null without a local lead photo).
     thumbnail: Option<ThumbnailView<'a>>,
     reading_time: usize,
@@ -393,6 +462,7 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
             .image
             .as_deref()
             .map(|i| super::structured::absolute(config, &item.path, i)),
+        image_path: image_path(item),
         thumbnail: thumbnail(item),
         reading_time: r.reading_time,
         word_count: r.words,
@@ -725,6 +795,8 @@ pub struct AuthorView<'a> {
     pub url: String,
     /// Items they wrote that are listed.
     pub count: usize,
+    /// Their portrait photo, when `photo` is set.
+    pub photo: Option<PhotoView>,
 }
 
 /// A top-level section in the navigation.

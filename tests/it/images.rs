@@ -590,3 +590,319 @@ fn cards_of_items_with_a_lead_photo_show_a_sized_lazy_thumbnail_but_not_before_a
     );
     assert!(!run.files().iter().any(|f| f.contains("secret-lead")));
 }
+
+/// `jpeg` with an APP1 XMP packet and an APP13 IPTC-IIM block of (dataset, text).
+fn jpeg_with_xmp_and_iptc(base: Vec<u8>, xmp: &str, iim: &[(u8, &str)]) -> Vec<u8> {
+    let segment = |marker: u8, body: Vec<u8>| {
+        let mut seg = vec![0xff, marker];
+        seg.extend(((body.len() + 2) as u16).to_be_bytes());
+        seg.extend(body);
+        seg
+    };
+    let mut app1 = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    app1.extend(xmp.as_bytes());
+    let mut records = Vec::new();
+    for (number, text) in iim {
+        records.extend([0x1c, 2, *number]);
+        records.extend((text.len() as u16).to_be_bytes());
+        records.extend(text.as_bytes());
+    }
+    let mut app13 = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00".to_vec();
+    app13.extend((records.len() as u32).to_be_bytes());
+    app13.extend(records);
+    let mut out = base;
+    out.splice(2..2, [segment(0xe1, app1), segment(0xed, app13)].concat());
+    out
+}
+
+#[test]
+fn xmp_wins_over_iptc_which_wins_over_exif_and_front_matter_wins_over_all() {
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "image = \"lead.jpg\"\nimage_caption = \"From the front matter\"\n",
+        "![A photo](photo.jpg \"Title\")\n",
+    );
+    let exif = [
+        (CAPTION, "EXIF caption"),
+        (ARTIST, "EXIF artist"),
+        (COPYRIGHT, "EXIF copyright"),
+    ];
+    let xmp = r#"<x:xmpmeta><rdf:RDF><rdf:Description photoshop:Credit="Kari Nordmann/Acme">
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">XMP caption</rdf:li></rdf:Alt></dc:description>
+<cc:license rdf:resource="https://creativecommons.org/licenses/by/4.0/"/>
+</rdf:Description></rdf:RDF></x:xmpmeta>"#;
+    let iim = [
+        (110, "IIM credit"),
+        (116, "© 2026 Acme (IIM)"),
+        (120, "IIM caption"),
+    ];
+    let lead = jpeg_with_xmp_and_iptc(jpeg_with_exif(600, 300, &exif), xmp, &iim);
+    write(&site, "content/blog/launch/lead.jpg", &lead);
+    let body = jpeg_with_xmp_and_iptc(
+        jpeg_with_exif(400, 200, &[(ARTIST, "EXIF artist")]),
+        "<x:xmpmeta/>",
+        &[(80, "Ola Nordmann (IIM by-line)")],
+    );
+    write(&site, "content/blog/launch/photo.jpg", &body);
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    let images = jsonld_images(&html);
+    let image = &images[0];
+    assert_eq!(image["caption"], "From the front matter");
+    assert_eq!(image["creditText"], "Kari Nordmann/Acme");
+    assert_eq!(image["copyrightNotice"], "© 2026 Acme (IIM)");
+    assert_eq!(
+        image["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    assert_eq!(
+        texts(&html, "figure.figure figcaption .credit"),
+        ["Ola Nordmann (IIM by-line)"]
+    );
+}
+
+/// The ICC profile embedded in an image file, as `image`'s decoders read it.
+fn icc_of(bytes: &[u8]) -> Option<Vec<u8>> {
+    use image::ImageDecoder;
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .expect("format");
+    let mut decoder = reader.into_decoder().expect("decoder");
+    decoder.icc_profile().expect("profile readable")
+}
+
+#[test]
+fn derived_files_keep_the_originals_colour_profile_but_not_its_exif() {
+    use image::ImageEncoder;
+    let site = SiteTest::new();
+    bundle(
+        &site,
+        "",
+        "![A wide-gamut photo](photo.jpg)\n\n![A wide-gamut chart](chart.png)\n",
+    );
+    // A stand-in profile, long enough to be split nowhere and recognisable byte for byte.
+    let profile: Vec<u8> = (0..3000u32).map(|i| (i * 31 % 256) as u8).collect();
+    let img = image::RgbImage::from_fn(1200, 600, |x, y| image::Rgb([x as u8, y as u8, 9]));
+    let mut photo = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut photo, 90);
+    encoder.set_icc_profile(profile.clone()).expect("jpeg icc");
+    encoder
+        .write_image(img.as_raw(), 1200, 600, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    photo.splice(2..2, exif_with_gps());
+    write(&site, "content/blog/launch/photo.jpg", &photo);
+    let rgba = image::RgbaImage::from_fn(700, 300, |x, y| image::Rgba([x as u8, y as u8, 9, 128]));
+    let mut chart = Vec::new();
+    let mut encoder = image::codecs::png::PngEncoder::new(&mut chart);
+    encoder.set_icc_profile(profile.clone()).expect("png icc");
+    encoder
+        .write_image(rgba.as_raw(), 700, 300, image::ExtendedColorType::Rgba8)
+        .expect("encode");
+    write(&site, "content/blog/launch/chart.png", &chart);
+    assert_eq!(icc_of(&photo).as_deref(), Some(&profile[..]));
+    let run = site.build_ok();
+    let html = run.html("/blog/launch/");
+    let mut checked = 0;
+    for srcset in attrs(&html, "picture source, picture img", "srcset") {
+        for (url, _) in candidates(&srcset) {
+            let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived file");
+            assert_eq!(icc_of(&bytes).as_deref(), Some(&profile[..]), "{url}");
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{url} has EXIF");
+            checked += 1;
+        }
+    }
+    // photo: 480, 960, 1200 in JPEG and WebP; chart: 480, 700 in PNG and WebP.
+    assert_eq!(checked, 10);
+}
+
+/// A post template that asks for two derived files and one image's metadata.
+const RESIZING_TEMPLATE: &str = r#"{% set t = resize_image(path="blog/launch/photo.jpg", width=300, height=300, op="fill", format="webp") %}<img id="t" src="{{ t.url }}" width="{{ t.width }}" height="{{ t.height }}">
+{% set f = resize_image(path="/logo.png", width=100, op="fit_width") %}<img id="f" src="{{ f.url }}" width="{{ f.width }}" height="{{ f.height }}">
+{% set m = image_meta(path=page.image_path) %}<p id="m">{{ m.width }}x{{ m.height }} {{ m.format }} {{ m.credit }}</p>
+"#;
+
+#[test]
+fn templates_resize_images_through_the_cache_and_only_what_they_ask_for_is_written() {
+    let site = SiteTest::new();
+    // The lead photo is only named in front matter; the template shows no picture of it.
+    bundle(&site, "image = \"photo.jpg\"\n", "Text without images.\n");
+    write(
+        &site,
+        "content/blog/launch/photo.jpg",
+        &jpeg_with_exif(1200, 600, &[(ARTIST, "Ola Nordmann")]),
+    );
+    write(&site, "static/logo.png", &png(400, 200));
+    site.file("templates/post.html", RESIZING_TEMPLATE);
+    let first = site.build_args(&["--message-format", "json"]);
+    first.assert_ok();
+    // The lead photo's six sizes (480, 960, 1200 in JPEG and WebP), and the template's two.
+    assert_eq!(first.json_summary()["images"]["made"], 8);
+    let html = first.html("/blog/launch/");
+    for (id, size, format) in [
+        ("t", (300, 300), image::ImageFormat::WebP),
+        ("f", (100, 50), image::ImageFormat::Png),
+    ] {
+        let img = html.select(&sel(&format!("#{id}"))).next().expect("img");
+        let src = img.value().attr("src").expect("src");
+        let attr = |a: &str| img.value().attr(a).and_then(|v| v.parse().ok());
+        assert_eq!(
+            (attr("width"), attr("height")),
+            (Some(size.0), Some(size.1))
+        );
+        let bytes = std::fs::read(file_of(&first.out, src)).expect("derived file written");
+        assert_eq!(
+            image::guess_format(&bytes).expect("format"),
+            format,
+            "{src}"
+        );
+        let decoded = image::load_from_memory(&bytes).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), size, "{src}");
+    }
+    assert_eq!(texts(&html, "#m"), ["1200x600 jpeg Ola Nordmann"]);
+    // Only what a template asked for: one WIDTHxHEIGHT file of the photo, one of the logo.
+    let asked: Vec<String> = first
+        .files()
+        .into_iter()
+        .filter(|f| f.contains(".300x300.") || f.contains(".100x50."))
+        .collect();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    let logos: Vec<String> = first
+        .files()
+        .into_iter()
+        .filter(|f| f.contains("logo"))
+        .collect();
+    assert_eq!(
+        logos.len(),
+        2,
+        "the logo and its one derived file: {logos:?}"
+    );
+    // Again: nothing made, the same bytes under the same names.
+    let second = site.build_args(&["--message-format", "json"]);
+    second.assert_ok();
+    assert_eq!(second.json_summary()["images"]["made"], 0);
+    assert_eq!(second.json_summary()["images"]["reused"], 8);
+    assert_same_tree(&first.hashes(), &second.hashes(), "a second build");
+}
+
+#[test]
+fn a_template_asking_for_a_missing_image_fails_at_its_line_naming_the_image() {
+    let site = SiteTest::new();
+    bundle(&site, "", "Text.\n");
+    site.file(
+        "templates/post.html",
+        "<p>{{ page.title }}</p>\n{% set t = resize_image(path=\"blog/launch/nope.jpg\", width=10, op=\"fit_width\") %}\n",
+    );
+    let failed = site.build();
+    failed.assert_code(1);
+    let errs = failed.errors_in("templates/post.html");
+    assert_eq!(errs.len(), 1, "{}", failed.stderr);
+    assert_eq!(errs[0].line, 2, "{}", failed.stderr);
+    assert!(
+        errs[0].message.contains("blog/launch/nope.jpg"),
+        "{}",
+        errs[0].message
+    );
+    let site = SiteTest::new();
+    bundle(&site, "", "Text.\n");
+    write(&site, "static/logo.png", &png(40, 20));
+    site.file(
+        "templates/post.html",
+        "{% set t = resize_image(path=\"logo.png\", width=10, op=\"crop\") %}\n",
+    );
+    let failed = site.build();
+    failed.assert_code(1);
+    let errs = failed.errors_in("templates/post.html");
+    assert!(
+        errs[0].message.contains("`op=\"crop\"` is not one of"),
+        "{}",
+        failed.stderr
+    );
+}
+
+#[test]
+fn author_portraits_are_resized_and_shown_on_their_page_and_in_bylines() {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[jane]\nname = \"Jane Doe\"\nphoto = \"portraits/jane.jpg\"\n\n[ola]\nname = \"Ola\"\n",
+    );
+    write(&site, "data/portraits/jane.jpg", &jpeg(600, 800, true));
+    bundle(&site, "authors = [\"jane\", \"ola\"]\n", "Text.\n");
+    let run = site.build_ok();
+    let page = run.html("/authors/jane/");
+    let imgs: Vec<_> = page.select(&sel("picture img.person-image")).collect();
+    assert_eq!(imgs.len(), 1, "{}", page.html());
+    let img = imgs[0].value();
+    assert_eq!(img.attr("alt"), Some("Jane Doe"));
+    assert!(img.attr("width").is_some() && img.attr("height").is_some());
+    let mut seen = 0;
+    for el in page.select(&sel(
+        ".person-header picture source, .person-header picture img",
+    )) {
+        let webp = el.value().attr("type") == Some("image/webp");
+        for (url, width) in candidates(el.value().attr("srcset").expect("srcset")) {
+            let bytes = std::fs::read(file_of(&run.out, &url)).expect("derived portrait");
+            assert!(url.starts_with("/authors/jane/jane."), "{url}");
+            let format = image::guess_format(&bytes).expect("format");
+            let want = if webp {
+                image::ImageFormat::WebP
+            } else {
+                image::ImageFormat::Jpeg
+            };
+            assert_eq!(format, want, "{url}");
+            assert_eq!(
+                image::load_from_memory(&bytes).expect("decodes").width(),
+                width
+            );
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{url} has EXIF");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 6, "128, 256, 512 in JPEG and WebP");
+    // The byline: a small photo for Jane, none for Ola.
+    let post = run.html("/blog/launch/");
+    assert_eq!(
+        post.select(&sel(".byline img.byline-photo")).count(),
+        1,
+        "{}",
+        post.html()
+    );
+    // The original in data/ is not published.
+    assert!(
+        !run.files().iter().any(|f| f.ends_with("jane.jpg")),
+        "{:?}",
+        run.files()
+    );
+}
+
+#[test]
+fn a_missing_portrait_is_an_error_at_its_line_in_the_authors_file() {
+    let site = SiteTest::new();
+    site.file(
+        "data/authors.toml",
+        "[jane]\nname = \"Jane Doe\"\nphoto = \"portraits/nope.jpg\"\n",
+    );
+    bundle(&site, "authors = [\"jane\"]\n", "Text.\n");
+    let failed = site.build();
+    failed.assert_code(1);
+    let errs = failed.errors_in("data/authors.toml");
+    assert_eq!(errs.len(), 1, "{}", failed.stderr);
+    assert_eq!(errs[0].line, 3, "{}", failed.stderr);
+}
+
+#[test]
+fn check_plans_template_images_without_writing_the_cache() {
+    let site = SiteTest::new();
+    bundle(&site, "", "Text.\n");
+    write(&site, "static/logo.png", &png(400, 200));
+    site.file(
+        "templates/post.html",
+        "{% set f = resize_image(path=\"/logo.png\", width=100, op=\"fit_width\") %}<img src=\"{{ f.url }}\" width=\"{{ f.width }}\" height=\"{{ f.height }}\" alt=\"\">\n",
+    );
+    let run = site.check_args(&[]);
+    run.assert_ok();
+    // The planned file counts as part of the site (no broken link), but nothing was encoded.
+    assert!(!run.stderr.contains("100x50"), "{}", run.stderr);
+    assert!(!site.root().join(".pressroom/cache/images").exists());
+}
