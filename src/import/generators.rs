@@ -2,7 +2,7 @@
 //! makes a page's URL (so the old URL stays: the same slug, or an alias), and its feeds.
 
 use super::front::{self, Converted};
-use super::{Plan, files_under};
+use super::{Page, Plan, files_under};
 use crate::content::frontmatter::{Syntax, split};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -42,10 +42,24 @@ fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
             plan.authors.push(a);
         }
     }
-    plan.report
-        .notes
-        .extend(front::template_syntax(rel, &text, parts.body_offset));
-    Some((front, parts.body.to_string()))
+    let body = super::shortcodes::convert(
+        rel,
+        &text,
+        parts.body_offset,
+        &mut plan.refs,
+        &mut plan.report.notes,
+    );
+    Some((front, body))
+}
+
+/// Plans the content file `rel` (under `content/`), made from the old file `from`.
+fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
+    plan.content.push(Page {
+        rel,
+        front,
+        body,
+        from: Some(from.to_string()),
+    });
 }
 
 /// `2026-01-02-title` → (`Some("2026-01-02")`, `title`); the separator may be `-` or `_`.
@@ -232,7 +246,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         let (dir, stem, _) = parts_of(&rel);
         if stem == "_index" {
             let section = section_front(front, plan, &path);
-            plan.content.push((rel.clone(), section, body));
+            push(plan, rel.clone(), section, body, &path);
             continue;
         }
         let name = if stem == "index" {
@@ -244,7 +258,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         let slug = crate::anchors::HeadingIds::Zola.id(name);
         url_key_to_alias(&mut front, "path");
         dated_slug(&mut front, date, slug);
-        plan.content.push((rel.clone(), front, body));
+        push(plan, rel.clone(), front, body, &path);
     }
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
@@ -377,7 +391,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         }
         if stem == "_index" {
             let section = section_front(front, plan, &path);
-            plan.content.push((rel.clone(), section, body));
+            push(plan, rel.clone(), section, body, &path);
             continue;
         }
         let name = if stem == "index" {
@@ -391,7 +405,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
             None,
             crate::slug::url_segment(&name.to_lowercase()),
         );
-        plan.content.push((rel.clone(), front, body));
+        push(plan, rel.clone(), front, body, &path);
     }
     for s in sections {
         plan.keep_feeds
@@ -541,7 +555,7 @@ fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
         }
     }
     dated_slug(&mut front, date.as_deref(), slug.clone());
-    plan.content.push((format!("blog/{slug}.md"), front, body));
+    push(plan, format!("blog/{slug}.md"), front, body, rel);
 }
 
 fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
@@ -564,7 +578,7 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
                 .remove("title")
                 .unwrap_or(Value::String("Home".into())),
         );
-        plan.content.push(("_index.md".into(), home, body));
+        push(plan, "_index.md".into(), home, body, rel);
         return;
     }
     if front
@@ -589,7 +603,7 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
     } else {
         format!("{dir}/{stem}.md")
     };
-    plan.content.push((to, front, body));
+    push(plan, to, front, body, rel);
 }
 
 #[cfg(test)]

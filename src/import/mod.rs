@@ -7,6 +7,7 @@
 
 mod front;
 mod generators;
+mod shortcodes;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -57,13 +58,25 @@ pub(crate) struct Plan {
     pub(crate) config: Table,
     /// `[feeds.keep]`: old feed URL → the new feed file it copies.
     pub(crate) keep_feeds: Vec<(String, String)>,
-    /// Content files: path under `content/` → (front matter, body).
-    pub(crate) content: Vec<(String, Table, String)>,
+    /// Content files to write.
+    pub(crate) content: Vec<Page>,
+    /// Links to other pages in the bodies, resolved once every page's new URL is known.
+    pub(crate) refs: Vec<shortcodes::Ref>,
     /// Files to copy: source → destination, both absolute.
     pub(crate) copies: Vec<(PathBuf, PathBuf)>,
     /// Author names credited by the content (ids are their slugs).
     pub(crate) authors: Vec<String>,
     pub(crate) report: Report,
+}
+
+/// One content file of the new site.
+pub(crate) struct Page {
+    /// Its path under `content/`.
+    pub(crate) rel: String,
+    pub(crate) front: Table,
+    pub(crate) body: String,
+    /// The old file it comes from (path in SRC); None for one import made up (the home page).
+    pub(crate) from: Option<String>,
 }
 
 /// Imports the site in `src` into the new folder `dest` (which must not exist or be empty).
@@ -84,7 +97,101 @@ pub fn run(from: Generator, src: &Path, dest: &Path) -> Result<Report> {
         Generator::Hugo => generators::hugo(src, &mut plan)?,
         Generator::Jekyll => generators::jekyll(src, &mut plan)?,
     }
+    resolve_refs(&mut plan);
     write(dest, plan)
+}
+
+/// Replaces each link token in the bodies with the new URL of the page it names (plus its
+/// `#anchor`); a target that is no page of the old site keeps its text and is reported.
+fn resolve_refs(plan: &mut Plan) {
+    if plan.refs.is_empty() {
+        return;
+    }
+    let default_lang = plan
+        .config
+        .get("default_language")
+        .and_then(Value::as_str)
+        .unwrap_or("en")
+        .to_string();
+    let urls: std::collections::BTreeMap<&str, String> = plan
+        .content
+        .iter()
+        .filter_map(|p| Some((p.from.as_deref()?, new_url(p, &default_lang))))
+        .collect();
+    let mut found = Vec::with_capacity(plan.refs.len());
+    for r in &plan.refs {
+        let exact = r.candidates.iter().find_map(|c| urls.get(c.as_str()));
+        let by_suffix = || {
+            let mut m = urls
+                .iter()
+                .filter(|(k, _)| !r.suffix.is_empty() && k.ends_with(&r.suffix));
+            match (m.next(), m.next()) {
+                (Some((_, url)), None) => Some(url),
+                _ => None,
+            }
+        };
+        match exact.or_else(by_suffix) {
+            Some(url) => found.push(format!("{url}{}", r.fragment)),
+            None => {
+                plan.report.notes.push(
+                    Diagnostic::warning(
+                        &r.from,
+                        r.line,
+                        r.col,
+                        format!(
+                            "the link to `{}` names no page of the old site: left as written",
+                            r.written
+                        ),
+                    )
+                    .with_help("write the page's new URL (`/section/slug/`) in the link"),
+                );
+                found.push(r.written.clone());
+            }
+        }
+    }
+    for page in &mut plan.content {
+        if !page.body.contains('\u{1A}') {
+            continue;
+        }
+        for (r, url) in plan.refs.iter().zip(&found) {
+            if page.body.contains(&r.token) {
+                page.body = page.body.replace(&r.token, url);
+            }
+        }
+    }
+}
+
+/// The URL pressroom gives a planned page: `/LANG/FOLDER/SLUG/`, a section `/LANG/FOLDER/`.
+fn new_url(page: &Page, default_lang: &str) -> String {
+    let file = page.rel.rsplit('/').next().unwrap_or(&page.rel);
+    let dir = page.rel[..page.rel.len() - file.len()].trim_end_matches('/');
+    let stem = file.trim_end_matches(".md");
+    let (stem, lang) = match stem.rsplit_once('.') {
+        Some((s, l)) if (2..=3).contains(&l.len()) => (s, l),
+        _ => (stem, default_lang),
+    };
+    let mut url = String::new();
+    if lang != default_lang {
+        url.push('/');
+        url.push_str(lang);
+    }
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        url.push('/');
+        url.push_str(part);
+    }
+    if stem != "_index" {
+        let slug = page.front.get("slug").and_then(Value::as_str);
+        let name = if stem == "index" {
+            url.rsplit_once('/').map_or("", |(head, _)| head).len()
+        } else {
+            url.len()
+        };
+        url.truncate(name);
+        url.push('/');
+        url.push_str(slug.unwrap_or(stem));
+    }
+    url.push('/');
+    url
 }
 
 /// Writes the plan: `site.toml`, content files, `data/authors.toml`, copies.
@@ -110,16 +217,24 @@ fn write(dest: &Path, mut plan: Plan) -> Result<Report> {
         }
     }
     put(Path::new("site.toml"), toml_text(&plan.config).as_bytes())?;
-    if !plan.content.iter().any(|(rel, _, _)| rel == "_index.md") {
+    if !plan.content.iter().any(|p| p.rel == "_index.md") {
         let mut home = Table::new();
         let title = plan.config.get("title").cloned();
         home.insert(
             "title".into(),
             title.unwrap_or(Value::String("Home".into())),
         );
-        plan.content.push(("_index.md".into(), home, String::new()));
+        plan.content.push(Page {
+            rel: "_index.md".into(),
+            front: home,
+            body: String::new(),
+            from: None,
+        });
     }
-    for (rel, front, body) in &plan.content {
+    for Page {
+        rel, front, body, ..
+    } in &plan.content
+    {
         let text = format!("+++\n{}+++\n{body}", toml_text(front));
         put(&Path::new("content").join(rel), text.as_bytes())?;
         plan.report.pages += 1;
@@ -140,6 +255,7 @@ fn write(dest: &Path, mut plan: Plan) -> Result<Report> {
             toml_text(&authors).as_bytes(),
         )?;
     }
+    put(Path::new(REPORT), report_text(&plan.report).as_bytes())?;
     for (from, to) in &plan.copies {
         if let Some(dir) = to.parent() {
             std::fs::create_dir_all(dest.join(dir))
@@ -149,6 +265,41 @@ fn write(dest: &Path, mut plan: Plan) -> Result<Report> {
         plan.report.copied += 1;
     }
     Ok(plan.report)
+}
+
+/// The report's file in the new site, beside `site.toml` (pressroom does not read it).
+pub const REPORT: &str = "IMPORT-REPORT.md";
+
+/// The places to review as a Markdown checklist table: file, line, what, suggested fix.
+/// Written before the copies are counted, so it names the content files and aliases.
+fn report_text(report: &Report) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "# Import report\n\n{} content files written ({} old URLs kept as aliases). \
+         {} places to review{}\n",
+        report.pages,
+        report.aliases,
+        report.notes.len(),
+        if report.notes.is_empty() {
+            "."
+        } else {
+            ": paths and lines are those of the old site."
+        }
+    );
+    if !report.notes.is_empty() {
+        out.push_str("\n| File | Line:col | What | Suggested fix |\n|---|---|---|---|\n");
+    }
+    for n in &report.notes {
+        out.push_str(&format!(
+            "| `{}` | {}:{} | {} | {} |\n",
+            cell(&n.path),
+            n.line,
+            n.col,
+            cell(&n.message),
+            cell(n.help.as_deref().unwrap_or(""))
+        ));
+    }
+    out
 }
 
 fn toml_text(table: &Table) -> String {
