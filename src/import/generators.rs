@@ -193,7 +193,6 @@ fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
 }
 
 const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
-const DATA: &str = "move authors to data/authors.toml; other data goes under `[extra]` in site.toml or front matter";
 
 /// Copies every file of `from` (relative to `src`) to `to` in the new site.
 fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
@@ -369,47 +368,54 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         "github",
         true,
     );
-    if let Some(lang) = string(&cfg, "defaultContentLanguage") {
-        plan.config
-            .insert("default_language".into(), Value::String(lang));
-    }
-    plan.keep_feeds
-        .push(("/index.xml".into(), "/rss.xml".into()));
+    let default = string(&cfg, "defaultContentLanguage").unwrap_or_else(|| "en".into());
+    plan.config
+        .insert("default_language".into(), Value::String(default.clone()));
+    let rss = hugo_rss_name(&cfg, plan);
+    let langs = hugo_languages(&cfg, &default, plan);
     let mut sections = std::collections::BTreeSet::new();
-    for rel in files_under(&src.join("content")) {
-        let path = format!("content/{rel}");
-        if !rel.ends_with(".md") {
-            plan.copies.push((src.join(&path), PathBuf::from(&path)));
-            continue;
+    for (dir, lang) in &langs {
+        let nested: Vec<&str> = langs
+            .iter()
+            .filter_map(|(d, _)| d.strip_prefix(dir.as_str())?.strip_prefix('/'))
+            .collect();
+        for rel in files_under(&src.join(dir)) {
+            if nested.iter().any(|n| rel.starts_with(&format!("{n}/"))) {
+                continue;
+            }
+            let path = format!("{dir}/{rel}");
+            let rel = match lang {
+                Some(l) if *l != default && rel.ends_with(".md") && parts_of(&rel).2.is_empty() => {
+                    format!("{}.{l}.md", rel.trim_end_matches(".md"))
+                }
+                _ => rel,
+            };
+            if let Some(top) = rel.split('/').next().filter(|_| rel.contains('/')) {
+                sections.insert(top.to_string());
+            }
+            hugo_file(src, &path, rel, plan);
         }
-        let Some((mut front, body)) = read(src, &path, plan) else {
-            continue;
-        };
-        let (dir, stem, _) = parts_of(&rel);
-        if let Some(top) = dir.split('/').next().filter(|t| !t.is_empty()) {
-            sections.insert(top.to_string());
-        }
-        if stem == "_index" {
-            let section = section_front(front, plan, &path);
-            push(plan, rel.clone(), section, body, &path);
-            continue;
-        }
-        let name = if stem == "index" {
-            dir.rsplit('/').next().unwrap_or(dir)
-        } else {
-            stem
-        };
-        url_key_to_alias(&mut front, "url");
-        dated_slug(
-            &mut front,
-            None,
-            crate::slug::url_segment(&name.to_lowercase()),
-        );
-        push(plan, rel.clone(), front, body, &path);
     }
-    for s in sections {
-        plan.keep_feeds
-            .push((format!("/{s}/index.xml"), format!("/{s}/rss.xml")));
+    // Hugo's RSS feeds (`/index.xml`, `/SECTION/index.xml`, and under `/LANG/` for the other
+    // languages) are kept unless pressroom writes them under that name anyway.
+    if rss == "index.xml" {
+        let mut prefixes = vec![String::new()];
+        prefixes.extend(
+            langs
+                .iter()
+                .filter_map(|(_, l)| l.clone())
+                .filter(|l| *l != default)
+                .map(|l| format!("/{l}")),
+        );
+        prefixes.dedup();
+        for p in &prefixes {
+            plan.keep_feeds
+                .push((format!("{p}/index.xml"), format!("{p}/rss.xml")));
+            for s in &sections {
+                plan.keep_feeds
+                    .push((format!("{p}/{s}/index.xml"), format!("{p}/{s}/rss.xml")));
+            }
+        }
     }
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
@@ -418,19 +424,94 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         ("layouts", TEMPLATES),
         ("themes", TEMPLATES),
         ("assets", TEMPLATES),
-        ("data", DATA),
         ("i18n", TEMPLATES),
     ];
     unconverted(src, &dirs, plan);
-    if cfg.contains_key("languages") {
-        plan.report.notes.push(
-            Diagnostic::warning("hugo.toml", 1, 1, "Hugo's `languages` are not converted")
-                .with_help(
-                    "add `[languages.CODE]` tables to site.toml and name translations `x.CODE.md`",
-                ),
-        );
-    }
+    super::data::import(src, "data", plan);
     Ok(())
+}
+
+/// The file name of Hugo's RSS feeds: `index.xml`, or `[outputFormats.RSS] baseName`'s,
+/// which then names pressroom's RSS feeds too, so every old feed URL stays as it was.
+fn hugo_rss_name(cfg: &Table, plan: &mut Plan) -> String {
+    let base = cfg
+        .get("outputFormats")
+        .and_then(|o| o.get("RSS").or(o.get("rss")))
+        .and_then(|r| r.get("baseName").or(r.get("basename")))
+        .and_then(Value::as_str);
+    let Some(base) = base.filter(|b| *b != "index") else {
+        return "index.xml".into();
+    };
+    let name = format!("{base}.xml");
+    let mut feeds = Table::new();
+    feeds.insert("rss".into(), Value::String(name.clone()));
+    plan.config.insert("feeds".into(), Value::Table(feeds));
+    name
+}
+
+/// Hugo's `[languages.CODE]` as pressroom's (`languageName` → `name`, `title`, a
+/// `description` of its own or in its `params`), and each language's content folder:
+/// (folder, its language) — `content` with no language when translations are named
+/// `x.CODE.md` instead.
+fn hugo_languages(cfg: &Table, default: &str, plan: &mut Plan) -> Vec<(String, Option<String>)> {
+    let mut dirs = Vec::new();
+    let Some(Value::Table(langs)) = cfg.get("languages") else {
+        return vec![("content".into(), None)];
+    };
+    let mut out = Table::new();
+    for (code, lang) in langs {
+        let mut l = Table::new();
+        let get = |k: &str| {
+            lang.get(k)
+                .or_else(|| lang.get("params").and_then(|p| p.get(k)))
+                .cloned()
+        };
+        for (to, from) in [
+            ("name", "languageName"),
+            ("title", "title"),
+            ("description", "description"),
+        ] {
+            if let Some(v) = get(from).filter(Value::is_str) {
+                l.insert(to.into(), v);
+            }
+        }
+        out.insert(code.clone(), Value::Table(l));
+        if let Some(dir) = lang.get("contentDir").and_then(Value::as_str) {
+            dirs.push((dir.trim_end_matches('/').to_string(), Some(code.clone())));
+        }
+    }
+    plan.config.insert("languages".into(), Value::Table(out));
+    if !dirs.iter().any(|(d, _)| d == "content") {
+        dirs.insert(0, ("content".into(), Some(default.to_string())));
+    }
+    dirs
+}
+
+/// One file of a Hugo content folder; `rel` is its path under the new `content/`.
+fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
+    if !rel.ends_with(".md") {
+        plan.copies
+            .push((src.join(path), PathBuf::from("content").join(&rel)));
+        return;
+    }
+    let Some((mut front, body)) = read(src, path, plan) else {
+        return;
+    };
+    let (dir, stem, _) = parts_of(&rel);
+    if stem == "_index" {
+        let section = section_front(front, plan, path);
+        push(plan, rel, section, body, path);
+        return;
+    }
+    let name = if stem == "index" {
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        stem
+    };
+    let slug = crate::slug::url_segment(&name.to_lowercase());
+    url_key_to_alias(&mut front, "url");
+    dated_slug(&mut front, None, slug);
+    push(plan, rel, front, body, path);
 }
 
 /// The URL Jekyll gives a post: its `permalink` style or pattern filled in.
@@ -491,22 +572,25 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
         ("_layouts", TEMPLATES),
         ("_includes", TEMPLATES),
         ("_sass", TEMPLATES),
-        ("_data", DATA),
     ];
     unconverted(src, &dirs, plan);
-    let permalink = string(&cfg, "permalink").unwrap_or_default();
+    super::data::import(src, "_data", plan);
+    let site = JekyllSite {
+        permalink: string(&cfg, "permalink").unwrap_or_default(),
+        default_lang: jekyll_languages(&cfg, plan),
+    };
     for rel in files_under(src) {
         let top = rel.split('/').next().unwrap_or("");
         let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
         match top {
-            "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &permalink, plan),
+            "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &site, plan),
             "_posts" | "_drafts" => plan.report.notes.push(
                 Diagnostic::warning(&rel, 1, 1, "only Markdown posts are converted")
                     .with_help("convert it to Markdown, or put its HTML in a Markdown file's body"),
             ),
             "_config.yml" | "_config.yaml" | "Gemfile" | "Gemfile.lock" => {}
             t if t.starts_with('_') || t == "vendor" || t == "node_modules" => {}
-            _ if markdown => jekyll_page(src, &rel, plan),
+            _ if markdown => jekyll_page(src, &rel, &site, plan),
             _ => plan
                 .copies
                 .push((src.join(&rel), PathBuf::from("static").join(&rel))),
@@ -515,10 +599,51 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
     Ok(())
 }
 
-fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
+/// What every Jekyll file's conversion needs of the site's config.
+struct JekyllSite {
+    permalink: String,
+    /// jekyll-polyglot's `default_lang`, when the site has `languages`.
+    default_lang: Option<String>,
+}
+
+impl JekyllSite {
+    /// A file's language (jekyll-polyglot's `lang`, taken out of the front matter) when it
+    /// is not the default one: (`.fr`, `/fr`), else empty strings.
+    fn lang(&self, front: &mut Table) -> (String, String) {
+        let Some(default) = &self.default_lang else {
+            return (String::new(), String::new());
+        };
+        let lang = match front.get_mut("extra") {
+            Some(Value::Table(extra)) => extra.remove("lang"),
+            _ => None,
+        };
+        match lang.as_ref().and_then(Value::as_str) {
+            Some(l) if l != default => (format!(".{l}"), format!("/{l}")),
+            _ => (String::new(), String::new()),
+        }
+    }
+}
+
+/// jekyll-polyglot's `languages` and `default_lang` as pressroom's; the default language.
+fn jekyll_languages(cfg: &Table, plan: &mut Plan) -> Option<String> {
+    let langs = cfg.get("languages")?.as_array()?;
+    let codes: Vec<&str> = langs.iter().filter_map(Value::as_str).collect();
+    let default = string(cfg, "default_lang").or(codes.first().map(|c| c.to_string()))?;
+    let table = codes
+        .iter()
+        .map(|c| (c.to_string(), Value::Table(Table::new())))
+        .collect();
+    plan.config.insert("languages".into(), Value::Table(table));
+    plan.config
+        .insert("default_language".into(), Value::String(default.clone()));
+    Some(default)
+}
+
+fn jekyll_post(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
     let Some((mut front, body)) = read(src, rel, plan) else {
         return;
     };
+    let (suffix, prefix) = site.lang(&mut front);
     let (_, stem, _) = parts_of(rel);
     let (date, title) = date_prefix(stem);
     let draft = rel.starts_with("_drafts/");
@@ -548,17 +673,15 @@ fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
         if custom {
             url_key_to_alias(&mut front, "permalink");
         } else {
-            add_alias(
-                &mut front,
-                jekyll_post_url(permalink, date, title, &categories),
-            );
+            let url = jekyll_post_url(&site.permalink, date, title, &categories);
+            add_alias(&mut front, format!("{prefix}{url}"));
         }
     }
     dated_slug(&mut front, date.as_deref(), slug.clone());
-    push(plan, format!("blog/{slug}.md"), front, body, rel);
+    push(plan, format!("blog/{slug}{suffix}.md"), front, body, rel);
 }
 
-fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
+fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
     // A Markdown file without front matter is not a page for Jekyll either: a plain file.
     let text = std::fs::read_to_string(src.join(rel)).unwrap_or_default();
     if split(&text).is_err() {
@@ -569,7 +692,15 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
     let Some((mut front, body)) = read(src, rel, plan) else {
         return;
     };
+    let (suffix, prefix) = site.lang(&mut front);
     let (dir, stem, _) = parts_of(rel);
+    // jekyll-polyglot sites often keep a language's pages in a folder of its code.
+    let dir = match dir.strip_prefix(prefix.trim_start_matches('/')) {
+        Some(rest) if !prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            rest.trim_start_matches('/')
+        }
+        _ => dir,
+    };
     if stem == "index" && dir.is_empty() {
         let mut home = Table::new();
         home.insert(
@@ -578,7 +709,7 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
                 .remove("title")
                 .unwrap_or(Value::String("Home".into())),
         );
-        push(plan, "_index.md".into(), home, body, rel);
+        push(plan, format!("_index{suffix}.md"), home, body, rel);
         return;
     }
     if front
@@ -589,9 +720,9 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
         url_key_to_alias(&mut front, "permalink");
     } else {
         let old = if dir.is_empty() {
-            format!("/{stem}.html")
+            format!("{prefix}/{stem}.html")
         } else {
-            format!("/{dir}/{stem}.html")
+            format!("{prefix}/{dir}/{stem}.html")
         };
         add_alias(&mut front, old);
     }
@@ -599,9 +730,9 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
     front.insert("kind".into(), Value::String("page".into()));
     dated_slug(&mut front, None, crate::slug::url_segment(stem));
     let to = if dir.is_empty() {
-        format!("{stem}.md")
+        format!("{stem}{suffix}.md")
     } else {
-        format!("{dir}/{stem}.md")
+        format!("{dir}/{stem}{suffix}.md")
     };
     push(plan, to, front, body, rel);
 }

@@ -5,6 +5,7 @@
 //! feeds (`[feeds.keep]`); heading ids keep the old generator's style. What cannot be
 //! converted (shortcodes, Liquid, files of other formats) is reported, one warning per place.
 
+mod data;
 mod front;
 mod generators;
 mod shortcodes;
@@ -66,6 +67,8 @@ pub(crate) struct Plan {
     pub(crate) copies: Vec<(PathBuf, PathBuf)>,
     /// Author names credited by the content (ids are their slugs).
     pub(crate) authors: Vec<String>,
+    /// Author records from the old site's data files, by id.
+    pub(crate) people: Table,
     pub(crate) report: Report,
 }
 
@@ -243,12 +246,17 @@ fn write(dest: &Path, mut plan: Plan) -> Result<Report> {
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
     }
-    if !plan.authors.is_empty() {
-        let mut authors = Table::new();
+    if !plan.authors.is_empty() || !plan.people.is_empty() {
+        // The old site's records first; a name credited without one is its own record.
+        let mut authors = std::mem::take(&mut plan.people);
         for name in &plan.authors {
-            let mut person = Table::new();
-            person.insert("name".into(), Value::String(name.clone()));
-            authors.insert(crate::slug::slugify(name), Value::Table(person));
+            authors
+                .entry(crate::slug::slugify(name))
+                .or_insert_with(|| {
+                    let mut person = Table::new();
+                    person.insert("name".into(), Value::String(name.clone()));
+                    Value::Table(person)
+                });
         }
         put(
             Path::new("data/authors.toml"),

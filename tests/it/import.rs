@@ -361,6 +361,117 @@ fn figure_and_video_shortcodes_become_components() {
     );
 }
 
+/// Hugo's languages (a content folder each) become pressroom's, each translation linked to
+/// its original by sharing its path; per-language RSS URLs stay feeds; the data folder's
+/// authors become `data/authors.toml` records and the rest is kept and reported.
+#[test]
+fn a_multilingual_hugo_site_keeps_translations_feeds_and_authors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "hugo.toml",
+                "baseURL = \"https://m.example.org/\"\ntitle = \"Multi\"\ndefaultContentLanguage = \"en\"\n\n[languages.en]\nlanguageName = \"English\"\ncontentDir = \"content/en\"\n\n[languages.fr]\nlanguageName = \"Français\"\ntitle = \"Multi FR\"\ncontentDir = \"content/fr\"\n",
+            ),
+            (
+                "content/en/posts/hello.md",
+                "---\ntitle: Hello\ndate: 2023-01-02\nauthors: [ada]\n---\nHello. Read [the report][r].\n\n[r]: /files/report.txt\n",
+            ),
+            (
+                "content/fr/posts/hello.md",
+                "---\ntitle: Bonjour\ndate: 2023-01-02\n---\nBonjour.\n",
+            ),
+            (
+                "content/en/posts/kit/index.md",
+                "---\ntitle: Kit\ndate: 2023-02-03\n---\nGet [the fact sheet][fs].\n\n[fs]: facts.txt\n",
+            ),
+            ("content/en/posts/kit/facts.txt", "facts"),
+            ("static/files/report.txt", "report"),
+            (
+                "data/authors/ada.toml",
+                "name = \"Ada Lovelace\"\nbio = \"Analyst.\"\ntwitter = \"ada\"\n",
+            ),
+            ("data/menu.yaml", "- home\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "hugo");
+    assert_resolves(&build, "/posts/hello/", None);
+    assert_resolves(&build, "/fr/posts/hello/", None);
+    let en = build.html("/posts/hello/");
+    let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates.iter().any(|h| h.ends_with("/fr/posts/hello/")),
+        "the French page is the translation: {alternates:?}"
+    );
+    assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+    for old in [
+        "/index.xml",
+        "/posts/index.xml",
+        "/fr/index.xml",
+        "/fr/posts/index.xml",
+    ] {
+        assert_eq!(
+            feed_type(&build, old),
+            feed_rs::model::FeedType::RSS2,
+            "{old}"
+        );
+    }
+    // Reference-style links to a file of the bundle and to a static file still work
+    // (`check` passed above), and the file is there.
+    assert_resolves(&build, "/posts/kit/facts.txt", None);
+    let authors = std::fs::read_to_string(tmp.path().join("new/data/authors.toml")).unwrap();
+    assert!(authors.contains("bio = \"Analyst.\""), "{authors}");
+    assert!(tmp.path().join("new/data/menu.yaml").exists());
+    assert_eq!(
+        places(&import),
+        [
+            ("data/authors/ada.toml".to_string(), 1, 1),
+            ("data/menu.yaml".to_string(), 1, 1),
+        ],
+        "{}",
+        import.stderr
+    );
+}
+
+/// jekyll-polyglot: `lang: fr` posts are translations, their old `/fr/…` URLs redirect;
+/// `_data/authors.yml` records are the authors.
+#[test]
+fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "_config.yml",
+                "title: Poly\nurl: \"https://p.example.org\"\nlanguages: [\"en\", \"fr\"]\ndefault_lang: \"en\"\n",
+            ),
+            (
+                "_posts/2022-03-04-hello.md",
+                "---\ntitle: Hello\nlang: en\nauthor: ada\n---\nHello.\n",
+            ),
+            (
+                "_posts/fr/2022-03-04-hello.md",
+                "---\ntitle: Bonjour\nlang: fr\nauthor: ada\n---\nBonjour.\n",
+            ),
+            (
+                "_data/authors.yml",
+                "ada:\n  name: Ada Lovelace\n  bio: Analyst.\n",
+            ),
+        ],
+    );
+    let (_, build) = import_and_build(tmp.path(), "jekyll");
+    assert_resolves(&build, "/fr/blog/hello/", None);
+    assert_resolves(&build, "/fr/2022/03/04/hello.html", Some("/fr/blog/hello/"));
+    let en = build.html("/blog/hello/");
+    let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates.iter().any(|h| h.ends_with("/fr/blog/hello/")),
+        "{alternates:?}"
+    );
+    assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+}
+
 /// Import never writes into a folder that holds something.
 #[test]
 fn import_refuses_a_folder_that_is_not_empty() {
