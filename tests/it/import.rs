@@ -304,6 +304,16 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
     let second = build.html("/blog/second/");
     let notes = attrs(&second, "section.footnotes li", "id");
     assert_eq!(notes, ["fn-1"], "Jekyll's footnotes are at the bottom");
+    // The default theme styles them: a rule above, small type, the back-link apart.
+    let css: String = build
+        .files()
+        .iter()
+        .filter(|f| f.ends_with(".css") && f.contains("style"))
+        .map(|f| std::fs::read_to_string(build.out.join(f.trim_start_matches('/'))).unwrap())
+        .collect();
+    for rule in [".footnotes {", ".footnote-backref {"] {
+        assert!(css.contains(rule), "{rule} in the theme's style.css");
+    }
     assert!(texts(&post, "main").join(" ").contains("Grace Hopper"));
     assert!(attrs(&post, "main a[href]", "href").contains(&"/blog/second/".to_string()));
     assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["ruby"]);
