@@ -122,11 +122,92 @@ impl Converter<'_> {
             if fence.is_some() || marker.is_some() {
                 out.push_str(&unescape(line));
                 i = line_end;
+            } else if let Some(next) = self.container(i, &mut out) {
+                i = next;
+            } else if t.starts_with("{:") && t.trim_end().ends_with('}') {
+                self.attribute_list(i, t.trim_end(), &mut out);
+                i = line_end;
             } else {
                 i = self.scan(i, line_end, &mut out);
             }
         }
         out
+    }
+
+    /// `:::TYPE title` … `:::` (Docusaurus, VuePress, markdown-it-container in Eleventy) with
+    /// a callout's type, at `i`: the callout; returns where the next line starts.
+    fn container(&mut self, i: usize, out: &mut String) -> Option<usize> {
+        let body = self.body;
+        let first_end = line_end(body, i);
+        let open = body[i..first_end].trim();
+        let rest = open.strip_prefix(":::")?.trim_start();
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let kind = callout_kind(&rest[..name_len])?;
+        let title = rest[name_len..]
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let mut j = first_end;
+        while j < body.len() && body[j..line_end(body, j)].trim() != ":::" {
+            j = line_end(body, j);
+        }
+        if j >= body.len() {
+            return None;
+        }
+        let inner = Converter {
+            rel: self.rel,
+            body: &body[first_end..j],
+            body_offset: self.body_offset + first_end,
+            index: self.index.clone(),
+            refs: &mut *self.refs,
+            notes: &mut *self.notes,
+        }
+        .run();
+        let title = Some(title).filter(|t| !t.is_empty());
+        if let Out::Block(text) = callout(kind, title, inner.trim()) {
+            push_block(out, &text);
+        }
+        Some(line_end(body, j))
+    }
+
+    /// A kramdown attribute list line (`{: .notice--warning}`, `{:toc}`): Minimal Mistakes'
+    /// notices make the paragraph above a callout; any other is left and reported.
+    fn attribute_list(&mut self, i: usize, ial: &str, out: &mut String) {
+        let notice = ial[2..ial.len() - 1]
+            .split_whitespace()
+            .find_map(|class| class.strip_prefix(".notice"));
+        let kind = notice.and_then(|n| match n.trim_start_matches("--") {
+            "" | "info" | "primary" => Some("NOTE"),
+            "success" => Some("TIP"),
+            "warning" => Some("WARNING"),
+            "danger" => Some("CAUTION"),
+            _ => None,
+        });
+        let para_start = out
+            .trim_end_matches('\n')
+            .rfind("\n\n")
+            .map_or(0, |p| p + 2);
+        let paragraph = out[para_start..].trim_end().to_string();
+        let after_paragraph = out.ends_with('\n') && !out.ends_with("\n\n");
+        match kind {
+            Some(kind) if after_paragraph && !paragraph.is_empty() => {
+                out.truncate(para_start);
+                if let Out::Block(text) = callout(kind, None, &paragraph) {
+                    push_block(out, &text);
+                }
+            }
+            _ => {
+                let line = &self.body[i..line_end(self.body, i)];
+                let (l, c) = self.position(i + line.len() - line.trim_start().len());
+                self.notes.push(
+                    Diagnostic::warning(self.rel, l, c, format!("kramdown attribute list `{ial}` is left as text: pressroom's Markdown has none"))
+                        .with_help("remove it; for a class write the element as HTML, and give a heading its id with `{#id}`"),
+                );
+                out.push_str(line);
+            }
+        }
     }
 
     /// Copies prose from `i`, converting the tags on its line (a block tag may take the
@@ -213,17 +294,7 @@ impl Converter<'_> {
         match converted {
             Some(Out::Inline(text)) => out.push_str(&text),
             Some(Out::Block(text)) => {
-                if !(out.is_empty() || out.ends_with('\n')) {
-                    out.push('\n');
-                }
-                let prev = out
-                    .strip_suffix('\n')
-                    .map(|b| b.rsplit('\n').next().unwrap_or(""));
-                if prev.is_some_and(|line| !line.trim().is_empty()) {
-                    out.push('\n');
-                }
-                out.push_str(text.trim_end());
-                out.push_str("\n\n");
+                push_block(out, &text);
                 // The rest of the tag's line, if only spaces, and a blank line after it are
                 // the blank line just written.
                 for _ in 0..2 {
@@ -492,6 +563,21 @@ impl Converter<'_> {
                 .with_help("put that syntax in a code span or a fenced code block"),
         );
     }
+}
+
+/// Appends Markdown blocks, with a blank line before (unless `out` is at one) and after.
+fn push_block(out: &mut String, text: &str) {
+    if !(out.is_empty() || out.ends_with('\n')) {
+        out.push('\n');
+    }
+    let prev = out
+        .strip_suffix('\n')
+        .map(|b| b.rsplit('\n').next().unwrap_or(""));
+    if prev.is_some_and(|line| !line.trim().is_empty()) {
+        out.push('\n');
+    }
+    out.push_str(text.trim_end());
+    out.push_str("\n\n");
 }
 
 /// Where the line holding `i` ends (after its `\n`).
@@ -874,6 +960,33 @@ mod tests {
         );
         assert_eq!(out, format!("[p]({}) [q](/assets/a.pdf)\n", refs[0].token));
         assert_eq!(refs[0].candidates[0], "_posts/2010-07-21-name.md");
+    }
+
+    #[test]
+    fn containers_and_kramdown_notices_become_callouts() {
+        let (out, notes, _) =
+            conv(":::warning Mind it\nDo **not** {{< ref \"x\" >}}.\n:::\nAfter.\n");
+        assert_eq!(
+            out.lines().take(4).collect::<Vec<_>>(),
+            [
+                "> [!WARNING]",
+                "> **Mind it**",
+                ">",
+                "> Do **not** \u{1A}ref0\u{1A}."
+            ]
+        );
+        assert!(out.ends_with("\n\nAfter.\n"), "{out}");
+        assert!(notes.is_empty());
+        let (out, notes, _) =
+            conv("Intro.\n\nBe careful\nwith this.\n{: .notice--danger}\n\n* TOC\n{:toc}\n");
+        assert_eq!(
+            out,
+            "Intro.\n\n> [!CAUTION]\n> Be careful\n> with this.\n\n\n* TOC\n{:toc}\n"
+        );
+        assert_eq!(notes, [(11, 1)], "`{{:toc}}` is reported");
+        // An unknown container type stays as written.
+        let (out, _, _) = conv(":::details More\nx\n:::\n");
+        assert_eq!(out, ":::details More\nx\n:::\n");
     }
 
     #[test]
