@@ -566,8 +566,6 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
     if let Some(tz) = string(&cfg, "timezone") {
         plan.config.insert("timezone".into(), Value::String(tz));
     }
-    plan.keep_feeds
-        .push(("/feed.xml".into(), "/atom.xml".into()));
     let dirs = [
         ("_layouts", TEMPLATES),
         ("_includes", TEMPLATES),
@@ -596,7 +594,65 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
                 .push((src.join(&rel), PathBuf::from("static").join(&rel))),
         }
     }
+    jekyll_feeds(&cfg, plan);
     Ok(())
+}
+
+/// jekyll-feed's URLs kept as feeds: the site's (`/feed.xml`, or `feed: path:`) and each
+/// category feed `feed: categories:` lists (`/feed/NAME.xml`, or its own `path:`), which
+/// becomes the copy of that category's Atom feed.
+fn jekyll_feeds(cfg: &Table, plan: &mut Plan) {
+    let feed = cfg.get("feed");
+    let site = feed
+        .and_then(|f| f.get("path"))
+        .and_then(Value::as_str)
+        .unwrap_or("feed.xml");
+    let site = format!("/{}", site.trim_start_matches('/'));
+    if site != "/atom.xml" {
+        plan.keep_feeds.push((site, "/atom.xml".into()));
+    }
+    let categories: Vec<(String, Option<String>)> = match feed.and_then(|f| f.get("categories")) {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| Some((v.as_str()?.to_string(), None)))
+            .collect(),
+        Some(Value::Table(t)) => t
+            .iter()
+            .map(|(k, v)| {
+                let path = v.get("path").and_then(Value::as_str).map(String::from);
+                (k.clone(), path)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let used: std::collections::BTreeSet<String> = plan
+        .content
+        .iter()
+        .filter_map(|p| p.front.get("categories")?.as_array())
+        .flatten()
+        .filter_map(|c| c.as_str().map(crate::slug::slugify))
+        .collect();
+    for (name, path) in categories {
+        let old = path.unwrap_or_else(|| format!("/feed/{name}.xml"));
+        let old = format!("/{}", old.trim_start_matches('/'));
+        let slug = crate::slug::slugify(&name);
+        if used.contains(&slug) {
+            plan.keep_feeds
+                .push((old, format!("/categories/{slug}/atom.xml")));
+        } else {
+            plan.report.notes.push(
+                Diagnostic::warning(
+                    "_config.yml",
+                    1,
+                    1,
+                    format!(
+                        "the category feed `{old}` is not kept: no post is in category `{name}`"
+                    ),
+                )
+                .with_help("add the category to a post, or drop the feed from `feed: categories:`"),
+            );
+        }
+    }
 }
 
 /// What every Jekyll file's conversion needs of the site's config.

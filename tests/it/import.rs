@@ -260,7 +260,7 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
         &[
             (
                 "_config.yml",
-                "title: Old Jekyll\nurl: \"https://jekyll.example.org\"\ndescription: A blog\n",
+                "title: Old Jekyll\nurl: \"https://jekyll.example.org\"\ndescription: A blog\nfeed:\n  categories: [News]\n",
             ),
             (
                 "_posts/2022-03-04-hello-world.md",
@@ -299,6 +299,10 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
         feed_type(&build, "/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
+    // jekyll-feed's category feed is the category's feed.
+    let news = std::fs::read_to_string(build.out.join("feed/News.xml")).unwrap();
+    let news = feed_rs::parser::parse(news.as_bytes()).unwrap();
+    assert_eq!(news.entries.len(), 1, "the News category has one post");
     let post = build.html("/blog/hello-world/");
     assert!(texts(&post, "main").join(" ").contains("First post."));
     let second = build.html("/blog/second/");
