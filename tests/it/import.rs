@@ -104,7 +104,7 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
             ),
             (
                 "content/blog/_index.md",
-                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 5\n+++\n",
+                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 5\ngenerate_feeds = true\n+++\n",
             ),
             (
                 "content/blog/2024-05-01-what-s-next.md",
@@ -144,6 +144,11 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
     assert!(!build.exists("/blog/wip/"), "a draft stays a draft");
     assert_eq!(
         feed_type(&build, "/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    // The section's feed (`generate_feeds`) keeps its URL under the site's feed name.
+    assert_eq!(
+        feed_type(&build, "/blog/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
 
