@@ -989,6 +989,24 @@ mod tests {
         assert_eq!(out, ":::details More\nx\n:::\n");
     }
 
+    proptest::proptest! {
+        /// Whatever a writer typed, conversion does not panic, and every link token it writes
+        /// is one it will resolve.
+        #[test]
+        fn any_text_converts_without_panicking(
+            body in "(\\{\\{|\\}\\}|\\{%|%\\}|\\{\\{<|>\\}\\}|\\{\\{%|%\\}\\}|/\\*|\\*/|\\(|\\)|\"|'|=|,|:::|\\{:|\\}|\\]\\(@/|\\]: @/|\n|```|é|서| |a|end|raw|highlight|quote|note|warning|youtube|figure|ref|post_url|link|include|src|/|#)*"
+        ) {
+            let (out, _, refs) = conv(&body);
+            let tokens = out.matches('\u{1A}').count();
+            proptest::prop_assert_eq!(tokens % 2, 0);
+            for r in &refs {
+                let marked = r.token.starts_with('\u{1A}');
+                proptest::prop_assert!(marked, "token {:?}", r.token);
+            }
+            proptest::prop_assert!(tokens / 2 <= refs.len());
+        }
+    }
+
     #[test]
     fn what_has_no_mapping_stays_and_is_reported_at_its_place() {
         let (out, notes, _) = conv(
