@@ -373,7 +373,6 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         .insert("default_language".into(), Value::String(default.clone()));
     let rss = hugo_rss_name(&cfg, plan);
     let langs = hugo_languages(&cfg, &default, plan);
-    let mut sections = std::collections::BTreeSet::new();
     for (dir, lang) in &langs {
         let nested: Vec<&str> = langs
             .iter()
@@ -390,32 +389,20 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
                 }
                 _ => rel,
             };
-            if let Some(top) = rel.split('/').next().filter(|_| rel.contains('/')) {
-                sections.insert(top.to_string());
-            }
             hugo_file(src, &path, rel, plan);
         }
     }
-    // Hugo's RSS feeds (`/index.xml`, `/SECTION/index.xml`, and under `/LANG/` for the other
-    // languages) are kept unless pressroom writes them under that name anyway.
-    if rss == "index.xml" {
-        let mut prefixes = vec![String::new()];
-        prefixes.extend(
-            langs
-                .iter()
-                .filter_map(|(_, l)| l.clone())
-                .filter(|l| *l != default)
-                .map(|l| format!("/{l}")),
+    let before = top_folders(plan);
+    link_translation_keys(plan, &default);
+    let sections = top_folders(plan);
+    for gone in before.difference(&sections) {
+        plan.report.notes.push(
+            Diagnostic::warning("content", 1, 1, format!("the feeds of `/{gone}/` are not kept: its pages are translations that moved beside their originals (`translationKey`)"))
+                .with_help("add `[feeds.keep]` entries in site.toml naming the feed their originals' folder has"),
         );
-        prefixes.dedup();
-        for p in &prefixes {
-            plan.keep_feeds
-                .push((format!("{p}/index.xml"), format!("{p}/rss.xml")));
-            for s in &sections {
-                plan.keep_feeds
-                    .push((format!("{p}/{s}/index.xml"), format!("{p}/{s}/rss.xml")));
-            }
-        }
+    }
+    if rss == "index.xml" {
+        keep_hugo_feeds(plan, &default, &sections);
     }
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
@@ -485,6 +472,73 @@ fn hugo_languages(cfg: &Table, default: &str, plan: &mut Plan) -> Vec<(String, O
         dirs.insert(0, ("content".into(), Some(default.to_string())));
     }
     dirs
+}
+
+/// Hugo's RSS feeds (`/index.xml`, `/SECTION/index.xml`, and under `/LANG/` for the other
+/// languages) kept as copies of pressroom's RSS feeds.
+fn keep_hugo_feeds(plan: &mut Plan, default: &str, sections: &std::collections::BTreeSet<String>) {
+    let mut prefixes = vec![String::new()];
+    if let Some(Value::Table(langs)) = plan.config.get("languages") {
+        prefixes.extend(
+            langs
+                .keys()
+                .filter(|l| *l != default)
+                .map(|l| format!("/{l}")),
+        );
+    }
+    for p in &prefixes {
+        plan.keep_feeds
+            .push((format!("{p}/index.xml"), format!("{p}/rss.xml")));
+        for s in sections {
+            plan.keep_feeds
+                .push((format!("{p}/{s}/index.xml"), format!("{p}/{s}/rss.xml")));
+        }
+    }
+}
+
+/// The top folders of the planned content: the sections.
+fn top_folders(plan: &Plan) -> std::collections::BTreeSet<String> {
+    plan.content
+        .iter()
+        .filter_map(|p| Some(p.rel.split_once('/')?.0.to_string()))
+        .collect()
+}
+
+/// Hugo's `translationKey`: pages of other languages with the key of a default-language page
+/// are its translations. pressroom links translations by path, so each becomes that page's
+/// `x.LANG.md`; it keeps its slug, and its old URL is an alias when its folder changes.
+fn link_translation_keys(plan: &mut Plan, default: &str) {
+    let key_of = |p: &Page| -> Option<String> {
+        let extra = p.front.get("extra")?;
+        Some(extra.get("translationKey")?.as_str()?.to_string())
+    };
+    let originals: std::collections::BTreeMap<String, String> = plan
+        .content
+        .iter()
+        .filter(|p| parts_of(&p.rel).2.is_empty() && !p.rel.ends_with("index.md"))
+        .filter_map(|p| Some((key_of(p)?, p.rel.trim_end_matches(".md").to_string())))
+        .collect();
+    for page in &mut plan.content {
+        let (_, stem, lang) = parts_of(&page.rel);
+        if lang.is_empty() || stem == "index" || stem == "_index" {
+            continue;
+        }
+        let Some(original) = key_of(page).and_then(|k| originals.get(&k)) else {
+            continue;
+        };
+        let rel = format!("{original}{lang}.md");
+        if rel == page.rel {
+            continue;
+        }
+        let old = super::new_url(page, default);
+        page.rel = rel;
+        if super::new_url(page, default) != old {
+            add_alias(&mut page.front, old);
+        }
+        if let Some(Value::Table(extra)) = page.front.get_mut("extra") {
+            extra.remove("translationKey");
+        }
+    }
 }
 
 /// One file of a Hugo content folder; `rel` is its path under the new `content/`.

@@ -188,7 +188,7 @@ fn replace_tokens(body: &str, found: &[String]) -> String {
 }
 
 /// The URL pressroom gives a planned page: `/LANG/FOLDER/SLUG/`, a section `/LANG/FOLDER/`.
-fn new_url(page: &Page, default_lang: &str) -> String {
+pub(crate) fn new_url(page: &Page, default_lang: &str) -> String {
     let file = page.rel.rsplit('/').next().unwrap_or(&page.rel);
     let dir = page.rel[..page.rel.len() - file.len()].trim_end_matches('/');
     let stem = file.trim_end_matches(".md");

@@ -406,6 +406,14 @@ fn a_multilingual_hugo_site_keeps_translations_feeds_and_authors() {
                 "---\ntitle: Kit\ndate: 2023-02-03\n---\nGet [the fact sheet][fs].\n\n[fs]: facts.txt\n",
             ),
             ("content/en/posts/kit/facts.txt", "facts"),
+            (
+                "content/en/posts/launch.md",
+                "---\ntitle: Launch\ndate: 2023-03-01\ntranslationKey: launch\n---\nLaunch.\n",
+            ),
+            (
+                "content/fr/articles/lancement.md",
+                "---\ntitle: Lancement\ndate: 2023-03-01\ntranslationKey: launch\n---\nLancement.\n",
+            ),
             ("static/files/report.txt", "report"),
             (
                 "data/authors/ada.toml",
@@ -424,6 +432,20 @@ fn a_multilingual_hugo_site_keeps_translations_feeds_and_authors() {
         "the French page is the translation: {alternates:?}"
     );
     assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+    // `translationKey` links pages of different names (and folders); the old URL redirects.
+    let launch = build.html("/posts/launch/");
+    let alternates = attrs(&launch, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates
+            .iter()
+            .any(|h| h.ends_with("/fr/posts/lancement/")),
+        "{alternates:?}"
+    );
+    assert_resolves(
+        &build,
+        "/fr/articles/lancement/",
+        Some("/fr/posts/lancement/"),
+    );
     for old in [
         "/index.xml",
         "/posts/index.xml",
@@ -445,6 +467,7 @@ fn a_multilingual_hugo_site_keeps_translations_feeds_and_authors() {
     assert_eq!(
         places(&import),
         [
+            ("content".to_string(), 1, 1),
             ("data/authors/ada.toml".to_string(), 1, 1),
             ("data/menu.yaml".to_string(), 1, 1),
         ],
