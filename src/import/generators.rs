@@ -9,6 +9,22 @@ use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
+/// [`read`] for a file under `root` shown in notes as `shown`.
+fn read_at(root: &Path, rel: &str, shown: &str, plan: &mut Plan) -> Option<(Table, String)> {
+    let before = plan.report.notes.len();
+    let refs_before = plan.refs.len();
+    let out = read(root, rel, plan);
+    for note in &mut plan.report.notes[before..] {
+        if note.path == rel {
+            note.path = shown.to_string();
+        }
+    }
+    for r in &mut plan.refs[refs_before..] {
+        r.from = shown.to_string();
+    }
+    out
+}
+
 /// A content file read and converted: its front matter, body, and authors noted in the plan;
 /// template syntax in its body reported. None (with a note) when it has no front matter.
 fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
@@ -845,6 +861,168 @@ fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
         format!("{dir}/{stem}{suffix}.md")
     };
     push(plan, to, front, body, rel);
+}
+
+/// Eleventy: the input folder is `src/` when there is one, else the site's folder; every
+/// Markdown file with front matter is a page at its path (`posts/2023-01-02-x.md` →
+/// `/posts/x/`, with `/posts/2023-01-02-x/` kept as an alias), `permalink` an alias; other
+/// templates are reported, except a feed template whose `permalink` is kept as a feed; every
+/// other file is copied to `static/` (Eleventy copies only what its config passes through,
+/// which import cannot read: it is a program).
+pub(super) fn eleventy(src: &Path, plan: &mut Plan) -> Result<()> {
+    let configs = [
+        ".eleventy.js",
+        "eleventy.config.js",
+        "eleventy.config.mjs",
+        ".eleventy.cjs",
+        "eleventy.config.cjs",
+        "package.json",
+    ];
+    if !configs.iter().any(|c| src.join(c).is_file()) {
+        return Err(Error::Usage(format!(
+            "{}: no .eleventy.js, eleventy.config.js or package.json here: is this the site's folder?",
+            src.display()
+        )));
+    }
+    let input = if src.join("src").is_dir() { "src" } else { "." };
+    let root = src.join(input);
+    let (meta_file, meta) = ["_data/metadata.json", "_data/site.json"]
+        .iter()
+        .find_map(|m| {
+            let text = std::fs::read_to_string(root.join(m)).ok()?;
+            Some((*m, front::parse(&text, true).ok()?))
+        })
+        .unwrap_or_default();
+    plan.config = site_config(string(&meta, "title"), string(&meta, "url"), "github", true);
+    if let Some(d) = string(&meta, "description") {
+        plan.config.insert("description".into(), Value::String(d));
+    }
+    super::data::import(&root, "_data", plan);
+    // The file the title and URL came from is converted, not just kept.
+    plan.report.notes.retain(|n| n.path != meta_file);
+    unconverted(&root, &[("_includes", TEMPLATES)], plan);
+    for rel in files_under(&root) {
+        let top = rel.split('/').next().unwrap_or("");
+        let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+        let shown = if input == "." {
+            rel.clone()
+        } else {
+            format!("{input}/{rel}")
+        };
+        match (top, ext) {
+            (t, _) if t.starts_with('_') || t == "node_modules" => {}
+            (_, _)
+                if rel == "package.json"
+                    || rel == "package-lock.json"
+                    || rel.starts_with("eleventy.config.") => {}
+            (_, "md") => eleventy_page(&root, &rel, &shown, plan),
+            (
+                _,
+                "njk" | "liquid" | "hbs" | "mustache" | "ejs" | "haml" | "pug" | "webc" | "js"
+                | "html",
+            ) if has_front_matter(&root.join(&rel)) => {
+                eleventy_template(&root, &rel, &shown, plan);
+            }
+            _ => plan
+                .copies
+                .push((root.join(&rel), PathBuf::from("static").join(&rel))),
+        }
+    }
+    Ok(())
+}
+
+fn has_front_matter(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| split(&t).is_ok())
+}
+
+/// A template of another language: a feed (its `permalink` ends in `.xml`) is kept as a copy
+/// of the site's Atom feed; anything else is reported.
+fn eleventy_template(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+    let permalink = split(&text)
+        .ok()
+        .and_then(|p| front::parse(p.front, true).ok())
+        .and_then(|f| string(&f, "permalink"));
+    match permalink {
+        Some(p) if p.ends_with(".xml") && !p.contains('{') => {
+            let old = format!("/{}", p.trim_start_matches('/'));
+            if old != "/atom.xml" {
+                plan.keep_feeds.push((old, "/atom.xml".into()));
+            }
+        }
+        _ => plan.report.notes.push(
+            Diagnostic::warning(shown, 1, 1, "this Eleventy template is not converted")
+                .with_help(TEMPLATES),
+        ),
+    }
+}
+
+fn eleventy_page(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
+    // Markdown without front matter is no page for Eleventy either: a plain file.
+    if !has_front_matter(&root.join(rel)) {
+        plan.copies
+            .push((root.join(rel), PathBuf::from("static").join(rel)));
+        return;
+    }
+    let Some((mut front, body)) = read_at(root, rel, shown, plan) else {
+        return;
+    };
+    let published = front
+        .get("extra")
+        .and_then(|e| e.get("permalink"))
+        .and_then(Value::as_bool)
+        != Some(false);
+    if !published {
+        plan.report.notes.push(
+            Diagnostic::warning(
+                shown,
+                1,
+                1,
+                "`permalink: false`: Eleventy wrote no page for it, so it is not imported",
+            )
+            .with_help("copy what other pages need from it into their front matter"),
+        );
+        return;
+    }
+    let (dir, stem, _) = parts_of(rel);
+    if stem == "index" && dir.is_empty() {
+        let mut home = Table::new();
+        let title = front
+            .remove("title")
+            .unwrap_or(Value::String("Home".into()));
+        home.insert("title".into(), title);
+        push(plan, "_index.md".into(), home, body, shown);
+        return;
+    }
+    let name = if stem == "index" {
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        stem
+    };
+    let (date, bare) = date_prefix(name);
+    let permalink = front
+        .get("extra")
+        .and_then(|e| e.get("permalink"))
+        .and_then(Value::as_str)
+        .is_some_and(|p| !p.contains('{'));
+    if permalink {
+        url_key_to_alias(&mut front, "permalink");
+    } else if date.is_some() {
+        let parent = if stem == "index" {
+            dir.rsplit_once('/').map_or("", |(p, _)| p)
+        } else {
+            dir
+        };
+        let old = if parent.is_empty() {
+            format!("/{name}/")
+        } else {
+            format!("/{parent}/{name}/")
+        };
+        add_alias(&mut front, old);
+    }
+    front.entry("title").or_insert(Value::String(bare.into()));
+    dated_slug(&mut front, date, crate::slug::url_segment(bare));
+    push(plan, rel.to_string(), front, body, shown);
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ pub enum Generator {
     Hugo,
     /// Jekyll (and Eleventy-like YAML sites): `_config.yml`, `_posts/`, `_drafts/`, pages.
     Jekyll,
+    /// Eleventy: Markdown with YAML front matter anywhere in the input folder (`src/` or the
+    /// site's folder), URLs from the file paths, `_data/metadata.json` for the title.
+    Eleventy,
 }
 
 impl std::str::FromStr for Generator {
@@ -33,8 +36,9 @@ impl std::str::FromStr for Generator {
             "zola" => Ok(Generator::Zola),
             "hugo" => Ok(Generator::Hugo),
             "jekyll" => Ok(Generator::Jekyll),
+            "eleventy" | "11ty" => Ok(Generator::Eleventy),
             other => Err(format!(
-                "`{other}` is not a generator pressroom imports from: use zola, hugo or jekyll"
+                "`{other}` is not a generator pressroom imports from: use zola, hugo, jekyll or eleventy"
             )),
         }
     }
@@ -99,6 +103,7 @@ pub fn run(from: Generator, src: &Path, dest: &Path) -> Result<Report> {
         Generator::Zola => generators::zola(src, &mut plan)?,
         Generator::Hugo => generators::hugo(src, &mut plan)?,
         Generator::Jekyll => generators::jekyll(src, &mut plan)?,
+        Generator::Eleventy => generators::eleventy(src, &mut plan)?,
     }
     resolve_refs(&mut plan);
     write(dest, plan)

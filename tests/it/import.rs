@@ -514,6 +514,67 @@ fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
     assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
 }
 
+/// Eleventy: pages at their paths (the date prefix out of the slug, the dated URL kept as an
+/// alias), `permalink` as an alias, the feed template's URL kept as a feed, `_data/metadata.json`
+/// for the title, other files copied.
+#[test]
+fn an_eleventy_blog_keeps_its_urls_and_feed() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            ("eleventy.config.js", "export default function (c) {}\n"),
+            ("package.json", "{}\n"),
+            (
+                "_data/metadata.json",
+                "{\"title\": \"Eleven\", \"url\": \"https://e.example.org/\", \"description\": \"A blog\"}\n",
+            ),
+            (
+                "posts/2023-01-02-first.md",
+                "---\ntitle: First\ntags: [posts, rust]\nlayout: layouts/post.njk\n---\nFirst post.\n\n:::tip\nRead the [second](/custom/second/).\n:::\n",
+            ),
+            (
+                "posts/second.md",
+                "---\ntitle: Second\ndate: 2023-02-03\npermalink: /custom/second/\n---\nSecond. Back to [the first](/posts/2023-01-02-first/).\n",
+            ),
+            ("about/index.md", "---\ntitle: About\n---\nAbout us.\n"),
+            (
+                "feed/feed.njk",
+                "---\npermalink: /feed/feed.xml\neleventyExcludeFromCollections: true\n---\n<feed></feed>\n",
+            ),
+            ("notes.md", "---\npermalink: false\n---\nData only.\n"),
+            ("_includes/layouts/post.njk", "{{ content | safe }}"),
+            ("css/index.css", "body {}\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "eleventy");
+    assert_resolves(&build, "/posts/first/", None);
+    assert_resolves(&build, "/posts/2023-01-02-first/", Some("/posts/first/"));
+    assert_resolves(&build, "/custom/second/", Some("/posts/second/"));
+    assert_resolves(&build, "/about/", None);
+    assert_resolves(&build, "/css/index.css", None);
+    assert_eq!(
+        feed_type(&build, "/feed/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    let first = build.html("/posts/first/");
+    assert!(
+        texts(&first, ".callout-tip")
+            .join(" ")
+            .contains("Read the second")
+    );
+    assert_eq!(title_of(&build.html("/")), "Eleven");
+    assert_eq!(
+        places(&import),
+        [
+            ("_includes".to_string(), 1, 1),
+            ("notes.md".to_string(), 1, 1)
+        ],
+        "{}",
+        import.stderr
+    );
+}
+
 /// Import never writes into a folder that holds something.
 #[test]
 fn import_refuses_a_folder_that_is_not_empty() {
