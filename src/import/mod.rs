@@ -1,4 +1,4 @@
-//! `pressroom import --from zola|hugo|jekyll SRC DEST`: a site of another generator as a
+//! `pressroom import --from zola|hugo|jekyll|eleventy SRC DEST`: a site of another generator as a
 //! pressroom site. Config, content (front matter mapped by [`front`]), page bundles and their
 //! assets, static files and authors are carried over; every old page URL stays reachable (the
 //! same URL, or an alias redirecting to the new one); the old feed URLs are kept alive as

@@ -1,4 +1,4 @@
-//! `pressroom import --from zola|hugo|jekyll`: small sites of each generator, written here,
+//! `pressroom import --from zola|hugo|jekyll|eleventy`: small sites of each generator, written here,
 //! imported, built with pressroom; every old URL resolves (page, file or redirect), bodies
 //! render, old feed URLs are feeds, and template syntax is reported at its place.
 
