@@ -148,8 +148,9 @@ fn target_of(url: &str, page: &str, config: &Config) -> Option<(String, Option<S
 /// Where `item`'s file writes the `nth` (from 0) link that reads `href` in the HTML: where the
 /// Markdown stage found it (exact, also when a pre-Markdown transform moved it; the last one
 /// when the page repeats the link more often than the body writes it, as a template may);
-/// else the nth place the file writes the whole URL (a link written as HTML); else the first
-/// place the file names its path (links that templates write from front-matter values).
+/// else the front-matter value that is the URL (a link a template writes from it, such as a
+/// source's `url`), not an earlier mention of it in another value; else the nth place the file
+/// writes the whole URL (a link written as HTML); else the first place the file names its path.
 fn link_offset(item: &Item, href: &str, nth: usize) -> Option<usize> {
     let wanted = decode(href);
     let recorded: Vec<usize> = item
@@ -163,6 +164,14 @@ fn link_offset(item: &Item, href: &str, nth: usize) -> Option<usize> {
         .get(nth)
         .or(recorded.last())
         .copied()
+        .or_else(|| {
+            let front = &item.text[..item.body_offset.min(item.text.len())];
+            let places: Vec<usize> = [href, wanted.as_str()]
+                .iter()
+                .find_map(|w| Some(value_places(front, w)).filter(|p| !p.is_empty()))
+                .unwrap_or_default();
+            places.get(nth).or(places.last()).copied()
+        })
         .or_else(|| {
             let written = [href.to_string(), wanted.clone()];
             let places: Vec<usize> = written
@@ -179,6 +188,38 @@ fn link_offset(item: &Item, href: &str, nth: usize) -> Option<usize> {
                 .unwrap_or(href);
             item.text.find(needle)
         })
+}
+
+/// Where the front matter `front` has `url` as a whole value: a quoted string
+/// (`url = "/x/"`, `- '/x/'`, `["/x/"]`) or a YAML plain scalar (`url: /x/`).
+fn value_places(front: &str, url: &str) -> Vec<usize> {
+    if url.is_empty() {
+        return Vec::new();
+    }
+    let starts_value = |before: &str| {
+        before
+            .trim_end_matches([' ', '\t'])
+            .ends_with(['=', ':', '[', ',', '-', '\n'])
+    };
+    front
+        .match_indices(url)
+        .filter(|(at, _)| {
+            let (before, after) = (&front[..*at], &front[at + url.len()..]);
+            match before.chars().next_back() {
+                Some(q @ ('"' | '\'')) => {
+                    after.starts_with(q) && starts_value(&before[..before.len() - 1])
+                }
+                Some(' ') => {
+                    before.trim_end_matches(' ').ends_with(':')
+                        && after
+                            .trim_start_matches([' ', '\t', '\r'])
+                            .starts_with(['\n', '#'])
+                }
+                _ => false,
+            }
+        })
+        .map(|(at, _)| at)
+        .collect()
 }
 
 /// Where `text` writes `url` as a whole URL (in quotes, parentheses, `<…>` or between spaces),

@@ -107,10 +107,10 @@ pub(crate) enum Command {
         #[arg(long, value_name = "CRON", default_value = pressroom::deploy::workflow::DEFAULT_SCHEDULE)]
         schedule: String,
     },
-    /// Convert a Zola, Hugo or Jekyll site into a new pressroom site, keeping its URLs, feeds
+    /// Convert a Zola, Hugo, Jekyll or Eleventy site into a new pressroom site, keeping its URLs, feeds
     /// and anchors; prints what it could not convert, at its place in the old site.
     Import {
-        /// The generator the site was built with: zola, hugo or jekyll.
+        /// The generator the site was built with: zola, hugo, jekyll or eleventy.
         #[arg(long = "from", value_name = "GENERATOR")]
         from: pressroom::import::Generator,
         /// The old site's folder.

@@ -374,12 +374,13 @@ fn run_import(
         eprintln!("{note}");
     }
     println!(
-        "imported {} content files ({} old URLs kept as aliases) and {} other files into {}; {} places to review above; then run `pressroom build --root {}`",
+        "imported {} content files ({} old URLs kept as aliases) and {} other files into {}; {} places to review above (listed in {}); then run `pressroom build --root {}`",
         report.pages,
         report.aliases,
         report.copied,
         dest.display(),
         report.notes.len(),
+        dest.join(pressroom::import::REPORT).display(),
         dest.display()
     );
     Ok(())

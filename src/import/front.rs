@@ -1,8 +1,7 @@
 //! One content file of another generator as pressroom front matter: known keys mapped to
 //! pressroom's, dates normalized with their zones, drafts, summaries, aliases, authors as ids,
-//! and everything else under `[extra]`; plus the template syntax left in the body.
+//! and everything else under `[extra]`.
 
-use crate::diag::{Diagnostic, LineIndex};
 use toml::{Table, Value};
 
 /// A converted file: its front matter, the author names it credits, and its body.
@@ -180,41 +179,6 @@ pub(super) fn convert(old: Table) -> Converted {
     Converted { front, authors }
 }
 
-/// Every place in `body` that holds template syntax pressroom does not run: Liquid tags and
-/// output (`{% … %}`, `{{ … }}`), Zola shortcodes (the same delimiters) and Hugo shortcodes
-/// (`{{< … >}}`, `{{% … %}}`), each a warning at its line and column in the file.
-pub(super) fn template_syntax(rel: &str, text: &str, body_offset: usize) -> Vec<Diagnostic> {
-    let index = LineIndex::new(text);
-    let body = &text[body_offset..];
-    let mut out = Vec::new();
-    let mut in_fence = false;
-    let mut line_start = 0;
-    for line in body.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        if !in_fence {
-            for open in ["{%", "{{"] {
-                for (at, _) in line.match_indices(open) {
-                    let close = if open == "{%" { "%}" } else { "}}" };
-                    let Some(end) = line[at..].find(close) else {
-                        continue;
-                    };
-                    let snippet = &line[at..at + end + 2];
-                    let (l, c) = index.position(body_offset + line_start + at);
-                    out.push(
-                        Diagnostic::warning(rel, l, c, format!("template syntax `{snippet}` is left as text: pressroom does not run the old generator's shortcodes or Liquid"))
-                            .with_help("replace it with Markdown (a link, an image, a quote) or HTML; the old site's page shows what it rendered"),
-                    );
-                }
-            }
-        }
-        line_start += line.len();
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,14 +236,5 @@ mod tests {
         assert_eq!(f["extra"]["layout"].as_str(), Some("post"));
         assert_eq!(f["extra"]["comments"].as_bool(), Some(true));
         assert_eq!(c.authors, ["Ada Lovelace"]);
-    }
-
-    #[test]
-    fn template_syntax_is_found_outside_code_at_its_column() {
-        let text = "---\ntitle: x\n---\nA {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< youtube abc >}}\n";
-        let body = text.find("A {%").unwrap();
-        let d = template_syntax("_posts/x.md", text, body);
-        let at: Vec<_> = d.iter().map(|d| (d.line, d.col)).collect();
-        assert_eq!(at, [(4, 3), (4, 31), (8, 1)], "{d:?}");
     }
 }

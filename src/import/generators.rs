@@ -2,12 +2,28 @@
 //! makes a page's URL (so the old URL stays: the same slug, or an alias), and its feeds.
 
 use super::front::{self, Converted};
-use super::{Plan, files_under};
+use super::{Page, Plan, files_under};
 use crate::content::frontmatter::{Syntax, split};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
+
+/// [`read`] for a file under `root` shown in notes as `shown`.
+fn read_at(root: &Path, rel: &str, shown: &str, plan: &mut Plan) -> Option<(Table, String)> {
+    let before = plan.report.notes.len();
+    let refs_before = plan.refs.len();
+    let out = read(root, rel, plan);
+    for note in &mut plan.report.notes[before..] {
+        if note.path == rel {
+            note.path = shown.to_string();
+        }
+    }
+    for r in &mut plan.refs[refs_before..] {
+        r.from = shown.to_string();
+    }
+    out
+}
 
 /// A content file read and converted: its front matter, body, and authors noted in the plan;
 /// template syntax in its body reported. None (with a note) when it has no front matter.
@@ -42,10 +58,24 @@ fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
             plan.authors.push(a);
         }
     }
-    plan.report
-        .notes
-        .extend(front::template_syntax(rel, &text, parts.body_offset));
-    Some((front, parts.body.to_string()))
+    let body = super::shortcodes::convert(
+        rel,
+        &text,
+        parts.body_offset,
+        &mut plan.refs,
+        &mut plan.report.notes,
+    );
+    Some((front, body))
+}
+
+/// Plans the content file `rel` (under `content/`), made from the old file `from`.
+fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
+    plan.content.push(Page {
+        rel,
+        front,
+        body,
+        from: Some(from.to_string()),
+    });
 }
 
 /// `2026-01-02-title` → (`Some("2026-01-02")`, `title`); the separator may be `-` or `_`.
@@ -179,7 +209,6 @@ fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
 }
 
 const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
-const DATA: &str = "move authors to data/authors.toml; other data goes under `[extra]` in site.toml or front matter";
 
 /// Copies every file of `from` (relative to `src`) to `to` in the new site.
 fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
@@ -232,7 +261,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         let (dir, stem, _) = parts_of(&rel);
         if stem == "_index" {
             let section = section_front(front, plan, &path);
-            plan.content.push((rel.clone(), section, body));
+            push(plan, rel.clone(), section, body, &path);
             continue;
         }
         let name = if stem == "index" {
@@ -244,7 +273,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         let slug = crate::anchors::HeadingIds::Zola.id(name);
         url_key_to_alias(&mut front, "path");
         dated_slug(&mut front, date, slug);
-        plan.content.push((rel.clone(), front, body));
+        push(plan, rel.clone(), front, body, &path);
     }
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
@@ -355,47 +384,41 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         "github",
         true,
     );
-    if let Some(lang) = string(&cfg, "defaultContentLanguage") {
-        plan.config
-            .insert("default_language".into(), Value::String(lang));
+    let default = string(&cfg, "defaultContentLanguage").unwrap_or_else(|| "en".into());
+    plan.config
+        .insert("default_language".into(), Value::String(default.clone()));
+    let rss = hugo_rss_name(&cfg, plan);
+    let langs = hugo_languages(&cfg, &default, plan);
+    for (dir, lang) in &langs {
+        let nested: Vec<&str> = langs
+            .iter()
+            .filter_map(|(d, _)| d.strip_prefix(dir.as_str())?.strip_prefix('/'))
+            .collect();
+        for rel in files_under(&src.join(dir)) {
+            if nested.iter().any(|n| rel.starts_with(&format!("{n}/"))) {
+                continue;
+            }
+            let path = format!("{dir}/{rel}");
+            let rel = match lang {
+                Some(l) if *l != default && rel.ends_with(".md") && parts_of(&rel).2.is_empty() => {
+                    format!("{}.{l}.md", rel.trim_end_matches(".md"))
+                }
+                _ => rel,
+            };
+            hugo_file(src, &path, rel, plan);
+        }
     }
-    plan.keep_feeds
-        .push(("/index.xml".into(), "/rss.xml".into()));
-    let mut sections = std::collections::BTreeSet::new();
-    for rel in files_under(&src.join("content")) {
-        let path = format!("content/{rel}");
-        if !rel.ends_with(".md") {
-            plan.copies.push((src.join(&path), PathBuf::from(&path)));
-            continue;
-        }
-        let Some((mut front, body)) = read(src, &path, plan) else {
-            continue;
-        };
-        let (dir, stem, _) = parts_of(&rel);
-        if let Some(top) = dir.split('/').next().filter(|t| !t.is_empty()) {
-            sections.insert(top.to_string());
-        }
-        if stem == "_index" {
-            let section = section_front(front, plan, &path);
-            plan.content.push((rel.clone(), section, body));
-            continue;
-        }
-        let name = if stem == "index" {
-            dir.rsplit('/').next().unwrap_or(dir)
-        } else {
-            stem
-        };
-        url_key_to_alias(&mut front, "url");
-        dated_slug(
-            &mut front,
-            None,
-            crate::slug::url_segment(&name.to_lowercase()),
+    let before = top_folders(plan);
+    link_translation_keys(plan, &default);
+    let sections = top_folders(plan);
+    for gone in before.difference(&sections) {
+        plan.report.notes.push(
+            Diagnostic::warning("content", 1, 1, format!("the feeds of `/{gone}/` are not kept: its pages are translations that moved beside their originals (`translationKey`)"))
+                .with_help("add `[feeds.keep]` entries in site.toml naming the feed their originals' folder has"),
         );
-        plan.content.push((rel.clone(), front, body));
     }
-    for s in sections {
-        plan.keep_feeds
-            .push((format!("/{s}/index.xml"), format!("/{s}/rss.xml")));
+    if rss == "index.xml" {
+        keep_hugo_feeds(plan, &default, &sections);
     }
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
@@ -404,19 +427,161 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
         ("layouts", TEMPLATES),
         ("themes", TEMPLATES),
         ("assets", TEMPLATES),
-        ("data", DATA),
         ("i18n", TEMPLATES),
     ];
     unconverted(src, &dirs, plan);
-    if cfg.contains_key("languages") {
-        plan.report.notes.push(
-            Diagnostic::warning("hugo.toml", 1, 1, "Hugo's `languages` are not converted")
-                .with_help(
-                    "add `[languages.CODE]` tables to site.toml and name translations `x.CODE.md`",
-                ),
+    super::data::import(src, "data", plan);
+    Ok(())
+}
+
+/// The file name of Hugo's RSS feeds: `index.xml`, or `[outputFormats.RSS] baseName`'s,
+/// which then names pressroom's RSS feeds too, so every old feed URL stays as it was.
+fn hugo_rss_name(cfg: &Table, plan: &mut Plan) -> String {
+    let base = cfg
+        .get("outputFormats")
+        .and_then(|o| o.get("RSS").or(o.get("rss")))
+        .and_then(|r| r.get("baseName").or(r.get("basename")))
+        .and_then(Value::as_str);
+    let Some(base) = base.filter(|b| *b != "index") else {
+        return "index.xml".into();
+    };
+    let name = format!("{base}.xml");
+    let mut feeds = Table::new();
+    feeds.insert("rss".into(), Value::String(name.clone()));
+    plan.config.insert("feeds".into(), Value::Table(feeds));
+    name
+}
+
+/// Hugo's `[languages.CODE]` as pressroom's (`languageName` → `name`, `title`, a
+/// `description` of its own or in its `params`), and each language's content folder:
+/// (folder, its language) — `content` with no language when translations are named
+/// `x.CODE.md` instead.
+fn hugo_languages(cfg: &Table, default: &str, plan: &mut Plan) -> Vec<(String, Option<String>)> {
+    let mut dirs = Vec::new();
+    let Some(Value::Table(langs)) = cfg.get("languages") else {
+        return vec![("content".into(), None)];
+    };
+    let mut out = Table::new();
+    for (code, lang) in langs {
+        let mut l = Table::new();
+        let get = |k: &str| {
+            lang.get(k)
+                .or_else(|| lang.get("params").and_then(|p| p.get(k)))
+                .cloned()
+        };
+        for (to, from) in [
+            ("name", "languageName"),
+            ("title", "title"),
+            ("description", "description"),
+        ] {
+            if let Some(v) = get(from).filter(Value::is_str) {
+                l.insert(to.into(), v);
+            }
+        }
+        out.insert(code.clone(), Value::Table(l));
+        if let Some(dir) = lang.get("contentDir").and_then(Value::as_str) {
+            dirs.push((dir.trim_end_matches('/').to_string(), Some(code.clone())));
+        }
+    }
+    plan.config.insert("languages".into(), Value::Table(out));
+    if !dirs.iter().any(|(d, _)| d == "content") {
+        dirs.insert(0, ("content".into(), Some(default.to_string())));
+    }
+    dirs
+}
+
+/// Hugo's RSS feeds (`/index.xml`, `/SECTION/index.xml`, and under `/LANG/` for the other
+/// languages) kept as copies of pressroom's RSS feeds.
+fn keep_hugo_feeds(plan: &mut Plan, default: &str, sections: &std::collections::BTreeSet<String>) {
+    let mut prefixes = vec![String::new()];
+    if let Some(Value::Table(langs)) = plan.config.get("languages") {
+        prefixes.extend(
+            langs
+                .keys()
+                .filter(|l| *l != default)
+                .map(|l| format!("/{l}")),
         );
     }
-    Ok(())
+    for p in &prefixes {
+        plan.keep_feeds
+            .push((format!("{p}/index.xml"), format!("{p}/rss.xml")));
+        for s in sections {
+            plan.keep_feeds
+                .push((format!("{p}/{s}/index.xml"), format!("{p}/{s}/rss.xml")));
+        }
+    }
+}
+
+/// The top folders of the planned content: the sections.
+fn top_folders(plan: &Plan) -> std::collections::BTreeSet<String> {
+    plan.content
+        .iter()
+        .filter_map(|p| Some(p.rel.split_once('/')?.0.to_string()))
+        .collect()
+}
+
+/// Hugo's `translationKey`: pages of other languages with the key of a default-language page
+/// are its translations. pressroom links translations by path, so each becomes that page's
+/// `x.LANG.md`; it keeps its slug, and its old URL is an alias when its folder changes.
+fn link_translation_keys(plan: &mut Plan, default: &str) {
+    let key_of = |p: &Page| -> Option<String> {
+        let extra = p.front.get("extra")?;
+        Some(extra.get("translationKey")?.as_str()?.to_string())
+    };
+    let originals: std::collections::BTreeMap<String, String> = plan
+        .content
+        .iter()
+        .filter(|p| parts_of(&p.rel).2.is_empty() && !p.rel.ends_with("index.md"))
+        .filter_map(|p| Some((key_of(p)?, p.rel.trim_end_matches(".md").to_string())))
+        .collect();
+    for page in &mut plan.content {
+        let (_, stem, lang) = parts_of(&page.rel);
+        if lang.is_empty() || stem == "index" || stem == "_index" {
+            continue;
+        }
+        let Some(original) = key_of(page).and_then(|k| originals.get(&k)) else {
+            continue;
+        };
+        let rel = format!("{original}{lang}.md");
+        if rel == page.rel {
+            continue;
+        }
+        let old = super::new_url(page, default);
+        page.rel = rel;
+        if super::new_url(page, default) != old {
+            add_alias(&mut page.front, old);
+        }
+        if let Some(Value::Table(extra)) = page.front.get_mut("extra") {
+            extra.remove("translationKey");
+        }
+    }
+}
+
+/// One file of a Hugo content folder; `rel` is its path under the new `content/`.
+fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
+    if !rel.ends_with(".md") {
+        plan.copies
+            .push((src.join(path), PathBuf::from("content").join(&rel)));
+        return;
+    }
+    let Some((mut front, body)) = read(src, path, plan) else {
+        return;
+    };
+    let (dir, stem, _) = parts_of(&rel);
+    if stem == "_index" {
+        let section = section_front(front, plan, path);
+        push(plan, rel, section, body, path);
+        return;
+    }
+    let name = if stem == "index" {
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        stem
+    };
+    let slug = crate::slug::url_segment(&name.to_lowercase());
+    url_key_to_alias(&mut front, "url");
+    dated_slug(&mut front, None, slug);
+    push(plan, rel, front, body, path);
 }
 
 /// The URL Jekyll gives a post: its `permalink` style or pattern filled in.
@@ -471,40 +636,140 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
     if let Some(tz) = string(&cfg, "timezone") {
         plan.config.insert("timezone".into(), Value::String(tz));
     }
-    plan.keep_feeds
-        .push(("/feed.xml".into(), "/atom.xml".into()));
     let dirs = [
         ("_layouts", TEMPLATES),
         ("_includes", TEMPLATES),
         ("_sass", TEMPLATES),
-        ("_data", DATA),
     ];
     unconverted(src, &dirs, plan);
-    let permalink = string(&cfg, "permalink").unwrap_or_default();
+    super::data::import(src, "_data", plan);
+    let site = JekyllSite {
+        permalink: string(&cfg, "permalink").unwrap_or_default(),
+        default_lang: jekyll_languages(&cfg, plan),
+    };
     for rel in files_under(src) {
         let top = rel.split('/').next().unwrap_or("");
         let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
         match top {
-            "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &permalink, plan),
+            "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &site, plan),
             "_posts" | "_drafts" => plan.report.notes.push(
                 Diagnostic::warning(&rel, 1, 1, "only Markdown posts are converted")
                     .with_help("convert it to Markdown, or put its HTML in a Markdown file's body"),
             ),
             "_config.yml" | "_config.yaml" | "Gemfile" | "Gemfile.lock" => {}
             t if t.starts_with('_') || t == "vendor" || t == "node_modules" => {}
-            _ if markdown => jekyll_page(src, &rel, plan),
+            _ if markdown => jekyll_page(src, &rel, &site, plan),
             _ => plan
                 .copies
                 .push((src.join(&rel), PathBuf::from("static").join(&rel))),
         }
     }
+    jekyll_feeds(&cfg, plan);
     Ok(())
 }
 
-fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
+/// jekyll-feed's URLs kept as feeds: the site's (`/feed.xml`, or `feed: path:`) and each
+/// category feed `feed: categories:` lists (`/feed/NAME.xml`, or its own `path:`), which
+/// becomes the copy of that category's Atom feed.
+fn jekyll_feeds(cfg: &Table, plan: &mut Plan) {
+    let feed = cfg.get("feed");
+    let site = feed
+        .and_then(|f| f.get("path"))
+        .and_then(Value::as_str)
+        .unwrap_or("feed.xml");
+    let site = format!("/{}", site.trim_start_matches('/'));
+    if site != "/atom.xml" {
+        plan.keep_feeds.push((site, "/atom.xml".into()));
+    }
+    let categories: Vec<(String, Option<String>)> = match feed.and_then(|f| f.get("categories")) {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| Some((v.as_str()?.to_string(), None)))
+            .collect(),
+        Some(Value::Table(t)) => t
+            .iter()
+            .map(|(k, v)| {
+                let path = v.get("path").and_then(Value::as_str).map(String::from);
+                (k.clone(), path)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let used: std::collections::BTreeSet<String> = plan
+        .content
+        .iter()
+        .filter_map(|p| p.front.get("categories")?.as_array())
+        .flatten()
+        .filter_map(|c| c.as_str().map(crate::slug::slugify))
+        .collect();
+    for (name, path) in categories {
+        let old = path.unwrap_or_else(|| format!("/feed/{name}.xml"));
+        let old = format!("/{}", old.trim_start_matches('/'));
+        let slug = crate::slug::slugify(&name);
+        if used.contains(&slug) {
+            plan.keep_feeds
+                .push((old, format!("/categories/{slug}/atom.xml")));
+        } else {
+            plan.report.notes.push(
+                Diagnostic::warning(
+                    "_config.yml",
+                    1,
+                    1,
+                    format!(
+                        "the category feed `{old}` is not kept: no post is in category `{name}`"
+                    ),
+                )
+                .with_help("add the category to a post, or drop the feed from `feed: categories:`"),
+            );
+        }
+    }
+}
+
+/// What every Jekyll file's conversion needs of the site's config.
+struct JekyllSite {
+    permalink: String,
+    /// jekyll-polyglot's `default_lang`, when the site has `languages`.
+    default_lang: Option<String>,
+}
+
+impl JekyllSite {
+    /// A file's language (jekyll-polyglot's `lang`, taken out of the front matter) when it
+    /// is not the default one: (`.fr`, `/fr`), else empty strings.
+    fn lang(&self, front: &mut Table) -> (String, String) {
+        let Some(default) = &self.default_lang else {
+            return (String::new(), String::new());
+        };
+        let lang = match front.get_mut("extra") {
+            Some(Value::Table(extra)) => extra.remove("lang"),
+            _ => None,
+        };
+        match lang.as_ref().and_then(Value::as_str) {
+            Some(l) if l != default => (format!(".{l}"), format!("/{l}")),
+            _ => (String::new(), String::new()),
+        }
+    }
+}
+
+/// jekyll-polyglot's `languages` and `default_lang` as pressroom's; the default language.
+fn jekyll_languages(cfg: &Table, plan: &mut Plan) -> Option<String> {
+    let langs = cfg.get("languages")?.as_array()?;
+    let codes: Vec<&str> = langs.iter().filter_map(Value::as_str).collect();
+    let default = string(cfg, "default_lang").or(codes.first().map(|c| c.to_string()))?;
+    let table = codes
+        .iter()
+        .map(|c| (c.to_string(), Value::Table(Table::new())))
+        .collect();
+    plan.config.insert("languages".into(), Value::Table(table));
+    plan.config
+        .insert("default_language".into(), Value::String(default.clone()));
+    Some(default)
+}
+
+fn jekyll_post(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
     let Some((mut front, body)) = read(src, rel, plan) else {
         return;
     };
+    let (suffix, prefix) = site.lang(&mut front);
     let (_, stem, _) = parts_of(rel);
     let (date, title) = date_prefix(stem);
     let draft = rel.starts_with("_drafts/");
@@ -534,17 +799,15 @@ fn jekyll_post(src: &Path, rel: &str, permalink: &str, plan: &mut Plan) {
         if custom {
             url_key_to_alias(&mut front, "permalink");
         } else {
-            add_alias(
-                &mut front,
-                jekyll_post_url(permalink, date, title, &categories),
-            );
+            let url = jekyll_post_url(&site.permalink, date, title, &categories);
+            add_alias(&mut front, format!("{prefix}{url}"));
         }
     }
     dated_slug(&mut front, date.as_deref(), slug.clone());
-    plan.content.push((format!("blog/{slug}.md"), front, body));
+    push(plan, format!("blog/{slug}{suffix}.md"), front, body, rel);
 }
 
-fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
+fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
     // A Markdown file without front matter is not a page for Jekyll either: a plain file.
     let text = std::fs::read_to_string(src.join(rel)).unwrap_or_default();
     if split(&text).is_err() {
@@ -555,7 +818,15 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
     let Some((mut front, body)) = read(src, rel, plan) else {
         return;
     };
+    let (suffix, prefix) = site.lang(&mut front);
     let (dir, stem, _) = parts_of(rel);
+    // jekyll-polyglot sites often keep a language's pages in a folder of its code.
+    let dir = match dir.strip_prefix(prefix.trim_start_matches('/')) {
+        Some(rest) if !prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            rest.trim_start_matches('/')
+        }
+        _ => dir,
+    };
     if stem == "index" && dir.is_empty() {
         let mut home = Table::new();
         home.insert(
@@ -564,7 +835,7 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
                 .remove("title")
                 .unwrap_or(Value::String("Home".into())),
         );
-        plan.content.push(("_index.md".into(), home, body));
+        push(plan, format!("_index{suffix}.md"), home, body, rel);
         return;
     }
     if front
@@ -575,9 +846,9 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
         url_key_to_alias(&mut front, "permalink");
     } else {
         let old = if dir.is_empty() {
-            format!("/{stem}.html")
+            format!("{prefix}/{stem}.html")
         } else {
-            format!("/{dir}/{stem}.html")
+            format!("{prefix}/{dir}/{stem}.html")
         };
         add_alias(&mut front, old);
     }
@@ -585,11 +856,173 @@ fn jekyll_page(src: &Path, rel: &str, plan: &mut Plan) {
     front.insert("kind".into(), Value::String("page".into()));
     dated_slug(&mut front, None, crate::slug::url_segment(stem));
     let to = if dir.is_empty() {
-        format!("{stem}.md")
+        format!("{stem}{suffix}.md")
     } else {
-        format!("{dir}/{stem}.md")
+        format!("{dir}/{stem}{suffix}.md")
     };
-    plan.content.push((to, front, body));
+    push(plan, to, front, body, rel);
+}
+
+/// Eleventy: the input folder is `src/` when there is one, else the site's folder; every
+/// Markdown file with front matter is a page at its path (`posts/2023-01-02-x.md` →
+/// `/posts/x/`, with `/posts/2023-01-02-x/` kept as an alias), `permalink` an alias; other
+/// templates are reported, except a feed template whose `permalink` is kept as a feed; every
+/// other file is copied to `static/` (Eleventy copies only what its config passes through,
+/// which import cannot read: it is a program).
+pub(super) fn eleventy(src: &Path, plan: &mut Plan) -> Result<()> {
+    let configs = [
+        ".eleventy.js",
+        "eleventy.config.js",
+        "eleventy.config.mjs",
+        ".eleventy.cjs",
+        "eleventy.config.cjs",
+        "package.json",
+    ];
+    if !configs.iter().any(|c| src.join(c).is_file()) {
+        return Err(Error::Usage(format!(
+            "{}: no .eleventy.js, eleventy.config.js or package.json here: is this the site's folder?",
+            src.display()
+        )));
+    }
+    let input = if src.join("src").is_dir() { "src" } else { "." };
+    let root = src.join(input);
+    let (meta_file, meta) = ["_data/metadata.json", "_data/site.json"]
+        .iter()
+        .find_map(|m| {
+            let text = std::fs::read_to_string(root.join(m)).ok()?;
+            Some((*m, front::parse(&text, true).ok()?))
+        })
+        .unwrap_or_default();
+    plan.config = site_config(string(&meta, "title"), string(&meta, "url"), "github", true);
+    if let Some(d) = string(&meta, "description") {
+        plan.config.insert("description".into(), Value::String(d));
+    }
+    super::data::import(&root, "_data", plan);
+    // The file the title and URL came from is converted, not just kept.
+    plan.report.notes.retain(|n| n.path != meta_file);
+    unconverted(&root, &[("_includes", TEMPLATES)], plan);
+    for rel in files_under(&root) {
+        let top = rel.split('/').next().unwrap_or("");
+        let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+        let shown = if input == "." {
+            rel.clone()
+        } else {
+            format!("{input}/{rel}")
+        };
+        match (top, ext) {
+            (t, _) if t.starts_with('_') || t == "node_modules" => {}
+            (_, _)
+                if rel == "package.json"
+                    || rel == "package-lock.json"
+                    || rel.starts_with("eleventy.config.") => {}
+            (_, "md") => eleventy_page(&root, &rel, &shown, plan),
+            (
+                _,
+                "njk" | "liquid" | "hbs" | "mustache" | "ejs" | "haml" | "pug" | "webc" | "js"
+                | "html",
+            ) if has_front_matter(&root.join(&rel)) => {
+                eleventy_template(&root, &rel, &shown, plan);
+            }
+            _ => plan
+                .copies
+                .push((root.join(&rel), PathBuf::from("static").join(&rel))),
+        }
+    }
+    Ok(())
+}
+
+fn has_front_matter(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| split(&t).is_ok())
+}
+
+/// A template of another language: a feed (its `permalink` ends in `.xml`) is kept as a copy
+/// of the site's Atom feed; anything else is reported.
+fn eleventy_template(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+    let permalink = split(&text)
+        .ok()
+        .and_then(|p| front::parse(p.front, true).ok())
+        .and_then(|f| string(&f, "permalink"));
+    match permalink {
+        Some(p) if p.ends_with(".xml") && !p.contains('{') => {
+            let old = format!("/{}", p.trim_start_matches('/'));
+            if old != "/atom.xml" {
+                plan.keep_feeds.push((old, "/atom.xml".into()));
+            }
+        }
+        _ => plan.report.notes.push(
+            Diagnostic::warning(shown, 1, 1, "this Eleventy template is not converted")
+                .with_help(TEMPLATES),
+        ),
+    }
+}
+
+fn eleventy_page(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
+    // Markdown without front matter is no page for Eleventy either: a plain file.
+    if !has_front_matter(&root.join(rel)) {
+        plan.copies
+            .push((root.join(rel), PathBuf::from("static").join(rel)));
+        return;
+    }
+    let Some((mut front, body)) = read_at(root, rel, shown, plan) else {
+        return;
+    };
+    let published = front
+        .get("extra")
+        .and_then(|e| e.get("permalink"))
+        .and_then(Value::as_bool)
+        != Some(false);
+    if !published {
+        plan.report.notes.push(
+            Diagnostic::warning(
+                shown,
+                1,
+                1,
+                "`permalink: false`: Eleventy wrote no page for it, so it is not imported",
+            )
+            .with_help("copy what other pages need from it into their front matter"),
+        );
+        return;
+    }
+    let (dir, stem, _) = parts_of(rel);
+    if stem == "index" && dir.is_empty() {
+        let mut home = Table::new();
+        let title = front
+            .remove("title")
+            .unwrap_or(Value::String("Home".into()));
+        home.insert("title".into(), title);
+        push(plan, "_index.md".into(), home, body, shown);
+        return;
+    }
+    let name = if stem == "index" {
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        stem
+    };
+    let (date, bare) = date_prefix(name);
+    let permalink = front
+        .get("extra")
+        .and_then(|e| e.get("permalink"))
+        .and_then(Value::as_str)
+        .is_some_and(|p| !p.contains('{'));
+    if permalink {
+        url_key_to_alias(&mut front, "permalink");
+    } else if date.is_some() {
+        let parent = if stem == "index" {
+            dir.rsplit_once('/').map_or("", |(p, _)| p)
+        } else {
+            dir
+        };
+        let old = if parent.is_empty() {
+            format!("/{name}/")
+        } else {
+            format!("/{parent}/{name}/")
+        };
+        add_alias(&mut front, old);
+    }
+    front.entry("title").or_insert(Value::String(bare.into()));
+    dated_slug(&mut front, date, crate::slug::url_segment(bare));
+    push(plan, rel.to_string(), front, body, shown);
 }
 
 #[cfg(test)]

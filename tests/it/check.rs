@@ -190,6 +190,27 @@ fn a_draft_s_broken_citation_fails_check_and_build_but_the_draft_stays_unpublish
     );
 }
 
+/// A link a template writes from a front-matter value (a source's `url`) is reported at the
+/// line that holds the value, not at an earlier mention of the URL in another value.
+#[test]
+fn a_link_written_from_a_front_matter_value_is_reported_at_that_value() {
+    let t = base();
+    let rel = "content/blog/2026-11-03-s.md";
+    t.file(
+        rel,
+        "+++\ntitle = \"S\"\ndate = 2026-11-03\nsummary = \"Formerly at /press/gone/ for a while.\"\n[[sources]]\nid = \"old\"\ntitle = \"Old\"\nurl = \"/press/gone/\"\n+++\n\nA claim.[^old]\n",
+    );
+    let c = check(&t);
+    c.assert_code(1);
+    let errs = c.errors_in(rel);
+    let gone: Vec<_> = errs
+        .iter()
+        .filter(|e| e.message.contains("/press/gone/"))
+        .map(|e| (e.line, e.col))
+        .collect();
+    assert_eq!(gone, [(8, 8)], "{}", c.stderr);
+}
+
 /// The Markdown stage parses a transformed source (citation placeholders go before the text);
 /// diagnostics still point at the writer's line and column, and a broken link is reported
 /// where the body writes it, not where its text first occurs in the file.

@@ -1,4 +1,4 @@
-//! `pressroom import --from zola|hugo|jekyll`: small sites of each generator, written here,
+//! `pressroom import --from zola|hugo|jekyll|eleventy`: small sites of each generator, written here,
 //! imported, built with pressroom; every old URL resolves (page, file or redirect), bodies
 //! render, old feed URLs are feeds, and template syntax is reported at its place.
 
@@ -104,11 +104,11 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
             ),
             (
                 "content/blog/_index.md",
-                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 5\n+++\n",
+                "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 5\ngenerate_feeds = true\n+++\n",
             ),
             (
                 "content/blog/2024-05-01-what-s-next.md",
-                "+++\ntitle = \"What's next?\"\ndate = 2024-05-01T10:00:00+02:00\ndescription = \"The plan.\"\n\n[taxonomies]\ntags = [\"rust\"]\n\n[extra]\nhero = \"x.png\"\n+++\n\n## What's next?\n\nBuild with --all-features.\n\n{{ youtube(id=\"abc\") }}\n\n```toml\n[a]\nb = 1\n```\n",
+                "+++\ntitle = \"What's next?\"\ndate = 2024-05-01T10:00:00+02:00\ndescription = \"The plan.\"\n\n[taxonomies]\ntags = [\"rust\"]\n\n[extra]\nhero = \"x.png\"\n+++\n\n## What's next?\n\nBuild with --all-features. See [the bundle](@/blog/bundle/index.md) and [placed][p].\n\n{{ tweet(id=\"1\") }}\n\n```toml\n[a]\nb = 1\n```\n\n{% quote(author=\"Ada Lovelace\") %}\nThe engine weaves.\n{% end %}\n\n{% note() %}\nMind the gap.\n{% end %}\n\n[p]: @/blog/placed.md\n",
             ),
             (
                 "content/blog/bundle/index.md",
@@ -146,6 +146,11 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         feed_type(&build, "/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
+    // The section's feed (`generate_feeds`) keeps its URL under the site's feed name.
+    assert_eq!(
+        feed_type(&build, "/blog/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
 
     let post = build.html("/blog/what-s-next/");
     assert_eq!(
@@ -161,6 +166,20 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
     assert_eq!(
         attrs(&post, "meta[name=description]", "content"),
         ["The plan."]
+    );
+    // Zola's `@/` links lead to the pages' new URLs; quote and note shortcodes are components.
+    let hrefs = attrs(&post, "main a[href]", "href");
+    for to in ["/blog/bundle/", "/blog/placed/"] {
+        assert!(hrefs.iter().any(|h| h == to), "{to} in {hrefs:?}");
+    }
+    assert_eq!(
+        texts(&post, "figure.component-quote .quote-speaker"),
+        ["Ada Lovelace"]
+    );
+    assert!(
+        texts(&post, ".callout-note")
+            .join(" ")
+            .contains("Mind the gap.")
     );
     // The co-located photo came along: the page shows it (as a size made from it) and the
     // original is in the output.
@@ -195,7 +214,7 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
             ),
             (
                 "content/posts/My-First-Post.md",
-                "---\ntitle: \"My first post\"\ndate: 2023-01-02T10:00:00+09:00\ntags: [go, web]\ndraft: false\naliases: [\"/old-first/\"]\n---\n\nHello from Hugo.\n\n{{< figure src=\"x.png\" >}}\n",
+                "---\ntitle: \"My first post\"\ndate: 2023-01-02T10:00:00+09:00\ntags: [go, web]\ndraft: false\naliases: [\"/old-first/\"]\n---\n\nHello from Hugo.\n\n{{< tweet user=\"x\" id=\"1\" >}}\n\nSee [the bundle]({{< ref \"bundle\" >}}).\n\n{{% notice tip %}}\nUse **go**.\n{{% /notice %}}\n\n{{< highlight go \"linenos=table\" >}}\nfunc main() {}\n{{< /highlight >}}\n",
             ),
             (
                 "content/posts/bundle/index.md",
@@ -227,6 +246,9 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
     );
     let post = build.html("/posts/my-first-post/");
     assert!(texts(&post, "main").join(" ").contains("Hello from Hugo."));
+    assert!(attrs(&post, "main a[href]", "href").contains(&"/posts/bundle/".to_string()));
+    assert!(texts(&post, ".callout-tip").join(" ").contains("Use go."));
+    assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["go"]);
     assert_eq!(
         places(&import),
         [("content/posts/My-First-Post.md".to_string(), 11, 1)],
@@ -243,11 +265,11 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
         &[
             (
                 "_config.yml",
-                "title: Old Jekyll\nurl: \"https://jekyll.example.org\"\ndescription: A blog\n",
+                "title: Old Jekyll\nurl: \"https://jekyll.example.org\"\ndescription: A blog\nfeed:\n  categories: [News]\n",
             ),
             (
                 "_posts/2022-03-04-hello-world.md",
-                "---\ntitle: Hello, world\ndate: 2022-03-04 10:00:00 +0100\ncategories: [News]\ntags: a b\nauthor: Grace Hopper\nlayout: post\n---\n\nFirst post. {% include note.html %}\n\nOn {{ site.title }}.\n",
+                "---\ntitle: Hello, world\ndate: 2022-03-04 10:00:00 +0100\ncategories: [News]\ntags: a b\nauthor: Grace Hopper\nlayout: post\n---\n\nFirst post. {% include note.html %}\n\nOn {{ site.title }}.\n\nSee [the second]({{ site.baseurl }}{% post_url 2022-05-06-second %}).\n\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\n",
             ),
             (
                 "_posts/2022-05-06-second.md",
@@ -282,18 +304,271 @@ fn a_jekyll_blog_keeps_its_urls_and_feed() {
         feed_type(&build, "/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
+    // jekyll-feed's category feed is the category's feed.
+    let news = std::fs::read_to_string(build.out.join("feed/News.xml")).unwrap();
+    let news = feed_rs::parser::parse(news.as_bytes()).unwrap();
+    assert_eq!(news.entries.len(), 1, "the News category has one post");
     let post = build.html("/blog/hello-world/");
     assert!(texts(&post, "main").join(" ").contains("First post."));
     let second = build.html("/blog/second/");
     let notes = attrs(&second, "section.footnotes li", "id");
     assert_eq!(notes, ["fn-1"], "Jekyll's footnotes are at the bottom");
+    // The default theme styles them: a rule above, small type, the back-link apart.
+    let css: String = build
+        .files()
+        .iter()
+        .filter(|f| f.ends_with(".css") && f.contains("style"))
+        .map(|f| std::fs::read_to_string(build.out.join(f.trim_start_matches('/'))).unwrap())
+        .collect();
+    for rule in [".footnotes {", ".footnote-backref {"] {
+        assert!(css.contains(rule), "{rule} in the theme's style.css");
+    }
     assert!(texts(&post, "main").join(" ").contains("Grace Hopper"));
+    assert!(attrs(&post, "main a[href]", "href").contains(&"/blog/second/".to_string()));
+    assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["ruby"]);
+    // The report is also a file in the new site: file, line, what, fix.
+    let report = std::fs::read_to_string(tmp.path().join("new/IMPORT-REPORT.md")).unwrap();
+    assert!(
+        report.contains("| `_posts/2022-03-04-hello-world.md` | 10:13 | template syntax `{% include note.html %}`"),
+        "{report}"
+    );
     assert_eq!(
         places(&import),
         [
             ("_layouts".to_string(), 1, 1),
             ("_posts/2022-03-04-hello-world.md".to_string(), 10, 13),
             ("_posts/2022-03-04-hello-world.md".to_string(), 12, 4),
+        ],
+        "{}",
+        import.stderr
+    );
+}
+
+/// Figures and videos become the FIGURE and VIDEO components (asserted on the Markdown
+/// written: the components are built on another branch); notices become callouts.
+#[test]
+fn figure_and_video_shortcodes_become_components() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            ("hugo.toml", "title = \"x\"\n"),
+            (
+                "content/posts/p/index.md",
+                "---\ntitle: P\ndate: 2023-01-02\n---\n\n{{< figure src=\"photo.jpg\" alt=\"A plant\" caption=\"Seoul\" attr=\"Ann\" >}}\nAfter the figure.\n\n{{< youtube dQw4w9WgXcQ >}}\n\n{{< vimeo id=\"146022717\" title=\"Launch\" >}}\n\n{{< figure src=\"chart.png\" >}}\n",
+            ),
+        ],
+    );
+    let s = |p: &str| tmp.path().join(p).to_str().unwrap().to_string();
+    let import = run(
+        &["import", "--from", "hugo", &s("old"), &s("new")],
+        &tmp.path().join("new"),
+    );
+    import.assert_ok();
+    let md = std::fs::read_to_string(tmp.path().join("new/content/posts/p/index.md")).unwrap();
+    let body = md.split("+++\n").nth(2).unwrap();
+    assert_eq!(
+        body,
+        "\n> [!FIGURE src=photo.jpg alt=\"A plant\" caption=\"Seoul\" credit=\"Ann\"]\n\nAfter the figure.\n\n> [!VIDEO src=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"]\n\n> [!VIDEO src=\"https://vimeo.com/146022717\" title=\"Launch\"]\n\n> [!FIGURE src=chart.png decorative=true]\n\n"
+    );
+    // The figure without alt text is the one place to review.
+    assert_eq!(
+        places(&import),
+        [("content/posts/p/index.md".to_string(), 13, 1)],
+        "{}",
+        import.stderr
+    );
+}
+
+/// Hugo's languages (a content folder each) become pressroom's, each translation linked to
+/// its original by sharing its path; per-language RSS URLs stay feeds; the data folder's
+/// authors become `data/authors.toml` records and the rest is kept and reported.
+#[test]
+fn a_multilingual_hugo_site_keeps_translations_feeds_and_authors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "hugo.toml",
+                "baseURL = \"https://m.example.org/\"\ntitle = \"Multi\"\ndefaultContentLanguage = \"en\"\n\n[languages.en]\nlanguageName = \"English\"\ncontentDir = \"content/en\"\n\n[languages.fr]\nlanguageName = \"Français\"\ntitle = \"Multi FR\"\ncontentDir = \"content/fr\"\n",
+            ),
+            (
+                "content/en/posts/hello.md",
+                "---\ntitle: Hello\ndate: 2023-01-02\nauthors: [ada]\n---\nHello. Read [the report][r].\n\n[r]: /files/report.txt\n",
+            ),
+            (
+                "content/fr/posts/hello.md",
+                "---\ntitle: Bonjour\ndate: 2023-01-02\n---\nBonjour.\n",
+            ),
+            (
+                "content/en/posts/kit/index.md",
+                "---\ntitle: Kit\ndate: 2023-02-03\n---\nGet [the fact sheet][fs].\n\n[fs]: facts.txt\n",
+            ),
+            ("content/en/posts/kit/facts.txt", "facts"),
+            (
+                "content/en/posts/launch.md",
+                "---\ntitle: Launch\ndate: 2023-03-01\ntranslationKey: launch\n---\nLaunch.\n",
+            ),
+            (
+                "content/fr/articles/lancement.md",
+                "---\ntitle: Lancement\ndate: 2023-03-01\ntranslationKey: launch\n---\nLancement.\n",
+            ),
+            ("static/files/report.txt", "report"),
+            (
+                "data/authors/ada.toml",
+                "name = \"Ada Lovelace\"\nbio = \"Analyst.\"\ntwitter = \"ada\"\n",
+            ),
+            ("data/menu.yaml", "- home\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "hugo");
+    assert_resolves(&build, "/posts/hello/", None);
+    assert_resolves(&build, "/fr/posts/hello/", None);
+    let en = build.html("/posts/hello/");
+    let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates.iter().any(|h| h.ends_with("/fr/posts/hello/")),
+        "the French page is the translation: {alternates:?}"
+    );
+    assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+    // `translationKey` links pages of different names (and folders); the old URL redirects.
+    let launch = build.html("/posts/launch/");
+    let alternates = attrs(&launch, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates
+            .iter()
+            .any(|h| h.ends_with("/fr/posts/lancement/")),
+        "{alternates:?}"
+    );
+    assert_resolves(
+        &build,
+        "/fr/articles/lancement/",
+        Some("/fr/posts/lancement/"),
+    );
+    for old in [
+        "/index.xml",
+        "/posts/index.xml",
+        "/fr/index.xml",
+        "/fr/posts/index.xml",
+    ] {
+        assert_eq!(
+            feed_type(&build, old),
+            feed_rs::model::FeedType::RSS2,
+            "{old}"
+        );
+    }
+    // Reference-style links to a file of the bundle and to a static file still work
+    // (`check` passed above), and the file is there.
+    assert_resolves(&build, "/posts/kit/facts.txt", None);
+    let authors = std::fs::read_to_string(tmp.path().join("new/data/authors.toml")).unwrap();
+    assert!(authors.contains("bio = \"Analyst.\""), "{authors}");
+    assert!(tmp.path().join("new/data/menu.yaml").exists());
+    assert_eq!(
+        places(&import),
+        [
+            ("content".to_string(), 1, 1),
+            ("data/authors/ada.toml".to_string(), 1, 1),
+            ("data/menu.yaml".to_string(), 1, 1),
+        ],
+        "{}",
+        import.stderr
+    );
+}
+
+/// jekyll-polyglot: `lang: fr` posts are translations, their old `/fr/…` URLs redirect;
+/// `_data/authors.yml` records are the authors.
+#[test]
+fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "_config.yml",
+                "title: Poly\nurl: \"https://p.example.org\"\nlanguages: [\"en\", \"fr\"]\ndefault_lang: \"en\"\n",
+            ),
+            (
+                "_posts/2022-03-04-hello.md",
+                "---\ntitle: Hello\nlang: en\nauthor: ada\n---\nHello.\n",
+            ),
+            (
+                "_posts/fr/2022-03-04-hello.md",
+                "---\ntitle: Bonjour\nlang: fr\nauthor: ada\n---\nBonjour.\n",
+            ),
+            (
+                "_data/authors.yml",
+                "ada:\n  name: Ada Lovelace\n  bio: Analyst.\n",
+            ),
+        ],
+    );
+    let (_, build) = import_and_build(tmp.path(), "jekyll");
+    assert_resolves(&build, "/fr/blog/hello/", None);
+    assert_resolves(&build, "/fr/2022/03/04/hello.html", Some("/fr/blog/hello/"));
+    let en = build.html("/blog/hello/");
+    let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
+    assert!(
+        alternates.iter().any(|h| h.ends_with("/fr/blog/hello/")),
+        "{alternates:?}"
+    );
+    assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+}
+
+/// Eleventy: pages at their paths (the date prefix out of the slug, the dated URL kept as an
+/// alias), `permalink` as an alias, the feed template's URL kept as a feed, `_data/metadata.json`
+/// for the title, other files copied.
+#[test]
+fn an_eleventy_blog_keeps_its_urls_and_feed() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            ("eleventy.config.js", "export default function (c) {}\n"),
+            ("package.json", "{}\n"),
+            (
+                "_data/metadata.json",
+                "{\"title\": \"Eleven\", \"url\": \"https://e.example.org/\", \"description\": \"A blog\"}\n",
+            ),
+            (
+                "posts/2023-01-02-first.md",
+                "---\ntitle: First\ntags: [posts, rust]\nlayout: layouts/post.njk\n---\nFirst post.\n\n:::tip\nRead the [second](/custom/second/).\n:::\n",
+            ),
+            (
+                "posts/second.md",
+                "---\ntitle: Second\ndate: 2023-02-03\npermalink: /custom/second/\n---\nSecond. Back to [the first](/posts/2023-01-02-first/).\n",
+            ),
+            ("about/index.md", "---\ntitle: About\n---\nAbout us.\n"),
+            (
+                "feed/feed.njk",
+                "---\npermalink: /feed/feed.xml\neleventyExcludeFromCollections: true\n---\n<feed></feed>\n",
+            ),
+            ("notes.md", "---\npermalink: false\n---\nData only.\n"),
+            ("_includes/layouts/post.njk", "{{ content | safe }}"),
+            ("css/index.css", "body {}\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "eleventy");
+    assert_resolves(&build, "/posts/first/", None);
+    assert_resolves(&build, "/posts/2023-01-02-first/", Some("/posts/first/"));
+    assert_resolves(&build, "/custom/second/", Some("/posts/second/"));
+    assert_resolves(&build, "/about/", None);
+    assert_resolves(&build, "/css/index.css", None);
+    assert_eq!(
+        feed_type(&build, "/feed/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    let first = build.html("/posts/first/");
+    assert!(
+        texts(&first, ".callout-tip")
+            .join(" ")
+            .contains("Read the second")
+    );
+    assert_eq!(title_of(&build.html("/")), "Eleven");
+    assert_eq!(
+        places(&import),
+        [
+            ("_includes".to_string(), 1, 1),
+            ("notes.md".to_string(), 1, 1)
         ],
         "{}",
         import.stderr
