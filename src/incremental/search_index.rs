@@ -7,8 +7,8 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
-    CHUNK_SIZE, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
-    json_bytes, record, shard_count, shard_texts,
+    CHUNK_SIZE, Entry, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
+    json_bytes, layout, record,
 };
 use rayon::prelude::*;
 use rust_stemmers::Algorithm;
@@ -34,9 +34,8 @@ pub(super) struct SearchIndex {
     ids: FastMap<String, u32>,
     /// Postings by token id, ascending by document.
     postings: Vec<Vec<u32>>,
-    /// Each token's encoded entry, in token order, and their total size.
-    encoded: BTreeMap<String, String>,
-    total: usize,
+    /// Each token's encoded entry, in token order.
+    encoded: BTreeMap<String, Entry>,
     /// The `docs-N.json` files.
     chunks: Vec<Vec<u8>>,
 }
@@ -57,15 +56,11 @@ impl SearchIndex {
     fn set_entry(&mut self, tid: u32, doc_stemmer: &[Option<Algorithm>]) {
         let name = &self.names[tid as usize];
         let list = &self.postings[tid as usize];
-        let old = if list.is_empty() {
-            self.encoded.remove(name)
+        if list.is_empty() {
+            self.encoded.remove(name);
         } else {
             self.encoded
-                .insert(name.clone(), encode(name, list, doc_stemmer))
-        };
-        self.total -= old.map_or(0, |e| e.len() + 1);
-        if !list.is_empty() {
-            self.total += self.encoded.get(name).map_or(0, |e| e.len() + 1);
+                .insert(name.clone(), encode(name, list, doc_stemmer));
         }
     }
 
@@ -107,12 +102,9 @@ impl SearchIndex {
         } else {
             self.rebuild_docs(&docs, tokens, moved);
         }
-        let buckets = shard_texts(
-            shard_count(self.total),
-            self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
-        );
+        let files = layout(self.encoded.iter().map(|(t, e)| (t.as_str(), e)));
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        finish(config, &records, self.chunks.clone(), buckets)
+        finish(config, &records, self.chunks.clone(), files)
     }
 
     /// The interned, sorted tokens of the `fresh` documents that cannot reuse a moved
@@ -238,7 +230,7 @@ impl SearchIndex {
             }
         }
         let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
-        let entries: Vec<(String, String)> = self
+        let entries: Vec<(String, Entry)> = self
             .postings
             .par_iter()
             .enumerate()
@@ -248,7 +240,6 @@ impl SearchIndex {
                 (name.clone(), encode(name, list, &doc_stemmer))
             })
             .collect();
-        self.total = entries.iter().map(|(_, e)| e.len() + 1).sum();
         self.encoded = entries.into_iter().collect();
         self.chunks = self
             .docs
