@@ -3,7 +3,8 @@
 //! Korean and Japanese queries; drafts, unlisted, standby and embargoed items are never indexed;
 //! the search page is an accessible GET form; search.js tokenizes like the Rust side; and
 //! search.js itself, run by node on the generated index, matches prefixes, stems and one typo,
-//! prefers whole words, and offers other languages' results when the page's has none.
+//! prefers whole words, and offers other languages' results when the page's has none; and a
+//! query fetches only the word lists and packs of postings it needs.
 
 use crate::common;
 
