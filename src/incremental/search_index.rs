@@ -7,8 +7,8 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
-    CHUNK_SIZE, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
-    json_bytes, media_docs, record, shard_count, shard_texts,
+    CHUNK_SIZE, Entry, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
+    json_bytes, layout, media_docs, record,
 };
 use rayon::prelude::*;
 use rust_stemmers::Algorithm;
@@ -34,9 +34,8 @@ pub(super) struct SearchIndex {
     ids: FastMap<String, u32>,
     /// Postings by token id, ascending by document.
     postings: Vec<Vec<u32>>,
-    /// Each token's encoded entry, in token order, and their total size.
-    encoded: BTreeMap<String, String>,
-    total: usize,
+    /// Each token's encoded entry, in token order.
+    encoded: BTreeMap<String, Entry>,
     /// The `docs-N.json` files.
     chunks: Vec<Vec<u8>>,
 }
@@ -57,15 +56,11 @@ impl SearchIndex {
     fn set_entry(&mut self, tid: u32, doc_stemmer: &[Option<Algorithm>]) {
         let name = &self.names[tid as usize];
         let list = &self.postings[tid as usize];
-        let old = if list.is_empty() {
-            self.encoded.remove(name)
+        if list.is_empty() {
+            self.encoded.remove(name);
         } else {
             self.encoded
-                .insert(name.clone(), encode(name, list, doc_stemmer))
-        };
-        self.total -= old.map_or(0, |e| e.len() + 1);
-        if !list.is_empty() {
-            self.total += self.encoded.get(name).map_or(0, |e| e.len() + 1);
+                .insert(name.clone(), encode(name, list, doc_stemmer));
         }
     }
 
@@ -111,12 +106,9 @@ impl SearchIndex {
         if !media.is_empty() {
             return self.with_media(config, media);
         }
-        let buckets = shard_texts(
-            shard_count(self.total),
-            self.encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
-        );
+        let files = layout(self.encoded.iter().map(|(t, e)| (t.as_str(), e)));
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        finish(config, &records, self.chunks.clone(), buckets)
+        finish(config, &records, self.chunks.clone(), files)
     }
 
     /// The index files with the media library's documents after the items', as
@@ -143,20 +135,16 @@ impl SearchIndex {
             .chain(media.iter().map(|(r, _)| r))
             .collect();
         let doc_stemmer = doc_stemmers(records.iter().copied());
-        let mut total = self.total;
-        let mut fresh: BTreeMap<&str, String> = BTreeMap::new();
+        let mut fresh: BTreeMap<&str, Entry> = BTreeMap::new();
         for (t, list) in &extra {
             let mut full = (self.ids.get(t))
                 .map(|&id| self.postings[id as usize].clone())
                 .unwrap_or_default();
             full.extend_from_slice(list);
-            let entry = encode(t, &full, &doc_stemmer);
-            total -= self.encoded.get(t).map_or(0, |e| e.len() + 1);
-            total += entry.len() + 1;
-            fresh.insert(t.as_str(), entry);
+            fresh.insert(t.as_str(), encode(t, &full, &doc_stemmer));
         }
         // Both maps are in token order: merge them, the fresh entry winning.
-        let mut merged: Vec<(&str, &str)> = Vec::with_capacity(self.encoded.len() + fresh.len());
+        let mut merged: Vec<(&str, &Entry)> = Vec::with_capacity(self.encoded.len() + fresh.len());
         let mut kept = self.encoded.iter().peekable();
         let mut new = fresh.iter().peekable();
         loop {
@@ -171,14 +159,14 @@ impl SearchIndex {
                 if kept.peek().is_some_and(|(k, _)| k.as_str() == *n) {
                     kept.next();
                 }
-                merged.push((n, e.as_str()));
+                merged.push((n, e));
             } else if let Some((k, e)) = kept.next() {
-                merged.push((k.as_str(), e.as_str()));
+                merged.push((k.as_str(), e));
             }
         }
-        let buckets = shard_texts(shard_count(total), merged.into_iter());
+        let files = layout(merged.into_iter());
         let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
-        finish(config, &records, chunks, buckets)
+        finish(config, &records, chunks, files)
     }
 
     /// The interned, sorted tokens of the `fresh` documents that cannot reuse a moved
@@ -304,7 +292,7 @@ impl SearchIndex {
             }
         }
         let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
-        let entries: Vec<(String, String)> = self
+        let entries: Vec<(String, Entry)> = self
             .postings
             .par_iter()
             .enumerate()
@@ -314,7 +302,6 @@ impl SearchIndex {
                 (name.clone(), encode(name, list, &doc_stemmer))
             })
             .collect();
-        self.total = entries.iter().map(|(_, e)| e.len() + 1).sum();
         self.encoded = entries.into_iter().collect();
         self.chunks = self
             .docs

@@ -11,7 +11,8 @@
 //!
 //! # Files (all under `/search/`)
 //! - `meta.json`: `version`, `docs` (count), `chunk_size` and `chunks` (record files),
-//!   `shards` (count) and `shard_hash` (`"fnv1a32"`), `fields` (the field codes), `kinds`,
+//!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `files` (each
+//!   kind of file's name, `{n}` its number), `fields` (the field codes), `kinds`,
 //!   `languages` (`[{code, name}]`) and `years` (newest first).
 //! - `docs.json`: one column per filter, `{"kind": [...], "lang": [...], "year": [...]}`, each
 //!   entry an index into meta's `kinds`, `languages`, `years` (`-1`: undated). Documents are
@@ -19,18 +20,24 @@
 //! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
 //!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), year, tags, summary}`; loaded only for
 //!   the results shown.
-//! - `index-N.json`: `{token: [stems..., postings...]}` for the tokens whose shard key (their
-//!   first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a 32-bit
-//!   hash of its UTF-8 bytes that is `N` modulo `shards`. Every word beginning with the same
-//!   three characters is in one shard, so the browser answers a typed prefix of three or more
-//!   characters from one file: it lists the shard's words that begin with it.
+//! - `index-N.json` (word lists): `{token: [stems..., where]}` for the tokens whose shard key
+//!   (their first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a
+//!   32-bit hash of its UTF-8 bytes that is `N` modulo `shards`, in token order. Every word
+//!   beginning with the same three characters is in one list, so the browser answers a typed
+//!   prefix of three or more characters from one file: it lists the words that begin with it.
 //!   An entry's leading strings are the word's stems ([`stems`]: Snowball, by the language of
 //!   each document it occurs in, en, fr and sv; only those that differ from the word), so the
 //!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
-//!   of its own. The numbers after them are the postings: document ids in ascending order,
-//!   each entry `(id - previous id) * 4 + field` (the first entry's previous id is 0), where
-//!   field is the best place the token occurs: 3 title, 2 tag, 1 summary, 0 body. The shard
-//!   count grows with the index (a power of two, about 64 KiB of JSON per shard).
+//!   of its own. `where` is either the word's postings (an array: short lists, which most
+//!   words have, cost no second request) or the number `M` of the pack holding them.
+//! - `post-M.json` (packs): `{token: [postings...]}`. The postings are document ids in
+//!   ascending order, each entry `(id - previous id) * 4 + field` (the first entry's previous
+//!   id is 0), where field is the best place the token occurs: 3 title, 2 tag, 1 summary,
+//!   0 body. A word list's words are cut into packs in token order, about 4 KiB each (a
+//!   longer list has a pack to itself), so the words one query token matches sit in a few
+//!   neighbouring packs, and a query downloads only the postings of the words it matched.
+//!   The word lists grow in number with the vocabulary (a power of two, about 4 KiB of JSON
+//!   each); see [`layout`].
 //!
 //! # The tokenizer contract (kept identical in `themes/default/static/search.js`)
 //! 1. Each character is lowercased on its own (`char::to_lowercase`, not `str::to_lowercase`);
@@ -59,6 +66,10 @@
 //! 2 summary, 1 body), so a whole word outranks a prefix in the same field; ties go to the
 //! newer document.
 
+mod layout;
+
+pub(crate) use layout::{Entry, Files, encode, layout};
+
 use super::Output;
 use crate::config::Config;
 use crate::model::{ItemId, Site, Surface};
@@ -67,17 +78,14 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
-pub const VERSION: u32 = 2;
-/// Records per `docs-N.json` file.
-pub const CHUNK_SIZE: usize = 10;
-/// About how many bytes of JSON one shard should hold.
-const TARGET_SHARD_BYTES: usize = 32 * 1024;
-/// The most shards an index is split into.
-const MAX_SHARDS: usize = 1024;
+pub const VERSION: u32 = 3;
+/// Records per `docs-N.json` file. The ten results of a screen are often ten different files
+/// (hits scatter over the years): four records gzip to about 850 bytes, so a screen costs
+/// about 8 KB (ten records to a file: 16 KB) for 2,500 files at 10,000 items.
+pub const CHUNK_SIZE: usize = 4;
 /// How many leading characters of a token choose its shard.
 pub const SHARD_KEY_CHARS: usize = 3;
 /// The longest word token, in characters; longer runs (hashes, URLs) are not indexed.
@@ -450,55 +458,6 @@ pub(crate) fn doc_ids(site: &Site) -> Vec<ItemId> {
     ids
 }
 
-/// One token's entry in its shard: `"token":[stems..., postings...]`, postings
-/// delta-encoded; `doc_stemmer` as for [`stems`].
-pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> String {
-    let mut s = String::with_capacity(list.len() * 4 + token.len() + 8);
-    s.push_str(&serde_json::to_string(token).unwrap_or_default());
-    s.push_str(":[");
-    let stems = stems(token, list, doc_stemmer);
-    for stem in &stems {
-        s.push_str(&serde_json::to_string(stem).unwrap_or_default());
-        s.push(',');
-    }
-    let mut prev = 0u32;
-    for (i, p) in list.iter().enumerate() {
-        let doc = p >> 2;
-        if i > 0 {
-            s.push(',');
-        }
-        let _ = write!(s, "{}", ((doc - prev) << 2) | (p & 3));
-        prev = doc;
-    }
-    s.push(']');
-    s
-}
-
-/// How many shards an index of `total` bytes of entries is split into.
-pub(crate) fn shard_count(total: usize) -> usize {
-    total
-        .div_ceil(TARGET_SHARD_BYTES)
-        .max(1)
-        .next_power_of_two()
-        .min(MAX_SHARDS)
-}
-
-/// The shard files' texts (without the closing brace) from the entries in token order.
-pub(crate) fn shard_texts<'e>(
-    shards: usize,
-    entries: impl Iterator<Item = (&'e str, &'e str)>,
-) -> Vec<String> {
-    let mut buckets: Vec<String> = vec![String::from("{"); shards];
-    for (token, entry) in entries {
-        let b = &mut buckets[shard_of(token, shards)];
-        if b.len() > 1 {
-            b.push(',');
-        }
-        b.push_str(entry);
-    }
-    buckets
-}
-
 /// A document's record: what a result shows, and what the filters read. Its fields are in
 /// alphabetical order, the order the index files have always had them in.
 #[derive(Debug, Clone, Serialize)]
@@ -576,27 +535,22 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
                 .push((doc << 2) | *f as u32);
         }
     }
-    // Encode each token's postings, then size the shards from the total.
+    // Encode each token's postings, then lay the entries out in word order.
     let records: Vec<Record> = (ids.iter().map(|&id| record(site, config, id)))
         .chain(media.into_iter().map(|(r, _)| r))
         .collect();
     let doc_stemmer = doc_stemmers(records.iter());
-    let mut encoded: Vec<(String, String)> = postings
+    let mut encoded: Vec<(String, Entry)> = postings
         .into_par_iter()
         .map(|(token, list)| {
-            let s = encode(&token, &list, &doc_stemmer);
-            (token, s)
+            let entry = encode(&token, &list, &doc_stemmer);
+            (token, entry)
         })
         .collect();
     encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let total: usize = encoded.iter().map(|(_, s)| s.len() + 1).sum();
-    let shards = shard_count(total);
-    let buckets = shard_texts(
-        shards,
-        encoded.iter().map(|(t, e)| (t.as_str(), e.as_str())),
-    );
+    let files = layout(encoded.iter().map(|(t, e)| (t.as_str(), e)));
     let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
-    finish(config, &records.iter().collect::<Vec<_>>(), chunks, buckets)
+    finish(config, &records.iter().collect::<Vec<_>>(), chunks, files)
 }
 
 /// The media library's documents, numbered after the items: each file of a kit that appears
@@ -648,14 +602,14 @@ pub(crate) fn media_docs(site: &Site, config: &Config) -> Vec<(Record, Vec<(Stri
 }
 
 /// The index files from the records (document order), the `docs-N.json` files' bytes and the
-/// shard texts.
+/// word lists and packs.
 pub(crate) fn finish(
     config: &Config,
     records: &[&Record],
     chunks: Vec<Vec<u8>>,
-    buckets: Vec<String>,
+    files: Files,
 ) -> Vec<Output> {
-    let shards = buckets.len();
+    let shards = files.word_lists.len();
     // Filters.
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     let mut years: BTreeSet<i64> = BTreeSet::new();
@@ -688,16 +642,17 @@ pub(crate) fn finish(
         "chunk_size": CHUNK_SIZE,
         "chunks": chunks.len(),
         "shards": shards,
+        "packs": files.packs.len(),
         "shard_hash": "fnv1a32",
         "shard_key_chars": SHARD_KEY_CHARS,
-        "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json"},
+        "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json"},
         "fields": ["body", "summary", "tag", "title"],
         "kinds": kinds,
         "languages": config.languages.iter().map(|l| json!({"code": l.code, "name": l.name})).collect::<Vec<_>>(),
         "years": years,
     });
 
-    let mut out = Vec::with_capacity(shards + chunks.len() + 2);
+    let mut out = Vec::with_capacity(shards + files.packs.len() + chunks.len() + 2);
     out.push(Output {
         path: "/search/meta.json".into(),
         bytes: json_bytes(&meta),
@@ -716,11 +671,16 @@ pub(crate) fn finish(
             bytes,
         });
     }
-    for (n, mut b) in buckets.into_iter().enumerate() {
-        b.push_str("}\n");
+    for (n, text) in files.word_lists.into_iter().enumerate() {
         out.push(Output {
             path: format!("/search/index-{n}.json"),
-            bytes: b.into_bytes(),
+            bytes: text.into_bytes(),
+        });
+    }
+    for (n, text) in files.packs.into_iter().enumerate() {
+        out.push(Output {
+            path: format!("/search/post-{n}.json"),
+            bytes: text.into_bytes(),
         });
     }
     out

@@ -60,7 +60,7 @@ fn an_unknown_code_language_is_warned_about_once_at_its_first_label() {
 
 /// The ids of the body's `<h2>`s of a built page (not the table of contents'), in order.
 fn h2_ids(run: &Run, url: &str) -> Vec<String> {
-    attrs(&run.html(url), "main h2[id]:not(#item-toc)", "id")
+    attrs(&run.html(url), "main .content h2[id]", "id")
 }
 
 const HEADINGS: &str = "## What's next?\n\nText.\n\n## Été à Montréal\n\n## 🦀 Rust 1.85\n\n## Custom {#keep-me}\n\n## What's next?\n";

@@ -3,7 +3,8 @@
 //! Korean and Japanese queries; drafts, unlisted, standby and embargoed items are never indexed;
 //! the search page is an accessible GET form; search.js tokenizes like the Rust side; and
 //! search.js itself, run by node on the generated index, matches prefixes, stems and one typo,
-//! prefers whole words, and offers other languages' results when the page's has none.
+//! prefers whole words, and offers other languages' results when the page's has none; and a
+//! query fetches only the word lists and packs of postings it needs.
 
 use crate::common;
 
@@ -66,13 +67,28 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    /// The postings of a token: document id → field code.
+    /// The postings of a token: document id → field code. They are in its word list's entry
+    /// (an array after the stems) or in the pack whose number the entry ends with.
     fn postings(&self, token: &str) -> BTreeMap<u64, u64> {
         let shard = self.shard(token);
+        let at = shard[token]
+            .as_array()
+            .and_then(|e| e.last())
+            .cloned()
+            .unwrap_or_default();
+        let list = match at {
+            Value::Number(n) => {
+                let name = self.meta["files"]["pack"]
+                    .as_str()
+                    .expect("pack file pattern")
+                    .replace("{n}", &n.to_string());
+                read_json(self.out, &format!("search/{name}"))[token].clone()
+            }
+            other => other,
+        };
         let mut map = BTreeMap::new();
         let mut doc = 0;
-        let entry = shard[token].as_array().cloned().unwrap_or_default();
-        for v in entry.iter().skip_while(|v| v.is_string()) {
+        for v in list.as_array().cloned().unwrap_or_default() {
             let v = v.as_u64().expect("posting is a number");
             doc += v >> 2;
             map.insert(doc, v & 3);
@@ -201,7 +217,7 @@ fn the_index_files_exist_and_parse() {
         read_json(&out, f);
     }
     let meta = read_json(&out, "search/meta.json");
-    assert_eq!(meta["version"], 2, "{meta}");
+    assert_eq!(meta["version"], 3, "{meta}");
     assert_eq!(meta["docs"], 5, "{meta}");
     assert_eq!(meta["shard_hash"], "fnv1a32");
     assert_eq!(meta["shard_key_chars"], 3);
@@ -213,15 +229,15 @@ fn the_index_files_exist_and_parse() {
             "{files:?}"
         );
     }
-    // Record files are small: scattered hits each fetch one, so ten records to a file.
-    assert_eq!(meta["chunk_size"], 10, "{meta}");
+    // Record files are small: scattered hits each fetch one, so four records to a file.
+    assert_eq!(meta["chunk_size"], 4, "{meta}");
     for n in 0..meta["chunks"].as_u64().expect("chunks") {
         assert!(
             files.contains(&format!("search/docs-{n}.json")),
             "{files:?}"
         );
         let records = read_json(&out, &format!("search/docs-{n}.json"));
-        assert!(records.as_array().is_some_and(|r| r.len() <= 10));
+        assert!(records.as_array().is_some_and(|r| r.len() <= 4));
     }
     let codes: Vec<&str> = meta["languages"]
         .as_array()
@@ -856,4 +872,190 @@ fn item_pages_carry_pagefind_markup() {
         run.html("/").select(&sel("[data-pagefind-body]")).count(),
         0
     );
+}
+
+/// A generated newsroom of `n` items: every item has the common words `customer`, `results`,
+/// `quarterly`, `product` and `support`; item `i` also has the rare word `rare{letters of i}`
+/// (in one item only) and `medium{i % 4}` (in a quarter of the items).
+fn generated_site(n: usize) -> SiteTest {
+    let site = SiteTest::empty();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n"),
+    );
+    site.file("content/_index.md", "+++\ntitle = \"T\"\n+++\n");
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nkind = \"release\"\n+++\n",
+    );
+    for i in 0..n {
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 12;
+        let year = 2020 + i / (28 * 12);
+        site.file(
+            &format!("content/press/item-{i}.md"),
+            &item(
+                &format!("Update number {i}"),
+                &format!("{year}-{month:02}-{day:02}"),
+                "",
+                &format!(
+                    "Our customer results this quarterly period: product support. \
+                     Word zq{} and medium{}.",
+                    rare_word(i),
+                    i % 4
+                ),
+            ),
+        );
+    }
+    site
+}
+
+/// A letters-only word for `i` (numbers would not be words to stem or prefix).
+fn rare_word(i: usize) -> String {
+    let mut s = String::new();
+    let mut i = i;
+    loop {
+        s.push((b'a' + (i % 26) as u8) as char);
+        i /= 26;
+        if i == 0 {
+            return s;
+        }
+    }
+}
+
+/// Runs each query through search.js's `Searcher` on `out`'s index, each after the previous
+/// (the files of earlier queries cached, as on one page), and gives for each: the files it
+/// fetched, their total bytes, and its hits. `None` when node is not installed.
+fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<(Vec<String>, u64, usize)>> {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node is not installed: skipping search.js fetches");
+        return None;
+    }
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = format!(
+        "const s = require({js:?}); const fs = require('fs'); \
+         const cache = {{}}; let got = []; \
+         const load = n => {{ if (!cache[n]) {{ const b = fs.readFileSync({dir:?} + n); \
+           got.push([n, b.length]); cache[n] = Promise.resolve(JSON.parse(b.toString())); }} \
+           return cache[n]; }}; \
+         const sr = new s.Searcher(load); \
+         sr.ready.then(async () => {{ const out = []; \
+           for (const q of {queries}) {{ \
+             const r = await sr.search(q, {{}}); \
+             await Promise.all(r.hits.slice(0, s.PAGE).map(h => sr.record(h.doc))); \
+             out.push([got.map(f => f[0]), got.reduce((a, f) => a + f[1], 0), r.hits.length]); \
+             got = []; }} \
+           console.log(JSON.stringify(out)); }});",
+        js = js.to_str().expect("utf-8 path"),
+        dir = format!("{}/search/", out.display()),
+        queries = serde_json::to_string(queries).expect("json"),
+    );
+    let run = std::process::Command::new("node")
+        .args(["-e", &script])
+        .output()
+        .expect("node runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    Some(serde_json::from_slice(&run.stdout).expect("node printed JSON"))
+}
+
+/// Two levels: a query fetches its tokens' word lists, then only the packs holding the
+/// postings of the words it matched; a rare word's postings come with its word list. So a
+/// query for a rare word downloads a small part of an index whose common words' postings are
+/// large, and a second query fetches only what the first did not.
+#[test]
+fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
+    let n = 400;
+    let site = generated_site(n);
+    site.build_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    assert_eq!(index.meta["version"], 3);
+    let files = site.files();
+    let size = |f: &str| std::fs::metadata(out.join(f)).map_or(0, |m| m.len());
+    let postings_bytes: u64 = files
+        .iter()
+        .filter(|f| f.starts_with("search/post-"))
+        .map(|f| size(f))
+        .sum();
+    // Each common word's postings (one per item) have a pack of their own.
+    for word in ["customer", "results", "quarterly", "product", "support"] {
+        assert_eq!(index.postings(word).len(), n, "{word}");
+    }
+    assert!(postings_bytes > 5 * 2 * n as u64, "{postings_bytes}");
+    let Some(runs) = js_fetches(
+        &out,
+        &[
+            "zqbc",
+            "customer",
+            "customer results",
+            "medium2",
+            "zqbd",
+            "cust",
+        ],
+    ) else {
+        return;
+    };
+    let kinds = |files: &[String], prefix: &str| -> Vec<String> {
+        files
+            .iter()
+            .filter(|f| f.starts_with(prefix))
+            .cloned()
+            .collect()
+    };
+    // A rare word: meta, filters, its word list, its record; no pack.
+    let (rare, _, hits) = &runs[0];
+    assert_eq!(*hits, 1, "{rare:?}");
+    assert_eq!(kinds(rare, "index-").len(), 1, "{rare:?}");
+    assert!(kinds(rare, "post-").is_empty(), "{rare:?}");
+    assert_eq!(rare.len(), 4, "{rare:?}");
+    let index_bytes: u64 = kinds(rare, "index-")
+        .iter()
+        .map(|f| size(&format!("search/{f}")))
+        .sum();
+    assert!(
+        index_bytes < postings_bytes / 2,
+        "a rare word fetched {index_bytes} bytes of index; the postings are {postings_bytes}"
+    );
+    // A common word: the pack holding its postings, and that pack alone.
+    let (common, _, hits) = &runs[1];
+    assert_eq!(*hits, n);
+    let packs = kinds(common, "post-");
+    assert_eq!(packs.len(), 1, "{common:?}");
+    let pack = read_json(&out, &format!("search/{}", packs[0]));
+    assert!(pack.get("customer").is_some(), "{pack}");
+    // Each pack a query fetches holds a word it matched.
+    let holds = |files: &[String], word: &str| {
+        kinds(files, "post-")
+            .iter()
+            .all(|f| read_json(&out, &format!("search/{f}")).get(word).is_some())
+    };
+    // The second word of a query: at most its own word list and pack are new (the records of
+    // the first screen were fetched by the previous query).
+    let (second, _, hits) = &runs[2];
+    assert_eq!(*hits, n);
+    assert!(kinds(second, "docs").is_empty(), "{second:?}");
+    assert!(kinds(second, "index-").len() <= 1, "{second:?}");
+    assert!(kinds(second, "post-").len() <= 1, "{second:?}");
+    assert!(holds(second, "results"), "{second:?}");
+    // A word in a quarter of the items: its pack if not yet fetched (packs hold neighbours).
+    let (medium, _, hits) = &runs[3];
+    assert_eq!(*hits, n / 4);
+    assert!(kinds(medium, "post-").len() <= 1, "{medium:?}");
+    assert!(holds(medium, "medium2"), "{medium:?}");
+    // Another rare word of the same word list: its record file only.
+    let (again, _, hits) = &runs[4];
+    assert_eq!(*hits, 1);
+    assert!(again.iter().all(|f| f.starts_with("docs-")), "{again:?}");
+    // A typed prefix fetches the packs of the words it begins, and no other.
+    let (prefix, _, hits) = &runs[5];
+    assert_eq!(*hits, n);
+    assert!(kinds(prefix, "post-").is_empty(), "cached: {prefix:?}");
 }

@@ -418,6 +418,14 @@ fn a_busy_default_port_moves_to_the_next_but_an_explicit_one_fails() {
 fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
     let site = Site::new();
     site.write("content/blog/other.md", &hello("Another page."));
+    // Enough pages sharing a word that its postings go to a pack (post-N.json), which the
+    // edit below changes: the cached index must lay its packs out as a full build does.
+    for i in 0..16 {
+        site.write(
+            &format!("content/blog/note-{i}.md"),
+            &hello(&format!("Edited note {i}.")),
+        );
+    }
     let now = "2026-11-23T08:00:00Z".parse().expect("time");
     let mut opts = BuildOptions::new(&site.root, now);
     opts.drafts = true;
@@ -460,8 +468,12 @@ fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
             && full
                 .outputs
                 .iter()
-                .any(|o| o.path.starts_with("/search/index-")),
-        "the comparison covers the search index"
+                .any(|o| o.path.starts_with("/search/index-"))
+            && full
+                .outputs
+                .iter()
+                .any(|o| o.path.starts_with("/search/post-")),
+        "the comparison covers the search index, its packs included"
     );
 }
 

@@ -12,11 +12,12 @@
  *    character: itself); Hangul runs give bigrams plus the whole word (1-2 syllables: itself).
  * 4. Every query token is required, except a whole Hangul word of 3+ syllables (optional).
  *
- * Matching (index version 2; src/render/search.rs documents the files): a token's shard is
- * chosen by its first 3 characters, so the shard lists every word the token may be a prefix
- * of. expand() gives each word of the shard a quality: 4 the word itself, 3 a shared stem
- * (stems are read from the index, never computed here), 2 a prefix of 3+ characters, 1 one
- * typo for an unknown word of 5+ letters. Score: sum over tokens of the best field weight
+ * Matching (index version 3; src/render/search.rs documents the files): a token's word list
+ * is chosen by its first 3 characters, so it lists every word the token may be a prefix of;
+ * the postings of the words matched come inline or from their packs. expand() gives each
+ * word of the list a quality: 4 the word itself, 3 a shared stem (stems are read from the
+ * index, never computed here), 2 a prefix of 3+ characters, 1 one typo for an unknown word
+ * of 5+ letters. Score: sum over tokens of the best field weight
  * (8 title, 4 tag, 2 summary, 1 body) times quality; ties go to the newer document.
  */
 (function () {
@@ -165,20 +166,21 @@
   }
   function isLetters(token) { return isWord(token) && !/[0-9]/.test(token); }
 
-  /* An entry is [stems..., postings...]: the word and its stems, and its postings. */
+  /* A word list's entry is [stems..., where]: the word's stems, then its postings (an array)
+   * or the number of the pack (post-N.json) that holds them. */
   function keysOf(word, entry) {
     var keys = [word];
     for (var i = 0; i < entry.length && typeof entry[i] === 'string'; i++) keys.push(entry[i]);
     return keys;
   }
 
-  function decode(entry) {
+  /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field. */
+  function decode(postings) {
     var map = new Map();
     var doc = 0;
-    for (var i = 0; i < entry.length; i++) {
-      if (typeof entry[i] === 'string') continue;
-      doc += entry[i] >> 2;
-      map.set(doc, entry[i] & 3);
+    for (var i = 0; i < postings.length; i++) {
+      doc += postings[i] >> 2;
+      map.set(doc, postings[i] & 3);
     }
     return map;
   }
@@ -231,7 +233,7 @@
     var self = this;
     this.load = load;
     this.ready = Promise.all([load('meta.json'), load('docs.json')]).then(function (both) {
-      if (both[0].version !== 2) throw new Error('unknown index version');
+      if (both[0].version !== 3) throw new Error('unknown index version');
       self.meta = both[0];
       self.columns = both[1];
     });
@@ -241,19 +243,32 @@
     return fill(this.meta.files.shard, { n: fnv1a32(shardKey(token)) % this.meta.shards });
   };
 
-  /* Each document's best score for one token: Map doc -> weight * quality. */
+  /* Each document's best score for one token: Map doc -> weight * quality. Loads the token's
+   * word list, then the packs of the words it matched that are not inline. */
   Searcher.prototype.scores = function (token, words) {
     var self = this;
-    return this.load(this.shardName(token)).then(function (shard) {
-      var best = new Map();
-      expand(token, shard).forEach(function (quality, word) {
-        words.add(word);
-        decode(shard[word]).forEach(function (field, doc) {
-          var s = WEIGHTS[field] * quality;
-          if (!(best.get(doc) >= s)) best.set(doc, s);
-        });
+    return this.load(this.shardName(token)).then(function (list) {
+      var matched = expand(token, list);
+      var packs = [];
+      matched.forEach(function (quality, word) {
+        var at = list[word][list[word].length - 1];
+        if (typeof at === 'number' && packs.indexOf(at) < 0) packs.push(at);
       });
-      return best;
+      return Promise.all(packs.map(function (n) {
+        return self.load(fill(self.meta.files.pack, { n: n }));
+      })).then(function (loaded) {
+        var best = new Map();
+        matched.forEach(function (quality, word) {
+          words.add(word);
+          var at = list[word][list[word].length - 1];
+          var postings = typeof at === 'number' ? loaded[packs.indexOf(at)][word] : at;
+          decode(postings).forEach(function (field, doc) {
+            var s = WEIGHTS[field] * quality;
+            if (!(best.get(doc) >= s)) best.set(doc, s);
+          });
+        });
+        return best;
+      });
     });
   };
 
@@ -315,6 +330,8 @@
     module.exports = api; // for the tokenizer test under node
     return;
   }
+  // The same API in the page, for a theme's own search box and for benches/search_vs_pagefind.py.
+  window.PressroomSearch = api;
 
   /* ---- The search page ---- */
 
