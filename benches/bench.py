@@ -559,6 +559,23 @@ def git_rev():
     return rev + (" (+ uncommitted changes in src/)" if d.stdout.strip() else "")
 
 
+def phase_table(results):
+    """pressroom's phases per size, from one `--timings` build each."""
+    names = []
+    for _, r in results:
+        for k in r["pressroom"].get("phases", {}):
+            if k not in names:
+                names.append(k)
+    if not names:
+        return []
+    L = ["", "### pressroom phases (one `--timings` build per size, ms)", "",
+         "| phase | " + " | ".join("{:,} items".format(n) for n, _ in results) + " |",
+         "|---|" + "---:|" * len(results)]
+    for k in names:
+        L.append("| %s | %s |" % (k, " | ".join(
+            "%.0f" % r["pressroom"].get("phases", {}).get(k, float("nan")) for _, r in results)))
+    return L
+
 def report(results, meta):
     L = []
     L.append("## Build time: pressroom vs Hugo")
@@ -670,6 +687,7 @@ def report(results, meta):
     for c in meta["commands"]:
         L.append(c)
     L.append("```")
+    L.extend(phase_table(results))
     return "\n".join(L) + "\n"
 
 
@@ -708,6 +726,24 @@ def profile(pressroom, site, out_dir):
 
 
 # --------------------------------------------------------------------------- main
+
+def phases(pressroom, site, out_dir):
+    """One more (untimed) build with `--timings`: each phase's milliseconds, so the report shows
+    how each stage grows with the archive (related content, search, rendering)."""
+    try:
+        p = subprocess.run([pressroom, "build", "--root", site, "--output", out_dir, "--now", NOW,
+                            "--quiet", "--timings", "--message-format", "json"],
+                           capture_output=True, text=True)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    for line in p.stdout.splitlines() + p.stderr.splitlines():
+        try:
+            v = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(v, dict) and v.get("type") == "timings":
+            return v.get("ms", {})
+    return {}
 
 def rebuilds(n, runs, r, last_out, sites, cmd, broken, have_time, logs):
     """The rebuilds a writer does all day, into the last run's output of each tool: nothing
@@ -815,6 +851,8 @@ def main():
         for tool, out in last_out.items():
             if r[tool]["runs"] and r[tool]["runs"][-1]["ok"]:
                 r[tool]["census"] = census(out)
+        if "pressroom" not in broken:
+            r["pressroom"]["phases"] = phases(pressroom, p_site, os.path.join(out_root, "phases-%d" % n))
         rebuilds(n, runs, r, last_out, {"pressroom": p_site, "hugo": h_site}, cmd, broken,
                  have_time, logs)
         results.append((n, r))

@@ -165,10 +165,12 @@ fn render(
     watch.lap("ledger");
     let theme = Theme::load_for(&config, &mut diags, mode)
         .map_err(|e| fail(e, std::mem::take(&mut diags)))?;
-    let ctx =
-        render::RenderCtx::new(&site, &config, &theme, opts).with_record(ledger.next.as_ref());
-    stop_on_errors(&ctx, &mut diags)?;
     watch.lap("theme");
+    let related = render::related::related(&site);
+    watch.lap("related");
+    let ctx = render::RenderCtx::new(&site, &config, &theme, opts, related)
+        .with_record(ledger.next.as_ref());
+    stop_on_errors(&ctx, &mut diags)?;
     let kept = render::Keep::default();
     render::render_site(&ctx, &mut diags, stream.unwrap_or(&kept));
     watch.lap("render");

@@ -8,10 +8,10 @@
 
 mod cache;
 mod derive;
-mod library;
 mod embedded;
 mod icc;
 mod iptc;
+mod library;
 mod meta;
 mod portraits;
 mod refs;

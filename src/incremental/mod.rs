@@ -226,10 +226,12 @@ impl Incremental {
         let theme = self
             .theme(&config, &mut diags)
             .map_err(|e| crate::fail(e, std::mem::take(&mut diags)))?;
-        let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts)
+        watch.lap("theme");
+        let related = crate::render::related::related(&site);
+        watch.lap("related");
+        let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
             .with_record(ledger.next.as_ref());
         crate::stop_on_errors(&ctx, &mut diags)?;
-        watch.lap("theme");
         let outputs = self.render_changed(&ctx, &mut diags);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));

@@ -163,6 +163,7 @@ impl<'a> RenderCtx<'a> {
         config: &'a Config,
         theme: &'a Theme,
         opts: &'a BuildOptions,
+        related: Vec<Vec<ItemId>>,
     ) -> Self {
         let summaries = (0..site.items.len())
             .map(|_| std::sync::OnceLock::new())
@@ -204,7 +205,7 @@ impl<'a> RenderCtx<'a> {
                 .map(|l| (l.code.clone(), config_view(config, &l.code)))
                 .collect(),
             feed_titles,
-            related: related::related(site),
+            related,
             record: None,
         }
     }

@@ -8,6 +8,8 @@ repository itself) and checks what comes out with the tools the web uses:
   feeds     every atom.xml and rss.xml through feedparser (no bozo flag), every feed.json
             against JSON Feed 1.1
   json-ld   every page's JSON-LD through extruct (strict), and a schema.org type on every item
+  calendars every .ics through the icalendar library; each event.ics starts at its page's
+            JSON-LD Event's instant
   browser   headless Chromium (selenium + the system chromedriver) on `pressroom serve`:
             the home page shows the latest release; search in Korean and French, and as
             you type (prefix marked, keyboard reaches the results); on a release, share.js
@@ -392,6 +394,74 @@ def check_json_ld(public, site):
     if problems:
         raise Failure(problems)
     return f"{blocks} JSON-LD blocks parse; {item_pages} item pages typed"
+
+
+def event_start_in_json_ld(html):
+    """The `about` Event's startDate of an item page's JSON-LD, as an aware datetime."""
+    for raw in LD_SCRIPT.findall(html):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                t = node.get("@type")
+                if (t == "Event" or (isinstance(t, list) and "Event" in t)) and node.get("startDate"):
+                    return parse_time(node["startDate"])
+                stack.extend(node.values())
+    return None
+
+
+def check_calendars(public):
+    """Every .ics through the `icalendar` library: required properties, aware start and end
+    times in order, unique UIDs; each item's event.ics starts at the instant its page's JSON-LD
+    Event says."""
+    import icalendar
+
+    problems = []
+    files = sorted(public.rglob("*.ics"))
+    if not files:
+        raise Failure("the build wrote no .ics file (the example has events)")
+    events = 0
+    for f in files:
+        name = rel(public, f)
+        try:
+            cal = icalendar.Calendar.from_ical(f.read_bytes())
+        except Exception as e:  # the library's own errors vary by version
+            problems.append(f"{name}: icalendar cannot parse it: {type(e).__name__}: {e}")
+            continue
+        if str(cal.get("VERSION")) != "2.0" or not cal.get("PRODID"):
+            problems.append(f"{name}: VERSION 2.0 and PRODID are required")
+        uids = []
+        for ev in cal.walk("VEVENT"):
+            events += 1
+            for prop in ("UID", "DTSTAMP", "DTSTART", "SUMMARY"):
+                if ev.get(prop) is None:
+                    problems.append(f"{name}: a VEVENT lacks {prop}")
+            uids.append(str(ev.get("UID")))
+            start = ev.decoded("DTSTART") if ev.get("DTSTART") is not None else None
+            if not isinstance(start, datetime) or start.tzinfo is None:
+                problems.append(f"{name}: DTSTART {start!r} is not a time with a zone")
+                continue
+            if ev.get("DTEND") is not None and ev.decoded("DTEND") <= start:
+                problems.append(f"{name}: DTEND is not after DTSTART")
+            page = f.with_name("index.html")
+            if f.name == "event.ics" and page.is_file():
+                said = event_start_in_json_ld(page.read_text(encoding="utf-8"))
+                if said is None:
+                    problems.append(f"{name}: its page has no JSON-LD Event")
+                elif said != start:
+                    problems.append(f"{name}: starts {start.isoformat()}, its page's JSON-LD says {said.isoformat()}")
+        dupes = {u for u in uids if uids.count(u) > 1}
+        if dupes:
+            problems.append(f"{name}: duplicate UIDs {sorted(dupes)[:3]}")
+    if problems:
+        raise Failure(problems)
+    return f"{len(files)} calendars, {events} events"
 
 
 # --- the browser ---------------------------------------------------------------------------
@@ -962,6 +1032,7 @@ def main():
         report.run("feeds: Atom and RSS through feedparser", check_xml_feeds, public)
         report.run("feeds: JSON Feed 1.1", check_json_feeds, public)
         report.run("json-ld: extruct", check_json_ld, public, site)
+        report.run("calendars: icalendar", check_calendars, public)
         if not args.skip_browser:
             browser_checks(report, exe, tmp, public)
     finally:

@@ -363,6 +363,7 @@ fn timings_name_every_phase() {
         "markdown",
         "ledger",
         "theme",
+        "related",
         "render",
         "write",
     ] {

@@ -153,10 +153,7 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
     );
 
     let post = build.html("/blog/what-s-next/");
-    assert_eq!(
-        attrs(&post, "main .content h2[id]", "id"),
-        ["what-s-next"]
-    );
+    assert_eq!(attrs(&post, "main .content h2[id]", "id"), ["what-s-next"]);
     let text = texts(&post, "main").join(" ");
     assert!(
         text.contains("--all-features"),

@@ -611,7 +611,7 @@ fn js_search(out: &Path, queries: &[(&str, &str)]) -> Option<Vec<(Vec<String>, V
 }
 
 /// The URLs search.js finds for `q` in any language.
-fn found(out: &Path, q: &str) -> Option<Vec<String>> {
+pub(crate) fn found(out: &Path, q: &str) -> Option<Vec<String>> {
     js_search(out, &[(q, "")]).map(|mut r| r.remove(0).0)
 }
 
