@@ -345,6 +345,7 @@ const PARALLEL_UPLOADS: usize = 8;
 
 /// Deploys `opts.output` to `opts.target`.
 pub fn deploy(opts: &DeployOptions) -> Result<Report> {
+    crate::output::settle(&opts.output)?;
     let built = Manifest::read(&opts.output)?;
     built.ensure_deployable(&opts.output)?;
     check_output(&opts.output, &built)?;

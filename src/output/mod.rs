@@ -7,7 +7,11 @@
 //! through a symbolic link rather than over it. [`Staging::begin`] then takes the output's
 //! lock, so two builds into one folder never interleave.
 
+mod in_place;
+mod journal;
 mod reuse;
+
+use in_place::InPlace;
 
 use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, Manifest};
@@ -165,6 +169,17 @@ pub(crate) fn pid_alive(pid: u32) -> bool {
     }
 }
 
+/// Finishes an in-place update that a killed build committed to `out` (see [`journal`]), so
+/// whatever reads the output next (`deploy`) sees one whole build. While another build writes
+/// `out`, this is an error.
+pub fn settle(out: &Path) -> Result<()> {
+    if !beside(out, "journal").exists() {
+        return Ok(());
+    }
+    let _lock = OutputLock::take(out)?;
+    journal::recover(out)
+}
+
 /// The lock of an output folder, held while a build writes it: the file
 /// `.NAME.pressroom-lock` beside it, locked with `flock`, so the kernel releases it when the
 /// build ends however it ends (a SIGKILLed build leaves the file, unlocked: no stale lock).
@@ -300,8 +315,9 @@ fn clear_stale(out: &Path) {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
-    /// The previous output, whose unchanged files are linked rather than written again.
-    previous: Option<reuse::Previous>,
+    /// An existing output, updated in place: None when there is none (the staging folder
+    /// becomes the output).
+    in_place: Option<InPlace>,
     /// Every generated file written, by site path.
     written: Mutex<BTreeMap<String, Entry>>,
     /// The first write that failed: the build fails with it.
@@ -320,12 +336,13 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
         }
         let lock = OutputLock::take(out)?;
+        journal::recover(out)?;
         clear_stale(out);
         let dir = staging_name(out, "tmp");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
         Ok(Staging {
             dir,
-            previous: reuse::Previous::at(out),
+            in_place: reuse::Previous::at(out).map(InPlace::new),
             out: out.to_path_buf(),
             written: Mutex::default(),
             failed: Mutex::default(),
@@ -358,34 +375,48 @@ impl Staging {
         self.place(name, bytes)
     }
 
-    /// Puts `bytes` at `site_path` in the staging folder: the previous output's file when it
-    /// has these bytes (see [`reuse`]), else a new file.
+    /// Puts `bytes` at `site_path`: into the staging folder, or when the output is updated in
+    /// place, nowhere if the output's file has these bytes (see [`reuse`]), else staged to be
+    /// moved into place.
     fn place(&self, site_path: &str, bytes: &[u8]) -> Result<()> {
-        let target = self.target(site_path)?;
-        let rel = Path::new(site_path.trim_start_matches('/'));
-        let kept = self
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.link_if_same(rel, bytes, &target));
-        if !kept {
-            std::fs::write(&target, bytes).map_err(|e| Error::io("cannot write", &target, e))?;
+        let Some(in_place) = &self.in_place else {
+            let target = self.target(site_path)?;
+            return std::fs::write(&target, bytes)
+                .map_err(|e| Error::io("cannot write", &target, e));
+        };
+        let rel = self.rel(site_path)?;
+        if in_place.keep(&rel, |p| p.same_bytes(&rel, bytes)) {
+            return Ok(());
         }
-        Ok(())
+        let staged = in_place.stage(&self.dir, rel);
+        std::fs::write(&staged, bytes).map_err(|e| Error::io("cannot write", &staged, e))
     }
 
-    /// Copies the file `source` to `site_path` in the staging folder, or links the previous
-    /// output's file when it has the same bytes.
+    /// Copies the file `source` to `site_path`, as [`Staging::place`] writes bytes.
     fn place_file(&self, site_path: &str, source: &Path) -> Result<()> {
-        let target = self.target(site_path)?;
-        let rel = Path::new(site_path.trim_start_matches('/'));
-        let kept = self
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.link_if_same_file(rel, source, &target));
-        if !kept {
-            std::fs::copy(source, &target).map_err(|e| Error::io("cannot copy", source, e))?;
+        let Some(in_place) = &self.in_place else {
+            let target = self.target(site_path)?;
+            return std::fs::copy(source, &target)
+                .map(drop)
+                .map_err(|e| Error::io("cannot copy", source, e));
+        };
+        let rel = self.rel(site_path)?;
+        if in_place.keep(&rel, |p| p.same_file(&rel, source)) {
+            return Ok(());
         }
-        Ok(())
+        let staged = in_place.stage(&self.dir, rel);
+        std::fs::copy(source, &staged)
+            .map(drop)
+            .map_err(|e| Error::io("cannot copy", source, e))
+    }
+
+    /// `site_path` relative to the output folder, refused if it would leave it.
+    fn rel(&self, site_path: &str) -> Result<PathBuf> {
+        safe_join(Path::new(""), site_path).ok_or_else(|| {
+            Error::Other(format!(
+                "refusing to write `{site_path}`: it would leave the output folder"
+            ))
+        })
     }
 
     /// The file for `site_path` inside the staging folder, its folder created.
@@ -443,7 +474,7 @@ impl Staging {
                     }
                     Src::File(p) => {
                         self.place_file(path, p)?;
-                        hash_file(&self.target(path)?)?
+                        hash_file(p)?
                     }
                 };
                 Ok((site_key(path), entry))
@@ -454,8 +485,23 @@ impl Staging {
         // In the staging folder, so the manifest is swapped in with the files it describes.
         let manifest = Manifest::new(header, all);
         self.place(manifest::FILE, &manifest.to_json())?;
-        swap(&self.dir, &self.out)?;
-        self.finished = true;
+        match self.in_place.take() {
+            None => {
+                swap(&self.dir, &self.out)?;
+                self.finished = true;
+            }
+            Some(in_place) => {
+                let journal = in_place.journal(&self.dir, &self.out);
+                if journal.delete.is_empty() && journal.moves.is_empty() {
+                    return Ok(manifest);
+                }
+                journal.commit(&self.out)?;
+                // Committed: the staging folder now belongs to the journal, which the next
+                // run finishes if this one cannot.
+                self.finished = true;
+                journal.apply(&self.out)?;
+            }
+        }
         Ok(manifest)
     }
 }

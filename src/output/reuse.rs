@@ -1,9 +1,8 @@
 //! Keeping the files a rebuild did not change. When a file the build writes has exactly the
-//! bytes of the same file in the previous output, the staging folder gets a hard link to the
-//! previous file instead of a new file: the file keeps its inode and modification time, so
-//! `rsync`, deploys and caches see only what really changed, and the kernel allocates no inode
-//! for it. The swap stays as atomic as before (the staging folder is complete before it takes
-//! the output's place; the previous output is never written to).
+//! bytes of the same file in the previous output, the file is left as it is: it keeps its
+//! inode and modification time, so `rsync`, deploys and caches see only what really changed,
+//! and the kernel does no work for it. Only the other files are staged and moved into place
+//! (see [`super::journal`]).
 //!
 //! A previous file is reused only when it is what a build of pressroom left: a regular file
 //! (not a symbolic link), reached through real folders only, with no other name (one link):
@@ -32,9 +31,9 @@ impl Previous {
         })
     }
 
-    /// Links the previous output's file at `rel` to `target` when its bytes are `bytes`;
-    /// whether it did. Any doubt (an error, a link, another name) means no: the caller writes.
-    pub(super) fn link_if_same(&self, rel: &Path, bytes: &[u8], target: &Path) -> bool {
+    /// Whether the previous output's file at `rel` has the bytes `bytes` and may stay. Any
+    /// doubt (an error, a link, another name) means no: the caller writes.
+    pub(super) fn same_bytes(&self, rel: &Path, bytes: &[u8]) -> bool {
         let old = self.out.join(rel);
         let Ok(meta) = std::fs::symlink_metadata(&old) else {
             return false;
@@ -45,16 +44,13 @@ impl Previous {
         if !self.real_folders(rel) {
             return false;
         }
-        match std::fs::read(&old) {
-            Ok(previous) if previous == bytes => std::fs::hard_link(&old, target).is_ok(),
-            _ => false,
-        }
+        std::fs::read(&old).is_ok_and(|previous| previous == bytes)
     }
 
-    /// Links the previous output's file at `rel` to `target` when its bytes are those of the
-    /// file `source` (a static file or content asset), compared in a stream so a large video
-    /// is never held in memory; whether it did.
-    pub(super) fn link_if_same_file(&self, rel: &Path, source: &Path, target: &Path) -> bool {
+    /// Whether the previous output's file at `rel` has the bytes of the file `source` (a
+    /// static file or content asset), compared in a stream so a large video is never held in
+    /// memory, and may stay.
+    pub(super) fn same_file(&self, rel: &Path, source: &Path) -> bool {
         let old = self.out.join(rel);
         let (Ok(meta), Ok(src)) = (std::fs::symlink_metadata(&old), std::fs::metadata(source))
         else {
@@ -63,10 +59,7 @@ impl Previous {
         if !meta.is_file() || meta.nlink() != 1 || meta.len() != src.len() {
             return false;
         }
-        if !self.real_folders(rel) || !same_contents(&old, source).unwrap_or(false) {
-            return false;
-        }
-        std::fs::hard_link(&old, target).is_ok()
+        self.real_folders(rel) && same_contents(&old, source).unwrap_or(false)
     }
 
     /// Whether every folder between the output and `rel` is a real folder (no symbolic link).

@@ -659,6 +659,93 @@ fn a_rebuild_with_nothing_changed_writes_no_file() {
     );
 }
 
+/// Every folder of the output (relative path, "" for the output itself) with its inode.
+fn folder_inodes(out: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, e.metadata().expect("folder").ino())
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_changes_only_the_folders_that_appear_or_disappear() {
+    let site = newsroom();
+    site.build().assert_ok();
+    let out = site.out();
+    let before = folder_inodes(&out);
+    assert!(before.contains_key("blog/hello"), "{:?}", before.keys());
+    site.remove("content/blog/2026-11-19-hello.md").file(
+        "content/blog/2026-11-20-welcome.md",
+        &item("Welcome", "2026-11-20", "", "Another post."),
+    );
+    site.build().assert_ok();
+    let after = folder_inodes(&out);
+    assert!(
+        !after.contains_key("blog/hello"),
+        "the removed post's folder is gone"
+    );
+    assert!(
+        after.contains_key("blog/welcome"),
+        "the new post has its folder"
+    );
+    let moved: Vec<&String> = before
+        .iter()
+        .filter(|(rel, ino)| after.get(*rel).is_some_and(|now| now != *ino))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        moved.is_empty(),
+        "folders that stayed were made anew (the output included): {moved:?}"
+    );
+    // The folder updated in place holds exactly what a build into a new folder writes.
+    let fresh = site.tmp().join("fresh");
+    site.build_args(&["--output", fresh.to_str().unwrap()])
+        .assert_ok();
+    assert_same_tree(
+        &hash_tree(&fresh),
+        &hash_tree(&out),
+        "in place vs new folder",
+    );
+    assert_eq!(list_files(&fresh), list_files(&out));
+}
+
+#[test]
+fn a_folder_planted_as_a_link_in_the_output_never_takes_a_write_outside() {
+    let site = newsroom();
+    site.build().assert_ok();
+    let out = site.out();
+    // An insider swaps the press folder for a link to a folder of theirs.
+    let theirs = site.tmp().join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(theirs.join("keep.txt"), "mine").unwrap();
+    std::fs::remove_dir_all(out.join("press")).unwrap();
+    std::os::unix::fs::symlink(&theirs, out.join("press")).unwrap();
+    site.build().assert_ok();
+    assert!(
+        std::fs::symlink_metadata(out.join("press"))
+            .unwrap()
+            .is_dir(),
+        "the press folder is a real folder again"
+    );
+    assert_eq!(
+        list_files(&theirs),
+        vec!["keep.txt".to_string()],
+        "nothing written there"
+    );
+    assert!(out.join("press/fjord/index.html").is_file());
+}
+
 #[test]
 fn a_file_planted_in_the_output_is_never_carried_into_the_next_build() {
     let site = newsroom();

@@ -1,0 +1,101 @@
+//! What a build into an existing output changes: every file it places is either kept (the
+//! output's file has its bytes) or staged, and whatever else the output holds goes. The
+//! result is a [`Journal`], committed and applied by [`super::Staging::finish`].
+
+use super::journal::Journal;
+use super::reuse::Previous;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// An existing output being updated in place.
+pub(super) struct InPlace {
+    previous: Previous,
+    /// Every file of the new output (relative paths), kept or staged.
+    placed: Mutex<HashSet<PathBuf>>,
+    /// (staged file name, relative path) of every file to move into place.
+    moves: Mutex<Vec<(String, String)>>,
+    next: AtomicUsize,
+}
+
+impl InPlace {
+    pub(super) fn new(previous: Previous) -> Self {
+        InPlace {
+            previous,
+            placed: Mutex::default(),
+            moves: Mutex::default(),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// Records `rel` as a file of the new output; whether the output's file stays as it is
+    /// (`same` says whether it has the new bytes).
+    pub(super) fn keep(&self, rel: &Path, same: impl FnOnce(&Previous) -> bool) -> bool {
+        lock(&self.placed).insert(rel.to_path_buf());
+        same(&self.previous)
+    }
+
+    /// A new file in the staging folder `dir` for `rel`, to be moved into place.
+    pub(super) fn stage(&self, dir: &Path, rel: PathBuf) -> PathBuf {
+        let name = self.next.fetch_add(1, Ordering::Relaxed).to_string();
+        let staged = dir.join(&name);
+        lock(&self.moves).push((name, rel.to_string_lossy().into_owned()));
+        staged
+    }
+
+    /// The change from the output `out` as it is to the new output: the staged moves, and
+    /// the deletion of every file and folder of `out` that the new output does not have.
+    pub(super) fn journal(self, dir: &Path, out: &Path) -> Journal {
+        let placed = self
+            .placed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let folders: HashSet<&Path> = placed
+            .iter()
+            .flat_map(|p| p.ancestors().skip(1))
+            .filter(|a| !a.as_os_str().is_empty())
+            .collect();
+        let mut delete = Vec::new();
+        let mut walk = walkdir::WalkDir::new(out)
+            .min_depth(1)
+            .follow_links(false)
+            .into_iter();
+        while let Some(entry) = walk.next() {
+            let Ok(entry) = entry else { continue };
+            let Ok(rel) = entry.path().strip_prefix(out) else {
+                continue;
+            };
+            let is_dir = entry.file_type().is_dir();
+            let needed = if is_dir {
+                folders.contains(rel)
+            } else {
+                placed.contains(rel)
+            };
+            if !needed {
+                delete.push(rel.to_string_lossy().into_owned());
+                if is_dir {
+                    walk.skip_current_dir();
+                }
+            }
+        }
+        delete.sort();
+        let mut moves = self
+            .moves
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        moves.sort_by(|a, b| a.1.cmp(&b.1));
+        Journal {
+            staging: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            delete,
+            moves,
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
