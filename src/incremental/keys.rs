@@ -18,6 +18,21 @@ pub(super) fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.len(), meta.modified().ok()?))
 }
 
+/// Adds `path`'s length and modification time to `f`, or `absent` when it has none.
+fn stamp_into(f: &mut Fingerprinter, path: &Path, absent: &str) {
+    match stamp(path) {
+        Some((len, time)) => {
+            let nanos = time
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            f.u64(len).u64(nanos);
+        }
+        None => {
+            f.str(absent);
+        }
+    }
+}
+
 /// A fingerprint of the file names under `dirs` (and their stamps when `stamps`).
 pub(super) fn tree_key(dirs: &[PathBuf], stamps: bool) -> Fingerprint {
     let mut f = Fingerprinter::default();
@@ -33,17 +48,7 @@ pub(super) fn tree_key(dirs: &[PathBuf], stamps: bool) -> Fingerprint {
         {
             f.str(&entry.path().to_string_lossy());
             if stamps {
-                match stamp(entry.path()) {
-                    Some((len, time)) => {
-                        let nanos = time
-                            .duration_since(SystemTime::UNIX_EPOCH)
-                            .map_or(0, |d| d.as_nanos() as u64);
-                        f.u64(len).u64(nanos);
-                    }
-                    None => {
-                        f.str("unreadable");
-                    }
-                }
+                stamp_into(&mut f, entry.path(), "unreadable");
             }
         }
     }
@@ -117,17 +122,7 @@ fn add_component_files(item: &Item, static_dir: &Path, f: &mut Fingerprinter) {
                 },
             };
             f.str(value);
-            match stamp(&path) {
-                Some((len, time)) => {
-                    let nanos = time
-                        .duration_since(SystemTime::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_nanos() as u64);
-                    f.u64(len).u64(nanos);
-                }
-                None => {
-                    f.str("missing");
-                }
-            }
+            stamp_into(f, &path, "missing");
         }
     }
 }

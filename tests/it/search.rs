@@ -575,18 +575,9 @@ fn matching_site() -> SiteTest {
 /// `out`, run by node: the URLs in the filter's language and those in other languages. `None`
 /// when node is not installed.
 fn js_search(out: &Path, queries: &[(&str, &str)]) -> Option<Vec<(Vec<String>, Vec<String>)>> {
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("node is not installed: skipping search.js matching");
-        return None;
-    }
-    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
     let script = format!(
-        "const s = require({js:?}); const fs = require('fs'); \
-         const load = n => Promise.resolve(JSON.parse(fs.readFileSync({dir:?} + n, 'utf8'))); \
+        "const s = require({{js}}); const fs = require('fs'); \
+         const load = n => Promise.resolve(JSON.parse(fs.readFileSync({{dir}} + n, 'utf8'))); \
          const sr = new s.Searcher(load); \
          const urls = l => Promise.all(l.map(h => sr.record(h.doc).then(r => r.url))); \
          sr.ready.then(async () => {{ const out = []; \
@@ -594,20 +585,9 @@ fn js_search(out: &Path, queries: &[(&str, &str)]) -> Option<Vec<(Vec<String>, V
              const r = await sr.search(q, {{lang}}); \
              out.push([await urls(r.hits), await urls(r.others)]); }} \
            console.log(JSON.stringify(out)); }});",
-        js = js.to_str().expect("utf-8 path"),
-        dir = format!("{}/search/", out.display()),
         queries = serde_json::to_string(queries).expect("json"),
     );
-    let run = std::process::Command::new("node")
-        .args(["-e", &script])
-        .output()
-        .expect("node runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    Some(serde_json::from_slice(&run.stdout).expect("node printed JSON"))
+    run_node(out, "search.js matching", &script)
 }
 
 /// The URLs search.js finds for `q` in any language.
@@ -927,19 +907,10 @@ fn rare_word(i: usize) -> String {
 /// (the files of earlier queries cached, as on one page), and gives for each: the files it
 /// fetched, their total bytes, and its hits. `None` when node is not installed.
 fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<(Vec<String>, u64, usize)>> {
-    if std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("node is not installed: skipping search.js fetches");
-        return None;
-    }
-    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
     let script = format!(
-        "const s = require({js:?}); const fs = require('fs'); \
+        "const s = require({{js}}); const fs = require('fs'); \
          const cache = {{}}; let got = []; \
-         const load = n => {{ if (!cache[n]) {{ const b = fs.readFileSync({dir:?} + n); \
+         const load = n => {{ if (!cache[n]) {{ const b = fs.readFileSync({{dir}} + n); \
            got.push([n, b.length]); cache[n] = Promise.resolve(JSON.parse(b.toString())); }} \
            return cache[n]; }}; \
          const sr = new s.Searcher(load); \
@@ -950,10 +921,29 @@ fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<(Vec<String>, u64, usi
              out.push([got.map(f => f[0]), got.reduce((a, f) => a + f[1], 0), r.hits.length]); \
              got = []; }} \
            console.log(JSON.stringify(out)); }});",
-        js = js.to_str().expect("utf-8 path"),
-        dir = format!("{}/search/", out.display()),
         queries = serde_json::to_string(queries).expect("json"),
     );
+    run_node(out, "search.js fetches", &script)
+}
+
+/// Runs `script` (which prints one JSON value) in node with search.js at `{js}` and the index
+/// folder at `{dir}` substituted; None (with a note) when node is not installed.
+fn run_node<T: serde::de::DeserializeOwned>(out: &Path, what: &str, script: &str) -> Option<T> {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("node is not installed: skipping {what}");
+        return None;
+    }
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let script = script
+        .replace("{js}", &format!("{:?}", js.to_str().expect("utf-8 path")))
+        .replace(
+            "{dir}",
+            &format!("{:?}", format!("{}/search/", out.display())),
+        );
     let run = std::process::Command::new("node")
         .args(["-e", &script])
         .output()
