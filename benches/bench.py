@@ -568,6 +568,9 @@ def phase_table(results):
                 names.append(k)
     if not names:
         return []
+    pipeline = ["load content", "assemble", "images", "markdown", "ledger", "theme", "related",
+                "render", "write"]
+    names.sort(key=lambda k: pipeline.index(k) if k in pipeline else len(pipeline))
     L = ["", "### pressroom phases (one `--timings` build per size, ms)", "",
          "| phase | " + " | ".join("{:,} items".format(n) for n, _ in results) + " |",
          "|---|" + "---:|" * len(results)]
