@@ -46,6 +46,13 @@ impl Journal {
     /// Applies the committed journal to `out`, then removes it and its staging folder.
     pub(super) fn apply(&self, out: &Path) -> Result<()> {
         let parent = out.parent().unwrap_or(Path::new("."));
+        if !is_staging_name(out, &self.staging) {
+            return Err(Error::Other(format!(
+                "{} names `{}`, not a staging folder of this output; delete the journal and build again",
+                path(out).display(),
+                self.staging
+            )));
+        }
         let staging = parent.join(&self.staging);
         for rel in &self.delete {
             let Some(target) = inside(out, rel) else {
@@ -55,7 +62,10 @@ impl Journal {
             prune_empty_parents(out, &target);
         }
         for (staged, rel) in &self.moves {
-            let (from, Some(to)) = (staging.join(staged), inside(out, rel)) else {
+            // A staged file is a number in the staging folder (see `InPlace::stage`): a name
+            // that climbs out would move a file from elsewhere into the published output.
+            let plain = !staged.is_empty() && staged.bytes().all(|b| b.is_ascii_digit());
+            let (true, from, Some(to)) = (plain, staging.join(staged), inside(out, rel)) else {
                 continue;
             };
             if std::fs::symlink_metadata(&from).is_err() {
@@ -89,6 +99,16 @@ pub(super) fn recover(out: &Path) -> Result<()> {
         ))
     })?;
     journal.apply(out)
+}
+
+/// Whether `name` is a staging folder of `out` (`.NAME.pressroom-tmp-PID`), as the build
+/// that wrote the journal named it.
+fn is_staging_name(out: &Path, name: &str) -> bool {
+    let prefix = super::beside(out, "tmp-");
+    let prefix = prefix.file_name().map(|n| n.to_string_lossy().into_owned());
+    prefix
+        .and_then(|p| name.strip_prefix(p.as_str()).map(str::to_owned))
+        .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `rel` under `out`, if it stays inside (a journal is data on disk: never trust it to).
@@ -273,6 +293,33 @@ mod tests {
         recover(&out).unwrap();
         assert_eq!(tree(&out), before);
         assert!(!super::super::beside(&out, "journal-new").exists());
+    }
+
+    #[test]
+    fn a_planted_journal_never_moves_a_file_from_outside_into_the_output() {
+        // An insider writes a journal whose staging folder, or a staged name, points at a
+        // secret: the next build must not publish it.
+        let (tmp, out, _staging, journal) = setup();
+        let secret = tmp.path().join("secret");
+        std::fs::create_dir_all(&secret).unwrap();
+        std::fs::write(secret.join("0"), "private key").unwrap();
+        let elsewhere = Journal {
+            staging: "secret".into(),
+            delete: vec![],
+            moves: vec![("0".into(), "key.txt".into())],
+        };
+        let climbing = Journal {
+            staging: journal.staging.clone(),
+            delete: vec![],
+            moves: vec![("../secret/0".into(), "key.txt".into())],
+        };
+        for planted in [elsewhere, climbing] {
+            planted.commit(&out).unwrap();
+            let _ = recover(&out);
+            assert!(!out.join("key.txt").exists(), "{planted:?}");
+            assert!(secret.join("0").exists(), "the secret stays where it was");
+            let _ = std::fs::remove_file(path(&out));
+        }
     }
 
     #[cfg(unix)]
