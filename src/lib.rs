@@ -268,6 +268,7 @@ pub fn finish(
         ledger,
         images,
     } = run;
+    diags.extend(template_images_of_unpublished(site, config, theme));
     // The content's assets and the derived images templates asked for (`resize_image`).
     let mut assets = site.assets.clone();
     assets.extend(theme.images.files());
@@ -311,6 +312,32 @@ pub fn finish(
         timings: watch.laps,
         images,
     })
+}
+
+/// An error for each content image a template resized that this build does not publish: the
+/// derived file would show an embargoed or draft item's photo before its time.
+fn template_images_of_unpublished(
+    site: &model::Site,
+    config: &config::Config,
+    theme: &Theme,
+) -> Vec<Diagnostic> {
+    let published: std::collections::HashSet<&std::path::Path> =
+        site.assets.iter().map(|(_, p)| p.as_path()).collect();
+    theme
+        .images
+        .unpublished(&published)
+        .into_iter()
+        .map(|original| {
+            let rel = original.strip_prefix(&config.root).unwrap_or(&original);
+            Diagnostic::error(
+                rel.to_string_lossy().into_owned(),
+                1,
+                1,
+                "a template asked `resize_image` for this image, but this build does not publish it (it belongs to an embargoed, draft or unlisted item): its resized copy would show it early",
+            )
+            .with_help("take a page's photo from `page.image_path` in the template, so only published pages' photos are resized")
+        })
+        .collect()
 }
 
 /// `check`'s audits of the finished outputs (and `--external`'s fetches).

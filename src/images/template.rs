@@ -128,8 +128,8 @@ pub struct TemplateImages {
     cache: Cache,
     resized: Mutex<HashMap<(Stamp, Request), Cell<Resized>>>,
     metas: Mutex<HashMap<Stamp, Cell<Meta>>>,
-    /// Derived files asked for: site path → cache file.
-    files: Mutex<BTreeMap<String, PathBuf>>,
+    /// Derived files asked for: site path → (cache file, original).
+    files: Mutex<BTreeMap<String, (PathBuf, PathBuf)>>,
     made: AtomicUsize,
     reused: AtomicUsize,
 }
@@ -155,7 +155,27 @@ impl TemplateImages {
     /// The derived files templates asked for, as (site path, cache file), sorted.
     pub fn files(&self) -> Vec<(String, PathBuf)> {
         let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        files.iter().map(|(s, p)| (s.clone(), p.clone())).collect()
+        files
+            .iter()
+            .map(|(s, (p, _))| (s.clone(), p.clone()))
+            .collect()
+    }
+
+    /// The originals under `content/` that templates resized though this build does not
+    /// publish them (`published`: the sources of the site's assets): an embargoed, draft or
+    /// unlisted item's photo, named by a fixed path. Sorted, each once.
+    pub fn unpublished(&self, published: &std::collections::HashSet<&Path>) -> Vec<PathBuf> {
+        let content = self.root.join("content");
+        let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut found: Vec<PathBuf> = files
+            .values()
+            .map(|(_, original)| original)
+            .filter(|o| o.starts_with(&content) && !published.contains(o.as_path()))
+            .cloned()
+            .collect();
+        found.sort();
+        found.dedup();
+        found
     }
 
     /// Derived files made anew and found in the cache since the last call (a `serve`
@@ -266,7 +286,7 @@ impl TemplateImages {
         self.files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(derived.clone(), cached);
+            .insert(derived.clone(), (cached, file.to_path_buf()));
         Ok(Resized {
             url: format!("{}{derived}", self.base_path),
             width,

@@ -723,6 +723,49 @@ const RESIZING_TEMPLATE: &str = r#"{% set t = resize_image(path="blog/launch/pho
 "#;
 
 #[test]
+fn a_template_cannot_resize_an_embargoed_items_photo_before_its_time() {
+    // A theme names an embargoed release's photo by a fixed path: the resized copy would
+    // publish the photo before the embargo. The build refuses it until the embargo lifts.
+    let site = SiteTest::new();
+    site.file(
+        "content/press/secret/index.md",
+        "+++\ntitle = \"Secret\"\ndate = 2026-11-21\nembargo = 2026-12-01T09:00:00Z\n+++\n\nText.\n",
+    );
+    write(
+        &site,
+        "content/press/secret/launch.jpg",
+        &jpeg(800, 400, false),
+    );
+    site.file(
+        "content/blog/2026-11-20-hello.md",
+        "+++\ntitle = \"Hello\"\ndate = 2026-11-20\n+++\n\nHi.\n",
+    );
+    site.file(
+        "templates/post.html",
+        r#"{% set r = resize_image(path="press/secret/launch.jpg", width=200, height=100) %}<img id="leak" src="{{ r.url }}" alt="">"#,
+    );
+    let before = site.build_args(&["--now", "2026-11-23T08:00:00Z"]);
+    before.assert_code(1);
+    let errors = before.errors_in("content/press/secret/launch.jpg");
+    assert_eq!(errors.len(), 1, "{}", before.stderr);
+    assert!(
+        errors[0].message.contains("resize_image"),
+        "{}",
+        before.stderr
+    );
+    assert!(
+        !before.out.join("press").exists() && !before.out.join("blog").exists(),
+        "nothing written"
+    );
+    let after = site.build_args(&["--now", "2026-12-02T08:00:00Z"]);
+    after.assert_ok();
+    let html = after.html("/blog/hello/");
+    let src = attrs(&html, "#leak", "src");
+    assert_eq!(src.len(), 1);
+    assert!(file_of(&after.out, &src[0]).is_file(), "{src:?}");
+}
+
+#[test]
 fn templates_resize_images_through_the_cache_and_only_what_they_ask_for_is_written() {
     let site = SiteTest::new();
     // The lead photo is only named in front matter; the template shows no picture of it.
