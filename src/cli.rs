@@ -52,6 +52,10 @@ pub(crate) enum Command {
         /// Treat warnings as errors: exit 1 and write nothing if there are any (for CI).
         #[arg(long)]
         deny_warnings: bool,
+        /// Render everything, ignoring (and removing) what the last build left in
+        /// .pressroom/cache/build/ to render only what changed.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build in memory and serve with live reload.
     Serve {

@@ -16,7 +16,7 @@ pub enum Severity {
 }
 
 /// One problem in one file, with a position pointing into that file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators (e.g. `content/press/x.md`).
     pub path: String,

@@ -17,7 +17,9 @@ use xxhash_rust::xxh3::Xxh3;
 pub const VERSION: u32 = 1;
 
 /// A stable 128-bit fingerprint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, serde::Deserialize,
+)]
 pub struct Fingerprint(pub u128);
 
 impl std::fmt::Display for Fingerprint {
@@ -125,6 +127,11 @@ impl Fingerprinter {
 /// The fingerprint of one value.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> Fingerprint {
     Fingerprinter::default().value(value).finish()
+}
+
+/// The fingerprint of bytes.
+pub fn of_bytes(bytes: &[u8]) -> Fingerprint {
+    Fingerprinter::default().bytes(bytes).finish()
 }
 
 /// The fingerprint of a text.

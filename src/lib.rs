@@ -105,6 +105,8 @@ pub struct Built {
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Derived images made and taken from the cache.
     pub images: images::Stats,
+    /// What a build through the incremental layer did anew (None: a plain build).
+    pub incremental: Option<incremental::RebuildStats>,
 }
 
 /// Measures consecutive phases of a run.
@@ -197,6 +199,11 @@ pub fn render_in_memory(opts: &BuildOptions) -> std::result::Result<Built, Failu
 pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
     let out = output::claim(&opts.root, &opts.output, opts.force)?;
     let staging = output::Staging::begin(&out)?;
+    // With what the last build left, only what changed is rendered (see `incremental::persist`).
+    match incremental::persist::Persisted::open(opts, &out) {
+        Some(memo) => return memo.build(opts, staging),
+        None => incremental::persist::forget(&opts.root, &out),
+    }
     // `--audit` reads every page back once all are rendered: those are kept, written after.
     let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
     let built = render(opts, stream, images::Mode::Make)?;
@@ -311,6 +318,7 @@ pub fn finish(
         publication: ledger.pending,
         timings: watch.laps,
         images,
+        incremental: None,
     })
 }
 
@@ -375,7 +383,7 @@ fn record_head(next: &model::ledger::Ledger) -> manifest::RecordHead {
 
 /// Writes what [`render`] kept in memory, the pending ledger and the static files into the
 /// staging folder, and swaps it in.
-fn write(
+pub(crate) fn write(
     opts: &BuildOptions,
     staging: output::Staging,
     mut built: Built,

@@ -291,9 +291,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             force,
             timings,
             deny_warnings,
+            no_cache,
         } => {
             let mut opts = options(&global, drafts)?;
             opts.deny_warnings = deny_warnings;
+            opts.cache = !no_cache;
             opts.output =
                 output.unwrap_or_else(|| pressroom::output::default_dir(&opts.root, opts.drafts));
             opts.force = force;
@@ -466,6 +468,12 @@ fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), 
     }
     if timings {
         print_timings(&built.timings, global.message_format);
+        if let (Some(s), Format::Human) = (built.incremental, global.message_format) {
+            println!(
+                "incremental: {} content file(s) parsed, {} item(s) rendered, {} page(s) rendered, {} kept",
+                s.files_parsed, s.items_rendered, s.pages_rendered, s.pages_reused
+            );
+        }
     }
     Ok(())
 }

@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub external: bool,
     /// Fail (exit 1) when there are warnings, writing nothing (`--deny-warnings`, for CI).
     pub deny_warnings: bool,
+    /// Render only what changed since the last build of the same output, from the state it
+    /// left in `.pressroom/cache/build/` (`build --no-cache` turns it off).
+    pub cache: bool,
     /// Told as each phase of the run ends (a terminal's progress line); None: silent.
     pub progress: Option<Progress>,
 }
@@ -75,6 +78,7 @@ impl BuildOptions {
             external: false,
             progress: None,
             deny_warnings: false,
+            cache: true,
         }
     }
 }

@@ -285,3 +285,16 @@ pub(super) fn search_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> F
         .value(&(&item.updates, &item.notices));
     f.finish()
 }
+
+/// What pages show of the build's clock: what the templates show of it
+/// ([`Theme::now_key`](crate::render::theme::Theme::now_key)) and each language's upcoming
+/// events on its home page. Builds at different times with the same key render alike.
+pub(super) fn time_key(ctx: &crate::render::RenderCtx<'_>, now_key: &str) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    f.str(now_key);
+    for lang in &ctx.config.languages {
+        let ids = crate::render::pages::upcoming_events(ctx, &lang.code);
+        f.str(&lang.code).value(&ids);
+    }
+    f.finish()
+}

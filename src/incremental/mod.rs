@@ -31,6 +31,7 @@
 mod keys;
 mod outputs;
 mod patch;
+pub mod persist;
 mod search_index;
 mod stages;
 
@@ -75,15 +76,19 @@ pub struct RebuildStats {
     pub output_changed: bool,
 }
 
+/// A generated file's bytes as the last build made them; None when they are only in the
+/// output on disk (a build that streamed them there, see [`persist`]).
+type Bytes = Option<Arc<Vec<u8>>>;
+
 /// A templated page of the last build.
 struct KeptPage {
     /// Fingerprint of its context.
     key: Fingerprint,
-    bytes: Arc<Vec<u8>>,
+    bytes: Bytes,
 }
 
 /// What the last build's site looked like, to tell whether this one has the same shape.
-#[derive(Default)]
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 struct LastSite {
     /// Item source paths and paths, in order.
     items: Vec<(String, String)>,
@@ -94,6 +99,8 @@ struct LastSite {
     site: Fingerprint,
     /// The theme's templates key.
     templates: Fingerprint,
+    /// What of the build's clock pages show: [`keys::time_key`].
+    time: Fingerprint,
 }
 
 /// The memo tables of one site, kept across rebuilds. [`Incremental::default`] hands every
@@ -107,7 +114,9 @@ pub struct Incremental {
     parsed: HashMap<PathBuf, (Stamp, One, Fingerprint)>,
     /// The text fingerprint of every content file of this build, by `content/...` path.
     text_keys: HashMap<String, Fingerprint>,
-    /// Whether this build re-read a section index (`_index.md`).
+    /// The text fingerprint of every section index (`_index.md`) of the last build.
+    section_keys: std::collections::BTreeMap<String, Fingerprint>,
+    /// Whether a section index was added, removed or changed since the last build.
     sections_changed: bool,
     /// Each item's Markdown key in this build, by index.
     item_keys: Vec<Fingerprint>,
@@ -122,9 +131,14 @@ pub struct Incremental {
     /// Templated pages by output path.
     pages: HashMap<String, KeptPage>,
     /// Each artifact's files by output path.
-    others: HashMap<crate::render::Artifact, HashMap<String, Arc<Vec<u8>>>>,
+    others: HashMap<crate::render::Artifact, HashMap<String, Bytes>>,
     /// The search index.
     search: search_index::SearchIndex,
+    /// The path and key of each search document of the last build (see
+    /// [`keys::search_key`]), for a build whose index was left on disk ([`persist`]).
+    search_keys: Vec<(String, Fingerprint)>,
+    /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
+    markdown_changed: HashSet<String>,
     /// The last build's site.
     last: Option<LastSite>,
     /// Hand outputs over as shared buffers ([`Incremental::outputs`]) instead of copies.
@@ -177,10 +191,10 @@ impl Incremental {
 
     /// Every generated output of the last build, when the tables are [`Incremental::shared`].
     pub fn outputs(&self) -> impl Iterator<Item = (&String, &Arc<Vec<u8>>)> {
-        self.pages
-            .iter()
-            .map(|(p, c)| (p, &c.bytes))
+        let pages = self.pages.iter().map(|(p, c)| (p, &c.bytes));
+        pages
             .chain(self.others.values().flatten())
+            .filter_map(|(p, b)| Some((p, b.as_ref()?)))
     }
 
     /// Marks files as changed (for file systems whose stamps are coarse): the next build
@@ -208,6 +222,17 @@ impl Incremental {
     /// result as a build without them (outputs, diagnostics, failure), doing only what the
     /// changes since the last rebuild require.
     pub fn rebuild(&mut self, opts: &BuildOptions) -> std::result::Result<Built, Failure> {
+        self.rebuild_to(opts, None)
+    }
+
+    /// [`Incremental::rebuild`], with the generated files handed to `staging` as they are
+    /// rendered (written, or kept as the last build left them in the output) instead of kept
+    /// in the tables: what `build` does through [`persist`].
+    fn rebuild_to(
+        &mut self,
+        opts: &BuildOptions,
+        staging: Option<&crate::output::Staging>,
+    ) -> std::result::Result<Built, Failure> {
         let mut watch = Stopwatch::start(opts.progress.clone());
         let config = Config::load(&opts.root, opts.base_url.as_deref())?;
         self.check_config(&config, opts);
@@ -232,7 +257,7 @@ impl Incremental {
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
             .with_record(ledger.next.as_ref());
         crate::stop_on_errors(&ctx, &mut diags)?;
-        let outputs = self.render_changed(&ctx, &mut diags);
+        let outputs = self.render_changed(&ctx, &mut diags, staging);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));
         drop(ctx);
@@ -286,10 +311,12 @@ impl Incremental {
     /// Empties the tables when `site.toml` or the options changed; call first in a build.
     fn check_config(&mut self, config: &Config, opts: &BuildOptions) {
         let site_toml = std::fs::read(config.root.join("site.toml")).unwrap_or_default();
+        // The clock is not part of it: what pages show of it is compared with the site's
+        // shape (`keys::time_key`), so builds at different times share what they can.
         let mut f = Fingerprinter::default();
         f.bytes(&site_toml)
             .str(&opts.root.to_string_lossy())
-            .value(&(&opts.base_url, opts.drafts, opts.preview, opts.now));
+            .value(&(&opts.base_url, opts.drafts, opts.preview));
         let key = f.finish();
         if self.config_key != Some(key) {
             *self = Incremental {
@@ -300,5 +327,6 @@ impl Incremental {
         }
         self.stats = RebuildStats::default();
         self.sections_changed = false;
+        self.markdown_changed.clear();
     }
 }

@@ -1,13 +1,14 @@
 //! The render stage through its memo tables: which items changed, whether the site kept its
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
-use super::keys::{search_key, shape, site_key};
-use super::{Incremental, KeptPage, LastSite};
+use super::keys::{search_key, shape, site_key, time_key};
+use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::ItemId;
+use crate::output::Staging;
 use crate::render::pages::{self, PageJob};
-use crate::render::{Artifact, Output, RenderCtx, feeds, wire};
+use crate::render::{Artifact, Output, RenderCtx, Sink, feeds, wire};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,6 +19,8 @@ enum PageOutcome {
     Kept(Option<Fingerprint>),
     /// Rendered anew.
     Rendered(Fingerprint, Vec<u8>),
+    /// Rendered anew and handed to the staging output.
+    Written(Fingerprint),
     /// Failed to render.
     Failed(Diagnostic),
 }
@@ -32,23 +35,32 @@ struct Comparison {
     shapes: Vec<Fingerprint>,
     site: Fingerprint,
     templates: Fingerprint,
+    time: Fingerprint,
+    /// What pages show of the clock (see [`crate::render::theme::Theme::now_key`]).
+    now_key: String,
 }
 
 impl Incremental {
     /// [`crate::render::render_site`], rendering only what the changes touched (see the
-    /// module's doc). Returns the outputs a caller without [`Incremental::shared`] gets.
+    /// module's doc). Returns the outputs a caller without [`Incremental::shared`] gets; with
+    /// `staging`, hands every file to it instead (written, or kept as it is in the output)
+    /// and returns none.
     pub(super) fn render_changed(
         &mut self,
         ctx: &RenderCtx<'_>,
         diags: &mut Vec<Diagnostic>,
+        staging: Option<&Staging>,
     ) -> Vec<Output> {
         let mut clock = std::time::Instant::now();
         let cmp = self.compare(ctx);
         self.stats.shape_unchanged = cmp.same_shape;
         self.lap("  compare", &mut clock);
-        let mut output_changed = self.render_pages(ctx, &cmp, diags);
+        let mut output_changed = self.render_pages(ctx, &cmp, diags, staging);
         self.lap("  pages", &mut clock);
         output_changed |= self.render_artifacts(ctx, &cmp);
+        if let Some(staging) = staging {
+            self.hand_artifacts(staging);
+        }
         self.lap("  artifacts", &mut clock);
         self.stats.output_changed = output_changed || cmp.last.is_none();
         self.last = Some(LastSite {
@@ -57,8 +69,9 @@ impl Incremental {
             shapes: cmp.shapes,
             site: cmp.site,
             templates: cmp.templates,
+            time: cmp.time,
         });
-        if self.share && !ctx.opts.audit {
+        if staging.is_some() || (self.share && !ctx.opts.audit) {
             return Vec::new();
         }
         self.outputs()
@@ -69,6 +82,20 @@ impl Incremental {
             .collect()
     }
 
+    /// Hands every artifact file to `staging`: fresh ones written (their bytes then dropped
+    /// from the tables: the output has them), the others kept as they are in the output.
+    fn hand_artifacts(&mut self, staging: &Staging) {
+        for (path, bytes) in self.others.values_mut().flatten() {
+            match bytes.take() {
+                Some(fresh) => staging.put(Output {
+                    path: path.clone(),
+                    bytes: Arc::unwrap_or_clone(fresh),
+                }),
+                None => staging.keep(path),
+            }
+        }
+    }
+
     /// Compares this build's site with the last one's.
     fn compare(&mut self, ctx: &RenderCtx<'_>) -> Comparison {
         let site = ctx.site;
@@ -77,6 +104,8 @@ impl Incremental {
             .as_ref()
             .map_or_else(Fingerprint::default, |t| t.0);
         let site_fp = site_key(site);
+        let now_key = ctx.theme.now_key(ctx.opts.now);
+        let time = time_key(ctx, &now_key);
         let items: Vec<(String, String)> = site
             .items
             .iter()
@@ -87,9 +116,9 @@ impl Incremental {
         let mut shapes: Vec<Option<Fingerprint>> = vec![None; items.len()];
         let mut same_shape = !self.sections_changed
             && self.item_keys.len() == items.len()
-            && last
-                .as_ref()
-                .is_some_and(|l| l.site == site_fp && l.templates == templates && l.items == items);
+            && last.as_ref().is_some_and(|l| {
+                (l.site, l.templates, l.time) == (site_fp, templates, time) && l.items == items
+            });
         if let (true, Some(l)) = (same_shape, &last) {
             changed = (0..items.len())
                 .filter(|&id| l.keys[id] != self.item_keys[id])
@@ -116,6 +145,8 @@ impl Incremental {
             shapes,
             site: site_fp,
             templates,
+            time,
+            now_key,
         }
     }
 
@@ -127,6 +158,7 @@ impl Incremental {
         ctx: &RenderCtx<'_>,
         cmp: &Comparison,
         diags: &mut Vec<Diagnostic>,
+        staging: Option<&Staging>,
     ) -> bool {
         let kept = std::mem::take(&mut self.pages);
         let changed = cmp.same_shape.then_some(&cmp.changed);
@@ -134,8 +166,8 @@ impl Incremental {
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
-                let outcome = page_outcome(ctx, job, &file, &kept, changed);
-                (file, outcome)
+                let outcome = page_outcome(ctx, job, &file, &kept, changed, &cmp.now_key);
+                (file.clone(), hand_page(staging, file, outcome))
             })
             .collect();
         let mut kept = kept;
@@ -158,11 +190,16 @@ impl Incremental {
                 }
                 (PageOutcome::Rendered(key, bytes), old) => {
                     self.stats.pages_rendered += 1;
-                    output_changed |= old.is_none_or(|o| *o.bytes != bytes);
+                    output_changed |= old.is_none_or(|o| o.bytes.is_none_or(|b| *b != bytes));
                     KeptPage {
                         key,
-                        bytes: Arc::new(bytes),
+                        bytes: Some(Arc::new(bytes)),
                     }
+                }
+                (PageOutcome::Written(key), _) => {
+                    self.stats.pages_rendered += 1;
+                    output_changed = true;
+                    KeptPage { key, bytes: None }
                 }
                 // A page is kept only when the last build has it.
                 (PageOutcome::Kept(_), None) => continue,
@@ -187,12 +224,11 @@ impl Incremental {
         for artifact in Artifact::ALL {
             let fresh = match artifact {
                 // Read only the site's shape: as before while it is.
-                Artifact::Aliases
-                | Artifact::CorrectionsFeeds
-                | Artifact::Sitemaps
-                | Artifact::HighlightCss => {
+                Artifact::Aliases | Artifact::CorrectionsFeeds | Artifact::HighlightCss => {
                     (!same_shape).then(|| Fresh::All(artifact.outputs(ctx)))
                 }
+                // The news sitemap lists the last two days' releases by the build's clock.
+                Artifact::Sitemaps => Some(Fresh::All(artifact.outputs(ctx))),
                 // A feed shows the content of the items it lists.
                 Artifact::ListFeeds if same_shape => {
                     let changed = &cmp.changed;
@@ -208,11 +244,15 @@ impl Incremental {
                     Some(Fresh::Some(wire::outputs(ctx, |id| changed.contains(&id))))
                 }
                 Artifact::WireText => Some(Fresh::All(artifact.outputs(ctx))),
-                // Kept up to date document by document.
+                // Kept up to date document by document; or, left on disk by the last build
+                // (see `persist`), kept there while no document changed.
                 Artifact::SearchIndex => {
                     let (texts, site) = (&self.text_keys, ctx.site);
                     let key = |id: ItemId| search_key(&site.items[id], texts);
-                    Some(Fresh::All(self.search.update(site, ctx.config, &key)))
+                    let docs = self.search.doc_keys(site, &key);
+                    let on_disk = same_shape && self.search.is_empty() && docs == self.search_keys;
+                    self.search_keys = docs;
+                    (!on_disk).then(|| Fresh::All(self.search.update(site, ctx.config, &key)))
                 }
                 // The ledger as of this build: small, made again every time.
                 Artifact::PublicRecord => Some(Fresh::All(artifact.outputs(ctx))),
@@ -239,7 +279,7 @@ enum Fresh {
 }
 
 /// Puts an artifact's fresh files in place of its kept ones; whether any file changed.
-fn merge(files: &mut HashMap<String, Arc<Vec<u8>>>, fresh: Fresh) -> bool {
+fn merge(files: &mut HashMap<String, Bytes>, fresh: Fresh) -> bool {
     let (outputs, all) = match fresh {
         Fresh::All(o) => (o, true),
         Fresh::Some(o) => (o, false),
@@ -253,23 +293,41 @@ fn merge(files: &mut HashMap<String, Arc<Vec<u8>>>, fresh: Fresh) -> bool {
     }
     for o in outputs {
         match files.get(&o.path) {
-            Some(old) if **old == o.bytes => {}
+            Some(Some(old)) if **old == o.bytes => {}
             _ => {
                 changed = true;
-                files.insert(o.path, Arc::new(o.bytes));
+                files.insert(o.path, Some(Arc::new(o.bytes)));
             }
         }
     }
     changed
 }
 
-/// One page: kept, or built and rendered (see [`Incremental::render_pages`]).
+/// With `staging`, a rendered page is written at once (no page waits in memory for the
+/// others) and a kept one is kept in the output.
+fn hand_page(staging: Option<&Staging>, file: String, outcome: PageOutcome) -> PageOutcome {
+    match (staging, outcome) {
+        (Some(staging), PageOutcome::Rendered(key, bytes)) => {
+            staging.put(Output { path: file, bytes });
+            PageOutcome::Written(key)
+        }
+        (Some(staging), outcome @ PageOutcome::Kept(_)) => {
+            staging.keep(&file);
+            outcome
+        }
+        (_, outcome) => outcome,
+    }
+}
+
+/// One page: kept, or built and rendered (see [`Incremental::render_pages`]). The context's
+/// `now` is keyed by `now_key`, what the templates show of it.
 fn page_outcome(
     ctx: &RenderCtx<'_>,
     job: PageJob<'_>,
     file: &str,
     kept: &HashMap<String, KeptPage>,
     changed: Option<&HashSet<ItemId>>,
+    now_key: &str,
 ) -> PageOutcome {
     let shows_no_change = |c: &HashSet<ItemId>| !job.shows.iter().any(|id| c.contains(id));
     if kept.contains_key(file) && changed.is_some_and(shows_no_change) {
@@ -282,7 +340,10 @@ fn page_outcome(
     let mut f = Fingerprinter::default();
     f.str(&context.template).str(&context.lang);
     for (name, value) in &context.vars {
-        f.str(name).json(value);
+        match name.as_str() {
+            "now" => f.str(name).str(now_key),
+            _ => f.str(name).json(value),
+        };
     }
     let key = f.finish();
     if kept.get(file).is_some_and(|p| p.key == key) {

@@ -41,6 +41,23 @@ pub(super) struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Whether nothing was indexed yet (a new process).
+    pub(super) fn is_empty(&self) -> bool {
+        self.docs.is_empty() && self.names.is_empty()
+    }
+
+    /// The path and key of each document `update` would index for `site`, in order.
+    pub(super) fn doc_keys(
+        &self,
+        site: &Site,
+        key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
+    ) -> Vec<(String, Fingerprint)> {
+        doc_ids(site)
+            .par_iter()
+            .map(|&id| (site.items[id].path.to_string(), key(id)))
+            .collect()
+    }
+
     fn intern(&mut self, token: String) -> u32 {
         if let Some(&id) = self.ids.get(&token) {
             return id;

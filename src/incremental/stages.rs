@@ -18,8 +18,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// A content file read in this build: (absolute path, `content/...` path, text fingerprint).
-type Seen = (PathBuf, String, Fingerprint);
+/// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
+/// whether it is a section index).
+type Seen = (PathBuf, String, Fingerprint, bool);
 
 impl Incremental {
     /// [`content::load`], reusing the parse of every file whose length and modification time
@@ -39,7 +40,7 @@ impl Incremental {
             if let (Some(stamp), Some((old, one, text))) = (stamp, parsed.get(&abs)) {
                 if *old == stamp && !dirty.contains(&abs) {
                     if let Ok(mut s) = seen.lock() {
-                        s.push((abs, rel, *text));
+                        s.push((abs, rel, *text, matches!(one, One::Section(_))));
                     }
                     return Ok(one.clone());
                 }
@@ -50,7 +51,7 @@ impl Incremental {
                 One::Section(p) => &p.text,
             });
             if let Ok(mut s) = seen.lock() {
-                s.push((abs.clone(), rel, text));
+                s.push((abs.clone(), rel, text, matches!(one, One::Section(_))));
             }
             if let (Some(stamp), Ok(mut f)) = (stamp, fresh.lock()) {
                 f.push((abs, stamp, one.clone(), text));
@@ -58,17 +59,21 @@ impl Incremental {
             Ok(one)
         });
         let seen = seen.into_inner().unwrap_or_default();
-        let live: HashSet<&PathBuf> = seen.iter().map(|(abs, _, _)| abs).collect();
+        let live: HashSet<&PathBuf> = seen.iter().map(|(abs, ..)| abs).collect();
         self.parsed.retain(|p, _| live.contains(p));
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.files_parsed = fresh.len();
         for (abs, stamp, one, text) in fresh {
-            if matches!(one, One::Section(_)) {
-                self.sections_changed = true;
-            }
             self.parsed.insert(abs, (stamp, one, text));
         }
-        self.text_keys = seen.into_iter().map(|(_, rel, h)| (rel, h)).collect();
+        let sections: std::collections::BTreeMap<String, Fingerprint> = seen
+            .iter()
+            .filter(|(.., section)| *section)
+            .map(|(_, rel, h, _)| (rel.clone(), *h))
+            .collect();
+        self.sections_changed = sections != self.section_keys;
+        self.section_keys = sections;
+        self.text_keys = seen.into_iter().map(|(_, rel, h, _)| (rel, h)).collect();
         self.dirty.clear();
         loaded
     }
@@ -107,7 +112,15 @@ impl Incremental {
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.items_rendered = fresh.len();
         let live: HashSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
-        self.markdown.retain(|rel, _| live.contains(rel.as_str()));
+        let changed = &mut self.markdown_changed;
+        self.markdown.retain(|rel, _| {
+            let keep = live.contains(rel.as_str());
+            if !keep {
+                changed.insert(rel.clone());
+            }
+            keep
+        });
+        changed.extend(fresh.iter().map(|(rel, _)| rel.clone()));
         self.markdown.extend(fresh);
         let texts = &self.text_keys;
         self.item_keys = site
@@ -187,13 +200,21 @@ impl Incremental {
             &[theme_dir.join("static"), config.root.join("static")],
             false,
         );
+        // Pages are kept by their context's key, which does not cover the templates: when
+        // they changed since the last build (in this process or the one that left `persist`'s
+        // state), no page is kept.
+        let last_templates = match (&self.theme, &self.last) {
+            (Some((t, _, _)), _) => Some(*t),
+            (None, Some(last)) => Some(last.templates),
+            (None, None) => None,
+        };
+        if last_templates.is_some_and(|t| t != templates_key) {
+            self.pages.clear();
+            self.last = None;
+        }
         if let Some((t, s, theme)) = &self.theme {
             if *t == templates_key && *s == statics_key {
                 return Ok(theme.clone());
-            }
-            if *t != templates_key {
-                self.pages.clear();
-                self.last = None;
             }
         }
         self.theme = None;

@@ -4,7 +4,7 @@
 //! rendering reads it; the model never calls into the Markdown stage.
 
 /// One entry of a table of contents.
-#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct TocEntry {
     /// Heading level (2 for `##`).
     pub level: u8,
@@ -17,7 +17,7 @@ pub struct TocEntry {
 }
 
 /// A source as cited on one page: its number and the anchors of its citations.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CitedSource {
     /// The source's id.
     pub id: String,
@@ -30,7 +30,7 @@ pub struct CitedSource {
 }
 
 /// Everything the Markdown pass produces for one item.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Body HTML.
     pub html: String,
@@ -68,7 +68,7 @@ pub struct Rendered {
 }
 
 /// A link destination as written in an item's Markdown.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The destination, as written.
     pub url: String,
@@ -80,7 +80,7 @@ pub struct Link {
 /// An item's notes and updates as plain text, read without smart punctuation (JSON-LD quotes
 /// what the writer typed). The search index's text is not kept here: it would hold a copy of
 /// every body for the whole build; search asks [`crate::markdown`] for it item by item.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlainTexts {
     /// Each notice's note on one line, code kept; parallel to `Item::notices`.
     pub notices: Vec<String>,

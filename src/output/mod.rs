@@ -9,6 +9,7 @@
 
 mod in_place;
 mod journal;
+pub mod known;
 mod reuse;
 
 use in_place::InPlace;
@@ -18,7 +19,7 @@ use crate::manifest::{self, Entry, Manifest};
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -320,6 +321,9 @@ pub struct Staging {
     in_place: Option<InPlace>,
     /// Every generated file written, by site path.
     written: Mutex<BTreeMap<String, Entry>>,
+    /// The generated files of the last build that may stay as they are, by site path (see
+    /// [`Staging::know`]).
+    known: HashMap<String, (known::FileStamp, Entry)>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     finished: bool,
@@ -345,6 +349,7 @@ impl Staging {
             in_place: reuse::Previous::at(out).map(InPlace::new),
             out: out.to_path_buf(),
             written: Mutex::default(),
+            known: HashMap::new(),
             failed: Mutex::default(),
             finished: false,
             _lock: lock,
@@ -362,6 +367,46 @@ impl Staging {
             .insert(site_key(site_path), Entry::of(bytes))
             .is_some()
         {
+            return Err(Error::Other(format!(
+                "`{site_path}` was generated twice in one build (a pressroom bug; please report it with the site)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Tells which generated files of the output the last build wrote (by site path, with
+    /// their stamps and manifest entries, as [`stamps`] gave them then), so that
+    /// [`Staging::keep`] may leave them as they are.
+    pub fn know(&mut self, known: HashMap<String, (known::FileStamp, Entry)>) {
+        self.known = known;
+    }
+
+    /// Keeps the output's file at `site_path` as the last build wrote it, without its bytes:
+    /// the incremental layer knows this build would write the same. Refused (the build fails,
+    /// and the next one renders everything) when the file is not one [`Staging::know`] named
+    /// or has changed since.
+    pub fn keep(&self, site_path: &str) {
+        if let Err(e) = self.try_keep(site_path) {
+            lock(&self.failed).get_or_insert(e);
+        }
+    }
+
+    fn try_keep(&self, site_path: &str) -> Result<()> {
+        let key = site_key(site_path);
+        let rel = self.rel(site_path)?;
+        let unchanged = self.known.get(&key).filter(|(stamp, _)| {
+            self.in_place.is_some()
+                && known::real_folders(&self.out, &rel)
+                && known::stamp(&self.out.join(&rel)) == Some(*stamp)
+        });
+        let (Some((_, entry)), Some(in_place)) = (unchanged, &self.in_place) else {
+            return Err(Error::Other(format!(
+                "`{}` changed while pressroom was building; build again",
+                self.out.join(&rel).display()
+            )));
+        };
+        in_place.keep(&rel, |_| true);
+        if lock(&self.written).insert(key, entry.clone()).is_some() {
             return Err(Error::Other(format!(
                 "`{site_path}` was generated twice in one build (a pressroom bug; please report it with the site)"
             )));
@@ -520,6 +565,24 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The stamps of the files `site_paths` (manifest keys) of the output `out` as they are now
+/// (see [`known`]); files without one (gone, linked, reached through a link) are left out.
+pub fn stamps<'p>(
+    out: &Path,
+    site_paths: impl IntoParallelIterator<Item = &'p String>,
+) -> HashMap<String, known::FileStamp> {
+    site_paths
+        .into_par_iter()
+        .filter_map(|key| {
+            let rel = safe_join(Path::new(""), key)?;
+            if !known::real_folders(out, &rel) {
+                return None;
+            }
+            known::stamp(&out.join(&rel)).map(|s| (key.clone(), s))
+        })
+        .collect()
 }
 
 /// The manifest's key for a site path: always with a leading `/`.

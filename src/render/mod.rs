@@ -50,7 +50,9 @@ pub struct Output {
 }
 
 /// Every kind of file a build writes besides the templated pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Artifact {
     /// A redirect page per alias (and `/` → `/LANG/` when the default language has a prefix).
     Aliases,

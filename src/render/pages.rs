@@ -478,7 +478,7 @@ const UPCOMING_EVENTS: usize = 5;
 
 /// A language's items in its home list whose event has not ended at the build's clock,
 /// soonest first.
-fn upcoming_events(ctx: &RenderCtx<'_>, lang: &str) -> Vec<ItemId> {
+pub(crate) fn upcoming_events(ctx: &RenderCtx<'_>, lang: &str) -> Vec<ItemId> {
     let now = ctx.opts.now;
     let mut ids: Vec<ItemId> = (ctx.site.items.iter().enumerate())
         .filter(|(_, item)| item.lang == lang && item.appears_in(Surface::HomeList))

@@ -171,6 +171,64 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// What the templates can show of the build's clock (`now`): nothing (empty) when no
+    /// template names `now`, the year when every use is the year (`now | truncate(length=4…)`
+    /// or `now | date(format="%Y")`, as the default theme's copyright line), else the whole
+    /// time. Two builds whose keys are equal render every page alike whatever their clocks, so
+    /// the incremental layer keys pages on this instead of the time.
+    pub fn now_key(&self, now: jiff::Timestamp) -> String {
+        let full = crate::dates::rfc3339_utc(now);
+        let mut uses = self.sources.values().flat_map(|(text, _)| now_uses(text));
+        match uses.try_fold(false, |_, year_only| year_only.then_some(true)) {
+            None => full,
+            Some(true) => full.chars().take(4).collect(),
+            Some(false) => String::new(),
+        }
+    }
+}
+
+/// For each use of the variable `now` inside a template's tags (`{{ }}`, `{% %}`), whether
+/// it shows only the year.
+fn now_uses(text: &str) -> Vec<bool> {
+    let mut uses = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['{']) {
+        let after = &rest[open + 1..];
+        let close = match after.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let end = after.find(close).unwrap_or(after.len());
+        let tag = &after[1..end.max(1)];
+        uses.extend(now_uses_in_tag(tag));
+        rest = &after[end..];
+    }
+    uses
+}
+
+/// [`now_uses`] inside one tag's text.
+fn now_uses_in_tag(tag: &str) -> Vec<bool> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    let mut uses = Vec::new();
+    for (at, _) in tag.match_indices("now") {
+        let before = tag[..at].chars().next_back();
+        let after = &tag[at + 3..];
+        if before.is_some_and(ident) || after.chars().next().is_some_and(ident) {
+            continue;
+        }
+        let squeezed: String = after.chars().filter(|c| !c.is_whitespace()).collect();
+        let year = squeezed.starts_with("|truncate(length=4")
+            || squeezed.starts_with("|date(format=\"%Y\")");
+        uses.push(year);
+    }
+    uses
+}
+
 /// A theme's files, read: later sources (theme folder, then the site's) over earlier ones.
 struct Files {
     /// Template name → (source text, file for messages).
@@ -513,4 +571,29 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
         zoned = crate::dates::in_zone(zoned, tz);
     }
     Ok(Value::String(crate::dates::format(&zoned, format, lang)))
+}
+
+#[cfg(test)]
+mod now_tests {
+    use super::*;
+
+    #[test]
+    fn uses_of_now_are_found_only_in_tags() {
+        assert_eq!(
+            now_uses("Subscribe now! {{ page.title }}"),
+            Vec::<bool>::new()
+        );
+        assert_eq!(
+            now_uses(r#"© {{ now | truncate(length=4, end="") }} {{ now|date(format="%Y") }}"#),
+            vec![true, true]
+        );
+        assert_eq!(now_uses("{{ now }}"), vec![false]);
+        assert_eq!(now_uses("{% set t = now %}{{ t }}"), vec![false]);
+        assert_eq!(
+            now_uses("{{ page.now }} {{ nowhere }} {{ known }}"),
+            Vec::<bool>::new()
+        );
+        assert_eq!(now_uses("{{ now | date(format=\"%Y-%m\") }}"), vec![false]);
+        assert_eq!(now_uses("unclosed {{ now"), vec![false]);
+    }
 }

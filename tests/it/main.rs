@@ -33,6 +33,7 @@ mod ledger;
 mod media;
 mod migration;
 mod newsroom;
+mod persist;
 mod related;
 mod search;
 mod serve;

@@ -510,7 +510,7 @@ fn ledger_problems_show_on_the_preview_and_serve_never_writes_the_ledger() {
 }
 
 /// A copy of the example newsroom (the repository root's site) in a temp dir.
-fn example_copy() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::Builder::new()
         .prefix("pressroom-cache-")
         .tempdir()
@@ -549,7 +549,11 @@ type Undo = Option<(PathBuf, String)>;
 
 /// One random edit of the kind an author makes, on the site at `root`; returns the paths
 /// written or removed, what was done, and what to write back when the edit breaks the build.
-fn random_edit(root: &std::path::Path, rng: &mut u64, n: usize) -> (Vec<PathBuf>, String, Undo) {
+pub(crate) fn random_edit(
+    root: &std::path::Path,
+    rng: &mut u64,
+    n: usize,
+) -> (Vec<PathBuf>, String, Undo) {
     let mut next = |m: usize| {
         *rng ^= *rng << 13;
         *rng ^= *rng >> 7;

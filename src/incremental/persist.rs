@@ -1,0 +1,372 @@
+//! `build`'s incremental layer across processes: the memo tables that let the next build
+//! render only what changed, kept on disk beside the site in `.pressroom/cache/build/`.
+//!
+//! A build through [`Persisted`] is an [`Incremental::rebuild`] whose generated files go
+//! straight to the output's [`Staging`]: a page or artifact whose inputs are those of the last
+//! build is not rendered at all, and its file is kept in the output as that build left it
+//! ([`Staging::keep`]). What is kept between processes:
+//!
+//! - the last build's shape ([`LastSite`]: items, their Markdown keys and shapes, the site's
+//!   key, the templates' key, what pages show of the clock) and each section index's text key;
+//! - each page's context fingerprint, each artifact's file names, the search documents' keys;
+//! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.json`), so a
+//!   build rewrites only the shards holding an item that changed;
+//! - each item's ledger body hash;
+//! - every generated file's stamp (device, inode, size, mtime, ctime) and manifest entry as
+//!   the build left it: a file whose stamp differs now (edited, replaced, deleted, reached
+//!   through a link) is rendered again, never trusted.
+//!
+//! The state is one file, `state.json`, written last and atomically. It names the output it
+//! describes, the format, and pressroom's version and executable, so another output, another
+//! pressroom or another format starts from nothing. It is removed before a build changes the
+//! output and written again after: a build killed in between leaves no state, and the next
+//! build renders everything. The folder is safe to delete at any time.
+//!
+//! Not used (a plain build instead) for `--audit`, which reads every page back, when
+//! `build --no-cache` asks it, and when the templates call `resize_image` or `image_meta`,
+//! whose derived files are found only by rendering the pages that ask for them.
+
+use super::{Incremental, KeptPage, LastSite, MarkdownEntry};
+use crate::error::Error;
+use crate::fingerprint::{self, Fingerprint};
+use crate::manifest::Entry;
+use crate::options::BuildOptions;
+use crate::output::{self, Staging, known::FileStamp};
+use crate::render::Artifact;
+use crate::{Built, Failure};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The format of `state.json` and the shards; another one is ignored.
+const FORMAT: u32 = 1;
+/// How many files the rendered Markdown is spread over.
+const SHARDS: usize = 32;
+/// The state's file name in the cache folder.
+const STATE: &str = "state.json";
+
+/// What `state.json` holds (see the module's doc); every list sorted, so the same build
+/// leaves the same bytes.
+#[derive(Serialize, Deserialize)]
+struct State {
+    format: u32,
+    tool: String,
+    output: String,
+    config_key: Option<Fingerprint>,
+    section_keys: BTreeMap<String, Fingerprint>,
+    body_hashes: BTreeMap<String, (Fingerprint, String)>,
+    last: Option<LastSite>,
+    pages: Vec<(String, Fingerprint)>,
+    others: Vec<(Artifact, Vec<String>)>,
+    search_keys: Vec<(String, Fingerprint)>,
+    files: Vec<(String, FileStamp, Entry)>,
+    /// The fingerprint of each Markdown shard file's bytes (None: not written).
+    shards: Vec<Option<Fingerprint>>,
+}
+
+/// The memo tables of one output, read from the cache, and where to save them again.
+pub struct Persisted {
+    dir: PathBuf,
+    out: PathBuf,
+    memo: Incremental,
+    /// The generated files found as the last build left them: they may be kept.
+    known: HashMap<String, (FileStamp, Entry)>,
+    shards: Vec<Option<Fingerprint>>,
+}
+
+impl Persisted {
+    /// The tables the last build of the output `out` (as [`output::claim`] returned it) left,
+    /// or empty ones; None when builds of this site do not go through the cache (see the
+    /// module's doc).
+    pub fn open(opts: &BuildOptions, out: &Path) -> Option<Self> {
+        if opts.audit || !opts.cache || cfg!(not(unix)) || templates_make_images(opts) {
+            return None;
+        }
+        let mut persisted = Persisted {
+            dir: cache_dir(&opts.root, out),
+            out: out.to_path_buf(),
+            memo: Incremental::default(),
+            known: HashMap::new(),
+            shards: vec![None; SHARDS],
+        };
+        if let Some(state) = persisted.read_state() {
+            persisted.restore(state);
+        }
+        Some(persisted)
+    }
+
+    /// The tables' shape: (pages, Markdown entries, files known), for tests and timings.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (
+            self.memo.pages.len(),
+            self.memo.markdown.len(),
+            self.known.len(),
+        )
+    }
+
+    /// Builds through the tables into `staging` (the output of [`Persisted::open`]), writes
+    /// the rest of the output, and saves the tables for the next build.
+    pub fn build(
+        mut self,
+        opts: &BuildOptions,
+        mut staging: Staging,
+    ) -> std::result::Result<Built, Failure> {
+        staging.know(std::mem::take(&mut self.known));
+        let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
+        built.incremental = Some(self.memo.stats());
+        // The output changes from here: a build killed before the new state is saved must
+        // leave none (the next build then renders everything).
+        let _ = std::fs::remove_file(self.dir.join(STATE));
+        let built = crate::write(opts, staging, built)?;
+        if let Err(e) = self.save(&built) {
+            eprintln!(
+                "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
+                self.dir.display()
+            );
+        }
+        Ok(built)
+    }
+
+    /// `state.json`, if it is there, readable, and describes this output as this pressroom
+    /// writes it.
+    fn read_state(&self) -> Option<State> {
+        let bytes = std::fs::read(self.dir.join(STATE)).ok()?;
+        let state: State = serde_json::from_slice(&bytes).ok()?;
+        let ours = state.format == FORMAT
+            && state.tool == tool()
+            && state.output == self.out.to_string_lossy()
+            && state.shards.len() == SHARDS;
+        ours.then_some(state)
+    }
+
+    /// Puts the state's tables in place, keeping only what the output still holds as it was
+    /// written.
+    fn restore(&mut self, state: State) {
+        let now = output::stamps(&self.out, state.files.par_iter().map(|(path, ..)| path));
+        let valid: HashMap<String, (FileStamp, Entry)> = (state.files.into_iter())
+            .filter(|(path, stamp, _)| now.get(path) == Some(stamp))
+            .map(|(path, stamp, entry)| (path, (stamp, entry)))
+            .collect();
+        let memo = &mut self.memo;
+        memo.config_key = state.config_key;
+        memo.section_keys = state.section_keys;
+        memo.body_hashes = state.body_hashes.into_iter().collect();
+        memo.last = state.last;
+        memo.search_keys = state.search_keys;
+        memo.pages = (state.pages.into_iter())
+            .filter(|(path, _)| valid.contains_key(&site_key(path)))
+            .map(|(path, key)| (path, KeptPage { key, bytes: None }))
+            .collect();
+        // Artifacts are kept whole or not at all (the incremental layer renders all of them
+        // again when it has none).
+        let whole = (state.others.iter())
+            .all(|(_, files)| files.iter().all(|f| valid.contains_key(&site_key(f))));
+        if whole {
+            memo.others = (state.others.into_iter())
+                .map(|(a, files)| (a, files.into_iter().map(|f| (f, None)).collect()))
+                .collect();
+        }
+        let shards = self.read_shards(&state.shards);
+        for (n, entries) in shards.into_iter().enumerate() {
+            match entries {
+                Some(entries) => self.memo.markdown.extend(entries),
+                None => self.shards[n] = None,
+            }
+        }
+        self.known = valid;
+    }
+
+    /// Each Markdown shard whose bytes are those `state.json` recorded, parsed.
+    fn read_shards(&mut self, recorded: &[Option<Fingerprint>]) -> Vec<Option<ShardEntries>> {
+        let dir = &self.dir;
+        let read: Vec<Option<ShardEntries>> = (0..SHARDS)
+            .into_par_iter()
+            .map(|n| {
+                let want = recorded.get(n).copied().flatten()?;
+                let bytes = std::fs::read(shard_path(dir, n)).ok()?;
+                if fingerprint::of_bytes(&bytes) != want {
+                    return None;
+                }
+                serde_json::from_slice(&bytes).ok()
+            })
+            .collect();
+        for (n, r) in read.iter().enumerate() {
+            self.shards[n] = r.as_ref().and(recorded[n]);
+        }
+        read
+    }
+
+    /// Writes the tables: the Markdown shards that changed, then `state.json`.
+    fn save(&mut self, built: &Built) -> std::result::Result<(), Error> {
+        let manifest = built
+            .manifest
+            .as_ref()
+            .ok_or_else(|| Error::Other("the build wrote no manifest".into()))?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
+        remove_temporaries(&self.dir);
+        self.save_shards()?;
+        let memo = &self.memo;
+        let mut generated: Vec<String> = (memo.pages.keys())
+            .chain(memo.others.values().flat_map(HashMap::keys))
+            .map(|p| site_key(p))
+            .collect();
+        generated.sort_unstable();
+        let stamps = output::stamps(&self.out, &generated);
+        let files = (generated.into_iter())
+            .filter_map(|p| {
+                let stamp = *stamps.get(&p)?;
+                let entry = manifest.files.get(&p)?.clone();
+                Some((p, stamp, entry))
+            })
+            .collect();
+        let state = State {
+            format: FORMAT,
+            tool: tool(),
+            output: self.out.to_string_lossy().into_owned(),
+            config_key: memo.config_key,
+            section_keys: memo.section_keys.clone(),
+            body_hashes: (memo.body_hashes.iter())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            last: memo.last.clone(),
+            pages: sorted(memo.pages.iter().map(|(p, k)| (p.clone(), k.key))),
+            others: sorted(
+                (memo.others.iter()).map(|(a, files)| (*a, sorted(files.keys().cloned()))),
+            ),
+            search_keys: memo.search_keys.clone(),
+            files,
+            shards: self.shards.clone(),
+        };
+        let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
+        write_atomically(&self.dir.join(STATE), &json)
+    }
+
+    /// Writes each shard holding an item whose Markdown changed (or never written).
+    fn save_shards(&mut self) -> std::result::Result<(), Error> {
+        let changed: HashSet<usize> = (self.memo.markdown_changed.iter())
+            .map(|rel| shard_of(rel))
+            .chain((0..SHARDS).filter(|&n| self.shards[n].is_none()))
+            .collect();
+        let mut by_shard: Vec<Vec<(&String, &MarkdownEntry)>> = vec![Vec::new(); SHARDS];
+        for (rel, entry) in &self.memo.markdown {
+            let n = shard_of(rel);
+            if changed.contains(&n) {
+                by_shard[n].push((rel, entry));
+            }
+        }
+        let dir = &self.dir;
+        let written: Vec<(usize, Fingerprint)> = (by_shard.into_par_iter().enumerate())
+            .filter(|(n, _)| changed.contains(n))
+            .map(|(n, mut entries)| {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let json = serde_json::to_vec(&entries).map_err(|e| Error::Other(e.to_string()))?;
+                write_atomically(&shard_path(dir, n), &json)?;
+                Ok((n, fingerprint::of_bytes(&json)))
+            })
+            .collect::<std::result::Result<_, Error>>()?;
+        for (n, key) in written {
+            self.shards[n] = Some(key);
+        }
+        Ok(())
+    }
+}
+
+/// Removes the state the last build of the output `out` left: a build that does not go
+/// through it changes the output without it.
+pub fn forget(root: &Path, out: &Path) {
+    let _ = std::fs::remove_file(cache_dir(root, out).join(STATE));
+}
+
+/// The items in order.
+fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = items.collect();
+    v.sort_unstable();
+    v
+}
+
+/// A shard's entries: (item file, Markdown entry).
+type ShardEntries = Vec<(String, MarkdownEntry)>;
+
+/// `.pressroom/cache/build/KEY/` of the site at `root`, KEY naming the output folder.
+fn cache_dir(root: &Path, out: &Path) -> PathBuf {
+    let key = fingerprint::of_text(&out.to_string_lossy());
+    root.join(".pressroom/cache/build")
+        .join(format!("{:016x}", key.0 as u64))
+}
+
+fn shard_path(dir: &Path, n: usize) -> PathBuf {
+    dir.join(format!("markdown-{n:02}.json"))
+}
+
+/// The shard of an item file: spread by its name, the same in every process.
+fn shard_of(rel: &str) -> usize {
+    (fingerprint::of_text(rel).0 % SHARDS as u128) as usize
+}
+
+/// The manifest's key for an output path: always with a leading `/`.
+fn site_key(path: &str) -> String {
+    format!("/{}", path.trim_start_matches('/'))
+}
+
+/// Which pressroom wrote the state: its version and its executable's size and time, so a
+/// rebuilt pressroom (whose rendering may differ) starts from nothing.
+fn tool() -> String {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok());
+    let (len, time) = exe.map_or((0, 0), |m| {
+        let time = m.modified().ok().and_then(|t| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_nanos())
+        });
+        (m.len(), time.unwrap_or(0))
+    });
+    format!(
+        "pressroom {} fingerprints {} exe {len} {time}",
+        env!("CARGO_PKG_VERSION"),
+        fingerprint::VERSION
+    )
+}
+
+/// Whether the site's or the theme's templates call `resize_image` or `image_meta` (see
+/// the module's doc).
+fn templates_make_images(opts: &BuildOptions) -> bool {
+    let config = crate::config::Config::load(&opts.root, opts.base_url.as_deref()).ok();
+    let theme = config.map_or_else(|| "default".to_string(), |c| c.theme);
+    let dirs = [
+        opts.root.join("templates"),
+        opts.root.join("themes").join(theme).join("templates"),
+    ];
+    dirs.iter().any(|dir| {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .any(|e| {
+                std::fs::read_to_string(e.path())
+                    .is_ok_and(|t| t.contains("resize_image") || t.contains("image_meta"))
+            })
+    })
+}
+
+/// Removes what killed builds left half-written in `dir` (this build holds the output's
+/// lock, so no other build is writing there).
+fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file renamed over it: whole or not at all.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<(), Error> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io("cannot write", &tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io("cannot write", path, e))
+}

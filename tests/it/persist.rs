@@ -1,0 +1,320 @@
+//! `build` through the state the last build left (`.pressroom/cache/build/`): every build
+//! gives the bytes of a build without it, whatever was edited, whenever it runs, and whatever
+//! happened to the output or the cache in between.
+
+use super::serve::{example_copy, random_edit};
+use pressroom::{BuildOptions, Built};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every file under `dir` (relative path → bytes), following nothing.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("read");
+            (rel.to_string_lossy().into_owned(), bytes)
+        })
+        .collect()
+}
+
+fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> String {
+    let only_a: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    if !only_a.is_empty() || !only_b.is_empty() {
+        return format!("only incremental: {only_a:?}; only clean: {only_b:?}");
+    }
+    a.iter()
+        .find(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, _)| format!("{k} differs"))
+        .unwrap_or_default()
+}
+
+/// A build of `opts` through the cache into `opts.output`, and one without it into `clean`:
+/// both succeed or fail alike, with the same diagnostics, and leave the same files.
+fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
+    let cached = pressroom::build(opts);
+    let mut plain = opts.clone();
+    plain.cache = false;
+    plain.output = clean.to_path_buf();
+    let full = pressroom::build(&plain);
+    match (cached, full) {
+        (Ok(c), Ok(f)) => {
+            assert_eq!(c.diagnostics, f.diagnostics, "{what}: diagnostics differ");
+            assert!(c.incremental.is_some() && f.incremental.is_none(), "{what}");
+            let (a, b) = (tree(&opts.output), tree(clean));
+            assert!(a == b, "{what}: {}", first_difference(&a, &b));
+            Some(c)
+        }
+        (Err(c), Err(f)) => {
+            assert_eq!(c.diagnostics, f.diagnostics, "{what}: failures differ");
+            None
+        }
+        (c, f) => panic!(
+            "{what}: one build failed: incremental {:?}, clean {:?}",
+            c.err().map(|e| e.error),
+            f.err().map(|e| e.error)
+        ),
+    }
+}
+
+/// Something done to the output or the cache between builds, as a careless or hostile hand
+/// would; returns what was done.
+fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
+    let mut next = |m: usize| {
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 7;
+        *rng ^= *rng << 17;
+        (*rng % m as u64) as usize
+    };
+    let pages: Vec<String> = tree(out)
+        .into_keys()
+        .filter(|p| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".json"))
+        .collect();
+    let page = out.join(&pages[next(pages.len())]);
+    let cache = root.join(".pressroom/cache/build");
+    match next(8) {
+        0 => {
+            // Same length, times set back: only the ctime tells.
+            let meta = std::fs::metadata(&page).expect("meta");
+            let mut bytes = std::fs::read(&page).expect("read");
+            let at = bytes.len() / 2;
+            bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+            std::fs::write(&page, &bytes).expect("write");
+            let file = std::fs::File::options()
+                .write(true)
+                .open(&page)
+                .expect("open");
+            file.set_modified(meta.modified().expect("mtime"))
+                .expect("times");
+            Some(format!("edited {} in place", page.display()))
+        }
+        1 => {
+            std::fs::remove_file(&page).expect("remove");
+            Some(format!("deleted {}", page.display()))
+        }
+        2 => {
+            // The same bytes under a link to a file elsewhere.
+            let elsewhere = root.join("elsewhere.html");
+            std::fs::copy(&page, &elsewhere).expect("copy");
+            std::fs::remove_file(&page).expect("remove");
+            std::os::unix::fs::symlink(&elsewhere, &page).expect("link");
+            Some(format!("replaced {} by a link", page.display()))
+        }
+        3 => {
+            let _ = std::fs::remove_dir_all(&cache);
+            Some("deleted the cache".into())
+        }
+        4 => {
+            for e in walkdir::WalkDir::new(&cache)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if e.file_type().is_file() {
+                    std::fs::write(e.path(), b"{ not json").expect("corrupt");
+                }
+            }
+            Some("corrupted every cache file".into())
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn random_edits_and_clocks_rebuild_the_bytes_of_a_clean_build() {
+    let (dir, root) = example_copy();
+    let clean = dir.path().join("clean");
+    let mut opts = BuildOptions::new(&root, "2026-11-23T08:00:00Z".parse().expect("time"));
+    opts.drafts = true;
+    opts.preview = true;
+    opts.output = root.join("public-drafts");
+    compare(&opts, &clean, "first build");
+    let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+    let (mut kept, mut disturbed) = (0, 0);
+    for n in 0..40 {
+        let (_, mut what, undo) = random_edit(&root, &mut rng, n);
+        // The clock moves: sometimes by minutes, sometimes past an event or a new year.
+        if rng % 3 == 0 {
+            let days = (rng >> 8) % 60;
+            opts.now += jiff::SignedDuration::from_hours(days as i64 * 24 + 1);
+            what = format!("{what}, clock now {}", opts.now);
+        }
+        if let Some(done) = disturb(&root, &opts.output, &mut rng) {
+            disturbed += 1;
+            what = format!("{what}, then {done}");
+        }
+        if let Some(built) = compare(&opts, &clean, &what) {
+            kept += built.incremental.map_or(0, |s| s.pages_reused);
+        }
+        if let Some((file, text)) = undo {
+            std::fs::write(&file, text).expect("undo");
+            compare(&opts, &clean, &format!("{what}, undone"));
+        }
+    }
+    assert!(kept > 0, "no page was ever kept");
+    assert!(disturbed > 0, "nothing was disturbed");
+}
+
+/// The site's 200 items: a second build with nothing changed renders nothing and writes
+/// nothing; one body edit renders only the pages that show the item.
+#[test]
+fn a_rebuild_renders_only_what_an_edit_touched() {
+    let site = crate::common::SiteTest::new();
+    for n in 0..200 {
+        site.file(
+            &format!("content/blog/post-{n:03}.md"),
+            &format!(
+                "+++\ntitle = \"Post {n}\"\ndate = 2026-01-{:02}T09:00:00Z\ntags = [\"t{}\"]\n+++\nBody of post {n}.\n",
+                1 + n % 28,
+                n % 7
+            ),
+        );
+    }
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    let first = pressroom::build(&opts).expect("first");
+    let stats = first.incremental.expect("through the cache");
+    assert!(stats.pages_rendered > 200, "{stats:?}");
+    // A day later, nothing changed.
+    opts.now = "2026-06-02T08:00:00Z".parse().expect("time");
+    let again = pressroom::build(&opts)
+        .expect("again")
+        .incremental
+        .expect("cache");
+    assert_eq!(
+        (
+            again.files_parsed,
+            again.items_rendered,
+            again.pages_rendered
+        ),
+        (201, 0, 0),
+        "{again:?}"
+    );
+    assert!(again.pages_reused > 200);
+    site.file(
+        "content/blog/post-007.md",
+        "+++\ntitle = \"Post 7\"\ndate = 2026-01-08T09:00:00Z\ntags = [\"t0\"]\n+++\nA new body.\n",
+    );
+    let edit = pressroom::build(&opts)
+        .expect("edit")
+        .incremental
+        .expect("cache");
+    assert_eq!(edit.items_rendered, 1, "{edit:?}");
+    assert!(
+        (1..10).contains(&edit.pages_rendered),
+        "only the item's page and the lists showing it: {edit:?}"
+    );
+    let html = std::fs::read_to_string(site.out().join("blog/post-007/index.html")).expect("page");
+    assert!(html.contains("A new body."));
+}
+
+/// Each output has its own state, and a build that does not go through it removes its
+/// output's: tables describing another output are never trusted.
+#[test]
+fn a_build_without_the_cache_removes_the_state_of_its_output() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01T09:00:00Z\n+++\nBody.\n",
+    );
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    pressroom::build(&opts).expect("first");
+    let states: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "state.json")
+        .map(|e| e.into_path())
+        .collect();
+    assert_eq!(states.len(), 1, "one state for one output");
+    // Another output has its own state; a `--no-cache` build removes its output's.
+    let mut other = opts.clone();
+    other.output = site.root().join("elsewhere");
+    pressroom::build(&other).expect("other");
+    let mut plain = opts.clone();
+    plain.cache = false;
+    pressroom::build(&plain).expect("plain");
+    assert!(
+        !states[0].exists(),
+        "a build without the cache removes the state"
+    );
+    let next = pressroom::build(&opts)
+        .expect("next")
+        .incremental
+        .expect("cache");
+    assert!(next.pages_rendered > 0, "{next:?}");
+}
+
+/// Nothing but the clock moves: an event passes, a year ends, an embargo lifts. Each build
+/// gives the bytes of a clean build at its time.
+#[test]
+fn the_clock_alone_changes_what_pages_show() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/press/2026-12-01-results-call.md",
+        "+++\ntitle = \"Results call\"\ndate = 2026-12-01T09:00:00Z\nkind = \"release\"\n[event]\nstart = 2026-12-31T10:00:00Z\n+++\nJoin the call.\n",
+    );
+    site.file(
+        "content/press/2026-12-02-outlook.md",
+        "+++\ntitle = \"Outlook\"\ndate = 2026-12-02T09:00:00Z\nkind = \"release\"\nembargo = 2027-01-02T07:00:00Z\n+++\nThe outlook.\n",
+    );
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-12-30T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    for now in [
+        "2026-12-30T08:00:00Z",
+        "2026-12-30T09:00:00Z",
+        "2026-12-31T12:00:00Z",
+        "2027-01-01T00:30:00Z",
+        "2027-01-02T08:00:00Z",
+    ] {
+        opts.now = now.parse().expect("time");
+        compare(&opts, &clean, &format!("at {now}"));
+    }
+}
+
+/// What every page reads besides content: a template added, changed or removed, the site's
+/// settings, a translation string. Each build gives the bytes of a clean build.
+#[test]
+fn template_and_setting_edits_reach_every_page() {
+    let site = crate::common::SiteTest::new();
+    for n in 0..5 {
+        site.file(
+            &format!("content/blog/post-{n}.md"),
+            &format!(
+                "+++\ntitle = \"Post {n}\"\ndate = 2026-01-0{}T09:00:00Z\n+++\nBody {n}.\n",
+                n + 1
+            ),
+        );
+    }
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    site.file(
+        "templates/post.html",
+        "<p>{{ page.title }} (new template)</p>",
+    );
+    compare(&opts, &clean, "a post template added");
+    site.file(
+        "templates/post.html",
+        "<p>{{ page.title }} (changed template)</p>",
+    );
+    compare(&opts, &clean, "the post template changed");
+    site.remove("templates/post.html");
+    compare(&opts, &clean, "the post template removed");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
+    site.file(
+        "site.toml",
+        &toml.replace("Test Newsroom", "Renamed Newsroom"),
+    );
+    compare(&opts, &clean, "the site's title changed");
+    site.file(
+        "themes/default/i18n/en.toml",
+        "read_more = \"Keep reading\"\n",
+    );
+    compare(&opts, &clean, "a translation string overridden");
+}
