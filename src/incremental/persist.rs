@@ -22,7 +22,9 @@
 //! output and written again after: a build killed in between leaves no state, and the next
 //! build renders everything. The folder is safe to delete at any time.
 //!
-//! Not used (a plain build instead) for `--audit`, which reads every page back, when
+//! Not used (a plain build instead, which leaves no state) for a build into a folder that
+//! holds no build yet (CI's usual build: it renders everything anyway, and faster without
+//! taking the keys a state needs), for `--audit`, which reads every page back, when
 //! `build --no-cache` asks it, and when the templates call `resize_image` or `image_meta`,
 //! whose derived files are found only by rendering the pages that ask for them.
 
@@ -73,14 +75,20 @@ pub struct Persisted {
     /// The generated files found as the last build left them: they may be kept.
     known: HashMap<String, (FileStamp, Entry)>,
     shards: Vec<Option<Fingerprint>>,
+    /// How long reading the state took.
+    opened: std::time::Duration,
 }
 
 impl Persisted {
     /// The tables the last build of the output `out` (as [`output::claim`] returned it) left,
     /// or empty ones; None when builds of this site do not go through the cache (see the
-    /// module's doc).
+    /// module's doc) or `out` holds no build yet: a build into a new folder (CI's) renders
+    /// everything anyway, faster without keys to take, and leaves no state it would not use.
     pub fn open(opts: &BuildOptions, out: &Path) -> Option<Self> {
-        if opts.audit || !opts.cache || cfg!(not(unix)) || templates_make_images(opts) {
+        let started = std::time::Instant::now();
+        let built_before = out.join(crate::manifest::FILE).is_file();
+        let plain = opts.audit || !opts.cache || cfg!(not(unix)) || !built_before;
+        if plain || templates_make_images(opts) {
             return None;
         }
         let mut persisted = Persisted {
@@ -89,10 +97,12 @@ impl Persisted {
             memo: Incremental::default(),
             known: HashMap::new(),
             shards: vec![None; SHARDS],
+            opened: std::time::Duration::ZERO,
         };
         if let Some(state) = persisted.read_state() {
             persisted.restore(state);
         }
+        persisted.opened = started.elapsed();
         Some(persisted)
     }
 
@@ -115,16 +125,19 @@ impl Persisted {
         staging.know(std::mem::take(&mut self.known));
         let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
         built.incremental = Some(self.memo.stats());
+        built.timings.insert(0, ("read state", self.opened));
         // The output changes from here: a build killed before the new state is saved must
         // leave none (the next build then renders everything).
         let _ = std::fs::remove_file(self.dir.join(STATE));
-        let built = crate::write(opts, staging, built)?;
+        let mut built = crate::write(opts, staging, built)?;
+        let saving = std::time::Instant::now();
         if let Err(e) = self.save(&built) {
             eprintln!(
                 "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
                 self.dir.display()
             );
         }
+        built.timings.push(("save state", saving.elapsed()));
         Ok(built)
     }
 

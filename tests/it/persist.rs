@@ -36,6 +36,8 @@ fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
 /// A build of `opts` through the cache into `opts.output`, and one without it into `clean`:
 /// both succeed or fail alike, with the same diagnostics, and leave the same files.
 fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
+    // A build into a folder holding no build yet takes the plain path and leaves no state.
+    let built_before = opts.output.join(".pressroom-manifest.json").is_file();
     let cached = pressroom::build(opts);
     let mut plain = opts.clone();
     plain.cache = false;
@@ -44,7 +46,8 @@ fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
     match (cached, full) {
         (Ok(c), Ok(f)) => {
             assert_eq!(c.diagnostics, f.diagnostics, "{what}: diagnostics differ");
-            assert!(c.incremental.is_some() && f.incremental.is_none(), "{what}");
+            assert_eq!(c.incremental.is_some(), built_before, "{what}");
+            assert!(f.incremental.is_none(), "{what}");
             let (a, b) = (tree(&opts.output), tree(clean));
             assert!(a == b, "{what}: {}", first_difference(&a, &b));
             Some(c)
@@ -176,8 +179,14 @@ fn a_rebuild_renders_only_what_an_edit_touched() {
     let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
     opts.output = site.out();
     let first = pressroom::build(&opts).expect("first");
-    let stats = first.incremental.expect("through the cache");
-    assert!(stats.pages_rendered > 200, "{stats:?}");
+    assert!(first.incremental.is_none(), "a new folder: a plain build");
+    assert!(
+        !site.root().join(".pressroom/cache/build").exists(),
+        "a build into a new folder leaves no state"
+    );
+    let second = pressroom::build(&opts).expect("second");
+    let stats = second.incremental.expect("through the cache");
+    assert!(stats.pages_rendered > 200, "no state yet: {stats:?}");
     // A day later, nothing changed.
     opts.now = "2026-06-02T08:00:00Z".parse().expect("time");
     let again = pressroom::build(&opts)
@@ -222,25 +231,35 @@ fn a_build_without_the_cache_removes_the_state_of_its_output() {
     );
     let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
     opts.output = site.out();
+    let states = || -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> =
+            walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name() == "state.json")
+                .map(|e| e.into_path())
+                .collect();
+        found.sort();
+        found
+    };
     pressroom::build(&opts).expect("first");
-    let states: Vec<PathBuf> = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "state.json")
-        .map(|e| e.into_path())
-        .collect();
-    assert_eq!(states.len(), 1, "one state for one output");
-    // Another output has its own state; a `--no-cache` build removes its output's.
+    pressroom::build(&opts).expect("second");
+    let ours = states();
+    assert_eq!(ours.len(), 1, "one state for one output");
+    // Another output has its own state; a `--no-cache` build removes its output's only.
     let mut other = opts.clone();
-    other.output = site.root().join("elsewhere");
+    other.output = site.tmp().join("elsewhere");
     pressroom::build(&other).expect("other");
+    pressroom::build(&other).expect("other again");
+    assert_eq!(states().len(), 2, "one state per output");
     let mut plain = opts.clone();
     plain.cache = false;
     pressroom::build(&plain).expect("plain");
     assert!(
-        !states[0].exists(),
+        !ours[0].exists(),
         "a build without the cache removes the state"
     );
+    assert_eq!(states().len(), 1, "the other output's state stays");
     let next = pressroom::build(&opts)
         .expect("next")
         .incremental
