@@ -28,7 +28,9 @@ What it does, in order:
    a journal, which skips recently deleted inodes: both tools then got slower run after run.
    CI, like this benchmark now, builds into a folder nothing was just deleted from.)
    Each run goes through `/usr/bin/time -v` for peak RSS and user/sys CPU.
-6. Then the rebuilds a writer does all day, into each tool's last output (alternating tools,
+6. Then the rebuilds a writer does all day, into each tool's last output, after one untimed
+   rebuild of each (a writer's first of the day, which leaves pressroom's incremental state in
+   `.pressroom/cache/build/`; a build into a new folder leaves none) (alternating tools,
    the same number of runs): nothing changed; one body edited; one title edited (lists
    change). Both tools edit the same item (by number) of their own corpus; the corpus files
    are restored afterwards. Each rebuild also counts the output files written (a new inode or
@@ -753,6 +755,16 @@ def rebuilds(n, runs, r, last_out, sites, cmd, broken, have_time, logs):
     changed, one body edited, one title edited. Each tool edits the same item (by number) of
     its own corpus; the corpus is restored afterwards."""
     originals = {}
+    # A writer's first rebuild of the day: untimed, for both tools. It leaves pressroom's
+    # incremental state (a build into a new folder, like the runs above, leaves none).
+    for tool in ("pressroom", "hugo"):
+        if tool in broken or tool not in last_out:
+            continue
+        command = cmd(tool, "run")[0]
+        command[command.index(
+            "--output" if tool == "pressroom" else "--destination") + 1] = last_out[tool]
+        lp = os.path.join(logs, "%s-%d-warmup.log" % (tool, n))
+        timed(command, last_out[tool], have_time, lp, fresh=False)
     try:
         for scenario, _ in SCENARIOS:
             for tool in ("pressroom", "hugo"):

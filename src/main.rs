@@ -18,6 +18,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    no_huge_pages();
     let cli = Cli::parse();
     let format = match &cli.command {
         Command::Build { global, .. }
@@ -167,6 +168,19 @@ fn restore_sigpipe() {
     // SAFETY: called first thing in main, before any other thread exists.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Turns transparent huge pages off for this process. mimalloc asks for them, and the kernel
+/// then zeroes 2 MiB pages that a build fills only in part: at 10,000 items, half of a
+/// rebuild's time went to `clear_page_erms`, and with them off a rebuild's system time fell by
+/// about half and a full build's by 40%, with 5–10% less memory (measured with `perf` and
+/// GNU time, the same binary with and without `MIMALLOC_ALLOW_THP=0`).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with integer arguments only; it changes this process's memory policy.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 

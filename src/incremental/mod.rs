@@ -143,6 +143,10 @@ pub struct Incremental {
     last: Option<LastSite>,
     /// Hand outputs over as shared buffers ([`Incremental::outputs`]) instead of copies.
     share: bool,
+    /// The tables serve one build of this process and are then saved ([`persist`]): no
+    /// parse is kept, and rendered Markdown is moved into the site rather than copied (the
+    /// table keeps a placeholder, which [`persist`] fills from the site when it saves).
+    one_shot: bool,
     /// Paths the caller knows changed (the watcher's), re-read even if their stamp matches.
     dirty: HashSet<PathBuf>,
     /// Every path that changed since the last build, when the caller knows them all
@@ -321,6 +325,7 @@ impl Incremental {
         if self.config_key != Some(key) {
             *self = Incremental {
                 share: self.share,
+                one_shot: self.one_shot,
                 config_key: Some(key),
                 ..Incremental::default()
             };

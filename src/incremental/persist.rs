@@ -94,7 +94,10 @@ impl Persisted {
         let mut persisted = Persisted {
             dir: cache_dir(&opts.root, out),
             out: out.to_path_buf(),
-            memo: Incremental::default(),
+            memo: Incremental {
+                one_shot: true,
+                ..Incremental::default()
+            },
             known: HashMap::new(),
             shards: vec![None; SHARDS],
             opened: std::time::Duration::ZERO,
@@ -261,6 +264,7 @@ impl Persisted {
             .map(|rel| shard_of(rel))
             .chain((0..SHARDS).filter(|&n| self.shards[n].is_none()))
             .collect();
+        self.fill_placeholders(&changed);
         let mut by_shard: Vec<Vec<(&String, &MarkdownEntry)>> = vec![Vec::new(); SHARDS];
         for (rel, entry) in &self.memo.markdown {
             let n = shard_of(rel);
@@ -282,6 +286,27 @@ impl Persisted {
             self.shards[n] = Some(key);
         }
         Ok(())
+    }
+}
+
+impl Persisted {
+    /// Puts back into the Markdown table, for the shards `changed`, the rendered Markdown a
+    /// one-shot build moved into the site's items: each entry's from the item whose key it is.
+    fn fill_placeholders(&mut self, changed: &HashSet<usize>) {
+        let memo = &mut self.memo;
+        let (Some(site), Some(last)) = (&memo.site, &memo.last) else {
+            return;
+        };
+        for (item, key) in site.items.iter().zip(&last.keys) {
+            if !changed.contains(&shard_of(&item.src.rel)) {
+                continue;
+            }
+            if let Some(entry) = memo.markdown.get_mut(&item.src.rel) {
+                if entry.0 == *key {
+                    entry.1 = item.rendered.clone();
+                }
+            }
+        }
     }
 }
 

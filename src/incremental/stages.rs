@@ -11,12 +11,13 @@ use crate::error::Result;
 use crate::fingerprint::{self, Fingerprint};
 use crate::markdown;
 use crate::model::ledger::Ledger;
+use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
 use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
 /// whether it is a section index).
@@ -30,7 +31,9 @@ impl Incremental {
         config: &Config,
         diags: &mut Vec<Diagnostic>,
     ) -> content::Content {
-        let fresh: Mutex<Vec<(PathBuf, keys::Stamp, One, Fingerprint)>> = Mutex::default();
+        // A one-shot build never reads a parse again: none is copied into the table.
+        let one_shot = self.one_shot;
+        let fresh: Mutex<Vec<(PathBuf, keys::Stamp, Option<One>, Fingerprint)>> = Mutex::default();
         let seen: Mutex<Vec<Seen>> = Mutex::default();
         let (parsed, dirty) = (&self.parsed, &self.dirty);
         let loaded = content::load_with(config, diags, |src: SourceFile| {
@@ -54,7 +57,7 @@ impl Incremental {
                 s.push((abs.clone(), rel, text, matches!(one, One::Section(_))));
             }
             if let (Some(stamp), Ok(mut f)) = (stamp, fresh.lock()) {
-                f.push((abs, stamp, one.clone(), text));
+                f.push((abs, stamp, (!one_shot).then(|| one.clone()), text));
             }
             Ok(one)
         });
@@ -64,7 +67,9 @@ impl Incremental {
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.files_parsed = fresh.len();
         for (abs, stamp, one, text) in fresh {
-            self.parsed.insert(abs, (stamp, one, text));
+            if let Some(one) = one {
+                self.parsed.insert(abs, (stamp, one, text));
+            }
         }
         let sections: std::collections::BTreeMap<String, Fingerprint> = seen
             .iter()
@@ -89,7 +94,15 @@ impl Incremental {
         let shared_key = shared_key(config, site);
         let static_dir = config.root.join("static");
         let static_dir = static_dir.as_path();
-        let (kept, texts) = (&self.markdown, &self.text_keys);
+        // One cell per kept entry, so that a one-shot build can move its output into the
+        // item instead of copying it (the table then holds an empty placeholder: see
+        // `Incremental::one_shot`).
+        let one_shot = self.one_shot;
+        let kept: HashMap<String, Mutex<MarkdownEntry>> = std::mem::take(&mut self.markdown)
+            .into_iter()
+            .map(|(rel, entry)| (rel, Mutex::new(entry)))
+            .collect();
+        let texts = &self.text_keys;
         let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
         markdown::render_all_with(
             site,
@@ -97,18 +110,37 @@ impl Incremental {
             diags,
             |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect, components: &_| {
                 let key = markdown_key(item, shared_key, static_dir, texts);
-                if let Some((k, rendered, ds)) = kept.get(&item.src.rel) {
+                if let Some(cell) = kept.get(&item.src.rel) {
+                    let mut entry = cell.lock().unwrap_or_else(PoisonError::into_inner);
+                    let (k, rendered, ds) = &mut *entry;
                     if *k == key {
-                        return (rendered.clone(), ds.clone());
+                        let rendered = match one_shot {
+                            true => std::mem::take(rendered),
+                            false => rendered.clone(),
+                        };
+                        return (rendered, ds.clone());
                     }
                 }
                 let (rendered, ds) = markdown::render_item(item, sources, dialect, components);
+                let copy = match one_shot {
+                    true => Rendered::default(),
+                    false => rendered.clone(),
+                };
                 if let Ok(mut f) = fresh.lock() {
-                    f.push((item.src.rel.clone(), (key, rendered.clone(), ds.clone())));
+                    f.push((item.src.rel.clone(), (key, copy, ds.clone())));
                 }
                 (rendered, ds)
             },
         );
+        self.markdown = kept
+            .into_iter()
+            .map(|(rel, cell)| {
+                (
+                    rel,
+                    cell.into_inner().unwrap_or_else(PoisonError::into_inner),
+                )
+            })
+            .collect();
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.items_rendered = fresh.len();
         let live: HashSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
