@@ -134,13 +134,20 @@ fn add_alias(front: &mut Table, url: String) {
 /// Moves a front-matter key that set the old URL (`path`, `url`, `permalink`) out of `[extra]`
 /// into an alias, so that URL redirects to the page.
 fn url_key_to_alias(front: &mut Table, key: &str) {
+    url_key_to_alias_under(front, key, "");
+}
+
+/// [`url_key_to_alias`] for a site that served the page under `prefix` (`/fr`): jekyll-polyglot
+/// builds each other language's whole site under `/LANG/`, custom permalinks included, so a
+/// French post with `permalink: /annonces/x/` was at `/fr/annonces/x/`.
+fn url_key_to_alias_under(front: &mut Table, key: &str, prefix: &str) {
     let Some(Value::Table(extra)) = front.get_mut("extra") else {
         return;
     };
     let Some(Value::String(url)) = extra.remove(key) else {
         return;
     };
-    let mut url = format!("/{}", url.trim_start_matches('/'));
+    let mut url = format!("{prefix}/{}", url.trim_start_matches('/'));
     if !url.ends_with('/') && !url.rsplit('/').next().unwrap_or("").contains('.') {
         url.push('/');
     }
@@ -797,7 +804,7 @@ fn jekyll_post(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
             .and_then(|e| e.get("permalink"))
             .is_some();
         if custom {
-            url_key_to_alias(&mut front, "permalink");
+            url_key_to_alias_under(&mut front, "permalink", &prefix);
         } else {
             let url = jekyll_post_url(&site.permalink, date, title, &categories);
             add_alias(&mut front, format!("{prefix}{url}"));
@@ -843,7 +850,7 @@ fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
         .and_then(|e| e.get("permalink"))
         .is_some()
     {
-        url_key_to_alias(&mut front, "permalink");
+        url_key_to_alias_under(&mut front, "permalink", &prefix);
     } else {
         let old = if dir.is_empty() {
             format!("{prefix}/{stem}.html")

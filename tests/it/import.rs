@@ -497,11 +497,26 @@ fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
                 "_data/authors.yml",
                 "ada:\n  name: Ada Lovelace\n  bio: Analyst.\n",
             ),
+            // A custom permalink of another language: polyglot served it under `/fr/`.
+            (
+                "_posts/fr/2022-05-06-annonce.md",
+                "---\ntitle: Annonce\nlang: fr\npermalink: /annonces/la-une/\n---\nAnnonce.\n",
+            ),
+            (
+                "fr/apropos.md",
+                "---\ntitle: À propos\nlang: fr\npermalink: /a-propos/\n---\nNous.\n",
+            ),
         ],
     );
     let (_, build) = import_and_build(tmp.path(), "jekyll");
     assert_resolves(&build, "/fr/blog/hello/", None);
     assert_resolves(&build, "/fr/2022/03/04/hello.html", Some("/fr/blog/hello/"));
+    assert_resolves(&build, "/fr/annonces/la-une/", Some("/fr/blog/annonce/"));
+    assert_resolves(&build, "/fr/a-propos/", Some("/fr/apropos/"));
+    assert!(
+        !build.exists("/annonces/la-une/") && !build.exists("/a-propos/"),
+        "the old URLs were under /fr/, not at the root"
+    );
     let en = build.html("/blog/hello/");
     let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
     assert!(
