@@ -254,7 +254,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
             plan.config.insert(key.into(), v.clone());
         }
     }
-    zola_feeds(&cfg, plan);
+    let feed_names = zola_feeds(&cfg, plan);
     zola_languages(&cfg, plan);
     for rel in files_under(&src.join("content")) {
         let path = format!("content/{rel}");
@@ -267,7 +267,11 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         };
         let (dir, stem, _) = parts_of(&rel);
         if stem == "_index" {
-            let section = section_front(front, plan, &path);
+            let own_feeds = zola_section_feeds(&mut front, &feed_names);
+            let mut section = section_front(front, plan, &path);
+            if let Some(feeds) = own_feeds {
+                section.insert("feeds".into(), Value::Table(feeds));
+            }
             push(plan, rel.clone(), section, body, &path);
             continue;
         }
@@ -294,31 +298,67 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
     Ok(())
 }
 
-/// Zola's feed file names (`feed_filenames`, or the older `feed_filename`) as `[feeds]`.
-fn zola_feeds(cfg: &Table, plan: &mut Plan) {
+/// Zola's feed file names (`feed_filenames`, or the older `feed_filename`; `atom.xml` when
+/// neither is set) as `[feeds]`; returns them as (format, name).
+fn zola_feeds(cfg: &Table, plan: &mut Plan) -> Vec<(&'static str, String)> {
     let names: Vec<String> = match (cfg.get("feed_filenames"), cfg.get("feed_filename")) {
         (Some(Value::Array(a)), _) => a
             .iter()
             .filter_map(|v| v.as_str().map(String::from))
             .collect(),
         (_, Some(Value::String(s))) => vec![s.clone()],
-        _ => Vec::new(),
+        _ => vec!["atom.xml".into()],
     };
+    let names: Vec<(&'static str, String)> = names
+        .into_iter()
+        .map(|name| (if name.contains("rss") { "rss" } else { "atom" }, name))
+        .collect();
     let mut feeds = Table::new();
-    for name in names {
-        let format = if name.contains("rss") { "rss" } else { "atom" };
-        let default = if format == "rss" {
+    for (format, name) in &names {
+        let default = if *format == "rss" {
             "rss.xml"
         } else {
             "atom.xml"
         };
         if name != default {
-            feeds.insert(format.into(), Value::String(name));
+            feeds.insert((*format).into(), Value::String(name.clone()));
         }
     }
     if !feeds.is_empty() {
         plan.config.insert("feeds".into(), Value::Table(feeds));
     }
+    names
+}
+
+/// Takes a key of the old front matter out of the `[extra]` that [`front::convert`] put it in.
+fn take_extra(front: &mut Table, key: &str) -> Option<Value> {
+    match front.get_mut("extra") {
+        Some(Value::Table(extra)) => extra.remove(key),
+        _ => None,
+    }
+}
+
+/// Zola writes a section's feed only when its `_index.md` says `generate_feeds = true` (or the
+/// older `generate_feed`), under the site's feed names: those become the section's own
+/// `[feeds]`, so its old feed URL (`/inside-rust/feed.xml`) stays that section's feed even if
+/// the site's names are changed later.
+fn zola_section_feeds(front: &mut Table, names: &[(&'static str, String)]) -> Option<Table> {
+    let generated = [
+        take_extra(front, "generate_feeds"),
+        take_extra(front, "generate_feed"),
+    ];
+    if !generated
+        .iter()
+        .flatten()
+        .any(|v| v.as_bool() == Some(true))
+    {
+        return None;
+    }
+    let feeds: Table = names
+        .iter()
+        .map(|(format, name)| ((*format).to_string(), Value::String(name.clone())))
+        .collect();
+    Some(feeds)
 }
 
 fn zola_languages(cfg: &Table, plan: &mut Plan) {
@@ -412,7 +452,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
                 }
                 _ => rel,
             };
-            hugo_file(src, &path, rel, plan);
+            hugo_file(src, &path, rel, &rss, plan);
         }
     }
     let before = top_folders(plan);
@@ -565,7 +605,9 @@ fn link_translation_keys(plan: &mut Plan, default: &str) {
 }
 
 /// One file of a Hugo content folder; `rel` is its path under the new `content/`.
-fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
+/// Converts one file of a Hugo language folder (`rel`: its path in `content/`); `rss` is the
+/// file name of the site's RSS feeds.
+fn hugo_file(src: &Path, path: &str, rel: String, rss: &str, plan: &mut Plan) {
     if !rel.ends_with(".md") {
         plan.copies
             .push((src.join(path), PathBuf::from("content").join(&rel)));
@@ -576,7 +618,11 @@ fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
     };
     let (dir, stem, _) = parts_of(&rel);
     if stem == "_index" {
-        let section = section_front(front, plan, path);
+        let own_feeds = hugo_section_feeds(&mut front, dir, rss);
+        let mut section = section_front(front, plan, path);
+        if let Some(feeds) = own_feeds {
+            section.insert("feeds".into(), Value::Table(feeds));
+        }
         push(plan, rel, section, body, path);
         return;
     }
@@ -589,6 +635,28 @@ fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
     url_key_to_alias(&mut front, "url");
     dated_slug(&mut front, None, slug);
     push(plan, rel, front, body, path);
+}
+
+/// A nested Hugo section (`content/posts/series/_index.md`) has its RSS feed at
+/// `/posts/series/index.xml` unless its `outputs` leave RSS out: that name becomes the
+/// section's own `[feeds] rss`, so the feed stays where it was. (Top-level sections' feeds,
+/// which Hugo writes with or without an `_index.md`, are kept by [`keep_hugo_feeds`].)
+fn hugo_section_feeds(front: &mut Table, dir: &str, rss: &str) -> Option<Table> {
+    if !dir.contains('/') {
+        return None;
+    }
+    let outputs = front.get("extra").and_then(|e| e.get("outputs"));
+    if let Some(Value::Array(formats)) = outputs {
+        let with_rss = formats
+            .iter()
+            .any(|f| f.as_str().is_some_and(|f| f.eq_ignore_ascii_case("rss")));
+        if !with_rss {
+            return None;
+        }
+    }
+    let mut feeds = Table::new();
+    feeds.insert("rss".into(), Value::String(rss.to_string()));
+    Some(feeds)
 }
 
 /// The URL Jekyll gives a post: its `permalink` style or pattern filled in.

@@ -146,10 +146,27 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         feed_type(&build, "/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
-    // The section's feed (`generate_feeds`) keeps its URL under the site's feed name.
+    // The section's feed (`generate_feeds`) keeps its URL: the section names it in its own
+    // `[feeds]`, which stays if the site's names change.
     assert_eq!(
         feed_type(&build, "/blog/feed.xml"),
         feed_rs::model::FeedType::Atom
+    );
+    let section = std::fs::read_to_string(tmp.path().join("new/content/blog/_index.md")).unwrap();
+    let front: toml::Table = section.split("+++").nth(1).unwrap().parse().unwrap();
+    assert_eq!(
+        front
+            .get("feeds")
+            .and_then(|f| f.get("atom"))
+            .and_then(|a| a.as_str()),
+        Some("feed.xml"),
+        "{section}"
+    );
+    assert!(
+        !front
+            .get("extra")
+            .is_some_and(|e| e.get("generate_feeds").is_some()),
+        "{section}"
     );
 
     let post = build.html("/blog/what-s-next/");
@@ -221,6 +238,24 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
                 "content/about.md",
                 "---\ntitle: About\nurl: /about-us/\n---\nWho we are.\n",
             ),
+            // A nested section has its RSS feed at its own `index.xml`, unless its outputs
+            // leave RSS out.
+            (
+                "content/posts/series/_index.md",
+                "---\ntitle: A series\n---\n",
+            ),
+            (
+                "content/posts/series/part-1.md",
+                "---\ntitle: Part 1\ndate: 2023-03-04\n---\nOne.\n",
+            ),
+            (
+                "content/posts/quiet/_index.md",
+                "---\ntitle: Quiet\noutputs: [html]\n---\n",
+            ),
+            (
+                "content/posts/quiet/q.md",
+                "---\ntitle: Q\ndate: 2023-03-05\n---\nQ.\n",
+            ),
         ],
     );
     write_image(
@@ -241,6 +276,11 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
         feed_type(&build, "/posts/index.xml"),
         feed_rs::model::FeedType::RSS2
     );
+    assert_eq!(
+        feed_type(&build, "/posts/series/index.xml"),
+        feed_rs::model::FeedType::RSS2
+    );
+    assert!(!build.exists("/posts/quiet/index.xml"));
     let post = build.html("/posts/my-first-post/");
     assert!(texts(&post, "main").join(" ").contains("Hello from Hugo."));
     assert!(attrs(&post, "main a[href]", "href").contains(&"/posts/bundle/".to_string()));
