@@ -6,6 +6,7 @@
 //! converted (shortcodes, Liquid, files of other formats) is reported, one warning per place.
 
 mod data;
+mod embeds;
 mod front;
 mod generators;
 mod shortcodes;

@@ -190,6 +190,11 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         texts(&post, "figure.component-quote .quote-speaker"),
         ["Ada Lovelace"]
     );
+    // The tweet is a link a reader can follow (still in the report, to be checked).
+    assert!(
+        hrefs.iter().any(|h| h == "https://x.com/i/status/1"),
+        "{hrefs:?}"
+    );
     assert!(
         texts(&post, ".callout-note")
             .join(" ")
@@ -285,10 +290,97 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
     assert!(texts(&post, "main").join(" ").contains("Hello from Hugo."));
     assert!(attrs(&post, "main a[href]", "href").contains(&"/posts/bundle/".to_string()));
     assert!(texts(&post, ".callout-tip").join(" ").contains("Use go."));
+    assert!(attrs(&post, "main a[href]", "href").contains(&"https://x.com/x/status/1".to_string()));
     assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["go"]);
     assert_eq!(
         places(&import),
         [("content/posts/My-First-Post.md".to_string(), 11, 1)],
+        "{}",
+        import.stderr
+    );
+}
+
+/// Embeds of gists, posts on X and Instagram posts become links a reader can follow, each
+/// reported as "converted to a link" at its place; a tweet carrying its words is a quote
+/// with the post as its source; one whose arguments are no plain id stays reported as
+/// template syntax.
+#[test]
+fn embed_shortcodes_become_links_and_stay_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "hugo.toml",
+                "baseURL = \"https://h.example.org/\"\ntitle = \"H\"\n",
+            ),
+            (
+                "content/posts/embeds.md",
+                "---\ntitle: Embeds\ndate: 2023-01-02\n---\n\n{{< gist spf13 7896402 >}}\n\n{{< instagram CxOWiQNP2MO >}}\n\n{{< tweet user=\"rustlang\" id=\"2\" >}}\nRust 1.0 is out!\n{{< /tweet >}}\n\n{{< tweet id=\"not-an-id\" >}}\n",
+            ),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "hugo");
+    let post = build.html("/posts/embeds/");
+    let hrefs = attrs(&post, "main a[href]", "href");
+    for url in [
+        "https://gist.github.com/spf13/7896402",
+        "https://www.instagram.com/p/CxOWiQNP2MO/",
+        "https://x.com/rustlang/status/2",
+    ] {
+        assert!(hrefs.iter().any(|h| h == url), "{url} in {hrefs:?}");
+    }
+    let quote = texts(&post, "figure.component-quote").join(" ");
+    assert!(
+        quote.contains("Rust 1.0 is out!") && quote.contains("@rustlang"),
+        "{quote}"
+    );
+    let notes: Vec<(usize, String)> = import
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .map(|d| (d.line, d.message))
+        .collect();
+    let converted: Vec<usize> = notes
+        .iter()
+        .filter(|(_, m)| m.contains("converted to a link"))
+        .map(|(l, _)| *l)
+        .collect();
+    assert_eq!(converted, [6, 8, 10], "{}", import.stderr);
+    assert!(
+        notes
+            .iter()
+            .any(|(l, m)| *l == 14 && m.contains("left as text")),
+        "{}",
+        import.stderr
+    );
+
+    // Jekyll: jekyll-gist and jekyll-twitter-plugin.
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            ("_config.yml", "title: J\nurl: \"https://j.example.org\"\n"),
+            (
+                "_posts/2022-03-04-embeds.md",
+                "---\ntitle: Embeds\n---\n\n{% gist parkr/931c1c8d465a04042403 %}\n\n{% twitter https://twitter.com/jekyllrb/status/9 %}\n",
+            ),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "jekyll");
+    let hrefs = attrs(&build.html("/blog/embeds/"), "main a[href]", "href");
+    for url in [
+        "https://gist.github.com/parkr/931c1c8d465a04042403",
+        "https://twitter.com/jekyllrb/status/9",
+    ] {
+        assert!(hrefs.iter().any(|h| h == url), "{url} in {hrefs:?}");
+    }
+    assert_eq!(
+        places(&import),
+        [
+            ("_posts/2022-03-04-embeds.md".to_string(), 5, 1),
+            ("_posts/2022-03-04-embeds.md".to_string(), 7, 1),
+        ],
         "{}",
         import.stderr
     );
