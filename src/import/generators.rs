@@ -217,6 +217,56 @@ fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
 
 const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
 
+/// Moves each page bundle whose folder is not named as its slug (Zola's
+/// `2024-05-01-launch/`, Hugo's `My-Bundle/`, both served at `/…/launch/`, `/…/my-bundle/`)
+/// into a folder of that name, with its files and translations: Zola and Hugo published a
+/// bundle's files at its page's URL, and pressroom publishes them at their folder's, so
+/// `report.pdf` and `[doc]: report.pdf` beside the page keep working. A folder of that name
+/// that is already planned keeps the bundle where it was (`check` then names the links).
+fn bundles_at_their_urls(plan: &mut Plan) {
+    let mut moves: Vec<(String, String)> = Vec::new();
+    for page in &plan.content {
+        let (dir, stem, _) = parts_of(&page.rel);
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let slug = page.front.get("slug").and_then(Value::as_str);
+        let Some(slug) = slug.filter(|s| stem == "index" && !folder.is_empty() && s != &folder)
+        else {
+            continue;
+        };
+        let to = if parent.is_empty() {
+            slug.to_string()
+        } else {
+            format!("{parent}/{slug}")
+        };
+        let taken = |p: &str| p.starts_with(&format!("{to}/"));
+        let used = plan.content.iter().any(|p| taken(&p.rel))
+            || plan.copies.iter().any(|(_, d)| {
+                d.strip_prefix("content")
+                    .is_ok_and(|d| taken(&d.to_string_lossy()))
+            });
+        if !used && !moves.iter().any(|(from, _)| from == dir) {
+            moves.push((dir.to_string(), to));
+        }
+    }
+    for (from, to) in &moves {
+        let moved = |p: &str| Some(format!("{to}/{}", p.strip_prefix(&format!("{from}/"))?));
+        for page in &mut plan.content {
+            if let Some(rel) = moved(&page.rel) {
+                page.rel = rel;
+            }
+        }
+        for (_, dest) in &mut plan.copies {
+            let rel = dest
+                .strip_prefix("content")
+                .ok()
+                .map(|d| d.to_string_lossy().into_owned());
+            if let Some(rel) = rel.as_deref().and_then(moved) {
+                *dest = PathBuf::from("content").join(rel);
+            }
+        }
+    }
+}
+
 /// Copies every file of `from` (relative to `src`) to `to` in the new site.
 fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
     for rel in files_under(&src.join(from)) {
@@ -286,6 +336,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         dated_slug(&mut front, date, slug);
         push(plan, rel.clone(), front, body, &path);
     }
+    bundles_at_their_urls(plan);
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }
@@ -467,6 +518,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
     if rss == "index.xml" {
         keep_hugo_feeds(plan, &default, &sections);
     }
+    bundles_at_their_urls(plan);
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }

@@ -114,6 +114,12 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
                 "content/blog/bundle/index.md",
                 "+++\ntitle = \"Bundle\"\ndate = 2024-06-01\naliases = [\"/old/bundle/\"]\nauthors = [\"Ada Lovelace\"]\n+++\n\n![A picture](pic.png)\n",
             ),
+            // A bundle in a dated folder: Zola served it, and its files, at `/blog/dated/`.
+            (
+                "content/blog/2024-09-01-dated/index.md",
+                "+++\ntitle = \"Dated\"\n+++\n\n![The chart][c] and [the data][d].\n\n[c]: chart.png\n[d]: data.csv\n",
+            ),
+            ("content/blog/2024-09-01-dated/data.csv", "a,b\n1,2\n"),
             (
                 "content/blog/placed.md",
                 "+++\ntitle = \"Placed\"\ndate = 2024-07-01\npath = \"custom/place\"\n+++\nPlaced body.\n",
@@ -133,12 +139,27 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         &tmp.path().join("old/content/blog/bundle/pic.png"),
         &crate::images::png(40, 30),
     );
+    write_image(
+        &tmp.path()
+            .join("old/content/blog/2024-09-01-dated/chart.png"),
+        &crate::images::png(40, 30),
+    );
     let (import, build) = import_and_build(tmp.path(), "zola");
     assert_resolves(&build, "/blog/what-s-next/", None);
     assert_resolves(&build, "/blog/bundle/", None);
     assert_resolves(&build, "/blog/bundle/pic.png", None);
     assert_resolves(&build, "/old/bundle/", Some("/blog/bundle/"));
     assert_resolves(&build, "/custom/place/", Some("/blog/placed/"));
+    // The dated bundle's files are at its page's URL, where its reference-style links point
+    // (`check`, run above, finds no broken link).
+    assert_resolves(&build, "/blog/dated/data.csv", None);
+    let dated = build.html("/blog/dated/");
+    assert!(
+        attrs(&dated, "main img", "src")
+            .iter()
+            .any(|s| s.contains("chart")),
+        "the co-located chart shows"
+    );
     assert_resolves(&build, "/about/", None);
     assert_resolves(&build, "/robots-extra.txt", None);
     assert!(!build.exists("/blog/wip/"), "a draft stays a draft");
@@ -243,6 +264,12 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
                 "content/about.md",
                 "---\ntitle: About\nurl: /about-us/\n---\nWho we are.\n",
             ),
+            // A bundle whose folder has capitals: Hugo served it and its files lowercased.
+            (
+                "content/posts/My-Bundle/index.md",
+                "---\ntitle: Mine\ndate: 2023-02-04\n---\n\nRead [the report][r].\n\n[r]: report.pdf\n",
+            ),
+            ("content/posts/My-Bundle/report.pdf", "%PDF-1.4\n"),
             // A nested section has its RSS feed at its own `index.xml`, unless its outputs
             // leave RSS out.
             (
@@ -273,6 +300,7 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
     assert_resolves(&build, "/posts/bundle/", None);
     assert_resolves(&build, "/posts/bundle/photo.jpg", None);
     assert_resolves(&build, "/about-us/", Some("/about/"));
+    assert_resolves(&build, "/posts/my-bundle/report.pdf", None);
     assert_eq!(
         feed_type(&build, "/index.xml"),
         feed_rs::model::FeedType::RSS2
