@@ -1045,11 +1045,12 @@ mod tests {
     #[test]
     fn what_has_no_mapping_stays_and_is_reported_at_its_place() {
         let (out, notes, _) = conv(
-            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet 1 >}}\n",
+            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet not-an-id >}}\n",
         );
+        // (A tweet whose id is no number has no link to become.)
         assert_eq!(
             out,
-            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet 1 >}}\n"
+            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet not-an-id >}}\n"
         );
         assert_eq!(notes, [(4, 3), (4, 31), (8, 1)]);
         // Unclosed braces are text.
