@@ -27,7 +27,7 @@ fn read_at(root: &Path, rel: &str, shown: &str, plan: &mut Plan) -> Option<(Tabl
 
 /// A content file read and converted: its front matter, body, and authors noted in the plan;
 /// template syntax in its body reported. None (with a note) when it has no front matter.
-fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
+pub(super) fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
     let text = std::fs::read_to_string(src.join(rel)).ok()?;
     let Ok(parts) = split(&text) else {
         plan.report.notes.push(
@@ -69,7 +69,7 @@ fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
 }
 
 /// Plans the content file `rel` (under `content/`), made from the old file `from`.
-fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
+pub(super) fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
     plan.content.push(Page {
         rel,
         front,
@@ -79,7 +79,7 @@ fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
 }
 
 /// `2026-01-02-title` → (`Some("2026-01-02")`, `title`); the separator may be `-` or `_`.
-fn date_prefix(stem: &str) -> (Option<&str>, &str) {
+pub(super) fn date_prefix(stem: &str) -> (Option<&str>, &str) {
     let b = stem.as_bytes();
     let dated = b.len() > 11
         && b[..10].iter().enumerate().all(|(i, c)| {
@@ -98,7 +98,7 @@ fn date_prefix(stem: &str) -> (Option<&str>, &str) {
 }
 
 /// Splits `blog/post.fr.md` into (folder `blog`, stem `post`, language suffix `.fr`).
-fn parts_of(rel: &str) -> (&str, &str, &str) {
+pub(super) fn parts_of(rel: &str) -> (&str, &str, &str) {
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     match stem.rsplit_once('.') {
@@ -110,7 +110,7 @@ fn parts_of(rel: &str) -> (&str, &str, &str) {
 /// Sets a date from the file name when the front matter has none, and `slug` when the old
 /// generator's slug differs from what pressroom would make of the file name.
 /// Without a date anywhere the item is a `page` (a post needs one).
-fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
+pub(super) fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
     if let (Some(d), false) = (date, front.contains_key("date")) {
         front.insert("date".into(), Value::String(d.into()));
     }
@@ -120,7 +120,7 @@ fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
     front.entry("slug").or_insert(Value::String(slug));
 }
 
-fn add_alias(front: &mut Table, url: String) {
+pub(super) fn add_alias(front: &mut Table, url: String) {
     let aliases = front
         .entry("aliases")
         .or_insert_with(|| Value::Array(Vec::new()));
@@ -140,7 +140,7 @@ fn url_key_to_alias(front: &mut Table, key: &str) {
 /// [`url_key_to_alias`] for a site that served the page under `prefix` (`/fr`): jekyll-polyglot
 /// builds each other language's whole site under `/LANG/`, custom permalinks included, so a
 /// French post with `permalink: /annonces/x/` was at `/fr/annonces/x/`.
-fn url_key_to_alias_under(front: &mut Table, key: &str, prefix: &str) {
+pub(super) fn url_key_to_alias_under(front: &mut Table, key: &str, prefix: &str) {
     let Some(Value::Table(extra)) = front.get_mut("extra") else {
         return;
     };
@@ -172,7 +172,7 @@ fn config_file(src: &Path, names: &[&str]) -> Result<(String, Table)> {
     )))
 }
 
-fn string(table: &Table, key: &str) -> Option<String> {
+pub(super) fn string(table: &Table, key: &str) -> Option<String> {
     table.get(key).and_then(Value::as_str).map(String::from)
 }
 
@@ -774,9 +774,17 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
         permalink: string(&cfg, "permalink").unwrap_or_default(),
         default_lang: jekyll_languages(&cfg, plan),
     };
+    let collections = super::collections::of_config(&cfg, plan);
     for rel in files_under(src) {
         let top = rel.split('/').next().unwrap_or("");
         let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
+        let collection = collections
+            .iter()
+            .find(|c| c.output && top.strip_prefix('_') == Some(&c.name));
+        if let Some(c) = collection.filter(|_| markdown) {
+            super::collections::document(src, &rel, c, &site, plan);
+            continue;
+        }
         match top {
             "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &site, plan),
             "_posts" | "_drafts" => plan.report.notes.push(
@@ -792,6 +800,7 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
         }
     }
     jekyll_feeds(&cfg, plan);
+    super::collections::feeds(&cfg, &collections, plan);
     Ok(())
 }
 
@@ -853,7 +862,7 @@ fn jekyll_feeds(cfg: &Table, plan: &mut Plan) {
 }
 
 /// What every Jekyll file's conversion needs of the site's config.
-struct JekyllSite {
+pub(super) struct JekyllSite {
     permalink: String,
     /// jekyll-polyglot's `default_lang`, when the site has `languages`.
     default_lang: Option<String>,
@@ -862,7 +871,7 @@ struct JekyllSite {
 impl JekyllSite {
     /// A file's language (jekyll-polyglot's `lang`, taken out of the front matter) when it
     /// is not the default one: (`.fr`, `/fr`), else empty strings.
-    fn lang(&self, front: &mut Table) -> (String, String) {
+    pub(super) fn lang(&self, front: &mut Table) -> (String, String) {
         let Some(default) = &self.default_lang else {
             return (String::new(), String::new());
         };

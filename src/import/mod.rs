@@ -5,6 +5,7 @@
 //! feeds (`[feeds.keep]`); heading ids keep the old generator's style. What cannot be
 //! converted (shortcodes, Liquid, files of other formats) is reported, one warning per place.
 
+mod collections;
 mod data;
 mod embeds;
 mod front;

@@ -686,6 +686,48 @@ fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
     assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
 }
 
+/// Jekyll collections: one with `output: true` is a section whose documents keep their old
+/// URLs, and jekyll-feed's feed of it, in its folder, is the section's own feed
+/// (`/releases/feed.xml`, named in its `_index.md`); one without output is reported.
+#[test]
+fn jekyll_collections_become_sections_with_their_urls_and_feeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "_config.yml",
+                "title: C\nurl: \"https://c.example.org\"\ncollections:\n  releases:\n    output: true\n  staff:\n    output: false\nfeed:\n  collections:\n    releases:\n      path: \"/releases/feed.xml\"\n",
+            ),
+            (
+                "_releases/v1-0.md",
+                "---\ntitle: Version 1.0\ndate: 2024-01-02\n---\nOut now.\n",
+            ),
+            ("_staff/ada.md", "---\nname: Ada\n---\nBio.\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "jekyll");
+    assert_resolves(&build, "/releases/v1-0/", None);
+    assert_resolves(&build, "/releases/v1-0.html", Some("/releases/v1-0/"));
+    assert_eq!(
+        feed_type(&build, "/releases/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    assert!(
+        !build.exists("/releases/atom.xml"),
+        "the section's own name"
+    );
+    assert!(!build.exists("/staff/"));
+    assert!(
+        import
+            .diagnostics()
+            .iter()
+            .any(|d| d.path == "_config.yml" && d.message.contains("`staff`")),
+        "{}",
+        import.stderr
+    );
+}
+
 /// Eleventy: pages at their paths (the date prefix out of the slug, the dated URL kept as an
 /// alias), `permalink` as an alias, the feed template's URL kept as a feed, `_data/metadata.json`
 /// for the title, other files copied.
