@@ -391,6 +391,20 @@ fn section_feed_names_that_clash_are_an_error_at_their_line() {
         );
         assert!(!run.out.join("blog").exists(), "nothing is written");
     }
+    // Names for feeds the section does not write: a warning at the same line.
+    site.file(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nfeed = false\n\n[feeds]\natom = \"feed.xml\"\n+++\n",
+    );
+    let run = site.build_ok();
+    let warned: Vec<_> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.path == "content/blog/_index.md")
+        .map(|d| (d.line, d.severity))
+        .collect();
+    assert_eq!(warned, [(5, "warning".to_string())], "{}", run.stderr);
+    assert!(!run.exists("/blog/feed.xml"));
 }
 
 /// A Zola shortcode or a Liquid tag left in prose is a warning at its line and column, naming
