@@ -1,8 +1,8 @@
-//! Embeds of other services (GitHub gists, posts on X/Twitter, Instagram posts) as plain
-//! links: the old generators pasted the service's script, pressroom's pages run none, and a
-//! reader must still reach the content. The link's URL is built from the shortcode's
-//! arguments only when they are plain ids (or the service's own URL), so nothing else can
-//! end up in the link.
+//! Embeds of other services (GitHub gists, posts on X/Twitter, Instagram posts, Streamable
+//! videos) as plain links: the old generators pasted the service's script, pressroom's pages
+//! run none, and a reader must still reach the content. The link's URL is built from the
+//! shortcode's arguments only when they are plain ids (or the service's own URL), so nothing
+//! else can end up in the link.
 
 use super::shortcodes::Args;
 
@@ -24,13 +24,22 @@ impl EmbedLink {
 }
 
 /// The link an embed shortcode or Liquid tag stands for: Zola/Hugo `gist`, `tweet`, `x`,
-/// `twitter`, `instagram`, Jekyll `{% gist %}` and jekyll-twitter-plugin's `{% twitter %}`.
+/// `twitter`, `instagram`, Zola's `streamable`, Jekyll `{% gist %}` and jekyll-twitter-plugin's
+/// `{% twitter %}`.
 /// None for any other tag, or when its arguments are not plain ids or the service's URLs.
 pub(super) fn link(name: &str, a: &Args) -> Option<EmbedLink> {
     match name {
         "gist" => gist(a),
         "tweet" | "x" | "twitter" => post_on_x(a),
         "instagram" => instagram(a),
+        "streamable" => {
+            let id = a.get(&["id"]).or(a.pos(0)).filter(|id| plain(id))?;
+            Some(EmbedLink {
+                url: format!("https://streamable.com/{id}"),
+                text: "A video on Streamable".into(),
+                user: None,
+            })
+        }
         _ => None,
     }
 }
@@ -199,6 +208,10 @@ mod tests {
         assert_eq!(
             url("twitter", args(&["oembed", t], &[])).as_deref(),
             Some(t)
+        );
+        assert_eq!(
+            url("streamable", args(&[], &[("id", "moo")])).as_deref(),
+            Some("https://streamable.com/moo")
         );
         assert_eq!(
             url("instagram", args(&["CxOWiQNP2MO"], &[])).as_deref(),

@@ -390,7 +390,7 @@ impl Converter<'_> {
                 Some(Out::Inline(token))
             }
             "include" if tag.statement => self.include(tag.start, a),
-            "gist" | "tweet" | "x" | "twitter" | "instagram" => {
+            "gist" | "tweet" | "x" | "twitter" | "instagram" | "streamable" => {
                 let link = super::embeds::link(&tag.name, a)?;
                 self.converted_to_link(tag, &link.url);
                 Some(Out::Block(link.paragraph()))
