@@ -94,6 +94,8 @@ impl Claims {
             .iter()
             .map(|l| format!("{}/corrections/", config.lang_prefix(&l.code)));
         let mut bases: Vec<String> = ctx.feed_titles.keys().cloned().chain(corrections).collect();
+        // In a fixed order (the titles' map has none), the sections' own names last.
+        bases.sort();
         bases.sort_by_key(|b| own.contains_key(b.as_str()));
         for base in &bases {
             let names = feeds::names_at(config, site, base);
