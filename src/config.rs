@@ -120,37 +120,90 @@ struct FeedsToml {
     keep: IndexMap<String, String>,
 }
 
-/// The names of the three files of every feed (site, language, section, term, author,
-/// corrections), in the feed's folder, and the old feed URLs the site keeps alive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedFiles {
+/// The file names of a feed's three files, in the feed's folder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FeedNames {
     /// The Atom feed's file name (`atom.xml`; Zola's default, `feed.xml` on some blogs).
     pub atom: String,
     /// The RSS feed's file name (`rss.xml`).
     pub rss: String,
     /// The JSON Feed's file name (`feed.json`).
     pub json: String,
-    /// Old feed URLs (site paths of files) and the feed file each carries a copy of: a
-    /// subscriber's reader keeps working, which a redirect page would not do.
-    pub keep: Vec<(String, String)>,
 }
 
-impl Default for FeedFiles {
+impl Default for FeedNames {
     fn default() -> Self {
-        FeedFiles {
+        FeedNames {
             atom: "atom.xml".into(),
             rss: "rss.xml".into(),
             json: "feed.json".into(),
-            keep: Vec::new(),
         }
     }
 }
 
-impl FeedFiles {
+impl FeedNames {
     /// The three names, Atom, RSS and JSON Feed.
-    pub fn names(&self) -> [&str; 3] {
+    pub fn all(&self) -> [&str; 3] {
         [&self.atom, &self.rss, &self.json]
     }
+
+    /// These names with those a `[feeds]` table sets instead, checked: each a plain file name
+    /// (a feed's files sit in its folder), the three different. The error names the key at
+    /// fault (`atom`, `rss`, `json`, or `feeds` when two are the same) and what is wrong.
+    pub fn overridden(
+        &self,
+        atom: Option<&str>,
+        rss: Option<&str>,
+        json: Option<&str>,
+    ) -> std::result::Result<FeedNames, (&'static str, String)> {
+        let names = FeedNames {
+            atom: atom.unwrap_or(&self.atom).to_string(),
+            rss: rss.unwrap_or(&self.rss).to_string(),
+            json: json.unwrap_or(&self.json).to_string(),
+        };
+        for (key, name) in [
+            ("atom", &names.atom),
+            ("rss", &names.rss),
+            ("json", &names.json),
+        ] {
+            let plain = !name.is_empty()
+                && name != "."
+                && name != ".."
+                && !name.contains(['/', '\\', '?', '#'])
+                && name != "index.html";
+            if !plain {
+                return Err((
+                    key,
+                    format!(
+                        "`{key} = {name:?}` is not a file name: a feed's files sit in its folder (`feed.xml`, not `/blog/feed.xml`); keep an old URL elsewhere with `[feeds.keep]` in site.toml"
+                    ),
+                ));
+            }
+        }
+        let [a, r, j] = names.all();
+        if a == r || a == j || r == j {
+            let same = if a == r || a == j { a } else { r };
+            return Err((
+                "feeds",
+                format!(
+                    "the Atom, RSS and JSON feeds need three different file names, and two of them here are `{same}`"
+                ),
+            ));
+        }
+        Ok(names)
+    }
+}
+
+/// The names of the three files of every feed (site, language, section, term, author,
+/// corrections), in the feed's folder, and the old feed URLs the site keeps alive. A
+/// section's `[feeds]` names its own feed's files instead (`render::feeds::names_at`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedFiles {
+    /// The site's file names.
+    pub names: FeedNames,
+    /// Old feed URLs (site paths of files) and the feed file each carries a copy of: a
+    /// subscriber's reader keeps working, which a redirect page would not do.
+    pub keep: Vec<(String, String)>,
 }
 
 /// Reads `[feeds]`: file names are plain names (no folder), distinct; kept URLs are paths of
@@ -159,37 +212,13 @@ fn feed_files(site_toml: &SiteText<'_>, raw: Option<FeedsToml>) -> Result<FeedFi
     let Some(raw) = raw else {
         return Ok(FeedFiles::default());
     };
-    let default = FeedFiles::default();
+    let names = FeedNames::default()
+        .overridden(raw.atom.as_deref(), raw.rss.as_deref(), raw.json.as_deref())
+        .map_err(|(key, message)| site_toml.at_key(key, message))?;
     let mut files = FeedFiles {
-        atom: raw.atom.unwrap_or(default.atom),
-        rss: raw.rss.unwrap_or(default.rss),
-        json: raw.json.unwrap_or(default.json),
+        names,
         keep: Vec::new(),
     };
-    for (key, name) in [
-        ("atom", &files.atom),
-        ("rss", &files.rss),
-        ("json", &files.json),
-    ] {
-        let plain = !name.is_empty()
-            && name != "."
-            && name != ".."
-            && !name.contains(['/', '\\', '?', '#'])
-            && name != "index.html";
-        if !plain {
-            return Err(site_toml.at_key(
-                key,
-                format!("`{key} = {name:?}` is not a file name: a feed's files sit in its folder (`feed.xml`, not `/blog/feed.xml`); keep an old URL elsewhere with `[feeds.keep]`"),
-            ));
-        }
-    }
-    let [a, r, j] = files.names();
-    if a == r || a == j || r == j {
-        return Err(site_toml.at_key(
-            "feeds",
-            "the Atom, RSS and JSON feeds need three different file names".into(),
-        ));
-    }
     for (old, target) in raw.keep {
         let path = |p: &str| p.starts_with('/') && !p.ends_with('/') && !p.contains(['?', '#']);
         if !path(&old) || !path(&target) {

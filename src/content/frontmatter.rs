@@ -251,8 +251,19 @@ pub struct SectionFront {
     pub sort_by: Option<SortBy>,
     pub paginate_by: Option<usize>,
     pub feed: Option<bool>,
+    pub feeds: Option<SectionFeeds>,
     pub lang: Option<String>,
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A section's `[feeds]`: the file names of its own feed (those it leaves out are the site's).
+#[derive(Debug, Clone, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SectionFeeds {
+    pub atom: Option<String>,
+    pub rss: Option<String>,
+    pub json: Option<String>,
 }
 
 /// Which syntax the front matter was written in.
@@ -576,6 +587,7 @@ mod tests {
                 "sort_by",
                 "paginate_by",
                 "feed",
+                "feeds",
                 "lang",
                 "extra"
             ]

@@ -27,7 +27,7 @@ fn read_at(root: &Path, rel: &str, shown: &str, plan: &mut Plan) -> Option<(Tabl
 
 /// A content file read and converted: its front matter, body, and authors noted in the plan;
 /// template syntax in its body reported. None (with a note) when it has no front matter.
-fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
+pub(super) fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
     let text = std::fs::read_to_string(src.join(rel)).ok()?;
     let Ok(parts) = split(&text) else {
         plan.report.notes.push(
@@ -69,7 +69,7 @@ fn read(src: &Path, rel: &str, plan: &mut Plan) -> Option<(Table, String)> {
 }
 
 /// Plans the content file `rel` (under `content/`), made from the old file `from`.
-fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
+pub(super) fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
     plan.content.push(Page {
         rel,
         front,
@@ -79,7 +79,7 @@ fn push(plan: &mut Plan, rel: String, front: Table, body: String, from: &str) {
 }
 
 /// `2026-01-02-title` → (`Some("2026-01-02")`, `title`); the separator may be `-` or `_`.
-fn date_prefix(stem: &str) -> (Option<&str>, &str) {
+pub(super) fn date_prefix(stem: &str) -> (Option<&str>, &str) {
     let b = stem.as_bytes();
     let dated = b.len() > 11
         && b[..10].iter().enumerate().all(|(i, c)| {
@@ -98,7 +98,7 @@ fn date_prefix(stem: &str) -> (Option<&str>, &str) {
 }
 
 /// Splits `blog/post.fr.md` into (folder `blog`, stem `post`, language suffix `.fr`).
-fn parts_of(rel: &str) -> (&str, &str, &str) {
+pub(super) fn parts_of(rel: &str) -> (&str, &str, &str) {
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     match stem.rsplit_once('.') {
@@ -110,7 +110,7 @@ fn parts_of(rel: &str) -> (&str, &str, &str) {
 /// Sets a date from the file name when the front matter has none, and `slug` when the old
 /// generator's slug differs from what pressroom would make of the file name.
 /// Without a date anywhere the item is a `page` (a post needs one).
-fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
+pub(super) fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
     if let (Some(d), false) = (date, front.contains_key("date")) {
         front.insert("date".into(), Value::String(d.into()));
     }
@@ -120,7 +120,7 @@ fn dated_slug(front: &mut Table, date: Option<&str>, slug: String) {
     front.entry("slug").or_insert(Value::String(slug));
 }
 
-fn add_alias(front: &mut Table, url: String) {
+pub(super) fn add_alias(front: &mut Table, url: String) {
     let aliases = front
         .entry("aliases")
         .or_insert_with(|| Value::Array(Vec::new()));
@@ -134,13 +134,20 @@ fn add_alias(front: &mut Table, url: String) {
 /// Moves a front-matter key that set the old URL (`path`, `url`, `permalink`) out of `[extra]`
 /// into an alias, so that URL redirects to the page.
 fn url_key_to_alias(front: &mut Table, key: &str) {
+    url_key_to_alias_under(front, key, "");
+}
+
+/// [`url_key_to_alias`] for a site that served the page under `prefix` (`/fr`): jekyll-polyglot
+/// builds each other language's whole site under `/LANG/`, custom permalinks included, so a
+/// French post with `permalink: /annonces/x/` was at `/fr/annonces/x/`.
+pub(super) fn url_key_to_alias_under(front: &mut Table, key: &str, prefix: &str) {
     let Some(Value::Table(extra)) = front.get_mut("extra") else {
         return;
     };
     let Some(Value::String(url)) = extra.remove(key) else {
         return;
     };
-    let mut url = format!("/{}", url.trim_start_matches('/'));
+    let mut url = format!("{prefix}/{}", url.trim_start_matches('/'));
     if !url.ends_with('/') && !url.rsplit('/').next().unwrap_or("").contains('.') {
         url.push('/');
     }
@@ -165,7 +172,7 @@ fn config_file(src: &Path, names: &[&str]) -> Result<(String, Table)> {
     )))
 }
 
-fn string(table: &Table, key: &str) -> Option<String> {
+pub(super) fn string(table: &Table, key: &str) -> Option<String> {
     table.get(key).and_then(Value::as_str).map(String::from)
 }
 
@@ -210,6 +217,56 @@ fn unconverted(src: &Path, dirs: &[(&str, &str)], plan: &mut Plan) {
 
 const TEMPLATES: &str = "pressroom's default theme renders the content; port what you need to a theme (docs/theming.md)";
 
+/// Moves each page bundle whose folder is not named as its slug (Zola's
+/// `2024-05-01-launch/`, Hugo's `My-Bundle/`, both served at `/…/launch/`, `/…/my-bundle/`)
+/// into a folder of that name, with its files and translations: Zola and Hugo published a
+/// bundle's files at its page's URL, and pressroom publishes them at their folder's, so
+/// `report.pdf` and `[doc]: report.pdf` beside the page keep working. A folder of that name
+/// that is already planned keeps the bundle where it was (`check` then names the links).
+fn bundles_at_their_urls(plan: &mut Plan) {
+    let mut moves: Vec<(String, String)> = Vec::new();
+    for page in &plan.content {
+        let (dir, stem, _) = parts_of(&page.rel);
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let slug = page.front.get("slug").and_then(Value::as_str);
+        let Some(slug) = slug.filter(|s| stem == "index" && !folder.is_empty() && s != &folder)
+        else {
+            continue;
+        };
+        let to = if parent.is_empty() {
+            slug.to_string()
+        } else {
+            format!("{parent}/{slug}")
+        };
+        let taken = |p: &str| p.starts_with(&format!("{to}/"));
+        let used = plan.content.iter().any(|p| taken(&p.rel))
+            || plan.copies.iter().any(|(_, d)| {
+                d.strip_prefix("content")
+                    .is_ok_and(|d| taken(&d.to_string_lossy()))
+            });
+        if !used && !moves.iter().any(|(from, _)| from == dir) {
+            moves.push((dir.to_string(), to));
+        }
+    }
+    for (from, to) in &moves {
+        let moved = |p: &str| Some(format!("{to}/{}", p.strip_prefix(&format!("{from}/"))?));
+        for page in &mut plan.content {
+            if let Some(rel) = moved(&page.rel) {
+                page.rel = rel;
+            }
+        }
+        for (_, dest) in &mut plan.copies {
+            let rel = dest
+                .strip_prefix("content")
+                .ok()
+                .map(|d| d.to_string_lossy().into_owned());
+            if let Some(rel) = rel.as_deref().and_then(moved) {
+                *dest = PathBuf::from("content").join(rel);
+            }
+        }
+    }
+}
+
 /// Copies every file of `from` (relative to `src`) to `to` in the new site.
 fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
     for rel in files_under(&src.join(from)) {
@@ -247,7 +304,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
             plan.config.insert(key.into(), v.clone());
         }
     }
-    zola_feeds(&cfg, plan);
+    let feed_names = zola_feeds(&cfg, plan);
     zola_languages(&cfg, plan);
     for rel in files_under(&src.join("content")) {
         let path = format!("content/{rel}");
@@ -260,7 +317,11 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         };
         let (dir, stem, _) = parts_of(&rel);
         if stem == "_index" {
-            let section = section_front(front, plan, &path);
+            let own_feeds = zola_section_feeds(&mut front, &feed_names);
+            let mut section = section_front(front, plan, &path);
+            if let Some(feeds) = own_feeds {
+                section.insert("feeds".into(), Value::Table(feeds));
+            }
             push(plan, rel.clone(), section, body, &path);
             continue;
         }
@@ -275,6 +336,7 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
         dated_slug(&mut front, date, slug);
         push(plan, rel.clone(), front, body, &path);
     }
+    bundles_at_their_urls(plan);
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }
@@ -287,31 +349,67 @@ pub(super) fn zola(src: &Path, plan: &mut Plan) -> Result<()> {
     Ok(())
 }
 
-/// Zola's feed file names (`feed_filenames`, or the older `feed_filename`) as `[feeds]`.
-fn zola_feeds(cfg: &Table, plan: &mut Plan) {
+/// Zola's feed file names (`feed_filenames`, or the older `feed_filename`; `atom.xml` when
+/// neither is set) as `[feeds]`; returns them as (format, name).
+fn zola_feeds(cfg: &Table, plan: &mut Plan) -> Vec<(&'static str, String)> {
     let names: Vec<String> = match (cfg.get("feed_filenames"), cfg.get("feed_filename")) {
         (Some(Value::Array(a)), _) => a
             .iter()
             .filter_map(|v| v.as_str().map(String::from))
             .collect(),
         (_, Some(Value::String(s))) => vec![s.clone()],
-        _ => Vec::new(),
+        _ => vec!["atom.xml".into()],
     };
+    let names: Vec<(&'static str, String)> = names
+        .into_iter()
+        .map(|name| (if name.contains("rss") { "rss" } else { "atom" }, name))
+        .collect();
     let mut feeds = Table::new();
-    for name in names {
-        let format = if name.contains("rss") { "rss" } else { "atom" };
-        let default = if format == "rss" {
+    for (format, name) in &names {
+        let default = if *format == "rss" {
             "rss.xml"
         } else {
             "atom.xml"
         };
         if name != default {
-            feeds.insert(format.into(), Value::String(name));
+            feeds.insert((*format).into(), Value::String(name.clone()));
         }
     }
     if !feeds.is_empty() {
         plan.config.insert("feeds".into(), Value::Table(feeds));
     }
+    names
+}
+
+/// Takes a key of the old front matter out of the `[extra]` that [`front::convert`] put it in.
+fn take_extra(front: &mut Table, key: &str) -> Option<Value> {
+    match front.get_mut("extra") {
+        Some(Value::Table(extra)) => extra.remove(key),
+        _ => None,
+    }
+}
+
+/// Zola writes a section's feed only when its `_index.md` says `generate_feeds = true` (or the
+/// older `generate_feed`), under the site's feed names: those become the section's own
+/// `[feeds]`, so its old feed URL (`/inside-rust/feed.xml`) stays that section's feed even if
+/// the site's names are changed later.
+fn zola_section_feeds(front: &mut Table, names: &[(&'static str, String)]) -> Option<Table> {
+    let generated = [
+        take_extra(front, "generate_feeds"),
+        take_extra(front, "generate_feed"),
+    ];
+    if !generated
+        .iter()
+        .flatten()
+        .any(|v| v.as_bool() == Some(true))
+    {
+        return None;
+    }
+    let feeds: Table = names
+        .iter()
+        .map(|(format, name)| ((*format).to_string(), Value::String(name.clone())))
+        .collect();
+    Some(feeds)
 }
 
 fn zola_languages(cfg: &Table, plan: &mut Plan) {
@@ -405,7 +503,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
                 }
                 _ => rel,
             };
-            hugo_file(src, &path, rel, plan);
+            hugo_file(src, &path, rel, &rss, plan);
         }
     }
     let before = top_folders(plan);
@@ -420,6 +518,7 @@ pub(super) fn hugo(src: &Path, plan: &mut Plan) -> Result<()> {
     if rss == "index.xml" {
         keep_hugo_feeds(plan, &default, &sections);
     }
+    bundles_at_their_urls(plan);
     if src.join("static").is_dir() {
         copy_tree(src, "static", "static", plan);
     }
@@ -558,7 +657,9 @@ fn link_translation_keys(plan: &mut Plan, default: &str) {
 }
 
 /// One file of a Hugo content folder; `rel` is its path under the new `content/`.
-fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
+/// Converts one file of a Hugo language folder (`rel`: its path in `content/`); `rss` is the
+/// file name of the site's RSS feeds.
+fn hugo_file(src: &Path, path: &str, rel: String, rss: &str, plan: &mut Plan) {
     if !rel.ends_with(".md") {
         plan.copies
             .push((src.join(path), PathBuf::from("content").join(&rel)));
@@ -569,7 +670,11 @@ fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
     };
     let (dir, stem, _) = parts_of(&rel);
     if stem == "_index" {
-        let section = section_front(front, plan, path);
+        let own_feeds = hugo_section_feeds(&mut front, dir, rss);
+        let mut section = section_front(front, plan, path);
+        if let Some(feeds) = own_feeds {
+            section.insert("feeds".into(), Value::Table(feeds));
+        }
         push(plan, rel, section, body, path);
         return;
     }
@@ -582,6 +687,28 @@ fn hugo_file(src: &Path, path: &str, rel: String, plan: &mut Plan) {
     url_key_to_alias(&mut front, "url");
     dated_slug(&mut front, None, slug);
     push(plan, rel, front, body, path);
+}
+
+/// A nested Hugo section (`content/posts/series/_index.md`) has its RSS feed at
+/// `/posts/series/index.xml` unless its `outputs` leave RSS out: that name becomes the
+/// section's own `[feeds] rss`, so the feed stays where it was. (Top-level sections' feeds,
+/// which Hugo writes with or without an `_index.md`, are kept by [`keep_hugo_feeds`].)
+fn hugo_section_feeds(front: &mut Table, dir: &str, rss: &str) -> Option<Table> {
+    if !dir.contains('/') {
+        return None;
+    }
+    let outputs = front.get("extra").and_then(|e| e.get("outputs"));
+    if let Some(Value::Array(formats)) = outputs {
+        let with_rss = formats
+            .iter()
+            .any(|f| f.as_str().is_some_and(|f| f.eq_ignore_ascii_case("rss")));
+        if !with_rss {
+            return None;
+        }
+    }
+    let mut feeds = Table::new();
+    feeds.insert("rss".into(), Value::String(rss.to_string()));
+    Some(feeds)
 }
 
 /// The URL Jekyll gives a post: its `permalink` style or pattern filled in.
@@ -647,9 +774,17 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
         permalink: string(&cfg, "permalink").unwrap_or_default(),
         default_lang: jekyll_languages(&cfg, plan),
     };
+    let collections = super::collections::of_config(&cfg, plan);
     for rel in files_under(src) {
         let top = rel.split('/').next().unwrap_or("");
         let markdown = rel.ends_with(".md") || rel.ends_with(".markdown");
+        let collection = collections
+            .iter()
+            .find(|c| c.output && top.strip_prefix('_') == Some(&c.name));
+        if let Some(c) = collection.filter(|_| markdown) {
+            super::collections::document(src, &rel, c, &site, plan);
+            continue;
+        }
         match top {
             "_posts" | "_drafts" if markdown => jekyll_post(src, &rel, &site, plan),
             "_posts" | "_drafts" => plan.report.notes.push(
@@ -665,6 +800,7 @@ pub(super) fn jekyll(src: &Path, plan: &mut Plan) -> Result<()> {
         }
     }
     jekyll_feeds(&cfg, plan);
+    super::collections::feeds(&cfg, &collections, plan);
     Ok(())
 }
 
@@ -726,7 +862,7 @@ fn jekyll_feeds(cfg: &Table, plan: &mut Plan) {
 }
 
 /// What every Jekyll file's conversion needs of the site's config.
-struct JekyllSite {
+pub(super) struct JekyllSite {
     permalink: String,
     /// jekyll-polyglot's `default_lang`, when the site has `languages`.
     default_lang: Option<String>,
@@ -735,7 +871,7 @@ struct JekyllSite {
 impl JekyllSite {
     /// A file's language (jekyll-polyglot's `lang`, taken out of the front matter) when it
     /// is not the default one: (`.fr`, `/fr`), else empty strings.
-    fn lang(&self, front: &mut Table) -> (String, String) {
+    pub(super) fn lang(&self, front: &mut Table) -> (String, String) {
         let Some(default) = &self.default_lang else {
             return (String::new(), String::new());
         };
@@ -797,7 +933,7 @@ fn jekyll_post(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
             .and_then(|e| e.get("permalink"))
             .is_some();
         if custom {
-            url_key_to_alias(&mut front, "permalink");
+            url_key_to_alias_under(&mut front, "permalink", &prefix);
         } else {
             let url = jekyll_post_url(&site.permalink, date, title, &categories);
             add_alias(&mut front, format!("{prefix}{url}"));
@@ -843,7 +979,7 @@ fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
         .and_then(|e| e.get("permalink"))
         .is_some()
     {
-        url_key_to_alias(&mut front, "permalink");
+        url_key_to_alias_under(&mut front, "permalink", &prefix);
     } else {
         let old = if dir.is_empty() {
             format!("{prefix}/{stem}.html")

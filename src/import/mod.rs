@@ -2,10 +2,13 @@
 //! pressroom site. Config, content (front matter mapped by [`front`]), page bundles and their
 //! assets, static files and authors are carried over; every old page URL stays reachable (the
 //! same URL, or an alias redirecting to the new one); the old feed URLs are kept alive as
-//! feeds (`[feeds.keep]`); heading ids keep the old generator's style. What cannot be
+//! feeds (a section's own `[feeds]` names, or `[feeds.keep]` copies); embeds become links;
+//! heading ids keep the old generator's style. What cannot be
 //! converted (shortcodes, Liquid, files of other formats) is reported, one warning per place.
 
+mod collections;
 mod data;
+mod embeds;
 mod front;
 mod generators;
 mod shortcodes;

@@ -1,7 +1,8 @@
 //! Shortcodes and Liquid tags of the old site as pressroom Markdown, where the mapping is
 //! clear: videos (`> [!VIDEO …]`), figures (`> [!FIGURE …]`), quotes (`> [!QUOTE …]`),
 //! notices and admonitions (callouts), highlighted code (fenced code), links to other pages
-//! (`ref`, `relref`, `link`, `post_url`, Zola's `@/…` links) and `{% raw %}`. Anything else
+//! (`ref`, `relref`, `link`, `post_url`, Zola's `@/…` links), `{% raw %}`, and embeds of
+//! gists and posts (links, see `super::embeds`). Anything else
 //! stays in the text and is reported at its line and column, with what to do instead.
 //!
 //! Code blocks are copied as they are, except that Zola's and Hugo's escaped shortcodes
@@ -74,13 +75,14 @@ struct Tag {
 
 /// A tag's arguments: positional ones in order, and `key=value` ones.
 #[derive(Default)]
-struct Args {
-    pos: Vec<String>,
-    named: Vec<(String, String)>,
+pub(super) struct Args {
+    pub(super) pos: Vec<String>,
+    pub(super) named: Vec<(String, String)>,
 }
 
 impl Args {
-    fn get(&self, keys: &[&str]) -> Option<&str> {
+    /// The value of the first of `keys` given (names compared ignoring case).
+    pub(super) fn get(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| {
             self.named
                 .iter()
@@ -89,7 +91,8 @@ impl Args {
         })
     }
 
-    fn pos(&self, n: usize) -> Option<&str> {
+    /// The `n`th positional argument.
+    pub(super) fn pos(&self, n: usize) -> Option<&str> {
         self.pos.get(n).map(String::as_str)
     }
 }
@@ -387,6 +390,11 @@ impl Converter<'_> {
                 Some(Out::Inline(token))
             }
             "include" if tag.statement => self.include(tag.start, a),
+            "gist" | "tweet" | "x" | "twitter" | "instagram" | "streamable" => {
+                let link = super::embeds::link(&tag.name, a)?;
+                self.converted_to_link(tag, &link.url);
+                Some(Out::Block(link.paragraph()))
+            }
             _ if !tag.statement && !tag.hugo && !tag.call => liquid_output(&tag.name, a),
             _ => None,
         }
@@ -440,6 +448,15 @@ impl Converter<'_> {
                     self.unconverted_raw(tag.start);
                 }
                 Some(Out::Inline(inner.to_string()))
+            }
+            "tweet" | "x" | "twitter" => {
+                // The post's words, carried by the shortcode: quoted, with the post as source.
+                let link = super::embeds::link(name, a)?;
+                self.converted_to_link(tag, &link.url);
+                let speaker = link.user.as_ref().map(|u| format!("@{u}"));
+                let header = speaker.map(|s| format!("[!QUOTE name=\"{}\"]", header_value(&s)));
+                let text = format!("{}\n\n{}", inner.trim(), link.paragraph());
+                Some(Out::Block(quoted(header.as_deref(), &text)))
             }
             "quote" | "blockquote" | "pullquote" => {
                 let speaker = a.get(&["author", "name", "by", "speaker"]);
@@ -554,6 +571,17 @@ impl Converter<'_> {
         );
     }
 
+    /// Reports an embed made a link, so the writer checks it: the page no longer shows the
+    /// post or gist itself.
+    fn converted_to_link(&mut self, tag: &Tag, url: &str) {
+        let (line, col) = self.position(tag.start);
+        let snippet = &self.body[tag.start..tag.end];
+        self.notes.push(
+            Diagnostic::warning(self.rel, line, col, format!("`{snippet}` converted to a link to {url}: pressroom pages run no embed script, so readers follow the link"))
+                .with_help("check that the link leads to the post; to keep its words on the page, quote them in a `> [!QUOTE name=\"…\"]` with the link below"),
+        );
+    }
+
     fn unconverted_raw(&mut self, at: usize) {
         let (line, col) = self.position(at);
         self.notes.push(
@@ -602,8 +630,10 @@ fn is_block(tag: &Tag) -> bool {
     let name = tag.name.as_str();
     let liquid_block = tag.statement && !tag.call && matches!(name, "highlight" | "raw");
     let shortcode = (tag.hugo || tag.call && tag.statement)
-        && (matches!(name, "highlight" | "quote" | "blockquote" | "pullquote")
-            || notice_kind(name, &tag.args).is_some());
+        && (matches!(
+            name,
+            "highlight" | "quote" | "blockquote" | "pullquote" | "tweet" | "x"
+        ) || notice_kind(name, &tag.args).is_some());
     liquid_block || shortcode
 }
 
@@ -1015,11 +1045,12 @@ mod tests {
     #[test]
     fn what_has_no_mapping_stays_and_is_reported_at_its_place() {
         let (out, notes, _) = conv(
-            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet 1 >}}\n",
+            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet not-an-id >}}\n",
         );
+        // (A tweet whose id is no number has no link to become.)
         assert_eq!(
             out,
-            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet 1 >}}\n"
+            "A {% include note.html %} and {{ page.title }}.\n```\n{{ kept }}\n```\n{{< tweet not-an-id >}}\n"
         );
         assert_eq!(notes, [(4, 3), (4, 31), (8, 1)]);
         // Unclosed braces are text.

@@ -3,8 +3,8 @@
 //! taxonomies and translations, and reports what is inconsistent.
 
 use super::{
-    Item, ItemId, Notice, Preview, Publication, Section, Site, Surface, Taxonomy, TaxonomyName,
-    Term, Update, Withdrawal, Withheld,
+    Item, ItemId, Notice, OwnFeedNames, Preview, Publication, Section, Site, Surface, Taxonomy,
+    TaxonomyName, Term, Update, Withdrawal, Withheld,
 };
 use crate::config::Config;
 use crate::content::frontmatter::{Kind, SectionFront, SortBy, Status};
@@ -32,6 +32,7 @@ pub fn assemble(
         media,
     } = content;
     let section_fronts = index_section_fronts(config, &parsed_sections, diags);
+    let section_feeds = index_section_feeds(config, &parsed_sections, diags);
     let mut site = Site {
         authors: data.authors,
         contacts: data.contacts,
@@ -59,7 +60,12 @@ pub fn assemble(
     if config.translation_fallback {
         add_fallbacks(config, &mut site);
     }
-    build_sections(config, &section_fronts, &mut site, parsed_sections);
+    build_sections(
+        config,
+        (&section_fronts, &section_feeds),
+        &mut site,
+        parsed_sections,
+    );
     build_taxonomies(config, &mut site);
     site.translations = index_translations(config, &site.items);
     let before = site.withheld.len();
@@ -150,6 +156,71 @@ fn index_section_fronts(
             continue;
         }
         out.insert((s.src.dir.clone(), lang), s.front.clone());
+    }
+    out
+}
+
+/// Sections' own feed file names by (dir, lang).
+type SectionFeeds = BTreeMap<(String, String), OwnFeedNames>;
+
+/// Each `_index.md`'s `[feeds]`, the site's names filling in the ones it leaves out; an error
+/// at its `[feeds]` line for a name that is not a plain file name or two names that are the
+/// same (the two feeds would write one file).
+fn index_section_feeds(
+    config: &Config,
+    parsed: &[ParsedSection],
+    diags: &mut Vec<Diagnostic>,
+) -> SectionFeeds {
+    let mut out = SectionFeeds::new();
+    for s in parsed {
+        let Some(own) = &s.front.feeds else {
+            continue;
+        };
+        let lang = section_lang(config, s);
+        if !config.has_language(&lang) {
+            continue;
+        }
+        let names = config.feeds.names.overridden(
+            own.atom.as_deref(),
+            own.rss.as_deref(),
+            own.json.as_deref(),
+        );
+        let key_at = |key: &str| {
+            let offset = s.front_offset + crate::keys::find_key_offset(s.front_text(), key);
+            crate::diag::LineIndex::new(&s.text).position(offset)
+        };
+        match names {
+            Err((key, message)) => {
+                let help = if key == "feeds" {
+                    "give the section's three feeds different names; a name it leaves out is the site's"
+                } else {
+                    "write a plain file name, such as `atom = \"feed.xml\"`"
+                };
+                diags.push(s.error_at_key(key, message).with_help(help));
+            }
+            Ok(names) => {
+                if s.front.feed == Some(false) {
+                    let (line, col) = key_at("feeds");
+                    diags.push(
+                        Diagnostic::warning(
+                            &s.src.rel,
+                            line,
+                            col,
+                            "this section has `feed = false`: its `[feeds]` names files that are not written",
+                        )
+                        .with_help("remove `feed = false` to write the section's feeds, or remove `[feeds]`"),
+                    );
+                }
+                out.insert(
+                    (s.src.dir.clone(), lang),
+                    OwnFeedNames {
+                        names,
+                        src: s.src.rel.clone(),
+                        at: key_at("feeds"),
+                    },
+                );
+            }
+        }
     }
     out
 }
@@ -979,7 +1050,7 @@ impl<'a> Claim<'a> {
 /// Every section of the site, each item's section, and each section's list and children.
 fn build_sections(
     config: &Config,
-    fronts: &SectionFronts,
+    (fronts, feeds): (&SectionFronts, &SectionFeeds),
     site: &mut Site,
     parsed: Vec<ParsedSection>,
 ) {
@@ -989,7 +1060,7 @@ fn build_sections(
         index.insert((dir.clone(), lang.clone()), site.sections.len());
         let body = bodies.remove(&(dir.clone(), lang.clone()));
         site.sections
-            .push(new_section(config, fronts, dir, lang, body));
+            .push(new_section(config, (fronts, feeds), dir, lang, body));
     }
     for item in site.items.iter_mut() {
         item.section = index[&(section_dir_of(item), item.lang.clone())];
@@ -1085,7 +1156,7 @@ fn section_bodies(
 /// nearest section above; its list still empty.
 fn new_section(
     config: &Config,
-    fronts: &SectionFronts,
+    (fronts, feeds): (&SectionFronts, &SectionFeeds),
     dir: String,
     lang: String,
     body: Option<super::SectionBody>,
@@ -1116,6 +1187,12 @@ fn new_section(
             .filter(|&n| n > 0)
             .unwrap_or(config.paginate_by),
         feed: inherited(config, fronts, &dir, &lang, |f| f.feed).unwrap_or(true),
+        // A section's own, or its default language's (`/fr/blog/` follows `/blog/`); never a
+        // parent's: an old site's section feed is that one folder's.
+        own_feeds: feeds
+            .get(&(dir.clone(), lang.clone()))
+            .or_else(|| feeds.get(&(dir.clone(), config.default_language.clone())))
+            .cloned(),
         items: Vec::new(),
         children: Vec::new(),
         extra: serde_json::Value::Object(own.and_then(|f| f.extra.clone()).unwrap_or_default()),

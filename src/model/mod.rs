@@ -269,12 +269,26 @@ pub struct Section {
     pub paginate_by: usize,
     /// Whether the section has feeds.
     pub feed: bool,
+    /// The file names of its feed when its `_index.md` (or the default language's) sets
+    /// `[feeds]`; None: the site's. Asked through `render::feeds::names_at`.
+    pub own_feeds: Option<OwnFeedNames>,
     /// Listed items, in sort order.
     pub items: Vec<ItemId>,
     /// Child sections (indexes into [`Site::sections`]), sorted by path.
     pub children: Vec<usize>,
     /// `[extra]`.
     pub extra: serde_json::Value,
+}
+
+/// A section's own feed file names, and where its `_index.md` sets them (for errors).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OwnFeedNames {
+    /// The three names, the site's filling in those the section leaves out.
+    pub names: crate::config::FeedNames,
+    /// The `_index.md` that sets them (relative to the site's root).
+    pub src: String,
+    /// Line and column of its `[feeds]`.
+    pub at: (usize, usize),
 }
 
 /// The two taxonomies.

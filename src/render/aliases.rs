@@ -44,7 +44,8 @@ pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
         std::fs::read_to_string(ctx.config.root.join("site.toml")).unwrap_or_default()
     };
     // Old feed URLs first: an alias must not take one either.
-    let mut diags = claims.kept_feeds(&ctx.config.feeds, &site_toml);
+    let mut diags = claims.take_feed_clashes();
+    diags.extend(claims.kept_feeds(&ctx.config.feeds, &site_toml));
     for item in &ctx.site.items {
         if !item.appears_in(Surface::Aliases) {
             continue;

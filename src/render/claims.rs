@@ -7,13 +7,13 @@
 //! file systems of macOS and Windows (and in many object stores' browsers) `/Tags/` and
 //! `/tags/` are one folder, so one would silently overwrite the other.
 
-use super::RenderCtx;
 use super::pages::{self, PageJob};
+use super::{RenderCtx, feeds};
 use crate::config::FeedFiles;
 use crate::diag::Diagnostic;
-use crate::model::Item;
+use crate::model::{Item, OwnFeedNames};
 use crate::render::theme::StaticSource;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// Every output file claimed so far, by its path folded to lower case: the path as written
@@ -23,6 +23,8 @@ pub struct Claims {
     files: BTreeMap<String, (String, String)>,
     /// The feed files among them, as written: what `[feeds.keep]` may copy.
     feeds: BTreeSet<String>,
+    /// Sections' `[feeds]` that name a file something else writes, at their lines.
+    feed_clashes: Vec<Diagnostic>,
 }
 
 /// A path as case-insensitive file systems compare it.
@@ -53,28 +55,16 @@ impl Claims {
         for job in pages::page_jobs(ctx) {
             claims.claim(&job.file(), page_owner(&job));
         }
-        let corrections = ctx
-            .config
-            .languages
-            .iter()
-            .map(|l| format!("{}/corrections/", ctx.config.lang_prefix(&l.code)));
-        let feed_bases: Vec<String> = ctx.feed_titles.keys().cloned().chain(corrections).collect();
-        let names = ctx.config.feeds.names();
-        claims.feeds = feed_bases
-            .iter()
-            .flat_map(|base| names.iter().map(move |f| format!("{base}{f}")))
-            .collect();
-        let feeds = claims.feeds.clone().into_iter();
         let fixed = [
             "/sitemap.xml",
             "/sitemap-news.xml",
             "/robots.txt",
             "/highlight.css",
         ];
-        for path in feeds.chain(fixed.iter().map(|p| p.to_string())) {
-            let who = generated_owner(&ctx.config.feeds, &path);
-            claims.claim(&path, who);
+        for path in fixed {
+            claims.claim(path, generated_owner(path));
         }
+        claims.claim_feeds(ctx);
         if ctx.config.prefix_default_language {
             claims.claim(
                 "/index.html",
@@ -86,6 +76,61 @@ impl Claims {
             "the build manifest pressroom writes".into(),
         );
         claims
+    }
+
+    /// Claims the three files of every feed, named as [`feeds::names_at`] names them in its
+    /// folder. Those a section's `[feeds]` names come last and take no file something else
+    /// writes: each that would is an error at the `[feeds]` line of its `_index.md`, kept for
+    /// [`Claims::take_feed_clashes`].
+    fn claim_feeds(&mut self, ctx: &RenderCtx<'_>) {
+        let (config, site) = (ctx.config, ctx.site);
+        let own: HashMap<&str, &OwnFeedNames> = site
+            .sections
+            .iter()
+            .filter_map(|s| Some((s.path.as_str(), s.own_feeds.as_ref()?)))
+            .collect();
+        let corrections = config
+            .languages
+            .iter()
+            .map(|l| format!("{}/corrections/", config.lang_prefix(&l.code)));
+        let mut bases: Vec<String> = ctx.feed_titles.keys().cloned().chain(corrections).collect();
+        // In a fixed order (the titles' map has none), the sections' own names last.
+        bases.sort();
+        bases.sort_by_key(|b| own.contains_key(b.as_str()));
+        for base in &bases {
+            let names = feeds::names_at(config, site, base);
+            let formats = [
+                ("Atom", &names.atom),
+                ("RSS", &names.rss),
+                ("JSON", &names.json),
+            ];
+            for (format, name) in formats {
+                let path = format!("{base}{name}");
+                if let Some(own) = own.get(base.as_str()) {
+                    if let Some((other, who)) = self.conflict(&path) {
+                        let message = format!(
+                            "the {format} feed of `{base}`, `{path}`, collides with `{other}`, {who}"
+                        );
+                        self.feed_clashes.push(
+                            Diagnostic::error(&own.src, own.at.0, own.at.1, message).with_help(
+                                "name this section's feed files in `[feeds]` so that nothing else writes there",
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                self.feeds.insert(path.clone());
+                self.claim(
+                    &path,
+                    format!("the {format} feed of `{base}`, which pressroom generates"),
+                );
+            }
+        }
+    }
+
+    /// The errors of sections' `[feeds]` whose files something else writes.
+    pub fn take_feed_clashes(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.feed_clashes)
     }
 
     /// Records that `who` writes `file` (a later claim of the same file wins).
@@ -205,16 +250,12 @@ fn page_owner(job: &PageJob<'_>) -> String {
     }
 }
 
-fn generated_owner(feeds: &FeedFiles, path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let what = match name {
-        n if n == feeds.atom => "the Atom feed",
-        n if n == feeds.rss => "the RSS feed",
-        n if n == feeds.json => "the JSON feed",
+/// Who writes one of the fixed files pressroom generates.
+fn generated_owner(path: &str) -> String {
+    let what = match path.trim_start_matches('/') {
         "robots.txt" => "robots.txt",
         "highlight.css" => "the code-highlighting stylesheet",
         n if n.starts_with("sitemap") => "the sitemap",
-        _ if path.starts_with("/search/") => "the search index",
         _ => "a file",
     };
     format!("{what}, which pressroom generates")

@@ -167,6 +167,7 @@ pub fn feed_outputs(ctx: &RenderCtx<'_>) -> Vec<Output> {
             })
             .collect();
         let feed = feeds::Feed {
+            names: feeds::names_at(config, site, &base),
             title: format!("Corrections — {}", lang.title),
             home: config.permalink(&config.url(&base)),
             lang: lang.code.clone(),

@@ -5,7 +5,7 @@
 use super::views::Urls;
 use super::xml::escape as esc;
 use super::{Output, RenderCtx};
-use crate::config::{Config, FeedContent, FeedFiles};
+use crate::config::{Config, FeedContent, FeedNames};
 use crate::dates::{rfc2822, rfc3339_utc};
 use crate::model::{ItemId, Site, Surface};
 use jiff::Timestamp;
@@ -35,10 +35,12 @@ pub struct Entry {
 }
 
 /// A feed to write at `base` (a site path ending in `/`): `atom.xml`, `rss.xml`, `feed.json`,
-/// or the names `[feeds]` gives them.
-pub struct Feed {
+/// or the names `[feeds]` gives them ([`names_at`]).
+pub struct Feed<'a> {
     /// Folder of the three files.
     pub base: String,
+    /// Their file names.
+    pub names: &'a FeedNames,
     /// Feed title.
     pub title: String,
     /// The page the feed belongs to (absolute).
@@ -49,11 +51,21 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// The `{type, title, url}` records templates put in `<link rel="alternate">`.
-pub fn links(config: &Config, base: &str, title: &str) -> serde_json::Value {
-    let FeedFiles {
-        atom, rss, json, ..
-    } = &config.feeds;
+/// The file names of the feed in the folder `base` (a site path ending in `/`): those the
+/// section there names in its `_index.md`'s `[feeds]`, else the site's (`[feeds]` in
+/// site.toml, else `atom.xml`, `rss.xml`, `feed.json`). Every place that writes, links,
+/// lists or claims a feed file asks this, so a feed is linked where it is written.
+pub fn names_at<'a>(config: &'a Config, site: &'a Site, base: &str) -> &'a FeedNames {
+    site.sections
+        .iter()
+        .find_map(|s| s.own_feeds.as_ref().filter(|_| s.path == base))
+        .map_or(&config.feeds.names, |own| &own.names)
+}
+
+/// The `{type, title, url}` records templates put in `<link rel="alternate">`, for the feed in
+/// the folder `base`.
+pub fn links(config: &Config, site: &Site, base: &str, title: &str) -> serde_json::Value {
+    let FeedNames { atom, rss, json } = names_at(config, site, base);
     json!([
         {"type": "application/atom+xml", "title": format!("{title} (Atom)"), "url": config.url(&format!("{base}{atom}"))},
         {"type": "application/rss+xml", "title": format!("{title} (RSS)"), "url": config.url(&format!("{base}{rss}"))},
@@ -149,7 +161,7 @@ pub fn item_entries(
 /// Writes the three files of a feed (named by `[feeds]`), and a copy of each at every old
 /// URL `[feeds.keep]` keeps alive for it.
 pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
-    let names = &config.feeds;
+    let names = feed.names;
     let mut out = vec![
         Output {
             path: format!("{}{}", feed.base, names.atom),
@@ -164,7 +176,8 @@ pub fn write(config: &Config, feed: &Feed) -> Vec<Output> {
             bytes: json_feed(config, feed).into_bytes(),
         },
     ];
-    let copies: Vec<Output> = names
+    let copies: Vec<Output> = config
+        .feeds
         .keep
         .iter()
         .filter_map(|(old, target)| {
@@ -188,7 +201,7 @@ fn feed_updated(feed: &Feed) -> Timestamp {
 }
 
 fn atom(config: &Config, feed: &Feed) -> String {
-    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.atom)));
+    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, feed.names.atom)));
     let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
@@ -235,7 +248,7 @@ fn atom(config: &Config, feed: &Feed) -> String {
 }
 
 fn rss(config: &Config, feed: &Feed) -> String {
-    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.rss)));
+    let self_url = config.permalink(&config.url(&format!("{}{}", feed.base, feed.names.rss)));
     let mut out = String::with_capacity(4096 + feed.entries.len() * 4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     out.push_str(&format!("<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n", esc(&feed.title), esc(&feed.home), esc(&config.language(&feed.lang).description), esc(&feed.lang)));
@@ -289,7 +302,7 @@ fn json_feed(config: &Config, feed: &Feed) -> String {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": feed.home,
-        "feed_url": config.permalink(&config.url(&format!("{}{}", feed.base, config.feeds.json))),
+        "feed_url": config.permalink(&config.url(&format!("{}{}", feed.base, feed.names.json))),
         "language": feed.lang,
         "items": items,
     });
@@ -390,6 +403,7 @@ pub fn list_outputs(ctx: &RenderCtx<'_>, keep: impl Fn(&[ItemId]) -> bool + Sync
                 });
             let feed = Feed {
                 base: base.clone(),
+                names: names_at(config, site, base),
                 title: title.clone(),
                 home: config.permalink(&config.url(base)),
                 lang,

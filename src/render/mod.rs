@@ -245,26 +245,22 @@ fn subscribe_groups(site: &Site, config: &Config) -> std::collections::HashMap<S
         .map(|l| {
             let prefix = config.lang_prefix(&l.code);
             let home = format!("{prefix}/");
-            let mut groups = vec![views::SubscribeGroup::new(config, "all", "", &home)];
+            let group = |kind, title, base: &str| {
+                let names = feeds::names_at(config, site, base);
+                views::SubscribeGroup::new(config, names, kind, title, base)
+            };
+            let mut groups = vec![group("all", "", &home)];
             let mut sections: Vec<views::SubscribeGroup<'_>> = site
                 .sections
                 .iter()
                 .filter(|s| s.lang == l.code && !s.dir.is_empty() && s.feed && !s.items.is_empty())
-                .map(|s| {
-                    views::SubscribeGroup::new(config, "section", &s.title, &s.path)
-                        .listing(main_kind(site, &s.items))
-                })
+                .map(|s| group("section", &s.title, &s.path).listing(main_kind(site, &s.items)))
                 .collect();
             // Releases first, as a journalist looks for them; then statements, posts, fact sheets.
             sections.sort_by_key(|g| KIND_ORDER.iter().position(|k| k.as_str() == g.lists));
             groups.extend(sections);
             let corrections = format!("{prefix}/corrections/");
-            groups.push(views::SubscribeGroup::new(
-                config,
-                "corrections",
-                "",
-                &corrections,
-            ));
+            groups.push(group("corrections", "", &corrections));
             (l.code.clone(), views::to_value(&groups))
         })
         .collect()

@@ -821,6 +821,7 @@ fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
         links.extend(
             feeds::links(
                 ctx.config,
+                ctx.site,
                 base,
                 &format!("Corrections — {}", ctx.config.language(lang).title),
             )
@@ -830,7 +831,7 @@ fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
         );
     } else if let Some(title) = ctx.feed_titles.get(base) {
         links.extend(
-            feeds::links(ctx.config, base, title)
+            feeds::links(ctx.config, ctx.site, base, title)
                 .as_array()
                 .cloned()
                 .unwrap_or_default(),
@@ -840,7 +841,7 @@ fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
     if base != home {
         if let Some(title) = ctx.feed_titles.get(&home) {
             links.extend(
-                feeds::links(ctx.config, &home, title)
+                feeds::links(ctx.config, ctx.site, &home, title)
                     .as_array()
                     .cloned()
                     .unwrap_or_default(),

@@ -871,9 +871,15 @@ pub struct SubscribeGroup<'a> {
 }
 
 impl<'a> SubscribeGroup<'a> {
-    /// The group of the list whose first page is at site path `base`; the feed files are
-    /// named as `[feeds]` names them.
-    pub fn new(config: &Config, kind: &'static str, title: &'a str, base: &str) -> Self {
+    /// The group of the list whose first page is at site path `base`, with the feed files
+    /// named as `[feeds]` names them there (`render::feeds::names_at`).
+    pub fn new(
+        config: &Config,
+        names: &crate::config::FeedNames,
+        kind: &'static str,
+        title: &'a str,
+        base: &str,
+    ) -> Self {
         let file = |name: &str| config.url(&format!("{base}{name}"));
         SubscribeGroup {
             kind,
@@ -884,17 +890,17 @@ impl<'a> SubscribeGroup<'a> {
                 FeedFile {
                     format: "atom",
                     mime: "application/atom+xml",
-                    url: file(&config.feeds.atom),
+                    url: file(&names.atom),
                 },
                 FeedFile {
                     format: "rss",
                     mime: "application/rss+xml",
-                    url: file(&config.feeds.rss),
+                    url: file(&names.rss),
                 },
                 FeedFile {
                     format: "json",
                     mime: "application/feed+json",
-                    url: file(&config.feeds.json),
+                    url: file(&names.json),
                 },
             ],
         }

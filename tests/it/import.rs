@@ -114,6 +114,12 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
                 "content/blog/bundle/index.md",
                 "+++\ntitle = \"Bundle\"\ndate = 2024-06-01\naliases = [\"/old/bundle/\"]\nauthors = [\"Ada Lovelace\"]\n+++\n\n![A picture](pic.png)\n",
             ),
+            // A bundle in a dated folder: Zola served it, and its files, at `/blog/dated/`.
+            (
+                "content/blog/2024-09-01-dated/index.md",
+                "+++\ntitle = \"Dated\"\n+++\n\n![The chart][c] and [the data][d].\n\n[c]: chart.png\n[d]: data.csv\n",
+            ),
+            ("content/blog/2024-09-01-dated/data.csv", "a,b\n1,2\n"),
             (
                 "content/blog/placed.md",
                 "+++\ntitle = \"Placed\"\ndate = 2024-07-01\npath = \"custom/place\"\n+++\nPlaced body.\n",
@@ -133,12 +139,27 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         &tmp.path().join("old/content/blog/bundle/pic.png"),
         &crate::images::png(40, 30),
     );
+    write_image(
+        &tmp.path()
+            .join("old/content/blog/2024-09-01-dated/chart.png"),
+        &crate::images::png(40, 30),
+    );
     let (import, build) = import_and_build(tmp.path(), "zola");
     assert_resolves(&build, "/blog/what-s-next/", None);
     assert_resolves(&build, "/blog/bundle/", None);
     assert_resolves(&build, "/blog/bundle/pic.png", None);
     assert_resolves(&build, "/old/bundle/", Some("/blog/bundle/"));
     assert_resolves(&build, "/custom/place/", Some("/blog/placed/"));
+    // The dated bundle's files are at its page's URL, where its reference-style links point
+    // (`check`, run above, finds no broken link).
+    assert_resolves(&build, "/blog/dated/data.csv", None);
+    let dated = build.html("/blog/dated/");
+    assert!(
+        attrs(&dated, "main img", "src")
+            .iter()
+            .any(|s| s.contains("chart")),
+        "the co-located chart shows"
+    );
     assert_resolves(&build, "/about/", None);
     assert_resolves(&build, "/robots-extra.txt", None);
     assert!(!build.exists("/blog/wip/"), "a draft stays a draft");
@@ -146,10 +167,27 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
         feed_type(&build, "/feed.xml"),
         feed_rs::model::FeedType::Atom
     );
-    // The section's feed (`generate_feeds`) keeps its URL under the site's feed name.
+    // The section's feed (`generate_feeds`) keeps its URL: the section names it in its own
+    // `[feeds]`, which stays if the site's names change.
     assert_eq!(
         feed_type(&build, "/blog/feed.xml"),
         feed_rs::model::FeedType::Atom
+    );
+    let section = std::fs::read_to_string(tmp.path().join("new/content/blog/_index.md")).unwrap();
+    let front: toml::Table = section.split("+++").nth(1).unwrap().parse().unwrap();
+    assert_eq!(
+        front
+            .get("feeds")
+            .and_then(|f| f.get("atom"))
+            .and_then(|a| a.as_str()),
+        Some("feed.xml"),
+        "{section}"
+    );
+    assert!(
+        front
+            .get("extra")
+            .is_none_or(|e| e.get("generate_feeds").is_none()),
+        "{section}"
     );
 
     let post = build.html("/blog/what-s-next/");
@@ -172,6 +210,11 @@ fn a_zola_blog_keeps_its_urls_feeds_and_anchors() {
     assert_eq!(
         texts(&post, "figure.component-quote .quote-speaker"),
         ["Ada Lovelace"]
+    );
+    // The tweet is a link a reader can follow (still in the report, to be checked).
+    assert!(
+        hrefs.iter().any(|h| h == "https://x.com/i/status/1"),
+        "{hrefs:?}"
     );
     assert!(
         texts(&post, ".callout-note")
@@ -221,6 +264,30 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
                 "content/about.md",
                 "---\ntitle: About\nurl: /about-us/\n---\nWho we are.\n",
             ),
+            // A bundle whose folder has capitals: Hugo served it and its files lowercased.
+            (
+                "content/posts/My-Bundle/index.md",
+                "---\ntitle: Mine\ndate: 2023-02-04\n---\n\nRead [the report][r].\n\n[r]: report.pdf\n",
+            ),
+            ("content/posts/My-Bundle/report.pdf", "%PDF-1.4\n"),
+            // A nested section has its RSS feed at its own `index.xml`, unless its outputs
+            // leave RSS out.
+            (
+                "content/posts/series/_index.md",
+                "---\ntitle: A series\n---\n",
+            ),
+            (
+                "content/posts/series/part-1.md",
+                "---\ntitle: Part 1\ndate: 2023-03-04\n---\nOne.\n",
+            ),
+            (
+                "content/posts/quiet/_index.md",
+                "---\ntitle: Quiet\noutputs: [html]\n---\n",
+            ),
+            (
+                "content/posts/quiet/q.md",
+                "---\ntitle: Q\ndate: 2023-03-05\n---\nQ.\n",
+            ),
         ],
     );
     write_image(
@@ -233,6 +300,7 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
     assert_resolves(&build, "/posts/bundle/", None);
     assert_resolves(&build, "/posts/bundle/photo.jpg", None);
     assert_resolves(&build, "/about-us/", Some("/about/"));
+    assert_resolves(&build, "/posts/my-bundle/report.pdf", None);
     assert_eq!(
         feed_type(&build, "/index.xml"),
         feed_rs::model::FeedType::RSS2
@@ -241,14 +309,106 @@ fn a_hugo_site_keeps_its_urls_and_rss_feeds() {
         feed_type(&build, "/posts/index.xml"),
         feed_rs::model::FeedType::RSS2
     );
+    assert_eq!(
+        feed_type(&build, "/posts/series/index.xml"),
+        feed_rs::model::FeedType::RSS2
+    );
+    assert!(!build.exists("/posts/quiet/index.xml"));
     let post = build.html("/posts/my-first-post/");
     assert!(texts(&post, "main").join(" ").contains("Hello from Hugo."));
     assert!(attrs(&post, "main a[href]", "href").contains(&"/posts/bundle/".to_string()));
     assert!(texts(&post, ".callout-tip").join(" ").contains("Use go."));
+    assert!(attrs(&post, "main a[href]", "href").contains(&"https://x.com/x/status/1".to_string()));
     assert_eq!(attrs(&post, "pre.hl-code", "data-lang"), ["go"]);
     assert_eq!(
         places(&import),
         [("content/posts/My-First-Post.md".to_string(), 11, 1)],
+        "{}",
+        import.stderr
+    );
+}
+
+/// Embeds of gists, posts on X and Instagram posts become links a reader can follow, each
+/// reported as "converted to a link" at its place; a tweet carrying its words is a quote
+/// with the post as its source; one whose arguments are no plain id stays reported as
+/// template syntax.
+#[test]
+fn embed_shortcodes_become_links_and_stay_in_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "hugo.toml",
+                "baseURL = \"https://h.example.org/\"\ntitle = \"H\"\n",
+            ),
+            (
+                "content/posts/embeds.md",
+                "---\ntitle: Embeds\ndate: 2023-01-02\n---\n\n{{< gist spf13 7896402 >}}\n\n{{< instagram CxOWiQNP2MO >}}\n\n{{< tweet user=\"rustlang\" id=\"2\" >}}\nRust 1.0 is out!\n{{< /tweet >}}\n\n{{< tweet id=\"not-an-id\" >}}\n",
+            ),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "hugo");
+    let post = build.html("/posts/embeds/");
+    let hrefs = attrs(&post, "main a[href]", "href");
+    for url in [
+        "https://gist.github.com/spf13/7896402",
+        "https://www.instagram.com/p/CxOWiQNP2MO/",
+        "https://x.com/rustlang/status/2",
+    ] {
+        assert!(hrefs.iter().any(|h| h == url), "{url} in {hrefs:?}");
+    }
+    let quote = texts(&post, "figure.component-quote").join(" ");
+    assert!(
+        quote.contains("Rust 1.0 is out!") && quote.contains("@rustlang"),
+        "{quote}"
+    );
+    let notes: Vec<(usize, String)> = import
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .map(|d| (d.line, d.message))
+        .collect();
+    let converted: Vec<usize> = notes
+        .iter()
+        .filter(|(_, m)| m.contains("converted to a link"))
+        .map(|(l, _)| *l)
+        .collect();
+    assert_eq!(converted, [6, 8, 10], "{}", import.stderr);
+    assert!(
+        notes
+            .iter()
+            .any(|(l, m)| *l == 14 && m.contains("left as text")),
+        "{}",
+        import.stderr
+    );
+
+    // Jekyll: jekyll-gist and jekyll-twitter-plugin.
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            ("_config.yml", "title: J\nurl: \"https://j.example.org\"\n"),
+            (
+                "_posts/2022-03-04-embeds.md",
+                "---\ntitle: Embeds\n---\n\n{% gist parkr/931c1c8d465a04042403 %}\n\n{% twitter https://twitter.com/jekyllrb/status/9 %}\n",
+            ),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "jekyll");
+    let hrefs = attrs(&build.html("/blog/embeds/"), "main a[href]", "href");
+    for url in [
+        "https://gist.github.com/parkr/931c1c8d465a04042403",
+        "https://twitter.com/jekyllrb/status/9",
+    ] {
+        assert!(hrefs.iter().any(|h| h == url), "{url} in {hrefs:?}");
+    }
+    assert_eq!(
+        places(&import),
+        [
+            ("_posts/2022-03-04-embeds.md".to_string(), 5, 1),
+            ("_posts/2022-03-04-embeds.md".to_string(), 7, 1),
+        ],
         "{}",
         import.stderr
     );
@@ -497,11 +657,26 @@ fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
                 "_data/authors.yml",
                 "ada:\n  name: Ada Lovelace\n  bio: Analyst.\n",
             ),
+            // A custom permalink of another language: polyglot served it under `/fr/`.
+            (
+                "_posts/fr/2022-05-06-annonce.md",
+                "---\ntitle: Annonce\nlang: fr\npermalink: /annonces/la-une/\n---\nAnnonce.\n",
+            ),
+            (
+                "fr/apropos.md",
+                "---\ntitle: À propos\nlang: fr\npermalink: /a-propos/\n---\nNous.\n",
+            ),
         ],
     );
     let (_, build) = import_and_build(tmp.path(), "jekyll");
     assert_resolves(&build, "/fr/blog/hello/", None);
     assert_resolves(&build, "/fr/2022/03/04/hello.html", Some("/fr/blog/hello/"));
+    assert_resolves(&build, "/fr/annonces/la-une/", Some("/fr/blog/annonce/"));
+    assert_resolves(&build, "/fr/a-propos/", Some("/fr/apropos/"));
+    assert!(
+        !build.exists("/annonces/la-une/") && !build.exists("/a-propos/"),
+        "the old URLs were under /fr/, not at the root"
+    );
     let en = build.html("/blog/hello/");
     let alternates = attrs(&en, "link[rel=alternate][hreflang=fr]", "href");
     assert!(
@@ -509,6 +684,48 @@ fn a_polyglot_jekyll_blog_keeps_its_translations_and_authors() {
         "{alternates:?}"
     );
     assert!(texts(&en, "main").join(" ").contains("Ada Lovelace"));
+}
+
+/// Jekyll collections: one with `output: true` is a section whose documents keep their old
+/// URLs, and jekyll-feed's feed of it, in its folder, is the section's own feed
+/// (`/releases/feed.xml`, named in its `_index.md`); one without output is reported.
+#[test]
+fn jekyll_collections_become_sections_with_their_urls_and_feeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(
+        &tmp.path().join("old"),
+        &[
+            (
+                "_config.yml",
+                "title: C\nurl: \"https://c.example.org\"\ncollections:\n  releases:\n    output: true\n  staff:\n    output: false\nfeed:\n  collections:\n    releases:\n      path: \"/releases/feed.xml\"\n",
+            ),
+            (
+                "_releases/v1-0.md",
+                "---\ntitle: Version 1.0\ndate: 2024-01-02\n---\nOut now.\n",
+            ),
+            ("_staff/ada.md", "---\nname: Ada\n---\nBio.\n"),
+        ],
+    );
+    let (import, build) = import_and_build(tmp.path(), "jekyll");
+    assert_resolves(&build, "/releases/v1-0/", None);
+    assert_resolves(&build, "/releases/v1-0.html", Some("/releases/v1-0/"));
+    assert_eq!(
+        feed_type(&build, "/releases/feed.xml"),
+        feed_rs::model::FeedType::Atom
+    );
+    assert!(
+        !build.exists("/releases/atom.xml"),
+        "the section's own name"
+    );
+    assert!(!build.exists("/staff/"));
+    assert!(
+        import
+            .diagnostics()
+            .iter()
+            .any(|d| d.path == "_config.yml" && d.message.contains("`staff`")),
+        "{}",
+        import.stderr
+    );
 }
 
 /// Eleventy: pages at their paths (the date prefix out of the slug, the dated URL kept as an

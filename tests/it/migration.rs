@@ -256,6 +256,157 @@ fn feed_settings_that_cannot_work_are_errors_at_their_lines() {
     assert!(run.stderr.contains("site.toml:4"), "{}", run.stderr);
 }
 
+/// The `self` link of an Atom feed, or the `feed_url` of a JSON Feed, of a built site.
+fn self_url(run: &Run, rel: &str) -> String {
+    let text = std::fs::read_to_string(run.out.join(rel.trim_start_matches('/'))).unwrap();
+    if rel.ends_with(".json") {
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        return v["feed_url"].as_str().unwrap_or_default().to_string();
+    }
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .find(|n| n.has_tag_name("link") && n.attribute("rel") == Some("self"))
+        .and_then(|n| n.attribute("href"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A section's `[feeds]` names its own feed files (the Zola blog's `/inside-rust/feed.xml`);
+/// the names it leaves out are the site's, other sections keep the site's, and the head
+/// links, the subscribe page, `[feeds.keep]` and the feeds' own `self` links all follow it.
+/// Its translation's feed follows the default language's `_index.md`.
+#[test]
+fn a_section_names_its_own_feed_files() {
+    use feed_rs::model::FeedType;
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"{BASE_URL}\"\n\n[languages.fr]\ntitle = \"T fr\"\n\n[feeds.keep]\n\"/inside-rust/old.xml\" = \"/inside-rust/feed.xml\"\n"
+        ),
+    );
+    site.file(
+        "content/inside-rust/_index.md",
+        "+++\ntitle = \"Inside Rust\"\n\n[feeds]\natom = \"feed.xml\"\njson = \"releases.json\"\n+++\n",
+    );
+    site.file("content/blog/a.md", &item("Post A", "2026-11-01", "", "A."));
+    site.file(
+        "content/inside-rust/b.md",
+        &item("Inside B", "2026-11-02", "", "B."),
+    );
+    site.file(
+        "content/inside-rust/b.fr.md",
+        &item("Dedans B", "2026-11-02", "", "B."),
+    );
+    let run = site.build_ok();
+    let inside = vec!["Inside B".to_string()];
+    for (rel, format) in [
+        ("/inside-rust/feed.xml", FeedType::Atom),
+        ("/inside-rust/rss.xml", FeedType::RSS2),
+        ("/inside-rust/releases.json", FeedType::JSON),
+        ("/inside-rust/old.xml", FeedType::Atom),
+    ] {
+        assert_eq!(parsed_feed(&run, rel), (format, inside.clone()), "{rel}");
+    }
+    for rel in ["/inside-rust/feed.xml", "/inside-rust/releases.json"] {
+        assert_eq!(self_url(&run, rel), format!("{BASE_URL}{rel}"));
+    }
+    assert_eq!(
+        parsed_feed(&run, "/fr/inside-rust/feed.xml").1,
+        ["Dedans B".to_string()]
+    );
+    for gone in [
+        "/inside-rust/atom.xml",
+        "/inside-rust/feed.json",
+        "/fr/inside-rust/atom.xml",
+    ] {
+        assert!(!run.exists(gone), "{gone}: the default name is not written");
+    }
+    // Everything else keeps the site's names.
+    for kept in [
+        "/atom.xml",
+        "/blog/atom.xml",
+        "/blog/feed.json",
+        "/fr/atom.xml",
+    ] {
+        assert!(run.exists(kept), "{kept}");
+    }
+    let section = run.html("/inside-rust/");
+    let head = attrs(
+        &section,
+        "head link[rel=alternate][type^='application/']",
+        "href",
+    );
+    for want in [
+        "/inside-rust/feed.xml",
+        "/inside-rust/rss.xml",
+        "/inside-rust/releases.json",
+        "/atom.xml",
+    ] {
+        assert!(head.iter().any(|h| h == want), "{want} in {head:?}");
+    }
+    assert!(
+        !head.iter().any(|h| h.contains("/inside-rust/atom.xml")),
+        "{head:?}"
+    );
+    let subscribe = attrs(&run.html("/subscribe/"), "main a[href]", "href");
+    assert!(
+        subscribe
+            .iter()
+            .any(|h| h.ends_with("/inside-rust/feed.xml"))
+            && !subscribe
+                .iter()
+                .any(|h| h.ends_with("/inside-rust/atom.xml")),
+        "{subscribe:?}"
+    );
+}
+
+/// A section's feed file names that would write one file twice are one error at the
+/// `[feeds]` line of its `_index.md`: two of its own feeds on one name, or a feed where a
+/// page is written. Nothing is built.
+#[test]
+fn section_feed_names_that_clash_are_an_error_at_their_line() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/hello.md",
+        &item("Hello", "2026-11-01", "", "A."),
+    );
+    let index =
+        |feeds: &str| format!("+++\ntitle = \"Blog\"\nsort_by = \"date\"\n\n[feeds]\n{feeds}+++\n");
+    for feeds in ["atom = \"rss.xml\"\n", "json = \"hello\"\n"] {
+        site.file("content/blog/_index.md", &index(feeds));
+        let run = site.build();
+        assert_eq!(run.code, 1, "{feeds}: {}", run.stderr);
+        let errors: Vec<_> = run
+            .diagnostics()
+            .into_iter()
+            .filter(|d| d.severity == "error")
+            .collect();
+        assert_eq!(errors.len(), 1, "{feeds}: {}", run.stderr);
+        assert_eq!(
+            (errors[0].path.as_str(), errors[0].line),
+            ("content/blog/_index.md", 5),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.out.join("blog").exists(), "nothing is written");
+    }
+    // Names for feeds the section does not write: a warning at the same line.
+    site.file(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nfeed = false\n\n[feeds]\natom = \"feed.xml\"\n+++\n",
+    );
+    let run = site.build_ok();
+    let warned: Vec<_> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.path == "content/blog/_index.md")
+        .map(|d| (d.line, d.severity))
+        .collect();
+    assert_eq!(warned, [(5, "warning".to_string())], "{}", run.stderr);
+    assert!(!run.exists("/blog/feed.xml"));
+}
+
 /// A Zola shortcode or a Liquid tag left in prose is a warning at its line and column, naming
 /// the import command; the same text in code is not.
 #[test]

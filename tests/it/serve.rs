@@ -678,11 +678,29 @@ pub(crate) fn random_edit(
             std::fs::write(&template, format!("{html}<!-- edit {n} -->\n")).expect("write");
             (vec![template], "template")
         }
-        14 => {
+        14 if n % 2 == 0 => {
             let index = root.join("content/press/_index.md");
             let body = std::fs::read_to_string(&index).expect("read");
             std::fs::write(&index, format!("{body}\nSection edit {n}.\n")).expect("write");
             (vec![index], "section index")
+        }
+        14 => {
+            // The section's own feed file names (`[feeds]`): its feeds move, and every page
+            // that links them, the subscribe page and the claims follow.
+            let index = root.join("content/press/_index.md");
+            let text = std::fs::read_to_string(&index).expect("read");
+            let named = if text.contains("\n[feeds]\n") {
+                text.replacen("atom = \"press-", &format!("atom = \"press-{n}-"), 1)
+            } else {
+                let close = text[3..].find("\n+++").expect("closing fence") + 4;
+                format!(
+                    "{}[feeds]\natom = \"press-{n}.xml\"\n{}",
+                    &text[..close],
+                    &text[close..]
+                )
+            };
+            std::fs::write(&index, named).expect("write");
+            (vec![index], "section feed names")
         }
         15 => {
             // One save reaching two files (a search and replace).
