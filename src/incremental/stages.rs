@@ -19,6 +19,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// A content file parsed in this build: (absolute path, stamp, the parse when the table keeps
+/// it, text fingerprint).
+type Parsed = (PathBuf, keys::Stamp, Option<One>, Fingerprint);
+
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
 /// whether it is a section index).
 type Seen = (PathBuf, String, Fingerprint, bool);
@@ -33,7 +37,7 @@ impl Incremental {
     ) -> content::Content {
         // A one-shot build never reads a parse again: none is copied into the table.
         let one_shot = self.one_shot;
-        let fresh: Mutex<Vec<(PathBuf, keys::Stamp, Option<One>, Fingerprint)>> = Mutex::default();
+        let fresh: Mutex<Vec<Parsed>> = Mutex::default();
         let seen: Mutex<Vec<Seen>> = Mutex::default();
         let (parsed, dirty) = (&self.parsed, &self.dirty);
         let loaded = content::load_with(config, diags, |src: SourceFile| {
