@@ -137,6 +137,9 @@ pub struct Incremental {
     /// The path and key of each search document of the last build (see
     /// [`keys::search_key`]), for a build whose index was left on disk ([`persist`]).
     search_keys: Vec<(String, Fingerprint)>,
+    /// The search index the last build saved ([`persist`]), read only when a document
+    /// changed.
+    search_saved: Option<persist::SavedSearch>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
     markdown_changed: HashSet<String>,
     /// The last build's site.

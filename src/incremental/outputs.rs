@@ -252,6 +252,11 @@ impl Incremental {
                     let docs = self.search.doc_keys(site, &key);
                     let on_disk = same_shape && self.search.is_empty() && docs == self.search_keys;
                     self.search_keys = docs;
+                    if !on_disk && self.search.is_empty() {
+                        if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
+                            self.search = index;
+                        }
+                    }
                     (!on_disk).then(|| Fresh::All(self.search.update(site, ctx.config, &key)))
                 }
                 // The ledger as of this build: small, made again every time.

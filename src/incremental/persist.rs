@@ -11,6 +11,8 @@
 //! - each page's context fingerprint, each artifact's file names, the search documents' keys;
 //! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.json`), so a
 //!   build rewrites only the shards holding an item that changed;
+//! - the search index's tokens per document (`search.json`), read only by a build in which
+//!   a document changed, so only that document is tokenized again;
 //! - each item's ledger body hash;
 //! - every generated file's stamp (device, inode, size, mtime, ctime) and manifest entry as
 //!   the build left it: a file whose stamp differs now (edited, replaced, deleted, reached
@@ -28,6 +30,7 @@
 //! `build --no-cache` asks it, and when the templates call `resize_image` or `image_meta`,
 //! whose derived files are found only by rendering the pages that ask for them.
 
+use super::search_index::SearchIndex;
 use super::{Incremental, KeptPage, LastSite, MarkdownEntry};
 use crate::error::Error;
 use crate::fingerprint::{self, Fingerprint};
@@ -47,6 +50,8 @@ const FORMAT: u32 = 1;
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
 const STATE: &str = "state.json";
+/// The search index's file name in the cache folder.
+const SEARCH: &str = "search.json";
 
 /// What `state.json` holds (see the module's doc); every list sorted, so the same build
 /// leaves the same bytes.
@@ -65,6 +70,26 @@ struct State {
     files: Vec<(String, FileStamp, Entry)>,
     /// The fingerprint of each Markdown shard file's bytes (None: not written).
     shards: Vec<Option<Fingerprint>>,
+    /// The fingerprint of `search.json`'s bytes (None: not written).
+    search: Option<Fingerprint>,
+}
+
+/// The search index a build saved in `search.json`: read only by a build in which a
+/// document changed (see [`super::search_index::SearchIndex::restore`]).
+pub(super) struct SavedSearch {
+    path: PathBuf,
+    key: Fingerprint,
+}
+
+impl SavedSearch {
+    /// The index, if the file still has the bytes the state recorded.
+    pub(super) fn load(self) -> Option<SearchIndex> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        if fingerprint::of_bytes(&bytes) != self.key {
+            return None;
+        }
+        SearchIndex::restore(serde_json::from_slice(&bytes).ok()?)
+    }
 }
 
 /// The memo tables of one output, read from the cache, and where to save them again.
@@ -75,6 +100,8 @@ pub struct Persisted {
     /// The generated files found as the last build left them: they may be kept.
     known: HashMap<String, (FileStamp, Entry)>,
     shards: Vec<Option<Fingerprint>>,
+    /// The fingerprint of `search.json` as the last build left it.
+    search: Option<Fingerprint>,
     /// How long reading the state took.
     opened: std::time::Duration,
 }
@@ -100,6 +127,7 @@ impl Persisted {
             },
             known: HashMap::new(),
             shards: vec![None; SHARDS],
+            search: None,
             opened: std::time::Duration::ZERO,
         };
         if let Some(state) = persisted.read_state() {
@@ -170,6 +198,11 @@ impl Persisted {
         memo.body_hashes = state.body_hashes.into_iter().collect();
         memo.last = state.last;
         memo.search_keys = state.search_keys;
+        memo.search_saved = state.search.map(|key| SavedSearch {
+            path: self.dir.join(SEARCH),
+            key,
+        });
+        self.search = state.search;
         memo.pages = (state.pages.into_iter())
             .filter(|(path, _)| valid.contains_key(&site_key(path)))
             .map(|(path, key)| (path, KeptPage { key, bytes: None }))
@@ -222,6 +255,7 @@ impl Persisted {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
         remove_temporaries(&self.dir);
         self.save_shards()?;
+        self.save_search()?;
         let memo = &self.memo;
         let mut generated: Vec<String> = (memo.pages.keys())
             .chain(memo.others.values().flat_map(HashMap::keys))
@@ -253,9 +287,22 @@ impl Persisted {
             search_keys: memo.search_keys.clone(),
             files,
             shards: self.shards.clone(),
+            search: self.search,
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)
+    }
+
+    /// Writes `search.json` when this build updated the index (else the last one stands).
+    fn save_search(&mut self) -> std::result::Result<(), Error> {
+        if self.memo.search.is_empty() {
+            return Ok(());
+        }
+        let json = serde_json::to_vec(&self.memo.search.save())
+            .map_err(|e| Error::Other(e.to_string()))?;
+        write_atomically(&self.dir.join(SEARCH), &json)?;
+        self.search = Some(fingerprint::of_bytes(&json));
+        Ok(())
     }
 
     /// Writes each shard holding an item whose Markdown changed (or never written).

@@ -38,12 +38,57 @@ pub(super) struct SearchIndex {
     encoded: BTreeMap<String, Entry>,
     /// The `docs-N.json` files.
     chunks: Vec<Vec<u8>>,
+    /// Documents of an index read back from disk ([`SearchIndex::restore`]): the next
+    /// [`SearchIndex::update`] takes their tokens as a moved document's, so only documents
+    /// whose key changed are tokenized again.
+    restored: Moved,
+}
+
+/// What the state on disk (`incremental::persist`) keeps of an index: its token names, and
+/// each document's path, key and tokens (`token id << 2 | field`).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct Saved {
+    names: Vec<String>,
+    docs: Vec<(String, Fingerprint, Vec<u32>)>,
 }
 
 impl SearchIndex {
     /// Whether nothing was indexed yet (a new process).
     pub(super) fn is_empty(&self) -> bool {
         self.docs.is_empty() && self.names.is_empty()
+    }
+
+    /// What [`SearchIndex::restore`] needs to carry the index to another process.
+    pub(super) fn save(&self) -> Saved {
+        let docs = (self.docs.iter())
+            .map(|d| {
+                let tokens = d.tokens.iter().map(|&(t, f)| (t << 2) | f as u32);
+                (d.path.clone(), d.key, tokens.collect())
+            })
+            .collect();
+        Saved {
+            names: self.names.clone(),
+            docs,
+        }
+    }
+
+    /// The index [`SearchIndex::save`] saved, ready for [`SearchIndex::update`]; None when
+    /// a token id names no token (a damaged file).
+    pub(super) fn restore(saved: Saved) -> Option<Self> {
+        let mut index = SearchIndex::default();
+        for name in saved.names {
+            index.intern(name);
+        }
+        for (path, key, tokens) in saved.docs {
+            let tokens: Option<Vec<(u32, Field)>> = (tokens.into_iter())
+                .map(|t| {
+                    let field = [Field::Body, Field::Summary, Field::Tag, Field::Title];
+                    ((t >> 2) < index.names.len() as u32).then(|| (t >> 2, field[(t & 3) as usize]))
+                })
+                .collect();
+            index.restored.insert(path, (key, tokens?));
+        }
+        Some(index)
     }
 
     /// The path and key of each document `update` would index for `site`, in order.
@@ -100,8 +145,8 @@ impl SearchIndex {
         let fresh: Vec<usize> = (0..ids.len())
             .filter(|&n| !same_order || self.docs[n].key != keys[n])
             .collect();
-        // Reuse the tokens of documents that only moved.
-        let mut moved: Moved = HashMap::new();
+        // Reuse the tokens of documents that only moved (or were read back from disk).
+        let mut moved: Moved = std::mem::take(&mut self.restored);
         if !same_order {
             for d in std::mem::take(&mut self.docs) {
                 moved.insert(d.path, (d.key, d.tokens));
