@@ -4,7 +4,6 @@
 //! copyright its kit does not give. A kit that is not published (embargoed, draft) is not in
 //! `site.media` at all, so none of its sizes is made.
 
-use super::cache::Cache;
 use super::refs::Local;
 use super::{Mode, Outcome, Stats};
 use crate::config::Config;
@@ -17,7 +16,7 @@ use rayon::prelude::*;
 pub(super) fn process(
     site: &mut Site,
     config: &Config,
-    cache: &Cache,
+    store: super::Store<'_>,
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> Stats {
@@ -38,7 +37,7 @@ pub(super) fn process(
     }
     let outcomes: Vec<Outcome> = jobs
         .par_iter()
-        .map(|(_, _, local)| super::prepare(local, config, &config.images, cache, mode))
+        .map(|(_, _, local)| super::prepare(local, config, &config.images, store, mode))
         .collect();
     let mut stats = Stats::default();
     for ((k, a, _), outcome) in jobs.into_iter().zip(outcomes) {
@@ -46,8 +45,7 @@ pub(super) fn process(
         let asset = &mut kit.assets[a];
         match outcome {
             Ok((picture, files, done)) => {
-                stats.made += done.made;
-                stats.reused += done.reused;
+                stats.add(done);
                 asset.pixels = Some((picture.width, picture.height));
                 let meta = &picture.meta;
                 asset.caption = asset.caption.take().or_else(|| meta.caption.clone());
