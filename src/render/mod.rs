@@ -113,10 +113,13 @@ impl Artifact {
     }
 }
 
-/// The ZIP of each kit whose page is written, made in parallel.
+/// The ZIP of each kit whose page is written, made in parallel: one for all its language
+/// versions, which share their files.
 fn media_zips(ctx: &RenderCtx<'_>) -> Vec<Output> {
+    let mut ids = std::collections::BTreeSet::new();
     let kits: Vec<&crate::model::media::Kit> = (ctx.site.media.kits.iter())
         .filter(|k| k.appears_in(crate::model::Surface::Page))
+        .filter(|k| ids.insert(k.id.as_str()))
         .collect();
     kits.par_iter()
         .filter_map(|k| {
