@@ -277,11 +277,11 @@ fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) 
         };
         (at.unwrap_or(usize::MAX), f.clone())
     });
-    let read: Vec<Result<(u64, String), String>> = order
+    let read: Vec<Result<Sums, String>> = order
         .par_iter()
         .map(|(file, abs)| {
             let seen = known.and_then(|k| k.iter().find(|a| &a.file == file));
-            seen.map_or_else(|| size_and_hash(abs), |a| Ok((a.size, a.sha256.clone())))
+            seen.map_or_else(|| sums(abs), |a| Ok(Sums::of(a)))
         })
         .collect();
     let mut out = Vec::new();
@@ -292,7 +292,7 @@ fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) 
             own,
             base: from_base,
         };
-        let (size, sha256) = match read {
+        let sums = match read {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -304,7 +304,7 @@ fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) 
                 continue;
             }
         };
-        if let Some(asset) = asset(src, file, abs, entry, (size, sha256), diags) {
+        if let Some(asset) = asset(src, file, abs, entry, sums, diags) {
             out.push(asset);
         }
     }
@@ -346,7 +346,7 @@ fn asset(
     file: String,
     abs: PathBuf,
     entry: Entry<'_>,
-    (size, sha256): (u64, String),
+    sums: Sums,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Asset> {
     let p = src.p;
@@ -403,8 +403,9 @@ fn asset(
         abs,
         kind,
         mime,
-        size,
-        sha256,
+        size: sums.size,
+        sha256: sums.sha256,
+        crc32: sums.crc32,
         title,
         caption: raw.caption,
         credit: raw
@@ -420,11 +421,30 @@ fn asset(
     })
 }
 
-/// A file's size and SHA-256 (lowercase hex), read in blocks (videos can be large).
-pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
+/// A file's size, SHA-256 (shown on its kit's page) and CRC-32 (its ZIP entry's).
+struct Sums {
+    size: u64,
+    sha256: String,
+    crc32: u32,
+}
+
+impl Sums {
+    /// What another version of the kit read.
+    fn of(a: &Asset) -> Sums {
+        Sums {
+            size: a.size,
+            sha256: a.sha256.clone(),
+            crc32: a.crc32,
+        }
+    }
+}
+
+/// A file's sums, read in blocks (videos can be large).
+fn sums(path: &std::path::Path) -> Result<Sums, String> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut hasher = Sha256::new();
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
@@ -433,9 +453,19 @@ pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
             break;
         }
         size += n as u64;
-        hasher.update(&buf[..n]);
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
     }
-    Ok((size, hex(&hasher.finalize())))
+    Ok(Sums {
+        size,
+        sha256: hex(&sha.finalize()),
+        crc32: crc.finalize(),
+    })
+}
+
+/// A file's size and SHA-256 (lowercase hex), read in blocks.
+pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
+    sums(path).map(|s| (s.size, s.sha256))
 }
 
 /// Lowercase hex.

@@ -183,6 +183,9 @@ pub struct Asset {
     pub size: u64,
     /// SHA-256 of the original, lowercase hex.
     pub sha256: String,
+    /// CRC-32 of the original, for the kit's ZIP, read with the SHA-256 so the ZIP is
+    /// written in one pass over each file.
+    pub crc32: u32,
     /// Its name in the kit.
     pub title: String,
     /// Caption.

@@ -667,3 +667,68 @@ fn a_translation_keeps_the_kits_embargo_and_two_versions_in_one_language_are_an_
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     assert!(errors[0].message.contains("two versions"), "{errors:?}");
 }
+
+/// Builds `site` into its output and returns the build's peak resident memory in bytes, as
+/// Linux reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
+/// process's own memory, which the child had until its `exec`).
+fn build_peak_rss(site: &SiteTest) -> u64 {
+    let root = site.root();
+    let out = site.out();
+    let mut child = std::process::Command::new(bin())
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .args(["--now", "2026-11-23T08:00:00Z", "--quiet"])
+        .spawn()
+        .expect("pressroom runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    assert!(status.success(), "the build failed");
+    peak_kib * 1024
+}
+
+#[test]
+fn a_kit_zip_is_streamed_from_the_originals_not_held_in_memory() {
+    const BIG: usize = 128 << 20;
+    let site = site_with_kit();
+    // B-roll of 128 MiB (not all zeros, so nothing can take a shortcut).
+    let video: Vec<u8> = (0..BIG as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    write_bytes(&site, "content/media/q3-2026/b-roll.mp4", &video);
+    let peak = build_peak_rss(&site);
+    // A ZIP made in memory holds the video whole: 389 MiB at its peak, against 82 streamed.
+    assert!(peak < BIG as u64, "peak RSS {} MiB", peak >> 20);
+    let zip = read(&site.out(), "/media/q3-2026.zip");
+    let entries = zip_entries(&zip);
+    let broll = entries
+        .iter()
+        .find(|(n, _)| n == "q3-2026/b-roll.mp4")
+        .expect("in the ZIP");
+    assert!(broll.1 == video, "the video's bytes, whole");
+    assert_eq!(entries.len(), 4);
+    // Into the same output again (updated in place): the same bytes, still streamed.
+    let peak = build_peak_rss(&site);
+    assert!(peak < BIG as u64, "peak RSS {} MiB", peak >> 20);
+    assert!(
+        read(&site.out(), "/media/q3-2026.zip") == zip,
+        "identical across builds"
+    );
+}
