@@ -152,7 +152,8 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
     // `check` writes nothing; an index that cannot be written costs the next build a re-read.
     if mode == Mode::Make {
         if let Err(message) = stamps.save() {
-            diags.push(Diagnostic::warning(stamps::FILE, 1, 1, message).with_help(
+            let file = format!("{CACHE_DIR}/{}", stamps::FILE);
+            diags.push(Diagnostic::warning(file, 1, 1, message).with_help(
                 "make `.pressroom/cache/images/` writable (or delete it): until then every build reads every photo again",
             ));
         }
