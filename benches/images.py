@@ -208,6 +208,7 @@ def one_build(tool, binary, site, label, have_time):
     cmd = command(tool, binary, site, out)
     full = [bench.GNU_TIME, "-v", "-o", log_path + ".time"] + cmd if have_time else cmd
     busy = bench.busy_compilers()
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     with open(log_path, "w") as logf:
         code = subprocess.run(full, stdout=logf, stderr=subprocess.STDOUT).returncode
@@ -219,7 +220,7 @@ def one_build(tool, binary, site, label, have_time):
         with open(log_path + ".time") as f:
             rss_kb, user, sys_ = bench.parse_gnu_time(f.read())
         rss, cpu = rss_kb and rss_kb * 1024, (user or 0) + (sys_ or 0)
-    return {"wall": wall, "cpu": cpu, "rss": rss, "out": out, "busy": busy}
+    return {"wall": wall, "cpu": cpu, "rss": rss, "out": out, "busy": busy, "load": load}
 
 
 def runs(tool, binary, site, base_site, have_time):
@@ -249,7 +250,11 @@ def bytes_per_page(out, photos):
 
 
 def report(results, notes, bytes_info):
+    loads = [x["load"] for r in results.values() for k in r.values() for x in k]
     lines = ["# Photo benchmark", "",
+             "%s, commit %s, %s (%d cores); 1-minute load average %.1f to %.1f during the builds."
+             % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit(), machine(),
+                os.cpu_count() or 0, min(loads), max(loads)), "",
              "%d photos of %dx%d (JPEG q90, generated), one per item; widths %s in JPEG and WebP "
              "at quality %d; %d run(s) each, median." % (COUNT, SIZE[0], SIZE[1], WIDTHS, QUALITY, RUNS), "",
              "| tool | cold build | peak RSS | warm rebuild | same site without photos | warm adds |",
@@ -271,6 +276,22 @@ def report(results, notes, bytes_info):
         notes.append("Other builds ran meanwhile (%s): times are noisy." % ", ".join(busy))
     lines += [""] + ["- " + n for n in notes]
     return "\n".join(lines) + "\n"
+
+
+def commit():
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    return r.stdout.strip() or "unknown"
+
+
+def machine():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return os.uname().machine
 
 
 def main():

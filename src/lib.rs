@@ -280,10 +280,8 @@ pub fn finish(
     let mut assets = site.assets.clone();
     assets.extend(theme.images.files());
     let from_templates = theme.images.take_stats();
-    let images = images::Stats {
-        made: images.made + from_templates.made,
-        reused: images.reused + from_templates.reused,
-    };
+    let mut images = images;
+    images.add(from_templates);
     if opts.audit {
         diags.extend(audit(opts, site, config, theme, &assets, &outputs));
         watch.lap("audit");

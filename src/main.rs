@@ -467,8 +467,8 @@ fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), 
             let images = built.images;
             if images.made + images.reused > 0 {
                 println!(
-                    "images: {} derived file(s) made, {} taken from the cache",
-                    images.made, images.reused
+                    "images: {} derived file(s) made, {} taken from the cache; {} original(s) read ({} bytes)",
+                    images.made, images.reused, images.originals_read, images.original_bytes
                 );
             }
             if let Some(next) = next {

@@ -138,8 +138,9 @@ fn read(src: SourceFile) -> Result<Read, Vec<Diagnostic>> {
         .strip_prefix(&format!("{DIR}/"))
         .filter(|d| !d.contains('/'));
     let at_top = src.dir == DIR;
-    let fits = src.lang.is_none()
-        && ((at_top && src.stem == "_index") || (kit_dir.is_some() && src.stem == "index"));
+    // A kit's translations are `index.fr.md` beside its `index.md`, as for page bundles.
+    let fits = (at_top && src.stem == "_index" && src.lang.is_none())
+        || (kit_dir.is_some() && src.stem == "index");
     if !fits {
         return Err(vec![
             Diagnostic::error(
@@ -149,8 +150,8 @@ fn read(src: SourceFile) -> Result<Read, Vec<Diagnostic>> {
                 "the media library holds kits: a folder per kit with its `index.md`, beside its files",
             )
             .with_help(
-                "move the page to `content/media/KIT/index.md` (one kit per folder, one language: \
-                 give each file its `language` under `[[assets]]`), or out of `content/media/`",
+                "move the page to `content/media/KIT/index.md` (one kit per folder; its translations \
+                 are `index.fr.md` beside it), or out of `content/media/`",
             ),
         ]);
     }
@@ -193,6 +194,11 @@ impl ParsedKit {
     /// The kit's id: its folder's name (`q3-2026`).
     pub fn id(&self) -> &str {
         self.src.dir.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// The language of a translation (`index.fr.md`); None for the kit's own `index.md`.
+    pub fn lang(&self) -> Option<&str> {
+        self.src.lang.as_deref()
     }
 
     /// The (line, column) of `key` in the `n`th `[[assets]]` entry (TOML; in YAML, of the

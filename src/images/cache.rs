@@ -58,6 +58,11 @@ impl Cache {
         f.finish().to_string()
     }
 
+    /// The cache folder.
+    pub(super) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The cache file of a key.
     pub(super) fn path(&self, key: &str, ext: &str) -> PathBuf {
         self.dir.join(format!("{key}.{ext}"))

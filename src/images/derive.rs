@@ -40,6 +40,7 @@ impl Format {
 }
 
 /// What the header says.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Header {
     /// Width and height as shown (after the EXIF orientation).
     pub(super) width: u32,

@@ -15,6 +15,7 @@ mod library;
 mod meta;
 mod portraits;
 mod refs;
+mod stamps;
 pub mod template;
 mod xmp;
 
@@ -30,17 +31,33 @@ use cache::Cache;
 use derive::{Format, Target};
 use rayon::prelude::*;
 use refs::{ImageRef, Local};
+use stamps::{Known, Stamp, Stamps};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// What the stage did: derived files made anew and taken from the cache (`build`'s summary
-/// reports them, so a rebuild that did no image work can be seen).
+/// What the stage did: derived files made anew and taken from the cache, and originals read
+/// (`build`'s summary reports them, so a rebuild that did no image work can be seen).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
     /// Derived files encoded by this build.
     pub made: usize,
     /// Derived files found in the cache.
     pub reused: usize,
+    /// Originals read whole (new or changed since the last build, or whose derived files
+    /// had to be made); an unchanged original is known by its stamp ([`stamps`]).
+    pub originals_read: usize,
+    /// The bytes of those originals.
+    pub original_bytes: u64,
+}
+
+impl Stats {
+    /// Adds what another part of the stage did.
+    pub fn add(&mut self, other: Stats) {
+        self.made += other.made;
+        self.reused += other.reused;
+        self.originals_read += other.originals_read;
+        self.original_bytes += other.original_bytes;
+    }
 }
 
 /// Whether derived files are made (`build`, `serve`) or only checked (`check`, which writes
@@ -94,16 +111,16 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
         }
     }
     let cache = Cache::new(&config.root);
+    let stamps = Stamps::load(&config.root, cache.dir());
     let outcomes: Vec<Outcome> = uses
         .par_iter()
-        .map(|(local, _)| prepare(local, config, &config.images, &cache, mode))
+        .map(|(local, _)| prepare(local, config, &config.images, (&cache, &stamps), mode))
         .collect();
-    let mut stats = portraits::process(site, config, &cache, mode, diags);
+    let mut stats = portraits::process(site, config, (&cache, &stamps), mode, diags);
     for ((_, uses), outcome) in uses.into_iter().zip(outcomes) {
         match outcome {
             Ok((picture, files, done)) => {
-                stats.made += done.made;
-                stats.reused += done.reused;
+                stats.add(done);
                 site.assets.extend(files);
                 for u in uses {
                     let item = &mut site.items[u.item];
@@ -123,11 +140,24 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
         }
     }
     // The media library's photos, made with the same cache.
-    let library = library::process(site, config, &cache, mode, diags);
-    stats.made += library.made;
-    stats.reused += library.reused;
+    stats.add(library::process(
+        site,
+        config,
+        (&cache, &stamps),
+        mode,
+        diags,
+    ));
     site.assets.sort();
     site.assets.dedup();
+    // `check` writes nothing; an index that cannot be written costs the next build a re-read.
+    if mode == Mode::Make {
+        if let Err(message) = stamps.save() {
+            let file = format!("{CACHE_DIR}/{}", stamps::FILE);
+            diags.push(Diagnostic::warning(file, 1, 1, message).with_help(
+                "make `.pressroom/cache/images/` writable (or delete it): until then every build reads every photo again",
+            ));
+        }
+    }
     stats
 }
 
@@ -178,16 +208,59 @@ fn check_alt(site: &Site, id: ItemId, image: &ImageRef, diags: &mut Vec<Diagnost
     }));
 }
 
-/// Reads one original's header, plans its sizes at `settings`' widths, and makes those the
-/// cache lacks.
+/// The image cache and the stamp index of its originals, shared by the stage's parts.
+type Store<'a> = (&'a Cache, &'a Stamps);
+
+/// Plans one original's sizes at `settings`' widths and makes those the cache lacks. An
+/// original whose stamp is in the index and whose sizes are all cached is not read at all.
 fn prepare(
     local: &Local,
     config: &Config,
     settings: &ImageSettings,
-    cache: &Cache,
+    (cache, stamps): Store<'_>,
     mode: Mode,
 ) -> Outcome {
-    let bytes = std::fs::read(&local.file).map_err(|e| match e.kind() {
+    let mut stats = Stats::default();
+    let stamp = std::fs::metadata(&local.file)
+        .map(|m| Stamp::of(&m))
+        .map_err(|e| cannot_read(local, config, e))?;
+    let known = stamps
+        .lookup(&local.file, stamp)
+        .filter(|k| plan(k, settings, cache).iter().all(|(_, p, _)| p.is_file()));
+    let (known, bytes) = match known {
+        Some(known) => (known, None),
+        None => {
+            let bytes = std::fs::read(&local.file).map_err(|e| cannot_read(local, config, e))?;
+            stats.originals_read = 1;
+            stats.original_bytes = bytes.len() as u64;
+            let known = learn(&bytes)?;
+            stamps.record(&local.file, stamp, &known);
+            (known, Some(bytes))
+        }
+    };
+    let planned = plan(&known, settings, cache);
+    stats.reused = planned.iter().filter(|(_, p, _)| p.is_file()).count();
+    if let Some(bytes) = &bytes {
+        let jobs: Vec<(Target, PathBuf)> =
+            planned.iter().map(|(t, p, _)| (*t, p.clone())).collect();
+        stats.made = derive::make(bytes, &jobs, settings, cache, mode)?;
+    }
+    let planned: Vec<(Target, PathBuf, String)> = planned
+        .into_iter()
+        .map(|(t, p, key)| {
+            let site = derived_path(&local.site_path, &t, &key);
+            (t, p, site)
+        })
+        .collect();
+    let mut picture = picture(&known.header, fallback(&known.header), &planned, config);
+    picture.meta = known.meta;
+    let files = planned.into_iter().map(|(_, p, s)| (s, p)).collect();
+    Ok((picture, files, stats))
+}
+
+/// Why an original cannot be read, in words.
+fn cannot_read(local: &Local, config: &Config, e: std::io::Error) -> String {
+    match e.kind() {
         std::io::ErrorKind::NotFound => format!(
             "no such file (looked for `{}`)",
             local
@@ -197,49 +270,52 @@ fn prepare(
                 .display()
         ),
         _ => format!("cannot read: {e}"),
-    })?;
-    let header = derive::header(&bytes)?;
+    }
+}
+
+/// What an original's bytes say: its header (refused when damaged or too big), content
+/// fingerprint and embedded metadata.
+fn learn(bytes: &[u8]) -> Result<Known, String> {
+    let header = derive::header(bytes)?;
     let content = crate::fingerprint::Fingerprinter::default()
-        .bytes(&bytes)
+        .bytes(bytes)
         .finish();
-    let fallback = if header.png {
+    Ok(Known {
+        content,
+        header,
+        meta: meta::read(bytes),
+    })
+}
+
+/// The fallback format of an original: PNG stays PNG, anything else becomes JPEG.
+fn fallback(header: &derive::Header) -> Format {
+    if header.png {
         Format::Png
     } else {
         Format::Jpeg
-    };
-    let mut targets = Vec::new();
+    }
+}
+
+/// Each derived file of an original: its target, cache file and cache key.
+fn plan(known: &Known, settings: &ImageSettings, cache: &Cache) -> Vec<(Target, PathBuf, String)> {
+    let header = &known.header;
+    let mut planned = Vec::new();
     for width in plan_widths(header.width, settings) {
         // Rounded, at least one pixel: a 4000 × 3 banner at 480 wide is 480 × 1.
         let height = ((u64::from(header.height) * u64::from(width) + u64::from(header.width) / 2)
             / u64::from(header.width))
         .max(1) as u32;
-        for format in [fallback, Format::WebP] {
-            targets.push(Target {
+        for format in [fallback(header), Format::WebP] {
+            let target = Target {
                 format,
                 width,
                 height,
-            });
+            };
+            let key = Cache::key(known.content, width, format.ext(), settings.quality);
+            planned.push((target, cache.path(&key, format.ext()), key));
         }
     }
-    let planned: Vec<(Target, PathBuf, String)> = targets
-        .iter()
-        .map(|t| {
-            let key = Cache::key(content, t.width, t.format.ext(), settings.quality);
-            let path = cache.path(&key, t.format.ext());
-            (*t, path, derived_path(&local.site_path, t, &key))
-        })
-        .collect();
-    let jobs: Vec<(Target, PathBuf)> = planned.iter().map(|(t, p, _)| (*t, p.clone())).collect();
-    let cached = jobs.iter().filter(|(_, p)| p.is_file()).count();
-    let made = derive::make(&bytes, &jobs, settings, cache, mode)?;
-    let mut picture = picture(&header, fallback, &planned, config);
-    picture.meta = meta::read(&bytes);
-    let files = planned.into_iter().map(|(_, p, s)| (s, p)).collect();
-    let stats = Stats {
-        made,
-        reused: cached,
-    };
-    Ok((picture, files, stats))
+    planned
 }
 
 /// The widths to derive: each configured width below the original's, and the original's

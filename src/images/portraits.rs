@@ -4,7 +4,6 @@
 //! who get a page (named by an item of this build) are processed; the original in `data/` is
 //! not published, only its derived sizes, beside the author's page (`/authors/ID/`).
 
-use super::cache::Cache;
 use super::refs::Local;
 use super::{Mode, Stats};
 use crate::config::{Config, ImageSettings};
@@ -22,7 +21,7 @@ const FILE: &str = "data/authors.toml";
 pub(super) fn process(
     site: &mut Site,
     config: &Config,
-    cache: &Cache,
+    store: super::Store<'_>,
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> Stats {
@@ -41,15 +40,14 @@ pub(super) fn process(
         .par_iter()
         .map(|(id, photo)| {
             let local = resolve(config, id, photo)?;
-            super::prepare(&local, config, &settings, cache, mode)
+            super::prepare(&local, config, &settings, store, mode)
         })
         .collect();
     let mut stats = Stats::default();
     for ((id, photo), outcome) in wanted.into_iter().zip(outcomes) {
         match outcome {
             Ok((picture, files, done)) => {
-                stats.made += done.made;
-                stats.reused += done.reused;
+                stats.add(done);
                 // Only the derived sizes: the original in `data/` stays private.
                 site.assets.extend(files);
                 site.portraits.insert(id, picture);

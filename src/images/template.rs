@@ -184,6 +184,7 @@ impl TemplateImages {
         super::Stats {
             made: self.made.swap(0, Ordering::Relaxed),
             reused: self.reused.swap(0, Ordering::Relaxed),
+            ..super::Stats::default()
         }
     }
 

@@ -2,7 +2,10 @@
 //! publication decided (drafts and embargoed kits are set aside like items: an embargoed kit
 //! joins [`Site::withheld`], so the embargo audit and the next-lift time cover it), its
 //! `[[assets]]` checked against the files in its folder, and each published file's size and
-//! SHA-256 read. Then the items' `media = [...]` references are checked against the kits.
+//! SHA-256 read. A kit's translation (`index.fr.md`) is a kit of its own with the same id and
+//! files, on its own page; what it leaves out (credits, licences, alt text, the embargo) it
+//! takes from the kit's `index.md`, so a translator writes only the words. Then the items'
+//! `media = [...]` references are checked against the kits.
 
 use super::media::{Asset, AssetKind, Kit, Library, Licence, Reference};
 use super::{Publication, Site, Surface, Withheld};
@@ -36,16 +39,40 @@ pub fn assemble(
         library.title = intro.front.title;
         library.summary = intro.front.summary;
     }
-    let mut by_kit = files_by_kit(&parsed, files, diags);
-    for p in parsed {
-        let files = by_kit.remove(p.id()).unwrap_or_default();
-        if let Some(kit) = kit(config, opts, &p, files, site, diags) {
+    let by_kit = files_by_kit(&parsed, files, diags);
+    // Each kit's `index.md` before its translations, which take what they leave out from it.
+    let mut order: Vec<&ParsedKit> = parsed.iter().collect();
+    order.sort_by_key(|p| (p.id(), p.lang().is_some(), p.lang()));
+    for p in order {
+        let base = (p.lang().is_some())
+            .then(|| {
+                parsed
+                    .iter()
+                    .find(|b| b.id() == p.id() && b.lang().is_none())
+            })
+            .flatten();
+        let lang = p.lang().unwrap_or(&config.default_language);
+        let versions: Vec<&Kit> = (library.kits.iter()).filter(|k| k.id == p.id()).collect();
+        if versions.iter().any(|k| k.lang == lang) {
+            diags.push(
+                Diagnostic::error(&p.src.rel, 1, 1, format!("kit `{}` has two versions in `{lang}`", p.id()))
+                    .with_help("`index.md` is the kit in the site's default language: remove the language from this file's name, or give it another language"),
+            );
+            continue;
+        }
+        let files = by_kit.get(p.id()).cloned().unwrap_or_default();
+        let read = versions.first().map(|k| k.assets.as_slice());
+        let src = Src { p, base, lang };
+        if let Some(kit) = kit(config, opts, src, (files, read), site, diags) {
             library.kits.push(kit);
         }
     }
-    library
-        .kits
-        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    let default = config.default_language.as_str();
+    library.kits.sort_by(|a, b| {
+        (b.date.cmp(&a.date))
+            .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| (a.lang != default, &a.lang).cmp(&(b.lang != default, &b.lang)))
+    });
     for kit in library.kits.iter().filter(|k| k.appears_in(Surface::Page)) {
         site.assets
             .extend(kit.assets.iter().map(|a| (a.path.clone(), a.abs.clone())));
@@ -80,18 +107,40 @@ fn files_by_kit(
     by_kit
 }
 
+/// One version of a kit being assembled: its `index.md` or translation, the kit's own
+/// `index.md` when this is a translation, and its language.
+#[derive(Clone, Copy)]
+struct Src<'a> {
+    p: &'a ParsedKit,
+    base: Option<&'a ParsedKit>,
+    lang: &'a str,
+}
+
+impl<'a> Src<'a> {
+    /// A kit-wide front-matter value: the version's own, else the kit's `index.md`'s.
+    fn or_base<T: Clone + 'a>(&self, get: impl Fn(&'a ParsedKit) -> Option<&'a T>) -> Option<T> {
+        get(self.p).or_else(|| self.base.and_then(&get)).cloned()
+    }
+}
+
+/// The kit's files (name in the folder, file on disk), and those another version of the kit
+/// has read already (their sizes and hashes are not read twice).
+type Files<'a> = (Vec<(String, PathBuf)>, Option<&'a [Asset]>);
+
 /// One kit, or None when it is not part of this build (a draft, an embargoed kit, errors).
 fn kit(
     config: &Config,
     opts: &BuildOptions,
-    p: &ParsedKit,
-    files: Vec<(String, PathBuf)>,
+    src: Src<'_>,
+    files: Files<'_>,
     site: &mut Site,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Kit> {
+    let p = src.p;
     let id = p.id().to_string();
-    let path = format!("/{DIR}/{id}/");
-    let Some(title) = p.front.title.clone().filter(|t| !t.trim().is_empty()) else {
+    let path = format!("{}/{DIR}/{id}/", config.lang_prefix(src.lang));
+    let title = src.or_base(|p| p.front.title.as_ref());
+    let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
         diags.push(
             Diagnostic::error(&p.src.rel, 1, 1, "a press kit needs a `title`")
                 .with_help("add `title = \"Q3 2026 results: press kit\"` to the front matter"),
@@ -110,6 +159,14 @@ fn kit(
     };
     let date = time("date", p.front.date.as_ref());
     let embargo = time("embargo", p.front.embargo.as_ref()).filter(|&t| t > opts.now);
+    // A translation is never out before the kit: it shows the same files.
+    let base_time = |key: fn(&ParsedKit) -> Option<&crate::dates::DateText>| {
+        let text = src.base.and_then(key)?;
+        parse_in(&text.0, &config.timezone).ok()
+    };
+    let date = date.or_else(|| base_time(|b| b.front.date.as_ref()));
+    let embargo =
+        embargo.or_else(|| base_time(|b| b.front.embargo.as_ref()).filter(|&t| t > opts.now));
     let publication = Publication::decide(
         Status::Published,
         p.front.draft,
@@ -133,13 +190,18 @@ fn kit(
         }
         _ => {}
     }
-    let assets = assets(p, files, diags);
-    check_zip_limits(p, &assets, diags);
+    // The kit's one ZIP is checked with its first version.
+    let first = files.1.is_none();
+    let assets = assets(src, files, diags);
+    if first {
+        check_zip_limits(p, &assets, diags);
+    }
     Some(Kit {
         id,
         rel: p.src.rel.clone(),
+        lang: src.lang.to_string(),
         title,
-        summary: p.front.summary.clone(),
+        summary: src.or_base(|p| p.front.summary.as_ref()),
         date,
         path: path.into(),
         publication,
@@ -163,8 +225,10 @@ fn check_zip_limits(p: &ParsedKit, assets: &[Asset], diags: &mut Vec<Diagnostic>
 }
 
 /// The kit's files: those named in `[[assets]]` first, in that order, then the others by
-/// name, each with its metadata checked and its size and SHA-256 read.
-fn assets(p: &ParsedKit, files: Vec<(String, PathBuf)>, diags: &mut Vec<Diagnostic>) -> Vec<Asset> {
+/// name, each with its metadata checked and its size and SHA-256 read (or taken from another
+/// version of the kit). A translation's order is its `index.md`'s.
+fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Asset> {
+    let p = src.p;
     let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
     let mut described: BTreeMap<&str, (usize, &AssetRaw)> = BTreeMap::new();
     for (n, raw) in p.front.assets.iter().enumerate() {
@@ -201,21 +265,34 @@ fn assets(p: &ParsedKit, files: Vec<(String, PathBuf)>, diags: &mut Vec<Diagnost
             );
         }
     }
+    let base_entry = |file: &str| {
+        let base = src.base?;
+        (base.front.assets.iter()).position(|r| r.file.trim_start_matches("./") == file)
+    };
     let mut order: Vec<(String, PathBuf)> = files;
     order.sort_by_key(|(f, _)| {
-        (
-            described.get(f.as_str()).map_or(usize::MAX, |(n, _)| *n),
-            f.clone(),
-        )
+        let at = match src.base {
+            Some(_) => base_entry(f),
+            None => described.get(f.as_str()).map(|(n, _)| *n),
+        };
+        (at.unwrap_or(usize::MAX), f.clone())
     });
-    let read: Vec<Result<(u64, String), String>> = order
+    let read: Vec<Result<Sums, String>> = order
         .par_iter()
-        .map(|(_, abs)| size_and_hash(abs))
+        .map(|(file, abs)| {
+            let seen = known.and_then(|k| k.iter().find(|a| &a.file == file));
+            seen.map_or_else(|| sums(abs), |a| Ok(Sums::of(a)))
+        })
         .collect();
     let mut out = Vec::new();
     for ((file, abs), read) in order.into_iter().zip(read) {
-        let entry = described.get(file.as_str()).copied();
-        let (size, sha256) = match read {
+        let own = described.get(file.as_str()).copied();
+        let from_base = base_entry(&file).and_then(|n| src.base?.front.assets.get(n));
+        let entry = Entry {
+            own,
+            base: from_base,
+        };
+        let sums = match read {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -227,29 +304,60 @@ fn assets(p: &ParsedKit, files: Vec<(String, PathBuf)>, diags: &mut Vec<Diagnost
                 continue;
             }
         };
-        if let Some(asset) = asset(p, file, abs, entry, (size, sha256), diags) {
+        if let Some(asset) = asset(src, file, abs, entry, sums, diags) {
             out.push(asset);
         }
     }
     out
 }
 
+/// A file's `[[assets]]` entries: this version's (with its index), and for a translation the
+/// kit's `index.md`'s, whose fields fill those the translation leaves out.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    own: Option<(usize, &'a AssetRaw)>,
+    base: Option<&'a AssetRaw>,
+}
+
+impl Entry<'_> {
+    /// The entry as it applies: field by field, the version's own, else the base's.
+    fn merged(&self) -> AssetRaw {
+        let own = self.own.map(|(_, r)| r.clone()).unwrap_or_default();
+        let Some(base) = self.base else {
+            return own;
+        };
+        let pick = |a: Option<String>, b: &Option<String>| a.or_else(|| b.clone());
+        AssetRaw {
+            file: own.file,
+            title: pick(own.title, &base.title),
+            caption: pick(own.caption, &base.caption),
+            credit: pick(own.credit, &base.credit),
+            copyright: pick(own.copyright, &base.copyright),
+            licence: pick(own.licence, &base.licence),
+            alt: pick(own.alt, &base.alt),
+            language: pick(own.language, &base.language),
+        }
+    }
+}
+
 /// One file with its metadata: the entry's, else the kit's defaults.
 fn asset(
-    p: &ParsedKit,
+    src: Src<'_>,
     file: String,
     abs: PathBuf,
-    entry: Option<(usize, &AssetRaw)>,
-    (size, sha256): (u64, String),
+    entry: Entry<'_>,
+    sums: Sums,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Asset> {
+    let p = src.p;
     let (kind, mime) = AssetKind::of(&file);
-    let raw = entry.map(|(_, r)| r.clone()).unwrap_or_default();
-    let at = |key: &str| match entry {
+    let raw = entry.merged();
+    let at = |key: &str| match entry.own {
         Some((n, _)) => p.asset_position(n, key),
         None => (1, 1),
     };
-    let licence_key = raw.licence.as_ref().or(p.front.licence.as_ref());
+    let kit_licence = src.or_base(|p| p.front.licence.as_ref());
+    let licence_key = raw.licence.as_ref().or(kit_licence.as_ref());
     let licence = match licence_key {
         None => None,
         Some(key) => match Licence::parse(key) {
@@ -274,7 +382,7 @@ fn asset(
     let alt = raw.alt.clone().filter(|a| !a.trim().is_empty());
     if kind.is_visual() && alt.is_none() {
         let (line, col) = at("alt");
-        let help = if entry.is_some() {
+        let help = if entry.own.is_some() {
             "add `alt = \"...\"` to its `[[assets]]` entry: what the image shows, for screen readers and for journalists' captions".to_string()
         } else {
             format!("describe it in an `[[assets]]` entry: `file = \"{file}\"` and `alt = \"...\"`")
@@ -295,12 +403,15 @@ fn asset(
         abs,
         kind,
         mime,
-        size,
-        sha256,
+        size: sums.size,
+        sha256: sums.sha256,
+        crc32: sums.crc32,
         title,
         caption: raw.caption,
-        credit: raw.credit.or_else(|| p.front.credit.clone()),
-        copyright: raw.copyright.or_else(|| p.front.copyright.clone()),
+        credit: raw
+            .credit
+            .or_else(|| src.or_base(|p| p.front.credit.as_ref())),
+        copyright: (raw.copyright).or_else(|| src.or_base(|p| p.front.copyright.as_ref())),
         licence,
         alt,
         language: raw.language,
@@ -310,11 +421,30 @@ fn asset(
     })
 }
 
-/// A file's size and SHA-256 (lowercase hex), read in blocks (videos can be large).
-pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
+/// A file's size, SHA-256 (shown on its kit's page) and CRC-32 (its ZIP entry's).
+struct Sums {
+    size: u64,
+    sha256: String,
+    crc32: u32,
+}
+
+impl Sums {
+    /// What another version of the kit read.
+    fn of(a: &Asset) -> Sums {
+        Sums {
+            size: a.size,
+            sha256: a.sha256.clone(),
+            crc32: a.crc32,
+        }
+    }
+}
+
+/// A file's sums, read in blocks (videos can be large).
+fn sums(path: &std::path::Path) -> Result<Sums, String> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut hasher = Sha256::new();
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
@@ -323,9 +453,19 @@ pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
             break;
         }
         size += n as u64;
-        hasher.update(&buf[..n]);
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
     }
-    Ok((size, hex(&hasher.finalize())))
+    Ok(Sums {
+        size,
+        sha256: hex(&sha.finalize()),
+        crc32: crc.finalize(),
+    })
+}
+
+/// A file's size and SHA-256 (lowercase hex), read in blocks.
+pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
+    sums(path).map(|s| (s.size, s.sha256))
 }
 
 /// Lowercase hex.

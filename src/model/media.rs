@@ -183,6 +183,9 @@ pub struct Asset {
     pub size: u64,
     /// SHA-256 of the original, lowercase hex.
     pub sha256: String,
+    /// CRC-32 of the original, for the kit's ZIP, read with the SHA-256 so the ZIP is
+    /// written in one pass over each file.
+    pub crc32: u32,
     /// Its name in the kit.
     pub title: String,
     /// Caption.
@@ -210,15 +213,18 @@ pub struct Asset {
 pub struct Kit {
     /// Its id: the folder's name (`q3-2026`), which items name in `media = [...]`.
     pub id: String,
-    /// Its `index.md`, relative to the site root.
+    /// Its `index.md` (or a translation's `index.fr.md`), relative to the site root.
     pub rel: String,
+    /// Its language: the site's default for `index.md`, `fr` for `index.fr.md`. A kit's
+    /// versions share its id, files and ZIP; each has its own page (`/fr/media/KIT/`).
+    pub lang: String,
     /// Title.
     pub title: String,
     /// Summary.
     pub summary: Option<String>,
     /// Its date (sorts the library newest first).
     pub date: Option<Timestamp>,
-    /// Its page: `/media/q3-2026/`.
+    /// Its page: `/media/q3-2026/` (`/fr/media/q3-2026/` in French).
     pub path: SitePath,
     /// Where it appears, decided once like an item's.
     pub publication: Publication,
@@ -235,7 +241,7 @@ impl Kit {
     }
 
     /// The site path of its ZIP of originals: beside the kit's folder, so no file of the kit
-    /// can take its place.
+    /// can take its place. One for every language: the originals are the same files.
     pub fn zip_path(&self) -> String {
         format!("/{}/{}.zip", crate::content::media::DIR, self.id)
     }
@@ -256,14 +262,41 @@ pub struct Library {
     pub title: Option<String>,
     /// Its introduction.
     pub summary: Option<String>,
-    /// The kits this build knows (neither drafts nor embargoed), newest first.
+    /// The kits this build knows (neither drafts nor embargoed), newest first; a kit's
+    /// version in the default language before its translations.
     pub kits: Vec<Kit>,
 }
 
 impl Library {
-    /// The kit called `id`.
+    /// The kit called `id` (its version in the default language, when that is published).
     pub fn kit(&self, id: &str) -> Option<&Kit> {
         self.kits.iter().find(|k| k.id == id)
+    }
+
+    /// The version of kit `id` in `lang`, else its first version (see [`Library::kit`]).
+    pub fn kit_in(&self, id: &str, lang: &str) -> Option<&Kit> {
+        (self.kits.iter())
+            .find(|k| k.id == id && k.lang == lang)
+            .or_else(|| self.kit(id))
+    }
+
+    /// The other published versions of `kit` (its translations, or the original).
+    pub fn versions_of<'a>(&'a self, kit: &'a Kit) -> impl Iterator<Item = &'a Kit> + 'a {
+        (self.kits.iter()).filter(move |k| k.id == kit.id && k.lang != kit.lang)
+    }
+
+    /// The kits a page in `lang` lists: each kit once, in `lang` where it has that version,
+    /// else in its first version, in the library's order.
+    pub fn kits_for<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Kit> + 'a {
+        let mut seen = std::collections::BTreeSet::new();
+        (self.kits.iter())
+            .filter(move |k| seen.insert(k.id.as_str()))
+            .filter_map(move |k| self.kit_in(&k.id, lang))
+    }
+
+    /// The languages the library has kits in.
+    pub fn languages(&self) -> std::collections::BTreeSet<&str> {
+        self.kits.iter().map(|k| k.lang.as_str()).collect()
     }
 
     /// Whether the library has anything to show on `surface`.

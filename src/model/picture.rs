@@ -49,7 +49,7 @@ pub type Pictures = BTreeMap<String, Picture>;
 /// XMP, IPTC-IIM and EXIF (in that order of precedence, field by field; see
 /// `images::meta`), each field overridable by front matter (`image_caption`, `image_credit`,
 /// `image_copyright`, `image_licence`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageMeta {
     /// What the photo shows.
     pub caption: Option<String>,

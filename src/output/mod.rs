@@ -557,6 +557,69 @@ impl render::Sink for Staging {
             lock(&self.failed).get_or_insert(e);
         }
     }
+
+    fn put_streamed(
+        &self,
+        path: &str,
+        write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        self.write_streamed(path, write)
+    }
+}
+
+impl Staging {
+    /// Writes one generated file as `write` makes it (see [`render::Sink::put_streamed`]):
+    /// into a file of the staging folder, then, when the output is updated in place, kept
+    /// only if the previous output's file differs (compared in a stream, as assets are).
+    /// The output's own write errors stop the build as [`Staging::write`]'s do.
+    fn write_streamed(
+        &self,
+        site_path: &str,
+        write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let failed = |e: Error| {
+            lock(&self.failed).get_or_insert(e);
+            Ok(())
+        };
+        let (rel, target) = match &self.in_place {
+            // Staged files are numbered: a name with letters cannot meet one.
+            Some(_) => match self.rel(site_path) {
+                Ok(rel) => {
+                    let name = format!("stream-{}", rel.to_string_lossy().replace('/', "-"));
+                    (Some(rel), self.dir.join(name))
+                }
+                Err(e) => return failed(e),
+            },
+            None => match self.target(site_path) {
+                Ok(target) => (None, target),
+                Err(e) => return failed(e),
+            },
+        };
+        let file = std::fs::File::create(&target)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?;
+        let entry = match hash_file(&target) {
+            Ok(entry) => entry,
+            Err(e) => return failed(e),
+        };
+        if let (Some(in_place), Some(rel)) = (&self.in_place, rel) {
+            if in_place.keep(&rel, |p| p.same_file(&rel, &target)) {
+                std::fs::remove_file(&target)?;
+            } else {
+                std::fs::rename(&target, in_place.stage(&self.dir, rel))?;
+            }
+        }
+        if lock(&self.written)
+            .insert(site_key(site_path), entry)
+            .is_some()
+        {
+            return failed(Error::Other(format!(
+                "`{site_path}` was generated twice in one build (a pressroom bug; please report it with the site)"
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl Drop for Staging {

@@ -37,6 +37,7 @@ pub use aliases::{REDIRECT_SCRIPT, REDIRECT_SCRIPT_CSP_HASH, alias_collisions};
 pub use claims::Claims;
 use rayon::prelude::*;
 use serde_json::Value;
+use std::io::{self, Write};
 use theme::Theme;
 use views::{config_view, item_summary_view};
 
@@ -115,18 +116,26 @@ impl Artifact {
     }
 }
 
-/// The ZIP of each kit whose page is written, made in parallel.
+/// The ZIP of each kit whose page is written, made in parallel: one for all its language
+/// versions, which share their files.
 fn media_zips(ctx: &RenderCtx<'_>) -> Vec<Output> {
-    let kits: Vec<&crate::model::media::Kit> = (ctx.site.media.kits.iter())
-        .filter(|k| k.appears_in(crate::model::Surface::Page))
-        .collect();
-    kits.par_iter()
+    zip_kits(ctx)
+        .par_iter()
         .filter_map(|k| {
             zip::kit_zip(k).map(|bytes| Output {
                 path: k.zip_path(),
                 bytes,
             })
         })
+        .collect()
+}
+
+/// The kits whose ZIP is written: each published kit once (its first language version).
+fn zip_kits<'a>(ctx: &RenderCtx<'a>) -> Vec<&'a crate::model::media::Kit> {
+    let mut ids = std::collections::BTreeSet::new();
+    (ctx.site.media.kits.iter())
+        .filter(|k| k.appears_in(crate::model::Surface::Page))
+        .filter(|k| ids.insert(k.id.as_str()))
         .collect()
 }
 
@@ -299,6 +308,23 @@ fn main_kind(site: &Site, items: &[ItemId]) -> &'static str {
 pub trait Sink: Sync {
     /// Takes one finished file.
     fn put(&self, output: Output);
+
+    /// Takes one file that `write` writes as it is made (a kit's ZIP, which can be
+    /// gigabytes); an error of `write`'s is returned. By default its bytes are collected and
+    /// handed to [`Sink::put`]; a sink that writes files streams them instead.
+    fn put_streamed(
+        &self,
+        path: &str,
+        write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(Output {
+            path: path.to_string(),
+            bytes,
+        });
+        Ok(())
+    }
 }
 
 /// Keeps every file in memory, for serve and for `build --audit`, which read them back.
@@ -343,8 +369,9 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
                 .collect::<Vec<Diagnostic>>()
         },
         || {
-            Artifact::ALL
-                .par_iter()
+            // The kits' ZIPs are streamed to the sink below, not made in memory.
+            (Artifact::ALL.par_iter())
+                .filter(|a| **a != Artifact::MediaZips)
                 .map(|a| a.outputs(ctx))
                 .collect::<Vec<_>>()
         },
@@ -352,5 +379,24 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
     diags.extend(pages::one_error_per_line(page_errors));
     for o in artifacts.into_iter().flatten() {
         sink.put(o);
+    }
+    stream_media_zips(ctx, sink, diags);
+}
+
+/// Each published kit's ZIP, written into the sink as it is read from the originals: one
+/// for all of a kit's language versions. A ZIP that cannot be written fails the build.
+fn stream_media_zips(ctx: &RenderCtx<'_>, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) {
+    for kit in zip_kits(ctx) {
+        if let Err(e) = sink.put_streamed(&kit.zip_path(), &|out| zip::write_kit(kit, out)) {
+            diags.push(
+                Diagnostic::error(
+                    &kit.rel,
+                    1,
+                    1,
+                    format!("cannot write `{}`: {e}", kit.zip_path()),
+                )
+                .with_help("check the kit's files can be read and the output folder has room"),
+            );
+        }
     }
 }

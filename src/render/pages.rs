@@ -449,7 +449,12 @@ fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> P
         });
         let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
         let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
-        let kits = views::media::kit_cards(ctx.site, ctx.config, Surface::HomeList, HOME_KITS);
+        let kits = views::media::kit_cards(
+            ctx.site,
+            ctx.config,
+            (Surface::HomeList, &section.lang),
+            HOME_KITS,
+        );
         (
             vec![
                 ("section", view),

@@ -576,9 +576,17 @@ pub(crate) fn media_docs(site: &Site, config: &Config) -> Vec<(Record, Vec<(Stri
             for text in a.credit.iter().chain([&a.file]) {
                 add(text, Field::Body);
             }
-            let lang = (a.language.as_deref())
-                .filter(|l| config.has_language(l))
-                .unwrap_or(&config.default_language);
+            // A file is found in its own language (a French PDF in French search), or in
+            // its kit version's; a translated version's entry stands for the kit there.
+            let lang = match kit.lang == config.default_language {
+                false => kit.lang.as_str(),
+                true => (a.language.as_deref())
+                    .filter(|l| config.has_language(l))
+                    .unwrap_or(&config.default_language),
+            };
+            if lang != kit.lang && site.media.versions_of(kit).any(|v| v.lang == lang) {
+                continue;
+            }
             let record = Record {
                 date: (zoned.as_ref())
                     .map(|z| z.strftime("%Y-%m-%d").to_string())

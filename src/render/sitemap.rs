@@ -124,12 +124,23 @@ fn media_urls(site: &Site, abs: &impl Fn(&str) -> String) -> Vec<SitemapUrl> {
     if kits.is_empty() {
         return vec![];
     }
-    let library = format!("/{}/", crate::content::media::DIR);
-    let mut urls = vec![SitemapUrl {
-        xml: format!("<url><loc>{}</loc></url>\n", esc(&abs(&library))),
-        path: library,
-        lastmod: None,
-    }];
+    // The library page of each language with a kit: `/media/`, `/fr/media/`.
+    let libraries: std::collections::BTreeSet<String> = (kits.iter())
+        .map(|k| {
+            let id = format!("{}/", k.id);
+            k.path
+                .strip_suffix(id.as_str())
+                .unwrap_or(&k.path)
+                .to_string()
+        })
+        .collect();
+    let mut urls: Vec<SitemapUrl> = (libraries.into_iter())
+        .map(|library| SitemapUrl {
+            xml: format!("<url><loc>{}</loc></url>\n", esc(&abs(&library))),
+            path: library,
+            lastmod: None,
+        })
+        .collect();
     for kit in kits {
         let mut xml = format!("<url><loc>{}</loc>", esc(&abs(&kit.path)));
         for a in kit.assets.iter().filter(|a| a.kind.is_visual()) {

@@ -949,3 +949,88 @@ fn check_plans_template_images_without_writing_the_cache() {
     assert!(!run.stderr.contains("100x50"), "{}", run.stderr);
     assert!(!site.root().join(".pressroom/cache/images").exists());
 }
+
+/// The image stage's counters of a `--message-format json` build.
+fn image_stats(site: &SiteTest) -> (serde_json::Value, Run) {
+    let run = site.build_args(&["--message-format", "json"]);
+    run.assert_ok();
+    (run.json_summary()["images"].clone(), run)
+}
+
+#[test]
+fn a_warm_rebuild_reads_no_original_and_a_touched_one_is_read_again() {
+    let site = photo_site();
+    let (cold, first) = image_stats(&site);
+    assert_eq!(cold["originals_read"], 2, "{cold}");
+    let photo = site.root().join("content/blog/launch/photo.jpg");
+    let chart = site.root().join("content/blog/launch/chart.png");
+    let both = std::fs::metadata(&photo).unwrap().len() + std::fs::metadata(&chart).unwrap().len();
+    assert_eq!(cold["original_bytes"], both, "{cold}");
+
+    let (warm, second) = image_stats(&site);
+    assert_eq!(
+        (
+            &warm["originals_read"],
+            &warm["original_bytes"],
+            &warm["made"]
+        ),
+        (&0.into(), &0.into(), &0.into()),
+        "{warm}"
+    );
+    assert_eq!(warm["reused"], 8, "{warm}");
+    assert_same_tree(&first.hashes(), &second.hashes(), "a warm rebuild");
+
+    // The same bytes written again (a checkout, a copy): read and hashed once more, but
+    // nothing is made, since the content is what the cache holds.
+    let bytes = std::fs::read(&photo).unwrap();
+    std::fs::write(&photo, &bytes).unwrap();
+    let (touched, third) = image_stats(&site);
+    assert_eq!(touched["originals_read"], 1, "{touched}");
+    assert_eq!(touched["original_bytes"], bytes.len(), "{touched}");
+    assert_eq!(touched["made"], 0, "{touched}");
+    assert_same_tree(&first.hashes(), &third.hashes(), "a touched photo");
+
+    // New bytes: only that original is read, and its sizes are made anew.
+    write(&site, "content/blog/launch/chart.png", &png(320, 200));
+    let (edited, _) = image_stats(&site);
+    assert_eq!(edited["originals_read"], 1, "{edited}");
+    assert_eq!(edited["made"], 2, "{edited}");
+    let (after, _) = image_stats(&site);
+    assert_eq!(after["originals_read"], 0, "{after}");
+}
+
+#[test]
+fn a_deleted_or_damaged_stamp_index_only_costs_a_re_read() {
+    let site = photo_site();
+    let (_, first) = image_stats(&site);
+    let index = site.root().join(".pressroom/cache/images/stamps.json");
+    assert!(
+        index.is_file(),
+        "the index is kept beside the derived files"
+    );
+
+    std::fs::remove_file(&index).unwrap();
+    let (deleted, second) = image_stats(&site);
+    assert_eq!(
+        (&deleted["originals_read"], &deleted["made"]),
+        (&2.into(), &0.into()),
+        "{deleted}"
+    );
+    assert_same_tree(&first.hashes(), &second.hashes(), "without the index");
+
+    for damage in [
+        &b"{\"version\": 1, \"files\": {\"content/blog"[..],
+        b"\xff\xfe\x00garbage",
+        b"{\"version\": 999, \"files\": {}}",
+    ] {
+        std::fs::write(&index, damage).unwrap();
+        let (damaged, run) = image_stats(&site);
+        assert_eq!(damaged["originals_read"], 2, "{damaged}");
+        assert_eq!(damaged["made"], 0, "{damaged}");
+        assert!(run.json_diagnostics().is_empty(), "{}", run.stderr);
+        assert_same_tree(&first.hashes(), &run.hashes(), "with a damaged index");
+        // Written anew: the next build reads nothing.
+        let (again, _) = image_stats(&site);
+        assert_eq!(again["originals_read"], 0, "{again}");
+    }
+}

@@ -515,3 +515,220 @@ fn drafts_stray_files_and_unknown_kit_files() {
         run.stderr
     );
 }
+
+/// `site_with_kit` in English and French, with the kit translated: `index.fr.md` gives the
+/// French words and leaves credits, licences and the logo's entry to `index.md`.
+fn bilingual_kit() -> SiteTest {
+    let site = site_with_kit();
+    site.file(
+        "site.toml",
+        "title = \"Test Newsroom\"\nbase_url = \"https://example.com\"\n[languages.fr]\n",
+    )
+    .file(
+        "content/media/q3-2026/index.fr.md",
+        "+++\ntitle = \"Résultats T3 2026\"\n\n[[assets]]\nfile = \"ceo.jpg\"\ntitle = \"Ada Lindqvist, PDG\"\nalt = \"Ada Lindqvist à l'usine de Skellefteå\"\n+++\n",
+    )
+    .file(
+        "content/press/results.fr.md",
+        &item(
+            "Résultats T3",
+            "2026-10-02",
+            "kind = \"release\"\nmedia = [\"q3-2026\"]\n",
+            "Chiffres.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_translated_kit_gets_its_own_page_linked_by_hreflang_and_shares_one_zip() {
+    let site = bilingual_kit();
+    let run = site.build_ok();
+    let en = run.html("/media/q3-2026/");
+    let fr = run.html("/fr/media/q3-2026/");
+    assert_eq!(html_lang(&fr).as_deref(), Some("fr"));
+    assert!(
+        h1s(&fr).iter().any(|h| h == "Résultats T3 2026"),
+        "{:?}",
+        h1s(&fr)
+    );
+    assert!(
+        h1s(&en).iter().any(|h| h == "Q3 2026 results"),
+        "{:?}",
+        h1s(&en)
+    );
+    // Each version names the other as its alternate.
+    let alternates = |html: &scraper::Html| -> Vec<(String, String)> {
+        html.select(&sel("link[rel=alternate][hreflang]"))
+            .map(|l| {
+                let v = l.value();
+                (
+                    v.attr("hreflang").unwrap().into(),
+                    v.attr("href").unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        alternates(&en).contains(&("fr".into(), "https://example.com/fr/media/q3-2026/".into())),
+        "{:?}",
+        alternates(&en)
+    );
+    assert!(
+        alternates(&fr).contains(&("en".into(), "https://example.com/media/q3-2026/".into())),
+        "{:?}",
+        alternates(&fr)
+    );
+    // The French words, with what the translation left out taken from index.md.
+    let text = fr.root_element().text().collect::<String>();
+    for said in ["Ada Lindqvist, PDG", "Jo Photographer", "Logo", "CC BY 4.0"] {
+        assert!(text.contains(said), "{said} on the French kit page");
+    }
+    let alts = attrs(&fr, "img", "alt");
+    assert!(
+        alts.iter()
+            .any(|a| a == "Ada Lindqvist à l'usine de Skellefteå"),
+        "{alts:?}"
+    );
+    assert!(
+        alts.iter().any(|a| a == "The Example Corp logo"),
+        "{alts:?}"
+    );
+    // One ZIP of the originals for both languages, linked from both pages.
+    let zips: Vec<String> = run
+        .files()
+        .into_iter()
+        .filter(|f| f.ends_with(".zip"))
+        .collect();
+    assert_eq!(zips, ["media/q3-2026.zip"], "{zips:?}");
+    for html in [&en, &fr] {
+        assert!(main_links(html).iter().any(|l| l == "/media/q3-2026.zip"));
+    }
+    // A library page per language, each listing the kit in its language.
+    let library = run.html("/fr/media/");
+    assert!(
+        main_links(&library)
+            .iter()
+            .any(|l| l == "/fr/media/q3-2026/")
+    );
+    assert!(
+        !main_links(&run.html("/media/"))
+            .iter()
+            .any(|l| l.starts_with("/fr/"))
+    );
+    // The French release shows the French kit.
+    let release = run.html("/fr/press/results/");
+    assert!(
+        main_links(&release)
+            .iter()
+            .any(|l| l == "/fr/media/q3-2026/"),
+        "{:?}",
+        main_links(&release)
+    );
+    // Both kit pages and both libraries are in the sitemap.
+    let sitemap = String::from_utf8(read(&site.out(), "/sitemap.xml")).unwrap();
+    for url in [
+        "/media/",
+        "/fr/media/",
+        "/media/q3-2026/",
+        "/fr/media/q3-2026/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://example.com{url}</loc>")),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn a_translation_keeps_the_kits_embargo_and_two_versions_in_one_language_are_an_error() {
+    let site = bilingual_kit();
+    let kit = KIT.replace(
+        "date = 2026-10-01\n",
+        "date = 2026-10-01\nembargo = 2099-01-01T00:00:00Z\n",
+    );
+    site.file("content/media/q3-2026/index.md", &kit);
+    let run = site.build_ok();
+    assert!(
+        !run.exists("/fr/media/q3-2026/"),
+        "the translation waits for the kit's embargo"
+    );
+    assert!(
+        !run.files().iter().any(|f| f.contains("q3-2026")),
+        "{:?}",
+        run.files()
+    );
+
+    site.file("content/media/q3-2026/index.md", KIT)
+        .file("content/media/q3-2026/index.en.md", KIT);
+    let run = site.build();
+    run.assert_code(1);
+    let errors = run.errors_in("content/media/q3-2026/index.en.md");
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(errors[0].message.contains("two versions"), "{errors:?}");
+}
+
+/// Builds `site` into its output and returns the build's peak resident memory in bytes, as
+/// Linux reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
+/// process's own memory, which the child had until its `exec`).
+fn build_peak_rss(site: &SiteTest) -> u64 {
+    let root = site.root();
+    let out = site.out();
+    let mut child = std::process::Command::new(bin())
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .args(["--now", "2026-11-23T08:00:00Z", "--quiet"])
+        .spawn()
+        .expect("pressroom runs");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    assert!(status.success(), "the build failed");
+    peak_kib * 1024
+}
+
+#[test]
+fn a_kit_zip_is_streamed_from_the_originals_not_held_in_memory() {
+    const BIG: usize = 128 << 20;
+    let site = site_with_kit();
+    // B-roll of 128 MiB (not all zeros, so nothing can take a shortcut).
+    let video: Vec<u8> = (0..BIG as u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    write_bytes(&site, "content/media/q3-2026/b-roll.mp4", &video);
+    let peak = build_peak_rss(&site);
+    // A ZIP made in memory holds the video whole: 389 MiB at its peak, against 82 streamed.
+    assert!(peak < BIG as u64, "peak RSS {} MiB", peak >> 20);
+    let zip = read(&site.out(), "/media/q3-2026.zip");
+    let entries = zip_entries(&zip);
+    let broll = entries
+        .iter()
+        .find(|(n, _)| n == "q3-2026/b-roll.mp4")
+        .expect("in the ZIP");
+    assert!(broll.1 == video, "the video's bytes, whole");
+    assert_eq!(entries.len(), 4);
+    // Into the same output again (updated in place): the same bytes, still streamed.
+    let peak = build_peak_rss(&site);
+    assert!(peak < BIG as u64, "peak RSS {} MiB", peak >> 20);
+    assert!(
+        read(&site.out(), "/media/q3-2026.zip") == zip,
+        "identical across builds"
+    );
+}

@@ -12,25 +12,42 @@ use crate::model::Surface;
 use crate::model::media::{AssetKind, Kit};
 use serde_json::{Value, json};
 
-/// The library page and each kit's page, in the default language.
+/// The library page in each language the library has kits in, and each kit version's page.
 pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
-    let (config, site) = (ctx.config, ctx.site);
-    let lang = config.default_language.clone();
+    let site = ctx.site;
     if !site.media.shows(Surface::Page) {
         return;
     }
+    let languages = site.media.languages();
+    for lang in &languages {
+        jobs.push(library_job(ctx, lang, &languages));
+    }
+    for kit in (site.media.kits.iter()).filter(|k| k.appears_in(Surface::Page)) {
+        jobs.push(kit_job(ctx, kit));
+    }
+}
+
+/// `/media/` in `lang` (`/fr/media/`): every kit, in `lang` where it is translated, else in
+/// its own language.
+fn library_job<'a>(
+    ctx: &'a RenderCtx<'a>,
+    lang: &'a str,
+    languages: &std::collections::BTreeSet<&str>,
+) -> PageJob<'a> {
+    let (config, site) = (ctx.config, ctx.site);
     let owner = format!("content/{DIR}/_index.md");
-    jobs.push(PageJob::new(
+    let others: Vec<String> = (languages.iter())
+        .filter(|l| **l != lang)
+        .map(|l| l.to_string())
+        .collect();
+    PageJob::new(
         "media.html",
-        &lang,
-        format!("/{DIR}/"),
+        lang,
+        library_path(config, lang),
         owner,
         vec![],
         move || {
-            let kits: Vec<Value> = site
-                .media
-                .kits
-                .iter()
+            let kits: Vec<Value> = (site.media.kits_for(lang))
                 .filter(|k| k.appears_in(Surface::SectionLists))
                 .map(|k| {
                     let size = Some(crate::render::zip::size(k));
@@ -42,35 +59,55 @@ pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                 "summary": site.media.summary,
                 "kits": kits,
             });
-            (vec![("library", library)], vec![])
+            let translations = super::lang_alternates(config, lang, |l| library_path(config, l))
+                .into_iter()
+                .filter(|t| others.iter().any(|o| t["lang"] == o.as_str()))
+                .collect();
+            (vec![("library", library)], translations)
         },
-    ));
-    for kit in site
-        .media
-        .kits
-        .iter()
-        .filter(|k| k.appears_in(Surface::Page))
-    {
-        jobs.push(PageJob::new(
-            "media_kit.html",
-            &lang,
-            &kit.path,
-            &kit.rel,
-            vec![],
-            move || {
-                let size = Some(crate::render::zip::size(kit));
-                let view = views::media::kit_view(config, kit, size, |_| true);
-                let ld = structured::script_safe(&kit_jsonld(config, kit));
-                (
-                    vec![
-                        ("kit", views::to_value(&view)),
-                        ("jsonld", Value::String(ld)),
-                    ],
-                    vec![],
-                )
-            },
-        ));
-    }
+    )
+}
+
+/// The library's page in `lang`.
+fn library_path(config: &Config, lang: &str) -> String {
+    format!("{}/{DIR}/", config.lang_prefix(lang))
+}
+
+/// One version of a kit: its page in its language, linked to its other versions.
+fn kit_job<'a>(ctx: &'a RenderCtx<'a>, kit: &'a Kit) -> PageJob<'a> {
+    let (config, site) = (ctx.config, ctx.site);
+    PageJob::new(
+        "media_kit.html",
+        &kit.lang,
+        &kit.path,
+        &kit.rel,
+        vec![],
+        move || {
+            let size = Some(crate::render::zip::size(kit));
+            let view = views::media::kit_view(config, kit, size, |_| true);
+            let ld = structured::script_safe(&kit_jsonld(config, kit));
+            let translations = (site.media.versions_of(kit))
+                .filter(|v| v.appears_in(Surface::Page))
+                .map(|v| {
+                    let url = config.url(&v.path);
+                    views::to_value(&views::Alternate {
+                        lang: &v.lang,
+                        name: &config.language(&v.lang).name,
+                        permalink: config.permalink(&url),
+                        url,
+                        title: &v.title,
+                    })
+                })
+                .collect();
+            (
+                vec![
+                    ("kit", views::to_value(&view)),
+                    ("jsonld", Value::String(ld)),
+                ],
+                translations,
+            )
+        },
+    )
 }
 
 /// The kit page's JSON-LD: a `CollectionPage` whose parts are its files, each an
@@ -127,6 +164,7 @@ fn kit_jsonld(config: &Config, kit: &Kit) -> Value {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": kit.title,
+        "inLanguage": kit.lang,
         "url": page,
         "hasPart": parts,
     })

@@ -222,7 +222,11 @@ pub fn kit_view<'a>(
         summary: kit.summary.as_deref(),
         date: kit.date.map(crate::dates::rfc3339_utc),
         url: config.url(&kit.path),
-        library_url: config.url(&format!("/{}/", crate::content::media::DIR)),
+        library_url: config.url(&format!(
+            "{}/{}/",
+            config.lang_prefix(&kit.lang),
+            crate::content::media::DIR
+        )),
         zip: FileLink {
             url: config.url(&zip),
             mime: "application/zip",
@@ -256,9 +260,7 @@ pub fn item_kits<'a>(
     let mut picked: Vec<(&Kit, Option<Vec<&str>>)> = Vec::new();
     for written in &item.media {
         let r = Reference::parse(written);
-        let Some(kit) = site
-            .media
-            .kit(r.kit)
+        let Some(kit) = (site.media.kit_in(r.kit, &item.lang))
             .filter(|k| k.appears_in(crate::model::Surface::Page))
         else {
             continue;
@@ -287,16 +289,15 @@ pub fn item_kits<'a>(
         .collect()
 }
 
-/// The kits that appear on `surface`, as cards (no assets), newest first.
+/// The kits that appear on `surface`, as cards (no assets), newest first, each in `lang`
+/// where it has that version.
 pub fn kit_cards<'a>(
     site: &'a crate::model::Site,
     config: &Config,
-    surface: crate::model::Surface,
+    (surface, lang): (crate::model::Surface, &'a str),
     limit: usize,
 ) -> Vec<KitView<'a>> {
-    site.media
-        .kits
-        .iter()
+    (site.media.kits_for(lang))
         .filter(|k| k.appears_in(surface))
         .take(limit)
         .map(|k| kit_view(config, k, Some(super::super::zip::size(k)), |_| false))
