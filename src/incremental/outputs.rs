@@ -57,9 +57,16 @@ impl Incremental {
         self.lap("  compare", &mut clock);
         let mut output_changed = self.render_pages(ctx, &cmp, diags, staging);
         self.lap("  pages", &mut clock);
-        output_changed |= self.render_artifacts(ctx, &cmp);
+        let (changed, artifacts_kept) = self.render_artifacts(ctx, &cmp, staging.is_some());
+        output_changed |= changed;
         if let Some(staging) = staging {
             self.hand_artifacts(staging);
+            // Streamed from the originals into the output, never held in memory.
+            if !artifacts_kept {
+                let zips = crate::render::stream_media_zips(ctx, staging, diags);
+                let files = zips.into_iter().map(|p| (p, None)).collect();
+                self.others.insert(Artifact::MediaZips, files);
+            }
         }
         self.lap("  artifacts", &mut clock);
         self.stats.output_changed = output_changed || cmp.last.is_none();
@@ -213,8 +220,14 @@ impl Incremental {
 
     /// Every artifact whose files can differ from the last build's. The `match` names each
     /// [`Artifact`], so a new one states here when it must be rendered again. Returns whether
-    /// any artifact file changed.
-    fn render_artifacts(&mut self, ctx: &RenderCtx<'_>, cmp: &Comparison) -> bool {
+    /// any artifact file changed, and whether the artifacts of the shape were kept. With
+    /// `streaming`, the kits' ZIPs are left to the caller.
+    fn render_artifacts(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        cmp: &Comparison,
+        streaming: bool,
+    ) -> (bool, bool) {
         let mut kept = std::mem::take(&mut self.others);
         let same_shape = cmp.same_shape && !kept.is_empty();
         if !same_shape {
@@ -266,6 +279,7 @@ impl Incremental {
                 Artifact::Calendars => Some(Fresh::All(artifact.outputs(ctx))),
                 // A kit's files are part of the site's shape (their hashes): made again only
                 // when it changed.
+                Artifact::MediaZips if streaming => None,
                 Artifact::MediaZips => (!same_shape).then(|| Fresh::All(artifact.outputs(ctx))),
             };
             if let Some(fresh) = fresh {
@@ -273,7 +287,7 @@ impl Incremental {
             }
         }
         self.others = kept;
-        output_changed
+        (output_changed, same_shape)
     }
 }
 

@@ -385,8 +385,14 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
 
 /// Each published kit's ZIP, written into the sink as it is read from the originals: one
 /// for all of a kit's language versions. A ZIP that cannot be written fails the build.
-fn stream_media_zips(ctx: &RenderCtx<'_>, sink: &dyn Sink, diags: &mut Vec<Diagnostic>) {
-    for kit in zip_kits(ctx) {
+/// Returns the ZIPs' paths.
+pub fn stream_media_zips(
+    ctx: &RenderCtx<'_>,
+    sink: &dyn Sink,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let kits = zip_kits(ctx);
+    for &kit in &kits {
         if let Err(e) = sink.put_streamed(&kit.zip_path(), &|out| zip::write_kit(kit, out)) {
             diags.push(
                 Diagnostic::error(
@@ -399,4 +405,5 @@ fn stream_media_zips(ctx: &RenderCtx<'_>, sink: &dyn Sink, diags: &mut Vec<Diagn
             );
         }
     }
+    kits.iter().map(|k| k.zip_path()).collect()
 }
