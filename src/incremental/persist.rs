@@ -36,13 +36,15 @@ use crate::error::Error;
 use crate::fingerprint::{self, Fingerprint};
 use crate::manifest::Entry;
 use crate::options::BuildOptions;
-use crate::output::{self, Staging, known::FileStamp};
+use crate::output::known::{Copied, FileStamp, KnownCopy};
+use crate::output::{self, Staging};
 use crate::render::Artifact;
 use crate::{Built, Failure};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
 const FORMAT: u32 = 1;
@@ -72,6 +74,8 @@ struct State {
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.json`'s bytes (None: not written).
     search: Option<Fingerprint>,
+    /// The static files and assets copied into the output, as it left them.
+    copies: Vec<KnownCopy>,
 }
 
 /// The search index a build saved in `search.json`: read only by a build in which a
@@ -102,6 +106,8 @@ pub struct Persisted {
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.json` as the last build left it.
     search: Option<Fingerprint>,
+    /// The copies the last build made, by site path.
+    copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
     opened: std::time::Duration,
 }
@@ -128,6 +134,7 @@ impl Persisted {
             known: HashMap::new(),
             shards: vec![None; SHARDS],
             search: None,
+            copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
         };
         if let Some(state) = persisted.read_state() {
@@ -154,6 +161,7 @@ impl Persisted {
         mut staging: Staging,
     ) -> std::result::Result<Built, Failure> {
         staging.know(std::mem::take(&mut self.known));
+        let copied = staging.know_copies(std::mem::take(&mut self.copies));
         let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
         built.incremental = Some(self.memo.stats());
         built.timings.insert(0, ("read state", self.opened));
@@ -162,7 +170,8 @@ impl Persisted {
         let _ = std::fs::remove_file(self.dir.join(STATE));
         let mut built = crate::write(opts, staging, built)?;
         let saving = std::time::Instant::now();
-        if let Err(e) = self.save(&built) {
+        let copied = std::mem::take(&mut *copied.lock().unwrap_or_else(PoisonError::into_inner));
+        if let Err(e) = self.save(&built, copied) {
             eprintln!(
                 "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
                 self.dir.display()
@@ -203,6 +212,9 @@ impl Persisted {
             key,
         });
         self.search = state.search;
+        self.copies = (state.copies.into_iter())
+            .map(|c| (c.copied.path.clone(), c))
+            .collect();
         memo.pages = (state.pages.into_iter())
             .filter(|(path, _)| valid.contains_key(&site_key(path)))
             .map(|(path, key)| (path, KeptPage { key, bytes: None }))
@@ -247,7 +259,7 @@ impl Persisted {
     }
 
     /// Writes the tables: the Markdown shards that changed, then `state.json`.
-    fn save(&mut self, built: &Built) -> std::result::Result<(), Error> {
+    fn save(&mut self, built: &Built, copied: Vec<Copied>) -> std::result::Result<(), Error> {
         let manifest = built
             .manifest
             .as_ref()
@@ -288,9 +300,32 @@ impl Persisted {
             files,
             shards: self.shards.clone(),
             search: self.search,
+            copies: self.known_copies(copied, manifest),
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)
+    }
+
+    /// Each copy of this build with its output file's stamp, now the output is in place.
+    fn known_copies(
+        &self,
+        copied: Vec<Copied>,
+        manifest: &crate::manifest::Manifest,
+    ) -> Vec<KnownCopy> {
+        let stamps = output::stamps(&self.out, copied.par_iter().map(|c| &c.path));
+        let mut copies: Vec<KnownCopy> = (copied.into_iter())
+            .filter_map(|copied| {
+                let out_stamp = *stamps.get(&copied.path)?;
+                let entry = manifest.files.get(&copied.path)?.clone();
+                Some(KnownCopy {
+                    copied,
+                    out_stamp,
+                    entry,
+                })
+            })
+            .collect();
+        copies.sort_by(|a, b| a.copied.path.cmp(&b.copied.path));
+        copies
     }
 
     /// Writes `search.json` when this build updated the index (else the last one stands).

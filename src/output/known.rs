@@ -43,6 +43,51 @@ pub fn stamp(_path: &Path) -> Option<FileStamp> {
     None
 }
 
+/// The stamp of a source file (a static file or an asset), following links and whatever its
+/// number of names: what matters is whether its bytes may have changed.
+#[cfg(unix)]
+pub fn source_stamp(path: &Path) -> Option<FileStamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    m.is_file().then(|| FileStamp {
+        dev: m.dev(),
+        ino: m.ino(),
+        len: m.len(),
+        mtime: (m.mtime(), m.mtime_nsec()),
+        ctime: (m.ctime(), m.ctime_nsec()),
+    })
+}
+
+/// Elsewhere no stamp is trusted.
+#[cfg(not(unix))]
+pub fn source_stamp(_path: &Path) -> Option<FileStamp> {
+    None
+}
+
+/// A static file or content asset a build copied into the output (or kept there): its site
+/// path, its source, and the source's stamp taken before it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copied {
+    /// The manifest's key (`/a/b.jpg`).
+    pub path: String,
+    /// The file it was copied from.
+    pub source: std::path::PathBuf,
+    /// The source's stamp, taken before it was read.
+    pub source_stamp: FileStamp,
+}
+
+/// A copy as the last build left it: [`Copied`], with the output file's stamp and manifest
+/// entry. While both stamps hold, the copy needs neither reading nor hashing again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownCopy {
+    /// What was copied from where.
+    pub copied: Copied,
+    /// The output file's stamp once the build was in place.
+    pub out_stamp: FileStamp,
+    /// Its manifest entry.
+    pub entry: crate::manifest::Entry,
+}
+
 /// Whether every folder from `out` down to the file `rel` is a real folder (not a symbolic
 /// link): a file reached through a planted link is not the file the build wrote.
 pub fn real_folders(out: &Path, rel: &Path) -> bool {

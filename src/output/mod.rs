@@ -324,6 +324,11 @@ pub struct Staging {
     /// The generated files of the last build that may stay as they are, by site path (see
     /// [`Staging::know`]).
     known: HashMap<String, (known::FileStamp, Entry)>,
+    /// The static files and assets the last build copied, by site path (see
+    /// [`Staging::know_copies`]).
+    known_copies: HashMap<String, known::KnownCopy>,
+    /// Every static file and asset this build copied or kept, for the next build's state.
+    copies: std::sync::Arc<Mutex<Vec<known::Copied>>>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     finished: bool,
@@ -350,6 +355,8 @@ impl Staging {
             out: out.to_path_buf(),
             written: Mutex::default(),
             known: HashMap::new(),
+            known_copies: HashMap::new(),
+            copies: std::sync::Arc::default(),
             failed: Mutex::default(),
             finished: false,
             _lock: lock,
@@ -379,6 +386,16 @@ impl Staging {
     /// [`Staging::keep`] may leave them as they are.
     pub fn know(&mut self, known: HashMap<String, (known::FileStamp, Entry)>) {
         self.known = known;
+    }
+
+    /// Tells which static files and assets the last build copied, so that an unchanged one is
+    /// neither read nor hashed again; returns the list this build's copies go to.
+    pub fn know_copies(
+        &mut self,
+        copies: HashMap<String, known::KnownCopy>,
+    ) -> std::sync::Arc<Mutex<Vec<known::Copied>>> {
+        self.known_copies = copies;
+        self.copies.clone()
     }
 
     /// Keeps the output's file at `site_path` as the last build wrote it, without its bytes:
@@ -435,6 +452,42 @@ impl Staging {
         }
         let staged = in_place.stage(&self.dir, rel);
         std::fs::write(&staged, bytes).map_err(|e| Error::io("cannot write", &staged, e))
+    }
+
+    /// Copies the file `source` to `site_path` and gives its manifest entry; when the last
+    /// build copied the same source, and neither it nor the output's copy changed since (their
+    /// stamps), the copy stays as it is and its entry is the last one: a warm rebuild reads
+    /// none of a site's photos and videos.
+    fn copy_file(&self, site_path: &str, source: &Path) -> Result<Entry> {
+        let key = site_key(site_path);
+        let before = known::source_stamp(source);
+        let unchanged = self.known_copies.get(&key).filter(|k| {
+            let rel = safe_join(Path::new(""), site_path);
+            k.copied.source == source
+                && before == Some(k.copied.source_stamp)
+                && rel.is_some_and(|rel| {
+                    known::real_folders(&self.out, &rel)
+                        && known::stamp(&self.out.join(&rel)) == Some(k.out_stamp)
+                })
+        });
+        let entry = match (unchanged, &self.in_place) {
+            (Some(k), Some(in_place)) => {
+                in_place.keep(&self.rel(site_path)?, |_| true);
+                k.entry.clone()
+            }
+            _ => {
+                self.place_file(site_path, source)?;
+                hash_file(source)?
+            }
+        };
+        if let Some(source_stamp) = before {
+            lock(&self.copies).push(known::Copied {
+                path: key,
+                source: source.to_path_buf(),
+                source_stamp,
+            });
+        }
+        Ok(entry)
     }
 
     /// Copies the file `source` to `site_path`, as [`Staging::place`] writes bytes.
@@ -517,10 +570,7 @@ impl Staging {
                         self.place(path, b)?;
                         Entry::of(b)
                     }
-                    Src::File(p) => {
-                        self.place_file(path, p)?;
-                        hash_file(p)?
-                    }
+                    Src::File(p) => self.copy_file(path, p)?,
                 };
                 Ok((site_key(path), entry))
             })

@@ -78,8 +78,11 @@ fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
         .filter(|p| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".json"))
         .collect();
     let page = out.join(&pages[next(pages.len())]);
+    // Any file of the output, copies of static files and photos included.
+    let files: Vec<String> = tree(out).into_keys().collect();
+    let any = out.join(&files[next(files.len())]);
     let cache = root.join(".pressroom/cache/build");
-    match next(8) {
+    match next(9) {
         0 => {
             // Same length, times set back: only the ctime tells.
             let meta = std::fs::metadata(&page).expect("meta");
@@ -106,6 +109,23 @@ fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
             std::fs::remove_file(&page).expect("remove");
             std::os::unix::fs::symlink(&elsewhere, &page).expect("link");
             Some(format!("replaced {} by a link", page.display()))
+        }
+        5 => {
+            // Same length, times set back, on any file.
+            let meta = std::fs::metadata(&any).expect("meta");
+            let mut bytes = std::fs::read(&any).expect("read");
+            if bytes.is_empty() {
+                return None;
+            }
+            bytes[0] ^= 1;
+            std::fs::write(&any, &bytes).expect("write");
+            let file = std::fs::File::options()
+                .write(true)
+                .open(&any)
+                .expect("open");
+            file.set_modified(meta.modified().expect("mtime"))
+                .expect("times");
+            Some(format!("edited {} in place", any.display()))
         }
         3 => {
             let _ = std::fs::remove_dir_all(&cache);
@@ -336,4 +356,45 @@ fn template_and_setting_edits_reach_every_page() {
         "read_more = \"Keep reading\"\n",
     );
     compare(&opts, &clean, "a translation string overridden");
+}
+
+/// A static file's copy is kept by its stamps and its source's: an edit to either, even one
+/// that keeps the size and sets the times back, is copied again.
+#[test]
+fn a_static_file_is_copied_again_when_it_or_its_copy_changed() {
+    let site = crate::common::SiteTest::new();
+    site.file("static/files/fact-sheet.txt", "fact sheet, first version");
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "second build");
+    let set_back = |path: &Path, text: &str| {
+        let mtime = std::fs::metadata(path)
+            .expect("meta")
+            .modified()
+            .expect("mtime");
+        std::fs::write(path, text).expect("write");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open");
+        file.set_modified(mtime).expect("times");
+    };
+    set_back(
+        &site.root().join("static/files/fact-sheet.txt"),
+        "fact sheet, 2nd version!!",
+    );
+    compare(
+        &opts,
+        &clean,
+        "the source edited, same size, times set back",
+    );
+    set_back(
+        &site.out().join("files/fact-sheet.txt"),
+        "fact sheet, tampered with",
+    );
+    compare(&opts, &clean, "the copy edited, same size, times set back");
+    let copy = std::fs::read_to_string(site.out().join("files/fact-sheet.txt")).expect("copy");
+    assert_eq!(copy, "fact sheet, 2nd version!!");
 }
