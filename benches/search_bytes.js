@@ -7,8 +7,8 @@
  *
  * Each query is measured twice: "first" (a fresh page: nothing cached) and "second" (after
  * the previous query of the list, with its files cached, as a reader typing on). A query
- * loads meta.json and docs.json, the shards of its tokens, and the record files of the first
- * results of the page's first screen (search.js PAGE). */
+ * loads meta.json, the word lists of its tokens, the packs of the words it matched, and the
+ * record files of the first results of the page's first screen (search.js PAGE). */
 'use strict';
 const fs = require('fs');
 const path = require('path');
