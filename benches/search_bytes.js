@@ -18,10 +18,14 @@ const s = require(path.join(__dirname, '../themes/default/static/search.js'));
 const dir = path.join(process.argv[2] || 'public', 'search');
 const queries = process.argv.slice(3);
 // The fixed set of the README (one word, two words, a word typed on, CJK, Korean, scattered
-// hits, a stem, a typo); on the example newsroom pass its own words (battery, batt, ...).
+// hits, a stem, a typo, two titles); on the example newsroom pass its own words (battery,
+// batt, ...).
 if (!queries.length) {
   queries.push('pilot', 'quarterly results', 'reg', 'regi', 'regional', '研究', '연구', 'recherche',
-    'customer support', 'launches', 'regonal');
+    'customer support', 'launches', 'regonal',
+    // Two items' titles typed whole, the second right after the first: six and seven words.
+    'How Iris helps teams strengthen developer productivity',
+    'Stark Systems: Scalable pipeline for developer productivity');
 }
 
 function measure(q, cached) {
