@@ -29,6 +29,20 @@ fn fnv1a32(s: &str) -> u32 {
     })
 }
 
+/// Standard base64, decoded (written again here, like [`fnv1a32`]).
+fn unbase64(s: &str) -> Vec<u8> {
+    const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextets: Vec<u32> = (s.bytes().filter(|&b| b != b'='))
+        .map(|b| A.find(b as char).expect("base64") as u32)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in sextets.chunks(4) {
+        let n = chunk.iter().fold(0u32, |n, x| n << 6 | x) << (6 * (4 - chunk.len()));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter().copied());
+    }
+    out
+}
+
 /// The index of one output folder, read as search.js reads it.
 struct Index<'a> {
     out: &'a Path,
@@ -88,6 +102,17 @@ impl<'a> Index<'a> {
             other => other,
         };
         let mut map = BTreeMap::new();
+        if let Some(text) = list.as_str() {
+            // Two base64 bitmaps: presence (bit d % 8 of byte d / 8), fields (2 bits each).
+            let (presence, fields) = text.split_once(' ').expect("two bitmaps");
+            let (presence, fields) = (unbase64(presence), unbase64(fields));
+            for d in 0..presence.len() * 8 {
+                if presence[d / 8] >> (d % 8) & 1 == 1 {
+                    map.insert(d as u64, u64::from(fields[d / 4] >> (2 * (d % 4)) & 3));
+                }
+            }
+            return map;
+        }
         let mut doc = 0;
         for v in list.as_array().cloned().unwrap_or_default() {
             let v = v.as_u64().expect("posting is a number");
@@ -1050,7 +1075,7 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
     for word in ["customer", "results", "quarterly", "product", "support"] {
         assert_eq!(index.postings(word).len(), n, "{word}");
     }
-    assert!(postings_bytes > 5 * 2 * n as u64, "{postings_bytes}");
+    assert!(postings_bytes > n as u64, "{postings_bytes}");
     let Some(runs) = js_fetches(
         &out,
         &[
@@ -1090,7 +1115,7 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
         .map(|f| size(&format!("search/{f}")))
         .sum();
     assert!(
-        index_bytes < postings_bytes / 2,
+        index_bytes < postings_bytes,
         "a rare word fetched {index_bytes} bytes of index; the postings are {postings_bytes}"
     );
     // A common word: the pack holding its postings, and that pack alone.

@@ -7,7 +7,8 @@
 //!   pack holding the word's postings, or, for a word with a short posting list (most words
 //!   of a site occur in one or two documents), the postings themselves as an array, so a
 //!   rare word costs no second request.
-//! - `post-N.json` (the packs): `{word: [postings...]}`. A shard's words are cut into packs
+//! - `post-N.json` (the packs): `{word: postings}`, the postings an array, or for a word in
+//!   many documents a string of two base64 bitmaps (see [`encode`]). A shard's words are cut into packs
 //!   in word order, each pack about [`TARGET_PACK_BYTES`], but never between two words of
 //!   one family (words sharing their first stem: `develop`, `developer`, `developers`, …),
 //!   so a family's postings come in one request. A query token matches its whole family
@@ -46,9 +47,13 @@ pub(crate) struct Entry {
     stems: Vec<String>,
     /// How many documents the word is in.
     docs: usize,
-    /// The postings, comma-separated: document ids in ascending order, each
-    /// `(id - previous id) * 4 + field` (the first entry's previous id is 0).
+    /// The postings as a JSON value: an array of document ids in ascending order, each
+    /// `(id - previous id) * 4 + field` (the first entry's previous id is 0), or, for a word
+    /// in many documents, the string `"PRESENCE FIELDS"` (see [`encode`]).
     postings: String,
+    /// Whether the postings stay in the word list (an array of at most [`INLINE_BYTES`]);
+    /// bitmaps are only ever in packs, so a word list entry's strings are all stems.
+    inline: bool,
     /// The word's family: its first stem, or the word itself when it has none. A pack is
     /// never cut inside a family.
     family: String,
@@ -58,20 +63,24 @@ impl Entry {
     /// The entry's bytes in a word list, besides the word and `where`.
     fn word_list_len(&self) -> usize {
         self.stems.iter().map(|s| s.len() + 3).sum::<usize>()
-            + if self.postings.len() <= INLINE_BYTES {
-                self.postings.len() + 2
-            } else {
-                4
-            }
+            + if self.inline { self.postings.len() } else { 4 }
     }
 }
 
 /// A token's entry from its postings (`doc << 2 | field`, ascending); `doc_stemmer` as for
 /// [`stems`].
+///
+/// A word in many documents (where it is shorter) has its postings as two bitmaps over the
+/// documents `0..=last`, standard base64 with padding, separated by a space: presence (bit
+/// `d % 8` of byte `d / 8` set when document `d` has the word) and fields (bits
+/// `2 * (d % 4)..` of byte `d / 4`: the field code, meaningful where present). Numbers
+/// in JSON spend most of a common word's bytes on its field codes; the bitmaps save 15–20%
+/// of a long title's packs (measured at 10,000 items, gzip -6).
 pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> Entry {
     let stems = stems(token, list, doc_stemmer);
     let family = stems.first().cloned().unwrap_or_else(|| token.to_string());
-    let mut postings = String::with_capacity(list.len() * 3);
+    let mut postings = String::with_capacity(list.len() * 3 + 2);
+    postings.push('[');
     let mut prev = 0u32;
     for (i, p) in list.iter().enumerate() {
         let doc = p >> 2;
@@ -81,12 +90,49 @@ pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>
         let _ = write!(postings, "{}", ((doc - prev) << 2) | (p & 3));
         prev = doc;
     }
+    postings.push(']');
+    let inline = postings.len() <= INLINE_BYTES;
+    let docs_spanned = list.last().map_or(0, |p| (p >> 2) as usize + 1);
+    // Base64 of both bitmaps: 3/8 of a byte per document, 4/3 as text.
+    if !inline && docs_spanned / 2 + 4 < postings.len() {
+        postings = bitmaps(list, docs_spanned);
+    }
     Entry {
         stems,
         docs: list.len(),
         postings,
+        inline,
         family,
     }
+}
+
+/// The postings `list` as `"PRESENCE FIELDS"` over `docs` documents (see [`encode`]).
+fn bitmaps(list: &[u32], docs: usize) -> String {
+    let mut presence = vec![0u8; docs.div_ceil(8)];
+    let mut fields = vec![0u8; docs.div_ceil(4)];
+    for p in list {
+        let doc = (p >> 2) as usize;
+        presence[doc / 8] |= 1 << (doc % 8);
+        fields[doc / 4] |= ((p & 3) as u8) << (2 * (doc % 4));
+    }
+    format!("\"{} {}\"", base64(&presence), base64(&fields))
+}
+
+/// Standard base64 with padding (what the browser's `atob` reads).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[(n >> (18 - 6 * i)) as usize & 63] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
 
 fn json_str(s: &str) -> String {
@@ -156,7 +202,7 @@ fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[Vec<String>]) -> BTreeMap<
     let mut candidates: Vec<(usize, usize)> = (by_shard.iter().enumerate())
         .flat_map(|(s, words)| {
             (words.iter().enumerate())
-                .filter(|(_, (_, e))| e.postings.len() > INLINE_BYTES)
+                .filter(|(_, (_, e))| !e.inline)
                 .map(move |(i, _)| (s, i))
         })
         .collect();
@@ -214,8 +260,8 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, 
         for stem in &entry.stems {
             let _ = write!(text, "{},", json_str(stem));
         }
-        if entry.postings.len() <= INLINE_BYTES {
-            let _ = write!(text, "[{}]]", entry.postings);
+        if entry.inline {
+            let _ = write!(text, "{}]", entry.postings);
             let _ = write!(list, "{name}:{text}");
             texts.push(text);
             continue;
@@ -227,7 +273,7 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, 
         }
         family = Some(&entry.family);
         pack.push(if pack.is_empty() { '{' } else { ',' });
-        let _ = write!(pack, "{name}:[{}]", entry.postings);
+        let _ = write!(pack, "{name}:{}", entry.postings);
         let _ = write!(text, "{}]", packs.len());
         let _ = write!(list, "{name}:{text}");
         texts.push(text);
@@ -250,7 +296,7 @@ mod tests {
     #[test]
     fn rare_words_stay_inline_and_common_ones_get_packs() {
         let rare = entry("aaa", [3, 7].into_iter());
-        let common = entry("aab", (0..5000).step_by(2));
+        let common = entry("aab", (0..5000).step_by(50));
         let files = layout([("aaa", &rare), ("aab", &common)].into_iter());
         assert_eq!(files.word_lists.len(), 1);
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
@@ -259,7 +305,7 @@ mod tests {
         assert_eq!(list["aab"], serde_json::json!([0]));
         assert_eq!(files.packs.len(), 1);
         let pack: Value = serde_json::from_str(&files.packs[0]).expect("JSON");
-        assert_eq!(pack["aab"].as_array().map(Vec::len), Some(2500));
+        assert_eq!(pack["aab"].as_array().map(Vec::len), Some(100));
     }
 
     #[test]
@@ -276,7 +322,7 @@ mod tests {
             assert!(pack == last || pack == last + 1, "{n} in pack {pack}");
             last = pack;
             let text = &files.packs[pack as usize];
-            assert!(text.contains(&format!("\"{n}\":[")));
+            assert!(text.contains(&format!("\"{n}\":")));
         }
         for p in &files.packs[..files.packs.len() - 1] {
             assert!(p.len() > TARGET_PACK_BYTES / 2 && p.len() < TARGET_PACK_BYTES + 1024);
@@ -288,7 +334,14 @@ mod tests {
     #[test]
     fn a_family_is_never_cut_between_packs() {
         let en = [Some(Algorithm::English)];
-        let long = |w: &str| encode(w, &(0..3000).map(|_| 0u32).collect::<Vec<_>>(), &en);
+        // Sparse (every 37th document): numbers, longer than a pack.
+        let long = |w: &str| {
+            encode(
+                w,
+                &(0..3000).map(|d| (d * 37) << 2).collect::<Vec<_>>(),
+                &en,
+            )
+        };
         let words = [
             "develop",
             "developed",
@@ -321,7 +374,7 @@ mod tests {
             ("launch", 900),
             ("launched", 800),
             ("launches", 30),
-            ("launchpad", 40),
+            ("launchpad", 80),
             ("law", 700),
         ];
         let entries: Vec<Entry> = words.iter().map(|&(w, n)| make(w, n)).collect();
@@ -341,5 +394,43 @@ mod tests {
                 "{w}"
             );
         }
+    }
+
+    /// The bitmaps decode, as search.js decodes them, to the postings they encode.
+    #[test]
+    fn dense_postings_are_bitmaps_that_decode_to_the_list() {
+        let list: Vec<u32> = (0..900u32)
+            .filter(|d| d % 7 != 3)
+            .map(|d| d << 2 | (d % 4))
+            .collect();
+        let e = encode("common", &list, &[]);
+        let text: String = serde_json::from_str(&e.postings).expect("a JSON string");
+        let (presence, fields) = text.split_once(' ').expect("two bitmaps");
+        let (presence, fields) = (unbase64(presence), unbase64(fields));
+        let mut decoded = Vec::new();
+        for d in 0..presence.len() * 8 {
+            if presence[d / 8] >> (d % 8) & 1 == 1 {
+                decoded.push((d as u32) << 2 | u32::from(fields[d / 4] >> (2 * (d % 4)) & 3));
+            }
+        }
+        assert_eq!(decoded, list);
+        // A sparse list stays numbers.
+        let sparse = encode("rare", &[40 << 2 | 1, 900 << 2], &[]);
+        assert_eq!(sparse.postings, "[161,3440]");
+        assert_eq!(base64(b"pressroom"), "cHJlc3Nyb29t");
+        assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    fn unbase64(s: &str) -> Vec<u8> {
+        const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let sextets: Vec<u32> = (s.bytes().filter(|&b| b != b'='))
+            .map(|b| A.find(b as char).expect("base64") as u32)
+            .collect();
+        let mut out = Vec::new();
+        for chunk in sextets.chunks(4) {
+            let n = chunk.iter().fold(0u32, |n, x| n << 6 | x) << (6 * (4 - chunk.len()));
+            out.extend(n.to_be_bytes()[1..chunk.len()].iter().copied());
+        }
+        out
     }
 }

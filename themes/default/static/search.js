@@ -174,9 +174,22 @@
     return keys;
   }
 
-  /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field. */
+  /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field.
+   * A common word's are "PRESENCE FIELDS", two base64 bitmaps: document d has the word when
+   * bit d % 8 of byte d / 8 of PRESENCE is set, in the field at bits 2 * (d % 4) of byte
+   * d / 4 of FIELDS. */
   function decode(postings) {
     var map = new Map();
+    if (typeof postings === 'string') {
+      var parts = postings.split(' ');
+      var seen = atob(parts[0]), fields = atob(parts[1]);
+      for (var d = 0; d < seen.length * 8; d++) {
+        if ((seen.charCodeAt(d >> 3) >> (d & 7)) & 1) {
+          map.set(d, (fields.charCodeAt(d >> 2) >> ((d & 3) * 2)) & 3);
+        }
+      }
+      return map;
+    }
     var doc = 0;
     for (var i = 0; i < postings.length; i++) {
       doc += postings[i] >> 2;
