@@ -38,10 +38,12 @@
 //!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
 //!   of its own. `where` is either the word's postings (an array: short lists, which most
 //!   words have, cost no second request) or the number `M` of the pack holding them.
-//! - `post-M.json` (packs): `{token: [postings...]}`. The postings are document ids in
+//! - `post-M.json` (packs): `{token: postings}`. The postings are document ids in
 //!   ascending order, each entry `(id - previous id) * 4 + field` (the first entry's previous
 //!   id is 0), where field is the best place the token occurs: 3 title, 2 tag, 1 summary,
-//!   0 body. A word list's words are cut into packs in token order, about 4 KiB each (a
+//!   0 body; or, for a token in many documents, where shorter, the string
+//!   `"PRESENCE FIELDS"`: two base64 bitmaps, presence (bit `d % 8` of byte `d / 8`) and the
+//!   field (bits `2 * (d % 4)` of byte `d / 4`), see [`encode`]. A word list's words are cut into packs in token order, about 4 KiB each (a
 //!   longer list has a pack to itself), never between two words of one family (sharing
 //!   their first stem), so the words one query token matches sit in one pack or a few
 //!   neighbouring ones, and a query downloads only the postings of the words it matched.
