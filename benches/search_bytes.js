@@ -7,8 +7,8 @@
  *
  * Each query is measured twice: "first" (a fresh page: nothing cached) and "second" (after
  * the previous query of the list, with its files cached, as a reader typing on). A query
- * loads meta.json and docs.json, the shards of its tokens, and the record files of the first
- * results of the page's first screen (search.js PAGE). */
+ * loads meta.json, the word lists of its tokens, the packs of the words it matched, and the
+ * record files of the first results of the page's first screen (search.js PAGE). */
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -18,10 +18,14 @@ const s = require(path.join(__dirname, '../themes/default/static/search.js'));
 const dir = path.join(process.argv[2] || 'public', 'search');
 const queries = process.argv.slice(3);
 // The fixed set of the README (one word, two words, a word typed on, CJK, Korean, scattered
-// hits, a stem, a typo); on the example newsroom pass its own words (battery, batt, ...).
+// hits, a stem, a typo, two titles); on the example newsroom pass its own words (battery,
+// batt, ...).
 if (!queries.length) {
   queries.push('pilot', 'quarterly results', 'reg', 'regi', 'regional', '研究', '연구', 'recherche',
-    'customer support', 'launches', 'regonal');
+    'customer support', 'launches', 'regonal',
+    // Two items' titles typed whole, the second right after the first: six and seven words.
+    'How Iris helps teams strengthen developer productivity',
+    'Stark Systems: Scalable pipeline for developer productivity');
 }
 
 function measure(q, cached) {

@@ -13,13 +13,21 @@
 //! - `meta.json`: `version`, `docs` (count), `chunk_size` and `chunks` (record files),
 //!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `files` (each
 //!   kind of file's name, `{n}` its number), `fields` (the field codes), `kinds`,
-//!   `languages` (`[{code, name}]`) and `years` (newest first).
-//! - `docs.json`: one column per filter, `{"kind": [...], "lang": [...], "year": [...]}`, each
-//!   entry an index into meta's `kinds`, `languages`, `years` (`-1`: undated). Documents are
-//!   numbered newest first, so a smaller id is a more recent item.
+//!   `languages` (`[{code, name}]`), `years` (newest first) and `columns`: one column per
+//!   filter, `{"kind": [...], "lang": [...], "year": [...]}`, each entry an index into
+//!   `kinds`, `languages`, `years` (`-1`: undated). Documents are numbered newest first, so a
+//!   smaller id is a more recent item. (Until version 3 the columns were a file of their own,
+//!   `docs.json`: a request more on every first query for about 2 KB gzipped.) And `common`:
+//!   `{"N": {"complete": [words...], "words": {word: entry}}}`, part of word list `N` (entries
+//!   as there): up to 1,024 of the words in the most documents, each with every word it
+//!   matches (sharing a stem, or beginning with it). A query token in a `complete` list reads
+//!   its entries here and fetches no word list, so a query of common words (a title typed
+//!   whole) costs one request per word, its pack, as Pagefind's costs one per word.
 //! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
-//!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), year, tags, summary}`; loaded only for
-//!   the results shown.
+//!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), summary}`; loaded only for the results
+//!   shown. The summary is cut at [`SNIPPET_CHARS`] characters (at a space, with `…`): a
+//!   result shows a snippet, and ten scattered results are ten record files. (Until version 3
+//!   records also had `year` and `tags`, which no result shows: the filters read the columns.)
 //! - `index-N.json` (word lists): `{token: [stems..., where]}` for the tokens whose shard key
 //!   (their first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a
 //!   32-bit hash of its UTF-8 bytes that is `N` modulo `shards`, in token order. Every word
@@ -30,12 +38,16 @@
 //!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
 //!   of its own. `where` is either the word's postings (an array: short lists, which most
 //!   words have, cost no second request) or the number `M` of the pack holding them.
-//! - `post-M.json` (packs): `{token: [postings...]}`. The postings are document ids in
+//! - `post-M.json` (packs): `{token: postings}`. The postings are document ids in
 //!   ascending order, each entry `(id - previous id) * 4 + field` (the first entry's previous
 //!   id is 0), where field is the best place the token occurs: 3 title, 2 tag, 1 summary,
-//!   0 body. A word list's words are cut into packs in token order, about 4 KiB each (a
-//!   longer list has a pack to itself), so the words one query token matches sit in a few
-//!   neighbouring packs, and a query downloads only the postings of the words it matched.
+//!   0 body; or, for a token in many documents, where shorter, the string
+//!   `"PRESENCE FIELDS"`: two base64 bitmaps, presence (bit `d % 8` of byte `d / 8`) and the
+//!   field (bits `2 * (d % 4)` of byte `d / 4`), see [`encode`]. A word list's words are cut into packs in token order, about 4 KiB each (a
+//!   longer list has a pack to itself), never between two words of one family (sharing
+//!   their first stem), so the words one query token matches sit in one pack or a few
+//!   neighbouring ones, and a query downloads only the postings of the words it matched.
+//!   Posting lists up to 128 bytes (some twenty-five documents) stay in the word list.
 //!   The word lists grow in number with the vocabulary (a power of two, about 4 KiB of JSON
 //!   each); see [`layout`].
 //!
@@ -58,7 +70,9 @@
 //! 3 a word sharing a stem with it (when the typed word is not in the index, its stems are
 //! the indexed stems or words it extends by an inflection ending such as `s`, `es`, `ed`,
 //! `ing`, `e`, `er`, `ar`, `na`); 2 a word it is a prefix of (tokens of three or more
-//! characters); 1, only for a word of five or more letters that is not in the index, a word
+//! characters; only the query's last token, the word being typed: the words before it are
+//! finished, and a long query would otherwise fetch the postings of every longer word that
+//! begins with one of its words, `for` → `forecast`, `format`, …); 1, only for a word of five or more letters that is not in the index, a word
 //! one edit away (an insertion, deletion, substitution or swap of neighbours after the first
 //! three characters, which choose the shard). Stems, prefixes and typos apply to letter words
 //! only; CJK and Hangul keep their bigrams. A document's score is the sum over query tokens
@@ -81,7 +95,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Records per `docs-N.json` file. The ten results of a screen are often ten different files
 /// (hits scatter over the years): four records gzip to about 850 bytes, so a screen costs
 /// about 8 KB (ten records to a file: 16 KB) for 2,500 files at 10,000 items.
@@ -458,8 +472,9 @@ pub(crate) fn doc_ids(site: &Site) -> Vec<ItemId> {
     ids
 }
 
-/// A document's record: what a result shows, and what the filters read. Its fields are in
-/// alphabetical order, the order the index files have always had them in.
+/// A document's record: what a result shows, and what the filters read (the year, written
+/// to meta.json's columns, not to the record). Its fields are in alphabetical order, the
+/// order the index files have always had them in.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Record {
     /// `YYYY-MM-DD` in the item's zone, or empty.
@@ -467,11 +482,32 @@ pub(crate) struct Record {
     /// The item's kind, or `media` for a file of a press kit.
     kind: &'static str,
     lang: String,
+    /// The summary as a result shows it: see [`snippet`].
     summary: String,
-    tags: Vec<String>,
     title: String,
     url: String,
+    #[serde(skip)]
     year: Option<i16>,
+}
+
+/// The longest summary a record keeps, in characters.
+pub const SNIPPET_CHARS: usize = 160;
+
+/// `text` cut to at most [`SNIPPET_CHARS`] characters at a space, with `…`, when longer.
+/// A result shows a snippet (as Pagefind's do, about 30 words); the whole summary of ten
+/// results was a third of a second query's bytes.
+pub(crate) fn snippet(text: &str) -> String {
+    let Some((cut, _)) = text.char_indices().nth(SNIPPET_CHARS) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    // At the last space, unless that leaves too little (a text without spaces: CJK).
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-".contains(c));
+    format!("{head}…")
 }
 
 /// A document's record.
@@ -485,8 +521,7 @@ pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
             .unwrap_or_default(),
         kind: item.kind.as_str(),
         lang: item.lang.clone(),
-        summary: item.rendered.summary_text.clone(),
-        tags: item.tags.clone(),
+        summary: snippet(&item.rendered.summary_text),
         title: item.title.clone(),
         url: config.url(&item.path),
         year: zoned.as_ref().map(|z| z.year()),
@@ -593,12 +628,7 @@ pub(crate) fn media_docs(site: &Site, config: &Config) -> Vec<(Record, Vec<(Stri
                     .unwrap_or_default(),
                 kind: "media",
                 lang: lang.to_string(),
-                summary: a
-                    .caption
-                    .clone()
-                    .or_else(|| a.alt.clone())
-                    .unwrap_or_default(),
-                tags: vec![kit.title.clone()],
+                summary: snippet(a.caption.as_ref().or(a.alt.as_ref()).map_or("", |s| s)),
                 title: a.title.clone(),
                 url: format!("{}#{}", config.url(&kit.path), a.anchor),
                 year: zoned.as_ref().map(|z| z.year()),
@@ -644,6 +674,21 @@ pub(crate) fn finish(
                 .map_or(-1, |i| i as i64),
         );
     }
+    let common: serde_json::Map<String, serde_json::Value> = (files.common.iter())
+        .map(|(n, c)| {
+            let words: serde_json::Map<String, serde_json::Value> = (c.words.iter())
+                .map(|(w, text)| (w.clone(), serde_json::from_str(text).unwrap_or_default()))
+                .collect();
+            (
+                n.to_string(),
+                json!({"complete": c.complete, "words": words}),
+            )
+        })
+        .collect();
+    let mut columns = BTreeMap::new();
+    columns.insert("kind", col_kind);
+    columns.insert("lang", col_lang);
+    columns.insert("year", col_year);
     let meta = json!({
         "version": VERSION,
         "docs": records.len(),
@@ -653,25 +698,19 @@ pub(crate) fn finish(
         "packs": files.packs.len(),
         "shard_hash": "fnv1a32",
         "shard_key_chars": SHARD_KEY_CHARS,
-        "files": {"docs": "docs.json", "chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json"},
+        "files": {"chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json"},
         "fields": ["body", "summary", "tag", "title"],
         "kinds": kinds,
         "languages": config.languages.iter().map(|l| json!({"code": l.code, "name": l.name})).collect::<Vec<_>>(),
         "years": years,
+        "columns": columns,
+        "common": common,
     });
 
-    let mut out = Vec::with_capacity(shards + files.packs.len() + chunks.len() + 2);
+    let mut out = Vec::with_capacity(shards + files.packs.len() + chunks.len() + 1);
     out.push(Output {
         path: "/search/meta.json".into(),
         bytes: json_bytes(&meta),
-    });
-    let mut columns = BTreeMap::new();
-    columns.insert("kind", col_kind);
-    columns.insert("lang", col_lang);
-    columns.insert("year", col_year);
-    out.push(Output {
-        path: "/search/docs.json".into(),
-        bytes: json_bytes(&json!(columns)),
     });
     for (n, bytes) in chunks.into_iter().enumerate() {
         out.push(Output {
@@ -812,6 +851,19 @@ mod tests {
         let q = query("Écologie ecologie ECOLOGIE");
         assert_eq!(q.required, ["ecologie"]);
         assert!(q.optional.is_empty());
+    }
+
+    #[test]
+    fn snippets_cut_long_summaries_at_a_space() {
+        assert_eq!(snippet("Short summary."), "Short summary.");
+        let long = "word ".repeat(50);
+        let cut = snippet(&long);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= SNIPPET_CHARS + 1, "{cut}");
+        let cjk = "研".repeat(200);
+        assert_eq!(snippet(&cjk).chars().count(), SNIPPET_CHARS + 1);
+        let exact = "a".repeat(SNIPPET_CHARS);
+        assert_eq!(snippet(&exact), exact);
     }
 
     #[test]

@@ -29,6 +29,20 @@ fn fnv1a32(s: &str) -> u32 {
     })
 }
 
+/// Standard base64, decoded (written again here, like [`fnv1a32`]).
+fn unbase64(s: &str) -> Vec<u8> {
+    const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextets: Vec<u32> = (s.bytes().filter(|&b| b != b'='))
+        .map(|b| A.find(b as char).expect("base64") as u32)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in sextets.chunks(4) {
+        let n = chunk.iter().fold(0u32, |n, x| n << 6 | x) << (6 * (4 - chunk.len()));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter().copied());
+    }
+    out
+}
+
 /// The index of one output folder, read as search.js reads it.
 struct Index<'a> {
     out: &'a Path,
@@ -38,10 +52,11 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn open(out: &'a Path) -> Self {
+        let meta = read_json(out, "search/meta.json");
         Index {
             out,
-            meta: read_json(out, "search/meta.json"),
-            docs: read_json(out, "search/docs.json"),
+            meta: meta.clone(),
+            docs: meta["columns"].clone(),
         }
     }
 
@@ -87,6 +102,17 @@ impl<'a> Index<'a> {
             other => other,
         };
         let mut map = BTreeMap::new();
+        if let Some(text) = list.as_str() {
+            // Two base64 bitmaps: presence (bit d % 8 of byte d / 8), fields (2 bits each).
+            let (presence, fields) = text.split_once(' ').expect("two bitmaps");
+            let (presence, fields) = (unbase64(presence), unbase64(fields));
+            for d in 0..presence.len() * 8 {
+                if presence[d / 8] >> (d % 8) & 1 == 1 {
+                    map.insert(d as u64, u64::from(fields[d / 4] >> (2 * (d % 4)) & 3));
+                }
+            }
+            return map;
+        }
         let mut doc = 0;
         for v in list.as_array().cloned().unwrap_or_default() {
             let v = v.as_u64().expect("posting is a number");
@@ -217,7 +243,7 @@ fn the_index_files_exist_and_parse() {
         read_json(&out, f);
     }
     let meta = read_json(&out, "search/meta.json");
-    assert_eq!(meta["version"], 3, "{meta}");
+    assert_eq!(meta["version"], 4, "{meta}");
     assert_eq!(meta["docs"], 5, "{meta}");
     assert_eq!(meta["shard_hash"], "fnv1a32");
     assert_eq!(meta["shard_key_chars"], 3);
@@ -248,7 +274,12 @@ fn the_index_files_exist_and_parse() {
     assert_eq!(codes, ["en", "fr", "ko", "ja"]);
     assert_eq!(meta["kinds"], serde_json::json!(["release"]));
     assert_eq!(meta["years"], serde_json::json!([2026]));
-    let docs = read_json(&out, "search/docs.json");
+    // The filter columns are in meta.json: a first query fetches no file for them.
+    assert!(
+        !files.contains(&"search/docs.json".to_string()),
+        "{files:?}"
+    );
+    let docs = &meta["columns"];
     for col in ["kind", "lang", "year"] {
         assert_eq!(docs[col].as_array().map(Vec::len), Some(5), "{col}: {docs}");
     }
@@ -257,7 +288,6 @@ fn the_index_files_exist_and_parse() {
     let first = index.record(0);
     assert_eq!(first["url"], "/press/plant/", "{first}");
     assert_eq!(first["date"], "2026-11-12");
-    assert_eq!(first["year"], 2026);
     assert_eq!(first["kind"], "release");
     assert_eq!(first["lang"], "en");
     assert!(
@@ -266,7 +296,12 @@ fn the_index_files_exist_and_parse() {
             .is_some_and(|s| s.contains("4,200")),
         "{first}"
     );
-    assert!(first["tags"].is_array() && first["title"].is_string());
+    assert!(first["title"].is_string());
+    // A result shows no tags and its year is in the columns: records carry neither.
+    assert!(
+        first.get("tags").is_none() && first.get("year").is_none(),
+        "{first}"
+    );
     assert_eq!(index.record(4)["lang"], "ko");
 
     // Two builds are byte-identical.
@@ -855,8 +890,8 @@ fn item_pages_carry_pagefind_markup() {
 }
 
 /// A generated newsroom of `n` items: every item has the common words `customer`, `results`,
-/// `quarterly`, `product` and `support`; item `i` also has the rare word `rare{letters of i}`
-/// (in one item only) and `medium{i % 4}` (in a quarter of the items).
+/// `quarterly`, `product`, `support`, `form` and `formula`; item `i` also has the rare word
+/// `rare{letters of i}` (in one item only) and `medium{i % 4}` (in a quarter of the items).
 fn generated_site(n: usize) -> SiteTest {
     let site = SiteTest::empty();
     site.file(
@@ -880,7 +915,7 @@ fn generated_site(n: usize) -> SiteTest {
                 "",
                 &format!(
                     "Our customer results this quarterly period: product support. \
-                     Word zq{} and medium{}.",
+                     Word zq{} and medium{}. A form and its formula.",
                     rare_word(i),
                     i % 4
                 ),
@@ -903,10 +938,14 @@ fn rare_word(i: usize) -> String {
     }
 }
 
+/// What one query fetched: the files, their bytes, its hits and the index words it matched.
+type Fetched = (Vec<String>, u64, usize, Vec<String>);
+
 /// Runs each query through search.js's `Searcher` on `out`'s index, each after the previous
 /// (the files of earlier queries cached, as on one page), and gives for each: the files it
-/// fetched, their total bytes, and its hits. `None` when node is not installed.
-fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<(Vec<String>, u64, usize)>> {
+/// fetched, their total bytes, its hits and the index words it matched. `None` when node is
+/// not installed.
+fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<Fetched>> {
     let script = format!(
         "const s = require({{js}}); const fs = require('fs'); \
          const cache = {{}}; let got = []; \
@@ -918,7 +957,7 @@ fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<(Vec<String>, u64, usi
            for (const q of {queries}) {{ \
              const r = await sr.search(q, {{}}); \
              await Promise.all(r.hits.slice(0, s.PAGE).map(h => sr.record(h.doc))); \
-             out.push([got.map(f => f[0]), got.reduce((a, f) => a + f[1], 0), r.hits.length]); \
+             out.push([got.map(f => f[0]), got.reduce((a, f) => a + f[1], 0), r.hits.length, r.words]); \
              got = []; }} \
            console.log(JSON.stringify(out)); }});",
         queries = serde_json::to_string(queries).expect("json"),
@@ -956,6 +995,63 @@ fn run_node<T: serde::de::DeserializeOwned>(out: &Path, what: &str, script: &str
     Some(serde_json::from_slice(&run.stdout).expect("node printed JSON"))
 }
 
+/// meta.json's common words match, in search.js, exactly the words their word lists match
+/// (finished or being typed), and a query of common words fetches no word list.
+#[test]
+fn common_words_need_no_word_list() {
+    let site = generated_site(200);
+    site.build_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    let common = index.meta["common"].as_object().expect("common").clone();
+    let complete: Vec<(u64, String)> = (common.iter())
+        .flat_map(|(n, c)| {
+            let n: u64 = n.parse().expect("a word list number");
+            (c["complete"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter())
+            .map(move |w| (n, w.as_str().expect("a word").to_string()))
+        })
+        .collect();
+    for word in [
+        "customer",
+        "results",
+        "quarterly",
+        "product",
+        "support",
+        "form",
+    ] {
+        assert!(
+            complete.iter().any(|(_, w)| w == word),
+            "{word}: {complete:?}"
+        );
+    }
+    let script = format!(
+        "const s = require({{js}}); const fs = require('fs'); \
+         const meta = JSON.parse(fs.readFileSync({{dir}} + 'meta.json', 'utf8')); \
+         const same = {complete}.every(([n, w]) => {{ \
+           const list = JSON.parse(fs.readFileSync({{dir}} + 'index-' + n + '.json', 'utf8')); \
+           const found = l => [true, false].map(p => [...s.expand(w, l, p)].sort()); \
+           return JSON.stringify(found(list)) === JSON.stringify(found(meta.common[n].words)); }}); \
+         console.log(JSON.stringify(same));",
+        complete = serde_json::to_string(&complete).expect("json"),
+    );
+    let Some(same) = run_node::<bool>(&out, "common words", &script) else {
+        return;
+    };
+    assert!(
+        same,
+        "a common word matches other words from meta.json than from its list"
+    );
+    let runs = js_fetches(&out, &["customer results", "quarterly form"]).expect("node");
+    for (files, _, hits, _) in &runs {
+        assert_eq!(*hits, 200);
+        assert!(files.iter().all(|f| !f.starts_with("index-")), "{files:?}");
+    }
+}
+
 /// Two levels: a query fetches its tokens' word lists, then only the packs holding the
 /// postings of the words it matched; a rare word's postings come with its word list. So a
 /// query for a rare word downloads a small part of an index whose common words' postings are
@@ -967,7 +1063,7 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
     site.build_ok();
     let out = site.out();
     let index = Index::open(&out);
-    assert_eq!(index.meta["version"], 3);
+    assert_eq!(index.meta["version"], 4);
     let files = site.files();
     let size = |f: &str| std::fs::metadata(out.join(f)).map_or(0, |m| m.len());
     let postings_bytes: u64 = files
@@ -979,7 +1075,7 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
     for word in ["customer", "results", "quarterly", "product", "support"] {
         assert_eq!(index.postings(word).len(), n, "{word}");
     }
-    assert!(postings_bytes > 5 * 2 * n as u64, "{postings_bytes}");
+    assert!(postings_bytes > n as u64, "{postings_bytes}");
     let Some(runs) = js_fetches(
         &out,
         &[
@@ -989,6 +1085,8 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
             "medium2",
             "zqbd",
             "cust",
+            "form support",
+            "support form",
         ],
     ) else {
         return;
@@ -1000,22 +1098,28 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
             .cloned()
             .collect()
     };
-    // A rare word: meta, filters, its word list, its record; no pack.
-    let (rare, _, hits) = &runs[0];
+    // A rare word: meta (with the filters), its word list (with its postings), its record;
+    // three requests, no pack.
+    let (rare, _, hits, _) = &runs[0];
     assert_eq!(*hits, 1, "{rare:?}");
     assert_eq!(kinds(rare, "index-").len(), 1, "{rare:?}");
     assert!(kinds(rare, "post-").is_empty(), "{rare:?}");
-    assert_eq!(rare.len(), 4, "{rare:?}");
+    let (list, record) = (kinds(rare, "index-"), kinds(rare, "docs-"));
+    assert_eq!(
+        rare,
+        &["meta.json", list[0].as_str(), record[0].as_str()],
+        "{rare:?}"
+    );
     let index_bytes: u64 = kinds(rare, "index-")
         .iter()
         .map(|f| size(&format!("search/{f}")))
         .sum();
     assert!(
-        index_bytes < postings_bytes / 2,
+        index_bytes < postings_bytes,
         "a rare word fetched {index_bytes} bytes of index; the postings are {postings_bytes}"
     );
     // A common word: the pack holding its postings, and that pack alone.
-    let (common, _, hits) = &runs[1];
+    let (common, _, hits, _) = &runs[1];
     assert_eq!(*hits, n);
     let packs = kinds(common, "post-");
     assert_eq!(packs.len(), 1, "{common:?}");
@@ -1029,23 +1133,43 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
     };
     // The second word of a query: at most its own word list and pack are new (the records of
     // the first screen were fetched by the previous query).
-    let (second, _, hits) = &runs[2];
+    let (second, _, hits, _) = &runs[2];
     assert_eq!(*hits, n);
     assert!(kinds(second, "docs").is_empty(), "{second:?}");
     assert!(kinds(second, "index-").len() <= 1, "{second:?}");
     assert!(kinds(second, "post-").len() <= 1, "{second:?}");
     assert!(holds(second, "results"), "{second:?}");
     // A word in a quarter of the items: its pack if not yet fetched (packs hold neighbours).
-    let (medium, _, hits) = &runs[3];
+    let (medium, _, hits, _) = &runs[3];
     assert_eq!(*hits, n / 4);
     assert!(kinds(medium, "post-").len() <= 1, "{medium:?}");
     assert!(holds(medium, "medium2"), "{medium:?}");
     // Another rare word of the same word list: its record file only.
-    let (again, _, hits) = &runs[4];
+    let (again, _, hits, _) = &runs[4];
     assert_eq!(*hits, 1);
     assert!(again.iter().all(|f| f.starts_with("docs-")), "{again:?}");
     // A typed prefix fetches the packs of the words it begins, and no other.
-    let (prefix, _, hits) = &runs[5];
+    let (prefix, _, hits, _) = &runs[5];
     assert_eq!(*hits, n);
     assert!(kinds(prefix, "post-").is_empty(), "cached: {prefix:?}");
+    // Only the word being typed (the last) takes prefixes: a finished `form` is not
+    // `formula`, so a long query does not fetch the postings of every longer word.
+    let (finished, _, _, words) = &runs[6];
+    assert!(words.contains(&"form".to_string()), "{words:?}");
+    assert!(
+        !words.contains(&"formula".to_string()),
+        "{finished:?} {words:?}"
+    );
+    let (_, _, _, words) = &runs[7];
+    assert!(words.contains(&"formula".to_string()), "{words:?}");
+    // Every pack any query fetched holds a word that query matched.
+    for (files, _, _, words) in &runs {
+        for pack in kinds(files, "post-") {
+            let pack = read_json(&out, &format!("search/{pack}"));
+            assert!(
+                words.iter().any(|w| pack.get(w).is_some()),
+                "a pack of none of {words:?}: {files:?}"
+            );
+        }
+    }
 }

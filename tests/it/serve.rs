@@ -418,9 +418,10 @@ fn a_busy_default_port_moves_to_the_next_but_an_explicit_one_fails() {
 fn a_cached_rebuild_equals_a_full_build_and_redoes_only_the_edit() {
     let site = Site::new();
     site.write("content/blog/other.md", &hello("Another page."));
-    // Enough pages sharing a word that its postings go to a pack (post-N.json), which the
-    // edit below changes: the cached index must lay its packs out as a full build does.
-    for i in 0..16 {
+    // Enough pages sharing a word that its postings go to a pack (post-N.json; a list of
+    // up to 128 bytes, some 60 neighbouring pages, stays in its word list), which the edit
+    // below changes: the cached index must lay its packs out as a full build does.
+    for i in 0..80 {
         site.write(
             &format!("content/blog/note-{i}.md"),
             &hello(&format!("Edited note {i}.")),

@@ -7,14 +7,19 @@
 //!   pack holding the word's postings, or, for a word with a short posting list (most words
 //!   of a site occur in one or two documents), the postings themselves as an array, so a
 //!   rare word costs no second request.
-//! - `post-N.json` (the packs): `{word: [postings...]}`. A shard's words are cut into packs
-//!   in word order, each pack about [`TARGET_PACK_BYTES`]; a word with a longer list has a
-//!   pack to itself. The words a query token matches (itself, its stems, the words it is a
-//!   prefix of, its typos) share its first three characters, so they sit side by side in
+//! - `post-N.json` (the packs): `{word: postings}`, the postings an array, or for a word in
+//!   many documents a string of two base64 bitmaps (see [`encode`]). A shard's words are cut into packs
+//!   in word order, each pack about [`TARGET_PACK_BYTES`], but never between two words of
+//!   one family (words sharing their first stem: `develop`, `developer`, `developers`, …),
+//!   so a family's postings come in one request. A query token matches its whole family
+//!   anyway (a shared stem is a match), so this costs no byte and saves a request per word
+//!   of a long family. The words a query token matches (itself, its stems, the words it is
+//!   a prefix of, its typos) share its first three characters, so they sit side by side in
 //!   one shard and in a few neighbouring packs.
 
 use super::stems;
 use rust_stemmers::Algorithm;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// About how many bytes of JSON one word list should hold.
@@ -23,40 +28,59 @@ const TARGET_SHARD_BYTES: usize = 4 * 1024;
 const MAX_SHARDS: usize = 1024;
 /// About how many bytes of postings one pack should hold.
 const TARGET_PACK_BYTES: usize = 4 * 1024;
-/// Posting lists up to this many bytes stay in the word list.
-const INLINE_BYTES: usize = 24;
+/// Posting lists up to this many bytes stay in the word list (some twenty-five documents
+/// scattered over the years), so a query for a rare word costs one request for the word and
+/// its postings (`recherche` at 10,000 items: 12 requests, was 13; the word lists are 64 of
+/// about 4 KB, were 32).
+const INLINE_BYTES: usize = 128;
+
+/// The most words meta.json's common list holds (see [`common`]): about 7 KB gzipped.
+const COMMON_WORDS: usize = 1024;
+/// A word with more neighbours (words sharing a stem with it, or beginning with it) is left
+/// out of the common list: its own word list costs less than its neighbours' entries.
+const COMMON_NEIGHBOURS: usize = 16;
 
 /// One token's entry, encoded: its stems and its postings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
-    /// Each stem as a JSON string followed by a comma.
-    stems: String,
-    /// The postings, comma-separated: document ids in ascending order, each
-    /// `(id - previous id) * 4 + field` (the first entry's previous id is 0).
+    /// The word's stems (those that differ from it), sorted.
+    stems: Vec<String>,
+    /// How many documents the word is in.
+    docs: usize,
+    /// The postings as a JSON value: an array of document ids in ascending order, each
+    /// `(id - previous id) * 4 + field` (the first entry's previous id is 0), or, for a word
+    /// in many documents, the string `"PRESENCE FIELDS"` (see [`encode`]).
     postings: String,
+    /// Whether the postings stay in the word list (an array of at most [`INLINE_BYTES`]);
+    /// bitmaps are only ever in packs, so a word list entry's strings are all stems.
+    inline: bool,
+    /// The word's family: its first stem, or the word itself when it has none. A pack is
+    /// never cut inside a family.
+    family: String,
 }
 
 impl Entry {
     /// The entry's bytes in a word list, besides the word and `where`.
     fn word_list_len(&self) -> usize {
-        self.stems.len()
-            + if self.postings.len() <= INLINE_BYTES {
-                self.postings.len() + 2
-            } else {
-                4
-            }
+        self.stems.iter().map(|s| s.len() + 3).sum::<usize>()
+            + if self.inline { self.postings.len() } else { 4 }
     }
 }
 
 /// A token's entry from its postings (`doc << 2 | field`, ascending); `doc_stemmer` as for
 /// [`stems`].
+///
+/// A word in many documents (where it is shorter) has its postings as two bitmaps over the
+/// documents `0..=last`, standard base64 with padding, separated by a space: presence (bit
+/// `d % 8` of byte `d / 8` set when document `d` has the word) and fields (bits
+/// `2 * (d % 4)..` of byte `d / 4`: the field code, meaningful where present). Numbers
+/// in JSON spend most of a common word's bytes on its field codes; the bitmaps save 15–20%
+/// of a long title's packs (measured at 10,000 items, gzip -6).
 pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> Entry {
-    let mut stem_text = String::new();
-    for stem in stems(token, list, doc_stemmer) {
-        stem_text.push_str(&json_str(&stem));
-        stem_text.push(',');
-    }
-    let mut postings = String::with_capacity(list.len() * 3);
+    let stems = stems(token, list, doc_stemmer);
+    let family = stems.first().cloned().unwrap_or_else(|| token.to_string());
+    let mut postings = String::with_capacity(list.len() * 3 + 2);
+    postings.push('[');
     let mut prev = 0u32;
     for (i, p) in list.iter().enumerate() {
         let doc = p >> 2;
@@ -66,10 +90,49 @@ pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>
         let _ = write!(postings, "{}", ((doc - prev) << 2) | (p & 3));
         prev = doc;
     }
-    Entry {
-        stems: stem_text,
-        postings,
+    postings.push(']');
+    let inline = postings.len() <= INLINE_BYTES;
+    let docs_spanned = list.last().map_or(0, |p| (p >> 2) as usize + 1);
+    // Base64 of both bitmaps: 3/8 of a byte per document, 4/3 as text.
+    if !inline && docs_spanned / 2 + 4 < postings.len() {
+        postings = bitmaps(list, docs_spanned);
     }
+    Entry {
+        stems,
+        docs: list.len(),
+        postings,
+        inline,
+        family,
+    }
+}
+
+/// The postings `list` as `"PRESENCE FIELDS"` over `docs` documents (see [`encode`]).
+fn bitmaps(list: &[u32], docs: usize) -> String {
+    let mut presence = vec![0u8; docs.div_ceil(8)];
+    let mut fields = vec![0u8; docs.div_ceil(4)];
+    for p in list {
+        let doc = (p >> 2) as usize;
+        presence[doc / 8] |= 1 << (doc % 8);
+        fields[doc / 4] |= ((p & 3) as u8) << (2 * (doc % 4));
+    }
+    format!("\"{} {}\"", base64(&presence), base64(&fields))
+}
+
+/// Standard base64 with padding (what the browser's `atob` reads).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                A[(n >> (18 - 6 * i)) as usize & 63] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
 }
 
 fn json_str(s: &str) -> String {
@@ -85,11 +148,24 @@ fn shard_count(words: usize) -> usize {
         .min(MAX_SHARDS)
 }
 
-/// The texts of the index's word lists and packs, complete files.
+/// The texts of the index's word lists and packs, complete files, and the common words.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Files {
     pub(crate) word_lists: Vec<String>,
     pub(crate) packs: Vec<String>,
+    /// By word list number, see [`Common`].
+    pub(crate) common: BTreeMap<usize, Common>,
+}
+
+/// Part of a word list that meta.json carries, so a query for a common word, finished (not
+/// the word being typed: it has no prefixes) or typed whole, fetches no word list: its
+/// postings come from its pack, one request where Pagefind makes one too. `complete` lists
+/// the words whose every match is in `words`: the word, each word sharing a stem with it and
+/// each word it begins (for prefixes); `words` holds their entries as the word list has them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Common {
+    pub(crate) complete: BTreeSet<String>,
+    pub(crate) words: BTreeMap<String, String>,
 }
 
 /// Lays out the entries, given in word order.
@@ -104,15 +180,68 @@ pub(crate) fn layout<'e>(entries: impl Iterator<Item = (&'e str, &'e Entry)> + C
         by_shard[super::shard_of(token, shards)].push((token, entry));
     }
     let mut files = Files::default();
-    for shard in by_shard {
-        files.word_lists.push(shard_files(&shard, &mut files.packs));
+    let mut placed = Vec::with_capacity(shards);
+    for shard in &by_shard {
+        let (list, entries) = shard_files(shard, &mut files.packs);
+        files.word_lists.push(list);
+        placed.push(entries);
     }
+    files.common = common(&by_shard, &placed);
     files
 }
 
-/// One word list, and its packs pushed onto `packs` (numbered in that list).
-fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> String {
+/// The word and its stems: a query token matches a word when they share one.
+fn keys<'a>(word: &'a str, entry: &'a Entry) -> impl Iterator<Item = &'a str> + Clone {
+    std::iter::once(word).chain(entry.stems.iter().map(String::as_str))
+}
+
+/// The common words: of the words whose postings are in packs, the [`COMMON_WORDS`] in the
+/// most documents (then in word order) that have at most [`COMMON_NEIGHBOURS`] neighbours.
+/// `placed[shard][i]` is the entry text of `by_shard[shard][i]`.
+fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[Vec<String>]) -> BTreeMap<usize, Common> {
+    let mut candidates: Vec<(usize, usize)> = (by_shard.iter().enumerate())
+        .flat_map(|(s, words)| {
+            (words.iter().enumerate())
+                .filter(|(_, (_, e))| !e.inline)
+                .map(move |(i, _)| (s, i))
+        })
+        .collect();
+    candidates.sort_by(|&(s, i), &(t, j)| {
+        let (a, b) = (by_shard[s][i], by_shard[t][j]);
+        b.1.docs.cmp(&a.1.docs).then(a.0.cmp(b.0))
+    });
+    let mut out: BTreeMap<usize, Common> = BTreeMap::new();
+    let mut taken = 0;
+    for (s, i) in candidates {
+        if taken == COMMON_WORDS {
+            break;
+        }
+        let (word, entry) = by_shard[s][i];
+        let own = keys(word, entry);
+        let neighbours: Vec<usize> = (0..by_shard[s].len())
+            .filter(|&j| {
+                let (w, e) = by_shard[s][j];
+                j != i && (w.starts_with(word) || keys(w, e).any(|k| own.clone().any(|o| o == k)))
+            })
+            .collect();
+        if neighbours.len() > COMMON_NEIGHBOURS {
+            continue;
+        }
+        let c = out.entry(s).or_default();
+        c.complete.insert(word.to_string());
+        for j in std::iter::once(i).chain(neighbours) {
+            (c.words).insert(by_shard[s][j].0.to_string(), placed[s][j].clone());
+        }
+        taken += 1;
+    }
+    out
+}
+
+/// One word list and each of its entries' text (`[stems..., where]`), and its packs pushed
+/// onto `packs` (numbered in that list).
+fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, Vec<String>) {
     let mut list = String::from("{");
+    let mut texts = Vec::with_capacity(entries.len());
     let mut pack = String::new();
     let close = |pack: &mut String, packs: &mut Vec<String>| {
         if !pack.is_empty() {
@@ -120,29 +249,38 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> String {
             packs.push(std::mem::take(pack));
         }
     };
+    // The family of the last word put in the open pack.
+    let mut family: Option<&str> = None;
     for (token, entry) in entries {
         let name = json_str(token);
         if list.len() > 1 {
             list.push(',');
         }
-        let _ = write!(list, "{name}:[{}", entry.stems);
-        if entry.postings.len() <= INLINE_BYTES {
-            let _ = write!(list, "[{}]]", entry.postings);
+        let mut text = String::from("[");
+        for stem in &entry.stems {
+            let _ = write!(text, "{},", json_str(stem));
+        }
+        if entry.inline {
+            let _ = write!(text, "{}]", entry.postings);
+            let _ = write!(list, "{name}:{text}");
+            texts.push(text);
             continue;
         }
-        if !pack.is_empty() && pack.len() + entry.postings.len() > TARGET_PACK_BYTES {
+        let full = pack.len() >= TARGET_PACK_BYTES
+            || pack.len() + entry.postings.len() > TARGET_PACK_BYTES;
+        if !pack.is_empty() && full && family != Some(entry.family.as_str()) {
             close(&mut pack, packs);
         }
+        family = Some(&entry.family);
         pack.push(if pack.is_empty() { '{' } else { ',' });
-        let _ = write!(pack, "{name}:[{}]", entry.postings);
-        let _ = write!(list, "{}]", packs.len());
-        if pack.len() >= TARGET_PACK_BYTES {
-            close(&mut pack, packs);
-        }
+        let _ = write!(pack, "{name}:{}", entry.postings);
+        let _ = write!(text, "{}]", packs.len());
+        let _ = write!(list, "{name}:{text}");
+        texts.push(text);
     }
     close(&mut pack, packs);
     list.push_str("}\n");
-    list
+    (list, texts)
 }
 
 #[cfg(test)]
@@ -150,15 +288,15 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    fn entry(docs: impl Iterator<Item = u32>) -> Entry {
+    fn entry(word: &str, docs: impl Iterator<Item = u32>) -> Entry {
         let list: Vec<u32> = docs.map(|d| d << 2 | 1).collect();
-        encode("w", &list, &[])
+        encode(word, &list, &[])
     }
 
     #[test]
     fn rare_words_stay_inline_and_common_ones_get_packs() {
-        let rare = entry([3, 7].into_iter());
-        let common = entry((0..5000).step_by(2));
+        let rare = entry("aaa", [3, 7].into_iter());
+        let common = entry("aab", (0..5000).step_by(50));
         let files = layout([("aaa", &rare), ("aab", &common)].into_iter());
         assert_eq!(files.word_lists.len(), 1);
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
@@ -167,14 +305,16 @@ mod tests {
         assert_eq!(list["aab"], serde_json::json!([0]));
         assert_eq!(files.packs.len(), 1);
         let pack: Value = serde_json::from_str(&files.packs[0]).expect("JSON");
-        assert_eq!(pack["aab"].as_array().map(Vec::len), Some(2500));
+        assert_eq!(pack["aab"].as_array().map(Vec::len), Some(100));
     }
 
     #[test]
     fn packs_are_cut_in_word_order_near_their_target_size() {
-        let medium = entry((0..600).step_by(3));
         let names: Vec<String> = (0..40).map(|i| format!("ab{i:02}")).collect();
-        let files = layout(names.iter().map(|n| (n.as_str(), &medium)));
+        let entries: Vec<Entry> = (names.iter())
+            .map(|n| entry(n, (0..600).step_by(3)))
+            .collect();
+        let files = layout(names.iter().map(String::as_str).zip(&entries));
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
         let mut last = 0;
         for n in &names {
@@ -182,10 +322,115 @@ mod tests {
             assert!(pack == last || pack == last + 1, "{n} in pack {pack}");
             last = pack;
             let text = &files.packs[pack as usize];
-            assert!(text.contains(&format!("\"{n}\":[")));
+            assert!(text.contains(&format!("\"{n}\":")));
         }
         for p in &files.packs[..files.packs.len() - 1] {
             assert!(p.len() > TARGET_PACK_BYTES / 2 && p.len() < TARGET_PACK_BYTES + 1024);
         }
+    }
+
+    /// Words sharing a stem share a pack whatever their size: a query for one of them
+    /// matches them all, so one request brings the family.
+    #[test]
+    fn a_family_is_never_cut_between_packs() {
+        let en = [Some(Algorithm::English)];
+        // Sparse (every 37th document): numbers, longer than a pack.
+        let long = |w: &str| {
+            encode(
+                w,
+                &(0..3000).map(|d| (d * 37) << 2).collect::<Vec<_>>(),
+                &en,
+            )
+        };
+        let words = [
+            "develop",
+            "developed",
+            "developer",
+            "developers",
+            "devil",
+            "devils",
+        ];
+        let entries: Vec<Entry> = words.iter().map(|w| long(w)).collect();
+        assert_eq!(entries[3].family, "develop");
+        let files = layout(words.iter().copied().zip(&entries));
+        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let pack = |w: &str| list[w][list[w].as_array().map_or(0, |a| a.len() - 1)].clone();
+        for w in &words[1..4] {
+            assert_eq!(pack(w), pack("develop"), "{w}");
+        }
+        assert_ne!(pack("devil"), pack("develop"));
+        assert_eq!(pack("devils"), pack("devil"));
+        assert_eq!(files.packs.len(), 2);
+    }
+
+    /// A common word's part of its word list holds every word it matches, with the entry
+    /// the word list has, so search.js finds the same words without the word list.
+    #[test]
+    fn common_words_carry_every_word_they_match() {
+        let en = [Some(Algorithm::English)];
+        let make = |w: &str, n: u32| encode(w, &(0..n).map(|d| d << 2).collect::<Vec<_>>(), &en);
+        let words = [
+            ("lantern", 2),
+            ("launch", 900),
+            ("launched", 800),
+            ("launches", 30),
+            ("launchpad", 80),
+            ("law", 700),
+        ];
+        let entries: Vec<Entry> = words.iter().map(|&(w, n)| make(w, n)).collect();
+        let files = layout(words.iter().map(|&(w, _)| w).zip(&entries));
+        assert_eq!(files.word_lists.len(), 1);
+        let c = &files.common[&0];
+        let complete: Vec<&str> = c.complete.iter().map(String::as_str).collect();
+        assert_eq!(complete, ["launch", "launched", "launchpad", "law"]);
+        // `launches` is inline (rare), `lantern` matches none of them.
+        let held: Vec<&str> = c.words.keys().map(String::as_str).collect();
+        assert_eq!(held, ["launch", "launched", "launches", "launchpad", "law"]);
+        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        for (w, text) in &c.words {
+            assert_eq!(
+                serde_json::from_str::<Value>(text).expect("JSON"),
+                list[w],
+                "{w}"
+            );
+        }
+    }
+
+    /// The bitmaps decode, as search.js decodes them, to the postings they encode.
+    #[test]
+    fn dense_postings_are_bitmaps_that_decode_to_the_list() {
+        let list: Vec<u32> = (0..900u32)
+            .filter(|d| d % 7 != 3)
+            .map(|d| d << 2 | (d % 4))
+            .collect();
+        let e = encode("common", &list, &[]);
+        let text: String = serde_json::from_str(&e.postings).expect("a JSON string");
+        let (presence, fields) = text.split_once(' ').expect("two bitmaps");
+        let (presence, fields) = (unbase64(presence), unbase64(fields));
+        let mut decoded = Vec::new();
+        for d in 0..presence.len() * 8 {
+            if presence[d / 8] >> (d % 8) & 1 == 1 {
+                decoded.push((d as u32) << 2 | u32::from(fields[d / 4] >> (2 * (d % 4)) & 3));
+            }
+        }
+        assert_eq!(decoded, list);
+        // A sparse list stays numbers.
+        let sparse = encode("rare", &[40 << 2 | 1, 900 << 2], &[]);
+        assert_eq!(sparse.postings, "[161,3440]");
+        assert_eq!(base64(b"pressroom"), "cHJlc3Nyb29t");
+        assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    fn unbase64(s: &str) -> Vec<u8> {
+        const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let sextets: Vec<u32> = (s.bytes().filter(|&b| b != b'='))
+            .map(|b| A.find(b as char).expect("base64") as u32)
+            .collect();
+        let mut out = Vec::new();
+        for chunk in sextets.chunks(4) {
+            let n = chunk.iter().fold(0u32, |n, x| n << 6 | x) << (6 * (4 - chunk.len()));
+            out.extend(n.to_be_bytes()[1..chunk.len()].iter().copied());
+        }
+        out
     }
 }

@@ -12,12 +12,12 @@
  *    character: itself); Hangul runs give bigrams plus the whole word (1-2 syllables: itself).
  * 4. Every query token is required, except a whole Hangul word of 3+ syllables (optional).
  *
- * Matching (index version 3; src/render/search.rs documents the files): a token's word list
+ * Matching (index version 4; src/render/search.rs documents the files): a token's word list
  * is chosen by its first 3 characters, so it lists every word the token may be a prefix of;
  * the postings of the words matched come inline or from their packs. expand() gives each
  * word of the list a quality: 4 the word itself, 3 a shared stem (stems are read from the
- * index, never computed here), 2 a prefix of 3+ characters, 1 one typo for an unknown word
- * of 5+ letters. Score: sum over tokens of the best field weight
+ * index, never computed here), 2 a prefix of 3+ characters (the query's last token only:
+ * the word being typed), 1 one typo for an unknown word of 5+ letters. Score: sum over tokens of the best field weight
  * (8 title, 4 tag, 2 summary, 1 body) times quality; ties go to the newer document.
  */
 (function () {
@@ -174,9 +174,22 @@
     return keys;
   }
 
-  /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field. */
+  /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field.
+   * A common word's are "PRESENCE FIELDS", two base64 bitmaps: document d has the word when
+   * bit d % 8 of byte d / 8 of PRESENCE is set, in the field at bits 2 * (d % 4) of byte
+   * d / 4 of FIELDS. */
   function decode(postings) {
     var map = new Map();
+    if (typeof postings === 'string') {
+      var parts = postings.split(' ');
+      var seen = atob(parts[0]), fields = atob(parts[1]);
+      for (var d = 0; d < seen.length * 8; d++) {
+        if ((seen.charCodeAt(d >> 3) >> (d & 7)) & 1) {
+          map.set(d, (fields.charCodeAt(d >> 2) >> ((d & 3) * 2)) & 3);
+        }
+      }
+      return map;
+    }
     var doc = 0;
     for (var i = 0; i < postings.length; i++) {
       doc += postings[i] >> 2;
@@ -198,8 +211,10 @@
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  /* The words of `shard` that token t matches: Map word -> quality. */
-  function expand(t, shard) {
+  /* The words of `shard` that token t matches: Map word -> quality. `prefix` false (a
+   * finished word of the query, not the one being typed) matches no longer words. */
+  function expand(t, shard, prefix) {
+    if (prefix === undefined) prefix = true;
     var has = Object.prototype.hasOwnProperty;
     var out = new Map();
     if (has.call(shard, t)) out.set(t, EXACT);
@@ -220,7 +235,7 @@
       if (w === t) return;
       var q = 0;
       if (letters && keysOf(w, shard[w]).some(function (k) { return stems.has(k); })) q = STEM;
-      else if (length >= SHARD_KEY_CHARS && w.slice(0, t.length) === t) q = PREFIX;
+      else if (prefix && length >= SHARD_KEY_CHARS && w.slice(0, t.length) === t) q = PREFIX;
       // Other prefixes share the shard by hash: a typo keeps the first three characters.
       else if (typos && w.length >= MIN_TYPO_CHARS && shardKey(w) === key && oneEdit(t, w)) q = TYPO;
       if (q) out.set(w, q);
@@ -232,10 +247,10 @@
   function Searcher(load) {
     var self = this;
     this.load = load;
-    this.ready = Promise.all([load('meta.json'), load('docs.json')]).then(function (both) {
-      if (both[0].version !== 3) throw new Error('unknown index version');
-      self.meta = both[0];
-      self.columns = both[1];
+    this.ready = load('meta.json').then(function (meta) {
+      if (meta.version !== 4) throw new Error('unknown index version');
+      self.meta = meta;
+      self.columns = meta.columns;
     });
   }
 
@@ -244,11 +259,15 @@
   };
 
   /* Each document's best score for one token: Map doc -> weight * quality. Loads the token's
-   * word list, then the packs of the words it matched that are not inline. */
-  Searcher.prototype.scores = function (token, words) {
+   * word list, then the packs of the words it matched that are not inline. `prefix` as for
+   * expand. */
+  Searcher.prototype.scores = function (token, words, prefix) {
     var self = this;
-    return this.load(this.shardName(token)).then(function (list) {
-      var matched = expand(token, list);
+    // A common word's entries and every word it matches are in meta.json: no word list.
+    var common = this.meta.common[fnv1a32(shardKey(token)) % this.meta.shards];
+    var known = common && common.complete.indexOf(token) >= 0;
+    return (known ? Promise.resolve(common.words) : this.load(this.shardName(token))).then(function (list) {
+      var matched = expand(token, list, prefix);
       var packs = [];
       matched.forEach(function (quality, word) {
         var at = list[word][list[word].length - 1];
@@ -280,7 +299,10 @@
     var words = new Set();
     if (!terms.required.length) return Promise.resolve({ hits: [], others: [], words: [] });
     var all = terms.required.concat(terms.optional);
-    return Promise.all(all.map(function (t) { return self.scores(t, words); })).then(function (maps) {
+    var typing = terms.required.length - 1; // the last word typed takes prefixes
+    return Promise.all(all.map(function (t, i) {
+      return self.scores(t, words, i === typing);
+    })).then(function (maps) {
       var req = maps.slice(0, terms.required.length);
       var opt = maps.slice(terms.required.length);
       var meta = self.meta, columns = self.columns;
