@@ -639,16 +639,12 @@ pub(crate) fn media_docs(site: &Site, config: &Config) -> Vec<(Record, Vec<(Stri
     docs
 }
 
-/// The index files from the records (document order), the `docs-N.json` files' bytes and the
-/// word lists and packs.
-pub(crate) fn finish(
-    config: &Config,
-    records: &[&Record],
-    chunks: Vec<Vec<u8>>,
-    files: Files,
-) -> Vec<Output> {
-    let shards = files.word_lists.len();
-    // Filters.
+/// Kinds, years and the columns of meta.json (see [`filters`]).
+type Filters<'r> = (Vec<&'r str>, Vec<i64>, BTreeMap<&'static str, Vec<i64>>);
+
+/// The filters' values (kinds, years, newest first) and each document's column of them (an
+/// index into the values, or -1), for meta.json.
+fn filters<'r>(config: &Config, records: &[&'r Record]) -> Filters<'r> {
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     let mut years: BTreeSet<i64> = BTreeSet::new();
     for r in records {
@@ -674,7 +670,16 @@ pub(crate) fn finish(
                 .map_or(-1, |i| i as i64),
         );
     }
-    let common: serde_json::Map<String, serde_json::Value> = (files.common.iter())
+    let mut columns = BTreeMap::new();
+    columns.insert("kind", col_kind);
+    columns.insert("lang", col_lang);
+    columns.insert("year", col_year);
+    (kinds, years, columns)
+}
+
+/// The common words of meta.json, each with every word it matches.
+fn common_words(files: &Files) -> serde_json::Map<String, serde_json::Value> {
+    (files.common.iter())
         .map(|(n, c)| {
             let words: serde_json::Map<String, serde_json::Value> = (c.words.iter())
                 .map(|(w, text)| (w.clone(), serde_json::from_str(text).unwrap_or_default()))
@@ -684,11 +689,20 @@ pub(crate) fn finish(
                 json!({"complete": c.complete, "words": words}),
             )
         })
-        .collect();
-    let mut columns = BTreeMap::new();
-    columns.insert("kind", col_kind);
-    columns.insert("lang", col_lang);
-    columns.insert("year", col_year);
+        .collect()
+}
+
+/// The index files from the records (document order), the `docs-N.json` files' bytes and the
+/// word lists and packs.
+pub(crate) fn finish(
+    config: &Config,
+    records: &[&Record],
+    chunks: Vec<Vec<u8>>,
+    files: Files,
+) -> Vec<Output> {
+    let shards = files.word_lists.len();
+    let (kinds, years, columns) = filters(config, records);
+    let common = common_words(&files);
     let meta = json!({
         "version": VERSION,
         "docs": records.len(),
