@@ -160,7 +160,7 @@ impl Persisted {
         opts: &BuildOptions,
         mut staging: Staging,
     ) -> std::result::Result<Built, Failure> {
-        staging.know(std::mem::take(&mut self.known));
+        let kept = staging.know(std::mem::take(&mut self.known));
         let copied = staging.know_copies(std::mem::take(&mut self.copies));
         let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
         built.incremental = Some(self.memo.stats());
@@ -171,7 +171,8 @@ impl Persisted {
         let mut built = crate::write(opts, staging, built)?;
         let saving = std::time::Instant::now();
         let copied = std::mem::take(&mut *copied.lock().unwrap_or_else(PoisonError::into_inner));
-        if let Err(e) = self.save(&built, copied) {
+        let kept = std::mem::take(&mut *kept.lock().unwrap_or_else(PoisonError::into_inner));
+        if let Err(e) = self.save(&built, copied, &kept) {
             eprintln!(
                 "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
                 self.dir.display()
@@ -259,7 +260,14 @@ impl Persisted {
     }
 
     /// Writes the tables: the Markdown shards that changed, then `state.json`.
-    fn save(&mut self, built: &Built, copied: Vec<Copied>) -> std::result::Result<(), Error> {
+    /// `kept`: the stamps of the files this build kept as they were (the rest are stamped
+    /// now).
+    fn save(
+        &mut self,
+        built: &Built,
+        copied: Vec<Copied>,
+        kept: &HashMap<String, FileStamp>,
+    ) -> std::result::Result<(), Error> {
         let manifest = built
             .manifest
             .as_ref()
@@ -274,10 +282,14 @@ impl Persisted {
             .map(|p| site_key(p))
             .collect();
         generated.sort_unstable();
-        let stamps = output::stamps(&self.out, &generated);
+        let written: Vec<&String> = generated
+            .iter()
+            .filter(|p| !kept.contains_key(*p))
+            .collect();
+        let stamps = output::stamps(&self.out, written);
         let files = (generated.into_iter())
             .filter_map(|p| {
-                let stamp = *stamps.get(&p)?;
+                let stamp = *stamps.get(&p).or_else(|| kept.get(&p))?;
                 let entry = manifest.files.get(&p)?.clone();
                 Some((p, stamp, entry))
             })

@@ -88,17 +88,37 @@ pub struct KnownCopy {
     pub entry: crate::manifest::Entry,
 }
 
-/// Whether every folder from `out` down to the file `rel` is a real folder (not a symbolic
-/// link): a file reached through a planted link is not the file the build wrote.
-pub fn real_folders(out: &Path, rel: &Path) -> bool {
-    let mut dir = out.to_path_buf();
-    for part in rel.parent().into_iter().flat_map(Path::components) {
-        dir.push(part);
-        if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-            return false;
+/// Which folders under an output are real folders (not symbolic links), each looked at once:
+/// a file reached through a planted link is not the file the build wrote.
+#[derive(Default)]
+pub struct Folders(std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, bool>>);
+
+impl Folders {
+    /// Whether every folder from `out` down to the file `rel` is a real folder.
+    pub fn real(&self, out: &Path, rel: &Path) -> bool {
+        let mut dir = std::path::PathBuf::new();
+        for part in rel.parent().into_iter().flat_map(Path::components) {
+            dir.push(part);
+            let known = self.seen().get(&dir).copied();
+            let real = known.unwrap_or_else(|| {
+                let real = std::fs::symlink_metadata(out.join(&dir)).is_ok_and(|m| m.is_dir());
+                self.seen().insert(dir.clone(), real);
+                real
+            });
+            if !real {
+                return false;
+            }
         }
+        true
     }
-    true
+
+    fn seen(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<std::path::PathBuf, bool>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 #[cfg(all(test, unix))]

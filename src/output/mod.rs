@@ -329,6 +329,10 @@ pub struct Staging {
     known_copies: HashMap<String, known::KnownCopy>,
     /// Every static file and asset this build copied or kept, for the next build's state.
     copies: std::sync::Arc<Mutex<Vec<known::Copied>>>,
+    /// The output's folders, as checked for [`Staging::keep`].
+    folders: known::Folders,
+    /// The stamps of the files [`Staging::keep`] kept, as it found them.
+    kept: std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     finished: bool,
@@ -357,6 +361,8 @@ impl Staging {
             known: HashMap::new(),
             known_copies: HashMap::new(),
             copies: std::sync::Arc::default(),
+            folders: known::Folders::default(),
+            kept: std::sync::Arc::default(),
             failed: Mutex::default(),
             finished: false,
             _lock: lock,
@@ -384,8 +390,13 @@ impl Staging {
     /// Tells which generated files of the output the last build wrote (by site path, with
     /// their stamps and manifest entries, as [`stamps`] gave them then), so that
     /// [`Staging::keep`] may leave them as they are.
-    pub fn know(&mut self, known: HashMap<String, (known::FileStamp, Entry)>) {
+    /// Returns where the stamps of the files it keeps go, for the next build's state.
+    pub fn know(
+        &mut self,
+        known: HashMap<String, (known::FileStamp, Entry)>,
+    ) -> std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>> {
         self.known = known;
+        self.kept.clone()
     }
 
     /// Tells which static files and assets the last build copied, so that an unchanged one is
@@ -413,16 +424,17 @@ impl Staging {
         let rel = self.rel(site_path)?;
         let unchanged = self.known.get(&key).filter(|(stamp, _)| {
             self.in_place.is_some()
-                && known::real_folders(&self.out, &rel)
+                && self.folders.real(&self.out, &rel)
                 && known::stamp(&self.out.join(&rel)) == Some(*stamp)
         });
-        let (Some((_, entry)), Some(in_place)) = (unchanged, &self.in_place) else {
+        let (Some((stamp, entry)), Some(in_place)) = (unchanged, &self.in_place) else {
             return Err(Error::Other(format!(
                 "`{}` changed while pressroom was building; build again",
                 self.out.join(&rel).display()
             )));
         };
         in_place.keep(&rel, |_| true);
+        lock(&self.kept).insert(key.clone(), *stamp);
         if lock(&self.written).insert(key, entry.clone()).is_some() {
             return Err(Error::Other(format!(
                 "`{site_path}` was generated twice in one build (a pressroom bug; please report it with the site)"
@@ -466,7 +478,7 @@ impl Staging {
             k.copied.source == source
                 && before == Some(k.copied.source_stamp)
                 && rel.is_some_and(|rel| {
-                    known::real_folders(&self.out, &rel)
+                    self.folders.real(&self.out, &rel)
                         && known::stamp(&self.out.join(&rel)) == Some(k.out_stamp)
                 })
         });
@@ -686,11 +698,12 @@ pub fn stamps<'p>(
     out: &Path,
     site_paths: impl IntoParallelIterator<Item = &'p String>,
 ) -> HashMap<String, known::FileStamp> {
+    let folders = known::Folders::default();
     site_paths
         .into_par_iter()
         .filter_map(|key| {
             let rel = safe_join(Path::new(""), key)?;
-            if !known::real_folders(out, &rel) {
+            if !folders.real(out, &rel) {
                 return None;
             }
             known::stamp(&out.join(&rel)).map(|s| (key.clone(), s))
