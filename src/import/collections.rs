@@ -142,21 +142,8 @@ fn old_url(c: &Collection, rel: &str, stem: &str, date: Option<&str>) -> Option<
 /// section's own Atom feed, named in a `content/NAME/_index.md`; elsewhere a copy kept with
 /// `[feeds.keep]`.
 pub(super) fn feeds(cfg: &Table, collections: &[Collection], plan: &mut Plan) {
-    let listed: Vec<(String, Option<String>)> =
-        match cfg.get("feed").and_then(|f| f.get("collections")) {
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(|v| Some((v.as_str()?.to_string(), None)))
-                .collect(),
-            Some(Value::Table(t)) => t
-                .iter()
-                .map(|(k, v)| {
-                    let path = v.get("path").and_then(Value::as_str).map(String::from);
-                    (k.clone(), path)
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+    let listed =
+        super::generators::names_with_paths(cfg.get("feed").and_then(|f| f.get("collections")));
     for (name, path) in listed {
         let imported = collections.iter().any(|c| c.name == name && c.output)
             && plan

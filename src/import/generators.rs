@@ -817,20 +817,7 @@ fn jekyll_feeds(cfg: &Table, plan: &mut Plan) {
     if site != "/atom.xml" {
         plan.keep_feeds.push((site, "/atom.xml".into()));
     }
-    let categories: Vec<(String, Option<String>)> = match feed.and_then(|f| f.get("categories")) {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| Some((v.as_str()?.to_string(), None)))
-            .collect(),
-        Some(Value::Table(t)) => t
-            .iter()
-            .map(|(k, v)| {
-                let path = v.get("path").and_then(Value::as_str).map(String::from);
-                (k.clone(), path)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let categories = names_with_paths(feed.and_then(|f| f.get("categories")));
     let used: std::collections::BTreeSet<String> = plan
         .content
         .iter()
@@ -1159,6 +1146,25 @@ fn eleventy_page(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
     front.entry("title").or_insert(Value::String(bare.into()));
     dated_slug(&mut front, date, crate::slug::url_segment(bare));
     push(plan, rel.to_string(), front, body, shown);
+}
+
+/// jekyll-feed's way of naming feeds: a list of names, or a table of names each with an
+/// optional `path:`.
+pub(super) fn names_with_paths(value: Option<&Value>) -> Vec<(String, Option<String>)> {
+    match value {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| Some((v.as_str()?.to_string(), None)))
+            .collect(),
+        Some(Value::Table(t)) => t
+            .iter()
+            .map(|(k, v)| {
+                let path = v.get("path").and_then(Value::as_str).map(String::from);
+                (k.clone(), path)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

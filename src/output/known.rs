@@ -28,13 +28,21 @@ pub struct FileStamp {
 pub fn stamp(path: &Path) -> Option<FileStamp> {
     use std::os::unix::fs::MetadataExt;
     let m = std::fs::symlink_metadata(path).ok()?;
-    (m.is_file() && m.nlink() == 1).then(|| FileStamp {
-        dev: m.dev(),
-        ino: m.ino(),
-        len: m.len(),
-        mtime: (m.mtime(), m.mtime_nsec()),
-        ctime: (m.ctime(), m.ctime_nsec()),
-    })
+    (m.is_file() && m.nlink() == 1).then(|| FileStamp::of(&m))
+}
+
+#[cfg(unix)]
+impl FileStamp {
+    fn of(m: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
+        }
+    }
 }
 
 /// Elsewhere no stamp is trusted: every file is rendered and compared again.
@@ -47,15 +55,8 @@ pub fn stamp(_path: &Path) -> Option<FileStamp> {
 /// number of names: what matters is whether its bytes may have changed.
 #[cfg(unix)]
 pub fn source_stamp(path: &Path) -> Option<FileStamp> {
-    use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
-    m.is_file().then(|| FileStamp {
-        dev: m.dev(),
-        ino: m.ino(),
-        len: m.len(),
-        mtime: (m.mtime(), m.mtime_nsec()),
-        ctime: (m.ctime(), m.ctime_nsec()),
-    })
+    m.is_file().then(|| FileStamp::of(&m))
 }
 
 /// Elsewhere no stamp is trusted.

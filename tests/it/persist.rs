@@ -64,6 +64,21 @@ fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
     }
 }
 
+/// Writes `bytes` over the file at `path` and sets its modification time back to what it was:
+/// only the change time (ctime) tells.
+fn write_keeping_times(path: &Path, bytes: &[u8]) {
+    let mtime = std::fs::metadata(path)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    std::fs::write(path, bytes).expect("write");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
+    file.set_modified(mtime).expect("times");
+}
+
 /// Something done to the output or the cache between builds, as a careless or hostile hand
 /// would; returns what was done.
 fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
@@ -84,18 +99,10 @@ fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
     let cache = root.join(".pressroom/cache/build");
     match next(9) {
         0 => {
-            // Same length, times set back: only the ctime tells.
-            let meta = std::fs::metadata(&page).expect("meta");
             let mut bytes = std::fs::read(&page).expect("read");
             let at = bytes.len() / 2;
             bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
-            std::fs::write(&page, &bytes).expect("write");
-            let file = std::fs::File::options()
-                .write(true)
-                .open(&page)
-                .expect("open");
-            file.set_modified(meta.modified().expect("mtime"))
-                .expect("times");
+            write_keeping_times(&page, &bytes);
             Some(format!("edited {} in place", page.display()))
         }
         1 => {
@@ -111,20 +118,12 @@ fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
             Some(format!("replaced {} by a link", page.display()))
         }
         5 => {
-            // Same length, times set back, on any file.
-            let meta = std::fs::metadata(&any).expect("meta");
             let mut bytes = std::fs::read(&any).expect("read");
             if bytes.is_empty() {
                 return None;
             }
             bytes[0] ^= 1;
-            std::fs::write(&any, &bytes).expect("write");
-            let file = std::fs::File::options()
-                .write(true)
-                .open(&any)
-                .expect("open");
-            file.set_modified(meta.modified().expect("mtime"))
-                .expect("times");
+            write_keeping_times(&any, &bytes);
             Some(format!("edited {} in place", any.display()))
         }
         3 => {
@@ -369,30 +368,18 @@ fn a_static_file_is_copied_again_when_it_or_its_copy_changed() {
     opts.output = site.out();
     compare(&opts, &clean, "first build");
     compare(&opts, &clean, "second build");
-    let set_back = |path: &Path, text: &str| {
-        let mtime = std::fs::metadata(path)
-            .expect("meta")
-            .modified()
-            .expect("mtime");
-        std::fs::write(path, text).expect("write");
-        let file = std::fs::File::options()
-            .write(true)
-            .open(path)
-            .expect("open");
-        file.set_modified(mtime).expect("times");
-    };
-    set_back(
+    write_keeping_times(
         &site.root().join("static/files/fact-sheet.txt"),
-        "fact sheet, 2nd version!!",
+        b"fact sheet, 2nd version!!",
     );
     compare(
         &opts,
         &clean,
         "the source edited, same size, times set back",
     );
-    set_back(
+    write_keeping_times(
         &site.out().join("files/fact-sheet.txt"),
-        "fact sheet, tampered with",
+        b"fact sheet, tampered with",
     );
     compare(&opts, &clean, "the copy edited, same size, times set back");
     let copy = std::fs::read_to_string(site.out().join("files/fact-sheet.txt")).expect("copy");
