@@ -77,9 +77,37 @@ impl Cache {
                 self.dir.display()
             )
         })?;
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        // A name of this process and thread: two threads making the same derived file (one
+        // photo in two places) must not rename each other's temporary file away.
+        let thread = format!("{:?}", std::thread::current().id());
+        let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+        let tmp = path.with_extension(format!("tmp-{}-{thread}", std::process::id()));
         std::fs::write(&tmp, bytes)
             .and_then(|()| std::fs::rename(&tmp, path))
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_storing_one_file_at_once_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let path = cache.path("same-key", "webp");
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        assert_eq!(cache.store(&path, b"derived bytes"), Ok(()));
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read(&path).unwrap(), b"derived bytes");
+        let left: Vec<_> = std::fs::read_dir(cache.dir()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
     }
 }
