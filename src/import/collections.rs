@@ -126,15 +126,7 @@ fn old_url(c: &Collection, rel: &str, stem: &str, date: Option<&str>) -> Option<
     if url.contains(':') {
         return None;
     }
-    let mut out = String::from("/");
-    for part in url.split('/').filter(|p| !p.is_empty()) {
-        out.push_str(part);
-        out.push('/');
-    }
-    if url.ends_with(".html") {
-        out.pop();
-    }
-    Some(out)
+    Some(super::generators::jekyll_url_path(&url))
 }
 
 /// jekyll-feed's feed of each imported collection (`feed: collections:`, a list of names or

@@ -731,6 +731,11 @@ fn jekyll_post_url(pattern: &str, date: &str, title: &str, categories: &[String]
         .replace(":title", title)
         .replace(":slug", title)
         .replace(":output_ext", ".html");
+    jekyll_url_path(&url)
+}
+
+/// A Jekyll URL with its placeholders filled as a site path: `/a/b/`, or `/a/b.html` as is.
+pub(super) fn jekyll_url_path(url: &str) -> String {
     let mut out = String::from("/");
     for part in url.split('/').filter(|p| !p.is_empty()) {
         out.push_str(part);

@@ -385,3 +385,41 @@ fn a_static_file_is_copied_again_when_it_or_its_copy_changed() {
     let copy = std::fs::read_to_string(site.out().join("files/fact-sheet.txt")).expect("copy");
     assert_eq!(copy, "fact sheet, 2nd version!!");
 }
+
+/// A writer puts an item back under embargo (or back to draft) before it went out: the build
+/// through the state drops every trace of it, as a clean build does, and the files it kept
+/// name it nowhere.
+#[test]
+fn an_item_put_back_under_embargo_leaves_no_trace_through_the_state() {
+    let site = crate::common::SiteTest::new();
+    let item = |n: usize, extra: &str| {
+        format!(
+            "+++\ntitle = \"Fjordline release {n}\"\ndate = 2026-05-0{n}T09:00:00Z\nkind = \"release\"\ntags = [\"fjord\"]\n{extra}+++\nThe release text {n}.\n"
+        )
+    };
+    for n in 1..=3 {
+        site.file(&format!("content/press/fjordline-{n}.md"), &item(n, ""));
+    }
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "second build");
+    for (extra, what) in [
+        ("embargo = 2026-07-01T07:00:00Z\n", "embargoed again"),
+        ("draft = true\n", "a draft again"),
+    ] {
+        site.file("content/press/fjordline-2.md", &item(2, extra));
+        let built = compare(&opts, &clean, what).expect("builds");
+        assert!(built.incremental.is_some(), "{what}: through the state");
+        for (path, bytes) in tree(&opts.output) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("fjordline-2") && !text.contains("Fjordline release 2"),
+                "{what}: {path} names the held-back item"
+            );
+        }
+        site.file("content/press/fjordline-2.md", &item(2, ""));
+        compare(&opts, &clean, &format!("{what}, then out again"));
+    }
+}
