@@ -69,7 +69,7 @@
 //! A query token matches the words of its shard, each with a quality: 4 the word itself;
 //! 3 a word sharing a stem with it (when the typed word is not in the index, its stems are
 //! the indexed stems or words it extends by an inflection ending such as `s`, `es`, `ed`,
-//! `ing`, `e`, `er`, `ar`, `na`); 2 a word it is a prefix of (tokens of three or more
+//! `ing`, `e`, `er`, `ar`, `na`, `ly`); 2 a word it is a prefix of (tokens of three or more
 //! characters; only the query's last token, the word being typed: the words before it are
 //! finished, and a long query would otherwise fetch the postings of every longer word that
 //! begins with one of its words, `for` → `forecast`, `format`, …); 1, only for a word of five or more letters that is not in the index, a word

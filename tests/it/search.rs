@@ -703,6 +703,36 @@ fn stems_fold_inflections_from_the_index() {
 }
 
 #[test]
+fn an_adverb_folds_onto_its_stem_but_a_short_one_does_not() {
+    let site = matching_site();
+    site.file(
+        "content/press/2026-09-06-quarter.md",
+        &item(
+            "Third quarter results",
+            "2026-09-06",
+            "",
+            "An app for growers, and the figures of the week.",
+        ),
+    );
+    site.build_ok();
+    let out = site.out();
+    // `weekly` is in no document: it is Snowball's `week` + `ly`, and finds the item that
+    // says `week` (as `quarterly` finds `quarter` on a site without the adverb).
+    let Some(weekly) = found(&out, "weekly") else {
+        return;
+    };
+    assert_eq!(weekly, ["/press/quarter/"]);
+    // Where the adverb is indexed, its stem comes from the index: the batch item says
+    // `quarterly`; the quarter item, whose title also has `results`, ranks first.
+    assert_eq!(
+        found(&out, "quarterly results").expect("node"),
+        ["/press/quarter/", "/press/batch/"]
+    );
+    // `apply` is in no document, and `app` + `ly` is not how English makes it: no result.
+    assert!(found(&out, "apply").expect("node").is_empty());
+}
+
+#[test]
 fn one_typo_finds_the_word_and_nonsense_finds_nothing() {
     let site = matching_site();
     site.build_ok();

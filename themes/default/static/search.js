@@ -150,7 +150,10 @@
   // Inflection endings (en, fr, sv) a typed word that is not in the index may carry beyond
   // an indexed stem: `walks` is `walk` + `s`. The stems themselves come from the index.
   var ENDINGS = ['s', 'es', 'ed', 'd', 'ing', 'e', 'er', 'ers', 'ee', 'ees', 'ent', 'x',
-    'en', 'ar', 'or', 'na', 'et', 'erna', 'arna', 'ens'];
+    'en', 'ar', 'or', 'na', 'et', 'erna', 'arna', 'ens', 'ly'];
+  // The stem an ending leaves must be this long: `quarterly` is `quarter` + `ly`, but `apply`
+  // is not `app` + `ly`.
+  var MIN_STEM = { ly: 4 };
 
   function shardKey(token) {
     return Array.from(token).slice(0, SHARD_KEY_CHARS).join('');
@@ -224,7 +227,7 @@
     var stems = new Set(has.call(shard, t) ? keysOf(t, shard[t]) : [t]);
     if (letters && !has.call(shard, t)) {
       ENDINGS.forEach(function (e) {
-        if (t.length - e.length >= SHARD_KEY_CHARS && t.slice(-e.length) === e) {
+        if (t.length - e.length >= (MIN_STEM[e] || SHARD_KEY_CHARS) && t.slice(-e.length) === e) {
           stems.add(t.slice(0, -e.length));
         }
       });
