@@ -243,6 +243,17 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
     f.finish()
 }
 
+/// What the ledger stage changed in the items: the boilerplate each release was published
+/// with, pinned from `published.lock` after the Markdown stage (so in no item's Markdown
+/// key). A ledger pulled alone changes it.
+pub(super) fn pins_key(site: &Site) -> Fingerprint {
+    let mut f = Fingerprinter::default();
+    for item in &site.items {
+        f.value(&item.rendered.boilerplate);
+    }
+    f.finish()
+}
+
 /// Everything of the site but its items: sections, taxonomies, people, sources, translations.
 pub(super) fn site_key(site: &Site) -> Fingerprint {
     let Site {

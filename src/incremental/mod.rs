@@ -14,7 +14,8 @@
 //! - **Patch** ([`patch`]): the watcher named every changed file, and each is an item file
 //!   whose front matter is as before: the last site gets the new texts; nothing is walked.
 //! - **Shape unchanged** (the usual edit: one item's text): the site has the same items in
-//!   the same order, the same sections, taxonomies, people, sources and translations, and
+//!   the same order, the same sections, taxonomies, people, sources and translations, the
+//!   same boilerplates pinned by the ledger (`published.lock` can change alone), and
 //!   every item that changed has the same [`keys::shape`] as before (all of it but its body and
 //!   what is rendered from the body: title, dates, tags, notices, URL, …). Then every list,
 //!   every page's navigation and feed links, the sitemap and the aliases are as before, and
@@ -101,6 +102,8 @@ struct LastSite {
     templates: Fingerprint,
     /// What of the build's clock pages show: [`keys::time_key`].
     time: Fingerprint,
+    /// The boilerplates the ledger pinned: [`keys::pins_key`].
+    pins: Fingerprint,
 }
 
 /// The memo tables of one site, kept across rebuilds. [`Incremental::default`] hands every

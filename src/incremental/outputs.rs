@@ -1,7 +1,7 @@
 //! The render stage through its memo tables: which items changed, whether the site kept its
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
-use super::keys::{search_key, shape, site_key, time_key};
+use super::keys::{pins_key, search_key, shape, site_key, time_key};
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -36,6 +36,7 @@ struct Comparison {
     site: Fingerprint,
     templates: Fingerprint,
     time: Fingerprint,
+    pins: Fingerprint,
     /// What pages show of the clock (see [`crate::render::theme::Theme::now_key`]).
     now_key: String,
 }
@@ -77,6 +78,7 @@ impl Incremental {
             site: cmp.site,
             templates: cmp.templates,
             time: cmp.time,
+            pins: cmp.pins,
         });
         if staging.is_some() || (self.share && !ctx.opts.audit) {
             return Vec::new();
@@ -113,6 +115,7 @@ impl Incremental {
         let site_fp = site_key(site);
         let now_key = ctx.theme.now_key(ctx.opts.now);
         let time = time_key(ctx, &now_key);
+        let pins = pins_key(site);
         let items: Vec<(String, String)> = site
             .items
             .iter()
@@ -124,7 +127,8 @@ impl Incremental {
         let mut same_shape = !self.sections_changed
             && self.item_keys.len() == items.len()
             && last.as_ref().is_some_and(|l| {
-                (l.site, l.templates, l.time) == (site_fp, templates, time) && l.items == items
+                (l.site, l.templates, l.time, l.pins) == (site_fp, templates, time, pins)
+                    && l.items == items
             });
         if let (true, Some(l)) = (same_shape, &last) {
             changed = (0..items.len())
@@ -153,6 +157,7 @@ impl Incremental {
             site: site_fp,
             templates,
             time,
+            pins,
             now_key,
         }
     }

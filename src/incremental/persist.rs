@@ -7,7 +7,8 @@
 //! ([`Staging::keep`]). What is kept between processes:
 //!
 //! - the last build's shape ([`LastSite`]: items, their Markdown keys and shapes, the site's
-//!   key, the templates' key, what pages show of the clock) and each section index's text key;
+//!   key, the templates' key, what pages show of the clock, the boilerplates the ledger
+//!   pinned) and each section index's text key;
 //! - each page's context fingerprint, each artifact's file names, the search documents' keys;
 //! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.json`), so a
 //!   build rewrites only the shards holding an item that changed;
@@ -47,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.

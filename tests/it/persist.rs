@@ -423,3 +423,47 @@ fn an_item_put_back_under_embargo_leaves_no_trace_through_the_state() {
         compare(&opts, &clean, &format!("{what}, then out again"));
     }
 }
+
+/// A `published.lock` that changes alone (a colleague's deploy pulled from git) changes what
+/// published pages show: a release keeps the boilerplate it went out with. The state must not
+/// keep the page rendered before the ledger said so.
+#[test]
+fn a_ledger_pulled_from_a_deploy_reaches_the_pages_through_the_state() {
+    let site = crate::common::SiteTest::new();
+    let config = |about: &str| {
+        format!("title = \"Test\"\nbase_url = \"https://example.com\"\nboilerplate = \"{about}\"\n")
+    };
+    site.file("site.toml", &config("About Test: we make plants."))
+        .file(
+            "content/press/2026-05-01-plant.md",
+            "+++\ntitle = \"Plant opens\"\ndate = 2026-05-01T09:00:00Z\nkind = \"release\"\n+++\nThe plant opens.\n",
+        );
+    // The deploy records the release with the boilerplate of the time.
+    site.publish("2026-05-02T08:00:00Z").assert_ok();
+    let lock = site.root().join("published.lock");
+    let recorded = std::fs::read_to_string(&lock).expect("recorded");
+    // The writer's checkout before pulling: no record yet, and a new boilerplate.
+    std::fs::remove_file(&lock).expect("unrecord");
+    site.file(
+        "site.toml",
+        &config("About Test: we make plants and boats."),
+    );
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-05-03T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "before the pull");
+    compare(&opts, &clean, "before the pull, again");
+    let page = || std::fs::read_to_string(site.out().join("press/plant/index.html")).expect("page");
+    assert!(
+        page().contains("and boats"),
+        "unpublished: the site's boilerplate"
+    );
+    // The pull brings the ledger alone.
+    std::fs::write(&lock, &recorded).expect("pull");
+    let built = compare(&opts, &clean, "after the pull").expect("builds");
+    assert!(built.incremental.is_some(), "through the state");
+    assert!(
+        !page().contains("and boats") && page().contains("we make plants."),
+        "the release keeps the boilerplate it was published with"
+    );
+}
