@@ -48,18 +48,10 @@ pub fn assemble(
         diags,
     );
     check_collisions(config, &site, diags);
-    site.assets = assets
-        .into_iter()
-        .filter(|(rel, _)| {
-            !bundle_dirs_withheld
-                .iter()
-                .any(|d: &String| rel.starts_with(&format!("{d}/")))
-        })
-        .map(|(rel, abs)| (format!("/{rel}"), abs))
-        .collect();
     if config.translation_fallback {
         add_fallbacks(config, &mut site);
     }
+    site.assets = publish_assets(&site, assets, &bundle_dirs_withheld);
     build_sections(
         config,
         (&section_fronts, &section_feeds),
@@ -76,6 +68,49 @@ pub fn assemble(
         .collect();
     super::library::check_references(&site, &embargoed_kits, diags);
     site
+}
+
+/// Where each file of `content/` that is not Markdown is published (site path, source). A
+/// page bundle's files go beside every page the bundle makes: its own and its translations'
+/// and stand-ins', so a relative link (`facts.pdf`) works on each of them, whatever the folder
+/// is called (`press/2026-11-18-launch/` makes `/press/launch/`). A bundle with a withheld
+/// item publishes none (an embargoed translation's files must not go out with the original).
+/// Any other file keeps its folder's path.
+fn publish_assets(
+    site: &Site,
+    assets: Vec<(String, std::path::PathBuf)>,
+    withheld: &BTreeSet<String>,
+) -> Vec<(String, std::path::PathBuf)> {
+    let mut bundles: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for item in site.items.iter().filter(|i| i.src.is_bundle()) {
+        let pages = bundles.entry(item.src.dir.as_str()).or_default();
+        pages.push(item.path.as_str());
+    }
+    let mut out = Vec::with_capacity(assets.len());
+    for (rel, abs) in assets {
+        // The innermost folder holding the file that is a bundle or a withheld one.
+        let folder = rel
+            .char_indices()
+            .rev()
+            .filter(|&(_, c)| c == '/')
+            .map(|(at, _)| &rel[..at])
+            .find(|dir| withheld.contains(*dir) || bundles.contains_key(dir));
+        match folder {
+            Some(dir) if withheld.contains(dir) => {}
+            Some(dir) => {
+                let inside = &rel[dir.len() + 1..];
+                let mut pages = bundles[dir].clone();
+                pages.sort_unstable();
+                pages.dedup();
+                for page in pages {
+                    let base = page.trim_end_matches('/');
+                    out.push((format!("{base}/{inside}"), abs.clone()));
+                }
+            }
+            None => out.push((format!("/{rel}"), abs)),
+        }
+    }
+    out
 }
 
 /// Resolves every parsed item into the site (or sets it aside: drafts, embargoed items),

@@ -1110,3 +1110,84 @@ fn paginated_lists_carry_only_their_own_items() {
     assert_eq!(counts("/blog/page/3/"), "2/2");
     assert_eq!(counts("/tags/t/page/2/"), "5/5");
 }
+
+/// The relative `href`s and `src`s of a page's `<main>`, resolved against its URL path.
+fn relative_links(html: &scraper::Html, page: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse("main [href], main [src]").expect("selector");
+    html.select(&sel)
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+        .filter(|l| !l.contains(':') && !l.starts_with('/') && !l.starts_with('#'))
+        .map(|l| format!("{page}{l}"))
+        .collect()
+}
+
+/// A page bundle in a dated folder (`press/2026-11-18-launch/`, published at `/press/launch/`)
+/// with a French translation: each page's relative links to the bundle's files work, and a
+/// bundle whose translation is embargoed publishes none of its files.
+#[test]
+fn a_bundles_files_are_beside_every_page_it_makes() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        &format!("title = \"T\"\nbase_url = \"{BASE_URL}\"\n[languages.fr]\nname = \"Français\"\n"),
+    );
+    let item = |title: &str, body: &str, extra: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-11-18T09:00:00Z\n{extra}+++\n\n{body}\n")
+    };
+    let dir = "content/press/2026-11-18-launch";
+    site.file(
+        &format!("{dir}/index.md"),
+        &item(
+            "Launch",
+            "See [the fact sheet](facts.pdf) and ![A chart](img/chart.svg).",
+            "",
+        ),
+    )
+    .file(
+        &format!("{dir}/index.fr.md"),
+        &item(
+            "Lancement",
+            "Voir [la fiche](facts.pdf) et ![Un graphique](img/chart.svg).",
+            "",
+        ),
+    )
+    .file(&format!("{dir}/facts.pdf"), "%PDF-1.4 facts")
+    .file(
+        &format!("{dir}/img/chart.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>",
+    );
+    let held = "content/blog/2026-11-19-plans";
+    // The English page is public; the file belongs to the embargoed French one too, so it
+    // waits for it (a file only the translation links would otherwise go out early).
+    site.file(
+        &format!("{held}/index.md"),
+        &item("Plans", "Our plans.", ""),
+    )
+    .file(
+        &format!("{held}/index.fr.md"),
+        &item(
+            "Projets",
+            "[Plan](plan.pdf)",
+            "embargo = 2027-01-01T00:00:00Z\n",
+        ),
+    )
+    .file(&format!("{held}/plan.pdf"), "%PDF-1.4 secret plan");
+    let b = site.build_ok();
+    for page in ["/press/launch/", "/fr/press/launch/"] {
+        let links = relative_links(&b.html(page), page);
+        assert_eq!(links.len(), 2, "{page}: {links:?}");
+        for link in links {
+            assert!(b.exists(&link[1..]), "{link} is not published");
+        }
+    }
+    let files = b.files();
+    assert!(
+        !files.iter().any(|f| f.contains("2026-11-18-launch")),
+        "nothing at the folder's own path: {files:?}"
+    );
+    assert!(
+        !files.iter().any(|f| f.ends_with("plan.pdf")),
+        "an embargoed translation holds back its bundle's files: {files:?}"
+    );
+    site.check_args(&[]).assert_ok();
+}
