@@ -45,6 +45,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod stamp;
 pub mod toml_slip;
 
 use diag::Diagnostic;

@@ -7,6 +7,7 @@
 //! takes from the kit's `index.md`, so a translator writes only the words. Then the items'
 //! `media = [...]` references are checked against the kits.
 
+use super::file_sums::{self, Sums, SumsCache};
 use super::media::{Asset, AssetKind, Kit, Library, Licence, Reference};
 use super::{Publication, Site, Surface, Withheld};
 use crate::config::Config;
@@ -16,7 +17,6 @@ use crate::dates::parse_in;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::options::BuildOptions;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -40,6 +40,7 @@ pub fn assemble(
         library.summary = intro.front.summary;
     }
     let by_kit = files_by_kit(&parsed, files, diags);
+    let sums = SumsCache::load(&opts.root);
     // Each kit's `index.md` before its translations, which take what they leave out from it.
     let mut order: Vec<&ParsedKit> = parsed.iter().collect();
     order.sort_by_key(|p| (p.id(), p.lang().is_some(), p.lang()));
@@ -61,9 +62,14 @@ pub fn assemble(
             continue;
         }
         let files = by_kit.get(p.id()).cloned().unwrap_or_default();
-        let read = versions.first().map(|k| k.assets.as_slice());
+        let known = versions.first().map(|k| k.assets.as_slice());
         let src = Src { p, base, lang };
-        if let Some(kit) = kit(config, opts, src, (files, read), site, diags) {
+        let files = Files {
+            files,
+            known,
+            sums: &sums,
+        };
+        if let Some(kit) = kit(config, opts, src, files, site, diags) {
             library.kits.push(kit);
         }
     }
@@ -78,6 +84,13 @@ pub fn assemble(
             .extend(kit.assets.iter().map(|a| (a.path.clone(), a.abs.clone())));
     }
     site.media = library;
+    // Only a cache: a build that cannot write it reads the files again next time.
+    if let Err(e) = sums.save() {
+        diags.push(
+            Diagnostic::warning(file_sums::FILE, 1, 1, e)
+                .with_help("check the permissions of `.pressroom/cache/`; deleting it is safe"),
+        );
+    }
 }
 
 /// The library's files by kit id (the folder under `content/media/`); files outside any kit
@@ -123,9 +136,13 @@ impl<'a> Src<'a> {
     }
 }
 
-/// The kit's files (name in the folder, file on disk), and those another version of the kit
-/// has read already (their sizes and hashes are not read twice).
-type Files<'a> = (Vec<(String, PathBuf)>, Option<&'a [Asset]>);
+/// The kit's files (name in the folder, file on disk), those another version of the kit has
+/// read already (their sizes and hashes are not read twice), and the sums the last build read.
+struct Files<'a> {
+    files: Vec<(String, PathBuf)>,
+    known: Option<&'a [Asset]>,
+    sums: &'a SumsCache,
+}
 
 /// One kit, or None when it is not part of this build (a draft, an embargoed kit, errors).
 fn kit(
@@ -191,7 +208,7 @@ fn kit(
         _ => {}
     }
     // The kit's one ZIP is checked with its first version.
-    let first = files.1.is_none();
+    let first = files.known.is_none();
     let assets = assets(src, files, diags);
     if first {
         check_zip_limits(p, &assets, diags);
@@ -227,7 +244,8 @@ fn check_zip_limits(p: &ParsedKit, assets: &[Asset], diags: &mut Vec<Diagnostic>
 /// The kit's files: those named in `[[assets]]` first, in that order, then the others by
 /// name, each with its metadata checked and its size and SHA-256 read (or taken from another
 /// version of the kit). A translation's order is its `index.md`'s.
-fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Asset> {
+fn assets(src: Src<'_>, files: Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Asset> {
+    let Files { files, known, sums } = files;
     let p = src.p;
     let names: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
     let mut described: BTreeMap<&str, (usize, &AssetRaw)> = BTreeMap::new();
@@ -281,7 +299,7 @@ fn assets(src: Src<'_>, (files, known): Files<'_>, diags: &mut Vec<Diagnostic>) 
         .par_iter()
         .map(|(file, abs)| {
             let seen = known.and_then(|k| k.iter().find(|a| &a.file == file));
-            seen.map_or_else(|| sums(abs), |a| Ok(Sums::of(a)))
+            seen.map_or_else(|| sums.sums(abs), |a| Ok(sums_of(a)))
         })
         .collect();
     let mut out = Vec::new();
@@ -421,51 +439,18 @@ fn asset(
     })
 }
 
-/// A file's size, SHA-256 (shown on its kit's page) and CRC-32 (its ZIP entry's).
-struct Sums {
-    size: u64,
-    sha256: String,
-    crc32: u32,
-}
-
-impl Sums {
-    /// What another version of the kit read.
-    fn of(a: &Asset) -> Sums {
-        Sums {
-            size: a.size,
-            sha256: a.sha256.clone(),
-            crc32: a.crc32,
-        }
+/// What another version of the kit read.
+fn sums_of(a: &Asset) -> Sums {
+    Sums {
+        size: a.size,
+        sha256: a.sha256.clone(),
+        crc32: a.crc32,
     }
-}
-
-/// A file's sums, read in blocks (videos can be large).
-fn sums(path: &std::path::Path) -> Result<Sums, String> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut sha = Sha256::new();
-    let mut crc = crc32fast::Hasher::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        sha.update(&buf[..n]);
-        crc.update(&buf[..n]);
-    }
-    Ok(Sums {
-        size,
-        sha256: hex(&sha.finalize()),
-        crc32: crc.finalize(),
-    })
 }
 
 /// A file's size and SHA-256 (lowercase hex), read in blocks.
 pub fn size_and_hash(path: &std::path::Path) -> Result<(u64, String), String> {
-    sums(path).map(|s| (s.size, s.sha256))
+    file_sums::read(path).map(|s| (s.size, s.sha256))
 }
 
 /// Lowercase hex.

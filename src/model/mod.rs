@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod event;
+pub mod file_sums;
 pub mod ledger;
 pub mod library;
 pub mod media;

@@ -732,3 +732,49 @@ fn a_kit_zip_is_streamed_from_the_originals_not_held_in_memory() {
         "identical across builds"
     );
 }
+
+/// A kit file's size and SHA-256 are kept by its stamp (`.pressroom/cache/sums.json`), so a
+/// rebuild reads no unchanged kit file; a file changed in place, even with its modification
+/// time set back, shows its new hash and goes into the ZIP with its new CRC.
+#[test]
+fn a_kit_files_sums_are_kept_by_stamp_and_read_again_after_any_change() {
+    let site = site_with_kit();
+    site.build_ok();
+    let index = site.root().join(".pressroom/cache/sums.json");
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&index).expect("the sums are kept")).expect("json");
+    let files = recorded["files"].as_object().expect("files");
+    assert!(
+        files.contains_key("content/media/q3-2026/facts.pdf"),
+        "{files:?}"
+    );
+    // The index is what the next build trusts: a sum planted in it for an unchanged file is
+    // shown (this is what proves the file was not read again)...
+    let pdf = site.root().join("content/media/q3-2026/facts.pdf");
+    let mut planted = recorded.clone();
+    planted["files"]["content/media/q3-2026/facts.pdf"]["sums"]["sha256"] = "ab".repeat(32).into();
+    std::fs::write(&index, serde_json::to_vec(&planted).expect("json")).expect("plant");
+    let hash = |run: &Run| texts(&run.html("/media/q3-2026/"), "#asset-facts-pdf .sha256");
+    assert_eq!(hash(&site.build_ok()), ["ab".repeat(32)]);
+    // ...and the file changed in place, same length, its time put back, is read again.
+    let mtime = std::fs::metadata(&pdf)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&pdf, "%PDF-1.4 FACTS\n").expect("edit");
+    std::fs::File::options()
+        .write(true)
+        .open(&pdf)
+        .expect("open")
+        .set_modified(mtime)
+        .expect("set time back");
+    let run = site.build_ok();
+    assert_eq!(hash(&run), [sha256(b"%PDF-1.4 FACTS\n")]);
+    let zip = read(&run.out, "/media/q3-2026.zip");
+    let entries = zip_entries(&zip);
+    let (_, bytes) = (entries.iter())
+        .find(|(n, _)| n == "q3-2026/facts.pdf")
+        .expect("in the ZIP");
+    assert_eq!(bytes, b"%PDF-1.4 FACTS\n", "the ZIP's CRC is checked too");
+}

@@ -1,0 +1,199 @@
+//! The media library's file sums: each file's size, SHA-256 (shown on its kit's page) and
+//! CRC-32 (its entry in the kit's ZIP), kept in `.pressroom/cache/sums.json` by the file's
+//! [stamp](crate::stamp). A build with unchanged kit files reads none of them: a library of
+//! b-roll videos cost seconds of hashing on every build, edit or preview before.
+//!
+//! A file whose stamp differs from the recorded one (edited, replaced, checked out, copied)
+//! is read again. The stamp is taken before the file is read, so a file changed while it was
+//! being read is read again by the next build. A missing, damaged or older index only costs a
+//! re-read; the index is written through a temporary file and a rename, and only when it
+//! changed. What is not seen is what the stamp cannot see (see [`crate::stamp`]): bytes changed
+//! under the file system's back; deleting `.pressroom/cache/` then makes every sum anew.
+
+use crate::stamp::{FileStamp, source_stamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// The index, from the site root.
+pub const FILE: &str = ".pressroom/cache/sums.json";
+
+/// Bump when an entry changes meaning.
+const VERSION: u32 = 1;
+
+/// A file's size, SHA-256 (lowercase hex) and CRC-32.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sums {
+    /// In bytes.
+    pub size: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+    /// As a ZIP entry records it.
+    pub crc32: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    stamp: FileStamp,
+    sums: Sums,
+}
+
+#[derive(Serialize, Deserialize)]
+struct IndexFile {
+    version: u32,
+    /// By the file's path from the site root.
+    files: BTreeMap<String, Entry>,
+}
+
+/// The index as the last build left it, and what this build used, which [`SumsCache::save`]
+/// writes (entries of files no longer in the library are dropped with it).
+pub struct SumsCache {
+    root: PathBuf,
+    old: BTreeMap<String, Entry>,
+    now: Mutex<BTreeMap<String, Entry>>,
+    /// How many files this build read and hashed.
+    read: Mutex<u64>,
+}
+
+impl SumsCache {
+    /// The index of the site at `root`; empty when missing, damaged or of another version.
+    pub fn load(root: &Path) -> SumsCache {
+        let old = std::fs::read(root.join(FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
+            .filter(|index| index.version == VERSION)
+            .map(|index| index.files)
+            .unwrap_or_default();
+        SumsCache {
+            root: root.to_path_buf(),
+            old,
+            now: Mutex::new(BTreeMap::new()),
+            read: Mutex::new(0),
+        }
+    }
+
+    /// The sums of `path`: from the index while its stamp holds, else read.
+    pub fn sums(&self, path: &Path) -> Result<Sums, String> {
+        let name = path
+            .strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
+        let stamp = source_stamp(path);
+        if let Some(entry) = (self.old.get(&name)).filter(|e| stamp == Some(e.stamp)) {
+            let sums = entry.sums.clone();
+            lock(&self.now).insert(name, entry.clone());
+            return Ok(sums);
+        }
+        let sums = read(path)?;
+        *lock(&self.read) += 1;
+        if let Some(stamp) = stamp {
+            let entry = Entry {
+                stamp,
+                sums: sums.clone(),
+            };
+            lock(&self.now).insert(name, entry);
+        }
+        Ok(sums)
+    }
+
+    /// How many files were read and hashed (not taken from the index).
+    pub fn files_read(&self) -> u64 {
+        *lock(&self.read)
+    }
+
+    /// Writes the entries this build used, unless the file already says that.
+    pub fn save(&self) -> Result<(), String> {
+        let files = std::mem::take(&mut *lock(&self.now));
+        if files == self.old {
+            return Ok(());
+        }
+        let file = self.root.join(FILE);
+        let json = serde_json::to_vec(&IndexFile {
+            version: VERSION,
+            files,
+        })
+        .map_err(|e| e.to_string())?;
+        // Two builds of one site (serve and build) may save at once: each its own temporary.
+        let tmp = file.with_extension(format!(
+            "tmp-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let dir = file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&tmp, &json))
+            .and_then(|()| std::fs::rename(&tmp, &file))
+            .map_err(|e| format!("cannot write `{}`: {e}", file.display()))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A file's sums, read in blocks (videos can be large).
+pub fn read(path: &Path) -> Result<Sums, String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut sha = Sha256::new();
+    let mut crc = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        sha.update(&buf[..n]);
+        crc.update(&buf[..n]);
+    }
+    Ok(Sums {
+        size,
+        sha256: super::library::hex(&sha.finalize()),
+        crc32: crc.finalize(),
+    })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sum_is_read_once_and_again_after_any_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("broll.mp4");
+        std::fs::write(&file, "frames").unwrap();
+        let first = SumsCache::load(dir.path());
+        let sums = first.sums(&file).unwrap();
+        assert_eq!((sums.size, first.files_read()), (6, 1));
+        first.save().unwrap();
+        let second = SumsCache::load(dir.path());
+        assert_eq!(second.sums(&file).unwrap(), sums);
+        assert_eq!(second.files_read(), 0, "unchanged: taken from the index");
+        second.save().unwrap();
+        // Same length, modification time set back: the change time still tells.
+        let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&file, "FRAMES").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        let third = SumsCache::load(dir.path());
+        let changed = third.sums(&file).unwrap();
+        assert_eq!(third.files_read(), 1);
+        assert_ne!(changed.sha256, sums.sha256);
+        assert_eq!(changed, read(&file).unwrap());
+        // A damaged index is no index.
+        std::fs::write(dir.path().join(FILE), "{not json").unwrap();
+        let fourth = SumsCache::load(dir.path());
+        assert_eq!(fourth.sums(&file).unwrap(), changed);
+        assert_eq!(fourth.files_read(), 1);
+    }
+}
