@@ -141,8 +141,20 @@ fn media_urls(site: &Site, abs: &impl Fn(&str) -> String) -> Vec<SitemapUrl> {
             lastmod: None,
         })
         .collect();
-    for kit in kits {
+    for kit in &kits {
         let mut xml = format!("<url><loc>{}</loc>", esc(&abs(&kit.path)));
+        // A translated kit's versions name each other, as an item's translations do.
+        let versions: Vec<&&crate::model::media::Kit> =
+            kits.iter().filter(|k| k.id == kit.id).collect();
+        if versions.len() > 1 {
+            for version in versions {
+                xml.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    esc(&version.lang),
+                    esc(&abs(&version.path))
+                ));
+            }
+        }
         for a in kit.assets.iter().filter(|a| a.kind.is_visual()) {
             xml.push_str(&format!(
                 "<image:image><image:loc>{}</image:loc></image:image>",

@@ -6,6 +6,7 @@
 use crate::common::*;
 use crate::images::jpeg;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 const KIT: &str = "+++
@@ -625,18 +626,44 @@ fn a_translated_kit_gets_its_own_page_linked_by_hreflang_and_shares_one_zip() {
         "{:?}",
         main_links(&release)
     );
-    // Both kit pages and both libraries are in the sitemap.
+    // Both kit pages and both libraries are in the sitemap; each kit page names both
+    // versions as hreflang alternates, as an item's translations do.
     let sitemap = String::from_utf8(read(&site.out(), "/sitemap.xml")).unwrap();
-    for url in [
-        "/media/",
-        "/fr/media/",
-        "/media/q3-2026/",
-        "/fr/media/q3-2026/",
-    ] {
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap parses");
+    let entries: BTreeMap<String, Vec<(String, String)>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("url"))
+        .map(|url| {
+            let loc = url.children().find(|c| c.has_tag_name("loc"));
+            let loc = loc.and_then(|l| l.text()).unwrap_or_default().to_string();
+            let alternates = (url.children())
+                .filter(|c| c.has_tag_name("link"))
+                .map(|l| {
+                    let attr = |k: &str| l.attribute(k).unwrap_or_default().to_string();
+                    (attr("hreflang"), attr("href"))
+                })
+                .collect();
+            (loc, alternates)
+        })
+        .collect();
+    let both = vec![
+        (
+            "en".to_string(),
+            "https://example.com/media/q3-2026/".to_string(),
+        ),
+        (
+            "fr".to_string(),
+            "https://example.com/fr/media/q3-2026/".to_string(),
+        ),
+    ];
+    for url in ["/media/", "/fr/media/"] {
         assert!(
-            sitemap.contains(&format!("<loc>https://example.com{url}</loc>")),
+            entries.contains_key(&format!("https://example.com{url}")),
             "{url}"
         );
+    }
+    for url in ["/media/q3-2026/", "/fr/media/q3-2026/"] {
+        assert_eq!(entries[&format!("https://example.com{url}")], both, "{url}");
     }
 }
 
