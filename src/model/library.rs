@@ -207,12 +207,7 @@ fn kit(
         }
         _ => {}
     }
-    // The kit's one ZIP is checked with its first version.
-    let first = files.known.is_none();
     let assets = assets(src, files, diags);
-    if first {
-        check_zip_limits(p, &assets, diags);
-    }
     Some(Kit {
         id,
         rel: p.src.rel.clone(),
@@ -224,21 +219,6 @@ fn kit(
         publication,
         assets,
     })
-}
-
-/// A kit's ZIP is in the classic format (no ZIP64): under 4 GiB and 65,535 files. A larger
-/// kit is an error here rather than a ZIP quietly missing from the output.
-fn check_zip_limits(p: &ParsedKit, assets: &[Asset], diags: &mut Vec<Diagnostic>) {
-    // Each entry costs two headers (76 bytes) and its name twice beside its bytes.
-    let bytes: u64 = (assets.iter())
-        .map(|a| a.size + 76 + 2 * (p.id().len() + 1 + a.file.len()) as u64)
-        .sum();
-    if bytes + 22 > u64::from(u32::MAX) || assets.len() >= usize::from(u16::MAX) {
-        diags.push(
-            Diagnostic::error(&p.src.rel, 1, 1, format!("this kit is too large for one ZIP ({} files, {bytes} bytes; the limit is 4 GiB)", assets.len()))
-                .with_help("split it into two kits, or move the largest videos into a kit of their own"),
-        );
-    }
 }
 
 /// The kit's files: those named in `[[assets]]` first, in that order, then the others by
