@@ -151,6 +151,13 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
     site.assets.dedup();
     // `check` writes nothing; an index that cannot be written costs the next build a re-read.
     if mode == Mode::Make {
+        // The kit files' sums the model read (it cannot tell a build from `check`).
+        if let Some(Err(message)) = site.media.sums.as_ref().map(|s| s.save()) {
+            diags.push(
+                Diagnostic::warning(crate::model::file_sums::FILE, 1, 1, message)
+                    .with_help("make `.pressroom/cache/` writable (or delete it): until then every build hashes every kit file again"),
+            );
+        }
         if let Err(message) = stamps.save() {
             let file = format!("{CACHE_DIR}/{}", stamps::FILE);
             diags.push(Diagnostic::warning(file, 1, 1, message).with_help(

@@ -7,7 +7,7 @@
 //! is read again. The stamp is taken before the file is read, so a file changed while it was
 //! being read is read again by the next build. A missing, damaged or older index only costs a
 //! re-read; the index is written through a temporary file and a rename, and only when it
-//! changed. What is not seen is what the stamp cannot see (see [`crate::stamp`]): bytes changed
+//! changed, by the image stage of a build (`check` writes nothing). What is not seen is what the stamp cannot see (see [`crate::stamp`]): bytes changed
 //! under the file system's back; deleting `.pressroom/cache/` then makes every sum anew.
 
 use crate::stamp::{FileStamp, source_stamp};
@@ -49,6 +49,7 @@ struct IndexFile {
 
 /// The index as the last build left it, and what this build used, which [`SumsCache::save`]
 /// writes (entries of files no longer in the library are dropped with it).
+#[derive(Debug)]
 pub struct SumsCache {
     root: PathBuf,
     old: BTreeMap<String, Entry>,

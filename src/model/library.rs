@@ -83,14 +83,8 @@ pub fn assemble(
         site.assets
             .extend(kit.assets.iter().map(|a| (a.path.clone(), a.abs.clone())));
     }
+    library.sums = Some(std::sync::Arc::new(sums));
     site.media = library;
-    // Only a cache: a build that cannot write it reads the files again next time.
-    if let Err(e) = sums.save() {
-        diags.push(
-            Diagnostic::warning(file_sums::FILE, 1, 1, e)
-                .with_help("check the permissions of `.pressroom/cache/`; deleting it is safe"),
-        );
-    }
 }
 
 /// The library's files by kit id (the folder under `content/media/`); files outside any kit

@@ -265,6 +265,10 @@ pub struct Library {
     /// The kits this build knows (neither drafts nor embargoed), newest first; a kit's
     /// version in the default language before its translations.
     pub kits: Vec<Kit>,
+    /// The files' sums as this build read them, for the image stage to save when the build
+    /// writes (`check` writes nothing): see [`super::file_sums`].
+    #[serde(skip)]
+    pub sums: Option<std::sync::Arc<super::file_sums::SumsCache>>,
 }
 
 impl Library {

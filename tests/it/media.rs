@@ -805,3 +805,21 @@ fn a_kit_files_sums_are_kept_by_stamp_and_read_again_after_any_change() {
         .expect("in the ZIP");
     assert_eq!(bytes, b"%PDF-1.4 FACTS\n", "the ZIP's CRC is checked too");
 }
+
+/// `check` writes nothing, not even the kit files' sums: only a build keeps them.
+#[test]
+fn check_keeps_no_sums_and_a_build_does() {
+    let site = site_with_kit();
+    let root_files = || {
+        walkdir::WalkDir::new(site.root())
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.path().to_path_buf())
+            .collect::<Vec<_>>()
+    };
+    let before = root_files();
+    site.check_args(&[]).assert_code(0);
+    assert_eq!(root_files(), before, "check wrote into the site");
+    site.build_ok();
+    assert!(site.root().join(".pressroom/cache/sums.json").is_file());
+}
