@@ -7,8 +7,9 @@
 //! is read again. The stamp is taken before the file is read, so a file changed while it was
 //! being read is read again by the next build. A missing, damaged or older index only costs a
 //! re-read; the index is written through a temporary file and a rename, and only when it
-//! changed, by the image stage of a build (`check` writes nothing). What is not seen is what the stamp cannot see (see [`crate::stamp`]): bytes changed
-//! under the file system's back; deleting `.pressroom/cache/` then makes every sum anew.
+//! changed, by the image stage of a build (`check` writes nothing). What is not seen is what
+//! the stamp cannot see (see [`crate::stamp`]): bytes changed under the file system's back;
+//! deleting `.pressroom/cache/` then makes every sum anew.
 
 use crate::stamp::{FileStamp, source_stamp};
 use serde::{Deserialize, Serialize};
