@@ -22,7 +22,9 @@ What it does:
 4. For each tool, IMG_RUNS times: a cold build (its image cache deleted: pressroom's
    `.pressroom/cache/images`, Hugo's `resources/_gen`, Zola's `static/processed_images`) and a
    warm build (cache kept), each into a new output folder, through `/usr/bin/time -v` (peak
-   RSS, CPU). Then the baseline builds of the twin site.
+   RSS, CPU). Then the baseline builds of the twin site. Then, for both sites, a warm rebuild
+   into the output the last build left (after one untimed rebuild there): a writer's rebuild,
+   where pressroom keeps unchanged files through its build state.
 5. Bytes per page: from pressroom's output, the original's size against the derived file a
    browser fetches at each width (the WebP, which every current browser takes, and the JPEG
    fallback).
@@ -30,7 +32,9 @@ What it does:
 
 Environment: IMG_COUNT (200), IMG_SIZE (4000x3000), IMG_WIDTHS (480,960,1600), IMG_QUALITY
 (80), IMG_RUNS (3), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
-ZOLA_VERSION. The machine should be quiet: the report names compilers that ran meanwhile.
+ZOLA_VERSION. Zola's release binaries need glibc 2.39; on an older system build it from source
+(`cargo build --release` in a checkout of getzola/zola, about 15 minutes on two cores) and set
+ZOLA_BIN. The machine should be quiet: the report names compilers that ran meanwhile.
 Standard library only; Python 3.8+.
 """
 
@@ -200,8 +204,9 @@ def command(tool, binary, site, out):
 
 # ----------------------------------------------------------------------------- runs
 
-def one_build(tool, binary, site, label, have_time):
-    out = os.path.join(WORK, "out", "%s-%s-%d" % (tool, label, time.monotonic_ns()))
+def one_build(tool, binary, site, label, have_time, out=None):
+    """A build into `out` (by default a new folder)."""
+    out = out or os.path.join(WORK, "out", "%s-%s-%d" % (tool, label, time.monotonic_ns()))
     logs = os.path.join(WORK, "logs")
     os.makedirs(logs, exist_ok=True)
     log_path = os.path.join(logs, "%s-%s.log" % (tool, label))
@@ -224,14 +229,21 @@ def one_build(tool, binary, site, label, have_time):
 
 
 def runs(tool, binary, site, base_site, have_time):
-    result = {"cold": [], "warm": [], "baseline": []}
+    result = {"cold": [], "warm": [], "baseline": [], "same": [], "same_baseline": []}
     for _ in range(RUNS):
         shutil.rmtree(os.path.join(site, CACHES[tool]), ignore_errors=True)
         result["cold"].append(one_build(tool, binary, site, "cold", have_time))
         result["warm"].append(one_build(tool, binary, site, "warm", have_time))
         result["baseline"].append(one_build(tool, binary, base_site, "baseline", have_time))
-        log("%s: cold %.2f s, warm %.2f s, without photos %.2f s" % (
-            tool, result["cold"][-1]["wall"], result["warm"][-1]["wall"], result["baseline"][-1]["wall"]))
+        # What a writer does all day: build again into the output of the last build (after
+        # one untimed rebuild there, which leaves pressroom's build state).
+        for key, src, last in (("same", site, "warm"), ("same_baseline", base_site, "baseline")):
+            out = result[last][-1]["out"]
+            one_build(tool, binary, src, key + "-warmup", have_time, out)
+            result[key].append(one_build(tool, binary, src, key, have_time, out))
+        log("%s: cold %.2f s, warm %.2f s, without photos %.2f s; into the same folder %.2f s, without photos %.2f s" % (
+            tool, result["cold"][-1]["wall"], result["warm"][-1]["wall"], result["baseline"][-1]["wall"],
+            result["same"][-1]["wall"], result["same_baseline"][-1]["wall"]))
     return result
 
 
@@ -257,14 +269,19 @@ def report(results, notes, bytes_info):
                 os.cpu_count() or 0, min(loads), max(loads)), "",
              "%d photos of %dx%d (JPEG q90, generated), one per item; widths %s in JPEG and WebP "
              "at quality %d; %d run(s) each, median." % (COUNT, SIZE[0], SIZE[1], WIDTHS, QUALITY, RUNS), "",
-             "| tool | cold build | peak RSS | warm rebuild | same site without photos | warm adds |",
-             "|---|---|---|---|---|---|"]
+             "Warm: the image cache kept. *New folder*: every file written again, the originals "
+             "offered for download included. *Same folder*: a rebuild into the last build's "
+             "output, what a writer does all day. *Adds*: warm against the same site without photos.", "",
+             "| tool | cold build | peak RSS | warm, new folder | without photos | adds | warm, same folder | without photos | adds |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for tool, r in results.items():
         med = lambda k, f="wall": statistics.median(x[f] for x in r[k] if x[f] is not None)
         rss = max((x["rss"] or 0) for x in r["cold"]) / 2**20
         cold, warm, base = med("cold"), med("warm"), med("baseline")
-        lines.append("| %s | %.2f s (CPU %.1f s) | %.0f MB | %.2f s | %.2f s | %+.0f%% |" % (
-            tool, cold, med("cold", "cpu") or 0, rss, warm, base, 100 * (warm - base) / base))
+        same, same_base = med("same"), med("same_baseline")
+        lines.append("| %s | %.2f s (CPU %.1f s) | %.0f MB | %.2f s | %.2f s | %+.0f%% | %.2f s | %.2f s | %+.0f%% |" % (
+            tool, cold, med("cold", "cpu") or 0, rss, warm, base, 100 * (warm - base) / base,
+            same, same_base, 100 * (same - same_base) / same_base))
     original, derived = bytes_info
     lines += ["", "Bytes per page against serving the original (%.0f KB):" % (original / 1024), "",
               "| derived file | size | saved |", "|---|---|---|"]
