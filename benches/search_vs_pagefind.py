@@ -20,7 +20,9 @@ shared/tools/gen_corpus.py like benches/bench.py makes it):
    the code the search page runs) and through Pagefind's JS API (pagefind.js: init, search,
    data() of the results shown), twice: "first" on a fresh page (nothing cached; the browser
    cache is off) and "second" right after the previous query of the list, with what that one
-   fetched in hand. Both engines load the records of the first 10 results (one screen). The
+   fetched in hand. Both engines load the records of the first 5 results: one screen, as
+   Pagefind's default UI shows it (pagefind-ui.js: `pageSize ?? 5`, then "Load more") and
+   pressroom's search page (search.js PAGE), each engine through its own API. The
    server counts every request and the bytes it sent (gzipped where it compressed), split into
    index files and code (search.js; pagefind.js, its WASM and entry file).
 5. Top-5: for labelled queries (an item's title; the label is that item) whether each engine
@@ -54,7 +56,7 @@ OUT_DIR = os.path.join(bench.BENCH_DIR, "search")
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") \
     or shutil.which("google-chrome") or "chromium"
 COMPRESS = re.compile(r"\.(json|js|html|css|txt|svg|xml)$")
-PAGE = 10
+PAGE = 5  # results on a first screen: Pagefind UI's default pageSize, search.js PAGE
 
 # The fixed query set. For the generated corpus: words it has at every frequency; the
 # example newsroom's set is in its own languages.
@@ -206,7 +208,7 @@ async function pressroom(memo) {
   return async (q) => {
     const r = await s.search(q, {});
     const all = r.hits.concat(r.others);
-    const recs = await Promise.all(all.slice(0, PAGE).map(h => s.record(h.doc)));
+    const recs = await s.records(all.slice(0, PAGE).map(h => h.doc), r.tops);
     return {hits: all.length, top: recs.map(x => [x.url, x.title])};
   };
 }

@@ -81,8 +81,10 @@
 //! newer document.
 
 mod layout;
+mod tops;
 
 pub(crate) use layout::{Entry, Files, encode, layout};
+pub use tops::TOP_SIZE;
 
 use super::Output;
 use crate::config::Config;
@@ -95,7 +97,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Records per `docs-N.json` file. The ten results of a screen are often ten different files
 /// (hits scatter over the years): four records gzip to about 850 bytes, so a screen costs
 /// about 8 KB (ten records to a file: 16 KB) for 2,500 files at 10,000 items.
@@ -528,11 +530,32 @@ pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
     }
 }
 
-/// Each document's stemmer, by its record's language.
-pub(crate) fn doc_stemmers<'r>(
+/// What the index needs of each document's language, by document: its stemmer (for a
+/// word's stems) and its entry in meta.json's `lang` column (for a word's screen).
+#[derive(Debug, Default)]
+pub(crate) struct DocLangs {
+    pub(crate) stemmer: Vec<Option<Algorithm>>,
+    pub(crate) lang: Vec<i16>,
+}
+
+/// Each document's [`DocLangs`], by its record's language.
+pub(crate) fn doc_langs<'r>(
+    config: &Config,
     records: impl Iterator<Item = &'r Record>,
-) -> Vec<Option<Algorithm>> {
-    records.map(|r| stemmer_of(&r.lang)).collect()
+) -> DocLangs {
+    let mut docs = DocLangs::default();
+    for r in records {
+        docs.stemmer.push(stemmer_of(&r.lang));
+        docs.lang.push(lang_index(config, &r.lang) as i16);
+    }
+    docs
+}
+
+/// A language's place in meta.json's `languages` (the site's), or -1.
+fn lang_index(config: &Config, lang: &str) -> i64 {
+    (config.languages.iter())
+        .position(|l| l.code == lang)
+        .map_or(-1, |i| i as i64)
 }
 
 /// A file of the index: compact JSON and a newline.
@@ -574,16 +597,17 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     let records: Vec<Record> = (ids.iter().map(|&id| record(site, config, id)))
         .chain(media.into_iter().map(|(r, _)| r))
         .collect();
-    let doc_stemmer = doc_stemmers(records.iter());
+    let docs = doc_langs(config, records.iter());
     let mut encoded: Vec<(String, Entry)> = postings
         .into_par_iter()
         .map(|(token, list)| {
-            let entry = encode(&token, &list, &doc_stemmer);
+            let entry = encode(&token, &list, &docs);
             (token, entry)
         })
         .collect();
     encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let files = layout(encoded.iter().map(|(t, e)| (t.as_str(), e)));
+    let entries = encoded.iter().map(|(t, e)| (t.as_str(), e));
+    let files = layout(entries, records.len(), CHUNK_SIZE);
     let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
     finish(config, &records.iter().collect::<Vec<_>>(), chunks, files)
 }
@@ -655,7 +679,6 @@ fn filters<'r>(config: &Config, records: &[&'r Record]) -> Filters<'r> {
     }
     let kinds: Vec<&str> = kinds.into_iter().collect();
     let years: Vec<i64> = years.into_iter().rev().collect();
-    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     let index_of =
         |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(-1, |i| i as i64);
     let mut col_kind = Vec::with_capacity(records.len());
@@ -663,7 +686,7 @@ fn filters<'r>(config: &Config, records: &[&'r Record]) -> Filters<'r> {
     let mut col_year = Vec::with_capacity(records.len());
     for r in records {
         col_kind.push(index_of(&kinds, r.kind));
-        col_lang.push(index_of(&langs, &r.lang));
+        col_lang.push(lang_index(config, &r.lang));
         col_year.push(
             r.year
                 .and_then(|y| years.iter().position(|&x| x == i64::from(y)))
@@ -710,9 +733,12 @@ pub(crate) fn finish(
         "chunks": chunks.len(),
         "shards": shards,
         "packs": files.packs.len(),
+        "tops": files.tops.len(),
+        "top_size": TOP_SIZE,
         "shard_hash": "fnv1a32",
         "shard_key_chars": SHARD_KEY_CHARS,
-        "files": {"chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json"},
+        "files": {"chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json",
+            "top": "top-{n}.json"},
         "fields": ["body", "summary", "tag", "title"],
         "kinds": kinds,
         "languages": config.languages.iter().map(|l| json!({"code": l.code, "name": l.name})).collect::<Vec<_>>(),
@@ -721,7 +747,8 @@ pub(crate) fn finish(
         "common": common,
     });
 
-    let mut out = Vec::with_capacity(shards + files.packs.len() + chunks.len() + 1);
+    let mut out =
+        Vec::with_capacity(shards + files.packs.len() + files.tops.len() + chunks.len() + 1);
     out.push(Output {
         path: "/search/meta.json".into(),
         bytes: json_bytes(&meta),
@@ -744,7 +771,24 @@ pub(crate) fn finish(
             bytes: text.into_bytes(),
         });
     }
+    for (n, docs) in files.tops.iter().enumerate() {
+        out.push(Output {
+            path: format!("/search/top-{n}.json"),
+            bytes: top_file(records, docs),
+        });
+    }
     out
+}
+
+/// A top file: `{"DOC": record, ...}` for its documents, in ascending order.
+fn top_file(records: &[&Record], docs: &[u32]) -> Vec<u8> {
+    let held: serde_json::Map<String, serde_json::Value> = (docs.iter())
+        .filter_map(|&d| {
+            let record = serde_json::to_value(records.get(d as usize)?).ok()?;
+            Some((d.to_string(), record))
+        })
+        .collect();
+    json_bytes(&held)
 }
 
 #[cfg(test)]
