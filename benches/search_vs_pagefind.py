@@ -208,7 +208,10 @@ async function pressroom(memo) {
   return async (q) => {
     const r = await s.search(q, {});
     const all = r.hits.concat(r.others);
-    const recs = await s.records(all.slice(0, PAGE).map(h => h.doc), r.tops);
+    const docs = all.slice(0, PAGE).map(h => h.doc);
+    // records() reads a screen from the fewest files (index v5); an older build's search.js
+    // (PRESSROOM_BIN, to compare) has one record() per result.
+    const recs = await (s.records ? s.records(docs, r.tops) : Promise.all(docs.map(d => s.record(d))));
     return {hits: all.length, top: recs.map(x => [x.url, x.title])};
   };
 }

@@ -11,7 +11,8 @@
 //!
 //! # Files (all under `/search/`)
 //! - `meta.json`: `version`, `docs` (count), `chunk_size` and `chunks` (record files),
-//!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `files` (each
+//!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `tops` (count)
+//!   and `top_size` (documents of a screen in each language, see below), `files` (each
 //!   kind of file's name, `{n}` its number), `fields` (the field codes), `kinds`,
 //!   `languages` (`[{code, name}]`), `years` (newest first) and `columns`: one column per
 //!   filter, `{"kind": [...], "lang": [...], "year": [...]}`, each entry an index into
@@ -25,9 +26,22 @@
 //!   whole) costs one request per word, its pack, as Pagefind's costs one per word.
 //! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
 //!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), summary}`; loaded only for the results
-//!   shown. The summary is cut at [`SNIPPET_CHARS`] characters (at a space, with `…`): a
-//!   result shows a snippet, and ten scattered results are ten record files. (Until version 3
-//!   records also had `year` and `tags`, which no result shows: the filters read the columns.)
+//!   shown, when no top file holds them. The summary is cut at [`SNIPPET_CHARS`] characters
+//!   (at a space, with `…`): a result shows a snippet. (Until version 3 records also had
+//!   `year` and `tags`, which no result shows: the filters read the columns.)
+//! - `top-N.json` (top files, since version 5): `{"DOC": record}`, the records of one word's
+//!   first screen: in each language of the `lang` column, the [`TOP_SIZE`] documents with
+//!   the word in its best field, newest first (see [`tops`]). A search page shows five
+//!   results at first (as Pagefind's default UI does), and results scatter over the years: five
+//!   of them were five record files, so a one-word query cost a request per result shown, as
+//!   Pagefind's costs one fragment per result. A word whose screen spans two record files or
+//!   more has a top file (words of the same screen share one; words in more documents first,
+//!   the top files holding at most as many records as the index has documents), and
+//!   `search.js` computes each word's screen from its postings, so it reads a screen's records
+//!   from the fewest files: a one-word query's first screen is always in its words' top files.
+//!   (A compact card store in fewer, larger files was the other way: ten scattered results
+//!   among 2,500 files of four records are still ten files, and files of hundreds of records
+//!   cost tens of KB a screen.)
 //! - `index-N.json` (word lists): `{token: [stems..., where]}` for the tokens whose shard key
 //!   (their first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a
 //!   32-bit hash of its UTF-8 bytes that is `N` modulo `shards`, in token order. Every word
@@ -37,7 +51,8 @@
 //!   each document it occurs in, en, fr and sv; only those that differ from the word), so the
 //!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
 //!   of its own. `where` is either the word's postings (an array: short lists, which most
-//!   words have, cost no second request) or the number `M` of the pack holding them.
+//!   words have, cost no second request) or the number `M` of the pack holding them. A word
+//!   with a top file has its number after `where`: `[stems..., where, top]`.
 //! - `post-M.json` (packs): `{token: postings}`. The postings are document ids in
 //!   ascending order, each entry `(id - previous id) * 4 + field` (the first entry's previous
 //!   id is 0), where field is the best place the token occurs: 3 title, 2 tag, 1 summary,
@@ -98,9 +113,9 @@ use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
 pub const VERSION: u32 = 5;
-/// Records per `docs-N.json` file. The ten results of a screen are often ten different files
-/// (hits scatter over the years): four records gzip to about 850 bytes, so a screen costs
-/// about 8 KB (ten records to a file: 16 KB) for 2,500 files at 10,000 items.
+/// Records per `docs-N.json` file. The results of a screen are often as many different files
+/// (hits scatter over the years) when no top file holds them: four records gzip to about 850
+/// bytes, so five scattered results cost about 4 KB, for 2,500 files at 10,000 items.
 pub const CHUNK_SIZE: usize = 4;
 /// How many leading characters of a token choose its shard.
 pub const SHARD_KEY_CHARS: usize = 3;
