@@ -8,7 +8,7 @@ use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
     CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Record, doc_ids, doc_langs, encode, finish,
-    item_tokens, json_bytes, layout, media_docs, record,
+    item_tokens, json_bytes, layout, media_docs, record, record_files,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -166,10 +166,11 @@ impl SearchIndex {
         if !media.is_empty() {
             return self.with_media(config, media);
         }
-        let entries = self.encoded.iter().map(|(t, e)| (t.as_str(), e));
-        let files = layout(entries, self.docs.len(), CHUNK_SIZE);
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        finish(config, &records, self.chunks.clone(), files)
+        let chunks = record_files(&records, self.chunks.clone());
+        let entries = self.encoded.iter().map(|(t, e)| (t.as_str(), e));
+        let files = layout(entries, records.len(), chunks.size);
+        finish(config, &records, chunks, files)
     }
 
     /// The index files with the media library's documents after the items', as
@@ -225,8 +226,11 @@ impl SearchIndex {
                 merged.push((k.as_str(), e));
             }
         }
-        let files = layout(merged.into_iter(), records.len(), CHUNK_SIZE);
-        let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
+        let chunks = record_files(
+            &records,
+            records.chunks(CHUNK_SIZE).map(json_bytes).collect(),
+        );
+        let files = layout(merged.into_iter(), records.len(), chunks.size);
         finish(config, &records, chunks, files)
     }
 

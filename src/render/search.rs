@@ -621,10 +621,39 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
         })
         .collect();
     encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let records: Vec<&Record> = records.iter().collect();
+    let chunks = record_files(
+        &records,
+        records.chunks(CHUNK_SIZE).map(json_bytes).collect(),
+    );
     let entries = encoded.iter().map(|(t, e)| (t.as_str(), e));
-    let files = layout(entries, records.len(), CHUNK_SIZE);
-    let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
-    finish(config, &records.iter().collect::<Vec<_>>(), chunks, files)
+    let files = layout(entries, records.len(), chunks.size);
+    finish(config, &records, chunks, files)
+}
+
+/// The `docs-N.json` files and how many records each holds.
+pub(crate) struct RecordFiles {
+    pub(crate) size: usize,
+    pub(crate) files: Vec<Vec<u8>>,
+}
+
+/// All records in one file when the record files of [`CHUNK_SIZE`] (`chunks`, the records'
+/// in order) hold this many bytes or fewer: about fifty items, 6 KB gzipped. A small site's
+/// first screen is then one request whatever its results, with no top file.
+const ONE_RECORD_FILE_BYTES: usize = 16 * 1024;
+
+/// The record files of `records`, from their files of [`CHUNK_SIZE`] records each.
+pub(crate) fn record_files(records: &[&Record], chunks: Vec<Vec<u8>>) -> RecordFiles {
+    if chunks.len() > 1 && chunks.iter().map(Vec::len).sum::<usize>() <= ONE_RECORD_FILE_BYTES {
+        return RecordFiles {
+            size: records.len(),
+            files: vec![json_bytes(records)],
+        };
+    }
+    RecordFiles {
+        size: CHUNK_SIZE,
+        files: chunks,
+    }
 }
 
 /// The media library's documents, numbered after the items: each file of a kit that appears
@@ -730,21 +759,22 @@ fn common_words(files: &Files) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// The index files from the records (document order), the `docs-N.json` files' bytes and the
+/// The index files from the records (document order), the `docs-N.json` files and the
 /// word lists and packs.
 pub(crate) fn finish(
     config: &Config,
     records: &[&Record],
-    chunks: Vec<Vec<u8>>,
+    chunks: RecordFiles,
     files: Files,
 ) -> Vec<Output> {
+    let (chunk_size, chunks) = (chunks.size, chunks.files);
     let shards = files.word_lists.len();
     let (kinds, years, columns) = filters(config, records);
     let common = common_words(&files);
     let meta = json!({
         "version": VERSION,
         "docs": records.len(),
-        "chunk_size": CHUNK_SIZE,
+        "chunk_size": chunk_size,
         "chunks": chunks.len(),
         "shards": shards,
         "packs": files.packs.len(),
