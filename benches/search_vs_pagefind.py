@@ -163,6 +163,11 @@ def make_handler(root, counter):
             self.end_headers()
 
         def do_GET(self):
+            # The label when the request arrived: the client sends the next mark only after
+            # the previous query's responses are in, but this thread may note its row after
+            # the mark's thread has changed the label (a previous query's file counted twice).
+            with counter.lock:
+                self.label = counter.label
             path = self.path.split("?", 1)[0]
             if path == "/__bench/":
                 return self.send_bytes(HARNESS.encode(), "text/html", path)
@@ -190,8 +195,8 @@ def make_handler(root, counter):
             self.end_headers()
             self.wfile.write(data)
             with counter.lock:
-                if counter.label is not None:
-                    counter.rows.append((counter.label, path, len(data)))
+                if self.label is not None:
+                    counter.rows.append((self.label, path, len(data)))
 
     return Handler
 
