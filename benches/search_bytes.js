@@ -8,7 +8,7 @@
  * Each query is measured twice: "first" (a fresh page: nothing cached) and "second" (after
  * the previous query of the list, with its files cached, as a reader typing on). A query
  * loads meta.json, the word lists of its tokens, the packs of the words it matched, and the
- * record files of the first results of the page's first screen (search.js PAGE). */
+ * records of the page's first screen (search.js PAGE), from top files and record files. */
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -45,7 +45,7 @@ function measure(q, cached) {
   const sr = new s.Searcher(load);
   return sr.ready
     .then(() => sr.search(q, {}))
-    .then((r) => Promise.all(r.hits.slice(0, s.PAGE).map((h) => sr.record(h.doc))).then(() => r))
+    .then((r) => sr.records(r.hits.slice(0, s.PAGE).map((h) => h.doc), r.tops).then(() => r))
     .then((r) => ({
       q,
       hits: r.hits.length,

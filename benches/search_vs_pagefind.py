@@ -20,7 +20,9 @@ shared/tools/gen_corpus.py like benches/bench.py makes it):
    the code the search page runs) and through Pagefind's JS API (pagefind.js: init, search,
    data() of the results shown), twice: "first" on a fresh page (nothing cached; the browser
    cache is off) and "second" right after the previous query of the list, with what that one
-   fetched in hand. Both engines load the records of the first 10 results (one screen). The
+   fetched in hand. Both engines load the records of the first 5 results: one screen, as
+   Pagefind's default UI shows it (pagefind-ui.js: `pageSize ?? 5`, then "Load more") and
+   pressroom's search page (search.js PAGE), each engine through its own API. The
    server counts every request and the bytes it sent (gzipped where it compressed), split into
    index files and code (search.js; pagefind.js, its WASM and entry file).
 5. Top-5: for labelled queries (an item's title; the label is that item) whether each engine
@@ -54,7 +56,7 @@ OUT_DIR = os.path.join(bench.BENCH_DIR, "search")
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") \
     or shutil.which("google-chrome") or "chromium"
 COMPRESS = re.compile(r"\.(json|js|html|css|txt|svg|xml)$")
-PAGE = 10
+PAGE = 5  # results on a first screen: Pagefind UI's default pageSize, search.js PAGE
 
 # The fixed query set. For the generated corpus: words it has at every frequency; the
 # example newsroom's set is in its own languages.
@@ -161,6 +163,11 @@ def make_handler(root, counter):
             self.end_headers()
 
         def do_GET(self):
+            # The label when the request arrived: the client sends the next mark only after
+            # the previous query's responses are in, but this thread may note its row after
+            # the mark's thread has changed the label (a previous query's file counted twice).
+            with counter.lock:
+                self.label = counter.label
             path = self.path.split("?", 1)[0]
             if path == "/__bench/":
                 return self.send_bytes(HARNESS.encode(), "text/html", path)
@@ -188,8 +195,8 @@ def make_handler(root, counter):
             self.end_headers()
             self.wfile.write(data)
             with counter.lock:
-                if counter.label is not None:
-                    counter.rows.append((counter.label, path, len(data)))
+                if self.label is not None:
+                    counter.rows.append((self.label, path, len(data)))
 
     return Handler
 
@@ -206,7 +213,10 @@ async function pressroom(memo) {
   return async (q) => {
     const r = await s.search(q, {});
     const all = r.hits.concat(r.others);
-    const recs = await Promise.all(all.slice(0, PAGE).map(h => s.record(h.doc)));
+    const docs = all.slice(0, PAGE).map(h => h.doc);
+    // records() reads a screen from the fewest files (index v5); an older build's search.js
+    // (PRESSROOM_BIN, to compare) has one record() per result.
+    const recs = await (s.records ? s.records(docs, r.tops) : Promise.all(docs.map(d => s.record(d))));
     return {hits: all.length, top: recs.map(x => [x.url, x.title])};
   };
 }

@@ -7,11 +7,10 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::{
-    CHUNK_SIZE, Entry, FastMap, Field, Record, doc_ids, doc_stemmers, encode, finish, item_tokens,
-    json_bytes, layout, media_docs, record,
+    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Record, doc_ids, doc_langs, encode, finish,
+    item_tokens, json_bytes, layout, media_docs, record, record_files,
 };
 use rayon::prelude::*;
-use rust_stemmers::Algorithm;
 use std::collections::{BTreeMap, HashMap};
 
 /// One document of an [`SearchIndex`]: its item's path, the hash of everything its
@@ -114,15 +113,14 @@ impl SearchIndex {
         id
     }
 
-    /// Encodes a token's entry again; `doc_stemmer` as for [`encode`].
-    fn set_entry(&mut self, tid: u32, doc_stemmer: &[Option<Algorithm>]) {
+    /// Encodes a token's entry again; `docs` as for [`encode`].
+    fn set_entry(&mut self, tid: u32, docs: &DocLangs) {
         let name = &self.names[tid as usize];
         let list = &self.postings[tid as usize];
         if list.is_empty() {
             self.encoded.remove(name);
         } else {
-            self.encoded
-                .insert(name.clone(), encode(name, list, doc_stemmer));
+            self.encoded.insert(name.clone(), encode(name, list, docs));
         }
     }
 
@@ -168,9 +166,11 @@ impl SearchIndex {
         if !media.is_empty() {
             return self.with_media(config, media);
         }
-        let files = layout(self.encoded.iter().map(|(t, e)| (t.as_str(), e)));
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        finish(config, &records, self.chunks.clone(), files)
+        let chunks = record_files(&records, self.chunks.clone());
+        let entries = self.encoded.iter().map(|(t, e)| (t.as_str(), e));
+        let files = layout(entries, records.len(), chunks.size);
+        finish(config, &records, chunks, files)
     }
 
     /// The index files with the media library's documents after the items', as
@@ -196,14 +196,14 @@ impl SearchIndex {
         let records: Vec<&Record> = (self.docs.iter().map(|d| &d.record))
             .chain(media.iter().map(|(r, _)| r))
             .collect();
-        let doc_stemmer = doc_stemmers(records.iter().copied());
+        let docs = doc_langs(config, records.iter().copied());
         let mut fresh: BTreeMap<&str, Entry> = BTreeMap::new();
         for (t, list) in &extra {
             let mut full = (self.ids.get(t))
                 .map(|&id| self.postings[id as usize].clone())
                 .unwrap_or_default();
             full.extend_from_slice(list);
-            fresh.insert(t.as_str(), encode(t, &full, &doc_stemmer));
+            fresh.insert(t.as_str(), encode(t, &full, &docs));
         }
         // Both maps are in token order: merge them, the fresh entry winning.
         let mut merged: Vec<(&str, &Entry)> = Vec::with_capacity(self.encoded.len() + fresh.len());
@@ -226,8 +226,11 @@ impl SearchIndex {
                 merged.push((k.as_str(), e));
             }
         }
-        let files = layout(merged.into_iter());
-        let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
+        let chunks = record_files(
+            &records,
+            records.chunks(CHUNK_SIZE).map(json_bytes).collect(),
+        );
+        let files = layout(merged.into_iter(), records.len(), chunks.size);
         finish(config, &records, chunks, files)
     }
 
@@ -296,11 +299,11 @@ impl SearchIndex {
         }
         touched.sort_unstable();
         touched.dedup();
-        // A document's language chooses its words' stems: a changed document is fresh, so
-        // its tokens are among those touched.
-        let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
+        // A document's language chooses its words' stems and screens: a changed document is
+        // fresh, so its tokens are among those touched.
+        let langs = doc_langs(docs.config, self.docs.iter().map(|d| &d.record));
         for tid in touched {
-            self.set_entry(tid, &doc_stemmer);
+            self.set_entry(tid, &langs);
         }
         let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
         chunks_touched.dedup();
@@ -353,7 +356,7 @@ impl SearchIndex {
                 self.postings[tid as usize].push(((n as u32) << 2) | f as u32);
             }
         }
-        let doc_stemmer = doc_stemmers(self.docs.iter().map(|d| &d.record));
+        let langs = doc_langs(docs.config, self.docs.iter().map(|d| &d.record));
         let entries: Vec<(String, Entry)> = self
             .postings
             .par_iter()
@@ -361,7 +364,7 @@ impl SearchIndex {
             .filter(|(_, list)| !list.is_empty())
             .map(|(tid, list)| {
                 let name = &self.names[tid];
-                (name.clone(), encode(name, list, &doc_stemmer))
+                (name.clone(), encode(name, list, &langs))
             })
             .collect();
         self.encoded = entries.into_iter().collect();

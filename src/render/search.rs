@@ -11,7 +11,8 @@
 //!
 //! # Files (all under `/search/`)
 //! - `meta.json`: `version`, `docs` (count), `chunk_size` and `chunks` (record files),
-//!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `files` (each
+//!   `shards` (word lists) and `shard_hash` (`"fnv1a32"`), `packs` (count), `tops` (count)
+//!   and `top_size` (documents of a screen in each language, see below), `files` (each
 //!   kind of file's name, `{n}` its number), `fields` (the field codes), `kinds`,
 //!   `languages` (`[{code, name}]`), `years` (newest first) and `columns`: one column per
 //!   filter, `{"kind": [...], "lang": [...], "year": [...]}`, each entry an index into
@@ -25,9 +26,22 @@
 //!   whole) costs one request per word, its pack, as Pagefind's costs one per word.
 //! - `docs-N.json`: the records of documents `N*chunk_size ..`, an array of
 //!   `{url, title, kind, lang, date (YYYY-MM-DD or ""), summary}`; loaded only for the results
-//!   shown. The summary is cut at [`SNIPPET_CHARS`] characters (at a space, with `…`): a
-//!   result shows a snippet, and ten scattered results are ten record files. (Until version 3
-//!   records also had `year` and `tags`, which no result shows: the filters read the columns.)
+//!   shown, when no top file holds them. The summary is cut at [`SNIPPET_CHARS`] characters
+//!   (at a space, with `…`): a result shows a snippet. (Until version 3 records also had
+//!   `year` and `tags`, which no result shows: the filters read the columns.)
+//! - `top-N.json` (top files, since version 5): `{"DOC": record}`, the records of one word's
+//!   first screen: in each language of the `lang` column, the [`TOP_SIZE`] documents with
+//!   the word in its best field, newest first (see [`tops`]). A search page shows five
+//!   results at first (as Pagefind's default UI does), and results scatter over the years: five
+//!   of them were five record files, so a one-word query cost a request per result shown, as
+//!   Pagefind's costs one fragment per result. A word whose screen spans two record files or
+//!   more has a top file (words of the same screen share one; words in more documents first,
+//!   the top files holding at most as many records as the index has documents), and
+//!   `search.js` computes each word's screen from its postings, so it reads a screen's records
+//!   from the fewest files: a one-word query's first screen is always in its words' top files.
+//!   (A compact card store in fewer, larger files was the other way: ten scattered results
+//!   among 2,500 files of four records are still ten files, and files of hundreds of records
+//!   cost tens of KB a screen.)
 //! - `index-N.json` (word lists): `{token: [stems..., where]}` for the tokens whose shard key
 //!   (their first `shard_key_chars` = 3 characters, the whole token if shorter) has an FNV-1a
 //!   32-bit hash of its UTF-8 bytes that is `N` modulo `shards`, in token order. Every word
@@ -37,7 +51,8 @@
 //!   each document it occurs in, en, fr and sv; only those that differ from the word), so the
 //!   browser folds `launches` onto `launched` by comparing stems it reads, without a stemmer
 //!   of its own. `where` is either the word's postings (an array: short lists, which most
-//!   words have, cost no second request) or the number `M` of the pack holding them.
+//!   words have, cost no second request) or the number `M` of the pack holding them. A word
+//!   with a top file has its number after `where`: `[stems..., where, top]`.
 //! - `post-M.json` (packs): `{token: postings}`. The postings are document ids in
 //!   ascending order, each entry `(id - previous id) * 4 + field` (the first entry's previous
 //!   id is 0), where field is the best place the token occurs: 3 title, 2 tag, 1 summary,
@@ -81,8 +96,10 @@
 //! newer document.
 
 mod layout;
+mod tops;
 
 pub(crate) use layout::{Entry, Files, encode, layout};
+pub use tops::TOP_SIZE;
 
 use super::Output;
 use crate::config::Config;
@@ -95,10 +112,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// Format version of the index files (meta.json `version`).
-pub const VERSION: u32 = 4;
-/// Records per `docs-N.json` file. The ten results of a screen are often ten different files
-/// (hits scatter over the years): four records gzip to about 850 bytes, so a screen costs
-/// about 8 KB (ten records to a file: 16 KB) for 2,500 files at 10,000 items.
+pub const VERSION: u32 = 5;
+/// Records per `docs-N.json` file. The results of a screen are often as many different files
+/// (hits scatter over the years) when no top file holds them: four records gzip to about 850
+/// bytes, so five scattered results cost about 4 KB, for 2,500 files at 10,000 items.
 pub const CHUNK_SIZE: usize = 4;
 /// How many leading characters of a token choose its shard.
 pub const SHARD_KEY_CHARS: usize = 3;
@@ -528,11 +545,32 @@ pub(crate) fn record(site: &Site, config: &Config, id: ItemId) -> Record {
     }
 }
 
-/// Each document's stemmer, by its record's language.
-pub(crate) fn doc_stemmers<'r>(
+/// What the index needs of each document's language, by document: its stemmer (for a
+/// word's stems) and its entry in meta.json's `lang` column (for a word's screen).
+#[derive(Debug, Default)]
+pub(crate) struct DocLangs {
+    pub(crate) stemmer: Vec<Option<Algorithm>>,
+    pub(crate) lang: Vec<i16>,
+}
+
+/// Each document's [`DocLangs`], by its record's language.
+pub(crate) fn doc_langs<'r>(
+    config: &Config,
     records: impl Iterator<Item = &'r Record>,
-) -> Vec<Option<Algorithm>> {
-    records.map(|r| stemmer_of(&r.lang)).collect()
+) -> DocLangs {
+    let mut docs = DocLangs::default();
+    for r in records {
+        docs.stemmer.push(stemmer_of(&r.lang));
+        docs.lang.push(lang_index(config, &r.lang) as i16);
+    }
+    docs
+}
+
+/// A language's place in meta.json's `languages` (the site's), or -1.
+fn lang_index(config: &Config, lang: &str) -> i64 {
+    (config.languages.iter())
+        .position(|l| l.code == lang)
+        .map_or(-1, |i| i as i64)
 }
 
 /// A file of the index: compact JSON and a newline.
@@ -574,18 +612,48 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     let records: Vec<Record> = (ids.iter().map(|&id| record(site, config, id)))
         .chain(media.into_iter().map(|(r, _)| r))
         .collect();
-    let doc_stemmer = doc_stemmers(records.iter());
+    let docs = doc_langs(config, records.iter());
     let mut encoded: Vec<(String, Entry)> = postings
         .into_par_iter()
         .map(|(token, list)| {
-            let entry = encode(&token, &list, &doc_stemmer);
+            let entry = encode(&token, &list, &docs);
             (token, entry)
         })
         .collect();
     encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let files = layout(encoded.iter().map(|(t, e)| (t.as_str(), e)));
-    let chunks: Vec<Vec<u8>> = records.chunks(CHUNK_SIZE).map(json_bytes).collect();
-    finish(config, &records.iter().collect::<Vec<_>>(), chunks, files)
+    let records: Vec<&Record> = records.iter().collect();
+    let chunks = record_files(
+        &records,
+        records.chunks(CHUNK_SIZE).map(json_bytes).collect(),
+    );
+    let entries = encoded.iter().map(|(t, e)| (t.as_str(), e));
+    let files = layout(entries, records.len(), chunks.size);
+    finish(config, &records, chunks, files)
+}
+
+/// The `docs-N.json` files and how many records each holds.
+pub(crate) struct RecordFiles {
+    pub(crate) size: usize,
+    pub(crate) files: Vec<Vec<u8>>,
+}
+
+/// All records in one file when the record files of [`CHUNK_SIZE`] (`chunks`, the records'
+/// in order) hold this many bytes or fewer: about fifty items, 6 KB gzipped. A small site's
+/// first screen is then one request whatever its results, with no top file.
+const ONE_RECORD_FILE_BYTES: usize = 16 * 1024;
+
+/// The record files of `records`, from their files of [`CHUNK_SIZE`] records each.
+pub(crate) fn record_files(records: &[&Record], chunks: Vec<Vec<u8>>) -> RecordFiles {
+    if chunks.len() > 1 && chunks.iter().map(Vec::len).sum::<usize>() <= ONE_RECORD_FILE_BYTES {
+        return RecordFiles {
+            size: records.len(),
+            files: vec![json_bytes(records)],
+        };
+    }
+    RecordFiles {
+        size: CHUNK_SIZE,
+        files: chunks,
+    }
 }
 
 /// The media library's documents, numbered after the items: each file of a kit that appears
@@ -655,7 +723,6 @@ fn filters<'r>(config: &Config, records: &[&'r Record]) -> Filters<'r> {
     }
     let kinds: Vec<&str> = kinds.into_iter().collect();
     let years: Vec<i64> = years.into_iter().rev().collect();
-    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     let index_of =
         |list: &[&str], v: &str| list.iter().position(|x| *x == v).map_or(-1, |i| i as i64);
     let mut col_kind = Vec::with_capacity(records.len());
@@ -663,7 +730,7 @@ fn filters<'r>(config: &Config, records: &[&'r Record]) -> Filters<'r> {
     let mut col_year = Vec::with_capacity(records.len());
     for r in records {
         col_kind.push(index_of(&kinds, r.kind));
-        col_lang.push(index_of(&langs, &r.lang));
+        col_lang.push(lang_index(config, &r.lang));
         col_year.push(
             r.year
                 .and_then(|y| years.iter().position(|&x| x == i64::from(y)))
@@ -692,27 +759,31 @@ fn common_words(files: &Files) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// The index files from the records (document order), the `docs-N.json` files' bytes and the
+/// The index files from the records (document order), the `docs-N.json` files and the
 /// word lists and packs.
 pub(crate) fn finish(
     config: &Config,
     records: &[&Record],
-    chunks: Vec<Vec<u8>>,
+    chunks: RecordFiles,
     files: Files,
 ) -> Vec<Output> {
+    let (chunk_size, chunks) = (chunks.size, chunks.files);
     let shards = files.word_lists.len();
     let (kinds, years, columns) = filters(config, records);
     let common = common_words(&files);
     let meta = json!({
         "version": VERSION,
         "docs": records.len(),
-        "chunk_size": CHUNK_SIZE,
+        "chunk_size": chunk_size,
         "chunks": chunks.len(),
         "shards": shards,
         "packs": files.packs.len(),
+        "tops": files.tops.len(),
+        "top_size": TOP_SIZE,
         "shard_hash": "fnv1a32",
         "shard_key_chars": SHARD_KEY_CHARS,
-        "files": {"chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json"},
+        "files": {"chunk": "docs-{n}.json", "shard": "index-{n}.json", "pack": "post-{n}.json",
+            "top": "top-{n}.json"},
         "fields": ["body", "summary", "tag", "title"],
         "kinds": kinds,
         "languages": config.languages.iter().map(|l| json!({"code": l.code, "name": l.name})).collect::<Vec<_>>(),
@@ -721,7 +792,8 @@ pub(crate) fn finish(
         "common": common,
     });
 
-    let mut out = Vec::with_capacity(shards + files.packs.len() + chunks.len() + 1);
+    let mut out =
+        Vec::with_capacity(shards + files.packs.len() + files.tops.len() + chunks.len() + 1);
     out.push(Output {
         path: "/search/meta.json".into(),
         bytes: json_bytes(&meta),
@@ -744,7 +816,24 @@ pub(crate) fn finish(
             bytes: text.into_bytes(),
         });
     }
+    for (n, docs) in files.tops.iter().enumerate() {
+        out.push(Output {
+            path: format!("/search/top-{n}.json"),
+            bytes: top_file(records, docs),
+        });
+    }
     out
+}
+
+/// A top file: `{"DOC": record, ...}` for its documents, in ascending order.
+fn top_file(records: &[&Record], docs: &[u32]) -> Vec<u8> {
+    let held: serde_json::Map<String, serde_json::Value> = (docs.iter())
+        .filter_map(|&d| {
+            let record = serde_json::to_value(records.get(d as usize)?).ok()?;
+            Some((d.to_string(), record))
+        })
+        .collect();
+    json_bytes(&held)
 }
 
 #[cfg(test)]

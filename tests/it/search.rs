@@ -83,12 +83,11 @@ impl<'a> Index<'a> {
     }
 
     /// The postings of a token: document id → field code. They are in its word list's entry
-    /// (an array after the stems) or in the pack whose number the entry ends with.
+    /// (an array after the stems) or in the pack whose number follows the stems.
     fn postings(&self, token: &str) -> BTreeMap<u64, u64> {
         let shard = self.shard(token);
-        let at = shard[token]
-            .as_array()
-            .and_then(|e| e.last())
+        let at = (shard[token].as_array().into_iter().flatten())
+            .find(|v| !v.is_string())
             .cloned()
             .unwrap_or_default();
         let list = match at {
@@ -243,7 +242,7 @@ fn the_index_files_exist_and_parse() {
         read_json(&out, f);
     }
     let meta = read_json(&out, "search/meta.json");
-    assert_eq!(meta["version"], 4, "{meta}");
+    assert_eq!(meta["version"], 5, "{meta}");
     assert_eq!(meta["docs"], 5, "{meta}");
     assert_eq!(meta["shard_hash"], "fnv1a32");
     assert_eq!(meta["shard_key_chars"], 3);
@@ -255,16 +254,12 @@ fn the_index_files_exist_and_parse() {
             "{files:?}"
         );
     }
-    // Record files are small: scattered hits each fetch one, so four records to a file.
-    assert_eq!(meta["chunk_size"], 4, "{meta}");
-    for n in 0..meta["chunks"].as_u64().expect("chunks") {
-        assert!(
-            files.contains(&format!("search/docs-{n}.json")),
-            "{files:?}"
-        );
-        let records = read_json(&out, &format!("search/docs-{n}.json"));
-        assert!(records.as_array().is_some_and(|r| r.len() <= 4));
-    }
+    // A small site's records are one file: a first screen is one request whatever its
+    // results (a larger site's are four to a file, see below).
+    assert_eq!(meta["chunk_size"], 5, "{meta}");
+    assert_eq!(meta["chunks"], 1, "{meta}");
+    let records = read_json(&out, "search/docs-0.json");
+    assert_eq!(records.as_array().map(Vec::len), Some(5));
     let codes: Vec<&str> = meta["languages"]
         .as_array()
         .expect("languages")
@@ -986,7 +981,7 @@ fn js_fetches(out: &Path, queries: &[&str]) -> Option<Vec<Fetched>> {
          sr.ready.then(async () => {{ const out = []; \
            for (const q of {queries}) {{ \
              const r = await sr.search(q, {{}}); \
-             await Promise.all(r.hits.slice(0, s.PAGE).map(h => sr.record(h.doc))); \
+             await sr.records(r.hits.slice(0, s.PAGE).map(h => h.doc), r.tops); \
              out.push([got.map(f => f[0]), got.reduce((a, f) => a + f[1], 0), r.hits.length, r.words]); \
              got = []; }} \
            console.log(JSON.stringify(out)); }});",
@@ -1093,7 +1088,9 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
     site.build_ok();
     let out = site.out();
     let index = Index::open(&out);
-    assert_eq!(index.meta["version"], 4);
+    assert_eq!(index.meta["version"], 5);
+    // Four records to a file: scattered hits without a top file fetch one each.
+    assert_eq!(index.meta["chunk_size"], 4);
     let files = site.files();
     let size = |f: &str| std::fs::metadata(out.join(f)).map_or(0, |m| m.len());
     let postings_bytes: u64 = files
@@ -1202,4 +1199,127 @@ fn a_query_fetches_only_the_word_lists_and_packs_it_needs() {
             );
         }
     }
+}
+
+/// The generated site with the word `fjord` in twelve items spread over its months (one in
+/// every record file or so): a word with scattered hits, its postings in its word list.
+fn scattered_site(n: usize) -> SiteTest {
+    let site = generated_site(n);
+    for i in 0..12 {
+        let (month, day) = ([1, 3, 4, 5, 6, 7][i / 2], 29 + i % 2);
+        site.file(
+            &format!("content/press/fjord-{i}.md"),
+            &item(
+                &format!("Harbour note {i}"),
+                &format!("2020-{month:02}-{day:02}"),
+                "",
+                "A walk along the fjord.",
+            ),
+        );
+    }
+    site
+}
+
+/// A first screen of scattered results costs one request for its records: the top file of
+/// the word, not one record file per result (which made a one-word query cost as many
+/// requests as Pagefind's one fragment per result). Rare words (inline postings), words with
+/// a pack and common words alike: meta.json, the word's list or pack, one top file.
+#[test]
+fn scattered_results_come_from_one_top_file() {
+    let site = scattered_site(200);
+    site.build_ok();
+    let out = site.out();
+    let index = Index::open(&out);
+    assert_eq!(index.postings("fjord").len(), 12);
+    assert_eq!(index.postings("medium2").len(), 50);
+    for q in ["fjord", "medium2", "customer", "fjor"] {
+        let Some(runs) = js_fetches(&out, &[q]) else {
+            return;
+        };
+        let (files, _, hits, _) = &runs[0];
+        assert!(*hits >= 12, "{q}: {hits}");
+        let tops = files.iter().filter(|f| f.starts_with("top-")).count();
+        let records = files.iter().filter(|f| f.starts_with("docs-")).count();
+        assert_eq!((tops, records), (1, 0), "{q}: {files:?}");
+        assert!(files.len() <= 3, "{q}: {files:?}");
+    }
+    // The next screen, and a query whose results are in no word's screen, read record
+    // files: the same records either way (below).
+    let script = "const s = require({js}); const fs = require('fs'); \
+         const load = n => Promise.resolve(JSON.parse(fs.readFileSync({dir} + n, 'utf8'))); \
+         const sr = new s.Searcher(load); \
+         sr.ready.then(async () => { const out = []; \
+           for (const q of ['fjord', 'medium2', 'customer', 'fjord walk', 'medium1 zqb']) { \
+             const r = await sr.search(q, {}); \
+             for (const at of [0, s.PAGE]) { \
+               const docs = r.hits.slice(at, at + s.PAGE).map(h => h.doc); \
+               const a = (await sr.records(docs, r.tops)).map(x => x.url); \
+               const b = await Promise.all(docs.map(d => sr.record(d).then(x => x.url))); \
+               out.push([q, a, b]); } } \
+           console.log(JSON.stringify(out)); });";
+    let Some(runs) = run_node::<Vec<(String, Vec<String>, Vec<String>)>>(&out, "records", script)
+    else {
+        return;
+    };
+    for (q, from_tops, from_records) in runs {
+        assert_eq!(from_tops, from_records, "{q}");
+        assert!(!from_tops.is_empty() || q == "medium1 zqb", "{q}");
+    }
+}
+
+/// search.js computes a word's screen from its postings exactly as the build did: for every
+/// word with a top file, the documents search.js expects there are the file's.
+#[test]
+fn search_js_knows_what_each_top_file_holds() {
+    let site = multilingual_site();
+    // Enough items for records four to a file (a small site's are one file, with no tops).
+    for i in 0..120 {
+        let (lang, suffix) = if i % 3 == 0 {
+            ("fr", ".fr")
+        } else {
+            ("en", "")
+        };
+        site.file(
+            &format!(
+                "content/press/2026-0{}-{:02}-note-{i}{suffix}.md",
+                1 + i % 6,
+                1 + i
+            ),
+            // `station` in some titles: a screen takes them before the newer bodies.
+            &item(
+                &if i % 5 == 0 {
+                    format!("Station {i}")
+                } else {
+                    format!("Note {i}")
+                },
+                &format!("2026-0{}-{:02}", 1 + i % 6, 1 + i % 28),
+                &format!("lang = \"{lang}\"\n"),
+                "A station. Its summary runs to the length of a snippet, so the records of \
+                 these items are too many bytes for one record file: four to a file.",
+            ),
+        );
+    }
+    site.build_ok();
+    let out = site.out();
+    let meta = read_json(&out, "search/meta.json");
+    assert!(meta["tops"].as_u64().is_some_and(|n| n > 0), "{meta}");
+    let script = "const s = require({js}); const fs = require('fs'); \
+         const read = n => JSON.parse(fs.readFileSync({dir} + n, 'utf8')); \
+         const meta = read('meta.json'); const bad = []; let checked = 0; \
+         for (let n = 0; n < meta.shards; n++) { \
+           const list = read('index-' + n + '.json'); \
+           for (const [w, e] of Object.entries(list)) { \
+             const i = e.findIndex(x => typeof x !== 'string'); \
+             if (e.length <= i + 1) continue; \
+             const p = typeof e[i] === 'number' ? read('post-' + e[i] + '.json')[w] : e[i]; \
+             const want = s.screen(s.decode(p), meta.columns.lang, meta.top_size).sort((a, b) => a - b); \
+             const got = Object.keys(read('top-' + e[i + 1] + '.json')).map(Number).sort((a, b) => a - b); \
+             checked++; \
+             if (JSON.stringify(want) !== JSON.stringify(got)) bad.push([w, want, got]); } } \
+         console.log(JSON.stringify([checked, bad]));";
+    let Some((checked, bad)) = run_node::<(usize, Vec<Value>)>(&out, "screens", script) else {
+        return;
+    };
+    assert!(checked > 0);
+    assert!(bad.is_empty(), "{bad:?}");
 }

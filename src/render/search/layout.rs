@@ -16,9 +16,11 @@
 //!   of a long family. The words a query token matches (itself, its stems, the words it is
 //!   a prefix of, its typos) share its first three characters, so they sit side by side in
 //!   one shard and in a few neighbouring packs.
+//! - A word with a top file (see [`super::tops`]) has its number after `where`:
+//!   `[stems..., where, top]`.
 
-use super::stems;
-use rust_stemmers::Algorithm;
+use super::tops::{Tops, plan, screen};
+use super::{DocLangs, stems};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -46,7 +48,9 @@ pub(crate) struct Entry {
     /// The word's stems (those that differ from it), sorted.
     stems: Vec<String>,
     /// How many documents the word is in.
-    docs: usize,
+    pub(super) docs: usize,
+    /// The documents of its first screen in each language (see [`super::tops::screen`]).
+    pub(super) screen: Vec<u32>,
     /// The postings as a JSON value: an array of document ids in ascending order, each
     /// `(id - previous id) * 4 + field` (the first entry's previous id is 0), or, for a word
     /// in many documents, the string `"PRESENCE FIELDS"` (see [`encode`]).
@@ -67,8 +71,8 @@ impl Entry {
     }
 }
 
-/// A token's entry from its postings (`doc << 2 | field`, ascending); `doc_stemmer` as for
-/// [`stems`].
+/// A token's entry from its postings (`doc << 2 | field`, ascending); `docs` gives each
+/// document's stemmer (for [`stems`]) and language (for its screen).
 ///
 /// A word in many documents (where it is shorter) has its postings as two bitmaps over the
 /// documents `0..=last`, standard base64 with padding, separated by a space: presence (bit
@@ -76,8 +80,8 @@ impl Entry {
 /// `2 * (d % 4)..` of byte `d / 4`: the field code, meaningful where present). Numbers
 /// in JSON spend most of a common word's bytes on its field codes; the bitmaps save 15–20%
 /// of a long title's packs (measured at 10,000 items, gzip -6).
-pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> Entry {
-    let stems = stems(token, list, doc_stemmer);
+pub(crate) fn encode(token: &str, list: &[u32], docs: &DocLangs) -> Entry {
+    let stems = stems(token, list, &docs.stemmer);
     let family = stems.first().cloned().unwrap_or_else(|| token.to_string());
     let mut postings = String::with_capacity(list.len() * 3 + 2);
     postings.push('[');
@@ -100,6 +104,7 @@ pub(crate) fn encode(token: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>
     Entry {
         stems,
         docs: list.len(),
+        screen: screen(list, &docs.lang),
         postings,
         inline,
         family,
@@ -155,6 +160,8 @@ pub(crate) struct Files {
     pub(crate) packs: Vec<String>,
     /// By word list number, see [`Common`].
     pub(crate) common: BTreeMap<usize, Common>,
+    /// Each top file's documents, ascending (see [`super::tops`]).
+    pub(crate) tops: Vec<Vec<u32>>,
 }
 
 /// Part of a word list that meta.json carries, so a query for a common word, finished (not
@@ -168,25 +175,32 @@ pub(crate) struct Common {
     pub(crate) words: BTreeMap<String, String>,
 }
 
-/// Lays out the entries, given in word order.
-pub(crate) fn layout<'e>(entries: impl Iterator<Item = (&'e str, &'e Entry)> + Clone) -> Files {
-    let words: usize = entries
-        .clone()
+/// Lays out the entries, given in word order, of an index of `docs` documents with
+/// `chunk_size` records to a record file.
+pub(crate) fn layout<'e>(
+    entries: impl Iterator<Item = (&'e str, &'e Entry)>,
+    docs: usize,
+    chunk_size: usize,
+) -> Files {
+    let entries: Vec<(&str, &Entry)> = entries.collect();
+    let words: usize = (entries.iter())
         .map(|(t, e)| t.len() + 4 + e.word_list_len())
         .sum();
     let shards = shard_count(words);
+    let tops = plan(&entries, docs, chunk_size);
     let mut by_shard: Vec<Vec<(&str, &Entry)>> = vec![Vec::new(); shards];
-    for (token, entry) in entries {
+    for &(token, entry) in &entries {
         by_shard[super::shard_of(token, shards)].push((token, entry));
     }
     let mut files = Files::default();
     let mut placed = Vec::with_capacity(shards);
     for shard in &by_shard {
-        let (list, entries) = shard_files(shard, &mut files.packs);
+        let (list, entries) = shard_files(shard, &tops, &mut files.packs);
         files.word_lists.push(list);
         placed.push(entries);
     }
     files.common = common(&by_shard, &placed);
+    files.tops = tops.files;
     files
 }
 
@@ -237,9 +251,13 @@ fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[Vec<String>]) -> BTreeMap<
     out
 }
 
-/// One word list and each of its entries' text (`[stems..., where]`), and its packs pushed
-/// onto `packs` (numbered in that list).
-fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, Vec<String>) {
+/// One word list and each of its entries' text (`[stems..., where]`, then the word's top
+/// file number if it has one), and its packs pushed onto `packs` (numbered in that list).
+fn shard_files(
+    entries: &[(&str, &Entry)],
+    tops: &Tops<'_>,
+    packs: &mut Vec<String>,
+) -> (String, Vec<String>) {
     let mut list = String::from("{");
     let mut texts = Vec::with_capacity(entries.len());
     let mut pack = String::new();
@@ -260,8 +278,12 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, 
         for stem in &entry.stems {
             let _ = write!(text, "{},", json_str(stem));
         }
+        let top = match tops.of_word.get(token) {
+            Some(n) => format!(",{n}]"),
+            None => "]".to_string(),
+        };
         if entry.inline {
-            let _ = write!(text, "{}]", entry.postings);
+            let _ = write!(text, "{}{top}", entry.postings);
             let _ = write!(list, "{name}:{text}");
             texts.push(text);
             continue;
@@ -274,7 +296,7 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, 
         family = Some(&entry.family);
         pack.push(if pack.is_empty() { '{' } else { ',' });
         let _ = write!(pack, "{name}:{}", entry.postings);
-        let _ = write!(text, "{}]", packs.len());
+        let _ = write!(text, "{}{top}", packs.len());
         let _ = write!(list, "{name}:{text}");
         texts.push(text);
     }
@@ -286,18 +308,21 @@ fn shard_files(entries: &[(&str, &Entry)], packs: &mut Vec<String>) -> (String, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_stemmers::Algorithm;
+    // `layout(..., 0, 4)`: an index of no documents has no budget for top files (see
+    // `super::tops`), so these entries are as the word lists and packs alone make them.
     use serde_json::Value;
 
     fn entry(word: &str, docs: impl Iterator<Item = u32>) -> Entry {
         let list: Vec<u32> = docs.map(|d| d << 2 | 1).collect();
-        encode(word, &list, &[])
+        encode(word, &list, &DocLangs::default())
     }
 
     #[test]
     fn rare_words_stay_inline_and_common_ones_get_packs() {
         let rare = entry("aaa", [3, 7].into_iter());
         let common = entry("aab", (0..5000).step_by(50));
-        let files = layout([("aaa", &rare), ("aab", &common)].into_iter());
+        let files = layout([("aaa", &rare), ("aab", &common)].into_iter(), 0, 4);
         assert_eq!(files.word_lists.len(), 1);
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
         // Delta-encoded: doc 3 field 1 is 13, doc 7 is 4 after it: 17.
@@ -314,7 +339,7 @@ mod tests {
         let entries: Vec<Entry> = (names.iter())
             .map(|n| entry(n, (0..600).step_by(3)))
             .collect();
-        let files = layout(names.iter().map(String::as_str).zip(&entries));
+        let files = layout(names.iter().map(String::as_str).zip(&entries), 0, 4);
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
         let mut last = 0;
         for n in &names {
@@ -333,7 +358,10 @@ mod tests {
     /// matches them all, so one request brings the family.
     #[test]
     fn a_family_is_never_cut_between_packs() {
-        let en = [Some(Algorithm::English)];
+        let en = DocLangs {
+            stemmer: vec![Some(Algorithm::English)],
+            lang: Vec::new(),
+        };
         // Sparse (every 37th document): numbers, longer than a pack.
         let long = |w: &str| {
             encode(
@@ -352,7 +380,7 @@ mod tests {
         ];
         let entries: Vec<Entry> = words.iter().map(|w| long(w)).collect();
         assert_eq!(entries[3].family, "develop");
-        let files = layout(words.iter().copied().zip(&entries));
+        let files = layout(words.iter().copied().zip(&entries), 0, 4);
         let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
         let pack = |w: &str| list[w][list[w].as_array().map_or(0, |a| a.len() - 1)].clone();
         for w in &words[1..4] {
@@ -367,7 +395,10 @@ mod tests {
     /// the word list has, so search.js finds the same words without the word list.
     #[test]
     fn common_words_carry_every_word_they_match() {
-        let en = [Some(Algorithm::English)];
+        let en = DocLangs {
+            stemmer: vec![Some(Algorithm::English)],
+            lang: Vec::new(),
+        };
         let make = |w: &str, n: u32| encode(w, &(0..n).map(|d| d << 2).collect::<Vec<_>>(), &en);
         let words = [
             ("lantern", 2),
@@ -378,7 +409,7 @@ mod tests {
             ("law", 700),
         ];
         let entries: Vec<Entry> = words.iter().map(|&(w, n)| make(w, n)).collect();
-        let files = layout(words.iter().map(|&(w, _)| w).zip(&entries));
+        let files = layout(words.iter().map(|&(w, _)| w).zip(&entries), 0, 4);
         assert_eq!(files.word_lists.len(), 1);
         let c = &files.common[&0];
         let complete: Vec<&str> = c.complete.iter().map(String::as_str).collect();
@@ -403,7 +434,7 @@ mod tests {
             .filter(|d| d % 7 != 3)
             .map(|d| d << 2 | (d % 4))
             .collect();
-        let e = encode("common", &list, &[]);
+        let e = encode("common", &list, &DocLangs::default());
         let text: String = serde_json::from_str(&e.postings).expect("a JSON string");
         let (presence, fields) = text.split_once(' ').expect("two bitmaps");
         let (presence, fields) = (unbase64(presence), unbase64(fields));
@@ -415,7 +446,7 @@ mod tests {
         }
         assert_eq!(decoded, list);
         // A sparse list stays numbers.
-        let sparse = encode("rare", &[40 << 2 | 1, 900 << 2], &[]);
+        let sparse = encode("rare", &[40 << 2 | 1, 900 << 2], &DocLangs::default());
         assert_eq!(sparse.postings, "[161,3440]");
         assert_eq!(base64(b"pressroom"), "cHJlc3Nyb29t");
         assert_eq!(base64(b"ab"), "YWI=");

@@ -12,13 +12,18 @@
  *    character: itself); Hangul runs give bigrams plus the whole word (1-2 syllables: itself).
  * 4. Every query token is required, except a whole Hangul word of 3+ syllables (optional).
  *
- * Matching (index version 4; src/render/search.rs documents the files): a token's word list
+ * Matching (index version 5; src/render/search.rs documents the files): a token's word list
  * is chosen by its first 3 characters, so it lists every word the token may be a prefix of;
  * the postings of the words matched come inline or from their packs. expand() gives each
  * word of the list a quality: 4 the word itself, 3 a shared stem (stems are read from the
  * index, never computed here), 2 a prefix of 3+ characters (the query's last token only:
  * the word being typed), 1 one typo for an unknown word of 5+ letters. Score: sum over tokens of the best field weight
  * (8 title, 4 tag, 2 summary, 1 body) times quality; ties go to the newer document.
+ *
+ * Records (what a result shows): a word in documents scattered over several record files
+ * (docs-N.json) may carry a top file (top-N.json) with the records of its first screen in each
+ * language (see screen()); records() reads a screen's records from the fewest files, top files
+ * and record files together.
  */
 (function () {
   'use strict';
@@ -26,7 +31,9 @@
   var FOLD = "a=àáâãäåāăąǎǟǡǻȁȃȧḁạảấầẩẫậắằẳẵặ ae=æ b=ḃḅḇ c=çćĉċčḉ d=ðďđḋḍḏḑḓ dz=ǆǳ e=èéêëēĕėęěȅȇȩḕḗḙḛḝẹẻẽếềểễệ f=ḟ g=ĝğġģǧǵḡ h=ĥħȟḣḥḧḩḫẖ i=ìíîïĩīĭįıǐȉȋḭḯỉị ij=ĳ j=ĵǰ k=ķĸǩḱḳḵ l=ĺļľŀłḷḹḻḽ lj=ǉ m=ḿṁṃ n=ñńņňŋǹṅṇṉṋ nj=ǌ o=òóôõöøōŏőơǒǫǭȍȏȫȭȯȱṍṏṑṓọỏốồổỗộớờởỡợ oe=œ p=ṕṗ r=ŕŗřȑȓṙṛṝṟ s=śŝşšſșṡṣṥṧṩ ss=ß t=ţťŧțṫṭṯṱẗ th=þ u=ùúûüũūŭůűųưǔǖǘǚǜȕȗṳṵṷṹṻụủứừửữự v=ṽṿ w=ŵẁẃẅẇẉẘ x=ẋẍ y=ýÿŷȳẏẙỳỵỷỹ z=źżžẑẓẕ σ=ς";
   var MAX_WORD_CHARS = 32;
   var WEIGHTS = [1, 2, 4, 8]; // body, summary, tag, title
-  var PAGE = 10; // results per screen: each may need its own record file (docs-N.json)
+  // Results per screen, as Pagefind's default UI shows them (its pageSize, 5), then more on
+  // request. The index's top files hold the first PAGE of a word's results (meta.top_size).
+  var PAGE = 5;
 
   var foldMap = {};
   FOLD.split(' ').forEach(function (group) {
@@ -169,12 +176,38 @@
   }
   function isLetters(token) { return isWord(token) && !/[0-9]/.test(token); }
 
-  /* A word list's entry is [stems..., where]: the word's stems, then its postings (an array)
-   * or the number of the pack (post-N.json) that holds them. */
+  /* A word list's entry is [stems..., where] or [stems..., where, top]: the word's stems,
+   * then its postings (an array) or the number of the pack (post-N.json) that holds them,
+   * then the number of its top file (top-N.json) if it has one. */
   function keysOf(word, entry) {
     var keys = [word];
     for (var i = 0; i < entry.length && typeof entry[i] === 'string'; i++) keys.push(entry[i]);
     return keys;
+  }
+  function stemCount(entry) {
+    var i = 0;
+    while (i < entry.length && typeof entry[i] === 'string') i++;
+    return i;
+  }
+  function whereOf(entry) { return entry[stemCount(entry)]; }
+  function topOf(entry) { return entry[stemCount(entry) + 1]; }
+
+  /* A word's screen (as src/render/search/tops.rs makes it): in each language of the `lang`
+   * column, the `size` documents of `postings` (Map doc -> field, ascending) in the best
+   * field, then the newest. */
+  function screen(postings, langs, size) {
+    var buckets = new Map();
+    postings.forEach(function (field, doc) {
+      var lang = langs[doc] === undefined ? -1 : langs[doc];
+      if (!buckets.has(lang)) buckets.set(lang, [[], [], [], []]);
+      var bucket = buckets.get(lang)[3 - field];
+      if (bucket.length < size) bucket.push(doc);
+    });
+    var out = [];
+    buckets.forEach(function (fields) {
+      out = out.concat([].concat(fields[0], fields[1], fields[2], fields[3]).slice(0, size));
+    });
+    return out;
   }
 
   /* Postings (document ids ascending, each (id - previous) * 4 + field) -> Map doc -> field.
@@ -250,8 +283,9 @@
   function Searcher(load) {
     var self = this;
     this.load = load;
+    this.fetched = new Set(); // the record and top files asked for, for records()
     this.ready = load('meta.json').then(function (meta) {
-      if (meta.version !== 4) throw new Error('unknown index version');
+      if (meta.version !== 5) throw new Error('unknown index version');
       self.meta = meta;
       self.columns = meta.columns;
     });
@@ -263,8 +297,9 @@
 
   /* Each document's best score for one token: Map doc -> weight * quality. Loads the token's
    * word list, then the packs of the words it matched that are not inline. `prefix` as for
-   * expand. */
-  Searcher.prototype.scores = function (token, words, prefix) {
+   * expand. Adds the words matched to `words`, and for each document of the screen of a word
+   * with a top file, that file's name to `tops` (Map doc -> [names]). */
+  Searcher.prototype.scores = function (token, words, prefix, tops) {
     var self = this;
     // A common word's entries and every word it matches are in meta.json: no word list.
     var common = this.meta.common[fnv1a32(shardKey(token)) % this.meta.shards];
@@ -273,7 +308,7 @@
       var matched = expand(token, list, prefix);
       var packs = [];
       matched.forEach(function (quality, word) {
-        var at = list[word][list[word].length - 1];
+        var at = whereOf(list[word]);
         if (typeof at === 'number' && packs.indexOf(at) < 0) packs.push(at);
       });
       return Promise.all(packs.map(function (n) {
@@ -282,11 +317,18 @@
         var best = new Map();
         matched.forEach(function (quality, word) {
           words.add(word);
-          var at = list[word][list[word].length - 1];
-          var postings = typeof at === 'number' ? loaded[packs.indexOf(at)][word] : at;
-          decode(postings).forEach(function (field, doc) {
+          var at = whereOf(list[word]);
+          var postings = decode(typeof at === 'number' ? loaded[packs.indexOf(at)][word] : at);
+          postings.forEach(function (field, doc) {
             var s = WEIGHTS[field] * quality;
             if (!(best.get(doc) >= s)) best.set(doc, s);
+          });
+          var top = topOf(list[word]);
+          if (typeof top !== 'number') return;
+          var name = fill(self.meta.files.top, { n: top });
+          screen(postings, self.columns.lang, self.meta.top_size).forEach(function (doc) {
+            if (!tops.has(doc)) tops.set(doc, []);
+            if (tops.get(doc).indexOf(name) < 0) tops.get(doc).push(name);
           });
         });
         return best;
@@ -295,16 +337,18 @@
   };
 
   /* Resolves to {hits: [{doc, score}] best first in the filter's language, others: the same
-   * in the other languages when the filter names one, words: the index words matched}. */
+   * in the other languages when the filter names one, words: the index words matched, tops:
+   * the top files holding each document's record (for records())}. */
   Searcher.prototype.search = function (q, filter) {
     var self = this;
     var terms = query(q);
     var words = new Set();
-    if (!terms.required.length) return Promise.resolve({ hits: [], others: [], words: [] });
+    var tops = new Map();
+    if (!terms.required.length) return Promise.resolve({ hits: [], others: [], words: [], tops: tops });
     var all = terms.required.concat(terms.optional);
     var typing = terms.required.length - 1; // the last word typed takes prefixes
     return Promise.all(all.map(function (t, i) {
-      return self.scores(t, words, i === typing);
+      return self.scores(t, words, i === typing, tops);
     })).then(function (maps) {
       var req = maps.slice(0, terms.required.length);
       var opt = maps.slice(terms.required.length);
@@ -329,16 +373,62 @@
       var order = function (a, b) { return b.score - a.score || a.doc - b.doc; };
       hits.sort(order);
       others.sort(order);
-      return { hits: hits, others: others, words: Array.from(words) };
+      return { hits: hits, others: others, words: Array.from(words), tops: tops };
     });
   };
 
+  /* A document's record, from its record file. */
   Searcher.prototype.record = function (doc) {
     var n = Math.floor(doc / this.meta.chunk_size);
     var size = this.meta.chunk_size;
-    return this.load(fill(this.meta.files.chunk, { n: n })).then(function (chunk) {
+    return this.fetch(fill(this.meta.files.chunk, { n: n })).then(function (chunk) {
       return chunk[doc - n * size];
     });
+  };
+
+  Searcher.prototype.fetch = function (name) {
+    this.fetched.add(name);
+    return this.load(name);
+  };
+
+  /* The records of `docs` (in that order), from the fewest files: a file this searcher has
+   * fetched costs nothing; then, again and again, the file holding the most of the records
+   * still missing, a record file before a top file when they hold as many. `tops` is a
+   * search's (Map doc -> top files holding its record). */
+  Searcher.prototype.records = function (docs, tops) {
+    var self = this;
+    var chunkOf = function (doc) {
+      return fill(self.meta.files.chunk, { n: Math.floor(doc / self.meta.chunk_size) });
+    };
+    var from = new Map(); // doc -> the file it is read from
+    var missing = docs.slice();
+    while (missing.length) {
+      // Each file's worth: the records it holds of those missing, a fetched one's above all,
+      // and half a record more for a record file (smaller, and the tie goes to it).
+      var count = new Map();
+      missing.forEach(function (doc) {
+        var chunk = chunkOf(doc);
+        [chunk].concat((tops && tops.get(doc)) || []).forEach(function (name) {
+          var worth = self.fetched.has(name) ? docs.length + 1 : 1;
+          if (!count.has(name)) worth += name === chunk ? 0.5 : 0;
+          count.set(name, (count.get(name) || 0) + worth);
+        });
+      });
+      var best = null;
+      count.forEach(function (c, name) { if (best === null || c > count.get(best)) best = name; });
+      missing = missing.filter(function (doc) {
+        if (chunkOf(doc) !== best && ((tops && tops.get(doc)) || []).indexOf(best) < 0) return true;
+        from.set(doc, best);
+        return false;
+      });
+    }
+    return Promise.all(docs.map(function (doc) {
+      var name = from.get(doc);
+      if (name === chunkOf(doc)) return self.record(doc);
+      return self.fetch(name).then(function (top) {
+        return top[doc] || self.record(doc);
+      });
+    }));
   };
 
   function fill(template, values) {
@@ -349,7 +439,7 @@
 
   var api = {
     normalize: normalize, tokens: tokens, query: query, fnv1a32: fnv1a32,
-    expand: expand, Searcher: Searcher, PAGE: PAGE
+    expand: expand, decode: decode, screen: screen, Searcher: Searcher, PAGE: PAGE
   };
   if (typeof module !== 'undefined' && module.exports) {
     module.exports = api; // for the tokenizer test under node
@@ -501,12 +591,13 @@
     return li;
   }
 
-  var hits = [], matched = new Set(), cjk = [], shown = 0, generation = 0;
+  var hits = [], tops = new Map(), matched = new Set(), cjk = [], shown = 0, generation = 0;
 
   function showMore(focusFirst) {
     var gen = generation;
     var slice = hits.slice(shown, shown + PAGE);
-    return Promise.all(slice.map(function (h) { return searcher.record(h.doc); })).then(function (records) {
+    var docs = slice.map(function (h) { return h.doc; });
+    return searcher.records(docs, tops).then(function (records) {
       if (gen !== generation) return;
       var first = null;
       records.forEach(function (r) {
@@ -551,6 +642,7 @@
       shown = 0;
       if (moreButton) moreButton.hidden = true;
       matched = new Set(found.words);
+      tops = found.tops;
       cjk = cjkRuns(f.q);
       hits = found.hits;
       if (!hits.length && found.others.length) {
