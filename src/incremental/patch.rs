@@ -73,6 +73,7 @@ impl Incremental {
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
         let components = components(config, &site);
+        let mut related_same = true;
         for edit in &edits {
             let One::Item(parsed) = &edit.one else {
                 continue;
@@ -90,6 +91,7 @@ impl Incremental {
                 );
                 let key = markdown_key(&item, shared_key, &static_dir, &self.text_keys);
                 item.rendered = rendered.clone();
+                related_same &= crate::render::related::same_keys(&site.items[id], &item);
                 site.items[id] = item;
                 item_keys[id] = key;
                 fresh.push((id, parsed.src.rel.clone(), (key, rendered, ds)));
@@ -104,6 +106,7 @@ impl Incremental {
             self.md_diags.extend(ds.iter().cloned());
         }
         self.stats.patched = true;
+        self.related_same = related_same;
         self.stats.files_parsed = edits.len();
         self.stats.items_rendered = fresh.len();
         for (_, rel, entry) in fresh {
