@@ -7,7 +7,7 @@ starts `pressroom serve --port 0`, opens the live-reload event stream, and then,
 copy of the site:
 
 - edits one item's body (appends a line with a unique word) `--edits` times, and its title
-  (a unique word in `title = "..."`) as often;
+  (a unique word in `title = "..."`) `--title-edits` times (default as often);
 - for each edit, measures from just before the write to (a) the next reload event and (b) the
   item's page, fetched over HTTP every millisecond or so, showing the new word;
 - then changes a template (an HTML comment appended to an override of the theme's base.html,
@@ -207,22 +207,40 @@ class Load:
 
 
 def timed_edit(events: Events, path: Path, text: bytes, page: str, marker: str):
-    """Writes `text` to `path`; returns (ms to the reload event, ms to the page showing
-    `marker`), polling the page meanwhile."""
+    """Writes `text` to `path`; returns (ms to the reload event of the build that first
+    served `marker`, ms to the page showing it), polling the page meanwhile. The event is
+    matched by build id (each page carries the id of the build that served it), so a late
+    event of an earlier build is never taken for this one's."""
     start = time.perf_counter()
     path.write_bytes(text)
-    shown = None
+    shown = build = None
     while time.perf_counter() - start < EVENT_TIMEOUT:
-        if marker in fetch(page):
+        html = fetch(page)
+        if marker in html:
             shown = time.perf_counter()
+            build = re.search(r'var first="(\d+)"', html).group(1)
             break
         time.sleep(POLL_INTERVAL)
-    ev = events.next_event(EVENT_TIMEOUT)
-    if shown is None or ev is None:
-        sys.exit(f"{path}: the edit did not show within {EVENT_TIMEOUT} s (event: {ev})")
+    if shown is None:
+        sys.exit(f"{path}: the edit did not show within {EVENT_TIMEOUT} s")
+    while True:
+        ev = events.next_event(EVENT_TIMEOUT)
+        if ev is None:
+            sys.exit(f"{path}: no reload event for build {build} within {EVENT_TIMEOUT} s")
+        if ev[1] == "message" and ev[2] == build:
+            break
     # Let trailing events of the same save settle before the next edit.
     events.drain(0.4)
     return (ev[0] - start) * 1000, (shown - start) * 1000
+
+
+def restore(events: Events, path: Path, original: bytes, page: str, marker: str):
+    """Writes the original text back and waits until the page no longer shows `marker`."""
+    path.write_bytes(original)
+    deadline = time.perf_counter() + EVENT_TIMEOUT
+    while marker in fetch(page) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    events.drain(0.5)
 
 
 def summary(values):
@@ -246,15 +264,15 @@ def edits_of(kind: str, original: bytes, n: int, tag: str):
 
 
 def measure_edits(events, target, original, page, edits, tag):
+    """`edits` is (body edits, title edits)."""
     out = {}
-    for kind in ("body", "title"):
+    for kind, n in zip(("body", "title"), edits):
         to_event, to_page = [], []
-        for text, word in edits_of(kind, original, edits, tag):
+        for text, word in edits_of(kind, original, n, tag):
             e, p = timed_edit(events, target, text, page, word)
             to_event.append(e)
             to_page.append(p)
-        target.write_bytes(original)
-        events.drain(0.8)
+        restore(events, target, original, page, word)
         out[kind] = {"event": summary(to_event), "page": summary(to_page)}
     return out
 
@@ -276,13 +294,12 @@ def measure_rebuilds(events, root, page, n):
             e, p = timed_edit(events, path, text, page, word)
             to_event.append(e)
             to_page.append(p)
-        path.write_bytes(original)
-        events.drain(1.5)
+        restore(events, path, original, page, word)
         out[kind] = {"event": summary(to_event), "page": summary(to_page)}
     return out
 
 
-def measure(name: str, root: Path, edits: int, rebuilds: int, load: bool):
+def measure(name: str, root: Path, edits: tuple, rebuilds: int, load: bool):
     # A template override equal to the theme's, present from the start: the template change
     # measured is an edit of a template the site already has.
     base = root / "templates" / "base.html"
@@ -293,7 +310,7 @@ def measure(name: str, root: Path, edits: int, rebuilds: int, load: bool):
     server = Server(root)
     target = pick_file(root)
     original = target.read_bytes()
-    result = {"site": name, "file": str(target.relative_to(root)), "edits": edits}
+    result = {"site": name, "file": str(target.relative_to(root)), "edits": list(edits)}
     try:
         events = Events(server.url)
         first = events.next_event(EVENT_TIMEOUT)
@@ -372,7 +389,8 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="do not run cargo build --release")
     ap.add_argument("--sites", default="example,10000", help="comma-separated: example,10000")
     ap.add_argument("--edits", type=int, default=int(os.environ.get("BENCH_EDITS", "20")),
-                    help="body edits and title edits, each (default 20)")
+                    help="body edits (default 20)")
+    ap.add_argument("--title-edits", type=int, help="title edits (default: as many as --edits)")
     ap.add_argument("--rebuilds", type=int, default=3, help="template and site.toml changes, each (default 3)")
     ap.add_argument("--load", action="store_true", help="measure the edits again with one core kept busy")
     ap.add_argument("--corpus-dir", type=Path, default=Path(os.environ.get("BENCH_CORPUS_DIR", TARGET / "bench" / "corpus")),
@@ -382,14 +400,15 @@ def main():
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    edits = (args.edits, args.edits if args.title_edits is None else args.title_edits)
     results = []
     for site in args.sites.split(","):
         root = REPO if site == "example" else corpus(int(site), args.corpus_dir)
         if args.in_place:
-            results.append(measure(site, root, args.edits, args.rebuilds, args.load))
+            results.append(measure(site, root, edits, args.rebuilds, args.load))
         else:
             with tempfile.TemporaryDirectory(prefix="pressroom-serve-bench-") as tmp:
-                results.append(measure(site, copy_site(root, Path(tmp)), args.edits, args.rebuilds, args.load))
+                results.append(measure(site, copy_site(root, Path(tmp)), edits, args.rebuilds, args.load))
     print_results(results, args.timings)
     out = TARGET / "bench" / "serve_latency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
