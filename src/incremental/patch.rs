@@ -98,6 +98,21 @@ impl Incremental {
             }
         }
         drop(site_sources);
+        self.keep_patch(edits, fresh, item_keys, related_same);
+        diags.extend(self.front_diags.iter().cloned());
+        diags.extend(self.md_diags.iter().cloned());
+        Some(site)
+    }
+
+    /// Records a patch in the tables as a full build would have: the edited files' parses,
+    /// their items' rendered Markdown and its diagnostics, and the items' keys.
+    fn keep_patch(
+        &mut self,
+        edits: Vec<Edit>,
+        fresh: Vec<(usize, String, MarkdownEntry)>,
+        item_keys: Vec<Fingerprint>,
+        related_same: bool,
+    ) {
         let rels: std::collections::HashSet<&str> =
             fresh.iter().map(|(_, r, _)| r.as_str()).collect();
         // Markdown diagnostics name the item's file: those of the edited files are replaced.
@@ -118,9 +133,6 @@ impl Incremental {
         }
         self.dirty.clear();
         self.item_keys = item_keys;
-        diags.extend(self.front_diags.iter().cloned());
-        diags.extend(self.md_diags.iter().cloned());
-        Some(site)
     }
 
     /// Reads a changed file again, when it is an item file of the last build that still
