@@ -158,8 +158,12 @@ pub struct Incremental {
     /// Every path that changed since the last build, when the caller knows them all
     /// ([`Incremental::changed`]); None: look at every file.
     told: Option<HashSet<PathBuf>>,
-    /// The last good build's site, to patch (see [`patch`]).
+    /// The last good build's site, to patch (see [`patch`]), and its related items.
     site: Option<Site>,
+    related: Option<Vec<Vec<crate::model::ItemId>>>,
+    /// Whether this build patched the site with edits that keep every item's related keys
+    /// ([`crate::render::related::same_keys`]): the last related items stand.
+    related_same: bool,
     /// The last build's diagnostics from loading and assembling, and from rendering Markdown.
     front_diags: Vec<Diagnostic>,
     md_diags: Vec<Diagnostic>,
@@ -262,11 +266,15 @@ impl Incremental {
             .theme(&config, &mut diags)
             .map_err(|e| crate::fail(e, std::mem::take(&mut diags)))?;
         watch.lap("theme");
-        let related = crate::render::related::related(&site);
+        let related = match self.related.take() {
+            Some(kept) if self.stats.patched && self.related_same => kept,
+            _ => crate::render::related::related(&site),
+        };
+        let kept_related = related.clone();
         watch.lap("related");
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
             .with_record(ledger.next.as_ref());
-        crate::stop_on_errors(&ctx, &mut diags)?;
+        self.stop_on_errors(&ctx, &mut diags)?;
         let outputs = self.render_changed(&ctx, &mut diags, staging);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));
@@ -282,7 +290,28 @@ impl Incremental {
         let built = crate::finish(opts, run, diags, watch)?;
         // Kept only from a build that succeeded, for the next build to patch.
         self.site = Some(site);
+        self.related = Some(kept_related);
         Ok(built)
+    }
+
+    /// [`crate::stop_on_errors`]; a patched build skips the alias and path collision checks:
+    /// it changed no item's front matter, and its site is the last good build's, which had no
+    /// collision (each is an error).
+    fn stop_on_errors(
+        &self,
+        ctx: &crate::render::RenderCtx<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> std::result::Result<(), Failure> {
+        if !self.stats.patched {
+            return crate::stop_on_errors(ctx, diags);
+        }
+        match diags.iter().filter(|d| d.is_error()).count() {
+            0 => Ok(()),
+            errors => Err(crate::fail(
+                crate::error::Error::Content(errors),
+                std::mem::take(diags),
+            )),
+        }
     }
 
     /// The site, assembled with its Markdown rendered: the last site patched when it can be,
@@ -337,6 +366,7 @@ impl Incremental {
             };
         }
         self.stats = RebuildStats::default();
+        self.related_same = false;
         self.sections_changed = false;
         self.markdown_changed.clear();
     }

@@ -239,6 +239,18 @@ impl Incremental {
             kept.clear();
         }
         let mut output_changed = false;
+        // The artifacts made again on every build, rendered while the search index is
+        // brought up to date (the two largest pieces of a rebuild after a body edit).
+        let (remade, search) = rayon::join(
+            || {
+                REMADE
+                    .par_iter()
+                    .map(|&a| (a, a.outputs(ctx)))
+                    .collect::<HashMap<_, _>>()
+            },
+            || self.search_outputs(ctx, cmp, same_shape),
+        );
+        let (mut remade, mut search) = (remade, search);
         for artifact in Artifact::ALL {
             let fresh = match artifact {
                 // Read only the site's shape: as before while it is.
@@ -246,7 +258,7 @@ impl Incremental {
                     (!same_shape).then(|| Fresh::All(artifact.outputs(ctx)))
                 }
                 // The news sitemap lists the last two days' releases by the build's clock.
-                Artifact::Sitemaps => Some(Fresh::All(artifact.outputs(ctx))),
+                Artifact::Sitemaps => remade.remove(&artifact).map(Fresh::All),
                 // A feed shows the content of the items it lists.
                 Artifact::ListFeeds if same_shape => {
                     let changed = &cmp.changed;
@@ -264,24 +276,13 @@ impl Incremental {
                 Artifact::WireText => Some(Fresh::All(artifact.outputs(ctx))),
                 // Kept up to date document by document; or, left on disk by the last build
                 // (see `persist`), kept there while no document changed.
-                Artifact::SearchIndex => {
-                    let (texts, site) = (&self.text_keys, ctx.site);
-                    let key = |id: ItemId| search_key(&site.items[id], texts);
-                    let docs = self.search.doc_keys(site, &key);
-                    let on_disk = same_shape && self.search.is_empty() && docs == self.search_keys;
-                    self.search_keys = docs;
-                    if !on_disk && self.search.is_empty() {
-                        if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
-                            self.search = index;
-                        }
-                    }
-                    (!on_disk).then(|| Fresh::All(self.search.update(site, ctx.config, &key)))
+                Artifact::SearchIndex => search.take().map(Fresh::All),
+                // The ledger as of this build holds each item's record hash, which its body
+                // changes; a calendar's description is an event's summary, which its body can
+                // give (the few events are written again every time).
+                Artifact::PublicRecord | Artifact::Calendars => {
+                    remade.remove(&artifact).map(Fresh::All)
                 }
-                // The ledger as of this build: small, made again every time.
-                Artifact::PublicRecord => Some(Fresh::All(artifact.outputs(ctx))),
-                // A description is an event's summary, which its body can give: the few
-                // events are written again every time.
-                Artifact::Calendars => Some(Fresh::All(artifact.outputs(ctx))),
                 // A kit's files are part of the site's shape (their hashes): made again only
                 // when it changed.
                 Artifact::MediaZips if streaming => None,
@@ -293,6 +294,54 @@ impl Incremental {
         }
         self.others = kept;
         (output_changed, same_shape)
+    }
+}
+
+/// The artifacts every build makes again, whatever changed.
+const REMADE: [Artifact; 3] = [
+    Artifact::Sitemaps,
+    Artifact::PublicRecord,
+    Artifact::Calendars,
+];
+
+impl Incremental {
+    /// The search index's files when they must be handed over: kept up to date document by
+    /// document; or None, left on disk by the last build (see `persist`) while no document
+    /// changed.
+    fn search_outputs(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        cmp: &Comparison,
+        same_shape: bool,
+    ) -> Option<Vec<Output>> {
+        let (texts, site) = (&self.text_keys, ctx.site);
+        // After a patch only the edited items' documents can differ (nothing else
+        // of the site changed): the others keep the last build's keys, and no
+        // fingerprint of 10,000 documents is taken again.
+        let old_keys = std::mem::take(&mut self.search_keys);
+        let last: HashMap<&str, Fingerprint> = if self.stats.patched && same_shape {
+            let keys = old_keys.iter();
+            keys.map(|(path, key)| (path.as_str(), *key)).collect()
+        } else {
+            HashMap::new()
+        };
+        let changed = &cmp.changed;
+        let key = |id: ItemId| {
+            let item = &site.items[id];
+            match last.get(item.path.as_str()) {
+                Some(key) if !changed.contains(&id) => *key,
+                _ => search_key(item, texts),
+            }
+        };
+        let docs = self.search.doc_keys(site, &key);
+        let on_disk = same_shape && self.search.is_empty() && docs == old_keys;
+        self.search_keys = docs;
+        if !on_disk && self.search.is_empty() {
+            if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
+                self.search = index;
+            }
+        }
+        (!on_disk).then(|| self.search.update(site, ctx.config, &key))
     }
 }
 

@@ -73,6 +73,7 @@ impl Incremental {
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
         let components = components(config, &site);
+        let mut related_same = true;
         for edit in &edits {
             let One::Item(parsed) = &edit.one else {
                 continue;
@@ -90,12 +91,28 @@ impl Incremental {
                 );
                 let key = markdown_key(&item, shared_key, &static_dir, &self.text_keys);
                 item.rendered = rendered.clone();
+                related_same &= crate::render::related::same_keys(&site.items[id], &item);
                 site.items[id] = item;
                 item_keys[id] = key;
                 fresh.push((id, parsed.src.rel.clone(), (key, rendered, ds)));
             }
         }
         drop(site_sources);
+        self.keep_patch(edits, fresh, item_keys, related_same);
+        diags.extend(self.front_diags.iter().cloned());
+        diags.extend(self.md_diags.iter().cloned());
+        Some(site)
+    }
+
+    /// Records a patch in the tables as a full build would have: the edited files' parses,
+    /// their items' rendered Markdown and its diagnostics, and the items' keys.
+    fn keep_patch(
+        &mut self,
+        edits: Vec<Edit>,
+        fresh: Vec<(usize, String, MarkdownEntry)>,
+        item_keys: Vec<Fingerprint>,
+        related_same: bool,
+    ) {
         let rels: std::collections::HashSet<&str> =
             fresh.iter().map(|(_, r, _)| r.as_str()).collect();
         // Markdown diagnostics name the item's file: those of the edited files are replaced.
@@ -104,6 +121,7 @@ impl Incremental {
             self.md_diags.extend(ds.iter().cloned());
         }
         self.stats.patched = true;
+        self.related_same = related_same;
         self.stats.files_parsed = edits.len();
         self.stats.items_rendered = fresh.len();
         for (_, rel, entry) in fresh {
@@ -115,9 +133,6 @@ impl Incremental {
         }
         self.dirty.clear();
         self.item_keys = item_keys;
-        diags.extend(self.front_diags.iter().cloned());
-        diags.extend(self.md_diags.iter().cloned());
-        Some(site)
     }
 
     /// Reads a changed file again, when it is an item file of the last build that still

@@ -770,37 +770,97 @@ fn keep_referenced_boilerplates(ledger: &Ledger, site: &Site, next: &mut Ledger)
 /// rewritten.
 pub fn public_record(ledger: &Ledger, base_url: &str) -> serde_json::Value {
     let links = chain(&ledger.events);
-    let events: Vec<serde_json::Value> = ledger
-        .events
-        .iter()
-        .zip(&links)
-        .enumerate()
-        .map(|(i, (e, chain))| {
-            serde_json::json!({"seq": i + 1, "url": e.url, "event": e.event, "date": e.date, "record": e.record, "chain": chain})
-        })
-        .collect();
-    let chain = links.last().cloned().unwrap_or_default();
-    let items: Vec<serde_json::Value> = ledger
-        .items
-        .values()
-        .map(|e| {
-            serde_json::json!({
-                "url": e.url,
-                "first_published": e.first_published,
-                "last_change": e.last_change,
-                "record": e.record,
-                "notices": e.notices.iter().map(|n| serde_json::json!({"date": n.date, "kind": n.kind})).collect::<Vec<_>>(),
+    serde_json::to_value(PublicRecord::of(ledger, base_url, &links)).unwrap_or_default()
+}
+
+/// [`public_record`] as pretty-printed JSON, written straight from the ledger: building the
+/// JSON value first (10,000 objects at 10k items) cost serve a tenth of each rebuild. The same
+/// bytes: the fields below are declared in the sorted order a JSON value prints its keys in.
+pub fn public_record_json(ledger: &Ledger, base_url: &str) -> Vec<u8> {
+    let links = chain(&ledger.events);
+    serde_json::to_vec_pretty(&PublicRecord::of(ledger, base_url, &links))
+        .expect("strings and numbers serialize")
+}
+
+/// The public record; fields in sorted order (see [`public_record_json`]).
+#[derive(Serialize)]
+struct PublicRecord<'a> {
+    about: &'static str,
+    events: Vec<PublicEvent<'a>>,
+    head: &'a str,
+    items: Vec<PublicItem<'a>>,
+    site: &'a str,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct PublicEvent<'a> {
+    chain: &'a str,
+    date: &'a str,
+    event: &'a str,
+    record: &'a str,
+    seq: usize,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PublicItem<'a> {
+    first_published: &'a str,
+    last_change: &'a str,
+    notices: Vec<PublicNotice<'a>>,
+    record: Option<&'a str>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PublicNotice<'a> {
+    date: &'a str,
+    kind: &'a str,
+}
+
+impl<'a> PublicRecord<'a> {
+    fn of(ledger: &'a Ledger, base_url: &'a str, links: &'a [String]) -> Self {
+        let events = ledger
+            .events
+            .iter()
+            .zip(links)
+            .enumerate()
+            .map(|(i, (e, chain))| PublicEvent {
+                chain,
+                date: &e.date,
+                event: &e.event,
+                record: &e.record,
+                seq: i + 1,
+                url: &e.url,
             })
-        })
-        .collect();
-    serde_json::json!({
-        "version": 1,
-        "site": base_url,
-        "about": "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
-        "head": chain,
-        "events": events,
-        "items": items,
-    })
+            .collect();
+        let items = ledger
+            .items
+            .values()
+            .map(|e| PublicItem {
+                first_published: &e.first_published,
+                last_change: &e.last_change,
+                notices: e
+                    .notices
+                    .iter()
+                    .map(|n| PublicNotice {
+                        date: &n.date,
+                        kind: &n.kind,
+                    })
+                    .collect(),
+                record: e.record.as_deref(),
+                url: &e.url,
+            })
+            .collect();
+        PublicRecord {
+            about: "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
+            events,
+            head: links.last().map_or("", String::as_str),
+            items,
+            site: base_url,
+            version: 1,
+        }
+    }
 }
 
 /// The chain of the publication log: each link is the sha256 of the previous link (empty
@@ -899,5 +959,80 @@ mod tests {
             format!("{first}\n2\t/b/\tpublished\t2026-11-23T08:00:00Z\tsha256:00").as_bytes(),
         );
         assert_eq!(v["head"], second.as_str());
+    }
+
+    /// The record as it was first written, through a JSON value (keys printed sorted): the
+    /// typed writer gives the same bytes.
+    #[test]
+    fn the_public_record_is_written_as_its_json_value_prints() {
+        let entry = |url: &str, record: Option<&str>, notices: Vec<record::Notice>| Entry {
+            url: url.into(),
+            first_published: "2026-11-23T08:00:00Z".into(),
+            last_change: "2026-11-24T08:00:00Z".into(),
+            feed_id: None,
+            unlisted: false,
+            record: record.map(String::from),
+            fields: None,
+            notices,
+            hash: None,
+            corrections: None,
+            updates: None,
+            editorial: None,
+            withdrawn: false,
+        };
+        let notice = record::Notice {
+            date: "2026-11-24T08:00:00Z".into(),
+            kind: "correction".into(),
+            text: "sha256:01".into(),
+        };
+        let ledger = Ledger {
+            items: [
+                (
+                    "content/a.md".to_string(),
+                    entry("/a/\"é", Some("sha256:aa"), vec![notice]),
+                ),
+                ("content/b.md".to_string(), entry("/b/", None, vec![])),
+            ]
+            .into_iter()
+            .collect(),
+            events: vec![Event {
+                source: "content/a.md".into(),
+                url: "/a/".into(),
+                event: "published".into(),
+                date: "2026-11-23T08:00:00Z".into(),
+                record: "sha256:aa".into(),
+            }],
+            ..Ledger::default()
+        };
+        let links = chain(&ledger.events);
+        let e = &ledger.events[0];
+        let items: Vec<serde_json::Value> = ledger
+            .items
+            .values()
+            .map(|e| {
+                serde_json::json!({
+                    "url": e.url,
+                    "first_published": e.first_published,
+                    "last_change": e.last_change,
+                    "record": e.record,
+                    "notices": e.notices.iter().map(|n| serde_json::json!({"date": n.date, "kind": n.kind})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "version": 1,
+            "site": "https://example.com/",
+            "about": "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
+            "head": links[0],
+            "events": [{"seq": 1, "url": e.url, "event": e.event, "date": e.date, "record": e.record, "chain": links[0]}],
+            "items": items,
+        });
+        let want = serde_json::to_vec_pretty(&value).expect("json");
+        let got = public_record_json(&ledger, "https://example.com/");
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            String::from_utf8(want).unwrap()
+        );
+        assert_eq!(public_record(&ledger, "https://example.com/"), value);
     }
 }

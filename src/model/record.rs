@@ -215,11 +215,16 @@ fn notice_kind(kind: NoticeKind) -> &'static str {
 
 /// `sha256:` and the hex digest of `bytes`.
 pub fn hex_hash(bytes: &[u8]) -> String {
-    let hex: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256:{hex}")
+    // Two table look-ups a byte: formatting each byte through `format!` was a tenth of a
+    // serve rebuild at 10k items (every item's record is hashed).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in Sha256::digest(bytes) {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// The hash of a prose text with its whitespace folded (reflowing is not a change).

@@ -10,8 +10,7 @@ pub const PATH: &str = "/corrections/record.json";
 
 /// The public record as a file of the output.
 pub fn public_record(next: &Ledger, config: &Config) -> Output {
-    let value = ledger::public_record(next, &config.base_url);
-    let mut bytes = serde_json::to_vec_pretty(&value).expect("JSON values serialize");
+    let mut bytes = ledger::public_record_json(next, &config.base_url);
     bytes.push(b'\n');
     Output {
         path: PATH.to_string(),

@@ -11,7 +11,7 @@
 //! Keys are interned once, in one pass over the site, into numbers per (language, key): the
 //! ranking then works on flat arrays of numbers.
 
-use crate::model::{ItemId, Site, Surface};
+use crate::model::{Item, ItemId, Site, Surface};
 use crate::slug::slugify;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -53,8 +53,7 @@ struct Interned {
 }
 
 /// Visits every key of an item: its site-wide sources (cited), authors, tags and categories.
-fn each_key(site: &Site, id: ItemId, mut visit: impl FnMut(Key, &str)) {
-    let item = &site.items[id];
+fn each_key(item: &Item, mut visit: impl FnMut(Key, &str)) {
     for c in &item.rendered.sources {
         if c.site_wide && !c.backrefs.is_empty() {
             visit(Key::Source, &c.id);
@@ -71,6 +70,19 @@ fn each_key(site: &Site, id: ItemId, mut visit: impl FnMut(Key, &str)) {
     }
 }
 
+/// Whether two versions of an item offer the same keys, in the same order: [`related`] reads
+/// nothing else of an item but its language, its dates and path (its place in the newest-first
+/// order) and where it appears. Serve reuses the last related lists after an edit that keeps
+/// these (a body edit that cites the same site-wide sources).
+pub fn same_keys(a: &Item, b: &Item) -> bool {
+    let keys = |item: &Item| {
+        let mut keys = Vec::new();
+        each_key(item, |key, value| keys.push((key, value.to_string())));
+        keys
+    };
+    keys(a) == keys(b)
+}
+
 /// Numbers every (language, key, value) of the site, in one pass.
 fn intern(site: &Site) -> Interned {
     let mut numbers: HashMap<(&str, Key, String), u32> = HashMap::new();
@@ -82,7 +94,7 @@ fn intern(site: &Site) -> Interned {
     for id in 0..site.items.len() {
         let lang = site.items[id].lang.as_str();
         let start = interned.keys.len();
-        each_key(site, id, |key, value| {
+        each_key(&site.items[id], |key, value| {
             if value.is_empty() {
                 return;
             }

@@ -26,6 +26,9 @@ pub(super) struct Changes {
     closed: std::cell::Cell<bool>,
     /// The site root, and which of its [`WATCHED`] folders have a recursive watch now.
     root: PathBuf,
+    /// The root made absolute as notify makes it (the working folder joined to a relative
+    /// root): the paths it reports begin with it.
+    absolute_root: PathBuf,
     watched: std::collections::BTreeSet<PathBuf>,
 }
 
@@ -49,6 +52,7 @@ pub(super) fn watch(root: &Path) -> Result<Changes> {
         rx,
         closed: std::cell::Cell::new(false),
         root: root.to_path_buf(),
+        absolute_root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
         watched: Default::default(),
     };
     changes.refresh(&[])?;
@@ -80,7 +84,8 @@ impl Changes {
                 if matches!(e.kind, notify::EventKind::Access(_)) {
                     return;
                 }
-                paths.extend(e.paths.into_iter().filter(|p| is_relevant(p)));
+                let relevant = e.paths.into_iter().filter(|p| is_relevant(p));
+                paths.extend(relevant.map(|p| as_given(&self.root, &self.absolute_root, p)));
             }
             Err(_) => complete = false,
         };
@@ -136,6 +141,17 @@ impl Changes {
     /// Whether the watcher has stopped.
     pub(super) fn closed(&self) -> bool {
         self.closed.get()
+    }
+}
+
+/// A reported path as the build names it: under the root as given (`.`, `my-site`), not the
+/// absolute one notify reports. The build keys the files it read by that name, and a changed
+/// file it did not recognise was read again with every other one (a relative `--root`, the
+/// default `.` among them, never took serve's patch path).
+fn as_given(root: &Path, absolute_root: &Path, path: PathBuf) -> PathBuf {
+    match path.strip_prefix(absolute_root) {
+        Ok(rel) => root.join(rel),
+        Err(_) => path,
     }
 }
 

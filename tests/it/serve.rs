@@ -265,6 +265,55 @@ fn an_edit_reloads_open_pages_and_changes_the_page() {
     );
 }
 
+/// The watcher reports absolute paths; a site served from a relative root (`.`, the
+/// default, or `--root my-site`) names its files under that root. A body edit must still be
+/// recognised as one and patched into the last site, not make serve read every file again.
+#[test]
+fn a_body_edit_under_a_relative_root_is_patched() {
+    let site = Site::new();
+    // The temp site as a path relative to the working folder (changing the working folder
+    // would affect every test running beside this one).
+    let cwd = std::env::current_dir().expect("working folder");
+    let up: PathBuf = cwd.components().skip(1).map(|_| "..").collect();
+    let relative = up.join(
+        site.root
+            .strip_prefix("/")
+            .expect("an absolute temp folder"),
+    );
+    assert!(relative.is_relative() && relative.join("site.toml").is_file());
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut build = BuildOptions::new(&relative, now);
+    build.drafts = true;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let server = pressroom::serve::start(
+        ServeOptions {
+            build,
+            bind: "127.0.0.1".into(),
+            port: 0,
+            port_fallback: false,
+        },
+        move |e| sink.lock().expect("events").push(e),
+    )
+    .expect("the server starts");
+    site.write("content/blog/hello.md", &hello("Second version, edited."));
+    let built = |events: &[Event]| {
+        events.iter().find_map(|e| match e {
+            Event::Built { id: 2, fresh, .. } => Some(*fresh),
+            _ => None,
+        })
+    };
+    eventually("the edit is built", || {
+        built(&events.lock().expect("events")).is_some()
+    });
+    let fresh = built(&events.lock().expect("events")).expect("build 2");
+    assert!(fresh.patched, "{fresh:?}");
+    let (status, page) = get(&addr(&server), "/blog/hello/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Second version, edited."), "{page}");
+    server.stop();
+}
+
 #[test]
 fn a_stylesheet_change_swaps_css_without_a_rebuild() {
     let site = Site::new();
@@ -767,6 +816,64 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
     }
     assert!(fast > 0, "no edit took the fast path");
     assert!(patched > 0, "no edit patched the last site");
+}
+
+/// Serve keeps the last related items after a body edit that cites the same site-wide
+/// sources; an edit that cites another one changes them, on both items' pages.
+#[test]
+fn a_patched_body_edit_that_cites_a_source_changes_the_related_items() {
+    let site = Site::new();
+    site.write(
+        "data/sources.toml",
+        "[[sources]]\nid = \"report\"\ntitle = \"The report\"\nurl = \"https://example.org/report.pdf\"\n",
+    );
+    site.write(
+        "content/blog/cites.md",
+        "+++\ntitle = \"Cites\"\ndate = 2026-01-04\n+++\nAs reported.[^report]\n",
+    );
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&site.root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
+    let related = |shared: &pressroom::incremental::Incremental, page: &str| -> Vec<String> {
+        let (_, bytes) = shared
+            .outputs()
+            .find(|(p, _)| *p == page)
+            .expect("the page");
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
+        let links = scraper::Selector::parse("aside.related a[href]").expect("selector");
+        html.select(&links)
+            .filter_map(|a| a.value().attr("href").map(String::from))
+            .collect()
+    };
+    assert!(related(&shared, "/blog/cites/index.html").is_empty());
+    for (n, body) in ["A body edit.", "Now it cites the report too.[^report]"]
+        .into_iter()
+        .enumerate()
+    {
+        let path = site.root.join("content/blog/hello.md");
+        site.write("content/blog/hello.md", &hello(body));
+        cache.invalidate([path.as_path()]);
+        shared.changed([path.as_path()]);
+        compare_builds(&opts, &mut cache, &mut shared, &format!("edit {n}"));
+        assert!(shared.stats().patched, "edit {n}: {:?}", shared.stats());
+    }
+    let cites = related(&shared, "/blog/cites/index.html");
+    assert!(
+        cites.iter().any(|href| href.ends_with("/blog/hello/")),
+        "{cites:?}"
+    );
+    let hello_links = related(&shared, "/blog/hello/index.html");
+    assert!(
+        hello_links
+            .iter()
+            .any(|href| href.ends_with("/blog/cites/")),
+        "{hello_links:?}"
+    );
 }
 
 /// Builds the site without cache and with both caches, and checks that all three give the
