@@ -161,6 +161,9 @@ pub struct RenderCtx<'a> {
     related: Vec<Vec<ItemId>>,
     /// The lists of each language readers can subscribe to (`subscribe`).
     subscribe: std::collections::HashMap<String, Value>,
+    /// The header's links of each language (`main_nav`), made once instead of by every page's
+    /// template (the default theme's loop over the candidates cost as much as a page's body).
+    main_nav: std::collections::HashMap<String, Value>,
     /// The publication ledger once this output is online, for the public record (None: the
     /// ledger had problems, and a preview shows them as warnings).
     pub record: Option<&'a Ledger>,
@@ -202,8 +205,17 @@ impl<'a> RenderCtx<'a> {
                 }));
             }
         }
+        let main_nav = (config.languages.iter())
+            .map(|l| {
+                (
+                    l.code.clone(),
+                    main_nav(config, &l.code, sections.get(&l.code)),
+                )
+            })
+            .collect();
         RenderCtx {
             sections,
+            main_nav,
             subscribe: subscribe_groups(site, config),
             site,
             config,
@@ -234,6 +246,14 @@ impl<'a> RenderCtx<'a> {
             .or_else(|| self.config_values.get(&self.config.default_language))
             .cloned()
             .unwrap_or(Value::Null)
+    }
+
+    /// The `main_nav` template value of a language's pages.
+    fn main_nav(&self, lang: &str) -> Value {
+        match self.main_nav.get(lang) {
+            Some(nav) => nav.clone(),
+            None => main_nav(self.config, lang, self.sections.get(lang)),
+        }
     }
 
     fn summary(&self, id: ItemId) -> &Value {
@@ -273,6 +293,39 @@ fn subscribe_groups(site: &Site, config: &Config) -> std::collections::HashMap<S
             (l.code.clone(), views::to_value(&groups))
         })
         .collect()
+}
+
+/// The header's navigation candidates: a top-level folder and the theme string of its link.
+/// The corrections and search pages are always there; the others when the language has that
+/// section.
+const MAIN_NAV: [(&str, &str); 6] = [
+    ("press", "press_releases"),
+    ("statements", "statements"),
+    ("facts", "fact_sheets"),
+    ("blog", "blog"),
+    ("corrections", "corrections"),
+    ("search", "search"),
+];
+
+/// A language's header links, `[{url, key}]`: `url` is the folder under the language's home
+/// (`config.languages[].url`, `/` for a language the config does not list) and `key` the
+/// theme string that names it. `sections` is the language's `sections` value.
+fn main_nav(config: &Config, lang: &str, sections: Option<&Value>) -> Value {
+    let home = match config.languages.iter().find(|l| l.code == lang) {
+        Some(l) => config.url(&format!("{}/", config.lang_prefix(&l.code))),
+        None => "/".to_string(),
+    };
+    let has_section = |dir: &str| {
+        sections
+            .and_then(Value::as_array)
+            .is_some_and(|all| all.iter().any(|s| s["dir"] == dir))
+    };
+    let links = MAIN_NAV
+        .iter()
+        .filter(|(dir, _)| matches!(*dir, "corrections" | "search") || has_section(dir))
+        .map(|(dir, key)| serde_json::json!({"url": format!("{home}{dir}/"), "key": key}))
+        .collect();
+    Value::Array(links)
 }
 
 /// The kinds in the order a newsroom shows its lists.

@@ -107,6 +107,7 @@ impl<'a> PageJob<'a> {
                 .cloned()
                 .unwrap_or(Value::Array(vec![])),
         );
+        vars.insert("main_nav".into(), ctx.main_nav(&self.lang));
         vars.insert(
             "subscribe".into(),
             ctx.subscribe
@@ -386,7 +387,7 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                 (
                     vec![
                         ("section", with_pages(&section_view(ctx, section), pages)),
-                        ("paginator", views::to_value(&paginator)),
+                        ("paginator", paginator.into_value()),
                         ("archive_years", Value::clone(&archive_years)),
                     ],
                     section_translations(ctx.config, section),
@@ -606,7 +607,7 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                         move || {
                             let paginator = paginator();
                             term_view["pages"] = paginator.pages.clone().into();
-                            let paginator = views::to_value(&paginator);
+                            let paginator = paginator.into_value();
                             (
                                 vec![
                                     ("taxonomy", Value::clone(&taxonomy)),
@@ -663,7 +664,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     move || {
                         let paginator = paginator();
                         view["pages"] = paginator.pages.clone().into();
-                        let paginator = views::to_value(&paginator);
+                        let paginator = paginator.into_value();
                         (vec![("author", view), ("paginator", paginator)], vec![])
                     },
                 )

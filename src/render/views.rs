@@ -690,6 +690,26 @@ pub struct Paginator {
     pub next: Option<String>,
 }
 
+impl Paginator {
+    /// The template value, with the summaries moved in: serializing it copied every summary
+    /// once more per list page, on top of the copy the list's own `pages` holds.
+    pub fn into_value(self) -> Value {
+        let url = |u: Option<String>| u.map_or(Value::Null, Value::String);
+        let mut map = serde_json::Map::new();
+        // In the struct's order, as `to_value` wrote them.
+        map.insert("pages".into(), Value::Array(self.pages));
+        map.insert("current_index".into(), self.current_index.into());
+        map.insert("number_pagers".into(), self.number_pagers.into());
+        map.insert("total_pages".into(), self.total_pages.into());
+        map.insert("paginate_by".into(), self.paginate_by.into());
+        map.insert("first".into(), Value::String(self.first));
+        map.insert("last".into(), Value::String(self.last));
+        map.insert("previous".into(), url(self.previous));
+        map.insert("next".into(), url(self.next));
+        Value::Object(map)
+    }
+}
+
 /// A page that exists in every language, in another language.
 #[derive(Serialize)]
 pub struct Alternate<'a> {

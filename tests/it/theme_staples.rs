@@ -466,6 +466,60 @@ fn the_print_stylesheet_hides_navigation_search_share_and_subscribe() {
     }
 }
 
+/// `(href, text, aria-current, class)` of each link of the header's navigation.
+fn main_nav(html: &Html) -> Vec<(String, String, Option<String>, Option<String>)> {
+    html.select(&sel(".site-nav a"))
+        .map(|a| {
+            let attr = |name| a.value().attr(name).map(str::to_string);
+            let text = a.text().collect::<String>();
+            (
+                attr("href").unwrap_or_default(),
+                text,
+                attr("aria-current"),
+                attr("class"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_header_links_the_sections_the_language_has_and_marks_where_the_reader_is() {
+    let site = newsroom("");
+    // No fact sheets in either language.
+    for file in ["_index.md", "_index.fr.md", "first.md", "first.fr.md"] {
+        site.remove(&format!("content/facts/{file}"));
+    }
+    site.build_ok();
+    let link = |href: &str, lang: &str, key: &str, current: Option<&str>, class: Option<&str>| {
+        (
+            href.to_string(),
+            theme_string(lang, key),
+            current.map(str::to_string),
+            class.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        main_nav(&site.html("/press/first/")),
+        [
+            link("/press/", "en", "press_releases", None, Some("active")),
+            link("/statements/", "en", "statements", None, None),
+            link("/blog/", "en", "blog", None, None),
+            link("/corrections/", "en", "corrections", None, None),
+            link("/search/", "en", "search", None, None),
+        ]
+    );
+    assert_eq!(
+        main_nav(&site.html("/fr/blog/")),
+        [
+            link("/fr/press/", "fr", "press_releases", None, None),
+            link("/fr/statements/", "fr", "statements", None, None),
+            link("/fr/blog/", "fr", "blog", Some("page"), None),
+            link("/fr/corrections/", "fr", "corrections", None, None),
+            link("/fr/search/", "fr", "search", None, None),
+        ]
+    );
+}
+
 /// English, French and Korean with people written in them: an author and three contacts
 /// (one local to French, one global desk written in French and Korean), a timed correction in Stockholm's zone, releases in 2025 and 2026.
 fn people_site() -> SiteTest {

@@ -105,7 +105,7 @@ pub(super) fn year_jobs<'a>(
                         ("section", with_pages(&section_view(ctx, section), pages)),
                         ("archive", archive),
                         ("archive_years", Value::clone(&all_years)),
-                        ("paginator", views::to_value(&paginator)),
+                        ("paginator", paginator.into_value()),
                     ],
                     section_translations(ctx.config, section),
                 )
