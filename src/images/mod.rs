@@ -149,23 +149,29 @@ pub fn process(site: &mut Site, config: &Config, mode: Mode, diags: &mut Vec<Dia
     ));
     site.assets.sort();
     site.assets.dedup();
-    // `check` writes nothing; an index that cannot be written costs the next build a re-read.
+    // `check` writes nothing.
     if mode == Mode::Make {
-        // The kit files' sums the model read (it cannot tell a build from `check`).
-        if let Some(Err(message)) = site.media.sums.as_ref().map(|s| s.save()) {
-            diags.push(
-                Diagnostic::warning(crate::model::file_sums::FILE, 1, 1, message)
-                    .with_help("make `.pressroom/cache/` writable (or delete it): until then every build hashes every kit file again"),
-            );
-        }
-        if let Err(message) = stamps.save() {
-            let file = format!("{CACHE_DIR}/{}", stamps::FILE);
-            diags.push(Diagnostic::warning(file, 1, 1, message).with_help(
-                "make `.pressroom/cache/images/` writable (or delete it): until then every build reads every photo again",
-            ));
-        }
+        save_indexes(site, &stamps, diags);
     }
     stats
+}
+
+/// Saves what this build learnt of the photos and of the kit files (whose sums the model read:
+/// it cannot tell a build from `check`). An index that cannot be written costs the next build
+/// a re-read.
+fn save_indexes(site: &Site, stamps: &Stamps, diags: &mut Vec<Diagnostic>) {
+    if let Some(Err(message)) = site.media.sums.as_ref().map(|s| s.save()) {
+        diags.push(
+            Diagnostic::warning(crate::model::file_sums::FILE, 1, 1, message)
+                .with_help("make `.pressroom/cache/` writable (or delete it): until then every build hashes every kit file again"),
+        );
+    }
+    if let Err(message) = stamps.save() {
+        let file = format!("{CACHE_DIR}/{}", stamps::FILE);
+        diags.push(Diagnostic::warning(file, 1, 1, message).with_help(
+            "make `.pressroom/cache/images/` writable (or delete it): until then every build reads every photo again",
+        ));
+    }
 }
 
 /// The front-matter `image` (the lead image), at its key; its alt text is the headline.
