@@ -61,6 +61,22 @@ pub fn source_stamp(_path: &Path) -> Option<FileStamp> {
     None
 }
 
+/// Writes `bytes` over `path` and sets its modification time back to what it was, as a
+/// careless or malicious edit might: only the change time tells (for tests of what trusts a
+/// stamp).
+#[cfg(all(test, unix))]
+pub(crate) fn overwrite_keeping_mtime(path: &Path, bytes: &[u8]) {
+    let mtime = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(path, bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -72,16 +88,8 @@ mod tests {
         std::fs::write(&file, "one").unwrap();
         let first = stamp(&file).unwrap();
         assert_eq!(stamp(&file), Some(first), "nothing changed");
-        std::thread::sleep(std::time::Duration::from_millis(20));
         // Same length, times put back as they were: the ctime still moves.
-        let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
-        std::fs::write(&file, "two").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .unwrap()
-            .set_modified(mtime)
-            .unwrap();
+        overwrite_keeping_mtime(&file, b"two");
         assert_ne!(stamp(&file), Some(first));
         // A second name: not a file a build wrote.
         std::fs::hard_link(&file, dir.path().join("b.html")).unwrap();

@@ -178,15 +178,7 @@ mod tests {
         assert_eq!(second.files_read(), 0, "unchanged: taken from the index");
         second.save().unwrap();
         // Same length, modification time set back: the change time still tells.
-        let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(&file, "FRAMES").unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&file)
-            .unwrap()
-            .set_modified(mtime)
-            .unwrap();
+        crate::stamp::overwrite_keeping_mtime(&file, b"FRAMES");
         let third = SumsCache::load(dir.path());
         let changed = third.sums(&file).unwrap();
         assert_eq!(third.files_read(), 1);
