@@ -7,7 +7,8 @@
 
 use super::Plan;
 use super::generators::{
-    JekyllSite, add_alias, date_prefix, dated_slug, parts_of, push, read, url_key_to_alias_under,
+    JekyllSite, add_alias, date_prefix, dated_slug, extra, parts_of, push, read,
+    url_key_to_alias_under,
 };
 use crate::diag::Diagnostic;
 use std::path::Path;
@@ -74,10 +75,7 @@ pub(super) fn document(src: &Path, rel: &str, c: &Collection, site: &JekyllSite,
     });
     let slug = crate::slug::url_segment(bare);
     let new_url = format!("{prefix}/{}/{slug}/", c.name);
-    let custom = front
-        .get("extra")
-        .and_then(|e| e.get("permalink"))
-        .is_some();
+    let custom = extra(&front, "permalink").is_some();
     if custom {
         url_key_to_alias_under(&mut front, "permalink", &prefix);
     } else if let Some(old) = old_url(c, rel, stem, date.as_deref()) {

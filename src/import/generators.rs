@@ -137,6 +137,11 @@ fn url_key_to_alias(front: &mut Table, key: &str) {
     url_key_to_alias_under(front, key, "");
 }
 
+/// A key the converted front matter keeps under `[extra]` (the old generator's own keys).
+pub(super) fn extra<'a>(front: &'a Table, key: &str) -> Option<&'a Value> {
+    front.get("extra").and_then(|e| e.get(key))
+}
+
 /// [`url_key_to_alias`] for a site that served the page under `prefix` (`/fr`): jekyll-polyglot
 /// builds each other language's whole site under `/LANG/`, custom permalinks included, so a
 /// French post with `permalink: /annonces/x/` was at `/fr/annonces/x/`.
@@ -920,10 +925,7 @@ fn jekyll_post(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
                     .collect()
             })
             .unwrap_or_default();
-        let custom = front
-            .get("extra")
-            .and_then(|e| e.get("permalink"))
-            .is_some();
+        let custom = extra(&front, "permalink").is_some();
         if custom {
             url_key_to_alias_under(&mut front, "permalink", &prefix);
         } else {
@@ -966,11 +968,7 @@ fn jekyll_page(src: &Path, rel: &str, site: &JekyllSite, plan: &mut Plan) {
         push(plan, format!("_index{suffix}.md"), home, body, rel);
         return;
     }
-    if front
-        .get("extra")
-        .and_then(|e| e.get("permalink"))
-        .is_some()
-    {
+    if extra(&front, "permalink").is_some() {
         url_key_to_alias_under(&mut front, "permalink", &prefix);
     } else {
         let old = if dir.is_empty() {
@@ -1095,11 +1093,7 @@ fn eleventy_page(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
     let Some((mut front, body)) = read_at(root, rel, shown, plan) else {
         return;
     };
-    let published = front
-        .get("extra")
-        .and_then(|e| e.get("permalink"))
-        .and_then(Value::as_bool)
-        != Some(false);
+    let published = extra(&front, "permalink").and_then(Value::as_bool) != Some(false);
     if !published {
         plan.report.notes.push(
             Diagnostic::warning(
@@ -1128,9 +1122,7 @@ fn eleventy_page(root: &Path, rel: &str, shown: &str, plan: &mut Plan) {
         stem
     };
     let (date, bare) = date_prefix(name);
-    let permalink = front
-        .get("extra")
-        .and_then(|e| e.get("permalink"))
+    let permalink = extra(&front, "permalink")
         .and_then(Value::as_str)
         .is_some_and(|p| !p.contains('{'));
     if permalink {

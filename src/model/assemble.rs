@@ -81,10 +81,10 @@ fn publish_assets(
     assets: Vec<(String, std::path::PathBuf)>,
     withheld: &BTreeSet<String>,
 ) -> Vec<(String, std::path::PathBuf)> {
-    let mut bundles: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut bundles: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for item in site.items.iter().filter(|i| i.src.is_bundle()) {
         let pages = bundles.entry(item.src.dir.as_str()).or_default();
-        pages.push(item.path.as_str());
+        pages.insert(item.path.as_str());
     }
     let mut out = Vec::with_capacity(assets.len());
     for (rel, abs) in assets {
@@ -99,10 +99,7 @@ fn publish_assets(
             Some(dir) if withheld.contains(dir) => {}
             Some(dir) => {
                 let inside = &rel[dir.len() + 1..];
-                let mut pages = bundles[dir].clone();
-                pages.sort_unstable();
-                pages.dedup();
-                for page in pages {
+                for page in &bundles[dir] {
                     let base = page.trim_end_matches('/');
                     out.push((format!("{base}/{inside}"), abs.clone()));
                 }

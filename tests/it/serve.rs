@@ -8,7 +8,7 @@ use pressroom::BuildOptions;
 use pressroom::serve::{Event, ServeOptions, Server};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -61,22 +61,33 @@ impl Site {
         port: u16,
         port_fallback: bool,
     ) -> pressroom::Result<(Server, Arc<Mutex<Vec<Event>>>)> {
-        let now = "2026-11-23T08:00:00Z".parse().expect("time");
-        let mut build = BuildOptions::new(&self.root, now);
-        build.drafts = true;
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let sink = events.clone();
-        let server = pressroom::serve::start(
-            ServeOptions {
-                build,
-                bind: bind.into(),
-                port,
-                port_fallback,
-            },
-            move |e| sink.lock().expect("events").push(e),
-        )?;
-        Ok((server, events))
+        serve_at(&self.root, bind, port, port_fallback)
     }
+}
+
+/// `serve` of the site at `root` (as given: relative or absolute), with drafts, recording its
+/// events.
+fn serve_at(
+    root: &Path,
+    bind: &str,
+    port: u16,
+    port_fallback: bool,
+) -> pressroom::Result<(Server, Arc<Mutex<Vec<Event>>>)> {
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut build = BuildOptions::new(root, now);
+    build.drafts = true;
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let server = pressroom::serve::start(
+        ServeOptions {
+            build,
+            bind: bind.into(),
+            port,
+            port_fallback,
+        },
+        move |e| sink.lock().expect("events").push(e),
+    )?;
+    Ok((server, events))
 }
 
 fn hello(body: &str) -> String {
@@ -281,21 +292,7 @@ fn a_body_edit_under_a_relative_root_is_patched() {
             .expect("an absolute temp folder"),
     );
     assert!(relative.is_relative() && relative.join("site.toml").is_file());
-    let now = "2026-11-23T08:00:00Z".parse().expect("time");
-    let mut build = BuildOptions::new(&relative, now);
-    build.drafts = true;
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    let server = pressroom::serve::start(
-        ServeOptions {
-            build,
-            bind: "127.0.0.1".into(),
-            port: 0,
-            port_fallback: false,
-        },
-        move |e| sink.lock().expect("events").push(e),
-    )
-    .expect("the server starts");
+    let (server, events) = serve_at(&relative, "127.0.0.1", 0, false).expect("the server starts");
     site.write("content/blog/hello.md", &hello("Second version, edited."));
     let built = |events: &[Event]| {
         events.iter().find_map(|e| match e {
