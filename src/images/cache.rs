@@ -3,6 +3,7 @@
 //! and `serve` share them and a rebuild with unchanged images decodes nothing. It lives
 //! outside the output (which is replaced whole by every build) and is safe to delete.
 
+use super::derive::{Encoding, Format};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use std::path::{Path, PathBuf};
 
@@ -26,14 +27,18 @@ impl Cache {
         }
     }
 
-    /// The key of a derived file: the original's content, the size, format and quality.
-    pub(super) fn key(content: Fingerprint, width: u32, ext: &str, quality: u8) -> String {
+    /// The key of a derived file: the original's content, the size, format and encoding.
+    pub(super) fn key(
+        content: Fingerprint,
+        width: u32,
+        format: Format,
+        encoding: Encoding,
+    ) -> String {
         let mut f = Fingerprinter::default();
         f.u64(u64::from(VERSION))
             .fingerprint(content)
-            .u64(u64::from(width))
-            .str(ext)
-            .u64(u64::from(quality));
+            .u64(u64::from(width));
+        encoded_as(&mut f, format, encoding);
         f.finish().to_string()
     }
 
@@ -43,8 +48,8 @@ impl Cache {
         content: Fingerprint,
         op: &str,
         (width, height): (u32, u32),
-        ext: &str,
-        quality: u8,
+        format: Format,
+        encoding: Encoding,
     ) -> String {
         let mut f = Fingerprinter::default();
         f.u64(u64::from(VERSION))
@@ -52,9 +57,8 @@ impl Cache {
             .fingerprint(content)
             .str(op)
             .u64(u64::from(width))
-            .u64(u64::from(height))
-            .str(ext)
-            .u64(u64::from(quality));
+            .u64(u64::from(height));
+        encoded_as(&mut f, format, encoding);
         f.finish().to_string()
     }
 
@@ -85,6 +89,16 @@ impl Cache {
         std::fs::write(&tmp, bytes)
             .and_then(|()| std::fs::rename(&tmp, path))
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    }
+}
+
+/// What a derived file's bytes depend on besides its pixels: its format and quality, and
+/// for AVIF the encoder's speed (a faster one makes another file). JPEG, PNG and WebP keys
+/// are what they were before AVIF, so their file names on existing sites stay the same.
+fn encoded_as(f: &mut Fingerprinter, format: Format, encoding: Encoding) {
+    f.str(format.ext()).u64(u64::from(encoding.quality));
+    if format == Format::Avif {
+        f.u64(u64::from(encoding.avif_speed));
     }
 }
 

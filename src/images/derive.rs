@@ -26,6 +26,8 @@ pub(super) enum Format {
     Png,
     /// Lossy WebP (with alpha when the original has it).
     WebP,
+    /// AVIF (with alpha when the original has it).
+    Avif,
 }
 
 impl Format {
@@ -35,6 +37,32 @@ impl Format {
             Format::Jpeg => "jpg",
             Format::Png => "png",
             Format::WebP => "webp",
+            Format::Avif => "avif",
+        }
+    }
+
+    /// The derived format of a modern format `site.toml` asks for.
+    pub(super) fn modern(format: crate::config::ModernFormat) -> Format {
+        match format {
+            crate::config::ModernFormat::Avif => Format::Avif,
+            crate::config::ModernFormat::WebP => Format::WebP,
+        }
+    }
+}
+
+/// How derived files are encoded: the quality of every lossy format, and AVIF's speed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Encoding {
+    pub(super) quality: u8,
+    pub(super) avif_speed: u8,
+}
+
+impl Encoding {
+    /// The encoding `site.toml` sets.
+    pub(super) fn of(settings: &ImageSettings) -> Encoding {
+        Encoding {
+            quality: settings.quality,
+            avif_speed: settings.avif_speed,
         }
     }
 }
@@ -188,7 +216,10 @@ pub(super) fn make(
     } else {
         Pixels::Rgb(img.to_rgb8())
     };
-    for (target, path) in &missing {
+    // Each size and format on its own thread: one new photo (what a writer adds while
+    // previewing) is ready in the time of its slowest file (its widest AVIF), not their sum.
+    use rayon::prelude::*;
+    missing.par_iter().try_for_each(|(target, path)| {
         let (raw, w, h) = resize(&pixels, target.width, target.height)?;
         let bytes = encode(
             &raw,
@@ -196,11 +227,11 @@ pub(super) fn make(
             h,
             alpha,
             target.format,
-            settings.quality,
+            Encoding::of(settings),
             icc.as_deref(),
         )?;
-        cache.store(path, &bytes)?;
-    }
+        cache.store(path, &bytes)
+    })?;
     Ok(missing.len())
 }
 
@@ -210,7 +241,7 @@ pub(super) fn make_one(
     bytes: &[u8],
     region: Region,
     target: Target,
-    quality: u8,
+    encoding: Encoding,
     path: &std::path::Path,
     cache: &Cache,
 ) -> Result<(), String> {
@@ -223,7 +254,7 @@ pub(super) fn make_one(
         Pixels::Rgb(img.to_rgb8())
     };
     let (raw, w, h) = resize_region(&pixels, region, target.width, target.height)?;
-    let bytes = encode(&raw, w, h, alpha, target.format, quality, icc.as_deref())?;
+    let bytes = encode(&raw, w, h, alpha, target.format, encoding, icc.as_deref())?;
     cache.store(path, &bytes)
 }
 
@@ -276,10 +307,11 @@ fn encode(
     h: u32,
     alpha: bool,
     format: Format,
-    quality: u8,
+    encoding: Encoding,
     icc: Option<&[u8]>,
 ) -> Result<Vec<u8>, String> {
     use image::ImageEncoder;
+    let quality = encoding.quality;
     let color = if alpha {
         image::ExtendedColorType::Rgba8
     } else {
@@ -323,8 +355,50 @@ fn encode(
                     .ok_or("the WebP encoder wrote a file pressroom cannot add a profile to")?;
             }
         }
+        Format::Avif => out = encode_avif(raw, w, h, alpha, encoding, icc)?,
     }
     Ok(out)
+}
+
+/// Encodes an AVIF with ravif: 8-bit, full-range YCbCr (what every decoder shows alike),
+/// alpha cleaned under fully transparent pixels so it compresses. ravif writes no colour
+/// profile; [`super::icc::avif_with_profile`] adds the original's.
+fn encode_avif(
+    raw: &[u8],
+    w: u32,
+    h: u32,
+    alpha: bool,
+    encoding: Encoding,
+    icc: Option<&[u8]>,
+) -> Result<Vec<u8>, String> {
+    use ravif::{BitDepth, Img};
+    let (w, h) = (w as usize, h as usize);
+    let encoder = ravif::Encoder::new()
+        .with_quality(f32::from(encoding.quality))
+        .with_alpha_quality(f32::from(encoding.quality))
+        .with_speed(encoding.avif_speed)
+        .with_bit_depth(BitDepth::Eight);
+    let encoded = if alpha {
+        let pixels: Vec<ravif::RGBA8> = raw
+            .chunks_exact(4)
+            .map(|p| ravif::RGBA8::new(p[0], p[1], p[2], p[3]))
+            .collect();
+        encoder.encode_rgba(Img::new(&pixels[..], w, h))
+    } else {
+        let pixels: Vec<ravif::RGB8> = raw
+            .chunks_exact(3)
+            .map(|p| ravif::RGB8::new(p[0], p[1], p[2]))
+            .collect();
+        encoder.encode_rgb(Img::new(&pixels[..], w, h))
+    }
+    .map_err(|e| format!("cannot encode AVIF: {e}"))?;
+    let out = encoded.avif_file;
+    match icc {
+        Some(icc) => super::icc::avif_with_profile(&out, icc).ok_or_else(|| {
+            "the AVIF encoder wrote a file pressroom cannot add a profile to".into()
+        }),
+        None => Ok(out),
+    }
 }
 
 #[cfg(test)]

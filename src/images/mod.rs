@@ -28,7 +28,7 @@ use crate::diag::{Diagnostic, LineIndex};
 use crate::model::picture::{Picture, Variant};
 use crate::model::{ItemId, Site, Surface};
 use cache::Cache;
-use derive::{Format, Target};
+use derive::{Encoding, Format, Target};
 use rayon::prelude::*;
 use refs::{ImageRef, Local};
 use stamps::{Known, Stamp, Stamps};
@@ -318,13 +318,14 @@ fn plan(known: &Known, settings: &ImageSettings, cache: &Cache) -> Vec<(Target, 
         let height = ((u64::from(header.height) * u64::from(width) + u64::from(header.width) / 2)
             / u64::from(header.width))
         .max(1) as u32;
-        for format in [fallback(header), Format::WebP] {
+        let modern = settings.formats.iter().map(|&f| Format::modern(f));
+        for format in std::iter::once(fallback(header)).chain(modern) {
             let target = Target {
                 format,
                 width,
                 height,
             };
-            let key = Cache::key(known.content, width, format.ext(), settings.quality);
+            let key = Cache::key(known.content, width, format, Encoding::of(settings));
             planned.push((target, cache.path(&key, format.ext()), key));
         }
     }
@@ -386,6 +387,7 @@ fn picture(
             _ => "image/jpeg",
         },
         fallback: variants(fallback),
+        avif: variants(Format::Avif),
         webp: variants(Format::WebP),
         meta: Default::default(),
     }
@@ -399,7 +401,7 @@ mod tests {
     fn widths_never_upscale_and_small_originals_keep_their_size() {
         let s = ImageSettings {
             widths: vec![480, 960, 1600],
-            quality: 80,
+            ..ImageSettings::default()
         };
         assert_eq!(plan_widths(4000, &s), [480, 960, 1600]);
         assert_eq!(plan_widths(1200, &s), [480, 960, 1200]);

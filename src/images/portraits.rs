@@ -27,7 +27,7 @@ pub(super) fn process(
 ) -> Stats {
     let settings = ImageSettings {
         widths: WIDTHS.to_vec(),
-        quality: config.images.quality,
+        ..config.images.clone()
     };
     let in_use = site.authors_in_use();
     let wanted: Vec<(String, String)> = site

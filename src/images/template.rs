@@ -106,7 +106,7 @@ pub struct Request {
     pub height: Option<u32>,
     /// The operation.
     pub op: Op,
-    /// `auto` (the original's: PNG for PNG, else JPEG), `jpeg`, `png` or `webp`.
+    /// `auto` (the original's: PNG for PNG, else JPEG), `jpeg`, `png`, `webp` or `avif`.
     pub format: Option<&'static str>,
     /// Encoding quality (1-100); None: `[images] quality`.
     pub quality: Option<u8>,
@@ -123,7 +123,7 @@ type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
 pub struct TemplateImages {
     root: PathBuf,
     base_path: String,
-    quality: u8,
+    encoding: derive::Encoding,
     mode: Mode,
     cache: Cache,
     resized: Mutex<HashMap<(Stamp, Request), Cell<Resized>>>,
@@ -141,7 +141,7 @@ impl TemplateImages {
         TemplateImages {
             root: config.root.clone(),
             base_path: config.base_path.clone(),
-            quality: config.images.quality,
+            encoding: derive::Encoding::of(&config.images),
             mode,
             cache: Cache::new(&config.root),
             resized: Mutex::default(),
@@ -253,10 +253,14 @@ impl TemplateImages {
             "jpeg" => Format::Jpeg,
             "png" => Format::Png,
             "webp" => Format::WebP,
+            "avif" => Format::Avif,
             _ if header.png => Format::Png,
             _ => Format::Jpeg,
         };
-        let quality = request.quality.unwrap_or(self.quality);
+        let encoding = derive::Encoding {
+            quality: request.quality.unwrap_or(self.encoding.quality),
+            ..self.encoding
+        };
         let content = crate::fingerprint::Fingerprinter::default()
             .bytes(&bytes)
             .finish();
@@ -264,8 +268,8 @@ impl TemplateImages {
             content,
             &op_label(request.op, region),
             (width, height),
-            format.ext(),
-            quality,
+            format,
+            encoding,
         );
         let cached = self.cache.path(&key, format.ext());
         let site_path = site_path(&request.path).unwrap_or_default();
@@ -281,7 +285,7 @@ impl TemplateImages {
                 width,
                 height,
             };
-            derive::make_one(&bytes, region, target, quality, &cached, &self.cache)?;
+            derive::make_one(&bytes, region, target, encoding, &cached, &self.cache)?;
             self.made.fetch_add(1, Ordering::Relaxed);
         }
         self.files

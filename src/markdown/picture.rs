@@ -1,4 +1,4 @@
-//! The markup of a processed local image: a `<picture>` offering WebP and the original's
+//! The markup of a processed local image: a `<picture>` offering AVIF, WebP and the original's
 //! format at every derived width, its `<img>` sized (no layout shift while it loads), lazy and
 //! decoded off the main thread; inside a `<figure>` with its title as caption when it stands
 //! alone in its paragraph.
@@ -59,9 +59,19 @@ fn picture_loaded(p: &Picture, alt: &str, title: Option<&str>, loading: &str) ->
         .filter(|t| !t.is_empty())
         .map(|t| format!(" title=\"{}\"", escape_html(t)))
         .unwrap_or_default();
+    // AVIF first: a browser takes the first source whose type it reads.
+    let sources: String = [("image/avif", &p.avif), ("image/webp", &p.webp)]
+        .into_iter()
+        .filter(|(_, variants)| !variants.is_empty())
+        .map(|(mime, variants)| {
+            format!(
+                "<source type=\"{mime}\" srcset=\"{}\" sizes=\"{sizes}\">",
+                srcset(variants)
+            )
+        })
+        .collect();
     format!(
-        "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\"><img src=\"{src}\" srcset=\"{fallback}\" sizes=\"{sizes}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"{title} {loading} decoding=\"async\"></picture>",
-        webp = srcset(&p.webp),
+        "<picture>{sources}<img src=\"{src}\" srcset=\"{fallback}\" sizes=\"{sizes}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"{title} {loading} decoding=\"async\"></picture>",
         fallback = srcset(&p.fallback),
         src = escape_html(&img.url),
         w = img.width,

@@ -1,6 +1,6 @@
 //! A local image as the image stage ([`crate::images`]) made it ready for the page: its
-//! original size and the derived files (each width in the original's format and in WebP)
-//! that a `<picture>` offers. The Markdown stage reads these to write the markup.
+//! original size and the derived files (each width in the original's format, and in AVIF
+//! and WebP as `[images] formats` asks) that a `<picture>` offers. The Markdown stage reads these to write the markup.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +26,9 @@ pub struct Picture {
     pub fallback_type: &'static str,
     /// The sizes in the original's format (JPEG or PNG), narrowest first; never empty.
     pub fallback: Vec<Variant>,
-    /// The same sizes in WebP, narrowest first.
+    /// The same sizes in AVIF, narrowest first (empty when `[images] formats` leaves it out).
+    pub avif: Vec<Variant>,
+    /// The same sizes in WebP, narrowest first (empty when `[images] formats` leaves it out).
     pub webp: Vec<Variant>,
     /// Caption, credit, copyright and licence: the original's XMP, IPTC and EXIF, overridden
     /// for the lead image by the item's front matter.

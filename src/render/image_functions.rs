@@ -62,9 +62,10 @@ fn request(args: &HashMap<String, Value>) -> Result<Request, String> {
         Some("jpeg" | "jpg") => Some("jpeg"),
         Some("png") => Some("png"),
         Some("webp") => Some("webp"),
+        Some("avif") => Some("avif"),
         Some(other) => {
             return Err(format!(
-                "`format=\"{other}\"` is not one of auto, jpeg, png, webp"
+                "`format=\"{other}\"` is not one of auto, jpeg, png, webp, avif"
             ));
         }
     };

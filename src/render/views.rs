@@ -143,14 +143,16 @@ struct PersonView<'a> {
 }
 
 /// A portrait photo as templates show it (`partials/portrait.html`): the `<img>`'s `src`,
-/// `srcset` in the original's format and in WebP, its MIME type and its largest size.
+/// `srcset` in the original's format, in AVIF and in WebP, its MIME type and its largest size.
 #[derive(Serialize)]
 pub struct PhotoView {
     /// The largest derived file's URL.
     pub src: String,
     /// `url 128w, url 256w, …` in the original's format.
     pub srcset: String,
-    /// The same sizes in WebP.
+    /// The same sizes in AVIF (empty when `[images] formats` leaves it out).
+    pub avif_srcset: String,
+    /// The same sizes in WebP (empty when `[images] formats` leaves it out).
     pub webp_srcset: String,
     /// `image/jpeg` or `image/png`.
     #[serde(rename = "type")]
@@ -175,6 +177,7 @@ pub fn photo_view(site: &Site, id: &str) -> Option<PhotoView> {
     Some(PhotoView {
         src: largest.url.clone(),
         srcset: srcset(&p.fallback),
+        avif_srcset: srcset(&p.avif),
         webp_srcset: srcset(&p.webp),
         mime: p.fallback_type,
         width: largest.width,
@@ -384,10 +387,11 @@ fn event_view<'a>(urls: &Urls<'_>, item: &'a Item) -> Option<EventView<'a>> {
 }
 
 /// A card's thumbnail: the smallest derived size of the item's lead photo, in its own format
-/// and in WebP, with its pixel size (so the card does not shift while it loads).
+/// and in AVIF and WebP, with its pixel size (so the card does not shift while it loads).
 #[derive(Serialize)]
 pub struct ThumbnailView<'a> {
     url: &'a str,
+    avif: Option<&'a str>,
     webp: Option<&'a str>,
     width: u32,
     height: u32,
@@ -399,6 +403,7 @@ fn thumbnail(item: &Item) -> Option<ThumbnailView<'_>> {
     let small = picture.fallback.first()?;
     Some(ThumbnailView {
         url: &small.url,
+        avif: picture.avif.first().map(|w| w.url.as_str()),
         webp: picture.webp.first().map(|w| w.url.as_str()),
         width: small.width,
         height: small.height,

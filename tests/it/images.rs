@@ -58,14 +58,14 @@ pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-fn write(site: &SiteTest, rel: &str, bytes: &[u8]) {
+pub(crate) fn write(site: &SiteTest, rel: &str, bytes: &[u8]) {
     let path = site.root().join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, bytes).expect("write");
 }
 
 /// A blog post bundle at `content/blog/launch/` showing `body`.
-fn bundle(site: &SiteTest, front: &str, body: &str) {
+pub(crate) fn bundle(site: &SiteTest, front: &str, body: &str) {
     site.file(
         "content/blog/launch/index.md",
         &format!("+++\ntitle = \"Launch\"\ndate = 2026-11-20\n{front}+++\n\n{body}"),
@@ -73,12 +73,12 @@ fn bundle(site: &SiteTest, front: &str, body: &str) {
 }
 
 /// The output file a URL of the site names.
-fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
+pub(crate) fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
     out.join(url.trim_start_matches('/'))
 }
 
 /// `url 480w, url 960w` → [(url, 480), (url, 960)].
-fn candidates(srcset: &str) -> Vec<(String, u32)> {
+pub(crate) fn candidates(srcset: &str) -> Vec<(String, u32)> {
     srcset
         .split(", ")
         .map(|c| {

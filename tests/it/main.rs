@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod avif;
 mod build_output;
 mod callouts;
 mod check;

@@ -32,6 +32,8 @@ pub struct FileLink {
 pub struct Thumb {
     /// Fallback URL.
     pub url: String,
+    /// The AVIF of the same size, if any.
+    pub avif: Option<String>,
     /// The WebP of the same size, if any.
     pub webp: Option<String>,
     /// Pixel size.
@@ -169,6 +171,7 @@ fn thumb(config: &Config, a: &Asset) -> Option<Thumb> {
             let small = p.fallback.first()?;
             Some(Thumb {
                 url: small.url.clone(),
+                avif: p.avif.first().map(|w| w.url.clone()),
                 webp: p.webp.first().map(|w| w.url.clone()),
                 width: small.width,
                 height: small.height,
@@ -176,6 +179,7 @@ fn thumb(config: &Config, a: &Asset) -> Option<Thumb> {
         }
         (None, AssetKind::Graphic) => Some(Thumb {
             url: config.url(&a.path),
+            avif: None,
             webp: None,
             width: 0,
             height: 0,
