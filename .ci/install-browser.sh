@@ -6,7 +6,7 @@
 #        CJK font so the screenshots show Korean and Japanese text instead of boxes.
 #        `apt-get update` runs only when one of them is missing.
 #   npm: vnu-jar (the Nu HTML Checker, vnu.jar) and axe-core, into target/ci-tools/.
-#   pip: feedparser, extruct, selenium, icalendar, into target/ci-tools/python (pip --target: no venv
+#   pip: feedparser, extruct, selenium, icalendar, pillow, into target/ci-tools/python (pip --target: no venv
 #        module needed, nothing written into the system's Python, and PEP 668 does not apply).
 #
 # Everything project-local lives under target/ci-tools/ (ignored by git, removed by
@@ -61,7 +61,7 @@ fi
 test -f "$TOOLS/node_modules/vnu-jar/build/dist/vnu.jar"
 test -f "$TOOLS/node_modules/axe-core/axe.min.js"
 
-# --- pip: feedparser, extruct, selenium, icalendar --------------------------------------
+# --- pip: feedparser, extruct, selenium, icalendar, pillow --------------------------------------
 stamp="$TOOLS/python/.installed"
 want="$(python3 -c 'import sys; print(sys.version_info[:2])') $(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then

@@ -10,6 +10,10 @@ repository itself) and checks what comes out with the tools the web uses:
   json-ld   every page's JSON-LD through extruct (strict), and a schema.org type on every item
   calendars every .ics through the icalendar library; each event.ics starts at its page's
             JSON-LD Event's instant
+  images    Pillow (libjpeg, libwebp, libavif) decodes every file of every <picture>'s
+            srcsets at its stated width and in its <source>'s type, in the example and in a
+            small site with `[images] formats = ["avif", "webp"]`, whose every size keeps the
+            original's ICC profile
   browser   headless Chromium (selenium + the system chromedriver) on `pressroom serve`:
             the home page shows the latest release; search in Korean and French, and as
             you type (prefix marked, keyboard reaches the results); on a release, share.js
@@ -414,6 +418,88 @@ def event_start_in_json_ld(html):
                     return parse_time(node["startDate"])
                 stack.extend(node.values())
     return None
+
+
+def picture_files(public):
+    """Every (page, url, stated width, expected format) of every <picture>'s srcsets."""
+    from bs4 import BeautifulSoup
+
+    formats = {"image/avif": "AVIF", "image/webp": "WEBP", "image/jpeg": "JPEG", "image/png": "PNG"}
+    found = []
+    for page in sorted(public.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for picture in soup.find_all("picture"):
+            for el in picture.find_all(["source", "img"]):
+                srcset = el.get("srcset")
+                if not srcset:
+                    continue
+                for candidate in srcset.split(", "):
+                    # A thumbnail's one URL has no width descriptor.
+                    url, _, width = candidate.partition(" ")
+                    expected = formats.get(el.get("type", ""))
+                    if el.name == "img":
+                        expected = "PNG" if url.endswith(".png") else "JPEG"
+                    found.append((rel(public, page), url, int(width.rstrip("w")) if width else None, expected))
+    return found
+
+
+def decode_pictures(public, profile=None):
+    """Decodes every picture file with Pillow; returns the problems and how many were read."""
+    from PIL import Image
+
+    problems, seen = [], set()
+    for page, url, width, expected in picture_files(public):
+        if url in seen:
+            continue
+        seen.add(url)
+        path = public / urllib.parse.unquote(url).lstrip("/")
+        try:
+            with Image.open(path) as im:
+                im.load()
+                if im.format != expected:
+                    problems.append(f"{page}: {url} is {im.format}, its <source> says {expected}")
+                if width is not None and im.size[0] != width:
+                    problems.append(f"{page}: {url} is {im.size[0]} px wide, its srcset says {width}w")
+                if profile is not None and im.info.get("icc_profile") != profile:
+                    problems.append(f"{page}: {url} lost the original's ICC profile")
+        except Exception as e:  # Pillow's errors vary by format
+            problems.append(f"{page}: {url} does not decode: {type(e).__name__}: {e}")
+    return problems, len(seen)
+
+
+def check_images(exe, tmp, public):
+    """Every derived image decodes, in its stated format and width: the example's JPEG and
+    WebP, then AVIF from a one-photo site asking for it (speed 10: a debug build encodes)."""
+    from PIL import Image, ImageCms
+
+    problems, read = decode_pictures(public)
+    if read == 0:
+        raise Failure("the example newsroom has no <picture> (it shows photos)")
+    site = tmp / "avif-site"
+    bundle = site / "content" / "blog" / "photo"
+    bundle.mkdir(parents=True)
+    (site / "site.toml").write_text(
+        'title = "AVIF"\nbase_url = "https://example.com"\n\n[images]\n'
+        'widths = [480, 960]\nformats = ["avif", "webp"]\navif_speed = 10\n'
+    )
+    (bundle / "index.md").write_text(
+        '+++\ntitle = "Photo"\ndate = 2026-11-20\n+++\n\n![The battery plant](plant.jpg)\n'
+    )
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    with Image.open(ROOT / "static" / "photos" / "battery-plant.jpg") as im:
+        im.convert("RGB").save(bundle / "plant.jpg", quality=90, icc_profile=profile)
+    out = tmp / "avif-public"
+    r = subprocess.run([str(exe), "build", "--root", str(site), "--output", str(out), "--now", NOW],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise Failure([f"the AVIF site's build exited {r.returncode}:"] + (r.stdout + r.stderr).splitlines()[-20:])
+    more, avifs = decode_pictures(out, profile)
+    problems += more
+    if not any(u.endswith(".avif") for _, u, _, _ in picture_files(out)):
+        problems.append("the AVIF site's page offers no AVIF")
+    if problems:
+        raise Failure(problems)
+    return f"{read} example files and {avifs} of the AVIF site decoded"
 
 
 def check_calendars(public):
@@ -1033,6 +1119,7 @@ def main():
         report.run("feeds: JSON Feed 1.1", check_json_feeds, public)
         report.run("json-ld: extruct", check_json_ld, public, site)
         report.run("calendars: icalendar", check_calendars, public)
+        report.run("images: Pillow decodes every size (JPEG, WebP, AVIF)", check_images, exe, tmp, public)
         if not args.skip_browser:
             browser_checks(report, exe, tmp, public)
     finally:
