@@ -129,10 +129,31 @@ pub fn respond(
     body: &[u8],
     with_body: bool,
 ) -> std::io::Result<()> {
+    let mut body = body;
+    respond_streamed(
+        out,
+        status,
+        headers,
+        body.len() as u64,
+        &mut body,
+        with_body,
+    )
+}
+
+/// [`respond`] with a body of `len` bytes copied from `body` in blocks as it is sent, so a
+/// kit's video is never held in memory. A body that ends early closes the connection short
+/// of the announced length, which the client sees as an interrupted download.
+pub fn respond_streamed(
+    out: &mut impl Write,
+    status: u16,
+    headers: &[(&str, &str)],
+    len: u64,
+    body: &mut dyn Read,
+    with_body: bool,
+) -> std::io::Result<()> {
     let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Length: {len}\r\nConnection: close\r\n",
         reason(status),
-        body.len()
     );
     for (name, value) in headers {
         head.push_str(name);
@@ -143,16 +164,24 @@ pub fn respond(
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
     if with_body {
-        out.write_all(body)?;
+        std::io::copy(&mut body.take(len), out)?;
     }
     out.flush()
 }
 
-/// Reads `rel` (a `/`-separated path) under the folder `root`, opening each folder and the file
-/// relative to the one before with `O_NOFOLLOW`: a component that is a symbolic link (even one
-/// swapped in while the server runs) fails the open, so checking and reading are one step.
-#[cfg(unix)]
+/// Reads `rel` (a `/`-separated path) under the folder `root`: see [`open_under`].
 pub fn read_under(root: &std::path::Path, rel: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_under(root, rel)?.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Opens the file `rel` (a `/`-separated path) under the folder `root`, opening each folder
+/// and the file relative to the one before with `O_NOFOLLOW`: a component that is a symbolic
+/// link (even one swapped in while the server runs) fails the open, so checking and reading
+/// are one step. None for anything but a regular file.
+#[cfg(unix)]
+pub fn open_under(root: &std::path::Path, rel: &str) -> Option<std::fs::File> {
     use std::ffi::CString;
     use std::os::fd::{FromRawFd, OwnedFd};
     use std::os::unix::ffi::OsStrExt;
@@ -203,24 +232,21 @@ pub fn read_under(root: &std::path::Path, rel: &str) -> Option<Vec<u8>> {
         file.as_bytes(),
         libc::O_RDONLY | libc::O_NONBLOCK,
     )?;
-    let mut f = std::fs::File::from(fd);
-    if !f.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+    let f = std::fs::File::from(fd);
+    f.metadata().ok()?.is_file().then_some(f)
 }
 
-/// Elsewhere: refuses a path whose real location is not where it seems (checked, then read).
+/// Elsewhere: refuses a path whose real location is not where it seems (checked, then opened).
 #[cfg(not(unix))]
-pub fn read_under(root: &std::path::Path, rel: &str) -> Option<Vec<u8>> {
+pub fn open_under(root: &std::path::Path, rel: &str) -> Option<std::fs::File> {
     let path = root.join(rel);
     let real = path.canonicalize().ok()?;
-    (real == root.canonicalize().ok()?.join(rel)).then(|| std::fs::read(real).ok())?
+    if real != root.canonicalize().ok()?.join(rel) || !real.is_file() {
+        return None;
+    }
+    std::fs::File::open(real).ok()
 }
 
-/// The content type for a file name.
 /// The content type for a file name.
 pub fn content_type(path: &str) -> &'static str {
     let ext = path

@@ -668,6 +668,10 @@ fn handle(req: Request, shared: &Arc<Shared>) {
             return;
         }
     }
+    if let (false, Some(Body::File(p))) = (is_html, snap.files.get(&key)) {
+        respond_file(req, status, &key, open_inside(&snap, p));
+        return;
+    }
     let bytes = match snap.files.get(&key) {
         Some(Body::Bytes(b)) => b.as_ref().clone(),
         Some(Body::Embedded(b)) => b.to_vec(),
@@ -698,12 +702,39 @@ fn handle(req: Request, shared: &Arc<Shared>) {
 /// itself (no link followed at any step), so a file swapped for a link while the server runs
 /// cannot slip between a check and a read.
 fn read_inside(snap: &Snapshot, path: &std::path::Path) -> Option<Vec<u8>> {
-    let rel = path
-        .strip_prefix(&snap.root)
-        .ok()?
-        .to_str()?
-        .replace('\\', "/");
-    http::read_under(&snap.canonical_root, &rel)
+    http::read_under(&snap.canonical_root, &inside(snap, path)?)
+}
+
+/// [`read_inside`], opened to be sent as it is read.
+fn open_inside(snap: &Snapshot, path: &std::path::Path) -> Option<std::fs::File> {
+    http::open_under(&snap.canonical_root, &inside(snap, path)?)
+}
+
+/// A file's `/`-separated path under the site root.
+fn inside(snap: &Snapshot, path: &std::path::Path) -> Option<String> {
+    Some(
+        path.strip_prefix(&snap.root)
+            .ok()?
+            .to_str()?
+            .replace('\\', "/"),
+    )
+}
+
+/// A static file or asset (not a page: pages get the reload script) sent from disk as it is
+/// read: a kit's b-roll video is never held in memory, however many journalists preview it.
+fn respond_file(req: Request, status: u16, key: &str, file: Option<std::fs::File>) {
+    let Some(mut file) = file else {
+        respond_bytes(req, 404, "text/plain; charset=utf-8", b"Not found".to_vec());
+        return;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let with_body = req.head.method != "HEAD";
+    let mut stream = req.stream;
+    let headers = [
+        ("Content-Type", http::content_type(key)),
+        ("Cache-Control", "no-store"),
+    ];
+    let _ = http::respond_streamed(&mut stream, status, &headers, len, &mut file, with_body);
 }
 
 /// The file key for a request path: exact file, or `index.html` of a folder.

@@ -6,7 +6,7 @@ use crate::common;
 
 use pressroom::BuildOptions;
 use pressroom::serve::{Event, ServeOptions, Server};
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -1189,4 +1189,67 @@ fn a_component_follows_its_template_people_and_files_while_serving() {
         now.contains("12 bytes") && now.contains(&sha)
     });
     server.stop();
+}
+
+/// The peak resident memory of process `pid` in bytes (`VmHWM`).
+#[cfg(target_os = "linux")]
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kb * 1024
+}
+
+/// A kit's b-roll video (here a 400 MB sparse file in `static/`) is sent from disk as it is
+/// read: the preview server's memory stays far below the file's size. Before, every request
+/// read the whole file into memory first.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_file_is_served_without_being_held_in_memory() {
+    const SIZE: u64 = 400 << 20;
+    let site = Site::new();
+    let video = site.root.join("static/b-roll.mp4");
+    std::fs::create_dir_all(video.parent().expect("parent")).expect("mkdir");
+    let file = std::fs::File::create(&video).expect("create");
+    file.set_len(SIZE).expect("sparse file");
+    let mut child = std::process::Command::new(common::bin())
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("pressroom serve runs");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = lines
+        .find_map(|l| {
+            let l = l.expect("stdout line");
+            l.split_whitespace()
+                .find(|w| w.starts_with("http://"))
+                .map(str::to_string)
+        })
+        .expect("the server says where it is");
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(s, "GET /b-roll.mp4 HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
+    let mut reader = std::io::BufReader::new(s);
+    let mut head = String::new();
+    while reader.read_line(&mut head).expect("head") > 2 {}
+    let received = std::io::copy(&mut reader, &mut std::io::sink()).expect("body");
+    let peak = peak_rss(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains(&format!("Content-Length: {SIZE}")), "{head}");
+    assert!(head.contains("Content-Type: video/mp4"), "{head}");
+    assert_eq!(received, SIZE, "the whole file");
+    assert!(
+        peak < SIZE / 4,
+        "the server peaked at {} MB serving a {} MB file",
+        peak >> 20,
+        SIZE >> 20
+    );
 }
