@@ -31,7 +31,7 @@ What it does:
 6. Prints a Markdown report and writes target/bench/images-results.{md,json}.
 
 Environment: IMG_COUNT (200), IMG_SIZE (4000x3000), IMG_WIDTHS (480,960,1600), IMG_QUALITY
-(80), IMG_RUNS (3), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
+(80), IMG_AVIF (unset; 1 adds AVIF for every tool), IMG_RUNS (3), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
 ZOLA_VERSION. Zola's release binaries need glibc 2.39; on an older system build it from source
 (`cargo build --release` in a checkout of getzola/zola, about 15 minutes on two cores) and set
 ZOLA_BIN. The machine should be quiet: the report names compilers that ran meanwhile.
@@ -58,6 +58,10 @@ COUNT = int(os.environ.get("IMG_COUNT", "200"))
 SIZE = tuple(int(v) for v in os.environ.get("IMG_SIZE", "4000x3000").split("x"))
 WIDTHS = [int(w) for w in os.environ.get("IMG_WIDTHS", "480,960,1600").split(",")]
 QUALITY = int(os.environ.get("IMG_QUALITY", "80"))
+# IMG_AVIF=1: every tool also makes each width in AVIF (pressroom `[images] formats`, Hugo
+# `.Resize "480x avif q80"`, Zola `resize_image(format="avif")`), each at its own default
+# encoder speed (pressroom 8, Zola 5; Hugo's is not configurable).
+AVIF = os.environ.get("IMG_AVIF", "") not in ("", "0")
 RUNS = int(os.environ.get("IMG_RUNS", "3"))
 NOW = "2026-11-23T08:00:00Z"
 
@@ -128,7 +132,8 @@ def item_text(i, with_photo):
 def pressroom_site(root, photos, with_photo):
     write(os.path.join(root, "site.toml"),
           'title = "Photo bench"\nbase_url = "https://example.org"\n\n[images]\n'
-          "widths = [%s]\nquality = %d\n" % (", ".join(map(str, WIDTHS)), QUALITY))
+          "widths = [%s]\nquality = %d\nformats = [%s]\n" % (
+              ", ".join(map(str, WIDTHS)), QUALITY, '"avif", "webp"' if AVIF else '"webp"'))
     write(os.path.join(root, "content/_index.md"), '+++\ntitle = "Photo bench"\n+++\n')
     for i in range(COUNT):
         d = os.path.join(root, "content/blog/photo-%04d" % i)
@@ -141,14 +146,21 @@ def pressroom_site(root, photos, with_photo):
 HUGO_SINGLE = """<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>
 {{ .Content }}
 {{ with .Resources.GetMatch "photo.jpg" }}{{ $p := . }}<picture>
-<source type="image/webp" srcset="{{ range $i, $w := slice @WIDTHS@ }}{{ if $i }}, {{ end }}{{ ($p.Resize (printf "%dx webp q@Q@" $w)).RelPermalink }} {{ $w }}w{{ end }}">
+@AVIF@<source type="image/webp" srcset="{{ range $i, $w := slice @WIDTHS@ }}{{ if $i }}, {{ end }}{{ ($p.Resize (printf "%dx webp q@Q@" $w)).RelPermalink }} {{ $w }}w{{ end }}">
 <img alt="The plant" srcset="{{ range $i, $w := slice @WIDTHS@ }}{{ if $i }}, {{ end }}{{ ($p.Resize (printf "%dx jpg q@Q@" $w)).RelPermalink }} {{ $w }}w{{ end }}"></picture>{{ end }}
 </main></body></html>
 """
 
 
+HUGO_AVIF = """<source type="image/avif" srcset="{{ range $i, $w := slice @WIDTHS@ }}{{ if $i }}, {{ end }}{{ ($p.Resize (printf "%dx avif q@Q@" $w)).RelPermalink }} {{ $w }}w{{ end }}">
+"""
+ZOLA_AVIF = """<source type="image/avif" srcset="{% for w in [@WIDTHS@] %}{% set r = resize_image(path=p, width=w, op="fit_width", format="avif", quality=@Q@) %}{{ r.url }} {{ w }}w{% if not loop.last %}, {% endif %}{% endfor %}">
+"""
+
+
 def fill(template, widths):
-    return template.replace("@WIDTHS@", widths).replace("@Q@", str(QUALITY))
+    avif = (HUGO_AVIF if "Resources" in template else ZOLA_AVIF) if AVIF else ""
+    return template.replace("@AVIF@", avif).replace("@WIDTHS@", widths).replace("@Q@", str(QUALITY))
 
 
 def hugo_site(root, photos, with_photo):
@@ -170,7 +182,7 @@ def hugo_site(root, photos, with_photo):
 ZOLA_PAGE = """<!doctype html><html><head><title>{{ page.title }}</title></head><body><main>
 {{ page.content | safe }}
 {% set p = page.colocated_path ~ "photo.jpg" %}{% if page.assets | length > 0 %}<picture>
-<source type="image/webp" srcset="{% for w in [@WIDTHS@] %}{% set r = resize_image(path=p, width=w, op="fit_width", format="webp", quality=@Q@) %}{{ r.url }} {{ w }}w{% if not loop.last %}, {% endif %}{% endfor %}">
+@AVIF@<source type="image/webp" srcset="{% for w in [@WIDTHS@] %}{% set r = resize_image(path=p, width=w, op="fit_width", format="webp", quality=@Q@) %}{{ r.url }} {{ w }}w{% if not loop.last %}, {% endif %}{% endfor %}">
 <img alt="The plant" srcset="{% for w in [@WIDTHS@] %}{% set r = resize_image(path=p, width=w, op="fit_width", format="jpg", quality=@Q@) %}{{ r.url }} {{ w }}w{% if not loop.last %}, {% endif %}{% endfor %}"></picture>{% endif %}
 </main></body></html>
 """
@@ -267,8 +279,9 @@ def report(results, notes, bytes_info):
              "%s, commit %s, %s (%d cores); 1-minute load average %.1f to %.1f during the builds."
              % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit(), machine(),
                 os.cpu_count() or 0, min(loads), max(loads)), "",
-             "%d photos of %dx%d (JPEG q90, generated), one per item; widths %s in JPEG and WebP "
-             "at quality %d; %d run(s) each, median." % (COUNT, SIZE[0], SIZE[1], WIDTHS, QUALITY, RUNS), "",
+             "%d photos of %dx%d (JPEG q90, generated), one per item; widths %s in JPEG, WebP%s "
+             "at quality %d; %d run(s) each, median." % (COUNT, SIZE[0], SIZE[1], WIDTHS,
+                                                         " and AVIF" if AVIF else "", QUALITY, RUNS), "",
              "Warm: the image cache kept. *New folder*: every file written again, the originals "
              "offered for download included. *Same folder*: a rebuild into the last build's "
              "output, what a writer does all day. *Adds*: warm against the same site without photos.", "",
