@@ -507,6 +507,14 @@ pub(crate) struct Record {
     year: Option<i16>,
 }
 
+impl Record {
+    /// The document's language: with its postings, all a word's entry depends on besides
+    /// (its stems and its screen, see [`encode`]).
+    pub(crate) fn lang(&self) -> &str {
+        &self.lang
+    }
+}
+
 /// The longest summary a record keeps, in characters.
 pub const SNIPPET_CHARS: usize = 160;
 
