@@ -36,6 +36,9 @@ const TARGET_PACK_BYTES: usize = 4 * 1024;
 /// about 4 KB, were 32).
 const INLINE_BYTES: usize = 128;
 
+/// The words a word begins may join its full pack with up to this fraction of its postings'
+/// bytes (see [`extends`]).
+const EXTENSION_SHARE: usize = 8;
 /// The most words meta.json's common list holds (see [`common`]): about 7 KB gzipped.
 const COMMON_WORDS: usize = 1024;
 /// A word with more neighbours (words sharing a stem with it, or beginning with it) is left
@@ -270,8 +273,9 @@ fn shard_files(
     // The family of the last word put in the open pack.
     let mut family: Option<&str> = None;
     // The open pack's words that a typed prefix can be (three characters or more), each with
-    // the pack's length once it was in: see [`extends`].
-    let mut leads: Vec<(&str, usize)> = Vec::new();
+    // the pack's length once it was in and the bytes the words it begins may add: see
+    // [`extends`].
+    let mut leads: Vec<(&str, usize, usize)> = Vec::new();
     for (token, entry) in entries {
         let name = json_str(token);
         if list.len() > 1 {
@@ -302,7 +306,7 @@ fn shard_files(
         pack.push(if pack.is_empty() { '{' } else { ',' });
         let _ = write!(pack, "{name}:{}", entry.postings);
         if token.chars().count() >= super::SHARD_KEY_CHARS {
-            leads.push((token, pack.len()));
+            leads.push((token, pack.len(), entry.postings.len() / EXTENSION_SHARE));
         }
         let _ = write!(text, "{}{top}", packs.len());
         let _ = write!(list, "{name}:{text}");
@@ -314,15 +318,15 @@ fn shard_files(
 }
 
 /// Whether `token` joins the open pack (of `leads`, see [`shard_files`]) although it is full:
-/// it begins a word of the pack and, with it, the pack (`len` bytes) holds at most
-/// [`TARGET_PACK_BYTES`] more than it did after that word. The query's last word matches the
+/// it begins a word of the pack and, with it, the words after that word hold at most an
+/// [`EXTENSION_SHARE`]th of that word's postings bytes (`len`: the pack's with it). The query's last word matches the
 /// words it begins (`support` typed whole matches `supportteamet`): a common word has a pack to
 /// itself, and the words it begins, cut into the next pack, cost its every query as the last
 /// word a request more (`customer support` at 10,000 items: the packs of `customer`, `support`
-/// and `supportteamet`). Their postings in its pack cost no request, and at most a pack's bytes
-/// to a query that has the word finished.
-fn extends(leads: &[(&str, usize)], token: &str, len: usize) -> bool {
-    (leads.iter()).any(|&(word, end)| token.starts_with(word) && len <= end + TARGET_PACK_BYTES)
+/// and `supportteamet`). Their postings in its pack cost no request, and a query that has
+/// the word finished (`for` in a title typed whole) little: an eighth of the word's own.
+fn extends(leads: &[(&str, usize, usize)], token: &str, len: usize) -> bool {
+    (leads.iter()).any(|&(word, end, more)| token.starts_with(word) && len <= end + more)
 }
 
 #[cfg(test)]
@@ -411,9 +415,9 @@ mod tests {
         assert_eq!(files.packs.len(), 2);
     }
 
-    /// The words a common word begins join its pack (up to a pack's bytes more), so the
-    /// query's last word, which matches them, costs one pack; a word it does not begin, or
-    /// one past the pack's bytes, starts the next.
+    /// The words a common word begins join its pack (up to an eighth of its bytes more), so
+    /// the query's last word, which matches them, costs one pack; a word it does not begin,
+    /// or one past those bytes, starts the next.
     #[test]
     fn the_words_a_word_begins_share_its_pack() {
         let make = |w: &str, n: u32, step: u32| {
@@ -425,8 +429,8 @@ mod tests {
         };
         let words = [
             ("support", 12000, 1),
-            ("supportive", 300, 7),
-            ("supportteamet", 300, 9),
+            ("supportive", 100, 7),
+            ("supportteamet", 100, 9),
             ("supportwide", 1200, 5),
             ("supra", 300, 3),
         ];
