@@ -272,9 +272,10 @@ fn shard_files(
     };
     // The family of the last word put in the open pack.
     let mut family: Option<&str> = None;
-    // The open pack's words that a typed prefix can be (three characters or more), each with
-    // the pack's length once it was in and the bytes the words it begins may add: see
-    // [`extends`].
+    // The open pack's words of four characters or more (shorter ones are mostly words such as
+    // `for` or `how`, finished in a long query, where the words they begin would be bytes
+    // for nothing), each with the pack's length once it was in and the bytes the words it
+    // begins may add: see [`extends`].
     let mut leads: Vec<(&str, usize, usize)> = Vec::new();
     for (token, entry) in entries {
         let name = json_str(token);
@@ -305,7 +306,7 @@ fn shard_files(
         family = Some(&entry.family);
         pack.push(if pack.is_empty() { '{' } else { ',' });
         let _ = write!(pack, "{name}:{}", entry.postings);
-        if token.chars().count() >= super::SHARD_KEY_CHARS {
+        if token.chars().count() > super::SHARD_KEY_CHARS {
             leads.push((token, pack.len(), entry.postings.len() / EXTENSION_SHARE));
         }
         let _ = write!(text, "{}{top}", packs.len());
@@ -444,6 +445,12 @@ mod tests {
         // Past a pack's bytes more: the next pack, as is a word `support` does not begin.
         assert_ne!(pack("supportwide"), pack("support"));
         assert_eq!(pack("supra"), pack("supportwide"));
+        // A word of three characters keeps its pack to itself.
+        let words = [("sup", 12000, 1), ("supper", 100, 7)];
+        let entries: Vec<Entry> = words.iter().map(|&(w, n, s)| make(w, n, s)).collect();
+        let files = layout(words.iter().map(|&(w, ..)| w).zip(&entries), 0, 4);
+        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        assert_ne!(list["sup"][0], list["supper"][0]);
     }
 
     /// A common word's part of its word list holds every word it matches, with the entry
