@@ -451,7 +451,10 @@ mod tests {
         assert_eq!(entries, [3, 4]);
         // A word taken out; the last words of either list.
         let changes = changed_tokens(&new, &[(1, Title), (6, Body)], false);
-        assert_eq!(changes.removed, [(2, Body), (3, Summary), (4, Body), (5, Body)]);
+        assert_eq!(
+            changes.removed,
+            [(2, Body), (3, Summary), (4, Body), (5, Body)]
+        );
         assert_eq!(changes.added, [(6, Body)]);
         // The document's language chooses its words' stems and screens: all are encoded.
         let changes = changed_tokens(&old, &old, true);
