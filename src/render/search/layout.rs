@@ -15,7 +15,9 @@
 //!   anyway (a shared stem is a match), so this costs no byte and saves a request per word
 //!   of a long family. The words a query token matches (itself, its stems, the words it is
 //!   a prefix of, its typos) share its first three characters, so they sit side by side in
-//!   one shard and in a few neighbouring packs.
+//!   one shard and in a few neighbouring packs. The words a word of four characters or more
+//!   begins stay in its pack while they add at most an eighth of its bytes (see [`extends`]):
+//!   typed as the query's last word, it matches them.
 //! - A word with a top file (see [`super::tops`]) has its number after `where`:
 //!   `[stems..., where, top]`.
 
