@@ -268,7 +268,7 @@ impl SearchIndex {
     }
 
     /// Same documents in the same order: the `fresh` ones get their new tokens and records,
-    /// and only their tokens' posting lists and their record chunks are written again.
+    /// and only the posting lists that changed and their record chunks are written again.
     fn replace_docs(
         &mut self,
         docs: &Docs<'_>,
@@ -279,28 +279,29 @@ impl SearchIndex {
         for &n in fresh {
             let doc = n as u32;
             let new = tokens.remove(&n).unwrap_or_default();
+            let record = record(docs.site, docs.config, docs.ids[n]);
             let d = &mut self.docs[n];
-            for &(tid, _) in &d.tokens {
+            let changes = changed_tokens(&d.tokens, &new, d.record.lang() != record.lang());
+            for &(tid, _) in &changes.removed {
                 let list = &mut self.postings[tid as usize];
                 if let Ok(i) = list.binary_search_by(|p| (p >> 2).cmp(&doc)) {
                     list.remove(i);
                 }
-                touched.push(tid);
             }
-            for &(tid, f) in &new {
+            for &(tid, f) in &changes.added {
                 let list = &mut self.postings[tid as usize];
                 let i = list.partition_point(|p| (p >> 2) < doc);
                 list.insert(i, (doc << 2) | f as u32);
-                touched.push(tid);
             }
+            touched.extend(changes.entries);
             d.tokens = new;
             d.key = docs.keys[n];
-            d.record = record(docs.site, docs.config, docs.ids[n]);
+            d.record = record;
         }
         touched.sort_unstable();
         touched.dedup();
-        // A document's language chooses its words' stems and screens: a changed document is
-        // fresh, so its tokens are among those touched.
+        // A document's language chooses its words' stems and screens: when it changed, all
+        // its words are among those touched (see `changed_tokens`).
         let langs = doc_langs(docs.config, self.docs.iter().map(|d| &d.record));
         for tid in touched {
             self.set_entry(tid, &langs);
@@ -376,6 +377,49 @@ impl SearchIndex {
     }
 }
 
+/// What one document's new tokens change: the postings to take out and put in, and the
+/// tokens whose entries must be encoded again.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Changes {
+    removed: Vec<(u32, Field)>,
+    added: Vec<(u32, Field)>,
+    entries: Vec<u32>,
+}
+
+/// The changes from a document's `old` tokens to its `new` ones (both sorted). A token in
+/// both, in the same field, keeps its posting list, and its entry (made of the list and the
+/// languages of its documents) stays as encoded, unless the document's language changed
+/// (`lang_changed`): then every entry of its words is encoded again. A body edit touches a
+/// few words of the hundreds an item has: encoding every one of them again was ~12% of
+/// serve's CPU per edit at 10,000 items.
+fn changed_tokens(old: &[(u32, Field)], new: &[(u32, Field)], lang_changed: bool) -> Changes {
+    let mut changes = Changes::default();
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                if lang_changed {
+                    changes.entries.push(a.0);
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(&a), b) if b.is_none_or(|b| a < *b) => {
+                changes.removed.push(a);
+                changes.entries.push(a.0);
+                i += 1;
+            }
+            (_, Some(&b)) => {
+                changes.added.push(b);
+                changes.entries.push(b.0);
+                j += 1;
+            }
+            (_, None) => break,
+        }
+    }
+    changes
+}
+
 /// Documents of the last index by path, for reuse when they only moved: (key, tokens).
 type Moved = HashMap<String, (Fingerprint, Vec<(u32, Field)>)>;
 
@@ -386,4 +430,36 @@ struct Docs<'a> {
     config: &'a Config,
     ids: &'a [ItemId],
     keys: &'a [Fingerprint],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body edit that adds one word and moves another from the body to the summary
+    /// encodes those two words again, not the words it kept where they were.
+    #[test]
+    fn an_edit_encodes_again_only_the_words_it_changed() {
+        use Field::{Body, Summary, Title};
+        let old = [(1, Title), (2, Body), (3, Body), (5, Body)];
+        let new = [(1, Title), (2, Body), (3, Summary), (4, Body), (5, Body)];
+        let changes = changed_tokens(&old, &new, false);
+        assert_eq!(changes.removed, [(3, Body)]);
+        assert_eq!(changes.added, [(3, Summary), (4, Body)]);
+        let mut entries = changes.entries;
+        entries.dedup();
+        assert_eq!(entries, [3, 4]);
+        // A word taken out; the last words of either list.
+        let changes = changed_tokens(&new, &[(1, Title), (6, Body)], false);
+        assert_eq!(
+            changes.removed,
+            [(2, Body), (3, Summary), (4, Body), (5, Body)]
+        );
+        assert_eq!(changes.added, [(6, Body)]);
+        // The document's language chooses its words' stems and screens: all are encoded.
+        let changes = changed_tokens(&old, &old, true);
+        assert!(changes.removed.is_empty() && changes.added.is_empty());
+        assert_eq!(changes.entries, [1, 2, 3, 5]);
+        assert_eq!(changed_tokens(&old, &old, false), Changes::default());
+    }
 }

@@ -60,7 +60,9 @@
 //!   `"PRESENCE FIELDS"`: two base64 bitmaps, presence (bit `d % 8` of byte `d / 8`) and the
 //!   field (bits `2 * (d % 4)` of byte `d / 4`), see [`encode`]. A word list's words are cut into packs in token order, about 4 KiB each (a
 //!   longer list has a pack to itself), never between two words of one family (sharing
-//!   their first stem), so the words one query token matches sit in one pack or a few
+//!   their first stem), nor, while they add at most an eighth of its bytes, between a word
+//!   of four characters or more and the words it begins (the query's last word matches them),
+//!   so the words one query token matches sit in one pack or a few
 //!   neighbouring ones, and a query downloads only the postings of the words it matched.
 //!   Posting lists up to 128 bytes (some twenty-five documents) stay in the word list.
 //!   The word lists grow in number with the vocabulary (a power of two, about 4 KiB of JSON
@@ -505,6 +507,14 @@ pub(crate) struct Record {
     url: String,
     #[serde(skip)]
     year: Option<i16>,
+}
+
+impl Record {
+    /// The document's language: with its postings, all a word's entry depends on besides
+    /// (its stems and its screen, see [`encode`]).
+    pub(crate) fn lang(&self) -> &str {
+        &self.lang
+    }
 }
 
 /// The longest summary a record keeps, in characters.

@@ -15,7 +15,9 @@
 //!   anyway (a shared stem is a match), so this costs no byte and saves a request per word
 //!   of a long family. The words a query token matches (itself, its stems, the words it is
 //!   a prefix of, its typos) share its first three characters, so they sit side by side in
-//!   one shard and in a few neighbouring packs.
+//!   one shard and in a few neighbouring packs. The words a word of four characters or more
+//!   begins stay in its pack while they add at most an eighth of its bytes (see [`extends`]):
+//!   typed as the query's last word, it matches them.
 //! - A word with a top file (see [`super::tops`]) has its number after `where`:
 //!   `[stems..., where, top]`.
 
@@ -36,6 +38,9 @@ const TARGET_PACK_BYTES: usize = 4 * 1024;
 /// about 4 KB, were 32).
 const INLINE_BYTES: usize = 128;
 
+/// The words a word begins may join its full pack with up to this fraction of its postings'
+/// bytes (see [`extends`]).
+const EXTENSION_SHARE: usize = 8;
 /// The most words meta.json's common list holds (see [`common`]): about 7 KB gzipped.
 const COMMON_WORDS: usize = 1024;
 /// A word with more neighbours (words sharing a stem with it, or beginning with it) is left
@@ -269,6 +274,11 @@ fn shard_files(
     };
     // The family of the last word put in the open pack.
     let mut family: Option<&str> = None;
+    // The open pack's words of four characters or more (shorter ones are mostly words such as
+    // `for` or `how`, finished in a long query, where the words they begin would be bytes
+    // for nothing), each with the pack's length once it was in and the bytes the words it
+    // begins may add: see [`extends`].
+    let mut leads: Vec<(&str, usize, usize)> = Vec::new();
     for (token, entry) in entries {
         let name = json_str(token);
         if list.len() > 1 {
@@ -290,12 +300,17 @@ fn shard_files(
         }
         let full = pack.len() >= TARGET_PACK_BYTES
             || pack.len() + entry.postings.len() > TARGET_PACK_BYTES;
-        if !pack.is_empty() && full && family != Some(entry.family.as_str()) {
+        let extension = extends(&leads, token, pack.len() + entry.postings.len());
+        if !pack.is_empty() && full && family != Some(entry.family.as_str()) && !extension {
             close(&mut pack, packs);
+            leads.clear();
         }
         family = Some(&entry.family);
         pack.push(if pack.is_empty() { '{' } else { ',' });
         let _ = write!(pack, "{name}:{}", entry.postings);
+        if token.chars().count() > super::SHARD_KEY_CHARS {
+            leads.push((token, pack.len(), entry.postings.len() / EXTENSION_SHARE));
+        }
         let _ = write!(text, "{}{top}", packs.len());
         let _ = write!(list, "{name}:{text}");
         texts.push(text);
@@ -303,6 +318,18 @@ fn shard_files(
     close(&mut pack, packs);
     list.push_str("}\n");
     (list, texts)
+}
+
+/// Whether `token` joins the open pack (of `leads`, see [`shard_files`]) although it is full:
+/// it begins a word of the pack and, with it, the words after that word hold at most an
+/// [`EXTENSION_SHARE`]th of that word's postings bytes (`len`: the pack's with it). The query's last word matches the
+/// words it begins (`support` typed whole matches `supportteamet`): a common word has a pack to
+/// itself, and the words it begins, cut into the next pack, cost its every query as the last
+/// word a request more (`customer support` at 10,000 items: the packs of `customer`, `support`
+/// and `supportteamet`). Their postings in its pack cost no request, and a query that has
+/// the word finished (`for` in a title typed whole) little: an eighth of the word's own.
+fn extends(leads: &[(&str, usize, usize)], token: &str, len: usize) -> bool {
+    (leads.iter()).any(|&(word, end, more)| token.starts_with(word) && len <= end + more)
 }
 
 #[cfg(test)]
@@ -389,6 +416,43 @@ mod tests {
         assert_ne!(pack("devil"), pack("develop"));
         assert_eq!(pack("devils"), pack("devil"));
         assert_eq!(files.packs.len(), 2);
+    }
+
+    /// The words a common word begins join its pack (up to an eighth of its bytes more), so
+    /// the query's last word, which matches them, costs one pack; a word it does not begin,
+    /// or one past those bytes, starts the next.
+    #[test]
+    fn the_words_a_word_begins_share_its_pack() {
+        let make = |w: &str, n: u32, step: u32| {
+            encode(
+                w,
+                &(0..n).map(|d| (d * step) << 2).collect::<Vec<_>>(),
+                &DocLangs::default(),
+            )
+        };
+        let words = [
+            ("support", 12000, 1),
+            ("supportive", 100, 7),
+            ("supportteamet", 100, 9),
+            ("supportwide", 1200, 5),
+            ("supra", 300, 3),
+        ];
+        let entries: Vec<Entry> = words.iter().map(|&(w, n, s)| make(w, n, s)).collect();
+        assert!(entries[0].postings.len() > TARGET_PACK_BYTES);
+        let files = layout(words.iter().map(|&(w, ..)| w).zip(&entries), 0, 4);
+        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let pack = |w: &str| list[w][0].as_u64().expect("a pack");
+        assert_eq!(pack("supportive"), pack("support"));
+        assert_eq!(pack("supportteamet"), pack("support"));
+        // Past a pack's bytes more: the next pack, as is a word `support` does not begin.
+        assert_ne!(pack("supportwide"), pack("support"));
+        assert_eq!(pack("supra"), pack("supportwide"));
+        // A word of three characters keeps its pack to itself.
+        let words = [("sup", 12000, 1), ("supper", 100, 7)];
+        let entries: Vec<Entry> = words.iter().map(|&(w, n, s)| make(w, n, s)).collect();
+        let files = layout(words.iter().map(|&(w, ..)| w).zip(&entries), 0, 4);
+        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        assert_ne!(list["sup"][0], list["supper"][0]);
     }
 
     /// A common word's part of its word list holds every word it matches, with the entry
