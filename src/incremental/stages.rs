@@ -10,7 +10,8 @@ use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::fingerprint::{self, Fingerprint};
 use crate::markdown;
-use crate::model::ledger::Ledger;
+use crate::model::ledger::{self, Ledger};
+use crate::model::record::{self, Claims, Hashed};
 use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
 use crate::render::theme::Theme;
@@ -22,6 +23,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// A content file parsed in this build: (absolute path, stamp, the parse when the table keeps
 /// it, text fingerprint).
 type Parsed = (PathBuf, keys::Stamp, Option<One>, Fingerprint);
+
+/// An item's body hash and record with their keys: ((body key, body hash), (key, record)).
+type MadeRecord = ((Fingerprint, String), (Fingerprint, Arc<Hashed>));
 
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
 /// whether it is a section index).
@@ -168,34 +172,53 @@ impl Incremental {
         self.md_diags = diags[before..].to_vec();
     }
 
-    /// Each item's ledger [`body_hash`](crate::model::record::body_hash) (what
-    /// [`crate::model::ledger::body_hashes`] gives), computed again only for items whose text
-    /// changed since the last build.
-    pub(super) fn body_hashes(&mut self, site: &Site) -> Vec<String> {
+    /// Each checked item's ledger record and its hash (what [`ledger::records`] gives): its
+    /// [`body_hash`](record::body_hash) computed again only when the body's text changed, its
+    /// record only when what the record is made of ([`Claims`]) changed. The body hashes are
+    /// saved with `build`'s state ([`super::persist`]); the records are not: saved, they made
+    /// `state.json` 45% larger (5 MB at 10,000 items), which took longer to write and read
+    /// again than making every record anew on every core.
+    pub(super) fn records(&mut self, site: &Site) -> Vec<Option<Arc<Hashed>>> {
         let mut clock = std::time::Instant::now();
-        let (kept, texts) = (&self.body_hashes, &self.text_keys);
-        let hashes: Vec<(Fingerprint, String)> = site
-            .items
-            .par_iter()
+        let (bodies, records, texts) = (&self.body_hashes, &self.records, &self.text_keys);
+        let one_shot = self.one_shot;
+        let made: Vec<Option<MadeRecord>> = (site.items.par_iter())
             .map(|item| {
-                let k = body_key(item, texts);
-                match kept.get(&item.src.rel) {
-                    Some((old, hash)) if *old == k => (k, hash.clone()),
-                    _ => (
-                        k,
-                        crate::model::record::body_hash(&item.text[item.body_offset..]),
-                    ),
+                if !ledger::checks(item) {
+                    return None;
                 }
+                let body_key = body_key(item, texts);
+                let body = match bodies.get(&item.src.rel) {
+                    Some((old, hash)) if *old == body_key => hash.clone(),
+                    _ => record::body_hash(&item.text[item.body_offset..]),
+                };
+                let claims = Claims::of(site, item, &body);
+                // A one-shot build has no record to reuse and keeps none: no key to take.
+                let key = match one_shot {
+                    true => Fingerprint::default(),
+                    false => claims.key(),
+                };
+                let hashed = match records.get(&item.src.rel) {
+                    Some((old, hashed)) if *old == key && !one_shot => hashed.clone(),
+                    _ => Arc::new(Hashed::from(claims.record())),
+                };
+                Some(((body_key, body), (key, hashed)))
             })
             .collect();
-        self.body_hashes = site
-            .items
-            .iter()
-            .zip(&hashes)
-            .map(|(item, (k, h))| (item.src.rel.clone(), (*k, h.clone())))
-            .collect();
-        self.lap("  hashes", &mut clock);
-        hashes.into_iter().map(|(_, h)| h).collect()
+        self.body_hashes.clear();
+        self.records.clear();
+        for (item, made) in site.items.iter().zip(&made) {
+            if let Some((body, record)) = made {
+                self.body_hashes.insert(item.src.rel.clone(), body.clone());
+                if !one_shot {
+                    self.records.insert(item.src.rel.clone(), record.clone());
+                }
+            }
+        }
+        self.lap("  records", &mut clock);
+        made.into_iter()
+            .map(|m| m.map(|(_, (_, hashed))| hashed))
+            .collect()
     }
 
     /// `published.lock` parsed, or the last parse again when its text is the same (a large
