@@ -16,6 +16,7 @@ use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
 use crate::render::theme::Theme;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -24,8 +25,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// it, text fingerprint).
 type Parsed = (PathBuf, keys::Stamp, Option<One>, Fingerprint);
 
-/// An item's body hash and record with their keys: ((body key, body hash), (key, record)).
-type MadeRecord = ((Fingerprint, String), (Fingerprint, Arc<Hashed>));
+/// What of an item's ledger record is new in this build: its body hash (with the key of the
+/// body) and its record (with the key of its claims), when they are not the tables' already.
+type NewRecord = (
+    Option<(Fingerprint, String)>,
+    Option<(Fingerprint, Arc<Hashed>)>,
+);
 
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
 /// whether it is a section index).
@@ -182,43 +187,63 @@ impl Incremental {
         let mut clock = std::time::Instant::now();
         let (bodies, records, texts) = (&self.body_hashes, &self.records, &self.text_keys);
         let one_shot = self.one_shot;
-        let made: Vec<Option<MadeRecord>> = (site.items.par_iter())
+        // Per checked item: its record, and what of it is new (not in the tables yet).
+        let made: Vec<Option<(Arc<Hashed>, NewRecord)>> = (site.items.par_iter())
             .map(|item| {
                 if !ledger::checks(item) {
                     return None;
                 }
                 let body_key = body_key(item, texts);
-                let body = match bodies.get(&item.src.rel) {
-                    Some((old, hash)) if *old == body_key => hash.clone(),
-                    _ => record::body_hash(&item.text[item.body_offset..]),
+                let kept_body = bodies.get(&item.src.rel);
+                let (body, new_body) = match kept_body {
+                    Some((old, hash)) if *old == body_key => (hash.as_str().into(), None),
+                    _ => {
+                        let hash = record::body_hash(&item.text[item.body_offset..]);
+                        (Cow::Owned(hash.clone()), Some((body_key, hash)))
+                    }
                 };
                 let claims = Claims::of(site, item, &body);
                 // A one-shot build has no record to reuse and keeps none: no key to take.
-                let key = match one_shot {
-                    true => Fingerprint::default(),
-                    false => claims.key(),
-                };
-                let hashed = match records.get(&item.src.rel) {
-                    Some((old, hashed)) if *old == key && !one_shot => hashed.clone(),
-                    _ => Arc::new(Hashed::from(claims.record())),
-                };
-                Some(((body_key, body), (key, hashed)))
+                if one_shot {
+                    return Some((Arc::new(Hashed::from(claims.record())), (new_body, None)));
+                }
+                let key = claims.key();
+                match records.get(&item.src.rel) {
+                    Some((old, hashed)) if *old == key => Some((hashed.clone(), (new_body, None))),
+                    _ => {
+                        let hashed = Arc::new(Hashed::from(claims.record()));
+                        Some((hashed.clone(), (new_body, Some((key, hashed)))))
+                    }
+                }
             })
             .collect();
-        self.body_hashes.clear();
-        self.records.clear();
-        for (item, made) in site.items.iter().zip(&made) {
-            if let Some((body, record)) = made {
+        self.keep_records(site, &made);
+        self.lap("  records", &mut clock);
+        made.into_iter().map(|m| Some(m?.0)).collect()
+    }
+
+    /// Puts this build's new body hashes and records in the tables, and drops those of items
+    /// gone or no longer checked (the others stand as they are, not copied).
+    fn keep_records(&mut self, site: &Site, made: &[Option<(Arc<Hashed>, NewRecord)>]) {
+        let checked: HashSet<&str> = (site.items.iter().zip(made))
+            .filter(|(_, m)| m.is_some())
+            .map(|(item, _)| item.src.rel.as_str())
+            .collect();
+        self.body_hashes
+            .retain(|file, _| checked.contains(file.as_str()));
+        self.records
+            .retain(|file, _| checked.contains(file.as_str()));
+        for (item, made) in site.items.iter().zip(made) {
+            let Some((_, (body, record))) = made else {
+                continue;
+            };
+            if let Some(body) = body {
                 self.body_hashes.insert(item.src.rel.clone(), body.clone());
-                if !one_shot {
-                    self.records.insert(item.src.rel.clone(), record.clone());
-                }
+            }
+            if let Some(record) = record {
+                self.records.insert(item.src.rel.clone(), record.clone());
             }
         }
-        self.lap("  records", &mut clock);
-        made.into_iter()
-            .map(|m| m.map(|(_, (_, hashed))| hashed))
-            .collect()
     }
 
     /// `published.lock` parsed, or the last parse again when its text is the same (a large
