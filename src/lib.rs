@@ -162,9 +162,9 @@ fn render(
     watch.lap("images");
     markdown::render_all(&mut site, &config, &mut diags);
     watch.lap("markdown");
-    let hashes = model::ledger::body_hashes(&site);
+    let records = model::ledger::records(&site);
     let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
-    let ledger = publish::ledger_stage(opts, &config, &mut site, &mut diags, &hashes, &mut parse);
+    let ledger = publish::ledger_stage(opts, &config, &mut site, &mut diags, &records, &mut parse);
     watch.lap("ledger");
     let theme = Theme::load_for(&config, &mut diags, mode)
         .map_err(|e| fail(e, std::mem::take(&mut diags)))?;

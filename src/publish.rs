@@ -120,14 +120,14 @@ pub type ParseLedger<'p> =
 
 /// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
 /// it is once this build's output is online. Releases that keep the boilerplate they were
-/// published with get it back here. Previews report problems as warnings. `body_hashes` are
-/// [`model::ledger::body_hashes`] of `site`; `parse` parses the ledger's text.
+/// published with get it back here. Previews report problems as warnings. `records` are
+/// [`model::ledger::records`] of `site`; `parse` parses the ledger's text.
 pub fn ledger_stage(
     opts: &BuildOptions,
     config: &crate::config::Config,
     site: &mut model::Site,
     diags: &mut Vec<Diagnostic>,
-    body_hashes: &[String],
+    records: &[Option<std::sync::Arc<model::record::Hashed>>],
     parse: &mut ParseLedger<'_>,
 ) -> LedgerStep {
     use model::ledger;
@@ -160,7 +160,7 @@ pub fn ledger_stage(
         now: opts.now,
         root: &opts.root,
         host: &crate::render::feeds::host(config),
-        body_hash: &|id| body_hashes[id].clone(),
+        records,
     };
     let outcome = ledger::check(site, &recorded, &inputs);
     crate::markdown::pin_boilerplates(

@@ -6,7 +6,7 @@
 //!
 //! What it keeps: parsed content files by path and stamp (with a fingerprint of their text),
 //! each item's rendered Markdown by a fingerprint of everything rendering reads, each item's
-//! ledger body hash, the parsed ledger, the loaded theme, every templated page with the
+//! ledger body hash and record, the parsed ledger, the loaded theme, every templated page with the
 //! fingerprint of its context, every [`Artifact`](crate::render::Artifact)'s files, and the
 //! search index ([`search_index::SearchIndex`]).
 //!
@@ -42,6 +42,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::Site;
 use crate::model::ledger::Ledger;
+use crate::model::record::Hashed;
 use crate::model::rendered::Rendered;
 use crate::options::BuildOptions;
 use crate::render::theme::Theme;
@@ -125,6 +126,8 @@ pub struct Incremental {
     item_keys: Vec<Fingerprint>,
     /// Ledger body hashes by file: (key of the text, hash).
     body_hashes: HashMap<String, (Fingerprint, String)>,
+    /// Ledger records by file: (key of what the record is made of, record and hash).
+    records: HashMap<String, (Fingerprint, Arc<Hashed>)>,
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
@@ -252,13 +255,13 @@ impl Incremental {
         self.check_config(&config, opts);
         let mut diags = Vec::new();
         let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
-        let hashes = self.body_hashes(&site);
+        let records = self.records(&site);
         let ledger = crate::publish::ledger_stage(
             opts,
             &config,
             &mut site,
             &mut diags,
-            &hashes,
+            &records,
             &mut |text| self.parse_ledger(text),
         );
         watch.lap("ledger");

@@ -10,8 +10,9 @@
 //!   key, the templates' key, what pages show of the clock, the boilerplates the ledger
 //!   pinned) and each section index's text key;
 //! - each page's context fingerprint, each artifact's file names, the search documents' keys;
-//! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.json`), so a
-//!   build rewrites only the shards holding an item that changed;
+//! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.bin`, bincode:
+//!   read back on every build, and faster to read than JSON), so a build rewrites only the
+//!   shards holding an item that changed;
 //! - the search index's tokens per document (`search.json`), read only by a build in which
 //!   a document changed, so only that document is tokenized again;
 //! - each item's ledger body hash;
@@ -36,6 +37,7 @@ use super::{Incremental, KeptPage, LastSite, MarkdownEntry};
 use crate::error::Error;
 use crate::fingerprint::{self, Fingerprint};
 use crate::manifest::Entry;
+use crate::model::rendered::Rendered;
 use crate::options::BuildOptions;
 use crate::output::known::{Copied, FileStamp, KnownCopy};
 use crate::output::{self, Staging};
@@ -48,7 +50,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -251,7 +253,14 @@ impl Persisted {
                 if fingerprint::of_bytes(&bytes) != want {
                     return None;
                 }
-                serde_json::from_slice(&bytes).ok()
+                let entries: Vec<ShardEntry<String, Rendered>> =
+                    bincode::deserialize(&bytes).ok()?;
+                (entries.into_iter())
+                    .map(|e| {
+                        let diags = serde_json::from_str(&e.diagnostics).ok()?;
+                        Some((e.file, (e.key, e.rendered, diags)))
+                    })
+                    .collect()
             })
             .collect();
         for (n, r) in read.iter().enumerate() {
@@ -372,9 +381,22 @@ impl Persisted {
             .filter(|(n, _)| changed.contains(n))
             .map(|(n, mut entries)| {
                 entries.sort_by(|a, b| a.0.cmp(b.0));
-                let json = serde_json::to_vec(&entries).map_err(|e| Error::Other(e.to_string()))?;
-                write_atomically(&shard_path(dir, n), &json)?;
-                Ok((n, fingerprint::of_bytes(&json)))
+                let entries = (entries.into_iter())
+                    .map(|(file, (key, rendered, diags))| {
+                        let diagnostics = serde_json::to_string(diags)?;
+                        Ok(ShardEntry {
+                            file: file.as_str(),
+                            key: *key,
+                            rendered,
+                            diagnostics,
+                        })
+                    })
+                    .collect::<serde_json::Result<Vec<_>>>()
+                    .map_err(|e| Error::Other(e.to_string()))?;
+                let bytes =
+                    bincode::serialize(&entries).map_err(|e| Error::Other(e.to_string()))?;
+                write_atomically(&shard_path(dir, n), &bytes)?;
+                Ok((n, fingerprint::of_bytes(&bytes)))
             })
             .collect::<std::result::Result<_, Error>>()?;
         for (n, key) in written {
@@ -421,6 +443,17 @@ fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
 /// A shard's entries: (item file, Markdown entry).
 type ShardEntries = Vec<(String, MarkdownEntry)>;
 
+/// A shard's entry as written (borrowing the tables) and read. The diagnostics go as JSON
+/// (nearly always `[]`): bincode cannot read back a field its writer skipped, and a
+/// diagnostic without help skips it in JSON (`--format json`).
+#[derive(Serialize, Deserialize)]
+struct ShardEntry<F, R> {
+    file: F,
+    key: Fingerprint,
+    rendered: R,
+    diagnostics: String,
+}
+
 /// `.pressroom/cache/build/KEY/` of the site at `root`, KEY naming the output folder.
 fn cache_dir(root: &Path, out: &Path) -> PathBuf {
     let key = fingerprint::of_text(&out.to_string_lossy());
@@ -429,7 +462,7 @@ fn cache_dir(root: &Path, out: &Path) -> PathBuf {
 }
 
 fn shard_path(dir: &Path, n: usize) -> PathBuf {
-    dir.join(format!("markdown-{n:02}.json"))
+    dir.join(format!("markdown-{n:02}.bin"))
 }
 
 /// The shard of an item file: spread by its name, the same in every process.
@@ -485,13 +518,16 @@ fn templates_make_images(opts: &BuildOptions) -> bool {
 }
 
 /// Removes what killed builds left half-written in `dir` (this build holds the output's
-/// lock, so no other build is writing there).
+/// lock, so no other build is writing there), and the shards of an older format.
 fn remove_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
-        if e.file_name().to_string_lossy().contains(".tmp-") {
+        let name = e.file_name().to_string_lossy().into_owned();
+        // Shards as format 2 wrote them (JSON), never read again.
+        let old_shard = name.starts_with("markdown-") && name.ends_with(".json");
+        if name.contains(".tmp-") || old_shard {
             let _ = std::fs::remove_file(e.path());
         }
     }

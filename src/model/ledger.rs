@@ -15,7 +15,7 @@
 
 mod diff;
 
-use super::record::{self, Fields, Notice, Record};
+use super::record::{self, Fields, Hashed, Notice, Record};
 use super::{Item, ItemId, Publication, Site, Surface};
 use crate::diag::{Diagnostic, LineIndex};
 use jiff::Timestamp;
@@ -188,21 +188,27 @@ pub struct Inputs<'a> {
     pub root: &'a std::path::Path,
     /// The site's host, for new items' stable ids ([`Item::tag`]).
     pub host: &'a str,
-    /// [`record::body_hash`] of each published item's body (serve's incremental layer keeps them).
-    pub body_hash: &'a (dyn Fn(ItemId) -> String + Sync),
+    /// Each item's record and its hash, by item ([`records`]; the incremental layer keeps
+    /// them between builds): the record as the site gives it, before a boilerplate is pinned.
+    pub records: &'a [Option<std::sync::Arc<Hashed>>],
 }
 
-/// Every published item's body hash, computed on every core (most of the check's cost).
-pub fn body_hashes(site: &Site) -> Vec<String> {
+/// Whether the ledger checks `item` (the others need no record).
+pub fn checks(item: &Item) -> bool {
+    item.appears_in(Surface::Ledger) && item.publication != Publication::StandIn
+}
+
+/// Every checked item's record and its hash, computed on every core (hashing each published
+/// body is most of the check's cost); None for the others.
+pub fn records(site: &Site) -> Vec<Option<std::sync::Arc<Hashed>>> {
     use rayon::prelude::*;
     site.items
         .par_iter()
         .map(|item| {
-            if item.appears_in(Surface::Ledger) {
-                record::body_hash(&item.text[item.body_offset..])
-            } else {
-                String::new()
-            }
+            checks(item).then(|| {
+                let body = record::body_hash(&item.text[item.body_offset..]);
+                std::sync::Arc::new(Hashed::of(site, item, body))
+            })
         })
         .collect()
 }
@@ -356,25 +362,37 @@ impl ItemCheck<'_, '_> {
         &self.item.src.rel
     }
 
-    /// The item's record now; a release that inherits the site's boilerplate keeps the one
-    /// it was published with (`recorded`).
-    fn record(&mut self, recorded: Option<&Fields>) -> Record {
-        let mut rec = Record::of(self.site, self.item, (self.inputs.body_hash)(self.id));
+    /// The item's record now and its hash; a release that inherits the site's boilerplate
+    /// keeps the one it was published with (`recorded`).
+    fn record(&mut self, recorded: Option<&Fields>) -> (Record, String) {
+        let given = self.inputs.records.get(self.id).and_then(Option::as_ref);
+        let Hashed {
+            mut record,
+            mut hash,
+        } = match given {
+            Some(hashed) => Hashed::clone(hashed),
+            None => Hashed::of(
+                self.site,
+                self.item,
+                record::body_hash(&self.item.text[self.item.body_offset..]),
+            ),
+        };
         // Inherited: a release whose front matter does not set its own (the key is never at
         // offset 0, where the `+++` or `---` line stands).
         let front = &self.item.text[..self.item.body_offset];
         let inherited = self.item.boilerplate.is_some()
             && crate::keys::find_key_offset(front, "boilerplate") == 0;
         let pinned = recorded.and_then(|f| f.boilerplate.as_ref());
-        if let (true, Some(hash)) = (inherited, pinned) {
-            if rec.fields.boilerplate.as_ref() != Some(hash) {
-                if let Some(text) = self.ledger.boilerplates.get(hash) {
-                    rec.fields.boilerplate = Some(hash.clone());
+        if let (true, Some(pin)) = (inherited, pinned) {
+            if record.fields.boilerplate.as_ref() != Some(pin) {
+                if let Some(text) = self.ledger.boilerplates.get(pin) {
+                    record.fields.boilerplate = Some(pin.clone());
+                    hash = record.hash();
                     self.out.pinned_boilerplates.push((self.id, text.clone()));
                 }
             }
         }
-        rec
+        (record, hash)
     }
 
     /// Notices dated after the build clock.
@@ -394,14 +412,13 @@ impl ItemCheck<'_, '_> {
     }
 
     fn first_publication(&mut self) {
-        let rec = self.record(None);
+        let (rec, hash) = self.record(None);
         let notices: Vec<&Notice> = rec.notices.iter().collect();
         if !self.future_notices(&notices) {
             return;
         }
         let now = crate::dates::rfc3339_utc(self.inputs.now);
         let last = rec.notices.iter().map(|n| &n.date).max().cloned();
-        let hash = rec.hash();
         let source = self.source().to_string();
         self.out.next.events.push(Event {
             source: source.clone(),
@@ -437,7 +454,7 @@ impl ItemCheck<'_, '_> {
             self.upgrade(r, ok);
             return;
         };
-        let rec = self.record(Some(fields));
+        let (rec, hash) = self.record(Some(fields));
         let notices = diff::notices(&r.notices, &rec.notices);
         ok &= self.notices_kept(r, &notices);
         let changed = diff::fields(fields, &rec.fields, self.item);
@@ -449,7 +466,6 @@ impl ItemCheck<'_, '_> {
             self.out.next.items.insert(self.source().into(), r.clone());
             return;
         }
-        let hash = rec.hash();
         let mut entry = r.clone();
         let moved = r.url != *self.item.path || self.renamed_from.is_some();
         if entry.feed_id.is_none() {
@@ -611,7 +627,7 @@ impl ItemCheck<'_, '_> {
     fn upgrade(&mut self, r: &Entry, mut ok: bool) {
         let item = self.item;
         let legacy = legacy_hash(&item.title, &item.text[item.body_offset..]);
-        let rec = self.record(None);
+        let (rec, hash) = self.record(None);
         let recorded_total = r.corrections.unwrap_or(0)
             + r.updates.unwrap_or(0)
             + r.editorial.unwrap_or(0)
@@ -634,7 +650,6 @@ impl ItemCheck<'_, '_> {
             self.out.next.items.insert(self.source().into(), r.clone());
             return;
         }
-        let hash = rec.hash();
         self.out.next.events.push(Event {
             source: self.source().into(),
             url: item.path.to_string(),
@@ -886,39 +901,38 @@ pub fn chain(events: &[Event]) -> Vec<String> {
 /// do not hash to its record, or whose record is not the one its last logged event gave it.
 /// Only an edit by hand does that (pressroom writes all three together).
 fn tampered(ledger: &Ledger, text: &str) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let lines = LineIndex::new(text);
     let mut last_event: BTreeMap<&str, &Event> = BTreeMap::new();
     for e in &ledger.events {
         last_event.insert(&e.source, e);
     }
-    let mut out = Vec::new();
-    for (source, entry) in &ledger.items {
-        let (Some(fields), Some(hash)) = (&entry.fields, &entry.record) else {
-            continue;
-        };
-        let recomputed = Record {
-            fields: fields.clone(),
-            notices: entry.notices.clone(),
-        }
-        .hash();
-        let logged = last_event.get(source.as_str()).map(|e| &e.record);
-        let problem = if &recomputed != hash {
-            Some("its recorded claims and notices do not match its record hash")
-        } else if logged != Some(hash) {
-            Some("its record is not the one the publication log last recorded for it")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
+    // Every entry's hash is computed again on every build: on every core.
+    let problems: Vec<(&String, &str)> = (ledger.items.par_iter())
+        .filter_map(|(source, entry)| {
+            let (Some(fields), Some(hash)) = (&entry.fields, &entry.record) else {
+                return None;
+            };
+            let logged = last_event.get(source.as_str()).map(|e| &e.record);
+            let problem = if record::hash_of(fields, &entry.notices) != *hash {
+                "its recorded claims and notices do not match its record hash"
+            } else if logged != Some(hash) {
+                "its record is not the one the publication log last recorded for it"
+            } else {
+                return None;
+            };
+            Some((source, problem))
+        })
+        .collect();
+    problems
+        .into_iter()
+        .map(|(source, problem)| {
             let offset = text.find(&format!("[items.\"{source}\"]")).unwrap_or(0);
             let (line, col) = lines.position(offset);
-            out.push(
-                Diagnostic::error(FILE, line, col, format!("published.lock was edited by hand at `{source}`: {problem}"))
-                    .with_help("restore published.lock from version control (`git log -p published.lock`); only `pressroom deploy` writes it"),
-            );
-        }
-    }
-    out
+            Diagnostic::error(FILE, line, col, format!("published.lock was edited by hand at `{source}`: {problem}"))
+                .with_help("restore published.lock from version control (`git log -p published.lock`); only `pressroom deploy` writes it")
+        })
+        .collect()
 }
 
 #[cfg(test)]

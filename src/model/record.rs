@@ -122,7 +122,7 @@ pub struct Notice {
 }
 
 /// The whole record of an item: its claims and its notices.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     /// The claims.
     pub fields: Fields,
@@ -133,8 +133,72 @@ pub struct Record {
 impl Record {
     /// The record of `item`, whose Markdown has been rendered (the sources it shows are those
     /// the rendering found). `body_hash` is [`body_hash`] of the item, computed by the caller
-    /// (serve's incremental layer keeps it between builds).
+    /// (the incremental layer keeps it between builds).
     pub fn of(site: &Site, item: &Item, body_hash: String) -> Record {
+        Claims::of(site, item, &body_hash).record()
+    }
+
+    /// The hash of the whole record, as the public record (`/corrections/record.json`) shows it.
+    pub fn hash(&self) -> String {
+        hash_of(&self.fields, &self.notices)
+    }
+}
+
+/// [`Record::hash`] of the record made of `fields` and `notices`.
+pub fn hash_of(fields: &Fields, notices: &[Notice]) -> String {
+    let json =
+        serde_json::to_string(&(fields, notices)).expect("records are plain strings and lists");
+    hex_hash(json.as_bytes())
+}
+
+/// A record with its [`Record::hash`]: what the ledger check takes for each published item
+/// (the incremental layer keeps them between builds, by [`Claims::key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hashed {
+    /// The record.
+    pub record: Record,
+    /// Its hash.
+    pub hash: String,
+}
+
+impl Hashed {
+    /// The record of `item` and its hash (see [`Record::of`]).
+    pub fn of(site: &Site, item: &Item, body_hash: String) -> Hashed {
+        Hashed::from(Record::of(site, item, body_hash))
+    }
+}
+
+impl From<Record> for Hashed {
+    fn from(record: Record) -> Self {
+        let hash = record.hash();
+        Hashed { record, hash }
+    }
+}
+
+/// Everything an item's [`Record`] is made of, as read from the item and the site before
+/// any text is hashed: the record is a function of these alone, so a fingerprint of them
+/// ([`Claims::key`]) keys a memo of records. [`Record::of`] goes through it, so nothing the
+/// record reads can be left out of the key.
+pub struct Claims<'a> {
+    title: &'a str,
+    kind: &'a str,
+    date: Option<jiff::Timestamp>,
+    dateline: Option<&'a str>,
+    authors: &'a [String],
+    summary: Option<&'a str>,
+    /// [`body_hash`] of the body (itself kept by the text it hashes).
+    body: &'a str,
+    boilerplate: Option<&'a str>,
+    facts: &'a [(String, String)],
+    /// The sources the page shows, resolved (page or site-wide), in the page's order.
+    sources: Vec<&'a SourceRaw>,
+    /// (date, kind, text) of each notice, update and the withdrawal, unsorted.
+    notices: Vec<(jiff::Timestamp, &'static str, &'a str)>,
+}
+
+impl<'a> Claims<'a> {
+    /// What the record of `item` reads, with `body_hash` its body's [`body_hash`].
+    pub fn of(site: &'a Site, item: &'a Item, body_hash: &'a str) -> Claims<'a> {
         let sources = item
             .rendered
             .sources
@@ -143,65 +207,111 @@ impl Record {
                 let page = item.sources.iter().find(|s| s.id == c.id);
                 page.or_else(|| site.sources.iter().find(|s| s.id == c.id))
             })
-            .map(Source::of)
             .collect();
-        let fields = Fields {
-            title: item.title.clone(),
-            kind: item.kind.as_str().to_string(),
-            date: item.date.map(crate::dates::rfc3339_utc),
-            dateline: item.dateline.clone(),
-            authors: item.authors.clone(),
-            summary: item.summary.as_deref().map(text_hash),
+        let notices = (item.notices.iter())
+            .map(|n| (n.date, notice_kind(n.kind), n.note.as_str()))
+            .chain(
+                item.updates
+                    .iter()
+                    .map(|u| (u.date, "update", u.body.as_str())),
+            )
+            .chain((item.withdrawn.iter()).map(|w| (w.date, "withdrawal", w.reason.as_str())))
+            .collect();
+        Claims {
+            title: &item.title,
+            kind: item.kind.as_str(),
+            date: item.date,
+            dateline: item.dateline.as_deref(),
+            authors: &item.authors,
+            summary: item.summary.as_deref(),
             body: body_hash,
-            boilerplate: item.boilerplate.as_deref().map(text_hash),
-            facts: item
-                .facts
-                .iter()
+            boilerplate: item.boilerplate.as_deref(),
+            facts: &item.facts,
+            sources,
+            notices,
+        }
+    }
+
+    /// A stable fingerprint of the claims: equal keys give equal records. Taken part by part
+    /// (not through their JSON, which took as long as making most records); the
+    /// destructuring names every part, so a new one must be added here to compile.
+    pub fn key(&self) -> crate::fingerprint::Fingerprint {
+        let Claims {
+            title,
+            kind,
+            date,
+            dateline,
+            authors,
+            summary,
+            body,
+            boilerplate,
+            facts,
+            sources,
+            notices,
+        } = self;
+        let mut f = crate::fingerprint::Fingerprinter::default();
+        let time = |t: &jiff::Timestamp| t.as_nanosecond().to_le_bytes();
+        let option = |f: &mut crate::fingerprint::Fingerprinter, text: Option<&str>| {
+            match text {
+                Some(text) => f.u64(1).str(text),
+                None => f.u64(0),
+            };
+        };
+        f.str(title).str(kind);
+        match date {
+            Some(t) => f.u64(1).bytes(&time(t)),
+            None => f.u64(0),
+        };
+        option(&mut f, *dateline);
+        f.u64(authors.len() as u64);
+        for author in authors.iter() {
+            f.str(author);
+        }
+        option(&mut f, *summary);
+        f.str(body);
+        option(&mut f, *boilerplate);
+        f.u64(facts.len() as u64);
+        for (label, value) in facts.iter() {
+            f.str(label).str(value);
+        }
+        // Few, and with optional fields of their own: through their canonical JSON.
+        f.value(sources);
+        f.u64(notices.len() as u64);
+        for (date, kind, text) in notices {
+            f.bytes(&time(date)).str(kind).str(text);
+        }
+        f.finish()
+    }
+
+    /// The record: the long texts hashed, the notices in recorded form, oldest first.
+    pub fn record(&self) -> Record {
+        let fields = Fields {
+            title: self.title.to_string(),
+            kind: self.kind.to_string(),
+            date: self.date.map(crate::dates::rfc3339_utc),
+            dateline: self.dateline.map(str::to_string),
+            authors: self.authors.to_vec(),
+            summary: self.summary.map(text_hash),
+            body: self.body.to_string(),
+            boilerplate: self.boilerplate.map(text_hash),
+            facts: (self.facts.iter())
                 .map(|(label, value)| Fact {
                     label: label.clone(),
                     value: value.clone(),
                 })
                 .collect(),
-            sources,
+            sources: self.sources.iter().map(|s| Source::of(s)).collect(),
         };
-        Record {
-            fields,
-            notices: notices_of(item),
-        }
+        let mut notices: Vec<Notice> = (self.notices.iter())
+            .map(|(date, kind, text)| Notice {
+                date: crate::dates::rfc3339_utc(*date),
+                kind: kind.to_string(),
+                text: text_hash(text),
+            })
+            .collect();
+        notices.sort();
+        Record { fields, notices }
     }
-
-    /// The hash of the whole record, as the public record (`/corrections/record.json`) shows it.
-    pub fn hash(&self) -> String {
-        let json = serde_json::to_string(&(&self.fields, &self.notices))
-            .expect("records are plain strings and lists");
-        hex_hash(json.as_bytes())
-    }
-}
-
-/// The notices of `item` in recorded form, oldest first.
-pub fn notices_of(item: &Item) -> Vec<Notice> {
-    let notice = |date, kind: &str, text: &str| Notice {
-        date: crate::dates::rfc3339_utc(date),
-        kind: kind.to_string(),
-        text: text_hash(text),
-    };
-    let mut all: Vec<Notice> = item
-        .notices
-        .iter()
-        .map(|n| notice(n.date, notice_kind(n.kind), &n.note))
-        .chain(
-            item.updates
-                .iter()
-                .map(|u| notice(u.date, "update", &u.body)),
-        )
-        .chain(
-            item.withdrawn
-                .iter()
-                .map(|w| notice(w.date, "withdrawal", &w.reason)),
-        )
-        .collect();
-    all.sort();
-    all
 }
 
 /// The word for a notice kind in the record.

@@ -31,6 +31,7 @@ mod import;
 mod kill;
 mod layout;
 mod ledger;
+mod ledger_memo;
 mod media;
 mod migration;
 mod newsroom;
