@@ -267,6 +267,8 @@ def measure_edits(events, target, original, page, edits, tag):
     """`edits` is (body edits, title edits)."""
     out = {}
     for kind, n in zip(("body", "title"), edits):
+        if n == 0:  # `--title-edits 0`: body edits only
+            continue
         to_event, to_page = [], []
         for text, word in edits_of(kind, original, n, tag):
             e, p = timed_edit(events, target, text, page, word)
@@ -372,7 +374,8 @@ def corpus(n: int, into: Path) -> Path:
 def print_results(results, timings):
     print(f"{'site':<8} {'edit':<9} {'load':<5} {'to':<6} {'median ms':>10} {'p95 ms':>8} {'min':>7} {'max':>7}")
     for r in results:
-        rows = [(kind, mode, r[mode][kind]) for mode in ("idle", "load") if mode in r for kind in ("body", "title")]
+        rows = [(kind, mode, r[mode][kind]) for mode in ("idle", "load") if mode in r
+                for kind in ("body", "title") if kind in r[mode]]
         rows += [(kind, "idle", v) for kind, v in r.get("rebuilds", {}).items()]
         for kind, mode, v in rows:
             for to in ("event", "page"):
