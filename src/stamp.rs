@@ -6,6 +6,7 @@
 //! trust what they recorded of a file only while its stamp holds.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A file's identity and state: see the module's doc.
@@ -59,6 +60,50 @@ pub fn source_stamp(path: &Path) -> Option<FileStamp> {
 #[cfg(not(unix))]
 pub fn source_stamp(_path: &Path) -> Option<FileStamp> {
     None
+}
+
+/// An index of what was learnt from files, kept by their stamps (the image stage's photo
+/// index, the media library's sums): a JSON file with a version, read back whole. A missing,
+/// damaged or other-version file is an empty index: it only costs reading the files again.
+#[derive(Serialize, Deserialize)]
+struct IndexFile<E> {
+    version: u32,
+    /// By the file's path (from the site root when it is inside it).
+    files: BTreeMap<String, E>,
+}
+
+/// The entries of the index file at `file`, if it is one of `version`.
+pub fn load_index<E: serde::de::DeserializeOwned>(
+    file: &Path,
+    version: u32,
+) -> BTreeMap<String, E> {
+    std::fs::read(file)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<IndexFile<E>>(&bytes).ok())
+        .filter(|index| index.version == version)
+        .map(|index| index.files)
+        .unwrap_or_default()
+}
+
+/// Writes `files` as the index at `file`, through a temporary file and a rename, so a killed
+/// build never leaves half of one. Two builds of one site (serve and build) may save at once:
+/// each writes its own temporary.
+pub fn save_index<E: Serialize>(
+    file: &Path,
+    version: u32,
+    files: BTreeMap<String, E>,
+) -> Result<(), String> {
+    let json = serde_json::to_vec(&IndexFile { version, files }).map_err(|e| e.to_string())?;
+    let tmp = file.with_extension(format!(
+        "tmp-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, &json))
+        .and_then(|()| std::fs::rename(&tmp, file))
+        .map_err(|e| format!("cannot write `{}`: {e}", file.display()))
 }
 
 /// Writes `bytes` over `path` and sets its modification time back to what it was, as a

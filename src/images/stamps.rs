@@ -92,14 +92,6 @@ struct Entry {
     meta: ImageMeta,
 }
 
-/// The index file.
-#[derive(Serialize, Deserialize)]
-struct IndexFile {
-    version: u32,
-    /// By the original's path (from the site root when it is inside it).
-    files: BTreeMap<String, Entry>,
-}
-
 /// The index of one build: what the last build wrote, and what this one learnt (from the
 /// file or by reading), which is what [`Stamps::save`] writes.
 pub(super) struct Stamps {
@@ -114,12 +106,7 @@ impl Stamps {
     /// unreadable, damaged or of another version.
     pub(super) fn load(root: &Path, dir: &Path) -> Stamps {
         let file = dir.join(FILE);
-        let old = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
-            .filter(|index| index.version == VERSION)
-            .map(|index| index.files)
-            .unwrap_or_default();
+        let old = crate::stamp::load_index(&file, VERSION);
         Stamps {
             root: root.to_path_buf(),
             file,
@@ -157,20 +144,7 @@ impl Stamps {
         if files == self.old {
             return Ok(());
         }
-        let json = serde_json::to_vec(&IndexFile {
-            version: VERSION,
-            files,
-        })
-        .map_err(|e| e.to_string())?;
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .and_then(|()| {
-                let tmp = self
-                    .file
-                    .with_extension(format!("tmp-{}", std::process::id()));
-                std::fs::write(&tmp, &json).and_then(|()| std::fs::rename(&tmp, &self.file))
-            })
-            .map_err(|e| format!("cannot write `{}`: {e}", self.file.display()))
+        crate::stamp::save_index(&self.file, VERSION, files)
     }
 
     fn remember(&self, name: String, entry: Entry) {

@@ -41,13 +41,6 @@ struct Entry {
     sums: Sums,
 }
 
-#[derive(Serialize, Deserialize)]
-struct IndexFile {
-    version: u32,
-    /// By the file's path from the site root.
-    files: BTreeMap<String, Entry>,
-}
-
 /// The index as the last build left it, and what this build used, which [`SumsCache::save`]
 /// writes (entries of files no longer in the library are dropped with it).
 #[derive(Debug)]
@@ -62,12 +55,7 @@ pub struct SumsCache {
 impl SumsCache {
     /// The index of the site at `root`; empty when missing, damaged or of another version.
     pub fn load(root: &Path) -> SumsCache {
-        let old = std::fs::read(root.join(FILE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
-            .filter(|index| index.version == VERSION)
-            .map(|index| index.files)
-            .unwrap_or_default();
+        let old = crate::stamp::load_index(&root.join(FILE), VERSION);
         SumsCache {
             root: root.to_path_buf(),
             old,
@@ -112,23 +100,7 @@ impl SumsCache {
         if files == self.old {
             return Ok(());
         }
-        let file = self.root.join(FILE);
-        let json = serde_json::to_vec(&IndexFile {
-            version: VERSION,
-            files,
-        })
-        .map_err(|e| e.to_string())?;
-        // Two builds of one site (serve and build) may save at once: each its own temporary.
-        let tmp = file.with_extension(format!(
-            "tmp-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        let dir = file.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&tmp, &json))
-            .and_then(|()| std::fs::rename(&tmp, &file))
-            .map_err(|e| format!("cannot write `{}`: {e}", file.display()))
+        crate::stamp::save_index(&self.root.join(FILE), VERSION, files)
     }
 }
 
