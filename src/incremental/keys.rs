@@ -160,11 +160,24 @@ pub(super) fn body_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> Fin
     f.finish()
 }
 
+/// An item's shape in two parts (see [`shape`]): its outline, and the whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct Shape {
+    /// All of the shape but the title: everything that places the item in lists, orders
+    /// them (a title orders a list only through the site's sections and taxonomies, in
+    /// [`site_key`]) and makes its URL (a slug made from the title is its `slug` and `path`).
+    pub outline: Fingerprint,
+    /// The outline and the title.
+    pub whole: Fingerprint,
+}
+
 /// An item's shape: everything about it that pages other than its own page, the lists that
 /// show it (their `shows`), its feeds and the search index read: all of the item but its text
 /// and what is rendered from its body. The destructuring names every field, so a new field
-/// must be sorted here (shape or body) before the crate compiles.
-pub(super) fn shape(item: &Item) -> Fingerprint {
+/// must be sorted here (shape or body) before the crate compiles. The title is kept apart
+/// ([`Shape::outline`]): an edit of titles alone keeps every list, and reaches only the pages
+/// that show or name the item ([`PageJob::names`](crate::render::pages::PageJob)).
+pub(super) fn shape(item: &Item) -> Shape {
     let Item {
         src,
         text: _,
@@ -228,7 +241,7 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         lead_image: _,
     } = rendered;
     let mut f = Fingerprinter::default();
-    f.value(&(src, lang, kind, title, slug, path, section, date))
+    f.value(&(src, lang, kind, slug, path, section, date))
         .value(&(updated_explicit, tz_name, summary, publication, preview))
         .value(&(tags, categories, authors, contacts, dateline, boilerplate))
         .value(&(image, image_meta, weight, sources, notices, updates))
@@ -240,7 +253,13 @@ pub(super) fn shape(item: &Item) -> Fingerprint {
         .value(&(aliases, translation_key, fallback, event, media))
         .value(&(cited, rendered_notices, rendered_updates))
         .value(&(rendered_withdrawn, rendered_boilerplate));
-    f.finish()
+    let outline = f.finish();
+    let mut f = Fingerprinter::default();
+    f.fingerprint(outline).str(title);
+    Shape {
+        outline,
+        whole: f.finish(),
+    }
 }
 
 /// What the ledger stage changed in the items: the boilerplate each release was published

@@ -22,6 +22,13 @@
 //!   a page can change only if it shows one of the changed items' content (its
 //!   [`PageJob::shows`](crate::render::pages::PageJob)). Only those pages are built and
 //!   rendered, only the feeds listing a changed item are written again.
+//! - **Titles changed** (one item retitled): as above, but some changed items have a new
+//!   title and nothing else of their shape is new ([`keys::Shape::outline`]). Every list is
+//!   as before (a list sorted by title is in the site's sections and taxonomies, which are
+//!   compared; a URL made from a title is the item's path, compared too), so the pages
+//!   looked at are those that show a changed item or name a retitled one
+//!   ([`PageJob::names`](crate::render::pages::PageJob): the translations' pages, the
+//!   corrections pages), and the corrections feeds are written again.
 //! - **Otherwise**: every page's context is built and fingerprinted, and a page is rendered
 //!   only when its fingerprint differs from the last build's.
 //!
@@ -71,6 +78,9 @@ pub struct RebuildStats {
     /// Whether the site's shape was unchanged, so that only pages showing a changed item
     /// were looked at.
     pub shape_unchanged: bool,
+    /// Whether every list was the last build's (the shape was unchanged, or only titles
+    /// changed), so that only pages showing or naming a changed item were looked at.
+    pub lists_unchanged: bool,
     /// Whether the last build's site was patched with the changed files (see
     /// [`Incremental::changed`]) rather than loaded and assembled anew.
     pub patched: bool,
@@ -94,9 +104,12 @@ struct KeptPage {
 struct LastSite {
     /// Item source paths and paths, in order.
     items: Vec<(String, String)>,
-    /// Per item: its Markdown key (see [`keys::markdown_key`]) and its [`keys::shape`].
+    /// Per item: its Markdown key (see [`keys::markdown_key`]) and its [`keys::shape`]
+    /// (whole, and without the title: empty in a state saved before outlines were kept).
     keys: Vec<Fingerprint>,
     shapes: Vec<Fingerprint>,
+    #[serde(default)]
+    outlines: Vec<Fingerprint>,
     /// [`keys::site_key`].
     site: Fingerprint,
     /// The theme's templates key.

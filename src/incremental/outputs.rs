@@ -1,7 +1,7 @@
 //! The render stage through its memo tables: which items changed, whether the site kept its
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
-use super::keys::{pins_key, search_key, shape, site_key, time_key};
+use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -30,9 +30,13 @@ struct Comparison {
     last: Option<LastSite>,
     changed: HashSet<ItemId>,
     same_shape: bool,
+    /// Whether every list is the last build's: the site kept its shape, or the changed items
+    /// that did not changed their titles alone (they are `retitled`).
+    same_lists: bool,
+    retitled: HashSet<ItemId>,
     /// This build's items (source path, path) and their shapes, for the next comparison.
     items: Vec<(String, String)>,
-    shapes: Vec<Fingerprint>,
+    shapes: Vec<Shape>,
     site: Fingerprint,
     templates: Fingerprint,
     time: Fingerprint,
@@ -55,6 +59,7 @@ impl Incremental {
         let mut clock = std::time::Instant::now();
         let cmp = self.compare(ctx);
         self.stats.shape_unchanged = cmp.same_shape;
+        self.stats.lists_unchanged = cmp.same_lists;
         self.lap("  compare", &mut clock);
         let mut output_changed = self.render_pages(ctx, &cmp, diags, staging);
         self.lap("  pages", &mut clock);
@@ -74,7 +79,8 @@ impl Incremental {
         self.last = Some(LastSite {
             items: cmp.items,
             keys: std::mem::take(&mut self.item_keys),
-            shapes: cmp.shapes,
+            shapes: cmp.shapes.iter().map(|s| s.whole).collect(),
+            outlines: cmp.shapes.iter().map(|s| s.outline).collect(),
             site: cmp.site,
             templates: cmp.templates,
             time: cmp.time,
@@ -123,28 +129,35 @@ impl Incremental {
             .collect();
         let last = self.last.take();
         let mut changed: HashSet<ItemId> = HashSet::new();
-        let mut shapes: Vec<Option<Fingerprint>> = vec![None; items.len()];
-        let mut same_shape = !self.sections_changed
+        let mut retitled: HashSet<ItemId> = HashSet::new();
+        let mut shapes: Vec<Option<Shape>> = vec![None; items.len()];
+        let mut same_lists = !self.sections_changed
             && self.item_keys.len() == items.len()
             && last.as_ref().is_some_and(|l| {
                 (l.site, l.templates, l.time, l.pins) == (site_fp, templates, time, pins)
                     && l.items == items
+                    && l.outlines.len() == items.len()
             });
-        if let (true, Some(l)) = (same_shape, &last) {
+        if let (true, Some(l)) = (same_lists, &last) {
             changed = (0..items.len())
                 .filter(|&id| l.keys[id] != self.item_keys[id])
                 .collect();
             for &id in &changed {
                 let s = shape(&site.items[id]);
                 shapes[id] = Some(s);
-                same_shape &= s == l.shapes[id];
+                same_lists &= s.outline == l.outlines[id];
+                if s.whole != l.shapes[id] {
+                    retitled.insert(id);
+                }
             }
         }
-        let shapes = match (same_shape, &last) {
-            (true, Some(l)) => shapes
-                .iter()
-                .zip(&l.shapes)
-                .map(|(new, old)| new.unwrap_or(*old))
+        if !same_lists {
+            retitled.clear();
+        }
+        let same_shape = same_lists && retitled.is_empty();
+        let shapes = match (same_lists, &last) {
+            (true, Some(l)) => (shapes.iter().zip(l.shapes.iter().zip(&l.outlines)))
+                .map(|(new, (&whole, &outline))| new.unwrap_or(Shape { outline, whole }))
                 .collect(),
             _ => site.items.par_iter().map(shape).collect(),
         };
@@ -152,6 +165,8 @@ impl Incremental {
             last,
             changed,
             same_shape,
+            same_lists,
+            retitled,
             items,
             shapes,
             site: site_fp,
@@ -162,9 +177,10 @@ impl Incremental {
         }
     }
 
-    /// Every templated page: kept without building its context when the site kept its shape
-    /// and the page shows no changed item; kept when its context's fingerprint is the last
-    /// one's; else rendered. Returns whether any page's bytes changed.
+    /// Every templated page: kept without building its context when every list is the last
+    /// build's and the page shows no changed item and names no retitled one; kept when its
+    /// context's fingerprint is the last one's; else rendered. Returns whether any page's
+    /// bytes changed.
     fn render_pages(
         &mut self,
         ctx: &RenderCtx<'_>,
@@ -173,12 +189,15 @@ impl Incremental {
         staging: Option<&Staging>,
     ) -> bool {
         let kept = std::mem::take(&mut self.pages);
-        let changed = cmp.same_shape.then_some(&cmp.changed);
+        let reach = cmp.same_lists.then_some(Reach {
+            changed: &cmp.changed,
+            retitled: &cmp.retitled,
+        });
         let outcomes: Vec<(String, PageOutcome)> = pages::page_jobs(ctx)
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
-                let outcome = page_outcome(ctx, job, &file, &kept, changed, &cmp.now_key);
+                let outcome = page_outcome(ctx, job, &file, &kept, reach, &cmp.now_key);
                 (file.clone(), hand_page(staging, file, outcome))
             })
             .collect();
@@ -234,10 +253,13 @@ impl Incremental {
         streaming: bool,
     ) -> (bool, bool) {
         let mut kept = std::mem::take(&mut self.others);
-        let same_shape = cmp.same_shape && !kept.is_empty();
-        if !same_shape {
+        // Every list is the last build's: only what shows a changed item (or names a
+        // retitled one) can differ.
+        let same_lists = cmp.same_lists && !kept.is_empty();
+        if !same_lists {
             kept.clear();
         }
+        let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
@@ -248,19 +270,23 @@ impl Incremental {
                     .map(|&a| (a, a.outputs(ctx)))
                     .collect::<HashMap<_, _>>()
             },
-            || self.search_outputs(ctx, cmp, same_shape),
+            || self.search_outputs(ctx, cmp, same_lists),
         );
         let (mut remade, mut search) = (remade, search);
         for artifact in Artifact::ALL {
             let fresh = match artifact {
-                // Read only the site's shape: as before while it is.
-                Artifact::Aliases | Artifact::CorrectionsFeeds | Artifact::HighlightCss => {
-                    (!same_shape).then(|| Fresh::All(artifact.outputs(ctx)))
+                // Read only the site's shape but titles: as before while it is.
+                Artifact::Aliases | Artifact::HighlightCss => {
+                    (!same_lists).then(|| Fresh::All(artifact.outputs(ctx)))
+                }
+                // Name each corrected item by its title.
+                Artifact::CorrectionsFeeds => {
+                    (!same_lists || retitled).then(|| Fresh::All(artifact.outputs(ctx)))
                 }
                 // The news sitemap lists the last two days' releases by the build's clock.
                 Artifact::Sitemaps => remade.remove(&artifact).map(Fresh::All),
                 // A feed shows the content of the items it lists.
-                Artifact::ListFeeds if same_shape => {
+                Artifact::ListFeeds if same_lists => {
                     let changed = &cmp.changed;
                     Some(Fresh::Some(feeds::list_outputs(ctx, |ids| {
                         ids.iter().any(|i| changed.contains(i))
@@ -269,7 +295,7 @@ impl Incremental {
                 Artifact::ListFeeds => Some(Fresh::All(artifact.outputs(ctx))),
                 // A wire text shows its own item's content, and the site's contacts and
                 // boilerplate, which are part of its shape.
-                Artifact::WireText if same_shape => {
+                Artifact::WireText if same_lists => {
                     let changed = &cmp.changed;
                     Some(Fresh::Some(wire::outputs(ctx, |id| changed.contains(&id))))
                 }
@@ -286,14 +312,14 @@ impl Incremental {
                 // A kit's files are part of the site's shape (their hashes): made again only
                 // when it changed.
                 Artifact::MediaZips if streaming => None,
-                Artifact::MediaZips => (!same_shape).then(|| Fresh::All(artifact.outputs(ctx))),
+                Artifact::MediaZips => (!same_lists).then(|| Fresh::All(artifact.outputs(ctx))),
             };
             if let Some(fresh) = fresh {
                 output_changed |= merge(kept.entry(artifact).or_default(), fresh);
             }
         }
         self.others = kept;
-        (output_changed, same_shape)
+        (output_changed, same_lists)
     }
 }
 
@@ -312,14 +338,15 @@ impl Incremental {
         &mut self,
         ctx: &RenderCtx<'_>,
         cmp: &Comparison,
-        same_shape: bool,
+        same_lists: bool,
     ) -> Option<Vec<Output>> {
         let (texts, site) = (&self.text_keys, ctx.site);
-        // After a patch only the edited items' documents can differ (nothing else
-        // of the site changed): the others keep the last build's keys, and no
-        // fingerprint of 10,000 documents is taken again.
+        // While every list is the last build's, only the changed items' documents can
+        // differ: a document's key reads nothing of its item that the item's Markdown key
+        // (which tells the changed items) does not. The others keep the last build's keys,
+        // and no fingerprint of 10,000 documents is taken again.
         let old_keys = std::mem::take(&mut self.search_keys);
-        let last: HashMap<&str, Fingerprint> = if self.stats.patched && same_shape {
+        let last: HashMap<&str, Fingerprint> = if same_lists {
             let keys = old_keys.iter();
             keys.map(|(path, key)| (path.as_str(), *key)).collect()
         } else {
@@ -334,7 +361,7 @@ impl Incremental {
             }
         };
         let docs = self.search.doc_keys(site, &key);
-        let on_disk = same_shape && self.search.is_empty() && docs == old_keys;
+        let on_disk = same_lists && self.search.is_empty() && docs == old_keys;
         self.search_keys = docs;
         if !on_disk && self.search.is_empty() {
             if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
@@ -392,6 +419,21 @@ fn hand_page(staging: Option<&Staging>, file: String, outcome: PageOutcome) -> P
     }
 }
 
+/// What of the items changed, when every list is the last build's: a page that shows none
+/// of `changed` and names none of `retitled` is as the last build made it.
+#[derive(Clone, Copy)]
+struct Reach<'c> {
+    changed: &'c HashSet<ItemId>,
+    retitled: &'c HashSet<ItemId>,
+}
+
+impl Reach<'_> {
+    fn misses(&self, job: &PageJob<'_>) -> bool {
+        !job.shows.iter().any(|id| self.changed.contains(id))
+            && !job.names.iter().any(|id| self.retitled.contains(id))
+    }
+}
+
 /// One page: kept, or built and rendered (see [`Incremental::render_pages`]). The context's
 /// `now` is keyed by `now_key`, what the templates show of it.
 fn page_outcome(
@@ -399,11 +441,10 @@ fn page_outcome(
     job: PageJob<'_>,
     file: &str,
     kept: &HashMap<String, KeptPage>,
-    changed: Option<&HashSet<ItemId>>,
+    reach: Option<Reach<'_>>,
     now_key: &str,
 ) -> PageOutcome {
-    let shows_no_change = |c: &HashSet<ItemId>| !job.shows.iter().any(|id| c.contains(id));
-    if kept.contains_key(file) && changed.is_some_and(shows_no_change) {
+    if kept.contains_key(file) && reach.is_some_and(|r| r.misses(&job)) {
         return PageOutcome::Kept(None);
     }
     let context = match job.context(ctx) {

@@ -5,7 +5,7 @@ use super::{Output, RenderCtx, feeds};
 use crate::config::Config;
 use crate::content::frontmatter::NoticeKind;
 use crate::dates::rfc3339;
-use crate::model::{Site, Surface};
+use crate::model::{Item, ItemId, Site, Surface};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -70,7 +70,7 @@ pub struct Entry<'s> {
 pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>) -> Vec<Entry<'s>> {
     let mut entries: Vec<Entry<'s>> = Vec::new();
     for item in &site.items {
-        if !item.appears_in(Surface::Corrections) || lang.is_some_and(|l| l != item.lang) {
+        if !listed(item, lang) {
             continue;
         }
         let url = config.url(&item.path);
@@ -112,6 +112,23 @@ pub fn corrections_list<'s>(site: &'s Site, config: &Config, lang: Option<&str>)
     }
     entries.sort_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
     entries
+}
+
+/// Whether the corrections list of `lang` (all languages when `None`) looks at the item.
+fn listed(item: &Item, lang: Option<&str>) -> bool {
+    item.appears_in(Surface::Corrections) && lang.is_none_or(|l| l == item.lang)
+}
+
+/// The items [`corrections_list`] can name (each entry shows its item's title): those it
+/// looks at that have a notice, an update or a withdrawal.
+pub fn corrected(site: &Site, lang: Option<&str>) -> Vec<ItemId> {
+    (site.items.iter().enumerate())
+        .filter(|(_, item)| listed(item, lang))
+        .filter(|(_, item)| {
+            !item.notices.is_empty() || !item.updates.is_empty() || item.withdrawn.is_some()
+        })
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// The entry's kind as the theme words it in the item's language ("Correction", "Précision").

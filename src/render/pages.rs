@@ -37,9 +37,14 @@ pub struct PageJob<'a> {
     /// Which item the page belongs to, for error messages: its file, or `(404 page)`.
     pub owner: String,
     /// The items whose content the page shows (its own item, the items a list page lists, a
-    /// source's citing items). Everything else it reads is the site's structure: sections,
-    /// taxonomies, people, sources, and every item's title, dates, URL and notices.
+    /// source's citing items).
     pub shows: Vec<ItemId>,
+    /// The other items whose title the page shows (an item page's translations, a
+    /// corrections page's corrected items). Everything else it reads is the site's
+    /// structure: sections, taxonomies, people, sources, and every item's dates, URL and
+    /// notices. The incremental layer relies on both lists being complete: a page that
+    /// showed another item's title without naming it would keep the old title after an edit.
+    pub names: Vec<ItemId>,
     vars: Box<dyn FnOnce() -> Vars + Send + 'a>,
 }
 
@@ -60,8 +65,15 @@ impl<'a> PageJob<'a> {
             path,
             owner: owner.into(),
             shows,
+            names: Vec::new(),
             vars: Box::new(vars),
         }
+    }
+
+    /// Says which items' titles the page shows besides those of `shows`.
+    fn naming(mut self, names: Vec<ItemId>) -> Self {
+        self.names = names;
+        self
     }
 
     /// Marks the page as one of the pages of the list at `list`.
@@ -251,7 +263,9 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         // The page shows its related items' titles and summaries too.
         let related = &ctx.related[id];
         let shows = std::iter::once(id).chain(related.iter().copied()).collect();
-        jobs.push(PageJob::new(
+        // Its `translations` show their titles.
+        let names = ctx.site.translations_of(id).collect();
+        let job = PageJob::new(
             template,
             &item.lang,
             &item.path,
@@ -288,7 +302,8 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     translations,
                 )
             },
-        ));
+        );
+        jobs.push(job.naming(names));
     }
 }
 
@@ -738,8 +753,9 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
     let config = ctx.config;
     for lang in &config.languages {
         let prefix = config.lang_prefix(&lang.code);
-        // Reads the items' notices, which are part of the site's shape (see `crate::incremental`).
-        jobs.push(PageJob::new(
+        // Reads the items' notices, which are part of the site's shape (see
+        // `crate::incremental`), and names each corrected item by its title.
+        let job = PageJob::new(
             "corrections.html",
             &lang.code,
             format!("{prefix}/corrections/"),
@@ -758,7 +774,8 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
                     }),
                 )
             },
-        ));
+        );
+        jobs.push(job.naming(corrections::corrected(ctx.site, Some(&lang.code))));
         jobs.push(PageJob::new(
             "search.html",
             &lang.code,

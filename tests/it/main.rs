@@ -37,6 +37,7 @@ mod migration;
 mod newsroom;
 mod persist;
 mod related;
+mod retitle;
 mod search;
 mod serve;
 mod structured;

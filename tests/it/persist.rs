@@ -35,7 +35,7 @@ fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
 
 /// A build of `opts` through the cache into `opts.output`, and one without it into `clean`:
 /// both succeed or fail alike, with the same diagnostics, and leave the same files.
-fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
+pub(crate) fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<Built> {
     // A build into a folder holding no build yet takes the plain path and leaves no state.
     let built_before = opts.output.join(".pressroom-manifest.json").is_file();
     let cached = pressroom::build(opts);

@@ -875,7 +875,7 @@ fn a_patched_body_edit_that_cites_a_source_changes_the_related_items() {
 
 /// Builds the site without cache and with both caches, and checks that all three give the
 /// same outputs and diagnostics (or fail alike).
-fn compare_builds(
+pub(crate) fn compare_builds(
     opts: &BuildOptions,
     cache: &mut pressroom::incremental::Incremental,
     shared: &mut pressroom::incremental::Incremental,

@@ -1,0 +1,253 @@
+//! A title edit through the incremental layer: `build` through its state, and serve's memo
+//! tables (told every file, or told the changed paths). An edit of titles alone keeps every
+//! list, and then only the pages that show the item or name it are looked at; each test
+//! edits a title that some page shows outside the item's own lists (a translation's page, a
+//! related item, the corrections page and feed) or that changes a list (its order, the item's
+//! URL), and every way of building must give the bytes of a clean build.
+
+use crate::common::{SiteTest, texts};
+use pressroom::BuildOptions;
+use pressroom::incremental::{Incremental, RebuildStats};
+use std::path::PathBuf;
+
+/// A site built through its state and through both in-process memos, ready for an edit.
+struct Rebuilds {
+    opts: BuildOptions,
+    clean: PathBuf,
+    cache: Incremental,
+    shared: Incremental,
+}
+
+impl Rebuilds {
+    /// Builds `site` twice into its output (the second leaves the state the next build
+    /// reads), and once through each memo.
+    fn start(site: &SiteTest) -> Rebuilds {
+        let mut opts =
+            BuildOptions::new(site.root(), "2026-11-23T08:00:00Z".parse().expect("time"));
+        opts.output = site.out();
+        let clean = site.tmp().join("clean");
+        crate::persist::compare(&opts, &clean, "first build");
+        crate::persist::compare(&opts, &clean, "second build");
+        let mut cache = Incremental::default();
+        let mut shared = Incremental::shared();
+        cache.rebuild(&opts).expect("first build");
+        shared.rebuild(&opts).expect("first build");
+        Rebuilds {
+            opts,
+            clean,
+            cache,
+            shared,
+        }
+    }
+
+    /// Writes `text` to `rel`, rebuilds every way and compares each with a clean build;
+    /// returns what the build through the state did.
+    fn edit(&mut self, site: &SiteTest, rel: &str, text: &str) -> RebuildStats {
+        site.file(rel, text);
+        let path = site.root().join(rel);
+        self.cache.invalidate([path.as_path()]);
+        self.shared.changed([path.as_path()]);
+        let what = format!("title of {rel} edited");
+        crate::serve::compare_builds(&self.opts, &mut self.cache, &mut self.shared, &what);
+        let built = crate::persist::compare(&self.opts, &self.clean, &what).expect("builds");
+        let stats = built.incremental.expect("through the state");
+        assert_eq!(
+            self.cache.stats().lists_unchanged,
+            stats.lists_unchanged,
+            "{what}: the memo and the state took different paths"
+        );
+        stats
+    }
+}
+
+fn item(title: &str, date: &str, more: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = {date}T09:00:00Z\n{more}+++\nThe text of {title}.\n")
+}
+
+/// The other-language versions' titles, as a theme may show them on an item's page (the
+/// default theme names their languages).
+const VERSIONS: &str = "{% extends \"item.html\" %}\n{% block after_content %}<ul class=\"versions\">{% for t in translations %}<li>{{ t.title }}</li>{% endfor %}</ul>{% endblock after_content %}\n";
+
+#[test]
+fn a_retitled_translation_is_renamed_on_the_other_versions_pages() {
+    let site = SiteTest::new();
+    site.file(
+        "site.toml",
+        "title = \"N\"\nbase_url = \"https://n.example\"\n[languages.fr]\n",
+    )
+    .file("templates/post.html", VERSIONS)
+    .file(
+        "content/blog/plant.md",
+        &item("Plant opens", "2026-05-01", "kind = \"post\"\n"),
+    )
+    .file(
+        "content/blog/plant.fr.md",
+        &item("L'usine ouvre", "2026-05-01", "kind = \"post\"\n"),
+    )
+    .file(
+        "content/blog/other.md",
+        &item("Another post", "2026-05-02", "kind = \"post\"\n"),
+    );
+    let mut builds = Rebuilds::start(&site);
+    assert_eq!(
+        texts(&site.html("/blog/plant/"), "ul.versions li"),
+        ["L'usine ouvre"]
+    );
+    let stats = builds.edit(
+        &site,
+        "content/blog/plant.fr.md",
+        &item("L'usine de Lyon ouvre", "2026-05-01", "kind = \"post\"\n"),
+    );
+    assert!(
+        stats.lists_unchanged && !stats.shape_unchanged,
+        "a title alone changed: {stats:?}"
+    );
+    assert!(stats.pages_reused > 0, "{stats:?}");
+    assert_eq!(
+        texts(&site.html("/blog/plant/"), "ul.versions li"),
+        ["L'usine de Lyon ouvre"]
+    );
+}
+
+#[test]
+fn a_retitled_item_is_renamed_on_the_pages_that_show_it_as_related() {
+    let site = SiteTest::new();
+    let tags = "tags = [\"grid\", \"energy\"]\n";
+    site.file(
+        "content/blog/grid.md",
+        &item("Grid deal", "2026-05-01", tags),
+    )
+    .file(
+        "content/blog/storage.md",
+        &item("Storage plan", "2026-05-02", tags),
+    )
+    .file(
+        "content/blog/hiring.md",
+        &item("Hiring news", "2026-05-03", "tags = [\"people\"]\n"),
+    );
+    let mut builds = Rebuilds::start(&site);
+    let related = |site: &SiteTest| texts(&site.html("/blog/grid/"), "aside.related a");
+    assert!(
+        related(&site).iter().any(|t| t.contains("Storage plan")),
+        "{:?}",
+        related(&site)
+    );
+    let stats = builds.edit(
+        &site,
+        "content/blog/storage.md",
+        &item("A storage plan for the north", "2026-05-02", tags),
+    );
+    assert!(stats.lists_unchanged && !stats.shape_unchanged, "{stats:?}");
+    let now = related(&site);
+    assert!(
+        now.iter()
+            .any(|t| t.contains("A storage plan for the north")),
+        "{now:?}"
+    );
+}
+
+const CORRECTED: &str = "[[corrections]]\ndate = 2026-05-03T09:00:00Z\nkind = \"correction\"\nnote = \"Fixed a number.\"\n";
+
+#[test]
+fn a_retitled_corrected_item_is_renamed_on_the_corrections_page_and_feeds() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/output.md",
+        &item("Output rises", "2026-05-01", CORRECTED),
+    )
+    .file(
+        "content/press/other.md",
+        &item("Other news", "2026-05-02", ""),
+    );
+    let mut builds = Rebuilds::start(&site);
+    let named = |site: &SiteTest| texts(&site.html("/corrections/"), "p.notice-item a");
+    assert_eq!(named(&site), ["Output rises"]);
+    let feed_titles = |site: &SiteTest| -> Vec<String> {
+        let text = std::fs::read_to_string(site.out().join("corrections/atom.xml"))
+            .expect("the corrections feed");
+        let feed = feed_rs::parser::parse(text.as_bytes()).expect("the feed parses");
+        let entries = feed.entries.into_iter();
+        entries.filter_map(|e| Some(e.title?.content)).collect()
+    };
+    assert!(
+        feed_titles(&site)
+            .iter()
+            .any(|t| t.contains("Output rises")),
+        "{:?}",
+        feed_titles(&site)
+    );
+    let stats = builds.edit(
+        &site,
+        "content/press/output.md",
+        &item("Output rises in the spring", "2026-05-01", CORRECTED),
+    );
+    assert!(stats.lists_unchanged && !stats.shape_unchanged, "{stats:?}");
+    assert_eq!(named(&site), ["Output rises in the spring"]);
+    let titles = feed_titles(&site);
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Output rises in the spring")),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn a_title_that_moves_an_item_in_a_list_sorted_by_title_reorders_the_list() {
+    let site = SiteTest::new();
+    site.file(
+        "content/press/_index.md",
+        "+++\ntitle = \"Press\"\nsort_by = \"title\"\n+++\n",
+    );
+    for (name, title, day) in [("a", "Alpha", 1), ("b", "Bravo", 2), ("c", "Charlie", 3)] {
+        site.file(
+            &format!("content/press/{name}.md"),
+            &item(title, &format!("2026-05-0{day}"), ""),
+        );
+    }
+    let mut builds = Rebuilds::start(&site);
+    let listed = |site: &SiteTest| texts(&site.html("/press/"), ".card-title a");
+    let before = listed(&site);
+    assert!(
+        before.iter().position(|t| t == "Alpha") < before.iter().position(|t| t == "Bravo"),
+        "{before:?}"
+    );
+    let stats = builds.edit(&site, "content/press/a.md", &item("Zulu", "2026-05-01", ""));
+    assert!(
+        !stats.lists_unchanged,
+        "the section's order changed: {stats:?}"
+    );
+    let after = listed(&site);
+    assert!(
+        after.iter().position(|t| t == "Charlie") < after.iter().position(|t| t == "Zulu"),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn a_title_that_makes_an_items_url_moves_its_page() {
+    let site = SiteTest::new();
+    // No name but the date: the slug is made from the title.
+    site.file(
+        "content/press/2026-05-01.md",
+        &item("First plant", "2026-05-01", ""),
+    )
+    .file(
+        "content/press/other.md",
+        &item("Other news", "2026-05-02", ""),
+    );
+    let mut builds = Rebuilds::start(&site);
+    assert!(site.out().join("press/first-plant/index.html").is_file());
+    let stats = builds.edit(
+        &site,
+        "content/press/2026-05-01.md",
+        &item("Second plant opens", "2026-05-01", ""),
+    );
+    assert!(!stats.lists_unchanged, "the item's URL changed: {stats:?}");
+    assert!(
+        site.out()
+            .join("press/second-plant-opens/index.html")
+            .is_file()
+    );
+    assert!(!site.out().join("press/first-plant").exists());
+}
