@@ -10,14 +10,24 @@
 //! files, `data/`, `site.toml` and the options, none of which changed. Rendering an item's
 //! Markdown reads only the item and the site-wide source ids. So the changed items get their
 //! new text and are rendered again, and the rest of the site stands.
+//!
+//! A front matter whose title alone changed is patched too, when the title reaches nothing
+//! else assembly derives ([`new_title`], [`still_sorted`]): the slug comes from `slug` or the
+//! file's name, the title is no placeholder and keeps the lines of the front matter (the
+//! kept diagnostics' positions), and every section and taxonomy term listing the item keeps
+//! its order (a list is sorted by title, or by date with the title breaking ties).
 
 use super::keys::{self, markdown_key, shared_key, stamp};
 use super::{Incremental, MarkdownEntry};
+use crate::content::frontmatter::SortBy;
 use crate::content::{self, One};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{self, Fingerprint};
 use crate::markdown;
+use crate::model::ItemId;
 use crate::model::Site;
+use crate::model::assemble::{compare_items, slug_from_name};
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// A changed file, read again, and the items made from it.
@@ -27,6 +37,8 @@ struct Edit {
     one: One,
     text: Fingerprint,
     ids: Vec<usize>,
+    /// The new title, when the title alone of the front matter changed.
+    title: Option<String>,
 }
 
 impl Incremental {
@@ -63,6 +75,9 @@ impl Incremental {
             matches!(&e.one, One::Item(p) if shows_images(&p.text))
                 || e.ids.iter().any(|&id| shows_images(&site.items[id].text))
         }) {
+            return None;
+        }
+        if !retitle(&mut site, &edits) {
             return None;
         }
         // Every check passed: from here on the cache is updated as a full build would.
@@ -146,9 +161,10 @@ impl Incremental {
         let One::Item(new) = &one else {
             return None;
         };
-        if new.front != old.front {
-            return None;
-        }
+        let title = match new.front == old.front {
+            true => None,
+            false => Some(new_title(old, new)?),
+        };
         let ids: Vec<usize> = (0..site.items.len())
             .filter(|&id| site.items[id].src.rel == new.src.rel)
             .collect();
@@ -163,8 +179,67 @@ impl Incremental {
             one,
             text,
             ids,
+            title,
         })
     }
+}
+
+/// The new title of an item file whose front matter changed only in its title, when the
+/// title reaches nothing assembly derives but the item's `title`: None when the slug is made
+/// from the title (no `slug`, a file named only by its date), when the title is empty or a
+/// placeholder (errors), or when it changed the number of lines of the front matter (the
+/// last build's diagnostics name lines below it).
+fn new_title(old: &content::ParsedItem, new: &content::ParsedItem) -> Option<String> {
+    let mut same = new.front.clone();
+    same.title = old.front.title.clone();
+    if same != old.front || (new.front.slug.is_none() && slug_from_name(&new.src).is_none()) {
+        return None;
+    }
+    let lines = |p: &content::ParsedItem| p.text[..p.body_offset.min(p.text.len())].lines().count();
+    if lines(old) != lines(new) || !content::placeholders::check(new).is_empty() {
+        return None;
+    }
+    let title = new.front.title.as_deref()?.trim();
+    (!title.is_empty()).then(|| title.to_string())
+}
+
+/// Gives the items of edits that changed a title their new title; false when a list showing
+/// one of them is then out of order (a full load sorts it again).
+fn retitle(site: &mut Site, edits: &[Edit]) -> bool {
+    let mut retitled = Vec::new();
+    for edit in edits {
+        let Some(title) = &edit.title else {
+            continue;
+        };
+        for &id in &edit.ids {
+            site.items[id].title = title.clone();
+            retitled.push(id);
+        }
+    }
+    retitled.is_empty() || still_sorted(site, &retitled)
+}
+
+/// Whether every section and taxonomy term that lists one of `retitled` (whose titles were
+/// just changed) is still in its order: the lists were sorted, so only the pairs next to a
+/// retitled item can be out of order.
+fn still_sorted(site: &Site, retitled: &[ItemId]) -> bool {
+    let in_order = |list: &[ItemId], sort_by: SortBy, lang: &str| {
+        let pair_in_order = |a: ItemId, b: ItemId| {
+            compare_items(&site.items[a], &site.items[b], sort_by, lang) != Ordering::Greater
+        };
+        list.windows(2)
+            .filter(|w| retitled.contains(&w[0]) || retitled.contains(&w[1]))
+            .all(|w| pair_in_order(w[0], w[1]))
+    };
+    let sections = site.sections.iter();
+    let terms = site.taxonomies.iter().flat_map(|t| {
+        let lang = t.lang.as_str();
+        t.terms.iter().map(move |term| (&term.items, lang))
+    });
+    sections
+        .map(|s| (&s.items, s.sort_by, s.lang.as_str()))
+        .chain(terms.map(|(items, lang)| (items, SortBy::Date, lang)))
+        .all(|(items, sort_by, lang)| in_order(items, sort_by, lang))
 }
 
 /// The site's in-body components, for re-rendering edited items (their diagnostics were

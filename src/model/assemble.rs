@@ -624,6 +624,17 @@ fn slug_rewritten(p: &ParsedItem) -> Option<Diagnostic> {
     Some(d)
 }
 
+/// The slug an item's file name (a bundle's folder name) gives, its date prefix dropped, when
+/// it gives one; an item with neither this nor `slug` takes its slug from its title.
+pub(crate) fn slug_from_name(src: &crate::content::walk::SourceFile) -> Option<String> {
+    let from_file = if src.is_bundle() {
+        src.dir.rsplit('/').next().unwrap_or("")
+    } else {
+        src.stem.as_str()
+    };
+    Some(slugify(strip_date_prefix(from_file))).filter(|s| !s.is_empty())
+}
+
 /// The item's slug, path and aliases.
 fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Diagnostic>> {
     let f = &p.front;
@@ -634,14 +645,7 @@ fn place(config: &Config, p: &ParsedItem, c: &Checked) -> Result<Placed, Vec<Dia
         .slug
         .as_deref()
         .map(url_segment)
-        .or_else(|| {
-            let from_file = if p.src.is_bundle() {
-                p.src.dir.rsplit('/').next().unwrap_or("")
-            } else {
-                p.src.stem.as_str()
-            };
-            Some(slugify(strip_date_prefix(from_file))).filter(|s| !s.is_empty())
-        })
+        .or_else(|| slug_from_name(&p.src))
         .or_else(|| Some(slugify(title)).filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "item".into());
     let dir_part = if section_dir.is_empty() {

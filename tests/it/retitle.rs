@@ -3,7 +3,9 @@
 //! list, and then only the pages that show the item or name it are looked at; each test
 //! edits a title that some page shows outside the item's own lists (a translation's page, a
 //! related item, the corrections page and feed) or that changes a list (its order, the item's
-//! URL), and every way of building must give the bytes of a clean build.
+//! URL), and every way of building must give the bytes of a clean build. Serve patches its
+//! last site with a title that keeps every list, and loads the site again for one that does
+//! not.
 
 use crate::common::{SiteTest, texts};
 use pressroom::BuildOptions;
@@ -41,22 +43,23 @@ impl Rebuilds {
     }
 
     /// Writes `text` to `rel`, rebuilds every way and compares each with a clean build;
-    /// returns what the build through the state did.
-    fn edit(&mut self, site: &SiteTest, rel: &str, text: &str) -> RebuildStats {
+    /// returns what the build through the state did, and whether serve's memo (told the
+    /// edited file) patched its last site; None when every build failed alike.
+    fn edit(&mut self, site: &SiteTest, rel: &str, text: &str) -> Option<(RebuildStats, bool)> {
         site.file(rel, text);
         let path = site.root().join(rel);
         self.cache.invalidate([path.as_path()]);
         self.shared.changed([path.as_path()]);
         let what = format!("title of {rel} edited");
         crate::serve::compare_builds(&self.opts, &mut self.cache, &mut self.shared, &what);
-        let built = crate::persist::compare(&self.opts, &self.clean, &what).expect("builds");
+        let built = crate::persist::compare(&self.opts, &self.clean, &what)?;
         let stats = built.incremental.expect("through the state");
         assert_eq!(
             self.cache.stats().lists_unchanged,
             stats.lists_unchanged,
             "{what}: the memo and the state took different paths"
         );
-        stats
+        Some((stats, self.shared.stats().patched))
     }
 }
 
@@ -93,15 +96,18 @@ fn a_retitled_translation_is_renamed_on_the_other_versions_pages() {
         texts(&site.html("/blog/plant/"), "ul.versions li"),
         ["L'usine ouvre"]
     );
-    let stats = builds.edit(
-        &site,
-        "content/blog/plant.fr.md",
-        &item("L'usine de Lyon ouvre", "2026-05-01", "kind = \"post\"\n"),
-    );
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/blog/plant.fr.md",
+            &item("L'usine de Lyon ouvre", "2026-05-01", "kind = \"post\"\n"),
+        )
+        .expect("the builds succeed");
     assert!(
         stats.lists_unchanged && !stats.shape_unchanged,
         "a title alone changed: {stats:?}"
     );
+    assert!(patched, "serve patches a title edit that keeps every list");
     assert!(stats.pages_reused > 0, "{stats:?}");
     assert_eq!(
         texts(&site.html("/blog/plant/"), "ul.versions li"),
@@ -132,12 +138,15 @@ fn a_retitled_item_is_renamed_on_the_pages_that_show_it_as_related() {
         "{:?}",
         related(&site)
     );
-    let stats = builds.edit(
-        &site,
-        "content/blog/storage.md",
-        &item("A storage plan for the north", "2026-05-02", tags),
-    );
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/blog/storage.md",
+            &item("A storage plan for the north", "2026-05-02", tags),
+        )
+        .expect("the builds succeed");
     assert!(stats.lists_unchanged && !stats.shape_unchanged, "{stats:?}");
+    assert!(patched, "serve patches a title edit that keeps every list");
     let now = related(&site);
     assert!(
         now.iter()
@@ -176,12 +185,15 @@ fn a_retitled_corrected_item_is_renamed_on_the_corrections_page_and_feeds() {
         "{:?}",
         feed_titles(&site)
     );
-    let stats = builds.edit(
-        &site,
-        "content/press/output.md",
-        &item("Output rises in the spring", "2026-05-01", CORRECTED),
-    );
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/press/output.md",
+            &item("Output rises in the spring", "2026-05-01", CORRECTED),
+        )
+        .expect("the builds succeed");
     assert!(stats.lists_unchanged && !stats.shape_unchanged, "{stats:?}");
+    assert!(patched, "serve patches a title edit that keeps every list");
     assert_eq!(named(&site), ["Output rises in the spring"]);
     let titles = feed_titles(&site);
     assert!(
@@ -211,13 +223,15 @@ fn a_title_that_moves_an_item_in_a_list_sorted_by_title_reorders_the_list() {
     let mut builds = Rebuilds::start(&site);
     let listed = |site: &SiteTest, page: &str| texts(&site.html(page), ".card-title a");
     assert_eq!(listed(&site, "/press/"), ["Alpha", "Bravo"]);
-    let stats = builds.edit(
-        &site,
-        "content/press/alpha.md",
-        &item("Zulu", "2026-05-01", ""),
-    );
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/press/alpha.md",
+            &item("Zulu", "2026-05-01", ""),
+        )
+        .expect("the builds succeed");
     assert!(
-        !stats.lists_unchanged,
+        !stats.lists_unchanged && !patched,
         "the section's order changed: {stats:?}"
     );
     assert_eq!(listed(&site, "/press/"), ["Bravo", "Charlie"]);
@@ -238,16 +252,65 @@ fn a_title_that_makes_an_items_url_moves_its_page() {
     );
     let mut builds = Rebuilds::start(&site);
     assert!(site.out().join("press/first-plant/index.html").is_file());
-    let stats = builds.edit(
-        &site,
-        "content/press/2026-05-01.md",
-        &item("Second plant opens", "2026-05-01", ""),
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/press/2026-05-01.md",
+            &item("Second plant opens", "2026-05-01", ""),
+        )
+        .expect("the builds succeed");
+    assert!(
+        !stats.lists_unchanged && !patched,
+        "the item's URL changed: {stats:?}"
     );
-    assert!(!stats.lists_unchanged, "the item's URL changed: {stats:?}");
     assert!(
         site.out()
             .join("press/second-plant-opens/index.html")
             .is_file()
     );
     assert!(!site.out().join("press/first-plant").exists());
+}
+
+#[test]
+fn a_title_that_adds_a_line_to_the_front_matter_moves_the_warnings_below_it() {
+    let site = SiteTest::new();
+    // The slug is not a URL segment as written: a warning at its line, below the title.
+    let front = |title: &str| {
+        format!(
+            "+++\ntitle = {title}\ndate = 2026-05-01T09:00:00Z\nslug = \"Plant Opens\"\n+++\nText.\n"
+        )
+    };
+    site.file("content/blog/plant.md", &front("\"Plant opens\""));
+    let mut builds = Rebuilds::start(&site);
+    let (stats, patched) = builds
+        .edit(
+            &site,
+            "content/blog/plant.md",
+            &front("\"\"\"Plant opens\nin Lyon\"\"\""),
+        )
+        .expect("the builds succeed");
+    assert!(
+        stats.lists_unchanged && !patched,
+        "the warning's line moved: {stats:?}"
+    );
+}
+
+#[test]
+fn a_title_left_as_a_placeholder_fails_every_build_alike() {
+    let site = SiteTest::new();
+    site.file(
+        "content/blog/plant.md",
+        &item("Plant opens", "2026-05-01", "slug = \"plant\"\n"),
+    );
+    let mut builds = Rebuilds::start(&site);
+    let title = format!(
+        "{} Plant opens",
+        pressroom::content::placeholders::TRANSLATE
+    );
+    let edited = builds.edit(
+        &site,
+        "content/blog/plant.md",
+        &item(&title, "2026-05-01", "slug = \"plant\"\n"),
+    );
+    assert!(edited.is_none(), "a placeholder title is an error");
 }
