@@ -12,7 +12,8 @@
 //!
 //! # Three paths
 //! - **Patch** ([`patch`]): the watcher named every changed file, and each is an item file
-//!   whose front matter is as before: the last site gets the new texts; nothing is walked.
+//!   whose front matter is as before (or differs only in a title that changes no list and no
+//!   URL): the last site gets the new texts and titles; nothing is walked.
 //! - **Shape unchanged** (the usual edit: one item's text): the site has the same items in
 //!   the same order, the same sections, taxonomies, people, sources and translations, the
 //!   same boilerplates pinned by the ledger (`published.lock` can change alone), and
