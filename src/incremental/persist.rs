@@ -113,6 +113,9 @@ pub struct Persisted {
     copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
     opened: std::time::Duration,
+    /// When the state was read whole (every file, shard and artifact as it said): the
+    /// fingerprints of its tables and copies, to tell whether this build changed them.
+    restored: Option<(Fingerprint, Fingerprint)>,
 }
 
 impl Persisted {
@@ -139,6 +142,7 @@ impl Persisted {
             search: None,
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
+            restored: None,
         };
         if let Some(state) = persisted.read_state() {
             persisted.restore(state);
@@ -165,16 +169,23 @@ impl Persisted {
     ) -> std::result::Result<Built, Failure> {
         let kept = staging.know(std::mem::take(&mut self.known));
         let copied = staging.know_copies(std::mem::take(&mut self.copies));
+        // A build killed while it changes the output must leave no state (the next build
+        // then renders everything): it goes right before the first change.
+        let output_changed = staging.before_change(self.dir.join(STATE));
         let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
         built.incremental = Some(self.memo.stats());
         built.timings.insert(0, ("read state", self.opened));
-        // The output changes from here: a build killed before the new state is saved must
-        // leave none (the next build then renders everything).
-        let _ = std::fs::remove_file(self.dir.join(STATE));
         let mut built = crate::write(opts, staging, built)?;
         let saving = std::time::Instant::now();
         let copied = std::mem::take(&mut *copied.lock().unwrap_or_else(PoisonError::into_inner));
         let kept = std::mem::take(&mut *kept.lock().unwrap_or_else(PoisonError::into_inner));
+        let same = !output_changed.load(std::sync::atomic::Ordering::SeqCst)
+            && self.restored == Some((self.tables_key(), copies_key(copied.iter())));
+        if same {
+            // The state on disk describes this output and these tables: nothing to save.
+            built.timings.push(("save state", saving.elapsed()));
+            return Ok(built);
+        }
         if let Err(e) = self.save(&built, copied, &kept) {
             eprintln!(
                 "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
@@ -201,6 +212,8 @@ impl Persisted {
     /// written.
     fn restore(&mut self, state: State) {
         let now = output::stamps(&self.out, state.files.par_iter().map(|(path, ..)| path));
+        let recorded = state.files.len();
+        let copies = copies_key(state.copies.iter().map(|c| &c.copied));
         let valid: HashMap<String, (FileStamp, Entry)> = (state.files.into_iter())
             .filter(|(path, stamp, _)| now.get(path) == Some(stamp))
             .map(|(path, stamp, entry)| (path, (stamp, entry)))
@@ -227,6 +240,7 @@ impl Persisted {
         // again when it has none).
         let whole = (state.others.iter())
             .all(|(_, files)| files.iter().all(|f| valid.contains_key(&site_key(f))));
+        let every_file = whole && valid.len() == recorded;
         if whole {
             memo.others = (state.others.into_iter())
                 .map(|(a, files)| (a, files.into_iter().map(|f| (f, None)).collect()))
@@ -240,6 +254,32 @@ impl Persisted {
             }
         }
         self.known = valid;
+        if every_file && self.shards.iter().all(Option::is_some) {
+            self.restored = Some((self.tables_key(), copies));
+        }
+    }
+
+    /// A fingerprint of every table the state saves but the files' stamps (which an output
+    /// left as it was keeps) and the copies (see [`copies_key`]). Unchanged by a build that
+    /// changed no output, the state on disk still describes the output and need not be
+    /// written again; a Markdown entry or search document made again changes it (through the
+    /// item keys, the shards' and search index's bytes being due for saving).
+    fn tables_key(&self) -> Fingerprint {
+        let memo = &self.memo;
+        let mut key = fingerprint::Fingerprinter::default();
+        key.value(&memo.config_key)
+            .value(&memo.section_keys)
+            .value(&sorted(memo.body_hashes.iter()))
+            .value(&memo.last)
+            .value(&sorted(memo.pages.iter().map(|(p, k)| (p, k.key))))
+            .value(&sorted(
+                (memo.others.iter()).map(|(a, files)| (*a, sorted(files.keys()))),
+            ))
+            .value(&memo.search_keys)
+            .value(&self.shards)
+            .value(&self.search)
+            .value(&(memo.markdown_changed.len(), memo.search.is_empty()));
+        key.finish()
     }
 
     /// Each Markdown shard whose bytes are those `state.json` recorded, parsed.
@@ -431,6 +471,14 @@ impl Persisted {
 /// through it changes the output without it.
 pub fn forget(root: &Path, out: &Path) {
     let _ = std::fs::remove_file(cache_dir(root, out).join(STATE));
+}
+
+/// A fingerprint of a build's copies: which file each output path was copied from, and the
+/// source's stamp then.
+fn copies_key<'c>(copies: impl Iterator<Item = &'c Copied>) -> Fingerprint {
+    let mut copies: Vec<&Copied> = copies.collect();
+    copies.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    fingerprint::of(&copies)
 }
 
 /// The items in order.
