@@ -50,13 +50,15 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
 const STATE: &str = "state.json";
 /// The search index's file name in the cache folder.
 const SEARCH: &str = "search.json";
+/// The parsed `published.lock`'s file name in the cache folder.
+const LEDGER: &str = "ledger.json";
 
 /// What `state.json` holds (see the module's doc); every list sorted, so the same build
 /// leaves the same bytes.
@@ -79,6 +81,9 @@ struct State {
     search: Option<Fingerprint>,
     /// The static files and assets copied into the output, as it left them.
     copies: Vec<KnownCopy>,
+    /// `ledger.json`: the fingerprints of the `published.lock` text it is the parse of, and
+    /// of its own bytes (None: not written).
+    ledger: Option<(Fingerprint, Fingerprint)>,
 }
 
 /// The search index a build saved in `search.json`: read only by a build in which a
@@ -99,6 +104,29 @@ impl SavedSearch {
     }
 }
 
+/// `published.lock` as a build parsed it, saved in `ledger.json`: read instead of parsing the
+/// ledger's TOML again while its text is the same.
+pub(super) struct SavedLedger {
+    path: PathBuf,
+    /// The fingerprints of the ledger text it is the parse of, and of the file's bytes.
+    keys: (Fingerprint, Fingerprint),
+}
+
+impl SavedLedger {
+    /// The ledger, if it is the parse of the text whose fingerprint is `text` and the file
+    /// still has the bytes the state recorded.
+    pub(super) fn load(self, text: Fingerprint) -> Option<crate::model::ledger::Ledger> {
+        if self.keys.0 != text {
+            return None;
+        }
+        let bytes = std::fs::read(&self.path).ok()?;
+        if fingerprint::of_bytes(&bytes) != self.keys.1 {
+            return None;
+        }
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
 /// The memo tables of one output, read from the cache, and where to save them again.
 pub struct Persisted {
     dir: PathBuf,
@@ -109,6 +137,8 @@ pub struct Persisted {
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.json` as the last build left it.
     search: Option<Fingerprint>,
+    /// The keys of `ledger.json` as the last build left it (see [`SavedLedger`]).
+    ledger: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
     copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
@@ -140,6 +170,7 @@ impl Persisted {
             known: HashMap::new(),
             shards: vec![None; SHARDS],
             search: None,
+            ledger: None,
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
             restored: None,
@@ -229,6 +260,11 @@ impl Persisted {
             key,
         });
         self.search = state.search;
+        self.ledger = state.ledger;
+        memo.ledger_saved = state.ledger.map(|keys| SavedLedger {
+            path: self.dir.join(LEDGER),
+            keys,
+        });
         self.copies = (state.copies.into_iter())
             .map(|c| (c.copied.path.clone(), c))
             .collect();
@@ -259,6 +295,12 @@ impl Persisted {
         }
     }
 
+    /// The fingerprint of the ledger text this build parsed, else of the one the last saved.
+    fn ledger_text_key(&self) -> Option<Fingerprint> {
+        let parsed = self.memo.ledger_file.as_ref().map(|(text, _)| *text);
+        parsed.or(self.ledger.map(|(text, _)| text))
+    }
+
     /// A fingerprint of every table the state saves but the files' stamps (which an output
     /// left as it was keeps) and the copies (see [`copies_key`]). Unchanged by a build that
     /// changed no output, the state on disk still describes the output and need not be
@@ -278,7 +320,8 @@ impl Persisted {
             .value(&memo.search_keys)
             .value(&self.shards)
             .value(&self.search)
-            .value(&(memo.markdown_changed.len(), memo.search.is_empty()));
+            .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
+            .value(&self.ledger_text_key());
         key.finish()
     }
 
@@ -326,6 +369,7 @@ impl Persisted {
         remove_temporaries(&self.dir);
         self.save_shards()?;
         self.save_search()?;
+        self.save_ledger()?;
         let memo = &self.memo;
         let mut generated: Vec<String> = (memo.pages.keys())
             .chain(memo.others.values().flat_map(HashMap::keys))
@@ -363,6 +407,7 @@ impl Persisted {
             shards: self.shards.clone(),
             search: self.search,
             copies: self.known_copies(copied, manifest),
+            ledger: self.ledger,
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)
@@ -399,6 +444,20 @@ impl Persisted {
             .map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(SEARCH), &json)?;
         self.search = Some(fingerprint::of_bytes(&json));
+        Ok(())
+    }
+
+    /// Writes `ledger.json` when this build parsed another `published.lock` text.
+    fn save_ledger(&mut self) -> std::result::Result<(), Error> {
+        let Some((text, ledger)) = &self.memo.ledger_file else {
+            return Ok(());
+        };
+        if self.ledger.is_some_and(|(saved, _)| saved == *text) {
+            return Ok(());
+        }
+        let json = serde_json::to_vec(&**ledger).map_err(|e| Error::Other(e.to_string()))?;
+        write_atomically(&self.dir.join(LEDGER), &json)?;
+        self.ledger = Some((*text, fingerprint::of_bytes(&json)));
         Ok(())
     }
 
