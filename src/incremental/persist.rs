@@ -137,6 +137,8 @@ pub struct Persisted {
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.json` as the last build left it.
     search: Option<Fingerprint>,
+    /// The output's folders as [`Persisted::restore`] found them: real folders, or not.
+    folders: crate::output::known::Folders,
     /// The keys of `ledger.json` as the last build left it (see [`SavedLedger`]).
     ledger: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
@@ -171,6 +173,7 @@ impl Persisted {
             shards: vec![None; SHARDS],
             search: None,
             ledger: None,
+            folders: Default::default(),
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
             restored: None,
@@ -198,7 +201,8 @@ impl Persisted {
         opts: &BuildOptions,
         mut staging: Staging,
     ) -> std::result::Result<Built, Failure> {
-        let kept = staging.know(std::mem::take(&mut self.known));
+        let folders = std::mem::take(&mut self.folders);
+        let kept = staging.know(std::mem::take(&mut self.known), folders);
         let copied = staging.know_copies(std::mem::take(&mut self.copies));
         // A build killed while it changes the output must leave no state (the next build
         // then renders everything): it goes right before the first change.
@@ -242,7 +246,8 @@ impl Persisted {
     /// Puts the state's tables in place, keeping only what the output still holds as it was
     /// written.
     fn restore(&mut self, state: State) {
-        let now = output::stamps(&self.out, state.files.par_iter().map(|(path, ..)| path));
+        let paths = state.files.par_iter().map(|(path, ..)| path);
+        let now = output::stamps_in(&self.out, &self.folders, paths);
         let recorded = state.files.len();
         let copies = copies_key(state.copies.iter().map(|c| &c.copied));
         let valid: HashMap<String, (FileStamp, Entry)> = (state.files.into_iter())

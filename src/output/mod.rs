@@ -396,11 +396,14 @@ impl Staging {
     /// their stamps and manifest entries, as [`stamps`] gave them then), so that
     /// [`Staging::keep`] may leave them as they are.
     /// Returns where the stamps of the files it keeps go, for the next build's state.
+    /// `folders`: the output's folders as found when the stamps were taken, in this build.
     pub fn know(
         &mut self,
         known: HashMap<String, (known::FileStamp, Entry)>,
+        folders: known::Folders,
     ) -> std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>> {
         self.known = known;
+        self.folders = folders;
         self.kept.clone()
     }
 
@@ -723,7 +726,15 @@ pub fn stamps<'p>(
     out: &Path,
     site_paths: impl IntoParallelIterator<Item = &'p String>,
 ) -> HashMap<String, known::FileStamp> {
-    let folders = known::Folders::default();
+    stamps_in(out, &known::Folders::default(), site_paths)
+}
+
+/// [`stamps`], with the folders already looked at in `folders` (and those it looks at added).
+pub fn stamps_in<'p>(
+    out: &Path,
+    folders: &known::Folders,
+    site_paths: impl IntoParallelIterator<Item = &'p String>,
+) -> HashMap<String, known::FileStamp> {
     site_paths
         .into_par_iter()
         .filter_map(|key| {
