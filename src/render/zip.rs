@@ -239,6 +239,7 @@ mod tests {
             size: bytes.len() as u64,
             sha256: String::new(),
             crc32: crc32fast::hash(bytes),
+            stamp: None,
             title: file.into(),
             caption: None,
             credit: None,
