@@ -44,8 +44,7 @@ pub(super) fn respond(out: &mut impl Write, kit: &Kit, with_body: bool) -> std::
 
 /// The first of the kit's files that no longer has the stamp its sums were read under.
 fn changed(kit: &Kit) -> Option<&Asset> {
-    (kit.assets.iter())
-        .find(|a| a.stamp.is_some() && crate::stamp::source_stamp(&a.abs) != a.stamp)
+    (kit.assets.iter()).find(|a| a.stamp.is_some() && crate::stamp::source_stamp(&a.abs) != a.stamp)
 }
 
 /// Whether two builds' kits give the same ZIP from the same files, as the rebuild read them.

@@ -883,8 +883,8 @@ impl Serve {
     /// The server's peak resident memory in bytes (`VmHWM`).
     #[cfg(target_os = "linux")]
     fn peak_rss(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("status");
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
         let kib: u64 = (status.lines())
             .find_map(|l| l.strip_prefix("VmHWM:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
@@ -929,7 +929,10 @@ fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
     drop(server);
     site.file(
         "content/media/q3-2026/index.md",
-        &KIT.replace("date = 2026-10-01\n", "date = 2026-10-01\nembargo = 2099-01-01T08:00:00Z\n"),
+        &KIT.replace(
+            "date = 2026-10-01\n",
+            "date = 2026-10-01\nembargo = 2099-01-01T08:00:00Z\n",
+        ),
     );
     let server = Serve::start(&site.root(), &["--no-drafts"]);
     let (head, _) = server.fetch("GET", "/media/q3-2026.zip");
@@ -951,7 +954,6 @@ fn serve_streams_a_kit_zip_without_holding_it_in_memory() {
     let mut tail = Tail::default();
     let head = server.fetch_into("GET", "/media/q3-2026.zip", &mut tail);
     let peak = server.peak_rss();
-    eprintln!("MEASURE peak {} KiB", peak >> 10);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     let length: u64 = (header(&head, "Content-Length"))
         .and_then(|v| v.parse().ok())
@@ -970,7 +972,10 @@ fn serve_streams_a_kit_zip_without_holding_it_in_memory() {
         ]
     );
     let (head, body) = server.fetch("HEAD", "/media/q3-2026.zip");
-    assert_eq!(header(&head, "Content-Length"), Some(length.to_string().as_str()));
+    assert_eq!(
+        header(&head, "Content-Length"),
+        Some(length.to_string().as_str())
+    );
     assert!(body.is_empty());
     assert!(
         peak < SIZE / 4,
