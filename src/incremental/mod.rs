@@ -138,6 +138,9 @@ pub struct Incremental {
     pages: HashMap<String, KeptPage>,
     /// Each artifact's files by output path.
     others: HashMap<crate::render::Artifact, HashMap<String, Bytes>>,
+    /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
+    /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
+    zips: Vec<(String, Arc<crate::model::media::Kit>)>,
     /// The search index.
     search: search_index::SearchIndex,
     /// The path and key of each search document of the last build (see
@@ -215,6 +218,14 @@ impl Incremental {
         pages
             .chain(self.others.values().flatten())
             .filter_map(|(p, b)| Some((p, b.as_ref()?)))
+    }
+
+    /// Each published kit's ZIP path and the kit, when the tables are
+    /// [`Incremental::shared`]: their ZIPs are not among [`Incremental::outputs`], since a
+    /// kit of videos would sit in memory whole; serve writes each from the originals when it
+    /// is asked for ([`crate::render::zip::write_kit`], the writer `build` uses).
+    pub fn media_zips(&self) -> &[(String, Arc<crate::model::media::Kit>)] {
+        &self.zips
     }
 
     /// Marks files as changed (for file systems whose stamps are coarse): the next build
