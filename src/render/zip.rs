@@ -225,7 +225,7 @@ impl Header<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::media::{Asset, AssetKind};
 
@@ -254,7 +254,8 @@ mod tests {
         }
     }
 
-    fn kit(assets: Vec<Asset>) -> Kit {
+    /// A listed kit of `assets` (also for serve's tests of the ZIP it writes).
+    pub(crate) fn kit(assets: Vec<Asset>) -> Kit {
         Kit {
             id: "kit".into(),
             rel: "content/media/kit/index.md".into(),

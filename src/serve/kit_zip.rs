@@ -68,38 +68,28 @@ mod tests {
         let (sums, stamp) = crate::model::file_sums::SumsCache::load(dir)
             .stamped(&abs)
             .expect("sums");
-        Kit {
-            id: "kit".into(),
-            rel: "content/media/kit/index.md".into(),
-            lang: "en".into(),
-            title: "Kit".into(),
-            summary: None,
-            date: None,
-            path: crate::paths::SitePath::new("/media/kit/"),
-            publication: crate::model::Publication::Listed,
-            assets: vec![Asset {
-                file: "facts.pdf".into(),
-                abs,
-                path: "/media/kit/facts.pdf".into(),
-                anchor: String::new(),
-                kind: crate::model::media::AssetKind::Document,
-                mime: "application/pdf",
-                size: sums.size,
-                sha256: sums.sha256,
-                crc32: sums.crc32,
-                stamp,
-                title: "Facts".into(),
-                caption: None,
-                credit: None,
-                copyright: None,
-                licence: None,
-                alt: None,
-                language: None,
-                pixels: None,
-                picture: None,
-                renditions: vec![],
-            }],
-        }
+        crate::render::zip::tests::kit(vec![Asset {
+            file: "facts.pdf".into(),
+            abs,
+            path: "/media/kit/facts.pdf".into(),
+            anchor: String::new(),
+            kind: crate::model::media::AssetKind::Document,
+            mime: "application/pdf",
+            size: sums.size,
+            sha256: sums.sha256,
+            crc32: sums.crc32,
+            stamp,
+            title: "Facts".into(),
+            caption: None,
+            credit: None,
+            copyright: None,
+            licence: None,
+            alt: None,
+            language: None,
+            pixels: None,
+            picture: None,
+            renditions: vec![],
+        }])
     }
 
     /// The response's status line, headers and body.
