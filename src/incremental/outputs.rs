@@ -65,6 +65,12 @@ impl Incremental {
         self.lap("  pages", &mut clock);
         let (changed, artifacts_kept) = self.render_artifacts(ctx, &cmp, staging.is_some());
         output_changed |= changed;
+        if self.share {
+            // Taken again on every build, not with the shape: the files' stamps, which serve
+            // checks before it sends a ZIP, are no part of the shape.
+            let kits = crate::render::zip_kits(ctx).into_iter();
+            self.zips = kits.map(|k| (k.zip_path(), Arc::new(k.clone()))).collect();
+        }
         if let Some(staging) = staging {
             self.hand_artifacts(staging);
             // Streamed from the originals into the output, never held in memory.
@@ -245,7 +251,8 @@ impl Incremental {
     /// Every artifact whose files can differ from the last build's. The `match` names each
     /// [`Artifact`], so a new one states here when it must be rendered again. Returns whether
     /// any artifact file changed, and whether the artifacts of the shape were kept. With
-    /// `streaming`, the kits' ZIPs are left to the caller.
+    /// `streaming`, the kits' ZIPs are left to the caller; when shared, to serve (see
+    /// [`Incremental::media_zips`]).
     fn render_artifacts(
         &mut self,
         ctx: &RenderCtx<'_>,
@@ -311,7 +318,7 @@ impl Incremental {
                 }
                 // A kit's files are part of the site's shape (their hashes): made again only
                 // when it changed.
-                Artifact::MediaZips if streaming => None,
+                Artifact::MediaZips if streaming || self.share => None,
                 Artifact::MediaZips => (!same_lists).then(|| Fresh::All(artifact.outputs(ctx))),
             };
             if let Some(fresh) = fresh {

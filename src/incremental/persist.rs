@@ -50,13 +50,15 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
 const STATE: &str = "state.json";
 /// The search index's file name in the cache folder.
 const SEARCH: &str = "search.json";
+/// The parsed `published.lock`'s file name in the cache folder.
+const LEDGER: &str = "ledger.json";
 
 /// What `state.json` holds (see the module's doc); every list sorted, so the same build
 /// leaves the same bytes.
@@ -79,6 +81,9 @@ struct State {
     search: Option<Fingerprint>,
     /// The static files and assets copied into the output, as it left them.
     copies: Vec<KnownCopy>,
+    /// `ledger.json`: the fingerprints of the `published.lock` text it is the parse of, and
+    /// of its own bytes (None: not written).
+    ledger: Option<(Fingerprint, Fingerprint)>,
 }
 
 /// The search index a build saved in `search.json`: read only by a build in which a
@@ -99,6 +104,29 @@ impl SavedSearch {
     }
 }
 
+/// `published.lock` as a build parsed it, saved in `ledger.json`: read instead of parsing the
+/// ledger's TOML again while its text is the same.
+pub(super) struct SavedLedger {
+    path: PathBuf,
+    /// The fingerprints of the ledger text it is the parse of, and of the file's bytes.
+    keys: (Fingerprint, Fingerprint),
+}
+
+impl SavedLedger {
+    /// The ledger, if it is the parse of the text whose fingerprint is `text` and the file
+    /// still has the bytes the state recorded.
+    pub(super) fn load(self, text: Fingerprint) -> Option<crate::model::ledger::Ledger> {
+        if self.keys.0 != text {
+            return None;
+        }
+        let bytes = std::fs::read(&self.path).ok()?;
+        if fingerprint::of_bytes(&bytes) != self.keys.1 {
+            return None;
+        }
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
 /// The memo tables of one output, read from the cache, and where to save them again.
 pub struct Persisted {
     dir: PathBuf,
@@ -109,10 +137,17 @@ pub struct Persisted {
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.json` as the last build left it.
     search: Option<Fingerprint>,
+    /// The output's folders as [`Persisted::restore`] found them: real folders, or not.
+    folders: crate::output::known::Folders,
+    /// The keys of `ledger.json` as the last build left it (see [`SavedLedger`]).
+    ledger: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
     copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
     opened: std::time::Duration,
+    /// When the state was read whole (every file, shard and artifact as it said): the
+    /// fingerprints of its tables and copies, to tell whether this build changed them.
+    restored: Option<(Fingerprint, Fingerprint)>,
 }
 
 impl Persisted {
@@ -137,8 +172,11 @@ impl Persisted {
             known: HashMap::new(),
             shards: vec![None; SHARDS],
             search: None,
+            ledger: None,
+            folders: Default::default(),
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
+            restored: None,
         };
         if let Some(state) = persisted.read_state() {
             persisted.restore(state);
@@ -163,18 +201,26 @@ impl Persisted {
         opts: &BuildOptions,
         mut staging: Staging,
     ) -> std::result::Result<Built, Failure> {
-        let kept = staging.know(std::mem::take(&mut self.known));
+        let folders = std::mem::take(&mut self.folders);
+        let kept = staging.know(std::mem::take(&mut self.known), folders);
         let copied = staging.know_copies(std::mem::take(&mut self.copies));
+        // A build killed while it changes the output must leave no state (the next build
+        // then renders everything): it goes right before the first change.
+        let output_changed = staging.before_change(self.dir.join(STATE));
         let mut built = self.memo.rebuild_to(opts, Some(&staging))?;
         built.incremental = Some(self.memo.stats());
         built.timings.insert(0, ("read state", self.opened));
-        // The output changes from here: a build killed before the new state is saved must
-        // leave none (the next build then renders everything).
-        let _ = std::fs::remove_file(self.dir.join(STATE));
         let mut built = crate::write(opts, staging, built)?;
         let saving = std::time::Instant::now();
         let copied = std::mem::take(&mut *copied.lock().unwrap_or_else(PoisonError::into_inner));
         let kept = std::mem::take(&mut *kept.lock().unwrap_or_else(PoisonError::into_inner));
+        let same = !output_changed.load(std::sync::atomic::Ordering::SeqCst)
+            && self.restored == Some((self.tables_key(), copies_key(copied.iter())));
+        if same {
+            // The state on disk describes this output and these tables: nothing to save.
+            built.timings.push(("save state", saving.elapsed()));
+            return Ok(built);
+        }
         if let Err(e) = self.save(&built, copied, &kept) {
             eprintln!(
                 "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
@@ -200,7 +246,10 @@ impl Persisted {
     /// Puts the state's tables in place, keeping only what the output still holds as it was
     /// written.
     fn restore(&mut self, state: State) {
-        let now = output::stamps(&self.out, state.files.par_iter().map(|(path, ..)| path));
+        let paths = state.files.par_iter().map(|(path, ..)| path);
+        let now = output::stamps_in(&self.out, &self.folders, paths);
+        let recorded = state.files.len();
+        let copies = copies_key(state.copies.iter().map(|c| &c.copied));
         let valid: HashMap<String, (FileStamp, Entry)> = (state.files.into_iter())
             .filter(|(path, stamp, _)| now.get(path) == Some(stamp))
             .map(|(path, stamp, entry)| (path, (stamp, entry)))
@@ -216,6 +265,11 @@ impl Persisted {
             key,
         });
         self.search = state.search;
+        self.ledger = state.ledger;
+        memo.ledger_saved = state.ledger.map(|keys| SavedLedger {
+            path: self.dir.join(LEDGER),
+            keys,
+        });
         self.copies = (state.copies.into_iter())
             .map(|c| (c.copied.path.clone(), c))
             .collect();
@@ -227,6 +281,7 @@ impl Persisted {
         // again when it has none).
         let whole = (state.others.iter())
             .all(|(_, files)| files.iter().all(|f| valid.contains_key(&site_key(f))));
+        let every_file = whole && valid.len() == recorded;
         if whole {
             memo.others = (state.others.into_iter())
                 .map(|(a, files)| (a, files.into_iter().map(|f| (f, None)).collect()))
@@ -240,6 +295,39 @@ impl Persisted {
             }
         }
         self.known = valid;
+        if every_file && self.shards.iter().all(Option::is_some) {
+            self.restored = Some((self.tables_key(), copies));
+        }
+    }
+
+    /// The fingerprint of the ledger text this build parsed, else of the one the last saved.
+    fn ledger_text_key(&self) -> Option<Fingerprint> {
+        let parsed = self.memo.ledger_file.as_ref().map(|(text, _)| *text);
+        parsed.or(self.ledger.map(|(text, _)| text))
+    }
+
+    /// A fingerprint of every table the state saves but the files' stamps (which an output
+    /// left as it was keeps) and the copies (see [`copies_key`]). Unchanged by a build that
+    /// changed no output, the state on disk still describes the output and need not be
+    /// written again; a Markdown entry or search document made again changes it (through the
+    /// item keys, the shards' and search index's bytes being due for saving).
+    fn tables_key(&self) -> Fingerprint {
+        let memo = &self.memo;
+        let mut key = fingerprint::Fingerprinter::default();
+        key.value(&memo.config_key)
+            .value(&memo.section_keys)
+            .value(&sorted(memo.body_hashes.iter()))
+            .value(&memo.last)
+            .value(&sorted(memo.pages.iter().map(|(p, k)| (p, k.key))))
+            .value(&sorted(
+                (memo.others.iter()).map(|(a, files)| (*a, sorted(files.keys()))),
+            ))
+            .value(&memo.search_keys)
+            .value(&self.shards)
+            .value(&self.search)
+            .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
+            .value(&self.ledger_text_key());
+        key.finish()
     }
 
     /// Each Markdown shard whose bytes are those `state.json` recorded, parsed.
@@ -286,6 +374,7 @@ impl Persisted {
         remove_temporaries(&self.dir);
         self.save_shards()?;
         self.save_search()?;
+        self.save_ledger()?;
         let memo = &self.memo;
         let mut generated: Vec<String> = (memo.pages.keys())
             .chain(memo.others.values().flat_map(HashMap::keys))
@@ -323,6 +412,7 @@ impl Persisted {
             shards: self.shards.clone(),
             search: self.search,
             copies: self.known_copies(copied, manifest),
+            ledger: self.ledger,
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)
@@ -359,6 +449,20 @@ impl Persisted {
             .map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(SEARCH), &json)?;
         self.search = Some(fingerprint::of_bytes(&json));
+        Ok(())
+    }
+
+    /// Writes `ledger.json` when this build parsed another `published.lock` text.
+    fn save_ledger(&mut self) -> std::result::Result<(), Error> {
+        let Some((text, ledger)) = &self.memo.ledger_file else {
+            return Ok(());
+        };
+        if self.ledger.is_some_and(|(saved, _)| saved == *text) {
+            return Ok(());
+        }
+        let json = serde_json::to_vec(&**ledger).map_err(|e| Error::Other(e.to_string()))?;
+        write_atomically(&self.dir.join(LEDGER), &json)?;
+        self.ledger = Some((*text, fingerprint::of_bytes(&json)));
         Ok(())
     }
 
@@ -431,6 +535,14 @@ impl Persisted {
 /// through it changes the output without it.
 pub fn forget(root: &Path, out: &Path) {
     let _ = std::fs::remove_file(cache_dir(root, out).join(STATE));
+}
+
+/// A fingerprint of a build's copies: which file each output path was copied from, and the
+/// source's stamp then.
+fn copies_key<'c>(copies: impl Iterator<Item = &'c Copied>) -> Fingerprint {
+    let mut copies: Vec<&Copied> = copies.collect();
+    copies.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    fingerprint::of(&copies)
 }
 
 /// The items in order.

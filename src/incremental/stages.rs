@@ -253,6 +253,10 @@ impl Incremental {
         text: &str,
     ) -> std::result::Result<Arc<Ledger>, Diagnostic> {
         let key = fingerprint::of_text(text);
+        if self.ledger_file.is_none() {
+            let saved = self.ledger_saved.take().and_then(|s| s.load(key));
+            self.ledger_file = saved.map(|ledger| (key, Arc::new(ledger)));
+        }
         if let Some((k, ledger)) = &self.ledger_file {
             if *k == key {
                 return Ok(ledger.clone());

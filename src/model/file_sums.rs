@@ -66,6 +66,13 @@ impl SumsCache {
 
     /// The sums of `path`: from the index while its stamp holds, else read.
     pub fn sums(&self, path: &Path) -> Result<Sums, String> {
+        self.stamped(path).map(|(sums, _)| sums)
+    }
+
+    /// [`SumsCache::sums`], with the stamp they belong to (taken before the file was read):
+    /// while the file has that stamp it holds the bytes they describe. None where no stamp
+    /// is trusted.
+    pub fn stamped(&self, path: &Path) -> Result<(Sums, Option<FileStamp>), String> {
         let name = path
             .strip_prefix(&self.root)
             .unwrap_or(path)
@@ -75,7 +82,7 @@ impl SumsCache {
         if let Some(entry) = (self.old.get(&name)).filter(|e| stamp == Some(e.stamp)) {
             let sums = entry.sums.clone();
             lock(&self.now).insert(name, entry.clone());
-            return Ok(sums);
+            return Ok((sums, stamp));
         }
         let sums = read(path)?;
         *lock(&self.read) += 1;
@@ -86,7 +93,7 @@ impl SumsCache {
             };
             lock(&self.now).insert(name, entry);
         }
-        Ok(sums)
+        Ok((sums, stamp))
     }
 
     /// How many files were read and hashed (not taken from the index).

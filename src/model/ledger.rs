@@ -939,6 +939,24 @@ fn tampered(ledger: &Ledger, text: &str) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
 
+    /// The build state keeps the parsed ledger as JSON (`incremental::persist`): every field
+    /// of a real ledger (the example newsroom's: notices, claims, boilerplates, the log) must
+    /// come back as it was parsed.
+    #[test]
+    fn a_ledger_comes_back_whole_through_json() {
+        let text = include_str!("../../published.lock");
+        let ledger = Ledger::parse(text).expect("the example's ledger parses");
+        assert!(!ledger.events.is_empty() && !ledger.boilerplates.is_empty());
+        assert!(ledger.items.values().any(|e| !e.notices.is_empty()));
+        let json = serde_json::to_vec(&ledger).expect("json");
+        let back: Ledger = serde_json::from_slice(&json).expect("read back");
+        assert_eq!(back, ledger);
+        assert_eq!(
+            back.to_text().expect("text"),
+            ledger.to_text().expect("text")
+        );
+    }
+
     /// Pins version 1's hash: published.lock files in the wild hold these values, so the
     /// folding and the bytes hashed must never change.
     #[test]

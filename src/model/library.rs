@@ -269,11 +269,11 @@ fn assets(src: Src<'_>, files: Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<As
         };
         (at.unwrap_or(usize::MAX), f.clone())
     });
-    let read: Vec<Result<Sums, String>> = order
+    let read: Vec<Result<(Sums, _), String>> = order
         .par_iter()
         .map(|(file, abs)| {
             let seen = known.and_then(|k| k.iter().find(|a| &a.file == file));
-            seen.map_or_else(|| sums.sums(abs), |a| Ok(sums_of(a)))
+            seen.map_or_else(|| sums.stamped(abs), |a| Ok((sums_of(a), a.stamp)))
         })
         .collect();
     let mut out = Vec::new();
@@ -284,7 +284,7 @@ fn assets(src: Src<'_>, files: Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<As
             own,
             base: from_base,
         };
-        let sums = match read {
+        let (sums, stamp) = match read {
             Ok(r) => r,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -297,7 +297,7 @@ fn assets(src: Src<'_>, files: Files<'_>, diags: &mut Vec<Diagnostic>) -> Vec<As
             }
         };
         if let Some(asset) = asset(src, file, abs, entry, sums, diags) {
-            out.push(asset);
+            out.push(Asset { stamp, ..asset });
         }
     }
     out
@@ -398,6 +398,7 @@ fn asset(
         size: sums.size,
         sha256: sums.sha256,
         crc32: sums.crc32,
+        stamp: None,
         title,
         caption: raw.caption,
         credit: raw

@@ -186,6 +186,11 @@ pub struct Asset {
     /// CRC-32 of the original, for the kit's ZIP, read with the SHA-256 so the ZIP is
     /// written in one pass over each file.
     pub crc32: u32,
+    /// The file's [stamp](crate::stamp) when its size and sums were read (or found in the
+    /// index): while the file still has it, it holds the bytes those sums describe. `serve`
+    /// checks it before it sends the kit's ZIP. None where stamps are not trusted.
+    #[serde(skip)]
+    pub stamp: Option<crate::stamp::FileStamp>,
     /// Its name in the kit.
     pub title: String,
     /// Caption.

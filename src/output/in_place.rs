@@ -4,6 +4,7 @@
 
 use super::journal::Journal;
 use super::reuse::Previous;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -56,29 +57,11 @@ impl InPlace {
             .flat_map(|p| p.ancestors().skip(1))
             .filter(|a| !a.as_os_str().is_empty())
             .collect();
-        let mut delete = Vec::new();
-        let mut walk = walkdir::WalkDir::new(out)
-            .min_depth(1)
-            .follow_links(false)
-            .into_iter();
-        while let Some(entry) = walk.next() {
-            let Ok(entry) = entry else { continue };
-            let Ok(rel) = entry.path().strip_prefix(out) else {
-                continue;
-            };
-            let is_dir = entry.file_type().is_dir();
-            let needed = if is_dir {
-                folders.contains(rel)
-            } else {
-                placed.contains(rel)
-            };
-            if !needed {
-                delete.push(rel.to_string_lossy().into_owned());
-                if is_dir {
-                    walk.skip_current_dir();
-                }
-            }
-        }
+        let needed = Needed {
+            placed: &placed,
+            folders: &folders,
+        };
+        let mut delete = needed.strays(out, Path::new(""));
         delete.sort();
         let mut moves = self
             .moves
@@ -93,6 +76,37 @@ impl InPlace {
             delete,
             moves,
         }
+    }
+}
+
+/// What the new output holds: its files, and the folders they are in.
+struct Needed<'a> {
+    placed: &'a HashSet<PathBuf>,
+    folders: &'a HashSet<&'a Path>,
+}
+
+impl Needed<'_> {
+    /// Every file and folder under `rel` in the output `out` that the new output does not
+    /// have (a folder not needed is named alone, not its contents). Links are not followed.
+    /// Folders are listed on every core: a 10k-item output has 13k of them, and listing them
+    /// one after another took a tenth of a rebuild that changed nothing.
+    fn strays(&self, out: &Path, rel: &Path) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(out.join(rel)) else {
+            return Vec::new();
+        };
+        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        entries
+            .par_iter()
+            .flat_map_iter(|entry| {
+                let child = rel.join(entry.file_name());
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                match (is_dir, is_dir && self.folders.contains(child.as_path())) {
+                    (true, true) => self.strays(out, &child),
+                    (false, _) if self.placed.contains(&child) => Vec::new(),
+                    _ => vec![child.to_string_lossy().into_owned()],
+                }
+            })
+            .collect()
     }
 }
 

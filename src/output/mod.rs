@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The output folder of a build without `--output`: `public/`, or `public-drafts/` for a
 /// `--drafts` build, so a preview never lands where `deploy` looks.
@@ -335,6 +336,9 @@ pub struct Staging {
     kept: std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
+    /// What goes right before the output changes, and the flag that says it did (see
+    /// [`Staging::before_change`]).
+    before_change: Option<(PathBuf, std::sync::Arc<AtomicBool>)>,
     finished: bool,
     /// Held until the staging folder is swapped in or removed.
     _lock: OutputLock,
@@ -364,6 +368,7 @@ impl Staging {
             folders: known::Folders::default(),
             kept: std::sync::Arc::default(),
             failed: Mutex::default(),
+            before_change: None,
             finished: false,
             _lock: lock,
         })
@@ -391,11 +396,14 @@ impl Staging {
     /// their stamps and manifest entries, as [`stamps`] gave them then), so that
     /// [`Staging::keep`] may leave them as they are.
     /// Returns where the stamps of the files it keeps go, for the next build's state.
+    /// `folders`: the output's folders as found when the stamps were taken, in this build.
     pub fn know(
         &mut self,
         known: HashMap<String, (known::FileStamp, Entry)>,
+        folders: known::Folders,
     ) -> std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>> {
         self.known = known;
+        self.folders = folders;
         self.kept.clone()
     }
 
@@ -407,6 +415,24 @@ impl Staging {
     ) -> std::sync::Arc<Mutex<Vec<known::Copied>>> {
         self.known_copies = copies;
         self.copies.clone()
+    }
+
+    /// Names a file that describes the output as it is (the incremental layer's build state):
+    /// it is removed right before the output changes, so a build killed while changing it
+    /// leaves no description of an output that is gone. Returns the flag that says whether
+    /// the output changed; while it did not, the file still describes it.
+    pub fn before_change(&mut self, file: PathBuf) -> std::sync::Arc<AtomicBool> {
+        let changed = std::sync::Arc::new(AtomicBool::new(false));
+        self.before_change = Some((file, changed.clone()));
+        changed
+    }
+
+    /// The output is about to change: see [`Staging::before_change`].
+    fn changing(&self) {
+        if let Some((file, changed)) = &self.before_change {
+            let _ = std::fs::remove_file(file);
+            changed.store(true, Ordering::SeqCst);
+        }
     }
 
     /// Keeps the output's file at `site_path` as the last build wrote it, without its bytes:
@@ -594,6 +620,7 @@ impl Staging {
         self.place(manifest::FILE, &manifest.to_json())?;
         match self.in_place.take() {
             None => {
+                self.changing();
                 swap(&self.dir, &self.out)?;
                 self.finished = true;
             }
@@ -602,6 +629,7 @@ impl Staging {
                 if journal.delete.is_empty() && journal.moves.is_empty() {
                     return Ok(manifest);
                 }
+                self.changing();
                 journal.commit(&self.out)?;
                 // Committed: the staging folder now belongs to the journal, which the next
                 // run finishes if this one cannot.
@@ -698,7 +726,15 @@ pub fn stamps<'p>(
     out: &Path,
     site_paths: impl IntoParallelIterator<Item = &'p String>,
 ) -> HashMap<String, known::FileStamp> {
-    let folders = known::Folders::default();
+    stamps_in(out, &known::Folders::default(), site_paths)
+}
+
+/// [`stamps`], with the folders already looked at in `folders` (and those it looks at added).
+pub fn stamps_in<'p>(
+    out: &Path,
+    folders: &known::Folders,
+    site_paths: impl IntoParallelIterator<Item = &'p String>,
+) -> HashMap<String, known::FileStamp> {
     site_paths
         .into_par_iter()
         .filter_map(|key| {

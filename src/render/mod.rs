@@ -131,7 +131,8 @@ fn media_zips(ctx: &RenderCtx<'_>) -> Vec<Output> {
 }
 
 /// The kits whose ZIP is written: each published kit once (its first language version).
-fn zip_kits<'a>(ctx: &RenderCtx<'a>) -> Vec<&'a crate::model::media::Kit> {
+/// `serve` offers the same ZIPs, made when they are asked for.
+pub fn zip_kits<'a>(ctx: &RenderCtx<'a>) -> Vec<&'a crate::model::media::Kit> {
     let mut ids = std::collections::BTreeSet::new();
     (ctx.site.media.kits.iter())
         .filter(|k| k.appears_in(crate::model::Surface::Page))

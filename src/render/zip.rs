@@ -5,7 +5,8 @@
 //! directory) of ~60 lines, deterministic by construction: entries sorted by name, every
 //! timestamp the format's earliest (1980-01-01 00:00), no extra fields, no host attributes.
 //! Same input, same bytes; and the size is known before writing (the kit page shows it).
-//! `build` streams it into the output file ([`write_kit`]); `serve` keeps it in memory.
+//! `build` streams it into the output file ([`write_kit`]), `serve` into the connection when
+//! it is downloaded (`serve::kit_zip`): one writer, the same bytes.
 //! Size: a kit within the classic format's limits (under 4 GiB and 65,535 files, nearly all)
 //! gets a classic ZIP, which every unzipper reads. A larger one (a kit of b-roll videos) is
 //! written in ZIP64 (APPNOTE 4.5.3: each entry's sizes and offset in a ZIP64 extra field, then
@@ -61,8 +62,8 @@ fn sized(kit: &Kit, entries: &[(String, usize)], zip64: bool) -> u64 {
     files + 22 + if zip64 { END_64 } else { 0 }
 }
 
-/// The kit's ZIP in memory (`serve`, `check`), or None when it cannot be written (see
-/// [`write_kit`]).
+/// The kit's ZIP in memory (a build through the incremental layer's unshared tables, which
+/// hands every output back), or None when it cannot be written (see [`write_kit`]).
 pub fn kit_zip(kit: &Kit) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(usize::try_from(size(kit)).ok()?);
     write_kit(kit, &mut out).ok()?;
@@ -224,7 +225,7 @@ impl Header<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::media::{Asset, AssetKind};
 
@@ -239,6 +240,7 @@ mod tests {
             size: bytes.len() as u64,
             sha256: String::new(),
             crc32: crc32fast::hash(bytes),
+            stamp: None,
             title: file.into(),
             caption: None,
             credit: None,
@@ -252,7 +254,8 @@ mod tests {
         }
     }
 
-    fn kit(assets: Vec<Asset>) -> Kit {
+    /// A listed kit of `assets` (also for serve's tests of the ZIP it writes).
+    pub(crate) fn kit(assets: Vec<Asset>) -> Kit {
         Kit {
             id: "kit".into(),
             rel: "content/media/kit/index.md".into(),

@@ -151,6 +151,34 @@ pub fn respond_streamed(
     body: &mut dyn Read,
     with_body: bool,
 ) -> std::io::Result<()> {
+    out.write_all(status_and_headers(status, headers, len).as_bytes())?;
+    if with_body {
+        std::io::copy(&mut body.take(len), out)?;
+    }
+    out.flush()
+}
+
+/// [`respond_streamed`] with a body that `write` writes into the connection as it makes it
+/// (a kit's ZIP, read from its originals), announced as `len` bytes. An error of `write`'s
+/// closes the connection short of that length, which the client sees as an interrupted
+/// download, never as a whole file.
+pub fn respond_written(
+    out: &mut dyn Write,
+    status: u16,
+    headers: &[(&str, &str)],
+    len: u64,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+    with_body: bool,
+) -> std::io::Result<()> {
+    out.write_all(status_and_headers(status, headers, len).as_bytes())?;
+    if with_body {
+        write(out)?;
+    }
+    out.flush()
+}
+
+/// A response's status line and headers, through the blank line that ends them.
+fn status_and_headers(status: u16, headers: &[(&str, &str)], len: u64) -> String {
     let mut head = format!(
         "HTTP/1.1 {status} {}\r\nContent-Length: {len}\r\nConnection: close\r\n",
         reason(status),
@@ -162,11 +190,7 @@ pub fn respond_streamed(
         head.push_str("\r\n");
     }
     head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    if with_body {
-        std::io::copy(&mut body.take(len), out)?;
-    }
-    out.flush()
+    head
 }
 
 /// Reads `rel` (a `/`-separated path) under the folder `root`: see [`open_under`].
@@ -273,6 +297,7 @@ pub fn content_type(path: &str) -> &'static str {
         "woff2" => "font/woff2",
         "woff" => "font/woff",
         "mp4" => "video/mp4",
+        "zip" => "application/zip",
         _ => "application/octet-stream",
     }
 }

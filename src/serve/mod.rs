@@ -4,6 +4,7 @@
 //! listing the errors, until the files are fixed.
 
 pub mod http;
+mod kit_zip;
 mod watch;
 
 use crate::diag::Diagnostic;
@@ -79,6 +80,8 @@ enum Body {
     Bytes(Arc<Vec<u8>>),
     Embedded(&'static [u8]),
     File(PathBuf),
+    /// A press kit's ZIP, written from its originals when asked for ([`kit_zip`]).
+    Zip(Arc<crate::model::media::Kit>),
 }
 
 /// One complete state of the served site; swapped whole after each build.
@@ -515,6 +518,9 @@ fn served_files(built: crate::Built, cache: &Incremental) -> HashMap<String, Bod
     for (path, bytes) in cache.outputs() {
         files.insert(path.clone(), Body::Bytes(bytes.clone()));
     }
+    for (path, kit) in cache.media_zips() {
+        files.insert(path.clone(), Body::Zip(kit.clone()));
+    }
     for o in built.outputs {
         files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
     }
@@ -615,6 +621,7 @@ fn same_files(a: &HashMap<String, Body>, b: &HashMap<String, Body>) -> bool {
                 (Body::Bytes(x), Body::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
                 (Body::Embedded(x), Body::Embedded(y)) => std::ptr::eq(*x, *y),
                 (Body::File(x), Body::File(y)) => x == y,
+                (Body::Zip(x), Body::Zip(y)) => kit_zip::same(x, y),
                 _ => false,
             })
         })
@@ -668,9 +675,18 @@ fn handle(req: Request, shared: &Arc<Shared>) {
             return;
         }
     }
-    if let (false, Some(Body::File(p))) = (is_html, snap.files.get(&key)) {
-        respond_file(req, status, &key, open_inside(&snap, p));
-        return;
+    match (is_html, snap.files.get(&key)) {
+        (false, Some(Body::File(p))) => {
+            respond_file(req, status, &key, open_inside(&snap, p));
+            return;
+        }
+        (_, Some(Body::Zip(kit))) => {
+            let with_body = req.head.method != "HEAD";
+            let mut out = std::io::BufWriter::new(req.stream);
+            let _ = kit_zip::respond(&mut out, kit, with_body);
+            return;
+        }
+        _ => {}
     }
     let bytes = match snap.files.get(&key) {
         Some(Body::Bytes(b)) => b.as_ref().clone(),
@@ -682,7 +698,8 @@ fn handle(req: Request, shared: &Arc<Shared>) {
                 return;
             }
         },
-        None => b"Not found".to_vec(),
+        // A ZIP was sent above.
+        Some(Body::Zip(_)) | None => b"Not found".to_vec(),
     };
     let bytes = if is_html {
         inject(bytes, &snap.warnings, snap.id)

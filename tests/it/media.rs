@@ -823,3 +823,212 @@ fn check_keeps_no_sums_and_a_build_does() {
     site.build_ok();
     assert!(site.root().join(".pressroom/cache/sums.json").is_file());
 }
+
+/// `pressroom serve` of a site, run as its binary on a free port; killed when dropped.
+struct Serve {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Serve {
+    fn start(root: &Path, extra: &[&str]) -> Serve {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(bin())
+            .args(["serve", "--port", "0", "--now", NOW, "--root"])
+            .arg(root)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("pressroom serve runs");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let url = (lines.by_ref())
+            .find_map(|l| {
+                let l = l.expect("stdout line");
+                (l.split_whitespace())
+                    .find(|w| w.starts_with("http://"))
+                    .map(str::to_string)
+            })
+            .expect("the server says where it is");
+        // Read on, so the server's later lines never meet a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let addr = url.trim_start_matches("http://").trim_end_matches('/');
+        Serve {
+            child,
+            addr: addr.to_string(),
+        }
+    }
+
+    /// Sends `method path` and copies the body into `body`; returns the response's head.
+    fn fetch_into(&self, method: &str, path: &str, body: &mut dyn std::io::Write) -> String {
+        use std::io::{BufRead, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("timeout");
+        write!(s, "{method} {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).expect("send");
+        let mut reader = std::io::BufReader::new(s);
+        let mut head = String::new();
+        while reader.read_line(&mut head).expect("head") > 2 {}
+        std::io::copy(&mut reader, body).expect("body");
+        head
+    }
+
+    /// [`Serve::fetch_into`] a buffer: the head and the body.
+    fn fetch(&self, method: &str, path: &str) -> (String, Vec<u8>) {
+        let mut body = Vec::new();
+        let head = self.fetch_into(method, path, &mut body);
+        (head, body)
+    }
+
+    /// The server's peak resident memory in bytes (`VmHWM`).
+    #[cfg(target_os = "linux")]
+    fn peak_rss(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
+        let kib: u64 = (status.lines())
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib * 1024
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A header's value in a response head.
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    (head.lines()).find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// The preview serves a kit's ZIP with the bytes `build` writes (`HEAD` announcing its length),
+/// as `application/zip`; an embargoed kit's ZIP is absent from a preview without drafts, as
+/// from the build.
+#[test]
+fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
+    let site = site_with_kit();
+    let built = read(&site.build_ok().out, "/media/q3-2026.zip");
+    let server = Serve::start(&site.root(), &[]);
+    let (head, served) = server.fetch("GET", "/media/q3-2026.zip");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(header(&head, "Content-Type"), Some("application/zip"));
+    let length = built.len().to_string();
+    assert_eq!(header(&head, "Content-Length"), Some(length.as_str()));
+    assert!(served == built, "the served ZIP is not the built one");
+    assert_eq!(zip_entries(&served).len(), 3);
+    let (head, body) = server.fetch("HEAD", "/media/q3-2026.zip");
+    assert_eq!(header(&head, "Content-Length"), Some(length.as_str()));
+    assert!(body.is_empty(), "HEAD sent {} bytes", body.len());
+    drop(server);
+    site.file(
+        "content/media/q3-2026/index.md",
+        &KIT.replace(
+            "date = 2026-10-01\n",
+            "date = 2026-10-01\nembargo = 2099-01-01T08:00:00Z\n",
+        ),
+    );
+    let server = Serve::start(&site.root(), &["--no-drafts"]);
+    let (head, _) = server.fetch("GET", "/media/q3-2026.zip");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+}
+
+/// A kit with 400 MB of b-roll (a sparse file): the preview writes its ZIP into the
+/// connection as it reads the video, so the server's memory stays far below the video's
+/// size. Before, every rebuild made each kit's ZIP in memory and kept it there.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_streams_a_kit_zip_without_holding_it_in_memory() {
+    const SIZE: u64 = 400 << 20;
+    let site = site_with_kit();
+    let video = site.root().join("content/media/q3-2026/b-roll.mp4");
+    let file = std::fs::File::create(&video).expect("create");
+    file.set_len(SIZE).expect("sparse file");
+    let server = Serve::start(&site.root(), &[]);
+    let mut tail = Tail::default();
+    let head = server.fetch_into("GET", "/media/q3-2026.zip", &mut tail);
+    let peak = server.peak_rss();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let length: u64 = (header(&head, "Content-Length"))
+        .and_then(|v| v.parse().ok())
+        .expect("a length");
+    assert_eq!(tail.len, length, "the whole ZIP");
+    assert!(length > SIZE, "{length}");
+    // The end of the ZIP: its directory lists the four files, the video at its full size.
+    let entries = central_directory(&tail.bytes, tail.len);
+    assert_eq!(
+        entries,
+        [
+            ("q3-2026/b-roll.mp4".to_string(), SIZE),
+            ("q3-2026/ceo.jpg".to_string(), entries[1].1),
+            ("q3-2026/facts.pdf".to_string(), 15),
+            ("q3-2026/logos/mark.svg".to_string(), SVG.len() as u64),
+        ]
+    );
+    let (head, body) = server.fetch("HEAD", "/media/q3-2026.zip");
+    assert_eq!(
+        header(&head, "Content-Length"),
+        Some(length.to_string().as_str())
+    );
+    assert!(body.is_empty());
+    assert!(
+        peak < SIZE / 4,
+        "the server peaked at {} MiB serving a ZIP of {} MiB",
+        peak >> 20,
+        length >> 20
+    );
+}
+
+/// A writer that counts what it is given and keeps the last 64 KiB.
+#[derive(Default)]
+struct Tail {
+    len: u64,
+    bytes: Vec<u8>,
+}
+
+impl std::io::Write for Tail {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        const KEEP: usize = 64 << 10;
+        self.len += buf.len() as u64;
+        self.bytes.extend_from_slice(buf);
+        let drop = self.bytes.len().saturating_sub(KEEP);
+        self.bytes.drain(..drop);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The (name, size) of each entry in a classic ZIP's central directory, read from `tail`,
+/// the last bytes of a ZIP of `len` bytes.
+fn central_directory(tail: &[u8], len: u64) -> Vec<(String, u64)> {
+    let u16_at = |i: usize| u16::from_le_bytes([tail[i], tail[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]);
+    let end = tail.len() - 22;
+    assert_eq!(u32_at(end), 0x0605_4b50, "the end record closes the file");
+    let (count, size, offset) = (u16_at(end + 10), u32_at(end + 12), u32_at(end + 16));
+    assert_eq!(
+        u64::from(offset) + u64::from(size),
+        len - 22,
+        "the directory ends where the end record begins"
+    );
+    let mut at = end - size as usize;
+    let mut entries = Vec::new();
+    for _ in 0..count {
+        assert_eq!(u32_at(at), 0x0201_4b50, "a directory entry");
+        let name_len = u16_at(at + 28);
+        let extra = u16_at(at + 30) + u16_at(at + 32);
+        let name = String::from_utf8(tail[at + 46..at + 46 + name_len].to_vec()).expect("utf-8");
+        entries.push((name, u64::from(u32_at(at + 24))));
+        at += 46 + name_len + extra;
+    }
+    entries
+}

@@ -175,6 +175,11 @@ fn random_edits_and_clocks_rebuild_the_bytes_of_a_clean_build() {
             std::fs::write(&file, text).expect("undo");
             compare(&opts, &clean, &format!("{what}, undone"));
         }
+        // Built again with nothing changed: the state is left as it is on disk, and the
+        // next edit builds through it.
+        if n % 4 == 0 {
+            compare(&opts, &clean, &format!("{what}, built again"));
+        }
     }
     assert!(kept > 0, "no page was ever kept");
     assert!(disturbed > 0, "nothing was disturbed");
@@ -284,6 +289,74 @@ fn a_build_without_the_cache_removes_the_state_of_its_output() {
         .incremental
         .expect("cache");
     assert!(next.pages_rendered > 0, "{next:?}");
+}
+
+/// A rebuild that changes no output and no table leaves `state.json` as it is (saving 12 MB
+/// of state at 10k items took 70 ms of a 1.3 s rebuild); one that changes a table saves it,
+/// even when the output stays as it was.
+#[test]
+fn a_rebuild_that_changes_nothing_writes_no_state() {
+    use std::os::unix::fs::MetadataExt;
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01T09:00:00Z\n+++\nBody.\n",
+    );
+    site.file("static/files/fact-sheet.txt", "fact sheet");
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "second build");
+    let state = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "state.json")
+        .expect("a state")
+        .into_path();
+    // A save writes a new file renamed over the old: its inode (which the file system may
+    // hand out again) and its change time tell.
+    let inode = || {
+        let meta = std::fs::metadata(&state).expect("state");
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    let before = inode();
+    let same = compare(&opts, &clean, "nothing changed").expect("built");
+    assert_eq!(
+        inode(),
+        before,
+        "nothing changed, yet the state was written"
+    );
+    assert_eq!(same.incremental.expect("cache").pages_rendered, 0);
+    // The source of a copy touched: the output stays, but the stamp the state keeps of it
+    // is new (without it, every build would read and hash the file again).
+    let sheet = site.root().join("static/files/fact-sheet.txt");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&sheet)
+        .expect("open");
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .expect("touch");
+    compare(&opts, &clean, "a static file touched");
+    let touched = inode();
+    assert_ne!(touched, before, "a copy's new stamp must be saved");
+    compare(&opts, &clean, "nothing changed after the touch");
+    assert_eq!(inode(), touched);
+    site.file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01T09:00:00Z\n+++\nAnother body.\n",
+    );
+    compare(&opts, &clean, "a body edited");
+    assert_ne!(inode(), touched, "an edit must save the state");
+    // The output disturbed behind pressroom's back: put right, and the state saved anew.
+    let after_edit = inode();
+    std::fs::remove_file(site.out().join("blog/a/index.html")).expect("remove");
+    compare(&opts, &clean, "a page deleted from the output");
+    assert_ne!(
+        inode(),
+        after_edit,
+        "a page written again must save the state"
+    );
 }
 
 /// Nothing but the clock moves: an event passes, a year ends, an embargo lifts. Each build

@@ -916,9 +916,15 @@ pub(crate) fn compare_builds(
         "{what}: cached and full builds differ: {}",
         first_difference(&cached_outputs, &full)
     );
+    // The kits' ZIPs are not held: serve writes each at its download, with the writer used here.
+    let zips = shared.media_zips().iter().map(|(path, kit)| {
+        let zip = pressroom::render::zip::kit_zip(kit).expect("the kit's ZIP");
+        (path.clone(), zip)
+    });
     let mut from_shared: Vec<(String, Vec<u8>)> = shared
         .outputs()
         .map(|(p, b)| (p.clone(), b.as_ref().clone()))
+        .chain(zips)
         .collect();
     from_shared.sort();
     assert!(
