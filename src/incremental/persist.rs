@@ -216,18 +216,20 @@ impl Persisted {
         let kept = std::mem::take(&mut *kept.lock().unwrap_or_else(PoisonError::into_inner));
         let same = !output_changed.load(std::sync::atomic::Ordering::SeqCst)
             && self.restored == Some((self.tables_key(), copies_key(copied.iter())));
-        if same {
-            // The state on disk describes this output and these tables: nothing to save.
-            built.timings.push(("save state", saving.elapsed()));
-            return Ok(built);
-        }
-        if let Err(e) = self.save(&built, copied, &kept) {
-            eprintln!(
-                "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
-                self.dir.display()
-            );
+        // Unless the state on disk describes this output and these tables: nothing to save.
+        if !same {
+            if let Err(e) = self.save(&built, copied, &kept) {
+                eprintln!(
+                    "note: the incremental build state could not be saved in {} ({e}); the next build renders everything",
+                    self.dir.display()
+                );
+            }
         }
         built.timings.push(("save state", saving.elapsed()));
+        // Freeing the tables of a large site (every item, page and rendered body) took ~3% of
+        // a 10k-item rebuild: nothing waits for it.
+        let memo = std::mem::take(&mut self.memo);
+        std::thread::spawn(move || drop(memo));
         Ok(built)
     }
 
