@@ -977,8 +977,11 @@ fn serve_streams_a_kit_zip_without_holding_it_in_memory() {
         Some(length.to_string().as_str())
     );
     assert!(body.is_empty());
+    // Holding the ZIP takes at least its 400 MiB (875 MiB before the change); the first
+    // build's photo work alone peaks at 80–100 MiB in a debug build, more when other tests
+    // share the machine.
     assert!(
-        peak < SIZE / 4,
+        peak < SIZE / 2,
         "the server peaked at {} MiB serving a ZIP of {} MiB",
         peak >> 20,
         length >> 20
