@@ -143,7 +143,7 @@ fn write_as(
 /// read; returns how many were copied.
 fn copy_checked(asset: &crate::model::media::Asset, out: &mut dyn Write) -> std::io::Result<u64> {
     let mut buf = vec![0u8; 1 << 16];
-    let mut file = std::fs::File::open(&asset.abs)?;
+    let mut file = open_original(&asset.abs)?;
     let (mut copied, mut crc) = (0u64, crc32fast::Hasher::new());
     loop {
         let n = file.read(&mut buf)?;
@@ -164,6 +164,18 @@ fn copy_checked(asset: &crate::model::media::Asset, out: &mut dyn Write) -> std:
         )));
     }
     Ok(copied)
+}
+
+/// Opens a kit's file, never through a symbolic link at its name: the library holds only
+/// real files (the content walk skips links), and a link swapped in after the sums were read
+/// would send another file's bytes into the archive (`build`'s output, or `serve`'s download)
+/// before the CRC check at its end could stop it.
+fn open_original(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path)
 }
 
 /// One STORED entry's header.
@@ -267,6 +279,27 @@ pub(crate) mod tests {
             publication: crate::model::Publication::Listed,
             assets,
         }
+    }
+
+    /// A kit file swapped for a link to another file with the same bytes (so its size and
+    /// CRC still hold) is not followed: no other file's bytes reach the archive.
+    #[cfg(unix)]
+    #[test]
+    fn a_kit_file_swapped_for_a_link_is_not_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (real, elsewhere) = (dir.path().join("facts.pdf"), dir.path().join("secret"));
+        std::fs::write(&elsewhere, b"same bytes").expect("write");
+        std::fs::write(&real, b"same bytes").expect("write");
+        let kit = kit(vec![asset("facts.pdf", real.clone(), b"same bytes")]);
+        write_kit(&kit, &mut Vec::new()).expect("a real file is read");
+        std::fs::remove_file(&real).expect("remove");
+        std::os::unix::fs::symlink(&elsewhere, &real).expect("link");
+        let mut out = Vec::new();
+        assert!(write_kit(&kit, &mut out).is_err(), "the link was followed");
+        assert!(
+            !out.windows(10).any(|w| w == b"same bytes"),
+            "the linked file's bytes were written"
+        );
     }
 
     /// Only a kit the classic format cannot hold is ZIP64: over 4 GiB, or 65,535 files.
