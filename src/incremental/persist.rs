@@ -228,8 +228,9 @@ impl Persisted {
         built.timings.push(("save state", saving.elapsed()));
         // Freeing the tables of a large site (every item, page and rendered body) took ~3% of
         // a 10k-item rebuild: nothing waits for it.
+        // (Without a thread to spare, the refused closure drops them here.)
         let memo = std::mem::take(&mut self.memo);
-        std::thread::spawn(move || drop(memo));
+        let _ = std::thread::Builder::new().spawn(move || drop(memo));
         Ok(built)
     }
 
