@@ -183,3 +183,56 @@ fn a_ledger_edited_by_hand_is_refused() {
         "published.lock was edited by hand at `content/press/2026-11-02-port.md`",
     );
 }
+
+/// An insider with write access to `.pressroom/` forges the state's parse of `published.lock`
+/// (an empty ledger, its fingerprint put in the state) and edits a published body. The build
+/// into that folder takes the forgery (the state is trusted, as the README says), but the
+/// builds a deploy should come from do not read it: a build into a new folder (CI's fresh
+/// checkout) and `--no-cache` refuse the edit.
+#[test]
+fn a_forged_ledger_parse_in_the_state_reaches_no_fresh_build() {
+    let t = published();
+    let mut opts = BuildOptions::new(t.root(), T1.parse().expect("time"));
+    opts.output = t.root().join("local");
+    pressroom::build(&opts).expect("first");
+    pressroom::build(&opts).expect("second, leaving the state");
+    let state_dir = walkdir::WalkDir::new(t.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "ledger.json")
+        .expect("the state keeps the ledger's parse")
+        .into_path();
+    let forged = br#"{"version":2,"items":{}}"#;
+    std::fs::write(&state_dir, forged).expect("forge");
+    let state_path = state_dir.with_file_name("state.json");
+    // `"ledger":[text key,bytes key]`, 128-bit numbers (beyond serde_json's `Value`).
+    let state = std::fs::read_to_string(&state_path).expect("state");
+    let at = state.find("\"ledger\":[").expect("the ledger's keys") + "\"ledger\":[".len();
+    let end = at + state[at..].find(']').expect("end");
+    let text_key = state[at..end].split(',').next().expect("text key");
+    let bytes_key = pressroom::fingerprint::of_bytes(forged).0;
+    let state = format!("{}{text_key},{bytes_key}{}", &state[..at], &state[end..]);
+    std::fs::write(&state_path, state).expect("write state");
+    edit_keeping_time(&t, PLANT, "400 people", "500 people");
+    let needle = "`body` changed in published `content/press/2026-11-01-plant.md`";
+    let refused = |what: &str, opts: &BuildOptions| {
+        let failure = pressroom::build(opts)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: the forged state let the edit through"));
+        let hit = (failure.diagnostics.iter()).any(|d| d.is_error() && d.message.contains(needle));
+        assert!(hit, "{what}: {:?}", failure.diagnostics);
+    };
+    // The forgery is taken where the state is (what the README's trust bullet says): were it
+    // not, this test would prove nothing about the builds below.
+    let local = pressroom::build(&opts);
+    assert!(
+        local.is_ok(),
+        "the forgery was not taken: forge the state anew"
+    );
+    let mut fresh = opts.clone();
+    fresh.output = t.root().join("ci-checkout-public");
+    refused("a build into a new folder", &fresh);
+    let mut no_cache = opts.clone();
+    no_cache.cache = false;
+    refused("build --no-cache", &no_cache);
+}
