@@ -241,7 +241,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::media::{Asset, AssetKind};
 
-    fn asset(file: &str, abs: std::path::PathBuf, bytes: &[u8]) -> Asset {
+    /// A document of the kit at `abs`, holding `bytes` (also for serve's tests).
+    pub(crate) fn asset(file: &str, abs: std::path::PathBuf, bytes: &[u8]) -> Asset {
         Asset {
             file: file.into(),
             abs,

@@ -68,28 +68,13 @@ mod tests {
         let (sums, stamp) = crate::model::file_sums::SumsCache::load(dir)
             .stamped(&abs)
             .expect("sums");
-        crate::render::zip::tests::kit(vec![Asset {
-            file: "facts.pdf".into(),
-            abs,
-            path: "/media/kit/facts.pdf".into(),
-            anchor: String::new(),
-            kind: crate::model::media::AssetKind::Document,
-            mime: "application/pdf",
-            size: sums.size,
+        let bytes = std::fs::read(&abs).expect("read");
+        let asset = Asset {
             sha256: sums.sha256,
-            crc32: sums.crc32,
             stamp,
-            title: "Facts".into(),
-            caption: None,
-            credit: None,
-            copyright: None,
-            licence: None,
-            alt: None,
-            language: None,
-            pixels: None,
-            picture: None,
-            renditions: vec![],
-        }])
+            ..zip::tests::asset("facts.pdf", abs, &bytes)
+        };
+        zip::tests::kit(vec![asset])
     }
 
     /// The response's status line, headers and body.
