@@ -163,8 +163,14 @@ fn render(
     markdown::render_all(&mut site, &config, &mut diags);
     watch.lap("markdown");
     let records = model::ledger::records(&site);
-    let mut parse = |text: &str| model::ledger::Ledger::parse(text).map(std::sync::Arc::new);
-    let ledger = publish::ledger_stage(opts, &config, &mut site, &mut diags, &records, &mut parse);
+    let ledger = publish::ledger_stage(
+        opts,
+        &config,
+        &mut site,
+        &mut diags,
+        &records,
+        &mut publish::Afresh,
+    );
     watch.lap("ledger");
     let theme = Theme::load_for(&config, &mut diags, mode)
         .map_err(|e| fail(e, std::mem::take(&mut diags)))?;

@@ -13,6 +13,7 @@ use crate::model::{self, ledger};
 use crate::options::BuildOptions;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The file in the output folder that holds the pending ledger (never uploaded).
 pub const PENDING: &str = ".pressroom-publish.json";
@@ -114,21 +115,40 @@ pub struct LedgerStep {
     pub next: Option<model::ledger::Ledger>,
 }
 
-/// A parse of `published.lock`'s text (the incremental layer keeps the last one).
-pub type ParseLedger<'p> =
-    dyn FnMut(&str) -> std::result::Result<std::sync::Arc<model::ledger::Ledger>, Diagnostic> + 'p;
+/// How the ledger stage turns `published.lock`'s text into a ledger and the next ledger into
+/// text. A plain build does both ([`Afresh`]); the incremental layer gives the last build's
+/// back when the input is the same (a 10k-item ledger is 10 MB of TOML each way).
+pub trait LedgerMemo {
+    /// `published.lock`'s text, parsed.
+    fn parse(&mut self, text: &str) -> std::result::Result<Arc<model::ledger::Ledger>, Diagnostic>;
+    /// The next ledger's file text ([`model::ledger::Ledger::to_text`]).
+    fn text(&mut self, next: &model::ledger::Ledger) -> Result<String>;
+}
+
+/// Parses and writes every time.
+pub struct Afresh;
+
+impl LedgerMemo for Afresh {
+    fn parse(&mut self, text: &str) -> std::result::Result<Arc<model::ledger::Ledger>, Diagnostic> {
+        model::ledger::Ledger::parse(text).map(Arc::new)
+    }
+
+    fn text(&mut self, next: &model::ledger::Ledger) -> Result<String> {
+        next.to_text()
+    }
+}
 
 /// Checks the site against `published.lock` (see [`model::ledger`]) and computes the ledger as
 /// it is once this build's output is online. Releases that keep the boilerplate they were
 /// published with get it back here. Previews report problems as warnings. `records` are
-/// [`model::ledger::records`] of `site`; `parse` parses the ledger's text.
+/// [`model::ledger::records`] of `site`.
 pub fn ledger_stage(
     opts: &BuildOptions,
     config: &crate::config::Config,
     site: &mut model::Site,
     diags: &mut Vec<Diagnostic>,
     records: &[Option<std::sync::Arc<model::record::Hashed>>],
-    parse: &mut ParseLedger<'_>,
+    memo: &mut dyn LedgerMemo,
 ) -> LedgerStep {
     use model::ledger;
     let text = match read_ledger(&opts.root) {
@@ -148,7 +168,7 @@ pub fn ledger_stage(
             d
         }
     };
-    let recorded = match parse(text.as_deref().unwrap_or("")) {
+    let recorded = match memo.parse(text.as_deref().unwrap_or("")) {
         Ok(l) => l,
         Err(d) => {
             diags.push(soften(d));
@@ -186,7 +206,7 @@ pub fn ledger_stage(
     // every build, and no reformatting of one written by hand).
     let next_text = match &text {
         Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
-        _ => outcome.next.to_text(),
+        _ => memo.text(&outcome.next),
     };
     match next_text {
         Ok(ledger) => LedgerStep {

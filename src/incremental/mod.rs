@@ -165,7 +165,11 @@ pub struct Incremental {
     search_saved: Option<persist::SavedSearch>,
     /// `published.lock` as the last build parsed it ([`persist`]), read when its text is the
     /// same (a deployed 10k-item ledger takes ~0.3 s of CPU to parse as TOML).
-    ledger_saved: Option<persist::SavedLedger>,
+    ledger_saved: Option<persist::Saved>,
+    /// The next ledger's text as last written: (fingerprint of the ledger, text).
+    ledger_text: Option<(Fingerprint, String)>,
+    /// The text the last build saved ([`persist`]), read when the next ledger is the same.
+    ledger_text_saved: Option<persist::Saved>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
     markdown_changed: HashSet<String>,
     /// The last build's site.
@@ -284,14 +288,8 @@ impl Incremental {
         let mut diags = Vec::new();
         let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
         let records = self.records(&site);
-        let ledger = crate::publish::ledger_stage(
-            opts,
-            &config,
-            &mut site,
-            &mut diags,
-            &records,
-            &mut |text| self.parse_ledger(text),
-        );
+        let ledger =
+            crate::publish::ledger_stage(opts, &config, &mut site, &mut diags, &records, self);
         watch.lap("ledger");
         let theme = self
             .theme(&config, &mut diags)

@@ -15,7 +15,9 @@
 //!   shards holding an item that changed;
 //! - the search index's tokens per document (`search.json`), read only by a build in which
 //!   a document changed, so only that document is tokenized again;
-//! - each item's ledger body hash;
+//! - each item's ledger body hash; `published.lock` as parsed (`ledger.json`), and the text
+//!   of the ledger this output records once deployed (`ledger.toml`), each reused while what
+//!   it was made from is the same;
 //! - every generated file's stamp (device, inode, size, mtime, ctime) and manifest entry as
 //!   the build left it: a file whose stamp differs now (edited, replaced, deleted, reached
 //!   through a link) is rendered again, never trusted.
@@ -50,7 +52,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.json` and the shards; another one is ignored.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -59,6 +61,8 @@ const STATE: &str = "state.json";
 const SEARCH: &str = "search.json";
 /// The parsed `published.lock`'s file name in the cache folder.
 const LEDGER: &str = "ledger.json";
+/// The file name of the text of the ledger once the output is recorded, in the cache folder.
+const LEDGER_TEXT: &str = "ledger.toml";
 
 /// What `state.json` holds (see the module's doc); every list sorted, so the same build
 /// leaves the same bytes.
@@ -84,6 +88,9 @@ struct State {
     /// `ledger.json`: the fingerprints of the `published.lock` text it is the parse of, and
     /// of its own bytes (None: not written).
     ledger: Option<(Fingerprint, Fingerprint)>,
+    /// `ledger.toml`: the fingerprints of the ledger it is the text of, and of its own bytes
+    /// (None: not written).
+    ledger_text: Option<(Fingerprint, Fingerprint)>,
 }
 
 /// The search index a build saved in `search.json`: read only by a build in which a
@@ -104,26 +111,25 @@ impl SavedSearch {
     }
 }
 
-/// `published.lock` as a build parsed it, saved in `ledger.json`: read instead of parsing the
-/// ledger's TOML again while its text is the same.
-pub(super) struct SavedLedger {
+/// A file a build saved in the cache folder for the next one: `ledger.json`, the parse of
+/// `published.lock` (read instead of parsing the ledger's TOML again while its text is the
+/// same), and `ledger.toml`, the text of the ledger once this output is recorded (written
+/// again only when that ledger changes).
+pub(super) struct Saved {
     path: PathBuf,
-    /// The fingerprints of the ledger text it is the parse of, and of the file's bytes.
+    /// The fingerprints of what it was made from, and of the file's bytes.
     keys: (Fingerprint, Fingerprint),
 }
 
-impl SavedLedger {
-    /// The ledger, if it is the parse of the text whose fingerprint is `text` and the file
-    /// still has the bytes the state recorded.
-    pub(super) fn load(self, text: Fingerprint) -> Option<crate::model::ledger::Ledger> {
-        if self.keys.0 != text {
+impl Saved {
+    /// The file's bytes, if it was made from what has the fingerprint `from` and still has the
+    /// bytes the state recorded.
+    pub(super) fn bytes(self, from: Fingerprint) -> Option<Vec<u8>> {
+        if self.keys.0 != from {
             return None;
         }
         let bytes = std::fs::read(&self.path).ok()?;
-        if fingerprint::of_bytes(&bytes) != self.keys.1 {
-            return None;
-        }
-        serde_json::from_slice(&bytes).ok()
+        (fingerprint::of_bytes(&bytes) == self.keys.1).then_some(bytes)
     }
 }
 
@@ -139,8 +145,10 @@ pub struct Persisted {
     search: Option<Fingerprint>,
     /// The output's folders as [`Persisted::restore`] found them: real folders, or not.
     folders: crate::output::known::Folders,
-    /// The keys of `ledger.json` as the last build left it (see [`SavedLedger`]).
+    /// The keys of `ledger.json` and `ledger.toml` as the last build left them (see
+    /// [`Saved`]).
     ledger: Option<(Fingerprint, Fingerprint)>,
+    ledger_text: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
     copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
@@ -173,6 +181,7 @@ impl Persisted {
             shards: vec![None; SHARDS],
             search: None,
             ledger: None,
+            ledger_text: None,
             folders: Default::default(),
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
@@ -269,8 +278,13 @@ impl Persisted {
         });
         self.search = state.search;
         self.ledger = state.ledger;
-        memo.ledger_saved = state.ledger.map(|keys| SavedLedger {
+        memo.ledger_saved = state.ledger.map(|keys| Saved {
             path: self.dir.join(LEDGER),
+            keys,
+        });
+        self.ledger_text = state.ledger_text;
+        memo.ledger_text_saved = state.ledger_text.map(|keys| Saved {
+            path: self.dir.join(LEDGER_TEXT),
             keys,
         });
         self.copies = (state.copies.into_iter())
@@ -309,6 +323,12 @@ impl Persisted {
         parsed.or(self.ledger.map(|(text, _)| text))
     }
 
+    /// The fingerprint of the next ledger this build wrote, else of the one the last saved.
+    fn next_ledger_key(&self) -> Option<Fingerprint> {
+        let written = self.memo.ledger_text.as_ref().map(|(key, _)| *key);
+        written.or(self.ledger_text.map(|(key, _)| key))
+    }
+
     /// A fingerprint of every table the state saves but the files' stamps (which an output
     /// left as it was keeps) and the copies (see [`copies_key`]). Unchanged by a build that
     /// changed no output, the state on disk still describes the output and need not be
@@ -329,7 +349,8 @@ impl Persisted {
             .value(&self.shards)
             .value(&self.search)
             .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
-            .value(&self.ledger_text_key());
+            .value(&self.ledger_text_key())
+            .value(&self.next_ledger_key());
         key.finish()
     }
 
@@ -378,6 +399,7 @@ impl Persisted {
         self.save_shards()?;
         self.save_search()?;
         self.save_ledger()?;
+        self.save_ledger_text()?;
         let memo = &self.memo;
         let mut generated: Vec<String> = (memo.pages.keys())
             .chain(memo.others.values().flat_map(HashMap::keys))
@@ -416,6 +438,7 @@ impl Persisted {
             search: self.search,
             copies: self.known_copies(copied, manifest),
             ledger: self.ledger,
+            ledger_text: self.ledger_text,
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)
@@ -466,6 +489,19 @@ impl Persisted {
         let json = serde_json::to_vec(&**ledger).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(LEDGER), &json)?;
         self.ledger = Some((*text, fingerprint::of_bytes(&json)));
+        Ok(())
+    }
+
+    /// Writes `ledger.toml` when this build wrote the text of another ledger.
+    fn save_ledger_text(&mut self) -> std::result::Result<(), Error> {
+        let Some((key, text)) = &self.memo.ledger_text else {
+            return Ok(());
+        };
+        if self.ledger_text.is_some_and(|(saved, _)| saved == *key) {
+            return Ok(());
+        }
+        write_atomically(&self.dir.join(LEDGER_TEXT), text.as_bytes())?;
+        self.ledger_text = Some((*key, fingerprint::of_bytes(text.as_bytes())));
         Ok(())
     }
 

@@ -245,16 +245,16 @@ impl Incremental {
             }
         }
     }
+}
 
+impl crate::publish::LedgerMemo for Incremental {
     /// `published.lock` parsed, or the last parse again when its text is the same (a large
     /// site's ledger takes longer to parse than the rest of a one-file rebuild).
-    pub(super) fn parse_ledger(
-        &mut self,
-        text: &str,
-    ) -> std::result::Result<Arc<Ledger>, Diagnostic> {
+    fn parse(&mut self, text: &str) -> std::result::Result<Arc<Ledger>, Diagnostic> {
         let key = fingerprint::of_text(text);
         if self.ledger_file.is_none() {
-            let saved = self.ledger_saved.take().and_then(|s| s.load(key));
+            let saved = self.ledger_saved.take().and_then(|s| s.bytes(key));
+            let saved = saved.and_then(|bytes| serde_json::from_slice(&bytes).ok());
             self.ledger_file = saved.map(|ledger| (key, Arc::new(ledger)));
         }
         if let Some((k, ledger)) = &self.ledger_file {
@@ -267,6 +267,27 @@ impl Incremental {
         Ok(ledger)
     }
 
+    /// The next ledger's text, or the last one again when the ledger is the same: a site with
+    /// items not yet recorded makes it on every build, and at 10k items it is 10 MB of TOML.
+    fn text(&mut self, next: &Ledger) -> crate::error::Result<String> {
+        let key = fingerprint::of(next);
+        if self.ledger_text.is_none() {
+            let saved = self.ledger_text_saved.take().and_then(|s| s.bytes(key));
+            let saved = saved.and_then(|bytes| String::from_utf8(bytes).ok());
+            self.ledger_text = saved.map(|text| (key, text));
+        }
+        if let Some((k, text)) = &self.ledger_text {
+            if *k == key {
+                return Ok(text.clone());
+            }
+        }
+        let text = next.to_text()?;
+        self.ledger_text = Some((key, text.clone()));
+        Ok(text)
+    }
+}
+
+impl Incremental {
     /// The theme, loaded again only when one of its templates, strings or static files (or
     /// the site's own `templates/` and `static/`) was added, removed or changed.
     pub(super) fn theme(

@@ -121,6 +121,9 @@ fn resolve_items(
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeSet<String> {
     let mut bundle_dirs_withheld = BTreeSet::new();
+    // An item is a large value: growing the list by doubling moved every item several
+    // times (~5% of a 10k-item rebuild's CPU).
+    site.items.reserve(parsed_items.len());
     for parsed in parsed_items {
         diags.extend(slug_rewritten(&parsed));
         match resolve_item(config, opts, fronts, site, parsed) {

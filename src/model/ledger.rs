@@ -134,7 +134,7 @@ impl Ledger {
 
     /// The file text: a header, then one table per item, sorted, then the log.
     pub fn to_text(&self) -> Result<String, crate::Error> {
-        let body = toml::to_string(self).map_err(|e| {
+        let body = self.toml_in_pieces().map_err(|e| {
             crate::Error::Usage(format!(
                 "cannot write the publication ledger: {e}; published.lock was left as it was"
             ))
@@ -142,6 +142,66 @@ impl Ledger {
         Ok(format!(
             "# The publication ledger of this site: what was published, when, and in what form.\n# `pressroom deploy` records here what it put online; commit it with the site.\n\n{body}"
         ))
+    }
+
+    /// `toml::to_string(self)`, made on every core: each item's tables and each run of the
+    /// log serialized apart and joined as the whole would be (a blank line between tables).
+    /// A deployed 10k-item ledger is 10 MB of TOML, ~0.25 s on one core, made again by every
+    /// build with something new to record. A ledger without items has an empty `[items]`
+    /// table of its own, written whole.
+    fn toml_in_pieces(&self) -> Result<String, toml::ser::Error> {
+        use rayon::prelude::*;
+        if self.items.is_empty() {
+            return toml::to_string(self);
+        }
+        #[derive(Serialize)]
+        struct Head {
+            version: u32,
+        }
+        #[derive(Serialize)]
+        struct Items<'a> {
+            items: BTreeMap<&'a str, &'a Entry>,
+        }
+        #[derive(Serialize)]
+        struct Tail<'a> {
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            boilerplates: &'a BTreeMap<String, String>,
+            #[serde(skip_serializing_if = "<[Event]>::is_empty")]
+            events: &'a [Event],
+        }
+        let no_boilerplates = BTreeMap::new();
+        let runs = self.events.chunks(256).enumerate().map(|(n, run)| Tail {
+            boilerplates: if n == 0 {
+                &self.boilerplates
+            } else {
+                &no_boilerplates
+            },
+            events: run,
+        });
+        let tails: Vec<Tail<'_>> = match self.events.is_empty() {
+            true => vec![Tail {
+                boilerplates: &self.boilerplates,
+                events: &[],
+            }],
+            false => runs.collect(),
+        };
+        let head = toml::to_string(&Head {
+            version: self.version,
+        })?;
+        let items: Vec<String> = (self.items.par_iter())
+            .map(|(k, e)| {
+                let items = BTreeMap::from([(k.as_str(), e)]);
+                toml::to_string(&Items { items })
+            })
+            .collect::<Result<_, _>>()?;
+        let tails: Vec<String> = (tails.par_iter())
+            .map(toml::to_string)
+            .collect::<Result<_, _>>()?;
+        let pieces = std::iter::once(head).chain(items).chain(tails);
+        Ok(pieces
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 }
 
@@ -955,6 +1015,53 @@ mod tests {
             back.to_text().expect("text"),
             ledger.to_text().expect("text")
         );
+    }
+
+    /// The ledger's text is made in pieces on every core: each piece must join into exactly
+    /// what serializing the whole writes, whatever the ledger holds.
+    #[test]
+    fn a_ledger_written_in_pieces_is_the_whole_written_at_once() {
+        let example = Ledger::parse(include_str!("../../published.lock")).expect("parses");
+        let mut many = example.clone();
+        let (first, entry) = example.items.iter().next().expect("an item");
+        for n in 0..300 {
+            let mut e = entry.clone();
+            e.url = format!("/x/{n}/");
+            many.items.insert(format!("{first}-{n:03}"), e);
+            let mut ev = example.events[n % example.events.len()].clone();
+            ev.source = format!("content/x-{n}.md");
+            many.events.push(ev);
+        }
+        let shapes = [
+            example.clone(),
+            many,
+            Ledger {
+                events: Vec::new(),
+                ..example.clone()
+            },
+            Ledger {
+                boilerplates: BTreeMap::new(),
+                ..example.clone()
+            },
+            Ledger {
+                boilerplates: BTreeMap::new(),
+                events: Vec::new(),
+                ..example.clone()
+            },
+            Ledger {
+                items: BTreeMap::new(),
+                ..example.clone()
+            },
+            Ledger::default(),
+        ];
+        for ledger in shapes {
+            let whole = toml::to_string(&ledger).expect("toml");
+            assert_eq!(ledger.toml_in_pieces().expect("toml"), whole);
+            assert_eq!(
+                Ledger::parse(&ledger.to_text().expect("text")).expect("parses"),
+                ledger
+            );
+        }
     }
 
     /// Pins version 1's hash: published.lock files in the wild hold these values, so the

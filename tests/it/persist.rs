@@ -540,3 +540,56 @@ fn a_ledger_pulled_from_a_deploy_reaches_the_pages_through_the_state() {
         "the release keeps the boilerplate it was published with"
     );
 }
+
+/// The ledger a deploy would record (`.pressroom-publish.json`) is written from the last
+/// build's text while that ledger is the same: whatever changes it (an item's new text or
+/// title, a new item, one removed, the clock that dates an unrecorded item's first
+/// publication) must reach the pending ledger as a build without the state writes it.
+#[test]
+fn the_pending_ledger_through_the_state_is_a_clean_builds() {
+    let (dir, root) = example_copy();
+    let clean = dir.path().join("clean");
+    let mut opts = BuildOptions::new(&root, "2026-11-23T08:00:00Z".parse().expect("time"));
+    opts.output = root.join("public");
+    let new_item = root.join("content/blog/2026-11-20-a-new-post.md");
+    let post = |title: &str, body: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2026-11-20T08:00:00Z\n+++\n{body}\n")
+    };
+    std::fs::write(&new_item, post("A new post", "First words.")).expect("write");
+    compare(&opts, &clean, "first build");
+    let pending = |out: &Path| std::fs::read(out.join(".pressroom-publish.json")).expect("pending");
+    let first = pending(&opts.output);
+    let built = compare(&opts, &clean, "nothing changed").expect("builds");
+    assert!(built.incremental.is_some(), "through the state");
+    assert_eq!(pending(&opts.output), first);
+    let steps: [(&str, &dyn Fn()); 4] = [
+        ("a new body", &|| {
+            std::fs::write(&new_item, post("A new post", "Other words.")).expect("edit")
+        }),
+        ("a new title", &|| {
+            std::fs::write(&new_item, post("A newer post", "Other words.")).expect("edit")
+        }),
+        ("a second new item", &|| {
+            let second = root.join("content/blog/2026-11-21-another.md");
+            std::fs::write(second, post("Another", "More words.")).expect("write")
+        }),
+        ("the new item removed", &|| {
+            std::fs::remove_file(&new_item).expect("remove")
+        }),
+    ];
+    let mut seen = vec![first];
+    for (what, step) in steps {
+        step();
+        compare(&opts, &clean, what).expect("builds");
+        let now = pending(&opts.output);
+        assert!(
+            !seen.contains(&now),
+            "{what}: the pending ledger did not change"
+        );
+        seen.push(now);
+        // The clock dates the unrecorded items' first publication.
+        opts.now += jiff::SignedDuration::from_hours(1);
+        compare(&opts, &clean, &format!("{what}, an hour later")).expect("builds");
+        compare(&opts, &clean, &format!("{what}, again")).expect("builds");
+    }
+}
