@@ -96,6 +96,9 @@ pub struct Built {
     /// The ledger as it is once this output is online (`deploy` records it; see [`publish`]).
     /// None when the ledger has problems (a preview shows them as warnings).
     pub publication: Option<publish::Pending>,
+    /// [`publish::pending_file`] of `publication`, when the incremental layer had it from the
+    /// last build (see [`incremental::persist`]).
+    pub publication_file: Option<std::sync::Arc<Vec<u8>>>,
     /// Where the public publication record of this output ends (None: the ledger had problems).
     pub record_head: Option<manifest::RecordHead>,
     /// The site's `base_url` (after `--base-url`).
@@ -321,6 +324,7 @@ pub fn finish(
         diagnostics: sorted.into_sorted(),
         record_head: ledger.next.as_ref().map(record_head),
         publication: ledger.pending,
+        publication_file: None,
         timings: watch.laps,
         images,
         incremental: None,
@@ -408,10 +412,12 @@ pub(crate) fn write(
     if opts.drafts {
         built.publication = None;
     }
-    let pending = match &built.publication {
-        Some(p) => Some(serde_json::to_vec_pretty(p).map_err(|e| Error::Other(e.to_string()))?),
-        None => None,
-    };
+    let pending: Option<std::borrow::Cow<'_, [u8]>> =
+        match (&built.publication, &built.publication_file) {
+            (Some(_), Some(bytes)) => Some(bytes.as_slice().into()),
+            (Some(p), None) => Some(publish::pending_file(p)?.into()),
+            (None, _) => None,
+        };
     let written = std::mem::take(&mut built.outputs)
         .into_par_iter()
         .try_for_each(|o| staging.write(&o.path, &o.bytes))

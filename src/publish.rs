@@ -49,6 +49,11 @@ pub fn read_ledger(root: &Path) -> Result<Option<String>> {
     }
 }
 
+/// The bytes of the pending ledger's file ([`PENDING`]).
+pub fn pending_file(pending: &Pending) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(pending).map_err(|e| Error::Other(e.to_string()))
+}
+
 /// The pending ledger of a built output folder, if the build left one.
 pub fn read_pending(output: &Path) -> Result<Option<Pending>> {
     let path = output.join(PENDING);

@@ -170,6 +170,10 @@ pub struct Incremental {
     ledger_text: Option<(Fingerprint, String)>,
     /// The text the last build saved ([`persist`]), read when the next ledger is the same.
     ledger_text_saved: Option<persist::Saved>,
+    /// The pending ledger's file as last made: (fingerprint of the pending ledger, bytes).
+    pending_file: Option<(Fingerprint, Arc<Vec<u8>>)>,
+    /// The pending ledger's file the last build left in the output ([`persist`]).
+    pending_file_saved: Option<persist::Saved>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
     markdown_changed: HashSet<String>,
     /// The last build's site.
@@ -316,7 +320,8 @@ impl Incremental {
             ledger,
             images: self.images,
         };
-        let built = crate::finish(opts, run, diags, watch)?;
+        let mut built = crate::finish(opts, run, diags, watch)?;
+        built.publication_file = (built.publication.as_ref()).and_then(|p| self.pending_file(p));
         // Kept only from a build that succeeded, for the next build to patch.
         self.site = Some(site);
         self.related = Some(kept_related);

@@ -91,6 +91,9 @@ struct State {
     /// `ledger.toml`: the fingerprints of the ledger it is the text of, and of its own bytes
     /// (None: not written).
     ledger_text: Option<(Fingerprint, Fingerprint)>,
+    /// The output's pending ledger file ([`crate::publish::PENDING`]): the fingerprints of the
+    /// pending ledger it holds, and of its bytes (None: the build left none).
+    pending: Option<(Fingerprint, Fingerprint)>,
 }
 
 /// The search index a build saved in `search.json`: read only by a build in which a
@@ -149,6 +152,8 @@ pub struct Persisted {
     /// [`Saved`]).
     ledger: Option<(Fingerprint, Fingerprint)>,
     ledger_text: Option<(Fingerprint, Fingerprint)>,
+    /// The keys of the output's pending ledger file as the last build left it.
+    pending: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
     copies: HashMap<String, KnownCopy>,
     /// How long reading the state took.
@@ -182,6 +187,7 @@ impl Persisted {
             search: None,
             ledger: None,
             ledger_text: None,
+            pending: None,
             folders: Default::default(),
             copies: HashMap::new(),
             opened: std::time::Duration::ZERO,
@@ -287,6 +293,11 @@ impl Persisted {
             path: self.dir.join(LEDGER_TEXT),
             keys,
         });
+        self.pending = state.pending;
+        memo.pending_file_saved = state.pending.map(|keys| Saved {
+            path: self.out.join(crate::publish::PENDING),
+            keys,
+        });
         self.copies = (state.copies.into_iter())
             .map(|c| (c.copied.path.clone(), c))
             .collect();
@@ -329,6 +340,13 @@ impl Persisted {
         written.or(self.ledger_text.map(|(key, _)| key))
     }
 
+    /// The keys of the pending ledger file this build left, else of the one the last left.
+    fn pending_key(&self) -> Option<(Fingerprint, Fingerprint)> {
+        let made = (self.memo.pending_file.as_ref())
+            .map(|(key, bytes)| (*key, fingerprint::of_bytes(bytes)));
+        made.or(self.pending)
+    }
+
     /// A fingerprint of every table the state saves but the files' stamps (which an output
     /// left as it was keeps) and the copies (see [`copies_key`]). Unchanged by a build that
     /// changed no output, the state on disk still describes the output and need not be
@@ -350,7 +368,8 @@ impl Persisted {
             .value(&self.search)
             .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
             .value(&self.ledger_text_key())
-            .value(&self.next_ledger_key());
+            .value(&self.next_ledger_key())
+            .value(&self.pending_key());
         key.finish()
     }
 
@@ -439,6 +458,7 @@ impl Persisted {
             copies: self.known_copies(copied, manifest),
             ledger: self.ledger,
             ledger_text: self.ledger_text,
+            pending: self.pending_key(),
         };
         let json = serde_json::to_vec(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &json)

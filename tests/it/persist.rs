@@ -562,6 +562,20 @@ fn the_pending_ledger_through_the_state_is_a_clean_builds() {
     let built = compare(&opts, &clean, "nothing changed").expect("builds");
     assert!(built.incremental.is_some(), "through the state");
     assert_eq!(pending(&opts.output), first);
+    // An insider edits the pending ledger in the output, so that a deploy would record it:
+    // the next build writes it back, never reuses it.
+    let file = opts.output.join(".pressroom-publish.json");
+    let forged = String::from_utf8(first.clone())
+        .expect("utf-8")
+        .replace("A new post", "Another post");
+    assert_ne!(
+        forged.as_bytes(),
+        first.as_slice(),
+        "the forgery changes the file"
+    );
+    write_keeping_times(&file, forged.as_bytes());
+    compare(&opts, &clean, "the pending ledger forged").expect("builds");
+    assert_eq!(pending(&opts.output), first);
     let steps: [(&str, &dyn Fn()); 4] = [
         ("a new body", &|| {
             std::fs::write(&new_item, post("A new post", "Other words.")).expect("edit")
