@@ -695,20 +695,20 @@ fn a_translation_keeps_the_kits_embargo_and_two_versions_in_one_language_are_an_
     assert!(errors[0].message.contains("two versions"), "{errors:?}");
 }
 
-/// Builds `site` into its output and returns the build's peak resident memory in bytes, as
-/// Linux reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
-/// process's own memory, which the child had until its `exec`).
+/// Builds `site` into its output and returns the build's peak resident memory in bytes.
 fn build_peak_rss(site: &SiteTest) -> u64 {
-    let root = site.root();
     let out = site.out();
+    peak_rss(site, &["build", "--output", out.to_str().unwrap()])
+}
+
+/// Runs pressroom's `args` on `site` and returns its peak resident memory in bytes, as Linux
+/// reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
+/// process's own memory, which the child had until its `exec`).
+fn peak_rss(site: &SiteTest, args: &[&str]) -> u64 {
+    let root = site.root();
     let mut child = std::process::Command::new(bin())
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
+        .args(args)
+        .args(["--root", root.to_str().unwrap()])
         .args(["--now", "2026-11-23T08:00:00Z", "--quiet"])
         .spawn()
         .expect("pressroom runs");
@@ -727,8 +727,83 @@ fn build_peak_rss(site: &SiteTest) -> u64 {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
-    assert!(status.success(), "the build failed");
+    assert!(status.success(), "pressroom {args:?} failed");
     peak_kib * 1024
+}
+
+/// A release under embargo until 2099, "Secret Merger of the Year", so that `check`'s embargo
+/// audit searches every output, the kits' ZIPs included.
+fn with_embargoed_release(site: &SiteTest) {
+    site.file(
+        "content/press/secret.md",
+        &item(
+            "Secret Merger of the Year",
+            "2026-11-01",
+            "kind = \"release\"\nembargo = 2099-01-01T08:00:00Z\n",
+            "Hidden.",
+        ),
+    );
+}
+
+/// `check` of a kit with 256 MiB of b-roll (a sparse file) searches the kit's ZIP for embargo
+/// traces as the ZIP writer writes it, in blocks, and keeps none of it: its memory stays far
+/// below the video's size. Before, it made the ZIP in memory and searched a folded copy.
+#[cfg(target_os = "linux")]
+#[test]
+fn check_audits_a_kit_zip_without_holding_it_in_memory() {
+    const SIZE: u64 = 256 << 20;
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    let video = site.root().join("content/media/q3-2026/b-roll.mp4");
+    let file = std::fs::File::create(&video).expect("create");
+    file.set_len(SIZE).expect("sparse file");
+    let peak = peak_rss(&site, &["check"]);
+    // Holding the ZIP takes its 256 MiB, and its folded copies as much again; the photo work
+    // alone peaks at 80-100 MiB in a debug build.
+    assert!(
+        peak < SIZE / 2,
+        "check peaked at {} MiB auditing a kit of {} MiB",
+        peak >> 20,
+        SIZE >> 20
+    );
+}
+
+/// The ZIP `check` no longer keeps is still audited: an embargoed release's title inside a
+/// public kit's text file (which no page shows: only the ZIP carries it), or as a kit file's
+/// name, is an embargo leak of the ZIP, at the release.
+#[test]
+fn check_finds_an_embargoed_title_inside_a_public_kits_zip() {
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    site.check_args(&[]).assert_ok();
+    // Past the first blocks of the ZIP's stream, after a photo's bytes.
+    let notes = format!(
+        "{}Next: the SECRET MERGER of the year.\n",
+        "Quarterly notes, nothing to see.\n".repeat(5000)
+    );
+    site.file("content/media/q3-2026/zz-notes.txt", &notes);
+    let leaks = |run: &Run| -> Vec<String> {
+        let errors = run.errors_in("content/press/secret.md");
+        errors.iter().map(|d| d.message.clone()).collect()
+    };
+    let run = site.check_args(&[]);
+    run.assert_code(1);
+    assert_eq!(
+        leaks(&run),
+        [
+            "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z"
+        ]
+    );
+    site.remove("content/media/q3-2026/zz-notes.txt");
+    write_bytes(
+        &site,
+        "content/media/q3-2026/Secret Merger of the Year.pdf",
+        b"%PDF-1.4",
+    );
+    let run = site.check_args(&[]);
+    run.assert_code(1);
+    let zip_leak = "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z";
+    assert!(leaks(&run).iter().any(|l| l == zip_leak), "{}", run.stderr);
 }
 
 #[test]
