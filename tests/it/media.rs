@@ -806,6 +806,47 @@ fn check_finds_an_embargoed_title_inside_a_public_kits_zip() {
     assert!(leaks(&run).iter().any(|l| l == zip_leak), "{}", run.stderr);
 }
 
+/// A build with the audits (the library's `audit` option) writes each kit's ZIP into its
+/// output as the audit searches it, byte for byte the plain build's, and keeps it out of
+/// the outputs it holds; a leak in the ZIP fails it.
+#[test]
+fn an_audited_build_writes_the_kit_zip_it_searches() {
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    let plain = read(&site.build_ok().out, "/media/q3-2026.zip");
+    let audited = site.tmp().join("audited");
+    let mut opts = pressroom::BuildOptions::new(site.root(), NOW.parse().expect("time"));
+    opts.output = audited.clone();
+    opts.audit = true;
+    let built = pressroom::build(&opts).expect("the audited build");
+    assert!(
+        read(&audited, "/media/q3-2026.zip") == plain,
+        "the ZIP differs"
+    );
+    assert!(
+        read_html(&audited, "/media/q3-2026/")
+            .select(&sel("h1"))
+            .next()
+            .is_some()
+    );
+    assert!(built.outputs.is_empty(), "the build kept its files");
+    site.file(
+        "content/media/q3-2026/notes.txt",
+        "Next: the Secret Merger of the Year.\n",
+    );
+    let failed = pressroom::build(&opts).expect_err("a leak fails the audited build");
+    let leaks: Vec<&str> = (failed.diagnostics.iter())
+        .filter(|d| d.path == "content/press/secret.md")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        leaks,
+        [
+            "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z"
+        ]
+    );
+}
+
 #[test]
 fn a_kit_zip_is_streamed_from_the_originals_not_held_in_memory() {
     const BIG: usize = 128 << 20;
@@ -984,8 +1025,8 @@ fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
 }
 
 /// The preview serves a kit's ZIP with the bytes `build` writes (`HEAD` announcing its length),
-/// as `application/zip`; an embargoed kit's ZIP is absent from a preview without drafts, as
-/// from the build.
+/// as `application/zip`; an embargoed kit is previewed by default, its ZIP absent from a
+/// preview without drafts, as from the build.
 #[test]
 fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
     let site = site_with_kit();
@@ -1009,6 +1050,17 @@ fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
             "date = 2026-10-01\nembargo = 2099-01-01T08:00:00Z\n",
         ),
     );
+    // A preview shows the embargoed kit, as it shows embargoed items...
+    let server = Serve::start(&site.root(), &[]);
+    let (head, served) = server.fetch("GET", "/media/q3-2026.zip");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(served == built, "the preview's ZIP is not the built one");
+    let (head, page) = server.fetch("GET", "/media/q3-2026/");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let page = scraper::Html::parse_document(&String::from_utf8(page).expect("utf-8"));
+    assert_eq!(texts(&page, "h1"), ["Q3 2026 results"]);
+    drop(server);
+    // ...but not without drafts.
     let server = Serve::start(&site.root(), &["--no-drafts"]);
     let (head, _) = server.fetch("GET", "/media/q3-2026.zip");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
