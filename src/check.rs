@@ -9,16 +9,21 @@ use crate::model::{Item, Site};
 use crate::render::Output;
 use std::collections::{HashMap, HashSet};
 
-/// Runs every audit. `extra_files` are the output paths not in `outputs` (static files, assets).
+mod scan;
+pub use scan::{Scanned, Scanning};
+
+/// Runs every audit. `extra_files` are the output paths not in `outputs` (static files, assets,
+/// the `scanned` files); `scanned` are the files streamed past the audit (kits' ZIPs).
 pub fn audit(
     site: &Site,
     config: &Config,
     outputs: &[Output],
+    scanned: &[Scanned],
     extra_files: &HashSet<String>,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     links(site, config, outputs, extra_files, &mut diags);
-    embargo(site, outputs, &mut diags);
+    embargo(site, outputs, scanned, &mut diags);
     let lint_from = diags.len();
     lint(site, &mut diags);
     set_severity(&mut diags[lint_from..], config.check.lint);
@@ -478,28 +483,50 @@ fn links(
 /// than one plain word, which would match ordinary text) or its title, compared case-folded and
 /// in NFC. A public translation of the item is not a leak: its own URL (which may share the
 /// slug) is set aside, and so are a title or slug it shares with the embargoed item.
-fn embargo(site: &Site, outputs: &[Output], diags: &mut Vec<Diagnostic>) {
+/// The files streamed past the audit (`scanned`: kits' ZIPs, which hold every published kit
+/// file's name and bytes) were searched as they were written, the same way (see [`scan`]).
+fn embargo(site: &Site, outputs: &[Output], scanned: &[Scanned], diags: &mut Vec<Diagnostic>) {
     if site.withheld.is_empty() {
         return;
     }
-    let traces: Vec<Traces> = site.withheld.iter().map(|w| Traces::of(w, site)).collect();
+    let traces = traces(site);
     for o in outputs {
         let text = fold(&String::from_utf8_lossy(&o.bytes));
         let path = fold(&o.path);
         for (w, t) in site.withheld.iter().zip(&traces) {
             if let Some(n) = t.found_in(&path).or_else(|| t.found_in(&text)) {
-                diags.push(
-                    Diagnostic::error(&w.rel, 1, 1, format!("embargo leak: `{}` contains `{n}` from an item embargoed until {}", o.path, crate::dates::rfc3339_utc(w.until)))
-                        .with_help("remove the mention (a link, the title, the slug) from the other page until the embargo lifts"),
-                );
+                diags.push(leak(w, &o.path, n));
+            }
+        }
+    }
+    for s in scanned {
+        let path = fold(&s.path);
+        for ((w, t), found) in site.withheld.iter().zip(&traces).zip(&s.found) {
+            if let Some(n) = t.found_in(&path).or(found.as_deref()) {
+                diags.push(leak(w, &s.path, n));
             }
         }
     }
 }
 
+/// What would betray each of `site.withheld`, in its order.
+fn traces(site: &Site) -> Vec<Traces> {
+    site.withheld.iter().map(|w| Traces::of(w, site)).collect()
+}
+
+/// The error for output `path` carrying trace `n` of the embargoed `w`.
+fn leak(w: &crate::model::Withheld, path: &str, n: &str) -> Diagnostic {
+    Diagnostic::error(&w.rel, 1, 1, format!("embargo leak: `{path}` contains `{n}` from an item embargoed until {}", crate::dates::rfc3339_utc(w.until)))
+        .with_help("remove the mention (a link, the title, the slug) from the other page until the embargo lifts")
+}
+
 /// Case-folded NFC text, the form the audit compares in.
 fn fold(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    // ASCII is its own NFC: the common case (pages' markup, much of a kit's ZIP) skips it.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfc().collect::<String>().to_lowercase()
 }
 
@@ -541,6 +568,29 @@ impl Traces {
 
     /// The first trace found in `text` (folded).
     fn found_in(&self, text: &str) -> Option<&str> {
+        self.rank_in(text).map(|r| self.trace(r))
+    }
+
+    /// The trace of rank `rank`: a needle, by its place in `needles`, or after them the slug.
+    fn trace(&self, rank: usize) -> &str {
+        match self.needles.get(rank) {
+            Some(n) => n,
+            None => self.slug.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// The longest trace or public URL, in bytes (folded).
+    fn longest(&self) -> usize {
+        (self.needles.iter().chain(&self.slug))
+            .chain(&self.public)
+            .map(String::len)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The rank of the first trace found in `text` (folded): the needles in their order,
+    /// then the slug. The lowest rank found in any part of a text is the one in the whole.
+    fn rank_in(&self, text: &str) -> Option<usize> {
         let masked;
         let text = if self.public.iter().any(|p| text.contains(p.as_str())) {
             let mut t = text.to_string();
@@ -554,9 +604,11 @@ impl Traces {
         };
         self.needles
             .iter()
-            .find(|n| text.contains(n.as_str()))
-            .map(String::as_str)
-            .or_else(|| self.slug.as_deref().filter(|s| contains_token(text, s)))
+            .position(|n| text.contains(n.as_str()))
+            .or_else(|| {
+                let slug = self.slug.as_deref()?;
+                contains_token(text, slug).then_some(self.needles.len())
+            })
     }
 }
 

@@ -147,7 +147,8 @@ impl Stopwatch {
 }
 
 /// The pipeline: loads, checks and renders the site. Generated files go to `stream` as they
-/// are rendered (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`.
+/// are rendered (and `Built::outputs` stays empty), or with None are kept in `Built::outputs`;
+/// an audit keeps the pages in any case (see [`render_into`]).
 fn render(
     opts: &BuildOptions,
     stream: Option<&dyn render::Sink>,
@@ -183,19 +184,37 @@ fn render(
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts, related)
         .with_record(ledger.next.as_ref());
     stop_on_errors(&ctx, &mut diags)?;
-    let kept = render::Keep::default();
-    render::render_site(&ctx, &mut diags, stream.unwrap_or(&kept));
+    let (outputs, scanned) = render_into(&ctx, &mut diags, stream);
     watch.lap("render");
-    let outputs = kept.into_outputs();
     let run = Rendered {
         site: &site,
         config: &config,
         theme: &theme,
         outputs,
+        scanned,
         ledger,
         images,
     };
     finish(opts, run, diags, watch)
+}
+
+/// Renders the site into `stream`, or with None keeps it for [`Built::outputs`]; returns what
+/// was kept. An audit keeps the pages, which it reads back, but no streamed file (a kit's
+/// ZIP, which can be gigabytes): each is searched for embargo traces as it is written on to
+/// `stream`, or only searched (`check`).
+fn render_into(
+    ctx: &render::RenderCtx<'_>,
+    diags: &mut Vec<Diagnostic>,
+    stream: Option<&dyn render::Sink>,
+) -> (Vec<Output>, Vec<check::Scanned>) {
+    if ctx.opts.audit {
+        let scanning = check::Scanning::new(ctx.site, stream);
+        render::render_site(ctx, diags, &scanning);
+        return scanning.into_parts();
+    }
+    let kept = render::Keep::default();
+    render::render_site(ctx, diags, stream.unwrap_or(&kept));
+    (kept.into_outputs(), Vec::new())
 }
 
 /// Loads, checks and renders the site in memory. Content errors fail with all diagnostics.
@@ -214,9 +233,9 @@ pub fn build(opts: &BuildOptions) -> std::result::Result<Built, Failure> {
         Some(memo) => return memo.build(opts, staging),
         None => incremental::persist::forget(&opts.root, &out),
     }
-    // `--audit` reads every page back once all are rendered: those are kept, written after.
-    let stream = (!opts.audit).then_some(&staging as &dyn render::Sink);
-    let built = render(opts, stream, images::Mode::Make)?;
+    // `--audit` reads every page back once all are rendered: those are kept, written after
+    // (see `render_into`).
+    let built = render(opts, Some(&staging), images::Mode::Make)?;
     write(opts, staging, built)
 }
 
@@ -263,6 +282,8 @@ pub struct Rendered<'r> {
     pub theme: &'r Theme,
     /// The generated files kept in memory (none when they were streamed to the disk).
     pub outputs: Vec<Output>,
+    /// The files an audit searched as they were streamed instead of keeping them.
+    pub scanned: Vec<check::Scanned>,
     /// What the ledger stage decided.
     pub ledger: publish::LedgerStep,
     /// What the image stage did.
@@ -282,6 +303,7 @@ pub fn finish(
         config,
         theme,
         outputs,
+        scanned,
         ledger,
         images,
     } = run;
@@ -293,7 +315,8 @@ pub fn finish(
     let mut images = images;
     images.add(from_templates);
     if opts.audit {
-        diags.extend(audit(opts, site, config, theme, &assets, &outputs));
+        let files = (&outputs[..], &scanned[..]);
+        diags.extend(audit(opts, site, config, theme, &assets, files));
         watch.lap("audit");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
@@ -364,15 +387,16 @@ fn audit(
     config: &config::Config,
     theme: &Theme,
     assets: &[(String, PathBuf)],
-    outputs: &[Output],
+    (outputs, scanned): (&[Output], &[check::Scanned]),
 ) -> Vec<Diagnostic> {
     let extra = theme
         .statics
         .keys()
         .cloned()
         .chain(assets.iter().map(|(p, _)| p.clone()))
+        .chain(scanned.iter().map(|s| s.path.clone()))
         .collect();
-    let mut diags = check::audit(site, config, outputs, &extra);
+    let mut diags = check::audit(site, config, outputs, scanned, &extra);
     if opts.external {
         let mut found = external::check(site, external::Limits::default());
         check::set_severity(&mut found, config.check.external);

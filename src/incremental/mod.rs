@@ -317,6 +317,7 @@ impl Incremental {
             config: &config,
             theme: &theme,
             outputs,
+            scanned: Vec::new(),
             ledger,
             images: self.images,
         };

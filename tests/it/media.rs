@@ -695,20 +695,20 @@ fn a_translation_keeps_the_kits_embargo_and_two_versions_in_one_language_are_an_
     assert!(errors[0].message.contains("two versions"), "{errors:?}");
 }
 
-/// Builds `site` into its output and returns the build's peak resident memory in bytes, as
-/// Linux reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
-/// process's own memory, which the child had until its `exec`).
+/// Builds `site` into its output and returns the build's peak resident memory in bytes.
 fn build_peak_rss(site: &SiteTest) -> u64 {
-    let root = site.root();
     let out = site.out();
+    peak_rss(site, &["build", "--output", out.to_str().unwrap()])
+}
+
+/// Runs pressroom's `args` on `site` and returns its peak resident memory in bytes, as Linux
+/// reports it (`VmHWM`, read while it runs: `wait4`'s figure would include this test
+/// process's own memory, which the child had until its `exec`).
+fn peak_rss(site: &SiteTest, args: &[&str]) -> u64 {
+    let root = site.root();
     let mut child = std::process::Command::new(bin())
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
+        .args(args)
+        .args(["--root", root.to_str().unwrap()])
         .args(["--now", "2026-11-23T08:00:00Z", "--quiet"])
         .spawn()
         .expect("pressroom runs");
@@ -727,8 +727,124 @@ fn build_peak_rss(site: &SiteTest) -> u64 {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
-    assert!(status.success(), "the build failed");
+    assert!(status.success(), "pressroom {args:?} failed");
     peak_kib * 1024
+}
+
+/// A release under embargo until 2099, "Secret Merger of the Year", so that `check`'s embargo
+/// audit searches every output, the kits' ZIPs included.
+fn with_embargoed_release(site: &SiteTest) {
+    site.file(
+        "content/press/secret.md",
+        &item(
+            "Secret Merger of the Year",
+            "2026-11-01",
+            "kind = \"release\"\nembargo = 2099-01-01T08:00:00Z\n",
+            "Hidden.",
+        ),
+    );
+}
+
+/// `check` of a kit with 256 MiB of b-roll (a sparse file) searches the kit's ZIP for embargo
+/// traces as the ZIP writer writes it, in blocks, and keeps none of it: its memory stays far
+/// below the video's size. Before, it made the ZIP in memory and searched a folded copy.
+#[cfg(target_os = "linux")]
+#[test]
+fn check_audits_a_kit_zip_without_holding_it_in_memory() {
+    const SIZE: u64 = 256 << 20;
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    let video = site.root().join("content/media/q3-2026/b-roll.mp4");
+    let file = std::fs::File::create(&video).expect("create");
+    file.set_len(SIZE).expect("sparse file");
+    let peak = peak_rss(&site, &["check"]);
+    // Holding the ZIP takes its 256 MiB, and its folded copies as much again; the photo work
+    // alone peaks at 80-100 MiB in a debug build.
+    assert!(
+        peak < SIZE / 2,
+        "check peaked at {} MiB auditing a kit of {} MiB",
+        peak >> 20,
+        SIZE >> 20
+    );
+}
+
+/// The ZIP `check` no longer keeps is still audited: an embargoed release's title inside a
+/// public kit's text file (which no page shows: only the ZIP carries it), or as a kit file's
+/// name, is an embargo leak of the ZIP, at the release.
+#[test]
+fn check_finds_an_embargoed_title_inside_a_public_kits_zip() {
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    site.check_args(&[]).assert_ok();
+    // Past the first blocks of the ZIP's stream, after a photo's bytes.
+    let notes = format!(
+        "{}Next: the SECRET MERGER of the year.\n",
+        "Quarterly notes, nothing to see.\n".repeat(5000)
+    );
+    site.file("content/media/q3-2026/zz-notes.txt", &notes);
+    let leaks = |run: &Run| -> Vec<String> {
+        let errors = run.errors_in("content/press/secret.md");
+        errors.iter().map(|d| d.message.clone()).collect()
+    };
+    let run = site.check_args(&[]);
+    run.assert_code(1);
+    assert_eq!(
+        leaks(&run),
+        [
+            "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z"
+        ]
+    );
+    site.remove("content/media/q3-2026/zz-notes.txt");
+    write_bytes(
+        &site,
+        "content/media/q3-2026/Secret Merger of the Year.pdf",
+        b"%PDF-1.4",
+    );
+    let run = site.check_args(&[]);
+    run.assert_code(1);
+    let zip_leak = "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z";
+    assert!(leaks(&run).iter().any(|l| l == zip_leak), "{}", run.stderr);
+}
+
+/// A build with the audits (the library's `audit` option) writes each kit's ZIP into its
+/// output as the audit searches it, byte for byte the plain build's, and keeps it out of
+/// the outputs it holds; a leak in the ZIP fails it.
+#[test]
+fn an_audited_build_writes_the_kit_zip_it_searches() {
+    let site = site_with_kit();
+    with_embargoed_release(&site);
+    let plain = read(&site.build_ok().out, "/media/q3-2026.zip");
+    let audited = site.tmp().join("audited");
+    let mut opts = pressroom::BuildOptions::new(site.root(), NOW.parse().expect("time"));
+    opts.output = audited.clone();
+    opts.audit = true;
+    let built = pressroom::build(&opts).expect("the audited build");
+    assert!(
+        read(&audited, "/media/q3-2026.zip") == plain,
+        "the ZIP differs"
+    );
+    assert!(
+        read_html(&audited, "/media/q3-2026/")
+            .select(&sel("h1"))
+            .next()
+            .is_some()
+    );
+    assert!(built.outputs.is_empty(), "the build kept its files");
+    site.file(
+        "content/media/q3-2026/notes.txt",
+        "Next: the Secret Merger of the Year.\n",
+    );
+    let failed = pressroom::build(&opts).expect_err("a leak fails the audited build");
+    let leaks: Vec<&str> = (failed.diagnostics.iter())
+        .filter(|d| d.path == "content/press/secret.md")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        leaks,
+        [
+            "embargo leak: `/media/q3-2026.zip` contains `secret merger of the year` from an item embargoed until 2099-01-01T08:00:00Z"
+        ]
+    );
 }
 
 #[test]
@@ -909,8 +1025,8 @@ fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
 }
 
 /// The preview serves a kit's ZIP with the bytes `build` writes (`HEAD` announcing its length),
-/// as `application/zip`; an embargoed kit's ZIP is absent from a preview without drafts, as
-/// from the build.
+/// as `application/zip`; an embargoed kit is previewed by default, its ZIP absent from a
+/// preview without drafts, as from the build.
 #[test]
 fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
     let site = site_with_kit();
@@ -934,6 +1050,17 @@ fn serve_sends_the_kit_zip_build_writes_and_no_embargoed_one() {
             "date = 2026-10-01\nembargo = 2099-01-01T08:00:00Z\n",
         ),
     );
+    // A preview shows the embargoed kit, as it shows embargoed items...
+    let server = Serve::start(&site.root(), &[]);
+    let (head, served) = server.fetch("GET", "/media/q3-2026.zip");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(served == built, "the preview's ZIP is not the built one");
+    let (head, page) = server.fetch("GET", "/media/q3-2026/");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let page = scraper::Html::parse_document(&String::from_utf8(page).expect("utf-8"));
+    assert_eq!(texts(&page, "h1"), ["Q3 2026 results"]);
+    drop(server);
+    // ...but not without drafts.
     let server = Serve::start(&site.root(), &["--no-drafts"]);
     let (head, _) = server.fetch("GET", "/media/q3-2026.zip");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
