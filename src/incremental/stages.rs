@@ -22,9 +22,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// A content file parsed in this build: (absolute path, stamp, the parse when the table keeps
-/// it, text fingerprint).
-type Parsed = (PathBuf, keys::Stamp, Option<One>, Fingerprint);
+/// A content file parsed in this build: (absolute path, and when the table keeps it its
+/// stamp and parse, text fingerprint).
+type Parsed = (PathBuf, Option<(keys::Stamp, One)>, Fingerprint);
 
 /// What of an item's ledger record is new in this build: its body hash (with the key of the
 /// body) and its record (with the key of its claims), when they are not the tables' already.
@@ -53,7 +53,9 @@ impl Incremental {
         let loaded = content::load_with(config, diags, |src: SourceFile| {
             let abs = src.abs.clone();
             let rel = src.rel.clone();
-            let stamp = stamp(&abs);
+            // A one-shot build has no parse to reuse and keeps none: no stamp to take (a
+            // `stat` of every content file).
+            let stamp = if one_shot { None } else { stamp(&abs) };
             if let (Some(stamp), Some((old, one, text))) = (stamp, parsed.get(&abs)) {
                 if *old == stamp && !dirty.contains(&abs) {
                     if let Ok(mut s) = seen.lock() {
@@ -70,8 +72,8 @@ impl Incremental {
             if let Ok(mut s) = seen.lock() {
                 s.push((abs.clone(), rel, text, matches!(one, One::Section(_))));
             }
-            if let (Some(stamp), Ok(mut f)) = (stamp, fresh.lock()) {
-                f.push((abs, stamp, (!one_shot).then(|| one.clone()), text));
+            if let Ok(mut f) = fresh.lock() {
+                f.push((abs, stamp.map(|stamp| (stamp, one.clone())), text));
             }
             Ok(one)
         });
@@ -80,8 +82,8 @@ impl Incremental {
         self.parsed.retain(|p, _| live.contains(p));
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.files_parsed = fresh.len();
-        for (abs, stamp, one, text) in fresh {
-            if let Some(one) = one {
+        for (abs, kept, text) in fresh {
+            if let Some((stamp, one)) = kept {
                 self.parsed.insert(abs, (stamp, one, text));
             }
         }
