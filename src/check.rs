@@ -17,13 +17,12 @@ pub use scan::{Scanned, Scanning};
 pub fn audit(
     site: &Site,
     config: &Config,
-    outputs: &[Output],
-    scanned: &[Scanned],
+    files: Files<'_>,
     extra_files: &HashSet<String>,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    links(site, config, outputs, extra_files, &mut diags);
-    embargo(site, outputs, scanned, &mut diags);
+    links(site, config, files.outputs, extra_files, &mut diags);
+    embargo(site, &files, &mut diags);
     let lint_from = diags.len();
     lint(site, &mut diags);
     set_severity(&mut diags[lint_from..], config.check.lint);
@@ -485,12 +484,17 @@ fn links(
 /// slug) is set aside, and so are a title or slug it shares with the embargoed item.
 /// The files streamed past the audit (`scanned`: kits' ZIPs, which hold every published kit
 /// file's name and bytes) were searched as they were written, the same way (see [`scan`]).
-fn embargo(site: &Site, outputs: &[Output], scanned: &[Scanned], diags: &mut Vec<Diagnostic>) {
+fn embargo(site: &Site, files: &Files<'_>, diags: &mut Vec<Diagnostic>) {
     if site.withheld.is_empty() {
         return;
     }
     let traces = traces(site);
-    for o in outputs {
+    let Files {
+        outputs,
+        scanned,
+        copies,
+    } = files;
+    for o in *outputs {
         let text = fold(&String::from_utf8_lossy(&o.bytes));
         let path = fold(&o.path);
         for (w, t) in site.withheld.iter().zip(&traces) {
@@ -499,7 +503,7 @@ fn embargo(site: &Site, outputs: &[Output], scanned: &[Scanned], diags: &mut Vec
             }
         }
     }
-    for s in scanned {
+    for s in *scanned {
         let path = fold(&s.path);
         for ((w, t), found) in site.withheld.iter().zip(&traces).zip(&s.found) {
             if let Some(n) = t.found_in(&path).or(found.as_deref()) {
@@ -507,6 +511,76 @@ fn embargo(site: &Site, outputs: &[Output], scanned: &[Scanned], diags: &mut Vec
             }
         }
     }
+    copied(site, &traces, copies, diags);
+}
+
+/// What an audit reads: the generated files it kept, those it searched as they were streamed
+/// (kits' ZIPs), and the files copied as they are, by site path with their source.
+pub struct Files<'f> {
+    /// The generated files kept in memory.
+    pub outputs: &'f [Output],
+    /// The streamed files, with what the scan found in each.
+    pub scanned: &'f [Scanned],
+    /// The copied files: site path and source (None: built into pressroom).
+    pub copies: &'f [(String, Option<std::path::PathBuf>)],
+}
+
+/// The largest copied text file whose words the audit reads (the name of any is read).
+const COPIED_TEXT_LIMIT: u64 = 8 << 20;
+
+/// The embargo audit of the files copied as they are (static files, bundles' and kits'
+/// files): a file's name always, and the words of a text file (by its extension, up to
+/// [`COPIED_TEXT_LIMIT`]): a stylesheet, script, SVG or data file can name the release as
+/// well as a page can. Other files (photos, PDFs, video) keep their words in compressed or
+/// binary form, which no text search would find; a kit's files are searched inside its ZIP.
+fn copied(
+    site: &Site,
+    traces: &[Traces],
+    copies: &[(String, Option<std::path::PathBuf>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    use rayon::prelude::*;
+    let found: Vec<Vec<Diagnostic>> = (copies.par_iter())
+        .map(|(path, source)| {
+            let text = source.as_deref().filter(|s| is_text(s)).and_then(|s| {
+                let small = std::fs::metadata(s).is_ok_and(|m| m.len() <= COPIED_TEXT_LIMIT);
+                small.then(|| std::fs::read(s).ok()).flatten()
+            });
+            let text = text.map(|bytes| fold(&String::from_utf8_lossy(&bytes)));
+            let name = fold(path);
+            (site.withheld.iter().zip(traces))
+                .filter_map(|(w, t)| {
+                    let n = t.found_in(&name).or_else(|| t.found_in(text.as_deref()?))?;
+                    Some(leak(w, path, n))
+                })
+                .collect()
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// Whether a copied file is text by its extension.
+fn is_text(path: &std::path::Path) -> bool {
+    const TEXT: [&str; 16] = [
+        "html",
+        "htm",
+        "txt",
+        "css",
+        "js",
+        "mjs",
+        "json",
+        "xml",
+        "svg",
+        "md",
+        "csv",
+        "ics",
+        "rss",
+        "atom",
+        "webmanifest",
+        "map",
+    ];
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    TEXT.iter().any(|t| ext.eq_ignore_ascii_case(t))
 }
 
 /// What would betray each of `site.withheld`, in its order.

@@ -389,14 +389,29 @@ fn audit(
     assets: &[(String, PathBuf)],
     (outputs, scanned): (&[Output], &[check::Scanned]),
 ) -> Vec<Diagnostic> {
-    let extra = theme
-        .statics
-        .keys()
-        .cloned()
-        .chain(assets.iter().map(|(p, _)| p.clone()))
+    // The files copied as they are: the theme's and site's static files (those built into
+    // pressroom have no source path: nothing of a site is in them), page bundles' files and
+    // the media library's.
+    let copies: Vec<(String, Option<PathBuf>)> = (theme.statics.iter())
+        .map(|(path, source)| match source {
+            render::theme::StaticSource::File(file) => (path.clone(), Some(file.clone())),
+            render::theme::StaticSource::Embedded(_) => (path.clone(), None),
+        })
+        .chain(
+            assets
+                .iter()
+                .map(|(p, file)| (p.clone(), Some(file.clone()))),
+        )
+        .collect();
+    let extra = (copies.iter().map(|(p, _)| p.clone()))
         .chain(scanned.iter().map(|s| s.path.clone()))
         .collect();
-    let mut diags = check::audit(site, config, outputs, scanned, &extra);
+    let files = check::Files {
+        outputs,
+        scanned,
+        copies: &copies,
+    };
+    let mut diags = check::audit(site, config, files, &extra);
     if opts.external {
         let mut found = external::check(site, external::Limits::default());
         check::set_severity(&mut found, config.check.external);

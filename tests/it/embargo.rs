@@ -258,3 +258,68 @@ fn an_embargo_until_9999_holds_and_offsets_beyond_a_day_are_errors() {
         b.stderr
     );
 }
+
+/// A file copied as it is can leak as well as a page: a static file named after the release,
+/// a script or stylesheet that names it, a page bundle's data file. `check` reads every copied
+/// file's name, and the words of those that are text.
+#[test]
+fn the_audit_reads_the_files_copied_as_they_are() {
+    let t = SiteTest::new();
+    t.file(
+        "content/press/2027-01-01-fjord-8-launch.md",
+        &item(
+            "Fjord Eight Arrives",
+            "2027-01-01",
+            "embargo = 2027-01-01T08:00:00Z\n",
+            "Hidden.",
+        ),
+    );
+    check(&t).assert_ok();
+    let leaks = |t: &SiteTest| -> Vec<String> {
+        let run = t.check_args(&["--message-format", "json"]);
+        (run.json_diagnostics().into_iter())
+            .filter_map(|d| {
+                let message = d["message"].as_str()?.to_string();
+                message.starts_with("embargo leak").then_some(message)
+            })
+            .collect()
+    };
+    // A static file named after the release.
+    t.file("static/decks/fjord-8-launch.pdf", "%PDF-1.4 not text");
+    let found = leaks(&t);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("/decks/fjord-8-launch.pdf")),
+        "{found:?}"
+    );
+    t.remove("static/decks/fjord-8-launch.pdf");
+    // A script that names it, in another case.
+    t.file(
+        "static/js/teaser.js",
+        "const next = 'FJORD EIGHT ARRIVES';\n",
+    );
+    let found = leaks(&t);
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("/js/teaser.js") && m.contains("fjord eight arrives")),
+        "{found:?}"
+    );
+    t.remove("static/js/teaser.js");
+    // A public post's bundle file.
+    t.file(
+        "content/blog/2026-11-01-plans/index.md",
+        &item("Plans", "2026-11-01", "", "Our plans."),
+    )
+    .file(
+        "content/blog/2026-11-01-plans/roadmap.csv",
+        "quarter,product\nQ1,Fjord Eight Arrives\n",
+    );
+    let found = leaks(&t);
+    assert!(found.iter().any(|m| m.contains("roadmap.csv")), "{found:?}");
+    // A photo's bytes are not read as text: a title inside one is not searched for.
+    t.remove("content/blog/2026-11-01-plans/roadmap.csv");
+    t.file("static/img/photo.bin", "Fjord Eight Arrives");
+    check(&t).assert_ok();
+}
