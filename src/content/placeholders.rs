@@ -81,6 +81,12 @@ pub fn check(item: &ParsedItem) -> Vec<Diagnostic> {
             .with_help("give the address of the document, or remove the `url` line"),
         );
     }
+    // Most bodies carry none: a substring search (memchr-fast) says so before any line is
+    // looked at, and lines are numbered only for a body that does (this ran over every body
+    // of every build: ~3% of a 10k-item rebuild's CPU).
+    if !BODY.iter().any(|p| item.body().contains(p)) {
+        return errors;
+    }
     let lines = LineIndex::new(&item.text);
     let mut offset = item.body_offset;
     for line in item.body().split_inclusive('\n') {
