@@ -112,6 +112,9 @@ pub struct LedgerStep {
     pub pending: Option<Pending>,
     /// The ledger once this output is online, for the public record.
     pub next: Option<model::ledger::Ledger>,
+    /// The items whose boilerplate the ledger pinned in the site (see
+    /// [`crate::markdown::pin_boilerplates`]): changed after their records were taken.
+    pub pinned: Vec<model::ItemId>,
 }
 
 /// A parse of `published.lock`'s text (the incremental layer keeps the last one).
@@ -169,9 +172,15 @@ pub fn ledger_stage(
         crate::content::dialect::Dialect::of(config),
     );
     site.tags = outcome.tags;
+    let pinned = (outcome.pinned_boilerplates.iter())
+        .map(|(id, _)| *id)
+        .collect();
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));
-        return LedgerStep::default();
+        return LedgerStep {
+            pinned,
+            ..LedgerStep::default()
+        };
     }
     // A preview or a drafts build records nothing (`write_output` drops a drafts build's
     // pending ledger; serve never writes one): its text, a whole-ledger serialization that
@@ -180,6 +189,7 @@ pub fn ledger_stage(
         return LedgerStep {
             pending: None,
             next: Some(outcome.next),
+            pinned,
         };
     }
     // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
@@ -197,10 +207,14 @@ pub fn ledger_stage(
                 ledger,
             }),
             next: Some(outcome.next),
+            pinned,
         },
         Err(e) => {
             diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
-            LedgerStep::default()
+            LedgerStep {
+                pinned,
+                ..LedgerStep::default()
+            }
         }
     }
 }

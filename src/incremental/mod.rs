@@ -142,6 +142,12 @@ pub struct Incremental {
     body_hashes: HashMap<String, (Fingerprint, String)>,
     /// Ledger records by file: (key of what the record is made of, record and hash).
     records: HashMap<String, (Fingerprint, Arc<Hashed>)>,
+    /// The last build's records, by item (see [`Incremental::records`]), and the items whose
+    /// boilerplate its ledger stage then pinned.
+    last_records: Vec<Option<Arc<Hashed>>>,
+    last_pinned: Vec<crate::model::ItemId>,
+    /// The items this build patched (see [`patch`]).
+    patched_ids: Vec<crate::model::ItemId>,
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
@@ -292,6 +298,7 @@ impl Incremental {
             &records,
             &mut |text| self.parse_ledger(text),
         );
+        self.last_pinned = ledger.pinned.clone();
         watch.lap("ledger");
         let theme = self
             .theme(&config, &mut diags)
@@ -398,6 +405,7 @@ impl Incremental {
         }
         self.stats = RebuildStats::default();
         self.related_same = false;
+        self.patched_ids.clear();
         self.sections_changed = false;
         self.markdown_changed.clear();
     }
