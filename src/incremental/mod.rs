@@ -161,6 +161,8 @@ pub struct Incremental {
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
+    /// The build clock the kept sitemaps were made at (they are kept while it is the same).
+    sitemaps_now: Option<jiff::Timestamp>,
     /// The search index.
     search: search_index::SearchIndex,
     /// The path and key of each search document of the last build (see
