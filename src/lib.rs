@@ -96,7 +96,8 @@ pub struct Built {
     /// The ledger as it is once this output is online (`deploy` records it; see [`publish`]).
     /// None when the ledger has problems (a preview shows them as warnings).
     pub publication: Option<publish::Pending>,
-    /// Where the public publication record of this output ends (None: the ledger had problems).
+    /// Where the public publication record of this output ends (None: the ledger had problems,
+    /// or the build is a preview, which is never written).
     pub record_head: Option<manifest::RecordHead>,
     /// The site's `base_url` (after `--base-url`).
     pub base_url: String,
@@ -313,7 +314,10 @@ pub fn finish(
         statics: theme.statics.clone(),
         assets,
         diagnostics: sorted.into_sorted(),
-        record_head: ledger.next.as_ref().map(record_head),
+        // Only a written output keeps it (its manifest); a preview is never written.
+        record_head: (ledger.next.as_ref())
+            .filter(|_| !opts.preview)
+            .map(record_head),
         publication: ledger.pending,
         timings: watch.laps,
         images,
