@@ -879,7 +879,9 @@ fn a_patched_body_edit_that_cites_a_source_changes_the_related_items() {
 fn a_patched_edit_keeps_the_sitemaps_only_while_the_clock_and_the_titles_do() {
     let site = Site::new();
     let news = |title: &str| {
-        format!("+++\ntitle = \"{title}\"\nslug = \"news\"\ndate = 2026-11-22T09:00:00Z\n+++\nOut now.\n")
+        format!(
+            "+++\ntitle = \"{title}\"\nslug = \"news\"\ndate = 2026-11-22T09:00:00Z\n+++\nOut now.\n"
+        )
     };
     site.write("content/blog/news.md", &news("Fresh news"));
     let at = |time: &str| {
