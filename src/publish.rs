@@ -165,56 +165,64 @@ pub fn ledger_stage(
         host: &crate::render::feeds::host(config),
         records,
     };
-    let outcome = ledger::check(site, &recorded, &inputs);
+    let mut outcome = ledger::check(site, &recorded, &inputs);
     crate::markdown::pin_boilerplates(
         site,
         &outcome.pinned_boilerplates,
         crate::content::dialect::Dialect::of(config),
     );
-    site.tags = outcome.tags;
+    site.tags = std::mem::take(&mut outcome.tags);
     let pinned = (outcome.pinned_boilerplates.iter())
         .map(|(id, _)| *id)
         .collect();
+    LedgerStep {
+        pinned,
+        ..recording(opts, text.as_deref(), outcome, diags, &soften)
+    }
+}
+
+/// What the output records once online, from the check's outcome (nothing when the check
+/// found problems, reported as `soften` makes them).
+fn recording(
+    opts: &BuildOptions,
+    text: Option<&str>,
+    outcome: model::ledger::Outcome,
+    diags: &mut Vec<Diagnostic>,
+    soften: &dyn Fn(Diagnostic) -> Diagnostic,
+) -> LedgerStep {
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));
-        return LedgerStep {
-            pinned,
-            ..LedgerStep::default()
-        };
+        return LedgerStep::default();
     }
     // A preview or a drafts build records nothing (`write_output` drops a drafts build's
     // pending ledger; serve never writes one): its text, a whole-ledger serialization that
     // took a third of serve's rebuild at 10k items, is not made.
     if opts.preview || opts.drafts {
         return LedgerStep {
-            pending: None,
             next: Some(outcome.next),
-            pinned,
+            ..LedgerStep::default()
         };
     }
     // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
     // every build, and no reformatting of one written by hand).
-    let next_text = match &text {
-        Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
+    let next_text = match text {
+        Some(t) if outcome.changes.is_empty() => Ok(t.to_string()),
         _ => outcome.next.to_text(),
     };
     match next_text {
         Ok(ledger) => LedgerStep {
             pending: Some(Pending {
                 root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
-                base: base_of(text.as_deref()),
+                base: base_of(text),
                 changes: outcome.changes,
                 ledger,
             }),
             next: Some(outcome.next),
-            pinned,
+            pinned: Vec::new(),
         },
         Err(e) => {
-            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
-            LedgerStep {
-                pinned,
-                ..LedgerStep::default()
-            }
+            diags.push(Diagnostic::error(model::ledger::FILE, 1, 1, e.to_string()));
+            LedgerStep::default()
         }
     }
 }

@@ -32,6 +32,16 @@ type NewRecord = (
     Option<(Fingerprint, Arc<Hashed>)>,
 );
 
+/// An item's record as [`record_of`] gives it.
+type MadeRecord = Option<(Arc<Hashed>, NewRecord)>;
+
+/// The tables a record is looked up in: body hashes, records, text fingerprints.
+type RecordTables<'t> = (
+    &'t HashMap<String, (Fingerprint, String)>,
+    &'t HashMap<String, (Fingerprint, Arc<Hashed>)>,
+    &'t HashMap<String, Fingerprint>,
+);
+
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
 /// whether it is a section index).
 type Seen = (PathBuf, String, Fingerprint, bool);
@@ -215,7 +225,7 @@ impl Incremental {
         ids.sort_unstable();
         ids.dedup();
         let (bodies, records, texts) = (&self.body_hashes, &self.records, &self.text_keys);
-        let made: Vec<(ItemId, Option<(Arc<Hashed>, NewRecord)>)> = (ids.iter())
+        let made: Vec<(ItemId, MadeRecord)> = (ids.iter())
             .map(|&id| {
                 let item = &site.items[id];
                 (id, record_of(site, item, (bodies, records, texts), false))
@@ -338,13 +348,9 @@ impl Incremental {
 fn record_of(
     site: &Site,
     item: &Item,
-    (bodies, records, texts): (
-        &HashMap<String, (Fingerprint, String)>,
-        &HashMap<String, (Fingerprint, Arc<Hashed>)>,
-        &HashMap<String, Fingerprint>,
-    ),
+    (bodies, records, texts): RecordTables<'_>,
     one_shot: bool,
-) -> Option<(Arc<Hashed>, NewRecord)> {
+) -> MadeRecord {
     if !ledger::checks(item) {
         return None;
     }
