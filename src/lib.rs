@@ -99,7 +99,8 @@ pub struct Built {
     /// [`publish::pending_file`] of `publication`, when the incremental layer had it from the
     /// last build (see [`incremental::persist`]).
     pub publication_file: Option<std::sync::Arc<Vec<u8>>>,
-    /// Where the public publication record of this output ends (None: the ledger had problems).
+    /// Where the public publication record of this output ends (None: the ledger had problems,
+    /// or the build is a preview, which is never written).
     pub record_head: Option<manifest::RecordHead>,
     /// The site's `base_url` (after `--base-url`).
     pub base_url: String,
@@ -345,7 +346,10 @@ pub fn finish(
         statics: theme.statics.clone(),
         assets,
         diagnostics: sorted.into_sorted(),
-        record_head: ledger.next.as_ref().map(record_head),
+        // Only a written output keeps it (its manifest); a preview is never written.
+        record_head: (ledger.next.as_ref())
+            .filter(|_| !opts.preview)
+            .map(record_head),
         publication: ledger.pending,
         publication_file: None,
         timings: watch.laps,

@@ -118,6 +118,9 @@ pub struct LedgerStep {
     pub pending: Option<Pending>,
     /// The ledger once this output is online, for the public record.
     pub next: Option<model::ledger::Ledger>,
+    /// The items whose boilerplate the ledger pinned in the site (see
+    /// [`crate::markdown::pin_boilerplates`]): changed after their records were taken.
+    pub pinned: Vec<model::ItemId>,
 }
 
 /// How the ledger stage turns `published.lock`'s text into a ledger and the next ledger into
@@ -187,13 +190,31 @@ pub fn ledger_stage(
         host: &crate::render::feeds::host(config),
         records,
     };
-    let outcome = ledger::check(site, &recorded, &inputs);
+    let mut outcome = ledger::check(site, &recorded, &inputs);
     crate::markdown::pin_boilerplates(
         site,
         &outcome.pinned_boilerplates,
         crate::content::dialect::Dialect::of(config),
     );
-    site.tags = outcome.tags;
+    site.tags = std::mem::take(&mut outcome.tags);
+    let pinned = (outcome.pinned_boilerplates.iter())
+        .map(|(id, _)| *id)
+        .collect();
+    LedgerStep {
+        pinned,
+        ..recording(opts, text.as_deref(), outcome, (diags, &soften), memo)
+    }
+}
+
+/// What the output records once online, from the check's outcome (nothing when the check
+/// found problems, reported as `soften` makes them).
+fn recording(
+    opts: &BuildOptions,
+    text: Option<&str>,
+    outcome: model::ledger::Outcome,
+    (diags, soften): (&mut Vec<Diagnostic>, &dyn Fn(Diagnostic) -> Diagnostic),
+    memo: &mut dyn LedgerMemo,
+) -> LedgerStep {
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));
         return LedgerStep::default();
@@ -203,28 +224,29 @@ pub fn ledger_stage(
     // took a third of serve's rebuild at 10k items, is not made.
     if opts.preview || opts.drafts {
         return LedgerStep {
-            pending: None,
             next: Some(outcome.next),
+            ..LedgerStep::default()
         };
     }
     // Nothing to record: the ledger stays the file as it is (no rewrite of a large ledger on
     // every build, and no reformatting of one written by hand).
-    let next_text = match &text {
-        Some(t) if outcome.changes.is_empty() => Ok(t.clone()),
+    let next_text = match text {
+        Some(t) if outcome.changes.is_empty() => Ok(t.to_string()),
         _ => memo.text(&outcome.next),
     };
     match next_text {
         Ok(ledger) => LedgerStep {
             pending: Some(Pending {
                 root: std::path::absolute(&opts.root).unwrap_or_else(|_| opts.root.clone()),
-                base: base_of(text.as_deref()),
+                base: base_of(text),
                 changes: outcome.changes,
                 ledger,
             }),
             next: Some(outcome.next),
+            pinned: Vec::new(),
         },
         Err(e) => {
-            diags.push(Diagnostic::error(ledger::FILE, 1, 1, e.to_string()));
+            diags.push(Diagnostic::error(model::ledger::FILE, 1, 1, e.to_string()));
             LedgerStep::default()
         }
     }

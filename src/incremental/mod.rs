@@ -142,6 +142,12 @@ pub struct Incremental {
     body_hashes: HashMap<String, (Fingerprint, String)>,
     /// Ledger records by file: (key of what the record is made of, record and hash).
     records: HashMap<String, (Fingerprint, Arc<Hashed>)>,
+    /// The last build's records, by item (see [`Incremental::records`]), and the items whose
+    /// boilerplate its ledger stage then pinned.
+    last_records: Vec<Option<Arc<Hashed>>>,
+    last_pinned: Vec<crate::model::ItemId>,
+    /// The items this build patched (see [`patch`]).
+    patched_ids: Vec<crate::model::ItemId>,
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
@@ -155,6 +161,8 @@ pub struct Incremental {
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
+    /// The build clock the kept sitemaps were made at (they are kept while it is the same).
+    sitemaps_now: Option<jiff::Timestamp>,
     /// The search index.
     search: search_index::SearchIndex,
     /// The path and key of each search document of the last build (see
@@ -294,6 +302,7 @@ impl Incremental {
         let records = self.records(&site);
         let ledger =
             crate::publish::ledger_stage(opts, &config, &mut site, &mut diags, &records, self);
+        self.last_pinned = ledger.pinned.clone();
         watch.lap("ledger");
         let theme = self
             .theme(&config, &mut diags)
@@ -402,6 +411,7 @@ impl Incremental {
         }
         self.stats = RebuildStats::default();
         self.related_same = false;
+        self.patched_ids.clear();
         self.sections_changed = false;
         self.markdown_changed.clear();
     }

@@ -199,52 +199,58 @@ impl Incremental {
             changed: &cmp.changed,
             retitled: &cmp.retitled,
         });
-        let outcomes: Vec<(String, PageOutcome)> = pages::page_jobs(ctx)
+        // Each page: its file, what became of it, and whether the last build had it.
+        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs(ctx)
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
+                let had = kept.contains_key(&file);
                 let outcome = page_outcome(ctx, job, &file, &kept, reach, &cmp.now_key);
-                (file.clone(), hand_page(staging, file, outcome))
+                (file.clone(), hand_page(staging, file, outcome), had)
             })
             .collect();
-        let mut kept = kept;
-        let mut next = HashMap::with_capacity(outcomes.len());
-        let mut output_changed = kept.len() != outcomes.len();
+        // The table is brought up to date in place: after an edit nearly every page is kept
+        // as it is, and moving 10,000 entries into a new table cost more than the one page
+        // rendered. First the pages of the last build that this one no longer has go.
+        let mut pages = kept;
+        let mut output_changed = pages.len() != outcomes.len();
+        if outcomes.iter().filter(|(.., had)| *had).count() != pages.len() {
+            let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
+            pages.retain(|file, _| live.contains(file.as_str()));
+        }
         let mut failed = Vec::new();
-        for (file, outcome) in outcomes {
-            let old = kept.remove(&file);
-            let page = match (outcome, old) {
-                (PageOutcome::Failed(d), _) => {
+        for (file, outcome, _) in outcomes {
+            match outcome {
+                PageOutcome::Failed(d) => {
                     failed.push(d);
-                    continue;
+                    pages.remove(&file);
                 }
-                (PageOutcome::Kept(key), Some(old)) => {
+                PageOutcome::Kept(key) => {
+                    // A page is kept only when the last build has it.
+                    let Some(old) = pages.get_mut(&file) else {
+                        continue;
+                    };
                     self.stats.pages_reused += 1;
-                    KeptPage {
-                        key: key.unwrap_or(old.key),
-                        bytes: old.bytes,
+                    if let Some(key) = key {
+                        old.key = key;
                     }
                 }
-                (PageOutcome::Rendered(key, bytes), old) => {
+                PageOutcome::Rendered(key, bytes) => {
                     self.stats.pages_rendered += 1;
-                    output_changed |= old.is_none_or(|o| o.bytes.is_none_or(|b| *b != bytes));
-                    KeptPage {
-                        key,
-                        bytes: Some(Arc::new(bytes)),
-                    }
+                    let old = pages.get(&file).and_then(|o| o.bytes.as_deref());
+                    output_changed |= old.is_none_or(|b| *b != bytes);
+                    let bytes = Some(Arc::new(bytes));
+                    pages.insert(file, KeptPage { key, bytes });
                 }
-                (PageOutcome::Written(key), _) => {
+                PageOutcome::Written(key) => {
                     self.stats.pages_rendered += 1;
                     output_changed = true;
-                    KeptPage { key, bytes: None }
+                    pages.insert(file, KeptPage { key, bytes: None });
                 }
-                // A page is kept only when the last build has it.
-                (PageOutcome::Kept(_), None) => continue,
-            };
-            next.insert(file, page);
+            }
         }
         diags.extend(pages::one_error_per_line(failed));
-        self.pages = next;
+        self.pages = pages;
         output_changed
     }
 
@@ -268,12 +274,21 @@ impl Incremental {
         }
         let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
+        // The sitemaps read the site's shape, titles included, and the build's clock (the
+        // news sitemap lists the last two days' releases): kept while all three are the
+        // last build's.
+        let now = Some(ctx.opts.now);
+        let sitemaps_kept = same_lists
+            && !retitled
+            && self.sitemaps_now == now
+            && kept.contains_key(&Artifact::Sitemaps);
+        self.sitemaps_now = now;
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
         let (remade, search) = rayon::join(
             || {
-                REMADE
-                    .par_iter()
+                (REMADE.par_iter())
+                    .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
                     .map(|&a| (a, a.outputs(ctx)))
                     .collect::<HashMap<_, _>>()
             },
@@ -290,7 +305,7 @@ impl Incremental {
                 Artifact::CorrectionsFeeds => {
                     (!same_lists || retitled).then(|| Fresh::All(artifact.outputs(ctx)))
                 }
-                // The news sitemap lists the last two days' releases by the build's clock.
+                // Kept above, or made again.
                 Artifact::Sitemaps => remade.remove(&artifact).map(Fresh::All),
                 // A feed shows the content of the items it lists.
                 Artifact::ListFeeds if same_lists => {
@@ -330,7 +345,8 @@ impl Incremental {
     }
 }
 
-/// The artifacts every build makes again, whatever changed.
+/// The artifacts every build makes again, whatever changed (the sitemaps unless they can be
+/// kept: see [`Incremental::render_artifacts`]).
 const REMADE: [Artifact; 3] = [
     Artifact::Sitemaps,
     Artifact::PublicRecord,

@@ -139,6 +139,7 @@ impl Incremental {
         self.related_same = related_same;
         self.stats.files_parsed = edits.len();
         self.stats.items_rendered = fresh.len();
+        self.patched_ids = fresh.iter().map(|(id, ..)| *id).collect();
         for (_, rel, entry) in fresh {
             self.markdown.insert(rel, entry);
         }

@@ -13,7 +13,7 @@ use crate::markdown;
 use crate::model::ledger::{self, Ledger};
 use crate::model::record::{self, Claims, Hashed};
 use crate::model::rendered::Rendered;
-use crate::model::{Item, Site};
+use crate::model::{Item, ItemId, Site};
 use crate::publish::Pending;
 use crate::render::theme::Theme;
 use rayon::prelude::*;
@@ -31,6 +31,16 @@ type Parsed = (PathBuf, Option<(keys::Stamp, One)>, Fingerprint);
 type NewRecord = (
     Option<(Fingerprint, String)>,
     Option<(Fingerprint, Arc<Hashed>)>,
+);
+
+/// An item's record as [`record_of`] gives it.
+type MadeRecord = Option<(Arc<Hashed>, NewRecord)>;
+
+/// The tables a record is looked up in: body hashes, records, text fingerprints.
+type RecordTables<'t> = (
+    &'t HashMap<String, (Fingerprint, String)>,
+    &'t HashMap<String, (Fingerprint, Arc<Hashed>)>,
+    &'t HashMap<String, Fingerprint>,
 );
 
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
@@ -188,41 +198,61 @@ impl Incremental {
     /// again than making every record anew on every core.
     pub(super) fn records(&mut self, site: &Site) -> Vec<Option<Arc<Hashed>>> {
         let mut clock = std::time::Instant::now();
+        if let Some(records) = self.patched_records(site) {
+            self.lap("  records", &mut clock);
+            return records;
+        }
         let (bodies, records, texts) = (&self.body_hashes, &self.records, &self.text_keys);
         let one_shot = self.one_shot;
         // Per checked item: its record, and what of it is new (not in the tables yet).
         let made: Vec<Option<(Arc<Hashed>, NewRecord)>> = (site.items.par_iter())
-            .map(|item| {
-                if !ledger::checks(item) {
-                    return None;
-                }
-                let body_key = body_key(item, texts);
-                let kept_body = bodies.get(&item.src.rel);
-                let (body, new_body) = match kept_body {
-                    Some((old, hash)) if *old == body_key => (hash.as_str().into(), None),
-                    _ => {
-                        let hash = record::body_hash(&item.text[item.body_offset..]);
-                        (Cow::Owned(hash.clone()), Some((body_key, hash)))
-                    }
-                };
-                let claims = Claims::of(site, item, &body);
-                // A one-shot build has no record to reuse and keeps none: no key to take.
-                if one_shot {
-                    return Some((Arc::new(Hashed::from(claims.record())), (new_body, None)));
-                }
-                let key = claims.key();
-                match records.get(&item.src.rel) {
-                    Some((old, hashed)) if *old == key => Some((hashed.clone(), (new_body, None))),
-                    _ => {
-                        let hashed = Arc::new(Hashed::from(claims.record()));
-                        Some((hashed.clone(), (new_body, Some((key, hashed)))))
-                    }
-                }
-            })
+            .map(|item| record_of(site, item, (bodies, records, texts), one_shot))
             .collect();
         self.keep_records(site, &made);
+        let made: Vec<Option<Arc<Hashed>>> = made.into_iter().map(|m| Some(m?.0)).collect();
+        self.last_records = if one_shot { Vec::new() } else { made.clone() };
         self.lap("  records", &mut clock);
-        made.into_iter().map(|m| Some(m?.0)).collect()
+        made
+    }
+
+    /// The records of a patched build: the last build's, but for the patched items and those
+    /// whose boilerplate the last ledger stage pinned (the two kinds of item changed since
+    /// their records were taken; a patch changes nothing else of the site, and a record
+    /// reads only its item and the site-wide sources). None when the build was not patched.
+    fn patched_records(&mut self, site: &Site) -> Option<Vec<Option<Arc<Hashed>>>> {
+        if !self.stats.patched || self.last_records.len() != site.items.len() {
+            return None;
+        }
+        let mut ids: Vec<ItemId> = self.patched_ids.clone();
+        ids.extend(self.last_pinned.iter().copied());
+        ids.sort_unstable();
+        ids.dedup();
+        let (bodies, records, texts) = (&self.body_hashes, &self.records, &self.text_keys);
+        let made: Vec<(ItemId, MadeRecord)> = (ids.iter())
+            .map(|&id| {
+                let item = &site.items[id];
+                (id, record_of(site, item, (bodies, records, texts), false))
+            })
+            .collect();
+        let mut all = std::mem::take(&mut self.last_records);
+        for (id, made) in made {
+            let file = &site.items[id].src.rel;
+            let Some((hashed, (body, record))) = made else {
+                self.body_hashes.remove(file);
+                self.records.remove(file);
+                all[id] = None;
+                continue;
+            };
+            if let Some(body) = body {
+                self.body_hashes.insert(file.clone(), body);
+            }
+            if let Some(record) = record {
+                self.records.insert(file.clone(), record);
+            }
+            all[id] = Some(hashed);
+        }
+        self.last_records = all.clone();
+        Some(all)
     }
 
     /// Puts this build's new body hashes and records in the tables, and drops those of items
@@ -359,5 +389,40 @@ impl Incremental {
         self.stats.theme_loaded = true;
         self.theme = Some((templates_key, statics_key, theme.clone()));
         Ok(theme)
+    }
+}
+
+/// An item's record through the tables (see [`Incremental::records`]): None when the ledger
+/// does not check it; else the record, and what of it is new.
+fn record_of(
+    site: &Site,
+    item: &Item,
+    (bodies, records, texts): RecordTables<'_>,
+    one_shot: bool,
+) -> MadeRecord {
+    if !ledger::checks(item) {
+        return None;
+    }
+    let body_key = body_key(item, texts);
+    let kept_body = bodies.get(&item.src.rel);
+    let (body, new_body) = match kept_body {
+        Some((old, hash)) if *old == body_key => (hash.as_str().into(), None),
+        _ => {
+            let hash = record::body_hash(&item.text[item.body_offset..]);
+            (Cow::Owned(hash.clone()), Some((body_key, hash)))
+        }
+    };
+    let claims = Claims::of(site, item, &body);
+    // A one-shot build has no record to reuse and keeps none: no key to take.
+    if one_shot {
+        return Some((Arc::new(Hashed::from(claims.record())), (new_body, None)));
+    }
+    let key = claims.key();
+    match records.get(&item.src.rel) {
+        Some((old, hashed)) if *old == key => Some((hashed.clone(), (new_body, None))),
+        _ => {
+            let hashed = Arc::new(Hashed::from(claims.record()));
+            Some((hashed.clone(), (new_body, Some((key, hashed)))))
+        }
     }
 }

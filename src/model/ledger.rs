@@ -291,6 +291,8 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     let mut seen = BTreeSet::new();
     let mut site_sources = diff::SiteSourceChanges::default();
     let mut renamed = renamed_files(site, ledger);
+    // The clock as the ledger writes it, formatted once (not twice per item).
+    let now = crate::dates::rfc3339_utc(inputs.now);
     for (id, item) in site
         .items
         .iter()
@@ -323,6 +325,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
             out: &mut out,
             site_sources: &mut site_sources,
             renamed_from,
+            now: &now,
         };
         match recorded {
             None => checker.first_publication(),
@@ -415,6 +418,8 @@ struct ItemCheck<'a, 'b> {
     site_sources: &'a mut diff::SiteSourceChanges,
     /// The entry's source when the file was renamed.
     renamed_from: Option<String>,
+    /// The build clock, RFC 3339 in UTC.
+    now: &'a str,
 }
 
 impl ItemCheck<'_, '_> {
@@ -457,9 +462,9 @@ impl ItemCheck<'_, '_> {
 
     /// Notices dated after the build clock.
     fn future_notices(&mut self, notices: &[&Notice]) -> bool {
-        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let now = self.now;
         let mut ok = true;
-        for n in notices.iter().filter(|n| n.date > now) {
+        for n in notices.iter().filter(|n| n.date.as_str() > now) {
             ok = false;
             let d = diff::notice_diagnostic(self.item, n, format!(
                 "the {} on `{}` dated {} is dated after this build's clock ({now})",
@@ -477,7 +482,7 @@ impl ItemCheck<'_, '_> {
         if !self.future_notices(&notices) {
             return;
         }
-        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let now = self.now.to_string();
         let last = rec.notices.iter().map(|n| &n.date).max().cloned();
         let source = self.source().to_string();
         self.out.next.events.push(Event {
@@ -542,7 +547,7 @@ impl ItemCheck<'_, '_> {
                     source: self.source().into(),
                     url: self.item.path.to_string(),
                     event: "moved".into(),
-                    date: crate::dates::rfc3339_utc(self.inputs.now),
+                    date: self.now.to_string(),
                     record: hash.clone(),
                 });
             }
@@ -658,7 +663,7 @@ impl ItemCheck<'_, '_> {
 
     /// (a) Changed claims with no new notice: one error per field, site-wide sources grouped.
     fn silent_changes(&mut self, r: &Entry, changed: Vec<diff::Change>) {
-        let now = crate::dates::rfc3339_utc(self.inputs.now);
+        let now = self.now;
         let help = format!(
             "add a `[[corrections]]` entry (kind \"correction\", \"clarification\" or \"editorial\") dated after {} and no later than now ({now}) that says what changed, or restore the published value",
             r.last_change
@@ -942,17 +947,19 @@ impl<'a> PublicRecord<'a> {
 /// before the first), a newline, and the event's seq, url, event, date and record joined by tabs.
 pub fn chain(events: &[Event]) -> Vec<String> {
     let mut links: Vec<String> = Vec::with_capacity(events.len());
+    // One buffer for every line: a `format!` per event was half the chain's cost, and serve
+    // makes the chain of the whole log on every rebuild.
+    let mut line: Vec<u8> = Vec::with_capacity(256);
     for (i, e) in events.iter().enumerate() {
-        let prev = links.last().map_or("", String::as_str);
-        let line = format!(
-            "{prev}\n{}\t{}\t{}\t{}\t{}",
-            i + 1,
-            e.url,
-            e.event,
-            e.date,
-            e.record
-        );
-        links.push(record::hex_hash(line.as_bytes()));
+        line.clear();
+        line.extend_from_slice(links.last().map_or("", String::as_str).as_bytes());
+        line.push(b'\n');
+        line.extend_from_slice((i + 1).to_string().as_bytes());
+        for field in [&e.url, &e.event, &e.date, &e.record] {
+            line.push(b'\t');
+            line.extend_from_slice(field.as_bytes());
+        }
+        links.push(record::hex_hash(&line));
     }
     links
 }

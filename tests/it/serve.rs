@@ -873,6 +873,59 @@ fn a_patched_body_edit_that_cites_a_source_changes_the_related_items() {
     );
 }
 
+/// A patched edit keeps the sitemaps only while the build's clock and every title are the
+/// last build's: the news sitemap lists the last two days' releases by the clock, by title.
+#[test]
+fn a_patched_edit_keeps_the_sitemaps_only_while_the_clock_and_the_titles_do() {
+    let site = Site::new();
+    let news = |title: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nslug = \"news\"\ndate = 2026-11-22T09:00:00Z\n+++\nOut now.\n"
+        )
+    };
+    site.write("content/blog/news.md", &news("Fresh news"));
+    let at = |time: &str| {
+        let mut opts = BuildOptions::new(&site.root, time.parse().expect("time"));
+        opts.drafts = true;
+        opts.preview = true;
+        opts
+    };
+    let news_sitemap = |shared: &pressroom::incremental::Incremental| -> String {
+        let (_, bytes) = (shared.outputs())
+            .find(|(p, _)| *p == "/sitemap-news.xml")
+            .expect("the news sitemap");
+        String::from_utf8_lossy(bytes).into_owned()
+    };
+    let titles = |xml: &str| -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).expect("the news sitemap parses");
+        let titles = doc.descendants().filter(|n| n.tag_name().name() == "title");
+        titles.filter_map(|n| n.text().map(String::from)).collect()
+    };
+    let first = at("2026-11-24T08:00:00Z");
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&first).expect("first build");
+    shared.rebuild(&first).expect("first build");
+    assert_eq!(titles(&news_sitemap(&shared)), ["Fresh news"]);
+    // A title edit: the release keeps its place in the news sitemap, under its new title.
+    let path = site.root.join("content/blog/news.md");
+    site.write("content/blog/news.md", &news("Renamed news"));
+    cache.invalidate([path.as_path()]);
+    shared.changed([path.as_path()]);
+    compare_builds(&first, &mut cache, &mut shared, "title edit");
+    assert!(shared.stats().patched, "{:?}", shared.stats());
+    assert_eq!(titles(&news_sitemap(&shared)), ["Renamed news"]);
+    // Two hours on, a body edit of another item: the release is now older than two days.
+    let later = at("2026-11-24T10:00:00Z");
+    let path = site.root.join("content/blog/hello.md");
+    site.write("content/blog/hello.md", &hello("Edited two hours later."));
+    cache.invalidate([path.as_path()]);
+    shared.changed([path.as_path()]);
+    compare_builds(&later, &mut cache, &mut shared, "body edit two hours later");
+    assert!(shared.stats().patched, "{:?}", shared.stats());
+    assert!(titles(&news_sitemap(&shared)).is_empty());
+}
+
 /// Builds the site without cache and with both caches, and checks that all three give the
 /// same outputs and diagnostics (or fail alike).
 pub(crate) fn compare_builds(
