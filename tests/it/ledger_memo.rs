@@ -196,23 +196,8 @@ fn a_forged_ledger_parse_in_the_state_reaches_no_fresh_build() {
     opts.output = t.root().join("local");
     pressroom::build(&opts).expect("first");
     pressroom::build(&opts).expect("second, leaving the state");
-    let state_dir = walkdir::WalkDir::new(t.root().join(".pressroom/cache/build"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.file_name() == "ledger.json")
-        .expect("the state keeps the ledger's parse")
-        .into_path();
     let forged = br#"{"version":2,"items":{}}"#;
-    std::fs::write(&state_dir, forged).expect("forge");
-    let state_path = state_dir.with_file_name("state.json");
-    // `"ledger":[text key,bytes key]`, 128-bit numbers (beyond serde_json's `Value`).
-    let state = std::fs::read_to_string(&state_path).expect("state");
-    let at = state.find("\"ledger\":[").expect("the ledger's keys") + "\"ledger\":[".len();
-    let end = at + state[at..].find(']').expect("end");
-    let text_key = state[at..end].split(',').next().expect("text key");
-    let bytes_key = pressroom::fingerprint::of_bytes(forged).0;
-    let state = format!("{}{text_key},{bytes_key}{}", &state[..at], &state[end..]);
-    std::fs::write(&state_path, state).expect("write state");
+    forge_in_state(&t, "ledger.json", "ledger", forged);
     edit_keeping_time(&t, PLANT, "400 people", "500 people");
     let needle = "`body` changed in published `content/press/2026-11-01-plant.md`";
     let refused = |what: &str, opts: &BuildOptions| {
@@ -235,4 +220,69 @@ fn a_forged_ledger_parse_in_the_state_reaches_no_fresh_build() {
     let mut no_cache = opts.clone();
     no_cache.cache = false;
     refused("build --no-cache", &no_cache);
+}
+
+/// Writes `forged` over the state's file `name` and puts its bytes' fingerprint in
+/// `state.json`'s `field` (a pair: the key of what the file was made from, kept, then the
+/// bytes' key), as an insider with write access to `.pressroom/` could.
+fn forge_in_state(t: &SiteTest, name: &str, field: &str, forged: &[u8]) {
+    let file = walkdir::WalkDir::new(t.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == name)
+        .unwrap_or_else(|| panic!("the state keeps {name}"))
+        .into_path();
+    std::fs::write(&file, forged).expect("forge");
+    let state_path = file.with_file_name("state.json");
+    // `"field":[from key,bytes key]`, 128-bit numbers (beyond serde_json's `Value`).
+    let state = std::fs::read_to_string(&state_path).expect("state");
+    let open = format!("\"{field}\":[");
+    let at = state.find(&open).expect("the file's keys") + open.len();
+    let end = at + state[at..].find(']').expect("end");
+    let from_key = state[at..end].split(',').next().expect("from key");
+    let bytes_key = pressroom::fingerprint::of_bytes(forged).0;
+    let state = format!("{}{from_key},{bytes_key}{}", &state[..at], &state[end..]);
+    std::fs::write(&state_path, state).expect("write state");
+}
+
+/// The same insider forges the state's text of the ledger a deploy would record
+/// (`ledger.toml`) while a new item waits to be recorded. The build into that folder leaves
+/// the forgery in its pending ledger (the state is trusted, as the README says), so a deploy
+/// of that folder would record it; the builds a deploy should come from do not read it.
+#[test]
+fn a_forged_ledger_text_in_the_state_reaches_no_fresh_build() {
+    let t = published();
+    t.file(
+        "content/press/2026-11-20-new.md",
+        &release("New line opens", "2026-11-20", "The new line opens."),
+    );
+    let mut opts = BuildOptions::new(t.root(), T1.parse().expect("time"));
+    opts.output = t.root().join("local");
+    pressroom::build(&opts).expect("first");
+    pressroom::build(&opts).expect("second, leaving the state");
+    let pending = |out: &Path| -> String {
+        let json = std::fs::read(out.join(".pressroom-publish.json")).expect("pending");
+        let pending: serde_json::Value = serde_json::from_slice(&json).expect("json");
+        pending["ledger"].as_str().expect("ledger text").to_string()
+    };
+    let genuine = pending(&opts.output);
+    assert!(
+        genuine.contains("content/press/2026-11-20-new.md"),
+        "{genuine}"
+    );
+    let forged = genuine.replace("2026-11-20-new.md", "2026-11-20-xyz.md");
+    forge_in_state(&t, "ledger.toml", "ledger_text", forged.as_bytes());
+    // Taken where the state is: were it not, this test would prove nothing below.
+    pressroom::build(&opts).expect("local");
+    assert_eq!(pending(&opts.output), forged, "the forgery was not taken");
+    for (what, output, cache) in [
+        ("a build into a new folder", "ci-checkout-public", true),
+        ("build --no-cache", "local", false),
+    ] {
+        let mut other = opts.clone();
+        other.output = t.root().join(output);
+        other.cache = cache;
+        pressroom::build(&other).expect(what);
+        assert_eq!(pending(&other.output), genuine, "{what}");
+    }
 }
