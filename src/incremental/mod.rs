@@ -60,6 +60,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The keys of a file kept for the next build: (fingerprint of what it was made from, of
+/// its bytes).
+type SavedKeys = (Fingerprint, Fingerprint);
+
 /// An item's rendered Markdown: (input fingerprint, output, diagnostics).
 type MarkdownEntry = (Fingerprint, Rendered, Vec<Diagnostic>);
 
@@ -178,8 +182,9 @@ pub struct Incremental {
     ledger_text: Option<(Fingerprint, String)>,
     /// The text the last build saved ([`persist`]), read when the next ledger is the same.
     ledger_text_saved: Option<persist::Saved>,
-    /// The pending ledger's file as last made: (fingerprint of the pending ledger, bytes).
-    pending_file: Option<(Fingerprint, Arc<Vec<u8>>)>,
+    /// The pending ledger's file as last made: (fingerprints of the pending ledger and of the
+    /// bytes, bytes).
+    pending_file: Option<(SavedKeys, Arc<Vec<u8>>)>,
     /// The pending ledger's file the last build left in the output ([`persist`]).
     pending_file_saved: Option<persist::Saved>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.

@@ -125,6 +125,11 @@ pub(super) struct Saved {
 }
 
 impl Saved {
+    /// The fingerprint of the bytes the state recorded.
+    pub(super) fn bytes_key(&self) -> Fingerprint {
+        self.keys.1
+    }
+
     /// The file's bytes, if it was made from what has the fingerprint `from` and still has the
     /// bytes the state recorded.
     pub(super) fn bytes(self, from: Fingerprint) -> Option<Vec<u8>> {
@@ -342,8 +347,7 @@ impl Persisted {
 
     /// The keys of the pending ledger file this build left, else of the one the last left.
     fn pending_key(&self) -> Option<(Fingerprint, Fingerprint)> {
-        let made = (self.memo.pending_file.as_ref())
-            .map(|(key, bytes)| (*key, fingerprint::of_bytes(bytes)));
+        let made = self.memo.pending_file.as_ref().map(|(keys, _)| *keys);
         made.or(self.pending)
     }
 

@@ -333,16 +333,18 @@ impl Incremental {
             .value(&pending.changes);
         let key = key.finish();
         if self.pending_file.is_none() {
-            let saved = self.pending_file_saved.take().and_then(|s| s.bytes(key));
-            self.pending_file = saved.map(|bytes| (key, Arc::new(bytes)));
+            self.pending_file = self.pending_file_saved.take().and_then(|saved| {
+                let bytes_key = saved.bytes_key();
+                saved.bytes(key).map(|b| ((key, bytes_key), Arc::new(b)))
+            });
         }
-        if let Some((k, bytes)) = &self.pending_file {
+        if let Some(((k, _), bytes)) = &self.pending_file {
             if *k == key {
                 return Some(bytes.clone());
             }
         }
         let bytes = Arc::new(crate::publish::pending_file(pending).ok()?);
-        self.pending_file = Some((key, bytes.clone()));
+        self.pending_file = Some(((key, fingerprint::of_bytes(&bytes)), bytes.clone()));
         Some(bytes)
     }
 
