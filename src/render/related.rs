@@ -201,8 +201,16 @@ impl Table<'_> {
             .drain(..)
             .map(|other| (std::mem::take(&mut scores[other]), self.rank[other], other))
             .collect();
-        // Highest score first; then newest (candidates are numbered newest first).
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Highest score first; then newest (candidates are numbered newest first, each with
+        // its own number: the order is total, so the first few picked out of hundreds before
+        // sorting are those a whole sort puts first).
+        let order =
+            |a: &(u32, u32, ItemId), b: &(u32, u32, ItemId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if ranked.len() > LIMIT {
+            ranked.select_nth_unstable_by(LIMIT - 1, order);
+            ranked.truncate(LIMIT);
+        }
+        ranked.sort_unstable_by(order);
         // From a borrowing iterator: `into_iter().collect()` would reuse `ranked`'s buffer,
         // and every item would keep hundreds of candidates' worth of memory for its four.
         ranked
