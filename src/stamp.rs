@@ -48,6 +48,35 @@ pub fn stamp(_path: &Path) -> Option<FileStamp> {
     None
 }
 
+/// The stamp of the real folder at `path` (never followed through a symbolic link), if it is
+/// one. Adding, removing or renaming an entry of a folder changes its ctime, so while its
+/// stamp holds, so do its entries: but only once the stamp is [settled](FileStamp::settled).
+#[cfg(unix)]
+pub fn folder_stamp(path: &Path) -> Option<FileStamp> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    m.is_dir().then(|| FileStamp::of(&m))
+}
+
+/// Elsewhere no stamp is trusted.
+#[cfg(not(unix))]
+pub fn folder_stamp(_path: &Path) -> Option<FileStamp> {
+    None
+}
+
+impl FileStamp {
+    /// Whether the last change the stamp shows (its ctime) came at least [`SETTLE_SECONDS`]
+    /// before `now` (seconds since the epoch, taken before the stamp). A change made within
+    /// the same tick of a coarse clock (a jiffy on Linux; 2 s on FAT) as the one the stamp
+    /// shows may leave the same ctime; any change after a settled stamp was taken gives
+    /// another one.
+    pub fn settled(&self, now: i64) -> bool {
+        self.ctime.0 < now - SETTLE_SECONDS
+    }
+}
+
+/// How old a stamp's last change must be for the stamp to be [settled](FileStamp::settled).
+pub const SETTLE_SECONDS: i64 = 3;
+
 /// The stamp of a source file (a static file or an asset), following links and whatever its
 /// number of names: what matters is whether its bytes may have changed.
 #[cfg(unix)]

@@ -63,6 +63,20 @@ const SEARCH: &str = "search.json";
 const LEDGER: &str = "ledger.json";
 /// The file name of the text of the ledger once the output is recorded, in the cache folder.
 const LEDGER_TEXT: &str = "ledger.toml";
+/// The file name of the output's folders as the last walk for strays found them.
+const WALKED: &str = "folders.bin";
+
+/// `folders.bin`: the output's folders as the last walk for strays found them (see
+/// [`output::strays`]). Apart from `state.json`, which a build that changed no output does not
+/// write again: its walk may still find folders the last build changed. Each entry is
+/// trusted only while its folder's stamp holds, so a stale file costs reading folders again.
+#[derive(Serialize, Deserialize)]
+struct WalkedFile {
+    format: u32,
+    tool: String,
+    output: String,
+    folders: output::strays::Folders,
+}
 
 /// What `state.json` holds (see the module's doc); every list sorted, so the same build
 /// leaves the same bytes.
@@ -161,6 +175,8 @@ pub struct Persisted {
     pending: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
     copies: HashMap<String, KnownCopy>,
+    /// The output's folders as the last walk for strays found them (`folders.bin`).
+    walked: output::strays::Folders,
     /// How long reading the state took.
     opened: std::time::Duration,
     /// When the state was read whole (every file, shard and artifact as it said): the
@@ -195,12 +211,14 @@ impl Persisted {
             pending: None,
             folders: Default::default(),
             copies: HashMap::new(),
+            walked: HashMap::new(),
             opened: std::time::Duration::ZERO,
             restored: None,
         };
         if let Some(state) = persisted.read_state() {
             persisted.restore(state);
         }
+        persisted.walked = persisted.read_walked().unwrap_or_default();
         persisted.opened = started.elapsed();
         Some(persisted)
     }
@@ -224,6 +242,7 @@ impl Persisted {
         let folders = std::mem::take(&mut self.folders);
         let kept = staging.know(std::mem::take(&mut self.known), folders);
         let copied = staging.know_copies(std::mem::take(&mut self.copies));
+        let walked = staging.know_folders(self.walked.clone());
         // A build killed while it changes the output must leave no state (the next build
         // then renders everything): it goes right before the first change.
         let output_changed = staging.before_change(self.dir.join(STATE));
@@ -245,6 +264,11 @@ impl Persisted {
                 );
             }
         }
+        let walked = std::mem::take(&mut *walked.lock().unwrap_or_else(PoisonError::into_inner));
+        if walked != self.walked {
+            // Lost, it only costs the next build reading the folders.
+            let _ = self.save_walked(walked);
+        }
         built.timings.push(("save state", saving.elapsed()));
         // Freeing the tables of a large site (every item, page and rendered body) took ~3% of
         // a 10k-item rebuild: nothing waits for it.
@@ -264,6 +288,29 @@ impl Persisted {
             && state.output == self.out.to_string_lossy()
             && state.shards.len() == SHARDS;
         ours.then_some(state)
+    }
+
+    /// `folders.bin`, if it is there, readable, and describes this output.
+    fn read_walked(&self) -> Option<output::strays::Folders> {
+        let bytes = std::fs::read(self.dir.join(WALKED)).ok()?;
+        let file: WalkedFile = bincode::deserialize(&bytes).ok()?;
+        let ours = file.format == FORMAT
+            && file.tool == tool()
+            && file.output == self.out.to_string_lossy();
+        ours.then_some(file.folders)
+    }
+
+    /// Writes `folders.bin`.
+    fn save_walked(&self, folders: output::strays::Folders) -> std::result::Result<(), Error> {
+        let file = WalkedFile {
+            format: FORMAT,
+            tool: tool(),
+            output: self.out.to_string_lossy().into_owned(),
+            folders,
+        };
+        let bytes = bincode::serialize(&file).map_err(|e| Error::Other(e.to_string()))?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
+        write_atomically(&self.dir.join(WALKED), &bytes)
     }
 
     /// Puts the state's tables in place, keeping only what the output still holds as it was

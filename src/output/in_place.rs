@@ -4,7 +4,7 @@
 
 use super::journal::Journal;
 use super::reuse::Previous;
-use rayon::prelude::*;
+use super::strays;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -46,8 +46,14 @@ impl InPlace {
     }
 
     /// The change from the output `out` as it is to the new output: the staged moves, and
-    /// the deletion of every file and folder of `out` that the new output does not have.
-    pub(super) fn journal(self, dir: &Path, out: &Path) -> Journal {
+    /// the deletion of every file and folder of `out` that the new output does not have;
+    /// with the output's folders as the walk found them (`before`: as the last one did).
+    pub(super) fn journal(
+        self,
+        dir: &Path,
+        out: &Path,
+        before: &strays::Folders,
+    ) -> (Journal, strays::Folders) {
         let placed = self
             .placed
             .into_inner()
@@ -57,56 +63,23 @@ impl InPlace {
             .flat_map(|p| p.ancestors().skip(1))
             .filter(|a| !a.as_os_str().is_empty())
             .collect();
-        let needed = Needed {
-            placed: &placed,
-            folders: &folders,
-        };
-        let mut delete = needed.strays(out, Path::new(""));
+        let found = strays::Needed::new(&placed, &folders).strays(out, before);
+        let (mut delete, seen) = (found.strays, found.seen);
         delete.sort();
         let mut moves = self
             .moves
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         moves.sort_by(|a, b| a.1.cmp(&b.1));
-        Journal {
+        let journal = Journal {
             staging: dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             delete,
             moves,
-        }
-    }
-}
-
-/// What the new output holds: its files, and the folders they are in.
-struct Needed<'a> {
-    placed: &'a HashSet<PathBuf>,
-    folders: &'a HashSet<&'a Path>,
-}
-
-impl Needed<'_> {
-    /// Every file and folder under `rel` in the output `out` that the new output does not
-    /// have (a folder not needed is named alone, not its contents). Links are not followed.
-    /// Folders are listed on every core: a 10k-item output has 13k of them, and listing them
-    /// one after another took a tenth of a rebuild that changed nothing.
-    fn strays(&self, out: &Path, rel: &Path) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(out.join(rel)) else {
-            return Vec::new();
         };
-        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
-        entries
-            .par_iter()
-            .flat_map_iter(|entry| {
-                let child = rel.join(entry.file_name());
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                match (is_dir, is_dir && self.folders.contains(child.as_path())) {
-                    (true, true) => self.strays(out, &child),
-                    (false, _) if self.placed.contains(&child) => Vec::new(),
-                    _ => vec![child.to_string_lossy().into_owned()],
-                }
-            })
-            .collect()
+        (journal, seen)
     }
 }
 

@@ -11,6 +11,7 @@ mod in_place;
 mod journal;
 pub mod known;
 mod reuse;
+pub mod strays;
 
 use in_place::InPlace;
 
@@ -334,6 +335,9 @@ pub struct Staging {
     folders: known::Folders,
     /// The stamps of the files [`Staging::keep`] kept, as it found them.
     kept: std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>>,
+    /// The output's folders as the last build's walk for strays found them, and where this
+    /// build's walk puts what it finds (see [`strays`]).
+    folders_seen: (strays::Folders, std::sync::Arc<Mutex<strays::Folders>>),
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     /// What goes right before the output changes, and the flag that says it did (see
@@ -367,6 +371,7 @@ impl Staging {
             copies: std::sync::Arc::default(),
             folders: known::Folders::default(),
             kept: std::sync::Arc::default(),
+            folders_seen: Default::default(),
             failed: Mutex::default(),
             before_change: None,
             finished: false,
@@ -415,6 +420,17 @@ impl Staging {
     ) -> std::sync::Arc<Mutex<Vec<known::Copied>>> {
         self.known_copies = copies;
         self.copies.clone()
+    }
+
+    /// Tells how the last build's walk for strays found the output's folders, so that a
+    /// folder that did not change is not read again; returns where this build's walk puts
+    /// what it finds, for the next build's state.
+    pub fn know_folders(
+        &mut self,
+        before: strays::Folders,
+    ) -> std::sync::Arc<Mutex<strays::Folders>> {
+        self.folders_seen.0 = before;
+        self.folders_seen.1.clone()
     }
 
     /// Names a file that describes the output as it is (the incremental layer's build state):
@@ -625,7 +641,8 @@ impl Staging {
                 self.finished = true;
             }
             Some(in_place) => {
-                let journal = in_place.journal(&self.dir, &self.out);
+                let (journal, seen) = in_place.journal(&self.dir, &self.out, &self.folders_seen.0);
+                *lock(&self.folders_seen.1) = seen;
                 if journal.delete.is_empty() && journal.moves.is_empty() {
                     return Ok(manifest);
                 }

@@ -808,3 +808,50 @@ fn a_page_behind_a_symlinked_folder_is_not_reused() {
     );
     assert_ne!(identity(&page).0, outside_id, "the page was written anew");
 }
+
+/// A rebuild reads again only the output's folders that changed (see `output::strays`): what
+/// someone plants in the output between builds, once the folders have settled, still goes,
+/// and a page the site no longer has goes from a folder that did not change.
+#[test]
+fn what_is_planted_in_a_settled_output_goes_at_the_next_build() {
+    let site = newsroom();
+    site.build().assert_ok();
+    // Folders are remembered only once their last change is 3 s old (in whole seconds).
+    std::thread::sleep(Duration::from_millis(4200));
+    site.build().assert_ok();
+    let walked = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name() == "folders.bin")
+        .expect("the walk's folders were saved");
+    assert!(walked.metadata().expect("file").len() > 100);
+    let out = site.out();
+    let planted = [
+        "blog/hello/planted.html",
+        "press/fjord-5-fire-test/x/y.js",
+        "planted.txt",
+    ];
+    for p in planted {
+        let path = out.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "not the site's").unwrap();
+    }
+    // Its times set back, the folder still shows the change.
+    let folder = std::fs::File::open(out.join("blog/hello")).unwrap();
+    folder.set_modified(std::time::UNIX_EPOCH).unwrap();
+    site.build().assert_ok();
+    for p in planted {
+        assert!(!out.join(p).exists(), "{p} stayed in the output");
+    }
+    assert!(!out.join("press/fjord-5-fire-test/x").exists());
+    let fresh = site.tmp().join("fresh");
+    site.build_args(&["--output", fresh.to_str().unwrap()])
+        .assert_ok();
+    assert_eq!(list_files(&fresh), list_files(&out));
+    // Settled again, then a post removed: its folder goes though its parent did not change.
+    std::thread::sleep(Duration::from_millis(4200));
+    site.build().assert_ok();
+    site.remove("content/blog/2026-11-19-hello.md");
+    site.build().assert_ok();
+    assert!(!out.join("blog/hello").exists());
+}
