@@ -35,9 +35,14 @@ const BODY: &[&str] = &[
     TRANSLATE,
 ];
 
-/// Finds any of [`BODY`] in one pass over a text (built once: it never changes).
+/// Finds any of [`BODY`] in one pass over a text (built once: it never changes). Leftmost
+/// matching lets it use its SIMD searcher (Teddy); the standard kind looked at every capital
+/// letter a placeholder starts with, which made it slower than six `str::contains` passes.
 static ANY_BODY: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(BODY).expect("the placeholders are a handful of short strings")
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(BODY)
+        .expect("the placeholders are a handful of short strings")
 });
 
 /// Errors for each placeholder a non-draft item still carries (none for a draft).
