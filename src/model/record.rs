@@ -377,41 +377,28 @@ fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Appends `text` with every run of whitespace (`char::is_whitespace`) replaced by one space.
 /// Copies the text between runs in slices, decoding only non-ASCII characters: it runs over
-/// every published word on every build. A run that is one ASCII space already reads as it
-/// folds, so only other runs cut the copy (prose has one between every two words).
+/// every published word on every build.
 fn fold_runs(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
-    let whitespace_at = |i: usize| match bytes[i] {
-        b'\t'..=b'\r' | b' ' => Some(1),
-        b if b < 0x80 => None,
-        _ => {
-            let c = text[i..].chars().next().unwrap_or_default();
-            c.is_whitespace().then(|| c.len_utf8())
-        }
-    };
-    let (mut i, mut start) = (0, 0);
+    let (mut i, mut start, mut in_space) = (0, 0, false);
     while i < bytes.len() {
-        let Some(len) = whitespace_at(i) else {
-            // Skips a whole UTF-8 sequence: continuation bytes are never whitespace.
-            i += 1;
-            while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
-                i += 1;
+        let (space, len) = match bytes[i] {
+            b'\t'..=b'\r' | b' ' => (true, 1),
+            b if b < 0x80 => (false, 1),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
             }
-            continue;
         };
-        let run = i;
+        if space {
+            out.push_str(&text[start..i]);
+            if !in_space {
+                out.push(' ');
+            }
+            start = i + len;
+        }
+        in_space = space;
         i += len;
-        while i < bytes.len()
-            && let Some(len) = whitespace_at(i)
-        {
-            i += len;
-        }
-        if i - run == 1 && bytes[run] == b' ' {
-            continue;
-        }
-        out.push_str(&text[start..run]);
-        out.push(' ');
-        start = i;
     }
     out.push_str(&text[start..]);
 }
