@@ -106,8 +106,7 @@ pub fn plain_line(md: &str) -> String {
 pub fn citation_marks(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
     let mut from = 0;
     std::iter::from_fn(move || {
-        while let Some(i) = text[from..].find("[^") {
-            let start = from + i;
+        while let Some(start) = mark_start(text, from) {
             let after = &text[start + 2..];
             match after.find(']') {
                 Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
@@ -119,6 +118,19 @@ pub fn citation_marks(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> 
         }
         None
     })
+}
+
+/// Where the next `[^` at or after `from` starts: a byte search for `[` (memchr), where
+/// `find("[^")` set up a substring searcher over the rest of every text it was asked about.
+fn mark_start(text: &str, mut from: usize) -> Option<usize> {
+    while let Some(i) = text[from..].find('[') {
+        let at = from + i;
+        if text.as_bytes().get(at + 1) == Some(&b'^') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Removes citation marks: a mark stands as a space between words (`a[^x] b`, `a[^x]b`) and
@@ -351,6 +363,16 @@ mod tests {
         );
         let s = cut_summary(&format!("{sentences} {}", "more ".repeat(60)), "en");
         assert!(s.ends_with('.'), "{s}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mark_start_is_the_next_caret_bracket(text in "([\\[\\]^ ax]|é|\\[\\^)*", from in 0usize..40) {
+            let from = from.min(text.len());
+            proptest::prop_assume!(text.is_char_boundary(from));
+            let expected = text[from..].find("[^").map(|i| from + i);
+            proptest::prop_assert_eq!(mark_start(&text, from), expected);
+        }
     }
 
     #[test]
