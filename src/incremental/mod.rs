@@ -38,6 +38,7 @@
 //! that random edit sequences give, after each edit, the bytes of a build without memo.
 
 mod keys;
+mod ledger_check;
 mod outputs;
 mod patch;
 pub mod persist;
@@ -89,6 +90,9 @@ pub struct RebuildStats {
     /// Whether the last build's site was patched with the changed files (see
     /// [`Incremental::changed`]) rather than loaded and assembled anew.
     pub patched: bool,
+    /// Whether the ledger check checked only the patched items again and kept the rest of the
+    /// last build's check ([`crate::model::ledger::recheck`]).
+    pub ledger_rechecked: bool,
     /// Whether any output differs from the last build's.
     pub output_changed: bool,
 }
@@ -152,6 +156,10 @@ pub struct Incremental {
     last_pinned: Vec<crate::model::ItemId>,
     /// The items this build patched (see [`patch`]).
     patched_ids: Vec<crate::model::ItemId>,
+    /// The ledger check of the last good build's site ([`Incremental::site`]), to bring up to
+    /// date when that site is patched; and this build's, kept with its site if it succeeds.
+    checked: Option<ledger_check::KeptCheck>,
+    checking: Option<ledger_check::KeptCheck>,
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
@@ -320,7 +328,7 @@ impl Incremental {
         let kept_related = related.clone();
         watch.lap("related");
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
-            .with_record(ledger.next.as_ref());
+            .with_record(ledger.next.as_deref());
         self.stop_on_errors(&ctx, &mut diags)?;
         let outputs = self.render_changed(&ctx, &mut diags, staging);
         watch.lap("render");
@@ -339,6 +347,7 @@ impl Incremental {
         built.publication_file = (built.publication.as_ref()).and_then(|p| self.pending_file(p));
         // Kept only from a build that succeeded, for the next build to patch.
         self.site = Some(site);
+        self.checked = self.checking.take();
         self.related = Some(kept_related);
         Ok(built)
     }
@@ -417,6 +426,7 @@ impl Incremental {
         self.stats = RebuildStats::default();
         self.related_same = false;
         self.patched_ids.clear();
+        self.checking = None;
         self.sections_changed = false;
         self.markdown_changed.clear();
     }
