@@ -213,6 +213,10 @@ pub struct Incremental {
     /// The last good build's site, to patch (see [`patch`]), and its related items.
     site: Option<Site>,
     related: Option<Vec<Vec<crate::model::ItemId>>>,
+    /// The in-body components a patch renders edited items with, loaded by the first patch
+    /// after a full load and kept while builds patch: their files, people and `site.toml` are
+    /// no item file, so a change to one makes the next build a full load, which drops them.
+    components: Option<crate::markdown::component::Components>,
     /// Whether this build patched the site with edits that keep every item's related keys
     /// ([`crate::render::related::same_keys`]): the last related items stand.
     related_same: bool,
@@ -386,6 +390,7 @@ impl Incremental {
             watch.lap("patch");
             return site;
         }
+        self.components = None;
         let content = self.load_content(config, diags);
         watch.lap("load content");
         let mut site = crate::model::assemble::assemble(config, opts, content, diags);

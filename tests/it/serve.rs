@@ -998,6 +998,72 @@ fn a_patched_edit_rechecks_only_its_items_against_the_ledger() {
     }
 }
 
+/// Patched edits keep the in-body components they render with only while nothing but item
+/// files changed: an edited component template is used by the next patched edit.
+#[test]
+fn a_patched_edit_renders_with_the_component_templates_on_disk() {
+    let site = Site::new();
+    site.write(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chief Executive\"\n",
+    );
+    let quote = |n: usize| {
+        hello(&format!(
+            "Edit {n}.\n\n> [!QUOTE speaker=maria]\n> We delivered.\n"
+        ))
+    };
+    site.write("content/blog/hello.md", &quote(0));
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&site.root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
+    let template = |marker: &str| {
+        format!(
+            "<figure class=\"component component-quote\" data-marker=\"{marker}\">{{{{ body | safe }}}}</figure>\n"
+        )
+    };
+    let steps = [
+        (
+            "templates/components/quote.html",
+            template("quote-v1"),
+            false,
+        ),
+        ("content/blog/hello.md", quote(1), true),
+        ("content/blog/hello.md", quote(2), true),
+        (
+            "templates/components/quote.html",
+            template("quote-v2"),
+            false,
+        ),
+        ("content/blog/hello.md", quote(3), true),
+    ];
+    for (n, (rel, text, patched)) in steps.iter().enumerate() {
+        site.write(rel, text);
+        let path = site.root.join(rel);
+        cache.invalidate([path.as_path()]);
+        shared.changed([path.as_path()]);
+        compare_builds(&opts, &mut cache, &mut shared, &format!("step {n}: {rel}"));
+        assert_eq!(
+            shared.stats().patched,
+            *patched,
+            "step {n}: {:?}",
+            shared.stats()
+        );
+    }
+    let (_, page) = (shared.outputs())
+        .find(|(p, _)| *p == "/blog/hello/index.html")
+        .expect("the page");
+    let page = String::from_utf8_lossy(page);
+    assert!(
+        page.contains("quote-v2") && page.contains("Edit 3."),
+        "{page}"
+    );
+}
+
 /// Builds the site without cache and with both caches, and checks that all three give the
 /// same outputs and diagnostics (or fail alike).
 pub(crate) fn compare_builds(
