@@ -173,6 +173,8 @@ pub struct Incremental {
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
+    /// The pieces of the last public record written, to write the next one from.
+    record_pieces: crate::model::ledger::Pieces,
     /// The build clock the kept sitemaps were made at (they are kept while it is the same).
     sitemaps_now: Option<jiff::Timestamp>,
     /// The search index.

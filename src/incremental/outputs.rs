@@ -285,15 +285,24 @@ impl Incremental {
         self.sitemaps_now = now;
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
+        let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);
         let (remade, search) = rayon::join(
             || {
-                (REMADE.par_iter())
-                    .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
-                    .map(|&a| (a, a.outputs(ctx)))
-                    .collect::<HashMap<_, _>>()
+                let (mut remade, record) = rayon::join(
+                    || {
+                        (REMADE.par_iter())
+                            .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
+                            .map(|&a| (a, a.outputs(ctx)))
+                            .collect::<HashMap<_, _>>()
+                    },
+                    || public_record(ctx, one_shot, &mut pieces),
+                );
+                remade.insert(Artifact::PublicRecord, record);
+                remade
             },
             || self.search_outputs(ctx, cmp, same_lists),
         );
+        self.record_pieces = pieces;
         let (mut remade, mut search) = (remade, search);
         for artifact in Artifact::ALL {
             let fresh = match artifact {
@@ -346,12 +355,27 @@ impl Incremental {
 }
 
 /// The artifacts every build makes again, whatever changed (the sitemaps unless they can be
-/// kept: see [`Incremental::render_artifacts`]).
-const REMADE: [Artifact; 3] = [
-    Artifact::Sitemaps,
-    Artifact::PublicRecord,
-    Artifact::Calendars,
-];
+/// kept: see [`Incremental::render_artifacts`]; and the public record, from the last one's
+/// pieces: see [`public_record`]).
+const REMADE: [Artifact; 2] = [Artifact::Sitemaps, Artifact::Calendars];
+
+/// The public record, written from the pieces of the last build's (the same bytes: see
+/// [`crate::model::ledger::Pieces`]); a one-shot build keeps none.
+fn public_record(
+    ctx: &RenderCtx<'_>,
+    one_shot: bool,
+    pieces: &mut crate::model::ledger::Pieces,
+) -> Vec<Output> {
+    let Some(next) = ctx.record else {
+        return Vec::new();
+    };
+    if one_shot {
+        return vec![crate::render::record::public_record(next, ctx.config)];
+    }
+    vec![crate::render::record::public_record_from(
+        next, ctx.config, pieces,
+    )]
+}
 
 impl Incremental {
     /// The search index's files when they must be handed over: kept up to date document by

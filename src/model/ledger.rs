@@ -14,6 +14,9 @@
 //! [`Site`], serialize. Which run records what is decided in `lib.rs` and `deploy`.
 
 mod diff;
+mod pieces;
+
+pub use pieces::Pieces;
 
 use super::record::{self, Fields, Hashed, Notice, Record};
 use super::{Item, ItemId, Publication, Site, Surface};
@@ -999,6 +1002,9 @@ pub fn public_record_json(ledger: &Ledger, base_url: &str) -> Vec<u8> {
         .expect("strings and numbers serialize")
 }
 
+/// What the public record says it is.
+const ABOUT: &str = "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.";
+
 /// The public record; fields in sorted order (see [`public_record_json`]).
 #[derive(Serialize)]
 struct PublicRecord<'a> {
@@ -1070,7 +1076,7 @@ impl<'a> PublicRecord<'a> {
             })
             .collect();
         PublicRecord {
-            about: "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
+            about: ABOUT,
             events,
             head: links.last().map_or("", String::as_str),
             items,
@@ -1088,17 +1094,24 @@ pub fn chain(events: &[Event]) -> Vec<String> {
     // makes the chain of the whole log on every rebuild.
     let mut line: Vec<u8> = Vec::with_capacity(256);
     for (i, e) in events.iter().enumerate() {
-        line.clear();
-        line.extend_from_slice(links.last().map_or("", String::as_str).as_bytes());
-        line.push(b'\n');
-        line.extend_from_slice((i + 1).to_string().as_bytes());
-        for field in [&e.url, &e.event, &e.date, &e.record] {
-            line.push(b'\t');
-            line.extend_from_slice(field.as_bytes());
-        }
-        links.push(record::hex_hash(&line));
+        let previous = links.last().map_or("", String::as_str);
+        let next = link(previous, i + 1, e, &mut line);
+        links.push(next);
     }
     links
+}
+
+/// The chain's link of the event at `seq` after the link `previous` (`line` is scratch).
+fn link(previous: &str, seq: usize, e: &Event, line: &mut Vec<u8>) -> String {
+    line.clear();
+    line.extend_from_slice(previous.as_bytes());
+    line.push(b'\n');
+    line.extend_from_slice(seq.to_string().as_bytes());
+    for field in [&e.url, &e.event, &e.date, &e.record] {
+        line.push(b'\t');
+        line.extend_from_slice(field.as_bytes());
+    }
+    record::hex_hash(line)
 }
 
 /// Errors where `published.lock` contradicts itself: an entry whose recorded claims and notices
