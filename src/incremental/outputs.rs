@@ -2,6 +2,7 @@
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
 use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
+use super::search_index::{self, SearchIndex};
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -390,32 +391,19 @@ impl Incremental {
         let (texts, site) = (&self.text_keys, ctx.site);
         // While every list is the last build's, only the changed items' documents can
         // differ: a document's key reads nothing of its item that the item's Markdown key
-        // (which tells the changed items) does not. The others keep the last build's keys,
-        // and no fingerprint of 10,000 documents is taken again.
-        let old_keys = std::mem::take(&mut self.search_keys);
-        let last: HashMap<&str, Fingerprint> = if same_lists {
-            let keys = old_keys.iter();
-            keys.map(|(path, key)| (path.as_str(), *key)).collect()
-        } else {
-            HashMap::new()
-        };
+        // (which tells the changed items) does not. The others keep the last build's keys.
         let changed = &cmp.changed;
-        let key = |id: ItemId| {
-            let item = &site.items[id];
-            match last.get(item.path.as_str()) {
-                Some(key) if !changed.contains(&id) => *key,
-                _ => search_key(item, texts),
-            }
-        };
-        let docs = self.search.doc_keys(site, &key);
-        let on_disk = same_lists && self.search.is_empty() && docs == old_keys;
-        self.search_keys = docs;
+        let stale = |id: ItemId| !same_lists || changed.contains(&id);
+        let key = |id: ItemId| search_key(&site.items[id], texts);
+        let docs = SearchIndex::doc_keys(site, &self.search_keys, &stale, &key);
+        let unchanged = search_index::keep_keys(site, &docs, &mut self.search_keys);
+        let on_disk = same_lists && self.search.is_empty() && unchanged;
         if !on_disk && self.search.is_empty() {
             if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
                 self.search = index;
             }
         }
-        (!on_disk).then(|| self.search.update(site, ctx.config, &key))
+        (!on_disk).then(|| self.search.update(site, ctx.config, &docs))
     }
 }
 
