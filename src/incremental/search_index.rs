@@ -163,11 +163,12 @@ impl SearchIndex {
         }
     }
 
-    /// The index files for `site`. `key(id)` fingerprints everything the document of item
-    /// `id` is made of (its tokens' sources and its record's fields); a document whose key and
-    /// place are those of the last call is not looked at again.
-    pub(super) fn update(&mut self, site: &Site, config: &Config, docs: &DocKeys) -> Vec<Output> {
-        let (ids, keys) = (&docs.ids, &docs.keys);
+    /// The index files for `site`, whose documents and keys are `keyed` ([`SearchIndex::doc_keys`]:
+    /// a key fingerprints everything its document is made of, its tokens' sources and its
+    /// record's fields); a document whose key and place are those of the last call is not
+    /// looked at again.
+    pub(super) fn update(&mut self, site: &Site, config: &Config, keyed: &DocKeys) -> Vec<Output> {
+        let (ids, keys) = (&keyed.ids, &keyed.keys);
         let same_order = ids.len() == self.docs.len()
             && ids
                 .iter()
@@ -183,12 +184,12 @@ impl SearchIndex {
                 moved.insert(d.path, (d.key, d.tokens));
             }
         }
-        let tokens = self.tokenize(site, &ids, &keys, &fresh, &moved);
+        let tokens = self.tokenize(site, ids, keys, &fresh, &moved);
         let docs = Docs {
             site,
             config,
-            ids: &ids,
-            keys: &keys,
+            ids,
+            keys,
         };
         if same_order {
             self.replace_docs(&docs, &fresh, tokens);
