@@ -288,19 +288,7 @@ impl Incremental {
         // brought up to date (the two largest pieces of a rebuild after a body edit).
         let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);
         let (remade, search) = rayon::join(
-            || {
-                let (mut remade, record) = rayon::join(
-                    || {
-                        (REMADE.par_iter())
-                            .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
-                            .map(|&a| (a, a.outputs(ctx)))
-                            .collect::<HashMap<_, _>>()
-                    },
-                    || public_record(ctx, one_shot, &mut pieces),
-                );
-                remade.insert(Artifact::PublicRecord, record);
-                remade
-            },
+            || remade(ctx, sitemaps_kept, one_shot, &mut pieces),
             || self.search_outputs(ctx, cmp, same_lists),
         );
         self.record_pieces = pieces;
@@ -359,6 +347,27 @@ impl Incremental {
 /// kept: see [`Incremental::render_artifacts`]; and the public record, from the last one's
 /// pieces: see [`public_record`]).
 const REMADE: [Artifact; 2] = [Artifact::Sitemaps, Artifact::Calendars];
+
+/// The artifacts made on every build ([`REMADE`], but the sitemaps when `sitemaps_kept`), and
+/// the public record, on every core.
+fn remade(
+    ctx: &RenderCtx<'_>,
+    sitemaps_kept: bool,
+    one_shot: bool,
+    pieces: &mut crate::model::ledger::Pieces,
+) -> HashMap<Artifact, Vec<Output>> {
+    let (mut remade, record) = rayon::join(
+        || {
+            (REMADE.par_iter())
+                .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
+                .map(|&a| (a, a.outputs(ctx)))
+                .collect::<HashMap<_, _>>()
+        },
+        || public_record(ctx, one_shot, pieces),
+    );
+    remade.insert(Artifact::PublicRecord, record);
+    remade
+}
 
 /// The public record, written from the pieces of the last build's (the same bytes: see
 /// [`crate::model::ledger::Pieces`]); a one-shot build keeps none.
