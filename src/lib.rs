@@ -183,7 +183,7 @@ fn render(
     let related = render::related::related(&site);
     watch.lap("related");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts, related)
-        .with_record(ledger.next.as_ref());
+        .with_record(ledger.next.as_deref());
     stop_on_errors(&ctx, &mut diags)?;
     let (outputs, scanned) = render_into(&ctx, &mut diags, stream);
     watch.lap("render");
@@ -347,7 +347,7 @@ pub fn finish(
         assets,
         diagnostics: sorted.into_sorted(),
         // Only a written output keeps it (its manifest); a preview is never written.
-        record_head: (ledger.next.as_ref())
+        record_head: (ledger.next.as_deref())
             .filter(|_| !opts.preview)
             .map(record_head),
         publication: ledger.pending,

@@ -117,7 +117,7 @@ pub struct LedgerStep {
     /// The pending ledger (None when the ledger has errors or could not be read).
     pub pending: Option<Pending>,
     /// The ledger once this output is online, for the public record.
-    pub next: Option<model::ledger::Ledger>,
+    pub next: Option<Arc<model::ledger::Ledger>>,
     /// The items whose boilerplate the ledger pinned in the site (see
     /// [`crate::markdown::pin_boilerplates`]): changed after their records were taken.
     pub pinned: Vec<model::ItemId>,
@@ -131,6 +131,21 @@ pub trait LedgerMemo {
     fn parse(&mut self, text: &str) -> std::result::Result<Arc<model::ledger::Ledger>, Diagnostic>;
     /// The next ledger's file text ([`model::ledger::Ledger::to_text`]).
     fn text(&mut self, next: &model::ledger::Ledger) -> Result<String>;
+    /// [`model::ledger::check`]: the incremental layer brings the last check's outcome up to
+    /// date when only some items changed.
+    fn check(
+        &mut self,
+        site: &model::Site,
+        recorded: &Arc<model::ledger::Ledger>,
+        inputs: &model::ledger::Inputs<'_>,
+    ) -> model::ledger::Outcome {
+        model::ledger::check(site, recorded, inputs)
+    }
+    /// The check's next ledger, to be shared with the build (also when the check found
+    /// problems and the build gets none): the incremental layer keeps it for its next check.
+    fn share(&mut self, next: model::ledger::Ledger) -> Arc<model::ledger::Ledger> {
+        Arc::new(next)
+    }
 }
 
 /// Parses and writes every time.
@@ -190,7 +205,7 @@ pub fn ledger_stage(
         host: &crate::render::feeds::host(config),
         records,
     };
-    let mut outcome = ledger::check(site, &recorded, &inputs);
+    let mut outcome = memo.check(site, &recorded, &inputs);
     crate::markdown::pin_boilerplates(
         site,
         &outcome.pinned_boilerplates,
@@ -217,6 +232,7 @@ fn recording(
 ) -> LedgerStep {
     if !outcome.diagnostics.is_empty() {
         diags.extend(outcome.diagnostics.into_iter().map(soften));
+        memo.share(outcome.next);
         return LedgerStep::default();
     }
     // A preview or a drafts build records nothing (`write_output` drops a drafts build's
@@ -224,7 +240,7 @@ fn recording(
     // took a third of serve's rebuild at 10k items, is not made.
     if opts.preview || opts.drafts {
         return LedgerStep {
-            next: Some(outcome.next),
+            next: Some(memo.share(outcome.next)),
             ..LedgerStep::default()
         };
     }
@@ -242,7 +258,7 @@ fn recording(
                 changes: outcome.changes,
                 ledger,
             }),
-            next: Some(outcome.next),
+            next: Some(memo.share(outcome.next)),
             pinned: Vec::new(),
         },
         Err(e) => {

@@ -38,6 +38,7 @@
 //! that random edit sequences give, after each edit, the bytes of a build without memo.
 
 mod keys;
+mod ledger_check;
 mod outputs;
 mod patch;
 pub mod persist;
@@ -89,6 +90,9 @@ pub struct RebuildStats {
     /// Whether the last build's site was patched with the changed files (see
     /// [`Incremental::changed`]) rather than loaded and assembled anew.
     pub patched: bool,
+    /// Whether the ledger check checked only the patched items again and kept the rest of the
+    /// last build's check ([`crate::model::ledger::recheck`]).
+    pub ledger_rechecked: bool,
     /// Whether any output differs from the last build's.
     pub output_changed: bool,
 }
@@ -152,6 +156,10 @@ pub struct Incremental {
     last_pinned: Vec<crate::model::ItemId>,
     /// The items this build patched (see [`patch`]).
     patched_ids: Vec<crate::model::ItemId>,
+    /// The ledger check of the last good build's site ([`Incremental::site`]), to bring up to
+    /// date when that site is patched; and this build's, kept with its site if it succeeds.
+    checked: Option<ledger_check::KeptCheck>,
+    checking: Option<ledger_check::KeptCheck>,
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
@@ -165,6 +173,8 @@ pub struct Incremental {
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
+    /// The pieces of the last public record written, to write the next one from.
+    record_pieces: crate::model::ledger::Pieces,
     /// The build clock the kept sitemaps were made at (they are kept while it is the same).
     sitemaps_now: Option<jiff::Timestamp>,
     /// The search index.
@@ -205,6 +215,10 @@ pub struct Incremental {
     /// The last good build's site, to patch (see [`patch`]), and its related items.
     site: Option<Site>,
     related: Option<Vec<Vec<crate::model::ItemId>>>,
+    /// The in-body components a patch renders edited items with, loaded by the first patch
+    /// after a full load and kept while builds patch: their files, people and `site.toml` are
+    /// no item file, so a change to one makes the next build a full load, which drops them.
+    components: Option<crate::markdown::component::Components>,
     /// Whether this build patched the site with edits that keep every item's related keys
     /// ([`crate::render::related::same_keys`]): the last related items stand.
     related_same: bool,
@@ -320,7 +334,7 @@ impl Incremental {
         let kept_related = related.clone();
         watch.lap("related");
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
-            .with_record(ledger.next.as_ref());
+            .with_record(ledger.next.as_deref());
         self.stop_on_errors(&ctx, &mut diags)?;
         let outputs = self.render_changed(&ctx, &mut diags, staging);
         watch.lap("render");
@@ -339,6 +353,7 @@ impl Incremental {
         built.publication_file = (built.publication.as_ref()).and_then(|p| self.pending_file(p));
         // Kept only from a build that succeeded, for the next build to patch.
         self.site = Some(site);
+        self.checked = self.checking.take();
         self.related = Some(kept_related);
         Ok(built)
     }
@@ -377,6 +392,7 @@ impl Incremental {
             watch.lap("patch");
             return site;
         }
+        self.components = None;
         let content = self.load_content(config, diags);
         watch.lap("load content");
         let mut site = crate::model::assemble::assemble(config, opts, content, diags);
@@ -417,6 +433,7 @@ impl Incremental {
         self.stats = RebuildStats::default();
         self.related_same = false;
         self.patched_ids.clear();
+        self.checking = None;
         self.sections_changed = false;
         self.markdown_changed.clear();
     }

@@ -2,6 +2,7 @@
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
 use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
+use super::search_index::{self, SearchIndex};
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -285,15 +286,12 @@ impl Incremental {
         self.sitemaps_now = now;
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
+        let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);
         let (remade, search) = rayon::join(
-            || {
-                (REMADE.par_iter())
-                    .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
-                    .map(|&a| (a, a.outputs(ctx)))
-                    .collect::<HashMap<_, _>>()
-            },
+            || remade(ctx, sitemaps_kept, one_shot, &mut pieces),
             || self.search_outputs(ctx, cmp, same_lists),
         );
+        self.record_pieces = pieces;
         let (mut remade, mut search) = (remade, search);
         for artifact in Artifact::ALL {
             let fresh = match artifact {
@@ -346,12 +344,48 @@ impl Incremental {
 }
 
 /// The artifacts every build makes again, whatever changed (the sitemaps unless they can be
-/// kept: see [`Incremental::render_artifacts`]).
-const REMADE: [Artifact; 3] = [
-    Artifact::Sitemaps,
-    Artifact::PublicRecord,
-    Artifact::Calendars,
-];
+/// kept: see [`Incremental::render_artifacts`]; and the public record, from the last one's
+/// pieces: see [`public_record`]).
+const REMADE: [Artifact; 2] = [Artifact::Sitemaps, Artifact::Calendars];
+
+/// The artifacts made on every build ([`REMADE`], but the sitemaps when `sitemaps_kept`), and
+/// the public record, on every core.
+fn remade(
+    ctx: &RenderCtx<'_>,
+    sitemaps_kept: bool,
+    one_shot: bool,
+    pieces: &mut crate::model::ledger::Pieces,
+) -> HashMap<Artifact, Vec<Output>> {
+    let (mut remade, record) = rayon::join(
+        || {
+            (REMADE.par_iter())
+                .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
+                .map(|&a| (a, a.outputs(ctx)))
+                .collect::<HashMap<_, _>>()
+        },
+        || public_record(ctx, one_shot, pieces),
+    );
+    remade.insert(Artifact::PublicRecord, record);
+    remade
+}
+
+/// The public record, written from the pieces of the last build's (the same bytes: see
+/// [`crate::model::ledger::Pieces`]); a one-shot build keeps none.
+fn public_record(
+    ctx: &RenderCtx<'_>,
+    one_shot: bool,
+    pieces: &mut crate::model::ledger::Pieces,
+) -> Vec<Output> {
+    let Some(next) = ctx.record else {
+        return Vec::new();
+    };
+    if one_shot {
+        return vec![crate::render::record::public_record(next, ctx.config)];
+    }
+    vec![crate::render::record::public_record_from(
+        next, ctx.config, pieces,
+    )]
+}
 
 impl Incremental {
     /// The search index's files when they must be handed over: kept up to date document by
@@ -366,32 +400,19 @@ impl Incremental {
         let (texts, site) = (&self.text_keys, ctx.site);
         // While every list is the last build's, only the changed items' documents can
         // differ: a document's key reads nothing of its item that the item's Markdown key
-        // (which tells the changed items) does not. The others keep the last build's keys,
-        // and no fingerprint of 10,000 documents is taken again.
-        let old_keys = std::mem::take(&mut self.search_keys);
-        let last: HashMap<&str, Fingerprint> = if same_lists {
-            let keys = old_keys.iter();
-            keys.map(|(path, key)| (path.as_str(), *key)).collect()
-        } else {
-            HashMap::new()
-        };
+        // (which tells the changed items) does not. The others keep the last build's keys.
         let changed = &cmp.changed;
-        let key = |id: ItemId| {
-            let item = &site.items[id];
-            match last.get(item.path.as_str()) {
-                Some(key) if !changed.contains(&id) => *key,
-                _ => search_key(item, texts),
-            }
-        };
-        let docs = self.search.doc_keys(site, &key);
-        let on_disk = same_lists && self.search.is_empty() && docs == old_keys;
-        self.search_keys = docs;
+        let stale = |id: ItemId| !same_lists || changed.contains(&id);
+        let key = |id: ItemId| search_key(&site.items[id], texts);
+        let docs = SearchIndex::doc_keys(site, &self.search_keys, &stale, &key);
+        let unchanged = search_index::keep_keys(site, &docs, &mut self.search_keys);
+        let on_disk = same_lists && self.search.is_empty() && unchanged;
         if !on_disk && self.search.is_empty() {
             if let Some(index) = self.search_saved.take().and_then(|s| s.load()) {
                 self.search = index;
             }
         }
-        (!on_disk).then(|| self.search.update(site, ctx.config, &key))
+        (!on_disk).then(|| self.search.update(site, ctx.config, &docs))
     }
 }
 

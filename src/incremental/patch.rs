@@ -87,7 +87,7 @@ impl Incremental {
             site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
-        let components = components(config, &site);
+        let components = (self.components.take()).unwrap_or_else(|| components(config, &site));
         let mut related_same = true;
         for edit in &edits {
             let One::Item(parsed) = &edit.one else {
@@ -113,6 +113,7 @@ impl Incremental {
             }
         }
         drop(site_sources);
+        self.components = Some(components);
         self.keep_patch(edits, fresh, item_keys, related_same);
         diags.extend(self.front_diags.iter().cloned());
         diags.extend(self.md_diags.iter().cloned());

@@ -13,6 +13,36 @@ use crate::render::search::{
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
+/// The documents of a build's index, in order: their items and keys (see
+/// [`SearchIndex::doc_keys`]).
+pub(super) struct DocKeys {
+    ids: Vec<ItemId>,
+    keys: Vec<Fingerprint>,
+}
+
+/// Brings `last` (each document's path and key) to `docs`, keeping its strings while the
+/// paths are the same; whether it was `docs` already.
+pub(super) fn keep_keys(
+    site: &Site,
+    docs: &DocKeys,
+    last: &mut Vec<(String, Fingerprint)>,
+) -> bool {
+    let same_paths = last.len() == docs.ids.len()
+        && (docs.ids.iter().zip(last.iter())).all(|(&id, (path, _))| site.items[id].path == *path);
+    if !same_paths {
+        *last = (docs.ids.iter().zip(&docs.keys))
+            .map(|(&id, &key)| (site.items[id].path.to_string(), key))
+            .collect();
+        return false;
+    }
+    let mut same = true;
+    for ((_, kept), &key) in last.iter_mut().zip(&docs.keys) {
+        same &= *kept == key;
+        *kept = key;
+    }
+    same
+}
+
 /// One document of an [`SearchIndex`]: its item's path, the hash of everything its
 /// tokens and record are made of, its tokens (interned) and its record.
 struct Doc {
@@ -90,16 +120,25 @@ impl SearchIndex {
         Some(index)
     }
 
-    /// The path and key of each document `update` would index for `site`, in order.
+    /// The documents [`SearchIndex::update`] indexes for `site`, in order, with their keys:
+    /// the key `last` (the last build's paths and keys) has in the same place when the place
+    /// holds the same path and the item is not `stale`, else `key(id)`. While every list is
+    /// the last build's, only changed items are stale, and no fingerprint of 10,000
+    /// documents is taken again (nor a table of their paths made).
     pub(super) fn doc_keys(
-        &self,
         site: &Site,
+        last: &[(String, Fingerprint)],
+        stale: &(dyn Fn(ItemId) -> bool + Sync),
         key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
-    ) -> Vec<(String, Fingerprint)> {
-        doc_ids(site)
-            .par_iter()
-            .map(|&id| (site.items[id].path.to_string(), key(id)))
-            .collect()
+    ) -> DocKeys {
+        let ids = doc_ids(site);
+        let keys = (ids.par_iter().enumerate())
+            .map(|(n, &id)| match last.get(n) {
+                Some((path, k)) if !stale(id) && site.items[id].path == *path => *k,
+                _ => key(id),
+            })
+            .collect();
+        DocKeys { ids, keys }
     }
 
     fn intern(&mut self, token: String) -> u32 {
@@ -124,17 +163,12 @@ impl SearchIndex {
         }
     }
 
-    /// The index files for `site`. `key(id)` fingerprints everything the document of item
-    /// `id` is made of (its tokens' sources and its record's fields); a document whose key and
-    /// place are those of the last call is not looked at again.
-    pub(super) fn update(
-        &mut self,
-        site: &Site,
-        config: &Config,
-        key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
-    ) -> Vec<Output> {
-        let ids = doc_ids(site);
-        let keys: Vec<Fingerprint> = ids.par_iter().map(|&id| key(id)).collect();
+    /// The index files for `site`, whose documents and keys are `keyed` ([`SearchIndex::doc_keys`]:
+    /// a key fingerprints everything its document is made of, its tokens' sources and its
+    /// record's fields); a document whose key and place are those of the last call is not
+    /// looked at again.
+    pub(super) fn update(&mut self, site: &Site, config: &Config, keyed: &DocKeys) -> Vec<Output> {
+        let (ids, keys) = (&keyed.ids, &keyed.keys);
         let same_order = ids.len() == self.docs.len()
             && ids
                 .iter()
@@ -150,12 +184,12 @@ impl SearchIndex {
                 moved.insert(d.path, (d.key, d.tokens));
             }
         }
-        let tokens = self.tokenize(site, &ids, &keys, &fresh, &moved);
+        let tokens = self.tokenize(site, ids, keys, &fresh, &moved);
         let docs = Docs {
             site,
             config,
-            ids: &ids,
-            keys: &keys,
+            ids,
+            keys,
         };
         if same_order {
             self.replace_docs(&docs, &fresh, tokens);

@@ -318,6 +318,19 @@ impl crate::publish::LedgerMemo for Incremental {
         self.ledger_text = Some((key, text.clone()));
         Ok(text)
     }
+
+    fn check(
+        &mut self,
+        site: &Site,
+        recorded: &Arc<Ledger>,
+        inputs: &ledger::Inputs<'_>,
+    ) -> ledger::Outcome {
+        self.check_ledger(site, recorded, inputs)
+    }
+
+    fn share(&mut self, next: Ledger) -> Arc<Ledger> {
+        self.share_next(next)
+    }
 }
 
 impl Incremental {

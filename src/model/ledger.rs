@@ -14,6 +14,9 @@
 //! [`Site`], serialize. Which run records what is decided in `lib.rs` and `deploy`.
 
 mod diff;
+mod pieces;
+
+pub use pieces::Pieces;
 
 use super::record::{self, Fields, Hashed, Notice, Record};
 use super::{Item, ItemId, Publication, Site, Surface};
@@ -236,6 +239,36 @@ pub struct Outcome {
     pub pinned_boilerplates: Vec<(ItemId, String)>,
     /// The stable ids recorded for published items (their feed entries keep them).
     pub tags: BTreeMap<ItemId, String>,
+    /// Where each item's part of this outcome lies, for [`recheck`].
+    pub parts: Parts,
+}
+
+/// Where each item's part of an [`Outcome`] lies, and what else [`recheck`] needs to bring the
+/// outcome up to date after some items changed. The check pushes an item's events, changes,
+/// pinned boilerplate and diagnostics together, item after item.
+#[derive(Debug, Default, Clone)]
+pub struct Parts {
+    /// Per item, and once more after the last: where its events (in `next.events`), changes,
+    /// pinned boilerplates and diagnostics begin. Empty when the check stopped before the
+    /// items (a tampered ledger).
+    starts: Vec<[usize; 4]>,
+    /// The items of renamed files, with their entries' sources ([`renamed_files`]).
+    renamed: BTreeMap<ItemId, String>,
+    /// Whether a site-wide source's change was reported (one diagnostic for all the items
+    /// that show it, after theirs).
+    site_sources: bool,
+}
+
+impl Outcome {
+    /// Where the next item's part begins (see [`Parts::starts`]).
+    fn starts(&self) -> [usize; 4] {
+        [
+            self.next.events.len(),
+            self.changes.len(),
+            self.pinned_boilerplates.len(),
+            self.diagnostics.len(),
+        ]
+    }
 }
 
 /// What the check needs besides the site and the ledger.
@@ -290,33 +323,22 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     }
     let mut seen = BTreeSet::new();
     let mut site_sources = diff::SiteSourceChanges::default();
-    let mut renamed = renamed_files(site, ledger);
+    let renamed = renamed_files(site, ledger);
     // The clock as the ledger writes it, formatted once (not twice per item).
     let now = crate::dates::rfc3339_utc(inputs.now);
-    for (id, item) in site
-        .items
-        .iter()
-        .enumerate()
+    let mut starts = Vec::with_capacity(site.items.len() + 1);
+    for (id, item) in site.items.iter().enumerate() {
+        starts.push(out.starts());
         // A stand-in shares its original's file: it is no item of its own.
-        .filter(|(_, i)| i.publication != Publication::StandIn)
-    {
-        seen.insert(item.src.rel.clone());
-        let renamed_from = renamed.remove(&id);
-        let recorded = match &renamed_from {
-            Some(old) => {
-                seen.insert(old.clone());
-                ledger.items.get(old)
-            }
-            None => ledger.items.get(&item.src.rel),
-        };
-        if !item.appears_in(Surface::Ledger) {
-            if let Some(r) = recorded {
-                out.diagnostics.push(not_public_again(item, r));
-                out.next.items.insert(item.src.rel.clone(), r.clone());
-            }
+        if item.publication == Publication::StandIn {
             continue;
         }
-        let mut checker = ItemCheck {
+        seen.insert(item.src.rel.clone());
+        let renamed_from = renamed.get(&id).cloned();
+        if let Some(old) = &renamed_from {
+            seen.insert(old.clone());
+        }
+        ItemCheck {
             site,
             item,
             id,
@@ -326,12 +348,15 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
             site_sources: &mut site_sources,
             renamed_from,
             now: &now,
-        };
-        match recorded {
-            None => checker.first_publication(),
-            Some(r) => checker.against(r),
         }
+        .run();
     }
+    starts.push(out.starts());
+    out.parts = Parts {
+        starts,
+        renamed,
+        site_sources: !site_sources.is_empty(),
+    };
     out.diagnostics
         .extend(site_sources.diagnostics(inputs.root));
     out.tags = site
@@ -346,6 +371,101 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     check_gone(site, ledger, inputs, &seen, &mut out);
     keep_referenced_boilerplates(ledger, site, &mut out.next);
     out
+}
+
+/// [`check`] again after only the items `ids` changed, from the outcome `last` of the check
+/// before: the outcome [`check`] gives, with only those items checked again.
+///
+/// The caller vouches that nothing else the check reads changed: the ledger, the inputs (but
+/// `records` for those items), and the site but those items' texts, titles and records (not
+/// their boilerplates). That is what a patched serve build changes (see
+/// [`crate::incremental`]). Then every other item's part of the outcome stands: an item's
+/// part reads only the item, its record, its entry (or the renamed file's) and the inputs;
+/// the ledger's own check and the check of files gone read none of the items. The tags stand
+/// too (an item's reads its date, file and the host), and so do the boilerplates kept (each
+/// entry's is the item's own or the ledger's). None when the last check did not reach the
+/// items (a tampered ledger), or when a site-wide source's change is reported, one
+/// diagnostic grouped over the items: check everything.
+pub fn recheck(
+    site: &Site,
+    ledger: &Ledger,
+    inputs: &Inputs<'_>,
+    mut last: Outcome,
+    ids: &[ItemId],
+) -> Option<Outcome> {
+    if last.parts.starts.len() != site.items.len() + 1 || last.parts.site_sources {
+        return None;
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let now = crate::dates::rfc3339_utc(inputs.now);
+    let mut fresh: Vec<(ItemId, Outcome)> = Vec::with_capacity(ids.len());
+    for &id in &ids {
+        let item = site.items.get(id)?;
+        let mut part = Outcome::default();
+        if item.publication != Publication::StandIn {
+            // A file's items are all in `ids`: their entries go, and come back as checked.
+            last.next.items.remove(&item.src.rel);
+            let mut site_sources = diff::SiteSourceChanges::default();
+            ItemCheck {
+                site,
+                item,
+                id,
+                inputs,
+                ledger,
+                out: &mut part,
+                site_sources: &mut site_sources,
+                renamed_from: last.parts.renamed.get(&id).cloned(),
+                now: &now,
+            }
+            .run();
+            if !site_sources.is_empty() {
+                return None;
+            }
+        }
+        fresh.push((id, part));
+    }
+    for (_, part) in &mut fresh {
+        // Not `append`, which builds the whole map again.
+        last.next.items.extend(std::mem::take(&mut part.next.items));
+    }
+    splice_parts(&mut last, fresh);
+    Some(last)
+}
+
+/// Puts the events, changes, pinned boilerplates and diagnostics of items checked again
+/// (`fresh`, in item order) in place of their last ones, and moves the later items' starts.
+fn splice_parts(last: &mut Outcome, fresh: Vec<(ItemId, Outcome)>) {
+    let starts = &mut last.parts.starts;
+    // Per item checked again: how much longer each of its four parts is now.
+    let mut grown: Vec<(ItemId, [isize; 4])> = Vec::with_capacity(fresh.len());
+    for (id, mut part) in fresh.into_iter().rev() {
+        let (from, to) = (starts[id], starts[id + 1]);
+        let lens = part.starts();
+        let len = |k: usize| lens[k] as isize - (to[k] - from[k]) as isize;
+        grown.push((id, [len(0), len(1), len(2), len(3)]));
+        last.next
+            .events
+            .splice(from[0]..to[0], part.next.events.drain(..));
+        last.changes.splice(from[1]..to[1], part.changes.drain(..));
+        (last.pinned_boilerplates).splice(from[2]..to[2], part.pinned_boilerplates.drain(..));
+        last.diagnostics
+            .splice(from[3]..to[3], part.diagnostics.drain(..));
+    }
+    grown.reverse();
+    let mut shift = [0isize; 4];
+    let mut grown = grown.into_iter().peekable();
+    for (k, start) in starts.iter_mut().enumerate() {
+        for (s, d) in start.iter_mut().zip(shift) {
+            *s = s.wrapping_add_signed(d);
+        }
+        if let Some((_, by)) = grown.next_if(|(id, _)| *id == k) {
+            for (s, d) in shift.iter_mut().zip(by) {
+                *s += d;
+            }
+        }
+    }
 }
 
 /// Published items whose file was renamed: a public item with no entry of its own that builds
@@ -425,6 +545,26 @@ struct ItemCheck<'a, 'b> {
 impl ItemCheck<'_, '_> {
     fn source(&self) -> &str {
         &self.item.src.rel
+    }
+
+    /// Checks the item (no stand-in) against its entry, into the outcome.
+    fn run(mut self) {
+        let (ledger, item) = (self.ledger, self.item);
+        let recorded = match &self.renamed_from {
+            Some(old) => ledger.items.get(old),
+            None => ledger.items.get(&item.src.rel),
+        };
+        if !item.appears_in(Surface::Ledger) {
+            if let Some(r) = recorded {
+                self.out.diagnostics.push(not_public_again(item, r));
+                self.out.next.items.insert(item.src.rel.clone(), r.clone());
+            }
+            return;
+        }
+        match recorded {
+            None => self.first_publication(),
+            Some(r) => self.against(r),
+        }
     }
 
     /// The item's record now and its hash; a release that inherits the site's boilerplate
@@ -862,6 +1002,9 @@ pub fn public_record_json(ledger: &Ledger, base_url: &str) -> Vec<u8> {
         .expect("strings and numbers serialize")
 }
 
+/// What the public record says it is.
+const ABOUT: &str = "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.";
+
 /// The public record; fields in sorted order (see [`public_record_json`]).
 #[derive(Serialize)]
 struct PublicRecord<'a> {
@@ -933,7 +1076,7 @@ impl<'a> PublicRecord<'a> {
             })
             .collect();
         PublicRecord {
-            about: "The publication record of this site: every publication and every dated notice, in the order recorded. Each event's chain is the sha256 of the previous chain (empty before the first), a newline, and seq, url, event, date and record joined by tabs.",
+            about: ABOUT,
             events,
             head: links.last().map_or("", String::as_str),
             items,
@@ -951,17 +1094,24 @@ pub fn chain(events: &[Event]) -> Vec<String> {
     // makes the chain of the whole log on every rebuild.
     let mut line: Vec<u8> = Vec::with_capacity(256);
     for (i, e) in events.iter().enumerate() {
-        line.clear();
-        line.extend_from_slice(links.last().map_or("", String::as_str).as_bytes());
-        line.push(b'\n');
-        line.extend_from_slice((i + 1).to_string().as_bytes());
-        for field in [&e.url, &e.event, &e.date, &e.record] {
-            line.push(b'\t');
-            line.extend_from_slice(field.as_bytes());
-        }
-        links.push(record::hex_hash(&line));
+        let previous = links.last().map_or("", String::as_str);
+        let next = link(previous, i + 1, e, &mut line);
+        links.push(next);
     }
     links
+}
+
+/// The chain's link of the event at `seq` after the link `previous` (`line` is scratch).
+fn link(previous: &str, seq: usize, e: &Event, line: &mut Vec<u8>) -> String {
+    line.clear();
+    line.extend_from_slice(previous.as_bytes());
+    line.push(b'\n');
+    line.extend_from_slice(seq.to_string().as_bytes());
+    for field in [&e.url, &e.event, &e.date, &e.record] {
+        line.push(b'\t');
+        line.extend_from_slice(field.as_bytes());
+    }
+    record::hex_hash(line)
 }
 
 /// Errors where `published.lock` contradicts itself: an entry whose recorded claims and notices

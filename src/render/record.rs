@@ -10,7 +10,16 @@ pub const PATH: &str = "/corrections/record.json";
 
 /// The public record as a file of the output.
 pub fn public_record(next: &Ledger, config: &Config) -> Output {
-    let mut bytes = ledger::public_record_json(next, &config.base_url);
+    file(ledger::public_record_json(next, &config.base_url))
+}
+
+/// [`public_record`], written from the pieces of the last record (the same bytes: see
+/// [`ledger::Pieces`]).
+pub fn public_record_from(next: &Ledger, config: &Config, pieces: &mut ledger::Pieces) -> Output {
+    file(pieces.json(next, &config.base_url))
+}
+
+fn file(mut bytes: Vec<u8>) -> Output {
     bytes.push(b'\n');
     Output {
         path: PATH.to_string(),

@@ -926,6 +926,144 @@ fn a_patched_edit_keeps_the_sitemaps_only_while_the_clock_and_the_titles_do() {
     assert!(titles(&news_sitemap(&shared)).is_empty());
 }
 
+/// A patched edit checks only the edited items against the ledger again and keeps the rest of
+/// the last build's check: every output (the public record with each item's record hash) and
+/// every diagnostic stay a full build's while edits add and take away a warning on published
+/// items (an item's part of the check grows and shrinks, moving the parts after it) and change
+/// new items' records (their first publication).
+#[test]
+fn a_patched_edit_rechecks_only_its_items_against_the_ledger() {
+    let (_dir, root) = example_copy();
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let new_item = |title: &str, body: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nslug = \"{}\"\ndate = 2026-11-21T09:00:00Z\n+++\n{body}\n",
+            title.to_lowercase()
+        )
+    };
+    let files = [
+        (
+            "content/blog/0-first.md",
+            new_item("First", "New at the start."),
+        ),
+        (
+            "content/press/zz-last.md",
+            new_item("Last", "New at the end."),
+        ),
+    ];
+    for (rel, text) in &files {
+        std::fs::write(root.join(rel), text).expect("write");
+    }
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
+    let published = [
+        "content/press/2026-11-18-pyeongtaek-cell-plant.md",
+        "content/blog/2024-05-14-why-twenty-foot-containers.md",
+    ];
+    let originals: Vec<String> = (published.iter())
+        .map(|rel| std::fs::read_to_string(root.join(rel)).expect("read"))
+        .collect();
+    let edits: [(&str, String, usize); 7] = [
+        (
+            published[0],
+            format!("{}\nA silent change.\n", originals[0]),
+            1,
+        ),
+        (files[1].0, new_item("Last", "Edited at the end."), 1),
+        (published[1], format!("{}\nAnother.\n", originals[1]), 2),
+        (published[0], originals[0].clone(), 1),
+        (files[0].0, new_item("First", "Edited at the start."), 1),
+        (published[1], originals[1].clone(), 0),
+        (files[1].0, new_item("Last", "Edited at the end again."), 0),
+    ];
+    for (n, (rel, text, warnings)) in edits.iter().enumerate() {
+        let path = root.join(rel);
+        std::fs::write(&path, text).expect("write");
+        cache.invalidate([path.as_path()]);
+        shared.changed([path.as_path()]);
+        let what = format!("edit {n} of {rel}");
+        compare_builds(&opts, &mut cache, &mut shared, &what);
+        let stats = shared.stats();
+        assert!(stats.patched && stats.ledger_rechecked, "{what}: {stats:?}");
+        let built = pressroom::render_in_memory(&opts).expect("a full build");
+        let silent = (built.diagnostics.iter())
+            .filter(|d| d.message.contains("without a dated notice"))
+            .count();
+        assert_eq!(silent, *warnings, "{what}: {:?}", built.diagnostics);
+    }
+}
+
+/// Patched edits keep the in-body components they render with only while nothing but item
+/// files changed: an edited component template is used by the next patched edit.
+#[test]
+fn a_patched_edit_renders_with_the_component_templates_on_disk() {
+    let site = Site::new();
+    site.write(
+        "data/contacts.toml",
+        "[maria]\nname = \"Maria Lindqvist\"\nrole = \"Chief Executive\"\n",
+    );
+    let quote = |n: usize| {
+        hello(&format!(
+            "Edit {n}.\n\n> [!QUOTE speaker=maria]\n> We delivered.\n"
+        ))
+    };
+    site.write("content/blog/hello.md", &quote(0));
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&site.root, now);
+    opts.drafts = true;
+    opts.preview = true;
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    cache.rebuild(&opts).expect("first build");
+    shared.rebuild(&opts).expect("first build");
+    let template = |marker: &str| {
+        format!(
+            "<figure class=\"component component-quote\" data-marker=\"{marker}\">{{{{ body | safe }}}}</figure>\n"
+        )
+    };
+    let steps = [
+        (
+            "templates/components/quote.html",
+            template("quote-v1"),
+            false,
+        ),
+        ("content/blog/hello.md", quote(1), true),
+        ("content/blog/hello.md", quote(2), true),
+        (
+            "templates/components/quote.html",
+            template("quote-v2"),
+            false,
+        ),
+        ("content/blog/hello.md", quote(3), true),
+    ];
+    for (n, (rel, text, patched)) in steps.iter().enumerate() {
+        site.write(rel, text);
+        let path = site.root.join(rel);
+        cache.invalidate([path.as_path()]);
+        shared.changed([path.as_path()]);
+        compare_builds(&opts, &mut cache, &mut shared, &format!("step {n}: {rel}"));
+        assert_eq!(
+            shared.stats().patched,
+            *patched,
+            "step {n}: {:?}",
+            shared.stats()
+        );
+    }
+    let (_, page) = (shared.outputs())
+        .find(|(p, _)| *p == "/blog/hello/index.html")
+        .expect("the page");
+    let page = String::from_utf8_lossy(page);
+    assert!(
+        page.contains("quote-v2") && page.contains("Edit 3."),
+        "{page}"
+    );
+}
+
 /// Builds the site without cache and with both caches, and checks that all three give the
 /// same outputs and diagnostics (or fail alike).
 pub(crate) fn compare_builds(

@@ -321,6 +321,11 @@ pub(super) struct SiteSourceChanges {
 }
 
 impl SiteSourceChanges {
+    /// Whether no change was added.
+    pub(super) fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
     pub(super) fn add(&mut self, id: &str, change: &Change, item: &str, last_change: &str) {
         let (fields, items, last) = self.by_id.entry(id.to_string()).or_default();
         let key = change.field.rsplit('.').next().unwrap_or(&change.field);
