@@ -1035,6 +1035,24 @@ struct PublicItem<'a> {
     url: &'a str,
 }
 
+impl<'a> PublicItem<'a> {
+    /// What the public record shows of a ledger entry.
+    fn of(e: &'a Entry) -> Self {
+        PublicItem {
+            first_published: &e.first_published,
+            last_change: &e.last_change,
+            notices: (e.notices.iter())
+                .map(|n| PublicNotice {
+                    date: &n.date,
+                    kind: &n.kind,
+                })
+                .collect(),
+            record: e.record.as_deref(),
+            url: &e.url,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct PublicNotice<'a> {
     date: &'a str,
@@ -1057,24 +1075,7 @@ impl<'a> PublicRecord<'a> {
                 url: &e.url,
             })
             .collect();
-        let items = ledger
-            .items
-            .values()
-            .map(|e| PublicItem {
-                first_published: &e.first_published,
-                last_change: &e.last_change,
-                notices: e
-                    .notices
-                    .iter()
-                    .map(|n| PublicNotice {
-                        date: &n.date,
-                        kind: &n.kind,
-                    })
-                    .collect(),
-                record: e.record.as_deref(),
-                url: &e.url,
-            })
-            .collect();
+        let items = ledger.items.values().map(PublicItem::of).collect();
         PublicRecord {
             about: ABOUT,
             events,

@@ -10,7 +10,7 @@
 //! every newline printed starts a line to indent), and the record around them is written as
 //! the pretty printer writes an object (tested against it).
 
-use super::{ABOUT, Entry, Event, Ledger, PublicEvent, PublicItem, PublicNotice};
+use super::{ABOUT, Entry, Event, Ledger, PublicEvent, PublicItem};
 
 /// The start of an event's JSON, up to its chain link (the first field, keys being sorted).
 const EVENT_HEAD: &[u8] = b"{\n      \"chain\": \"";
@@ -137,18 +137,7 @@ fn event_rest(e: &Event, seq: usize) -> Vec<u8> {
 
 /// An item's JSON, as an element of the record's `items`.
 fn item_json(e: &Entry) -> Vec<u8> {
-    element(&PublicItem {
-        first_published: &e.first_published,
-        last_change: &e.last_change,
-        notices: (e.notices.iter())
-            .map(|n| PublicNotice {
-                date: &n.date,
-                kind: &n.kind,
-            })
-            .collect(),
-        record: e.record.as_deref(),
-        url: &e.url,
-    })
+    element(&PublicItem::of(e))
 }
 
 /// A value's pretty JSON indented as an element of a list in the record (two levels deep).
