@@ -129,6 +129,27 @@ pub fn of<T: Serialize + ?Sized>(value: &T) -> Fingerprint {
     Fingerprinter::default().value(value).finish()
 }
 
+/// The fingerprint of a collection whose order means nothing (a hash map's entries): each
+/// entry is fingerprinted on its own, on every core, and the entries' fingerprints are added
+/// up with their count. Equal to the fingerprint of the same entries in any order, and far
+/// cheaper than sorting ~10,000 entries to fingerprint them in one stream. Entries must be
+/// distinct (a map's are): two equal entries would add the same term twice.
+pub fn of_unordered<I, T>(entries: I) -> Fingerprint
+where
+    I: rayon::iter::IntoParallelIterator<Item = T>,
+    T: Serialize,
+{
+    use rayon::iter::ParallelIterator;
+    let (count, sum) = entries
+        .into_par_iter()
+        .map(|entry| (1u64, of(&entry).0))
+        .reduce(|| (0, 0), |(n, a), (m, b)| (n + m, a.wrapping_add(b)));
+    Fingerprinter::default()
+        .u64(count)
+        .fingerprint(Fingerprint(sum))
+        .finish()
+}
+
 /// The fingerprint of bytes.
 pub fn of_bytes(bytes: &[u8]) -> Fingerprint {
     Fingerprinter::default().bytes(bytes).finish()
@@ -165,6 +186,27 @@ mod tests {
             of_text("pressroom").to_string(),
             "d4174eacd03940d0f5dad3ce29389461"
         );
+    }
+
+    #[test]
+    fn an_unordered_fingerprint_sees_every_entry_but_not_their_order() {
+        let map: std::collections::HashMap<String, u32> =
+            (0..500).map(|n| (format!("/page/{n}/"), n)).collect();
+        let mut entries: Vec<(&String, &u32)> = map.iter().collect();
+        let whole = of_unordered(entries.clone());
+        entries.reverse();
+        assert_eq!(of_unordered(entries.clone()), whole);
+        // One value changed, one entry gone, one moved to another key: each is seen.
+        let mut changed = map.clone();
+        changed.insert("/page/7/".into(), 8);
+        assert_ne!(of_unordered(changed.iter().collect::<Vec<_>>()), whole);
+        let mut fewer = map.clone();
+        fewer.remove("/page/7/");
+        assert_ne!(of_unordered(fewer.iter().collect::<Vec<_>>()), whole);
+        let mut moved = fewer;
+        moved.insert("/page/7b/".into(), 7);
+        assert_ne!(of_unordered(moved.iter().collect::<Vec<_>>()), whole);
+        assert_ne!(of_unordered(Vec::<u8>::new()), of(&Vec::<u8>::new()));
     }
 
     #[test]

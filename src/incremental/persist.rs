@@ -215,10 +215,21 @@ impl Persisted {
             opened: std::time::Duration::ZERO,
             restored: None,
         };
-        if let Some(state) = persisted.read_state() {
-            persisted.restore(state);
+        // Read together: parsing `state.json` takes one core, reading and checking the shards'
+        // ~85 MB (10k items) the other.
+        let (state, (shards, walked)) = rayon::join(
+            || persisted.read_state(),
+            || {
+                rayon::join(
+                    || read_shard_files(&persisted.dir),
+                    || persisted.read_walked(),
+                )
+            },
+        );
+        if let Some(state) = state {
+            persisted.restore(state, shards);
         }
-        persisted.walked = persisted.read_walked().unwrap_or_default();
+        persisted.walked = walked.unwrap_or_default();
         persisted.opened = started.elapsed();
         Some(persisted)
     }
@@ -315,7 +326,7 @@ impl Persisted {
 
     /// Puts the state's tables in place, keeping only what the output still holds as it was
     /// written.
-    fn restore(&mut self, state: State) {
+    fn restore(&mut self, state: State, shard_files: Vec<Option<ShardFile>>) {
         let paths = state.files.par_iter().map(|(path, ..)| path);
         let now = output::stamps_in(&self.out, &self.folders, paths);
         let recorded = state.files.len();
@@ -367,7 +378,7 @@ impl Persisted {
                 .map(|(a, files)| (a, files.into_iter().map(|f| (f, None)).collect()))
                 .collect();
         }
-        let shards = self.read_shards(&state.shards);
+        let shards = self.read_shards(&state.shards, shard_files);
         for (n, entries) in shards.into_iter().enumerate() {
             match entries {
                 Some(entries) => self.memo.markdown.extend(entries),
@@ -406,15 +417,22 @@ impl Persisted {
     fn tables_key(&self) -> Fingerprint {
         let memo = &self.memo;
         let mut key = fingerprint::Fingerprinter::default();
+        // The large tables are hash maps: fingerprinted entry by entry, in no order.
+        let others = (memo.others.iter()).map(|(a, files)| {
+            (
+                *a,
+                fingerprint::of_unordered(files.keys().collect::<Vec<_>>()),
+            )
+        });
         key.value(&memo.config_key)
             .value(&memo.section_keys)
-            .value(&sorted(memo.body_hashes.iter()))
+            .fingerprint(fingerprint::of_unordered(&memo.body_hashes))
             .value(&memo.last)
-            .value(&sorted(memo.pages.iter().map(|(p, k)| (p, k.key))))
-            .value(&sorted(
-                (memo.others.iter()).map(|(a, files)| (*a, sorted(files.keys()))),
+            .fingerprint(fingerprint::of_unordered(
+                (memo.pages.par_iter()).map(|(p, k)| (p, k.key)),
             ))
-            .value(&memo.search_keys)
+            .fingerprint(fingerprint::of_unordered(others.collect::<Vec<_>>()))
+            .fingerprint(ordered_keys(&memo.search_keys))
             .value(&self.shards)
             .value(&self.search)
             .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
@@ -425,14 +443,16 @@ impl Persisted {
     }
 
     /// Each Markdown shard whose bytes are those `state.json` recorded, parsed.
-    fn read_shards(&mut self, recorded: &[Option<Fingerprint>]) -> Vec<Option<ShardEntries>> {
-        let dir = &self.dir;
-        let read: Vec<Option<ShardEntries>> = (0..SHARDS)
-            .into_par_iter()
-            .map(|n| {
+    fn read_shards(
+        &mut self,
+        recorded: &[Option<Fingerprint>],
+        files: Vec<Option<ShardFile>>,
+    ) -> Vec<Option<ShardEntries>> {
+        let read: Vec<Option<ShardEntries>> = (files.into_par_iter().enumerate())
+            .map(|(n, file)| {
                 let want = recorded.get(n).copied().flatten()?;
-                let bytes = std::fs::read(shard_path(dir, n)).ok()?;
-                if fingerprint::of_bytes(&bytes) != want {
+                let (key, bytes) = file?;
+                if key != want {
                     return None;
                 }
                 let entries: Vec<ShardEntry<String, Rendered>> =
@@ -655,6 +675,18 @@ fn copies_key<'c>(copies: impl Iterator<Item = &'c Copied>) -> Fingerprint {
     fingerprint::of(&copies)
 }
 
+/// The fingerprint of a list of (path, key) pairs, in its order: framed as
+/// [`fingerprint::Fingerprinter::value`] would not be (a key as 16 bytes, not 39 digits of
+/// JSON), for the search's ~10,000 document keys.
+fn ordered_keys(list: &[(String, Fingerprint)]) -> Fingerprint {
+    let mut key = fingerprint::Fingerprinter::default();
+    key.u64(list.len() as u64);
+    for (path, k) in list {
+        key.str(path).fingerprint(*k);
+    }
+    key.finish()
+}
+
 /// The items in order.
 fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
     let mut v: Vec<T> = items.collect();
@@ -681,6 +713,21 @@ fn cache_dir(root: &Path, out: &Path) -> PathBuf {
     let key = fingerprint::of_text(&out.to_string_lossy());
     root.join(".pressroom/cache/build")
         .join(format!("{:016x}", key.0 as u64))
+}
+
+/// A Markdown shard's file as read: (fingerprint of its bytes, bytes).
+type ShardFile = (Fingerprint, Vec<u8>);
+
+/// Every Markdown shard's file that is there, with its fingerprint: what `state.json`
+/// recorded decides after which of them are this state's.
+fn read_shard_files(dir: &Path) -> Vec<Option<ShardFile>> {
+    (0..SHARDS)
+        .into_par_iter()
+        .map(|n| {
+            let bytes = std::fs::read(shard_path(dir, n)).ok()?;
+            Some((fingerprint::of_bytes(&bytes), bytes))
+        })
+        .collect()
 }
 
 fn shard_path(dir: &Path, n: usize) -> PathBuf {
