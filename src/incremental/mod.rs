@@ -319,14 +319,14 @@ impl Incremental {
         let mut diags = Vec::new();
         let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
         let records = self.records(&site);
-        let ledger =
-            crate::publish::ledger_stage(opts, &config, &mut site, &mut diags, &records, self);
+        let wanted = self.theme_wanted(&config);
+        let load = |d: &mut Vec<Diagnostic>| wanted.theme(&config, d);
+        let stage: crate::LedgerInputs<'_> = (&mut site, &mut diags, &records, self);
+        let (ledger, (theme, took)) = crate::ledger_and_theme(opts, &config, stage, load)?;
+        let theme = self.theme_kept(&wanted, theme);
         self.last_pinned = ledger.pinned.clone();
         watch.lap("ledger");
-        let theme = self
-            .theme(&config, &mut diags)
-            .map_err(|e| crate::fail(e, std::mem::take(&mut diags)))?;
-        watch.lap("theme");
+        watch.beside("theme", took);
         let related = match self.related.take() {
             Some(kept) if self.stats.patched && self.related_same => kept,
             _ => crate::render::related::related(&site),

@@ -303,7 +303,7 @@ impl crate::publish::LedgerMemo for Incremental {
     /// The next ledger's text, or the last one again when the ledger is the same: a site with
     /// items not yet recorded makes it on every build, and at 10k items it is 10 MB of TOML.
     fn text(&mut self, next: &Ledger) -> crate::error::Result<String> {
-        let key = fingerprint::of(next);
+        let key = next.fingerprint();
         if self.ledger_text.is_none() {
             let saved = self.ledger_text_saved.take().and_then(|s| s.bytes(key));
             let saved = saved.and_then(|bytes| String::from_utf8(bytes).ok());
@@ -363,11 +363,7 @@ impl Incremental {
 
     /// The theme, loaded again only when one of its templates, strings or static files (or
     /// the site's own `templates/` and `static/`) was added, removed or changed.
-    pub(super) fn theme(
-        &mut self,
-        config: &Config,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Result<Arc<Theme>> {
+    pub(super) fn theme_wanted(&mut self, config: &Config) -> ThemeWanted {
         let theme_dir = config.root.join("themes").join(&config.theme);
         let templates_key = tree_key(
             &[
@@ -396,14 +392,38 @@ impl Incremental {
         }
         if let Some((t, s, theme)) = &self.theme {
             if *t == templates_key && *s == statics_key {
-                return Ok(theme.clone());
+                return ThemeWanted::Kept(theme.clone());
             }
         }
         self.theme = None;
-        let theme = Arc::new(Theme::load(config, diags)?);
-        self.stats.theme_loaded = true;
-        self.theme = Some((templates_key, statics_key, theme.clone()));
-        Ok(theme)
+        ThemeWanted::Load(templates_key, statics_key)
+    }
+
+    /// The theme [`ThemeWanted::theme`] gave, kept for the next build when it was loaded.
+    pub(super) fn theme_kept(&mut self, wanted: &ThemeWanted, theme: Arc<Theme>) -> Arc<Theme> {
+        if let ThemeWanted::Load(templates_key, statics_key) = wanted {
+            self.stats.theme_loaded = true;
+            self.theme = Some((*templates_key, *statics_key, theme.clone()));
+        }
+        theme
+    }
+}
+
+/// The theme stage's decision ([`Incremental::theme_wanted`]): the last build's theme, or
+/// the keys of the template and static files a theme is loaded for. Its loading runs
+/// beside the ledger stage ([`crate::ledger_and_theme`]), away from the tables.
+pub(super) enum ThemeWanted {
+    Kept(Arc<Theme>),
+    Load(Fingerprint, Fingerprint),
+}
+
+impl ThemeWanted {
+    /// The theme: the kept one, or loaded now.
+    pub(super) fn theme(&self, config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Arc<Theme>> {
+        match self {
+            ThemeWanted::Kept(theme) => Ok(theme.clone()),
+            ThemeWanted::Load(..) => Theme::load(config, diags).map(Arc::new),
+        }
     }
 }
 

@@ -208,6 +208,31 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// A fingerprint of the whole ledger, made on every core as [`Ledger::to_text`] is: each
+    /// item's entry and each run of the log fingerprinted apart, then joined in order. It keys
+    /// the next ledger's text, which a site with items not yet recorded needs on every build
+    /// (one stream over a 10k-item ledger's JSON took ~25 ms on one core).
+    pub fn fingerprint(&self) -> crate::fingerprint::Fingerprint {
+        use crate::fingerprint;
+        use rayon::prelude::*;
+        let items: Vec<fingerprint::Fingerprint> = (self.items.par_iter())
+            .map(|item| fingerprint::of(&item))
+            .collect();
+        let runs: Vec<fingerprint::Fingerprint> =
+            (self.events.par_chunks(256)).map(fingerprint::of).collect();
+        let mut key = fingerprint::Fingerprinter::default();
+        key.u64(self.version.into())
+            .u64(items.len() as u64)
+            .value(&self.boilerplates)
+            .u64(self.events.len() as u64);
+        for part in items.into_iter().chain(runs) {
+            key.fingerprint(part);
+        }
+        key.finish()
+    }
+}
+
 /// Version 1's hash: the title and the body with whitespace folded.
 fn legacy_hash(title: &str, body: &str) -> String {
     let mut folded = String::with_capacity(title.len() + 1 + body.len());
@@ -1220,6 +1245,47 @@ mod tests {
                 ledger
             );
         }
+    }
+
+    /// The ledger's fingerprint, made in pieces, keys its text: every part of the ledger must
+    /// change it, down to one event in the last run of the log.
+    #[test]
+    fn a_ledger_fingerprint_made_in_pieces_sees_every_part() {
+        let example = Ledger::parse(include_str!("../../published.lock")).expect("parses");
+        let mut many = example.clone();
+        for n in 0..600 {
+            let mut ev = example.events[n % example.events.len()].clone();
+            ev.source = format!("content/x-{n}.md");
+            many.events.push(ev);
+        }
+        let (first, _) = many.items.iter().next().expect("an item");
+        let first = first.clone();
+        let mut edits: Vec<Ledger> = Vec::new();
+        let mut e = many.clone();
+        e.version += 1;
+        edits.push(e);
+        let mut e = many.clone();
+        e.items.get_mut(&first).expect("item").url.push('x');
+        edits.push(e);
+        let mut e = many.clone();
+        let entry = e.items.remove(&first).expect("item");
+        e.items.insert(format!("{first}-renamed"), entry);
+        edits.push(e);
+        let mut e = many.clone();
+        e.boilerplates.insert("sha256:0".into(), "About us.".into());
+        edits.push(e);
+        let mut e = many.clone();
+        e.events.last_mut().expect("event").source.push('x');
+        edits.push(e);
+        let mut e = many.clone();
+        e.events.pop();
+        edits.push(e);
+        let whole = many.fingerprint();
+        assert_eq!(many.clone().fingerprint(), whole);
+        for (n, edited) in edits.iter().enumerate() {
+            assert_ne!(edited.fingerprint(), whole, "edit {n} unseen");
+        }
+        assert_ne!(Ledger::default().fingerprint(), example.fingerprint());
     }
 
     /// Pins version 1's hash: published.lock files in the wild hold these values, so the
