@@ -489,6 +489,9 @@ fn run_build(global: &Global, opts: &BuildOptions, timings: bool) -> Result<(), 
             );
         }
     }
+    // The process ends here: freeing a large site's manifest and pending ledger (tens of
+    // thousands of strings) one by one would only delay the exit.
+    std::mem::forget(built);
     Ok(())
 }
 
