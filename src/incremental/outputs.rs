@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::ItemId;
 use crate::output::Staging;
-use crate::render::pages::{self, PageJob};
+use crate::render::pages::{self, PageJob, Pick, Touched};
 use crate::render::{Artifact, Output, RenderCtx, Sink, feeds, wire};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -188,6 +188,11 @@ impl Incremental {
     /// build's and the page shows no changed item and names no retitled one; kept when its
     /// context's fingerprint is the last one's; else rendered. Returns whether any page's
     /// bytes changed.
+    ///
+    /// When every list is the last build's, the site has the last build's pages (the lists
+    /// and what makes a page exist are in its shape); when the table also holds every one of
+    /// them (none failed, none was lost from a saved state), only the pages that show a
+    /// changed item or name a retitled one are even listed: the others are kept as they are.
     fn render_pages(
         &mut self,
         ctx: &RenderCtx<'_>,
@@ -200,8 +205,13 @@ impl Incremental {
             changed: &cmp.changed,
             retitled: &cmp.retitled,
         });
+        let touched = (cmp.same_lists && self.pages_listed == Some(kept.len())).then(|| {
+            let (changed, retitled) = (cmp.changed.iter(), cmp.retitled.iter());
+            Touched::new(ctx.site.items.len(), changed.copied(), retitled.copied())
+        });
+        let pick = touched.as_ref().map_or(Pick::Every, Pick::Touching);
         // Each page: its file, what became of it, and whether the last build had it.
-        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs(ctx)
+        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs_picked(ctx, pick)
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
@@ -214,10 +224,18 @@ impl Incremental {
         // as it is, and moving 10,000 entries into a new table cost more than the one page
         // rendered. First the pages of the last build that this one no longer has go.
         let mut pages = kept;
-        let mut output_changed = pages.len() != outcomes.len();
-        if outcomes.iter().filter(|(.., had)| *had).count() != pages.len() {
-            let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
-            pages.retain(|file, _| live.contains(file.as_str()));
+        let had = outcomes.iter().filter(|(.., had)| *had).count();
+        let mut output_changed = false;
+        if pick.every() {
+            output_changed = pages.len() != outcomes.len();
+            if had != pages.len() {
+                let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
+                pages.retain(|file, _| live.contains(file.as_str()));
+            }
+            self.pages_listed = Some(outcomes.len());
+        } else {
+            // The pages not listed stand as the last build made them.
+            self.stats.pages_reused += pages.len() - had;
         }
         let mut failed = Vec::new();
         for (file, outcome, _) in outcomes {
