@@ -527,7 +527,7 @@ fn served_files(built: crate::Built, cache: &Incremental, spare: Option<Arc<File
             files.put(&path, Body::File(src));
         }
         for (path, bytes) in cache.outputs() {
-            files.put(path, Body::Bytes(bytes.clone()));
+            files.put_shared(path, bytes);
         }
         for (path, kit) in cache.media_zips() {
             files.put(path, Body::Zip(kit.clone()));
