@@ -129,12 +129,20 @@ impl Incremental {
         let now_key = ctx.theme.now_key(ctx.opts.now);
         let time = time_key(ctx, &now_key);
         let pins = pins_key(site);
-        let items: Vec<(String, String)> = site
-            .items
-            .iter()
-            .map(|i| (i.src.rel.clone(), i.path.to_string()))
-            .collect();
-        let last = self.last.take();
+        let mut last = self.last.take();
+        // The last build's list when this build's items are the same (no 20,000 strings
+        // copied per edit), else this build's.
+        let same_items = last.as_ref().is_some_and(|l| {
+            l.items.len() == site.items.len()
+                && (l.items.iter().zip(&site.items))
+                    .all(|((src, path), i)| *src == i.src.rel && i.path == *path)
+        });
+        let items: Vec<(String, String)> = match (same_items, last.as_mut()) {
+            (true, Some(l)) => std::mem::take(&mut l.items),
+            _ => (site.items.iter())
+                .map(|i| (i.src.rel.clone(), i.path.to_string()))
+                .collect(),
+        };
         let mut changed: HashSet<ItemId> = HashSet::new();
         let mut retitled: HashSet<ItemId> = HashSet::new();
         let mut shapes: Vec<Option<Shape>> = vec![None; items.len()];
@@ -142,7 +150,7 @@ impl Incremental {
             && self.item_keys.len() == items.len()
             && last.as_ref().is_some_and(|l| {
                 (l.site, l.templates, l.time, l.pins) == (site_fp, templates, time, pins)
-                    && l.items == items
+                    && same_items
                     && l.outlines.len() == items.len()
             });
         if let (true, Some(l)) = (same_lists, &last) {
