@@ -751,7 +751,7 @@ fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
                 .any(|c| c.site_wide && c.id == s.id && !c.backrefs.is_empty())
         };
         // The sources page shows no item; a source's page shows only its citing items.
-        if !sources_in_use.contains(s.id.as_str()) || !jobs.pick.shows_where(&cites) {
+        if !sources_in_use.contains(s.id.as_str()) || !jobs.pick.shows_where(cites) {
             continue;
         }
         let citing: Vec<ItemId> = listed_sorted(site, Surface::SourceLists, cites);
