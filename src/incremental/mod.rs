@@ -168,6 +168,9 @@ pub struct Incremental {
     theme: Option<(Fingerprint, Fingerprint, Arc<Theme>)>,
     /// Templated pages by output path.
     pages: HashMap<String, KeptPage>,
+    /// How many pages the last build that listed every page had (rendered, kept or failed):
+    /// while the site keeps its lists and the table holds that many, it holds them all.
+    pages_listed: Option<usize>,
     /// Each artifact's files by output path.
     others: HashMap<crate::render::Artifact, HashMap<String, Bytes>>,
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes

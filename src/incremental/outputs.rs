@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::ItemId;
 use crate::output::Staging;
-use crate::render::pages::{self, PageJob};
+use crate::render::pages::{self, PageJob, Pick, Touched};
 use crate::render::{Artifact, Output, RenderCtx, Sink, feeds, wire};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -131,12 +131,20 @@ impl Incremental {
         let now_key = ctx.theme.now_key(ctx.opts.now);
         let time = time_key(ctx, &now_key);
         let pins = pins_key(site);
-        let items: Vec<(String, String)> = site
-            .items
-            .iter()
-            .map(|i| (i.src.rel.clone(), i.path.to_string()))
-            .collect();
-        let last = self.last.take();
+        let mut last = self.last.take();
+        // The last build's list when this build's items are the same (no 20,000 strings
+        // copied per edit), else this build's.
+        let same_items = last.as_ref().is_some_and(|l| {
+            l.items.len() == site.items.len()
+                && (l.items.iter().zip(&site.items))
+                    .all(|((src, path), i)| *src == i.src.rel && i.path == *path)
+        });
+        let items: Vec<(String, String)> = match (same_items, last.as_mut()) {
+            (true, Some(l)) => std::mem::take(&mut l.items),
+            _ => (site.items.iter())
+                .map(|i| (i.src.rel.clone(), i.path.to_string()))
+                .collect(),
+        };
         let mut changed: HashSet<ItemId> = HashSet::new();
         let mut retitled: HashSet<ItemId> = HashSet::new();
         let mut shapes: Vec<Option<Shape>> = vec![None; items.len()];
@@ -144,7 +152,7 @@ impl Incremental {
             && self.item_keys.len() == items.len()
             && last.as_ref().is_some_and(|l| {
                 (l.site, l.templates, l.time, l.pins) == (site_fp, templates, time, pins)
-                    && l.items == items
+                    && same_items
                     && l.outlines.len() == items.len()
             });
         if let (true, Some(l)) = (same_lists, &last) {
@@ -190,6 +198,11 @@ impl Incremental {
     /// build's and the page shows no changed item and names no retitled one; kept when its
     /// context's fingerprint is the last one's; else rendered. Returns whether any page's
     /// bytes changed.
+    ///
+    /// When every list is the last build's, the site has the last build's pages (the lists
+    /// and what makes a page exist are in its shape); when the table also holds every one of
+    /// them (none failed, none was lost from a saved state), only the pages that show a
+    /// changed item or name a retitled one are even listed: the others are kept as they are.
     fn render_pages(
         &mut self,
         ctx: &RenderCtx<'_>,
@@ -202,8 +215,13 @@ impl Incremental {
             changed: &cmp.changed,
             retitled: &cmp.retitled,
         });
+        let touched = (cmp.same_lists && self.pages_listed == Some(kept.len())).then(|| {
+            let (changed, retitled) = (cmp.changed.iter(), cmp.retitled.iter());
+            Touched::new(ctx.site.items.len(), changed.copied(), retitled.copied())
+        });
+        let pick = touched.as_ref().map_or(Pick::Every, Pick::Touching);
         // Each page: its file, what became of it, and whether the last build had it.
-        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs(ctx)
+        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs_picked(ctx, pick)
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
@@ -216,10 +234,18 @@ impl Incremental {
         // as it is, and moving 10,000 entries into a new table cost more than the one page
         // rendered. First the pages of the last build that this one no longer has go.
         let mut pages = kept;
-        let mut output_changed = pages.len() != outcomes.len();
-        if outcomes.iter().filter(|(.., had)| *had).count() != pages.len() {
-            let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
-            pages.retain(|file, _| live.contains(file.as_str()));
+        let had = outcomes.iter().filter(|(.., had)| *had).count();
+        let mut output_changed = false;
+        if pick.every() {
+            output_changed = pages.len() != outcomes.len();
+            if had != pages.len() {
+                let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
+                pages.retain(|file, _| live.contains(file.as_str()));
+            }
+            self.pages_listed = Some(outcomes.len());
+        } else {
+            // The pages not listed stand as the last build made them.
+            self.stats.pages_reused += pages.len() - had;
         }
         let mut failed = Vec::new();
         for (file, outcome, _) in outcomes {

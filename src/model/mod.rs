@@ -403,10 +403,13 @@ impl Site {
     /// Sorts items newest first (undated last), then by path: the order of every list and
     /// feed.
     pub fn sort_newest_first(&self, ids: &mut [ItemId]) {
-        ids.sort_by(|&a, &b| {
-            let (a, b) = (&self.items[a], &self.items[b]);
-            b.date.cmp(&a.date).then(a.path.cmp(&b.path))
-        });
+        ids.sort_by(|&a, &b| self.newest_first(a, b));
+    }
+
+    /// The order of [`Site::sort_newest_first`].
+    pub fn newest_first(&self, a: ItemId, b: ItemId) -> std::cmp::Ordering {
+        let (a, b) = (&self.items[a], &self.items[b]);
+        b.date.cmp(&a.date).then(a.path.cmp(&b.path))
     }
 
     /// The next time an embargo lifts, for scheduling the rebuild that publishes it.

@@ -183,10 +183,7 @@ impl<'a> RenderCtx<'a> {
         let summaries = (0..site.items.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        let feed_titles = feeds::plan(site, config)
-            .into_iter()
-            .map(|(base, title, _)| (base, title))
-            .collect();
+        let feed_titles = feeds::titles(site, config).into_iter().collect();
         let mut sections: std::collections::HashMap<String, Value> =
             std::collections::HashMap::new();
         for s in site

@@ -16,6 +16,10 @@ use std::sync::Arc;
 
 mod archives;
 mod media;
+mod pick;
+
+use pick::Jobs;
+pub use pick::{Pick, Touched};
 
 pub(crate) use archives::all_years as year_archives;
 
@@ -184,7 +188,15 @@ pub fn one_error_per_line(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Every templated page, not rendered yet (a job renders only when run).
 pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
-    let mut jobs = Vec::new();
+    page_jobs_picked(ctx, Pick::Every)
+}
+
+/// The templated pages `pick` wants, in the order of [`page_jobs`], each as made there.
+pub fn page_jobs_picked<'a>(ctx: &'a RenderCtx<'a>, pick: Pick<'_>) -> Vec<PageJob<'a>> {
+    let mut jobs = Jobs {
+        list: Vec::new(),
+        pick,
+    };
     item_jobs(ctx, &mut jobs);
     section_jobs(ctx, &mut jobs);
     taxonomy_jobs(ctx, &mut jobs);
@@ -192,7 +204,7 @@ pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
     site_page_jobs(ctx, &mut jobs);
     media::jobs(ctx, &mut jobs);
     subscribe_jobs(ctx, &mut jobs);
-    jobs
+    jobs.list
 }
 
 /// A page that failed to render: at the template line when the theme found it (see
@@ -248,9 +260,12 @@ fn tera_context(
     })
 }
 
-fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
-        if !item.appears_in(Surface::Page) {
+        let related = &ctx.related[id];
+        if !item.appears_in(Surface::Page)
+            || !(jobs.pick).item_page(id, related, || ctx.site.translations_of(id))
+        {
             continue;
         }
         let kind_template = format!("{}.html", item.kind.as_str());
@@ -261,7 +276,6 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         };
         let section = &ctx.site.sections[item.section];
         // The page shows its related items' titles and summaries too.
-        let related = &ctx.related[id];
         let shows = std::iter::once(id).chain(related.iter().copied()).collect();
         // Its `translations` show their titles.
         let names = ctx.site.translations_of(id).collect();
@@ -339,13 +353,15 @@ fn page_path(base: &str, n: usize) -> String {
     }
 }
 
-/// The pages of a paginated list at `base`: each page's path, and its items with a function
-/// that builds its paginator (the summaries of those items) when the page is rendered.
+/// The pages of a paginated list at `base` that `pick` can want: each page's path, and its
+/// items with a function that builds its paginator (the summaries of those items) when the
+/// page is rendered.
 fn paginate<'a>(
     ctx: &'a RenderCtx<'a>,
     base: &str,
     ids: &[ItemId],
     per_page: usize,
+    pick: Pick<'_>,
 ) -> Vec<(
     String,
     Vec<ItemId>,
@@ -353,14 +369,14 @@ fn paginate<'a>(
 )> {
     let per_page = per_page.max(1);
     let total = ids.len().div_ceil(per_page).max(1);
+    let chunk_of = |n: usize| {
+        let start = ((n - 1) * per_page).min(ids.len());
+        &ids[start..(start + per_page).min(ids.len())]
+    };
     (1..=total)
+        .filter(|&n| pick.shows_any(chunk_of(n)))
         .map(|n| {
-            let chunk = ids
-                .iter()
-                .skip((n - 1) * per_page)
-                .take(per_page)
-                .copied()
-                .collect::<Vec<_>>();
+            let chunk = chunk_of(n).to_vec();
             let list = base.to_string();
             let shows = chunk.clone();
             let paginator = move || {
@@ -382,19 +398,29 @@ fn paginate<'a>(
         .collect()
 }
 
-fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
-    let taken = archives::taken_paths(ctx.site);
+fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+    // Every item page's path, made only when a section is listed (10,000 paths).
+    let mut taken = None;
     for section in &ctx.site.sections {
         if section.dir.is_empty() {
             jobs.push(home_job(ctx, section));
             continue;
         }
+        // Its list pages and year archives show only its items.
+        if !jobs.pick.shows_any(&section.items) {
+            continue;
+        }
+        let taken = taken.get_or_insert_with(|| archives::taken_paths(ctx.site));
         let years = archives::by_year(ctx.site, section);
-        let archive_years = Arc::new(archives::years_view(ctx, section, &years, &taken));
-        archives::year_jobs(ctx, section, years, archive_years.clone(), &taken, jobs);
-        for (path, shows, paginator) in
-            paginate(ctx, &section.path, &section.items, section.paginate_by)
-        {
+        let archive_years = Arc::new(archives::years_view(ctx, section, &years, taken));
+        archives::year_jobs(ctx, section, years, archive_years.clone(), taken, jobs);
+        for (path, shows, paginator) in paginate(
+            ctx,
+            &section.path,
+            &section.items,
+            section.paginate_by,
+            jobs.pick,
+        ) {
             let archive_years = archive_years.clone();
             let vars = move || {
                 let paginator = paginator();
@@ -565,10 +591,16 @@ fn owner_of(section: &crate::model::Section) -> String {
         .unwrap_or_else(|| format!("content/{}", section.dir))
 }
 
-fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
     let urls = Urls { config };
     for tax in &ctx.site.taxonomies {
+        // The taxonomy's list page shows no item; its term pages show only their terms'.
+        let pick = jobs.pick;
+        let picked = |t: &crate::model::Term| pick.shows_any(&t.items);
+        if !jobs.pick.every() && !tax.terms.iter().any(picked) {
+            continue;
+        }
         let base = format!("{}/{}/", config.lang_prefix(&tax.lang), tax.name);
         let terms: Vec<Value> = tax
             .terms
@@ -608,9 +640,12 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         // made listing the pages grow with the square of the number of terms.
         let taxonomy = std::sync::Arc::new(taxonomy);
         for (t, term) in tax.terms.iter().zip(terms) {
+            if !jobs.pick.shows_any(&t.items) {
+                continue;
+            }
             let term_path = urls.term_path(&tax.lang, tax.name, &t.slug);
-            for (path, shows, paginator) in paginate(ctx, &term_path, &t.items, config.paginate_by)
-            {
+            let pages = paginate(ctx, &term_path, &t.items, config.paginate_by, jobs.pick);
+            for (path, shows, paginator) in pages {
                 let (taxonomy, mut term_view) = (taxonomy.clone(), term.clone());
                 jobs.push(
                     PageJob::new(
@@ -640,19 +675,21 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
     }
 }
 
-fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     author_jobs(ctx, jobs);
     source_jobs(ctx, jobs);
 }
 
 /// A page per author an item of this build names (paginated), and the authors page.
-fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let mut authors = Vec::new();
     let authors_in_use = site.authors_in_use();
     for (id, person) in &site.authors {
-        if !authors_in_use.contains(id.as_str()) {
+        // The authors page shows no item; an author's pages show only items naming them.
+        let named_by = |i: ItemId| site.items[i].authors.contains(id);
+        if !authors_in_use.contains(id.as_str()) || !jobs.pick.shows_where(named_by) {
             continue;
         }
         let items: Vec<ItemId> = listed_sorted(site, Surface::AuthorLists, |i| {
@@ -667,7 +704,8 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
         });
         authors.push(view.clone());
         let base = format!("/authors/{id}/");
-        for (path, shows, paginator) in paginate(ctx, &base, &items, config.paginate_by) {
+        for (path, shows, paginator) in paginate(ctx, &base, &items, config.paginate_by, jobs.pick)
+        {
             let mut view = view.clone();
             jobs.push(
                 PageJob::new(
@@ -698,23 +736,25 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 }
 
 /// A page per site-wide source an item of this build cites, and the sources page.
-fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let urls = Urls { config };
     let sources_in_use = site.sources_in_use();
     let mut sources = Vec::new();
     for s in &site.sources {
-        if !sources_in_use.contains(s.id.as_str()) {
-            continue;
-        }
-        let citing: Vec<ItemId> = listed_sorted(site, Surface::SourceLists, |i| {
+        let cites = |i: ItemId| {
             site.items[i]
                 .rendered
                 .sources
                 .iter()
                 .any(|c| c.site_wide && c.id == s.id && !c.backrefs.is_empty())
-        });
+        };
+        // The sources page shows no item; a source's page shows only its citing items.
+        if !sources_in_use.contains(s.id.as_str()) || !jobs.pick.shows_where(cites) {
+            continue;
+        }
+        let citing: Vec<ItemId> = listed_sorted(site, Surface::SourceLists, cites);
         let mut view = views::to_value(&views::source_view(&urls, s, &config.timezone, true));
         view["count"] = citing.len().into();
         sources.push(view.clone());
@@ -749,8 +789,12 @@ fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -
     ids
 }
 
-fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
+    // The corrections pages name the corrected items; the others show and name no item.
+    if !jobs.pick.names_any() {
+        return;
+    }
     for lang in &config.languages {
         let prefix = config.lang_prefix(&lang.code);
         // Reads the items' notices, which are part of the site's shape (see
@@ -805,8 +849,12 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 /// A subscribe page per language (`/subscribe/`, `/fr/subscribe/`): every list of the
 /// language with its feeds, said in words, and the e-mail sign-up form when `[subscribe]` sets
 /// one. A content page at that path keeps it (the menu then links to the writers' page).
-fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
+    // A subscribe page shows and names no item.
+    if !jobs.pick.every() {
+        return;
+    }
     let taken = archives::taken_paths(ctx.site);
     for lang in &config.languages {
         let path = subscribe_path(config, &lang.code);

@@ -3,6 +3,7 @@
 //! server-sent events. A failed rebuild keeps serving the last good site, with an overlay
 //! listing the errors, until the files are fixed.
 
+mod files;
 pub mod http;
 mod kit_zip;
 mod watch;
@@ -12,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::incremental::{Incremental, RebuildStats};
 use crate::options::BuildOptions;
 use crate::render::theme::StaticSource;
-use std::collections::HashMap;
+use files::Files;
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -88,7 +89,7 @@ enum Body {
 #[derive(Debug, Default)]
 struct Snapshot {
     id: u64,
-    files: HashMap<String, Body>,
+    files: Arc<Files>,
     /// The site root as given and canonical: files on disk are served only from inside it.
     root: PathBuf,
     canonical_root: PathBuf,
@@ -187,13 +188,14 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
     let shared = Arc::new(Shared::default());
     let report = Arc::new(report);
     let mut cache = Incremental::shared();
+    let mut spare = None;
     let first = std::time::Instant::now();
     rebuild(
         &build_opts,
         &shared,
         1,
         report.as_ref(),
-        &mut cache,
+        (&mut cache, &mut spare),
         (true, first),
     );
     {
@@ -207,6 +209,7 @@ pub fn start(opts: ServeOptions, report: impl Fn(Event) + Send + Sync + 'static)
         shared: shared.clone(),
         report,
         cache,
+        spare,
         id: 1,
     };
     std::thread::spawn(move || {
@@ -242,6 +245,9 @@ struct Rebuilds<R> {
     shared: Arc<Shared>,
     report: Arc<R>,
     cache: Incremental,
+    /// The served files of the snapshot before the current one, to serve the next build's
+    /// files from (see [`Files::renew`]).
+    spare: Option<Arc<Files>>,
     /// The id of the last build started.
     id: u64,
 }
@@ -279,7 +285,7 @@ impl<R: Fn(Event) + Send + Sync> Rebuilds<R> {
                 &self.shared,
                 self.id,
                 report,
-                &mut self.cache,
+                (&mut self.cache, &mut self.spare),
                 (force, first),
             );
         }
@@ -453,7 +459,7 @@ fn rebuild(
     shared: &Shared,
     id: u64,
     report: &(dyn Fn(Event) + Send + Sync),
-    cache: &mut Incremental,
+    (cache, spare): (&mut Incremental, &mut Option<Arc<Files>>),
     (force, since): (bool, std::time::Instant),
 ) {
     let started = std::time::Instant::now();
@@ -464,7 +470,7 @@ fn rebuild(
             let previous = shared.snapshot();
             let warnings = built.diagnostics.clone();
             let items = built.items;
-            let files = served_files(built, cache);
+            let files = Arc::new(served_files(built, cache, spare.take()));
             // Nothing to reload when the site is what open pages already show.
             let same = !force
                 && previous.failure.is_none()
@@ -472,8 +478,13 @@ fn rebuild(
                 && !cache.stats().output_changed
                 && previous.warnings == warnings
                 && same_files(&previous.files, &files);
-            drop(previous);
             lap(&mut laps, "snapshot", &mut clock);
+            // The table not served next is the spare the next build's is made from.
+            *spare = Some(match same {
+                true => files.clone(),
+                false => previous.files.clone(),
+            });
+            drop(previous);
             if !same {
                 let root = opts.root.clone();
                 let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
@@ -502,29 +513,29 @@ fn rebuild(
 
 /// Every file the preview serves after a build: static files and assets from disk, the
 /// generated files from the incremental layer's tables (shared, not copied), and any the
-/// build handed back.
-fn served_files(built: crate::Built, cache: &Incremental) -> HashMap<String, Body> {
-    let mut files = HashMap::with_capacity(built.outputs.len() + built.statics.len());
-    for (path, src) in built.statics {
-        let body = match src {
-            StaticSource::Embedded(b) => Body::Embedded(b),
-            StaticSource::File(p) => Body::File(p),
-        };
-        files.insert(path, body);
-    }
-    for (path, src) in built.assets {
-        files.insert(path, Body::File(src));
-    }
-    for (path, bytes) in cache.outputs() {
-        files.insert(path.clone(), Body::Bytes(bytes.clone()));
-    }
-    for (path, kit) in cache.media_zips() {
-        files.insert(path.clone(), Body::Zip(kit.clone()));
-    }
-    for o in built.outputs {
-        files.insert(o.path, Body::Bytes(Arc::new(o.bytes)));
-    }
-    files
+/// build handed back; in `spare`'s table when nothing else holds it (see [`Files::renew`]).
+fn served_files(built: crate::Built, cache: &Incremental, spare: Option<Arc<Files>>) -> Files {
+    Files::renew(spare, |files| {
+        for (path, src) in built.statics {
+            let body = match src {
+                StaticSource::Embedded(b) => Body::Embedded(b),
+                StaticSource::File(p) => Body::File(p),
+            };
+            files.put(&path, body);
+        }
+        for (path, src) in built.assets {
+            files.put(&path, Body::File(src));
+        }
+        for (path, bytes) in cache.outputs() {
+            files.put_shared(path, bytes);
+        }
+        for (path, kit) in cache.media_zips() {
+            files.put(path, Body::Zip(kit.clone()));
+        }
+        for o in built.outputs {
+            files.put(&o.path, Body::Bytes(Arc::new(o.bytes)));
+        }
+    })
 }
 
 /// A failed build: the last good files stay served, with the failure shown over them.
@@ -614,7 +625,7 @@ fn is_source(path: &std::path::Path) -> bool {
 
 /// Whether two snapshots serve the same files (generated files compared by identity: the
 /// cache hands the same buffer for an unchanged output).
-fn same_files(a: &HashMap<String, Body>, b: &HashMap<String, Body>) -> bool {
+fn same_files(a: &Files, b: &Files) -> bool {
     a.len() == b.len()
         && a.iter().all(|(path, x)| {
             b.get(path).is_some_and(|y| match (x, y) {

@@ -729,3 +729,40 @@ fn a_drafts_preview_never_announces_drafts_or_embargoed_items() {
         }
     }
 }
+
+/// Every list with feeds (the home page, a section, a tag) links its own Atom feed, and every
+/// one of them links the home feed: the pages' `feeds` come from the feeds' titles, which the
+/// render context takes without the feeds' items (`feeds::titles`), so a list left out there
+/// would lose its links while its feed is still written.
+#[test]
+fn every_list_with_a_feed_links_it_and_the_home_feed() {
+    let t = site();
+    t.build_ok();
+    let files = t.files();
+    let atom_feeds: Vec<&String> = (files.iter())
+        .filter(|f| f.ends_with("atom.xml") && !f.contains("corrections"))
+        .collect();
+    assert!(atom_feeds.len() >= 3, "{atom_feeds:?}");
+    let atom = scraper::Selector::parse(r#"link[rel="alternate"][type="application/atom+xml"]"#)
+        .expect("selector");
+    for feed in atom_feeds {
+        let dir = feed.trim_end_matches("atom.xml");
+        let page = format!("{dir}index.html");
+        if !files.contains(&page) {
+            continue;
+        }
+        let html = t.html(&format!("/{dir}"));
+        let links: Vec<&str> = (html.select(&atom))
+            .filter_map(|l| l.value().attr("href"))
+            .collect();
+        let linked = |path: &str| links.contains(&path);
+        assert!(
+            linked(&format!("/{feed}")),
+            "{page} links {links:?}, not /{feed}"
+        );
+        assert!(
+            linked("/atom.xml"),
+            "{page} does not link the home feed: {links:?}"
+        );
+    }
+}

@@ -815,6 +815,112 @@ fn random_edits_give_the_bytes_of_a_full_build_after_each_edit() {
     assert!(patched > 0, "no edit patched the last site");
 }
 
+/// A patched build lists only the pages that show a changed item or name a retitled one
+/// (`pages::page_jobs_picked`): for every item of the example site (lists of two items a
+/// page, so most lists have several pages), shown or named, the picked list is the whole
+/// list's pages that the pick wants, in order, and the pick reaches every kind of page.
+#[test]
+fn the_pages_picked_for_some_items_are_the_pages_of_the_whole_list_that_show_or_name_them() {
+    use pressroom::render::pages::{Pick, Touched, page_jobs, page_jobs_picked};
+    let (_dir, root) = example_copy();
+    let toml = std::fs::read_to_string(root.join("site.toml")).expect("read");
+    let toml = toml.replacen("paginate_by = 10", "paginate_by = 2", 1);
+    std::fs::write(root.join("site.toml"), toml).expect("write");
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let mut opts = BuildOptions::new(&root, now);
+    opts.drafts = true;
+    let config = pressroom::config::Config::load(&root, None).expect("config");
+    let mut diags = Vec::new();
+    let content = pressroom::content::load(&config, &mut diags);
+    let mut site = pressroom::model::assemble::assemble(&config, &opts, content, &mut diags);
+    pressroom::markdown::render_all(&mut site, &config, &mut diags);
+    let theme = pressroom::render::theme::Theme::load_for(
+        &config,
+        &mut diags,
+        pressroom::images::Mode::Check,
+    )
+    .expect("theme");
+    let related = pressroom::render::related::related(&site);
+    let ctx = pressroom::render::RenderCtx::new(&site, &config, &theme, &opts, related);
+    let all = page_jobs(&ctx);
+    let paths = |jobs: &[pressroom::render::pages::PageJob<'_>]| -> Vec<String> {
+        jobs.iter().map(|j| j.path.to_string()).collect()
+    };
+    assert_eq!(paths(&page_jobs_picked(&ctx, Pick::Every)), paths(&all));
+    let n = site.items.len();
+    let mut reached = std::collections::BTreeSet::new();
+    let picks = (0..n).flat_map(|id| {
+        [
+            Touched::new(n, [id], []),
+            Touched::new(n, [], [id]),
+            Touched::new(n, [id, (id * 7 + 3) % n], [(id * 5 + 1) % n]),
+        ]
+    });
+    for touched in picks {
+        let pick = Pick::Touching(&touched);
+        let picked = page_jobs_picked(&ctx, pick);
+        let wanted: Vec<String> = (all.iter())
+            .filter(|j| pick.wants(j))
+            .map(|j| j.path.to_string())
+            .collect();
+        assert_eq!(paths(&picked), wanted);
+        reached.extend(picked.iter().map(|j| j.template.clone()));
+    }
+    for template in [
+        "page.html",
+        "index.html",
+        "section.html",
+        "archive.html",
+        "taxonomy_term.html",
+        "author.html",
+        "source.html",
+        "corrections.html",
+    ] {
+        assert!(
+            reached.contains(template),
+            "no {template} picked: {reached:?}"
+        );
+    }
+}
+
+/// A page that failed to render is not in the page table: an edit of another item, which
+/// keeps every list, still renders it (and fails as a full build does) rather than taking
+/// the table for the last build's whole list of pages.
+#[test]
+fn a_page_that_failed_is_rendered_again_after_an_edit_of_another_item() {
+    let site = Site::new();
+    // The post template fails for one title (an unknown variable).
+    site.write(
+        "templates/post.html",
+        "<html><body>{{ page.title }}{% if page.title == \"Broken\" %}{{ no_such.thing }}{% endif %}{{ page.content | safe }}</body></html>\n",
+    );
+    let broken = "+++\ntitle = \"Broken\"\ndate = 2026-01-05\n+++\nIts page fails.\n";
+    site.write("content/blog/broken.md", broken);
+    let now = "2026-11-23T08:00:00Z".parse().expect("time");
+    let opts = BuildOptions::new(&site.root, now);
+    let mut cache = pressroom::incremental::Incremental::default();
+    let mut shared = pressroom::incremental::Incremental::shared();
+    compare_builds(&opts, &mut cache, &mut shared, "the first build");
+    assert!(
+        shared.rebuild(&opts).is_err(),
+        "the broken page fails the build"
+    );
+    for n in 0..2 {
+        site.write("content/blog/hello.md", &hello(&format!("Edit {n}.")));
+        let hello = site.root.join("content/blog/hello.md");
+        cache.invalidate([hello.as_path()]);
+        shared.changed([hello.as_path()]);
+        compare_builds(&opts, &mut cache, &mut shared, &format!("edit {n}"));
+        assert!(shared.stats().lists_unchanged, "{:?}", shared.stats());
+    }
+    let fixed = broken.replace("\"Broken\"", "\"Fixed\"");
+    site.write("content/blog/broken.md", &fixed);
+    let path = site.root.join("content/blog/broken.md");
+    cache.invalidate([path.as_path()]);
+    shared.changed([path.as_path()]);
+    compare_builds(&opts, &mut cache, &mut shared, "the fix");
+}
+
 /// Serve keeps the last related items after a body edit that cites the same site-wide
 /// sources; an edit that cites another one changes them, on both items' pages.
 #[test]

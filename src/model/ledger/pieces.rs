@@ -89,6 +89,7 @@ impl Pieces {
     /// the link anew only for the events that differ.
     fn update_events(&mut self, events: &[Event]) {
         let mut old = std::mem::take(&mut self.events).into_iter();
+        self.events.reserve_exact(events.len());
         let mut line = Vec::with_capacity(256);
         let mut chain_kept = true;
         for (i, e) in events.iter().enumerate() {
@@ -111,6 +112,7 @@ impl Pieces {
     /// Each item's JSON: the last one where the item in the same place is shown the same.
     fn update_items(&mut self, ledger: &Ledger) {
         let mut old = std::mem::take(&mut self.items).into_iter();
+        self.items.reserve_exact(ledger.items.len());
         for e in ledger.items.values() {
             let piece = match old.next() {
                 Some((shown, bytes)) if shown.shows(e) => (shown, bytes),

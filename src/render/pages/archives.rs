@@ -7,7 +7,7 @@
 //! A year whose path is already an item's (`content/press/2026.md`) gets no archive page:
 //! the item keeps its URL.
 
-use super::{PageJob, owner_of, paginate, section_translations, section_view, with_pages};
+use super::{Jobs, PageJob, owner_of, paginate, section_translations, section_view, with_pages};
 use crate::model::{ItemId, Section, Site};
 use crate::render::{RenderCtx, views};
 use serde_json::Value;
@@ -83,7 +83,7 @@ pub(super) fn year_jobs<'a>(
     years: Vec<(i16, Vec<ItemId>)>,
     all_years: Arc<Value>,
     taken: &HashSet<&str>,
-    jobs: &mut Vec<PageJob<'a>>,
+    jobs: &mut Jobs<'a, '_>,
 ) {
     for (year, ids) in years {
         let base = year_path(section, year);
@@ -95,7 +95,10 @@ pub(super) fn year_jobs<'a>(
             count: ids.len(),
             url: ctx.config.url(&base),
         });
-        for (path, shows, paginator) in paginate(ctx, &base, &ids, section.paginate_by) {
+        if !jobs.pick.shows_any(&ids) {
+            continue;
+        }
+        for (path, shows, paginator) in paginate(ctx, &base, &ids, section.paginate_by, jobs.pick) {
             let (archive, all_years) = (archive.clone(), all_years.clone());
             let vars = move || {
                 let paginator = paginator();

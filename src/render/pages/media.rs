@@ -5,7 +5,7 @@
 //! than one per file: a journalist on deadline wants a story's files and their credits side
 //! by side, and every file still has a link of its own (its anchor).
 
-use super::{PageJob, RenderCtx, structured, views};
+use super::{Jobs, PageJob, RenderCtx, structured, views};
 use crate::config::Config;
 use crate::content::media::DIR;
 use crate::model::Surface;
@@ -13,9 +13,10 @@ use crate::model::media::{AssetKind, Kit};
 use serde_json::{Value, json};
 
 /// The library page in each language the library has kits in, and each kit version's page.
-pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     let site = ctx.site;
-    if !site.media.shows(Surface::Page) {
+    // Its pages show and name no item.
+    if !site.media.shows(Surface::Page) || !jobs.pick.every() {
         return;
     }
     let languages = site.media.languages();
