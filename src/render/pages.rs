@@ -183,7 +183,7 @@ pub fn one_error_per_line(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Every templated page, not rendered yet (a job renders only when run).
-pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
+pub fn page_jobs<'a>(ctx: &'a RenderCtx<'_>) -> Vec<PageJob<'a>> {
     let mut jobs = Vec::new();
     item_jobs(ctx, &mut jobs);
     section_jobs(ctx, &mut jobs);
@@ -248,7 +248,7 @@ fn tera_context(
     })
 }
 
-fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn item_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
         if !item.appears_in(Surface::Page) {
             continue;
@@ -342,7 +342,7 @@ fn page_path(base: &str, n: usize) -> String {
 /// The pages of a paginated list at `base`: each page's path, and its items with a function
 /// that builds its paginator (the summaries of those items) when the page is rendered.
 fn paginate<'a>(
-    ctx: &'a RenderCtx<'a>,
+    ctx: &'a RenderCtx<'_>,
     base: &str,
     ids: &[ItemId],
     per_page: usize,
@@ -382,7 +382,7 @@ fn paginate<'a>(
         .collect()
 }
 
-fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn section_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let taken = archives::taken_paths(ctx.site);
     for section in &ctx.site.sections {
         if section.dir.is_empty() {
@@ -423,7 +423,7 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 
 /// A language's home page: its latest items, and the latest releases and statements, posts
 /// and fact sheets.
-fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> PageJob<'a> {
+fn home_job<'a>(ctx: &'a RenderCtx<'_>, section: &'a crate::model::Section) -> PageJob<'a> {
     let items = &ctx.site.items;
     let pick = |kinds: &[Kind]| -> Vec<ItemId> {
         section
@@ -565,7 +565,7 @@ fn owner_of(section: &crate::model::Section) -> String {
         .unwrap_or_else(|| format!("content/{}", section.dir))
 }
 
-fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let config = ctx.config;
     let urls = Urls { config };
     for tax in &ctx.site.taxonomies {
@@ -640,13 +640,13 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
     }
 }
 
-fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     author_jobs(ctx, jobs);
     source_jobs(ctx, jobs);
 }
 
 /// A page per author an item of this build names (paginated), and the authors page.
-fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn author_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let mut authors = Vec::new();
@@ -698,7 +698,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 }
 
 /// A page per site-wide source an item of this build cites, and the sources page.
-fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn source_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let urls = Urls { config };
@@ -749,7 +749,7 @@ fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -
     ids
 }
 
-fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn site_page_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let config = ctx.config;
     for lang in &config.languages {
         let prefix = config.lang_prefix(&lang.code);
@@ -805,7 +805,7 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 /// A subscribe page per language (`/subscribe/`, `/fr/subscribe/`): every list of the
 /// language with its feeds, said in words, and the e-mail sign-up form when `[subscribe]` sets
 /// one. A content page at that path keeps it (the menu then links to the writers' page).
-fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let config = ctx.config;
     let taken = archives::taken_paths(ctx.site);
     for lang in &config.languages {

@@ -13,7 +13,7 @@ use crate::model::media::{AssetKind, Kit};
 use serde_json::{Value, json};
 
 /// The library page in each language the library has kits in, and each kit version's page.
-pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
+pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Vec<PageJob<'a>>) {
     let site = ctx.site;
     if !site.media.shows(Surface::Page) {
         return;
@@ -30,7 +30,7 @@ pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Vec<PageJob<'a>>) {
 /// `/media/` in `lang` (`/fr/media/`): every kit, in `lang` where it is translated, else in
 /// its own language.
 fn library_job<'a>(
-    ctx: &'a RenderCtx<'a>,
+    ctx: &'a RenderCtx<'_>,
     lang: &'a str,
     languages: &std::collections::BTreeSet<&str>,
 ) -> PageJob<'a> {
@@ -74,7 +74,7 @@ fn library_path(config: &Config, lang: &str) -> String {
 }
 
 /// One version of a kit: its page in its language, linked to its other versions.
-fn kit_job<'a>(ctx: &'a RenderCtx<'a>, kit: &'a Kit) -> PageJob<'a> {
+fn kit_job<'a>(ctx: &'a RenderCtx<'_>, kit: &'a Kit) -> PageJob<'a> {
     let (config, site) = (ctx.config, ctx.site);
     PageJob::new(
         "media_kit.html",
