@@ -67,6 +67,44 @@ pub struct Rendered {
     pub lead_image: Option<String>,
 }
 
+impl Rendered {
+    /// Gives back the room its texts and lists were built with beyond what they hold. Every
+    /// item's `Rendered` lives until the last page is written, and a body's HTML is built in a
+    /// buffer sized for the worst case (half as long again as the Markdown) or doubled as it
+    /// grew: about a third of it was spare, 0.3 GB at 100,000 items.
+    pub fn shrink(&mut self) {
+        tight(&mut self.html);
+        tight(&mut self.summary_html);
+        tight(&mut self.summary_text);
+        shrink_toc(&mut self.toc);
+        self.sources.shrink_to_fit();
+        self.facts.iter_mut().for_each(|(_, value)| tight(value));
+        self.facts.shrink_to_fit();
+        self.notices.iter_mut().for_each(tight);
+        self.updates.iter_mut().for_each(tight);
+        self.withdrawn.iter_mut().for_each(tight);
+        self.boilerplate.iter_mut().for_each(tight);
+        self.links.shrink_to_fit();
+        self.plain.notices.iter_mut().for_each(tight);
+        self.plain.updates.iter_mut().for_each(tight);
+        self.anchors.shrink_to_fit();
+        self.lead_image.iter_mut().for_each(tight);
+    }
+}
+
+/// Moves `s` into a buffer of its length. Not `shrink_to_fit`: the allocator may keep a block
+/// that is less than half spare where it is, and that is the common case here.
+fn tight(s: &mut String) {
+    if s.capacity() > s.len() {
+        *s = s.as_str().to_owned();
+    }
+}
+
+fn shrink_toc(toc: &mut Vec<TocEntry>) {
+    toc.shrink_to_fit();
+    toc.iter_mut().for_each(|e| shrink_toc(&mut e.children));
+}
+
 /// A link destination as written in an item's Markdown.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
