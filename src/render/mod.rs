@@ -114,6 +114,15 @@ impl Artifact {
             Artifact::MediaZips => media_zips(ctx),
         }
     }
+
+    /// The artifact's files for this build, each handed to `sink` as soon as it is made. The
+    /// wire texts, one per release and statement, go one by one; the others as a whole.
+    pub fn put_into(self, ctx: &RenderCtx<'_>, sink: &dyn Sink) {
+        match self {
+            Artifact::WireText => wire::texts(ctx, &|_| true).for_each(|o| sink.put(o)),
+            other => other.outputs(ctx).into_iter().for_each(|o| sink.put(o)),
+        }
+    }
 }
 
 /// The ZIP of each kit whose page is written, made in parallel: one for all its language
@@ -434,7 +443,7 @@ pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn 
             // was rendered, they were half a GB at 100,000 items (wire texts, search index, feeds).
             (Artifact::ALL.par_iter())
                 .filter(|a| **a != Artifact::MediaZips)
-                .for_each(|a| a.outputs(ctx).into_iter().for_each(|o| sink.put(o)));
+                .for_each(|a| a.put_into(ctx, sink));
         },
     );
     diags.extend(pages::one_error_per_line(page_errors));
