@@ -116,7 +116,12 @@ pub fn render_all_with(
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| render(item, &site_sources, dialect, &components))
+        .map(|item| {
+            let (mut rendered, ds) = render(item, &site_sources, dialect, &components);
+            // Kept until the last page is written: without the room it was built with.
+            rendered.shrink();
+            (rendered, ds)
+        })
         .collect();
     // This stage's diagnostics, gathered apart so that unknown code languages can be told
     // once each (see `highlight::warn_once_per_language`).

@@ -187,12 +187,12 @@ pub fn one_error_per_line(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Every templated page, not rendered yet (a job renders only when run).
-pub fn page_jobs<'a>(ctx: &'a RenderCtx<'a>) -> Vec<PageJob<'a>> {
+pub fn page_jobs<'a>(ctx: &'a RenderCtx<'_>) -> Vec<PageJob<'a>> {
     page_jobs_picked(ctx, Pick::Every)
 }
 
 /// The templated pages `pick` wants, in the order of [`page_jobs`], each as made there.
-pub fn page_jobs_picked<'a>(ctx: &'a RenderCtx<'a>, pick: Pick<'_>) -> Vec<PageJob<'a>> {
+pub fn page_jobs_picked<'a>(ctx: &'a RenderCtx<'_>, pick: Pick<'_>) -> Vec<PageJob<'a>> {
     let mut jobs = Jobs {
         list: Vec::new(),
         pick,
@@ -260,7 +260,7 @@ fn tera_context(
     })
 }
 
-fn item_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn item_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     for (id, item) in ctx.site.items.iter().enumerate() {
         let related = &ctx.related[id];
         if !item.appears_in(Surface::Page)
@@ -357,7 +357,7 @@ fn page_path(base: &str, n: usize) -> String {
 /// items with a function that builds its paginator (the summaries of those items) when the
 /// page is rendered.
 fn paginate<'a>(
-    ctx: &'a RenderCtx<'a>,
+    ctx: &'a RenderCtx<'_>,
     base: &str,
     ids: &[ItemId],
     per_page: usize,
@@ -398,7 +398,7 @@ fn paginate<'a>(
         .collect()
 }
 
-fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn section_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     // Every item page's path, made only when a section is listed (10,000 paths).
     let mut taken = None;
     for section in &ctx.site.sections {
@@ -449,7 +449,7 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
 
 /// A language's home page: its latest items, and the latest releases and statements, posts
 /// and fact sheets.
-fn home_job<'a>(ctx: &'a RenderCtx<'a>, section: &'a crate::model::Section) -> PageJob<'a> {
+fn home_job<'a>(ctx: &'a RenderCtx<'_>, section: &'a crate::model::Section) -> PageJob<'a> {
     let items = &ctx.site.items;
     let pick = |kinds: &[Kind]| -> Vec<ItemId> {
         section
@@ -591,7 +591,7 @@ fn owner_of(section: &crate::model::Section) -> String {
         .unwrap_or_else(|| format!("content/{}", section.dir))
 }
 
-fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
     let urls = Urls { config };
     for tax in &ctx.site.taxonomies {
@@ -675,13 +675,13 @@ fn taxonomy_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
     }
 }
 
-fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn people_and_sources_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     author_jobs(ctx, jobs);
     source_jobs(ctx, jobs);
 }
 
 /// A page per author an item of this build names (paginated), and the authors page.
-fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn author_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let mut authors = Vec::new();
@@ -736,7 +736,7 @@ fn author_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
 }
 
 /// A page per site-wide source an item of this build cites, and the sources page.
-fn source_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn source_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let (config, site) = (ctx.config, ctx.site);
     let lang = config.default_language.clone();
     let urls = Urls { config };
@@ -789,7 +789,7 @@ fn listed_sorted(site: &Site, surface: Surface, keep: impl Fn(ItemId) -> bool) -
     ids
 }
 
-fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn site_page_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
     // The corrections pages name the corrected items; the others show and name no item.
     if !jobs.pick.names_any() {
@@ -849,7 +849,7 @@ fn site_page_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
 /// A subscribe page per language (`/subscribe/`, `/fr/subscribe/`): every list of the
 /// language with its feeds, said in words, and the e-mail sign-up form when `[subscribe]` sets
 /// one. A content page at that path keeps it (the menu then links to the writers' page).
-fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+fn subscribe_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let config = ctx.config;
     // A subscribe page shows and names no item.
     if !jobs.pick.every() {

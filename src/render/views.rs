@@ -477,11 +477,6 @@ pub fn item_summary<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemS
     }
 }
 
-/// An item as list pages see it, as a template value.
-pub fn item_summary_view(site: &Site, config: &Config, id: ItemId) -> Value {
-    to_value(&item_summary(site, config, id))
-}
-
 /// A correction, clarification or editorial note on the item's page.
 #[derive(Serialize)]
 struct NoticeView<'a> {

@@ -26,16 +26,24 @@ pub fn text_path(item: &Item) -> String {
 /// The wire texts of the items `wanted` picks (all of a build's, or those an edit changed).
 /// Rendered in parallel, returned in item order.
 pub fn outputs(ctx: &RenderCtx<'_>, wanted: impl Fn(ItemId) -> bool + Sync) -> Vec<Output> {
+    texts(ctx, &wanted).collect()
+}
+
+/// The wire texts of the items `wanted` picks, as they are made: a build hands each to its
+/// sink at once (collected, a 100,000-item site's were 0.4 GB held at the same time).
+pub fn texts<'c>(
+    ctx: &'c RenderCtx<'_>,
+    wanted: &'c (impl Fn(ItemId) -> bool + Sync),
+) -> impl ParallelIterator<Item = Output> + 'c {
     ctx.site
         .items
         .par_iter()
         .enumerate()
-        .filter(|&(id, item)| has_text(item) && wanted(id))
-        .map(|(id, item)| Output {
+        .filter(move |&(id, item)| has_text(item) && wanted(id))
+        .map(move |(id, item)| Output {
             path: text_path(item),
             bytes: wire_text(ctx, id).into_bytes(),
         })
-        .collect()
 }
 
 /// One item's wire text.
@@ -111,6 +119,8 @@ fn wire_text(ctx: &RenderCtx<'_>, id: ItemId) -> String {
         .filter(|p| !p.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
+    // `join` made it exactly long enough: room for one byte more, not for twice as many.
+    text.reserve_exact(1);
     text.push('\n');
     text
 }

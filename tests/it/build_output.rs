@@ -1111,6 +1111,81 @@ fn paginated_lists_carry_only_their_own_items() {
     assert_eq!(counts("/tags/t/page/2/"), "5/5");
 }
 
+/// Every list shows an item with the same summary, its own: the summaries are kept once per
+/// item for the whole render (as borrowing structs, made into template values on each use).
+#[test]
+fn every_list_shows_each_item_with_its_own_summary() {
+    let site = SiteTest::new();
+    let dump = "<!DOCTYPE html><html lang=\"en\"><head><title>l</title></head><body><script id=\"s\" type=\"application/json\">{{ paginator.pages | json_encode() | safe }}</script></body></html>";
+    site.file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.com\"\npaginate_by = 2\n",
+    )
+    .file("templates/section.html", dump)
+    .file("templates/taxonomy_term.html", dump);
+    for i in 1..=5 {
+        let tags = if i % 2 == 0 {
+            "[\"even\", \"all\"]"
+        } else {
+            "[\"all\"]"
+        };
+        site.file(
+            &format!("content/blog/2026-01-{i:02}-post-{i}.md"),
+            &format!(
+                "+++\ntitle = \"Post {i}\"\ndate = 2026-01-{i:02}T09:00:00Z\ntags = {tags}\nsummary = \"Summary *{i}*.\"\n+++\n\nBody {i}.\n"
+            ),
+        );
+    }
+    let b = site.build_ok();
+    let cards = |url: &str| -> Vec<serde_json::Value> {
+        let doc = b.html(url);
+        let sel = scraper::Selector::parse("#s").unwrap();
+        let text: String = doc.select(&sel).next().expect("#s").text().collect();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
+    };
+    let mut seen: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
+    for url in [
+        "/blog/",
+        "/blog/page/2/",
+        "/blog/page/3/",
+        "/tags/all/",
+        "/tags/all/page/2/",
+        "/tags/all/page/3/",
+        "/tags/even/",
+    ] {
+        for card in cards(url) {
+            let title = card["title"].as_str().expect("title").to_string();
+            let i = title.strip_prefix("Post ").expect("a post");
+            assert_eq!(card["url"], format!("/blog/post-{i}/"), "{url}: {card}");
+            assert_eq!(
+                card["summary"],
+                format!("<p>Summary <em>{i}</em>.</p>\n"),
+                "{url}"
+            );
+            assert_eq!(
+                card["date"],
+                format!("2026-01-0{i}T09:00:00+00:00"),
+                "{url}"
+            );
+            seen.entry(title).or_default().push(card);
+        }
+    }
+    assert_eq!(seen.len(), 5, "every post is listed: {:?}", seen.keys());
+    for (title, cards) in &seen {
+        let n = if title == "Post 2" || title == "Post 4" {
+            3
+        } else {
+            2
+        };
+        assert_eq!(
+            cards.len(),
+            n,
+            "{title} is on the blog, `all` and its own tags"
+        );
+        assert!(cards.iter().all(|c| c == &cards[0]), "{title}: {cards:?}");
+    }
+}
+
 /// The relative `href`s and `src`s of a page's `<main>`, resolved against its URL path.
 fn relative_links(html: &scraper::Html, page: &str) -> Vec<String> {
     let sel = scraper::Selector::parse("main [href], main [src]").expect("selector");

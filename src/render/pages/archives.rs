@@ -78,7 +78,7 @@ pub(super) fn taken_paths(site: &Site) -> HashSet<&str> {
 /// The archive pages of one section (`archive.html`): `section`, `archive` (`{year, count,
 /// url}`), `archive_years` and `paginator`.
 pub(super) fn year_jobs<'a>(
-    ctx: &'a RenderCtx<'a>,
+    ctx: &'a RenderCtx<'_>,
     section: &'a Section,
     years: Vec<(i16, Vec<ItemId>)>,
     all_years: Arc<Value>,

@@ -13,7 +13,7 @@ use crate::model::media::{AssetKind, Kit};
 use serde_json::{Value, json};
 
 /// The library page in each language the library has kits in, and each kit version's page.
-pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
+pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
     let site = ctx.site;
     // Its pages show and name no item.
     if !site.media.shows(Surface::Page) || !jobs.pick.every() {
@@ -31,7 +31,7 @@ pub(super) fn jobs<'a>(ctx: &'a RenderCtx<'a>, jobs: &mut Jobs<'a, '_>) {
 /// `/media/` in `lang` (`/fr/media/`): every kit, in `lang` where it is translated, else in
 /// its own language.
 fn library_job<'a>(
-    ctx: &'a RenderCtx<'a>,
+    ctx: &'a RenderCtx<'_>,
     lang: &'a str,
     languages: &std::collections::BTreeSet<&str>,
 ) -> PageJob<'a> {
@@ -75,7 +75,7 @@ fn library_path(config: &Config, lang: &str) -> String {
 }
 
 /// One version of a kit: its page in its language, linked to its other versions.
-fn kit_job<'a>(ctx: &'a RenderCtx<'a>, kit: &'a Kit) -> PageJob<'a> {
+fn kit_job<'a>(ctx: &'a RenderCtx<'_>, kit: &'a Kit) -> PageJob<'a> {
     let (config, site) = (ctx.config, ctx.site);
     PageJob::new(
         "media_kit.html",
