@@ -215,7 +215,7 @@ impl Persisted {
             opened: std::time::Duration::ZERO,
             restored: None,
         };
-        // Read together: parsing `state.json` takes one core, reading and checking the shards'
+        // Read together: parsing `state.json` takes one core, reading and parsing the shards'
         // ~85 MB (10k items) the other.
         let (state, (shards, walked)) = rayon::join(
             || persisted.read_state(),
@@ -448,21 +448,11 @@ impl Persisted {
         recorded: &[Option<Fingerprint>],
         files: Vec<Option<ShardFile>>,
     ) -> Vec<Option<ShardEntries>> {
-        let read: Vec<Option<ShardEntries>> = (files.into_par_iter().enumerate())
+        let read: Vec<Option<ShardEntries>> = (files.into_iter().enumerate())
             .map(|(n, file)| {
                 let want = recorded.get(n).copied().flatten()?;
-                let (key, bytes) = file?;
-                if key != want {
-                    return None;
-                }
-                let entries: Vec<ShardEntry<String, Rendered>> =
-                    bincode::deserialize(&bytes).ok()?;
-                (entries.into_iter())
-                    .map(|e| {
-                        let diags = serde_json::from_str(&e.diagnostics).ok()?;
-                        Some((e.file, (e.key, e.rendered, diags)))
-                    })
-                    .collect()
+                let (key, entries) = file?;
+                (key == want).then_some(entries).flatten()
             })
             .collect();
         for (n, r) in read.iter().enumerate() {
@@ -715,17 +705,32 @@ fn cache_dir(root: &Path, out: &Path) -> PathBuf {
         .join(format!("{:016x}", key.0 as u64))
 }
 
-/// A Markdown shard's file as read: (fingerprint of its bytes, bytes).
-type ShardFile = (Fingerprint, Vec<u8>);
+/// A Markdown shard's file as read: (fingerprint of its bytes, its entries if they parse).
+type ShardFile = (Fingerprint, Option<ShardEntries>);
 
-/// Every Markdown shard's file that is there, with its fingerprint: what `state.json`
-/// recorded decides after which of them are this state's.
+/// Every Markdown shard's file that is there, with its fingerprint, parsed: what
+/// `state.json` recorded decides after which of them are this state's. They are parsed before
+/// that is known, beside `state.json`'s parse, as the core doing it would otherwise wait:
+/// bytes that are not a shard fail to parse (bincode checks each length against the bytes
+/// left, and serde preallocates no more than a bounded amount for a sequence), and a shard
+/// whose fingerprint is not the recorded one is dropped however it parsed.
 fn read_shard_files(dir: &Path) -> Vec<Option<ShardFile>> {
     (0..SHARDS)
         .into_par_iter()
         .map(|n| {
             let bytes = std::fs::read(shard_path(dir, n)).ok()?;
-            Some((fingerprint::of_bytes(&bytes), bytes))
+            Some((fingerprint::of_bytes(&bytes), parse_shard(&bytes)))
+        })
+        .collect()
+}
+
+/// A shard's entries, if its bytes are one.
+fn parse_shard(bytes: &[u8]) -> Option<ShardEntries> {
+    let entries: Vec<ShardEntry<String, Rendered>> = bincode::deserialize(bytes).ok()?;
+    (entries.into_iter())
+        .map(|e| {
+            let diags = serde_json::from_str(&e.diagnostics).ok()?;
+            Some((e.file, (e.key, e.rendered, diags)))
         })
         .collect()
 }
