@@ -600,44 +600,7 @@ fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
-    lowercase(&nfc_where_needed(text))
-}
-
-/// `text` in NFC, normalizing only the stretches that need it. NFC of a text is NFC of its
-/// parts when each part but the first begins with a character that is its own NFC and
-/// combines with nothing before it (combining class 0, NFC quick check "yes"): most of any
-/// text, and nearly all of what a binary file's bytes decode to (ASCII and U+FFFD), whose
-/// few valid non-ASCII sequences made the whole of each 64 KiB block go through NFC (half of
-/// the audit's time on a kit's video).
-fn nfc_where_needed(text: &str) -> String {
-    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    let is_nfc = |part: &str| is_nfc_quick(part.chars()) == IsNormalized::Yes;
-    let starts_part = |c: char| {
-        c.is_ascii()
-            || c == '\u{FFFD}'
-            || (unicode_normalization::char::canonical_combining_class(c) == 0
-                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes)
-    };
-    let mut out = String::with_capacity(text.len());
-    // `lone`: the part is one such character, its own NFC.
-    let mut push = |part: &str, lone: bool| match lone || is_nfc(part) {
-        true => out.push_str(part),
-        false => out.extend(part.nfc()),
-    };
-    let (mut start, mut lone) = (0, true);
-    for (i, c) in text.char_indices() {
-        let starts = starts_part(c);
-        if i == 0 {
-            lone = starts;
-        } else if starts {
-            push(&text[start..i], lone);
-            (start, lone) = (i, true);
-        } else {
-            lone = false;
-        }
-    }
-    push(&text[start..], lone);
-    out
+    lowercase(&crate::slug::nfc(text))
 }
 
 /// `str::to_lowercase`, with ASCII and U+FFFD (most of a binary file's text) taken as they
@@ -819,8 +782,9 @@ fn parity(site: &Site, diags: &mut Vec<Diagnostic>) {
 mod tests {
     use super::*;
 
-    /// `fold` skips NFC for text the quick check passes: it must give what NFC then
-    /// lowercasing gives, for text that needs composing as for text that does not.
+    /// `fold` normalizes only the stretches `slug::nfc` finds in need of it, and lowercases
+    /// by character outside a capital sigma's reach: it must give what NFC then lowercasing
+    /// gives, for text that needs composing as for text that does not.
     #[test]
     fn folding_is_nfc_then_lowercase() {
         use unicode_normalization::UnicodeNormalization;

@@ -175,11 +175,10 @@ fn render(
     watch.lap("markdown");
     let records = model::ledger::records(&site);
     let stage: LedgerInputs<'_> = (&mut site, &mut diags, &records, &mut publish::Afresh);
-    let (ledger, theme) =
+    let (ledger, (theme, took)) =
         ledger_and_theme(opts, &config, stage, |d| Theme::load_for(&config, d, mode))?;
     watch.lap("ledger");
-    watch.beside("theme", theme.1);
-    let theme = theme.0;
+    watch.beside("theme", took);
     let related = render::related::related(&site);
     watch.lap("related");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts, related)
