@@ -183,8 +183,9 @@ fn render(
     watch.lap("related");
     let ctx = render::RenderCtx::new(&site, &config, &theme, opts, related)
         .with_record(ledger.next.as_deref());
-    stop_on_errors(&ctx, &mut diags)?;
-    let (outputs, scanned) = render_into(&ctx, &mut diags, stream);
+    let pages = render::pages::page_jobs(&ctx);
+    stop_on_errors(&ctx, &pages, &mut diags)?;
+    let (outputs, scanned) = render_into(&ctx, pages, &mut diags, stream);
     watch.lap("render");
     let run = Rendered {
         site: &site,
@@ -202,18 +203,19 @@ fn render(
 /// was kept. An audit keeps the pages, which it reads back, but no streamed file (a kit's
 /// ZIP, which can be gigabytes): each is searched for embargo traces as it is written on to
 /// `stream`, or only searched (`check`).
-fn render_into(
-    ctx: &render::RenderCtx<'_>,
+fn render_into<'a>(
+    ctx: &'a render::RenderCtx<'_>,
+    pages: Vec<render::pages::PageJob<'a>>,
     diags: &mut Vec<Diagnostic>,
     stream: Option<&dyn render::Sink>,
 ) -> (Vec<Output>, Vec<check::Scanned>) {
     if ctx.opts.audit {
         let scanning = check::Scanning::new(ctx.site, stream);
-        render::render_site(ctx, diags, &scanning);
+        render::render_site(ctx, pages, diags, &scanning);
         return scanning.into_parts();
     }
     let kept = render::Keep::default();
-    render::render_site(ctx, diags, stream.unwrap_or(&kept));
+    render::render_site(ctx, pages, diags, stream.unwrap_or(&kept));
     (kept.into_outputs(), Vec::new())
 }
 
@@ -284,13 +286,14 @@ fn fail(error: Error, diags: Vec<Diagnostic>) -> Failure {
 }
 
 /// The last check before anything is rendered: aliases that would take another file's place
-/// join the diagnostics, and any error stops the run.
+/// (among them `pages`, every templated page) join the diagnostics, and any error stops the run.
 pub fn stop_on_errors(
     ctx: &render::RenderCtx<'_>,
+    pages: &[render::pages::PageJob<'_>],
     diags: &mut Vec<Diagnostic>,
 ) -> std::result::Result<(), Failure> {
     // The model's URL checks report an alias equal to another URL first: once is enough.
-    let collisions: Vec<Diagnostic> = render::alias_collisions(ctx)
+    let collisions: Vec<Diagnostic> = render::alias_collisions(ctx, pages)
         .into_iter()
         .filter(|c| {
             !diags

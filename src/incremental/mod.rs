@@ -54,6 +54,7 @@ use crate::model::ledger::Ledger;
 use crate::model::record::Hashed;
 use crate::model::rendered::Rendered;
 use crate::options::BuildOptions;
+use crate::render::pages::PageJob;
 use crate::render::theme::Theme;
 use crate::{Built, Failure, Stopwatch};
 use keys::Stamp;
@@ -338,8 +339,8 @@ impl Incremental {
         watch.lap("related");
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
             .with_record(ledger.next.as_deref());
-        self.stop_on_errors(&ctx, &mut diags)?;
-        let outputs = self.render_changed(&ctx, &mut diags, staging);
+        let listed = self.stop_on_errors(&ctx, &mut diags)?;
+        let outputs = self.render_changed(&ctx, listed, &mut diags, staging);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));
         drop(ctx);
@@ -361,19 +362,22 @@ impl Incremental {
         Ok(built)
     }
 
-    /// [`crate::stop_on_errors`]; a patched build skips the alias and path collision checks:
-    /// it changed no item's front matter, and its site is the last good build's, which had no
-    /// collision (each is an error).
-    fn stop_on_errors(
+    /// [`crate::stop_on_errors`], with every templated page listed for its checks (and handed
+    /// on to render or keep them); a patched build skips the alias and path collision checks,
+    /// and lists nothing: it changed no item's front matter, and its site is the last good
+    /// build's, which had no collision (each is an error).
+    fn stop_on_errors<'a>(
         &self,
-        ctx: &crate::render::RenderCtx<'_>,
+        ctx: &'a crate::render::RenderCtx<'_>,
         diags: &mut Vec<Diagnostic>,
-    ) -> std::result::Result<(), Failure> {
+    ) -> std::result::Result<Option<Vec<PageJob<'a>>>, Failure> {
         if !self.stats.patched {
-            return crate::stop_on_errors(ctx, diags);
+            let pages = crate::render::pages::page_jobs(ctx);
+            crate::stop_on_errors(ctx, &pages, diags)?;
+            return Ok(Some(pages));
         }
         match diags.iter().filter(|d| d.is_error()).count() {
-            0 => Ok(()),
+            0 => Ok(None),
             errors => Err(crate::fail(
                 crate::error::Error::Content(errors),
                 std::mem::take(diags),

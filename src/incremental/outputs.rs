@@ -51,9 +51,10 @@ impl Incremental {
     /// module's doc). Returns the outputs a caller without [`Incremental::shared`] gets; with
     /// `staging`, hands every file to it instead (written, or kept as it is in the output)
     /// and returns none.
-    pub(super) fn render_changed(
+    pub(super) fn render_changed<'a>(
         &mut self,
-        ctx: &RenderCtx<'_>,
+        ctx: &'a RenderCtx<'_>,
+        listed: Option<Vec<PageJob<'a>>>,
         diags: &mut Vec<Diagnostic>,
         staging: Option<&Staging>,
     ) -> Vec<Output> {
@@ -62,7 +63,7 @@ impl Incremental {
         self.stats.shape_unchanged = cmp.same_shape;
         self.stats.lists_unchanged = cmp.same_lists;
         self.lap("  compare", &mut clock);
-        let mut output_changed = self.render_pages(ctx, &cmp, diags, staging);
+        let mut output_changed = self.render_pages(ctx, &cmp, listed, diags, staging);
         self.lap("  pages", &mut clock);
         let (changed, artifacts_kept) = self.render_artifacts(ctx, &cmp, staging.is_some());
         output_changed |= changed;
@@ -203,10 +204,11 @@ impl Incremental {
     /// and what makes a page exist are in its shape); when the table also holds every one of
     /// them (none failed, none was lost from a saved state), only the pages that show a
     /// changed item or name a retitled one are even listed: the others are kept as they are.
-    fn render_pages(
+    fn render_pages<'a>(
         &mut self,
-        ctx: &RenderCtx<'_>,
+        ctx: &'a RenderCtx<'_>,
         cmp: &Comparison,
+        listed: Option<Vec<PageJob<'a>>>,
         diags: &mut Vec<Diagnostic>,
         staging: Option<&Staging>,
     ) -> bool {
@@ -220,8 +222,14 @@ impl Incremental {
             Touched::new(ctx.site.items.len(), changed.copied(), retitled.copied())
         });
         let pick = touched.as_ref().map_or(Pick::Every, Pick::Touching);
+        // Every page was listed already for the checks before rendering, unless this build
+        // was patched: that list is the one wanted, unless only the touched ones are.
+        let jobs = match listed {
+            Some(every) if pick.every() => every,
+            _ => pages::page_jobs_picked(ctx, pick),
+        };
         // Each page: its file, what became of it, and whether the last build had it.
-        let outcomes: Vec<(String, PageOutcome, bool)> = pages::page_jobs_picked(ctx, pick)
+        let outcomes: Vec<(String, PageOutcome, bool)> = jobs
             .into_par_iter()
             .map(|job| {
                 let file = job.file();

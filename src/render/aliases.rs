@@ -1,6 +1,7 @@
 //! Redirect pages: one per alias an item keeps for an old URL, and `/` → `/LANG/` when the
 //! default language has a prefix.
 
+use super::pages::PageJob;
 use super::{Claims, Output, RenderCtx};
 use crate::diag::Diagnostic;
 use crate::model::Surface;
@@ -35,9 +36,10 @@ fn alias_file(alias: &str) -> String {
 /// Every alias that would take a file something else writes (see [`Claims`]): an error at
 /// the alias's line naming both; and every old feed URL of `[feeds.keep]` that names no feed
 /// or takes another file, at its line in `site.toml`. Run before rendering, so it is reported with the site's
-/// other errors and nothing is written.
-pub fn alias_collisions(ctx: &RenderCtx<'_>) -> Vec<Diagnostic> {
-    let mut claims = Claims::of_site(ctx);
+/// other errors and nothing is written. `pages`: every templated page of the site
+/// ([`super::pages::page_jobs`]), listed once for this check and the rendering after it.
+pub fn alias_collisions(ctx: &RenderCtx<'_>, pages: &[PageJob<'_>]) -> Vec<Diagnostic> {
+    let mut claims = Claims::of_site(ctx, pages);
     let site_toml = if ctx.config.feeds.keep.is_empty() {
         String::new()
     } else {

@@ -38,7 +38,7 @@ impl Claims {
     /// (feeds, sitemaps, robots.txt, the stylesheet; these win over static files of the same
     /// name), and the build manifest. The search index lives under `/search/`, which no item
     /// or alias may take (see `model::assemble`).
-    pub fn of_site(ctx: &RenderCtx<'_>) -> Self {
+    pub fn of_site(ctx: &RenderCtx<'_>, pages: &[pages::PageJob<'_>]) -> Self {
         let mut claims = Claims::default();
         let root = &ctx.opts.root;
         let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
@@ -52,8 +52,8 @@ impl Claims {
         for (path, src) in &ctx.site.assets {
             claims.claim(path, format!("the content file `{}`", shown(src)));
         }
-        for job in pages::page_jobs(ctx) {
-            claims.claim(&job.file(), page_owner(&job));
+        for job in pages {
+            claims.claim(&job.file(), page_owner(job));
         }
         let fixed = [
             "/sitemap.xml",

@@ -419,12 +419,18 @@ impl Sink for Keep {
 /// Renders every file of the site into `sink`, each page as soon as it is rendered, so a
 /// build can write pages while others render instead of holding the whole site in memory.
 /// Template errors become diagnostics naming the template and the item being rendered.
-pub fn render_site(ctx: &RenderCtx<'_>, diags: &mut Vec<Diagnostic>, sink: &dyn Sink) {
+/// `pages`: every templated page ([`pages::page_jobs`], listed once for the checks before).
+pub fn render_site<'a>(
+    ctx: &'a RenderCtx<'_>,
+    pages: Vec<pages::PageJob<'a>>,
+    diags: &mut Vec<Diagnostic>,
+    sink: &dyn Sink,
+) {
     // Pages and the artifacts read the same finished site and write different files: render
     // them side by side (each artifact is also parallel inside where it can be).
     let (page_errors, ()) = rayon::join(
         || {
-            pages::page_jobs(ctx)
+            pages
                 .into_par_iter()
                 .filter_map(|job| match job.context(ctx).and_then(|c| c.render(ctx)) {
                     Ok(page) => {

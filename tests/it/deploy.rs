@@ -391,6 +391,38 @@ fn every_build_writes_a_deterministic_manifest_with_hashes_and_the_next_embargo_
     );
 }
 
+/// A file changed in the output after the build recorded it (here: the same size, so only its
+/// bytes tell) is never deployed: the build keeps a file it did not rewrite on the strength of
+/// the stamp it took at its start, and this check is what stands behind that.
+#[test]
+fn a_file_changed_after_the_build_is_never_deployed() {
+    let site = newsroom();
+    site.build_ok();
+    let page = site.out().join("blog/post-1/index.html");
+    let built = std::fs::read(&page).unwrap();
+    let mut forged = built.clone();
+    let at = forged.len() / 2;
+    forged[at] = if forged[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&page, &forged).unwrap();
+    let web = site.tmp().join("www");
+    std::fs::create_dir_all(&web).unwrap();
+    let target = format!("file://{}", web.display());
+    let run = deploy(&["--target", &target, "--output", &out_str(&site)], false);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("changed after the build wrote its manifest"),
+        "{}",
+        run.stderr
+    );
+    let deployed = std::fs::read(web.join("blog/post-1/index.html")).ok();
+    assert_ne!(
+        deployed.as_deref(),
+        Some(&forged[..]),
+        "the forged page went out"
+    );
+}
+
 #[test]
 fn file_target_deploys_only_what_changed() {
     let site = newsroom();
