@@ -217,17 +217,7 @@ impl Incremental {
             changed: &cmp.changed,
             retitled: &cmp.retitled,
         });
-        let touched = (cmp.same_lists && self.pages_listed == Some(kept.len())).then(|| {
-            let (changed, retitled) = (cmp.changed.iter(), cmp.retitled.iter());
-            Touched::new(ctx.site.items.len(), changed.copied(), retitled.copied())
-        });
-        let pick = touched.as_ref().map_or(Pick::Every, Pick::Touching);
-        // Every page was listed already for the checks before rendering, unless this build
-        // was patched: that list is the one wanted, unless only the touched ones are.
-        let jobs = match listed {
-            Some(every) if pick.every() => every,
-            _ => pages::page_jobs_picked(ctx, pick),
-        };
+        let (jobs, every) = self.pages_to_list(ctx, cmp, listed, kept.len());
         // Each page: its file, what became of it, and whether the last build had it.
         let outcomes: Vec<(String, PageOutcome, bool)> = jobs
             .into_par_iter()
@@ -244,7 +234,7 @@ impl Incremental {
         let mut pages = kept;
         let had = outcomes.iter().filter(|(.., had)| *had).count();
         let mut output_changed = false;
-        if pick.every() {
+        if every {
             output_changed = pages.len() != outcomes.len();
             if had != pages.len() {
                 let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
@@ -289,6 +279,27 @@ impl Incremental {
         diags.extend(pages::one_error_per_line(failed));
         self.pages = pages;
         output_changed
+    }
+
+    /// The pages [`Self::render_pages`] lists (of the `kept` the table holds), and whether
+    /// they are every page of the site.
+    fn pages_to_list<'a>(
+        &self,
+        ctx: &'a RenderCtx<'_>,
+        cmp: &Comparison,
+        listed: Option<Vec<PageJob<'a>>>,
+        kept: usize,
+    ) -> (Vec<PageJob<'a>>, bool) {
+        if cmp.same_lists && self.pages_listed == Some(kept) {
+            let (changed, retitled) = (cmp.changed.iter(), cmp.retitled.iter());
+            let touched = Touched::new(ctx.site.items.len(), changed.copied(), retitled.copied());
+            return (
+                pages::page_jobs_picked(ctx, Pick::Touching(&touched)),
+                false,
+            );
+        }
+        // Listed already for the checks before rendering, unless this build was patched.
+        (listed.unwrap_or_else(|| pages::page_jobs(ctx)), true)
     }
 
     /// Every artifact whose files can differ from the last build's. The `match` names each
