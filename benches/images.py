@@ -22,16 +22,19 @@ What it does:
 4. For each tool, IMG_RUNS times: a cold build (its image cache deleted: pressroom's
    `.pressroom/cache/images`, Hugo's `resources/_gen`, Zola's `static/processed_images`) and a
    warm build (cache kept), each into a new output folder, through `/usr/bin/time -v` (peak
-   RSS, CPU). Then the baseline builds of the twin site. Then, for both sites, a warm rebuild
+   RSS, CPU). Then the baseline builds of the twin site. Then, for both sites, warm rebuilds
    into the output the last build left (after one untimed rebuild there): a writer's rebuild,
-   where pressroom keeps unchanged files through its build state.
+   where pressroom keeps unchanged files through its build state. IMG_SAME_RUNS of each,
+   alternating (with photos, without, with, ...) so both see the same load, each timed to the
+   millisecond (wall, and CPU from the child's rusage: GNU time rounds to 10 ms); the report
+   gives the median and the minimum.
 5. Bytes per page: from pressroom's output, the original's size against the derived file a
    browser fetches at each width (the WebP, which every current browser takes, and the JPEG
    fallback).
 6. Prints a Markdown report and writes target/bench/images-results.{md,json}.
 
 Environment: IMG_COUNT (200), IMG_SIZE (4000x3000), IMG_WIDTHS (480,960,1600), IMG_QUALITY
-(80), IMG_AVIF (unset; 1 adds AVIF for every tool), IMG_RUNS (3), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
+(80), IMG_AVIF (unset; 1 adds AVIF for every tool), IMG_RUNS (3), IMG_SAME_RUNS (20), IMG_CARGO_PROFILE (release; `dev` for the generator in a quick look), BENCH_DIR (<repo>/target/bench), PRESSROOM_BIN, HUGO_BIN, ZOLA_BIN,
 ZOLA_VERSION. Zola's release binaries need glibc 2.39; on an older system build it from source
 (`cargo build --release` in a checkout of getzola/zola, about 15 minutes on two cores) and set
 ZOLA_BIN. The machine should be quiet: the report names compilers that ran meanwhile.
@@ -63,6 +66,7 @@ QUALITY = int(os.environ.get("IMG_QUALITY", "80"))
 # encoder speed (pressroom 8, Zola 5; Hugo's is not configurable).
 AVIF = os.environ.get("IMG_AVIF", "") not in ("", "0")
 RUNS = int(os.environ.get("IMG_RUNS", "3"))
+SAME_RUNS = int(os.environ.get("IMG_SAME_RUNS", "20"))
 NOW = "2026-11-23T08:00:00Z"
 
 
@@ -240,6 +244,21 @@ def one_build(tool, binary, site, label, have_time, out=None):
     return {"wall": wall, "cpu": cpu, "rss": rss, "out": out, "busy": busy, "load": load}
 
 
+def rebuild(tool, binary, site, out):
+    """A rebuild into `out`, timed to the millisecond: wall, and CPU from the child's rusage."""
+    busy = bench.busy_compilers()
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    child = subprocess.Popen(command(tool, binary, site, out),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        bench.die("%s rebuild of %s into %s failed (status %d)" % (tool, site, out, status))
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
+            "out": out, "busy": busy, "load": load}
+
+
 def runs(tool, binary, site, base_site, have_time):
     result = {"cold": [], "warm": [], "baseline": [], "same": [], "same_baseline": []}
     for _ in range(RUNS):
@@ -249,10 +268,13 @@ def runs(tool, binary, site, base_site, have_time):
         result["baseline"].append(one_build(tool, binary, base_site, "baseline", have_time))
         # What a writer does all day: build again into the output of the last build (after
         # one untimed rebuild there, which leaves pressroom's build state).
-        for key, src, last in (("same", site, "warm"), ("same_baseline", base_site, "baseline")):
-            out = result[last][-1]["out"]
+        same = (("same", site, result["warm"][-1]["out"]),
+                ("same_baseline", base_site, result["baseline"][-1]["out"]))
+        for key, src, out in same:
             one_build(tool, binary, src, key + "-warmup", have_time, out)
-            result[key].append(one_build(tool, binary, src, key, have_time, out))
+        for _ in range(SAME_RUNS):
+            for key, src, out in same:
+                result[key].append(rebuild(tool, binary, src, out))
         log("%s: cold %.2f s, warm %.2f s, without photos %.2f s; into the same folder %.2f s, without photos %.2f s" % (
             tool, result["cold"][-1]["wall"], result["warm"][-1]["wall"], result["baseline"][-1]["wall"],
             result["same"][-1]["wall"], result["same_baseline"][-1]["wall"]))
@@ -285,6 +307,8 @@ def report(results, notes, bytes_info):
              "Warm: the image cache kept. *New folder*: every file written again, the originals "
              "offered for download included. *Same folder*: a rebuild into the last build's "
              "output, what a writer does all day. *Adds*: warm against the same site without photos.", "",
+             "*Same folder*: %d alternating rebuilds of each site, median (minimum), wall and CPU."
+             % SAME_RUNS, "",
              "| tool | cold build | peak RSS | warm, new folder | without photos | adds | warm, same folder | without photos | adds |",
              "|---|---|---|---|---|---|---|---|---|"]
     for tool, r in results.items():
@@ -292,9 +316,12 @@ def report(results, notes, bytes_info):
         rss = max((x["rss"] or 0) for x in r["cold"]) / 2**20
         cold, warm, base = med("cold"), med("warm"), med("baseline")
         same, same_base = med("same"), med("same_baseline")
-        lines.append("| %s | %.2f s (CPU %.1f s) | %.0f MB | %.2f s | %.2f s | %+.0f%% | %.2f s | %.2f s | %+.0f%% |" % (
+        low = lambda k, f="wall": min(x[f] for x in r[k])
+        ms = lambda k: "%.1f ms (%.1f); CPU %.1f ms (%.1f)" % (
+            1000 * med(k), 1000 * low(k), 1000 * med(k, "cpu"), 1000 * low(k, "cpu"))
+        lines.append("| %s | %.2f s (CPU %.1f s) | %.0f MB | %.2f s | %.2f s | %+.0f%% | %s | %s | %+.0f%% |" % (
             tool, cold, med("cold", "cpu") or 0, rss, warm, base, 100 * (warm - base) / base,
-            same, same_base, 100 * (same - same_base) / same_base))
+            ms("same"), ms("same_baseline"), 100 * (same - same_base) / same_base))
     original, derived = bytes_info
     lines += ["", "Bytes per page against serving the original (%.0f KB):" % (original / 1024), "",
               "| derived file | size | saved |", "|---|---|---|"]

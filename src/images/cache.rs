@@ -5,7 +5,10 @@
 
 use super::derive::{Encoding, Format};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// Where the cache lives under the site root.
 pub const CACHE_DIR: &str = ".pressroom/cache/images";
@@ -17,6 +20,9 @@ const VERSION: u32 = 2;
 /// The cache folder of one site.
 pub(super) struct Cache {
     dir: PathBuf,
+    /// The names of the folder's regular files, listed once when first asked ([`Cache::has`]),
+    /// with the files this build stored added.
+    files: OnceLock<Mutex<HashSet<OsString>>>,
 }
 
 impl Cache {
@@ -24,7 +30,42 @@ impl Cache {
     pub(super) fn new(root: &Path) -> Self {
         Cache {
             dir: root.join(CACHE_DIR),
+            files: OnceLock::new(),
         }
+    }
+
+    /// Whether the cache holds the file `path` (one of [`Cache::path`]'s). The folder is
+    /// listed once per build: a warm rebuild asks this of every derived file of every photo
+    /// (1,200 for 200 photos), and one `readdir` costs less than a `stat` each. A file
+    /// deleted from the cache since the listing is not seen; it was not before either, between
+    /// a `stat` and the copy into the output, which then fails the build with its name.
+    pub(super) fn has(&self, path: &Path) -> bool {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return false;
+        };
+        if dir != self.dir {
+            return path.is_file();
+        }
+        self.listing().contains(name)
+    }
+
+    /// The folder's regular files (a symbolic link or a folder under a cache name is not a
+    /// derived file: it is made again, and [`Cache::store`]'s rename replaces it). Empty when
+    /// the folder is missing or cannot be read (everything is made again).
+    fn listing(&self) -> std::sync::MutexGuard<'_, HashSet<OsString>> {
+        self.files
+            .get_or_init(|| {
+                let names = std::fs::read_dir(&self.dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|e| e.file_name())
+                    .collect();
+                Mutex::new(names)
+            })
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The key of a derived file: the original's content, the size, format and encoding.
@@ -88,7 +129,14 @@ impl Cache {
         let tmp = path.with_extension(format!("tmp-{}-{thread}", std::process::id()));
         std::fs::write(&tmp, bytes)
             .and_then(|()| std::fs::rename(&tmp, path))
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        if let (Some(name), Some(files)) = (path.file_name(), self.files.get()) {
+            files
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(name.to_os_string());
+        }
+        Ok(())
     }
 }
 

@@ -202,7 +202,7 @@ pub(super) fn make(
     mode: super::Mode,
 ) -> Result<usize, String> {
     let missing: Vec<&(Target, std::path::PathBuf)> =
-        targets.iter().filter(|(_, p)| !p.is_file()).collect();
+        targets.iter().filter(|(_, p)| !cache.has(p)).collect();
     if missing.is_empty() {
         return Ok(0);
     }

@@ -237,22 +237,26 @@ fn prepare(
     let stamp = std::fs::metadata(&local.file)
         .map(|m| Stamp::of(&m))
         .map_err(|e| cannot_read(local, config, e))?;
-    let known = stamps
-        .lookup(&local.file, stamp)
-        .filter(|k| plan(k, settings, cache).iter().all(|(_, p, _)| p.is_file()));
-    let (known, bytes) = match known {
-        Some(known) => (known, None),
-        None => {
+    // Known by its stamp, with every derived file in the cache: the original is not read.
+    let looked_up = stamps.lookup(&local.file, stamp).map(|known| {
+        let planned = plan(&known, settings, cache);
+        (known, planned)
+    });
+    let (known, planned, bytes) = match looked_up {
+        Some((known, planned)) if planned.iter().all(|(_, p, _)| cache.has(p)) => {
+            (known, planned, None)
+        }
+        _ => {
             let bytes = std::fs::read(&local.file).map_err(|e| cannot_read(local, config, e))?;
             stats.originals_read = 1;
             stats.original_bytes = bytes.len() as u64;
             let known = learn(&bytes)?;
             stamps.record(&local.file, stamp, &known);
-            (known, Some(bytes))
+            let planned = plan(&known, settings, cache);
+            (known, planned, Some(bytes))
         }
     };
-    let planned = plan(&known, settings, cache);
-    stats.reused = planned.iter().filter(|(_, p, _)| p.is_file()).count();
+    stats.reused = planned.iter().filter(|(_, p, _)| cache.has(p)).count();
     if let Some(bytes) = &bytes {
         let jobs: Vec<(Target, PathBuf)> =
             planned.iter().map(|(t, p, _)| (*t, p.clone())).collect();

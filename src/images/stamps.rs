@@ -9,7 +9,10 @@
 //! from user space, so even an edit that restores the old modification time (`touch -r`,
 //! `rsync -t`) is seen. What is not seen: bytes changed without the file system noticing
 //! (a disk edited under the operating system, a clock moved back on a file system without
-//! change times). Deleting `.pressroom/cache/` then forces a full re-read.
+//! change times), and a second same-length write within the same tick of the kernel's coarse
+//! clock (a few milliseconds) as the write before it, when a build took the stamp between
+//! the two (the change time is that tick's both times). Deleting `.pressroom/cache/` then
+//! forces a full re-read.
 //!
 //! The index is one JSON file beside the derived files, with a version: a missing, damaged or
 //! older index is ignored (every original is read again, and the index written anew). It is

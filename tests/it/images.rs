@@ -1034,3 +1034,91 @@ fn a_deleted_or_damaged_stamp_index_only_costs_a_re_read() {
         assert_eq!(again["originals_read"], 0, "{again}");
     }
 }
+
+/// A 2000 × 1000 JPEG with a two-byte comment (`COM`) segment: another `tag` gives other
+/// bytes of the same length and the same pixels.
+fn jpeg_tagged(tag: &[u8; 2]) -> Vec<u8> {
+    let mut bytes = jpeg(2000, 1000, true);
+    bytes.splice(2..2, [0xff, 0xfe, 0x00, 0x04, tag[0], tag[1]]);
+    bytes
+}
+
+#[test]
+fn a_same_size_rewrite_that_keeps_its_mtime_is_read_and_derived_again() {
+    // What `touch -r`, `rsync -t` or a checkout that restores times leave: new bytes under the
+    // old length, modification time and inode. Only the change time tells.
+    use std::os::unix::fs::MetadataExt;
+    let site = photo_site();
+    let photo = site.root().join("content/blog/launch/photo.jpg");
+    write(&site, "content/blog/launch/photo.jpg", &jpeg_tagged(b"v1"));
+    image_stats(&site);
+    let (warm, _) = image_stats(&site);
+    assert_eq!(warm["originals_read"], 0, "{warm}");
+    let before = std::fs::metadata(&photo).unwrap();
+
+    let new = jpeg_tagged(b"v2");
+    std::fs::write(&photo, &new).unwrap();
+    let times = std::fs::FileTimes::new().set_modified(before.modified().unwrap());
+    let file = std::fs::File::options().write(true).open(&photo).unwrap();
+    file.set_times(times).unwrap();
+    drop(file);
+    let after = std::fs::metadata(&photo).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap(), after.ino()),
+        (before.len(), before.modified().unwrap(), before.ino()),
+        "the rewrite keeps the length, the modification time and the inode"
+    );
+
+    let (changed, run) = image_stats(&site);
+    assert_eq!(changed["originals_read"], 1, "{changed}");
+    assert_eq!(
+        changed["made"], 6,
+        "the photo's 3 widths in 2 formats: {changed}"
+    );
+    assert_eq!(
+        std::fs::read(run.out.join("blog/launch/photo.jpg")).unwrap(),
+        new
+    );
+    // What a build into a new folder makes of the site as it is now.
+    let fresh = site.tmp().join("fresh");
+    let clean = site.build_args(&["--output", fresh.to_str().unwrap()]);
+    clean.assert_ok();
+    assert_same_tree(
+        &clean.hashes(),
+        &run.hashes(),
+        "a rewrite that kept its time",
+    );
+}
+
+#[test]
+fn a_derived_file_deleted_from_the_cache_is_made_again() {
+    let site = photo_site();
+    let (_, first) = image_stats(&site);
+    let cache = site.root().join(".pressroom/cache/images");
+    let webp: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "webp"))
+        .collect();
+    assert_eq!(webp.len(), 4, "{webp:?}");
+    std::fs::remove_file(&webp[0]).unwrap();
+
+    let (again, second) = image_stats(&site);
+    assert_eq!(
+        (&again["made"], &again["reused"], &again["originals_read"]),
+        (&1.into(), &7.into(), &1.into()),
+        "{again}"
+    );
+    assert!(webp[0].is_file(), "made again in the cache");
+    assert_same_tree(
+        &first.hashes(),
+        &second.hashes(),
+        "a cache missing one file",
+    );
+    let (after, _) = image_stats(&site);
+    assert_eq!(
+        (&after["made"], &after["originals_read"]),
+        (&0.into(), &0.into()),
+        "{after}"
+    );
+}
