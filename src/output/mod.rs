@@ -513,13 +513,17 @@ impl Staging {
     /// build copied the same source, and neither it nor the output's copy changed since (their
     /// stamps), the copy stays as it is and its entry is the last one: a warm rebuild reads
     /// none of a site's photos and videos.
+    ///
+    /// "The same source" is the same file, told by its stamp (device and inode, with its size
+    /// and times), not by the path that reached it: the site's folder spelled another way
+    /// (`--root .` after an absolute `--root`, or through a link) names the same files, and a
+    /// path compared as written read and hashed every copy again.
     fn copy_file(&self, site_path: &str, source: &Path) -> Result<Entry> {
         let key = site_key(site_path);
         let before = known::source_stamp(source);
         let unchanged = self.known_copies.get(&key).filter(|k| {
             let rel = safe_join(Path::new(""), site_path);
-            k.copied.source == source
-                && before == Some(k.copied.source_stamp)
+            before == Some(k.copied.source_stamp)
                 && rel.is_some_and(|rel| {
                     self.folders.real(&self.out, &rel)
                         && known::stamp(&self.out.join(&rel)) == Some(k.out_stamp)

@@ -459,6 +459,62 @@ fn a_static_file_is_copied_again_when_it_or_its_copy_changed() {
     assert_eq!(copy, "fact sheet, 2nd version!!");
 }
 
+/// The same site reached by another spelling of its folder (a link to it here; `--root .`
+/// against an absolute `--root` alike): its unchanged static files are still kept by their
+/// stamps, not read and hashed again. Whether a copy was kept shows in the manifest: the
+/// recorded entry of the copy is replaced in the state by one its bytes cannot have, which
+/// only a kept copy carries into the next manifest.
+#[cfg(unix)]
+#[test]
+fn a_copy_is_kept_whatever_path_spells_the_site() {
+    use sha2::Digest;
+    let site = crate::common::SiteTest::new();
+    let text = "fact sheet, kept by its stamp";
+    site.file("static/files/fact-sheet.txt", text);
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    pressroom::build(&opts).expect("first build");
+    pressroom::build(&opts).expect("second build, which keeps the copy");
+    let real = pressroom::manifest::hex(&sha2::Sha256::digest(text.as_bytes()));
+    let forged = "0".repeat(64);
+    let forge = {
+        let state = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name() == "state.json")
+            .expect("the build left its state")
+            .into_path();
+        let json = std::fs::read_to_string(&state).expect("state");
+        assert!(json.contains(&real), "the state records the copy's entry");
+        std::fs::write(&state, json.replace(&real, &forged))
+    };
+    let entry = |built: &Built| {
+        let manifest = built.manifest.as_ref().expect("a manifest");
+        manifest.files["/files/fact-sheet.txt"].sha256.clone()
+    };
+    forge.expect("forge");
+    let same = pressroom::build(&opts).expect("the same spelling");
+    assert_eq!(
+        entry(&same),
+        forged,
+        "the copy is kept when the site is spelled alike"
+    );
+    let link = site.tmp().join("site-link");
+    std::os::unix::fs::symlink(site.root(), &link).expect("link");
+    let mut other = opts.clone();
+    other.root = link;
+    let spelled = pressroom::build(&other).expect("another spelling");
+    assert!(
+        spelled.incremental.is_some(),
+        "the build went through the state"
+    );
+    assert_eq!(
+        entry(&spelled),
+        forged,
+        "the copy is kept when the site is spelled another way"
+    );
+}
+
 /// A writer puts an item back under embargo (or back to draft) before it went out: the build
 /// through the state drops every trace of it, as a clean build does, and the files it kept
 /// name it nowhere.
