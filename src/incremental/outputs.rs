@@ -2,7 +2,7 @@
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
 use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
-use super::search_index::{self, SearchIndex};
+use super::search_index;
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -435,7 +435,7 @@ impl Incremental {
         let changed = &cmp.changed;
         let stale = |id: ItemId| !same_lists || changed.contains(&id);
         let key = |id: ItemId| search_key(&site.items[id], texts);
-        let docs = SearchIndex::doc_keys(site, &self.search_keys, &stale, &key);
+        let docs = self.search.doc_keys(site, &self.search_keys, &stale, &key);
         let unchanged = search_index::keep_keys(site, &docs, &mut self.search_keys);
         let on_disk = same_lists && self.search.is_empty() && unchanged;
         if !on_disk && self.search.is_empty() {

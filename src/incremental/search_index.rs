@@ -8,8 +8,8 @@ use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::RecordFiles;
 use crate::render::search::{
-    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Files, Record, Relaid, doc_ids, doc_langs, encode,
-    finish, item_tokens, json_bytes, lay_out_again, layout, list_bytes, media_docs, meta,
+    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Files, Record, Relaid, doc_ids_again, doc_langs,
+    encode, finish, item_tokens, json_bytes, lay_out_again, layout, list_bytes, media_docs, meta,
     one_record_file, record, record_files, shard_count, shard_of, top_file,
 };
 use rayon::prelude::*;
@@ -69,6 +69,8 @@ pub(super) struct SearchIndex {
     encoded: Entries,
     /// The `docs-N.json` files.
     chunks: Vec<Vec<u8>>,
+    /// The items of the last call's documents, in order (see [`doc_ids_again`]).
+    last_ids: Vec<ItemId>,
     /// The last files made, to lay out again only what an edit changed; None: lay out
     /// everything (a new index, one with media documents, or one build only).
     laid: Option<Laid>,
@@ -131,12 +133,13 @@ impl SearchIndex {
     /// the last build's, only changed items are stale, and no fingerprint of 10,000
     /// documents is taken again (nor a table of their paths made).
     pub(super) fn doc_keys(
+        &self,
         site: &Site,
         last: &[(String, Fingerprint)],
         stale: &(dyn Fn(ItemId) -> bool + Sync),
         key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
     ) -> DocKeys {
-        let ids = doc_ids(site);
+        let ids = doc_ids_again(site, &self.last_ids);
         let keys = (ids.par_iter().enumerate())
             .map(|(n, &id)| match last.get(n) {
                 Some((path, k)) if !stale(id) && site.items[id].path == *path => *k,
@@ -181,6 +184,7 @@ impl SearchIndex {
         keep: bool,
     ) -> Handed {
         let (ids, keys) = (&keyed.ids, &keyed.keys);
+        self.last_ids.clone_from(ids);
         let same_order = ids.len() == self.docs.len()
             && ids
                 .iter()
