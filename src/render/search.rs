@@ -504,10 +504,10 @@ pub(crate) fn doc_ids(site: &Site) -> Vec<ItemId> {
 pub(crate) fn doc_ids_again(site: &Site, last: &[ItemId]) -> Vec<ItemId> {
     let n = site.items.len();
     let indexed = |id: ItemId| id < n && site.items[id].appears_in(Surface::Search);
-    // Each before the next in a total order: all different, and in the one sorted order.
-    let in_order = last.windows(2).all(|w| doc_order(site, w[0], w[1]).is_lt());
-    let all = in_order
-        && last.iter().all(|&id| indexed(id))
+    // Items still (ids in range: before the order reads them), each before the next in a
+    // total order: all different, and in the one sorted order of their set.
+    let all = last.iter().all(|&id| indexed(id))
+        && last.windows(2).all(|w| doc_order(site, w[0], w[1]).is_lt())
         && (0..n).filter(|&id| indexed(id)).count() == last.len();
     match all {
         true => last.to_vec(),
