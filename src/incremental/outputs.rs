@@ -2,7 +2,7 @@
 //! shape, and then only the pages and artifacts that can differ are rendered again.
 
 use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
-use super::search_index::{self, SearchIndex};
+use super::search_index;
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
@@ -334,9 +334,11 @@ impl Incremental {
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
         let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);
+        // The search index hands over only its changed files while the kept ones are its last.
+        let whole = !kept.contains_key(&Artifact::SearchIndex);
         let (remade, search) = rayon::join(
             || remade(ctx, sitemaps_kept, one_shot, &mut pieces),
-            || self.search_outputs(ctx, cmp, same_lists),
+            || self.search_outputs(ctx, cmp, same_lists, whole),
         );
         self.record_pieces = pieces;
         let (mut remade, mut search) = (remade, search);
@@ -369,7 +371,7 @@ impl Incremental {
                 Artifact::WireText => Some(Fresh::All(artifact.outputs(ctx))),
                 // Kept up to date document by document; or, left on disk by the last build
                 // (see `persist`), kept there while no document changed.
-                Artifact::SearchIndex => search.take().map(Fresh::All),
+                Artifact::SearchIndex => search.take().map(Fresh::handed),
                 // The ledger as of this build holds each item's record hash, which its body
                 // changes; a calendar's description is an event's summary, which its body can
                 // give (the few events are written again every time).
@@ -435,15 +437,16 @@ fn public_record(
 }
 
 impl Incremental {
-    /// The search index's files when they must be handed over: kept up to date document by
-    /// document; or None, left on disk by the last build (see `persist`) while no document
-    /// changed.
+    /// The search index's files when they must be handed over (all of them with `whole`):
+    /// kept up to date document by document; or None, left on disk by the last build (see
+    /// `persist`) while no document changed.
     fn search_outputs(
         &mut self,
         ctx: &RenderCtx<'_>,
         cmp: &Comparison,
         same_lists: bool,
-    ) -> Option<Vec<Output>> {
+        whole: bool,
+    ) -> Option<search_index::Handed> {
         let (texts, site) = (&self.text_keys, ctx.site);
         // While every list is the last build's, only the changed items' documents can
         // differ: a document's key reads nothing of its item that the item's Markdown key
@@ -451,7 +454,7 @@ impl Incremental {
         let changed = &cmp.changed;
         let stale = |id: ItemId| !same_lists || changed.contains(&id);
         let key = |id: ItemId| search_key(&site.items[id], texts);
-        let docs = SearchIndex::doc_keys(site, &self.search_keys, &stale, &key);
+        let docs = self.search.doc_keys(site, &self.search_keys, &stale, &key);
         let unchanged = search_index::keep_keys(site, &docs, &mut self.search_keys);
         let on_disk = same_lists && self.search.is_empty() && unchanged;
         if !on_disk && self.search.is_empty() {
@@ -459,7 +462,8 @@ impl Incremental {
                 self.search = index;
             }
         }
-        (!on_disk).then(|| self.search.update(site, ctx.config, &docs))
+        let keep = !self.one_shot;
+        (!on_disk).then(|| self.search.update(site, ctx.config, &docs, whole, keep))
     }
 }
 
@@ -467,6 +471,16 @@ impl Incremental {
 enum Fresh {
     All(Vec<Output>),
     Some(Vec<Output>),
+}
+
+impl Fresh {
+    /// The search index's files as it handed them over.
+    fn handed(files: search_index::Handed) -> Fresh {
+        match files.all {
+            true => Fresh::All(files.outputs),
+            false => Fresh::Some(files.outputs),
+        }
+    }
 }
 
 /// Puts an artifact's fresh files in place of its kept ones; whether any file changed.

@@ -6,9 +6,11 @@ use crate::config::Config;
 use crate::fingerprint::Fingerprint;
 use crate::model::{ItemId, Site};
 use crate::render::Output;
+use crate::render::search::RecordFiles;
 use crate::render::search::{
-    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Record, doc_ids, doc_langs, encode, finish,
-    item_tokens, json_bytes, layout, media_docs, record, record_files,
+    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Files, Record, Relaid, doc_ids_again, doc_langs,
+    encode, finish, item_tokens, json_bytes, lay_out_again, layout, list_bytes, media_docs, meta,
+    one_record_file, record, record_files, shard_count, shard_of, top_file,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -63,10 +65,15 @@ pub(super) struct SearchIndex {
     ids: FastMap<String, u32>,
     /// Postings by token id, ascending by document.
     postings: Vec<Vec<u32>>,
-    /// Each token's encoded entry, in token order.
-    encoded: BTreeMap<String, Entry>,
+    /// Each token's encoded entry, by word list.
+    encoded: Entries,
     /// The `docs-N.json` files.
     chunks: Vec<Vec<u8>>,
+    /// The items of the last call's documents, in order (see [`doc_ids_again`]).
+    last_ids: Vec<ItemId>,
+    /// The last files made, to lay out again only what an edit changed; None: lay out
+    /// everything (a new index, one with media documents, or one build only).
+    laid: Option<Laid>,
     /// Documents of an index read back from disk ([`SearchIndex::restore`]): the next
     /// [`SearchIndex::update`] takes their tokens as a moved document's, so only documents
     /// whose key changed are tokenized again.
@@ -126,12 +133,13 @@ impl SearchIndex {
     /// the last build's, only changed items are stale, and no fingerprint of 10,000
     /// documents is taken again (nor a table of their paths made).
     pub(super) fn doc_keys(
+        &self,
         site: &Site,
         last: &[(String, Fingerprint)],
         stale: &(dyn Fn(ItemId) -> bool + Sync),
         key: &(dyn Fn(ItemId) -> Fingerprint + Sync),
     ) -> DocKeys {
-        let ids = doc_ids(site);
+        let ids = doc_ids_again(site, &self.last_ids);
         let keys = (ids.par_iter().enumerate())
             .map(|(n, &id)| match last.get(n) {
                 Some((path, k)) if !stale(id) && site.items[id].path == *path => *k,
@@ -152,23 +160,31 @@ impl SearchIndex {
         id
     }
 
-    /// Encodes a token's entry again; `docs` as for [`encode`].
-    fn set_entry(&mut self, tid: u32, docs: &DocLangs) {
+    /// Encodes a token's entry again; `docs` as for [`encode`]. Returns the number of its
+    /// word list.
+    fn set_entry(&mut self, tid: u32, docs: &DocLangs) -> usize {
         let name = &self.names[tid as usize];
         let list = &self.postings[tid as usize];
-        if list.is_empty() {
-            self.encoded.remove(name);
-        } else {
-            self.encoded.insert(name.clone(), encode(name, list, docs));
-        }
+        let entry = (!list.is_empty()).then(|| encode(name, list, docs));
+        self.encoded.set(name, entry)
     }
 
     /// The index files for `site`, whose documents and keys are `keyed` ([`SearchIndex::doc_keys`]:
     /// a key fingerprints everything its document is made of, its tokens' sources and its
     /// record's fields); a document whose key and place are those of the last call is not
-    /// looked at again.
-    pub(super) fn update(&mut self, site: &Site, config: &Config, keyed: &DocKeys) -> Vec<Output> {
+    /// looked at again. They are all the files, or, unless `whole` is asked for, those that
+    /// changed since the last call when the others are the same files ([`Handed`]). With
+    /// `keep`, the files are kept for the next call to lay out again only what changed.
+    pub(super) fn update(
+        &mut self,
+        site: &Site,
+        config: &Config,
+        keyed: &DocKeys,
+        whole: bool,
+        keep: bool,
+    ) -> Handed {
         let (ids, keys) = (&keyed.ids, &keyed.keys);
+        self.last_ids.clone_from(ids);
         let same_order = ids.len() == self.docs.len()
             && ids
                 .iter()
@@ -191,20 +207,127 @@ impl SearchIndex {
             ids,
             keys,
         };
-        if same_order {
-            self.replace_docs(&docs, &fresh, tokens);
-        } else {
-            self.rebuild_docs(&docs, tokens, moved);
-        }
+        let replaced = match same_order {
+            true => Some(self.replace_docs(&docs, &fresh, tokens)),
+            false => {
+                self.rebuild_docs(&docs, tokens, moved);
+                None
+            }
+        };
         let media = media_docs(site, config);
         if !media.is_empty() {
-            return self.with_media(config, media);
+            self.laid = None;
+            return Handed {
+                outputs: self.with_media(config, media),
+                all: true,
+            };
         }
+        let resharded = self.encoded.fit();
+        match (self.laid.take(), replaced) {
+            (Some(laid), Some(replaced)) if !resharded && keep => {
+                self.lay_out_again(config, laid, replaced, whole)
+            }
+            _ => self.lay_out(config, keep),
+        }
+    }
+
+    /// Every file of the index laid out anew; kept with `keep`.
+    fn lay_out(&mut self, config: &Config, keep: bool) -> Handed {
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        let chunks = record_files(&records, self.chunks.clone());
-        let entries = self.encoded.iter().map(|(t, e)| (t.as_str(), e));
-        let files = layout(entries, records.len(), chunks.size);
-        finish(config, &records, chunks, files)
+        let one_file = one_record_file(&records, &self.chunks);
+        let chunk_size = if one_file.is_some() {
+            records.len()
+        } else {
+            CHUNK_SIZE
+        };
+        let chunks = RecordFiles {
+            size: chunk_size,
+            files: match &one_file {
+                Some(file) => vec![file.clone()],
+                None => self.chunks.clone(),
+            },
+        };
+        let one_file = one_file.is_some();
+        let mut files = Files::default();
+        let by_shard = self.encoded.by_shard();
+        lay_out_again(
+            &mut files,
+            &by_shard,
+            &vec![true; by_shard.len()],
+            records.len(),
+            chunk_size,
+        );
+        let outputs = match keep {
+            true => {
+                let outputs = finish(config, &records, chunks, files.clone());
+                self.laid = Some(Laid { files, one_file });
+                outputs
+            }
+            false => finish(config, &records, chunks, files),
+        };
+        Handed { outputs, all: true }
+    }
+
+    /// The files of the index laid out again from `laid`, the last build's, where `replaced`
+    /// (the documents' edits) changed them: the files that changed, or all of them when the
+    /// files are not the same files (a word list, pack, top or record file more or fewer) or
+    /// `whole` asks for them.
+    fn lay_out_again(
+        &mut self,
+        config: &Config,
+        mut laid: Laid,
+        replaced: Replaced,
+        whole: bool,
+    ) -> Handed {
+        let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
+        let one_file = one_record_file(&records, &self.chunks);
+        let chunk_size = if one_file.is_some() {
+            records.len()
+        } else {
+            CHUNK_SIZE
+        };
+        let (packs, tops) = (laid.files.pack_count(), laid.files.tops.len());
+        let by_shard = self.encoded.by_shard();
+        let mut dirty = vec![false; by_shard.len()];
+        for &s in &replaced.shards {
+            dirty[s] = true;
+        }
+        let relaid = lay_out_again(
+            &mut laid.files,
+            &by_shard,
+            &dirty,
+            records.len(),
+            chunk_size,
+        );
+        let same_files = laid.one_file == one_file.is_some()
+            && packs == laid.files.pack_count()
+            && tops == laid.files.tops.len();
+        laid.one_file = one_file.is_some();
+        let all = !same_files || whole;
+        let chunks = RecordFiles {
+            size: chunk_size,
+            files: match one_file {
+                Some(file) => vec![file],
+                None if all => self.chunks.clone(),
+                None => Vec::new(),
+            },
+        };
+        let outputs = match all {
+            true => finish(config, &records, chunks, laid.files.clone()),
+            false => {
+                let made = Made {
+                    config,
+                    records: &records,
+                    chunks,
+                    all_chunks: &self.chunks,
+                    files: &laid.files,
+                };
+                made.changed(&relaid, &replaced)
+            }
+        };
+        drop(records);
+        self.laid = Some(laid);
+        Handed { outputs, all }
     }
 
     /// The index files with the media library's documents after the items', as
@@ -239,25 +362,26 @@ impl SearchIndex {
             full.extend_from_slice(list);
             fresh.insert(t.as_str(), encode(t, &full, &docs));
         }
-        // Both maps are in token order: merge them, the fresh entry winning.
-        let mut merged: Vec<(&str, &Entry)> = Vec::with_capacity(self.encoded.len() + fresh.len());
-        let mut kept = self.encoded.iter().peekable();
+        // Both are in token order: merge them, the fresh entry winning.
+        let kept = self.encoded.in_order();
+        let mut merged: Vec<(&str, &Entry)> = Vec::with_capacity(kept.len() + fresh.len());
+        let mut kept = kept.into_iter().peekable();
         let mut new = fresh.iter().peekable();
         loop {
             let take_new = match (kept.peek(), new.peek()) {
                 (None, None) => break,
                 (Some(_), None) => false,
                 (None, Some(_)) => true,
-                (Some((k, _)), Some((n, _))) => **n <= k.as_str(),
+                (Some((k, _)), Some((n, _))) => **n <= *k,
             };
             if take_new {
                 let Some((n, e)) = new.next() else { break };
-                if kept.peek().is_some_and(|(k, _)| k.as_str() == *n) {
+                if kept.peek().is_some_and(|(k, _)| k == n) {
                     kept.next();
                 }
                 merged.push((n, e));
-            } else if let Some((k, e)) = kept.next() {
-                merged.push((k.as_str(), e));
+            } else if let Some(kept) = kept.next() {
+                merged.push(kept);
             }
         }
         let chunks = record_files(
@@ -308,7 +432,8 @@ impl SearchIndex {
         docs: &Docs<'_>,
         fresh: &[usize],
         mut tokens: HashMap<usize, Vec<(u32, Field)>>,
-    ) {
+    ) -> Replaced {
+        let mut replaced = Replaced::default();
         let mut touched: Vec<u32> = Vec::new();
         for &n in fresh {
             let doc = n as u32;
@@ -330,17 +455,25 @@ impl SearchIndex {
             touched.extend(changes.entries);
             d.tokens = new;
             d.key = docs.keys[n];
-            d.record = record;
+            if d.record != record {
+                replaced.filters |= !d.record.same_filters(&record);
+                replaced.records.push(doc);
+                d.record = record;
+            }
         }
         touched.sort_unstable();
         touched.dedup();
         // A document's language chooses its words' stems and screens: when it changed, all
         // its words are among those touched (see `changed_tokens`).
-        let langs = doc_langs(docs.config, self.docs.iter().map(|d| &d.record));
-        for tid in touched {
-            self.set_entry(tid, &langs);
+        if !touched.is_empty() {
+            let langs = doc_langs(docs.config, self.docs.iter().map(|d| &d.record));
+            for tid in touched {
+                replaced.shards.push(self.set_entry(tid, &langs));
+            }
         }
-        let mut chunks_touched: Vec<usize> = fresh.iter().map(|n| n / CHUNK_SIZE).collect();
+        let mut chunks_touched: Vec<usize> = (replaced.records.iter())
+            .map(|&n| n as usize / CHUNK_SIZE)
+            .collect();
         chunks_touched.dedup();
         for c in chunks_touched {
             let records: Vec<&Record> = self.docs[c * CHUNK_SIZE..]
@@ -349,7 +482,9 @@ impl SearchIndex {
                 .map(|d| &d.record)
                 .collect();
             self.chunks[c] = json_bytes(&records);
+            replaced.chunks.push(c);
         }
+        replaced
     }
 
     /// Documents added, removed or reordered: every document, posting list and chunk is
@@ -402,12 +537,182 @@ impl SearchIndex {
                 (name.clone(), encode(name, list, &langs))
             })
             .collect();
-        self.encoded = entries.into_iter().collect();
+        self.encoded = Entries::from(entries);
         self.chunks = self
             .docs
             .par_chunks(CHUNK_SIZE)
             .map(|c| json_bytes(&c.iter().map(|d| &d.record).collect::<Vec<_>>()))
             .collect();
+    }
+}
+
+/// The index's files as [`SearchIndex::update`] hands them over: all of them (any other file
+/// the index had is gone), or those that changed (the others are the last call's).
+pub(super) struct Handed {
+    pub(super) outputs: Vec<Output>,
+    pub(super) all: bool,
+}
+
+/// The files of the last layout (see [`SearchIndex::laid`]).
+struct Laid {
+    files: Files,
+    /// Whether the records were one file (see [`one_record_file`]).
+    one_file: bool,
+}
+
+/// What [`SearchIndex::replace_docs`] changed besides postings.
+#[derive(Debug, Default)]
+struct Replaced {
+    /// The word lists of the entries encoded again (or removed), with repeats.
+    shards: Vec<usize>,
+    /// The documents whose record changed, ascending.
+    records: Vec<u32>,
+    /// Whether a changed record has another kind, language or year (meta.json's columns).
+    filters: bool,
+    /// The `docs-N.json` files written again, ascending.
+    chunks: Vec<usize>,
+}
+
+/// The encoded entries by the word list they are in (see [`shard_count`]), each list's in
+/// word order, and the bytes they take in the word lists, which choose their count.
+#[derive(Default)]
+struct Entries {
+    shards: Vec<BTreeMap<String, Entry>>,
+    bytes: usize,
+}
+
+impl Entries {
+    /// The entries of `all`, in any order.
+    fn from(all: Vec<(String, Entry)>) -> Self {
+        let bytes = all.iter().map(|(t, e)| list_bytes(t, e)).sum();
+        let count = shard_count(bytes);
+        let mut shards = vec![BTreeMap::new(); count];
+        for (token, entry) in all {
+            shards[shard_of(&token, count)].insert(token, entry);
+        }
+        Entries { shards, bytes }
+    }
+
+    /// Puts `token`'s entry in place of the one it had (None: it has none now); the number
+    /// of its word list. Call [`Entries::fit`] before the lists are laid out.
+    fn set(&mut self, token: &str, entry: Option<Entry>) -> usize {
+        if self.shards.is_empty() {
+            self.shards.push(BTreeMap::new());
+        }
+        let s = shard_of(token, self.shards.len());
+        let shard = &mut self.shards[s];
+        let old = match entry {
+            Some(entry) => {
+                self.bytes += list_bytes(token, &entry);
+                match shard.get_mut(token) {
+                    Some(kept) => Some(std::mem::replace(kept, entry)),
+                    None => shard.insert(token.to_string(), entry),
+                }
+            }
+            None => shard.remove(token),
+        };
+        if let Some(old) = old {
+            self.bytes -= list_bytes(token, &old);
+        }
+        s
+    }
+
+    /// Spreads the entries over as many word lists as their bytes make (see
+    /// [`shard_count`]); whether that count changed.
+    fn fit(&mut self) -> bool {
+        let count = shard_count(self.bytes);
+        if count == self.shards.len() {
+            return false;
+        }
+        let all: Vec<(String, Entry)> = std::mem::take(&mut self.shards)
+            .into_iter()
+            .flatten()
+            .collect();
+        *self = Entries::from(all);
+        true
+    }
+
+    /// Each word list's entries, in word order.
+    fn by_shard(&self) -> Vec<Vec<(&str, &Entry)>> {
+        (self.shards.iter())
+            .map(|shard| shard.iter().map(|(t, e)| (t.as_str(), e)).collect())
+            .collect()
+    }
+
+    /// Every entry, in word order.
+    fn in_order(&self) -> Vec<(&str, &Entry)> {
+        let mut all: Vec<(&str, &Entry)> = self.by_shard().into_iter().flatten().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+}
+
+/// The files of a layout that [`SearchIndex::lay_out_again`] hands over when they changed.
+struct Made<'a> {
+    config: &'a Config,
+    records: &'a [&'a Record],
+    /// The one record file of a small site (see [`one_record_file`]), or no file.
+    chunks: RecordFiles,
+    /// The record files of [`CHUNK_SIZE`] records.
+    all_chunks: &'a [Vec<u8>],
+    files: &'a Files,
+}
+
+impl Made<'_> {
+    /// The files that `relaid` (the layout) and `replaced` (the records) changed.
+    fn changed(self, relaid: &Relaid, replaced: &Replaced) -> Vec<Output> {
+        let mut out = Vec::new();
+        let one_file = !self.chunks.files.is_empty();
+        if relaid.common || replaced.filters {
+            let chunks = match one_file {
+                true => (self.chunks.size, 1),
+                false => (CHUNK_SIZE, self.all_chunks.len()),
+            };
+            out.push(Output {
+                path: "/search/meta.json".into(),
+                bytes: meta(self.config, self.records, chunks, self.files),
+            });
+        }
+        let chunks = match one_file {
+            true => match replaced.records.is_empty() {
+                true => Vec::new(),
+                false => vec![(0, &self.chunks.files[0])],
+            },
+            false => (replaced.chunks.iter())
+                .map(|&c| (c, &self.all_chunks[c]))
+                .collect(),
+        };
+        for (n, bytes) in chunks {
+            out.push(Output {
+                path: format!("/search/docs-{n}.json"),
+                bytes: bytes.clone(),
+            });
+        }
+        for &n in &relaid.lists {
+            out.push(Output {
+                path: format!("/search/index-{n}.json"),
+                bytes: self.files.shards[n].list.clone().into_bytes(),
+            });
+        }
+        for &n in &relaid.packs {
+            if let Some(text) = self.files.pack(n) {
+                out.push(Output {
+                    path: format!("/search/post-{n}.json"),
+                    bytes: text.clone().into_bytes(),
+                });
+            }
+        }
+        let holds_changed =
+            |docs: &[u32]| (docs.iter()).any(|d| replaced.records.binary_search(d).is_ok());
+        for (n, docs) in self.files.tops.iter().enumerate() {
+            if relaid.tops.binary_search(&n).is_ok() || holds_changed(docs) {
+                out.push(Output {
+                    path: format!("/search/top-{n}.json"),
+                    bytes: top_file(self.records, docs),
+                });
+            }
+        }
+        out
     }
 }
 

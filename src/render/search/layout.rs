@@ -22,9 +22,11 @@
 //!   `[stems..., where, top]`.
 
 use super::tops::{Tops, plan, screen};
-use super::{DocLangs, stems};
+use super::{DocLangs, FastMap, stems};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+
+type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<super::Fnv>>;
 
 /// About how many bytes of JSON one word list should hold.
 const TARGET_SHARD_BYTES: usize = 4 * 1024;
@@ -150,7 +152,7 @@ fn json_str(s: &str) -> String {
 }
 
 /// How many word lists `words` bytes of them are split into: a power of two.
-fn shard_count(words: usize) -> usize {
+pub(crate) fn shard_count(words: usize) -> usize {
     words
         .div_ceil(TARGET_SHARD_BYTES)
         .max(1)
@@ -159,10 +161,10 @@ fn shard_count(words: usize) -> usize {
 }
 
 /// The texts of the index's word lists and packs, complete files, and the common words.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Files {
-    pub(crate) word_lists: Vec<String>,
-    pub(crate) packs: Vec<String>,
+    /// By word list number.
+    pub(crate) shards: Vec<Shard>,
     /// By word list number, see [`Common`].
     pub(crate) common: BTreeMap<usize, Common>,
     /// Each top file's documents, ascending (see [`super::tops`]).
@@ -174,10 +176,51 @@ pub(crate) struct Files {
 /// postings come from its pack, one request where Pagefind makes one too. `complete` lists
 /// the words whose every match is in `words`: the word, each word sharing a stem with it and
 /// each word it begins (for prefixes); `words` holds their entries as the word list has them.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Common {
     pub(crate) complete: BTreeSet<String>,
     pub(crate) words: BTreeMap<String, String>,
+}
+
+/// One word list's files: its text, its packs (numbered from `first_pack` on), and each of
+/// its entries' text (`[stems..., where]`, then the word's top file number if it has one),
+/// in word order, for meta.json's common words.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Shard {
+    pub(crate) list: String,
+    pub(crate) packs: Vec<String>,
+    pub(crate) first_pack: usize,
+    placed: Vec<String>,
+}
+
+impl Files {
+    /// The packs' texts, by pack number.
+    #[cfg(test)]
+    pub(crate) fn packs(&self) -> impl Iterator<Item = &String> {
+        self.shards.iter().flat_map(|s| &s.packs)
+    }
+
+    /// Pack `n`'s text.
+    pub(crate) fn pack(&self, n: usize) -> Option<&String> {
+        let s = self
+            .shards
+            .partition_point(|s| s.first_pack + s.packs.len() <= n);
+        let shard = self.shards.get(s)?;
+        shard.packs.get(n.checked_sub(shard.first_pack)?)
+    }
+
+    /// How many packs there are.
+    pub(crate) fn pack_count(&self) -> usize {
+        self.shards
+            .last()
+            .map_or(0, |s| s.first_pack + s.packs.len())
+    }
+}
+
+/// The entries' bytes in the word lists, which choose how many lists there are (see
+/// [`shard_count`]): kept as a sum by an index updated entry by entry.
+pub(crate) fn list_bytes(token: &str, entry: &Entry) -> usize {
+    token.len() + 4 + entry.word_list_len()
 }
 
 /// Lays out the entries, given in word order, of an index of `docs` documents with
@@ -188,25 +231,103 @@ pub(crate) fn layout<'e>(
     chunk_size: usize,
 ) -> Files {
     let entries: Vec<(&str, &Entry)> = entries.collect();
-    let words: usize = (entries.iter())
-        .map(|(t, e)| t.len() + 4 + e.word_list_len())
-        .sum();
+    let words: usize = (entries.iter()).map(|(t, e)| list_bytes(t, e)).sum();
     let shards = shard_count(words);
-    let tops = plan(&entries, docs, chunk_size);
     let mut by_shard: Vec<Vec<(&str, &Entry)>> = vec![Vec::new(); shards];
     for &(token, entry) in &entries {
         by_shard[super::shard_of(token, shards)].push((token, entry));
     }
     let mut files = Files::default();
-    let mut placed = Vec::with_capacity(shards);
-    for shard in &by_shard {
-        let (list, entries) = shard_files(shard, &tops, &mut files.packs);
-        files.word_lists.push(list);
-        placed.push(entries);
-    }
-    files.common = common(&by_shard, &placed);
-    files.tops = tops.files;
+    lay_out_again(&mut files, &by_shard, &vec![true; shards], docs, chunk_size);
     files
+}
+
+/// What [`lay_out_again`] changed in the files it was given.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Relaid {
+    /// The word lists whose text changed.
+    pub(crate) lists: Vec<usize>,
+    /// The packs whose text changed (or that are new), by number.
+    pub(crate) packs: Vec<usize>,
+    /// The top files whose documents changed (or that are new), by number.
+    pub(crate) tops: Vec<usize>,
+    /// Whether meta.json's common words changed.
+    pub(crate) common: bool,
+}
+
+/// Brings `files`, the layout of entries laid out into `by_shard.len()` word lists (or an
+/// empty one), to the layout of `by_shard` (each word list's entries, in word order) over
+/// `docs` documents with `chunk_size` records to a record file: the result is what
+/// [`layout`] gives for the same entries. Only the shards `dirty` marks (an entry in them
+/// was added, removed or encoded again) are laid out again, those after a shard whose pack
+/// count changed (packs are numbered across the lists), and those with a word whose screen's
+/// top file has another number now (see [`renumbered`]). A body edit touches the
+/// entries of a few words: laying out every list and pack again was an eighth of serve's CPU
+/// per edit at 10,000 items.
+pub(crate) fn lay_out_again(
+    files: &mut Files,
+    by_shard: &[Vec<(&str, &Entry)>],
+    dirty: &[bool],
+    docs: usize,
+    chunk_size: usize,
+) -> Relaid {
+    let tops = plan(by_shard.iter().flatten().copied(), docs, chunk_size);
+    let mut relaid = Relaid::default();
+    let same = |n: &usize| files.tops.get(*n) == tops.files.get(*n);
+    relaid.tops = (0..tops.files.len()).filter(|n| !same(n)).collect();
+    let renumbered = renumbered(&files.tops, &tops.files);
+    files.shards.resize_with(by_shard.len(), Shard::default);
+    let mut first_pack = 0;
+    for (s, shard) in by_shard.iter().enumerate() {
+        let kept = &mut files.shards[s];
+        let again = dirty[s]
+            || kept.first_pack != first_pack
+            || kept.list.is_empty()
+            || (!renumbered.is_empty()
+                && shard
+                    .iter()
+                    .any(|(_, e)| renumbered.contains(e.screen.as_slice())));
+        if again {
+            let fresh = shard_files(shard, &tops, first_pack);
+            if fresh.list != kept.list {
+                relaid.lists.push(s);
+            }
+            for (i, pack) in fresh.packs.iter().enumerate() {
+                if kept.first_pack != first_pack || kept.packs.get(i) != Some(pack) {
+                    relaid.packs.push(first_pack + i);
+                }
+            }
+            *kept = fresh;
+        }
+        first_pack += kept.packs.len();
+    }
+    let placed: Vec<&[String]> = files.shards.iter().map(|s| s.placed.as_slice()).collect();
+    let common = common(by_shard, &placed);
+    relaid.common = common != files.common;
+    files.common = common;
+    files.tops = tops.files;
+    relaid
+}
+
+/// The screens whose top file has another number in `new` than in `old` (or has one in only
+/// one of them): a word keeps its top file number unless its screen is one of these (see
+/// [`super::tops::plan`]: a word's file is its screen's).
+fn renumbered<'t>(old: &'t [Vec<u32>], new: &'t [Vec<u32>]) -> FastSet<&'t [u32]> {
+    let number = |files: &'t [Vec<u32>]| -> FastMap<&'t [u32], usize> {
+        (files.iter().enumerate())
+            .map(|(n, f)| (f.as_slice(), n))
+            .collect()
+    };
+    let (was, is) = (number(old), number(new));
+    let mut out = FastSet::default();
+    for (from, to) in [(&was, &is), (&is, &was)] {
+        out.extend(
+            (from.iter())
+                .filter(|(s, n)| to.get(*s) != Some(*n))
+                .map(|(s, _)| *s),
+        );
+    }
+    out
 }
 
 /// The word and its stems: a query token matches a word when they share one.
@@ -217,7 +338,7 @@ fn keys<'a>(word: &'a str, entry: &'a Entry) -> impl Iterator<Item = &'a str> + 
 /// The common words: of the words whose postings are in packs, the [`COMMON_WORDS`] in the
 /// most documents (then in word order) that have at most [`COMMON_NEIGHBOURS`] neighbours.
 /// `placed[shard][i]` is the entry text of `by_shard[shard][i]`.
-fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[Vec<String>]) -> BTreeMap<usize, Common> {
+fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[&[String]]) -> BTreeMap<usize, Common> {
     let mut candidates: Vec<(usize, usize)> = (by_shard.iter().enumerate())
         .flat_map(|(s, words)| {
             (words.iter().enumerate())
@@ -256,13 +377,9 @@ fn common(by_shard: &[Vec<(&str, &Entry)>], placed: &[Vec<String>]) -> BTreeMap<
     out
 }
 
-/// One word list and each of its entries' text (`[stems..., where]`, then the word's top
-/// file number if it has one), and its packs pushed onto `packs` (numbered in that list).
-fn shard_files(
-    entries: &[(&str, &Entry)],
-    tops: &Tops<'_>,
-    packs: &mut Vec<String>,
-) -> (String, Vec<String>) {
+/// One word list's files (see [`Shard`]), its packs numbered from `first_pack` on.
+fn shard_files(entries: &[(&str, &Entry)], tops: &Tops<'_>, first_pack: usize) -> Shard {
+    let mut packs = Vec::new();
     let mut list = String::from("{");
     let mut texts = Vec::with_capacity(entries.len());
     let mut pack = String::new();
@@ -302,7 +419,7 @@ fn shard_files(
             || pack.len() + entry.postings.len() > TARGET_PACK_BYTES;
         let extension = extends(&leads, token, pack.len() + entry.postings.len());
         if !pack.is_empty() && full && family != Some(entry.family.as_str()) && !extension {
-            close(&mut pack, packs);
+            close(&mut pack, &mut packs);
             leads.clear();
         }
         family = Some(&entry.family);
@@ -311,13 +428,18 @@ fn shard_files(
         if token.chars().count() > super::SHARD_KEY_CHARS {
             leads.push((token, pack.len(), entry.postings.len() / EXTENSION_SHARE));
         }
-        let _ = write!(text, "{}{top}", packs.len());
+        let _ = write!(text, "{}{top}", first_pack + packs.len());
         let _ = write!(list, "{name}:{text}");
         texts.push(text);
     }
-    close(&mut pack, packs);
+    close(&mut pack, &mut packs);
     list.push_str("}\n");
-    (list, texts)
+    Shard {
+        list,
+        packs,
+        first_pack,
+        placed: texts,
+    }
 }
 
 /// Whether `token` joins the open pack (of `leads`, see [`shard_files`]) although it is full:
@@ -350,13 +472,14 @@ mod tests {
         let rare = entry("aaa", [3, 7].into_iter());
         let common = entry("aab", (0..5000).step_by(50));
         let files = layout([("aaa", &rare), ("aab", &common)].into_iter(), 0, 4);
-        assert_eq!(files.word_lists.len(), 1);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        assert_eq!(files.shards.len(), 1);
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         // Delta-encoded: doc 3 field 1 is 13, doc 7 is 4 after it: 17.
         assert_eq!(list["aaa"], serde_json::json!([[13, 17]]));
         assert_eq!(list["aab"], serde_json::json!([0]));
-        assert_eq!(files.packs.len(), 1);
-        let pack: Value = serde_json::from_str(&files.packs[0]).expect("JSON");
+        assert_eq!(files.pack_count(), 1);
+        let pack: Value =
+            serde_json::from_str(files.packs().next().expect("a pack")).expect("JSON");
         assert_eq!(pack["aab"].as_array().map(Vec::len), Some(100));
     }
 
@@ -367,16 +490,16 @@ mod tests {
             .map(|n| entry(n, (0..600).step_by(3)))
             .collect();
         let files = layout(names.iter().map(String::as_str).zip(&entries), 0, 4);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         let mut last = 0;
         for n in &names {
             let pack = list[n][0].as_u64().expect("a pack number");
             assert!(pack == last || pack == last + 1, "{n} in pack {pack}");
             last = pack;
-            let text = &files.packs[pack as usize];
+            let text = files.packs().nth(pack as usize).expect("a pack");
             assert!(text.contains(&format!("\"{n}\":")));
         }
-        for p in &files.packs[..files.packs.len() - 1] {
+        for p in files.packs().take(files.pack_count() - 1) {
             assert!(p.len() > TARGET_PACK_BYTES / 2 && p.len() < TARGET_PACK_BYTES + 1024);
         }
     }
@@ -408,14 +531,14 @@ mod tests {
         let entries: Vec<Entry> = words.iter().map(|w| long(w)).collect();
         assert_eq!(entries[3].family, "develop");
         let files = layout(words.iter().copied().zip(&entries), 0, 4);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         let pack = |w: &str| list[w][list[w].as_array().map_or(0, |a| a.len() - 1)].clone();
         for w in &words[1..4] {
             assert_eq!(pack(w), pack("develop"), "{w}");
         }
         assert_ne!(pack("devil"), pack("develop"));
         assert_eq!(pack("devils"), pack("devil"));
-        assert_eq!(files.packs.len(), 2);
+        assert_eq!(files.pack_count(), 2);
     }
 
     /// The words a common word begins join its pack (up to an eighth of its bytes more), so
@@ -440,7 +563,7 @@ mod tests {
         let entries: Vec<Entry> = words.iter().map(|&(w, n, s)| make(w, n, s)).collect();
         assert!(entries[0].postings.len() > TARGET_PACK_BYTES);
         let files = layout(words.iter().map(|&(w, ..)| w).zip(&entries), 0, 4);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         let pack = |w: &str| list[w][0].as_u64().expect("a pack");
         assert_eq!(pack("supportive"), pack("support"));
         assert_eq!(pack("supportteamet"), pack("support"));
@@ -451,7 +574,7 @@ mod tests {
         let words = [("sup", 12000, 1), ("supper", 100, 7)];
         let entries: Vec<Entry> = words.iter().map(|&(w, n, s)| make(w, n, s)).collect();
         let files = layout(words.iter().map(|&(w, ..)| w).zip(&entries), 0, 4);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         assert_ne!(list["sup"][0], list["supper"][0]);
     }
 
@@ -474,14 +597,14 @@ mod tests {
         ];
         let entries: Vec<Entry> = words.iter().map(|&(w, n)| make(w, n)).collect();
         let files = layout(words.iter().map(|&(w, _)| w).zip(&entries), 0, 4);
-        assert_eq!(files.word_lists.len(), 1);
+        assert_eq!(files.shards.len(), 1);
         let c = &files.common[&0];
         let complete: Vec<&str> = c.complete.iter().map(String::as_str).collect();
         assert_eq!(complete, ["launch", "launched", "launchpad", "law"]);
         // `launches` is inline (rare), `lantern` matches none of them.
         let held: Vec<&str> = c.words.keys().map(String::as_str).collect();
         assert_eq!(held, ["launch", "launched", "launches", "launchpad", "law"]);
-        let list: Value = serde_json::from_str(&files.word_lists[0]).expect("JSON");
+        let list: Value = serde_json::from_str(&files.shards[0].list).expect("JSON");
         for (w, text) in &c.words {
             assert_eq!(
                 serde_json::from_str::<Value>(text).expect("JSON"),
@@ -514,6 +637,203 @@ mod tests {
         assert_eq!(sparse.postings, "[161,3440]");
         assert_eq!(base64(b"pressroom"), "cHJlc3Nyb29t");
         assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    /// Documents of the laid-out-again indexes below, by language: their first half English.
+    const DOCS: u32 = 2000;
+
+    fn langs() -> DocLangs {
+        DocLangs {
+            stemmer: vec![Some(Algorithm::English); DOCS as usize],
+            lang: (0..DOCS).map(|d| i16::from(d >= DOCS / 2)).collect(),
+        }
+    }
+
+    /// Words of a few shard keys (so lists hold many, and families and words beginning
+    /// others meet).
+    fn word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let family = proptest::sample::select(vec!["", "e", "er", "ers", "ed", "ing", "s", "port"]);
+        let rest = prop_oneof![1 => family.prop_map(String::from), 3 => "[a-z]{1,6}"];
+        (
+            proptest::sample::select(vec!["dev", "sup", "lau", "for", "zq", "ab"]),
+            rest,
+        )
+            .prop_map(|(key, rest)| format!("{key}{rest}"))
+    }
+
+    /// A word's documents: `count` from `start`, `step` apart; mostly short lists (inline:
+    /// they fill the word lists, so there are several), some long ones (packs, several to a
+    /// list).
+    fn docs() -> impl proptest::strategy::Strategy<Value = Vec<u32>> {
+        use proptest::prelude::*;
+        let short = (0..DOCS, 1u32..200, 1u32..20);
+        let long = (0..DOCS, 1u32..12, 20u32..1500);
+        prop_oneof![3 => short, 1 => long].prop_map(|(start, step, count)| {
+            (0..count)
+                .map(|i| start + i * step)
+                .take_while(|&d| d < DOCS)
+                .collect()
+        })
+    }
+
+    /// An edit of the index's words: one document more or fewer for a word (a body edit's
+    /// kind), or a word's documents all new, or the word gone.
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Toggle(String, u32),
+        Set(String, Option<Vec<u32>>),
+    }
+
+    fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+        use proptest::prelude::*;
+        prop_oneof![
+            2 => (word(), 0..DOCS).prop_map(|(w, d)| Edit::Toggle(w, d)),
+            1 => (word(), proptest::option::weighted(0.7, docs())).prop_map(|(w, d)| Edit::Set(w, d)),
+        ]
+    }
+
+    fn encoded(word: &str, docs: &[u32]) -> Entry {
+        let list: Vec<u32> = (docs.iter()).map(|&d| (d << 2) | ((d * 7) % 4)).collect();
+        encode(word, &list, &langs())
+    }
+
+    fn by_shard(entries: &BTreeMap<String, Entry>) -> Vec<Vec<(&str, &Entry)>> {
+        let bytes: usize = entries.iter().map(|(t, e)| list_bytes(t, e)).sum();
+        let count = shard_count(bytes);
+        let mut out = vec![Vec::new(); count];
+        for (t, e) in entries {
+            out[super::super::shard_of(t, count)].push((t.as_str(), e));
+        }
+        out
+    }
+
+    /// A pack more in one word list moves the numbers of every later list's packs: those
+    /// lists are laid out again although none of their words changed.
+    #[test]
+    fn a_pack_more_in_one_list_renumbers_the_packs_of_the_lists_after_it() {
+        // Short lists fill two word lists; each has a word with a pack of its own.
+        let mut lists: BTreeMap<String, Vec<u32>> = (0..400)
+            .map(|i| (format!("k{i:03}"), (0..5).map(|j| i + j * 300).collect()))
+            .collect();
+        let long: Vec<u32> = (0..1500).step_by(3).collect();
+        for i in (0..400).step_by(40) {
+            lists.insert(format!("k{i:03}long"), long.clone());
+        }
+        let entries = |lists: &BTreeMap<String, Vec<u32>>| -> BTreeMap<String, Entry> {
+            (lists.iter())
+                .map(|(w, d)| (w.clone(), encoded(w, d)))
+                .collect()
+        };
+        let before = entries(&lists);
+        let shards = by_shard(&before);
+        assert!(shards.len() > 1, "{} word lists", shards.len());
+        let mut files = Files::default();
+        lay_out_again(
+            &mut files,
+            &shards,
+            &vec![true; shards.len()],
+            DOCS as usize,
+            4,
+        );
+        // Six more long words in the first list's shard key, after its long one: a pack more.
+        let first = (shards
+            .iter()
+            .position(|s| s.iter().any(|(w, _)| w.ends_with("long"))))
+        .expect("a list with a long word");
+        let (word, _) = (shards[first].iter())
+            .find(|(w, _)| w.ends_with("long"))
+            .expect("a long word");
+        let added: Vec<String> = (0..6).map(|i| format!("{word}{i}")).collect();
+        for w in &added {
+            lists.insert(w.clone(), long.clone());
+        }
+        let after = entries(&lists);
+        let shards = by_shard(&after);
+        let mut dirty = vec![false; shards.len()];
+        dirty[super::super::shard_of(&added[0], shards.len())] = true;
+        let packs = files.pack_count();
+        let relaid = lay_out_again(&mut files, &shards, &dirty, DOCS as usize, 4);
+        let whole = layout(after.iter().map(|(t, e)| (t.as_str(), e)), DOCS as usize, 4);
+        assert!(whole.pack_count() > packs, "no pack more");
+        assert!(
+            files == whole,
+            "the layout laid out again is not the whole's"
+        );
+        let moved: Vec<usize> = (first + 1..shards.len())
+            .filter(|&s| !whole.shards[s].packs.is_empty())
+            .collect();
+        assert!(!moved.is_empty(), "no list with packs after the first");
+        for s in moved {
+            assert!(relaid.lists.contains(&s), "list {s} after the new pack");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// A layout brought up to date edit by edit, laying out again only the word lists of
+        /// the words edited (and what their packs' and top files' numbers move), is the
+        /// layout of the whole; and what it says changed is every file that did.
+        #[test]
+        fn laying_out_again_gives_the_layout_of_the_whole(
+            start in proptest::collection::vec((word(), docs()), 200..500),
+            edits in proptest::collection::vec(proptest::collection::vec(edit(), 1..4), 1..16),
+        ) {
+            let mut lists: BTreeMap<String, Vec<u32>> = start.into_iter().collect();
+            let mut entries: BTreeMap<String, Entry> =
+                (lists.iter()).map(|(w, d)| (w.clone(), encoded(w, d))).collect();
+            let mut files = layout(entries.iter().map(|(t, e)| (t.as_str(), e)), DOCS as usize, 4);
+            for batch in edits {
+                let mut edited = Vec::new();
+                for edit in batch {
+                    let w = match edit {
+                        Edit::Toggle(w, d) => {
+                            let docs = lists.entry(w.clone()).or_default();
+                            match docs.binary_search(&d) {
+                                Ok(i) => drop(docs.remove(i)),
+                                Err(i) => docs.insert(i, d),
+                            }
+                            w
+                        }
+                        Edit::Set(w, d) => {
+                            lists.insert(w.clone(), d.unwrap_or_default());
+                            w
+                        }
+                    };
+                    match lists.get(&w).filter(|d| !d.is_empty()) {
+                        Some(docs) => entries.insert(w.clone(), encoded(&w, docs)),
+                        None => entries.remove(&w),
+                    };
+                    edited.push(w);
+                }
+                let shards = by_shard(&entries);
+                if shards.len() != files.shards.len() {
+                    // The index lays out a new count of word lists anew.
+                    files = Files::default();
+                }
+                let mut dirty = vec![false; shards.len()];
+                for w in &edited {
+                    dirty[super::super::shard_of(w, shards.len())] = true;
+                }
+                let before = files.clone();
+                let relaid = lay_out_again(&mut files, &shards, &dirty, DOCS as usize, 4);
+                let whole = layout(entries.iter().map(|(t, e)| (t.as_str(), e)), DOCS as usize, 4);
+                proptest::prop_assert_eq!(&files, &whole);
+                for (n, shard) in files.shards.iter().enumerate() {
+                    let same = before.shards.get(n).is_some_and(|b| b.list == shard.list);
+                    proptest::prop_assert!(same || relaid.lists.contains(&n), "list {}", n);
+                }
+                for n in 0..files.pack_count() {
+                    let same = before.pack(n) == files.pack(n);
+                    proptest::prop_assert!(same || relaid.packs.contains(&n), "pack {}", n);
+                }
+                for (n, docs) in files.tops.iter().enumerate() {
+                    let same = before.tops.get(n) == Some(docs);
+                    proptest::prop_assert!(same || relaid.tops.contains(&n), "top {}", n);
+                }
+                proptest::prop_assert!(relaid.common || before.common == files.common);
+            }
+        }
     }
 
     fn unbase64(s: &str) -> Vec<u8> {

@@ -58,19 +58,22 @@ pub(crate) struct Tops<'w> {
     pub(crate) files: Vec<Vec<u32>>,
 }
 
-/// The top files for `entries` (in word order) over `docs` documents, `chunk_size` records
+/// The top files for `entries` (in any order) over `docs` documents, `chunk_size` records
 /// to a record file.
-pub(crate) fn plan<'w>(entries: &[(&'w str, &Entry)], docs: usize, chunk_size: usize) -> Tops<'w> {
+pub(crate) fn plan<'w, 'e>(
+    entries: impl Iterator<Item = (&'w str, &'e Entry)>,
+    docs: usize,
+    chunk_size: usize,
+) -> Tops<'w> {
     let spans = |screen: &[u32]| {
         let first = screen.first().map(|d| *d as usize / chunk_size);
         screen
             .iter()
             .any(|d| Some(*d as usize / chunk_size) != first)
     };
-    let mut candidates: Vec<&(&str, &Entry)> =
-        (entries.iter()).filter(|(_, e)| spans(&e.screen)).collect();
-    // Most documents first; then word order (the entries' order), for a stable plan.
-    candidates.sort_by_key(|(_, e)| std::cmp::Reverse(e.docs));
+    let mut candidates: Vec<(&str, &Entry)> = entries.filter(|(_, e)| spans(&e.screen)).collect();
+    // Most documents first; then word order, for a stable plan.
+    candidates.sort_unstable_by(|a, b| b.1.docs.cmp(&a.1.docs).then(a.0.cmp(b.0)));
     let mut tops = Tops::default();
     let mut numbers: FastMap<&[u32], usize> = FastMap::default();
     let mut records = 0;
@@ -137,7 +140,7 @@ mod tests {
             ("delta", &alone),
             ("gamma", &together),
         ];
-        let tops = plan(&entries, 100, 4);
+        let tops = plan(entries.into_iter(), 100, 4);
         // One file for the two words of the same three documents; none for a screen in one
         // record file.
         assert_eq!(tops.files, [vec![0, 40, 80]]);
@@ -148,7 +151,7 @@ mod tests {
         // The budget: records at most the documents' count; the word in more documents wins.
         let wide = encode("wide", &post(&[(0, 0), (10, 0), (20, 0), (30, 0)]), &docs);
         let entries = [("alpha", &scattered), ("wide", &wide)];
-        let tops = plan(&entries, 5, 4);
+        let tops = plan(entries.into_iter(), 5, 4);
         assert_eq!(tops.files, [vec![0, 10, 20, 30]]);
         assert_eq!(tops.of_word.get("alpha"), None);
     }
