@@ -231,15 +231,21 @@ impl SearchIndex {
         }
     }
 
-    /// Every file of the index laid out anew; kept with `keep`.
-    fn lay_out(&mut self, config: &Config, keep: bool) -> Handed {
+    /// The documents' records, the one record file they fit in when they are few (see
+    /// [`one_record_file`]), and the number of records per record file.
+    fn records(&self) -> (Vec<&Record>, Option<Vec<u8>>, usize) {
         let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
         let one_file = one_record_file(&records, &self.chunks);
-        let chunk_size = if one_file.is_some() {
-            records.len()
-        } else {
-            CHUNK_SIZE
+        let chunk_size = match one_file {
+            Some(_) => records.len(),
+            None => CHUNK_SIZE,
         };
+        (records, one_file, chunk_size)
+    }
+
+    /// Every file of the index laid out anew; kept with `keep`.
+    fn lay_out(&mut self, config: &Config, keep: bool) -> Handed {
+        let (records, one_file, chunk_size) = self.records();
         let chunks = RecordFiles {
             size: chunk_size,
             files: match &one_file {
@@ -279,13 +285,7 @@ impl SearchIndex {
         replaced: Replaced,
         whole: bool,
     ) -> Handed {
-        let records: Vec<&Record> = self.docs.iter().map(|d| &d.record).collect();
-        let one_file = one_record_file(&records, &self.chunks);
-        let chunk_size = if one_file.is_some() {
-            records.len()
-        } else {
-            CHUNK_SIZE
-        };
+        let (records, one_file, chunk_size) = self.records();
         let (packs, tops) = (laid.files.pack_count(), laid.files.tops.len());
         let by_shard = self.encoded.by_shard();
         let mut dirty = vec![false; by_shard.len()];

@@ -64,6 +64,16 @@ pub(crate) fn compare(opts: &BuildOptions, clean: &Path, what: &str) -> Option<B
     }
 }
 
+/// The build state's `state.json` a build of `site` left.
+fn state_file(site: &crate::common::SiteTest) -> PathBuf {
+    walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name() == "state.json")
+        .expect("the build left its state")
+        .into_path()
+}
+
 /// Writes `bytes` over the file at `path` and sets its modification time back to what it was:
 /// only the change time (ctime) tells.
 fn write_keeping_times(path: &Path, bytes: &[u8]) {
@@ -308,12 +318,7 @@ fn a_rebuild_that_changes_nothing_writes_no_state() {
     opts.output = site.out();
     compare(&opts, &clean, "first build");
     compare(&opts, &clean, "second build");
-    let state = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.file_name() == "state.json")
-        .expect("a state")
-        .into_path();
+    let state = state_file(&site);
     // A save writes a new file renamed over the old: its inode (which the file system may
     // hand out again) and its change time tell.
     let inode = || {
@@ -478,12 +483,7 @@ fn a_copy_is_kept_whatever_path_spells_the_site() {
     let real = pressroom::manifest::hex(&sha2::Sha256::digest(text.as_bytes()));
     let forged = "0".repeat(64);
     let forge = {
-        let state = walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
-            .into_iter()
-            .filter_map(Result::ok)
-            .find(|e| e.file_name() == "state.json")
-            .expect("the build left its state")
-            .into_path();
+        let state = state_file(&site);
         let json = std::fs::read_to_string(&state).expect("state");
         assert!(json.contains(&real), "the state records the copy's entry");
         std::fs::write(&state, json.replace(&real, &forged))
