@@ -107,7 +107,8 @@ impl Incremental {
 
     /// Hands every artifact file to `staging`: fresh ones written (their bytes then dropped
     /// from the tables: the output has them), the others kept as they are in the output.
-    /// On every core: keeping a file checks its stamp (~7,000 artifact files at 10k items).
+    /// On every core: a fresh file is written, or compared with the output's bytes, as it is
+    /// handed over (~7,000 artifact files at 10k items).
     fn hand_artifacts(&mut self, staging: &Staging) {
         let files: Vec<(&String, Bytes)> = (self.others.values_mut().flatten())
             .map(|(path, bytes)| (path, bytes.take()))

@@ -331,9 +331,10 @@ pub struct Staging {
     known_copies: HashMap<String, known::KnownCopy>,
     /// Every static file and asset this build copied or kept, for the next build's state.
     copies: std::sync::Arc<Mutex<Vec<known::Copied>>>,
-    /// The output's folders, as checked for [`Staging::keep`].
+    /// The output's folders, as checked when the kept files' stamps were taken (and for
+    /// [`Staging::copy_file`]'s output copies).
     folders: known::Folders,
-    /// The stamps of the files [`Staging::keep`] kept, as it found them.
+    /// The stamps of the files [`Staging::keep`] kept, as this build found them at its start.
     kept: std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>>,
     /// The output's folders as the last build's walk for strays found them, and where this
     /// build's walk puts what it finds (see [`strays`]).
@@ -398,8 +399,9 @@ impl Staging {
     }
 
     /// Tells which generated files of the output the last build wrote (by site path, with
-    /// their stamps and manifest entries, as [`stamps`] gave them then), so that
-    /// [`Staging::keep`] may leave them as they are.
+    /// their stamps and manifest entries), so that [`Staging::keep`] may leave them as they
+    /// are: only files whose stamps, taken by this build as it started ([`stamps_in`]), are
+    /// still the recorded ones. [`Staging::keep`] does not look at them again.
     /// Returns where the stamps of the files it keeps go, for the next build's state.
     /// `folders`: the output's folders as found when the stamps were taken, in this build.
     pub fn know(
