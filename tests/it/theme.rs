@@ -985,3 +985,58 @@ fn an_item_at_a_years_path_keeps_it() {
         ["/press/2025/"]
     );
 }
+
+/// Every way a template names a value reads the value Tera documents, and every printed value
+/// is escaped whole: pressroom builds with a patched Tera (vendor/tera/PATCHES.md) whose
+/// lookups take a fast path for plain dotted names and whose escaping copies text between the
+/// escaped characters, so each path kind and each escaped character is read back here.
+#[test]
+fn templates_read_every_kind_of_variable_path_and_escape_every_value_whole() {
+    let site = SiteTest::new();
+    let plain = "é<ü> & \"quoted\" 'single' /slash/ 漢字 end";
+    site.file(
+        "site.toml",
+        &format!(
+            "title = \"T\"\nbase_url = \"https://example.com\"\n\n[extra]\nplain = {plain:?}\nlist = [\"zero\", \"one\"]\n\"dotted.key\" = \"dotted\"\n\"a/b\" = \"slashed\"\n\"tilde~key\" = \"tilde\"\nnested = {{ inner = {{ deep = \"deep\" }} }}\n"
+        ),
+    )
+    .file(
+        "templates/post.html",
+        concat!(
+            "<!DOCTYPE html><html lang=\"en\"><head><title>t</title></head><body>",
+            "<p id=\"plain\">{{ config.extra.plain }}</p>",
+            "<p id=\"index\">{{ config.extra.list.1 }}</p>",
+            "<p id=\"bracket\">{{ config.extra.list[0] }}</p>",
+            "<p id=\"quoted\">{{ config.extra[\"dotted.key\"] }}</p>",
+            "<p id=\"slash\">{{ config.extra[\"a/b\"] }}</p>",
+            "<p id=\"tilde\">{{ config.extra[\"tilde~key\"] }}</p>",
+            "<p id=\"deep\">{{ config.extra.nested.inner.deep }}</p>",
+            "{% set n = config.extra.nested %}<p id=\"frame\">{{ n.inner.deep }}</p>",
+            "<p id=\"loop\">{% for x in config.extra.list %}{{ loop.index }}{{ x }}{% endfor %}</p>",
+            "<p id=\"title\">{{ page.title }}</p>",
+            "<p id=\"missing\">{{ config.extra.nested.nothing | default(value=\"none\") }}</p>",
+            "</body></html>"
+        ),
+    )
+    .file(
+        "content/blog/2026-01-02-post.md",
+        "+++\ntitle = \"A </p> & <b>title</b>\"\ndate = 2026-01-02\n+++\n\nBody.\n",
+    );
+    let b = site.build_ok();
+    let html = b.html("/blog/post/");
+    let text = |id: &str| {
+        let found = html.select(&sel(&format!("#{id}"))).next();
+        text_of(found.unwrap_or_else(|| panic!("#{id} is missing: a value broke the markup")))
+    };
+    assert_eq!(text("plain"), plain);
+    assert_eq!(text("index"), "one");
+    assert_eq!(text("bracket"), "zero");
+    assert_eq!(text("quoted"), "dotted");
+    assert_eq!(text("slash"), "slashed");
+    assert_eq!(text("tilde"), "tilde");
+    assert_eq!(text("deep"), "deep");
+    assert_eq!(text("frame"), "deep");
+    assert_eq!(text("loop"), "1zero2one");
+    assert_eq!(text("title"), "A </p> & <b>title</b>");
+    assert_eq!(text("missing"), "none");
+}
