@@ -168,10 +168,17 @@ fn width(s: &str) -> usize {
 /// the word before it.
 fn atoms(text: &str) -> Vec<(&str, bool)> {
     let mut out: Vec<(&str, bool)> = Vec::new();
+    // Cut at spaces and tabs by bytes (both ASCII, so never inside a character): splitting a
+    // `str` at two characters decodes every character of every line.
+    let bytes = text.as_bytes();
     let mut from = 0;
-    for word in text.split([' ', '\t']) {
+    while from <= bytes.len() {
         let at = from;
-        from += word.len() + 1;
+        let end = (bytes[at..].iter())
+            .position(|&b| b == b' ' || b == b'\t')
+            .map_or(bytes.len(), |i| at + i);
+        from = end + 1;
+        let word = &text[at..end];
         if word.is_empty() {
             continue;
         }
@@ -862,13 +869,37 @@ fn collapse(text: &str) -> String {
     out
 }
 
-/// Appends `text`'s words to `out`, one space between them.
+/// Appends `text`'s words (as [`str::split_whitespace`] cuts them) to `out`, one space
+/// between them.
 fn collapse_into(text: &str, out: &mut String) {
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
+    if !text.is_ascii() {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
+    // ASCII text by bytes: the same cuts (these six are the ASCII characters Unicode calls
+    // white space) without decoding characters.
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let (mut i, mut first) = (0, true);
+    while i < bytes.len() {
+        if space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !space(bytes[i]) {
+            i += 1;
+        }
+        if !first {
             out.push(' ');
         }
-        out.push_str(word);
+        first = false;
+        out.push_str(&text[start..i]);
     }
 }
 
@@ -1068,12 +1099,21 @@ mod tests {
 
         #[test]
         fn wrap_and_tidy_match_their_definition(
-            text in "([a-z]{1,12}|https://[a-z./]{4,90}|[大阪工場。「」]{1,40}|서울 공장|\\[[0-9]\\][,.]?|[ \t\n\r\u{b}\u{a0}\u{3000}\u{7f}\u{1}é́🙂]){0,80}",
+            text in "([a-z]{1,12}|https://[a-z./]{4,90}|[大阪工場。「」]{1,40}|서울 공장|\\[[0-9]\\][,.]?|[ \t\n\r\u{b}\u{c}\u{1c}\u{1f}\u{85}\u{a0}\u{2028}\u{3000}\u{7f}\u{1}é́🙂]){0,80}",
             (first, rest) in ("(> |- |[0-9]\\. | {0,4}|\t)", "(> | {0,4}|> > )")
         ) {
             proptest::prop_assert_eq!(wrap(&text, &first, &rest), reference_wrap(&text, &first, &rest));
             proptest::prop_assert_eq!(tidy(&text), reference_tidy(&text));
             proptest::prop_assert_eq!(collapse(&text), reference_tidy(&text.replace('\n', " ")));
+        }
+
+        /// The same over ASCII alone (control characters too), where the byte shortcuts run.
+        #[test]
+        fn ascii_wrap_and_tidy_match_their_definition(
+            text in "[ -~\t\n\r\u{0}-\u{1f}\u{7f}]{0,300}"
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, "- ", "  "), reference_wrap(&text, "- ", "  "));
+            proptest::prop_assert_eq!(tidy(&text), reference_tidy(&text));
         }
 
         /// Wrapping keeps every character but the spaces it turns into line breaks, and a
