@@ -515,9 +515,9 @@ struct CitedSourceView<'a> {
 
 /// An item as its own page sees it: the summary view plus body, sources, notices and the rest.
 #[derive(Serialize)]
-pub struct ItemPage<'a> {
+pub struct ItemPage<'s, 'a> {
     #[serde(flatten)]
-    summary: ItemSummary<'a>,
+    summary: &'s ItemSummary<'a>,
     content: &'a str,
     /// The summary shown above the body: only a summary the writer gave (`summary` in front
     /// matter). A summary cut from the body would show its first paragraph twice.
@@ -540,8 +540,14 @@ pub struct ItemPage<'a> {
     pub translations: Vec<TranslationView<'a>>,
 }
 
-/// An item as its own page sees it.
-pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage<'a> {
+/// An item as its own page sees it, around its `summary` (made once per build: its list
+/// pages show it too).
+pub fn item_page<'s, 'a>(
+    site: &'a Site,
+    config: &'a Config,
+    id: ItemId,
+    summary: &'s ItemSummary<'a>,
+) -> ItemPage<'s, 'a> {
     let urls = Urls { config };
     let item = &site.items[id];
     let r = &item.rendered;
@@ -557,7 +563,7 @@ pub fn item_page<'a>(site: &'a Site, config: &'a Config, id: ItemId) -> ItemPage
     };
     let editorial = |i: &usize| item.notices[*i].kind == NoticeKind::Editorial;
     ItemPage {
-        summary: item_summary(site, config, id),
+        summary,
         content: &r.html,
         standfirst: item.summary.is_some().then_some(r.summary_html.as_str()),
         lead_image: &r.lead_image,
@@ -837,28 +843,29 @@ pub struct NavSection<'a> {
 #[derive(Serialize)]
 pub struct RelatedItem<'a> {
     title: &'a str,
-    url: String,
-    date: Option<String>,
+    url: &'a str,
+    date: Option<&'a str>,
     draft: bool,
-    embargo: Option<String>,
+    embargo: Option<&'a str>,
     standby: bool,
     /// The item's time zone name, for the embargo badge's abbreviation.
     timezone: &'a str,
 }
 
-/// A related item of an item page.
-pub fn related_item<'a>(site: &'a Site, config: &Config, id: ItemId) -> RelatedItem<'a> {
-    let item = &site.items[id];
+/// A related item of an item page, from its summary (made once per build, with the URL and
+/// dates this view repeats).
+pub fn related_item<'a>(summary: &'a ItemSummary<'_>) -> RelatedItem<'a> {
     RelatedItem {
-        title: &item.title,
-        url: config.url(&item.path),
-        date: item.date.map(|d| rfc3339(d, &item.tz)),
-        draft: item.preview.draft,
-        embargo: item.preview.embargo.map(|d| rfc3339(d, &item.tz)),
-        standby: item.preview.standby,
-        timezone: &item.tz_name,
+        title: summary.title,
+        url: &summary.url,
+        date: summary.date.as_deref(),
+        draft: summary.draft,
+        embargo: summary.embargo.as_deref(),
+        standby: summary.standby,
+        timezone: summary.timezone,
     }
 }
+
 /// One feed file of a list, for the subscribe menu.
 #[derive(Serialize)]
 pub struct FeedFile {
