@@ -103,36 +103,63 @@ fn arg<'h>(header: &'h Header, key: &str) -> Option<&'h str> {
 /// Wraps `text` (hard line breaks as `\n`) to [`WIDTH`]: the first line opens with `first`,
 /// the others with `rest`. A word longer than a line (a URL) stands whole on its own line.
 pub fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
+    // Written into one string: a string per line, joined, cost a wire text's paragraphs
+    // two allocations and two copies per line.
+    let mut out = String::with_capacity(text.len() + text.len() / WIDTH * (rest.len() + 1) + 16);
+    let rest_width = width(rest);
     for (i, hard) in text.split('\n').enumerate() {
         let prefix = if i == 0 { first } else { rest };
-        wrap_line(hard, prefix, rest, &mut lines);
+        if i > 0 {
+            out.push('\n');
+        }
+        wrap_line(hard, prefix, (rest, rest_width), &mut out);
     }
-    lines.join("\n")
+    out
 }
 
-fn wrap_line(text: &str, first: &str, rest: &str, lines: &mut Vec<String>) {
-    let mut line = first.to_string();
-    let mut width = first.width();
+/// Appends `text` wrapped, its first line opening with `first` and the others with `rest`
+/// (given with its width), each line without its trailing spaces.
+fn wrap_line(text: &str, first: &str, (rest, rest_width): (&str, usize), out: &mut String) {
+    let mut line_start = out.len();
+    out.push_str(first);
+    let mut width_now = width(first);
     let mut at_start = true;
     for (piece, spaced) in atoms(text) {
-        let w = piece.width();
+        let w = width(piece);
         let gap = usize::from(spaced && !at_start);
-        if !at_start && width + gap + w > WIDTH {
-            lines.push(line.trim_end().to_string());
-            line = rest.to_string();
-            width = rest.width();
+        if !at_start && width_now + gap + w > WIDTH {
+            end_line(out, line_start);
+            out.push('\n');
+            line_start = out.len();
+            out.push_str(rest);
+            width_now = rest_width;
             at_start = true;
         }
         if spaced && !at_start {
-            line.push(' ');
-            width += 1;
+            out.push(' ');
+            width_now += 1;
         }
-        line.push_str(piece);
-        width += w;
+        out.push_str(piece);
+        width_now += w;
         at_start = false;
     }
-    lines.push(line.trim_end().to_string());
+    end_line(out, line_start);
+}
+
+/// Cuts the trailing whitespace of the line that starts at `start`, the last of `out`.
+fn end_line(out: &mut String, start: usize) {
+    let kept = out[start..].trim_end().len();
+    out.truncate(start + kept);
+}
+
+/// Columns `s` takes: its length for printable ASCII (one column each, and most words of
+/// most texts), else as [`UnicodeWidthStr`] counts them.
+fn width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        s.len()
+    } else {
+        s.width()
+    }
 }
 
 /// The unbreakable pieces of a line, each with whether a space comes before it: its words,
@@ -141,15 +168,20 @@ fn wrap_line(text: &str, first: &str, rest: &str, lines: &mut Vec<String>) {
 /// the word before it.
 fn atoms(text: &str) -> Vec<(&str, bool)> {
     let mut out: Vec<(&str, bool)> = Vec::new();
-    let mut words = Vec::new();
+    // Cut at spaces and tabs by bytes (both ASCII, so never inside a character): splitting a
+    // `str` at two characters decodes every character of every line.
+    let bytes = text.as_bytes();
     let mut from = 0;
-    for part in text.split([' ', '\t']) {
-        if !part.is_empty() {
-            words.push((from, part));
+    while from <= bytes.len() {
+        let at = from;
+        let end = (bytes[at..].iter())
+            .position(|&b| b == b' ' || b == b'\t')
+            .map_or(bytes.len(), |i| at + i);
+        from = end + 1;
+        let word = &text[at..end];
+        if word.is_empty() {
+            continue;
         }
-        from += part.len() + 1;
-    }
-    for (at, word) in words {
         if is_note_mark(word)
             && let Some(last) = out.last_mut()
         {
@@ -182,6 +214,10 @@ fn atoms(text: &str) -> Vec<(&str, bool)> {
 
 /// `[2]`, `[2].`, `[2],`: a note mark, with the punctuation after it.
 fn is_note_mark(word: &str) -> bool {
+    // Most words are not: a mark opens with `[`.
+    if !word.starts_with('[') {
+        return false;
+    }
     let mark = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
     mark.strip_prefix('[')
         .and_then(|m| m.strip_suffix(']'))
@@ -812,16 +848,59 @@ impl<'w, 'a> Walk<'w, 'a> {
 
 /// Whitespace collapsed to single spaces, hard breaks kept.
 fn tidy(text: &str) -> String {
-    text.split('\n')
-        .map(collapse)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim_matches('\n')
-        .to_string()
+    // Into one string: a string per line and per word list, joined, cost more than the
+    // wrapping that follows.
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        collapse_into(line, &mut out);
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    let blank_start = out.len() - out.trim_start_matches('\n').len();
+    out.drain(..blank_start);
+    out
 }
 
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    collapse_into(text, &mut out);
+    out
+}
+
+/// Appends `text`'s words (as [`str::split_whitespace`] cuts them) to `out`, one space
+/// between them.
+fn collapse_into(text: &str, out: &mut String) {
+    if !text.is_ascii() {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return;
+    }
+    // ASCII text by bytes: the same cuts (these six are the ASCII characters Unicode calls
+    // white space) without decoding characters.
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let (mut i, mut first) = (0, true);
+    while i < bytes.len() {
+        if space(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && !space(bytes[i]) {
+            i += 1;
+        }
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.push_str(&text[start..i]);
+    }
 }
 
 /// The text of raw HTML: tags and comments removed.
@@ -971,10 +1050,70 @@ mod tests {
         out
     }
 
+    /// [`wrap`] as first written, a string per line joined at the end: the wrapping into one
+    /// string, and the width shortcut for printable ASCII, must give the same text.
+    fn reference_wrap(text: &str, first: &str, rest: &str) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        for (i, hard) in text.split('\n').enumerate() {
+            let mut line = if i == 0 { first } else { rest }.to_string();
+            let mut width = line.width();
+            let mut at_start = true;
+            for (piece, spaced) in reference_atoms(hard) {
+                let w = piece.width();
+                let gap = usize::from(spaced && !at_start);
+                if !at_start && width + gap + w > WIDTH {
+                    lines.push(line.trim_end().to_string());
+                    line = rest.to_string();
+                    width = rest.width();
+                    at_start = true;
+                }
+                if spaced && !at_start {
+                    line.push(' ');
+                    width += 1;
+                }
+                line.push_str(piece);
+                width += w;
+                at_start = false;
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        lines.join("\n")
+    }
+
+    /// [`tidy`] as first written, through a list of lines of lists of words.
+    fn reference_tidy(text: &str) -> String {
+        let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        text.split('\n')
+            .map(collapse)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_matches('\n')
+            .to_string()
+    }
+
     proptest::proptest! {
         #[test]
         fn atoms_match_their_definition(text in "([ \t.,:/\\[\\]0-9a-zA-Z大阪「」。、ー]|https://|www\\.|mailto:|\\[2\\])*") {
             proptest::prop_assert_eq!(atoms(&text), reference_atoms(&text));
+        }
+
+        #[test]
+        fn wrap_and_tidy_match_their_definition(
+            text in "([a-z]{1,12}|https://[a-z./]{4,90}|[大阪工場。「」]{1,40}|서울 공장|\\[[0-9]\\][,.]?|[ \t\n\r\u{b}\u{c}\u{1c}\u{1f}\u{85}\u{a0}\u{2028}\u{3000}\u{7f}\u{1}é́🙂]){0,80}",
+            (first, rest) in ("(> |- |[0-9]\\. | {0,4}|\t)", "(> | {0,4}|> > )")
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, &first, &rest), reference_wrap(&text, &first, &rest));
+            proptest::prop_assert_eq!(tidy(&text), reference_tidy(&text));
+            proptest::prop_assert_eq!(collapse(&text), reference_tidy(&text.replace('\n', " ")));
+        }
+
+        /// The same over ASCII alone (control characters too), where the byte shortcuts run.
+        #[test]
+        fn ascii_wrap_and_tidy_match_their_definition(
+            text in "[ -~\t\n\r\u{0}-\u{1f}\u{7f}]{0,300}"
+        ) {
+            proptest::prop_assert_eq!(wrap(&text, "- ", "  "), reference_wrap(&text, "- ", "  "));
+            proptest::prop_assert_eq!(tidy(&text), reference_tidy(&text));
         }
 
         /// Wrapping keeps every character but the spaces it turns into line breaks, and a

@@ -273,9 +273,7 @@ impl<'a> RenderCtx<'a> {
     }
 
     fn summaries_of(&self, ids: &[ItemId]) -> Vec<Value> {
-        ids.iter()
-            .map(|&id| views::to_value(self.summary(id)))
-            .collect()
+        ids.iter().map(|&id| self.summary(id).card()).collect()
     }
 }
 

@@ -286,15 +286,13 @@ fn item_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
             &item.src.rel,
             shows,
             move || {
-                let page = item_page(ctx.site, ctx.config, id);
+                let page = item_page(ctx.site, ctx.config, id, ctx.summary(id));
                 let translations = page.translations.iter().map(views::to_value).collect();
                 let mut page = views::to_value(&page);
                 page["related"] = Value::Array(
                     related
                         .iter()
-                        .map(|&other| {
-                            views::to_value(&views::related_item(ctx.site, ctx.config, other))
-                        })
+                        .map(|&other| views::to_value(&views::related_item(ctx.summary(other))))
                         .collect(),
                 );
                 (
@@ -427,7 +425,7 @@ fn section_jobs<'a>(ctx: &'a RenderCtx<'_>, jobs: &mut Jobs<'a, '_>) {
                 let pages = paginator.pages.clone();
                 (
                     vec![
-                        ("section", with_pages(&section_view(ctx, section), pages)),
+                        ("section", with_pages(section_view(ctx, section), pages)),
                         ("paginator", paginator.into_value()),
                         ("archive_years", Value::clone(&archive_years)),
                     ],
@@ -489,7 +487,7 @@ fn home_job<'a>(ctx: &'a RenderCtx<'_>, section: &'a crate::model::Section) -> P
             factsheets: ctx.summaries_of(&factsheets),
             events: ctx.summaries_of(&events),
         });
-        let view = with_pages(&section_view(ctx, section), ctx.summaries_of(&home_items));
+        let view = with_pages(section_view(ctx, section), ctx.summaries_of(&home_items));
         let contacts = Value::Array(views::all_contacts(ctx.site, ctx.config, &section.lang));
         let kits = views::media::kit_cards(
             ctx.site,
@@ -577,10 +575,9 @@ fn section_translations(config: &Config, section: &crate::model::Section) -> Vec
 
 /// A list view with `pages` set to the items shown on this page. Giving every page of a
 /// paginated list the whole list made memory grow with the square of the site.
-fn with_pages(view: &Value, pages: impl Into<Value>) -> Value {
-    let mut v = view.clone();
-    v["pages"] = pages.into();
-    v
+fn with_pages(mut view: Value, pages: impl Into<Value>) -> Value {
+    view["pages"] = pages.into();
+    view
 }
 
 fn owner_of(section: &crate::model::Section) -> String {
@@ -889,37 +886,30 @@ fn feed_links_for(ctx: &RenderCtx<'_>, base: &str, lang: &str) -> Value {
     let mut links = Vec::new();
     let corrections = format!("{}/corrections/", ctx.config.lang_prefix(lang));
     if base == corrections {
-        links.extend(
-            feeds::links(
-                ctx.config,
-                ctx.site,
-                base,
-                &format!("Corrections — {}", ctx.config.language(lang).title),
-            )
-            .as_array()
-            .cloned()
-            .unwrap_or_default(),
-        );
+        links.extend(items(feeds::links(
+            ctx.config,
+            ctx.site,
+            base,
+            &format!("Corrections — {}", ctx.config.language(lang).title),
+        )));
     } else if let Some(title) = ctx.feed_titles.get(base) {
-        links.extend(
-            feeds::links(ctx.config, ctx.site, base, title)
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        );
+        links.extend(items(feeds::links(ctx.config, ctx.site, base, title)));
     }
     let home = format!("{}/", ctx.config.lang_prefix(lang));
     if base != home {
         if let Some(title) = ctx.feed_titles.get(&home) {
-            links.extend(
-                feeds::links(ctx.config, ctx.site, &home, title)
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default(),
-            );
+            links.extend(items(feeds::links(ctx.config, ctx.site, &home, title)));
         }
     }
     Value::Array(links)
+}
+
+/// The elements of a list value, moved out (nothing for another value).
+fn items(list: Value) -> Vec<Value> {
+    match list {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -110,3 +110,43 @@ fn a_preview_relates_what_its_lists_show() {
         "{related:?}"
     );
 }
+
+/// A related item is made from the item's card (made once per build), not from the item
+/// again: its fields must be the item's own, as its page shows them, badges included.
+#[test]
+fn a_related_item_shows_the_items_own_link_date_and_badges() {
+    let site = site();
+    let dump = "<!DOCTYPE html><html lang=\"en\"><head><title>p</title></head><body><script id=\"p\" type=\"application/json\">{{ page | json_encode() | safe }}</script></body></html>";
+    site.file("templates/post.html", dump);
+    let run = site.build_args(&["--drafts"]);
+    run.assert_ok();
+    let page = |url: &str| -> serde_json::Value {
+        let doc = run.html(url);
+        let text: String = doc.select(&sel("#p")).next().expect("#p").text().collect();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
+    };
+    let a = page("/blog/a/");
+    assert_eq!(a["url"], "/blog/a/");
+    let related = a["related"].as_array().expect("related");
+    assert!(related.len() >= 3, "{related:?}");
+    let fields = [
+        "title", "url", "date", "draft", "embargo", "standby", "timezone",
+    ];
+    for r in related {
+        let keys: Vec<&str> = r
+            .as_object()
+            .expect("a map")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = fields.to_vec();
+        expected.sort_unstable();
+        assert_eq!(keys, expected, "{r}");
+        let own = page(r["url"].as_str().expect("url"));
+        for field in fields {
+            assert_eq!(r[field], own[field], "{field} of {r}");
+        }
+    }
+    // The draft is among them, with its badge's field set.
+    assert!(related.iter().any(|r| r["draft"] == true), "{related:?}");
+}

@@ -105,7 +105,7 @@ pub(super) fn year_jobs<'a>(
                 let pages = paginator.pages.clone();
                 (
                     vec![
-                        ("section", with_pages(&section_view(ctx, section), pages)),
+                        ("section", with_pages(section_view(ctx, section), pages)),
                         ("archive", archive),
                         ("archive_years", Value::clone(&all_years)),
                         ("paginator", paginator.into_value()),
