@@ -219,15 +219,13 @@ impl Incremental {
             retitled: &cmp.retitled,
         });
         let (jobs, every) = self.pages_to_list(ctx, cmp, listed, kept.len());
-        let base_keys = page_base_keys(ctx);
         // Each page: its file, what became of it, and whether the last build had it.
         let outcomes: Vec<(String, PageOutcome, bool)> = jobs
             .into_par_iter()
             .map(|job| {
                 let file = job.file();
                 let had = kept.contains_key(&file);
-                let keys = (&kept, &base_keys, cmp.now_key.as_str());
-                let outcome = page_outcome(ctx, job, &file, keys, reach);
+                let outcome = page_outcome(ctx, job, &file, &kept, reach, &cmp.now_key);
                 (file.clone(), hand_page(staging, file, outcome), had)
             })
             .collect();
@@ -542,37 +540,15 @@ impl Reach<'_> {
     }
 }
 
-/// The pages the last build made, the key of each language's shared page values, and the
-/// key of `now` (what the templates show of it).
-type PageKeys<'k> = (
-    &'k HashMap<String, KeptPage>,
-    &'k HashMap<String, Fingerprint>,
-    &'k str,
-);
-
-/// The fingerprint of each language's page values that every page shares
-/// ([`RenderCtx::page_base`]), taken once: each page's key covers them through it.
-fn page_base_keys(ctx: &RenderCtx<'_>) -> HashMap<String, Fingerprint> {
-    (ctx.config.languages.iter())
-        .map(|l| (l.code.clone(), page_base_key(ctx, &l.code)))
-        .collect()
-}
-
-fn page_base_key(ctx: &RenderCtx<'_>, lang: &str) -> Fingerprint {
-    let shared = tera::Context::clone(&ctx.page_base(lang)).into_json();
-    let mut f = Fingerprinter::default();
-    f.json(&shared);
-    f.finish()
-}
-
 /// One page: kept, or built and rendered (see [`Incremental::render_pages`]). The context's
 /// `now` is keyed by `now_key`, what the templates show of it.
 fn page_outcome(
     ctx: &RenderCtx<'_>,
     job: PageJob<'_>,
     file: &str,
-    (kept, base_keys, now_key): PageKeys<'_>,
+    kept: &HashMap<String, KeptPage>,
     reach: Option<Reach<'_>>,
+    now_key: &str,
 ) -> PageOutcome {
     if kept.contains_key(file) && reach.is_some_and(|r| r.misses(&job)) {
         return PageOutcome::Kept(None);
@@ -583,8 +559,6 @@ fn page_outcome(
     };
     let mut f = Fingerprinter::default();
     f.str(&context.template).str(&context.lang);
-    let base = base_keys.get(&context.lang).copied();
-    f.fingerprint(base.unwrap_or_else(|| page_base_key(ctx, &context.lang)));
     for (name, value) in &context.vars {
         match name.as_str() {
             "now" => f.str(name).str(now_key),

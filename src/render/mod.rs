@@ -179,9 +179,6 @@ pub struct RenderCtx<'a> {
     /// The header's links of each language (`main_nav`), made once instead of by every page's
     /// template (the default theme's loop over the candidates cost as much as a page's body).
     main_nav: std::collections::HashMap<String, Value>,
-    /// The template values every page of a language shares (see [`RenderCtx::page_base`]),
-    /// made once per language instead of copied into each page's context.
-    page_bases: std::collections::HashMap<String, std::sync::Arc<tera::Context>>,
     /// The publication ledger once this output is online, for the public record (None: the
     /// ledger had problems, and a preview shows them as warnings).
     pub record: Option<&'a Ledger>,
@@ -228,10 +225,9 @@ impl<'a> RenderCtx<'a> {
                 )
             })
             .collect();
-        let mut ctx = RenderCtx {
+        RenderCtx {
             sections,
             main_nav,
-            page_bases: std::collections::HashMap::new(),
             subscribe: subscribe_groups(site, config),
             site,
             config,
@@ -246,39 +242,7 @@ impl<'a> RenderCtx<'a> {
             feed_titles,
             related,
             record: None,
-        };
-        ctx.page_bases = (config.languages.iter())
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    std::sync::Arc::new(ctx.make_page_base(&l.code)),
-                )
-            })
-            .collect();
-        ctx
-    }
-
-    /// The large template values that are the same on every page of `lang`: `config`,
-    /// `sections`, `main_nav` and `subscribe`. A page's own values come first (see
-    /// [`tera::Context::with_base`], pressroom's patch of Tera). Small values read on every
-    /// line, such as `lang`, stay in each page's context: a key found there is found at once.
-    pub fn page_base(&self, lang: &str) -> std::sync::Arc<tera::Context> {
-        match self.page_bases.get(lang) {
-            Some(base) => base.clone(),
-            None => std::sync::Arc::new(self.make_page_base(lang)),
         }
-    }
-
-    fn make_page_base(&self, lang: &str) -> tera::Context {
-        let mut vars = serde_json::Map::new();
-        vars.insert("config".into(), self.config_value(lang));
-        let per_lang = |values: &std::collections::HashMap<String, Value>| {
-            values.get(lang).cloned().unwrap_or(Value::Array(vec![]))
-        };
-        vars.insert("sections".into(), per_lang(&self.sections));
-        vars.insert("main_nav".into(), self.main_nav(lang));
-        vars.insert("subscribe".into(), per_lang(&self.subscribe));
-        tera::Context::from_value(Value::Object(vars)).unwrap_or_default()
     }
 
     /// The same context, with the ledger whose public record the output carries.

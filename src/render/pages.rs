@@ -98,8 +98,8 @@ impl<'a> PageJob<'a> {
         let (own_vars, translations) = (self.vars)();
         // One map moved into the context: `Context::insert` would serialize (copy) every value.
         let mut vars = serde_json::Map::new();
+        vars.insert("config".into(), ctx.config_value(&self.lang));
         vars.insert("lang".into(), Value::String(self.lang.clone()));
-        vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
         vars.insert(
             "now".into(),
             Value::String(crate::dates::rfc3339_utc(ctx.opts.now)),
@@ -112,9 +112,25 @@ impl<'a> PageJob<'a> {
             "permalink".into(),
             Value::String(ctx.config.permalink(&ctx.config.url(&self.path))),
         );
+        vars.insert("preview".into(), Value::Bool(ctx.opts.drafts));
         vars.insert("feeds".into(), feed_links_for(ctx, &self.list, &self.lang));
         vars.insert("translations".into(), Value::Array(translations));
         vars.insert("jsonld".into(), Value::Null);
+        vars.insert(
+            "sections".into(),
+            ctx.sections
+                .get(&self.lang)
+                .cloned()
+                .unwrap_or(Value::Array(vec![])),
+        );
+        vars.insert("main_nav".into(), ctx.main_nav(&self.lang));
+        vars.insert(
+            "subscribe".into(),
+            ctx.subscribe
+                .get(&self.lang)
+                .cloned()
+                .unwrap_or(Value::Array(vec![])),
+        );
         for (k, v) in own_vars {
             vars.insert(k.into(), v);
         }
@@ -140,8 +156,7 @@ pub struct PageContext {
     /// Its output file.
     pub file: String,
     owner: String,
-    /// The template's variables of this page; those every page of its language shares are in
-    /// [`RenderCtx::page_base`].
+    /// The template's variables.
     pub vars: serde_json::Map<String, Value>,
 }
 
@@ -153,8 +168,7 @@ impl PageContext {
             &self.owner,
             &self.path,
             &self.template,
-        )?
-        .with_base(ctx.page_base(&self.lang));
+        )?;
         let html = ctx
             .theme
             .render(&self.template, &self.lang, &tctx)

@@ -13,22 +13,12 @@ use crate::errors::{Error, Result as TeraResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     data: BTreeMap<String, Value>,
-    /// Values shared by many renders, read where `data` has no such key (pressroom's patch:
-    /// the site-wide values of a page are built once, not copied into every page's context).
-    base: Option<std::sync::Arc<Context>>,
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new(), base: None }
-    }
-
-    /// This context, falling back to `base` for every key it does not have itself: values
-    /// that many renders share are built once and shared, not copied into each context.
-    pub fn with_base(mut self, base: std::sync::Arc<Context>) -> Self {
-        self.base = Some(base);
-        self
+        Context { data: BTreeMap::new() }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -93,11 +83,6 @@ impl Context {
     /// Converts the context to a `serde_json::Value` consuming the context.
     pub fn into_json(self) -> Value {
         let mut m = Map::new();
-        if let Some(base) = self.base {
-            if let Value::Object(shared) = Context::clone(&base).into_json() {
-                m.extend(shared);
-            }
-        }
         for (key, value) in self.data {
             m.insert(key, value);
         }
@@ -112,7 +97,7 @@ impl Context {
                 for (key, value) in m {
                     data.insert(key, value);
                 }
-                Ok(Context { data, base: None })
+                Ok(Context { data })
             }
             _ => Err(Error::msg(
                 "Creating a Context from a Value/Serialize requires it being a JSON object",
@@ -130,18 +115,17 @@ impl Context {
 
     /// Returns the value at a given key index.
     pub fn get(&self, index: &str) -> Option<&Value> {
-        self.data.get(index).or_else(|| self.base.as_deref().and_then(|b| b.get(index)))
+        self.data.get(index)
     }
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
-    /// (A key of the base, see [`Context::with_base`], stays there.)
     pub fn remove(&mut self, index: &str) -> Option<Value> {
         self.data.remove(index)
     }
 
     /// Checks if a value exists at a specific index.
     pub fn contains_key(&self, index: &str) -> bool {
-        self.data.contains_key(index) || self.base.as_deref().is_some_and(|b| b.contains_key(index))
+        self.data.contains_key(index)
     }
 }
 
