@@ -214,37 +214,12 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// FNV-1a (64 bits) as a `Hasher` for the index's own maps: tokens are short, and SipHash
-/// showed up in profiles of a 10,000-item build.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
 /// A word-at-a-time hash (Fx's rotate, xor and multiply over eight bytes at once) for the
-/// maps of tokens a first build fills: each document's words, then every word's postings.
-/// FNV's multiply per byte cost each lookup of a word some 25 instructions more (a
-/// micro-benchmark over the words of a 1,000-item corpus: 1.174 against 1.149 billion).
-/// Only for maps whose order is never seen (their entries are sorted or looked up); the
-/// maps of [`FastMap`], some of them kept between builds, keep FNV.
+/// index's own maps: each document's words, every word's postings, the top files' screens.
+/// Keys are short and SipHash showed up in profiles of a 10,000-item build; FNV's multiply
+/// per byte cost each lookup of a word some 25 instructions more (a micro-benchmark over the
+/// words of a 1,000-item corpus: 1.174 against 1.149 billion). No output depends on these
+/// maps' order: their entries are sorted or looked up.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct WordHash(u64);
 
@@ -296,8 +271,8 @@ fn tail_word(rest: &[u8]) -> u64 {
     }
 }
 
-/// A map of tokens hashed with [`WordHash`].
-pub(crate) type TokenMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<WordHash>>;
+/// A map of the index's own, hashed with [`WordHash`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<WordHash>>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -618,7 +593,8 @@ pub(crate) fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
     // Room for the distinct words of a body at once (about one per 12 bytes of text in the
     // corpora measured): grown from empty, the map was rehashed seven times per document.
     let room = (body.len() / 12).clamp(16, 4096);
-    let mut best: TokenMap<Field> = TokenMap::with_capacity_and_hasher(room, Default::default());
+    let mut best: FastMap<String, Field> =
+        FastMap::with_capacity_and_hasher(room, Default::default());
     let mut add = |text: &str, field: Field| {
         each_token(text, |t, _| match best.get_mut(t) {
             Some(f) => *f = (*f).max(field),
@@ -784,7 +760,7 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
 
     // Tokenize in parallel a block of documents at a time (to bound memory), merging each
     // block in document order so every posting list comes out sorted.
-    let mut postings: TokenMap<Vec<u32>> = TokenMap::default();
+    let mut postings: FastMap<String, Vec<u32>> = FastMap::default();
     for (block_no, block) in ids.chunks(1024).enumerate() {
         let per_doc: Vec<Vec<(String, Field)>> =
             block.par_iter().map(|&id| item_tokens(site, id)).collect();
