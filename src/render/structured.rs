@@ -33,19 +33,45 @@ pub fn item_jsonld(site: &Site, config: &Config, id: ItemId) -> String {
 }
 
 /// Serializes JSON for a `<script>` element. The three characters can only occur inside JSON
-/// strings (no JSON token contains them), where the `\u` escapes mean the same.
+/// strings (no JSON token contains them), where the `\u` escapes mean the same. They are
+/// escaped as the strings are written ([`ScriptSafe`]), not by a second pass over the text:
+/// an item's JSON-LD carries its whole body.
 pub fn script_safe(value: &Value) -> String {
-    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(1024);
+    let mut writer = serde_json::Serializer::with_formatter(&mut out, ScriptSafe);
+    match serde::Serialize::serialize(value, &mut writer) {
+        // serde_json writes valid UTF-8, and the escapes are ASCII.
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "{}".into()),
+        Err(_) => "{}".into(),
     }
-    out
+}
+
+/// serde_json's compact output with `<`, `>` and `&` in strings (keys among them) written as
+/// `\u` escapes. Every unescaped run of a string reaches [`Formatter::write_string_fragment`].
+///
+/// [`Formatter::write_string_fragment`]: serde_json::ser::Formatter::write_string_fragment
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut at = 0;
+        for (i, b) in fragment.bytes().enumerate() {
+            let escape: &[u8] = match b {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[at..i])?;
+            writer.write_all(escape)?;
+            at = i + 1;
+        }
+        writer.write_all(&fragment.as_bytes()[at..])
+    }
 }
 
 /// An absolute URL for an image or link given as `https://…`, a site path (`/img/x.jpg`) or a
@@ -460,6 +486,38 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+    }
+
+    /// What `script_safe` wrote before it escaped while serializing: the compact text with
+    /// the three characters replaced afterwards.
+    fn script_safe_by_second_pass(value: &Value) -> String {
+        let mut out = String::new();
+        for c in serde_json::to_string(value).unwrap().chars() {
+            match c {
+                '<' => out.push_str("\\u003c"),
+                '>' => out.push_str("\\u003e"),
+                '&' => out.push_str("\\u0026"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn script_safe_writes_what_the_second_pass_wrote(
+            key in "[a<>&\"\\\\é😀\n\u{1}\u{2028}]{0,6}",
+            text in "[a <>&\"\\\\é😀\n\t\u{1}\u{7f}\u{2028}/]{0,40}",
+            number in proptest::num::f64::NORMAL,
+            flag in proptest::bool::ANY,
+        ) {
+            let v = json!({
+                key.clone(): text,
+                "list": [text.clone(), number, flag, null, {"inner": key}],
+                "n": -12,
+            });
+            proptest::prop_assert_eq!(script_safe(&v), script_safe_by_second_pass(&v));
+        }
     }
 
     #[test]
