@@ -20,6 +20,7 @@
 //! `serve`'s rebuilds compose the same stages with memo tables: see [`incremental`].
 
 pub mod anchors;
+pub mod bytewise;
 pub mod check;
 pub mod config;
 pub mod content;

@@ -376,31 +376,69 @@ fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Appends `text` with every run of whitespace (`char::is_whitespace`) replaced by one space.
-/// Copies the text between runs in slices, decoding only non-ASCII characters: it runs over
-/// every published word on every build.
+/// A single ASCII space between other characters is already its own replacement, so the text
+/// is copied in long slices between the runs that change; eight bytes are looked at a time
+/// ([`next_to_look_at`]). It runs over every published word on every build.
 fn fold_runs(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
-    let (mut i, mut start, mut in_space) = (0, 0, false);
+    let (mut copied, mut i) = (0, 0);
     while i < bytes.len() {
-        let (space, len) = match bytes[i] {
-            b'\t'..=b'\r' | b' ' => (true, 1),
-            b if b < 0x80 => (false, 1),
-            _ => {
-                let c = text[i..].chars().next().unwrap_or_default();
-                (c.is_whitespace(), c.len_utf8())
-            }
+        i = next_to_look_at(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
+        let run = match b {
+            b' ' => starts_with_space(text, i + 1),
+            b'\t'..=b'\r' => true,
+            _ if b.is_ascii() => false,
+            _ => starts_with_space(text, i),
         };
-        if space {
-            out.push_str(&text[start..i]);
-            if !in_space {
-                out.push(' ');
-            }
-            start = i + len;
+        if run {
+            out.push_str(&text[copied..i]);
+            out.push(' ');
+            i = space_run_end(text, i);
+            copied = i;
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
-        in_space = space;
-        i += len;
     }
-    out.push_str(&text[start..]);
+    out.push_str(&text[copied..]);
+}
+
+/// The first byte at or after `at` (a character boundary) that may begin a run of whitespace
+/// [`fold_runs`] replaces: neither an ASCII letter, digit or punctuation nor a space followed
+/// by one of those. Looks at eight bytes at a time; returns where the last (fewer than eight)
+/// start when none of the words before has one, for them to be looked at one by one.
+fn next_to_look_at(bytes: &[u8], at: usize) -> usize {
+    use crate::bytewise::{HIGH, ascii_at_least, top, word};
+    let rest = &bytes[at..];
+    for (k, eight) in rest.chunks_exact(8).enumerate() {
+        let here = word(eight);
+        // Control characters (tabs and line ends among them) and non-ASCII bytes, then the
+        // same with spaces.
+        let other = !ascii_at_least(here, b' ') & HIGH;
+        let blank = !ascii_at_least(here, b'!') & HIGH;
+        // The byte after the word: none (0) counts as blank, to be looked at.
+        let after = rest.get(8 * k + 8).map_or(0, |&b| b);
+        let blank_next = (blank >> 8) | top(!(b'!'..0x80).contains(&after));
+        let look = other | (blank & !other & blank_next);
+        if look != 0 {
+            return at + 8 * k + look.trailing_zeros() as usize / 8;
+        }
+    }
+    at + rest.len() / 8 * 8
+}
+
+/// Whether `text` has a whitespace character at `at` (a character boundary or its end).
+fn starts_with_space(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_whitespace)
+}
+
+/// Where the run of whitespace starting at `at` ends.
+fn space_run_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .find(|c: char| !c.is_whitespace())
+        .map_or(text.len(), |n| at + n)
 }
 
 #[cfg(test)]
@@ -466,12 +504,102 @@ mod tests {
         }
     }
 
+    /// The folding before it copied whole stretches (a slice per word), kept as a second
+    /// oracle.
+    fn previous_fold_runs(text: &str, out: &mut String) {
+        let bytes = text.as_bytes();
+        let (mut i, mut start, mut in_space) = (0, 0, false);
+        while i < bytes.len() {
+            let (space, len) = match bytes[i] {
+                b'\t'..=b'\r' | b' ' => (true, 1),
+                b if b < 0x80 => (false, 1),
+                _ => {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    (c.is_whitespace(), c.len_utf8())
+                }
+            };
+            if space {
+                out.push_str(&text[start..i]);
+                if !in_space {
+                    out.push(' ');
+                }
+                start = i + len;
+            }
+            in_space = space;
+            i += len;
+        }
+        out.push_str(&text[start..]);
+    }
+
+    fn fold(text: &str) -> String {
+        let mut got = String::new();
+        fold_runs(text, &mut got);
+        got
+    }
+
+    /// Prose in long enough stretches for the eight-byte steps, with every kind of space
+    /// (each non-ASCII one, and characters near them that are not spaces), control bytes and
+    /// non-ASCII letters between.
+    const PROSE: &str = "([a-zA-Z0-9.,!~]{1,12}| |  |   |[\t\n\r\u{0b}\u{0c}\u{1}\u{1f}\u{7f}]|\u{85}|\u{a0}|\u{1680}|[\u{2000}-\u{200b}]|\u{2028}|\u{2029}|\u{202f}|\u{205f}|\u{3000}|\u{180e}|\u{feff}|é|한|—|“|大){0,60}";
+
     proptest::proptest! {
         #[test]
         fn folding_matches_the_reference(text in "[ \t\n\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}a-zé한\u{2028}]{0,40}") {
             let mut got = String::new();
             fold_runs(&text, &mut got);
             proptest::prop_assert_eq!(got, reference_fold(&text));
+        }
+
+        #[test]
+        fn folding_prose_matches_both_oracles(text in PROSE) {
+            let mut previous = String::new();
+            previous_fold_runs(&text, &mut previous);
+            let got = fold(&text);
+            proptest::prop_assert_eq!(&got, &previous);
+            proptest::prop_assert_eq!(got, reference_fold(&text));
+        }
+    }
+
+    #[test]
+    fn every_character_folds_as_before_at_every_offset() {
+        // Each character up to U+30FF (every space is among them), and of the others every
+        // 61st: alone or after a space, at each place of the eight-byte steps (with prose of
+        // single spaces around it, which the steps copy as it is).
+        let lead = "ab cd ef gh ij";
+        let chars = (0..0x3100).chain((0x3100..=0x10ffff).step_by(61));
+        for c in chars.filter_map(char::from_u32) {
+            let cut = c as usize % 9;
+            for before in ["", " "] {
+                let text = format!("{}{before}{c}x y{lead}", &lead[..cut]);
+                assert_eq!(fold(&text), reference_fold(&text), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn body_hashes_are_pinned() {
+        // Hashes as published.lock files record them (computed before the fast paths): they
+        // must never change.
+        let pins = [
+            (
+                "",
+                "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            (
+                "One  two\n\nthree.\u{a0}Four\t five\n",
+                "sha256:9103c584d2333040bc446c3caac004d575c7d1e69f875e4ce96c8ca86f959254",
+            ),
+            (
+                "Text `a  b` and\n\n```\nfn x()  {}\n```\n\n    indented  code\n",
+                "sha256:68048951096692c5c749a7e9e39d39c9422caa8e3c89a2264650fb249f166cae",
+            ),
+            (
+                "> quoted\n>     code in a quote\n- item\n\n      code in an item\n",
+                "sha256:6c4f9154e28ba6898372315cda339acacee7d0a413b99e16eeee9637c28956ed",
+            ),
+        ];
+        for (body, pin) in pins {
+            assert_eq!(body_hash(body), pin, "{body:?}");
         }
     }
 
