@@ -68,6 +68,8 @@ mod parser;
 mod renderer;
 mod template;
 mod tera;
+#[cfg(test)]
+mod test_oracles;
 mod utils;
 
 // Library exports.

@@ -33,3 +33,28 @@ macro_rules! try_get_value {
         }
     }};
 }
+
+/// `try_get_value!(filter, name, String, value)` that borrows the string from the value instead
+/// of copying it out (the same errors for a value that is not a string): the filters most
+/// templates run on every page (`replace`, `escape`, `truncate`, `trim`, `striptags`) read
+/// their text only once.
+macro_rules! try_get_str {
+    ($filter_name:expr, $var_name:expr, $val:expr) => {{
+        match $val.as_str() {
+            Some(s) => s,
+            None => {
+                if $var_name == "value" {
+                    return Err($crate::Error::msg(format!(
+                        "Filter `{}` was called on an incorrect value: got `{}` but expected a {}",
+                        $filter_name, $val, "String"
+                    )));
+                } else {
+                    return Err($crate::Error::msg(format!(
+                        "Filter `{}` received an incorrect type for arg `{}`: got `{}` but expected a {}",
+                        $filter_name, $var_name, $val, "String"
+                    )));
+                }
+            }
+        }
+    }};
+}

@@ -77,6 +77,9 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    // Whether `escape_fn` is `escape_html`, which keeps a string's emptiness and tells strings
+    // apart as they are (it is one-to-one): conditions then test values without escaping them.
+    escape_fn_is_html: bool,
 }
 
 impl Tera {
@@ -96,6 +99,7 @@ impl Tera {
             testers: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_fn_is_html: true,
         };
 
         tera.load_from_glob()?;
@@ -821,11 +825,19 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_fn_is_html = false;
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_fn_is_html = true;
+    }
+
+    /// Whether the escape function is [`escape_html()`]: it keeps a string's emptiness and
+    /// tells strings apart as they are, so a condition may test a value without escaping it.
+    pub(crate) fn escape_fn_is_html(&self) -> bool {
+        self.escape_fn_is_html
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -900,6 +912,7 @@ impl Default for Tera {
             functions: NameMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_fn_is_html: true,
         };
 
         tera.register_tera_filters();

@@ -19,27 +19,54 @@ use crate::errors::Error;
 #[inline]
 pub fn escape_html(input: &str) -> String {
     let mut output = String::with_capacity(input.len() * 2);
-    // The escaped characters are ASCII, so every index matched below is a char boundary, and
-    // the text between two of them is copied as one slice rather than a char at a time.
-    let mut copied = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            b'/' => "&#x2F;",
-            _ => continue,
-        };
-        output.push_str(&input[copied..i]);
-        output.push_str(entity);
-        copied = i + 1;
-    }
-    output.push_str(&input[copied..]);
+    let _ = escaped_html_pieces(input, |piece| {
+        output.push_str(piece);
+        Ok::<(), std::convert::Infallible>(())
+    });
 
     // Not using shrink_to_fit() on purpose
     output
+}
+
+/// Writes `input` escaped as [`escape_html`] escapes it, straight into `write`: what `{{ }}`
+/// writes of a value, without a string of its own first.
+pub(crate) fn write_escaped_html(
+    input: &str,
+    write: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    escaped_html_pieces(input, |piece| write.write_all(piece.as_bytes()))
+}
+
+/// The entity of each byte `escape_html` escapes (an index into `ENTITIES`, 0 for the others).
+static ESCAPED: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'&' as usize] = 1;
+    table[b'<' as usize] = 2;
+    table[b'>' as usize] = 3;
+    table[b'"' as usize] = 4;
+    table[b'\'' as usize] = 5;
+    table[b'/' as usize] = 6;
+    table
+};
+static ENTITIES: [&str; 7] = ["", "&amp;", "&lt;", "&gt;", "&quot;", "&#x27;", "&#x2F;"];
+
+/// Hands `input` to `out` escaped, piece by piece: the text between two escaped characters as
+/// one slice, then the entity. The escaped characters are ASCII, so each is a char boundary.
+#[inline]
+fn escaped_html_pieces<E>(
+    input: &str,
+    mut out: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut copied = 0;
+    for (i, &b) in input.as_bytes().iter().enumerate() {
+        let entity = ESCAPED[b as usize];
+        if entity != 0 {
+            out(&input[copied..i])?;
+            out(ENTITIES[entity as usize])?;
+            copied = i + 1;
+        }
+    }
+    out(&input[copied..])
 }
 
 pub(crate) fn render_to_string<C, F, E>(context: C, render: F) -> Result<String, Error>
@@ -64,6 +91,21 @@ where
 mod tests {
     use super::escape_html;
     use super::render_to_string;
+
+    #[test]
+    fn escaping_is_as_before_the_patch() {
+        use crate::test_oracles::{reference_escape_html, Rng};
+        let pieces = ["a", "&", "<", ">", "\"", "'", "/", "é", "漢", "😀", " ", "&amp;", "\n"];
+        let mut rng = Rng::new(7);
+        for _ in 0..20_000 {
+            let text = rng.text(&pieces, 12);
+            let expected = reference_escape_html(&text);
+            assert_eq!(escape_html(&text), expected, "{text:?}");
+            let mut written = Vec::new();
+            super::write_escaped_html(&text, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn test_escape_html() {

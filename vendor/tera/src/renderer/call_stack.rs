@@ -1,12 +1,13 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use serde_json::{to_value, Value};
 
-use crate::context::dotted_pointer;
+use crate::context::{dotted_pointer, plain_dotted_pointer};
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, IdentHasher, Name, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
 
@@ -15,23 +16,31 @@ use crate::Context;
 pub struct UserContext<'a> {
     /// Read-only context
     inner: &'a Context,
+    /// The context's top-level values by name, hashed: every variable a template reads
+    /// outside macros starts here, and a search of the context's `BTreeMap` compared the name
+    /// with a dozen keys.
+    index: HashMap<&'a str, &'a Value, BuildHasherDefault<IdentHasher>>,
 }
 
 impl<'a> UserContext<'a> {
     /// Create an immutable user context to be used in the call stack
     pub fn new(context: &'a Context) -> Self {
-        UserContext { inner: context }
+        let index = context.iter().map(|(key, value)| (key.as_str(), value)).collect();
+        UserContext { inner: context, index }
     }
 
     pub fn find_value(&self, key: &str) -> Option<&'a Value> {
-        self.inner.get(key)
+        self.index.get(key).copied()
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let raw_root = pointer.split('.').next().unwrap();
+    /// The value at a dotted name whose first `.` is at `dot`.
+    pub fn find_value_by_dotted_pointer(&self, name: Name, dot: usize) -> Option<&'a Value> {
+        let (raw_root, rest) = (&name.text[..dot], &name.text[dot + 1..]);
+        if name.plain {
+            return self.find_value(raw_root).and_then(|val| plain_dotted_pointer(val, rest));
+        }
         let root = crate::context::unescape_segment(raw_root);
-        let rest = &pointer[raw_root.len() + 1..];
-        self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
+        self.find_value(&root).and_then(|val| dotted_pointer(val, rest))
     }
 }
 
@@ -105,8 +114,13 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        self.lookup_name(Name::scan(key).0)
+    }
+
+    /// [`CallStack::lookup`] of a name already scanned.
+    pub fn lookup_name(&self, name: Name) -> Option<Val<'a>> {
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value(name);
             if found.is_some() {
                 return found;
             }
@@ -119,9 +133,9 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
-        } else if let Some(value) = self.context.find_value(key) {
+        if let Some(dot) = name.dot {
+            return self.context.find_value_by_dotted_pointer(name, dot).map(Cow::Borrowed);
+        } else if let Some(value) = self.context.find_value(name.text) {
             return Some(Cow::Borrowed(value));
         }
 
@@ -227,5 +241,103 @@ impl<'a> CallStack<'a> {
             new_ctx.insert(key, &val)
         }
         new_ctx.into_json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::context::unescape_segment;
+    use crate::test_oracles::{
+        random_pointer, random_value, reference_dotted_pointer, unless_panics, Rng,
+    };
+
+    /// `CallStack::lookup` as it was before the patch that scans each name once.
+    fn reference_lookup<'a>(stack: &CallStack<'a>, key: &str) -> Option<Val<'a>> {
+        for frame in stack.stack.iter().rev() {
+            let found = frame.reference_find_value(key);
+            if found.is_some() {
+                return found;
+            }
+            if frame.kind == FrameType::Macro || frame.kind == FrameType::Origin {
+                break;
+            }
+        }
+        if key.contains('.') {
+            let raw_root = key.split('.').next().unwrap();
+            let root = unescape_segment(raw_root);
+            let rest = &key[raw_root.len() + 1..];
+            return stack
+                .context
+                .inner
+                .get(&root)
+                .and_then(|val| reference_dotted_pointer(val, rest))
+                .map(Cow::Borrowed);
+        }
+        stack.context.inner.get(key).map(Cow::Borrowed)
+    }
+
+    /// Names to look up: paths into the context and the frames' variables, with the names of
+    /// the frames' own variables and `loop`.
+    fn random_key(rng: &mut Rng, whole: &Value) -> String {
+        match rng.below(4) {
+            0 => format!("loop.{}", rng.pick(&["index", "index0", "first", "last", "x", ""])),
+            _ => random_pointer(rng, whole),
+        }
+    }
+
+    #[test]
+    fn lookups_find_what_they_found_before_the_patch() {
+        let template = Template::new("t", None, "").unwrap();
+        let mut rng = Rng::new(11);
+        for _ in 0..400 {
+            // Everything the stack holds, as one object: its keys are the names to look up.
+            let mut whole = serde_json::Map::new();
+            let mut context = Context::new();
+            for _ in 0..rng.below(5) {
+                let (key, value) =
+                    (rng.text(crate::test_oracles::NAME_PIECES, 2), random_value(&mut rng, 3));
+                context.insert(key.clone(), &value);
+                whole.insert(key, value);
+            }
+            let list = Value::Array((0..3).map(|_| random_value(&mut rng, 3)).collect());
+            let object = random_value(&mut rng, 3);
+            let set_value = random_value(&mut rng, 3);
+            for (name, value) in [("p", &list[0]), ("k", &object), ("s", &set_value)] {
+                whole.insert(name.to_string(), value.clone());
+            }
+            let whole = Value::Object(whole);
+
+            let mut stack = CallStack::new(&context, &template);
+            let set_owned = rng.below(2) == 0;
+            let set =
+                if set_owned { Cow::Owned(set_value.clone()) } else { Cow::Borrowed(&set_value) };
+            stack.add_assignment("s", false, set);
+            if rng.below(2) == 0 {
+                stack.push_macro_frame("m", "mac", FrameContext::default(), &template);
+                stack.add_assignment("s", false, Cow::Borrowed(&set_value));
+            }
+            if rng.below(3) != 0 {
+                stack.push_for_loop_frame("f", ForLoop::from_array("p", Cow::Borrowed(&list)));
+                if rng.below(2) == 0 {
+                    stack.increment_for_loop().unwrap();
+                }
+            }
+            if object.as_object().is_some_and(|o| !o.is_empty()) && rng.below(2) == 0 {
+                stack.push_for_loop_frame("o", ForLoop::from_object("k", "v", &object));
+            }
+            for _ in 0..60 {
+                let key = random_key(&mut rng, &whole);
+                let got = unless_panics(|| stack.lookup(&key));
+                let expected = unless_panics(|| reference_lookup(&stack, &key));
+                assert_eq!(got, expected, "{key:?}");
+                let borrowed = |v: &Option<Option<Val>>| matches!(v, Some(Some(Cow::Borrowed(_))));
+                assert_eq!(borrowed(&got), borrowed(&expected), "{key:?}");
+            }
+        }
     }
 }

@@ -1,17 +1,23 @@
 use crate::errors::{Error, Result};
 use crate::parser::ast::MacroDefinition;
+use crate::renderer::stack_frame::IdentHasher;
 use crate::template::Template;
 use crate::tera::Tera;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 // Types around Macros get complicated, simplify it a bit by using aliases
 
 /// Maps { macro => macro_definition }
 pub type MacroDefinitionMap = HashMap<String, MacroDefinition>;
 /// Maps { namespace => ( macro_template, { macro => macro_definition }) }
-pub type MacroNamespaceMap<'a> = HashMap<&'a str, (&'a str, &'a MacroDefinitionMap)>;
+/// Keyed by the templates' own names, read on every macro call and include: hashed as frame
+/// variables are (`IdentHasher`).
+pub type MacroNamespaceMap<'a> =
+    HashMap<&'a str, (&'a str, &'a MacroDefinitionMap), BuildHasherDefault<IdentHasher>>;
 /// Maps { template => { namespace => ( macro_template, { macro => macro_definition }) }
-pub type MacroTemplateMap<'a> = HashMap<&'a str, MacroNamespaceMap<'a>>;
+pub type MacroTemplateMap<'a> =
+    HashMap<&'a str, MacroNamespaceMap<'a>, BuildHasherDefault<IdentHasher>>;
 
 /// Collection of all macro templates by file
 #[derive(Clone, Debug, Default)]
@@ -21,7 +27,7 @@ pub struct MacroCollection<'a> {
 
 impl<'a> MacroCollection<'a> {
     pub fn from_original_template(tpl: &'a Template, tera: &'a Tera) -> MacroCollection<'a> {
-        let mut macro_collection = MacroCollection { macros: MacroTemplateMap::new() };
+        let mut macro_collection = MacroCollection { macros: MacroTemplateMap::default() };
 
         macro_collection
             .add_macros_from_template(tera, tpl)
@@ -46,7 +52,7 @@ impl<'a> MacroCollection<'a> {
             return Ok(());
         }
 
-        let mut macro_namespace_map = MacroNamespaceMap::new();
+        let mut macro_namespace_map = MacroNamespaceMap::default();
 
         if !template.macros.is_empty() {
             macro_namespace_map.insert("self", (template_name, &template.macros));

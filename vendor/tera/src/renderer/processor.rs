@@ -11,10 +11,10 @@ use crate::renderer::call_stack::CallStack;
 use crate::renderer::for_loop::ForLoop;
 use crate::renderer::macros::MacroCollection;
 use crate::renderer::square_brackets::pull_out_square_bracket;
-use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, Name, Val};
 use crate::template::Template;
 use crate::tera::Tera;
-use crate::utils::render_to_string;
+use crate::utils::{render_to_string, write_escaped_html};
 use crate::Context;
 
 /// Special string indicating request to dump context
@@ -72,8 +72,9 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if !path.contains('[') {
-        match call_stack.lookup(path) {
+    let (name, bracket) = Name::scan(path);
+    if !bracket {
+        match call_stack.lookup_name(name) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
                 "Variable `{}` not found in context while rendering '{}'",
@@ -97,6 +98,16 @@ fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
     }
 }
 
+/// The argument `name` of a call. A call passes a few arguments: comparing their names costs
+/// less than hashing `name` with the map's SipHash.
+fn find_arg<'e>(args: &'e HashMap<String, Expr>, name: &str) -> Option<&'e Expr> {
+    const FEW: usize = 8;
+    if args.len() > FEW {
+        return args.get(name);
+    }
+    args.iter().find(|(arg_name, _)| arg_name.as_str() == name).map(|(_, expr)| expr)
+}
+
 /// Processes the ast and renders the output
 pub struct Processor<'a> {
     /// The template we're trying to render
@@ -116,6 +127,10 @@ pub struct Processor<'a> {
     /// definitions and for which block
     /// Vec<(block name, tpl_name, level)>
     blocks: Vec<(&'a str, &'a str, usize)>,
+    /// Argument maps of finished function and filter calls, emptied, for the next calls to
+    /// fill: a new map per call cost an allocation and its hasher's setup, and most of a
+    /// page's calls are short (`trans(key=...)`).
+    arg_maps: Vec<HashMap<String, Value>>,
 }
 
 impl<'a> Processor<'a> {
@@ -144,6 +159,7 @@ impl<'a> Processor<'a> {
             macros: MacroCollection::from_original_template(template, tera),
             should_escape,
             blocks: Vec::new(),
+            arg_maps: Vec::new(),
         }
     }
 
@@ -337,6 +353,21 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            return Ok(Cow::Owned(self.escape(&res)));
+        }
+        Ok(res)
+    }
+
+    /// The autoescaped form of a string value, as `{{ }}` writes it.
+    fn escape(&self, value: &Value) -> Value {
+        Value::String(self.tera.get_escape_fn()(value.as_str().unwrap()))
+    }
+
+    /// An expression's value before autoescaping, and whether autoescaping applies to it (it is
+    /// then a string): a condition that only tests the value need not build its escaped copy.
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +435,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,17 +468,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -470,15 +497,16 @@ impl<'a> Processor<'a> {
         let tester_fn = self.tera.get_tester(&test.name)?;
         let err_wrap = |e| Error::call_test(&test.name, e);
 
-        let mut tester_args = vec![];
+        let mut tester_args = Vec::with_capacity(test.args.len());
         for arg in &test.args {
-            tester_args
-                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
+            tester_args.push(self.safe_eval_expression(arg).map_err(err_wrap)?.into_owned());
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        // The tester reads the value: it is not copied (`html is starting_with(...)` tests
+        // whole pages' HTML).
+        let found = self.lookup_ident(&test.ident).ok();
 
-        let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
+        let result = tester_fn.test(found.as_deref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
             Ok(!result)
         } else {
@@ -496,15 +524,33 @@ impl<'a> Processor<'a> {
 
         let err_wrap = |e| Error::call_function(&function_call.name, e);
 
-        let mut args = HashMap::with_capacity(function_call.args.len());
-        for (arg_name, expr) in &function_call.args {
+        let args = self.eval_args(&function_call.args, err_wrap)?;
+        let result = tera_fn.call(&args).map_err(err_wrap);
+        self.recycle_args(args);
+        Ok(Cow::Owned(result?))
+    }
+
+    /// The arguments of a function or filter call, evaluated, in a map from the pool.
+    fn eval_args(
+        &mut self,
+        exprs: &'a HashMap<String, Expr>,
+        err_wrap: impl Fn(Error) -> Error,
+    ) -> Result<HashMap<String, Value>> {
+        let mut args = self.arg_maps.pop().unwrap_or_default();
+        args.reserve(exprs.len());
+        for (arg_name, expr) in exprs {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
+                self.safe_eval_expression(expr).map_err(&err_wrap)?.into_owned(),
             );
         }
+        Ok(args)
+    }
 
-        Ok(Cow::Owned(tera_fn.call(&args).map_err(err_wrap)?))
+    /// Empties a call's argument map back into the pool.
+    fn recycle_args(&mut self, mut args: HashMap<String, Value>) {
+        args.clear();
+        self.arg_maps.push(args);
     }
 
     fn eval_macro_call(&mut self, macro_call: &'a MacroCall, write: &mut impl Write) -> Result<()> {
@@ -527,7 +573,7 @@ impl<'a> Processor<'a> {
 
         // First the default arguments
         for (arg_name, default_value) in &macro_definition.args {
-            let value = match macro_call.args.get(arg_name) {
+            let value = match find_arg(&macro_call.args, arg_name) {
                 Some(val) => self.safe_eval_expression(val)?,
                 None => match *default_value {
                     Some(ref val) => self.safe_eval_expression(val)?,
@@ -567,15 +613,10 @@ impl<'a> Processor<'a> {
 
         let err_wrap = |e| Error::call_filter(&fn_call.name, e);
 
-        let mut args = HashMap::with_capacity(fn_call.args.len());
-        for (arg_name, expr) in &fn_call.args {
-            args.insert(
-                arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
-            );
-        }
-
-        Ok(Cow::Owned(filter_fn.filter(value, &args).map_err(err_wrap)?))
+        let args = self.eval_args(&fn_call.args, err_wrap)?;
+        let result = filter_fn.filter(value, &args).map_err(err_wrap);
+        self.recycle_args(args);
+        Ok(Cow::Owned(result?))
     }
 
     fn eval_as_bool(&mut self, bool_expr: &'a Expr) -> Result<bool> {
@@ -604,8 +645,7 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        let (mut lhs_val, mut rhs_val) = self.eval_comparands(lhs, rhs)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -631,10 +671,13 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
-                let mut res = self
-                    .eval_expression(bool_expr)
-                    .unwrap_or(Cow::Owned(Value::Bool(false)))
-                    .is_truthy();
+                // Escaping keeps a string's emptiness: test the value as it is.
+                let value = if self.tera.escape_fn_is_html() {
+                    self.eval_expression_unescaped(bool_expr).map(|(value, _)| value)
+                } else {
+                    self.eval_expression(bool_expr)
+                };
+                let mut res = value.unwrap_or(Cow::Owned(Value::Bool(false))).is_truthy();
                 if bool_expr.negated {
                     res = !res;
                 }
@@ -679,6 +722,23 @@ impl<'a> Processor<'a> {
         }
 
         Ok(res)
+    }
+
+    /// The two sides of `==` or `!=`, each as `{{ }}` would write it. When both sides would be
+    /// escaped by `escape_html`, which tells strings apart as they are, neither is escaped:
+    /// the comparison comes out the same.
+    fn eval_comparands(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> Result<(Val<'a>, Val<'a>)> {
+        let (mut lhs_val, lhs_escape) = self.eval_expression_unescaped(lhs)?;
+        let (mut rhs_val, rhs_escape) = self.eval_expression_unescaped(rhs)?;
+        if !(lhs_escape && rhs_escape && self.tera.escape_fn_is_html()) {
+            if lhs_escape {
+                lhs_val = Cow::Owned(self.escape(&lhs_val));
+            }
+            if rhs_escape {
+                rhs_val = Cow::Owned(self.escape(&rhs_val));
+            }
+        }
+        Ok((lhs_val, rhs_val))
     }
 
     /// In some cases, we will have filters in lhs/rhs of a math expression
@@ -952,6 +1012,18 @@ impl<'a> Processor<'a> {
         process_path(key, &self.call_stack)
     }
 
+    /// Writes the value of a `{{ }}` expression, escaped if autoescaping applies: by
+    /// `escape_html` straight into `write`, without an escaped copy of the value first.
+    fn render_expression(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        let (value, escape) = self.eval_expression_unescaped(expr)?;
+        match (escape, value.as_str()) {
+            (true, Some(text)) if self.tera.escape_fn_is_html() => write_escaped_html(text, write)?,
+            (true, _) => self.escape(&value).render(write)?,
+            (false, _) => value.render(write)?,
+        }
+        Ok(())
+    }
+
     /// Process the given node, appending the string result to the buffer
     /// if it is possible
     fn render_node(&mut self, node: &'a Node, write: &mut impl Write) -> Result<()> {
@@ -959,7 +1031,14 @@ impl<'a> Processor<'a> {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            Node::VariableBlock(_, ref expr) => match expr.val {
+                // A macro's output, unfiltered, is written as it is (never escaped): straight
+                // into `write` rather than into a string of its own first.
+                ExprVal::MacroCall(ref macro_call) if expr.filters.is_empty() && !expr.negated => {
+                    self.eval_macro_call(macro_call, write)?
+                }
+                _ => self.render_expression(expr, write)?,
+            },
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(

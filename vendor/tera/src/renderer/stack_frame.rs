@@ -4,7 +4,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
-use crate::context::dotted_pointer;
+use crate::context::{dotted_pointer, plain_dotted_pointer};
 use crate::renderer::for_loop::ForLoop;
 use crate::template::Template;
 
@@ -42,12 +42,76 @@ impl Hasher for IdentHasher {
     }
 }
 
-/// Gets a value within a value by pointer, keeping lifetime
+/// Gets a value within a value by pointer, keeping lifetime. `plain`: the pointer has no
+/// quote, bracket, backslash or `~` (see [`Name`]).
 #[inline]
-pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
+pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>, plain: bool) -> Option<Val<'a>> {
     match *val {
-        Cow::Borrowed(r) => dotted_pointer(r, pointer).map(Cow::Borrowed),
-        Cow::Owned(ref r) => dotted_pointer(r, pointer).map(|found| Cow::Owned(found.clone())),
+        Cow::Borrowed(r) => pointer_in(r, pointer, plain).map(Cow::Borrowed),
+        Cow::Owned(ref r) => pointer_in(r, pointer, plain).map(|found| Cow::Owned(found.clone())),
+    }
+}
+
+#[inline]
+fn pointer_in<'v>(value: &'v Value, pointer: &str, plain: bool) -> Option<&'v Value> {
+    if plain {
+        plain_dotted_pointer(value, pointer)
+    } else {
+        dotted_pointer(value, pointer)
+    }
+}
+
+/// A variable name as a lookup reads it, scanned once for every frame it is looked up in:
+/// names are short (`page.title`), where one byte loop is cheaper than a `str` search per
+/// question.
+#[derive(Clone, Copy, Debug)]
+pub struct Name<'k> {
+    /// The name as written.
+    pub text: &'k str,
+    /// The position of its first `.`.
+    pub dot: Option<usize>,
+    /// Whether it has no quote, bracket, backslash or `~`: then it is read by splitting it on
+    /// its dots, without `dotted_pointer`'s checks.
+    pub plain: bool,
+}
+
+/// How `Name::new` reads each byte: 0 any other, 1 `.`, 2 `[`, 3 another character a plain
+/// name has not.
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'.' as usize] = 1;
+    table[b'[' as usize] = 2;
+    table[b']' as usize] = 3;
+    table[b'"' as usize] = 3;
+    table[b'\'' as usize] = 3;
+    table[b'\\' as usize] = 3;
+    table[b'~' as usize] = 3;
+    table
+};
+
+impl<'k> Name<'k> {
+    /// Scans `text`; the second value tells whether it has a `[` (an index to evaluate; the
+    /// name is then not plain).
+    #[inline]
+    pub fn scan(text: &'k str) -> (Name<'k>, bool) {
+        let mut name = Name { text, dot: None, plain: true };
+        let mut bracket = false;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            match NAME_BYTES[b as usize] {
+                0 => {}
+                1 => {
+                    if name.dot.is_none() {
+                        name.dot = Some(i);
+                    }
+                }
+                2 => {
+                    name.plain = false;
+                    bracket = true;
+                }
+                _ => name.plain = false,
+            }
+        }
+        (name, bracket)
     }
 }
 
@@ -137,19 +201,20 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+    pub fn find_value(&self, name: Name) -> Option<Val<'a>> {
+        self.find_value_in_frame(name).or_else(|| self.find_value_in_for_loop(name))
     }
 
     /// Finds a value in `frame_context`.
-    pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = key.find('.') {
-            if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
-                {
-                    return found_value;
-                }
+    pub fn find_value_in_frame(&self, name: Name) -> Option<Val<'a>> {
+        let key = name.text;
+        if let Some(dot) = name.dot {
+            if let Some(found_value) = self
+                .context
+                .get(&key[0..dot])
+                .map(|v| value_by_pointer(&key[dot + 1..], v, name.plain))
+            {
+                return found_value;
             }
         } else if let Some(found) = self.context.get(key) {
             return Some(found.clone());
@@ -158,19 +223,18 @@ impl<'a> StackFrame<'a> {
         None
     }
     /// Finds a value in the `for_loop` if there is one
-    pub fn find_value_in_for_loop(&self, key: &str) -> Option<Val<'a>> {
+    pub fn find_value_in_for_loop(&self, name: Name) -> Option<Val<'a>> {
+        let key = name.text;
         if let Some(ref for_loop) = self.for_loop {
             // 1st case: the variable is the key of a KeyValue for loop
             if for_loop.is_key(key) {
                 return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
             }
 
-            let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
-                (&key[..tail_pos], &key[tail_pos + 1..])
-            } else {
-                (key, "")
+            let (real_key, tail) = match name.dot {
+                Some(tail_pos) => (&key[..tail_pos], &key[tail_pos + 1..]),
+                None => (key, ""),
             };
-
             // 2nd case: one of Tera loop built-in variable
             if real_key == "loop" {
                 match tail {
@@ -201,7 +265,7 @@ impl<'a> StackFrame<'a> {
             }
 
             if real_key == for_loop.value_name && !tail.is_empty() {
-                return value_by_pointer(tail, &for_loop.get_current_value());
+                return value_by_pointer(tail, &for_loop.get_current_value(), name.plain);
             }
         }
 
@@ -228,5 +292,78 @@ impl<'a> StackFrame<'a> {
         }
 
         context
+    }
+}
+
+/// The lookup of a frame as it was before the patch that scans each name once: the oracle of
+/// `CallStack`'s tests.
+#[cfg(test)]
+impl<'a> StackFrame<'a> {
+    pub(crate) fn reference_find_value(&self, key: &str) -> Option<Val<'a>> {
+        use crate::test_oracles::reference_dotted_pointer;
+        let by_pointer = |pointer: &str, val: &Val<'a>| -> Option<Val<'a>> {
+            match *val {
+                Cow::Borrowed(r) => reference_dotted_pointer(r, pointer).map(Cow::Borrowed),
+                Cow::Owned(ref r) => {
+                    reference_dotted_pointer(r, pointer).map(|found| Cow::Owned(found.clone()))
+                }
+            }
+        };
+        // find_value_in_frame
+        if let Some(dot) = key.find('.') {
+            if let Some(found_value) =
+                self.context.get(&key[0..dot]).map(|v| by_pointer(&key[dot + 1..], v))
+            {
+                if found_value.is_some() {
+                    return found_value;
+                }
+            }
+        } else if let Some(found) = self.context.get(key) {
+            return Some(found.clone());
+        }
+        // find_value_in_for_loop
+        let for_loop = self.for_loop.as_ref()?;
+        if for_loop.is_key(key) {
+            return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
+        }
+        let (real_key, tail) = match key.find('.') {
+            Some(tail_pos) => (&key[..tail_pos], &key[tail_pos + 1..]),
+            None => (key, ""),
+        };
+        if real_key == "loop" {
+            return match tail {
+                "index" => Some(Cow::Owned(Value::Number((for_loop.current + 1).into()))),
+                "index0" => Some(Cow::Owned(Value::Number(for_loop.current.into()))),
+                "first" => Some(Cow::Owned(Value::Bool(for_loop.current == 0))),
+                "last" => Some(Cow::Owned(Value::Bool(for_loop.current == for_loop.len() - 1))),
+                _ => None,
+            };
+        }
+        if key == for_loop.value_name {
+            return Some(for_loop.get_current_value());
+        }
+        if real_key == for_loop.value_name && !tail.is_empty() {
+            return by_pointer(tail, &for_loop.get_current_value());
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Name;
+    use crate::test_oracles::{Rng, NAME_PIECES};
+
+    #[test]
+    fn a_name_is_scanned_as_str_searches_read_it() {
+        let mut rng = Rng::new(3);
+        for _ in 0..20_000 {
+            let text = rng.text(NAME_PIECES, 8);
+            let (name, bracket) = Name::scan(&text);
+            assert_eq!(bracket, text.contains('['), "{text:?}");
+            assert_eq!(name.dot, text.find('.'), "{text:?}");
+            let special = text.contains(['"', '\'', '\\', '[', ']', '~']);
+            assert_eq!(name.plain, !special, "{text:?}");
+        }
     }
 }

@@ -81,9 +81,9 @@ pub fn lower(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
 
 /// Strip leading and trailing whitespace.
 pub fn trim(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
-    let s = try_get_value!("trim", "value", String, value);
+    let s = try_get_str!("trim", "value", value);
 
-    Ok(to_value(s.trim()).unwrap())
+    Ok(Value::String(s.trim().to_string()))
 }
 
 /// Strip leading whitespace.
@@ -155,25 +155,35 @@ pub fn trim_end_matches(value: &Value, args: &HashMap<String, Value>) -> Result<
 /// string is *added* after the truncation occurs.
 ///
 pub fn truncate(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
-    let s = try_get_value!("truncate", "value", String, value);
+    let s = try_get_str!("truncate", "value", value);
     let length = match args.get("length") {
         Some(l) => try_get_value!("truncate", "length", usize, l),
         None => 255,
     };
     let end = match args.get("end") {
-        Some(l) => try_get_value!("truncate", "end", String, l),
-        None => "…".to_string(),
+        Some(l) => try_get_str!("truncate", "end", l),
+        None => "…",
     };
 
-    let graphemes = s.grapheme_indices(true).collect::<Vec<(usize, &str)>>();
-
-    // Nothing to truncate?
-    if length >= graphemes.len() {
-        return Ok(to_value(&s).unwrap());
+    if let Some(cut) = ascii_cut(s, length) {
+        return Ok(Value::String(s[..cut].to_string() + end));
     }
+    // Only the graphemes up to the cut are walked, not the whole text's.
+    match s.grapheme_indices(true).nth(length) {
+        // Nothing to truncate
+        None => Ok(Value::String(s.to_string())),
+        Some((cut, _)) => Ok(Value::String(s[..cut].to_string() + end)),
+    }
+}
 
-    let result = s[..graphemes[length].0].to_string() + &end;
-    Ok(to_value(result).unwrap())
+/// Where `truncate` cuts `s` after `length` graphemes when the text up to the cut is plain ASCII
+/// (dates, `now`), read without the grapheme rules: each ASCII character but CR is a grapheme
+/// of its own when an ASCII character follows it (CR LF is one, and a non-ASCII character may
+/// extend the one before it). None when that does not settle it.
+fn ascii_cut(s: &str, length: usize) -> Option<usize> {
+    let upto = s.as_bytes().get(..=length)?;
+    let plain = upto.is_ascii() && !upto[..length].contains(&b'\r');
+    plain.then_some(length)
 }
 
 /// Gets the number of words in a string.
@@ -185,19 +195,45 @@ pub fn wordcount(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
 
 /// Replaces given `from` substring with `to` string.
 pub fn replace(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
-    let s = try_get_value!("replace", "value", String, value);
+    let s = try_get_str!("replace", "value", value);
 
     let from = match args.get("from") {
-        Some(val) => try_get_value!("replace", "from", String, val),
+        Some(val) => try_get_str!("replace", "from", val),
         None => return Err(Error::msg("Filter `replace` expected an arg called `from`")),
     };
 
     let to = match args.get("to") {
-        Some(val) => try_get_value!("replace", "to", String, val),
+        Some(val) => try_get_str!("replace", "to", val),
         None => return Err(Error::msg("Filter `replace` expected an arg called `to`")),
     };
 
-    Ok(to_value(s.replace(&from, &to)).unwrap())
+    Ok(Value::String(replace_all(s, from, to)))
+}
+
+/// `s.replace(from, to)`: the same leftmost, non-overlapping matches, found by comparing at
+/// each byte that starts `from`. Templates replace in short texts (`"&#x2F;"` in a URL), where
+/// `str::replace`'s searcher cost more to set up than the search.
+fn replace_all(s: &str, from: &str, to: &str) -> String {
+    let Some(&first) = from.as_bytes().first() else {
+        return s.replace(from, to);
+    };
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at + from.len() <= bytes.len() {
+        // A match starts with `from`'s first byte, which starts a char: a char boundary.
+        if bytes[at] == first && bytes[at..].starts_with(from.as_bytes()) {
+            out.push_str(&s[copied..at]);
+            out.push_str(to);
+            at += from.len();
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(&s[copied..]);
+    out
 }
 
 /// First letter of the string is uppercase rest is lowercase
@@ -315,8 +351,8 @@ pub fn indent(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
 
 /// Removes html tags from string
 pub fn striptags(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
-    let s = try_get_value!("striptags", "value", String, value);
-    Ok(to_value(STRIPTAGS_RE.replace_all(&s, "")).unwrap())
+    let s = try_get_str!("striptags", "value", value);
+    Ok(Value::String(STRIPTAGS_RE.replace_all(s, "").into_owned()))
 }
 
 /// Removes spaces between html tags from string
@@ -327,8 +363,8 @@ pub fn spaceless(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
 
 /// Returns the given text with all special HTML characters encoded
 pub fn escape_html(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
-    let s = try_get_value!("escape_html", "value", String, value);
-    Ok(Value::String(utils::escape_html(&s)))
+    let s = try_get_str!("escape_html", "value", value);
+    Ok(Value::String(utils::escape_html(s)))
 }
 
 /// Returns the given text with all special XML characters encoded
@@ -444,6 +480,71 @@ pub fn float(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+
+    use crate::test_oracles::{reference_truncate, Rng};
+
+    /// Text with what graphemes are made of: combining marks, CR LF, emoji sequences.
+    const TEXT_PIECES: &[&str] = &[
+        "a",
+        "b",
+        " ",
+        "é",
+        "e\u{301}",
+        "\r",
+        "\n",
+        "\r\n",
+        "漢",
+        "👍",
+        "👍🏽",
+        "👨\u{200d}👩",
+        "🇸🇪",
+        "x",
+        "/",
+        "&#x2F;",
+        "&",
+        "#",
+    ];
+
+    #[test]
+    fn truncate_cuts_as_before_the_patch() {
+        let mut rng = Rng::new(5);
+        let values = [Value::Null, Value::Bool(true), Value::from(3), Value::from("…")];
+        for _ in 0..20_000 {
+            let text = Value::String(rng.text(TEXT_PIECES, 10));
+            let mut args = HashMap::new();
+            if rng.below(4) != 0 {
+                args.insert("length".to_string(), Value::from(rng.below(12)));
+            }
+            match rng.below(4) {
+                0 => {}
+                1 => {
+                    args.insert("end".to_string(), rng.pick(&values).clone());
+                }
+                _ => {
+                    args.insert("end".to_string(), Value::String(rng.text(TEXT_PIECES, 2)));
+                }
+            }
+            let value = if rng.below(20) == 0 { rng.pick(&values).clone() } else { text };
+            let got = truncate(&value, &args).map_err(|e| e.to_string());
+            let expected = reference_truncate(&value, &args).map_err(|e| e.to_string());
+            assert_eq!(got, expected, "{value} {args:?}");
+        }
+    }
+
+    #[test]
+    fn replace_finds_what_str_replace_finds() {
+        let mut rng = Rng::new(9);
+        for _ in 0..20_000 {
+            let text = rng.text(TEXT_PIECES, 12);
+            let from = rng.text(TEXT_PIECES, 3);
+            let to = rng.text(TEXT_PIECES, 2);
+            assert_eq!(
+                replace_all(&text, &from, &to),
+                text.replace(&from, &to),
+                "{text:?} {from:?}"
+            );
+        }
+    }
 
     use serde_json::value::to_value;
 

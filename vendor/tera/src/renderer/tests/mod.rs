@@ -4,6 +4,7 @@ mod basic;
 mod errors;
 mod inheritance;
 mod macros;
+mod patches;
 mod square_brackets;
 mod whitespace;
 
