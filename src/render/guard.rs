@@ -34,9 +34,23 @@ pub fn take_trip() -> Option<Trip> {
     TRIP.with(|t| t.borrow_mut().take())
 }
 
-/// Registers the guard and the bounded `range`, and replaces `get_env` with an explanation.
-pub fn register(tera: &mut tera::Tera) {
-    tera.register_function(GUARD, guard);
+/// Where the guard calls of a theme's templates stand, by the number each call passes
+/// (`site=N`): a call evaluates its arguments on every pass (some 30,000 a 1,000-item build),
+/// and a number costs less to pass than the texts of a message it seldom writes.
+#[derive(Default)]
+pub struct Sites(Vec<Site>);
+
+/// One guard call's place: the template file, the line, and what recurses there.
+struct Site {
+    file: String,
+    line: usize,
+    what: String,
+}
+
+/// Registers the guard of the calls `instrument` put into the templates (`sites`), the
+/// bounded `range`, and replaces `get_env` with an explanation.
+pub fn register(tera: &mut tera::Tera, sites: Sites) {
+    tera.register_function(GUARD, Guard { sites });
     tera.register_function("range", bounded_range);
     tera.register_function("get_env", |_: &HashMap<String, Value>| {
         Err(tera::Error::msg(
@@ -45,24 +59,35 @@ pub fn register(tera: &mut tera::Tera) {
     });
 }
 
-fn guard(args: &HashMap<String, Value>) -> tera::Result<Value> {
-    if stacker::remaining_stack().is_some_and(|left| left < STACK_RESERVE) {
-        let file = args
-            .get("file")
-            .and_then(Value::as_str)
-            .unwrap_or("templates");
-        let line = args.get("line").and_then(Value::as_u64).unwrap_or(1) as usize;
-        let what = args
-            .get("what")
-            .and_then(Value::as_str)
-            .unwrap_or("template");
-        let message = format!(
-            "{what} recurses too deeply (it calls itself, directly or through others, without end)"
-        );
-        TRIP.with(|t| *t.borrow_mut() = Some((file.to_string(), line, message.clone())));
-        return Err(tera::Error::msg(message));
+/// The guard function: fails when the stack runs low, naming its call's site.
+struct Guard {
+    sites: Sites,
+}
+
+impl tera::Function for Guard {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        if stacker::remaining_stack().is_some_and(|left| left < STACK_RESERVE) {
+            let site = args
+                .get("site")
+                .and_then(Value::as_u64)
+                .and_then(|n| self.sites.0.get(usize::try_from(n).ok()?));
+            let (file, line, what) = match site {
+                Some(site) => (site.file.as_str(), site.line, site.what.as_str()),
+                None => ("templates", 1, "template"),
+            };
+            let message = format!(
+                "{what} recurses too deeply (it calls itself, directly or through others, without end)"
+            );
+            TRIP.with(|t| *t.borrow_mut() = Some((file.to_string(), line, message.clone())));
+            return Err(tera::Error::msg(message));
+        }
+        Ok(Value::String(String::new()))
     }
-    Ok(Value::String(String::new()))
+
+    /// Its output is empty: nothing to escape.
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 fn bounded_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
@@ -109,14 +134,16 @@ fn bounded_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
 }
 
 /// Puts guard calls into a parsed template: at the top of each macro body and before each
-/// include. `file` and `source` (the template's text) give the lines the guards report.
-pub fn instrument(template: &mut tera::Template, file: &str, source: &str) {
+/// include. `file` and `source` (the template's text) give the lines the guards report; each
+/// call's site goes into `sites`.
+pub fn instrument(template: &mut tera::Template, file: &str, source: &str, sites: &mut Sites) {
     let mut lines = Lines {
         file,
         macros: tag_lines(source, "macro"),
         includes: tag_lines(source, "include"),
         next_macro: 0,
         next_include: 0,
+        sites,
     };
     lines.body(&mut template.ast);
     // Tera renders macros and blocks from its own copies, made when it parsed the template:
@@ -159,19 +186,19 @@ struct Lines<'a> {
     includes: Vec<usize>,
     next_macro: usize,
     next_include: usize,
+    sites: &'a mut Sites,
 }
 
 impl Lines<'_> {
-    fn call(&self, what: String, line: usize) -> Node {
-        let arg = |v: ExprVal| Expr::new(v);
-        let args = HashMap::from([
-            (
-                "file".to_string(),
-                arg(ExprVal::String(self.file.to_string())),
-            ),
-            ("line".to_string(), arg(ExprVal::Int(line as i64))),
-            ("what".to_string(), arg(ExprVal::String(what))),
-        ]);
+    fn call(&mut self, what: String, line: usize) -> Node {
+        let site = self.sites.0.len();
+        self.sites.0.push(Site {
+            file: self.file.to_string(),
+            line,
+            what,
+        });
+        let number = Expr::new(ExprVal::Int(site as i64));
+        let args = HashMap::from([("site".to_string(), number)]);
         let call = FunctionCall {
             name: GUARD.to_string(),
             args,
@@ -227,13 +254,14 @@ mod tests {
 
     fn tera(templates: &[(&str, &str)]) -> tera::Tera {
         let mut t = tera::Tera::default();
+        let mut sites = Sites::default();
         for (name, text) in templates {
             let mut parsed = tera::Template::new(name, None, text).expect("parses");
-            instrument(&mut parsed, &format!("templates/{name}"), text);
+            instrument(&mut parsed, &format!("templates/{name}"), text, &mut sites);
             t.templates.insert(name.to_string(), parsed);
         }
         t.build_inheritance_chains().expect("links");
-        register(&mut t);
+        register(&mut t, sites);
         t
     }
 

@@ -2,6 +2,7 @@
 //! file), i18n strings per language, static files; and the Tera instances with pressroom's
 //! functions and filters (`trans`, `date`, `date_style`, `get_url`).
 
+use super::search::FastMap;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -326,18 +327,16 @@ fn parse_templates(
     use rayon::prelude::*;
     let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
         .par_iter()
-        .map(|(name, (text, shown))| {
-            let parsed = tera::Template::new(name, None, text).map(|mut t| {
-                super::guard::instrument(&mut t, shown, text);
-                t
-            });
-            (name, shown, parsed)
-        })
+        .map(|(name, (text, shown))| (name, shown, tera::Template::new(name, None, text)))
         .collect();
     let mut broken = false;
+    // The guards are put in one template after another: each call's site is numbered in one
+    // list for the whole theme.
+    let mut sites = super::guard::Sites::default();
     for (name, shown, result) in parsed {
         match result {
-            Ok(t) => {
+            Ok(mut t) => {
+                super::guard::instrument(&mut t, shown, &templates[name].0, &mut sites);
                 base.templates.insert(name.clone(), t);
             }
             Err(e) => {
@@ -352,6 +351,7 @@ fn parse_templates(
             diags.iter().filter(|d| d.is_error()).count(),
         ));
     }
+    super::guard::register(&mut base, sites);
     if let Err(e) = base
         .build_inheritance_chains()
         .and_then(|()| base.check_macro_files())
@@ -367,9 +367,9 @@ fn parse_templates(
     Ok(base)
 }
 
-/// The guard, `date`, `urlencode_strict` and `get_url`: what every language's Tera has.
+/// `date`, `urlencode_strict` and `get_url`: what every language's Tera has (besides the
+/// guard, registered with the templates it guards).
 fn register_common(base: &mut Tera, config: &Config) {
-    super::guard::register(base);
     base.register_filter("date", date_filter);
     // Tera's own filter of that name needs its `urlencode` feature; the share links need only this.
     base.register_filter("urlencode_strict", urlencode_strict);
@@ -400,30 +400,153 @@ fn language_teras(
     config: &Config,
     strings: &std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
 ) -> HashMap<String, Tera> {
+    let fallback = config.default_language.as_str();
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let resolved = LangStrings::resolve_all(strings, &codes, fallback);
     let mut teras = HashMap::new();
     for lang in &config.languages {
         let mut tera = base.clone();
-        let strings = strings.clone();
-        let code = lang.code.clone();
-        let fallback = config.default_language.clone();
-        tera.register_function("trans", move |args: &HashMap<String, Value>| {
-            let key = args.get("key").and_then(Value::as_str).ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
-            let lang = args.get("lang").and_then(Value::as_str).unwrap_or(&code);
-            let base = lang.split('-').next().unwrap_or(lang);
-            let found = strings.get(lang).or_else(|| strings.get(base)).and_then(|t| t.get(key));
-            match found {
-                Some(s) => Ok(Value::String(s.clone())),
-                None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
-                    .get(&fallback)
-                    .and_then(|t| t.get(key))
-                    .map(|s| Value::String(s.clone()))
-                    .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
-                None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
-            }
-        });
+        let trans = Trans::new(&resolved, strings, &lang.code, fallback);
+        tera.register_function("trans", trans);
         teras.insert(lang.code.clone(), tera);
     }
     teras
+}
+
+/// Every site language's strings as `trans` reads them, shared by the languages' Teras (a
+/// template may ask for another language's string: `trans(key=..., lang=t.lang)`).
+type Languages = std::sync::Arc<FastMap<String, std::sync::Arc<LangStrings>>>;
+
+/// One language's strings as `trans` reads them: its own file's, else its base language's
+/// (`fr` for `fr-CA`), else the default language's. Resolved once per theme load, as Tera
+/// values, rather than three `BTreeMap`s deep on each of a page's ~60 `trans` calls.
+struct LangStrings {
+    values: FastMap<String, Value>,
+    /// The language a missing key is reported for.
+    named: String,
+}
+
+impl LangStrings {
+    fn resolve_all(
+        strings: &BTreeMap<String, BTreeMap<String, String>>,
+        codes: &[&str],
+        fallback: &str,
+    ) -> Languages {
+        let resolved = codes.iter().map(|&code| {
+            let found = LangStrings::resolve(strings, code, fallback);
+            (code.to_string(), std::sync::Arc::new(found))
+        });
+        std::sync::Arc::new(resolved.collect())
+    }
+
+    fn resolve(
+        strings: &BTreeMap<String, BTreeMap<String, String>>,
+        lang: &str,
+        fallback: &str,
+    ) -> LangStrings {
+        let base = lang.split('-').next().unwrap_or(lang);
+        let (table, named) = match strings.get(lang).or_else(|| strings.get(base)) {
+            Some(table) => (Some(table), lang),
+            None => (strings.get(fallback), fallback),
+        };
+        let values = table
+            .into_iter()
+            .flatten()
+            .map(|(key, text)| (key.clone(), Value::String(text.clone())))
+            .collect();
+        LangStrings {
+            values,
+            named: named.to_string(),
+        }
+    }
+
+    fn get(&self, key: &str) -> tera::Result<Value> {
+        self.values
+            .get(key)
+            .cloned()
+            .ok_or_else(|| missing_key(key, &self.named))
+    }
+}
+
+fn missing_key(key: &str, lang: &str) -> tera::Error {
+    tera::Error::msg(format!(
+        "missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"
+    ))
+}
+
+/// The i18n string `key` of `lang` as [`LangStrings`] resolves it, looked up in place: for a
+/// language the site does not have, which `trans` is seldom asked for.
+fn lookup_string(
+    strings: &BTreeMap<String, BTreeMap<String, String>>,
+    lang: &str,
+    fallback: &str,
+    key: &str,
+) -> tera::Result<Value> {
+    let base = lang.split('-').next().unwrap_or(lang);
+    let found = strings
+        .get(lang)
+        .or_else(|| strings.get(base))
+        .and_then(|t| t.get(key));
+    match found {
+        Some(s) => Ok(Value::String(s.clone())),
+        None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
+            .get(fallback)
+            .and_then(|t| t.get(key))
+            .map(|s| Value::String(s.clone()))
+            .ok_or_else(|| missing_key(key, fallback)),
+        None => Err(missing_key(key, lang)),
+    }
+}
+
+/// `trans(key=..., lang=...)`: a theme string in the Tera's language, or in `lang`.
+struct Trans {
+    own: std::sync::Arc<LangStrings>,
+    languages: Languages,
+    strings: std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
+    fallback: String,
+}
+
+impl Trans {
+    /// `trans` of the language `code`, one of `languages`.
+    fn new(
+        languages: &Languages,
+        strings: &std::sync::Arc<BTreeMap<String, BTreeMap<String, String>>>,
+        code: &str,
+        fallback: &str,
+    ) -> Trans {
+        let own = match languages.get(code) {
+            Some(own) => own.clone(),
+            None => std::sync::Arc::new(LangStrings::resolve(strings, code, fallback)),
+        };
+        Trans {
+            own,
+            languages: languages.clone(),
+            strings: strings.clone(),
+            fallback: fallback.to_string(),
+        }
+    }
+}
+
+impl tera::Function for Trans {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let key = args
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
+        // Nearly every call passes `key` alone: no second hash of the arguments for `lang`.
+        let lang = if args.len() > 1 {
+            args.get("lang").and_then(Value::as_str)
+        } else {
+            None
+        };
+        match lang {
+            None => self.own.get(key),
+            Some(lang) => match self.languages.get(lang) {
+                Some(strings) => strings.get(key),
+                None => lookup_string(&self.strings, lang, &self.fallback, key),
+            },
+        }
+    }
 }
 
 /// The default language's strings are every other language's fallback: a theme without them
@@ -539,12 +662,15 @@ fn urlencode_strict(value: &Value, _: &HashMap<String, Value>) -> tera::Result<V
     let text = value
         .as_str()
         .ok_or_else(|| tera::Error::msg("urlencode_strict takes a string"))?;
-    let mut out = String::with_capacity(text.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     Ok(Value::String(out))
@@ -563,14 +689,33 @@ fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Val
     let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
     let mut zoned = crate::dates::parse_view_date(text)
         .ok_or_else(|| tera::Error::msg(format!("`{text}` is not a date")))?;
-    if let Some(tz) = args
-        .get("tz")
-        .and_then(Value::as_str)
-        .and_then(|n| crate::dates::time_zone(n).ok())
-    {
+    if let Some(tz) = args.get("tz").and_then(Value::as_str).and_then(zone_named) {
         zoned = crate::dates::in_zone(zoned, tz);
     }
     Ok(Value::String(crate::dates::format(&zoned, format, lang)))
+}
+
+/// The time zone `name` (None if there is none of that name), from this thread's last few: a
+/// page's dates are in the site's zone and a handful of items' own, and a look-up in the
+/// zone database cost some 1,400 instructions a date.
+fn zone_named(name: &str) -> Option<jiff::tz::TimeZone> {
+    const KEPT: usize = 8;
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(String, Option<jiff::tz::TimeZone>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some((_, zone)) = recent.iter().find(|(n, _)| n == name) {
+            return zone.clone();
+        }
+        let zone = crate::dates::time_zone(name).ok();
+        if recent.len() == KEPT {
+            recent.remove(0);
+        }
+        recent.push((name.to_string(), zone.clone()));
+        zone
+    })
 }
 
 #[cfg(test)]
@@ -595,5 +740,141 @@ mod now_tests {
         );
         assert_eq!(now_uses("{{ now | date(format=\"%Y-%m\") }}"), vec![false]);
         assert_eq!(now_uses("unclosed {{ now"), vec![false]);
+    }
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    /// `trans` as it was: a closure that walked the i18n tables on every call.
+    fn reference_trans(
+        strings: &BTreeMap<String, BTreeMap<String, String>>,
+        code: &str,
+        fallback: &str,
+        args: &HashMap<String, Value>,
+    ) -> tera::Result<Value> {
+        let key = args
+            .get("key")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("trans needs `key`"))?;
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or(code);
+        let base = lang.split('-').next().unwrap_or(lang);
+        let found = strings
+            .get(lang)
+            .or_else(|| strings.get(base))
+            .and_then(|t| t.get(key));
+        match found {
+            Some(s) => Ok(Value::String(s.clone())),
+            None if !strings.contains_key(lang) && !strings.contains_key(base) => strings
+                .get(fallback)
+                .and_then(|t| t.get(key))
+                .map(|s| Value::String(s.clone()))
+                .ok_or_else(|| tera::Error::msg(format!("missing i18n key `{key}` for language `{fallback}` (add it to the theme's i18n/{fallback}.toml)"))),
+            None => Err(tera::Error::msg(format!("missing i18n key `{key}` for language `{lang}` (add it to the theme's i18n/{lang}.toml)"))),
+        }
+    }
+
+    const LANGS: &[&str] = &["en", "fr", "fr-CA", "sv", "ko", "de-AT", "xx"];
+
+    fn lang() -> impl Strategy<Value = String> {
+        proptest::sample::select(LANGS).prop_map(str::to_string)
+    }
+
+    /// An argument: absent, a string (a language or key), or not a string.
+    fn arg(texts: impl Strategy<Value = String>) -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            Just(None),
+            texts.prop_map(|t| Some(Value::String(t))),
+            Just(Some(Value::from(3))),
+        ]
+    }
+
+    #[test]
+    fn zones_come_back_as_the_database_gives_them_whatever_was_asked_before() {
+        let names = [
+            "Europe/Stockholm",
+            "Asia/Seoul",
+            "UTC",
+            "utc",
+            "Nowhere/City",
+            "America/New_York",
+            "Europe/London",
+            "Asia/Tokyo",
+            "Europe/Paris",
+            "Asia/Dubai",
+            "Australia/Sydney",
+            "Europe/Stockholmx",
+            "",
+            "Asia/Kolkata",
+        ];
+        let at = jiff::Timestamp::from_second(1_790_000_000).expect("a time");
+        let seen = |zone: Option<jiff::tz::TimeZone>| {
+            zone.map(|z| (z.iana_name().map(str::to_string), z.to_offset(at)))
+        };
+        // Each round asks for more zones than the cache keeps, in another order.
+        for round in 0..4 {
+            let mut order = names.to_vec();
+            order.rotate_left(round * 5 % names.len());
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for name in order {
+                let expected = seen(crate::dates::time_zone(name).ok());
+                assert_eq!(seen(zone_named(name)), expected, "{name}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn trans_answers_as_the_closure_did(
+            strings in proptest::collection::btree_map(
+                lang(),
+                proptest::collection::btree_map("[abc]", "[a-z&<]{0,3}", 0..3),
+                0..4,
+            ),
+            codes in proptest::collection::vec(lang(), 1..3),
+            fallback in lang(),
+            key in arg("[abcd]".prop_map(String::from)),
+            lang_arg in arg(lang()),
+            extra in any::<bool>(),
+        ) {
+            let strings = Arc::new(strings);
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            let resolved = LangStrings::resolve_all(&strings, &codes, &fallback);
+            let mut args = HashMap::new();
+            if let Some(key) = key {
+                args.insert("key".to_string(), key);
+            }
+            if let Some(lang) = lang_arg {
+                args.insert("lang".to_string(), lang);
+            }
+            if extra {
+                args.insert("other".to_string(), Value::Bool(true));
+            }
+            for code in &codes {
+                let trans = Trans::new(&resolved, &strings, code, &fallback);
+                let got = tera::Function::call(&trans, &args).map_err(|e| e.to_string());
+                let expected = reference_trans(&strings, code, &fallback, &args).map_err(|e| e.to_string());
+                prop_assert_eq!(got, expected);
+            }
+        }
+
+        #[test]
+        fn urlencode_strict_encodes_as_format_did(text in ".{0,12}") {
+            let mut expected = String::new();
+            for b in text.bytes() {
+                if b.is_ascii_alphanumeric() {
+                    expected.push(b as char);
+                } else {
+                    expected.push_str(&format!("%{b:02X}"));
+                }
+            }
+            let got = urlencode_strict(&Value::String(text), &HashMap::new()).expect("a string");
+            prop_assert_eq!(got, Value::String(expected));
+        }
     }
 }
