@@ -997,7 +997,7 @@ fn templates_read_every_kind_of_variable_path_and_escape_every_value_whole() {
     site.file(
         "site.toml",
         &format!(
-            "title = \"T\"\nbase_url = \"https://example.com\"\n\n[extra]\nplain = {plain:?}\nlist = [\"zero\", \"one\"]\n\"dotted.key\" = \"dotted\"\n\"a/b\" = \"slashed\"\n\"tilde~key\" = \"tilde\"\nnested = {{ inner = {{ deep = \"deep\" }} }}\n"
+            "title = \"T\"\nbase_url = \"https://example.com\"\n\n[extra]\nplain = {plain:?}\nlist = [\"zero\", \"one\"]\n\"dotted.key\" = \"dotted\"\n\"a/b\" = \"slashed\"\n\"tilde~key\" = \"tilde\"\n\"漢字\" = \"kanji\"\n\"café.menu\" = \"menu\"\nnested = {{ inner = {{ deep = \"deep\" }} }}\n"
         ),
     )
     .file(
@@ -1010,6 +1010,10 @@ fn templates_read_every_kind_of_variable_path_and_escape_every_value_whole() {
             "<p id=\"quoted\">{{ config.extra[\"dotted.key\"] }}</p>",
             "<p id=\"slash\">{{ config.extra[\"a/b\"] }}</p>",
             "<p id=\"tilde\">{{ config.extra[\"tilde~key\"] }}</p>",
+            // A quoted key with characters of more than one byte: Tera read its brackets by
+            // character count as byte offsets, and the build panicked (exit 101).
+            "<p id=\"kanji\">{{ config.extra[\"漢字\"] }}</p>",
+            "<p id=\"accent\">{{ config.extra['café.menu'] }}</p>",
             "<p id=\"deep\">{{ config.extra.nested.inner.deep }}</p>",
             "{% set n = config.extra.nested %}<p id=\"frame\">{{ n.inner.deep }}</p>",
             "<p id=\"loop\">{% for x in config.extra.list %}{{ loop.index }}{{ x }}{% endfor %}</p>",
@@ -1034,6 +1038,8 @@ fn templates_read_every_kind_of_variable_path_and_escape_every_value_whole() {
     assert_eq!(text("quoted"), "dotted");
     assert_eq!(text("slash"), "slashed");
     assert_eq!(text("tilde"), "tilde");
+    assert_eq!(text("kanji"), "kanji");
+    assert_eq!(text("accent"), "menu");
     assert_eq!(text("deep"), "deep");
     assert_eq!(text("frame"), "deep");
     assert_eq!(text("loop"), "1zero2one");

@@ -275,7 +275,9 @@ impl<'a> Iterator for PointerMachina<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let forwarded = &self.pointer[self.last_position..];
         let mut offset: usize = 0;
-        for (i, character) in forwarded.chars().enumerate() {
+        // Byte offsets (upstream counted characters, and sliced the pointer by that count: a
+        // quoted key with a non-ASCII character panicked or read the wrong segment).
+        for (i, character) in forwarded.char_indices() {
             match character {
                 '"' => {
                     if !self.escaped {

@@ -130,9 +130,9 @@ pub(crate) fn random_pointer(rng: &mut Rng, value: &Value) -> String {
     segments.join(".")
 }
 
-/// `f()`, or None if it panics. `PointerMachina` (upstream Tera's, unchanged) panics on some
-/// quoted or bracketed pointers (it takes char counts for byte offsets, and reads past a
-/// trailing backslash): the patched code must panic on the same ones.
+/// `f()`, or None if it panics: the patched lookups must panic exactly where the old ones did
+/// (upstream's pointer reader panicked on a quoted key with a multi-byte character before that
+/// was fixed in `PointerMachina`, which both share).
 pub(crate) fn unless_panics<T>(f: impl FnOnce() -> T) -> Option<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
 }
