@@ -117,18 +117,21 @@ impl Theme {
             });
         };
         super::guard::take_trip();
-        tera.render(template, ctx)
-            .map_err(|e| match super::guard::take_trip() {
-                Some((file, line, message)) => RenderError {
-                    message,
-                    at: Some((file, line, 1)),
-                    help: Some(
-                        "give the recursion an end: an `if` that stops it once the data runs out"
-                            .into(),
-                    ),
-                },
-                None => self.located(tera, template, ctx, &e),
-            })
+        let rendered = match render_caught(tera, template, ctx) {
+            Ok(rendered) => rendered,
+            Err(panic) => return Err(crashed(template, &panic)),
+        };
+        rendered.map_err(|e| match super::guard::take_trip() {
+            Some((file, line, message)) => RenderError {
+                message,
+                at: Some((file, line, 1)),
+                help: Some(
+                    "give the recursion an end: an `if` that stops it once the data runs out"
+                        .into(),
+                ),
+            },
+            None => self.located(tera, template, ctx, &e),
+        })
     }
 
     /// A render error at the template line of the expression that failed, when that line can
@@ -572,6 +575,40 @@ fn check_default_language(
     ))
 }
 
+/// Renders with Tera, a panic inside it caught: Err holds the panic's message. A theme must
+/// not be able to crash a build (exit 101, Rust's message) where it can fail one with a
+/// diagnostic; Tera from crates.io panics on some paths (a quoted key with a non-ASCII
+/// character, `x["漢字"]`, before the vendored fix).
+fn render_caught(
+    tera: &Tera,
+    template: &str,
+    ctx: &tera::Context,
+) -> std::result::Result<tera::Result<String>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tera.render(template, ctx))).map_err(
+        |payload| {
+            (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into())
+        },
+    )
+}
+
+/// The error of a render that panicked inside the template engine.
+fn crashed(template: &str, panic: &str) -> RenderError {
+    RenderError {
+        message: format!(
+            "the template engine stopped with an internal error rendering `{template}`: {panic}"
+        ),
+        at: None,
+        help: Some(
+            "this is a bug in Tera or pressroom: please report it with the template; meanwhile \
+             rewrite the expression the template was at (a quoted key with non-ASCII characters, \
+             `x[\"漢字\"]`, is a known one in Tera from crates.io: name the key in ASCII)"
+                .into(),
+        ),
+    }
+}
+
 /// Why a render failed, and where in the templates when that is known.
 #[derive(Debug)]
 pub struct RenderError {
@@ -716,6 +753,32 @@ fn zone_named(name: &str) -> Option<jiff::tz::TimeZone> {
         recent.push((name.to_string(), zone.clone()));
         zone
     })
+}
+
+#[cfg(test)]
+mod crash_tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_the_template_engine_is_a_render_error() {
+        let mut tera = Tera::default();
+        tera.register_function(
+            "explode",
+            |_: &HashMap<String, Value>| -> tera::Result<Value> { panic!("exploded at byte 3") },
+        );
+        tera.add_raw_template("page.html", "<p>{{ explode() }}</p>")
+            .unwrap();
+        let panic = render_caught(&tera, "page.html", &tera::Context::new()).unwrap_err();
+        assert_eq!(panic, "exploded at byte 3");
+        let e = crashed("page.html", &panic);
+        assert!(e.message.contains("`page.html`") && e.message.contains("exploded at byte 3"));
+        assert!(e.help.is_some_and(|h| h.contains("report")));
+        // A render that does not panic comes back as Tera gave it.
+        tera.add_raw_template("ok.html", "<p>{{ 1 + 1 }}</p>")
+            .unwrap();
+        let ok = render_caught(&tera, "ok.html", &tera::Context::new());
+        assert_eq!(ok.unwrap().unwrap(), "<p>2</p>");
+    }
 }
 
 #[cfg(test)]
