@@ -98,7 +98,8 @@ pub(crate) fn encode(token: &str, list: &[u32], docs: &DocLangs) -> Entry {
         if i > 0 {
             postings.push(',');
         }
-        push_decimal(&mut postings, ((doc - prev) << 2) | (p & 3));
+        // The formatting machinery cost most of `encode`'s time: every posting is a number.
+        postings.push_str(itoa::Buffer::new().format(((doc - prev) << 2) | (p & 3)));
         prev = doc;
     }
     postings.push(']');
@@ -115,24 +116,6 @@ pub(crate) fn encode(token: &str, list: &[u32], docs: &DocLangs) -> Entry {
         postings,
         inline,
         family,
-    }
-}
-
-/// Appends `n` in decimal, as `write!(out, "{n}")` does: every posting of every word is a
-/// number, and the formatting machinery cost most of [`encode`]'s time.
-fn push_decimal(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
     }
 }
 
@@ -474,24 +457,6 @@ fn extends(leads: &[(&str, usize, usize)], token: &str, len: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    proptest::proptest! {
-        #[test]
-        fn decimals_are_written_as_format_writes_them(n in proptest::prelude::any::<u32>()) {
-            let mut out = String::from("[");
-            super::push_decimal(&mut out, n);
-            proptest::prop_assert_eq!(out, format!("[{n}"));
-        }
-    }
-
-    #[test]
-    fn decimals_at_their_edges() {
-        for n in [0, 1, 9, 10, 99, 100, 4_294_967_295] {
-            let mut out = String::new();
-            super::push_decimal(&mut out, n);
-            assert_eq!(out, n.to_string());
-        }
-    }
-
     use super::*;
     use rust_stemmers::Algorithm;
     // `layout(..., 0, 4)`: an index of no documents has no budget for top files (see
