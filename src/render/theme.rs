@@ -373,7 +373,7 @@ fn parse_templates(
 /// `date`, `urlencode_strict` and `get_url`: what every language's Tera has (besides the
 /// guard, registered with the templates it guards).
 fn register_common(base: &mut Tera, config: &Config) {
-    base.register_filter("date", date_filter);
+    base.register_filter("date", DateFilter::default());
     // Tera's own filter of that name needs its `urlencode` feature; the share links need only this.
     base.register_filter("urlencode_strict", urlencode_strict);
     // How a language writes a long date, for scripts that format dates in the browser (the
@@ -713,46 +713,51 @@ fn urlencode_strict(value: &Value, _: &HashMap<String, Value>) -> tera::Result<V
     Ok(Value::String(out))
 }
 
-fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let Some(text) = value.as_str() else {
-        return Ok(Value::String(String::new()));
-    };
-    let format_name = args.get("format").and_then(Value::as_str).unwrap_or("long");
-    let format = crate::dates::DateFormat::parse(format_name).ok_or_else(|| {
-        tera::Error::msg(format!(
-            "date format `{format_name}` is not one of long, short, datetime, timed, iso"
-        ))
-    })?;
-    let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
-    let mut zoned = crate::dates::parse_view_date(text)
-        .ok_or_else(|| tera::Error::msg(format!("`{text}` is not a date")))?;
-    if let Some(tz) = args.get("tz").and_then(Value::as_str).and_then(zone_named) {
-        zoned = crate::dates::in_zone(zoned, tz);
-    }
-    Ok(Value::String(crate::dates::format(&zoned, format, lang)))
+/// The `date` filter, with the time zones it was asked for: a page's dates are in the site's
+/// zone and a handful of items' own, and a look-up in the zone database cost some 1,400
+/// instructions a date. One per theme load, shared by its languages' Teras (their filters are
+/// one `Arc`): the zones of one build's content and templates.
+#[derive(Default)]
+struct DateFilter {
+    zones: std::sync::RwLock<HashMap<String, Option<jiff::tz::TimeZone>>>,
 }
 
-/// The time zone `name` (None if there is none of that name), from this thread's last few: a
-/// page's dates are in the site's zone and a handful of items' own, and a look-up in the
-/// zone database cost some 1,400 instructions a date.
-fn zone_named(name: &str) -> Option<jiff::tz::TimeZone> {
-    const KEPT: usize = 8;
-    thread_local! {
-        static RECENT: std::cell::RefCell<Vec<(String, Option<jiff::tz::TimeZone>)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
-    RECENT.with(|recent| {
-        let mut recent = recent.borrow_mut();
-        if let Some((_, zone)) = recent.iter().find(|(n, _)| n == name) {
-            return zone.clone();
+impl DateFilter {
+    /// The time zone `name`, None if there is none of that name.
+    fn zone(&self, name: &str) -> Option<jiff::tz::TimeZone> {
+        let known = self.zones.read().map(|z| z.get(name).cloned());
+        if let Ok(Some(zone)) = known {
+            return zone;
         }
         let zone = crate::dates::time_zone(name).ok();
-        if recent.len() == KEPT {
-            recent.remove(0);
+        if let Ok(mut zones) = self.zones.write() {
+            zones.insert(name.to_string(), zone.clone());
         }
-        recent.push((name.to_string(), zone.clone()));
         zone
-    })
+    }
+}
+
+impl tera::Filter for DateFilter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(text) = value.as_str() else {
+            return Ok(Value::String(String::new()));
+        };
+        let format_name = args.get("format").and_then(Value::as_str).unwrap_or("long");
+        let format = crate::dates::DateFormat::parse(format_name).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "date format `{format_name}` is not one of long, short, datetime, timed, iso"
+            ))
+        })?;
+        let lang = args.get("lang").and_then(Value::as_str).unwrap_or("en");
+        let mut zoned = crate::dates::parse_view_date(text)
+            .ok_or_else(|| tera::Error::msg(format!("`{text}` is not a date")))?;
+        if let Some(tz) = args.get("tz").and_then(Value::as_str) {
+            if let Some(tz) = self.zone(tz) {
+                zoned = crate::dates::in_zone(zoned, tz);
+            }
+        }
+        Ok(Value::String(crate::dates::format(&zoned, format, lang)))
+    }
 }
 
 #[cfg(test)]
@@ -877,7 +882,8 @@ mod function_tests {
         let seen = |zone: Option<jiff::tz::TimeZone>| {
             zone.map(|z| (z.iana_name().map(str::to_string), z.to_offset(at)))
         };
-        // Each round asks for more zones than the cache keeps, in another order.
+        // Each round asks for every zone again, in another order.
+        let filter = DateFilter::default();
         for round in 0..4 {
             let mut order = names.to_vec();
             order.rotate_left(round * 5 % names.len());
@@ -886,7 +892,7 @@ mod function_tests {
             }
             for name in order {
                 let expected = seen(crate::dates::time_zone(name).ok());
-                assert_eq!(seen(zone_named(name)), expected, "{name}");
+                assert_eq!(seen(filter.zone(name)), expected, "{name}");
             }
         }
     }
