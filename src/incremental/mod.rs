@@ -82,6 +82,9 @@ pub struct RebuildStats {
     pub pages_reused: usize,
     /// Whether the theme was (re)loaded.
     pub theme_loaded: bool,
+    /// Whether its templates were parsed: a theme loaded with the last good build's
+    /// templates is parsed only when a page is rendered.
+    pub templates_parsed: bool,
     /// Whether the site's shape was unchanged, so that only pages showing a changed item
     /// were looked at.
     pub shape_unchanged: bool,
@@ -328,6 +331,7 @@ impl Incremental {
         let stage: crate::LedgerInputs<'_> = (&mut site, &mut diags, &records, self);
         let (ledger, (theme, took)) = crate::ledger_and_theme(opts, &config, stage, load)?;
         let theme = self.theme_kept(&wanted, theme);
+        let theme_loaded = matches!(wanted, stages::ThemeWanted::Load(..));
         self.last_pinned = ledger.pinned.clone();
         watch.lap("ledger");
         watch.beside("theme", took);
@@ -343,6 +347,7 @@ impl Incremental {
         let outputs = self.render_changed(&ctx, listed, &mut diags, staging);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));
+        self.stats.templates_parsed = theme_loaded && theme.parsed();
         drop(ctx);
         let run = crate::Rendered {
             site: &site,

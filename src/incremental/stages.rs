@@ -396,12 +396,15 @@ impl Incremental {
             }
         }
         self.theme = None;
-        ThemeWanted::Load(templates_key, statics_key)
+        // These very templates parsed in the last good build: their parse can wait for the
+        // first page rendered, and a rebuild that renders none skips it.
+        let parsed_before = last_templates == Some(templates_key);
+        ThemeWanted::Load(templates_key, statics_key, parsed_before)
     }
 
     /// The theme [`ThemeWanted::theme`] gave, kept for the next build when it was loaded.
     pub(super) fn theme_kept(&mut self, wanted: &ThemeWanted, theme: Arc<Theme>) -> Arc<Theme> {
-        if let ThemeWanted::Load(templates_key, statics_key) = wanted {
+        if let ThemeWanted::Load(templates_key, statics_key, _) = wanted {
             self.stats.theme_loaded = true;
             self.theme = Some((*templates_key, *statics_key, theme.clone()));
         }
@@ -410,11 +413,12 @@ impl Incremental {
 }
 
 /// The theme stage's decision ([`Incremental::theme_wanted`]): the last build's theme, or
-/// the keys of the template and static files a theme is loaded for. Its loading runs
-/// beside the ledger stage ([`crate::ledger_and_theme`]), away from the tables.
+/// the keys of the template and static files a theme is loaded for, and whether the last
+/// good build parsed these templates. Its loading runs beside the ledger stage
+/// ([`crate::ledger_and_theme`]), away from the tables.
 pub(super) enum ThemeWanted {
     Kept(Arc<Theme>),
-    Load(Fingerprint, Fingerprint),
+    Load(Fingerprint, Fingerprint, bool),
 }
 
 impl ThemeWanted {
@@ -422,7 +426,8 @@ impl ThemeWanted {
     pub(super) fn theme(&self, config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Arc<Theme>> {
         match self {
             ThemeWanted::Kept(theme) => Ok(theme.clone()),
-            ThemeWanted::Load(..) => Theme::load(config, diags).map(Arc::new),
+            ThemeWanted::Load(_, _, true) => Theme::load_deferred(config, diags).map(Arc::new),
+            ThemeWanted::Load(_, _, false) => Theme::load(config, diags).map(Arc::new),
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use tera::{Tera, Value};
 
 mod embedded {
@@ -31,7 +32,11 @@ pub enum StaticSource {
 /// A loaded theme: one Tera per language (so `trans(key=...)` knows its language), and the
 /// static files to copy.
 pub struct Theme {
-    teras: HashMap<String, Tera>,
+    /// One Tera per language: parsed at load, or at the first render when the templates are
+    /// known to parse ([`Theme::load_deferred`]).
+    teras: OnceLock<std::result::Result<HashMap<String, Tera>, String>>,
+    /// What a deferred parse needs: the site's configuration (None once parsed at load).
+    deferred: Option<Box<Config>>,
     /// Each template's source and the file it came from, to point render errors at a line.
     sources: BTreeMap<String, (String, String)>,
     /// The i18n strings by language, for text pressroom writes outside templates (feeds).
@@ -56,6 +61,16 @@ impl Theme {
         diags: &mut Vec<Diagnostic>,
         images: crate::images::Mode,
     ) -> Result<Theme> {
+        Theme::read(config, diags, images, false)
+    }
+
+    /// Reads the theme's files; parses the templates unless `deferred`.
+    fn read(
+        config: &Config,
+        diags: &mut Vec<Diagnostic>,
+        images: crate::images::Mode,
+        deferred: bool,
+    ) -> Result<Theme> {
         let theme_dir = config.root.join("themes").join(&config.theme);
         if config.theme != "default" && !theme_dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -69,18 +84,69 @@ impl Theme {
             statics,
         } = Files::read(config, &theme_dir, diags);
         check_default_language(config, &strings)?;
-        let mut base = parse_templates(&templates, diags)?;
-        register_common(&mut base, config);
         let images =
             std::sync::Arc::new(crate::images::template::TemplateImages::new(config, images));
-        super::image_functions::register(&mut base, &images);
-        let strings = std::sync::Arc::new(strings);
-        Ok(Theme {
-            teras: language_teras(&base, config, &strings),
+        let mut theme = Theme {
+            teras: OnceLock::new(),
+            deferred: Some(Box::new(config.clone())),
             sources: templates,
             statics,
-            strings,
+            strings: std::sync::Arc::new(strings),
             images,
+        };
+        if !deferred {
+            let teras = theme.parse(config, diags)?;
+            theme.teras = OnceLock::from(Ok(teras));
+            theme.deferred = None;
+        }
+        Ok(theme)
+    }
+
+    /// [`Theme::load`], leaving the templates' parse to the first render, for a caller that
+    /// knows these very templates parsed before (the incremental layer, when a template key
+    /// is the last good build's): a rebuild that renders no page, the usual rebuild with
+    /// nothing changed, then never parses them. Parsing was two thirds of the CPU of such a
+    /// rebuild of a 200-item site.
+    pub fn load_deferred(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Theme> {
+        Theme::read(config, diags, crate::images::Mode::Make, true)
+    }
+
+    /// Parses the templates and makes each language's Tera.
+    fn parse(&self, config: &Config, diags: &mut Vec<Diagnostic>) -> Result<HashMap<String, Tera>> {
+        let mut base = parse_templates(&self.sources, diags)?;
+        register_common(&mut base, config);
+        super::image_functions::register(&mut base, &self.images);
+        Ok(language_teras(&base, config, &self.strings))
+    }
+
+    /// Whether the templates are parsed (at load, or by a render since).
+    pub fn parsed(&self) -> bool {
+        self.teras.get().is_some()
+    }
+
+    /// Each language's Tera, parsed now if the load deferred it. A deferred parse that fails
+    /// (a template changed after its key was taken) fails every render with its errors.
+    fn teras(&self) -> std::result::Result<&HashMap<String, Tera>, RenderError> {
+        let parsed = self.teras.get_or_init(|| {
+            let Some(config) = &self.deferred else {
+                return Err("the theme was not loaded".to_string());
+            };
+            let mut diags = Vec::new();
+            self.parse(config, &mut diags).map_err(|e| {
+                let each = diags
+                    .iter()
+                    .map(|d| format!("{}:{}: {}", d.path, d.line, d.message));
+                let each: Vec<String> = each.collect();
+                match each.is_empty() {
+                    true => e.to_string(),
+                    false => each.join("; "),
+                }
+            })
+        });
+        parsed.as_ref().map_err(|message| RenderError {
+            message: format!("templates do not load: {message}"),
+            at: None,
+            help: Some("build again: the templates changed while the build read them".into()),
         })
     }
 
@@ -96,10 +162,8 @@ impl Theme {
 
     /// Whether a template exists.
     pub fn has(&self, name: &str) -> bool {
-        self.teras
-            .values()
-            .next()
-            .is_some_and(|t| t.get_template_names().any(|n| n == name))
+        // Every template read is the parsed Tera's (a theme whose parse failed has no Tera).
+        self.sources.contains_key(name)
     }
 
     /// Renders `template` for `lang`.
@@ -109,7 +173,8 @@ impl Theme {
         lang: &str,
         ctx: &tera::Context,
     ) -> std::result::Result<String, RenderError> {
-        let Some(tera) = self.teras.get(lang).or_else(|| self.teras.values().next()) else {
+        let teras = self.teras()?;
+        let Some(tera) = teras.get(lang).or_else(|| teras.values().next()) else {
             return Err(RenderError {
                 message: "no languages".into(),
                 at: None,
@@ -327,11 +392,7 @@ fn parse_templates(
     // load time), and every broken one is reported with its own file name. The parsed
     // templates go into Tera's (hidden but public) map, then Tera links them as
     // `add_raw_templates` would after parsing them again.
-    use rayon::prelude::*;
-    let parsed: Vec<(&String, &String, tera::Result<tera::Template>)> = templates
-        .par_iter()
-        .map(|(name, (text, shown))| (name, shown, tera::Template::new(name, None, text)))
-        .collect();
+    let parsed = parse_each(templates);
     let mut broken = false;
     // The guards are put in one template after another: each call's site is numbered in one
     // list for the whole theme.
@@ -368,6 +429,44 @@ fn parse_templates(
         return Err(Error::Content(1));
     }
     Ok(base)
+}
+
+/// Parses every template, in order, on threads of its own rather than rayon's: a deferred
+/// parse ([`Theme::load_deferred`]) runs inside the first render, on a rayon worker that
+/// waiting on a rayon job of its own could hand another page's render, which would then
+/// wait for this very parse.
+fn parse_each(
+    templates: &BTreeMap<String, (String, String)>,
+) -> Vec<(&String, &String, tera::Result<tera::Template>)> {
+    let list: Vec<(&String, &(String, String))> = templates.iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads.min(list.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parse_some = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(name, (text, shown))) = list.get(at) else {
+                return done;
+            };
+            done.push((at, (name, shown, tera::Template::new(name, None, text))));
+        }
+    };
+    let mut parsed: Vec<_> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(parse_some)).collect();
+        let mut all = parse_some();
+        for other in others {
+            // A panic inside the parser is the parser's; it reaches the caller as one.
+            all.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        all
+    });
+    parsed.sort_unstable_by_key(|(at, _)| *at);
+    parsed.into_iter().map(|(_, done)| done).collect()
 }
 
 /// `date`, `urlencode_strict` and `get_url`: what every language's Tera has (besides the
@@ -783,6 +882,60 @@ mod crash_tests {
             .unwrap();
         let ok = render_caught(&tera, "ok.html", &tera::Context::new());
         assert_eq!(ok.unwrap().unwrap(), "<p>2</p>");
+    }
+}
+
+#[cfg(test)]
+mod deferred_tests {
+    use super::*;
+
+    fn site(template: &str) -> (tempfile::TempDir, Config) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.com\"\n",
+        )
+        .expect("site.toml");
+        std::fs::create_dir_all(dir.path().join("templates")).expect("templates");
+        std::fs::write(dir.path().join("templates/probe.html"), template).expect("template");
+        let config = Config::load(dir.path(), None).expect("config");
+        (dir, config)
+    }
+
+    #[test]
+    fn a_deferred_parse_renders_what_a_parse_at_load_renders() {
+        let (_dir, config) = site("<p>{{ 2 + 3 }} {{ trans(key=\"read_more\") }}</p>");
+        let mut diags = Vec::new();
+        let eager = Theme::load(&config, &mut diags).expect("load");
+        let deferred = Theme::load_deferred(&config, &mut diags).expect("deferred");
+        assert!(eager.parsed() && !deferred.parsed());
+        assert!(deferred.has("probe.html") && !deferred.has("nothing.html"));
+        let ctx = tera::Context::new();
+        let want = eager.render("probe.html", "en", &ctx).expect("eager");
+        assert_eq!(
+            deferred.render("probe.html", "en", &ctx).expect("deferred"),
+            want
+        );
+        assert!(deferred.parsed());
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn a_deferred_parse_that_fails_fails_each_render_with_the_template_and_line() {
+        let (_dir, config) = site("<p>ok</p>\n{{ 1 + }}");
+        let mut diags = Vec::new();
+        assert!(Theme::load(&config, &mut diags).is_err());
+        let deferred = Theme::load_deferred(&config, &mut Vec::new()).expect("deferred");
+        for _ in 0..2 {
+            let e = deferred
+                .render("probe.html", "en", &tera::Context::new())
+                .expect_err("broken");
+            assert!(
+                e.message
+                    .starts_with("templates do not load: templates/probe.html:2:"),
+                "{e:?}"
+            );
+        }
     }
 }
 

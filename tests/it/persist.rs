@@ -221,6 +221,7 @@ fn a_rebuild_renders_only_what_an_edit_touched() {
     let second = pressroom::build(&opts).expect("second");
     let stats = second.incremental.expect("through the cache");
     assert!(stats.pages_rendered > 200, "no state yet: {stats:?}");
+    assert!(stats.templates_parsed, "{stats:?}");
     // A day later, nothing changed.
     opts.now = "2026-06-02T08:00:00Z".parse().expect("time");
     let again = pressroom::build(&opts)
@@ -237,6 +238,8 @@ fn a_rebuild_renders_only_what_an_edit_touched() {
         "{again:?}"
     );
     assert!(again.pages_reused > 200);
+    // The templates are the last good build's and no page is rendered: never parsed.
+    assert!(again.theme_loaded && !again.templates_parsed, "{again:?}");
     site.file(
         "content/blog/post-007.md",
         "+++\ntitle = \"Post 7\"\ndate = 2026-01-08T09:00:00Z\ntags = [\"t0\"]\n+++\nA new body.\n",
@@ -246,6 +249,10 @@ fn a_rebuild_renders_only_what_an_edit_touched() {
         .incremental
         .expect("cache");
     assert_eq!(edit.items_rendered, 1, "{edit:?}");
+    assert!(
+        edit.templates_parsed,
+        "rendering a page parses them: {edit:?}"
+    );
     assert!(
         (1..10).contains(&edit.pages_rendered),
         "only the item's page and the lists showing it: {edit:?}"
@@ -433,6 +440,53 @@ fn template_and_setting_edits_reach_every_page() {
         "read_more = \"Keep reading\"\n",
     );
     compare(&opts, &clean, "a translation string overridden");
+}
+
+/// The templates' parse waits for a page to render only while they are the last good
+/// build's (their files' stamps): a template broken after a good build is an error at its
+/// line even in a rebuild that would render no page, and the output stays as it was.
+#[test]
+fn a_template_broken_after_a_good_build_fails_the_rebuild_at_its_line() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01T09:00:00Z\n+++\nBody.\n",
+    );
+    site.file("templates/unused.html", "<p>{{ 1 + 1 }}</p>\n");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    pressroom::build(&opts).expect("first");
+    pressroom::build(&opts).expect("second");
+    let page = site.out().join("blog/a/index.html");
+    let before = std::fs::read(&page).expect("page");
+    // A template no page uses: no page would be rendered, yet its error is found.
+    site.file("templates/unused.html", "<p>ok</p>\n<p>{{ 1 + }}</p>\n");
+    let failure = pressroom::build(&opts).expect_err("a broken template");
+    let at: Vec<(String, usize)> = (failure.diagnostics.iter())
+        .filter(|d| d.is_error())
+        .map(|d| (d.path.clone(), d.line))
+        .collect();
+    assert_eq!(
+        at,
+        [("templates/unused.html".to_string(), 2)],
+        "{failure:?}"
+    );
+    assert_eq!(
+        std::fs::read(&page).expect("page"),
+        before,
+        "output untouched"
+    );
+    // Mended, the templates are new to the state (their files' stamps are): parsed. The
+    // build after that has the last good build's templates again, and renders no page.
+    site.file("templates/unused.html", "<p>{{ 1 + 1 }}</p>\n");
+    let mended = pressroom::build(&opts).expect("mended");
+    assert!(mended.incremental.expect("state").templates_parsed);
+    let again = pressroom::build(&opts).expect("again");
+    let stats = again.incremental.expect("through the state");
+    assert!(
+        stats.pages_rendered == 0 && !stats.templates_parsed,
+        "{stats:?}"
+    );
 }
 
 /// A static file's copy is kept by its stamps and its source's: an edit to either, even one
