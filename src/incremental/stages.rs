@@ -194,7 +194,7 @@ impl Incremental {
     /// [`body_hash`](record::body_hash) computed again only when the body's text changed, its
     /// record only when what the record is made of ([`Claims`]) changed. The body hashes are
     /// saved with `build`'s state ([`super::persist`]); the records are not: saved, they made
-    /// `state.json` 45% larger (5 MB at 10,000 items), which took longer to write and read
+    /// `state.bin` 45% larger (5 MB at 10,000 items), which took longer to write and read
     /// again than making every record anew on every core.
     pub(super) fn records(&mut self, site: &Site) -> Vec<Option<Arc<Hashed>>> {
         let mut clock = std::time::Instant::now();

@@ -555,3 +555,17 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
+
+/// `haystack` with its only occurrence of `find` replaced by `with`; None when `find` occurs
+/// nowhere or more than once (a forgery must hit the one field it aims at).
+#[allow(dead_code)]
+pub fn replace_bytes(haystack: &[u8], find: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let at = |from: usize| {
+        (from..=haystack.len().checked_sub(find.len())?).find(|&i| haystack[i..].starts_with(find))
+    };
+    let first = at(0)?;
+    if at(first + 1).is_some() {
+        return None;
+    }
+    Some([&haystack[..first], with, &haystack[first + find.len()..]].concat())
+}

@@ -197,7 +197,7 @@ fn a_forged_ledger_parse_in_the_state_reaches_no_fresh_build() {
     pressroom::build(&opts).expect("first");
     pressroom::build(&opts).expect("second, leaving the state");
     let forged = br#"{"version":2,"items":{}}"#;
-    forge_in_state(&t, "ledger.json", "ledger", forged);
+    forge_in_state(&t, "ledger.json", forged);
     edit_keeping_time(&t, PLANT, "400 people", "500 people");
     let needle = "`body` changed in published `content/press/2026-11-01-plant.md`";
     let refused = |what: &str, opts: &BuildOptions| {
@@ -223,25 +223,24 @@ fn a_forged_ledger_parse_in_the_state_reaches_no_fresh_build() {
 }
 
 /// Writes `forged` over the state's file `name` and puts its bytes' fingerprint in
-/// `state.json`'s `field` (a pair: the key of what the file was made from, kept, then the
-/// bytes' key), as an insider with write access to `.pressroom/` could.
-fn forge_in_state(t: &SiteTest, name: &str, field: &str, forged: &[u8]) {
+/// `state.bin` in place of the genuine file's (the file's keys are a pair: the key of what
+/// it was made from, kept, then the bytes' key), as an insider with write access to
+/// `.pressroom/` could.
+fn forge_in_state(t: &SiteTest, name: &str, forged: &[u8]) {
     let file = walkdir::WalkDir::new(t.root().join(".pressroom/cache/build"))
         .into_iter()
         .filter_map(Result::ok)
         .find(|e| e.file_name() == name)
         .unwrap_or_else(|| panic!("the state keeps {name}"))
         .into_path();
+    let genuine = std::fs::read(&file).expect("genuine");
     std::fs::write(&file, forged).expect("forge");
-    let state_path = file.with_file_name("state.json");
-    // `"field":[from key,bytes key]`, 128-bit numbers (beyond serde_json's `Value`).
-    let state = std::fs::read_to_string(&state_path).expect("state");
-    let open = format!("\"{field}\":[");
-    let at = state.find(&open).expect("the file's keys") + open.len();
-    let end = at + state[at..].find(']').expect("end");
-    let from_key = state[at..end].split(',').next().expect("from key");
-    let bytes_key = pressroom::fingerprint::of_bytes(forged).0;
-    let state = format!("{}{from_key},{bytes_key}{}", &state[..at], &state[end..]);
+    let state_path = file.with_file_name("state.bin");
+    // Fingerprints are 128-bit numbers, kept as 16 little-endian bytes.
+    let key = |bytes: &[u8]| pressroom::fingerprint::of_bytes(bytes).0.to_le_bytes();
+    let state = std::fs::read(&state_path).expect("state");
+    let state = crate::common::replace_bytes(&state, &key(&genuine), &key(forged))
+        .expect("the state keeps the file's key");
     std::fs::write(&state_path, state).expect("write state");
 }
 
@@ -271,7 +270,7 @@ fn a_forged_ledger_text_in_the_state_reaches_no_fresh_build() {
         "{genuine}"
     );
     let forged = genuine.replace("2026-11-20-new.md", "2026-11-20-xyz.md");
-    forge_in_state(&t, "ledger.toml", "ledger_text", forged.as_bytes());
+    forge_in_state(&t, "ledger.toml", forged.as_bytes());
     // Taken where the state is: were it not, this test would prove nothing below.
     pressroom::build(&opts).expect("local");
     assert_eq!(pending(&opts.output), forged, "the forgery was not taken");
