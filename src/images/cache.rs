@@ -43,7 +43,9 @@ impl Cache {
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
             return false;
         };
-        if dir != self.dir {
+        // Byte for byte first: every path planned here is `self.dir` joined to a name, and
+        // comparing `Path`s component by component cost more than the lookup.
+        if dir.as_os_str() != self.dir.as_os_str() && dir != self.dir {
             return path.is_file();
         }
         self.listing().contains(name)

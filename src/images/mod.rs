@@ -244,6 +244,7 @@ fn prepare(
     });
     let (known, planned, bytes) = match looked_up {
         Some((known, planned)) if planned.iter().all(|(_, p, _)| cache.has(p)) => {
+            stats.reused = planned.len();
             (known, planned, None)
         }
         _ => {
@@ -256,8 +257,8 @@ fn prepare(
             (known, planned, Some(bytes))
         }
     };
-    stats.reused = planned.iter().filter(|(_, p, _)| cache.has(p)).count();
     if let Some(bytes) = &bytes {
+        stats.reused = planned.iter().filter(|(_, p, _)| cache.has(p)).count();
         let jobs: Vec<(Target, PathBuf)> =
             planned.iter().map(|(t, p, _)| (*t, p.clone())).collect();
         stats.made = derive::make(bytes, &jobs, settings, cache, mode)?;
