@@ -105,10 +105,7 @@ fn check_owned(real: &Path, out: &Path, force: bool) -> Result<()> {
         .map_err(|e| Error::io("cannot read", real, e))?
         .next()
         .is_none();
-    let ours = std::fs::read(real.join(manifest::FILE))
-        .ok()
-        .and_then(|b| Manifest::parse(&b, "").ok())
-        .is_some_and(|m| m.generator == "pressroom");
+    let ours = std::fs::read(real.join(manifest::FILE)).is_ok_and(|b| Manifest::is_pressroom(&b));
     if empty || ours || force {
         return Ok(());
     }
