@@ -29,6 +29,7 @@ pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod external;
+pub mod fast_map;
 pub mod fingerprint;
 pub mod images;
 pub mod import;

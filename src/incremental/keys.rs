@@ -2,10 +2,10 @@
 //! keys mean equal results (see [`crate::fingerprint`] for why they are stable).
 
 use crate::config::Config;
+use crate::fast_map::FastMap;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -64,7 +64,7 @@ fn sources_key(site: &Site) -> Fingerprint {
 
 /// Adds an item's text: by the fingerprint taken when its file was read, when it is that
 /// file's text (stand-ins for missing translations copy it), else by the text itself.
-fn add_text(item: &Item, texts: &HashMap<String, Fingerprint>, f: &mut Fingerprinter) {
+fn add_text(item: &Item, texts: &FastMap<String, Fingerprint>, f: &mut Fingerprinter) {
     match texts.get(&item.src.rel) {
         Some(t) => f.fingerprint(*t).u64(item.text.len() as u64),
         None => f.str(&item.text),
@@ -134,7 +134,7 @@ pub(super) fn markdown_key(
     item: &Item,
     shared_key: Fingerprint,
     static_dir: &Path,
-    texts: &HashMap<String, Fingerprint>,
+    texts: &FastMap<String, Fingerprint>,
 ) -> Fingerprint {
     let mut f = Fingerprinter::default();
     f.fingerprint(shared_key).str(&item.src.rel);
@@ -153,7 +153,7 @@ pub(super) fn markdown_key(
 }
 
 /// A fingerprint of an item's body hash's input (see [`crate::model::record::body_hash`]).
-pub(super) fn body_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> Fingerprint {
+pub(super) fn body_key(item: &Item, texts: &FastMap<String, Fingerprint>) -> Fingerprint {
     let mut f = Fingerprinter::default();
     add_text(item, texts, &mut f);
     f.u64(item.body_offset as u64);
@@ -301,7 +301,7 @@ pub(super) fn site_key(site: &Site) -> Fingerprint {
 /// A fingerprint of everything an item's search document is made of: its text, title,
 /// terms, summary, notices and updates (the tokens), and its URL, kind, language and date
 /// (the record).
-pub(super) fn search_key(item: &Item, texts: &HashMap<String, Fingerprint>) -> Fingerprint {
+pub(super) fn search_key(item: &Item, texts: &FastMap<String, Fingerprint>) -> Fingerprint {
     let mut f = Fingerprinter::default();
     add_text(item, texts, &mut f);
     f.value(&(item.body_offset, &item.title, &item.tags, &item.categories))

@@ -48,6 +48,7 @@ mod stages;
 use crate::config::Config;
 use crate::content::One;
 use crate::diag::Diagnostic;
+use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::Site;
 use crate::model::ledger::Ledger;
@@ -58,7 +59,6 @@ use crate::render::pages::PageJob;
 use crate::render::theme::Theme;
 use crate::{Built, Failure, Stopwatch};
 use keys::Stamp;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -141,9 +141,9 @@ pub struct Incremental {
     /// Fingerprint of `site.toml` and the build options of the last build.
     config_key: Option<Fingerprint>,
     /// Parsed content files by absolute path, with a fingerprint of their text.
-    parsed: HashMap<PathBuf, (Stamp, One, Fingerprint)>,
+    parsed: FastMap<PathBuf, (Stamp, One, Fingerprint)>,
     /// The text fingerprint of every content file of this build, by `content/...` path.
-    text_keys: HashMap<String, Fingerprint>,
+    text_keys: FastMap<String, Fingerprint>,
     /// The text fingerprint of every section index (`_index.md`) of the last build.
     section_keys: std::collections::BTreeMap<String, Fingerprint>,
     /// Whether a section index was added, removed or changed since the last build.
@@ -151,9 +151,9 @@ pub struct Incremental {
     /// Each item's Markdown key in this build, by index.
     item_keys: Vec<Fingerprint>,
     /// Ledger body hashes by file: (key of the text, hash).
-    body_hashes: HashMap<String, (Fingerprint, String)>,
+    body_hashes: FastMap<String, (Fingerprint, String)>,
     /// Ledger records by file: (key of what the record is made of, record and hash).
-    records: HashMap<String, (Fingerprint, Arc<Hashed>)>,
+    records: FastMap<String, (Fingerprint, Arc<Hashed>)>,
     /// The last build's records, by item (see [`Incremental::records`]), and the items whose
     /// boilerplate its ledger stage then pinned.
     last_records: Vec<Option<Arc<Hashed>>>,
@@ -167,16 +167,16 @@ pub struct Incremental {
     /// `published.lock` as last parsed: (fingerprint of its text, the ledger).
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
-    markdown: HashMap<String, MarkdownEntry>,
+    markdown: FastMap<String, MarkdownEntry>,
     /// The theme, with the fingerprints of the files it was loaded from.
     theme: Option<(Fingerprint, Fingerprint, Arc<Theme>)>,
     /// Templated pages by output path.
-    pages: HashMap<String, KeptPage>,
+    pages: FastMap<String, KeptPage>,
     /// How many pages the last build that listed every page had (rendered, kept or failed):
     /// while the site keeps its lists and the table holds that many, it holds them all.
     pages_listed: Option<usize>,
     /// Each artifact's files by output path.
-    others: HashMap<crate::render::Artifact, HashMap<String, Bytes>>,
+    others: FastMap<crate::render::Artifact, FastMap<String, Bytes>>,
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
@@ -205,7 +205,7 @@ pub struct Incremental {
     /// The pending ledger's file the last build left in the output ([`persist`]).
     pending_file_saved: Option<persist::Saved>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
-    markdown_changed: HashSet<String>,
+    markdown_changed: FastSet<String>,
     /// The last build's site.
     last: Option<LastSite>,
     /// Hand outputs over as shared buffers ([`Incremental::outputs`]) instead of copies.
@@ -215,10 +215,10 @@ pub struct Incremental {
     /// table keeps a placeholder, which [`persist`] fills from the site when it saves).
     one_shot: bool,
     /// Paths the caller knows changed (the watcher's), re-read even if their stamp matches.
-    dirty: HashSet<PathBuf>,
+    dirty: FastSet<PathBuf>,
     /// Every path that changed since the last build, when the caller knows them all
     /// ([`Incremental::changed`]); None: look at every file.
-    told: Option<HashSet<PathBuf>>,
+    told: Option<FastSet<PathBuf>>,
     /// The last good build's site, to patch (see [`patch`]), and its related items.
     site: Option<Site>,
     related: Option<Vec<Vec<crate::model::ItemId>>>,

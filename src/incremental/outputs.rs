@@ -5,13 +5,13 @@ use super::keys::{Shape, pins_key, search_key, shape, site_key, time_key};
 use super::search_index;
 use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
+use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::ItemId;
 use crate::output::Staging;
 use crate::render::pages::{self, PageJob, Pick, Touched};
 use crate::render::{Artifact, Output, RenderCtx, Sink, feeds, wire};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What became of one templated page.
@@ -29,12 +29,12 @@ enum PageOutcome {
 /// The items that changed since the last build, and whether the site kept its shape.
 struct Comparison {
     last: Option<LastSite>,
-    changed: HashSet<ItemId>,
+    changed: FastSet<ItemId>,
     same_shape: bool,
     /// Whether every list is the last build's: the site kept its shape, or the changed items
     /// that did not changed their titles alone (they are `retitled`).
     same_lists: bool,
-    retitled: HashSet<ItemId>,
+    retitled: FastSet<ItemId>,
     /// This build's items (source path, path) and their shapes, for the next comparison.
     items: Vec<(String, String)>,
     shapes: Vec<Shape>,
@@ -147,8 +147,8 @@ impl Incremental {
                 .map(|i| (i.src.rel.clone(), i.path.to_string()))
                 .collect(),
         };
-        let mut changed: HashSet<ItemId> = HashSet::new();
-        let mut retitled: HashSet<ItemId> = HashSet::new();
+        let mut changed: FastSet<ItemId> = FastSet::default();
+        let mut retitled: FastSet<ItemId> = FastSet::default();
         let mut shapes: Vec<Option<Shape>> = vec![None; items.len()];
         let mut same_lists = !self.sections_changed
             && self.item_keys.len() == items.len()
@@ -238,7 +238,7 @@ impl Incremental {
         if every {
             output_changed = pages.len() != outcomes.len();
             if had != pages.len() {
-                let live: HashSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
+                let live: FastSet<&str> = outcomes.iter().map(|(f, ..)| f.as_str()).collect();
                 pages.retain(|file, _| live.contains(file.as_str()));
             }
             self.pages_listed = Some(outcomes.len());
@@ -405,13 +405,13 @@ fn remade(
     sitemaps_kept: bool,
     one_shot: bool,
     pieces: &mut crate::model::ledger::Pieces,
-) -> HashMap<Artifact, Vec<Output>> {
+) -> FastMap<Artifact, Vec<Output>> {
     let (mut remade, record) = rayon::join(
         || {
             (REMADE.par_iter())
                 .filter(|&&a| !(sitemaps_kept && a == Artifact::Sitemaps))
                 .map(|&a| (a, a.outputs(ctx)))
-                .collect::<HashMap<_, _>>()
+                .collect::<FastMap<_, _>>()
         },
         || public_record(ctx, one_shot, pieces),
     );
@@ -485,14 +485,14 @@ impl Fresh {
 }
 
 /// Puts an artifact's fresh files in place of its kept ones; whether any file changed.
-fn merge(files: &mut HashMap<String, Bytes>, fresh: Fresh) -> bool {
+fn merge(files: &mut FastMap<String, Bytes>, fresh: Fresh) -> bool {
     let (outputs, all) = match fresh {
         Fresh::All(o) => (o, true),
         Fresh::Some(o) => (o, false),
     };
     let mut changed = false;
     if all {
-        let live: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+        let live: FastSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
         let before = files.len();
         files.retain(|path, _| live.contains(path.as_str()));
         changed = files.len() != before;
@@ -529,8 +529,8 @@ fn hand_page(staging: Option<&Staging>, file: String, outcome: PageOutcome) -> P
 /// of `changed` and names none of `retitled` is as the last build made it.
 #[derive(Clone, Copy)]
 struct Reach<'c> {
-    changed: &'c HashSet<ItemId>,
-    retitled: &'c HashSet<ItemId>,
+    changed: &'c FastSet<ItemId>,
+    retitled: &'c FastSet<ItemId>,
 }
 
 impl Reach<'_> {
@@ -546,7 +546,7 @@ fn page_outcome(
     ctx: &RenderCtx<'_>,
     job: PageJob<'_>,
     file: &str,
-    kept: &HashMap<String, KeptPage>,
+    kept: &FastMap<String, KeptPage>,
     reach: Option<Reach<'_>>,
     now_key: &str,
 ) -> PageOutcome {

@@ -28,7 +28,6 @@ use crate::model::ItemId;
 use crate::model::Site;
 use crate::model::assemble::{compare_items, slug_from_name};
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 /// A changed file, read again, and the items made from it.
 struct Edit {
@@ -83,7 +82,7 @@ impl Incremental {
         // Every check passed: from here on the cache is updated as a full build would.
         let shared_key = shared_key(config, &site);
         let static_dir = config.root.join("static");
-        let site_sources: HashMap<&str, &crate::content::frontmatter::SourceRaw> =
+        let site_sources: std::collections::HashMap<&str, &crate::content::frontmatter::SourceRaw> =
             site.sources.iter().map(|s| (s.id.as_str(), s)).collect();
         let mut item_keys = last_keys;
         let mut fresh: Vec<(usize, String, MarkdownEntry)> = Vec::new();
@@ -129,7 +128,7 @@ impl Incremental {
         item_keys: Vec<Fingerprint>,
         related_same: bool,
     ) {
-        let rels: std::collections::HashSet<&str> =
+        let rels: crate::fast_map::FastSet<&str> =
             fresh.iter().map(|(_, r, _)| r.as_str()).collect();
         // Markdown diagnostics name the item's file: those of the edited files are replaced.
         self.md_diags.retain(|d| !rels.contains(d.path.as_str()));

@@ -37,6 +37,7 @@
 use super::search_index::SearchIndex;
 use super::{Incremental, KeptPage, LastSite, MarkdownEntry};
 use crate::error::Error;
+use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{self, Fingerprint};
 use crate::manifest::Entry;
 use crate::model::rendered::Rendered;
@@ -47,7 +48,7 @@ use crate::render::Artifact;
 use crate::{Built, Failure};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
@@ -161,7 +162,7 @@ pub struct Persisted {
     out: PathBuf,
     memo: Incremental,
     /// The generated files found as the last build left them: they may be kept.
-    known: HashMap<String, (FileStamp, Entry)>,
+    known: FastMap<String, (FileStamp, Entry)>,
     shards: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.bin` as the last build left it.
     search: Option<Fingerprint>,
@@ -174,7 +175,7 @@ pub struct Persisted {
     /// The keys of the output's pending ledger file as the last build left it.
     pending: Option<(Fingerprint, Fingerprint)>,
     /// The copies the last build made, by site path.
-    copies: HashMap<String, KnownCopy>,
+    copies: FastMap<String, KnownCopy>,
     /// The output's folders as the last walk for strays found them (`folders.bin`).
     walked: output::strays::Folders,
     /// How long reading the state took.
@@ -203,15 +204,15 @@ impl Persisted {
                 one_shot: true,
                 ..Incremental::default()
             },
-            known: HashMap::new(),
+            known: FastMap::default(),
             shards: vec![None; SHARDS],
             search: None,
             ledger: None,
             ledger_text: None,
             pending: None,
             folders: Default::default(),
-            copies: HashMap::new(),
-            walked: HashMap::new(),
+            copies: FastMap::default(),
+            walked: FastMap::default(),
             opened: std::time::Duration::ZERO,
             restored: None,
         };
@@ -331,7 +332,7 @@ impl Persisted {
         let now = output::stamps_in(&self.out, &self.folders, paths);
         let recorded = state.files.len();
         let copies = copies_key(state.copies.iter().map(|c| &c.copied));
-        let valid: HashMap<String, (FileStamp, Entry)> = (state.files.into_iter())
+        let valid: FastMap<String, (FileStamp, Entry)> = (state.files.into_iter())
             .filter(|(path, stamp, _)| now.get(path) == Some(stamp))
             .map(|(path, stamp, entry)| (path, (stamp, entry)))
             .collect();
@@ -468,7 +469,7 @@ impl Persisted {
         &mut self,
         built: &Built,
         copied: Vec<Copied>,
-        kept: &HashMap<String, FileStamp>,
+        kept: &FastMap<String, FileStamp>,
     ) -> std::result::Result<(), Error> {
         let manifest = built
             .manifest
@@ -486,7 +487,7 @@ impl Persisted {
         self.save_ledger_text()?;
         let memo = &self.memo;
         let mut generated: Vec<String> = (memo.pages.keys())
-            .chain(memo.others.values().flat_map(HashMap::keys))
+            .chain(memo.others.values().flat_map(FastMap::keys))
             .map(|p| site_key(p))
             .collect();
         generated.sort_unstable();
@@ -592,7 +593,7 @@ impl Persisted {
 
     /// Writes each shard holding an item whose Markdown changed (or never written).
     fn save_shards(&mut self) -> std::result::Result<(), Error> {
-        let changed: HashSet<usize> = (self.memo.markdown_changed.iter())
+        let changed: FastSet<usize> = (self.memo.markdown_changed.iter())
             .map(|rel| shard_of(rel))
             .chain((0..SHARDS).filter(|&n| self.shards[n].is_none()))
             .collect();
@@ -637,7 +638,7 @@ impl Persisted {
 impl Persisted {
     /// Puts back into the Markdown table, for the shards `changed`, the rendered Markdown a
     /// one-shot build moved into the site's items: each entry's from the item whose key it is.
-    fn fill_placeholders(&mut self, changed: &HashSet<usize>) {
+    fn fill_placeholders(&mut self, changed: &FastSet<usize>) {
         let memo = &mut self.memo;
         let (Some(site), Some(last)) = (&memo.site, &memo.last) else {
             return;

@@ -13,7 +13,7 @@ use crate::render::search::{
     one_record_file, record, record_files, shard_count, shard_of, top_file,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The documents of a build's index, in order: their items and keys (see
 /// [`SearchIndex::doc_keys`]).
@@ -401,7 +401,7 @@ impl SearchIndex {
         keys: &[Fingerprint],
         fresh: &[usize],
         moved: &Moved,
-    ) -> HashMap<usize, Vec<(u32, Field)>> {
+    ) -> FastMap<usize, Vec<(u32, Field)>> {
         let need: Vec<usize> = fresh
             .iter()
             .copied()
@@ -415,7 +415,7 @@ impl SearchIndex {
             .par_iter()
             .map(|&n| (n, item_tokens(site, ids[n])))
             .collect();
-        let mut tokens = HashMap::new();
+        let mut tokens = FastMap::default();
         for (n, toks) in tokenized {
             let mut t: Vec<(u32, Field)> =
                 toks.into_iter().map(|(s, f)| (self.intern(s), f)).collect();
@@ -431,7 +431,7 @@ impl SearchIndex {
         &mut self,
         docs: &Docs<'_>,
         fresh: &[usize],
-        mut tokens: HashMap<usize, Vec<(u32, Field)>>,
+        mut tokens: FastMap<usize, Vec<(u32, Field)>>,
     ) -> Replaced {
         let mut replaced = Replaced::default();
         let mut touched: Vec<u32> = Vec::new();
@@ -492,7 +492,7 @@ impl SearchIndex {
     fn rebuild_docs(
         &mut self,
         docs: &Docs<'_>,
-        mut tokens: HashMap<usize, Vec<(u32, Field)>>,
+        mut tokens: FastMap<usize, Vec<(u32, Field)>>,
         mut moved: Moved,
     ) {
         let (site, ids) = (docs.site, docs.ids);
@@ -760,7 +760,7 @@ fn changed_tokens(old: &[(u32, Field)], new: &[(u32, Field)], lang_changed: bool
 }
 
 /// Documents of the last index by path, for reuse when they only moved: (key, tokens).
-type Moved = HashMap<String, (Fingerprint, Vec<(u32, Field)>)>;
+type Moved = FastMap<String, (Fingerprint, Vec<(u32, Field)>)>;
 
 /// The documents of one [`SearchIndex::update`]: the indexed items in document order and
 /// their keys.

@@ -8,6 +8,7 @@ use crate::content::frontmatter::SourceRaw;
 use crate::content::{self, One, SourceFile};
 use crate::diag::Diagnostic;
 use crate::error::Result;
+use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{self, Fingerprint};
 use crate::markdown;
 use crate::model::ledger::{self, Ledger};
@@ -18,7 +19,6 @@ use crate::publish::Pending;
 use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -38,9 +38,9 @@ type MadeRecord = Option<(Arc<Hashed>, NewRecord)>;
 
 /// The tables a record is looked up in: body hashes, records, text fingerprints.
 type RecordTables<'t> = (
-    &'t HashMap<String, (Fingerprint, String)>,
-    &'t HashMap<String, (Fingerprint, Arc<Hashed>)>,
-    &'t HashMap<String, Fingerprint>,
+    &'t FastMap<String, (Fingerprint, String)>,
+    &'t FastMap<String, (Fingerprint, Arc<Hashed>)>,
+    &'t FastMap<String, Fingerprint>,
 );
 
 /// A content file read in this build: (absolute path, `content/...` path, text fingerprint,
@@ -88,7 +88,7 @@ impl Incremental {
             Ok(one)
         });
         let seen = seen.into_inner().unwrap_or_default();
-        let live: HashSet<&PathBuf> = seen.iter().map(|(abs, ..)| abs).collect();
+        let live: FastSet<&PathBuf> = seen.iter().map(|(abs, ..)| abs).collect();
         self.parsed.retain(|p, _| live.contains(p));
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.files_parsed = fresh.len();
@@ -124,7 +124,7 @@ impl Incremental {
         // item instead of copying it (the table then holds an empty placeholder: see
         // `Incremental::one_shot`).
         let one_shot = self.one_shot;
-        let kept: HashMap<String, Mutex<MarkdownEntry>> = std::mem::take(&mut self.markdown)
+        let kept: FastMap<String, Mutex<MarkdownEntry>> = std::mem::take(&mut self.markdown)
             .into_iter()
             .map(|(rel, entry)| (rel, Mutex::new(entry)))
             .collect();
@@ -134,7 +134,10 @@ impl Incremental {
             site,
             config,
             diags,
-            |item: &Item, sources: &HashMap<&str, &SourceRaw>, dialect, components: &_| {
+            |item: &Item,
+             sources: &std::collections::HashMap<&str, &SourceRaw>,
+             dialect,
+             components: &_| {
                 let key = markdown_key(item, shared_key, static_dir, texts);
                 if let Some(cell) = kept.get(&item.src.rel) {
                     let mut entry = cell.lock().unwrap_or_else(PoisonError::into_inner);
@@ -169,7 +172,7 @@ impl Incremental {
             .collect();
         let fresh = fresh.into_inner().unwrap_or_default();
         self.stats.items_rendered = fresh.len();
-        let live: HashSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
+        let live: FastSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
         let changed = &mut self.markdown_changed;
         self.markdown.retain(|rel, _| {
             let keep = live.contains(rel.as_str());
@@ -258,7 +261,7 @@ impl Incremental {
     /// Puts this build's new body hashes and records in the tables, and drops those of items
     /// gone or no longer checked (the others stand as they are, not copied).
     fn keep_records(&mut self, site: &Site, made: &[Option<(Arc<Hashed>, NewRecord)>]) {
-        let checked: HashSet<&str> = (site.items.iter().zip(made))
+        let checked: FastSet<&str> = (site.items.iter().zip(made))
             .filter(|(_, m)| m.is_some())
             .map(|(item, _)| item.src.rel.as_str())
             .collect();

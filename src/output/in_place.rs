@@ -5,7 +5,7 @@
 use super::journal::Journal;
 use super::reuse::Previous;
 use super::strays;
-use std::collections::HashSet;
+use crate::fast_map::FastSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub(super) struct InPlace {
     previous: Previous,
     /// Every file of the new output (relative paths), kept or staged.
-    placed: Mutex<HashSet<PathBuf>>,
+    placed: Mutex<FastSet<PathBuf>>,
     /// (staged file name, relative path) of every file to move into place.
     moves: Mutex<Vec<(String, String)>>,
     next: AtomicUsize,
@@ -58,7 +58,7 @@ impl InPlace {
             .placed
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let folders: HashSet<&Path> = placed
+        let folders: FastSet<&Path> = placed
             .iter()
             .flat_map(|p| p.ancestors().skip(1))
             .filter(|a| !a.as_os_str().is_empty())

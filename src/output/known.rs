@@ -38,7 +38,7 @@ pub struct KnownCopy {
 /// Which folders under an output are real folders (not symbolic links), each looked at once:
 /// a file reached through a planted link is not the file the build wrote.
 #[derive(Default)]
-pub struct Folders(std::sync::Mutex<std::collections::HashMap<String, bool>>);
+pub struct Folders(std::sync::Mutex<crate::fast_map::FastMap<String, bool>>);
 
 impl Folders {
     /// Whether every folder from `out` down to the file `rel` is a real folder.
@@ -64,7 +64,7 @@ impl Folders {
         real
     }
 
-    fn seen(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, bool>> {
+    fn seen(&self) -> std::sync::MutexGuard<'_, crate::fast_map::FastMap<String, bool>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

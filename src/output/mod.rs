@@ -16,11 +16,12 @@ pub mod strays;
 use in_place::InPlace;
 
 use crate::error::{Error, Result};
+use crate::fast_map::FastMap;
 use crate::manifest::{self, Entry, Manifest};
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -322,17 +323,17 @@ pub struct Staging {
     written: Mutex<BTreeMap<String, Entry>>,
     /// The generated files of the last build that may stay as they are, by site path (see
     /// [`Staging::know`]).
-    known: HashMap<String, (known::FileStamp, Entry)>,
+    known: FastMap<String, (known::FileStamp, Entry)>,
     /// The static files and assets the last build copied, by site path (see
     /// [`Staging::know_copies`]).
-    known_copies: HashMap<String, known::KnownCopy>,
+    known_copies: FastMap<String, known::KnownCopy>,
     /// Every static file and asset this build copied or kept, for the next build's state.
     copies: std::sync::Arc<Mutex<Vec<known::Copied>>>,
     /// The output's folders, as checked when the kept files' stamps were taken (and for
     /// [`Staging::copy_file`]'s output copies).
     folders: known::Folders,
     /// The stamps of the files [`Staging::keep`] kept, as this build found them at its start.
-    kept: std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>>,
+    kept: std::sync::Arc<Mutex<FastMap<String, known::FileStamp>>>,
     /// The output's folders as the last build's walk for strays found them, and where this
     /// build's walk puts what it finds (see [`strays`]).
     folders_seen: (strays::Folders, std::sync::Arc<Mutex<strays::Folders>>),
@@ -340,7 +341,7 @@ pub struct Staging {
     /// release's page and its wire text, a section's feeds) is created once, not asked for
     /// again (7,000 of a 10,000-item build's 21,000 `mkdir` calls failed as already there,
     /// each followed by a `stat`).
-    made: Mutex<std::collections::HashSet<PathBuf>>,
+    made: Mutex<crate::fast_map::FastSet<PathBuf>>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     /// What goes right before the output changes, and the flag that says it did (see
@@ -369,8 +370,8 @@ impl Staging {
             in_place: reuse::Previous::at(out).map(InPlace::new),
             out: out.to_path_buf(),
             written: Mutex::default(),
-            known: HashMap::new(),
-            known_copies: HashMap::new(),
+            known: FastMap::default(),
+            known_copies: FastMap::default(),
             copies: std::sync::Arc::default(),
             folders: known::Folders::default(),
             kept: std::sync::Arc::default(),
@@ -409,9 +410,9 @@ impl Staging {
     /// `folders`: the output's folders as found when the stamps were taken, in this build.
     pub fn know(
         &mut self,
-        known: HashMap<String, (known::FileStamp, Entry)>,
+        known: FastMap<String, (known::FileStamp, Entry)>,
         folders: known::Folders,
-    ) -> std::sync::Arc<Mutex<HashMap<String, known::FileStamp>>> {
+    ) -> std::sync::Arc<Mutex<FastMap<String, known::FileStamp>>> {
         self.known = known;
         self.folders = folders;
         self.kept.clone()
@@ -421,7 +422,7 @@ impl Staging {
     /// neither read nor hashed again; returns the list this build's copies go to.
     pub fn know_copies(
         &mut self,
-        copies: HashMap<String, known::KnownCopy>,
+        copies: FastMap<String, known::KnownCopy>,
     ) -> std::sync::Arc<Mutex<Vec<known::Copied>>> {
         self.known_copies = copies;
         self.copies.clone()
@@ -762,7 +763,7 @@ impl Drop for Staging {
 pub fn stamps<'p>(
     out: &Path,
     site_paths: impl IntoParallelIterator<Item = &'p String>,
-) -> HashMap<String, known::FileStamp> {
+) -> FastMap<String, known::FileStamp> {
     stamps_in(out, &known::Folders::default(), site_paths)
 }
 
@@ -771,7 +772,7 @@ pub fn stamps_in<'p>(
     out: &Path,
     folders: &known::Folders,
     site_paths: impl IntoParallelIterator<Item = &'p String>,
-) -> HashMap<String, known::FileStamp> {
+) -> FastMap<String, known::FileStamp> {
     site_paths
         .into_par_iter()
         .filter_map(|key| {

@@ -9,7 +9,7 @@
 //! a file someone linked in from elsewhere, or planted behind a symbolic link, would otherwise
 //! be carried into every later output and keep changing with its outside name.
 
-use std::collections::HashMap;
+use crate::fast_map::FastMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -18,7 +18,7 @@ use std::sync::Mutex;
 pub(super) struct Previous {
     out: PathBuf,
     /// Whether each folder under the output (relative path) is a real folder, as found.
-    folders: Mutex<HashMap<PathBuf, bool>>,
+    folders: Mutex<FastMap<PathBuf, bool>>,
 }
 
 impl Previous {

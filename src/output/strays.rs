@@ -10,11 +10,11 @@
 //! unprivileged process can set back), and only a settled stamp is remembered (see
 //! [`crate::stamp::FileStamp::settled`]), so a planted file is always found.
 
+use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::stamp::{FileStamp, folder_stamp};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -30,23 +30,23 @@ pub struct Seen {
 }
 
 /// The folders a walk read, by path from the output (`""` for the output itself).
-pub type Folders = HashMap<String, Seen>;
+pub type Folders = FastMap<String, Seen>;
 
 /// What the new output holds: its files, and the folders they are in.
 pub(super) struct Needed<'a> {
-    placed: &'a HashSet<std::path::PathBuf>,
-    folders: &'a HashSet<&'a Path>,
+    placed: &'a FastSet<std::path::PathBuf>,
+    folders: &'a FastSet<&'a Path>,
     /// Each folder's needed entries (name, and whether it is a folder), sorted by name.
-    children: HashMap<&'a Path, Vec<(&'a OsStr, bool)>>,
+    children: FastMap<&'a Path, Vec<(&'a OsStr, bool)>>,
 }
 
 impl<'a> Needed<'a> {
     /// The new output: the files placed, and every folder they are in.
     pub(super) fn new(
-        placed: &'a HashSet<std::path::PathBuf>,
-        folders: &'a HashSet<&'a Path>,
+        placed: &'a FastSet<std::path::PathBuf>,
+        folders: &'a FastSet<&'a Path>,
     ) -> Self {
-        let mut children: HashMap<&Path, Vec<(&OsStr, bool)>> = HashMap::new();
+        let mut children: FastMap<&Path, Vec<(&OsStr, bool)>> = FastMap::default();
         let files = placed.iter().map(|p| (p.as_path(), false));
         for (path, is_dir) in files.chain(folders.iter().map(|f| (*f, true))) {
             if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
@@ -210,8 +210,8 @@ mod tests {
     }
 
     fn walk(out: &Path, placed: &[&str], before: &Folders, now: i64) -> Found {
-        let placed: HashSet<PathBuf> = placed.iter().map(PathBuf::from).collect();
-        let folders: HashSet<&Path> = (placed.iter())
+        let placed: FastSet<PathBuf> = placed.iter().map(PathBuf::from).collect();
+        let folders: FastSet<&Path> = (placed.iter())
             .flat_map(|p| p.ancestors().skip(1))
             .filter(|a| !a.as_os_str().is_empty())
             .collect();
@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn a_folder_whose_stamp_and_entries_hold_is_not_read_again() {
         let out = output(FILES);
-        let first = walk(out.path(), FILES, &Folders::new(), LATER);
+        let first = walk(out.path(), FILES, &Folders::default(), LATER);
         assert!(first.strays.is_empty());
         assert_eq!(first.read, 4, "the output, a, a/b and c");
         assert_eq!(first.seen.len(), 4);
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn a_file_or_folder_planted_after_the_walk_is_found() {
         let out = output(FILES);
-        let first = walk(out.path(), FILES, &Folders::new(), LATER);
+        let first = walk(out.path(), FILES, &Folders::default(), LATER);
         past_a_clock_tick();
         std::fs::write(out.path().join("a/b/planted.html"), "x").expect("plant");
         std::fs::create_dir(out.path().join("c/d")).expect("plant");
@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn a_file_the_new_output_no_longer_has_is_found_in_an_unchanged_folder() {
         let out = output(FILES);
-        let first = walk(out.path(), FILES, &Folders::new(), LATER);
+        let first = walk(out.path(), FILES, &Folders::default(), LATER);
         let fewer = &FILES[..3];
         let again = walk(out.path(), fewer, &first.seen, LATER);
         assert_eq!(again.strays, ["c"]);
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn a_folder_replaced_by_a_link_is_found() {
         let out = output(FILES);
-        let first = walk(out.path(), FILES, &Folders::new(), LATER);
+        let first = walk(out.path(), FILES, &Folders::default(), LATER);
         let elsewhere = output(&["index.html"]);
         past_a_clock_tick();
         std::fs::remove_dir_all(out.path().join("a/b")).expect("rm");
@@ -287,7 +287,7 @@ mod tests {
             .duration_since(std::time::UNIX_EPOCH)
             .expect("clock")
             .as_secs() as i64;
-        let fresh = walk(out.path(), FILES, &Folders::new(), now);
+        let fresh = walk(out.path(), FILES, &Folders::default(), now);
         assert!(fresh.seen.is_empty(), "{:?}", fresh.seen);
         let again = walk(out.path(), FILES, &fresh.seen, now);
         assert_eq!(again.read, 4);

@@ -214,65 +214,10 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// A word-at-a-time hash (Fx's rotate, xor and multiply over eight bytes at once) for the
-/// index's own maps: each document's words, every word's postings, the top files' screens.
-/// Keys are short and SipHash showed up in profiles of a 10,000-item build; FNV's multiply
-/// per byte cost each lookup of a word some 25 instructions more (a micro-benchmark over the
-/// words of a 1,000-item corpus: 1.174 against 1.149 billion). No output depends on these
-/// maps' order: their entries are sorted or looked up.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct WordHash(u64);
-
-impl WordHash {
-    /// Takes in one word of up to eight bytes.
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-}
-
-impl std::hash::Hasher for WordHash {
-    fn finish(&self) -> u64 {
-        // The multiply leaves its best bits at the top; the table picks buckets with the
-        // bottom ones.
-        self.0.rotate_left(26)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = self.0.wrapping_add(bytes.len() as u64);
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.add(u64::from_le_bytes(w.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            self.add(tail_word(rest));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-}
-
-/// The last one to seven bytes of a text as one word, without a loop over them: two
-/// overlapping four-byte reads, or the first, middle and last of up to three bytes (which,
-/// with the text's length hashed first, still tell every such tail apart). A byte at a time,
-/// this was a third of the cost of a short token's lookup.
-fn tail_word(rest: &[u8]) -> u64 {
-    let n = rest.len();
-    let four = |from: usize| {
-        let b = rest.get(from..from + 4).and_then(|b| b.try_into().ok());
-        u64::from(u32::from_le_bytes(b.unwrap_or_default()))
-    };
-    match n {
-        0 => 0,
-        1..=3 => {
-            u64::from(rest[0]) | (u64::from(rest[n / 2]) << 8) | (u64::from(rest[n - 1]) << 16)
-        }
-        _ => four(0) | (four(n - 4) << 32),
-    }
-}
-
-/// A map of the index's own, hashed with [`WordHash`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<WordHash>>;
+/// A map of the index's own (each document's words, every word's postings, the top files'
+/// screens): keys are short words, hashed a word at a time. No output depends on these maps'
+/// order: their entries are sorted or looked up.
+pub(crate) use crate::fast_map::FastMap;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {

@@ -2,10 +2,10 @@
 //! file), i18n strings per language, static files; and the Tera instances with pressroom's
 //! functions and filters (`trans`, `date`, `date_style`, `get_url`).
 
-use super::search::FastMap;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::fast_map::FastMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

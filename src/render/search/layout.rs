@@ -23,10 +23,9 @@
 
 use super::tops::{Tops, plan, screen};
 use super::{DocLangs, FastMap, stems};
+use crate::fast_map::FastSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-
-type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<super::WordHash>>;
 
 /// About how many bytes of JSON one word list should hold.
 const TARGET_SHARD_BYTES: usize = 4 * 1024;
