@@ -769,9 +769,10 @@ fn tool() -> String {
         (m.len(), time.unwrap_or(0))
     });
     format!(
-        "pressroom {} fingerprints {} exe {len} {time}",
+        "pressroom {} fingerprints {}.{} exe {len} {time}",
         env!("CARGO_PKG_VERSION"),
-        fingerprint::VERSION
+        fingerprint::VERSION,
+        fingerprint::VALUES
     )
 }
 
