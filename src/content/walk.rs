@@ -50,7 +50,7 @@ pub fn walk(config: &Config, diags: &mut Vec<Diagnostic>) -> Walked {
         return out;
     }
     let walker = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
+        .sort_by(by_name)
         .follow_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
@@ -67,6 +67,15 @@ pub fn walk(config: &Config, diags: &mut Vec<Diagnostic>) -> Walked {
         }
     }
     out
+}
+
+/// Orders the entries of one folder by name, as `WalkDir::sort_by_file_name` does, by
+/// comparing their paths: entries of one folder share the folder's path up to their names,
+/// so the paths order as the names do. `sort_by_file_name` took each name from its path
+/// again in every comparison, 3.7% of a nothing-changed 10,000-item rebuild's instructions
+/// (its ~280,000 comparisons of a folder of 7,000 releases).
+pub(crate) fn by_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    a.path().as_os_str().cmp(b.path().as_os_str())
 }
 
 /// A regular file of the walk, as (path relative to `content/` with `/` separators, absolute
@@ -192,4 +201,47 @@ pub fn display_rel(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order of a walk sorted by [`by_name`] is the order `sort_by_file_name`, which it
+    /// replaced, gives: names that are prefixes of others, bytes on either side of `/`, upper
+    /// and lower case and non-ASCII names, files and folders side by side.
+    #[test]
+    fn by_name_walks_in_the_order_of_file_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let names = [
+            "a",
+            "a-c",
+            "a.md",
+            "a0",
+            "ab",
+            "B",
+            "b",
+            "é",
+            "e",
+            "a b",
+            "_index.md",
+            "~x",
+            "a.b",
+        ];
+        for name in names {
+            std::fs::write(tmp.path().join(name), "").unwrap();
+            let dir = tmp.path().join(format!("{name}.d"));
+            std::fs::create_dir(&dir).unwrap();
+            for inner in ["z", "y.md", "y", "Y"] {
+                std::fs::write(dir.join(inner), "").unwrap();
+            }
+        }
+        let walk = |w: walkdir::WalkDir| -> Vec<std::path::PathBuf> {
+            w.into_iter().map(|e| e.unwrap().into_path()).collect()
+        };
+        let ours = walk(walkdir::WalkDir::new(tmp.path()).sort_by(by_name));
+        let theirs = walk(walkdir::WalkDir::new(tmp.path()).sort_by_file_name());
+        assert_eq!(ours.len(), 1 + names.len() * 6);
+        assert_eq!(ours, theirs);
+    }
 }

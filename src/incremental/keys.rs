@@ -42,7 +42,7 @@ pub(super) fn tree_key(dirs: &[PathBuf], stamps: bool) -> Fingerprint {
             continue;
         }
         for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
+            .sort_by(crate::content::walk::by_name)
             .into_iter()
             .filter_map(|e| e.ok())
         {
@@ -98,7 +98,7 @@ pub(super) fn shared_key(config: &Config, site: &Site) -> Fingerprint {
 /// appearing is a change too.
 fn add_component_files(item: &Item, static_dir: &Path, f: &mut Fingerprinter) {
     let body = &item.text[item.body_offset.min(item.text.len())..];
-    if !body.contains("[!") {
+    if !holds_component(body) {
         return;
     }
     let beside = item.src.abs.parent();
@@ -125,6 +125,13 @@ fn add_component_files(item: &Item, static_dir: &Path, f: &mut Fingerprinter) {
             stamp_into(f, &path, "missing");
         }
     }
+}
+
+/// Whether `body` holds `[!`, which opens every in-body component: a SIMD search (`memchr`'s
+/// `memmem`). `str::contains("[!")` and a `find('[')` loop each cost about an instruction a
+/// byte over every body of the site, on every build (~80 million at 10,000 items).
+fn holds_component(body: &str) -> bool {
+    memchr::memmem::find(body.as_bytes(), b"[!").is_some()
 }
 
 /// A fingerprint of everything [`crate::markdown::render_item`] reads from an item (the whole
@@ -327,4 +334,32 @@ pub(super) fn time_key(ctx: &crate::render::RenderCtx<'_>, now_key: &str) -> Fin
         f.str(&lang.code).value(&ids);
     }
     f.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The search for `[!` finds it exactly where `str::contains`, which it replaced, does.
+        #[test]
+        fn components_are_found_as_contains_finds_them(body in "[\\[!a é\\n]{0,24}") {
+            proptest::prop_assert_eq!(holds_component(&body), body.contains("[!"));
+        }
+    }
+
+    #[test]
+    fn components_are_found_at_either_end_and_after_other_brackets() {
+        for (body, holds) in [
+            ("[!note] x", true),
+            ("x [a](b) [[!tip]", true),
+            ("x [!", true),
+            ("x [", false),
+            ("[ !x] ![y]", false),
+            ("é[!", true),
+            ("", false),
+        ] {
+            assert_eq!(holds_component(body), holds, "{body:?}");
+        }
+    }
 }

@@ -128,17 +128,22 @@ impl Incremental {
             .into_iter()
             .map(|(rel, entry)| (rel, Mutex::new(entry)))
             .collect();
+        // Taken once, before rendering: the keys read nothing the Markdown stage changes.
         let texts = &self.text_keys;
+        let keys: Vec<Fingerprint> = (site.items.par_iter())
+            .map(|item| markdown_key(item, shared_key, static_dir, texts))
+            .collect();
         let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
         markdown::render_all_with(
             site,
             config,
             diags,
-            |item: &Item,
+            |id,
+             item: &Item,
              sources: &std::collections::HashMap<&str, &SourceRaw>,
              dialect,
              components: &_| {
-                let key = markdown_key(item, shared_key, static_dir, texts);
+                let key = keys[id];
                 if let Some(cell) = kept.get(&item.src.rel) {
                     let mut entry = cell.lock().unwrap_or_else(PoisonError::into_inner);
                     let (k, rendered, ds) = &mut *entry;
@@ -183,12 +188,7 @@ impl Incremental {
         });
         changed.extend(fresh.iter().map(|(rel, _)| rel.clone()));
         self.markdown.extend(fresh);
-        let texts = &self.text_keys;
-        self.item_keys = site
-            .items
-            .par_iter()
-            .map(|item| markdown_key(item, shared_key, static_dir, texts))
-            .collect();
+        self.item_keys = keys;
         self.front_diags = diags[..before].to_vec();
         self.md_diags = diags[before..].to_vec();
     }

@@ -91,16 +91,23 @@ fn summary_marker(text: &str) -> Option<usize> {
 
 /// Renders every item's Markdown in parallel, and every section's body.
 pub fn render_all(site: &mut Site, config: &crate::config::Config, diags: &mut Vec<Diagnostic>) {
-    render_all_with(site, config, diags, render_item);
+    render_all_with(
+        site,
+        config,
+        diags,
+        |_, item, sources, dialect, components| render_item(item, sources, dialect, components),
+    );
 }
 
-/// [`render_all`] with each item's rendering left to `render` (serve reuses the output of
-/// items whose inputs did not change; see [`crate::incremental`]).
+/// [`render_all`] with each item's rendering left to `render`, which is given the item's
+/// index in `site.items` (serve reuses the output of items whose inputs did not change; see
+/// [`crate::incremental`]).
 pub fn render_all_with(
     site: &mut Site,
     config: &crate::config::Config,
     diags: &mut Vec<Diagnostic>,
     render: impl Fn(
+        crate::model::ItemId,
         &Item,
         &HashMap<&str, &SourceRaw>,
         Dialect,
@@ -116,8 +123,9 @@ pub fn render_all_with(
     let results: Vec<(Rendered, Vec<Diagnostic>)> = site
         .items
         .par_iter()
-        .map(|item| {
-            let (mut rendered, ds) = render(item, &site_sources, dialect, &components);
+        .enumerate()
+        .map(|(id, item)| {
+            let (mut rendered, ds) = render(id, item, &site_sources, dialect, &components);
             // Kept until the last page is written: without the room it was built with.
             rendered.shrink();
             (rendered, ds)
