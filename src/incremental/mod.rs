@@ -184,6 +184,11 @@ pub struct Incremental {
     record_pieces: crate::model::ledger::Pieces,
     /// The build clock the kept sitemaps were made at (they are kept while it is the same).
     sitemaps_now: Option<jiff::Timestamp>,
+    /// The fingerprint of the ledger the public record in the output was made from (see
+    /// [`Incremental::record_kept`]), and this build's next ledger's, when the ledger stage
+    /// took it ([`crate::publish::LedgerMemo::text`]).
+    record_key: Option<Fingerprint>,
+    next_key: Option<Fingerprint>,
     /// The search index.
     search: search_index::SearchIndex,
     /// The path and key of each search document of the last build (see
@@ -443,6 +448,7 @@ impl Incremental {
             };
         }
         self.stats = RebuildStats::default();
+        self.next_key = None;
         self.related_same = false;
         self.patched_ids.clear();
         self.checking = None;

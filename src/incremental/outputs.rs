@@ -318,9 +318,7 @@ impl Incremental {
         // Every list is the last build's: only what shows a changed item (or names a
         // retitled one) can differ.
         let same_lists = cmp.same_lists && !kept.is_empty();
-        if !same_lists {
-            kept.clear();
-        }
+        let record_kept = self.keep_artifacts(ctx, &mut kept, same_lists);
         let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
         // The sitemaps read the site's shape, titles included, and the build's clock (the
@@ -338,7 +336,7 @@ impl Incremental {
         // The search index hands over only its changed files while the kept ones are its last.
         let whole = !kept.contains_key(&Artifact::SearchIndex);
         let (remade, search) = rayon::join(
-            || remade(ctx, sitemaps_kept, one_shot, &mut pieces),
+            || remade(ctx, (sitemaps_kept, record_kept), one_shot, &mut pieces),
             || self.search_outputs(ctx, cmp, same_lists, whole),
         );
         self.record_pieces = pieces;
@@ -374,8 +372,9 @@ impl Incremental {
                 // (see `persist`), kept there while no document changed.
                 Artifact::SearchIndex => search.take().map(Fresh::handed),
                 // The ledger as of this build holds each item's record hash, which its body
-                // changes; a calendar's description is an event's summary, which its body can
-                // give (the few events are written again every time).
+                // changes (the record is kept, above, while that ledger is the last one); a
+                // calendar's description is an event's summary, which its body can give (the
+                // few events are written again every time).
                 Artifact::PublicRecord | Artifact::Calendars => {
                     remade.remove(&artifact).map(Fresh::All)
                 }
@@ -398,11 +397,11 @@ impl Incremental {
 /// pieces: see [`public_record`]).
 const REMADE: [Artifact; 2] = [Artifact::Sitemaps, Artifact::Calendars];
 
-/// The artifacts made on every build ([`REMADE`], but the sitemaps when `sitemaps_kept`), and
-/// the public record, on every core.
+/// The artifacts made on every build ([`REMADE`], but the sitemaps when `kept.0`), and the
+/// public record unless `kept.1`, on every core.
 fn remade(
     ctx: &RenderCtx<'_>,
-    sitemaps_kept: bool,
+    (sitemaps_kept, record_kept): (bool, bool),
     one_shot: bool,
     pieces: &mut crate::model::ledger::Pieces,
 ) -> FastMap<Artifact, Vec<Output>> {
@@ -413,9 +412,11 @@ fn remade(
                 .map(|&a| (a, a.outputs(ctx)))
                 .collect::<FastMap<_, _>>()
         },
-        || public_record(ctx, one_shot, pieces),
+        || (!record_kept).then(|| public_record(ctx, one_shot, pieces)),
     );
-    remade.insert(Artifact::PublicRecord, record);
+    if let Some(record) = record {
+        remade.insert(Artifact::PublicRecord, record);
+    }
     remade
 }
 
@@ -438,6 +439,47 @@ fn public_record(
 }
 
 impl Incremental {
+    /// Leaves in `kept` the last build's artifact files that may stand: every one while every
+    /// list is the last build's (`same_lists`), else none but the public record's, which
+    /// reads no list and stands while [`Incremental::record_kept`] says so. Returns whether
+    /// it stands.
+    fn keep_artifacts(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        kept: &mut FastMap<Artifact, FastMap<String, Bytes>>,
+        same_lists: bool,
+    ) -> bool {
+        let record = self.record_kept(ctx, kept.remove(&Artifact::PublicRecord));
+        if !same_lists {
+            kept.clear();
+        }
+        let record_kept = record.is_some();
+        if let Some(files) = record {
+            kept.insert(Artifact::PublicRecord, files);
+        }
+        record_kept
+    }
+
+    /// The public record's files (`files`, the last build's) when they stand as they are: in
+    /// a one-shot build, which has no pieces to write it from quickly ([`public_record`]: the
+    /// whole record at 10k items took ~5% of a nothing-changed rebuild's instructions, and its
+    /// 6 MB were then hashed and compared with the output's), while this build's next ledger
+    /// is the one the record was made from. The record reads nothing else but the base URL,
+    /// which is part of the tables' config key. Notes this build's ledger for the next.
+    fn record_kept(
+        &mut self,
+        ctx: &RenderCtx<'_>,
+        files: Option<FastMap<String, Bytes>>,
+    ) -> Option<FastMap<String, Bytes>> {
+        let key = match (self.one_shot, ctx.record) {
+            // Taken by the ledger stage when it made the ledger's text; else taken here.
+            (true, Some(next)) => Some(self.next_key.unwrap_or_else(|| next.fingerprint())),
+            _ => None,
+        };
+        let last = std::mem::replace(&mut self.record_key, key);
+        files.filter(|_| key.is_some() && key == last)
+    }
+
     /// The search index's files when they must be handed over (all of them with `whole`):
     /// kept up to date document by document; or None, left on disk by the last build (see
     /// `persist`) while no document changed.

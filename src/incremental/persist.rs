@@ -18,6 +18,8 @@
 //! - each item's ledger body hash; `published.lock` as parsed (`ledger.json`), and the text
 //!   of the ledger this output records once deployed (`ledger.toml`), each reused while what
 //!   it was made from is the same;
+//! - the fingerprint of the ledger the output's public record (`/corrections/record.json`)
+//!   was made from: the record stands as it is while the next ledger is that one;
 //! - every generated file's stamp (device, inode, size, mtime, ctime) and manifest entry as
 //!   the build left it: a file whose stamp differs now (edited, replaced, deleted, reached
 //!   through a link) is rendered again, never trusted.
@@ -53,7 +55,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.bin` and the shards; another one is ignored.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -109,6 +111,8 @@ struct State {
     /// The output's pending ledger file ([`crate::publish::PENDING`]): the fingerprints of the
     /// pending ledger it holds, and of its bytes (None: the build left none).
     pending: Option<(Fingerprint, Fingerprint)>,
+    /// The fingerprint of the ledger the output's public record was made from.
+    record: Option<Fingerprint>,
 }
 
 /// The search index a build saved in `search.bin`: read only by a build in which a
@@ -342,6 +346,7 @@ impl Persisted {
         memo.body_hashes = state.body_hashes.into_iter().collect();
         memo.last = state.last;
         memo.search_keys = state.search_keys;
+        memo.record_key = state.record;
         memo.search_saved = state.search.map(|key| SavedSearch {
             path: self.dir.join(SEARCH),
             key,
@@ -439,7 +444,8 @@ impl Persisted {
             .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
             .value(&self.ledger_text_key())
             .value(&self.next_ledger_key())
-            .value(&self.pending_key());
+            .value(&self.pending_key())
+            .value(&memo.record_key);
         key.finish()
     }
 
@@ -525,6 +531,7 @@ impl Persisted {
             ledger: self.ledger,
             ledger_text: self.ledger_text,
             pending: self.pending_key(),
+            record: memo.record_key,
         };
         let bytes = bincode::serialize(&state).map_err(|e| Error::Other(e.to_string()))?;
         write_atomically(&self.dir.join(STATE), &bytes)

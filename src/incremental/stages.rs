@@ -307,6 +307,7 @@ impl crate::publish::LedgerMemo for Incremental {
     /// items not yet recorded makes it on every build, and at 10k items it is 10 MB of TOML.
     fn text(&mut self, next: &Ledger) -> crate::error::Result<String> {
         let key = next.fingerprint();
+        self.next_key = Some(key);
         if self.ledger_text.is_none() {
             let saved = self.ledger_text_saved.take().and_then(|s| s.bytes(key));
             let saved = saved.and_then(|bytes| String::from_utf8(bytes).ok());
