@@ -182,8 +182,6 @@ pub struct Incremental {
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
     /// The pieces of the last public record written, to write the next one from.
     record_pieces: crate::model::ledger::Pieces,
-    /// The build clock the kept sitemaps were made at (they are kept while it is the same).
-    sitemaps_now: Option<jiff::Timestamp>,
     /// The fingerprint of the ledger the public record in the output was made from (see
     /// [`Incremental::record_kept`]), and this build's next ledger's, when the ledger stage
     /// took it ([`crate::publish::LedgerMemo::text`]).

@@ -321,15 +321,11 @@ impl Incremental {
         let record_kept = self.keep_artifacts(ctx, &mut kept, same_lists);
         let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
-        // The sitemaps read the site's shape, titles included, and the build's clock (the
-        // news sitemap lists the last two days' releases): kept while all three are the
-        // last build's.
-        let now = Some(ctx.opts.now);
-        let sitemaps_kept = same_lists
-            && !retitled
-            && self.sitemaps_now == now
-            && kept.contains_key(&Artifact::Sitemaps);
-        self.sitemaps_now = now;
+        // The sitemaps read the site's shape, titles included: kept while both are the last
+        // build's. Of the build's clock only the news sitemap reads anything (the last two
+        // days' releases): it is made anew every time (a look at each item's date), and the
+        // large ones are kept whatever the time (serve's clock moves on every rebuild).
+        let sitemaps_kept = same_lists && !retitled && kept.contains_key(&Artifact::Sitemaps);
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
         let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);
@@ -351,7 +347,14 @@ impl Incremental {
                 Artifact::CorrectionsFeeds => {
                     (!same_lists || retitled).then(|| Fresh::All(artifact.outputs(ctx)))
                 }
-                // Kept above, or made again.
+                // Kept above but the news sitemap, or made again.
+                Artifact::Sitemaps if sitemaps_kept => {
+                    Some(Fresh::Some(vec![crate::render::sitemap::news_output(
+                        ctx.site,
+                        ctx.config,
+                        ctx.opts.now,
+                    )]))
+                }
                 Artifact::Sitemaps => remade.remove(&artifact).map(Fresh::All),
                 // A feed shows the content of the items it lists.
                 Artifact::ListFeeds if same_lists => {

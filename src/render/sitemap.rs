@@ -178,23 +178,29 @@ pub fn outputs(site: &Site, config: &Config, now: Timestamp) -> Vec<Output> {
     urls.extend(media_urls(site, &abs));
     urls.sort();
     let mut out = sitemap_files(&urls, MAX_SITEMAP_URLS, MAX_SITEMAP_BYTES, abs);
-    let news = news_sitemap(site, config, now, &abs);
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
         abs("/sitemap.xml"),
         abs("/sitemap-news.xml")
     );
     out.extend([
-        Output {
-            path: "/sitemap-news.xml".into(),
-            bytes: news.into_bytes(),
-        },
+        news_output(site, config, now),
         Output {
             path: "/robots.txt".into(),
             bytes: robots.into_bytes(),
         },
     ]);
     out
+}
+
+/// `/sitemap-news.xml`, the one file of [`outputs`] that reads the build's clock (the last two
+/// days' releases): the incremental layer makes it anew while it keeps the others.
+pub fn news_output(site: &Site, config: &Config, now: Timestamp) -> Output {
+    let abs = |path: &str| encode_url(&config.permalink(&config.url(path)));
+    Output {
+        path: "/sitemap-news.xml".into(),
+        bytes: news_sitemap(site, config, now, &abs).into_bytes(),
+    }
 }
 
 /// The entry of a list page (a section, a year archive): last modified when the newest change

@@ -6,13 +6,13 @@
 //! no put reached are taken out.
 
 use super::Body;
-use std::collections::HashMap;
+use crate::fast_map::FastMap;
 use std::sync::Arc;
 
 /// Each served path's body, with the pass that last put it there.
 #[derive(Debug, Default)]
 pub(super) struct Files {
-    map: HashMap<String, (Body, u64)>,
+    map: FastMap<String, (Body, u64)>,
     /// The pass putting files now (see [`Files::renew`]).
     pass: u64,
     /// How many paths this pass put.

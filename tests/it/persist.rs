@@ -399,6 +399,31 @@ fn the_clock_alone_changes_what_pages_show() {
     }
 }
 
+/// The news sitemap lists the last two days' releases, the one sitemap that reads the clock:
+/// a build days later, with nothing else changed and every list as it was (the other
+/// sitemaps kept), drops the release from it as a clean build does.
+#[test]
+fn the_clock_moves_a_release_out_of_the_news_sitemap() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/press/2026-06-01-plant.md",
+        "+++\ntitle = \"Plant opens\"\ndate = 2026-06-01T09:00:00Z\nkind = \"release\"\n+++\nThe plant opens.\n",
+    );
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-02T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "through the state");
+    let news = || std::fs::read_to_string(site.out().join("sitemap-news.xml")).expect("news");
+    assert!(news().contains("Plant opens"), "{}", news());
+    opts.now = "2026-06-05T08:00:00Z".parse().expect("time");
+    let stats = compare(&opts, &clean, "three days later")
+        .and_then(|b| b.incremental)
+        .expect("through the state");
+    assert!(stats.lists_unchanged, "the sitemaps were kept: {stats:?}");
+    assert!(!news().contains("Plant opens"), "{}", news());
+}
+
 /// What every page reads besides content: a template added, changed or removed, the site's
 /// settings, a translation string. Each build gives the bytes of a clean build.
 #[test]
