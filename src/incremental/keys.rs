@@ -326,11 +326,15 @@ pub(super) fn search_key(item: &Item, texts: &FastMap<String, Fingerprint>) -> F
 /// What pages show of the build's clock: what the templates show of it
 /// ([`Theme::now_key`](crate::render::theme::Theme::now_key)) and each language's upcoming
 /// events on its home page. Builds at different times with the same key render alike.
-pub(super) fn time_key(ctx: &crate::render::RenderCtx<'_>, now_key: &str) -> Fingerprint {
+pub(super) fn time_key(
+    (site, config): (&Site, &Config),
+    now: jiff::Timestamp,
+    now_key: &str,
+) -> Fingerprint {
     let mut f = Fingerprinter::default();
     f.str(now_key);
-    for lang in &ctx.config.languages {
-        let ids = crate::render::pages::upcoming_events(ctx, &lang.code);
+    for lang in &config.languages {
+        let ids = crate::render::pages::upcoming_events_at(site, now, &lang.code);
         f.str(&lang.code).value(&ids);
     }
     f.finish()

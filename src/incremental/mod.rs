@@ -37,6 +37,7 @@
 //! or i18n strings reloads the theme and drops the rendered pages. `tests/it/serve.rs` checks
 //! that random edit sequences give, after each edit, the bytes of a build without memo.
 
+mod bodies;
 mod keys;
 mod ledger_check;
 mod outputs;
@@ -99,6 +100,9 @@ pub struct RebuildStats {
     pub ledger_rechecked: bool,
     /// Whether any output differs from the last build's.
     pub output_changed: bool,
+    /// Rendered bodies read back from the build state because the build may show them (see
+    /// [`bodies`]; those that could not be were rendered again).
+    pub bodies_read: usize,
 }
 
 /// A generated file's bytes as the last build made them; None when they are only in the
@@ -168,6 +172,12 @@ pub struct Incremental {
     ledger_file: Option<(Fingerprint, Arc<Ledger>)>,
     /// Rendered Markdown by file (`content/...`).
     markdown: FastMap<String, MarkdownEntry>,
+    /// Where the bodies of the rendered Markdown a build's state keeps are read from, and the
+    /// items of this build whose body is there, not in the item (see [`bodies`]).
+    bodies: Option<bodies::Bodies>,
+    deferred: Vec<crate::model::ItemId>,
+    /// Whether the output held every file the build state recorded as the state recorded it.
+    output_whole: bool,
     /// The theme, with the fingerprints of the files it was loaded from.
     theme: Option<(Fingerprint, Fingerprint, Arc<Theme>)>,
     /// Templated pages by output path.
@@ -328,6 +338,7 @@ impl Incremental {
         self.check_config(&config, opts);
         let mut diags = Vec::new();
         let mut site = self.load_site(opts, &config, &mut diags, &mut watch);
+        let bodies = self.read_bodies_early(&site);
         let records = self.records(&site);
         let wanted = self.theme_wanted(&config);
         let load = |d: &mut Vec<Diagnostic>| wanted.theme(&config, d);
@@ -344,10 +355,20 @@ impl Incremental {
         };
         let kept_related = related.clone();
         watch.lap("related");
+        let cmp = self.compare((&site, &config), &theme, opts.now);
+        self.complete_bodies(&mut site, &config, &cmp, bodies);
+        watch.lap("compare");
         let ctx = crate::render::RenderCtx::new(&site, &config, &theme, opts, related)
             .with_record(ledger.next.as_deref());
-        let listed = self.stop_on_errors(&ctx, &mut diags)?;
-        let outputs = self.render_changed(&ctx, listed, &mut diags, staging);
+        let listed = match self.stop_on_errors(&ctx, &mut diags) {
+            Ok(listed) => listed,
+            Err(failure) => {
+                // The last build's site stands for the next build's comparison.
+                self.last = cmp.into_last();
+                return Err(failure);
+            }
+        };
+        let outputs = self.render_changed(&ctx, (cmp, listed), &mut diags, staging);
         watch.lap("render");
         watch.extend(std::mem::take(&mut self.laps));
         self.stats.templates_parsed = theme_loaded && theme.parsed();
@@ -450,6 +471,7 @@ impl Incremental {
         self.related_same = false;
         self.patched_ids.clear();
         self.checking = None;
+        self.deferred.clear();
         self.sections_changed = false;
         self.markdown_changed.clear();
     }

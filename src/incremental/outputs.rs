@@ -7,7 +7,7 @@ use super::{Bytes, Incremental, KeptPage, LastSite};
 use crate::diag::Diagnostic;
 use crate::fast_map::{FastMap, FastSet};
 use crate::fingerprint::{Fingerprint, Fingerprinter};
-use crate::model::ItemId;
+use crate::model::{ItemId, Site};
 use crate::output::Staging;
 use crate::render::pages::{self, PageJob, Pick, Touched};
 use crate::render::{Artifact, Output, RenderCtx, Sink, feeds, wire};
@@ -27,14 +27,14 @@ enum PageOutcome {
 }
 
 /// The items that changed since the last build, and whether the site kept its shape.
-struct Comparison {
+pub(super) struct Comparison {
     last: Option<LastSite>,
-    changed: FastSet<ItemId>,
+    pub(super) changed: FastSet<ItemId>,
     same_shape: bool,
     /// Whether every list is the last build's: the site kept its shape, or the changed items
     /// that did not changed their titles alone (they are `retitled`).
-    same_lists: bool,
-    retitled: FastSet<ItemId>,
+    pub(super) same_lists: bool,
+    pub(super) retitled: FastSet<ItemId>,
     /// This build's items (source path, path) and their shapes, for the next comparison.
     items: Vec<(String, String)>,
     shapes: Vec<Shape>,
@@ -46,23 +46,34 @@ struct Comparison {
     now_key: String,
 }
 
+impl Comparison {
+    /// The last build's site as it was before the comparison took its items, for the next
+    /// build's comparison when this one stops before rendering.
+    pub(super) fn into_last(self) -> Option<LastSite> {
+        let mut last = self.last?;
+        if last.items.is_empty() {
+            last.items = self.items;
+        }
+        Some(last)
+    }
+}
+
 impl Incremental {
     /// [`crate::render::render_site`], rendering only what the changes touched (see the
     /// module's doc). Returns the outputs a caller without [`Incremental::shared`] gets; with
     /// `staging`, hands every file to it instead (written, or kept as it is in the output)
     /// and returns none.
+    /// `cmp`: this build's site compared with the last one's ([`Incremental::compare`]).
     pub(super) fn render_changed<'a>(
         &mut self,
         ctx: &'a RenderCtx<'_>,
-        listed: Option<Vec<PageJob<'a>>>,
+        (cmp, listed): (Comparison, Option<Vec<PageJob<'a>>>),
         diags: &mut Vec<Diagnostic>,
         staging: Option<&Staging>,
     ) -> Vec<Output> {
         let mut clock = std::time::Instant::now();
-        let cmp = self.compare(ctx);
         self.stats.shape_unchanged = cmp.same_shape;
         self.stats.lists_unchanged = cmp.same_lists;
-        self.lap("  compare", &mut clock);
         let mut output_changed = self.render_pages(ctx, &cmp, listed, diags, staging);
         self.lap("  pages", &mut clock);
         let (changed, artifacts_kept) = self.render_artifacts(ctx, &cmp, staging.is_some());
@@ -122,16 +133,22 @@ impl Incremental {
         });
     }
 
-    /// Compares this build's site with the last one's.
-    fn compare(&mut self, ctx: &RenderCtx<'_>) -> Comparison {
-        let site = ctx.site;
+    /// Compares this build's site (with its `config`, `theme` and clock `now`) with the last
+    /// one's; before rendering, so that the Markdown bodies left in the state are read only
+    /// when a page may show one (see [`super::bodies`]).
+    pub(super) fn compare(
+        &mut self,
+        (site, config): (&Site, &crate::config::Config),
+        theme: &crate::render::theme::Theme,
+        now: jiff::Timestamp,
+    ) -> Comparison {
         let templates = self
             .theme
             .as_ref()
             .map_or_else(Fingerprint::default, |t| t.0);
         let site_fp = site_key(site);
-        let now_key = ctx.theme.now_key(ctx.opts.now);
-        let time = time_key(ctx, &now_key);
+        let now_key = theme.now_key(now);
+        let time = time_key((site, config), now, &now_key);
         let pins = pins_key(site);
         let mut last = self.last.take();
         // The last build's list when this build's items are the same (no 20,000 strings
@@ -214,10 +231,13 @@ impl Incremental {
         staging: Option<&Staging>,
     ) -> bool {
         let kept = std::mem::take(&mut self.pages);
-        let reach = cmp.same_lists.then_some(Reach {
+        let deferred: FastSet<ItemId> = self.deferred.iter().copied().collect();
+        let reach = Reach {
             changed: &cmp.changed,
             retitled: &cmp.retitled,
-        });
+            deferred: &deferred,
+        };
+        let reach = (cmp.same_lists, reach);
         let (jobs, every) = self.pages_to_list(ctx, cmp, listed, kept.len());
         // Each page: its file, what became of it, and whether the last build had it.
         let outcomes: Vec<(String, PageOutcome, bool)> = jobs
@@ -571,11 +591,13 @@ fn hand_page(staging: Option<&Staging>, file: String, outcome: PageOutcome) -> P
 }
 
 /// What of the items changed, when every list is the last build's: a page that shows none
-/// of `changed` and names none of `retitled` is as the last build made it.
+/// of `changed` and names none of `retitled` is as the last build made it. And the items
+/// whose bodies were left in the state (see [`super::bodies`]): no page may show one.
 #[derive(Clone, Copy)]
 struct Reach<'c> {
     changed: &'c FastSet<ItemId>,
     retitled: &'c FastSet<ItemId>,
+    deferred: &'c FastSet<ItemId>,
 }
 
 impl Reach<'_> {
@@ -592,11 +614,18 @@ fn page_outcome(
     job: PageJob<'_>,
     file: &str,
     kept: &FastMap<String, KeptPage>,
-    reach: Option<Reach<'_>>,
+    (same_lists, reach): (bool, Reach<'_>),
     now_key: &str,
 ) -> PageOutcome {
-    if kept.contains_key(file) && reach.is_some_and(|r| r.misses(&job)) {
+    if kept.contains_key(file) && same_lists && reach.misses(&job) {
         return PageOutcome::Kept(None);
+    }
+    // Never an empty body: the build stops, and the next renders again (a bug if it happens).
+    if job.shows.iter().any(|id| reach.deferred.contains(id)) {
+        let message = format!(
+            "`{file}` shows an item whose rendered body was left in the build state (a pressroom bug; build again, or with --no-cache)"
+        );
+        return PageOutcome::Failed(Diagnostic::error(file, 1, 1, message));
     }
     let context = match job.context(ctx) {
         Ok(c) => c,

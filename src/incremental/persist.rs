@@ -12,7 +12,9 @@
 //! - each page's context fingerprint, each artifact's file names, the search documents' keys;
 //! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.bin`, bincode:
 //!   read back on every build, and faster to read than JSON), so a build rewrites only the
-//!   shards holding an item that changed;
+//!   shards holding an item that changed; but each item's body (its HTML, 85% of it), kept
+//!   beside each shard in `bodies-NN.bin` and read only by a build that may show one (see
+//!   [`super::bodies`]);
 //! - the search index's tokens per document (`search.bin`), read only by a build in which
 //!   a document changed, so only that document is tokenized again;
 //! - each item's ledger body hash; `published.lock` as parsed (`ledger.json`), and the text
@@ -55,7 +57,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.bin` and the shards; another one is ignored.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -96,8 +98,10 @@ struct State {
     others: Vec<(Artifact, Vec<String>)>,
     search_keys: Vec<(String, Fingerprint)>,
     files: Vec<(String, FileStamp, Entry)>,
-    /// The fingerprint of each Markdown shard file's bytes (None: not written).
+    /// The fingerprint of each Markdown shard file's bytes, and of its bodies file's (None:
+    /// not written).
     shards: Vec<Option<Fingerprint>>,
+    bodies: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.bin`'s bytes (None: not written).
     search: Option<Fingerprint>,
     /// The static files and assets copied into the output, as it left them.
@@ -168,6 +172,7 @@ pub struct Persisted {
     /// The generated files found as the last build left them: they may be kept.
     known: FastMap<String, (FileStamp, Entry)>,
     shards: Vec<Option<Fingerprint>>,
+    bodies: Vec<Option<Fingerprint>>,
     /// The fingerprint of `search.bin` as the last build left it.
     search: Option<Fingerprint>,
     /// The output's folders as [`Persisted::restore`] found them: real folders, or not.
@@ -210,6 +215,7 @@ impl Persisted {
             },
             known: FastMap::default(),
             shards: vec![None; SHARDS],
+            bodies: vec![None; SHARDS],
             search: None,
             ledger: None,
             ledger_text: None,
@@ -302,7 +308,8 @@ impl Persisted {
         let ours = state.format == FORMAT
             && state.tool == tool()
             && state.output == self.out.to_string_lossy()
-            && state.shards.len() == SHARDS;
+            && state.shards.len() == SHARDS
+            && state.bodies.len() == SHARDS;
         ours.then_some(state)
     }
 
@@ -386,11 +393,17 @@ impl Persisted {
         }
         let shards = self.read_shards(&state.shards, shard_files);
         for (n, entries) in shards.into_iter().enumerate() {
-            match entries {
-                Some(entries) => self.memo.markdown.extend(entries),
-                None => self.shards[n] = None,
+            // A shard's entries stand with the bodies kept beside them, or not at all.
+            match (entries, state.bodies[n]) {
+                (Some(entries), Some(bodies)) => {
+                    self.memo.markdown.extend(entries);
+                    self.bodies[n] = Some(bodies);
+                }
+                _ => self.shards[n] = None,
             }
         }
+        self.memo.bodies = Some(super::bodies::Bodies::new(&self.dir, self.bodies.clone()));
+        self.memo.output_whole = every_file;
         self.known = valid;
         if every_file && self.shards.iter().all(Option::is_some) {
             self.restored = Some((self.tables_key(), copies));
@@ -440,6 +453,7 @@ impl Persisted {
             .fingerprint(fingerprint::of_unordered(others.collect::<Vec<_>>()))
             .fingerprint(ordered_keys(&memo.search_keys))
             .value(&self.shards)
+            .value(&self.bodies)
             .value(&self.search)
             .value(&(memo.markdown_changed.len(), memo.search.is_empty()))
             .value(&self.ledger_text_key())
@@ -526,6 +540,7 @@ impl Persisted {
             search_keys: memo.search_keys.clone(),
             files,
             shards: self.shards.clone(),
+            bodies: self.bodies.clone(),
             search: self.search,
             copies: self.known_copies(copied, manifest),
             ledger: self.ledger,
@@ -598,48 +613,71 @@ impl Persisted {
         Ok(())
     }
 
-    /// Writes each shard holding an item whose Markdown changed (or never written).
+    /// Writes each shard holding an item whose Markdown changed (or never written), with its
+    /// bodies.
     fn save_shards(&mut self) -> std::result::Result<(), Error> {
-        let changed: FastSet<usize> = (self.memo.markdown_changed.iter())
+        let mut changed: FastSet<usize> = (self.memo.markdown_changed.iter())
             .map(|rel| shard_of(rel))
             .chain((0..SHARDS).filter(|&n| self.shards[n].is_none()))
             .collect();
+        // The bodies left in the state for the items of a shard about to be written are read
+        // back first; a shard whose bodies cannot all be found is not written (the next build
+        // renders its items again).
+        for n in self.memo.bodies_for_save(&changed) {
+            changed.remove(&n);
+            (self.shards[n], self.bodies[n]) = (None, None);
+        }
         self.fill_placeholders(&changed);
-        let mut by_shard: Vec<Vec<(&String, &MarkdownEntry)>> = vec![Vec::new(); SHARDS];
-        for (rel, entry) in &self.memo.markdown {
+        let mut by_shard: Vec<Vec<(&String, &mut MarkdownEntry)>> =
+            (0..SHARDS).map(|_| Vec::new()).collect();
+        for (rel, entry) in self.memo.markdown.iter_mut() {
             let n = shard_of(rel);
             if changed.contains(&n) {
                 by_shard[n].push((rel, entry));
             }
         }
         let dir = &self.dir;
-        let written: Vec<(usize, Fingerprint)> = (by_shard.into_par_iter().enumerate())
+        let written: Vec<(usize, Fingerprint, Fingerprint)> = (by_shard.into_par_iter())
+            .enumerate()
             .filter(|(n, _)| changed.contains(n))
-            .map(|(n, mut entries)| {
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                let entries = (entries.into_iter())
-                    .map(|(file, (key, rendered, diags))| {
-                        let diagnostics = serde_json::to_string(diags)?;
-                        Ok(ShardEntry {
-                            file: file.as_str(),
-                            key: *key,
-                            rendered,
-                            diagnostics,
-                        })
-                    })
-                    .collect::<serde_json::Result<Vec<_>>>()
-                    .map_err(|e| Error::Other(e.to_string()))?;
-                let bytes =
-                    bincode::serialize(&entries).map_err(|e| Error::Other(e.to_string()))?;
-                write_atomically(&shard_path(dir, n), &bytes)?;
-                Ok((n, fingerprint::of_bytes(&bytes)))
-            })
+            .map(|(n, entries)| write_shard(dir, n, entries))
             .collect::<std::result::Result<_, Error>>()?;
-        for (n, key) in written {
-            self.shards[n] = Some(key);
+        for (n, key, bodies) in written {
+            (self.shards[n], self.bodies[n]) = (Some(key), Some(bodies));
         }
         Ok(())
     }
+}
+
+/// Writes shard `n` of the Markdown table (`entries`) and its bodies file; gives their
+/// fingerprints. Each entry's body is taken out of it (the table is not read again).
+fn write_shard(
+    dir: &Path,
+    n: usize,
+    mut entries: Vec<(&String, &mut MarkdownEntry)>,
+) -> std::result::Result<(usize, Fingerprint, Fingerprint), Error> {
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let htmls: Vec<String> = (entries.iter_mut())
+        .map(|(_, entry)| std::mem::take(&mut entry.1.html))
+        .collect();
+    let light = (entries.iter())
+        .map(|(file, (key, rendered, diags))| {
+            Ok(ShardEntry {
+                file: file.as_str(),
+                key: *key,
+                rendered,
+                diagnostics: serde_json::to_string(diags)?,
+            })
+        })
+        .collect::<serde_json::Result<Vec<_>>>()
+        .map_err(|e| Error::Other(e.to_string()))?;
+    let bytes = bincode::serialize(&light).map_err(|e| Error::Other(e.to_string()))?;
+    write_atomically(&shard_path(dir, n), &bytes)?;
+    let bodies: Vec<(&str, Fingerprint, &str)> = (entries.iter().zip(&htmls))
+        .map(|((file, entry), html)| (file.as_str(), entry.0, html.as_str()))
+        .collect();
+    let bodies = super::bodies::write(dir, n, &bodies)?;
+    Ok((n, fingerprint::of_bytes(&bytes), bodies))
 }
 
 impl Persisted {
@@ -752,7 +790,7 @@ fn shard_path(dir: &Path, n: usize) -> PathBuf {
 }
 
 /// The shard of an item file: spread by its name, the same in every process.
-fn shard_of(rel: &str) -> usize {
+pub(super) fn shard_of(rel: &str) -> usize {
     (fingerprint::of_text(rel).0 % SHARDS as u128) as usize
 }
 
@@ -821,7 +859,7 @@ fn remove_temporaries(dir: &Path) {
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed over it: whole or not at all.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<(), Error> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<(), Error> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io("cannot write", &tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io("cannot write", path, e))

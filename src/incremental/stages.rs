@@ -20,6 +20,7 @@ use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// A content file parsed in this build: (absolute path, and when the table keeps it its
@@ -134,6 +135,8 @@ impl Incremental {
             .map(|item| markdown_key(item, shared_key, static_dir, texts))
             .collect();
         let fresh: Mutex<Vec<(String, MarkdownEntry)>> = Mutex::default();
+        // Which items took their output from the table (see `Incremental::deferred`).
+        let taken: Vec<AtomicBool> = (site.items.iter()).map(|_| AtomicBool::default()).collect();
         markdown::render_all_with(
             site,
             config,
@@ -148,6 +151,7 @@ impl Incremental {
                     let mut entry = cell.lock().unwrap_or_else(PoisonError::into_inner);
                     let (k, rendered, ds) = &mut *entry;
                     if *k == key {
+                        taken[id].store(true, Ordering::Relaxed);
                         let rendered = match one_shot {
                             true => std::mem::take(rendered),
                             false => rendered.clone(),
@@ -166,6 +170,24 @@ impl Incremental {
                 (rendered, ds)
             },
         );
+        let fresh = fresh.into_inner().unwrap_or_default();
+        self.keep_markdown(site, kept, fresh, taken);
+        self.item_keys = keys;
+        self.front_diags = diags[..before].to_vec();
+        self.md_diags = diags[before..].to_vec();
+    }
+
+    /// Brings the Markdown table up to date after the Markdown stage: the kept entries back
+    /// (`kept`), those of items gone dropped, the `fresh` ones in; notes the items whose
+    /// Markdown changed, and those that took their output from the table (`taken`) while
+    /// their bodies wait in the build state.
+    fn keep_markdown(
+        &mut self,
+        site: &Site,
+        kept: FastMap<String, Mutex<MarkdownEntry>>,
+        fresh: Vec<(String, MarkdownEntry)>,
+        taken: Vec<AtomicBool>,
+    ) {
         self.markdown = kept
             .into_iter()
             .map(|(rel, cell)| {
@@ -175,7 +197,13 @@ impl Incremental {
                 )
             })
             .collect();
-        let fresh = fresh.into_inner().unwrap_or_default();
+        // A body the build state keeps apart is not in its entry: the item waits for it.
+        self.deferred = match self.bodies {
+            Some(_) => (taken.into_iter().enumerate())
+                .filter_map(|(id, t)| t.into_inner().then_some(id))
+                .collect(),
+            None => Vec::new(),
+        };
         self.stats.items_rendered = fresh.len();
         let live: FastSet<&str> = site.items.iter().map(|i| i.src.rel.as_str()).collect();
         let changed = &mut self.markdown_changed;
@@ -188,9 +216,6 @@ impl Incremental {
         });
         changed.extend(fresh.iter().map(|(rel, _)| rel.clone()));
         self.markdown.extend(fresh);
-        self.item_keys = keys;
-        self.front_diags = diags[..before].to_vec();
-        self.md_diags = diags[before..].to_vec();
     }
 
     /// Each checked item's ledger record and its hash (what [`ledger::records`] gives): its

@@ -524,13 +524,18 @@ const UPCOMING_EVENTS: usize = 5;
 /// A language's items in its home list whose event has not ended at the build's clock,
 /// soonest first.
 pub(crate) fn upcoming_events(ctx: &RenderCtx<'_>, lang: &str) -> Vec<ItemId> {
-    let now = ctx.opts.now;
-    let mut ids: Vec<ItemId> = (ctx.site.items.iter().enumerate())
+    upcoming_events_at(ctx.site, ctx.opts.now, lang)
+}
+
+/// [`upcoming_events`] of `site` at `now`, for a caller without a [`RenderCtx`] yet (the
+/// incremental layer compares the site with the last build's before rendering).
+pub(crate) fn upcoming_events_at(site: &Site, now: jiff::Timestamp, lang: &str) -> Vec<ItemId> {
+    let mut ids: Vec<ItemId> = (site.items.iter().enumerate())
         .filter(|(_, item)| item.lang == lang && item.appears_in(Surface::HomeList))
         .filter(|(_, item)| item.event.as_ref().is_some_and(|e| e.upcoming_at(now)))
         .map(|(id, _)| id)
         .collect();
-    super::calendar::sort_by_start(ctx.site, &mut ids);
+    super::calendar::sort_by_start(site, &mut ids);
     ids.truncate(UPCOMING_EVENTS);
     ids
 }

@@ -151,6 +151,30 @@ fn disturb(root: &Path, out: &Path, rng: &mut u64) -> Option<String> {
             }
             Some("corrupted every cache file".into())
         }
+        6 => {
+            // The rendered bodies kept apart from the Markdown shards: one gone, one damaged.
+            let mut bodies: Vec<PathBuf> = walkdir::WalkDir::new(&cache)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("bodies-"))
+                })
+                .collect();
+            bodies.sort();
+            let (gone, damaged) = (bodies.first()?, bodies.last()?);
+            let mut bytes = std::fs::read(damaged).expect("read");
+            let at = bytes.len() / 2;
+            bytes[at] ^= 1;
+            std::fs::write(damaged, bytes).expect("damage");
+            std::fs::remove_file(gone).expect("remove");
+            Some(format!(
+                "removed {} and damaged {}",
+                gone.display(),
+                damaged.display()
+            ))
+        }
         _ => None,
     }
 }
@@ -422,6 +446,64 @@ fn the_clock_moves_a_release_out_of_the_news_sitemap() {
         .expect("through the state");
     assert!(stats.lists_unchanged, "the sitemaps were kept: {stats:?}");
     assert!(!news().contains("Plant opens"), "{}", news());
+}
+
+/// Each item's rendered body is kept apart in the build state and read back only by a build
+/// that may show one: a rebuild with nothing changed reads none (and misses none when their
+/// files are gone), an edit reads them back (the feeds carry full texts), and a body lost
+/// from the state is rendered again and saved again. Every build gives a clean build's bytes.
+#[test]
+fn rendered_bodies_are_read_back_only_when_a_page_may_show_them() {
+    let site = crate::common::SiteTest::new();
+    let post = |n: usize, body: &str| {
+        format!(
+            "+++\ntitle = \"Post {n}\"\ndate = 2026-01-{:02}T09:00:00Z\n+++\n{body}\n",
+            1 + n
+        )
+    };
+    for n in 0..20 {
+        site.file(
+            &format!("content/blog/post-{n:02}.md"),
+            &post(n, &format!("Body of *post* {n}.")),
+        );
+    }
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    let stats = |built: Option<Built>| {
+        built
+            .and_then(|b| b.incremental)
+            .expect("through the state")
+    };
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "the state written");
+    let again = stats(compare(&opts, &clean, "nothing changed"));
+    assert_eq!(
+        (again.bodies_read, again.pages_rendered),
+        (0, 0),
+        "{again:?}"
+    );
+    let bodies = || -> Vec<PathBuf> {
+        walkdir::WalkDir::new(site.root().join(".pressroom/cache/build"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .filter(|p| (p.file_name()).is_some_and(|n| n.to_string_lossy().starts_with("bodies-")))
+            .collect()
+    };
+    assert!(!bodies().is_empty(), "the state keeps the bodies apart");
+    for file in bodies() {
+        std::fs::remove_file(file).expect("remove");
+    }
+    let gone = stats(compare(&opts, &clean, "bodies gone, nothing changed"));
+    assert_eq!(gone.bodies_read, 0, "{gone:?}");
+    site.file("content/blog/post-07.md", &post(7, "A new body."));
+    // The feeds show the other items' bodies: each is rendered again, and saved again.
+    let edit = stats(compare(&opts, &clean, "one body edited, the bodies gone"));
+    assert_eq!(edit.bodies_read, 0, "{edit:?}");
+    site.file("content/blog/post-07.md", &post(7, "A newer body."));
+    let read = stats(compare(&opts, &clean, "edited again, the bodies read back"));
+    assert_eq!(read.bodies_read, 19, "{read:?}");
 }
 
 /// What every page reads besides content: a template added, changed or removed, the site's
