@@ -91,6 +91,19 @@ pub fn source_stamp(_path: &Path) -> Option<FileStamp> {
     None
 }
 
+/// The stamp of a file from its metadata (as [`source_stamp`] takes it, without asking the
+/// file system again); None elsewhere than on Unix.
+#[cfg(unix)]
+pub fn of_metadata(m: &std::fs::Metadata) -> Option<FileStamp> {
+    Some(FileStamp::of(m))
+}
+
+/// Elsewhere no stamp is trusted.
+#[cfg(not(unix))]
+pub fn of_metadata(_m: &std::fs::Metadata) -> Option<FileStamp> {
+    None
+}
+
 /// An index of what was learnt from files, kept by their stamps (the image stage's photo
 /// index, the media library's sums): a JSON file with a version, read back whole. A missing,
 /// damaged or other-version file is an empty index: it only costs reading the files again.

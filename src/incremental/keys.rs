@@ -6,26 +6,35 @@ use crate::fast_map::FastMap;
 use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::rendered::Rendered;
 use crate::model::{Item, Site};
+use crate::stamp::FileStamp;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// What a file looked like when it was read: length and modification time.
-pub(super) type Stamp = (u64, SystemTime);
+/// What a file looked like when it was read: length and modification time, and where the
+/// system has one its [`FileStamp`] (inode and change time): a file written again with its
+/// size kept and its modification time set back is another file then. Templates are
+/// trusted by this (while it holds, a rebuild does not even parse them), and so are the
+/// parsed content files serve keeps.
+pub(super) type Stamp = (u64, SystemTime, Option<FileStamp>);
 
 /// The stamp of the file at `path`, when it can be read.
 pub(super) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()?))
+    Some((
+        meta.len(),
+        meta.modified().ok()?,
+        crate::stamp::of_metadata(&meta),
+    ))
 }
 
 /// Adds `path`'s length and modification time to `f`, or `absent` when it has none.
 fn stamp_into(f: &mut Fingerprinter, path: &Path, absent: &str) {
     match stamp(path) {
-        Some((len, time)) => {
+        Some((len, time, full)) => {
             let nanos = time
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos() as u64);
-            f.u64(len).u64(nanos);
+            f.u64(len).u64(nanos).value(&full);
         }
         None => {
             f.str(absent);

@@ -596,6 +596,40 @@ fn a_template_broken_after_a_good_build_fails_the_rebuild_at_its_line() {
     );
 }
 
+/// A template written again with its size kept and its modification time set back (as a
+/// careless tool or an insider could) is still a changed template: its pages are rendered
+/// with it, and once broken it is an error at its line, not a rebuild that never parses it.
+#[test]
+fn a_template_edited_with_its_size_and_time_kept_is_still_read_again() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/blog/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01T09:00:00Z\n+++\nBody.\n",
+    );
+    let one = "<p>{{ page.title }} (one)</p>\n";
+    site.file("templates/post.html", one);
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "second build");
+    let template = site.root().join("templates/post.html");
+    let two = "<p>{{ page.title }} (two)</p>\n";
+    assert_eq!(one.len(), two.len());
+    write_keeping_times(&template, two.as_bytes());
+    compare(&opts, &clean, "the template edited, its times kept");
+    let page = std::fs::read_to_string(site.out().join("blog/a/index.html")).expect("page");
+    assert!(page.contains("A (two)"), "{page}");
+    let broken = format!("{:<width$}\n", "{{ 1 + }}", width = two.len() - 1);
+    assert_eq!(broken.len(), two.len());
+    write_keeping_times(&template, broken.as_bytes());
+    let failure = pressroom::build(&opts).expect_err("a broken template");
+    assert!(
+        (failure.diagnostics.iter()).any(|d| d.is_error() && d.path == "templates/post.html"),
+        "{failure:?}"
+    );
+}
+
 /// A static file's copy is kept by its stamps and its source's: an edit to either, even one
 /// that keeps the size and sets the times back, is copied again.
 #[test]
