@@ -105,12 +105,8 @@ impl Incremental {
     /// the comparison must decide.
     pub(super) fn read_bodies_early(&self, site: &Site) -> Option<Early> {
         let bodies = self.bodies.as_ref().filter(|_| !self.deferred.is_empty())?;
-        let same_items = self.last.as_ref().is_some_and(|l| {
-            l.keys == self.item_keys
-                && l.items.len() == site.items.len()
-                && (l.items.iter().zip(&site.items))
-                    .all(|((src, path), i)| *src == i.src.rel && i.path == *path)
-        });
+        let same_items =
+            (self.last.as_ref()).is_some_and(|l| l.keys == self.item_keys && l.same_items(site));
         if same_items && !self.sections_changed && self.output_whole {
             return None;
         }

@@ -137,6 +137,15 @@ struct LastSite {
     pins: Fingerprint,
 }
 
+impl LastSite {
+    /// Whether `site` has the last build's items, in the same order and at the same paths.
+    fn same_items(&self, site: &Site) -> bool {
+        self.items.len() == site.items.len()
+            && (self.items.iter().zip(&site.items))
+                .all(|((src, path), i)| *src == i.src.rel && i.path == *path)
+    }
+}
+
 /// The memo tables of one site, kept across rebuilds. [`Incremental::default`] hands every
 /// output back in [`Built::outputs`]; [`Incremental::shared`] keeps them and shares them
 /// through [`Incremental::outputs`] without copying (serve).

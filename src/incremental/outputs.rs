@@ -153,11 +153,7 @@ impl Incremental {
         let mut last = self.last.take();
         // The last build's list when this build's items are the same (no 20,000 strings
         // copied per edit), else this build's.
-        let same_items = last.as_ref().is_some_and(|l| {
-            l.items.len() == site.items.len()
-                && (l.items.iter().zip(&site.items))
-                    .all(|((src, path), i)| *src == i.src.rel && i.path == *path)
-        });
+        let same_items = last.as_ref().is_some_and(|l| l.same_items(site));
         let items: Vec<(String, String)> = match (same_items, last.as_mut()) {
             (true, Some(l)) => std::mem::take(&mut l.items),
             _ => (site.items.iter())

@@ -88,7 +88,7 @@ impl Theme {
             std::sync::Arc::new(crate::images::template::TemplateImages::new(config, images));
         let mut theme = Theme {
             teras: OnceLock::new(),
-            deferred: Some(Box::new(config.clone())),
+            deferred: deferred.then(|| Box::new(config.clone())),
             sources: templates,
             statics,
             strings: std::sync::Arc::new(strings),
@@ -97,7 +97,6 @@ impl Theme {
         if !deferred {
             let teras = theme.parse(config, diags)?;
             theme.teras = OnceLock::from(Ok(teras));
-            theme.deferred = None;
         }
         Ok(theme)
     }
