@@ -332,6 +332,36 @@ pub(super) fn search_key(item: &Item, texts: &FastMap<String, Fingerprint>) -> F
     f.finish()
 }
 
+/// A fingerprint of everything [`crate::render::related::related`] reads of the site, item by
+/// item in order: its language, date and path (the newest-first order), where it appears
+/// (related lists, its own page), and what it can share with others: its cited sources,
+/// authors, tags and categories (as written: equal names give equal slugs).
+pub(super) fn related_key(site: &Site) -> Fingerprint {
+    use crate::model::Surface;
+    use rayon::prelude::*;
+    let parts: Vec<Fingerprint> = (site.items.par_iter())
+        .map(|item| {
+            let cited: Vec<(&str, bool, bool)> = (item.rendered.sources.iter())
+                .map(|c| (c.id.as_str(), c.site_wide, c.backrefs.is_empty()))
+                .collect();
+            let shown = (
+                item.appears_in(Surface::Related),
+                item.appears_in(Surface::Page),
+            );
+            let mut f = Fingerprinter::default();
+            f.value(&(&item.lang, item.date, &item.path, shown))
+                .value(&(cited, &item.authors, &item.tags, &item.categories));
+            f.finish()
+        })
+        .collect();
+    let mut f = Fingerprinter::default();
+    f.u64(parts.len() as u64);
+    for part in parts {
+        f.fingerprint(part);
+    }
+    f.finish()
+}
+
 /// What pages show of the build's clock: what the templates show of it
 /// ([`Theme::now_key`](crate::render::theme::Theme::now_key)) and each language's upcoming
 /// events on its home page. Builds at different times with the same key render alike.

@@ -244,6 +244,9 @@ pub struct Incremental {
     /// The last good build's site, to patch (see [`patch`]), and its related items.
     site: Option<Site>,
     related: Option<Vec<Vec<crate::model::ItemId>>>,
+    /// What the last related items were made of ([`keys::related_key`]): while it is the same,
+    /// so are they.
+    related_key: Option<Fingerprint>,
     /// The in-body components a patch renders edited items with, loaded by the first patch
     /// after a full load and kept while builds patch: their files, people and `site.toml` are
     /// no item file, so a change to one makes the next build a full load, which drops them.
@@ -358,10 +361,7 @@ impl Incremental {
         self.last_pinned = ledger.pinned.clone();
         watch.lap("ledger");
         watch.beside("theme", took);
-        let related = match self.related.take() {
-            Some(kept) if self.stats.patched && self.related_same => kept,
-            _ => crate::render::related::related(&site),
-        };
+        let related = self.related_items(&site);
         let kept_related = related.clone();
         watch.lap("related");
         let cmp = self.compare((&site, &config), &theme, opts.now);
@@ -448,6 +448,24 @@ impl Incremental {
         self.render_markdown(&mut site, config, diags);
         watch.lap("markdown");
         site
+    }
+
+    /// The related items of every item: the last build's after a patch that kept every item's
+    /// related keys, or when what they are made of is the same ([`keys::related_key`]: a
+    /// nothing-changed rebuild, a body edit citing the same sources); else made anew.
+    fn related_items(&mut self, site: &Site) -> Vec<Vec<crate::model::ItemId>> {
+        let kept = self.related.take();
+        if self.stats.patched && self.related_same {
+            if let Some(kept) = kept {
+                return kept;
+            }
+        }
+        let key = keys::related_key(site);
+        let last = self.related_key.replace(key);
+        match kept {
+            Some(kept) if last == Some(key) && kept.len() == site.items.len() => kept,
+            _ => crate::render::related::related(site),
+        }
     }
 
     /// Records a step that began at `since`, and starts the next.

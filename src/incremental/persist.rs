@@ -9,7 +9,8 @@
 //! - the last build's shape ([`LastSite`]: items, their Markdown keys and shapes, the site's
 //!   key, the templates' key, what pages show of the clock, the boilerplates the ledger
 //!   pinned) and each section index's text key;
-//! - each page's context fingerprint, each artifact's file names, the search documents' keys;
+//! - each page's context fingerprint, each artifact's file names, the search documents' keys,
+//!   every item's related items with the key of what they were made of;
 //! - each item's rendered Markdown with its diagnostics, in shards (`markdown-NN.bin`, bincode:
 //!   read back on every build, and faster to read than JSON), so a build rewrites only the
 //!   shards holding an item that changed; but each item's body (its HTML, 85% of it), kept
@@ -57,7 +58,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.bin` and the shards; another one is ignored.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -117,6 +118,8 @@ struct State {
     pending: Option<(Fingerprint, Fingerprint)>,
     /// The fingerprint of the ledger the output's public record was made from.
     record: Option<Fingerprint>,
+    /// Every item's related items, and the key of what they were made of.
+    related: Option<(Fingerprint, Vec<Vec<crate::model::ItemId>>)>,
 }
 
 /// The search index a build saved in `search.bin`: read only by a build in which a
@@ -353,6 +356,7 @@ impl Persisted {
         memo.body_hashes = state.body_hashes.into_iter().collect();
         memo.last = state.last;
         memo.search_keys = state.search_keys;
+        (memo.related_key, memo.related) = state.related.unzip();
         memo.record_key = state.record;
         memo.search_saved = state.search.map(|key| SavedSearch {
             path: self.dir.join(SEARCH),
@@ -459,7 +463,8 @@ impl Persisted {
             .value(&self.ledger_text_key())
             .value(&self.next_ledger_key())
             .value(&self.pending_key())
-            .value(&memo.record_key);
+            .value(&memo.record_key)
+            .value(&memo.related_key);
         key.finish()
     }
 
@@ -539,6 +544,7 @@ impl Persisted {
             ),
             search_keys: memo.search_keys.clone(),
             files,
+            related: memo.related_key.zip(memo.related.clone()),
             shards: self.shards.clone(),
             bodies: self.bodies.clone(),
             search: self.search,
