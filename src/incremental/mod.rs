@@ -199,6 +199,9 @@ pub struct Incremental {
     /// When [`Incremental::shared`]: each kit's ZIP path and the kit, whose ZIP serve makes
     /// when asked (never held whole in memory: see [`Incremental::media_zips`]).
     zips: Vec<(String, Arc<crate::model::media::Kit>)>,
+    /// The site's feed plan ([`crate::render::feeds::plan`]), kept while every list is the
+    /// last build's.
+    feed_plan: Option<crate::render::feeds::Plan>,
     /// The pieces of the last public record written, to write the next one from.
     record_pieces: crate::model::ledger::Pieces,
     /// The fingerprint of the ledger the public record in the output was made from (see

@@ -335,6 +335,9 @@ impl Incremental {
         // retitled one) can differ.
         let same_lists = cmp.same_lists && !kept.is_empty();
         let record_kept = self.keep_artifacts(ctx, &mut kept, same_lists);
+        if !same_lists {
+            self.feed_plan = None;
+        }
         let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
         // The sitemaps read the site's shape, titles included: kept while both are the last
@@ -373,12 +376,7 @@ impl Incremental {
                 }
                 Artifact::Sitemaps => remade.remove(&artifact).map(Fresh::All),
                 // A feed shows the content of the items it lists.
-                Artifact::ListFeeds if same_lists => {
-                    let changed = &cmp.changed;
-                    Some(Fresh::Some(feeds::list_outputs(ctx, |ids| {
-                        ids.iter().any(|i| changed.contains(i))
-                    })))
-                }
+                Artifact::ListFeeds if same_lists => Some(Fresh::Some(self.list_feeds(ctx, cmp))),
                 Artifact::ListFeeds => Some(Fresh::All(artifact.outputs(ctx))),
                 // A wire text shows its own item's content, and the site's contacts and
                 // boilerplate, which are part of its shape.
@@ -458,6 +456,22 @@ fn public_record(
 }
 
 impl Incremental {
+    /// The list feeds that show a changed item, while every list is the last build's: none
+    /// when no item changed; else from the site's feed plan, kept from build to build while
+    /// the lists are (making it looked at every item once per list, ~6 ms of a body edit in
+    /// serve at 10k items).
+    fn list_feeds(&mut self, ctx: &RenderCtx<'_>, cmp: &Comparison) -> Vec<Output> {
+        if cmp.changed.is_empty() {
+            return Vec::new();
+        }
+        let plan = (self.feed_plan.take()).unwrap_or_else(|| feeds::plan(ctx.site, ctx.config));
+        let changed = &cmp.changed;
+        let feeds =
+            feeds::list_outputs_of(ctx, &plan, |ids| ids.iter().any(|i| changed.contains(i)));
+        self.feed_plan = Some(plan);
+        feeds
+    }
+
     /// Leaves in `kept` the last build's artifact files that may stand: every one while every
     /// list is the last build's (`same_lists`), else none but the public record's, which
     /// reads no list and stands while [`Incremental::record_kept`] says so. Returns whether

@@ -335,9 +335,12 @@ fn first_sorted<T: Copy>(
     placed.into_iter().map(|(_, x)| x).collect()
 }
 
+/// Every feed of the site: (folder, title, items).
+pub type Plan = Vec<(String, String, Vec<ItemId>)>;
+
 /// Every feed of the site: (folder, title, items), for each language's home, each section
 /// with feeds, each taxonomy term and each author. The corrections feeds are separate.
-pub(super) fn plan(site: &Site, config: &Config) -> Vec<(String, String, Vec<ItemId>)> {
+pub fn plan(site: &Site, config: &Config) -> Plan {
     plan_lists(site, config, true)
 }
 
@@ -420,8 +423,18 @@ fn plan_lists(site: &Site, config: &Config, items: bool) -> Vec<(String, String,
 /// The feeds of [`plan`] (each home, section, term and author) whose item list passes
 /// `keep`: a feed reads the content of the items of its list, and the rest is the site's shape.
 pub fn list_outputs(ctx: &RenderCtx<'_>, keep: impl Fn(&[ItemId]) -> bool + Sync) -> Vec<Output> {
+    list_outputs_of(ctx, &plan(ctx.site, ctx.config), keep)
+}
+
+/// [`list_outputs`] from the site's [`plan`] as the caller has it: making the plan looks at
+/// every item once per list, and a body edit in `serve` asks only which lists hold the item
+/// (the incremental layer keeps the plan while the site keeps its lists).
+pub fn list_outputs_of(
+    ctx: &RenderCtx<'_>,
+    plan: &[(String, String, Vec<ItemId>)],
+    keep: impl Fn(&[ItemId]) -> bool + Sync,
+) -> Vec<Output> {
     let (site, config) = (ctx.site, ctx.config);
-    let plan = plan(site, config);
     // The theme's word in the item's language (`withdrawn` in its i18n files).
     let withdrawn = |lang: &str| {
         ctx.theme
