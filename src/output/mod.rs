@@ -413,6 +413,10 @@ impl Staging {
         known: FastMap<String, (known::FileStamp, Entry)>,
         folders: known::Folders,
     ) -> std::sync::Arc<Mutex<FastMap<String, known::FileStamp>>> {
+        if let Some(in_place) = &self.in_place {
+            in_place.reserve(known.len());
+        }
+        lock(&self.kept).reserve(known.len());
         self.known = known;
         self.folders = folders;
         self.kept.clone()
