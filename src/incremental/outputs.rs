@@ -340,11 +340,12 @@ impl Incremental {
         }
         let retitled = !cmp.retitled.is_empty();
         let mut output_changed = false;
-        // The sitemaps read the site's shape, titles included: kept while both are the last
-        // build's. Of the build's clock only the news sitemap reads anything (the last two
-        // days' releases): it is made anew every time (a look at each item's date), and the
-        // large ones are kept whatever the time (serve's clock moves on every rebuild).
-        let sitemaps_kept = same_lists && !retitled && kept.contains_key(&Artifact::Sitemaps);
+        // The sitemaps read the site's shape: kept while every list is the last build's. Of
+        // the build's clock and the items' titles only the news sitemap reads anything (the
+        // last two days' releases, by title): it is made anew every time (a look at each
+        // item's date), and the large ones are kept whatever the time (serve's clock moves on
+        // every rebuild) and after a retitle.
+        let sitemaps_kept = same_lists && kept.contains_key(&Artifact::Sitemaps);
         // The artifacts made again on every build, rendered while the search index is
         // brought up to date (the two largest pieces of a rebuild after a body edit).
         let (mut pieces, one_shot) = (std::mem::take(&mut self.record_pieces), self.one_shot);

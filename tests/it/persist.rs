@@ -423,9 +423,9 @@ fn the_clock_alone_changes_what_pages_show() {
     }
 }
 
-/// The news sitemap lists the last two days' releases, the one sitemap that reads the clock:
-/// a build days later, with nothing else changed and every list as it was (the other
-/// sitemaps kept), drops the release from it as a clean build does.
+/// The news sitemap lists the last two days' releases by title, the one sitemap that reads
+/// the clock or a title: after a new title, and a build days later with nothing else changed
+/// (every list as it was, the other sitemaps kept), it shows what a clean build's does.
 #[test]
 fn the_clock_moves_a_release_out_of_the_news_sitemap() {
     let site = crate::common::SiteTest::new();
@@ -440,12 +440,22 @@ fn the_clock_moves_a_release_out_of_the_news_sitemap() {
     compare(&opts, &clean, "through the state");
     let news = || std::fs::read_to_string(site.out().join("sitemap-news.xml")).expect("news");
     assert!(news().contains("Plant opens"), "{}", news());
+    // A new title keeps every list, and the other sitemaps: the news sitemap shows it.
+    site.file(
+        "content/press/2026-06-01-plant.md",
+        "+++\ntitle = \"Plant opens early\"\ndate = 2026-06-01T09:00:00Z\nkind = \"release\"\n+++\nThe plant opens.\n",
+    );
+    let retitled = compare(&opts, &clean, "retitled")
+        .and_then(|b| b.incremental)
+        .expect("through the state");
+    assert!(retitled.lists_unchanged, "{retitled:?}");
+    assert!(news().contains("Plant opens early"), "{}", news());
     opts.now = "2026-06-05T08:00:00Z".parse().expect("time");
     let stats = compare(&opts, &clean, "three days later")
         .and_then(|b| b.incremental)
         .expect("through the state");
     assert!(stats.lists_unchanged, "the sitemaps were kept: {stats:?}");
-    assert!(!news().contains("Plant opens"), "{}", news());
+    assert!(!news().contains("Plant opens early"), "{}", news());
 }
 
 /// Each item's rendered body is kept apart in the build state and read back only by a build
