@@ -336,7 +336,15 @@ impl crate::publish::LedgerMemo for Incremental {
         if self.ledger_text.is_none() {
             let saved = self.ledger_text_saved.take().and_then(|s| s.bytes(key));
             let saved = saved.and_then(|bytes| String::from_utf8(bytes).ok());
-            self.ledger_text = saved.map(|text| (key, text));
+            // A one-shot build hands over the text it read back instead of copying its 10 MB
+            // (at 10k items): it is the saved one, so the state does not write it again.
+            match (saved, self.one_shot) {
+                (Some(text), true) => {
+                    self.ledger_text = Some((key, String::new()));
+                    return Ok(text);
+                }
+                (saved, _) => self.ledger_text = saved.map(|text| (key, text)),
+            }
         }
         if let Some((k, text)) = &self.ledger_text {
             if *k == key {
