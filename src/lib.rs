@@ -495,6 +495,8 @@ pub(crate) fn write(
     }
     let pending: Option<std::borrow::Cow<'_, [u8]>> =
         match (&built.publication, &built.publication_file) {
+            // Left in the output as it is by the incremental layer.
+            (Some(_), _) if staging.kept_beside(publish::PENDING) => None,
             (Some(_), Some(bytes)) => Some(bytes.as_slice().into()),
             (Some(p), None) => Some(publish::pending_file(p)?.into()),
             (None, _) => None,

@@ -227,8 +227,10 @@ pub struct Incremental {
     /// The pending ledger's file as last made: (fingerprints of the pending ledger and of the
     /// bytes, bytes).
     pending_file: Option<(SavedKeys, Arc<Vec<u8>>)>,
-    /// The pending ledger's file the last build left in the output ([`persist`]).
+    /// The pending ledger's file the last build left in the output ([`persist`]), and its
+    /// keys and stamp then (see [`Incremental::pending_file`]).
     pending_file_saved: Option<persist::Saved>,
+    pending_file_kept: Option<(SavedKeys, crate::stamp::FileStamp)>,
     /// Items (`content/...`) whose Markdown was rendered or dropped in this build.
     markdown_changed: FastSet<String>,
     /// The last build's site.
@@ -395,7 +397,8 @@ impl Incremental {
             images: self.images,
         };
         let mut built = crate::finish(opts, run, diags, watch)?;
-        built.publication_file = (built.publication.as_ref()).and_then(|p| self.pending_file(p));
+        built.publication_file =
+            (built.publication.as_ref()).and_then(|p| self.pending_file(p, staging));
         // Kept only from a build that succeeded, for the next build to patch.
         self.site = Some(site);
         self.checked = self.checking.take();

@@ -58,7 +58,7 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 /// The format of `state.bin` and the shards; another one is ignored.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 /// How many files the rendered Markdown is spread over.
 const SHARDS: usize = 32;
 /// The state's file name in the cache folder.
@@ -114,8 +114,9 @@ struct State {
     /// (None: not written).
     ledger_text: Option<(Fingerprint, Fingerprint)>,
     /// The output's pending ledger file ([`crate::publish::PENDING`]): the fingerprints of the
-    /// pending ledger it holds, and of its bytes (None: the build left none).
+    /// pending ledger it holds, and of its bytes (None: the build left none); and its stamp.
     pending: Option<(Fingerprint, Fingerprint)>,
+    pending_stamp: Option<FileStamp>,
     /// The fingerprint of the ledger the output's public record was made from.
     record: Option<Fingerprint>,
     /// Every item's related items, and the key of what they were made of.
@@ -154,6 +155,11 @@ pub(super) struct Saved {
 }
 
 impl Saved {
+    /// Where the file is.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The fingerprint of the bytes the state recorded.
     pub(super) fn bytes_key(&self) -> Fingerprint {
         self.keys.1
@@ -386,6 +392,7 @@ impl Persisted {
             path: self.out.join(crate::publish::PENDING),
             keys,
         });
+        memo.pending_file_kept = state.pending.zip(state.pending_stamp);
         self.copies = (state.copies.into_iter())
             .map(|c| (c.copied.path.clone(), c))
             .collect();
@@ -560,6 +567,7 @@ impl Persisted {
             ledger: self.ledger,
             ledger_text: self.ledger_text,
             pending: self.pending_key(),
+            pending_stamp: crate::stamp::stamp(&self.out.join(crate::publish::PENDING)),
             record: memo.record_key,
         };
         let bytes = bincode::serialize(&state).map_err(|e| Error::Other(e.to_string()))?;

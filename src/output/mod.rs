@@ -342,6 +342,8 @@ pub struct Staging {
     /// again (7,000 of a 10,000-item build's 21,000 `mkdir` calls failed as already there,
     /// each followed by a `stat`).
     made: Mutex<crate::fast_map::FastSet<PathBuf>>,
+    /// The files beside the site kept as the output holds them ([`Staging::keep_beside`]).
+    kept_beside: Mutex<crate::fast_map::FastSet<String>>,
     /// The first write that failed: the build fails with it.
     failed: Mutex<Option<Error>>,
     /// What goes right before the output changes, and the flag that says it did (see
@@ -377,6 +379,7 @@ impl Staging {
             kept: std::sync::Arc::default(),
             folders_seen: Default::default(),
             made: Mutex::default(),
+            kept_beside: Mutex::default(),
             failed: Mutex::default(),
             before_change: None,
             finished: false,
@@ -500,6 +503,23 @@ impl Staging {
     /// manifest and never deployed (the pending ledger, [`crate::publish::PENDING`]).
     pub fn write_beside(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.place(name, bytes)
+    }
+
+    /// Keeps the output's file `name` beside the site as it is, neither read nor written: the
+    /// incremental layer knows it holds what this build would write (see
+    /// [`Staging::write_beside`]). False when there is no output to keep it in.
+    pub fn keep_beside(&self, name: &str) -> bool {
+        let Some(in_place) = &self.in_place else {
+            return false;
+        };
+        in_place.keep(Path::new(name), |_| true);
+        lock(&self.kept_beside).insert(name.to_string());
+        true
+    }
+
+    /// Whether the file `name` beside the site was kept ([`Staging::keep_beside`]).
+    pub fn kept_beside(&self, name: &str) -> bool {
+        lock(&self.kept_beside).contains(name)
     }
 
     /// Puts `bytes` at `site_path`: into the staging folder, or when the output is updated in
