@@ -5,7 +5,6 @@ use clap::Parser;
 use pressroom::diag::Diagnostic;
 use pressroom::{BuildOptions, Error, Failure};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 mod cli;
 use cli::{Cli, Command, Format, Global, NewArgs};
@@ -16,7 +15,7 @@ use cli::{Cli, Command, Format, Global, NewArgs};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
+fn main() {
     restore_sigpipe();
     no_huge_pages();
     let cli = Cli::parse();
@@ -27,8 +26,8 @@ fn main() -> ExitCode {
         Command::New(_) | Command::Init { .. } | Command::Import { .. } => Format::Human,
         Command::Deploy { message_format, .. } => *message_format,
     };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match run(cli) {
+        Ok(()) => 0,
         Err(failure) => {
             print_diagnostics(&failure.diagnostics, format);
             if !matches!(failure.error, Error::Content(_)) || format == Format::Human {
@@ -54,9 +53,28 @@ fn main() -> ExitCode {
                     ),
                 }
             }
-            ExitCode::from(failure.error.exit_code() as u8)
+            failure.error.exit_code() as u8
         }
+    };
+    exit_now(code)
+}
+
+/// Ends the process with `code` once what it printed is out, without the C library's exit
+/// handlers: mimalloc's handler walks the whole heap to free it page by page, 0.2 s of a
+/// 100,000-item build on one core with the other idle, for memory the kernel takes back at
+/// once anyway. Nothing of pressroom's runs at exit: files are closed, the output swapped in
+/// and temporary folders removed before `run` returns.
+fn exit_now(code: u8) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    #[cfg(unix)]
+    // SAFETY: `_exit` ends the process; every buffer that matters was flushed above.
+    unsafe {
+        libc::_exit(i32::from(code))
     }
+    #[cfg(not(unix))]
+    std::process::exit(i32::from(code))
 }
 
 /// "no warnings", "1 warning", "3 warnings".
