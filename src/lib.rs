@@ -187,7 +187,10 @@ fn render(
         .with_record(ledger.next.as_deref());
     let pages = render::pages::page_jobs(&ctx);
     stop_on_errors(&ctx, &pages, &mut diags)?;
-    let (outputs, scanned) = render_into(&ctx, pages, &mut diags, stream);
+    let ((outputs, scanned), ledger_file) = rayon::join(
+        || render_into(&ctx, pages, &mut diags, stream),
+        || ledger_file(opts, stream.is_some(), &ledger),
+    );
     watch.lap("render");
     let run = Rendered {
         site: &site,
@@ -198,7 +201,21 @@ fn render(
         ledger,
         images,
     };
-    finish(opts, run, diags, watch)
+    let mut built = finish(opts, run, diags, watch)?;
+    built.publication_file = ledger_file;
+    Ok(built)
+}
+
+/// The pending ledger's file, made while the pages render (a whole core's work at the end of
+/// a build otherwise: 13 MB of JSON at 10,000 items); None for a run that writes nothing or
+/// records nothing (a drafts build), or when it cannot be made, which [`write`] then reports.
+fn ledger_file(
+    opts: &BuildOptions,
+    writes: bool,
+    ledger: &publish::LedgerStep,
+) -> Option<std::sync::Arc<Vec<u8>>> {
+    let pending = ledger.pending.as_ref().filter(|_| writes && !opts.drafts)?;
+    publish::pending_file(pending).ok().map(std::sync::Arc::new)
 }
 
 /// Renders the site into `stream`, or with None keeps it for [`Built::outputs`]; returns what
