@@ -285,6 +285,18 @@ pub struct Parts {
 }
 
 impl Outcome {
+    /// Adds an item's part (its events, changes, pinned boilerplate, diagnostics and entry),
+    /// checked on its own, after the parts before it.
+    fn append(&mut self, mut part: Outcome) {
+        self.next.events.append(&mut part.next.events);
+        self.changes.append(&mut part.changes);
+        self.pinned_boilerplates
+            .append(&mut part.pinned_boilerplates);
+        self.diagnostics.append(&mut part.diagnostics);
+        // Not `BTreeMap::append`, which builds the whole map again.
+        self.next.items.extend(part.next.items);
+    }
+
     /// Where the next item's part begins (see [`Parts::starts`]).
     fn starts(&self) -> [usize; 4] {
         [
@@ -349,32 +361,20 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     let mut seen = BTreeSet::new();
     let mut site_sources = diff::SiteSourceChanges::default();
     let renamed = renamed_files(site, ledger);
-    // The clock as the ledger writes it, formatted once (not twice per item).
-    let now = crate::dates::rfc3339_utc(inputs.now);
+    let parts = check_items(site, ledger, inputs, &renamed);
     let mut starts = Vec::with_capacity(site.items.len() + 1);
-    for (id, item) in site.items.iter().enumerate() {
+    for ((id, item), (part, sources)) in site.items.iter().enumerate().zip(parts) {
         starts.push(out.starts());
         // A stand-in shares its original's file: it is no item of its own.
         if item.publication == Publication::StandIn {
             continue;
         }
         seen.insert(item.src.rel.clone());
-        let renamed_from = renamed.get(&id).cloned();
-        if let Some(old) = &renamed_from {
+        if let Some(old) = renamed.get(&id) {
             seen.insert(old.clone());
         }
-        ItemCheck {
-            site,
-            item,
-            id,
-            inputs,
-            ledger,
-            out: &mut out,
-            site_sources: &mut site_sources,
-            renamed_from,
-            now: &now,
-        }
-        .run();
+        out.append(part);
+        site_sources.merge(sources);
     }
     starts.push(out.starts());
     out.parts = Parts {
@@ -396,6 +396,43 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     check_gone(site, ledger, inputs, &seen, &mut out);
     keep_referenced_boilerplates(ledger, site, &mut out.next);
     out
+}
+
+/// Each item's part of the outcome (empty for a stand-in), checked on every core: an item's
+/// part reads only the item, its record, its entry (or the renamed file's) and the inputs
+/// (see [`recheck`]), so the parts put together in item order are what one pass makes.
+fn check_items(
+    site: &Site,
+    ledger: &Ledger,
+    inputs: &Inputs<'_>,
+    renamed: &BTreeMap<ItemId, String>,
+) -> Vec<(Outcome, diff::SiteSourceChanges)> {
+    use rayon::prelude::*;
+    // The clock as the ledger writes it, formatted once (not twice per item).
+    let now = crate::dates::rfc3339_utc(inputs.now);
+    (0..site.items.len())
+        .into_par_iter()
+        .map(|id| {
+            let item = &site.items[id];
+            let mut part = Outcome::default();
+            let mut site_sources = diff::SiteSourceChanges::default();
+            if item.publication != Publication::StandIn {
+                ItemCheck {
+                    site,
+                    item,
+                    id,
+                    inputs,
+                    ledger,
+                    out: &mut part,
+                    site_sources: &mut site_sources,
+                    renamed_from: renamed.get(&id).cloned(),
+                    now: &now,
+                }
+                .run();
+            }
+            (part, site_sources)
+        })
+        .collect()
 }
 
 /// [`check`] again after only the items `ids` changed, from the outcome `last` of the check

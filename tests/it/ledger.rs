@@ -998,3 +998,69 @@ fn a_published_item_cannot_be_embargoed_or_put_on_standby_again() {
     );
     refused(&t, T1, RELEASE, &["cannot be on standby again"]);
 }
+
+/// The items are checked against the ledger on every core; what they add must come out in
+/// the order of one pass over them: the log's events and the deploy's list of changes in the
+/// items' order, and a site-wide source's diagnostic naming the items in that order.
+#[test]
+fn items_checked_side_by_side_are_recorded_in_the_order_of_the_site() {
+    let t = SiteTest::new();
+    t.file("site.toml", "title = \"Test\"\nbase_url = \"https://example.com\"\n")
+        .file(
+            "data/sources.toml",
+            "[[sources]]\nid = \"wide\"\ntitle = \"Annual report\"\nurl = \"https://example.org/ar.pdf\"\n",
+        );
+    let sources: Vec<String> = (0..48)
+        .map(|n| format!("content/press/2026-11-{:02}-item-{n:02}.md", n % 20 + 1))
+        .collect();
+    for (n, rel) in sources.iter().enumerate() {
+        let text = format!(
+            "+++\ntitle = \"Item {n}\"\ndate = 2026-11-{:02}T09:00:00Z\nkind = \"release\"\n+++\n\nIt opened.[^wide]\n",
+            n % 20 + 1
+        );
+        t.file(rel, &text);
+    }
+    let run = t.build_args(&["--now", T0, "--message-format", "json"]);
+    run.assert_ok();
+    let summary: serde_json::Value = (run.stdout.lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "summary")
+        .expect("a summary");
+    let changed: Vec<&str> = (summary["ledger_changes"].as_array().expect("changes"))
+        .iter()
+        .map(|c| c.as_str().expect("text"))
+        .collect();
+    let mut in_order = sources.clone();
+    in_order.sort();
+    let expected: Vec<String> = in_order
+        .iter()
+        .map(|rel| format!("new item `{rel}`"))
+        .collect();
+    assert_eq!(changed.len(), expected.len(), "{changed:?}");
+    for (c, e) in changed.iter().zip(&expected) {
+        assert!(c.starts_with(e.as_str()), "{c} is not {e}: {changed:?}");
+    }
+    t.deploy().assert_ok();
+    let log = ledger(&t);
+    let events: Vec<&str> = (log["events"].as_array().expect("the log"))
+        .iter()
+        .map(|e| e["source"].as_str().expect("a source"))
+        .collect();
+    assert_eq!(events, in_order, "the log in the items' order");
+    edit(
+        &t,
+        "data/sources.toml",
+        "https://example.org/ar.pdf",
+        "https://example.org/ar-v2.pdf",
+    );
+    let run = check(&t, T1);
+    run.assert_code(1);
+    let line = (run.stderr.lines())
+        .find(|l| l.contains("site-wide source `wide`"))
+        .expect("the source's error");
+    let named: Vec<usize> = in_order
+        .iter()
+        .map(|rel| line.find(rel.as_str()).expect("every item named"))
+        .collect();
+    assert!(named.is_sorted(), "items named in order: {line}");
+}

@@ -341,6 +341,27 @@ impl SiteSourceChanges {
         }
     }
 
+    /// Adds the changes `later` gathered (from items after this one's), as if each had been
+    /// added here in turn.
+    pub(super) fn merge(&mut self, later: SiteSourceChanges) {
+        for (id, (fields, items, last_change)) in later.by_id {
+            let (all_fields, all_items, last) = self.by_id.entry(id).or_default();
+            for what in fields {
+                if !all_fields.contains(&what) {
+                    all_fields.push(what);
+                }
+            }
+            for item in items {
+                if !all_items.contains(&item) {
+                    all_items.push(item);
+                }
+            }
+            if last_change > *last {
+                *last = last_change;
+            }
+        }
+    }
+
     pub(super) fn diagnostics(self, root: &std::path::Path) -> Vec<Diagnostic> {
         const FILE: &str = "data/sources.toml";
         let text = std::fs::read_to_string(root.join(FILE)).unwrap_or_default();
