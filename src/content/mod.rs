@@ -118,6 +118,8 @@ pub fn load_with(
         ),
         ..Content::default()
     };
+    // An item is a large value: grown by doubling, the list moved every item several times.
+    content.items.reserve(results.len());
     for r in results {
         match r {
             Ok(One::Item(p)) => content.items.push(*p),

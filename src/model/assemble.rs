@@ -125,14 +125,22 @@ fn resolve_items(
     // An item is a large value: growing the list by doubling moved every item several
     // times (~5% of a 10k-item rebuild's CPU).
     site.items.reserve(parsed_items.len());
-    // What an item's text alone decides is found on every core first: the placeholder search
-    // reads every byte of every item, the largest part of this otherwise ordered loop.
-    let placeholders: Vec<Vec<Diagnostic>> = (parsed_items.par_iter())
-        .map(crate::content::placeholders::check)
-        .collect();
-    for (parsed, placeholders) in parsed_items.into_iter().zip(placeholders) {
-        diags.extend(slug_rewritten(&parsed));
-        match resolve_item(config, opts, fronts, site, (parsed, placeholders)) {
+    // Each item is resolved on every core: an item's resolution reads its own file, the
+    // config, the section fronts and the site's people (not the other items); the results
+    // are then taken in file order.
+    let people: &Site = site;
+    let resolved: Vec<(Option<Diagnostic>, Result<Resolved, Vec<Diagnostic>>)> = (parsed_items
+        .into_par_iter())
+    .map(|parsed| {
+        let placeholders = crate::content::placeholders::check(&parsed);
+        let rewritten = slug_rewritten(&parsed);
+        let resolved = resolve_item(config, opts, fronts, people, (parsed, placeholders));
+        (rewritten, resolved)
+    })
+    .collect();
+    for (rewritten, resolved) in resolved {
+        diags.extend(rewritten);
+        match resolved {
             Ok(Resolved::Item(item)) => site.items.push(*item),
             Ok(Resolved::Withheld(w, bundle_dir)) => {
                 bundle_dirs_withheld.extend(bundle_dir);
