@@ -850,3 +850,36 @@ fn a_video_reads_as_its_title_and_links_in_the_wire_text() {
         "{text}"
     );
 }
+
+/// A theme's or site's own component template is checked in every build, though the
+/// components' templates are parsed only when a body shows one: broken, it fails the build at
+/// its file, also a rebuild into the last output in which no body changed; fixed, the build
+/// renders with it.
+#[test]
+fn a_broken_component_template_of_the_site_fails_every_build_until_fixed() {
+    let site = site();
+    site.file(
+        "content/blog/q.md",
+        &post("Lead.\n\n> [!QUOTE speaker=maria]\n> Words.\n"),
+    );
+    site.build().assert_ok();
+    let quote = "templates/components/quote.html";
+    site.file(quote, "<figure>{{ args.speaker.name </figure>\n");
+    for _ in 0..2 {
+        let b = site.build();
+        b.assert_code(1);
+        let errs = b.errors_in(quote);
+        assert!(
+            (errs.iter()).any(|e| e.message.contains("component template does not parse")),
+            "{}",
+            b.stderr
+        );
+    }
+    site.file(
+        quote,
+        "<figure class=\"mine\"><b>{{ args.speaker.name }}</b></figure>\n",
+    );
+    site.build().assert_ok();
+    let page = site.html("blog/q/index.html");
+    assert_eq!(texts(&page, ".content figure.mine b"), ["Maria Lindqvist"]);
+}
