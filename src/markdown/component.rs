@@ -147,6 +147,9 @@ pub struct Schema {
     pub args: IndexMap<String, ArgSpec>,
 }
 
+/// A component's schema and template, each as (text, file name shown in messages), when found.
+type ComponentFiles = [Option<(String, String)>; 2];
+
 /// Every component a site can use, with what resolving their arguments needs.
 pub struct Components {
     schemas: BTreeMap<String, Schema>,
@@ -225,7 +228,7 @@ impl Components {
         // components' own Tera takes them.
         let mut checking = tera::Tera::default();
         for (name, [schema, template]) in files {
-            out.add(&name, (schema, template), &mut checking, diags);
+            out.add(&name, [schema, template], &mut checking, diags);
         }
         out
     }
@@ -234,7 +237,7 @@ impl Components {
     fn add(
         &mut self,
         name: &str,
-        (schema, template): (Option<(String, String)>, Option<(String, String)>),
+        [schema, template]: ComponentFiles,
         checking: &mut tera::Tera,
         diags: &mut Vec<Diagnostic>,
     ) {
@@ -675,10 +678,10 @@ mod tests {
         let mut components = Components::none();
         let (mut checking, mut diags) = (tera::Tera::default(), Vec::new());
         for (name, schema, template) in BUILT_IN {
-            let files = (
+            let files = [
                 Some((schema.to_string(), format!("{name}.toml"))),
                 Some((template.to_string(), format!("{name}.html"))),
-            );
+            ];
             components.add(name, files, &mut checking, &mut diags);
         }
         assert!(diags.is_empty(), "{diags:?}");

@@ -113,6 +113,9 @@ fn publish_assets(
 
 /// Resolves every parsed item into the site (or sets it aside: drafts, embargoed items),
 /// reporting the errors. Returns the bundle folders whose assets must not be copied.
+/// An item's resolution, or the errors that stopped it.
+type ResolvedOrNot = Result<Resolved, Vec<Diagnostic>>;
+
 fn resolve_items(
     config: &Config,
     opts: &BuildOptions,
@@ -129,15 +132,14 @@ fn resolve_items(
     // config, the section fronts and the site's people (not the other items); the results
     // are then taken in file order.
     let people: &Site = site;
-    let resolved: Vec<(Option<Diagnostic>, Result<Resolved, Vec<Diagnostic>>)> = (parsed_items
-        .into_par_iter())
-    .map(|parsed| {
-        let placeholders = crate::content::placeholders::check(&parsed);
-        let rewritten = slug_rewritten(&parsed);
-        let resolved = resolve_item(config, opts, fronts, people, (parsed, placeholders));
-        (rewritten, resolved)
-    })
-    .collect();
+    let resolved: Vec<(Option<Diagnostic>, ResolvedOrNot)> = (parsed_items.into_par_iter())
+        .map(|parsed| {
+            let placeholders = crate::content::placeholders::check(&parsed);
+            let rewritten = slug_rewritten(&parsed);
+            let resolved = resolve_item(config, opts, fronts, people, (parsed, placeholders));
+            (rewritten, resolved)
+        })
+        .collect();
     for (rewritten, resolved) in resolved {
         diags.extend(rewritten);
         match resolved {
