@@ -287,14 +287,13 @@ pub struct Parts {
 impl Outcome {
     /// Adds an item's part (its events, changes, pinned boilerplate, diagnostics and entry),
     /// checked on its own, after the parts before it.
-    fn append(&mut self, mut part: Outcome) {
+    fn append(&mut self, mut part: Outcome, entries: Vec<(String, Entry)>) {
         self.next.events.append(&mut part.next.events);
         self.changes.append(&mut part.changes);
         self.pinned_boilerplates
             .append(&mut part.pinned_boilerplates);
         self.diagnostics.append(&mut part.diagnostics);
-        // Not `BTreeMap::append`, which builds the whole map again.
-        self.next.items.extend(part.next.items);
+        self.next.items.extend(entries);
     }
 
     /// Where the next item's part begins (see [`Parts::starts`]).
@@ -363,7 +362,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     let renamed = renamed_files(site, ledger);
     let parts = check_items(site, ledger, inputs, &renamed);
     let mut starts = Vec::with_capacity(site.items.len() + 1);
-    for ((id, item), (part, sources)) in site.items.iter().enumerate().zip(parts) {
+    for ((id, item), (part, sources, entries)) in site.items.iter().enumerate().zip(parts) {
         starts.push(out.starts());
         // A stand-in shares its original's file: it is no item of its own.
         if item.publication == Publication::StandIn {
@@ -373,7 +372,7 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
         if let Some(old) = renamed.get(&id) {
             seen.insert(old.clone());
         }
-        out.append(part);
+        out.append(part, entries);
         site_sources.merge(sources);
     }
     starts.push(out.starts());
@@ -398,6 +397,9 @@ pub fn check(site: &Site, ledger: &Ledger, inputs: &Inputs<'_>) -> Outcome {
     out
 }
 
+/// An item's part of the outcome, the site-wide source changes it showed, and its entries.
+type CheckedItem = (Outcome, diff::SiteSourceChanges, Vec<(String, Entry)>);
+
 /// Each item's part of the outcome (empty for a stand-in), checked on every core: an item's
 /// part reads only the item, its record, its entry (or the renamed file's) and the inputs
 /// (see [`recheck`]), so the parts put together in item order are what one pass makes.
@@ -406,7 +408,7 @@ fn check_items(
     ledger: &Ledger,
     inputs: &Inputs<'_>,
     renamed: &BTreeMap<ItemId, String>,
-) -> Vec<(Outcome, diff::SiteSourceChanges)> {
+) -> Vec<CheckedItem> {
     use rayon::prelude::*;
     // The clock as the ledger writes it, formatted once (not twice per item).
     let now = crate::dates::rfc3339_utc(inputs.now);
@@ -416,6 +418,7 @@ fn check_items(
             let item = &site.items[id];
             let mut part = Outcome::default();
             let mut site_sources = diff::SiteSourceChanges::default();
+            let mut entries = Vec::with_capacity(1);
             if item.publication != Publication::StandIn {
                 ItemCheck {
                     site,
@@ -425,12 +428,13 @@ fn check_items(
                     ledger,
                     out: &mut part,
                     site_sources: &mut site_sources,
+                    entries: &mut entries,
                     renamed_from: renamed.get(&id).cloned(),
                     now: &now,
                 }
                 .run();
             }
-            (part, site_sources)
+            (part, site_sources, entries)
         })
         .collect()
 }
@@ -463,6 +467,7 @@ pub fn recheck(
     ids.dedup();
     let now = crate::dates::rfc3339_utc(inputs.now);
     let mut fresh: Vec<(ItemId, Outcome)> = Vec::with_capacity(ids.len());
+    let mut entries = Vec::new();
     for &id in &ids {
         let item = site.items.get(id)?;
         let mut part = Outcome::default();
@@ -478,6 +483,7 @@ pub fn recheck(
                 ledger,
                 out: &mut part,
                 site_sources: &mut site_sources,
+                entries: &mut entries,
                 renamed_from: last.parts.renamed.get(&id).cloned(),
                 now: &now,
             }
@@ -488,10 +494,8 @@ pub fn recheck(
         }
         fresh.push((id, part));
     }
-    for (_, part) in &mut fresh {
-        // Not `append`, which builds the whole map again.
-        last.next.items.extend(std::mem::take(&mut part.next.items));
-    }
+    // Not `append`, which builds the whole map again.
+    last.next.items.extend(entries);
     splice_parts(&mut last, fresh);
     Some(last)
 }
@@ -598,6 +602,9 @@ struct ItemCheck<'a, 'b> {
     ledger: &'a Ledger,
     out: &'a mut Outcome,
     site_sources: &'a mut diff::SiteSourceChanges,
+    /// The item's entry in the next ledger, by source, once checked: added to the outcome's
+    /// map after (a map of one entry per item checked on its own cost a large node each).
+    entries: &'a mut Vec<(String, Entry)>,
     /// The entry's source when the file was renamed.
     renamed_from: Option<String>,
     /// The build clock, RFC 3339 in UTC.
@@ -619,7 +626,7 @@ impl ItemCheck<'_, '_> {
         if !item.appears_in(Surface::Ledger) {
             if let Some(r) = recorded {
                 self.out.diagnostics.push(not_public_again(item, r));
-                self.out.next.items.insert(item.src.rel.clone(), r.clone());
+                self.entries.push((item.src.rel.clone(), r.clone()));
             }
             return;
         }
@@ -697,7 +704,7 @@ impl ItemCheck<'_, '_> {
         self.out
             .changes
             .push(format!("new item `{source}` at `{}`", self.item.path));
-        self.out.next.items.insert(
+        self.entries.push((
             source,
             Entry {
                 url: self.item.path.to_string(),
@@ -710,7 +717,7 @@ impl ItemCheck<'_, '_> {
                 notices: rec.notices,
                 ..Entry::legacy_free()
             },
-        );
+        ));
     }
 
     fn against(&mut self, r: &Entry) {
@@ -730,7 +737,7 @@ impl ItemCheck<'_, '_> {
             self.silent_changes(r, changed);
         }
         if !ok {
-            self.out.next.items.insert(self.source().into(), r.clone());
+            self.entries.push((self.source().into(), r.clone()));
             return;
         }
         let mut entry = r.clone();
@@ -780,7 +787,7 @@ impl ItemCheck<'_, '_> {
             entry.fields = Some(rec.fields);
             entry.notices = rec.notices;
         }
-        self.out.next.items.insert(self.source().into(), entry);
+        self.entries.push((self.source().into(), entry));
     }
 
     /// (b) A published URL stays reachable: the item may move only with an alias.
@@ -914,7 +921,7 @@ impl ItemCheck<'_, '_> {
             );
         }
         if !ok {
-            self.out.next.items.insert(self.source().into(), r.clone());
+            self.entries.push((self.source().into(), r.clone()));
             return;
         }
         self.out.next.events.push(Event {
@@ -929,7 +936,7 @@ impl ItemCheck<'_, '_> {
             self.source()
         ));
         let last = rec.notices.iter().map(|n| &n.date).max().cloned();
-        self.out.next.items.insert(
+        self.entries.push((
             self.source().into(),
             Entry {
                 url: item.path.to_string(),
@@ -942,7 +949,7 @@ impl ItemCheck<'_, '_> {
                 notices: rec.notices,
                 ..Entry::legacy_free()
             },
-        );
+        ));
     }
 }
 
