@@ -8,9 +8,9 @@ use crate::model::{ItemId, Site};
 use crate::render::Output;
 use crate::render::search::RecordFiles;
 use crate::render::search::{
-    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Files, Record, Relaid, doc_ids_again, doc_langs,
-    encode, finish, item_tokens, json_bytes, lay_out_again, layout, list_bytes, media_docs, meta,
-    one_record_file, record, record_files, shard_count, shard_of, top_file,
+    CHUNK_SIZE, DocLangs, Entry, FastMap, Field, Files, ItemTokens, Record, Relaid, doc_ids_again,
+    doc_langs, encode, finish, item_tokens, json_bytes, lay_out_again, layout, list_bytes,
+    media_docs, meta, one_record_file, record, record_files, shard_count, shard_of, top_file,
 };
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -113,7 +113,7 @@ impl SearchIndex {
     pub(super) fn restore(saved: Saved) -> Option<Self> {
         let mut index = SearchIndex::default();
         for name in saved.names {
-            index.intern(name);
+            index.intern(&name);
         }
         for (path, key, tokens) in saved.docs {
             let tokens: Option<Vec<(u32, Field)>> = (tokens.into_iter())
@@ -149,13 +149,13 @@ impl SearchIndex {
         DocKeys { ids, keys }
     }
 
-    fn intern(&mut self, token: String) -> u32 {
-        if let Some(&id) = self.ids.get(&token) {
+    fn intern(&mut self, token: &str) -> u32 {
+        if let Some(&id) = self.ids.get(token) {
             return id;
         }
         let id = self.names.len() as u32;
-        self.names.push(token.clone());
-        self.ids.insert(token, id);
+        self.names.push(token.to_string());
+        self.ids.insert(token.to_string(), id);
         self.postings.push(Vec::new());
         id
     }
@@ -411,14 +411,13 @@ impl SearchIndex {
                     .is_none_or(|(k, _)| *k != keys[n])
             })
             .collect();
-        let tokenized: Vec<(usize, Vec<(String, Field)>)> = need
+        let tokenized: Vec<(usize, ItemTokens)> = need
             .par_iter()
             .map(|&n| (n, item_tokens(site, ids[n])))
             .collect();
         let mut tokens = FastMap::default();
         for (n, toks) in tokenized {
-            let mut t: Vec<(u32, Field)> =
-                toks.into_iter().map(|(s, f)| (self.intern(s), f)).collect();
+            let mut t: Vec<(u32, Field)> = toks.iter().map(|(s, f)| (self.intern(s), f)).collect();
             t.sort_unstable();
             tokens.insert(n, t);
         }

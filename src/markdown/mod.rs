@@ -283,27 +283,33 @@ fn render_item_in(
     (out, ctx.diags)
 }
 
-/// What search indexes as an item's body: the plain text of the body, each fact's label and
-/// value, the updates and the notices, code blocks left out, read without smart punctuation
-/// (the index must see `4'200` as one number). Made on demand, item by item, rather than kept
-/// in [`Rendered`]: kept, it would hold a copy of every body for the whole build. (When the
-/// stage gets transforms, they are applied here as in [`render_item_with`].)
-pub fn indexed_text(item: &Item) -> String {
-    let mut indexed = String::new();
-    let body = component::without_headers(&item.text[item.body_offset..]);
-    text::plain_text(&body, false, &mut indexed);
+/// What search indexes as an item's body, handed to `part` a part at a time (their
+/// concatenation is the text): the plain text of the body, each fact's label and value, the
+/// updates and the notices, code blocks left out, read without smart punctuation (the index
+/// must see `4'200` as one number). Made on demand, item by item, rather than kept in
+/// [`Rendered`]: kept, it would hold a copy of every body for the whole build; and handed over
+/// in parts, it is never copied into one text (search normalizes the parts as they come).
+/// (When the stage gets transforms, they are applied here as in [`render_item_with`].)
+pub fn each_indexed_part(item: &Item, mut part: impl FnMut(&str)) {
+    let body = &item.text[item.body_offset..];
+    // A component header starts `[!` (see `component::parse_header`): a body without one,
+    // most bodies, is not read line by line for headers.
+    let body = match body.contains("[!") {
+        true => component::without_headers(body),
+        false => std::borrow::Cow::Borrowed(body),
+    };
+    text::each_plain_text_part(&body, false, &mut part);
     for (label, value) in &item.facts {
-        indexed.push_str(label);
-        indexed.push(' ');
-        text::plain_text(value, false, &mut indexed);
+        part(label);
+        part(" ");
+        text::each_plain_text_part(value, false, &mut part);
     }
     for u in &item.updates {
-        text::plain_text(&u.body, false, &mut indexed);
+        text::each_plain_text_part(&u.body, false, &mut part);
     }
     for n in &item.notices {
-        text::plain_text(&n.note, false, &mut indexed);
+        text::each_plain_text_part(&n.note, false, &mut part);
     }
-    indexed
 }
 
 /// The item's notes and updates as plain text for JSON-LD, read apart from the HTML without
@@ -469,7 +475,7 @@ fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::page::Fragment;
     use super::*;
     use crate::model::rendered::Link;
@@ -588,6 +594,89 @@ mod tests {
         });
         assert_eq!(positions(&out.links), expected);
         assert_eq!(positions(&plain.links), expected);
+    }
+
+    /// What search indexed as an item's body before [`each_indexed_part`]: one String of every
+    /// fragment's whole plain text (citation marks stripped by a copy), its component headers
+    /// always looked for line by line.
+    fn previous_indexed_text(item: &Item) -> String {
+        fn plain(md: &str, out: &mut String) {
+            let mut plain = text::PlainText::new(text::Blocks::Separated, false);
+            for event in Parser::new_ext(md, crate::content::dialect::literal_options()) {
+                plain.push(&event);
+            }
+            out.push_str(&plain.finish());
+            out.push(' ');
+        }
+        let mut indexed = String::new();
+        let body = component::without_headers(&item.text[item.body_offset..]);
+        plain(&body, &mut indexed);
+        for (label, value) in &item.facts {
+            indexed.push_str(label);
+            indexed.push(' ');
+            plain(value, &mut indexed);
+        }
+        for u in &item.updates {
+            plain(&u.body, &mut indexed);
+        }
+        for n in &item.notices {
+            plain(&n.note, &mut indexed);
+        }
+        indexed
+    }
+
+    fn joined_parts(item: &Item) -> String {
+        let mut joined = String::new();
+        each_indexed_part(item, |p| joined.push_str(p));
+        joined
+    }
+
+    /// The example newsroom at the repository's root, assembled as a build does.
+    pub(crate) fn example_newsroom() -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::Config::load(root, None).expect("config");
+        let now = "2026-11-23T08:00:00Z".parse().expect("now");
+        let opts = crate::options::BuildOptions::new(root, now);
+        let mut diags = Vec::new();
+        let content = crate::content::load(&config, &mut diags);
+        crate::model::assemble::assemble(&config, &opts, content, &mut diags)
+    }
+
+    #[test]
+    fn indexed_parts_are_the_previous_indexed_text() {
+        let site = example_newsroom();
+        let parts = |i: &Item| (i.facts.len(), i.updates.len(), i.notices.len());
+        // The newsroom has every part search reads: facts, updates, notices, citation marks
+        // and component headers.
+        assert!(
+            site.items
+                .iter()
+                .any(|i| parts(i).0 > 0 && i.text.contains("[^"))
+        );
+        assert!(site.items.iter().any(|i| parts(i).1 > 0 && parts(i).2 > 0));
+        assert!(site.items.iter().any(|i| i.text.contains("> [!QUOTE")));
+        for item in &site.items {
+            assert_eq!(
+                joined_parts(item),
+                previous_indexed_text(item),
+                "{}",
+                item.src.rel
+            );
+        }
+        let text = "+++\ntitle = \"A\"\ndate = 2026-11-01\n\n[facts]\n\"Staff\" = \"4,200[^x] in Malmö\"\n\"研究所\" = \"`code` 서울\"\n\n[[updates]]\ndate = 2026-11-02\nbody = \"Revenue *up*[^x]. 4'200\"\n\n[[corrections]]\ndate = 2026-11-03\nkind = \"correction\"\nnote = \"Fixed: [^y]**É**\"\n+++\n\n> [!QUOTE name=\"Ann\"]\n> Words[^x] here.\n\n```\nleft_out()\n```\n\n[!not a header] [^x]y\n";
+        let site = assembled(text);
+        let item = &site.items[0];
+        assert_eq!(parts(item), (2, 1, 1));
+        let joined = joined_parts(item);
+        assert_eq!(joined, previous_indexed_text(item));
+        assert!(
+            joined.contains("Words  here") && !joined.contains("left_out"),
+            "{joined}"
+        );
+        assert!(
+            !joined.contains("QUOTE") && joined.contains("[!not a header]  y"),
+            "{joined}"
+        );
     }
 
     #[test]

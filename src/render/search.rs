@@ -112,6 +112,7 @@ use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -179,18 +180,29 @@ pub fn is_hangul(c: char) -> bool {
 
 /// Step 1 of the contract: lowercase, full-width to ASCII, drop combining marks, fold.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    utf8(out)
+}
+
+/// Bytes [`normalize_into`] wrote, which are UTF-8, as a String (checked: a pass of a
+/// fraction of an instruction a byte, where building the text in a String cost a check of
+/// every ASCII run's end a byte at a time).
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends [`normalize`]`(text)` to `out`, as UTF-8. Each character is normalized on its own,
+/// so the normalized text of parts put end to end is that of the whole.
+fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    out.reserve(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        // ASCII, most of most sites' text, is copied a run at a time and lowercased in place.
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        // ASCII, most of most sites' text, is found eight bytes at a time and copied
+        // lowercased a run at a time (a loop the compiler does many bytes at once).
+        let ascii = ascii_prefix(rest.as_bytes());
         if ascii > 0 {
-            let from = out.len();
-            out.push_str(&rest[..ascii]);
-            out[from..].make_ascii_lowercase();
+            out.extend(rest.as_bytes()[..ascii].iter().map(u8::to_ascii_lowercase));
             rest = &rest[ascii..];
             continue;
         }
@@ -206,12 +218,26 @@ pub fn normalize(text: &str) -> String {
             // Every letter of the table is in one of these ranges.
             let foldable = matches!(l as u32, 0xC0..=0x24F | 0x3C2 | 0x1E00..=0x1EFF);
             match foldable.then(|| fold_table().get(&l)).flatten() {
-                Some(s) => out.push_str(s),
-                None => out.push(l),
+                Some(s) => out.extend_from_slice(s.as_bytes()),
+                None => out.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes()),
             }
         }
     }
-    out
+}
+
+/// How many bytes at the start of `bytes` are ASCII, read eight at a time.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for eight in bytes.chunks_exact(8).map(crate::bytewise::word) {
+        let high = eight & crate::bytewise::HIGH;
+        if high != 0 {
+            return n + high.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + (bytes[n..].iter())
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len() - n)
 }
 
 /// A map of the index's own (each document's words, every word's postings, the top files'
@@ -265,11 +291,41 @@ fn is_digit_joiner(c: char) -> bool {
 /// Steps 2 and 3: calls `emit(token, required)` for each token of `text`; `required` is false
 /// only for the whole-word form of a Hangul word of three or more syllables.
 fn each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
+    let norm = normalize(text);
+    each_normalized_token(&norm, |t, required| emit(t.as_str(), required));
+}
+
+/// A token of a normalized text: a slice of it, or, for a number whose joiners were left out
+/// (`4,200` → `4200`), a copy that lives only as long as the call it is handed to.
+#[derive(Clone, Copy)]
+enum Token<'a, 'c> {
+    Slice(&'a str),
+    Copy(&'c str),
+}
+
+impl<'a, 'c> Token<'a, 'c> {
+    fn as_str(&self) -> &str {
+        match self {
+            Token::Slice(s) | Token::Copy(s) => s,
+        }
+    }
+
+    /// Bytes `range` of the token, of the same kind.
+    fn sub(self, range: std::ops::Range<usize>) -> Token<'a, 'c> {
+        match self {
+            Token::Slice(s) => Token::Slice(s.get(range).unwrap_or_default()),
+            Token::Copy(s) => Token::Copy(s.get(range).unwrap_or_default()),
+        }
+    }
+}
+
+/// [`each_token`] of a text already normalized (step 1), each token a [`Token`]: a caller
+/// that keeps tokens keeps slices of `norm`, and copies only the few that are not.
+fn each_normalized_token<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a, '_>, bool)) {
     // Runs are slices of the normalized text; only a number with a joiner left out
     // (`4,200` → `4200`) is copied. This runs over every indexed word of the site, so ASCII
     // is classed by its byte (a word character exactly when alphanumeric) and the ASCII
     // bytes that continue a run are taken in at once; other characters are decoded.
-    let norm = normalize(text);
     let bytes = norm.as_bytes();
     let mut run = Run::default();
     let mut copy = String::new();
@@ -303,9 +359,9 @@ fn each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
             // The common case, a plain word, here; the rest (and no call at all for a
             // separator run) in flush.
             if run.is_plain_word() {
-                emit(&norm[run.start..run.end], true);
+                emit(Token::Slice(&norm[run.start..run.end]), true);
             } else if run.class != Class::Sep {
-                run.flush(&norm, &copy, &mut emit);
+                run.flush(norm, &copy, &mut emit);
             }
             run = Run {
                 class: cl,
@@ -313,9 +369,9 @@ fn each_token(text: &str, mut emit: impl FnMut(&str, bool)) {
                 ..Run::default()
             };
         }
-        i = run.take(&norm, (i, next), c, &mut copy);
+        i = run.take(norm, (i, next), c, &mut copy);
     }
-    run.flush(&norm, &copy, &mut emit);
+    run.flush(norm, &copy, &mut emit);
 }
 
 /// A run of characters of one class in the normalized text.
@@ -398,32 +454,29 @@ impl Run {
     }
 
     /// Emits the run's tokens (see [`each_token`]); `copy` is its text when it was copied.
-    fn flush(&self, norm: &str, copy: &str, emit: &mut impl FnMut(&str, bool)) {
+    fn flush<'a>(&self, norm: &'a str, copy: &str, emit: &mut impl FnMut(Token<'a, '_>, bool)) {
         if self.class == Class::Sep || self.chars == 0 {
             return;
         }
-        let text = match self.copied {
-            true => copy,
-            false => &norm[self.start..self.end],
+        let run = match self.copied {
+            true => Token::Copy(copy),
+            false => Token::Slice(&norm[self.start..self.end]),
         };
         match self.class {
-            Class::Word if (2..=MAX_WORD_CHARS).contains(&self.chars) => emit(text, true),
-            Class::Cjk | Class::Hangul if self.chars == 1 => emit(text, true),
-            Class::Hangul if self.chars == 2 => emit(text, true),
+            Class::Word if (2..=MAX_WORD_CHARS).contains(&self.chars) => emit(run, true),
+            Class::Cjk | Class::Hangul if self.chars == 1 => emit(run, true),
+            Class::Hangul if self.chars == 2 => emit(run, true),
             Class::Cjk | Class::Hangul => {
-                let mut pair = String::with_capacity(8);
-                let mut prev: Option<char> = None;
-                for c in text.chars() {
+                // Each pair of neighbouring characters, a slice of the run (no copy).
+                let mut prev: Option<usize> = None;
+                for (at, c) in run.as_str().char_indices() {
                     if let Some(p) = prev {
-                        pair.clear();
-                        pair.push(p);
-                        pair.push(c);
-                        emit(&pair, true);
+                        emit(run.sub(p..at + c.len_utf8()), true);
                     }
-                    prev = Some(c);
+                    prev = Some(at);
                 }
                 if self.class == Class::Hangul && self.chars <= MAX_WORD_CHARS {
-                    emit(text, false);
+                    emit(run, false);
                 }
             }
             _ => {}
@@ -531,30 +584,89 @@ pub fn stems(word: &str, list: &[u32], doc_stemmer: &[Option<Algorithm>]) -> Vec
     out
 }
 
-/// The tokens of one item with the best field each (in no particular order).
-pub(crate) fn item_tokens(site: &Site, id: ItemId) -> Vec<(String, Field)> {
-    let item = &site.items[id];
-    let body = crate::markdown::indexed_text(item);
+/// One item's tokens with the best field of each (in no particular order): their texts end
+/// to end in one String, and where each ends. One allocation for all of them, where a String
+/// a token was one allocation per distinct word of every document (and one free each when a
+/// word was already in the index).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct ItemTokens {
+    text: String,
+    ends: Vec<(usize, Field)>,
+}
+
+impl ItemTokens {
+    /// Each token and its best field.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Field)> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&(end, field)| {
+            let token = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            (token, field)
+        })
+    }
+}
+
+/// The tokens of one item with the best field each.
+pub(crate) fn item_tokens(site: &Site, id: ItemId) -> ItemTokens {
+    let (norm, fields) = normalized_fields(&site.items[id]);
+    best_tokens(&norm, fields)
+}
+
+/// The tokens of each field's part of `norm` (a normalized text), with the best field each.
+fn best_tokens(norm: &str, fields: Vec<(std::ops::Range<usize>, Field)>) -> ItemTokens {
     // Room for the distinct words of a body at once (about one per 12 bytes of text in the
     // corpora measured): grown from empty, the map was rehashed seven times per document.
-    let room = (body.len() / 12).clamp(16, 4096);
-    let mut best: FastMap<String, Field> =
+    let room = (norm.len() / 12).clamp(16, 4096);
+    // Keyed by slices of the normalized text: a String only for a number whose joiners were
+    // left out, and a word is hashed once (an entry with a borrowed key).
+    let mut best: FastMap<Cow<'_, str>, Field> =
         FastMap::with_capacity_and_hasher(room, Default::default());
-    let mut add = |text: &str, field: Field| {
-        each_token(text, |t, _| match best.get_mut(t) {
-            Some(f) => *f = (*f).max(field),
-            None => {
-                best.insert(t.to_string(), field);
+    for (range, field) in fields {
+        let text = norm.get(range).unwrap_or_default();
+        each_normalized_token(text, |token, _| match token {
+            Token::Slice(t) => {
+                let f = best.entry(Cow::Borrowed(t)).or_insert(field);
+                *f = (*f).max(field);
             }
+            Token::Copy(t) => match best.get_mut(t) {
+                Some(f) => *f = (*f).max(field),
+                None => {
+                    best.insert(Cow::Owned(t.to_string()), field);
+                }
+            },
         });
-    };
-    add(&item.title, Field::Title);
-    for tag in item.tags.iter().chain(&item.categories) {
-        add(tag, Field::Tag);
     }
-    add(&item.rendered.summary_text, Field::Summary);
-    add(&body, Field::Body);
-    best.into_iter().collect()
+    let mut tokens = ItemTokens {
+        text: String::with_capacity(best.keys().map(|t| t.len()).sum()),
+        ends: Vec::with_capacity(best.len()),
+    };
+    for (token, field) in best {
+        tokens.text.push_str(&token);
+        tokens.ends.push((tokens.text.len(), field));
+    }
+    tokens
+}
+
+/// An item's indexed texts normalized (step 1) end to end, and each field's part of them:
+/// the title, each tag and category, the summary and the body (see
+/// [`crate::markdown::each_indexed_part`]), each tokenized on its own as before.
+fn normalized_fields(item: &crate::model::Item) -> (String, Vec<(std::ops::Range<usize>, Field)>) {
+    let mut norm = Vec::new();
+    let mut fields = Vec::with_capacity(4 + item.tags.len() + item.categories.len());
+    let mut field = |norm: &mut Vec<u8>, text: &str, field: Field| {
+        let from = norm.len();
+        normalize_into(text, norm);
+        fields.push((from..norm.len(), field));
+    };
+    field(&mut norm, &item.title, Field::Title);
+    for tag in item.tags.iter().chain(&item.categories) {
+        field(&mut norm, tag, Field::Tag);
+    }
+    field(&mut norm, &item.rendered.summary_text, Field::Summary);
+    let from = norm.len();
+    crate::markdown::each_indexed_part(item, |part| normalize_into(part, &mut norm));
+    fields.push((from..norm.len(), Field::Body));
+    (utf8(norm), fields)
 }
 
 /// The indexed items in document order: newest first, so a document's id is its recency rank;
@@ -707,12 +819,16 @@ pub fn outputs(site: &Site, config: &Config) -> Vec<Output> {
     // block in document order so every posting list comes out sorted.
     let mut postings: FastMap<String, Vec<u32>> = FastMap::default();
     for (block_no, block) in ids.chunks(1024).enumerate() {
-        let per_doc: Vec<Vec<(String, Field)>> =
-            block.par_iter().map(|&id| item_tokens(site, id)).collect();
-        for (i, toks) in per_doc.into_iter().enumerate() {
+        let per_doc: Vec<ItemTokens> = block.par_iter().map(|&id| item_tokens(site, id)).collect();
+        for (i, toks) in per_doc.iter().enumerate() {
             let doc = (block_no * 1024 + i) as u32;
-            for (t, f) in toks {
-                postings.entry(t).or_default().push((doc << 2) | f as u32);
+            for (t, f) in toks.iter() {
+                let posting = (doc << 2) | f as u32;
+                // A String only for a word new to the index.
+                match postings.get_mut(t) {
+                    Some(list) => list.push(posting),
+                    None => postings.entry(t.to_string()).or_default().push(posting),
+                }
             }
         }
     }
@@ -1028,6 +1144,122 @@ mod tests {
             run_chars.push(c);
         }
         flush(run_class, &mut run, &mut run_chars);
+    }
+
+    /// [`normalize`] before it wrote bytes: ASCII runs found a byte at a time, copied into a
+    /// String and lowercased there.
+    fn previous_normalize(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let ascii = (rest.bytes())
+                .position(|b| !b.is_ascii())
+                .unwrap_or(rest.len());
+            if ascii > 0 {
+                let from = out.len();
+                out.push_str(&rest[..ascii]);
+                out[from..].make_ascii_lowercase();
+                rest = &rest[ascii..];
+                continue;
+            }
+            let mut chars = rest.chars();
+            let Some(c) = chars.next() else { break };
+            rest = chars.as_str();
+            out.push_str(&reference_normalize(&c.to_string()));
+        }
+        out
+    }
+
+    /// [`item_tokens`] before it kept slices: each field's whole text tokenized by
+    /// [`each_token`] (which normalizes it), a String a distinct token.
+    fn previous_best_tokens(texts: &[(String, Field)]) -> Vec<(String, Field)> {
+        let mut best: FastMap<String, Field> = FastMap::default();
+        for (text, field) in texts {
+            each_token(text, |t, _| match best.get_mut(t) {
+                Some(f) => *f = (*f).max(*field),
+                None => {
+                    best.insert(t.to_string(), *field);
+                }
+            });
+        }
+        let mut best: Vec<(String, Field)> = best.into_iter().collect();
+        best.sort();
+        best
+    }
+
+    fn sorted(tokens: &ItemTokens) -> Vec<(String, Field)> {
+        let mut t: Vec<(String, Field)> = tokens.iter().map(|(t, f)| (t.to_string(), f)).collect();
+        t.sort();
+        t
+    }
+
+    /// Text as newsrooms write it in the scripts the index folds: English, French, Swedish,
+    /// Korean, Japanese; numbers with joiners, URLs, citation marks, full-width and
+    /// combining characters, words around the 32-character limit.
+    const MIXED_TEXT: &str = "([A-Za-z]{1,9}|[a-z]{30,34}|Écologie|L'ÉCOLOGIE|œuvre|Straße|Försäljningen|ÅLAND|[éÉåÅöÖßçèœÆø]|[0-9]{1,4}|4,200|4'200|4\u{a0}200|4\u{2009}200|4\u{202f}200|3\\.5|12,5|[ ,.;:!?'\"()/-]|https://x\\.example/a-b\\?c=1&d=2|\\[\\^[a-z0-9-]{1,6}\\]|서울|연구소는|연|[서울연구소는]{1,5}|大阪|研究所を開設|カタカナ|ｶﾀｶﾅ|々|ＡＢＣ１２|\u{301}|\u{3000}|ς|ΣΑΣ|\\PC)*";
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_the_previous_normalize(text in MIXED_TEXT) {
+            let now = normalize(&text);
+            proptest::prop_assert_eq!(&now, &previous_normalize(&text));
+            proptest::prop_assert_eq!(&now, &reference_normalize(&text));
+        }
+
+        #[test]
+        fn mixed_script_tokens_match_the_definition(text in MIXED_TEXT) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            each_token(&text, |t, r| a.push((t.to_string(), r)));
+            reference_each_token(&text, |t, r| b.push((t.to_string(), r)));
+            proptest::prop_assert_eq!(a, b);
+        }
+
+        /// Fields normalized a part at a time into one text, tokens kept as its slices, are
+        /// the tokens of each field's whole text as they were taken before.
+        #[test]
+        fn best_tokens_are_the_previous_ones(
+            fields in proptest::collection::vec((MIXED_TEXT, 0u8..4, 1usize..4), 0..6)
+        ) {
+            let field = |n: u8| [Field::Body, Field::Summary, Field::Tag, Field::Title][n as usize];
+            let mut norm = Vec::new();
+            let mut ranges = Vec::new();
+            let mut texts = Vec::new();
+            for (text, f, parts) in &fields {
+                let from = norm.len();
+                // Cut into parts at character boundaries, as a body's fragments come.
+                let cuts: Vec<usize> = (text.char_indices().map(|(i, _)| i))
+                    .filter(|i| i % parts == 0)
+                    .chain([text.len()])
+                    .collect();
+                let mut at = 0;
+                for cut in cuts {
+                    normalize_into(&text[at..cut], &mut norm);
+                    at = cut;
+                }
+                ranges.push((from..norm.len(), field(*f)));
+                texts.push((text.clone(), field(*f)));
+            }
+            let norm = String::from_utf8(norm).expect("UTF-8");
+            proptest::prop_assert_eq!(sorted(&best_tokens(&norm, ranges)), previous_best_tokens(&texts));
+        }
+    }
+
+    #[test]
+    fn item_tokens_of_the_example_newsroom_are_the_previous_ones() {
+        let site = crate::markdown::tests::example_newsroom();
+        assert!(site.items.len() > 10);
+        for (id, item) in site.items.iter().enumerate() {
+            let mut body = String::new();
+            crate::markdown::each_indexed_part(item, |p| body.push_str(p));
+            let mut texts = vec![(item.title.clone(), Field::Title)];
+            for tag in item.tags.iter().chain(&item.categories) {
+                texts.push((tag.clone(), Field::Tag));
+            }
+            texts.push((item.rendered.summary_text.clone(), Field::Summary));
+            texts.push((body, Field::Body));
+            let now = sorted(&item_tokens(&site, id));
+            assert_eq!(now, previous_best_tokens(&texts), "{}", item.src.rel);
+        }
     }
 
     /// Step 1 a character at a time, as first written: the fast path for ASCII runs in
