@@ -666,41 +666,105 @@ pub(crate) fn item_tokens(site: &Site, id: ItemId) -> ItemTokens {
 /// The tokens of each field's part of `norm` (a normalized text), with the best field each.
 fn best_tokens(norm: &str, fields: Vec<(std::ops::Range<usize>, Field)>) -> ItemTokens {
     // Room for the distinct words of a body at once (about one per 12 bytes of text in the
-    // corpora measured): grown from empty, the map was rehashed seven times per document.
-    let room = (norm.len() / 12).clamp(16, 4096);
-    // Keyed by slices of the normalized text: a String only for a number whose joiners were
-    // left out, and a word is hashed once (an entry with a borrowed key).
-    let mut best: FastMap<Cow<'_, str>, Field> =
-        FastMap::with_capacity_and_hasher(room, Default::default());
+    // corpora measured): grown from empty, the table was rehashed seven times per document.
+    let mut best = BestFields::with_room((norm.len() / 12).clamp(16, 4096));
     for (range, field) in fields {
         let text = norm.get(range).unwrap_or_default();
         // Inlined: called for every token, from three places of the tokenizer.
         each_normalized_token(
             text,
             #[inline(always)]
-            |token, _| match token {
-                Token::Slice(t) => {
-                    let f = best.entry(Cow::Borrowed(t)).or_insert(field);
-                    *f = (*f).max(field);
-                }
-                Token::Copy(t) => match best.get_mut(t) {
-                    Some(f) => *f = (*f).max(field),
-                    None => {
-                        best.insert(Cow::Owned(t.to_string()), field);
-                    }
-                },
-            },
+            |token, _| best.add(token, field),
         );
     }
     let mut tokens = ItemTokens {
-        text: String::with_capacity(best.keys().map(|t| t.len()).sum()),
-        ends: Vec::with_capacity(best.len()),
+        text: String::with_capacity(best.tokens.iter().map(|(t, _)| t.len()).sum()),
+        ends: Vec::with_capacity(best.tokens.len()),
     };
-    for (token, field) in best {
-        tokens.text.push_str(&token);
-        tokens.ends.push((tokens.text.len(), field));
+    for (token, field) in &best.tokens {
+        tokens.text.push_str(token);
+        tokens.ends.push((tokens.text.len(), *field));
     }
     tokens
+}
+
+/// An item's distinct tokens with the best field of each, in a table of its own: slices of
+/// the item's normalized text (a String only for a number whose joiners were left out),
+/// found by their [`FastHash`] in slots probed one after the next. hashbrown's entry, a
+/// call a token, cost some 120 instructions of one (its hashing, its probe of a group of
+/// slots, its result); a token seen before, most of them, is here a hash, a slot or two
+/// and a comparison.
+struct BestFields<'a> {
+    /// A power of two of slots, at most half full: a token's hash (0 for a free slot; a
+    /// hash is never 0) and its number in `tokens`.
+    slots: Vec<(u64, usize)>,
+    /// The tokens in the order first seen, with their best field so far.
+    tokens: Vec<(Cow<'a, str>, Field)>,
+    hasher: std::hash::BuildHasherDefault<crate::fast_map::FastHash>,
+}
+
+impl<'a> BestFields<'a> {
+    /// A table for `room` tokens before it grows.
+    fn with_room(room: usize) -> Self {
+        BestFields {
+            slots: vec![(0, 0); (room * 2).next_power_of_two()],
+            tokens: Vec::with_capacity(room),
+            hasher: Default::default(),
+        }
+    }
+
+    /// A token's hash, never 0 (which marks a free slot).
+    #[inline(always)]
+    fn hash(&self, token: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(token) | 1
+    }
+
+    /// Takes in a token found in `field`.
+    #[inline(always)]
+    fn add(&mut self, token: Token<'a, '_>, field: Field) {
+        let text = token.as_str();
+        let hash = self.hash(text);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let (h, n) = self.slots[at];
+            if h == 0 {
+                break;
+            }
+            if h == hash && self.tokens[n].0 == text {
+                let best = &mut self.tokens[n].1;
+                *best = (*best).max(field);
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = (hash, self.tokens.len());
+        let kept = match token {
+            Token::Slice(t) => Cow::Borrowed(t),
+            Token::Copy(t) => Cow::Owned(t.to_string()),
+        };
+        self.tokens.push((kept, field));
+        if self.tokens.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+    }
+
+    /// Twice the slots, every token placed again.
+    #[cold]
+    fn grow(&mut self) {
+        let mut slots = vec![(0, 0); self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (n, (token, _)) in self.tokens.iter().enumerate() {
+            let hash = self.hash(token);
+            let mut at = hash as usize & mask;
+            while slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (hash, n);
+        }
+        self.slots = slots;
+    }
 }
 
 /// An item's indexed texts normalized (step 1) end to end, and each field's part of them:
@@ -1298,6 +1362,25 @@ mod tests {
             let norm = String::from_utf8(norm).expect("UTF-8");
             proptest::prop_assert_eq!(sorted(&best_tokens(&norm, ranges)), previous_best_tokens(&texts));
         }
+    }
+
+    /// More distinct tokens than the table had room for (it grows, twice), each seen again in
+    /// a better field, some numbers with joiners (kept as copies) among them.
+    #[test]
+    fn best_fields_grow_and_keep_every_token() {
+        let words: Vec<String> = (0..10_000).map(|n| format!("w{n} {n},5")).collect();
+        let body = words.join(" ");
+        let title = words[..3000].join(" ");
+        let mut norm = normalize(&body);
+        let ranges = vec![
+            (0..norm.len(), Field::Body),
+            (norm.len()..norm.len() + title.len(), Field::Title),
+        ];
+        norm.push_str(&normalize(&title));
+        let texts = [(body, Field::Body), (title, Field::Title)];
+        let now = sorted(&best_tokens(&norm, ranges));
+        assert_eq!(now.len(), 20_000);
+        assert_eq!(now, previous_best_tokens(&texts));
     }
 
     #[test]
