@@ -281,8 +281,10 @@ fn class(c: char) -> Class {
 
 /// The class of each byte of ASCII, by its value: 1 a word character (a letter or digit), 0 a
 /// separator; 2 for the bytes of other characters, which are decoded and classed by [`class`].
-/// A table read is a few instructions a byte where the range tests were a dozen.
-const BYTE_CLASS: [u8; 256] = {
+/// A table read is a few instructions a byte where the range tests were a dozen. A static,
+/// not a const: a const array read at a computed index could be copied onto the stack first,
+/// and was, in [`plain_ascii_word`] (a `memcpy` of 256 bytes a token).
+static BYTE_CLASS: [u8; 256] = {
     let mut table = [2; 256];
     let mut b = 0;
     while b < 128 {
