@@ -248,8 +248,9 @@ fn ascii_prefix(bytes: &[u8]) -> usize {
         .unwrap_or(bytes.len() - n)
 }
 
-/// A map of the index's own (each document's words, every word's postings, the top files'
-/// screens): keys are short words, hashed a word at a time. No output depends on these maps'
+/// A map of the index's own (every word's postings, the top files' screens; a document's
+/// words are in a table of their own, [`BestFields`]): keys are short words, hashed a word
+/// at a time. No output depends on these maps'
 /// order: their entries are sorted or looked up.
 pub(crate) use crate::fast_map::FastMap;
 
@@ -692,10 +693,10 @@ fn best_tokens(norm: &str, fields: Vec<(std::ops::Range<usize>, Field)>) -> Item
 
 /// An item's distinct tokens with the best field of each, in a table of its own: slices of
 /// the item's normalized text (a String only for a number whose joiners were left out),
-/// found by their [`FastHash`] in slots probed one after the next. hashbrown's entry, a
-/// call a token, cost some 120 instructions of one (its hashing, its probe of a group of
-/// slots, its result); a token seen before, most of them, is here a hash, a slot or two
-/// and a comparison.
+/// found by their [`FastHash`](crate::fast_map::FastHash) in slots probed one after the
+/// next. hashbrown's entry, a call a token, cost some 120 instructions of one (its hashing,
+/// its probe of a group of slots, its result); a token seen before, most of them, is here a
+/// hash, a slot or two and a comparison.
 struct BestFields<'a> {
     /// A power of two of slots, at most half full: a token's hash (0 for a free slot; a
     /// hash is never 0) and its number in `tokens`.
