@@ -869,3 +869,32 @@ fn the_pending_ledger_through_the_state_is_a_clean_builds() {
         compare(&opts, &clean, &format!("{what}, again")).expect("builds");
     }
 }
+
+/// The pending ledger's file (what `deploy` records in `published.lock`) is kept in the output
+/// by its stamp while the pending ledger is the same. Edited there by hand with its size and
+/// modification time kept, the next build writes it again; and a `--drafts` build into the
+/// same folder, which records nothing, does not keep it.
+#[test]
+fn a_pending_ledger_edited_in_the_output_is_written_again() {
+    let site = crate::common::SiteTest::new();
+    site.file(
+        "content/press/2026-05-01-plant.md",
+        "+++\ntitle = \"Plant opens\"\ndate = 2026-05-01T09:00:00Z\nkind = \"release\"\n+++\nThe plant opens.\n",
+    );
+    let clean = site.tmp().join("clean");
+    let mut opts = BuildOptions::new(site.root(), "2026-06-01T08:00:00Z".parse().expect("time"));
+    opts.output = site.out();
+    compare(&opts, &clean, "first build");
+    compare(&opts, &clean, "second build");
+    let pending = site.out().join(pressroom::publish::PENDING);
+    let text = std::fs::read_to_string(&pending).expect("a pending ledger");
+    assert!(text.contains("Plant opens"), "{text}");
+    let forged = text.replacen("Plant opens", "Plant shuts", 1);
+    assert_eq!(forged.len(), text.len());
+    write_keeping_times(&pending, forged.as_bytes());
+    compare(&opts, &clean, "the pending ledger edited in the output");
+    assert_eq!(std::fs::read_to_string(&pending).expect("pending"), text);
+    opts.drafts = true;
+    pressroom::build(&opts).expect("a drafts build");
+    assert!(!pending.exists(), "a drafts build left a pending ledger");
+}
