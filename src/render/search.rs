@@ -225,18 +225,10 @@ fn normalize_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// Eight bytes (a chunk of `chunks_exact(8)`) as a little-endian word: a fixed-size copy,
-/// where `bytewise::word`'s `copy_from_slice` of a slice of unknown length was a call to
-/// `memcpy` (one a token: 26 million instructions of a 1,000-item build).
-#[inline(always)]
-fn eight_bytes(eight: &[u8]) -> u64 {
-    u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]))
-}
-
 /// How many bytes at the start of `bytes` are ASCII, read eight at a time.
 fn ascii_prefix(bytes: &[u8]) -> usize {
     let mut n = 0;
-    for eight in bytes.chunks_exact(8).map(eight_bytes) {
+    for eight in bytes.chunks_exact(8).map(crate::bytewise::word) {
         let high = eight & crate::bytewise::HIGH;
         if high != 0 {
             return n + high.trailing_zeros() as usize / 8;
@@ -419,7 +411,7 @@ fn plain_ascii_word(bytes: &[u8], i: usize) -> Option<usize> {
 #[inline(always)]
 fn ascii_word_len(rest: &[u8]) -> usize {
     let mut n = 0;
-    for eight in rest.chunks_exact(8).map(eight_bytes) {
+    for eight in rest.chunks_exact(8).map(crate::bytewise::word) {
         let other = !crate::bytewise::ascii_alphanumeric(eight) & crate::bytewise::HIGH;
         if other != 0 {
             return n + other.trailing_zeros() as usize / 8;
